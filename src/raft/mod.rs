@@ -1,0 +1,4 @@
+//! Raft, shaped like etcd's raft library: a pure state machine stepped with messages,
+//! advanced with ticks, handing back what to persist, send and apply (`Ready`).
+//!
+//! Must not touch: the network, storage I/O, time other than `tick`.

@@ -1,0 +1,575 @@
+//! The client-facing API of one etcd member: requests, responses and errors, shaped like
+//! etcd 3.4's `etcdserverpb` (`rpc.proto`), `mvccpb` (`kv.proto`) and `authpb`.
+//!
+//! This file is the contract between the layers: `etcdctl` builds [`Request`]s and prints
+//! [`Response`]s; `server` routes them through Raft and applies them to the MVCC store, the
+//! lessor, the auth store and the v2 store. Field names follow the protobuf definitions so
+//! the JSON printer can use them as they are. No behaviour lives here.
+
+use std::fmt;
+
+/// `etcdserverpb.ResponseHeader`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ResponseHeader {
+    pub cluster_id: u64,
+    pub member_id: u64,
+    pub revision: i64,
+    pub raft_term: u64,
+}
+
+/// `mvccpb.KeyValue`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyValue {
+    pub key: Vec<u8>,
+    pub create_revision: i64,
+    pub mod_revision: i64,
+    pub version: i64,
+    pub value: Vec<u8>,
+    pub lease: i64,
+}
+
+/// `mvccpb.Event.EventType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventType {
+    Put,
+    Delete,
+}
+
+/// `mvccpb.Event`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub kind: EventType,
+    pub kv: KeyValue,
+    pub prev_kv: Option<KeyValue>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortOrder {
+    #[default]
+    None,
+    Ascend,
+    Descend,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SortTarget {
+    #[default]
+    Key,
+    Version,
+    Create,
+    Mod,
+    Value,
+}
+
+/// `etcdserverpb.RangeRequest`. An empty `range_end` means the single key `key`;
+/// `range_end == [0]` means every key `>= key`; `key == [0]` with `range_end == [0]` means all keys.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RangeRequest {
+    pub key: Vec<u8>,
+    pub range_end: Vec<u8>,
+    pub limit: i64,
+    pub revision: i64,
+    pub sort_order: SortOrder,
+    pub sort_target: SortTarget,
+    pub serializable: bool,
+    pub keys_only: bool,
+    pub count_only: bool,
+    pub min_mod_revision: i64,
+    pub max_mod_revision: i64,
+    pub min_create_revision: i64,
+    pub max_create_revision: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RangeResponse {
+    pub header: ResponseHeader,
+    pub kvs: Vec<KeyValue>,
+    pub more: bool,
+    pub count: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PutRequest {
+    pub key: Vec<u8>,
+    pub value: Vec<u8>,
+    pub lease: i64,
+    pub prev_kv: bool,
+    pub ignore_value: bool,
+    pub ignore_lease: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PutResponse {
+    pub header: ResponseHeader,
+    pub prev_kv: Option<KeyValue>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeleteRangeRequest {
+    pub key: Vec<u8>,
+    pub range_end: Vec<u8>,
+    pub prev_kv: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeleteRangeResponse {
+    pub header: ResponseHeader,
+    pub deleted: i64,
+    pub prev_kvs: Vec<KeyValue>,
+}
+
+/// `etcdserverpb.Compare.CompareResult`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareResult {
+    Equal,
+    Greater,
+    Less,
+    NotEqual,
+}
+
+/// `etcdserverpb.Compare.CompareTarget` with its operand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CompareTarget {
+    Version(i64),
+    Create(i64),
+    Mod(i64),
+    Value(Vec<u8>),
+    Lease(i64),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Compare {
+    pub result: CompareResult,
+    pub target: CompareTarget,
+    pub key: Vec<u8>,
+    pub range_end: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RequestOp {
+    Range(RangeRequest),
+    Put(PutRequest),
+    DeleteRange(DeleteRangeRequest),
+    Txn(TxnRequest),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResponseOp {
+    Range(RangeResponse),
+    Put(PutResponse),
+    DeleteRange(DeleteRangeResponse),
+    Txn(TxnResponse),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TxnRequest {
+    pub compare: Vec<Compare>,
+    pub success: Vec<RequestOp>,
+    pub failure: Vec<RequestOp>,
+}
+
+/// In nested responses etcd fills only `header.revision` (the JSON printer shows
+/// `{"header":{"revision":3}}` for them).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TxnResponse {
+    pub header: ResponseHeader,
+    pub succeeded: bool,
+    pub responses: Vec<ResponseOp>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CompactionRequest {
+    pub revision: i64,
+    pub physical: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CompactionResponse {
+    pub header: ResponseHeader,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HashKvResponse {
+    pub header: ResponseHeader,
+    pub hash: u32,
+    pub compact_revision: i64,
+}
+
+// ---- watch -------------------------------------------------------------------------------
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WatchCreateRequest {
+    pub key: Vec<u8>,
+    pub range_end: Vec<u8>,
+    pub start_revision: i64,
+    pub progress_notify: bool,
+    pub no_put: bool,
+    pub no_delete: bool,
+    pub prev_kv: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WatchResponse {
+    pub header: ResponseHeader,
+    pub watch_id: i64,
+    pub created: bool,
+    pub canceled: bool,
+    pub compact_revision: i64,
+    pub cancel_reason: String,
+    pub events: Vec<Event>,
+}
+
+// ---- lease -------------------------------------------------------------------------------
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeaseGrantRequest {
+    /// Seconds.
+    pub ttl: i64,
+    /// 0 asks the server to choose the ID.
+    pub id: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeaseGrantResponse {
+    pub header: ResponseHeader,
+    pub id: i64,
+    pub ttl: i64,
+    pub error: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeaseRevokeResponse {
+    pub header: ResponseHeader,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeaseKeepAliveResponse {
+    pub header: ResponseHeader,
+    pub id: i64,
+    pub ttl: i64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeaseTimeToLiveResponse {
+    pub header: ResponseHeader,
+    pub id: i64,
+    /// Remaining seconds; -1 when the lease has expired or does not exist.
+    pub ttl: i64,
+    pub granted_ttl: i64,
+    pub keys: Vec<Vec<u8>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LeaseLeasesResponse {
+    pub header: ResponseHeader,
+    pub leases: Vec<i64>,
+}
+
+// ---- cluster -----------------------------------------------------------------------------
+
+/// `etcdserverpb.Member`. An unstarted member has an empty name and no client URLs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Member {
+    pub id: u64,
+    pub name: String,
+    pub peer_urls: Vec<String>,
+    pub client_urls: Vec<String>,
+    pub is_learner: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemberListResponse {
+    pub header: ResponseHeader,
+    pub members: Vec<Member>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemberAddResponse {
+    pub header: ResponseHeader,
+    pub member: Member,
+    pub members: Vec<Member>,
+}
+
+/// Shared by member remove, update and promote: the header and the member list after it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemberChangeResponse {
+    pub header: ResponseHeader,
+    pub members: Vec<Member>,
+}
+
+// ---- maintenance -------------------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlarmType {
+    None,
+    NoSpace,
+    Corrupt,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlarmAction {
+    Get,
+    Activate,
+    Deactivate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlarmMember {
+    pub member_id: u64,
+    pub alarm: AlarmType,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AlarmResponse {
+    pub header: ResponseHeader,
+    pub alarms: Vec<AlarmMember>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatusResponse {
+    pub header: ResponseHeader,
+    pub version: String,
+    pub db_size: i64,
+    pub leader: u64,
+    pub raft_index: u64,
+    pub raft_term: u64,
+    pub raft_applied_index: u64,
+    pub errors: Vec<String>,
+    pub db_size_in_use: i64,
+    pub is_learner: bool,
+}
+
+/// A consistent copy of one member's v3 backend (what `snapshot save` downloads).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SnapshotResponse {
+    pub header: ResponseHeader,
+    pub blob: Vec<u8>,
+}
+
+// ---- auth --------------------------------------------------------------------------------
+
+/// `authpb.Permission.Type`: READ = 0, WRITE = 1, READWRITE = 2.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PermissionType {
+    Read,
+    Write,
+    ReadWrite,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Permission {
+    pub perm_type: PermissionType,
+    pub key: Vec<u8>,
+    pub range_end: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthRequest {
+    Enable,
+    Disable,
+    Authenticate { name: String, password: String },
+    UserAdd { name: String, password: String, no_password: bool },
+    UserGet { name: String },
+    UserList,
+    UserDelete { name: String },
+    UserChangePassword { name: String, password: String },
+    UserGrantRole { user: String, role: String },
+    UserRevokeRole { name: String, role: String },
+    RoleAdd { name: String },
+    RoleGet { role: String },
+    RoleList,
+    RoleDelete { role: String },
+    RoleGrantPermission { name: String, perm: Permission },
+    RoleRevokePermission { role: String, key: Vec<u8>, range_end: Vec<u8> },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthResponse {
+    /// For every request whose answer is only a header.
+    Done(ResponseHeader),
+    Authenticate { header: ResponseHeader, token: String },
+    UserGet { header: ResponseHeader, roles: Vec<String> },
+    UserList { header: ResponseHeader, users: Vec<String> },
+    RoleGet { header: ResponseHeader, perm: Vec<Permission> },
+    RoleList { header: ResponseHeader, roles: Vec<String> },
+}
+
+// ---- the envelope ------------------------------------------------------------------------
+
+/// One client request to one member, as etcdctl sends it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Request {
+    Range(RangeRequest),
+    Put(PutRequest),
+    DeleteRange(DeleteRangeRequest),
+    Txn(TxnRequest),
+    Compaction(CompactionRequest),
+    LeaseGrant(LeaseGrantRequest),
+    LeaseRevoke { id: i64 },
+    LeaseKeepAlive { id: i64 },
+    LeaseTimeToLive { id: i64, keys: bool },
+    LeaseLeases,
+    MemberList,
+    MemberAdd { peer_urls: Vec<String>, is_learner: bool },
+    MemberRemove { id: u64 },
+    MemberUpdate { id: u64, peer_urls: Vec<String> },
+    MemberPromote { id: u64 },
+    Alarm { action: AlarmAction, member_id: u64, alarm: AlarmType },
+    Status,
+    HashKv { revision: i64 },
+    Defragment,
+    Snapshot,
+    MoveLeader { target_id: u64 },
+    Auth(AuthRequest),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Response {
+    Range(RangeResponse),
+    Put(PutResponse),
+    DeleteRange(DeleteRangeResponse),
+    Txn(TxnResponse),
+    Compaction(CompactionResponse),
+    LeaseGrant(LeaseGrantResponse),
+    LeaseRevoke(LeaseRevokeResponse),
+    LeaseKeepAlive(LeaseKeepAliveResponse),
+    LeaseTimeToLive(LeaseTimeToLiveResponse),
+    LeaseLeases(LeaseLeasesResponse),
+    MemberList(MemberListResponse),
+    MemberAdd(MemberAddResponse),
+    MemberChange(MemberChangeResponse),
+    Alarm(AlarmResponse),
+    Status(StatusResponse),
+    HashKv(HashKvResponse),
+    /// Defragment and MoveLeader answer with a header only.
+    Header(ResponseHeader),
+    Snapshot(SnapshotResponse),
+    Auth(AuthResponse),
+}
+
+// ---- errors ------------------------------------------------------------------------------
+
+/// gRPC status codes, printed by their Go names in etcdctl's retry warnings
+/// (`rpc error: code = OutOfRange desc = ...`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Code {
+    Canceled,
+    Unknown,
+    InvalidArgument,
+    DeadlineExceeded,
+    NotFound,
+    AlreadyExists,
+    PermissionDenied,
+    ResourceExhausted,
+    FailedPrecondition,
+    Aborted,
+    OutOfRange,
+    Unimplemented,
+    Internal,
+    Unavailable,
+    DataLoss,
+    Unauthenticated,
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+/// An error answered by a member, with etcd's own wording (`etcdserver: ...`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EtcdError {
+    pub code: Code,
+    pub message: String,
+}
+
+impl EtcdError {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        EtcdError { code, message: message.into() }
+    }
+}
+
+impl fmt::Display for EtcdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The errors of etcd 3.4's `rpctypes` that this playground can answer, with their gRPC codes.
+pub mod errors {
+    use super::{Code, EtcdError};
+
+    macro_rules! etcd_errors {
+        ($($name:ident = $code:ident, $text:expr;)*) => {
+            $(pub fn $name() -> EtcdError { EtcdError::new(Code::$code, $text) })*
+        };
+    }
+
+    etcd_errors! {
+        empty_key = InvalidArgument, "etcdserver: key is not provided";
+        key_not_found = InvalidArgument, "etcdserver: key not found";
+        value_provided = InvalidArgument, "etcdserver: value is provided";
+        lease_provided = InvalidArgument, "etcdserver: lease is provided";
+        too_many_ops = InvalidArgument, "etcdserver: too many operations in txn request";
+        duplicate_key = InvalidArgument, "etcdserver: duplicate key given in txn request";
+        compacted = OutOfRange, "etcdserver: mvcc: required revision has been compacted";
+        future_rev = OutOfRange, "etcdserver: mvcc: required revision is a future revision";
+        no_space = ResourceExhausted, "etcdserver: mvcc: database space exceeded";
+        lease_not_found = NotFound, "etcdserver: requested lease not found";
+        lease_exist = FailedPrecondition, "etcdserver: lease already exists";
+        lease_ttl_too_large = OutOfRange, "etcdserver: too large lease TTL";
+        member_exist = FailedPrecondition, "etcdserver: member ID already exist";
+        peer_url_exist = FailedPrecondition, "etcdserver: Peer URLs already exists";
+        member_not_enough_started = FailedPrecondition, "etcdserver: re-configuration failed due to not enough started members";
+        member_bad_urls = InvalidArgument, "etcdserver: given member URLs are invalid";
+        member_not_found = NotFound, "etcdserver: member not found";
+        member_not_learner = FailedPrecondition, "etcdserver: can only promote a learner member";
+        learner_not_ready = FailedPrecondition, "etcdserver: can only promote a learner member which is in sync with leader";
+        too_many_learners = FailedPrecondition, "etcdserver: too many learner members in cluster";
+        request_too_large = InvalidArgument, "etcdserver: request is too large";
+        root_user_not_exist = FailedPrecondition, "etcdserver: root user does not exist";
+        root_role_not_exist = FailedPrecondition, "etcdserver: root user does not have root role";
+        user_already_exist = FailedPrecondition, "etcdserver: user name already exists";
+        user_empty = InvalidArgument, "etcdserver: user name is empty";
+        user_not_found = FailedPrecondition, "etcdserver: user name not found";
+        role_already_exist = FailedPrecondition, "etcdserver: role name already exists";
+        role_not_found = FailedPrecondition, "etcdserver: role name not found";
+        role_empty = InvalidArgument, "etcdserver: role name is empty";
+        auth_failed = InvalidArgument, "etcdserver: authentication failed, invalid user ID or password";
+        permission_denied = PermissionDenied, "etcdserver: permission denied";
+        role_not_granted = FailedPrecondition, "etcdserver: role is not granted to the user";
+        permission_not_granted = FailedPrecondition, "etcdserver: permission is not granted to the role";
+        auth_not_enabled = FailedPrecondition, "etcdserver: authentication is not enabled";
+        invalid_auth_token = Unauthenticated, "etcdserver: invalid auth token";
+        invalid_auth_mgmt = InvalidArgument, "etcdserver: invalid auth management";
+        no_leader = Unavailable, "etcdserver: no leader";
+        not_leader = FailedPrecondition, "etcdserver: not leader";
+        leader_changed = Unavailable, "etcdserver: leader changed";
+        not_capable = Unavailable, "etcdserver: not capable";
+        stopped = Unavailable, "etcdserver: server stopped";
+        timeout = Unavailable, "etcdserver: request timed out";
+        timeout_due_to_leader_fail = Unavailable, "etcdserver: request timed out, possibly due to previous leader failure";
+        timeout_due_to_connection_lost = Unavailable, "etcdserver: request timed out, possibly due to connection lost";
+        unhealthy = Unavailable, "etcdserver: unhealthy cluster";
+        corrupt = DataLoss, "etcdserver: corrupt cluster";
+        bad_leader_transferee = FailedPrecondition, "etcdserver: bad leader transferee";
+    }
+}
+
+/// Why a call from a client did not get an answer from a member.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CallError {
+    /// Nothing listens at the endpoint (unknown address, or the member is stopped).
+    Unreachable,
+    /// The command timeout ran out in simulated time (e.g. no quorum).
+    DeadlineExceeded,
+    /// The member answered with an error.
+    Server(EtcdError),
+}
+
+impl From<EtcdError> for CallError {
+    fn from(e: EtcdError) -> Self {
+        CallError::Server(e)
+    }
+}

@@ -1,0 +1,1 @@
+//! The Yew front end: thin function components over the playground. No etcd logic here.
