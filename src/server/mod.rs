@@ -6,3 +6,4 @@
 //! Must not touch: the DOM, wall-clock time, threads or I/O.
 
 pub mod api;
+pub mod apply;
