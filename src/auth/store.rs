@@ -279,6 +279,24 @@ impl AuthStore {
         self.users.get(user).map(|u| u.roles.iter().any(|r| r == role)).unwrap_or(false)
     }
 
+    /// Answers a read (user get/list, role get/list) without changing anything.
+    pub fn read(&self, req: &AuthRequest) -> Result<AuthResponse, EtcdError> {
+        let h = ResponseHeader::default();
+        match req {
+            AuthRequest::UserGet { name } => {
+                let u = self.users.get(name).ok_or_else(errors::user_not_found)?;
+                Ok(AuthResponse::UserGet { header: h, roles: u.roles.clone() })
+            }
+            AuthRequest::UserList => Ok(AuthResponse::UserList { header: h, users: self.users.keys().cloned().collect() }),
+            AuthRequest::RoleGet { role } => {
+                let r = self.roles.get(role).ok_or_else(errors::role_not_found)?;
+                Ok(AuthResponse::RoleGet { header: h, perm: r.perms.iter().map(StoredPermission::to_api).collect() })
+            }
+            AuthRequest::RoleList => Ok(AuthResponse::RoleList { header: h, roles: self.roles.keys().cloned().collect() }),
+            _ => Err(errors::not_capable()),
+        }
+    }
+
     /// Applies one auth request (everything but `Authenticate`, which needs the index: see
     /// [`AuthStore::authenticate`]). The header is left for the caller to fill.
     pub fn apply(&mut self, req: &AuthRequest, index: u64) -> Result<AuthResponse, EtcdError> {
@@ -319,11 +337,7 @@ impl AuthStore {
                 self.commit();
                 done
             }
-            AuthRequest::UserGet { name } => {
-                let u = self.users.get(name).ok_or_else(errors::user_not_found)?;
-                Ok(AuthResponse::UserGet { header: ResponseHeader::default(), roles: u.roles.clone() })
-            }
-            AuthRequest::UserList => Ok(AuthResponse::UserList { header: ResponseHeader::default(), users: self.users.keys().cloned().collect() }),
+            AuthRequest::UserGet { .. } | AuthRequest::UserList | AuthRequest::RoleGet { .. } | AuthRequest::RoleList => self.read(req),
             AuthRequest::UserDelete { name } => {
                 if self.enabled && name == ROOT_USER {
                     return Err(errors::invalid_auth_mgmt());
@@ -384,11 +398,6 @@ impl AuthStore {
                 self.commit();
                 done
             }
-            AuthRequest::RoleGet { role } => {
-                let r = self.roles.get(role).ok_or_else(errors::role_not_found)?;
-                Ok(AuthResponse::RoleGet { header: ResponseHeader::default(), perm: r.perms.iter().map(StoredPermission::to_api).collect() })
-            }
-            AuthRequest::RoleList => Ok(AuthResponse::RoleList { header: ResponseHeader::default(), roles: self.roles.keys().cloned().collect() }),
             AuthRequest::RoleDelete { role } => {
                 if self.enabled && role == ROOT_ROLE {
                     return Err(errors::invalid_auth_mgmt());
