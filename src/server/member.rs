@@ -25,10 +25,11 @@ use rand_chacha::ChaCha8Rng;
 use super::api::{
     errors, AlarmAction, AlarmMember, AlarmResponse, AlarmType, CallError, EtcdError,
     Member as ApiMember, MemberAddResponse, MemberChangeResponse, MemberListResponse, Request,
-    Response, ResponseHeader, StatusResponse,
+    Response, ResponseHeader, StatusResponse, AuthRequest, SnapshotResponse,
 };
 use super::apply::{ApplyContext, StateMachine};
 use super::idutil::Generator;
+use crate::lease::Lessor;
 use crate::persist::Disk;
 use crate::raft::{
     Config as RaftConfig, ConfChange, ConfChangeType, Entry, EntryType, Message, RaftError,
@@ -244,7 +245,20 @@ pub struct Member {
     last_soft: SoftState,
     /// Set once this member applied its own removal.
     pub removed_self: bool,
+    snapshot_count: u64,
+    last_snapshot: u64,
+    /// Lease revokes proposed by this leader: lease -> tick proposed.
+    revoking: BTreeMap<i64, u64>,
 }
+
+/// etcd's default election timeout (10 ticks of 100 ms).
+pub const ELECTION_TIMEOUT: Duration = Duration::from_millis(1000);
+
+/// Applied entries between two snapshots by default.
+pub const DEFAULT_SNAPSHOT_COUNT: u64 = 10_000;
+
+/// Entries kept behind a snapshot for slow followers (etcd's `SnapshotCatchUpEntries`).
+pub const SNAPSHOT_CATCH_UP_ENTRIES: u64 = 5_000;
 
 impl std::fmt::Debug for Member {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -281,7 +295,8 @@ impl Member {
         )?;
         let id_gen = Generator::new(config.id, unix_nanos);
         let last_soft = SoftState { lead: 0, role: StateRole::Follower };
-        Ok(Member {
+        let snap = decode_member_snapshot(&node.raft.raft_log.storage.snapshot().data);
+        let mut m = Member {
             config,
             sm: StateMachine::new(),
             node,
@@ -300,7 +315,55 @@ impl Member {
             ticks: 0,
             last_soft,
             removed_self: false,
-        })
+            snapshot_count: DEFAULT_SNAPSHOT_COUNT,
+            last_snapshot: applied,
+            revoking: BTreeMap::new(),
+        };
+        if let Some(snap) = snap {
+            m.install(snap);
+        }
+        m.configure_sm();
+        Ok(m)
+    }
+
+    fn configure_sm(&mut self) {
+        self.sm.set_min_lease_ttl(Lessor::min_ttl_for_election_timeout(ELECTION_TIMEOUT));
+    }
+
+    fn install(&mut self, snap: MemberSnapshot) {
+        self.members = snap.members;
+        self.removed = snap.removed;
+        self.cluster_version = snap.cluster_version;
+        if let Ok(sm) = StateMachine::from_snapshot(&snap.sm) {
+            self.sm = sm;
+        }
+    }
+
+    /// Applied entries between snapshots (etcd's `--snapshot-count`; 10000 here).
+    pub fn set_snapshot_count(&mut self, n: u64) {
+        self.snapshot_count = n.max(1);
+    }
+
+    fn maybe_snapshot(&mut self) {
+        if self.applied.saturating_sub(self.last_snapshot) < self.snapshot_count {
+            return;
+        }
+        let data = MemberSnapshot {
+            members: self.members.clone(),
+            removed: self.removed.clone(),
+            cluster_version: self.cluster_version.clone(),
+            sm: self.sm.to_snapshot(),
+        };
+        let data = postcard::to_allocvec(&data).unwrap_or_default();
+        let cs = self.node.raft.prs.conf_state();
+        let keep = SNAPSHOT_CATCH_UP_ENTRIES.min(self.snapshot_count);
+        if self.node.compact(self.applied, cs, data, keep).is_ok() {
+            let snap = self.node.raft.raft_log.storage.snapshot().clone();
+            let _ = self.disk.save_snapshot(&snap);
+            let first = self.node.raft.raft_log.storage.first_index();
+            let _ = self.disk.compact(first.saturating_sub(1));
+            self.last_snapshot = self.applied;
+        }
     }
 
     /// Crashes the member: everything but the disk is lost.
@@ -370,7 +433,7 @@ impl Member {
     }
 
     fn ctx(&self, env: &Env) -> ApplyContext {
-        ApplyContext { member_id: self.config.id, now: env.now, ..Default::default() }
+        ApplyContext { member_id: self.config.id, now: env.now, index: self.applied }
     }
 
     // ---- driving the node ----------------------------------------------------------------
@@ -431,9 +494,18 @@ impl Member {
     }
 
     /// Proposals a member makes by itself: publishing its attributes, the cluster version.
-    fn housekeeping(&mut self, _env: &Env) {
+    fn housekeeping(&mut self, env: &Env) {
         if self.node.raft.lead == 0 {
             return;
+        }
+        if self.is_leader() && self.ticks % 5 == 0 {
+            // etcd's leader looks for expired leases every 500 ms and proposes their revokes.
+            for id in self.sm.expired_leases(env.now) {
+                let rid = self.next_request_id();
+                let p = Payload::Request { id: rid, req: Request::LeaseRevoke { id }, auth_token: None };
+                self.revoking.insert(id, self.ticks);
+                self.propose_entry(0, Entry { data: p.encode(), ..Default::default() });
+            }
         }
         let me = self.config.id;
         let published = self.members.get(&me).is_some_and(|m| m.name == self.config.name && m.client_urls == self.config.client_urls);
@@ -476,6 +548,13 @@ impl Member {
             let rd = self.node.ready();
             if let Some(ss) = rd.soft_state {
                 if ss != self.last_soft {
+                    if ss.role == StateRole::Leader && self.last_soft.role != StateRole::Leader {
+                        // etcd extends every lease by an election timeout on promotion.
+                        self.sm.lease_promote(env.now, ELECTION_TIMEOUT);
+                        self.revoking.clear();
+                    } else if ss.role != StateRole::Leader && self.last_soft.role == StateRole::Leader {
+                        self.sm.lease_demote();
+                    }
                     self.last_soft = ss;
                     if env.trace {
                         out.events.push(MemberEvent::RoleChanged { role: ss.role, term: self.term(), lead: ss.lead });
@@ -517,6 +596,7 @@ impl Member {
             if self.removed_self {
                 break;
             }
+            self.maybe_snapshot();
         }
         self.serve_reads(env, out);
         self.check_transfers(out);
@@ -524,11 +604,14 @@ impl Member {
 
     fn restore_snapshot(&mut self, s: &crate::raft::Snapshot) {
         if let Some(state) = decode_member_snapshot(&s.data) {
-            self.members = state.members;
-            self.removed = state.removed;
-            self.cluster_version = state.cluster_version;
+            self.install(state);
+            self.configure_sm();
+            if self.is_leader() {
+                self.sm.lease_promote(Duration::ZERO, ELECTION_TIMEOUT);
+            }
         }
         self.applied = s.metadata.index;
+        self.last_snapshot = s.metadata.index;
     }
 
     fn serve_reads(&mut self, env: &Env, out: &mut Outbox) {
@@ -618,6 +701,10 @@ impl Member {
         env: &Env,
         out: &mut Outbox,
     ) {
+        if let Err(e) = self.admit(&req, auth_token) {
+            out.answers.push((call, Err(e.into())));
+            return;
+        }
         match route(&req) {
             Route::Local => {
                 let ans = self.read_local(&req, env).map_err(CallError::from);
@@ -673,11 +760,23 @@ impl Member {
         }
     }
 
+    /// etcd's checks before a request is served or proposed: validation, then permissions
+    /// (with the password check of `Authenticate`).
+    fn admit(&mut self, req: &Request, auth_token: Option<&str>) -> Result<(), EtcdError> {
+        if matches!(req, Request::Range(_) | Request::Put(_) | Request::DeleteRange(_) | Request::Txn(_) | Request::Compaction(_)) {
+            StateMachine::validate(req)?;
+        }
+        if let Request::Auth(AuthRequest::Authenticate { name, password }) = req {
+            return self.sm.check_password(name, password);
+        }
+        self.sm.check_permission(auth_token, req)
+    }
+
     /// Serves a request that only the leader answers (lease keep-alive, time-to-live, list).
     pub fn serve_leader(&mut self, req: &Request, env: &Env) -> Result<Response, EtcdError> {
         let ctx = self.ctx(env);
         let resp = match req {
-            Request::LeaseKeepAlive { .. } => self.sm.apply(req, &ctx)?,
+            Request::LeaseKeepAlive { id } => Response::LeaseKeepAlive(self.sm.lease_renew(*id, env.now)?),
             _ => self.sm.read(req, &ctx)?,
         };
         Ok(self.stamp(resp))
@@ -925,6 +1024,7 @@ impl Member {
                 alarms: self.alarms.clone(),
             })),
             Request::Defragment => Ok(Response::Header(self.header())),
+            Request::Snapshot => Ok(Response::Snapshot(SnapshotResponse { header: self.header(), blob: self.sm.to_snapshot() })),
             Request::Status => {
                 let r = &self.node.raft;
                 Ok(Response::Status(StatusResponse {

@@ -19,7 +19,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::persist::{Disk, MemoryDisk};
 use crate::raft::{ConfChange, ConfChangeType, Entry, EntryType, HardState, Message, MessageType, StateRole};
-use crate::server::api::{CallError, Member as ApiMember, Request, Response, WatchCreateRequest, WatchResponse};
+use crate::server::api::{CallError, Member as ApiMember, RangeRequest, Request, Response, WatchCreateRequest, WatchResponse};
 use crate::server::ids;
 use crate::server::member::{
     encode_conf_change, route, ConfChangeContext, Env, Member, MemberConfig, MemberEvent, Outbox, Payload, Route,
@@ -69,12 +69,10 @@ enum Event {
     Deliver { msg: Message, sent_at: Duration },
 }
 
+/// A client's watch: the member serving it and the state machine's watcher ID there.
 struct WatchState {
-    #[allow(dead_code)]
     member: u64,
-    #[allow(dead_code)]
-    req: WatchCreateRequest,
-    pending: Vec<WatchResponse>,
+    sm_id: i64,
 }
 
 /// The deterministic world.
@@ -98,6 +96,7 @@ pub struct World {
     safety_violations: Vec<String>,
     watches: BTreeMap<u64, WatchState>,
     next_watch: u64,
+    snapshot_count: u64,
 }
 
 impl std::fmt::Debug for World {
@@ -168,6 +167,7 @@ impl World {
             safety_violations: Vec::new(),
             watches: BTreeMap::new(),
             next_watch: 1,
+            snapshot_count: crate::server::member::DEFAULT_SNAPSHOT_COUNT,
         };
         for c in &configs {
             w.slots.push(Slot {
@@ -204,7 +204,8 @@ impl World {
         let Some(disk) = slot.disk.take() else { return };
         let id = slot.config.id;
         match Member::start(slot.config.clone(), disk, seed, unix) {
-            Ok(m) => {
+            Ok(mut m) => {
+                m.set_snapshot_count(self.snapshot_count);
                 slot.member = Some(m);
                 slot.up_since = now;
             }
@@ -341,31 +342,47 @@ impl World {
         m.serve_leader(&req, &env).map_err(CallError::from)
     }
 
-    /// Opens a watch on the member at `endpoint`; its responses are collected by `watch_poll`.
+    /// Opens a watch on the member at `endpoint`; its responses (the `created` one first)
+    /// are collected by `watch_poll` as the world runs.
     pub fn watch(
         &mut self,
         endpoint: &str,
-        _auth_token: Option<&str>,
+        auth_token: Option<&str>,
         req: WatchCreateRequest,
     ) -> Result<u64, CallError> {
         let id = self.resolve_endpoint(endpoint).ok_or(CallError::Unreachable)?;
-        let header = self.member(id).map(|m| m.header()).ok_or(CallError::Unreachable)?;
+        let m = self.member_mut(id).ok_or(CallError::Unreachable)?;
+        let range = Request::Range(RangeRequest { key: req.key.clone(), range_end: req.range_end.clone(), ..Default::default() });
+        m.sm.check_permission(auth_token, &range)?;
+        let sm_id = m.sm.watch_create(req);
         let wid = self.next_watch;
         self.next_watch += 1;
-        // TODO(mvcc watch API): events are filled in once the state machine exposes watches.
-        let created = WatchResponse { header, watch_id: 0, created: true, ..Default::default() };
-        self.watches.insert(wid, WatchState { member: id, req, pending: vec![created] });
+        self.watches.insert(wid, WatchState { member: id, sm_id });
         Ok(wid)
     }
 
-    /// The responses of a watch since the last poll.
+    /// The responses of a watch since the last poll (nothing once its member stopped).
     pub fn watch_poll(&mut self, watch: u64) -> Vec<WatchResponse> {
-        self.watches.get_mut(&watch).map(|w| std::mem::take(&mut w.pending)).unwrap_or_default()
+        let Some(w) = self.watches.get(&watch) else { return Vec::new() };
+        let (member, sm_id) = (w.member, w.sm_id);
+        let Some(m) = self.member_mut(member) else { return Vec::new() };
+        let h = m.header();
+        let mut v = m.sm.watch_poll(sm_id);
+        for r in &mut v {
+            r.header.cluster_id = h.cluster_id;
+            r.header.member_id = h.member_id;
+            r.header.raft_term = h.raft_term;
+        }
+        v
     }
 
     /// Cancels a watch.
     pub fn watch_cancel(&mut self, watch: u64) {
-        self.watches.remove(&watch);
+        if let Some(w) = self.watches.remove(&watch) {
+            if let Some(m) = self.member_mut(w.member) {
+                let _ = m.sm.watch_cancel(w.sm_id);
+            }
+        }
     }
 
     /// Runs the world for `d` of simulated time.
@@ -683,6 +700,16 @@ impl World {
         }
         self.net.jitter = Duration::from_millis(ms);
         self.control(format!("jitter set to {ms} ms"))
+    }
+
+    /// Sets every member's snapshot interval (applied entries between snapshots).
+    pub fn set_snapshot_count(&mut self, n: u64) {
+        self.snapshot_count = n;
+        for s in &mut self.slots {
+            if let Some(m) = s.member.as_mut() {
+                m.set_snapshot_count(n);
+            }
+        }
     }
 
     /// Turns the event trace on or off (benchmarks turn it off).

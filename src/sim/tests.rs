@@ -148,3 +148,66 @@ fn controls_validate_their_input() {
     assert_eq!(w.partition(&[vec!["infra1".into()]]).unwrap(), "partitioned: infra1 | infra2 infra3");
     assert_eq!(w.heal().unwrap(), "network healed");
 }
+
+fn get(k: &str) -> Request {
+    Request::Range(RangeRequest { key: k.as_bytes().to_vec(), ..Default::default() })
+}
+
+#[test]
+fn put_get_through_any_member() {
+    let mut w = World::new(2);
+    let Response::Put(p) = w.call("127.0.0.1:22379", None, put("a"), T).unwrap() else { panic!() };
+    assert_eq!(p.header.revision, 2);
+    assert_eq!(p.header.raft_term, 2);
+    assert_eq!(p.header.member_id, w.member_ids()[1]);
+    let Response::Range(r) = w.call("127.0.0.1:32379", None, get("a"), T).unwrap() else { panic!() };
+    assert_eq!(r.kvs.len(), 1);
+    assert_eq!(r.header.revision, 2);
+}
+
+#[test]
+fn lease_expires_and_watch_sees_the_delete() {
+    use crate::server::api::{LeaseGrantRequest, WatchCreateRequest};
+    let mut w = World::new(2);
+    let Response::LeaseGrant(g) =
+        w.call("127.0.0.1:2379", None, Request::LeaseGrant(LeaseGrantRequest { ttl: 2, id: 0 }), T).unwrap()
+    else {
+        panic!()
+    };
+    assert_eq!(g.ttl, 2);
+    assert_eq!((g.id as u64) >> 48, 0x3269);
+    let p = Request::Put(PutRequest { key: b"temp".to_vec(), value: b"x".to_vec(), lease: g.id, ..Default::default() });
+    w.call("127.0.0.1:2379", None, p, T).unwrap();
+    let wid = w.watch("127.0.0.1:2379", None, WatchCreateRequest { key: b"temp".to_vec(), ..Default::default() }).unwrap();
+    let created = w.watch_poll(wid);
+    assert!(created.first().is_some_and(|r| r.created));
+    w.advance(Duration::from_secs(4));
+    let evs = w.watch_poll(wid);
+    assert_eq!(evs.iter().map(|r| r.events.len()).sum::<usize>(), 1, "{evs:?}");
+    let Response::Range(r) = w.call("127.0.0.1:2379", None, get("temp"), T).unwrap() else { panic!() };
+    assert_eq!(r.kvs.len(), 0);
+    assert_eq!(r.header.revision, 3);
+}
+
+#[test]
+fn snapshots_compact_and_catch_up_a_lagging_member() {
+    let mut w = World::new(4);
+    w.set_snapshot_count(20);
+    w.stop("infra3").unwrap();
+    for i in 0..100 {
+        w.call("127.0.0.1:2379", None, put(&format!("k{i}")), T).unwrap();
+    }
+    w.start("infra3").unwrap();
+    w.advance(Duration::from_secs(2));
+    let Response::Range(r) = w.call("127.0.0.1:32379", None, Request::Range(RangeRequest { key: b"k99".to_vec(), serializable: true, ..Default::default() }), T).unwrap() else { panic!() };
+    assert_eq!(r.kvs.len(), 1);
+    let v = w.member_views();
+    assert!(v[0].first_index > 1, "{:?}", v[0].first_index);
+    // And a restart from the compacted disk.
+    w.stop("infra1").unwrap();
+    w.start("infra1").unwrap();
+    w.advance(Duration::from_secs(3));
+    let Response::Range(r) = w.call("127.0.0.1:2379", None, Request::Range(RangeRequest { key: b"k5".to_vec(), serializable: true, ..Default::default() }), T).unwrap() else { panic!() };
+    assert_eq!(r.kvs.len(), 1);
+    assert!(w.safety_violations().is_empty());
+}
