@@ -41,7 +41,8 @@ fn tree(c: &mut Criterion) {
             || base.clone(),
             |mut t| {
                 t.reveal(events_ns.as_bytes());
-                t.visible_len()
+                let n = t.visible_len();
+                (t, n)
             },
             BatchSize::LargeInput,
         )

@@ -106,6 +106,15 @@ impl KeyTree {
 
     fn child(&self, parent: NodeId, name: &[u8]) -> Result<usize, usize> {
         let Some(p) = self.nodes.get(parent as usize) else { return Err(0) };
+        // Sorted input (a range's answer) always lands at the end: check it first.
+        if let Some(last) = p.children.last() {
+            let ln = self.nodes.get(*last as usize).map(|n| &*n.name).unwrap_or(&[]);
+            match ln.cmp(name) {
+                std::cmp::Ordering::Equal => return Ok(p.children.len() - 1),
+                std::cmp::Ordering::Less => return Err(p.children.len()),
+                std::cmp::Ordering::Greater => {}
+            }
+        }
         p.children.binary_search_by(|c| {
             self.nodes.get(*c as usize).map(|n| &*n.name).unwrap_or(&[]).cmp(name)
         })
@@ -136,9 +145,7 @@ impl KeyTree {
     pub fn insert(&mut self, key: &[u8], value_len: usize) {
         let own = (key.len() + value_len) as u64;
         let mut at = ROOT;
-        let mut path: Vec<NodeId> = Vec::with_capacity(8);
         for (depth, seg) in key.split(|b| *b == b'/').enumerate() {
-            path.push(at);
             at = match self.child(at, seg) {
                 Ok(i) => self.nodes.get(at as usize).and_then(|n| n.children.get(i).copied()).unwrap_or(ROOT),
                 Err(i) => {
@@ -161,25 +168,21 @@ impl KeyTree {
         let (dk, old) = if leaf.is_key { (0, leaf.own_bytes) } else { (1, 0) };
         leaf.is_key = true;
         leaf.own_bytes = own;
-        leaf.key_count += dk;
-        leaf.bytes = leaf.bytes + own - old;
-        for p in &path {
-            if let Some(n) = self.nodes.get_mut(*p as usize) {
-                n.key_count += dk;
-                n.bytes = n.bytes + own - old;
-            }
+        let hit = u32::from(dk == 1 && self.filter.as_ref().is_some_and(|f| contains(&key.to_ascii_lowercase(), f)));
+        if hit == 1 {
+            self.rows_stale = true;
         }
-        if dk == 1 {
-            if let Some(f) = &self.filter {
-                if contains(&key.to_ascii_lowercase(), f) {
-                    for p in path.into_iter().chain([at]) {
-                        if let Some(n) = self.nodes.get_mut(p as usize) {
-                            n.filter_hits = n.filter_hits.saturating_add(1);
-                        }
-                    }
-                    self.rows_stale = true;
-                }
+        // Up the parent chain to the root.
+        let mut cur = at;
+        loop {
+            let Some(n) = self.nodes.get_mut(cur as usize) else { break };
+            n.key_count += dk;
+            n.bytes = n.bytes + own - old;
+            n.filter_hits = n.filter_hits.saturating_add(hit);
+            if cur == ROOT {
+                break;
             }
+            cur = n.parent;
         }
     }
 
