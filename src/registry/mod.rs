@@ -10,6 +10,7 @@
 
 pub mod decode;
 pub mod k8stime;
+pub mod proto_schema;
 pub mod protobuf;
 pub mod resources;
 pub mod sample;

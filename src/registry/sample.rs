@@ -1292,7 +1292,7 @@ const KUBE_SYSTEM_SERVICE_ACCOUNTS: &[&str] = &[
     "kube-proxy", "legacy-service-account-token-cleaner", "namespace-controller", "node-controller",
     "persistent-volume-binder", "pod-garbage-collector", "pv-protection-controller",
     "pvc-protection-controller", "replicaset-controller", "replication-controller",
-    "resourcequota-controller", "root-ca-cert-publisher", "service-account-controller",
+    "resourcequota-controller", "root-ca-cert-publisher", "route-controller", "service-account-controller",
     "service-controller", "statefulset-controller", "token-cleaner", "ttl-after-finished-controller",
     "ttl-controller",
 ];
