@@ -21,7 +21,13 @@ pub struct ApplyContext {
 
 /// One member's applied state.
 #[derive(Debug, Default)]
-pub struct StateMachine {}
+pub struct StateMachine {
+    /// The v2 store (owner: v2 engineer). The member feeds it the cluster events etcd records
+    /// under `/0` through `v2.member_add`, `v2.publish_attributes`, `v2.set_cluster_version`,
+    /// `v2.member_update` and `v2.member_remove` (see `crate::v2store` for what the member
+    /// must do, including the SYNC proposals).
+    pub v2: crate::v2store::ApplierV2,
+}
 
 impl StateMachine {
     pub fn new() -> Self {
@@ -30,12 +36,18 @@ impl StateMachine {
 
     /// Applies one committed request, in log order.
     pub fn apply(&mut self, _req: &Request, _ctx: &ApplyContext) -> Result<Response, EtcdError> {
+        if let Request::V2(r) = _req {
+            return Ok(Response::V2(self.v2.apply(r)));
+        }
         Err(errors::not_capable())
     }
 
     /// Serves a read from local state, without consensus (serializable reads, and linearizable
     /// ones once ReadIndex has confirmed this member is up to date).
     pub fn read(&self, _req: &Request, _ctx: &ApplyContext) -> Result<Response, EtcdError> {
+        if let Request::V2(r) = _req {
+            return Ok(Response::V2(self.v2.read(r)));
+        }
         Err(errors::not_capable())
     }
 

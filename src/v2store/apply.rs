@@ -115,6 +115,12 @@ impl ApplierV2 {
         self.store.index()
     }
 
+    /// Serves a read-only request ([`V2Request::is_read`]) from this member's store; a write
+    /// handed here is answered as if applied on a copy, leaving the store unchanged.
+    pub fn read(&self, req: &V2Request) -> V2Response {
+        self.clone().apply(req)
+    }
+
     /// Applies (or, for reads, serves) one request.
     pub fn apply(&mut self, req: &V2Request) -> V2Response {
         let creds = req.credentials.as_ref().map(|c| (c.username.as_str(), c.password.as_str()));

@@ -66,7 +66,7 @@ pub fn message(code: u32) -> &'static str {
 }
 
 /// One v2 error (`v2error.Error`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct V2Error {
     pub error_code: u32,
     pub message: String,

@@ -14,7 +14,7 @@ pub const COMPARE_AND_DELETE: &str = "compareAndDelete";
 pub const EXPIRE: &str = "expire";
 
 /// A node as clients see it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct NodeExtern {
     pub key: String,
     /// `None` for directories.
@@ -31,9 +31,9 @@ pub struct NodeExtern {
 }
 
 /// One change (or read) of the store.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
-    pub action: &'static str,
+    pub action: String,
     pub node: NodeExtern,
     pub prev_node: Option<NodeExtern>,
     /// The store index when the answer was made (`X-Etcd-Index`).
@@ -42,9 +42,9 @@ pub struct Event {
 }
 
 impl Event {
-    pub fn new(action: &'static str, key: &str, modified_index: u64, created_index: u64) -> Event {
+    pub fn new(action: &str, key: &str, modified_index: u64, created_index: u64) -> Event {
         Event {
-            action,
+            action: action.to_string(),
             node: NodeExtern { key: key.to_string(), modified_index, created_index, ..NodeExtern::default() },
             prev_node: None,
             etcd_index: 0,

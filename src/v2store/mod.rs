@@ -36,14 +36,14 @@ pub const STORE_KEYS_PREFIX: &str = "/1";
 pub const STORE_CLUSTER_PREFIX: &str = "/0";
 
 /// Basic-auth credentials sent with a request (`--username user:password`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Credentials {
     pub username: String,
     pub password: String,
 }
 
 /// The HTTP method of a keys request (`etcdserverpb.Request.Method`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Method {
     #[default]
     Get,
@@ -54,7 +54,7 @@ pub enum Method {
 
 /// One request of the v2 keys API, as etcd's HTTP handler parses it (`parseKeyRequest`).
 /// `path` is the user key (without `/1`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeysRequest {
     pub method: Method,
     pub path: String,
@@ -78,7 +78,7 @@ pub struct KeysRequest {
 }
 
 /// The v2 auth API (`/v2/auth/...`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AuthOp {
     Enabled,
     Enable,
@@ -98,7 +98,7 @@ pub enum AuthOp {
     RoleRevoke { name: String, read: Vec<String>, write: Vec<String> },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum V2Op {
     Keys(KeysRequest),
     /// Expire every TTL node whose time has come (etcd's `SYNC`, proposed by the leader).
@@ -108,7 +108,7 @@ pub enum V2Op {
 
 /// One v2 request as it travels through Raft: the operation, the caller's credentials and
 /// the time the serving member received it (unix nanoseconds of the simulated clock).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct V2Request {
     pub op: V2Op,
     pub credentials: Option<Credentials>,
@@ -136,14 +136,14 @@ impl V2Request {
 }
 
 /// A user as the auth API answers it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UserInfo {
     pub user: String,
     pub roles: Vec<String>,
 }
 
 /// A role as the auth API answers it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RoleInfo {
     pub role: String,
     pub read: Vec<String>,
@@ -151,7 +151,7 @@ pub struct RoleInfo {
 }
 
 /// The answer to a [`V2Request`]. v2 errors are answers too (they carry the store index).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum V2Response {
     /// A keys request that succeeded; the event's keys are user keys.
     Event(Event),
