@@ -24,7 +24,7 @@ pub struct BootstrapMember {
     pub client_urls: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ApplierV2 {
     pub store: Store,
 }

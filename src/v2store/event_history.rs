@@ -9,7 +9,7 @@ use super::path::clean;
 
 pub const HISTORY_CAPACITY: usize = 1000;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EventHistory {
     queue: VecDeque<Event>,
     capacity: usize,

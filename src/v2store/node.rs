@@ -8,13 +8,13 @@ use std::collections::BTreeMap;
 
 use super::event::{ttl_seconds, NodeExtern};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum NodeKind {
     File(String),
     Dir(BTreeMap<String, Node>),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Node {
     /// Full internal path (`/1/foo/bar`).
     pub path: String,

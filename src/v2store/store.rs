@@ -20,7 +20,7 @@ use super::ttl_key_heap::TtlKeyHeap;
 /// Expiration times before 2000-01-01T00:00:00Z mean "permanent" (etcd's `minExpireTime`).
 pub const MIN_EXPIRE_TIME: i64 = 946_684_800 * 1_000_000_000;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Store {
     root: Node,
     current_index: u64,

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TtlKeyHeap {
     keys: BTreeSet<(i64, String)>,
 }
