@@ -150,8 +150,8 @@ fn row(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
         "Endpoints" => {
             let mut eps = Vec::new();
             for sub in o["subsets"].as_array().into_iter().flatten() {
-                for a in sub["addresses"].as_array().into_iter().flatten() {
-                    for p in sub["ports"].as_array().into_iter().flatten() {
+                for p in sub["ports"].as_array().into_iter().flatten() {
+                    for a in sub["addresses"].as_array().into_iter().flatten() {
                         eps.push(format!("{}:{}", s(&a["ip"]), n(&p["port"])));
                     }
                 }
