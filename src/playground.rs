@@ -21,12 +21,6 @@ pub struct Output {
     pub stdout: String,
     pub stderr: String,
     pub exit: i32,
-    /// The command keeps running as the current job (poll it, interrupt it).
-    pub running: bool,
-    /// The command was stopped by Ctrl+C (no exit status is meaningful).
-    pub interrupted: bool,
-    /// Console hints for people learning etcd (never part of etcdctl's output).
-    pub hints: Vec<String>,
 }
 
 /// Simulated time an etcdctl process takes to start (the cluster keeps running meanwhile).
@@ -47,11 +41,12 @@ pub struct Playground {
     job: Option<RunningJob>,
     /// Show console hints (`hints on|off`).
     pub hints_enabled: bool,
+    last_hints: Vec<String>,
 }
 
 impl Playground {
     pub fn new(seed: u64) -> Playground {
-        Playground { world: World::new(seed), console: Console::new(seed), env: BTreeMap::new(), job: None, hints_enabled: true }
+        Playground { world: World::new(seed), console: Console::new(seed), env: BTreeMap::new(), job: None, hints_enabled: true, last_hints: Vec::new() }
     }
 
     pub fn world(&self) -> &World {
@@ -77,51 +72,56 @@ impl Playground {
         self.job.is_some()
     }
 
+    /// Console hints of the last line run (shown dimmed in the page; never part of
+    /// etcdctl's output or of a transcript). Empty when hints are off.
+    pub fn hints(&self) -> &[String] {
+        &self.last_hints
+    }
+
     /// Runs one console line with `stdin` (a here-document's lines, or what is typed at
-    /// password prompts). A long-running command stays as the current job
-    /// (`Output::running`); a line typed while a job runs interrupts that job first.
+    /// password prompts). A long-running command (watch, lock, elect, lease keep-alive)
+    /// stays as the current job: then `is_running()` is true, the Output holds what it
+    /// printed so far, and [`Playground::poll`] / [`Playground::interrupt`] continue it.
+    /// A line run while a job runs interrupts that job first.
     pub fn run(&mut self, line: &str, stdin: Option<&str>) -> Output {
         let mut pre = Output::default();
         if self.job.is_some() {
             pre = self.interrupt();
         }
-        let mut out = self.run_line(line, stdin.unwrap_or(""));
+        let (mut out, hints) = self.run_line(line, stdin.unwrap_or(""));
+        self.last_hints = if self.hints_enabled { hints } else { Vec::new() };
         if !pre.stdout.is_empty() || !pre.stderr.is_empty() {
             out.stdout = pre.stdout + &out.stdout;
             out.stderr = pre.stderr + &out.stderr;
         }
-        if !self.hints_enabled {
-            out.hints.clear();
-        }
         out
     }
 
-    /// Runs a line and, if it becomes a job, lets it run for `timeout` of simulated time and
-    /// interrupts it (a transcript's `# timeout N`).
-    pub fn run_bounded(&mut self, line: &str, stdin: Option<&str>, timeout: Duration) -> Output {
+    /// Runs a line and, if it becomes a job, lets it run for `timeout` of simulated time,
+    /// then interrupts it (a transcript's `# timeout N`). The flag is true when the command
+    /// was interrupted (its exit status then means nothing).
+    pub fn run_bounded(&mut self, line: &str, stdin: Option<&str>, timeout: Duration) -> (Output, bool) {
         let mut out = self.run(line, stdin);
-        if !out.running {
-            return out;
+        if !self.is_running() {
+            return (out, false);
         }
         let more = self.poll(timeout);
         out.stdout.push_str(&more.stdout);
         out.stderr.push_str(&more.stderr);
-        if !more.running {
-            out.running = false;
+        if !self.is_running() {
             out.exit = more.exit;
-            return out;
+            return (out, false);
         }
         let end = self.interrupt();
         out.stdout.push_str(&end.stdout);
         out.stderr.push_str(&end.stderr);
-        out.running = false;
-        out.interrupted = true;
         out.exit = end.exit;
-        out
+        (out, true)
     }
 
     /// Lets `d` of simulated time pass (in [`JOB_TICK`] steps), collecting what the current
-    /// job prints. Without a job it just advances the world.
+    /// job prints since the last poll. When the job ends by itself, `is_running()` turns
+    /// false and `exit` is its status. Without a job it just advances the world.
     pub fn poll(&mut self, d: Duration) -> Output {
         let mut io = Io::new("");
         let Some(mut rj) = self.job.take() else {
@@ -138,40 +138,37 @@ impl Playground {
                 break;
             }
         }
-        let mut out = Output { stdout: io.stdout, stderr: io.stderr, ..Default::default() };
+        let mut out = Output { stdout: io.stdout, stderr: io.stderr, exit: 0 };
         match result {
             Some(code) => out.exit = code,
-            None => {
-                out.running = true;
-                self.job = Some(rj);
-            }
+            None => self.job = Some(rj),
         }
         out
     }
 
-    /// Ctrl+C: the current job cleans up and ends.
+    /// Ctrl+C: the current job cleans up (a lock is released, a campaign resigns) and ends.
     pub fn interrupt(&mut self) -> Output {
         let mut io = Io::new("");
         let Some(mut rj) = self.job.take() else { return Output::default() };
         let code = rj.job.interrupt(&mut self.world, &mut io);
-        Output { stdout: io.stdout, stderr: io.stderr, exit: code, interrupted: true, ..Default::default() }
+        Output { stdout: io.stdout, stderr: io.stderr, exit: code }
     }
 
-    fn run_line(&mut self, line: &str, stdin: &str) -> Output {
+    fn run_line(&mut self, line: &str, stdin: &str) -> (Output, Vec<String>) {
         let parsed = match shell::split(line) {
             Ok(l) => l,
-            Err(e) => return Output { stderr: format!("bash: {}\n", e), exit: 2, ..Default::default() },
+            Err(e) => return (Output { stderr: format!("bash: {}\n", e), exit: 2, ..Default::default() }, Vec::new()),
         };
         let words = parsed.words;
         if words.is_empty() {
-            return Output::default();
+            return (Output::default(), Vec::new());
         }
         let (assign, rest) = shell::split_assignments(&words);
         if rest.is_empty() {
             for (k, v) in assign {
                 self.env.insert(k, v);
             }
-            return Output::default();
+            return (Output::default(), Vec::new());
         }
         let prog = rest[0].as_str();
         match prog {
@@ -181,13 +178,13 @@ impl Playground {
                         self.env.insert(k.to_string(), v.to_string());
                     }
                 }
-                return Output::default();
+                return (Output::default(), Vec::new());
             }
             "unset" => {
                 for w in &rest[1..] {
                     self.env.remove(w);
                 }
-                return Output::default();
+                return (Output::default(), Vec::new());
             }
             _ => {}
         }
@@ -203,15 +200,12 @@ impl Playground {
             let mut out = Output { stdout: io.stdout, stderr: io.stderr, ..Default::default() };
             match status {
                 Status::Done(code) => out.exit = code,
-                Status::Running(job) => {
-                    out.running = true;
-                    self.job = Some(RunningJob { job });
-                }
+                Status::Running(job) => self.job = Some(RunningJob { job }),
             }
-            out.hints = hints(&env, &rest[1..], &out);
-            return out;
+            let h = hints(&env, &rest[1..], &out);
+            return (out, h);
         }
-        self.playground_command(&rest)
+        (self.playground_command(&rest), Vec::new())
     }
 
     fn playground_command(&mut self, w: &[String]) -> Output {
@@ -334,8 +328,8 @@ mod tests {
         let o = p.run("etcdctl gett foo", None);
         assert_eq!(o.exit, 1);
         assert!(o.stderr.contains("Did you mean this?\n\tget\n"));
-        let o = p.run("etcdctl set k v", None);
-        assert!(!o.hints.is_empty());
+        p.run("etcdctl set k v", None);
+        assert!(!p.hints().is_empty());
     }
 
     #[test]
@@ -351,11 +345,13 @@ mod tests {
         let mut p = Playground::new(1);
         p.run("etcdctl put a 1", None);
         let o = p.run("etcdctl watch a --rev=1", None);
-        assert!(o.running);
+        assert!(p.is_running());
         assert_eq!(o.stdout, "PUT\na\n1\n");
-        p.run("etcdctl put a 2", None);
-        let o = p.run_bounded("etcdctl version", None, Duration::from_secs(1));
-        assert!(!o.running);
+        let o = p.interrupt();
+        assert_eq!(o.stdout, "");
         assert!(!p.is_running());
+        let (o, interrupted) = p.run_bounded("etcdctl watch a --rev=1", None, Duration::from_secs(1));
+        assert!(interrupted);
+        assert_eq!(o.stdout, "PUT\na\n1\n");
     }
 }

@@ -226,18 +226,18 @@ pub fn run_scenario(steps: &[Step], seed: u64) -> String {
             }
             t
         });
-        let o = match s.timeout {
+        let (o, interrupted) = match s.timeout {
             Some(t) => p.run_bounded(&line, stdin.as_deref(), Duration::from_secs_f64(t.clamp(0.0, 3600.0))),
             None => {
                 let mut o = p.run(&line, stdin.as_deref());
-                if o.running {
+                let running = p.is_running();
+                if running {
                     // a command that does not end by itself, without a timeout: stop it
                     let end = p.interrupt();
                     o.stdout.push_str(&end.stdout);
                     o.stderr.push_str(&end.stderr);
-                    o.interrupted = true;
                 }
-                o
+                (o, running)
             }
         };
         ids.scan(&o.stdout, &known, cluster);
@@ -255,7 +255,7 @@ pub fn run_scenario(steps: &[Step], seed: u64) -> String {
         }
         push_lines(&mut out, &o.stdout, "");
         push_lines(&mut out, &o.stderr, "! ");
-        if o.exit != 0 && !o.interrupted {
+        if o.exit != 0 && !interrupted {
             out.push_str(&format!("? {}\n", o.exit));
         }
     }

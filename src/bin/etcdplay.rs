@@ -65,10 +65,10 @@ fn repl() {
             }
             block = Some(b);
         }
-        let o = p.run_bounded(body, block.as_deref(), Duration::from_secs_f64(timeout.unwrap_or(5.0)));
+        let (o, _) = p.run_bounded(body, block.as_deref(), Duration::from_secs_f64(timeout.unwrap_or(5.0)));
         print!("{}", o.stdout);
         eprint!("{}", o.stderr);
-        for h in &o.hints {
+        for h in p.hints() {
             eprintln!("\x1b[2m{}\x1b[0m", h);
         }
     }

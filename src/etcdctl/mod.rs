@@ -146,7 +146,7 @@ impl Console {
 pub fn run(world: &mut World, console: &mut Console, env: &BTreeMap<String, String>, args: &[String], io: &mut Io) -> Status {
     let api = env.get("ETCDCTL_API").map(|s| s.as_str()).unwrap_or("");
     if api == "2" {
-        return v2::run(world, env, args, io);
+        return run_v2(world, env, args, io);
     }
     if !api.is_empty() && api != "3" {
         // etcdctl 3.4: any other value falls back to v3 after a warning? It refuses.
@@ -154,6 +154,40 @@ pub fn run(world: &mut World, console: &mut Console, env: &BTreeMap<String, Stri
         return Status::Done(EXIT_ERROR);
     }
     run_v3(world, console, env, args, io)
+}
+
+/// A v2 watch as a console job.
+struct V2Watch(v2::WatchTask);
+
+impl Job for V2Watch {
+    fn poll(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
+        let (o, end) = self.0.poll(world);
+        io.stdout.push_str(&o.stdout);
+        io.stderr.push_str(&o.stderr);
+        end
+    }
+    fn interrupt(&mut self, _world: &mut World, _io: &mut Io) -> i32 {
+        0
+    }
+}
+
+/// Hands the words to the v2 command set (`ETCDCTL_API=2`).
+fn run_v2(world: &mut World, env: &BTreeMap<String, String>, args: &[String], io: &mut Io) -> Status {
+    let lookup = |k: &str| env.get(k).cloned();
+    let stdin = io.read_all();
+    let stdin = if stdin.is_empty() { None } else { Some(stdin.as_str()) };
+    match v2::run(world, args, &lookup, stdin) {
+        v2::Outcome::Done(o) => {
+            io.stdout.push_str(&o.stdout);
+            io.stderr.push_str(&o.stderr);
+            Status::Done(o.exit)
+        }
+        v2::Outcome::Running(o, task) => {
+            io.stdout.push_str(&o.stdout);
+            io.stderr.push_str(&o.stderr);
+            Status::Running(Box::new(V2Watch(task)))
+        }
+    }
 }
 
 fn usage_error(path: &str, err: &FlagError, io: &mut Io) -> Status {

@@ -101,7 +101,33 @@ pub struct MemberSnapshot {
     pub members: BTreeMap<u64, ApiMember>,
     pub removed: BTreeSet<u64>,
     pub cluster_version: Option<String>,
+    pub recent: RecentIds,
     pub sm: Vec<u8>,
+}
+
+/// The IDs of the most recently applied requests, oldest dropped first.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RecentIds {
+    set: BTreeSet<u64>,
+    order: std::collections::VecDeque<u64>,
+}
+
+impl RecentIds {
+    const CAP: usize = 1 << 16;
+
+    /// Records `id`; false if it was already recorded.
+    pub fn insert(&mut self, id: u64) -> bool {
+        if !self.set.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > Self::CAP {
+            if let Some(old) = self.order.pop_front() {
+                self.set.remove(&old);
+            }
+        }
+        true
+    }
 }
 
 pub fn decode_member_snapshot(data: &[u8]) -> Option<MemberSnapshot> {
@@ -157,6 +183,7 @@ pub enum Route {
 pub fn route(req: &Request) -> Route {
     match req {
         Request::Range(r) if r.serializable => Route::Local,
+        Request::V2(r) if r.is_read() => Route::Local,
         Request::Range(_) => Route::ReadIndex,
         Request::MemberList
         | Request::Status
@@ -235,6 +262,11 @@ pub struct Member {
     pub applied: u64,
     /// Proposals of this member waiting to be applied: request ID -> call.
     waiters: BTreeMap<u64, u64>,
+    /// This member's proposals not yet applied, re-proposed when the leader changes (a
+    /// proposal forwarded to a leader that lost its leadership is otherwise lost).
+    retry: BTreeMap<u64, Vec<u8>>,
+    /// IDs of recently applied requests (part of the applied state).
+    recent: RecentIds,
     /// Proposals made while no leader was known: proposed once one is.
     queued: Vec<(u64, Entry)>,
     reads: Vec<PendingRead>,
@@ -255,7 +287,7 @@ pub struct Member {
 pub const ELECTION_TIMEOUT: Duration = Duration::from_millis(1000);
 
 /// Applied entries between two snapshots by default.
-pub const DEFAULT_SNAPSHOT_COUNT: u64 = 10_000;
+pub const DEFAULT_SNAPSHOT_COUNT: u64 = 100_000;
 
 /// Entries kept behind a snapshot for slow followers (etcd's `SnapshotCatchUpEntries`).
 pub const SNAPSHOT_CATCH_UP_ENTRIES: u64 = 5_000;
@@ -308,6 +340,8 @@ impl Member {
             id_gen,
             applied,
             waiters: BTreeMap::new(),
+            retry: BTreeMap::new(),
+            recent: RecentIds::default(),
             queued: Vec::new(),
             reads: Vec::new(),
             transfers: Vec::new(),
@@ -334,12 +368,13 @@ impl Member {
         self.members = snap.members;
         self.removed = snap.removed;
         self.cluster_version = snap.cluster_version;
+        self.recent = snap.recent;
         if let Ok(sm) = StateMachine::from_snapshot(&snap.sm) {
             self.sm = sm;
         }
     }
 
-    /// Applied entries between snapshots (etcd's `--snapshot-count`; 10000 here).
+    /// Applied entries between snapshots (etcd's `--snapshot-count`, 100000 by default).
     pub fn set_snapshot_count(&mut self, n: u64) {
         self.snapshot_count = n.max(1);
     }
@@ -352,6 +387,7 @@ impl Member {
             members: self.members.clone(),
             removed: self.removed.clone(),
             cluster_version: self.cluster_version.clone(),
+            recent: self.recent.clone(),
             sm: self.sm.to_snapshot(),
         };
         let data = postcard::to_allocvec(&data).unwrap_or_default();
@@ -397,11 +433,12 @@ impl Member {
     }
 
     /// Fills in what the member decides before proposing (etcd assigns lease IDs here).
-    pub fn prepare(&mut self, req: &mut Request) {
-        if let Request::LeaseGrant(g) = req {
-            if g.id == 0 {
-                g.id = self.id_gen.next_lease_id();
-            }
+    pub fn prepare(&mut self, req: &mut Request, env: &Env) {
+        match req {
+            Request::LeaseGrant(g) if g.id == 0 => g.id = self.id_gen.next_lease_id(),
+            // A v2 request carries the time the member received it (TTLs count from there).
+            Request::V2(r) if r.now == 0 => r.now = env.unix_nanos,
+            _ => {}
         }
     }
 
@@ -498,6 +535,13 @@ impl Member {
         if self.node.raft.lead == 0 {
             return;
         }
+        if self.is_leader() && self.ticks % 5 == 0 && self.sm.v2.has_ttl_keys() {
+            // etcd's leader proposes a v2 SYNC every 500 ms while TTL keys exist.
+            let rid = self.next_request_id();
+            let req = Request::V2(crate::v2store::V2Request::sync(env.unix_nanos));
+            let p = Payload::Request { id: rid, req, auth_token: None };
+            self.propose_entry(0, Entry { data: p.encode(), ..Default::default() });
+        }
         if self.is_leader() && self.ticks % 5 == 0 {
             // etcd's leader looks for expired leases every 500 ms and proposes their revokes.
             for id in self.sm.expired_leases(env.now) {
@@ -561,6 +605,10 @@ impl Member {
                     }
                     if ss.lead != 0 {
                         self.flush_queued();
+                        let again: Vec<Vec<u8>> = self.retry.values().cloned().collect();
+                        for data in again {
+                            self.propose_entry(0, Entry { data, ..Default::default() });
+                        }
                     }
                 }
             }
@@ -651,9 +699,8 @@ impl Member {
         if e.index <= self.applied {
             return;
         }
-        if env.trace || cfg!(test) || true {
-            out.events.push(MemberEvent::Applied { index: e.index, term: e.term, digest: digest(&e.data) });
-        }
+        // Always reported: the world checks state machine safety with it.
+        out.events.push(MemberEvent::Applied { index: e.index, term: e.term, digest: digest(&e.data) });
         match e.entry_type {
             EntryType::Normal => {
                 self.applied = e.index;
@@ -661,6 +708,13 @@ impl Member {
                     return;
                 }
                 let Some(p) = Payload::decode(&e.data) else { return };
+                if let Payload::Request { id, .. } = &p {
+                    // A proposal re-sent after a leader change may commit twice: apply once.
+                    if !self.recent.insert(*id) {
+                        return;
+                    }
+                    self.retry.remove(id);
+                }
                 let result = self.apply_payload(e.index, &p, env);
                 if let Payload::Request { id, .. } = p {
                     if let Some(call) = self.waiters.remove(&id) {
@@ -673,10 +727,8 @@ impl Member {
                     self.applied = e.index;
                     return;
                 };
-                if cc.change_type != ConfChangeType::UpdateNode || true {
-                    self.node.apply_conf_change(&cc);
-                }
-                let result = self.apply_conf_change(e.index, &cc);
+                self.node.apply_conf_change(&cc);
+                let result = self.apply_conf_change(e.index, &cc, env);
                 let rid = postcard::from_bytes::<ConfChangeContext>(&cc.context).map_or(0, |c| c.request_id);
                 if let Some(call) = self.waiters.remove(&rid) {
                     out.answers.push((call, result.map_err(CallError::from)));
@@ -750,11 +802,13 @@ impl Member {
                 if is_member_change(&req) {
                     return; // refused: the answer is in `out`
                 }
-                self.prepare(&mut req);
+                self.prepare(&mut req, env);
                 let rid = self.next_request_id();
                 let p = Payload::Request { id: rid, req, auth_token: auth_token.map(str::to_string) };
                 self.waiters.insert(rid, call);
-                self.propose_entry(call, Entry { data: p.encode(), ..Default::default() });
+                let data = p.encode();
+                self.retry.insert(rid, data.clone());
+                self.propose_entry(call, Entry { data, ..Default::default() });
                 self.process_ready(env, out);
             }
         }
@@ -920,37 +974,47 @@ impl Member {
     }
 
     /// Applies a committed conf change (the Raft node has applied it to its configuration).
-    fn apply_conf_change(&mut self, index: u64, cc: &ConfChange) -> Result<Response, EtcdError> {
+    fn apply_conf_change(&mut self, index: u64, cc: &ConfChange, env: &Env) -> Result<Response, EtcdError> {
         self.applied = self.applied.max(index);
         let ctx: Option<ConfChangeContext> = postcard::from_bytes(&cc.context).ok();
+        let now = env.unix_nanos;
         match cc.change_type {
             ConfChangeType::AddNode | ConfChangeType::AddLearnerNode => {
-                if let Some(c) = ctx {
-                    let mut m = c.member;
-                    if cc.change_type == ConfChangeType::AddNode {
-                        if let Some(old) = self.members.get(&m.id) {
-                            // A promotion keeps name and client URLs.
-                            let mut promoted = old.clone();
-                            promoted.is_learner = false;
-                            m = promoted;
-                        }
+                let Some(c) = ctx else { return Err(errors::member_bad_urls()) };
+                let is_learner = cc.change_type == ConfChangeType::AddLearnerNode;
+                if let Some(old) = self.members.get_mut(&c.member.id) {
+                    // A promotion: the learner becomes a voter, keeping its attributes.
+                    if !is_learner && old.is_learner {
+                        old.is_learner = false;
+                        let urls = old.peer_urls.clone();
+                        self.sm.v2.member_update(cc.node_id, &urls, false, now);
                     }
-                    self.members.insert(m.id, m.clone());
-                    let added = m;
-                    return Ok(Response::MemberAdd(MemberAddResponse {
+                    return Ok(Response::MemberChange(MemberChangeResponse {
                         header: self.header(),
-                        member: added,
                         members: self.cluster_members(),
                     }));
                 }
+                let mut m = c.member;
+                m.is_learner = is_learner;
+                self.sm.v2.member_add(m.id, &m.peer_urls, is_learner, now);
+                self.members.insert(m.id, m.clone());
+                return Ok(Response::MemberAdd(MemberAddResponse {
+                    header: self.header(),
+                    member: m,
+                    members: self.cluster_members(),
+                }));
             }
             ConfChangeType::RemoveNode => {
-                self.members.remove(&cc.node_id);
+                if self.members.remove(&cc.node_id).is_some() {
+                    self.sm.v2.member_remove(cc.node_id, now);
+                }
                 self.removed.insert(cc.node_id);
             }
             ConfChangeType::UpdateNode => {
                 if let (Some(c), Some(m)) = (ctx, self.members.get_mut(&cc.node_id)) {
                     m.peer_urls = c.member.peer_urls;
+                    let (urls, learner) = (m.peer_urls.clone(), m.is_learner);
+                    self.sm.v2.member_update(cc.node_id, &urls, learner, now);
                 }
             }
         }
@@ -970,11 +1034,13 @@ impl Member {
                 if let Some(m) = self.members.get_mut(member_id) {
                     m.name = name.clone();
                     m.client_urls = client_urls.clone();
+                    self.sm.v2.publish_attributes(*member_id, name, client_urls, env.unix_nanos);
                 }
                 Ok(Response::Header(self.header()))
             }
             Payload::ClusterVersion(v) => {
                 self.cluster_version = Some(v.clone());
+                self.sm.v2.set_cluster_version(v, env.unix_nanos);
                 Ok(Response::Header(self.header()))
             }
             Payload::Request { req, .. } => self.apply_request(req, &ctx),
