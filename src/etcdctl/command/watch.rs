@@ -37,9 +37,17 @@ impl WatchJob {
                 r.cancel_reason.clone()
             };
             io.errln(&format!("watch was canceled ({})", reason));
-            let _ = self.printer.watch(io, r);
             if let Some(id) = self.watch.take() {
                 world.watch_cancel(id);
+            }
+            // a compacted watch's cancel response carries no revision
+            let mut shown = r.clone();
+            if r.compact_revision != 0 {
+                shown.header.revision = 0;
+            }
+            if let Err(f) = self.printer.watch(io, &shown) {
+                io.errln(&format!("Error: {}", f.msg));
+                return Some(f.code);
             }
             io.errln("Error: watch is canceled by the server");
             return Some(EXIT_INTERRUPTED);
