@@ -141,10 +141,12 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
     let ep = client.pick(ctx.world);
     let id = match ctx.world.watch(&ep, client.token.as_deref(), req) {
         Ok(id) => id,
-        Err(CallError::Server(e)) => return Ok(Status::Done(canceled(ctx.world, ctx.io, None, &e.message))),
+        Err(CallError::Server(e)) => {
+            let reason = format!("rpc error: code = {} desc = {}", e.code, e.message);
+            return Ok(Status::Done(canceled(ctx.world, ctx.io, None, &reason)));
+        }
         Err(_) => {
             // no member answers: the watch waits for a connection forever
-            Some(0).map(|_| ()).unwrap_or(());
             return Ok(Status::Running(Box::new(WatchJob { printer, watch: None, exec: exec_args })));
         }
     };
