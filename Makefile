@@ -29,7 +29,7 @@ build:
 	trunk build --release
 
 test-native:
-	cargo test --release
+	cargo test --profile ci
 
 test-wasm:
 	cargo test --target wasm32-unknown-unknown --test web
@@ -52,7 +52,7 @@ bench-web: setup-test build
 
 ## Many more chaos seeds than make test runs
 soak:
-	CHAOS_SEEDS=$(SEEDS) cargo test --release --no-default-features --test chaos -- --nocapture
+	CHAOS_SEEDS=$(SEEDS) cargo test --profile ci --no-default-features --test chaos -- --nocapture
 
 clean:
 	cargo clean; rm -rf dist target/e2e

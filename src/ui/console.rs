@@ -195,7 +195,8 @@ pub fn Console(props: &ConsoleProps) -> Html {
     }
 }
 
-fn view_entry(entry: &Entry) -> Html {
+/// One finished command: the line as typed, then stdout, stderr and a non-zero exit status.
+pub fn view_entry(entry: &Entry) -> Html {
     let out = &entry.output;
     html! {
         <div class="entry" data-testid="console-entry" key={entry.id}>
