@@ -35,7 +35,7 @@ impl Playground {
                 o.stdout = "etcdctl version: 3.4.23\nAPI version: 3.4\n".into()
             }
             _ => {
-                o.stderr = "Error: unknown command\n".into();
+                o.stderr = format!("Error: unknown command \"{}\" for \"etcdctl\"\n", w.get(1).unwrap_or(&""));
                 o.exit = 1;
             }
         }
