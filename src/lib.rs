@@ -25,7 +25,10 @@
 //! An arrow only points inward: `mvcc` knows nothing of `raft`, `etcdctl` knows nothing of
 //! the DOM, and `ui` holds no etcd logic.
 
+pub mod auth;
 pub mod etcdctl;
+pub mod kubectl;
+pub mod lease;
 pub mod mvcc;
 pub mod persist;
 pub mod playground;
@@ -33,6 +36,7 @@ pub mod raft;
 pub mod registry;
 pub mod server;
 pub mod sim;
+pub mod transcript;
 pub mod v2store;
 
 #[cfg(feature = "ui")]
