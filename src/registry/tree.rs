@@ -174,8 +174,7 @@ impl KeyTree {
         }
         // Up the parent chain to the root.
         let mut cur = at;
-        loop {
-            let Some(n) = self.nodes.get_mut(cur as usize) else { break };
+        while let Some(n) = self.nodes.get_mut(cur as usize) {
             n.key_count += dk;
             n.bytes = n.bytes.saturating_add(own).saturating_sub(old);
             n.filter_hits = n.filter_hits.saturating_add(hit);
@@ -198,8 +197,7 @@ impl KeyTree {
         n.is_key = false;
         n.own_bytes = 0;
         let mut at = id;
-        loop {
-            let Some(n) = self.nodes.get_mut(at as usize) else { break };
+        while let Some(n) = self.nodes.get_mut(at as usize) {
             n.key_count = n.key_count.saturating_sub(1);
             n.bytes = n.bytes.saturating_sub(own);
             n.filter_hits = n.filter_hits.saturating_sub(hit);
@@ -653,5 +651,34 @@ mod tests {
         assert_eq!(sum.iter().map(|r| r.bytes).sum::<u64>(), s.total_bytes() as u64);
         assert!(sum.iter().any(|r| r.resource == "apiregistration.k8s.io/apiservices" && r.keys == 22));
         assert!(sum.iter().all(|r| r.kind.is_some()), "{sum:?}");
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any sequence of inserts and removes keeps the counts equal to a plain map's.
+        #[test]
+        fn counts_match_a_map(ops in proptest::collection::vec((any::<bool>(), proptest::collection::vec(prop_oneof![Just(b'/'), Just(b'a'), Just(b'b'), Just(0xffu8)], 0..6), 0usize..5), 0..60)) {
+            let mut t = KeyTree::new();
+            let mut m = std::collections::BTreeMap::new();
+            t.set_filter("a");
+            for (insert, key, len) in ops {
+                if insert {
+                    t.insert(&key, len);
+                    m.insert(key, len);
+                } else {
+                    prop_assert_eq!(t.remove(&key), m.remove(&key).is_some());
+                }
+                prop_assert_eq!(t.key_count(), m.len() as u64);
+                prop_assert_eq!(t.bytes(), m.iter().map(|(k, l)| (k.len() + l) as u64).sum::<u64>());
+                let hits = m.keys().filter(|k| k.to_ascii_lowercase().contains(&b'a')).count() as u64;
+                prop_assert_eq!(t.matching(ROOT), hits);
+                let _ = t.rows().len();
+            }
+        }
     }
 }
