@@ -9,7 +9,7 @@
 use std::fmt;
 
 /// `etcdserverpb.ResponseHeader`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ResponseHeader {
     pub cluster_id: u64,
     pub member_id: u64,
@@ -18,7 +18,7 @@ pub struct ResponseHeader {
 }
 
 /// `mvccpb.KeyValue`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeyValue {
     pub key: Vec<u8>,
     pub create_revision: i64,
@@ -29,21 +29,21 @@ pub struct KeyValue {
 }
 
 /// `mvccpb.Event.EventType`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EventType {
     Put,
     Delete,
 }
 
 /// `mvccpb.Event`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Event {
     pub kind: EventType,
     pub kv: KeyValue,
     pub prev_kv: Option<KeyValue>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SortOrder {
     #[default]
     None,
@@ -51,7 +51,7 @@ pub enum SortOrder {
     Descend,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SortTarget {
     #[default]
     Key,
@@ -63,7 +63,7 @@ pub enum SortTarget {
 
 /// `etcdserverpb.RangeRequest`. An empty `range_end` means the single key `key`;
 /// `range_end == [0]` means every key `>= key`; `key == [0]` with `range_end == [0]` means all keys.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RangeRequest {
     pub key: Vec<u8>,
     pub range_end: Vec<u8>,
@@ -80,7 +80,7 @@ pub struct RangeRequest {
     pub max_create_revision: i64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RangeResponse {
     pub header: ResponseHeader,
     pub kvs: Vec<KeyValue>,
@@ -88,7 +88,7 @@ pub struct RangeResponse {
     pub count: i64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PutRequest {
     pub key: Vec<u8>,
     pub value: Vec<u8>,
@@ -98,20 +98,20 @@ pub struct PutRequest {
     pub ignore_lease: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PutResponse {
     pub header: ResponseHeader,
     pub prev_kv: Option<KeyValue>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteRangeRequest {
     pub key: Vec<u8>,
     pub range_end: Vec<u8>,
     pub prev_kv: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteRangeResponse {
     pub header: ResponseHeader,
     pub deleted: i64,
@@ -119,7 +119,7 @@ pub struct DeleteRangeResponse {
 }
 
 /// `etcdserverpb.Compare.CompareResult`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CompareResult {
     Equal,
     Greater,
@@ -128,7 +128,7 @@ pub enum CompareResult {
 }
 
 /// `etcdserverpb.Compare.CompareTarget` with its operand.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CompareTarget {
     Version(i64),
     Create(i64),
@@ -137,7 +137,7 @@ pub enum CompareTarget {
     Lease(i64),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Compare {
     pub result: CompareResult,
     pub target: CompareTarget,
@@ -145,7 +145,7 @@ pub struct Compare {
     pub range_end: Vec<u8>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RequestOp {
     Range(RangeRequest),
     Put(PutRequest),
@@ -153,7 +153,7 @@ pub enum RequestOp {
     Txn(TxnRequest),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ResponseOp {
     Range(RangeResponse),
     Put(PutResponse),
@@ -161,7 +161,7 @@ pub enum ResponseOp {
     Txn(TxnResponse),
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TxnRequest {
     pub compare: Vec<Compare>,
     pub success: Vec<RequestOp>,
@@ -170,25 +170,25 @@ pub struct TxnRequest {
 
 /// In nested responses etcd fills only `header.revision` (the JSON printer shows
 /// `{"header":{"revision":3}}` for them).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TxnResponse {
     pub header: ResponseHeader,
     pub succeeded: bool,
     pub responses: Vec<ResponseOp>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CompactionRequest {
     pub revision: i64,
     pub physical: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CompactionResponse {
     pub header: ResponseHeader,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HashKvResponse {
     pub header: ResponseHeader,
     pub hash: u32,
@@ -197,7 +197,7 @@ pub struct HashKvResponse {
 
 // ---- watch -------------------------------------------------------------------------------
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WatchCreateRequest {
     pub key: Vec<u8>,
     pub range_end: Vec<u8>,
@@ -208,7 +208,7 @@ pub struct WatchCreateRequest {
     pub prev_kv: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WatchResponse {
     pub header: ResponseHeader,
     pub watch_id: i64,
@@ -221,7 +221,7 @@ pub struct WatchResponse {
 
 // ---- lease -------------------------------------------------------------------------------
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LeaseGrantRequest {
     /// Seconds.
     pub ttl: i64,
@@ -229,7 +229,7 @@ pub struct LeaseGrantRequest {
     pub id: i64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LeaseGrantResponse {
     pub header: ResponseHeader,
     pub id: i64,
@@ -237,19 +237,19 @@ pub struct LeaseGrantResponse {
     pub error: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LeaseRevokeResponse {
     pub header: ResponseHeader,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LeaseKeepAliveResponse {
     pub header: ResponseHeader,
     pub id: i64,
     pub ttl: i64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LeaseTimeToLiveResponse {
     pub header: ResponseHeader,
     pub id: i64,
@@ -259,7 +259,7 @@ pub struct LeaseTimeToLiveResponse {
     pub keys: Vec<Vec<u8>>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LeaseLeasesResponse {
     pub header: ResponseHeader,
     pub leases: Vec<i64>,
@@ -268,7 +268,7 @@ pub struct LeaseLeasesResponse {
 // ---- cluster -----------------------------------------------------------------------------
 
 /// `etcdserverpb.Member`. An unstarted member has an empty name and no client URLs.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Member {
     pub id: u64,
     pub name: String,
@@ -277,13 +277,13 @@ pub struct Member {
     pub is_learner: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MemberListResponse {
     pub header: ResponseHeader,
     pub members: Vec<Member>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MemberAddResponse {
     pub header: ResponseHeader,
     pub member: Member,
@@ -291,7 +291,7 @@ pub struct MemberAddResponse {
 }
 
 /// Shared by member remove, update and promote: the header and the member list after it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MemberChangeResponse {
     pub header: ResponseHeader,
     pub members: Vec<Member>,
@@ -299,33 +299,33 @@ pub struct MemberChangeResponse {
 
 // ---- maintenance -------------------------------------------------------------------------
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AlarmType {
     None,
     NoSpace,
     Corrupt,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AlarmAction {
     Get,
     Activate,
     Deactivate,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AlarmMember {
     pub member_id: u64,
     pub alarm: AlarmType,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AlarmResponse {
     pub header: ResponseHeader,
     pub alarms: Vec<AlarmMember>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StatusResponse {
     pub header: ResponseHeader,
     pub version: String,
@@ -340,7 +340,7 @@ pub struct StatusResponse {
 }
 
 /// A consistent copy of one member's v3 backend (what `snapshot save` downloads).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SnapshotResponse {
     pub header: ResponseHeader,
     pub blob: Vec<u8>,
@@ -349,21 +349,21 @@ pub struct SnapshotResponse {
 // ---- auth --------------------------------------------------------------------------------
 
 /// `authpb.Permission.Type`: READ = 0, WRITE = 1, READWRITE = 2.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PermissionType {
     Read,
     Write,
     ReadWrite,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Permission {
     pub perm_type: PermissionType,
     pub key: Vec<u8>,
     pub range_end: Vec<u8>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AuthRequest {
     Enable,
     Disable,
@@ -416,7 +416,7 @@ pub enum AuthRequest {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AuthResponse {
     /// For every request whose answer is only a header.
     Done(ResponseHeader),
@@ -445,7 +445,7 @@ pub enum AuthResponse {
 // ---- the envelope ------------------------------------------------------------------------
 
 /// One client request to one member, as etcdctl sends it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Request {
     Range(RangeRequest),
     Put(PutRequest),
@@ -496,7 +496,7 @@ pub enum Request {
     Auth(AuthRequest),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Response {
     Range(RangeResponse),
     Put(PutResponse),
@@ -524,7 +524,7 @@ pub enum Response {
 
 /// gRPC status codes, printed by their Go names in etcdctl's retry warnings
 /// (`rpc error: code = OutOfRange desc = ...`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Code {
     Canceled,
     Unknown,
@@ -551,7 +551,7 @@ impl fmt::Display for Code {
 }
 
 /// An error answered by a member, with etcd's own wording (`etcdserver: ...`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EtcdError {
     pub code: Code,
     pub message: String,
@@ -634,7 +634,7 @@ pub mod errors {
 }
 
 /// Why a call from a client did not get an answer from a member.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CallError {
     /// Nothing listens at the endpoint (unknown address, or the member is stopped).
     Unreachable,

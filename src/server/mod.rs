@@ -7,3 +7,6 @@
 
 pub mod api;
 pub mod apply;
+pub mod ids;
+pub mod idutil;
+pub mod member;

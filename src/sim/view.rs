@@ -1,0 +1,107 @@
+//! Read-only views of the world for the UI and tests: each member's Raft state, its log, the
+//! leader's view of its followers, the messages in flight, and the event trace.
+//!
+//! Plain data copied out of the world; holding one never borrows the world.
+
+use std::time::Duration;
+
+/// A member's Raft role (`StateType` in etcd's raft).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Follower,
+    PreCandidate,
+    Candidate,
+    Leader,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Follower => "follower",
+            Role::PreCandidate => "pre-candidate",
+            Role::Candidate => "candidate",
+            Role::Leader => "leader",
+        }
+    }
+}
+
+/// One log entry as the UI shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogEntryView {
+    pub index: u64,
+    pub term: u64,
+    /// `put foo`, `conf change add infra4`, `(empty)` for a new leader's no-op...
+    pub summary: String,
+}
+
+/// The leader's view of one follower (`tracker.Progress`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgressView {
+    pub id: u64,
+    /// `probe`, `replicate` or `snapshot`.
+    pub state: &'static str,
+    pub matched: u64,
+    pub next: u64,
+    pub recent_active: bool,
+    pub inflight: usize,
+    pub is_learner: bool,
+}
+
+/// One member as the UI draws it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberView {
+    pub id: u64,
+    pub name: String,
+    pub running: bool,
+    pub role: Role,
+    pub term: u64,
+    /// Who this member voted for in `term` (0: nobody).
+    pub vote: u64,
+    /// The leader this member knows of (0: none).
+    pub leader: u64,
+    pub commit: u64,
+    pub applied: u64,
+    /// First index still in the log (older ones are compacted into the snapshot).
+    pub first_index: u64,
+    pub last_index: u64,
+    pub log: Vec<LogEntryView>,
+    /// Filled on the leader only.
+    pub progress: Vec<ProgressView>,
+    /// Ticks since the election timer was reset, and the randomized timeout it runs to.
+    pub election_elapsed: u64,
+    pub election_timeout: u64,
+    pub is_learner: bool,
+}
+
+/// A message on the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageView {
+    pub from: u64,
+    pub to: u64,
+    /// `MsgApp`, `MsgVote`, ...
+    pub kind: &'static str,
+    pub term: u64,
+    pub sent_at: Duration,
+    pub deliver_at: Duration,
+}
+
+/// What happened, in order, for the UI to animate and tests to inspect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TraceKind {
+    Sent { from: u64, to: u64, kind: &'static str, term: u64 },
+    Delivered { from: u64, to: u64, kind: &'static str, term: u64 },
+    Dropped { from: u64, to: u64, kind: &'static str, term: u64, reason: &'static str },
+    RoleChanged { member: u64, role: Role, term: u64 },
+    Appended { member: u64, index: u64, term: u64 },
+    Committed { member: u64, index: u64 },
+    Applied { member: u64, index: u64 },
+    Crashed { member: u64 },
+    Restarted { member: u64 },
+    Control { text: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceEvent {
+    pub at: Duration,
+    pub kind: TraceKind,
+}
