@@ -1,0 +1,376 @@
+//! The keyspace panel: a filter, the v3/v2 switch, the revision slider (compacted revisions
+//! marked), the key tree as a virtualised list (only the rows in view are in the DOM), and the
+//! detail of the selected key (value, revisions, version, lease, history across generations).
+//!
+//! Owns: which folders are open, the filter text and the scroll position. The keys come from
+//! the shell, which reads them with Range requests.
+//! Keys and values are data: they are shown as text, never as markup.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::keytree::{display_bytes, KeyTree};
+use super::shell::{KeyDetailModel, KeyspaceData};
+
+/// Height of one tree row in CSS pixels (`.tree .row` in style.css).
+pub const ROW_H: u32 = 22;
+/// Rows drawn above and below the visible ones.
+const OVERSCAN: usize = 8;
+
+#[derive(Properties, PartialEq)]
+pub struct KeyspaceProps {
+    pub data: KeyspaceData,
+    #[prop_or_default]
+    pub selected_key: Option<Vec<u8>>,
+    pub on_select_key: Callback<Vec<u8>>,
+    pub on_revision: Callback<Option<i64>>,
+    pub on_v2: Callback<bool>,
+}
+
+#[component]
+pub fn KeyspacePanel(props: &KeyspaceProps) -> Html {
+    let filter = use_state(String::new);
+    let open = use_state(|| Rc::new(BTreeSet::<Vec<u8>>::new()));
+    let d = &props.data;
+
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| {
+            let i: HtmlInputElement = e.target_unchecked_into();
+            filter.set(i.value());
+        })
+    };
+    let on_toggle = {
+        let open = open.clone();
+        Callback::from(move |path: Vec<u8>| {
+            let mut next = (**open).clone();
+            if !next.remove(&path) {
+                next.insert(path);
+            }
+            open.set(Rc::new(next));
+        })
+    };
+    let v3 = {
+        let cb = props.on_v2.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(false))
+    };
+    let v2 = {
+        let cb = props.on_v2.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(true))
+    };
+    html! {
+        <section class="keyspace" aria-label="keyspace">
+            <div class="ks-bar">
+                <div class="seg" role="group" aria-label="API">
+                    <button data-testid="keyspace-v3" class={classes!((!d.v2).then_some("on"))} onclick={v3}
+                            aria-pressed={(!d.v2).to_string()}>{ "v3" }</button>
+                    <button data-testid="keyspace-v2" class={classes!(d.v2.then_some("on"))} onclick={v2}
+                            aria-pressed={d.v2.to_string()}>{ "v2" }</button>
+                </div>
+                <input class="filter" data-testid="keyspace-filter" type="search" placeholder="filter keys"
+                       aria-label="filter keys" value={(*filter).clone()} oninput={on_filter} />
+                <span class="count" data-testid="key-count">{ format!("{} keys", d.tree.key_count()) }</span>
+            </div>
+            if !d.v2 {
+                <RevisionSlider revision={d.revision} at={d.at} compacted={d.compacted}
+                                on_revision={props.on_revision.clone()} />
+            }
+            if let Some(e) = &d.error {
+                <div class="ks-error" data-testid="keyspace-error" role="alert">{ e.clone() }</div>
+            }
+            <TreeView tree={d.tree.clone()} generation={d.generation} open={(*open).clone()}
+                      filter={(*filter).clone()} selected={props.selected_key.clone()}
+                      on_toggle={on_toggle} on_select={props.on_select_key.clone()} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SliderProps {
+    pub revision: i64,
+    pub at: Option<i64>,
+    pub compacted: i64,
+    pub on_revision: Callback<Option<i64>>,
+}
+
+#[component]
+pub fn RevisionSlider(props: &SliderProps) -> Html {
+    let max = props.revision.max(1);
+    let value = props.at.unwrap_or(max);
+    let onchange = {
+        let cb = props.on_revision.clone();
+        Callback::from(move |e: Event| {
+            let i: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = i.value().parse::<i64>() {
+                cb.emit(if v >= max { None } else { Some(v) });
+            }
+        })
+    };
+    let live = {
+        let cb = props.on_revision.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(None))
+    };
+    // The compacted part of the range, drawn under the slider.
+    let frac = if max > 1 {
+        ((props.compacted.clamp(0, max) - 1).max(0) as f64 / (max - 1) as f64).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    html! {
+        <div class="revslider" data-compacted={props.compacted.to_string()}>
+            <label>
+                <span>{ "revision" }</span>
+                <input type="range" data-testid="revision-slider" min="1" max={max.to_string()} step="1"
+                       value={value.to_string()} {onchange}
+                       aria-label="show the store at revision" aria-valuetext={format!("revision {value}")} />
+                <span class="revlabel" data-testid="revision-label">
+                    { if props.at.is_some() { format!("{value} of {max}") } else { format!("{max} (newest)") } }
+                </span>
+                if props.at.is_some() {
+                    <button class="small" data-testid="revision-live" onclick={live}>{ "newest" }</button>
+                }
+            </label>
+            <svg class="compacted-bar" viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true">
+                <rect class="kept" x="0" y="0" width="100" height="4" />
+                if props.compacted > 0 {
+                    <rect class="gone" x="0" y="0" width={format!("{:.2}", frac * 100.0)} height="4" />
+                }
+            </svg>
+            if props.compacted > 0 {
+                <span class="note">{ format!("revisions up to {} are compacted", props.compacted) }</span>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties)]
+pub struct TreeProps {
+    pub tree: Rc<KeyTree>,
+    pub generation: u64,
+    pub open: Rc<BTreeSet<Vec<u8>>>,
+    pub filter: String,
+    pub selected: Option<Vec<u8>>,
+    pub on_toggle: Callback<Vec<u8>>,
+    pub on_select: Callback<Vec<u8>>,
+}
+
+impl PartialEq for TreeProps {
+    fn eq(&self, o: &Self) -> bool {
+        self.generation == o.generation
+            && Rc::ptr_eq(&self.open, &o.open)
+            && self.filter == o.filter
+            && self.selected == o.selected
+    }
+}
+
+#[component]
+pub fn TreeView(props: &TreeProps) -> Html {
+    let scroll = use_state(|| 0u32);
+    let view_h = use_state(|| 480u32);
+    let list_ref = use_node_ref();
+    let rows = {
+        let tree = props.tree.clone();
+        use_memo(
+            (props.generation, props.open.clone(), props.filter.clone()),
+            move |(_, open, filter)| tree.visible(open, filter),
+        )
+    };
+    let onscroll = {
+        let scroll = scroll.clone();
+        let view_h = view_h.clone();
+        Callback::from(move |e: Event| {
+            let el: web_sys::Element = e.target_unchecked_into();
+            scroll.set(el.scroll_top().max(0) as u32);
+            view_h.set(el.client_height().max(0) as u32);
+        })
+    };
+    let first = (*scroll / ROW_H) as usize;
+    let first = first.saturating_sub(OVERSCAN).min(rows.len());
+    let count = (*view_h / ROW_H) as usize + 2 * OVERSCAN + 1;
+    let last = (first + count).min(rows.len());
+    let above = first as u32 * ROW_H;
+    let below = (rows.len() - last) as u32 * ROW_H;
+    html! {
+        <div class="tree" data-testid="keyspace-tree" ref={list_ref} {onscroll} role="tree"
+             aria-label="keys" data-rows={rows.len().to_string()}>
+            // Spacers are SVGs because their height is an attribute, not an inline style.
+            <svg class="spacer" width="1" height={above.to_string()} aria-hidden="true"></svg>
+            { for rows.get(first..last).unwrap_or(&[]).iter().map(|id| view_row(props, *id)) }
+            <svg class="spacer" width="1" height={below.to_string()} aria-hidden="true"></svg>
+            if rows.is_empty() {
+                <div class="empty">{ if props.filter.is_empty() { "no keys" } else { "no key matches" } }</div>
+            }
+        </div>
+    }
+}
+
+fn view_row(props: &TreeProps, id: usize) -> Html {
+    let Some(n) = props.tree.node(id) else {
+        return html! {};
+    };
+    let folder = n.is_folder();
+    let open = folder && (props.open.contains(&n.path) || !props.filter.is_empty());
+    let selected = props.selected.as_deref() == Some(n.path.as_slice());
+    let path = n.path.clone();
+    let onclick = {
+        let toggle = props.on_toggle.clone();
+        let select = props.on_select.clone();
+        let is_key = n.is_key;
+        Callback::from(move |_: MouseEvent| {
+            if folder {
+                toggle.emit(path.clone());
+            }
+            if is_key && !folder {
+                select.emit(path.clone());
+            }
+        })
+    };
+    let key_text = display_bytes(&n.path);
+    let label = display_bytes(&n.label);
+    let pad = format!("d{}", n.depth.min(12));
+    html! {
+        <div class={classes!("row", pad, folder.then_some("folder"), selected.then_some("selected"))}
+             data-testid="tree-node" data-key={key_text.clone()} data-folder={folder.to_string()}
+             key={id} role="treeitem" aria-expanded={folder.then(|| open.to_string())}
+             aria-selected={selected.to_string()}>
+            <button class="rowbtn" {onclick} title={key_text}>
+                <span class="twisty" aria-hidden="true">{ if folder { if open { "▾" } else { "▸" } } else { " " } }</span>
+                <span class="label">{ label }</span>
+                if folder {
+                    <span class="badge">{ n.count.to_string() }</span>
+                }
+            </button>
+        </div>
+    }
+}
+
+/// How a value reads: pretty JSON when it is JSON, text when it is text, else a hex dump.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueView {
+    Json(String),
+    Text(String),
+    Hex(String),
+}
+
+pub fn value_view(v: &[u8]) -> ValueView {
+    match std::str::from_utf8(v) {
+        Ok(s) => {
+            let t = s.trim_start();
+            if t.starts_with('{') || t.starts_with('[') {
+                if let Ok(j) = serde_json::from_str::<serde_json::Value>(s) {
+                    if let Ok(p) = serde_json::to_string_pretty(&j) {
+                        return ValueView::Json(p);
+                    }
+                }
+            }
+            if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+                ValueView::Hex(hex_dump(v))
+            } else {
+                ValueView::Text(s.to_string())
+            }
+        }
+        Err(_) => ValueView::Hex(hex_dump(v)),
+    }
+}
+
+/// 16 bytes a line: offset, hex, and the printable ASCII.
+pub fn hex_dump(v: &[u8]) -> String {
+    let mut out = String::new();
+    for (i, chunk) in v.chunks(16).take(256).enumerate() {
+        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+        let ascii: String = chunk
+            .iter()
+            .map(|b| if b.is_ascii_graphic() || *b == b' ' { *b as char } else { '.' })
+            .collect();
+        out.push_str(&format!("{:08x}  {:<47}  {}\n", i * 16, hex.join(" "), ascii));
+    }
+    if v.len() > 16 * 256 {
+        out.push_str(&format!("… {} bytes in all\n", v.len()));
+    }
+    out
+}
+
+fn view_value(v: &[u8]) -> Html {
+    match value_view(v) {
+        ValueView::Json(s) => html! { <pre class="value json" data-format="json">{ s }</pre> },
+        ValueView::Text(s) => html! { <pre class="value text" data-format="text">{ s }</pre> },
+        ValueView::Hex(s) => html! { <pre class="value hex" data-format="hex">{ s }</pre> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DetailProps {
+    pub detail: KeyDetailModel,
+}
+
+#[component]
+pub fn KeyDetail(props: &DetailProps) -> Html {
+    let d = &props.detail;
+    html! {
+        <section class="key-detail" data-testid="key-detail" aria-label="key detail">
+            <h3 class="key" data-testid="detail-key">{ display_bytes(&d.key) }</h3>
+            if let Some(r) = d.at_revision {
+                <div class="at">{ format!("as of revision {r}") }</div>
+            }
+            if let Some(e) = &d.error {
+                <div class="error" role="alert">{ e.clone() }</div>
+            }
+            if let Some(kv) = &d.kv {
+                <dl class="facts">
+                    <dt>{ "create_revision" }</dt><dd data-testid="detail-create">{ kv.create_revision.to_string() }</dd>
+                    <dt>{ "mod_revision" }</dt><dd data-testid="detail-mod">{ kv.mod_revision.to_string() }</dd>
+                    <dt>{ "version" }</dt><dd data-testid="detail-version">{ kv.version.to_string() }</dd>
+                    <dt>{ "lease" }</dt><dd>{ if kv.lease == 0 { "none".to_string() } else { format!("{:x}", kv.lease) } }</dd>
+                </dl>
+                <div class="valuebox" data-testid="detail-value">{ view_value(&kv.value) }</div>
+            } else if d.error.is_none() {
+                <div class="absent">{ "no such key at this revision" }</div>
+            }
+            if !d.history.is_empty() {
+                <h4>{ "history" }</h4>
+                <table class="history" data-testid="key-history">
+                    <thead><tr><th>{ "rev" }</th><th>{ "event" }</th><th>{ "ver" }</th><th>{ "value" }</th></tr></thead>
+                    <tbody>
+                        { for d.history.iter().map(|h| html! {
+                            <tr class={classes!(h.deleted.then_some("deleted"))}>
+                                <td>{ h.revision.to_string() }</td>
+                                <td>{ if h.deleted { "DELETE" } else if h.version == 1 { "CREATE" } else { "PUT" } }</td>
+                                <td>{ if h.deleted { String::new() } else { h.version.to_string() } }</td>
+                                <td class="v">{ if h.deleted { String::new() } else { short(&h.value) } }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+                if d.history_truncated {
+                    <div class="note">{ "older revisions are compacted" }</div>
+                }
+            }
+        </section>
+    }
+}
+
+fn short(v: &[u8]) -> String {
+    let s = display_bytes(v);
+    let mut out: String = s.chars().take(60).collect();
+    if s.chars().count() > 60 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_read_as_json_text_or_hex() {
+        assert_eq!(value_view(b"{\"a\":1}"), ValueView::Json("{\n  \"a\": 1\n}".into()));
+        assert_eq!(value_view(b"plain"), ValueView::Text("plain".into()));
+        assert_eq!(value_view(b"{not json"), ValueView::Text("{not json".into()));
+        let ValueView::Hex(h) = value_view(b"\x00\xffab") else { panic!() };
+        assert_eq!(h, "00000000  00 ff 61 62                                      ..ab\n");
+    }
+}
