@@ -25,7 +25,9 @@
 //! An arrow only points inward: `mvcc` knows nothing of `raft`, `etcdctl` knows nothing of
 //! the DOM, and `ui` holds no etcd logic.
 
+pub mod auth;
 pub mod etcdctl;
+pub mod lease;
 pub mod mvcc;
 pub mod persist;
 pub mod playground;

@@ -1,4 +1,33 @@
 //! etcd v3's multi-version key-value store: revisions, the key index with generations,
 //! range, put, delete-range, txn, compaction, HashKV and watch.
 //!
-//! Must not touch: Raft, the network, time (leases live in their own module).
+//! The layout follows etcd 3.4's `mvcc` package, one concept a file:
+//!
+//! - [`revision`]: `Revision {main, sub}`.
+//! - [`key_index`]: one key's generations (`KeyIndex`, `Generation`).
+//! - [`index`]: every key's index, ordered (`TreeIndex`), and [`index::RangeEnd`].
+//! - [`kvstore`]: the store (index + "key" bucket), reads at any revision.
+//! - [`kvstore_txn`]: a write transaction (one main revision, increasing sub revisions).
+//! - [`kvstore_compaction`]: compaction.
+//! - [`hash`]: HashKV as etcd computes it.
+//! - [`watch`]: watchers replaying history and following live events.
+//!
+//! What etcdserver adds on top (request validation, txn compares, sort/limit/filters of a
+//! range request, prev_kv) is in `server::apply`, as in etcd's `etcdserver/apply.go`.
+//!
+//! Must not touch: Raft, the network, time (leases live in their own module `crate::lease`).
+
+pub mod hash;
+pub mod index;
+pub mod key_index;
+pub mod kvstore;
+pub mod kvstore_compaction;
+pub mod kvstore_txn;
+pub mod revision;
+pub mod serde_pairs;
+pub mod watch;
+
+pub use index::RangeEnd;
+pub use kvstore::{KvStore, RangeOptions, RangeResult, StoredKv};
+pub use kvstore_txn::TxnWrite;
+pub use revision::Revision;

@@ -1,0 +1,16 @@
+//! Authentication and authorisation: etcd 3.4's auth store (`auth/store.go`,
+//! `auth/range_perm_cache.go`, `auth/simple_token.go`, `etcdserver/apply_auth.go`).
+//!
+//! - [`store`]: users (bcrypt-hashed passwords), roles, key permissions, enable/disable,
+//!   simple tokens, and the permission check of every request kind.
+//! - [`range_perm`]: the interval logic deciding whether a user's merged permissions cover a
+//!   key or a range.
+//! - [`password`]: bcrypt hashing in Go's `$2a$` format with a salt from a seeded RNG.
+//!
+//! Owns: the auth state. Must not touch: the MVCC store, the clock, the OS RNG.
+
+pub mod password;
+pub mod range_perm;
+pub mod store;
+
+pub use store::{AuthStore, Role, User, ROOT_ROLE, ROOT_USER};

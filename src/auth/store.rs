@@ -1,0 +1,519 @@
+//! `AuthStore`: users, roles, permissions, enable/disable, simple tokens (etcd's
+//! `auth/store.go`).
+//!
+//! Rules kept from etcd 3.4: auth can be enabled only when the user `root` exists and has the
+//! role `root` (the role `root` may be granted without being created; etcdctl creates it);
+//! enabling an enabled store or disabling a disabled one is not an error; while auth is on,
+//! `root` cannot be deleted, the role `root` cannot be deleted nor revoked from `root`;
+//! granting a role a user already has changes nothing; a role's permissions stay sorted by key,
+//! and granting the same `[key, range_end)` again only changes its type. Passwords are bcrypt
+//! hashes (cost 10 as etcd by default; the salt comes from a seeded RNG).
+//!
+//! Tokens are etcd's simple tokens, `<16 letters>.<index>`: the letters come from an RNG
+//! seeded with the store's state, so every member applying the same log hands out the same
+//! token. (etcd 3.4 rejects a token issued before the last auth change with "revision of auth
+//! store is old" and clientv3 silently re-authenticates; that round trip is not simulated.)
+//!
+//! Owns: the auth state. Must not touch: the KV store, the clock, the OS RNG.
+
+use std::collections::BTreeMap;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::password;
+use super::range_perm::{contains_point, covers_range, KeyInterval};
+use crate::server::api::{errors, AuthRequest, AuthResponse, EtcdError, Permission, PermissionType, ResponseHeader};
+
+pub const ROOT_USER: &str = "root";
+pub const ROOT_ROLE: &str = "root";
+
+/// `authpb.User`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub name: String,
+    /// bcrypt hash; `None` for a user added with `--no-password`.
+    pub password: Option<String>,
+    /// Sorted, without duplicates.
+    pub roles: Vec<String>,
+    pub no_password: bool,
+}
+
+/// `authpb.Permission` as stored: type 0 read, 1 write, 2 readwrite.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredPermission {
+    pub perm_type: u8,
+    pub key: Vec<u8>,
+    pub range_end: Vec<u8>,
+}
+
+impl StoredPermission {
+    fn to_api(&self) -> Permission {
+        let perm_type = match self.perm_type {
+            0 => PermissionType::Read,
+            1 => PermissionType::Write,
+            _ => PermissionType::ReadWrite,
+        };
+        Permission { perm_type, key: self.key.clone(), range_end: self.range_end.clone() }
+    }
+
+    fn reads(&self) -> bool {
+        self.perm_type != 1
+    }
+
+    fn writes(&self) -> bool {
+        self.perm_type != 0
+    }
+}
+
+/// `authpb.Role`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub name: String,
+    /// Sorted by key.
+    pub perms: Vec<StoredPermission>,
+}
+
+/// The auth store of one member.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AuthStore {
+    enabled: bool,
+    users: BTreeMap<String, User>,
+    roles: BTreeMap<String, Role>,
+    /// Bumped by every change (etcd's auth revision).
+    revision: u64,
+    /// Simple token → user name.
+    tokens: BTreeMap<String, String>,
+    /// Counts tokens handed out (for token letters and, without a Raft index, the suffix).
+    token_seq: u64,
+    bcrypt_cost: u32,
+    /// Passwords already checked against a hash: a pure speed-up for bcrypt (slow in wasm).
+    #[serde(skip)]
+    verified: BTreeMap<String, (String, String)>,
+}
+
+impl Default for AuthStore {
+    fn default() -> Self {
+        AuthStore {
+            enabled: false,
+            users: BTreeMap::new(),
+            roles: BTreeMap::new(),
+            revision: 1,
+            tokens: BTreeMap::new(),
+            token_seq: 0,
+            bcrypt_cost: password::DEFAULT_COST,
+            verified: BTreeMap::new(),
+        }
+    }
+}
+
+impl PartialEq for AuthStore {
+    fn eq(&self, o: &Self) -> bool {
+        self.enabled == o.enabled && self.users == o.users && self.roles == o.roles && self.revision == o.revision && self.tokens == o.tokens
+    }
+}
+
+fn seed_of(parts: &[&[u8]]) -> u64 {
+    // FNV-1a over the parts: a stable seed, the same on every member.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.iter() {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+fn has_root_role(u: &User) -> bool {
+    u.roles.iter().any(|r| r == ROOT_ROLE)
+}
+
+impl AuthStore {
+    pub fn new() -> Self {
+        AuthStore::default()
+    }
+
+    /// Sets the bcrypt cost (4..=31; etcd's default is 10). Tests use 4 to stay fast.
+    pub fn set_bcrypt_cost(&mut self, cost: u32) {
+        self.bcrypt_cost = cost.clamp(4, 31);
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    pub fn user(&self, name: &str) -> Option<&User> {
+        self.users.get(name)
+    }
+
+    pub fn role(&self, name: &str) -> Option<&Role> {
+        self.roles.get(name)
+    }
+
+    fn commit(&mut self) {
+        self.revision = self.revision.saturating_add(1);
+    }
+
+    fn hash_password(&self, name: &str, password: &str) -> String {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed_of(&[name.as_bytes(), &self.revision.to_be_bytes(), b"salt"]));
+        let salt: [u8; 16] = rng.gen();
+        password::hash(password.as_bytes(), self.bcrypt_cost, salt)
+    }
+
+    /// Checks a user's password (etcd's `CheckPassword`).
+    pub fn check_password(&mut self, name: &str, pw: &str) -> Result<(), EtcdError> {
+        if !self.enabled {
+            return Err(errors::auth_not_enabled());
+        }
+        let user = self.users.get(name).ok_or_else(errors::auth_failed)?;
+        if user.no_password {
+            return Err(errors::auth_failed());
+        }
+        let hash = user.password.clone().unwrap_or_default();
+        if let Some((h, p)) = self.verified.get(name) {
+            if *h == hash && p == pw {
+                return Ok(());
+            }
+        }
+        if password::verify(pw.as_bytes(), &hash) {
+            self.verified.insert(name.to_string(), (hash, pw.to_string()));
+            Ok(())
+        } else {
+            Err(errors::auth_failed())
+        }
+    }
+
+    /// Authenticates and hands out a simple token. `index` is the Raft index of the entry
+    /// (0: use an internal counter).
+    pub fn authenticate(&mut self, name: &str, pw: &str, index: u64) -> Result<String, EtcdError> {
+        self.check_password(name, pw)?;
+        self.token_seq = self.token_seq.saturating_add(1);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed_of(&[name.as_bytes(), &self.token_seq.to_be_bytes(), &self.revision.to_be_bytes()]));
+        let letters: String = (0..16)
+            .map(|_| {
+                let i: u8 = rng.gen_range(0..52);
+                if i < 26 { char::from(b'a' + i) } else { char::from(b'A' + (i - 26)) }
+            })
+            .collect();
+        let idx = if index == 0 { self.token_seq } else { index };
+        let mut token = format!("{letters}.{idx}");
+        while self.tokens.contains_key(&token) {
+            token.push('x');
+        }
+        self.tokens.insert(token.clone(), name.to_string());
+        Ok(token)
+    }
+
+    /// The user a request comes from. `Ok(None)`: auth is off, nothing to check.
+    /// `Ok(Some(""))`: auth is on and no token was given.
+    pub fn user_of(&self, token: Option<&str>) -> Result<Option<String>, EtcdError> {
+        if !self.enabled {
+            return Ok(None);
+        }
+        match token {
+            None | Some("") => Ok(Some(String::new())),
+            Some(t) => self.tokens.get(t).cloned().map(Some).ok_or_else(errors::invalid_auth_token),
+        }
+    }
+
+    fn merged(&self, user: &User, write: bool) -> Vec<KeyInterval> {
+        let mut out = Vec::new();
+        for rn in &user.roles {
+            if let Some(r) = self.roles.get(rn) {
+                for p in &r.perms {
+                    if (write && p.writes()) || (!write && p.reads()) {
+                        out.push(KeyInterval::from_permission(&p.key, &p.range_end));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// etcd's `isOpPermitted`: may `user` read (`write` false) or write `[key, range_end)`?
+    pub fn is_op_permitted(&self, user: &str, key: &[u8], range_end: &[u8], write: bool) -> Result<(), EtcdError> {
+        if !self.enabled {
+            return Ok(());
+        }
+        if user.is_empty() {
+            return Err(errors::user_empty());
+        }
+        let u = self.users.get(user).ok_or_else(errors::permission_denied)?;
+        if has_root_role(u) {
+            return Ok(());
+        }
+        let perms = self.merged(u, write);
+        let ok = if range_end.is_empty() { contains_point(&perms, key) } else { covers_range(&perms, key, range_end) };
+        if ok {
+            Ok(())
+        } else {
+            Err(errors::permission_denied())
+        }
+    }
+
+    /// etcd's `IsAdminPermitted`.
+    pub fn is_admin_permitted(&self, user: &str) -> Result<(), EtcdError> {
+        if !self.enabled {
+            return Ok(());
+        }
+        if user.is_empty() {
+            return Err(errors::user_empty());
+        }
+        let u = self.users.get(user).ok_or_else(errors::user_not_found)?;
+        if has_root_role(u) {
+            Ok(())
+        } else {
+            Err(errors::permission_denied())
+        }
+    }
+
+    pub fn has_role(&self, user: &str, role: &str) -> bool {
+        self.users.get(user).map(|u| u.roles.iter().any(|r| r == role)).unwrap_or(false)
+    }
+
+    /// Answers a read (user get/list, role get/list) without changing anything.
+    pub fn read(&self, req: &AuthRequest) -> Result<AuthResponse, EtcdError> {
+        let h = ResponseHeader::default();
+        match req {
+            AuthRequest::UserGet { name } => {
+                let u = self.users.get(name).ok_or_else(errors::user_not_found)?;
+                Ok(AuthResponse::UserGet { header: h, roles: u.roles.clone() })
+            }
+            AuthRequest::UserList => Ok(AuthResponse::UserList { header: h, users: self.users.keys().cloned().collect() }),
+            AuthRequest::RoleGet { role } => {
+                let r = self.roles.get(role).ok_or_else(errors::role_not_found)?;
+                Ok(AuthResponse::RoleGet { header: h, perm: r.perms.iter().map(StoredPermission::to_api).collect() })
+            }
+            AuthRequest::RoleList => Ok(AuthResponse::RoleList { header: h, roles: self.roles.keys().cloned().collect() }),
+            _ => Err(errors::not_capable()),
+        }
+    }
+
+    /// Applies one auth request (everything but `Authenticate`, which needs the index: see
+    /// [`AuthStore::authenticate`]). The header is left for the caller to fill.
+    pub fn apply(&mut self, req: &AuthRequest, index: u64) -> Result<AuthResponse, EtcdError> {
+        let done = Ok(AuthResponse::Done(ResponseHeader::default()));
+        match req {
+            AuthRequest::Enable => {
+                if self.enabled {
+                    return done;
+                }
+                let root = self.users.get(ROOT_USER).ok_or_else(errors::root_user_not_exist)?;
+                if !has_root_role(root) {
+                    return Err(errors::root_role_not_exist());
+                }
+                self.enabled = true;
+                done
+            }
+            AuthRequest::Disable => {
+                if self.enabled {
+                    self.enabled = false;
+                    self.tokens.clear();
+                    self.commit();
+                }
+                done
+            }
+            AuthRequest::Authenticate { name, password } => {
+                let token = self.authenticate(name, password, index)?;
+                Ok(AuthResponse::Authenticate { header: ResponseHeader::default(), token })
+            }
+            AuthRequest::UserAdd { name, password, no_password } => {
+                if name.is_empty() {
+                    return Err(errors::user_empty());
+                }
+                if self.users.contains_key(name) {
+                    return Err(errors::user_already_exist());
+                }
+                let hash = if *no_password { None } else { Some(self.hash_password(name, password)) };
+                self.users.insert(name.clone(), User { name: name.clone(), password: hash, roles: Vec::new(), no_password: *no_password });
+                self.commit();
+                done
+            }
+            AuthRequest::UserGet { .. } | AuthRequest::UserList | AuthRequest::RoleGet { .. } | AuthRequest::RoleList => self.read(req),
+            AuthRequest::UserDelete { name } => {
+                if self.enabled && name == ROOT_USER {
+                    return Err(errors::invalid_auth_mgmt());
+                }
+                self.users.remove(name).ok_or_else(errors::user_not_found)?;
+                self.tokens.retain(|_, u| u != name);
+                self.verified.remove(name);
+                self.commit();
+                done
+            }
+            AuthRequest::UserChangePassword { name, password } => {
+                if !self.users.contains_key(name) {
+                    return Err(errors::user_not_found());
+                }
+                let hash = self.hash_password(name, password);
+                if let Some(u) = self.users.get_mut(name) {
+                    u.password = Some(hash);
+                }
+                self.tokens.retain(|_, u| u != name);
+                self.commit();
+                done
+            }
+            AuthRequest::UserGrantRole { user, role } => {
+                if !self.users.contains_key(user) {
+                    return Err(errors::user_not_found());
+                }
+                if role != ROOT_ROLE && !self.roles.contains_key(role) {
+                    return Err(errors::role_not_found());
+                }
+                let Some(u) = self.users.get_mut(user) else { return Err(errors::user_not_found()) };
+                if let Err(pos) = u.roles.binary_search(role) {
+                    u.roles.insert(pos, role.clone());
+                    self.commit();
+                }
+                done
+            }
+            AuthRequest::UserRevokeRole { name, role } => {
+                if self.enabled && name == ROOT_USER && role == ROOT_ROLE {
+                    return Err(errors::invalid_auth_mgmt());
+                }
+                let u = self.users.get_mut(name).ok_or_else(errors::user_not_found)?;
+                let before = u.roles.len();
+                u.roles.retain(|r| r != role);
+                if u.roles.len() == before {
+                    return Err(errors::role_not_granted());
+                }
+                self.commit();
+                done
+            }
+            AuthRequest::RoleAdd { name } => {
+                if name.is_empty() {
+                    return Err(errors::role_empty());
+                }
+                if self.roles.contains_key(name) {
+                    return Err(errors::role_already_exist());
+                }
+                self.roles.insert(name.clone(), Role { name: name.clone(), perms: Vec::new() });
+                self.commit();
+                done
+            }
+            AuthRequest::RoleDelete { role } => {
+                if self.enabled && role == ROOT_ROLE {
+                    return Err(errors::invalid_auth_mgmt());
+                }
+                self.roles.remove(role).ok_or_else(errors::role_not_found)?;
+                for u in self.users.values_mut() {
+                    u.roles.retain(|r| r != role);
+                }
+                self.commit();
+                done
+            }
+            AuthRequest::RoleGrantPermission { name, perm } => {
+                let r = self.roles.get_mut(name).ok_or_else(errors::role_not_found)?;
+                let perm_type = match perm.perm_type {
+                    PermissionType::Read => 0,
+                    PermissionType::Write => 1,
+                    PermissionType::ReadWrite => 2,
+                };
+                let idx = r.perms.partition_point(|p| p.key < perm.key);
+                match r.perms.get_mut(idx) {
+                    Some(p) if p.key == perm.key && p.range_end == perm.range_end => p.perm_type = perm_type,
+                    _ => {
+                        r.perms.push(StoredPermission { perm_type, key: perm.key.clone(), range_end: perm.range_end.clone() });
+                        // Go's sort.Sort on a nearly sorted slice: a stable sort by key gives
+                        // the same order here.
+                        r.perms.sort_by(|a, b| a.key.cmp(&b.key));
+                    }
+                }
+                self.commit();
+                done
+            }
+            AuthRequest::RoleRevokePermission { role, key, range_end } => {
+                let r = self.roles.get_mut(role).ok_or_else(errors::role_not_found)?;
+                let before = r.perms.len();
+                r.perms.retain(|p| !(p.key == *key && p.range_end == *range_end));
+                if r.perms.len() == before {
+                    return Err(errors::permission_not_granted());
+                }
+                self.commit();
+                done
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> AuthStore {
+        let mut a = AuthStore::new();
+        a.set_bcrypt_cost(4);
+        a
+    }
+
+    fn ok(a: &mut AuthStore, r: AuthRequest) {
+        a.apply(&r, 0).unwrap();
+    }
+
+    #[test]
+    fn enable_needs_root_with_root_role() {
+        let mut a = store();
+        assert_eq!(a.apply(&AuthRequest::Enable, 0), Err(errors::root_user_not_exist()));
+        ok(&mut a, AuthRequest::UserAdd { name: "root".into(), password: "secret".into(), no_password: false });
+        assert_eq!(a.apply(&AuthRequest::Enable, 0), Err(errors::root_role_not_exist()));
+        ok(&mut a, AuthRequest::UserGrantRole { user: "root".into(), role: "root".into() });
+        ok(&mut a, AuthRequest::Enable);
+        ok(&mut a, AuthRequest::Enable);
+        assert_eq!(a.apply(&AuthRequest::UserDelete { name: "root".into() }, 0), Err(errors::invalid_auth_mgmt()));
+        assert_eq!(a.authenticate("root", "wrong", 0), Err(errors::auth_failed()));
+        let t = a.authenticate("root", "secret", 22).unwrap();
+        assert!(t.ends_with(".22"));
+        assert_eq!(a.user_of(Some(&t)).unwrap().as_deref(), Some("root"));
+        assert_eq!(a.user_of(Some("bogus.1")), Err(errors::invalid_auth_token()));
+        assert_eq!(a.user_of(None).unwrap().as_deref(), Some(""));
+        ok(&mut a, AuthRequest::Disable);
+        ok(&mut a, AuthRequest::Disable);
+        assert_eq!(a.user_of(Some(&t)).unwrap(), None);
+        assert_eq!(a.authenticate("root", "secret", 0), Err(errors::auth_not_enabled()));
+    }
+
+    #[test]
+    fn permissions_sorted_and_merged() {
+        let mut a = store();
+        ok(&mut a, AuthRequest::RoleAdd { name: "r".into() });
+        let grant = |t, k: &str, e: &str| AuthRequest::RoleGrantPermission {
+            name: "r".into(),
+            perm: Permission { perm_type: t, key: k.as_bytes().to_vec(), range_end: e.as_bytes().to_vec() },
+        };
+        ok(&mut a, grant(PermissionType::Read, "/config", "/configz"));
+        ok(&mut a, grant(PermissionType::Read, "/app/", "/app0"));
+        ok(&mut a, grant(PermissionType::ReadWrite, "/app/", "/app0"));
+        let r = a.role("r").unwrap();
+        assert_eq!(r.perms.len(), 2);
+        assert_eq!(r.perms[0].key, b"/app/");
+        assert_eq!(r.perms[0].perm_type, 2);
+        ok(&mut a, AuthRequest::UserAdd { name: "u".into(), password: "p".into(), no_password: false });
+        ok(&mut a, AuthRequest::UserGrantRole { user: "u".into(), role: "r".into() });
+        ok(&mut a, AuthRequest::UserAdd { name: "root".into(), password: "p".into(), no_password: false });
+        ok(&mut a, AuthRequest::UserGrantRole { user: "root".into(), role: "root".into() });
+        ok(&mut a, AuthRequest::Enable);
+        assert!(a.is_op_permitted("u", b"/app/x", b"", true).is_ok());
+        assert_eq!(a.is_op_permitted("u", b"/config", b"", true), Err(errors::permission_denied()));
+        assert!(a.is_op_permitted("u", b"/config", b"", false).is_ok());
+        assert_eq!(a.is_op_permitted("", b"/config", b"", false), Err(errors::user_empty()));
+        assert_eq!(a.is_admin_permitted("u"), Err(errors::permission_denied()));
+        assert!(a.is_admin_permitted("root").is_ok());
+        assert_eq!(
+            a.apply(&AuthRequest::UserRevokeRole { name: "u".into(), role: "nope".into() }, 0),
+            Err(errors::role_not_granted())
+        );
+        assert_eq!(
+            a.apply(&AuthRequest::RoleRevokePermission { role: "r".into(), key: b"/x".to_vec(), range_end: vec![] }, 0),
+            Err(errors::permission_not_granted())
+        );
+        ok(&mut a, AuthRequest::RoleDelete { role: "r".into() });
+        assert!(a.user("u").unwrap().roles.is_empty());
+    }
+}

@@ -1,0 +1,305 @@
+//! `Lessor`: grant, revoke, renew (keep-alive), time-to-live, list, attach/detach, expiry.
+//!
+//! Owns: the lease table. Must not touch: the store, the clock (time is passed in).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::server::api::{errors, EtcdError};
+
+/// etcd's `MaxLeaseTTL`: 9,000,000,000 seconds.
+pub const MAX_LEASE_TTL: i64 = 9_000_000_000;
+
+/// After an expired lease is reported, wait this long before reporting it again
+/// (etcd's `expiredLeaseRetryInterval`).
+const EXPIRED_RETRY: Duration = Duration::from_secs(3);
+
+/// One lease.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lease {
+    pub id: i64,
+    /// The granted TTL in seconds (after the minimum was applied).
+    pub ttl: i64,
+    /// When the lease expires (simulated time); `None` = never (lessor not primary).
+    pub expiry: Option<Duration>,
+    /// Attached keys, in byte order.
+    #[serde(with = "keyset")]
+    pub keys: BTreeSet<Vec<u8>>,
+    /// Not reported as expired again before this time.
+    #[serde(skip)]
+    pub retry_after: Option<Duration>,
+}
+
+mod keyset {
+    use std::collections::BTreeSet;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(s: &BTreeSet<Vec<u8>>, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_seq(s.iter())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeSet<Vec<u8>>, D::Error> {
+        Ok(Vec::<Vec<u8>>::deserialize(d)?.into_iter().collect())
+    }
+}
+
+fn ttl_duration(ttl: i64) -> Duration {
+    Duration::from_secs(u64::try_from(ttl).unwrap_or(0))
+}
+
+impl Lease {
+    /// Remaining time at `now`; `None` for a lease that never expires.
+    pub fn remaining(&self, now: Duration) -> Option<Duration> {
+        self.expiry.map(|e| e.saturating_sub(now))
+    }
+
+    /// Remaining whole seconds as etcd prints them (`int64(Remaining().Seconds())`); a lease
+    /// without expiry reports its TTL... as etcd would report math.MaxInt64 nanoseconds.
+    pub fn remaining_secs(&self, now: Duration) -> i64 {
+        match self.remaining(now) {
+            Some(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            None => i64::MAX / 1_000_000_000,
+        }
+    }
+
+    pub fn expired(&self, now: Duration) -> bool {
+        matches!(self.expiry, Some(e) if e <= now)
+    }
+
+    fn refresh(&mut self, now: Duration, extend: Duration) {
+        self.expiry = Some(now.saturating_add(extend).saturating_add(ttl_duration(self.ttl)));
+        self.retry_after = None;
+    }
+}
+
+/// The lessor of one member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lessor {
+    leases: BTreeMap<i64, Lease>,
+    #[serde(with = "crate::mvcc::serde_pairs")]
+    items: BTreeMap<Vec<u8>, i64>,
+    /// Whether this lessor is the primary (the member is the leader).
+    primary: bool,
+    /// The minimum TTL in seconds.
+    min_ttl: i64,
+}
+
+impl Default for Lessor {
+    fn default() -> Self {
+        Lessor { leases: BTreeMap::new(), items: BTreeMap::new(), primary: false, min_ttl: 2 }
+    }
+}
+
+impl Lessor {
+    pub fn new() -> Self {
+        Lessor::default()
+    }
+
+    /// Sets the minimum TTL (etcd: `ceil(1.5 × election timeout)` in seconds).
+    pub fn set_min_ttl(&mut self, secs: i64) {
+        self.min_ttl = secs.max(1);
+    }
+
+    pub fn min_ttl(&self) -> i64 {
+        self.min_ttl
+    }
+
+    /// The minimum TTL for an election timeout, as etcd computes it.
+    pub fn min_ttl_for_election_timeout(election_timeout: Duration) -> i64 {
+        let ms = election_timeout.as_millis();
+        // ceil(1.5 * ms / 1000)
+        i64::try_from((ms.saturating_mul(3)).div_ceil(2000)).unwrap_or(i64::MAX)
+    }
+
+    pub fn is_primary(&self) -> bool {
+        self.primary
+    }
+
+    /// Grants lease `id` with `ttl` seconds at `now`.
+    pub fn grant(&mut self, id: i64, ttl: i64, now: Duration) -> Result<&Lease, EtcdError> {
+        if id == 0 {
+            return Err(errors::lease_not_found());
+        }
+        if ttl > MAX_LEASE_TTL {
+            return Err(errors::lease_ttl_too_large());
+        }
+        if self.leases.contains_key(&id) {
+            return Err(errors::lease_exist());
+        }
+        let mut l = Lease { id, ttl: ttl.max(self.min_ttl), expiry: None, keys: BTreeSet::new(), retry_after: None };
+        if self.primary {
+            l.refresh(now, Duration::ZERO);
+        }
+        Ok(self.leases.entry(id).or_insert(l))
+    }
+
+    /// Removes lease `id`; returns its attached keys (sorted) for the caller to delete.
+    pub fn revoke(&mut self, id: i64) -> Result<Vec<Vec<u8>>, EtcdError> {
+        let l = self.leases.remove(&id).ok_or_else(errors::lease_not_found)?;
+        for k in &l.keys {
+            if self.items.get(k) == Some(&id) {
+                self.items.remove(k);
+            }
+        }
+        Ok(l.keys.into_iter().collect())
+    }
+
+    /// Keep-alive: renews lease `id` at `now`; returns its TTL. On a lessor that is not
+    /// primary the lease is left as it is (etcd forwards keep-alives to the leader).
+    pub fn renew(&mut self, id: i64, now: Duration) -> Result<i64, EtcdError> {
+        let primary = self.primary;
+        let l = self.leases.get_mut(&id).ok_or_else(errors::lease_not_found)?;
+        if primary {
+            if l.expired(now) {
+                return Err(errors::lease_not_found());
+            }
+            l.refresh(now, Duration::ZERO);
+        }
+        Ok(l.ttl)
+    }
+
+    pub fn lookup(&self, id: i64) -> Option<&Lease> {
+        self.leases.get(&id)
+    }
+
+    /// The lease a key is attached to (0 = none).
+    pub fn get_lease(&self, key: &[u8]) -> i64 {
+        self.items.get(key).copied().unwrap_or(0)
+    }
+
+    /// Attaches `key` to lease `id` (detaching it from any other lease).
+    pub fn attach(&mut self, id: i64, key: &[u8]) -> Result<(), EtcdError> {
+        if !self.leases.contains_key(&id) {
+            return Err(errors::lease_not_found());
+        }
+        self.detach_key(key);
+        if let Some(l) = self.leases.get_mut(&id) {
+            l.keys.insert(key.to_vec());
+        }
+        self.items.insert(key.to_vec(), id);
+        Ok(())
+    }
+
+    /// Detaches `key` from whatever lease holds it.
+    pub fn detach_key(&mut self, key: &[u8]) {
+        if let Some(old) = self.items.remove(key) {
+            if let Some(l) = self.leases.get_mut(&old) {
+                l.keys.remove(key);
+            }
+        }
+    }
+
+    /// Every lease, sorted by expiry as etcd's `Leases()` does (then by ID).
+    pub fn leases(&self) -> Vec<&Lease> {
+        let mut v: Vec<&Lease> = self.leases.values().collect();
+        v.sort_by_key(|l| (l.expiry.is_none(), l.expiry, l.id));
+        v
+    }
+
+    pub fn len(&self) -> usize {
+        self.leases.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.leases.is_empty()
+    }
+
+    /// Makes this lessor primary (the member became leader) and refreshes every lease with
+    /// `extend` added (etcd refreshes with the election timeout so leases do not expire while
+    /// the new leader settles).
+    pub fn promote(&mut self, now: Duration, extend: Duration) {
+        self.primary = true;
+        for l in self.leases.values_mut() {
+            l.refresh(now, extend);
+        }
+    }
+
+    /// Makes this lessor a follower's: leases stop expiring.
+    pub fn demote(&mut self) {
+        self.primary = false;
+        for l in self.leases.values_mut() {
+            l.expiry = None;
+            l.retry_after = None;
+        }
+    }
+
+    /// The leases that have expired at `now` and are due to be revoked (primary only). A lease
+    /// reported here is not reported again for 3 s (etcd's retry interval), so the leader
+    /// proposes one revoke per lease unless that revoke is lost.
+    pub fn expired_leases(&mut self, now: Duration) -> Vec<i64> {
+        if !self.primary {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for l in self.leases.values_mut() {
+            if l.expired(now) && l.retry_after.map(|t| t <= now).unwrap_or(true) {
+                l.retry_after = Some(now.saturating_add(EXPIRED_RETRY));
+                out.push(l.id);
+            }
+        }
+        out
+    }
+
+    /// The earliest expiry among leases (primary only): when the member should look again.
+    pub fn next_expiry(&self) -> Option<Duration> {
+        if !self.primary {
+            return None;
+        }
+        self.leases.values().filter_map(|l| l.expiry).min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: Duration = Duration::from_secs(1);
+
+    #[test]
+    fn grant_raises_ttl_to_minimum() {
+        let mut le = Lessor::new();
+        assert_eq!(le.grant(1, 0, S).unwrap().ttl, 2);
+        assert_eq!(le.grant(2, 1, S).unwrap().ttl, 2);
+        assert_eq!(le.grant(3, 600, S).unwrap().ttl, 600);
+        assert_eq!(le.grant(3, 600, S), Err(errors::lease_exist()));
+        assert_eq!(le.grant(4, MAX_LEASE_TTL + 1, S), Err(errors::lease_ttl_too_large()));
+        assert_eq!(le.grant(0, 5, S), Err(errors::lease_not_found()));
+        assert_eq!(Lessor::min_ttl_for_election_timeout(Duration::from_millis(1000)), 2);
+        assert_eq!(Lessor::min_ttl_for_election_timeout(Duration::from_millis(5000)), 8);
+    }
+
+    #[test]
+    fn expiry_only_on_primary() {
+        let mut le = Lessor::new();
+        le.grant(7, 2, Duration::ZERO).unwrap();
+        assert!(le.expired_leases(10 * S).is_empty());
+        le.promote(10 * S, S);
+        assert!(le.expired_leases(12 * S).is_empty());
+        assert_eq!(le.expired_leases(13 * S), vec![7]);
+        assert!(le.expired_leases(14 * S).is_empty());
+        assert_eq!(le.expired_leases(16 * S), vec![7]);
+        assert_eq!(le.renew(7, 16 * S), Err(errors::lease_not_found()));
+        le.demote();
+        assert!(le.expired_leases(100 * S).is_empty());
+    }
+
+    #[test]
+    fn attach_detach_revoke() {
+        let mut le = Lessor::new();
+        le.promote(Duration::ZERO, Duration::ZERO);
+        le.grant(1, 60, Duration::ZERO).unwrap();
+        le.grant(2, 60, Duration::ZERO).unwrap();
+        le.attach(1, b"b").unwrap();
+        le.attach(1, b"a").unwrap();
+        le.attach(2, b"a").unwrap();
+        assert_eq!(le.get_lease(b"a"), 2);
+        assert_eq!(le.revoke(1).unwrap(), vec![b"b".to_vec()]);
+        assert_eq!(le.get_lease(b"b"), 0);
+        assert_eq!(le.revoke(1), Err(errors::lease_not_found()));
+        assert_eq!(le.renew(2, 30 * S).unwrap(), 60);
+        assert_eq!(le.lookup(2).unwrap().remaining_secs(40 * S), 50);
+    }
+}

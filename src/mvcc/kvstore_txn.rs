@@ -1,0 +1,115 @@
+//! `TxnWrite`: one write transaction over the store (`mvcc/kvstore_txn.go`).
+//!
+//! Every write of one transaction gets the same main revision (`begin_rev + 1`) and an
+//! increasing sub revision; reads inside the transaction see its earlier writes. A transaction
+//! that changed nothing does not move the store's revision. `end` returns the changes as
+//! watch events, in sub-revision order.
+//!
+//! Owns: the revision bookkeeping of one transaction. Must not touch: leases (callers attach
+//! and detach from the events), auth, watchers.
+
+use super::index::RangeEnd;
+use super::kvstore::{KvStore, RangeOptions, RangeResult, StoredKv};
+use super::revision::Revision;
+use crate::server::api::{EtcdError, Event, EventType, KeyValue};
+
+/// An open write transaction. Call [`TxnWrite::end`] to finish it.
+pub struct TxnWrite<'a> {
+    store: &'a mut KvStore,
+    begin_rev: i64,
+    changes: Vec<Event>,
+}
+
+impl<'a> TxnWrite<'a> {
+    pub fn new(store: &'a mut KvStore) -> Self {
+        let begin_rev = store.current_rev;
+        TxnWrite { store, begin_rev, changes: Vec::new() }
+    }
+
+    /// The revision the transaction started from.
+    pub fn rev(&self) -> i64 {
+        self.begin_rev
+    }
+
+    /// The revision a read inside the transaction sees.
+    fn read_rev(&self) -> i64 {
+        if self.changes.is_empty() {
+            self.begin_rev
+        } else {
+            self.begin_rev.saturating_add(1)
+        }
+    }
+
+    /// The revision the store will have after `end`.
+    pub fn end_rev(&self) -> i64 {
+        self.read_rev()
+    }
+
+    pub fn store(&self) -> &KvStore {
+        self.store
+    }
+
+    pub fn changes(&self) -> &[Event] {
+        &self.changes
+    }
+
+    pub fn range(&self, key: &[u8], end: RangeEnd<'_>, ro: RangeOptions) -> Result<RangeResult, EtcdError> {
+        self.store.range_keys(key, end, self.read_rev(), ro)
+    }
+
+    /// Puts `key = value` with `lease`; returns the revision of the write.
+    pub fn put(&mut self, key: &[u8], value: &[u8], lease: i64) -> i64 {
+        let main = self.begin_rev.saturating_add(1);
+        let rev = Revision::new(main, self.changes.len() as i64);
+        let (create, ver) = match self.store.index.get(key, main) {
+            Ok(at) => (at.created.main, at.version.saturating_add(1)),
+            Err(_) => (main, 1),
+        };
+        if self.store.index.put(key, rev).is_err() {
+            // Out of order: cannot happen for a transaction at begin_rev + 1; ignore the write
+            // rather than corrupt the index.
+            return main;
+        }
+        let stored = StoredKv { key: key.to_vec(), value: value.to_vec(), create_revision: create, version: ver, lease, tombstone: false };
+        let kv = stored.to_key_value(rev);
+        self.store.bucket.insert(rev, stored);
+        self.changes.push(Event { kind: EventType::Put, kv, prev_kv: None });
+        main
+    }
+
+    /// Deletes every key in the range; returns how many and the revision of the store after
+    /// the deletion (unchanged if nothing was deleted and nothing else was written).
+    pub fn delete_range(&mut self, key: &[u8], end: RangeEnd<'_>) -> (i64, i64) {
+        let keys: Vec<Vec<u8>> = self.store.index.range(key, end, self.read_rev()).into_iter().map(|(k, _)| k.to_vec()).collect();
+        let n = keys.len() as i64;
+        for k in keys {
+            self.delete(&k);
+        }
+        if n != 0 || !self.changes.is_empty() {
+            (n, self.begin_rev.saturating_add(1))
+        } else {
+            (0, self.begin_rev)
+        }
+    }
+
+    fn delete(&mut self, key: &[u8]) {
+        let main = self.begin_rev.saturating_add(1);
+        let rev = Revision::new(main, self.changes.len() as i64);
+        if self.store.index.tombstone(key, rev).is_err() {
+            return;
+        }
+        let stored = StoredKv { key: key.to_vec(), value: Vec::new(), create_revision: 0, version: 0, lease: 0, tombstone: true };
+        self.store.bucket.insert(rev, stored);
+        let kv = KeyValue { key: key.to_vec(), mod_revision: main, ..KeyValue::default() };
+        self.changes.push(Event { kind: EventType::Delete, kv, prev_kv: None });
+    }
+
+    /// Ends the transaction: the store moves to the next revision if anything changed.
+    /// Returns the changes as events (delete events carry the key and `mod_revision` only).
+    pub fn end(self) -> Vec<Event> {
+        if !self.changes.is_empty() {
+            self.store.current_rev = self.begin_rev.saturating_add(1);
+        }
+        self.changes
+    }
+}
