@@ -179,6 +179,22 @@ pub fn App() -> Html {
             update.force_update();
         })
     };
+    let on_toggle = {
+        let shell = shell.clone();
+        let update = update.clone();
+        Callback::from(move |id| {
+            shell.borrow_mut().toggle_folder(id);
+            update.force_update();
+        })
+    };
+    let on_filter = {
+        let shell = shell.clone();
+        let update = update.clone();
+        Callback::from(move |text: String| {
+            shell.borrow_mut().set_filter(text);
+            update.force_update();
+        })
+    };
     let toggle_theme = {
         let theme = theme.clone();
         Callback::from(move |_: MouseEvent| {
@@ -238,7 +254,7 @@ pub fn App() -> Html {
                 </div>
                 <div class="pane right">
                     <KeyspacePanel data={s.keyspace.clone()} selected_key={s.selected_key.clone()}
-                                   {on_select_key} {on_revision} {on_v2} />
+                                   {on_select_key} {on_revision} {on_v2} {on_toggle} {on_filter} />
                     <aside class="detail" data-testid="detail-pane" aria-label="detail">
                         if let Some(d) = detail {
                             { d }

@@ -2,18 +2,36 @@
 //! marked), the key tree as a virtualised list (only the rows in view are in the DOM), and the
 //! detail of the selected key (value, revisions, version, lease, history across generations).
 //!
-//! Owns: which folders are open, the filter text and the scroll position. The keys come from
-//! the shell, which reads them with Range requests.
+//! Owns: the scroll position. The keys come from the shell, which reads them with Range
+//! requests into a `registry::tree::KeyTree` (that model owns open folders and the filter).
 //! Keys and values are data: they are shown as text, never as markup.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::keytree::{display_bytes, KeyTree};
 use super::shell::{KeyDetailModel, KeyspaceData};
+use crate::registry::tree::{KeyTree, NodeId};
+
+/// Bytes as text for the screen: UTF-8 as is, control characters and invalid bytes as `\xNN`.
+pub fn display_bytes(b: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in b.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c.is_control() {
+                out.push_str(&format!("\\x{:02x}", u32::from(c)));
+            } else {
+                out.push(c);
+            }
+        }
+        for x in chunk.invalid() {
+            out.push_str(&format!("\\x{x:02x}"));
+        }
+    }
+    out
+}
 
 /// Height of one tree row in CSS pixels (`.tree .row` in style.css).
 pub const ROW_H: u32 = 22;
@@ -28,29 +46,18 @@ pub struct KeyspaceProps {
     pub on_select_key: Callback<Vec<u8>>,
     pub on_revision: Callback<Option<i64>>,
     pub on_v2: Callback<bool>,
+    pub on_toggle: Callback<NodeId>,
+    pub on_filter: Callback<String>,
 }
 
 #[component]
 pub fn KeyspacePanel(props: &KeyspaceProps) -> Html {
-    let filter = use_state(String::new);
-    let open = use_state(|| Rc::new(BTreeSet::<Vec<u8>>::new()));
     let d = &props.data;
-
     let on_filter = {
-        let filter = filter.clone();
+        let cb = props.on_filter.clone();
         Callback::from(move |e: InputEvent| {
             let i: HtmlInputElement = e.target_unchecked_into();
-            filter.set(i.value());
-        })
-    };
-    let on_toggle = {
-        let open = open.clone();
-        Callback::from(move |path: Vec<u8>| {
-            let mut next = (**open).clone();
-            if !next.remove(&path) {
-                next.insert(path);
-            }
-            open.set(Rc::new(next));
+            cb.emit(i.value());
         })
     };
     let v3 = {
@@ -71,8 +78,8 @@ pub fn KeyspacePanel(props: &KeyspaceProps) -> Html {
                             aria-pressed={d.v2.to_string()}>{ "v2" }</button>
                 </div>
                 <input class="filter" data-testid="keyspace-filter" type="search" placeholder="filter keys"
-                       aria-label="filter keys" value={(*filter).clone()} oninput={on_filter} />
-                <span class="count" data-testid="key-count">{ format!("{} keys", d.tree.key_count()) }</span>
+                       aria-label="filter keys" value={d.filter.clone()} oninput={on_filter} />
+                <span class="count" data-testid="key-count">{ format!("{} keys", d.tree.borrow().key_count()) }</span>
             </div>
             if !d.v2 {
                 <RevisionSlider revision={d.revision} at={d.at} compacted={d.compacted}
@@ -81,9 +88,9 @@ pub fn KeyspacePanel(props: &KeyspaceProps) -> Html {
             if let Some(e) = &d.error {
                 <div class="ks-error" data-testid="keyspace-error" role="alert">{ e.clone() }</div>
             }
-            <TreeView tree={d.tree.clone()} generation={d.generation} open={(*open).clone()}
-                      filter={(*filter).clone()} selected={props.selected_key.clone()}
-                      on_toggle={on_toggle} on_select={props.on_select_key.clone()} />
+            <TreeView tree={d.tree.clone()} generation={d.generation} filtering={!d.filter.is_empty()}
+                      selected={props.selected_key.clone()}
+                      on_toggle={props.on_toggle.clone()} on_select={props.on_select_key.clone()} />
         </section>
     }
 }
@@ -148,36 +155,37 @@ pub fn RevisionSlider(props: &SliderProps) -> Html {
 
 #[derive(Properties)]
 pub struct TreeProps {
-    pub tree: Rc<KeyTree>,
+    pub tree: Rc<RefCell<KeyTree>>,
+    /// Bumped by the shell on every change of the tree (keys, open folders, filter).
     pub generation: u64,
-    pub open: Rc<BTreeSet<Vec<u8>>>,
-    pub filter: String,
+    pub filtering: bool,
     pub selected: Option<Vec<u8>>,
-    pub on_toggle: Callback<Vec<u8>>,
+    pub on_toggle: Callback<NodeId>,
     pub on_select: Callback<Vec<u8>>,
 }
 
 impl PartialEq for TreeProps {
     fn eq(&self, o: &Self) -> bool {
-        self.generation == o.generation
-            && Rc::ptr_eq(&self.open, &o.open)
-            && self.filter == o.filter
-            && self.selected == o.selected
+        self.generation == o.generation && Rc::ptr_eq(&self.tree, &o.tree) && self.selected == o.selected
     }
+}
+
+/// One drawn row, copied out of the tree.
+struct RowView {
+    id: NodeId,
+    depth: u16,
+    folder: bool,
+    open: bool,
+    is_key: bool,
+    label: String,
+    path: Vec<u8>,
+    count: u64,
 }
 
 #[component]
 pub fn TreeView(props: &TreeProps) -> Html {
     let scroll = use_state(|| 0u32);
     let view_h = use_state(|| 480u32);
-    let list_ref = use_node_ref();
-    let rows = {
-        let tree = props.tree.clone();
-        use_memo(
-            (props.generation, props.open.clone(), props.filter.clone()),
-            move |(_, open, filter)| tree.visible(open, filter),
-        )
-    };
     let onscroll = {
         let scroll = scroll.clone();
         let view_h = view_h.clone();
@@ -187,60 +195,82 @@ pub fn TreeView(props: &TreeProps) -> Html {
             view_h.set(el.client_height().max(0) as u32);
         })
     };
-    let first = (*scroll / ROW_H) as usize;
-    let first = first.saturating_sub(OVERSCAN).min(rows.len());
-    let count = (*view_h / ROW_H) as usize + 2 * OVERSCAN + 1;
-    let last = (first + count).min(rows.len());
+    let (total, rows) = {
+        let mut t = props.tree.borrow_mut();
+        let total = t.visible_len();
+        let first = ((*scroll / ROW_H) as usize).saturating_sub(OVERSCAN).min(total);
+        let count = (*view_h / ROW_H) as usize + 2 * OVERSCAN + 1;
+        let window: Vec<_> = t.window(first, count).to_vec();
+        let rows: Vec<RowView> = window
+            .iter()
+            .filter_map(|r| {
+                let n = t.node(r.node)?;
+                let mut label = display_bytes(&n.name);
+                if r.is_folder {
+                    if label.is_empty() && r.depth == 0 {
+                        label = "/".into();
+                    } else {
+                        label.push('/');
+                    }
+                }
+                Some(RowView {
+                    id: r.node,
+                    depth: r.depth,
+                    folder: r.is_folder,
+                    open: r.expanded,
+                    is_key: n.is_key,
+                    label,
+                    path: if n.is_key { t.path(r.node) } else { t.folder_prefix(r.node) },
+                    count: t.matching(r.node),
+                })
+            })
+            .collect();
+        (total, (first, rows))
+    };
+    let (first, rows) = rows;
     let above = first as u32 * ROW_H;
-    let below = (rows.len() - last) as u32 * ROW_H;
+    let below = total.saturating_sub(first + rows.len()) as u32 * ROW_H;
     html! {
-        <div class="tree" data-testid="keyspace-tree" ref={list_ref} {onscroll} role="tree"
-             aria-label="keys" data-rows={rows.len().to_string()}>
+        <div class="tree" data-testid="keyspace-tree" {onscroll} role="tree"
+             aria-label="keys" data-rows={total.to_string()}>
             // Spacers are SVGs because their height is an attribute, not an inline style.
             <svg class="spacer" width="1" height={above.to_string()} aria-hidden="true"></svg>
-            { for rows.get(first..last).unwrap_or(&[]).iter().map(|id| view_row(props, *id)) }
+            { for rows.into_iter().map(|r| view_row(props, r)) }
             <svg class="spacer" width="1" height={below.to_string()} aria-hidden="true"></svg>
-            if rows.is_empty() {
-                <div class="empty">{ if props.filter.is_empty() { "no keys" } else { "no key matches" } }</div>
+            if total == 0 {
+                <div class="empty">{ if props.filtering { "no key matches" } else { "no keys" } }</div>
             }
         </div>
     }
 }
 
-fn view_row(props: &TreeProps, id: usize) -> Html {
-    let Some(n) = props.tree.node(id) else {
-        return html! {};
-    };
-    let folder = n.is_folder();
-    let open = folder && (props.open.contains(&n.path) || !props.filter.is_empty());
-    let selected = props.selected.as_deref() == Some(n.path.as_slice());
-    let path = n.path.clone();
+fn view_row(props: &TreeProps, r: RowView) -> Html {
+    let selected = r.is_key && props.selected.as_deref() == Some(r.path.as_slice());
     let onclick = {
         let toggle = props.on_toggle.clone();
         let select = props.on_select.clone();
-        let is_key = n.is_key;
+        let (id, folder, is_key, path) = (r.id, r.folder, r.is_key, r.path.clone());
         Callback::from(move |_: MouseEvent| {
             if folder {
-                toggle.emit(path.clone());
+                toggle.emit(id);
             }
-            if is_key && !folder {
+            if is_key {
                 select.emit(path.clone());
             }
         })
     };
-    let key_text = display_bytes(&n.path);
-    let label = display_bytes(&n.label);
-    let pad = format!("d{}", n.depth.min(12));
+    let key_text = display_bytes(&r.path);
+    let pad = format!("d{}", r.depth.min(12));
     html! {
-        <div class={classes!("row", pad, folder.then_some("folder"), selected.then_some("selected"))}
-             data-testid="tree-node" data-key={key_text.clone()} data-folder={folder.to_string()}
-             key={id} role="treeitem" aria-expanded={folder.then(|| open.to_string())}
+        <div class={classes!("row", pad, r.folder.then_some("folder"), selected.then_some("selected"))}
+             data-testid="tree-node" data-key={key_text.clone()} data-folder={r.folder.to_string()}
+             key={r.id} role="treeitem" aria-expanded={r.folder.then(|| r.open.to_string())}
              aria-selected={selected.to_string()}>
             <button class="rowbtn" {onclick} title={key_text}>
-                <span class="twisty" aria-hidden="true">{ if folder { if open { "▾" } else { "▸" } } else { " " } }</span>
-                <span class="label">{ label }</span>
-                if folder {
-                    <span class="badge">{ n.count.to_string() }</span>
+                <span class="twisty" aria-hidden="true">{ if r.folder { if r.open { "▾" } else { "▸" } } else { " " } }</span>
+                <span class="label">{ r.label }</span>
+                if r.folder {
+                    <span class="badge">{ r.count.to_string() }</span>
                 }
             </button>
         </div>

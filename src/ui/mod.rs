@@ -7,7 +7,7 @@
 //! - `app`: the page layout and the wiring; `shell`: the page's state outside the DOM;
 //! - `console`, `history`: the etcdctl console;
 //! - `model`, `cluster`, `actions`, `controls`: the Raft picture, its buttons, the time bar;
-//! - `keytree`, `keyspace`: the key tree, the revision slider and the key detail.
+//! - `keyspace`: the key tree (over `registry::tree`), the revision slider, the key detail.
 
 pub mod actions;
 pub mod app;
@@ -16,7 +16,6 @@ pub mod console;
 pub mod controls;
 pub mod history;
 pub mod keyspace;
-pub mod keytree;
 pub mod model;
 pub mod shell;
 #[cfg(target_arch = "wasm32")]

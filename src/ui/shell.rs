@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use super::console::Entry;
 use super::history::History;
-use super::keytree::KeyTree;
+use std::cell::RefCell;
+
+use crate::registry::tree::{KeyTree, NodeId};
 use super::model::ClusterModel;
 use crate::playground::{Output, Playground};
 use crate::server::api::{
@@ -89,9 +91,10 @@ pub struct KeyDetailModel {
 /// The keys the tree shows, read at one revision.
 #[derive(Clone, Debug, Default)]
 pub struct KeyspaceData {
-    /// Bumped whenever the keys are re-read, so props compare cheaply.
+    /// Bumped whenever the tree changes (keys, open folders, filter), so props compare cheaply.
     pub generation: u64,
-    pub tree: Rc<KeyTree>,
+    pub tree: Rc<RefCell<KeyTree>>,
+    pub filter: String,
     /// The store's newest revision (the slider's end).
     pub revision: i64,
     /// The revision shown (`None`: the newest).
@@ -469,8 +472,7 @@ impl Shell {
             };
             match self.range(req) {
                 Ok((kvs, rev)) => {
-                    let keys: Vec<Vec<u8>> = kvs.into_iter().map(|kv| kv.key).collect();
-                    self.keyspace.tree = Rc::new(KeyTree::build(&keys));
+                    self.replace_tree(KeyTree::from_keys(kvs.iter().map(|kv| (kv.key.as_slice(), 0))));
                     if at.is_none() {
                         self.keyspace.revision = rev;
                     }
@@ -482,7 +484,7 @@ impl Shell {
                             self.keyspace.compacted = self.keyspace.compacted.max(a);
                         }
                     }
-                    self.keyspace.tree = Rc::new(KeyTree::default());
+                    self.replace_tree(KeyTree::new());
                     self.keyspace.error = Some(e);
                 }
             }
@@ -510,23 +512,47 @@ impl Shell {
             .playground
             .run("ETCDCTL_API=2 etcdctl ls / --recursive -p", None);
         if out.exit == 0 {
-            let mut keys: Vec<Vec<u8>> = out
+            let mut keys: Vec<&[u8]> = out
                 .stdout
                 .lines()
+                .map(|l| l.trim_end_matches('/').as_bytes())
                 .filter(|l| !l.is_empty())
-                .map(|l| l.as_bytes().to_vec())
                 .collect();
             keys.sort();
-            self.keyspace.tree = Rc::new(KeyTree::build(&keys));
+            self.replace_tree(KeyTree::from_keys(keys.into_iter().map(|k| (k, 0))));
             self.keyspace.error = None;
         } else {
-            self.keyspace.tree = Rc::new(KeyTree::default());
+            self.replace_tree(KeyTree::new());
             self.keyspace.error = Some(out.stderr.trim_end().to_string());
         }
     }
 
+    /// Puts a freshly read tree in place, keeping the open folders and the filter.
+    fn replace_tree(&mut self, mut tree: KeyTree) {
+        let open = self.keyspace.tree.borrow().expanded_paths();
+        tree.set_expanded_paths(&open);
+        if !self.keyspace.filter.is_empty() {
+            tree.set_filter(&self.keyspace.filter);
+        }
+        self.keyspace.tree = Rc::new(RefCell::new(tree));
+    }
+
+    /// Opens or closes a folder of the tree.
+    pub fn toggle_folder(&mut self, id: NodeId) {
+        self.keyspace.tree.borrow_mut().toggle(id);
+        self.keyspace.generation += 1;
+    }
+
+    /// Shows only the keys containing `text`.
+    pub fn set_filter(&mut self, text: String) {
+        self.keyspace.tree.borrow_mut().set_filter(&text);
+        self.keyspace.filter = text;
+        self.keyspace.generation += 1;
+    }
+
     pub fn set_v2(&mut self, v2: bool) {
         self.keyspace.v2 = v2;
+        self.keyspace.tree = Rc::new(RefCell::new(KeyTree::new()));
         self.selected_key = None;
         self.detail = None;
         self.refresh_keyspace(true);
@@ -705,7 +731,7 @@ impl Shell {
             .map(|i| format!("/registry/ns-{:02}/pods/pod-{i:07}", i % 20).into_bytes())
             .collect();
         keys.sort();
-        self.keyspace.tree = Rc::new(KeyTree::build(&keys));
+        self.replace_tree(KeyTree::from_keys(keys.iter().map(|k| (k.as_slice(), 0))));
         self.keyspace.error = None;
         self.keyspace.generation += 1;
         // Keep it: the world's applied indexes are remembered, so plain refreshes skip.
@@ -821,6 +847,29 @@ mod tests {
         assert_eq!(s.run_line("reset"), LogChange::Rewrite(Vec::new()));
         assert!(s.inputs.is_empty());
         assert!(s.cluster().member("infra2").unwrap().running);
+    }
+
+    #[test]
+    fn the_keyspace_is_read_through_the_world() {
+        let mut s = Shell::new(1);
+        for line in ["etcdctl put /a/b 1", "etcdctl put /a/c 2", "etcdctl put /a/b 3"] {
+            s.run_line(line);
+            let e = s.entries.last().unwrap();
+            assert_eq!(e.output.exit, 0, "{line}: {:?}", e.output);
+        }
+        s.refresh_keyspace(true);
+        assert_eq!(s.keyspace.error, None);
+        assert_eq!(s.keyspace.tree.borrow().key_count(), 2);
+        let rev = s.keyspace.revision;
+        s.select_key(b"/a/b".to_vec());
+        let d = s.detail.clone().unwrap();
+        assert_eq!(d.kv.as_ref().unwrap().value, b"3");
+        assert_eq!(d.kv.as_ref().unwrap().version, 2);
+        assert_eq!(d.history.iter().map(|h| h.revision).collect::<Vec<_>>(), [rev, rev - 2], "{d:?}");
+        // The store at an older revision.
+        s.set_revision(Some(rev - 2));
+        assert_eq!(s.keyspace.tree.borrow().key_count(), 1);
+        assert_eq!(s.keyspace.revision, rev);
     }
 
     #[test]
