@@ -27,8 +27,8 @@ const R: f64 = 30.0;
 fn place(i: usize) -> (f64, f64) {
     match i {
         0 => (215.0, 48.0),
-        1 => (95.0, 200.0),
-        2 => (335.0, 200.0),
+        1 => (90.0, 196.0),
+        2 => (340.0, 196.0),
         k => (40.0 + 70.0 * k as f64, 270.0),
     }
 }
@@ -64,14 +64,10 @@ pub fn ClusterPicture(props: &ClusterProps) -> Html {
             }
         }
     }
-    let leader = m.leader();
     html! {
         <svg class="cluster" data-testid="cluster" viewBox={format!("0 0 {W} {H}")}
              preserveAspectRatio="xMidYMin meet" role="group" aria-label="Raft cluster">
             <g class="links">{ for links }</g>
-            if let Some(l) = leader {
-                <g class="progress">{ for l.progress.iter().filter_map(|p| view_progress(m, &l.name, p)) }</g>
-            }
             <g class="messages">{ for m.messages.iter().filter_map(|msg| view_message(m, msg)) }</g>
             <g class="members">
                 { for m.members.iter().enumerate().map(|(i, mm)| view_member(i, mm, props)) }
@@ -117,18 +113,6 @@ fn view_link(m: &ClusterModel, a: &MemberModel, b: &MemberModel, props: &Cluster
             <line class="hit" x1={f(x1)} y1={f(y1)} x2={f(x2)} y2={f(y2)} />
         </g>
     }
-}
-
-/// The leader's view of a follower, written on the link near the follower.
-fn view_progress(m: &ClusterModel, leader: &str, p: &super::model::FollowerProgress) -> Option<Html> {
-    let (lx, ly) = position(m, leader)?;
-    let (fx, fy) = position(m, &p.name)?;
-    let (x, y) = (lx + (fx - lx) * 0.62, ly + (fy - ly) * 0.62);
-    Some(html! {
-        <text class={classes!("prog", p.state.clone())} x={f(x)} y={f(y - 6.0)} text-anchor="middle">
-            { format!("{} m{} n{}", p.state, p.matched, p.next) }
-        </text>
-    })
 }
 
 fn message_class(kind: &str) -> &'static str {
@@ -203,7 +187,7 @@ fn view_member(i: usize, mm: &MemberModel, props: &ClusterProps) -> Html {
         "{}: {role}, term {}, voted {vote}, commit {}, applied {}",
         mm.name, mm.term, mm.commit, mm.applied
     );
-    let below = y + R + 18.0;
+    let below = y + R + 16.0;
     html! {
         <g {class} data-testid={format!("member-{}", mm.name)} data-role={mm.role.clone()}
            data-up={mm.running.to_string()} data-term={mm.term.to_string()}
@@ -216,8 +200,9 @@ fn view_member(i: usize, mm: &MemberModel, props: &ClusterProps) -> Html {
             <text class="name" x={f(x)} y={f(y - 3.0)} text-anchor="middle">{ mm.name.clone() }</text>
             <text class="term" x={f(x)} y={f(y + 13.0)} text-anchor="middle">{ format!("term {}", mm.term) }</text>
             <text class="role" x={f(x)} y={f(below)} text-anchor="middle">{ role }</text>
-            <text class="stats" x={f(x)} y={f(below + 14.0)} text-anchor="middle">
-                { format!("vote {vote} · commit {} · applied {}", mm.commit, mm.applied) }
+            <text class="stats" x={f(x)} y={f(below + 14.0)} text-anchor="middle">{ format!("vote {vote}") }</text>
+            <text class="stats" x={f(x)} y={f(below + 27.0)} text-anchor="middle">
+                { format!("commit {} · applied {}", mm.commit, mm.applied) }
             </text>
         </g>
     }
@@ -225,6 +210,7 @@ fn view_member(i: usize, mm: &MemberModel, props: &ClusterProps) -> Html {
 
 /// Every member's newest log entries, one row each, columns aligned by index.
 fn view_logs(m: &ClusterModel) -> Html {
+    let leader = m.leader();
     let top = 62.0;
     let row_h = 44.0;
     let cell_w = 27.0;
@@ -245,6 +231,12 @@ fn view_logs(m: &ClusterModel) -> Html {
                 html! {
                     <g class={classes!("logrow", (!mm.running).then_some("down"))} data-testid={format!("log-{}", mm.name)}>
                         <text class="who" x={f(x0 - 64.0)} y={f(y + 19.0)}>{ mm.name.clone() }</text>
+                        if let Some(p) = leader.and_then(|l| l.progress.iter().find(|p| p.name == mm.name)) {
+                            <text class={classes!("prog", p.state.clone())} x={f(x0)} y={f(y + 39.0)}
+                                  data-testid={format!("progress-{}", mm.name)}>
+                                { format!("leader's view: {} · match {} · next {}", p.state, p.matched, p.next) }
+                            </text>
+                        }
                         { for mm.log.iter().filter(|e| e.index >= first_col).map(|e| {
                             let c = (e.index - first_col) as f64;
                             let x = x0 + cell_w * c;

@@ -267,6 +267,8 @@ impl Shell {
     }
 
     /// Rebuilds the moment `t_ms` from the seed and the inputs run before it (the timeline).
+    /// An input that itself takes time (`advance 5s`, a put that waits for its timeout) is
+    /// replayed whole, so the world may end up past `t_ms`.
     pub fn seek(&mut self, t_ms: u64) {
         let mut all = std::mem::take(&mut self.inputs);
         all.append(&mut self.future);
@@ -282,7 +284,9 @@ impl Shell {
         self.history = history;
         let mut later = Vec::new();
         for r in all {
-            if r.at_ms.is_none_or(|at| at <= t_ms) && later.is_empty() {
+            // Inputs that ran before `t_ms` (all of them at the timeline's end).
+            let before = r.at_ms.is_none_or(|at| at < t_ms || t_ms >= horizon);
+            if before && later.is_empty() {
                 self.replay_one(r, false);
             } else {
                 later.push(r);
@@ -821,7 +825,7 @@ mod tests {
         assert!(s.cluster().member("infra3").unwrap().running);
         assert!(s.future.is_empty());
         // Rewind and carry on: the log is rewritten without what came after.
-        s.seek(t1);
+        s.seek(t1 + 500);
         let change = s.run_line("stop infra2");
         let LogChange::Rewrite(all) = change else { panic!("{change:?}") };
         assert_eq!(all.iter().map(|r| r.line.as_str()).collect::<Vec<_>>(), ["stop infra3", "stop infra2"]);
