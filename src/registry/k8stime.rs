@@ -12,6 +12,19 @@ pub fn rfc3339(unix_secs: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs / 60 % 60, secs % 60)
 }
 
+/// `Wed, 25 Nov 2026 06:00:00 +0000` (Go's RFC 1123 with numeric zone, as `kubectl describe`
+/// prints times).
+pub fn rfc1123z(unix_secs: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let days = unix_secs.div_euclid(86_400);
+    let secs = unix_secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    let wd = DAYS[days.rem_euclid(7) as usize];
+    let mon = MONTHS[((m - 1).clamp(0, 11)) as usize];
+    format!("{wd}, {d:02} {mon} {y:04} {:02}:{:02}:{:02} +0000", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
 /// Unix seconds of an RFC 3339 UTC timestamp as Kubernetes writes it (`...Z`, optional
 /// fraction). `None` for anything else.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
@@ -106,6 +119,8 @@ mod tests {
         for t in [0, 951_782_400, 1_709_251_199, 4_102_444_800] {
             assert_eq!(parse_rfc3339(&rfc3339(t)), Some(t));
         }
+        assert_eq!(rfc1123z(1_795_586_400), "Wed, 25 Nov 2026 06:00:00 +0000");
+        assert_eq!(rfc1123z(0), "Thu, 01 Jan 1970 00:00:00 +0000");
         assert_eq!(parse_rfc3339("garbage"), None);
         assert_eq!(parse_rfc3339("2026-13-25T06:00:00Z"), None);
         assert_eq!(parse_rfc3339("ääää-11-25T06:00:00Z"), None);

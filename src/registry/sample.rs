@@ -223,8 +223,8 @@ impl Gen {
             ca_pem.push('\n');
         }
         ca_pem.push_str("-----END CERTIFICATE-----\n");
-        // The cluster was created ten days before "now", at a whole minute.
-        let t0 = (o.now_unix - 10 * 86_400) / 60 * 60;
+        // The cluster was created ten days and an hour before "now", at a whole minute.
+        let t0 = (o.now_unix - 10 * 86_400 - 3600) / 60 * 60;
         Gen {
             rng,
             out: Vec::new(),

@@ -177,7 +177,7 @@ impl KeyTree {
         loop {
             let Some(n) = self.nodes.get_mut(cur as usize) else { break };
             n.key_count += dk;
-            n.bytes = n.bytes + own - old;
+            n.bytes = n.bytes.saturating_add(own).saturating_sub(old);
             n.filter_hits = n.filter_hits.saturating_add(hit);
             if cur == ROOT {
                 break;

@@ -494,6 +494,8 @@ pub enum Request {
         target_id: u64,
     },
     Auth(AuthRequest),
+    /// A request of the v2 API (keys, auth, the leader's SYNC); see `crate::v2store`.
+    V2(crate::v2store::V2Request),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -518,6 +520,8 @@ pub enum Response {
     Header(ResponseHeader),
     Snapshot(SnapshotResponse),
     Auth(AuthResponse),
+    /// The answer to a v2 request (v2 errors included: they are answers with an index).
+    V2(crate::v2store::V2Response),
 }
 
 // ---- errors ------------------------------------------------------------------------------

@@ -101,7 +101,33 @@ pub struct MemberSnapshot {
     pub members: BTreeMap<u64, ApiMember>,
     pub removed: BTreeSet<u64>,
     pub cluster_version: Option<String>,
+    pub recent: RecentIds,
     pub sm: Vec<u8>,
+}
+
+/// The IDs of the most recently applied requests, oldest dropped first.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RecentIds {
+    set: BTreeSet<u64>,
+    order: std::collections::VecDeque<u64>,
+}
+
+impl RecentIds {
+    const CAP: usize = 1 << 16;
+
+    /// Records `id`; false if it was already recorded.
+    pub fn insert(&mut self, id: u64) -> bool {
+        if !self.set.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > Self::CAP {
+            if let Some(old) = self.order.pop_front() {
+                self.set.remove(&old);
+            }
+        }
+        true
+    }
 }
 
 pub fn decode_member_snapshot(data: &[u8]) -> Option<MemberSnapshot> {
@@ -235,6 +261,11 @@ pub struct Member {
     pub applied: u64,
     /// Proposals of this member waiting to be applied: request ID -> call.
     waiters: BTreeMap<u64, u64>,
+    /// This member's proposals not yet applied, re-proposed when the leader changes (a
+    /// proposal forwarded to a leader that lost its leadership is otherwise lost).
+    retry: BTreeMap<u64, Vec<u8>>,
+    /// IDs of recently applied requests (part of the applied state).
+    recent: RecentIds,
     /// Proposals made while no leader was known: proposed once one is.
     queued: Vec<(u64, Entry)>,
     reads: Vec<PendingRead>,
@@ -255,7 +286,7 @@ pub struct Member {
 pub const ELECTION_TIMEOUT: Duration = Duration::from_millis(1000);
 
 /// Applied entries between two snapshots by default.
-pub const DEFAULT_SNAPSHOT_COUNT: u64 = 10_000;
+pub const DEFAULT_SNAPSHOT_COUNT: u64 = 100_000;
 
 /// Entries kept behind a snapshot for slow followers (etcd's `SnapshotCatchUpEntries`).
 pub const SNAPSHOT_CATCH_UP_ENTRIES: u64 = 5_000;
@@ -308,6 +339,8 @@ impl Member {
             id_gen,
             applied,
             waiters: BTreeMap::new(),
+            retry: BTreeMap::new(),
+            recent: RecentIds::default(),
             queued: Vec::new(),
             reads: Vec::new(),
             transfers: Vec::new(),
@@ -334,12 +367,13 @@ impl Member {
         self.members = snap.members;
         self.removed = snap.removed;
         self.cluster_version = snap.cluster_version;
+        self.recent = snap.recent;
         if let Ok(sm) = StateMachine::from_snapshot(&snap.sm) {
             self.sm = sm;
         }
     }
 
-    /// Applied entries between snapshots (etcd's `--snapshot-count`; 10000 here).
+    /// Applied entries between snapshots (etcd's `--snapshot-count`, 100000 by default).
     pub fn set_snapshot_count(&mut self, n: u64) {
         self.snapshot_count = n.max(1);
     }
@@ -352,6 +386,7 @@ impl Member {
             members: self.members.clone(),
             removed: self.removed.clone(),
             cluster_version: self.cluster_version.clone(),
+            recent: self.recent.clone(),
             sm: self.sm.to_snapshot(),
         };
         let data = postcard::to_allocvec(&data).unwrap_or_default();
@@ -561,6 +596,10 @@ impl Member {
                     }
                     if ss.lead != 0 {
                         self.flush_queued();
+                        let again: Vec<Vec<u8>> = self.retry.values().cloned().collect();
+                        for data in again {
+                            self.propose_entry(0, Entry { data, ..Default::default() });
+                        }
                     }
                 }
             }
@@ -651,9 +690,8 @@ impl Member {
         if e.index <= self.applied {
             return;
         }
-        if env.trace || cfg!(test) || true {
-            out.events.push(MemberEvent::Applied { index: e.index, term: e.term, digest: digest(&e.data) });
-        }
+        // Always reported: the world checks state machine safety with it.
+        out.events.push(MemberEvent::Applied { index: e.index, term: e.term, digest: digest(&e.data) });
         match e.entry_type {
             EntryType::Normal => {
                 self.applied = e.index;
@@ -661,6 +699,13 @@ impl Member {
                     return;
                 }
                 let Some(p) = Payload::decode(&e.data) else { return };
+                if let Payload::Request { id, .. } = &p {
+                    // A proposal re-sent after a leader change may commit twice: apply once.
+                    if !self.recent.insert(*id) {
+                        return;
+                    }
+                    self.retry.remove(id);
+                }
                 let result = self.apply_payload(e.index, &p, env);
                 if let Payload::Request { id, .. } = p {
                     if let Some(call) = self.waiters.remove(&id) {
@@ -673,9 +718,7 @@ impl Member {
                     self.applied = e.index;
                     return;
                 };
-                if cc.change_type != ConfChangeType::UpdateNode || true {
-                    self.node.apply_conf_change(&cc);
-                }
+                self.node.apply_conf_change(&cc);
                 let result = self.apply_conf_change(e.index, &cc);
                 let rid = postcard::from_bytes::<ConfChangeContext>(&cc.context).map_or(0, |c| c.request_id);
                 if let Some(call) = self.waiters.remove(&rid) {
@@ -754,7 +797,9 @@ impl Member {
                 let rid = self.next_request_id();
                 let p = Payload::Request { id: rid, req, auth_token: auth_token.map(str::to_string) };
                 self.waiters.insert(rid, call);
-                self.propose_entry(call, Entry { data: p.encode(), ..Default::default() });
+                let data = p.encode();
+                self.retry.insert(rid, data.clone());
+                self.propose_entry(call, Entry { data, ..Default::default() });
                 self.process_ready(env, out);
             }
         }

@@ -44,6 +44,9 @@ pub const WARM_UP: Duration = Duration::from_millis(5_500);
 /// At most this many trace events are kept (older ones are dropped).
 pub const TRACE_CAP: usize = 20_000;
 
+/// The safety check remembers what was applied at this many of the latest indexes.
+pub const APPLIED_LOG_CAP: usize = 100_000;
+
 /// The default members: name, client URL, peer URL.
 pub const DEFAULT_MEMBERS: [(&str, &str, &str); 3] = [
     ("infra1", "http://127.0.0.1:2379", "http://127.0.0.1:12380"),
@@ -81,6 +84,8 @@ pub struct World {
     rng: ChaCha8Rng,
     now: Duration,
     seq: u64,
+    /// Messages in the queue.
+    in_flight: usize,
     queue: BTreeMap<(Duration, u64), Event>,
     slots: Vec<Slot>,
     cluster_id: u64,
@@ -88,6 +93,8 @@ pub struct World {
     /// For each pair of members (low ID first), since when their link is up.
     link_up_since: BTreeMap<(u64, u64), Duration>,
     answers: BTreeMap<u64, Result<Response, CallError>>,
+    /// Calls that timed out: their late answers are dropped.
+    abandoned: BTreeSet<u64>,
     next_call: u64,
     trace: Vec<TraceEvent>,
     trace_enabled: bool,
@@ -154,12 +161,14 @@ impl World {
             rng: ChaCha8Rng::seed_from_u64(seed),
             now: Duration::ZERO,
             seq: 0,
+            in_flight: 0,
             queue: BTreeMap::new(),
             slots: Vec::new(),
             cluster_id,
             net: NetConfig::default(),
             link_up_since: BTreeMap::new(),
             answers: BTreeMap::new(),
+            abandoned: BTreeSet::new(),
             next_call: 1,
             trace: Vec::new(),
             trace_enabled: true,
@@ -314,8 +323,41 @@ impl World {
         self.run_until(deadline, |w| w.answers.contains_key(&call));
         match self.answers.remove(&call) {
             Some(r) => r,
-            None => Err(CallError::DeadlineExceeded),
+            None => {
+                self.abandoned.insert(call);
+                Err(CallError::DeadlineExceeded)
+            }
         }
+    }
+
+    /// Submits a request without waiting (several can be in flight at once); the answer is
+    /// collected with [`World::take_answer`] as the world runs. Requests only the leader
+    /// serves (lease keep-alive, time-to-live, leases) are not accepted here: use `call`.
+    pub fn submit(&mut self, endpoint: &str, auth_token: Option<&str>, req: Request) -> Result<u64, CallError> {
+        let id = self.resolve_endpoint(endpoint).ok_or(CallError::Unreachable)?;
+        if !self.is_running(id) || route(&req) == Route::Leader {
+            return Err(CallError::Unreachable);
+        }
+        let call = self.next_call;
+        self.next_call += 1;
+        let mut env = self.env(id);
+        env.random = self.rng.gen();
+        let mut out = Outbox::default();
+        if let Some(m) = self.member_mut(id) {
+            m.submit(call, req, auth_token, &env, &mut out);
+        }
+        self.handle_outbox(id, out);
+        Ok(call)
+    }
+
+    /// The answer to a submitted request, once it arrived.
+    pub fn take_answer(&mut self, call: u64) -> Option<Result<Response, CallError>> {
+        self.answers.remove(&call)
+    }
+
+    /// Forgets every answer not yet taken (answers of abandoned calls).
+    pub fn clear_answers(&mut self) {
+        self.answers.clear();
     }
 
     /// Requests only the leader serves: the member forwards them (as etcd does over HTTP).
@@ -402,12 +444,15 @@ impl World {
     /// Runs until no message is in flight (only timer ticks remain), or `limit` passes.
     pub fn run_until_idle(&mut self, limit: Duration) {
         let until = self.now.saturating_add(limit);
-        self.run_until(until, |w| !w.queue.values().any(|e| matches!(e, Event::Deliver { .. })));
+        self.run_until(until, |w| w.in_flight == 0);
     }
 
     // ---- the event loop -----------------------------------------------------------------
 
     fn schedule(&mut self, at: Duration, ev: Event) {
+        if matches!(ev, Event::Deliver { .. }) {
+            self.in_flight += 1;
+        }
         self.seq += 1;
         self.queue.insert((at, self.seq), ev);
     }
@@ -445,6 +490,7 @@ impl World {
                 }
             }
             Event::Deliver { msg, sent_at: _ } => {
+                self.in_flight = self.in_flight.saturating_sub(1);
                 let (from, to) = (msg.from, msg.to);
                 let kind = msg.msg_type.name();
                 let term = msg.term;
@@ -502,7 +548,9 @@ impl World {
 
     fn handle_outbox(&mut self, from: u64, out: Outbox) {
         for (call, ans) in out.answers {
-            self.answers.insert(call, ans);
+            if !self.abandoned.remove(&call) {
+                self.answers.insert(call, ans);
+            }
         }
         for ev in out.events {
             match ev {
@@ -525,6 +573,9 @@ impl World {
                         Some(_) => {}
                         None => {
                             self.applied_log.insert(index, (term, digest));
+                            if self.applied_log.len() > APPLIED_LOG_CAP {
+                                self.applied_log.pop_first();
+                            }
                         }
                     }
                     if self.trace_enabled {

@@ -1,0 +1,266 @@
+//! Seeded chaos test of the whole cluster: random crashes, restarts, partitions, message loss
+//! and reordering while a client issues puts, deletes, txns and linearizable and serializable
+//! reads. After every step: election safety, log matching, leader completeness and state
+//! machine safety. At the end: the history of linearizable operations is checked with a
+//! Wing–Gong/Porcupine-style checker, and liveness (once faults heal, a put commits within
+//! 5 simulated seconds).
+//!
+//! `CHAOS_SEEDS=N` runs seeds 0..N (default 300); `CHAOS_SEED=S` replays one seed.
+
+#[path = "support/linearizability.rs"]
+mod linearizability;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use etcd_playground::server::api::{
+    CallError, Compare, CompareResult, CompareTarget, DeleteRangeRequest, PutRequest, RangeRequest, Request, RequestOp,
+    Response, TxnRequest,
+};
+use etcd_playground::sim::{Role, World};
+use linearizability::{Input, Op, Output};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+const NAMES: [&str; 3] = ["infra1", "infra2", "infra3"];
+const ENDPOINTS: [&str; 3] = ["127.0.0.1:2379", "127.0.0.1:22379", "127.0.0.1:32379"];
+const STEPS: usize = 60;
+const TIMEOUT: Duration = Duration::from_secs(2);
+
+fn key(k: u64) -> Vec<u8> {
+    format!("k{k}").into_bytes()
+}
+
+fn val(v: u64) -> Vec<u8> {
+    v.to_string().into_bytes()
+}
+
+fn parse_val(b: &[u8]) -> u64 {
+    std::str::from_utf8(b).unwrap().parse().unwrap()
+}
+
+/// Invariants over the whole run.
+#[derive(Default)]
+struct Checker {
+    /// term -> the leader seen in it.
+    leaders: BTreeMap<u64, u64>,
+    /// index -> term of entries seen committed.
+    committed: BTreeMap<u64, u64>,
+}
+
+impl Checker {
+    fn check(&mut self, w: &World) -> Result<(), String> {
+        if let Some(v) = w.safety_violations().first() {
+            return Err(v.clone());
+        }
+        let views = w.member_views();
+        let running: Vec<_> = views.iter().filter(|v| v.running).collect();
+        // Election safety: at most one leader per term.
+        for v in &running {
+            if v.role == Role::Leader {
+                if let Some(other) = self.leaders.insert(v.term, v.id) {
+                    if other != v.id {
+                        return Err(format!("election safety: two leaders in term {}: {:x} and {:x}", v.term, other, v.id));
+                    }
+                }
+            }
+        }
+        // Committed entries (as each member knows them).
+        for v in &running {
+            for e in v.log.iter().filter(|e| e.index <= v.commit) {
+                if let Some(t) = self.committed.insert(e.index, e.term) {
+                    if t != e.term {
+                        return Err(format!("committed entry {} changed term {} -> {}", e.index, t, e.term));
+                    }
+                }
+            }
+        }
+        // Log matching: where two logs agree on an entry's term, they agree on all before.
+        for (i, a) in running.iter().enumerate() {
+            let am: BTreeMap<u64, u64> = a.log.iter().map(|e| (e.index, e.term)).collect();
+            for b in running.iter().skip(i + 1) {
+                let mut agreed = false;
+                for e in b.log.iter().rev() {
+                    match am.get(&e.index) {
+                        Some(t) if *t == e.term => agreed = true,
+                        Some(t) if agreed => {
+                            return Err(format!(
+                                "log matching: {:x} and {:x} agree later but differ at {} ({} vs {})",
+                                a.id, b.id, e.index, t, e.term
+                            ))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        // Leader completeness: a leader holds every committed entry (within its log window).
+        for v in running.iter().filter(|v| v.role == Role::Leader) {
+            let lm: BTreeMap<u64, u64> = v.log.iter().map(|e| (e.index, e.term)).collect();
+            let lo = v.log.first().map_or(u64::MAX, |e| e.index);
+            for (i, t) in self.committed.range(lo..) {
+                if *t <= v.term && lm.get(i) != Some(t) {
+                    return Err(format!("leader completeness: leader {:x} (term {}) lacks committed {} term {}", v.id, v.term, i, t));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn run_seed(seed: u64) -> Result<(), String> {
+    let mut w = World::new(seed);
+    w.set_trace(false);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
+    w.set_snapshot_count(rng.gen_range(20..200));
+    let mut checker = Checker::default();
+    let mut history: Vec<Op> = Vec::new();
+    let mut written: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
+    let mut next_val = 1u64;
+    checker.check(&w)?;
+    for step in 0..STEPS {
+        let roll = rng.gen_range(0..100);
+        if roll < 20 {
+            // A fault, or its repair.
+            let name = NAMES[rng.gen_range(0..3)];
+            let _ = match rng.gen_range(0..7) {
+                0 => w.stop(name),
+                1 => w.start(name),
+                2 => {
+                    let other = NAMES[rng.gen_range(0..3)];
+                    w.partition(&[vec![name.to_string()], vec![other.to_string()]])
+                        .or_else(|_| w.partition(&[vec![name.to_string()]]))
+                }
+                3 => w.heal(),
+                4 => w.set_loss(rng.gen_range(0..30)),
+                5 => w.set_jitter(rng.gen_range(0..30)),
+                _ => w.set_latency(rng.gen_range(1..20)),
+            };
+        } else if roll < 85 {
+            let k = rng.gen_range(0..3u64);
+            let ep = ENDPOINTS[rng.gen_range(0..3)];
+            let call = w.now().as_nanos();
+            let (input, req) = match rng.gen_range(0..10) {
+                0..=2 => {
+                    let v = next_val;
+                    next_val += 1;
+                    written.entry(k).or_default().push(v);
+                    (Input::Put(v), Request::Put(PutRequest { key: key(k), value: val(v), ..Default::default() }))
+                }
+                3 => (Input::Delete, Request::DeleteRange(DeleteRangeRequest { key: key(k), ..Default::default() })),
+                4 | 5 => {
+                    let new = next_val;
+                    next_val += 1;
+                    written.entry(k).or_default().push(new);
+                    let expect = if rng.gen_bool(0.3) { None } else { written.get(&k).and_then(|v| v.get(rng.gen_range(0..v.len())).copied()) };
+                    let target = match expect {
+                        Some(v) => CompareTarget::Value(val(v)),
+                        None => CompareTarget::Version(0),
+                    };
+                    let txn = TxnRequest {
+                        compare: vec![Compare { result: CompareResult::Equal, target, key: key(k), range_end: vec![] }],
+                        success: vec![RequestOp::Put(PutRequest { key: key(k), value: val(new), ..Default::default() })],
+                        failure: vec![],
+                    };
+                    (Input::Cas { expect, new }, Request::Txn(txn))
+                }
+                6..=8 => (Input::Get, Request::Range(RangeRequest { key: key(k), ..Default::default() })),
+                _ => {
+                    // Serializable read: may be stale, but only ever shows a written value.
+                    let r = w.call(ep, None, Request::Range(RangeRequest { key: key(k), serializable: true, ..Default::default() }), TIMEOUT);
+                    if let Ok(Response::Range(r)) = r {
+                        if let Some(kv) = r.kvs.first() {
+                            let v = parse_val(&kv.value);
+                            if !written.get(&k).is_some_and(|ws| ws.contains(&v)) {
+                                return Err(format!("step {step}: serializable read of k{k} saw unwritten {v}"));
+                            }
+                        }
+                    }
+                    checker.check(&w).map_err(|e| format!("step {step}: {e}"))?;
+                    continue;
+                }
+            };
+            let res = w.call(ep, None, req, TIMEOUT);
+            let ret = w.now().as_nanos();
+            let (ret, output) = match res {
+                Err(CallError::Unreachable) => {
+                    checker.check(&w).map_err(|e| format!("step {step}: {e}"))?;
+                    continue;
+                }
+                Err(CallError::DeadlineExceeded) => (None, Output::Unknown),
+                Err(CallError::Server(e)) => return Err(format!("step {step}: unexpected server error {e}")),
+                Ok(resp) => {
+                    let out = match (&input, resp) {
+                        (Input::Get, Response::Range(r)) => Output::Value(r.kvs.first().map(|kv| parse_val(&kv.value))),
+                        (Input::Cas { .. }, Response::Txn(t)) => Output::Cas(t.succeeded),
+                        (Input::Put(_) | Input::Delete, _) => Output::Ok,
+                        (_, other) => return Err(format!("step {step}: unexpected response {other:?}")),
+                    };
+                    (Some(ret), out)
+                }
+            };
+            // A read that timed out has no effect: leave it out.
+            if !(input == Input::Get && output == Output::Unknown) {
+                history.push(Op { key: k, call, ret, input, output });
+            }
+        } else {
+            w.advance(Duration::from_millis(rng.gen_range(0..1500)));
+        }
+        checker.check(&w).map_err(|e| format!("step {step}: {e}"))?;
+    }
+    // Heal everything; a put must then commit within 5 simulated seconds.
+    for n in NAMES {
+        let _ = w.start(n);
+    }
+    let _ = w.heal();
+    let _ = w.set_loss(0);
+    let _ = w.set_jitter(0);
+    let _ = w.set_latency(1);
+    let v = next_val;
+    let call = w.now().as_nanos();
+    let ep = ENDPOINTS[rng.gen_range(0..3)];
+    match w.call(ep, None, Request::Put(PutRequest { key: key(0), value: val(v), ..Default::default() }), Duration::from_secs(5)) {
+        Ok(_) => history.push(Op { key: 0, call, ret: Some(w.now().as_nanos()), input: Input::Put(v), output: Output::Ok }),
+        Err(e) => {
+            let views: Vec<String> = w.member_views().iter().map(|v| format!("{} running={} role={:?} term={} lead={:x} commit={} applied={} last={} first={} progress={:?}", v.name, v.running, v.role, v.term, v.leader, v.commit, v.applied, v.last_index, v.first_index, v.progress)).collect();
+            return Err(format!("liveness: put after healing via {ep} failed: {e:?}\n  {}", views.join("\n  ")));
+        }
+    }
+    let call = w.now().as_nanos();
+    match w.call(ENDPOINTS[0], None, Request::Range(RangeRequest { key: key(0), ..Default::default() }), Duration::from_secs(5)) {
+        Ok(Response::Range(r)) => history.push(Op {
+            key: 0,
+            call,
+            ret: Some(w.now().as_nanos()),
+            input: Input::Get,
+            output: Output::Value(r.kvs.first().map(|kv| parse_val(&kv.value))),
+        }),
+        other => return Err(format!("liveness: read after healing failed: {other:?}")),
+    }
+    w.advance(Duration::from_secs(2));
+    checker.check(&w)?;
+    let views = w.member_views();
+    if views.iter().any(|m| m.applied != views[0].applied) {
+        return Err(format!("members did not converge: {:?}", views.iter().map(|m| m.applied).collect::<Vec<_>>()));
+    }
+    linearizability::check(&history).map_err(|k| format!("history of k{k} is not linearizable"))?;
+    Ok(())
+}
+
+#[test]
+fn chaos() {
+    let seeds: Vec<u64> = match std::env::var("CHAOS_SEED") {
+        Ok(s) => vec![s.parse().expect("CHAOS_SEED")],
+        Err(_) => (0..std::env::var("CHAOS_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(300)).collect(),
+    };
+    let mut failed = Vec::new();
+    for &seed in &seeds {
+        if let Err(e) = run_seed(seed) {
+            eprintln!("chaos seed {seed} FAILED: {e}");
+            eprintln!("  replay: CHAOS_SEED={seed} cargo test --release --no-default-features --test chaos -- --nocapture");
+            failed.push(seed);
+        }
+    }
+    println!("chaos: {} seeds, {} clean", seeds.len(), seeds.len() - failed.len());
+    assert!(failed.is_empty(), "failing seeds: {failed:?}");
+}
