@@ -39,6 +39,16 @@ impl Playground {
     pub fn world_mut(&mut self) -> &mut World {
         &mut self.world
     }
+    pub fn is_running(&self) -> bool {
+        false
+    }
+    pub fn poll(&mut self, d: Duration) -> Output {
+        self.world.advance(d);
+        Output::default()
+    }
+    pub fn interrupt(&mut self) -> Output {
+        Output::default()
+    }
     pub fn run(&mut self, line: &str, _stdin: Option<&str>) -> Output {
         let w: Vec<&str> = line.split_whitespace().collect();
         let t = Duration::from_secs(5);

@@ -109,10 +109,24 @@ pub fn App() -> Html {
     };
     let on_step = {
         let shell = shell.clone();
-        let run = run.clone();
+        let update = update.clone();
+        let db = db.clone();
         Callback::from(move |_| {
-            let line = shell.borrow().step_command();
-            run.emit(line);
+            let change = shell.borrow_mut().step();
+            store(&db, change);
+            shell.borrow_mut().refresh_keyspace(false);
+            update.force_update();
+        })
+    };
+    let on_interrupt = {
+        let shell = shell.clone();
+        let update = update.clone();
+        let db = db.clone();
+        Callback::from(move |_| {
+            let change = shell.borrow_mut().interrupt();
+            store(&db, change);
+            shell.borrow_mut().refresh_keyspace(false);
+            update.force_update();
         })
     };
     let on_idle = {
@@ -250,7 +264,8 @@ pub fn App() -> Html {
                         <MemberStrip model={cluster.clone()} on_command={run.clone()} on_select={on_select_member} />
                     </section>
                     <Console entries={s.entries.clone()} ready={*ready} note={(*note).clone()}
-                             on_run={run.clone()} {on_clear} {on_history} />
+                             on_run={run.clone()} {on_clear} {on_history} {on_interrupt}
+                             job_running={s.job.is_some()} />
                 </div>
                 <div class="pane right">
                     <KeyspacePanel data={s.keyspace.clone()} selected_key={s.selected_key.clone()}

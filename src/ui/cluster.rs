@@ -73,6 +73,7 @@ pub fn ClusterPicture(props: &ClusterProps) -> Html {
                 { for m.members.iter().enumerate().map(|(i, mm)| view_member(i, mm, props)) }
             </g>
             { view_logs(m) }
+            { legend() }
         </svg>
     }
 }
@@ -204,6 +205,33 @@ fn view_member(i: usize, mm: &MemberModel, props: &ClusterProps) -> Html {
             <text class="stats" x={f(x)} y={f(below + 27.0)} text-anchor="middle">
                 { format!("commit {} · applied {}", mm.commit, mm.applied) }
             </text>
+        </g>
+    }
+}
+
+/// What the message colours mean.
+fn legend() -> Html {
+    let items = [
+        ("app", "append"),
+        ("hb", "heartbeat"),
+        ("vote", "vote"),
+        ("prevote", "pre-vote"),
+        ("snap", "snapshot"),
+        ("dropped", "dropped"),
+    ];
+    let y = H - 10.0;
+    html! {
+        <g class="legend" aria-hidden="true">
+            { for items.iter().enumerate().map(|(i, (class, text))| {
+                let x = 440.0 + 62.0 * i as f64;
+                html! {
+                    <g>
+                        <circle class={classes!("msg", *class)} cx={f(x)} cy={f(y - 4.0)} r="5" />
+                        <text class="legend-text" x={f(x + 8.0)} y={f(y)}>{ *text }</text>
+                    </g>
+                }
+            }) }
+            <text class="legend-text" x="440" y={f(y - 16.0)}>{ "messages (hollow: a response)" }</text>
         </g>
     }
 }

@@ -10,6 +10,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::shell::compat;
 use crate::playground::Output;
 
 /// One finished command and what it printed.
@@ -36,6 +37,11 @@ pub struct ConsoleProps {
     pub note: Option<String>,
     pub on_run: Callback<String>,
     pub on_clear: Callback<()>,
+    /// Ctrl+C while a long-running command (watch, lock, ...) is the current job.
+    #[prop_or_default]
+    pub on_interrupt: Callback<()>,
+    #[prop_or_default]
+    pub job_running: bool,
     pub on_history: Callback<HistoryMove, Option<String>>,
 }
 
@@ -80,7 +86,13 @@ pub fn Console(props: &ConsoleProps) -> Html {
         let on_run = props.on_run.clone();
         let on_clear = props.on_clear.clone();
         let on_history = props.on_history.clone();
+        let on_interrupt = props.on_interrupt.clone();
+        let job_running = props.job_running;
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "c" | "C" if e.ctrl_key() && job_running => {
+                e.prevent_default();
+                on_interrupt.emit(());
+            }
             "Enter" => {
                 e.prevent_default();
                 if !ready {
@@ -150,7 +162,14 @@ pub fn view_entry(entry: &Entry) -> Html {
             if !out.stderr.is_empty() {
                 <pre class="stderr">{ out.stderr.clone() }</pre>
             }
-            if out.exit != 0 {
+            for hint in compat::hints(out).iter() {
+                <div class="hint">{ hint.clone() }</div>
+            }
+            if compat::running(out) {
+                <div class="running" data-testid="console-running">{ "running… (Ctrl+C stops it; simulated time must pass for it to see anything: play or step)" }</div>
+            } else if compat::interrupted(out) {
+                <div class="exit">{ "^C" }</div>
+            } else if out.exit != 0 {
                 <div class="exit">{ format!("exit status {}", out.exit) }</div>
             }
         </div>

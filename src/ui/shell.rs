@@ -130,6 +130,9 @@ pub struct Shell {
     pub horizon_ms: u64,
     /// Wall time not yet turned into simulated time (µs), so slow speeds still advance.
     carry_us: f64,
+    /// The console entry of the long-running command (watch, lock, elect, keep-alive) that
+    /// is the playground's current job.
+    pub job: Option<usize>,
     pub keyspace: KeyspaceData,
     pub selected_key: Option<Vec<u8>>,
     pub detail: Option<KeyDetailModel>,
@@ -153,6 +156,7 @@ impl Shell {
             speed: default_speed(),
             horizon_ms,
             carry_us: 0.0,
+            job: None,
             keyspace: KeyspaceData::default(),
             selected_key: None,
             detail: None,
@@ -212,12 +216,18 @@ impl Shell {
             stdin: None,
             at_ms: Some(self.now_ms()),
         };
+        // A line typed while a job runs ends that job first (the playground does it).
+        self.finish_job(false);
         let mut output = self.playground.run(line, None);
         if words.first() == Some(&"help") {
             output.stdout.push_str(PAGE_HELP);
         }
         self.note_output(&output);
+        let running = compat::running(&output);
         self.push_entry(line.to_string(), output);
+        if running {
+            self.job = Some(self.next_id - 1);
+        }
         self.inputs.push(record.clone());
         self.touch_horizon();
         if rewrite {
@@ -239,22 +249,94 @@ impl Shell {
         if let Some(at) = r.at_ms {
             let now = self.now_ms();
             if at > now {
-                self.playground.world_mut().advance(Duration::from_millis(at - now));
+                self.pass(Duration::from_millis(at - now));
             }
         }
+        if r.line == INTERRUPT {
+            self.interrupt_job();
+            self.inputs.push(r);
+            return;
+        }
+        self.finish_job(false);
         let output = self.playground.run(&r.line, r.stdin.as_deref());
         self.note_output(&output);
         if show {
             self.history.push(&r.line);
         }
+        let running = compat::running(&output);
         self.push_entry(r.line.clone(), output);
+        if running {
+            self.job = Some(self.next_id - 1);
+        }
         self.inputs.push(r);
+    }
+
+    /// Lets `d` of simulated time pass; the current job (if any) prints into its entry.
+    fn pass(&mut self, d: Duration) {
+        let out = self.playground.poll(d);
+        self.append_to_job(out);
+    }
+
+    fn append_to_job(&mut self, out: Output) {
+        let Some(id) = self.job else { return };
+        let still = compat::running(&out);
+        if out.stdout.is_empty() && out.stderr.is_empty() && still {
+            return;
+        }
+        let entries = Rc::make_mut(&mut self.entries);
+        if let Some(e) = entries.iter_mut().find(|e| e.id == id) {
+            e.output.stdout.push_str(&out.stdout);
+            e.output.stderr.push_str(&out.stderr);
+            if !still {
+                compat::set_ended(&mut e.output, compat::interrupted(&out));
+                e.output.exit = out.exit;
+            }
+        }
+        if !still {
+            self.job = None;
+        }
+    }
+
+    /// Marks the job's entry as ended when the playground no longer runs it.
+    fn finish_job(&mut self, _interrupted: bool) {
+        if self.job.is_some() && !self.playground.is_running() {
+            self.append_to_job(Output::default());
+        }
+        if self.job.is_some() {
+            // The next line interrupts it: its entry stops showing "running".
+            let id = self.job.take();
+            let entries = Rc::make_mut(&mut self.entries);
+            if let Some(e) = entries.iter_mut().find(|e| Some(e.id) == id) {
+                compat::set_ended(&mut e.output, true);
+            }
+        }
+    }
+
+    /// Ctrl+C: the current job ends (recorded, so a replay ends it at the same moment).
+    pub fn interrupt(&mut self) -> LogChange {
+        if self.job.is_none() && !self.playground.is_running() {
+            return LogChange::None;
+        }
+        let record = InputRecord { line: INTERRUPT.to_string(), stdin: None, at_ms: Some(self.now_ms()) };
+        self.interrupt_job();
+        self.inputs.push(record.clone());
+        LogChange::Append(record)
+    }
+
+    fn interrupt_job(&mut self) {
+        let mut out = self.playground.interrupt();
+        compat::set_ended(&mut out, true);
+        if self.job.is_some() {
+            self.append_to_job(out);
+        }
+        self.job = None;
     }
 
     fn reset(&mut self) {
         self.playground = Playground::new(self.seed);
         self.inputs.clear();
         self.future.clear();
+        self.job = None;
         self.entries = Rc::new(Vec::new());
         self.horizon_ms = self.now_ms();
         self.keyspace = KeyspaceData {
@@ -294,7 +376,7 @@ impl Shell {
         }
         let now = self.now_ms();
         if t_ms > now {
-            self.playground.world_mut().advance(Duration::from_millis(t_ms - now));
+            self.pass(Duration::from_millis(t_ms - now));
         }
         self.future = later;
         self.horizon_ms = horizon.max(self.now_ms());
@@ -366,9 +448,7 @@ impl Shell {
         let whole = self.carry_us.floor();
         if whole >= 1.0 {
             self.carry_us -= whole;
-            self.playground
-                .world_mut()
-                .advance(Duration::from_micros(whole as u64));
+            self.pass(Duration::from_micros(whole as u64));
             self.after_time_moved();
         }
     }
@@ -379,6 +459,19 @@ impl Shell {
             self.future.clear();
         }
         self.touch_horizon();
+    }
+
+    /// A "step" click: runs the step command, or, while a job runs (a typed line would end
+    /// it), lets the same time pass directly.
+    pub fn step(&mut self) -> LogChange {
+        let line = self.step_command();
+        if self.job.is_some() {
+            let ms = line.trim_start_matches("advance ").trim_end_matches("ms").parse().unwrap_or(100);
+            self.pass(Duration::from_millis(ms));
+            self.after_time_moved();
+            return LogChange::None;
+        }
+        self.run_line(&line)
     }
 
     /// The command a "step" click runs: up to the next message delivery, or one tick.
@@ -412,7 +505,7 @@ impl Shell {
             if idle {
                 break;
             }
-            self.playground.world_mut().advance(TICK);
+            self.pass(TICK);
         }
         self.after_time_moved();
         self.world().now() - start
@@ -766,6 +859,25 @@ pub fn call_error_text(e: &CallError) -> String {
         CallError::Unreachable => "the member is not reachable".into(),
     }
 }
+
+/// The playground's `Output` job fields (`running`, `interrupted`, `hints`), in one place.
+pub mod compat {
+    use crate::playground::Output;
+
+    pub fn running(_o: &Output) -> bool {
+        false
+    }
+    pub fn interrupted(_o: &Output) -> bool {
+        false
+    }
+    pub fn set_ended(_o: &mut Output, _interrupted: bool) {}
+    pub fn hints(_o: &Output) -> &[String] {
+        &[]
+    }
+}
+
+/// How a Ctrl+C is kept in the input log (a shell comment: harmless anywhere else).
+pub const INTERRUPT: &str = "# ^C";
 
 /// Added to `help`: what the page adds to the playground's commands.
 pub const PAGE_HELP: &str = "\nIn this page also:\n  speed X      play simulated time X times as fast as the wall clock (1/100 to 100)\n  reset        a fresh cluster; the stored inputs are forgotten\n";
