@@ -348,7 +348,14 @@ pub fn KeyDetail(props: &DetailProps) -> Html {
             if let Some(e) = &d.error {
                 <div class="error" role="alert">{ e.clone() }</div>
             }
-            if let Some(kv) = &d.kv {
+            if let (Some(kv), Some(ttl)) = (&d.kv, d.v2_ttl) {
+                <dl class="facts">
+                    <dt>{ "createdIndex" }</dt><dd data-testid="detail-create">{ kv.create_revision.to_string() }</dd>
+                    <dt>{ "modifiedIndex" }</dt><dd data-testid="detail-mod">{ kv.mod_revision.to_string() }</dd>
+                    <dt>{ "ttl" }</dt><dd>{ if ttl == 0 { "permanent".to_string() } else { format!("{ttl} s") } }</dd>
+                </dl>
+                <div class="valuebox" data-testid="detail-value">{ view_value(&kv.value) }</div>
+            } else if let Some(kv) = &d.kv {
                 <dl class="facts">
                     <dt>{ "create_revision" }</dt><dd data-testid="detail-create">{ kv.create_revision.to_string() }</dd>
                     <dt>{ "mod_revision" }</dt><dd data-testid="detail-mod">{ kv.mod_revision.to_string() }</dd>

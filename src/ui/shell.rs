@@ -23,6 +23,7 @@ use crate::server::api::{
     CallError, EventType, KeyValue, RangeRequest, Request, Response, WatchCreateRequest,
 };
 use crate::sim::{World, DEFAULT_MEMBERS};
+use crate::v2store::{KeysRequest, Method, NodeExtern, V2Op, V2Request, V2Response};
 
 /// One console input as it was run, and the simulated moment it ran at.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +87,9 @@ pub struct KeyDetailModel {
     /// Set when the history reaches back to a compacted revision.
     pub history_truncated: bool,
     pub error: Option<String>,
+    /// A v2 node: its TTL in seconds (0: permanent). `kv` then holds the value and the
+    /// created/modified indexes.
+    pub v2_ttl: Option<i64>,
 }
 
 /// The keys the tree shows, read at one revision.
@@ -604,23 +608,49 @@ impl Shell {
         }
     }
 
+    /// A v2 keys request (a serializable get), answered by the read member's own store.
+    fn v2_get(&mut self, path: &str, recursive: bool) -> Result<NodeExtern, String> {
+        let ep = self.read_endpoint().ok_or("no member is running")?;
+        let world = self.playground.world_mut();
+        let req = V2Request {
+            op: V2Op::Keys(KeysRequest {
+                method: Method::Get,
+                path: path.to_string(),
+                recursive,
+                sorted: true,
+                ..Default::default()
+            }),
+            credentials: None,
+            now: world.unix_nanos(),
+        };
+        match world.call(ep, None, Request::V2(req), READ_TIMEOUT) {
+            Ok(Response::V2(V2Response::Event(e))) => Ok(e.node),
+            Ok(Response::V2(V2Response::Error(e))) => Err(e.to_string()),
+            Ok(_) => Err("unexpected answer".into()),
+            Err(e) => Err(call_error_text(&e)),
+        }
+    }
+
     fn read_v2(&mut self) {
-        let out = self
-            .playground
-            .run("ETCDCTL_API=2 etcdctl ls / --recursive -p", None);
-        if out.exit == 0 {
-            let mut keys: Vec<&[u8]> = out
-                .stdout
-                .lines()
-                .map(|l| l.trim_end_matches('/').as_bytes())
-                .filter(|l| !l.is_empty())
-                .collect();
-            keys.sort();
-            self.replace_tree(KeyTree::from_keys(keys.into_iter().map(|k| (k, 0))));
-            self.keyspace.error = None;
-        } else {
-            self.replace_tree(KeyTree::new());
-            self.keyspace.error = Some(out.stderr.trim_end().to_string());
+        match self.v2_get("/", true) {
+            Ok(root) => {
+                let mut keys: Vec<Vec<u8>> = Vec::new();
+                let mut todo = vec![root];
+                while let Some(n) = todo.pop() {
+                    match n.nodes {
+                        Some(children) if !children.is_empty() => todo.extend(children),
+                        _ if n.key != "/" && !n.key.is_empty() => keys.push(n.key.into_bytes()),
+                        _ => {}
+                    }
+                }
+                keys.sort();
+                self.replace_tree(KeyTree::from_keys(keys.iter().map(|k| (k.as_slice(), 0))));
+                self.keyspace.error = None;
+            }
+            Err(e) => {
+                self.replace_tree(KeyTree::new());
+                self.keyspace.error = Some(e);
+            }
         }
     }
 
@@ -665,17 +695,18 @@ impl Shell {
     pub fn select_key(&mut self, key: Vec<u8>) {
         self.selected_key = Some(key.clone());
         if self.keyspace.v2 {
-            let shown = String::from_utf8_lossy(&key).to_string();
-            let out = self
-                .playground
-                .run(&format!("ETCDCTL_API=2 etcdctl get '{}'", shown.replace('\'', "")), None);
+            let path = String::from_utf8_lossy(&key).to_string();
+            let got = self.v2_get(&path, false);
             self.detail = Some(KeyDetailModel {
                 key,
-                kv: (out.exit == 0).then(|| KeyValue {
-                    value: out.stdout.trim_end_matches('\n').as_bytes().to_vec(),
+                kv: got.as_ref().ok().map(|n| KeyValue {
+                    value: n.value.clone().unwrap_or_default().into_bytes(),
+                    create_revision: n.created_index as i64,
+                    mod_revision: n.modified_index as i64,
                     ..Default::default()
                 }),
-                error: (out.exit != 0).then(|| out.stderr.trim_end().to_string()),
+                v2_ttl: got.as_ref().ok().map(|n| n.ttl),
+                error: got.err(),
                 ..Default::default()
             });
             return;
@@ -986,6 +1017,32 @@ mod tests {
         s.set_revision(Some(rev - 2));
         assert_eq!(s.keyspace.tree.borrow().key_count(), 1);
         assert_eq!(s.keyspace.revision, rev);
+    }
+
+    #[test]
+    fn the_v2_tree_is_a_separate_keyspace() {
+        let mut s = Shell::new(1);
+        let w = |s: &mut Shell, path: &str, val: &str| {
+            let world = s.playground.world_mut();
+            let req = V2Request {
+                op: V2Op::Keys(KeysRequest { method: Method::Put, path: path.into(), val: val.into(), ..Default::default() }),
+                credentials: None,
+                now: world.unix_nanos(),
+            };
+            world.call("127.0.0.1:2379", None, Request::V2(req), READ_TIMEOUT).unwrap();
+        };
+        w(&mut s, "/dir/a", "1");
+        w(&mut s, "/dir/sub/b", "2");
+        s.run_line("etcdctl put v3key x");
+        s.set_v2(true);
+        assert_eq!(s.keyspace.error, None);
+        assert_eq!(s.keyspace.tree.borrow().key_count(), 2);
+        s.select_key(b"/dir/sub/b".to_vec());
+        let d = s.detail.clone().unwrap();
+        assert_eq!(d.kv.unwrap().value, b"2");
+        assert_eq!(d.v2_ttl, Some(0));
+        s.set_v2(false);
+        assert_eq!(s.keyspace.tree.borrow().key_count(), 1);
     }
 
     #[test]
