@@ -494,18 +494,26 @@ impl Shell {
         format!("advance {ms}ms")
     }
 
-    /// Advances tick by tick until no message is on the wire and every running member has
-    /// applied its whole log (or [`IDLE_LIMIT`] passes). Returns the simulated time spent.
+    /// Advances tick by tick until no message but heartbeats is on the wire and every running
+    /// member has applied its whole log (or [`IDLE_LIMIT`] passes). Returns the simulated time spent.
     pub fn run_until_idle(&mut self) -> Duration {
         let start = self.world().now();
         while self.world().now() - start < IDLE_LIMIT {
-            let idle = self.world().messages_in_flight().is_empty()
-                && self
-                    .world()
-                    .member_views()
-                    .iter()
-                    .filter(|m| m.running)
-                    .all(|m| m.applied >= m.last_index);
+            // Heartbeats never stop: they do not count as work.
+            let idle = self
+                .world()
+                .messages_in_flight()
+                .iter()
+                .all(|m| m.kind.starts_with("MsgHeartbeat"))
+                && {
+                    let views = self.world().member_views();
+                    let leader = views.iter().find(|m| m.running && m.role == crate::sim::Role::Leader).map(|m| m.id);
+                    leader.is_some()
+                        && views
+                            .iter()
+                            .filter(|m| m.running)
+                            .all(|m| m.applied >= m.last_index && Some(m.leader) == leader)
+                };
             if idle {
                 break;
             }
@@ -1046,9 +1054,25 @@ mod tests {
     }
 
     #[test]
+    fn until_idle_waits_for_a_new_leader() {
+        let mut s = Shell::new(1);
+        s.run_line("stop infra1");
+        let spent = s.run_until_idle();
+        assert!(spent > Duration::ZERO && spent < IDLE_LIMIT, "{spent:?}");
+        let c = s.cluster();
+        let leader = c.leader().expect("a new leader");
+        assert_ne!(leader.name, "infra1");
+        // Without a quorum it gives up at the limit.
+        let name = leader.name.clone();
+        s.run_line(&format!("stop {name}"));
+        assert_eq!(s.run_until_idle(), IDLE_LIMIT);
+    }
+
+    #[test]
     fn step_advances_to_the_next_event_or_a_tick() {
         let s = Shell::new(1);
         let cmd = s.step_command();
         assert!(cmd.starts_with("advance ") && cmd.ends_with("ms"), "{cmd}");
     }
 }
+

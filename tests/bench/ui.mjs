@@ -8,7 +8,7 @@ import { serveDist, newProfile, launch, consoleReady, run } from '../e2e/harness
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 
-async function animation(url) {
+async function animation(url, writes) {
   const errors = [];
   const context = await launch(newProfile(), errors);
   const page = context.pages()[0] ?? await context.newPage();
@@ -17,13 +17,13 @@ async function animation(url) {
   await consoleReady(page);
   for (let i = 0; i < 20; i++) await run(page, `etcdctl put /bench/k${i} v${i}`);
   await page.click('[data-testid="play-pause"]');
-  const frames = await page.evaluate(async () => {
+  const frames = await page.evaluate(async (writes) => {
     const deltas = [];
     let last = performance.now();
     const end = last + 10000;
     const input = document.querySelector('[data-testid="console-input"]');
     let i = 0;
-    const writer = setInterval(() => {
+    const writer = writes && setInterval(() => {
       input.value = `etcdctl put /bench/live${i++} x`;
       input.dispatchEvent(new InputEvent('input', { bubbles: true }));
       input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
@@ -36,9 +36,9 @@ async function animation(url) {
       };
       requestAnimationFrame(tick);
     });
-    clearInterval(writer);
+    if (writer) clearInterval(writer);
     return deltas;
-  });
+  }, writes);
   const sim = await page.locator('[data-testid="sim-time"]').innerText();
   await context.close();
   if (errors.length) throw new Error(errors.join('\n'));
@@ -87,10 +87,13 @@ async function tree(url) {
 
 const server = await serveDist();
 try {
-  const a = await animation(server.url);
-  const f = a.frames.slice(1);
-  const over = f.filter((d) => d > 50).length;
-  console.log(`animation, 10 s of play at 1× with a put every second: ${f.length} frames, median ${median(f).toFixed(1)} ms, max ${Math.max(...f).toFixed(1)} ms, frames over 50 ms: ${over} (simulated clock at the end: ${a.sim})`);
+  console.log(`load average at start: ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  for (const [writes, what] of [[false, 'play only'], [true, 'play and a put typed every second']]) {
+    const a = await animation(server.url, writes);
+    const f = a.frames.slice(1);
+    const over = f.filter((d) => d > 50);
+    console.log(`animation, 10 s at 1×, ${what}: ${f.length} frames, median ${median(f).toFixed(1)} ms, max ${Math.max(...f).toFixed(1)} ms, frames over 50 ms: ${over.length}${over.length ? ' (' + over.map((d) => d.toFixed(0)).join(', ') + ')' : ''} (simulated clock at the end: ${a.sim})`);
+  }
   const t = await tree(server.url);
   console.log('key tree, 100 000 keys: click → next frame with the rows drawn');
   for (const [what, ms] of t.out) console.log(`  open ${what.padEnd(36)} ${ms.toFixed(1)} ms`);
