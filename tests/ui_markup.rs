@@ -61,6 +61,7 @@ mod entries {
                 stdout: format!("{hostile}\n<script>alert(2)</script>\n"),
                 ..Default::default()
             },
+            ..Default::default()
         })
         .await;
         assert!(!html.contains("<img"), "{html}");
@@ -69,6 +70,23 @@ mod entries {
             html.contains("&lt;img src=x onerror=alert(1)&gt;"),
             "{html}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_running_job_and_hints() {
+        let html = render(Entry {
+            id: 4,
+            line: "etcdctl watch foo".into(),
+            output: Output { stdout: "PUT\nfoo\nbar\n".into(), ..Default::default() },
+            running: true,
+            hints: vec!["a <b>hint</b>".into()],
+            ..Default::default()
+        })
+        .await;
+        assert!(html.contains(r#"data-testid="console-running""#));
+        assert!(html.contains("a &lt;b&gt;hint&lt;/b&gt;"));
+        let ended = render(Entry { id: 5, line: "etcdctl watch foo".into(), interrupted: true, ..Default::default() }).await;
+        assert!(ended.contains("^C") && !ended.contains("console-running"));
     }
 
     #[tokio::test]
@@ -81,6 +99,7 @@ mod entries {
                 exit: 1,
                 ..Default::default()
             },
+            ..Default::default()
         })
         .await;
         assert!(html.contains(r#"data-testid="console-entry""#));

@@ -10,15 +10,20 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::shell::compat;
 use crate::playground::Output;
 
-/// One finished command and what it printed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One command and what it printed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Entry {
     pub id: usize,
     pub line: String,
     pub output: Output,
+    /// Still running as the playground's job (watch, lock, elect, keep-alive).
+    pub running: bool,
+    /// Ended by Ctrl+C (or by the next line).
+    pub interrupted: bool,
+    /// Console hints for learners (dimmed; never etcdctl's output).
+    pub hints: Vec<String>,
 }
 
 /// ↑ or ↓ in the input, with what it holds.
@@ -162,12 +167,12 @@ pub fn view_entry(entry: &Entry) -> Html {
             if !out.stderr.is_empty() {
                 <pre class="stderr">{ out.stderr.clone() }</pre>
             }
-            for hint in compat::hints(out).iter() {
+            for hint in entry.hints.iter() {
                 <div class="hint">{ hint.clone() }</div>
             }
-            if compat::running(out) {
+            if entry.running {
                 <div class="running" data-testid="console-running">{ "running… (Ctrl+C stops it; simulated time must pass for it to see anything: play or step)" }</div>
-            } else if compat::interrupted(out) {
+            } else if entry.interrupted {
                 <div class="exit">{ "^C" }</div>
             } else if out.exit != 0 {
                 <div class="exit">{ format!("exit status {}", out.exit) }</div>

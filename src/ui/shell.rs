@@ -185,7 +185,27 @@ impl Shell {
             id: self.next_id,
             line,
             output,
+            ..Default::default()
         });
+        self.next_id += 1;
+    }
+
+    /// Pushes the entry of a line the playground just ran: its hints, and whether it keeps
+    /// running as the current job.
+    fn push_ran(&mut self, line: String, output: Output) {
+        let running = self.playground.is_running();
+        let hints = self.playground.hints().to_vec();
+        Rc::make_mut(&mut self.entries).push(Entry {
+            id: self.next_id,
+            line,
+            output,
+            running,
+            hints,
+            ..Default::default()
+        });
+        if running {
+            self.job = Some(self.next_id);
+        }
         self.next_id += 1;
     }
 
@@ -227,11 +247,7 @@ impl Shell {
             output.stdout.push_str(PAGE_HELP);
         }
         self.note_output(&output);
-        let running = compat::running(&output);
-        self.push_entry(line.to_string(), output);
-        if running {
-            self.job = Some(self.next_id - 1);
-        }
+        self.push_ran(line.to_string(), output);
         self.inputs.push(record.clone());
         self.touch_horizon();
         if rewrite {
@@ -267,23 +283,28 @@ impl Shell {
         if show {
             self.history.push(&r.line);
         }
-        let running = compat::running(&output);
-        self.push_entry(r.line.clone(), output);
-        if running {
-            self.job = Some(self.next_id - 1);
-        }
+        self.push_ran(r.line.clone(), output);
         self.inputs.push(r);
     }
 
     /// Lets `d` of simulated time pass; the current job (if any) prints into its entry.
     fn pass(&mut self, d: Duration) {
-        let out = self.playground.poll(d);
-        self.append_to_job(out);
+        let end = self.world().now().saturating_add(d);
+        // A job that ends stops its poll early: the rest of the time passes without it.
+        for _ in 0..2 {
+            let now = self.world().now();
+            if now >= end {
+                break;
+            }
+            let out = self.playground.poll(end - now);
+            let interrupted = false;
+            self.append_to_job(out, interrupted);
+        }
     }
 
-    fn append_to_job(&mut self, out: Output) {
+    fn append_to_job(&mut self, out: Output, interrupted: bool) {
         let Some(id) = self.job else { return };
-        let still = compat::running(&out);
+        let still = self.playground.is_running();
         if out.stdout.is_empty() && out.stderr.is_empty() && still {
             return;
         }
@@ -292,7 +313,8 @@ impl Shell {
             e.output.stdout.push_str(&out.stdout);
             e.output.stderr.push_str(&out.stderr);
             if !still {
-                compat::set_ended(&mut e.output, compat::interrupted(&out));
+                e.running = false;
+                e.interrupted = interrupted;
                 e.output.exit = out.exit;
             }
         }
@@ -304,14 +326,15 @@ impl Shell {
     /// Marks the job's entry as ended when the playground no longer runs it.
     fn finish_job(&mut self, _interrupted: bool) {
         if self.job.is_some() && !self.playground.is_running() {
-            self.append_to_job(Output::default());
+            self.append_to_job(Output::default(), false);
         }
         if self.job.is_some() {
             // The next line interrupts it: its entry stops showing "running".
             let id = self.job.take();
             let entries = Rc::make_mut(&mut self.entries);
             if let Some(e) = entries.iter_mut().find(|e| Some(e.id) == id) {
-                compat::set_ended(&mut e.output, true);
+                e.running = false;
+                e.interrupted = true;
             }
         }
     }
@@ -328,10 +351,9 @@ impl Shell {
     }
 
     fn interrupt_job(&mut self) {
-        let mut out = self.playground.interrupt();
-        compat::set_ended(&mut out, true);
+        let out = self.playground.interrupt();
         if self.job.is_some() {
-            self.append_to_job(out);
+            self.append_to_job(out, true);
         }
         self.job = None;
     }
@@ -896,22 +918,6 @@ pub fn call_error_text(e: &CallError) -> String {
         CallError::Server(e) => e.message.clone(),
         CallError::DeadlineExceeded => "context deadline exceeded".into(),
         CallError::Unreachable => "the member is not reachable".into(),
-    }
-}
-
-/// The playground's `Output` job fields (`running`, `interrupted`, `hints`), in one place.
-pub mod compat {
-    use crate::playground::Output;
-
-    pub fn running(_o: &Output) -> bool {
-        false
-    }
-    pub fn interrupted(_o: &Output) -> bool {
-        false
-    }
-    pub fn set_ended(_o: &mut Output, _interrupted: bool) {}
-    pub fn hints(_o: &Output) -> &[String] {
-        &[]
     }
 }
 

@@ -122,8 +122,16 @@ impl ApplierV2 {
     }
 
     /// Applies (or, for reads, serves) one request.
+    ///
+    /// Before a keys or auth request, every TTL node whose time has come by the request's
+    /// `now` expires, as the leader's periodic SYNC would have done by then; this keeps expiry
+    /// right even while no SYNC is proposed (SYNC still expires keys nobody asks about, and
+    /// wakes watches on them).
     pub fn apply(&mut self, req: &V2Request) -> V2Response {
         let creds = req.credentials.as_ref().map(|c| (c.username.as_str(), c.password.as_str()));
+        if !matches!(req.op, V2Op::Sync { .. }) && req.now > 0 {
+            self.store.delete_expired_keys(req.now);
+        }
         match &req.op {
             V2Op::Sync { time } => {
                 self.store.delete_expired_keys(*time);

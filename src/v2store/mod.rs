@@ -6,14 +6,26 @@
 //! v2 TTL expiry, v2 auth. Must not touch: the MVCC store, Raft, the clock (time comes in
 //! with each request), the DOM.
 //!
-//! What the member must do for v2 (see [`apply::ApplierV2`]):
-//! - start every member's v2 store from [`apply::ApplierV2::bootstrap`] with the initial
-//!   members, which reproduces etcd's index 7 on a fresh three-member cluster;
-//! - route every [`V2Request`] through the Raft log like a v3 write (reads may be served
-//!   locally: [`V2Request::is_read`]);
-//! - while it is leader and [`apply::ApplierV2::has_ttl_keys`] is true, propose
-//!   [`V2Request::sync`]`(unix_nanos)` every 500 ms of simulated time: expiry happens when that
-//!   SYNC entry is applied (etcd's `SyncTicker`).
+//! What the member (`server::member`, owner: Raft engineer) must do for v2 — the v2 store is
+//! `self.sm.v2` ([`apply::ApplierV2`]); every call below takes one v2 index, exactly as in
+//! etcd, and `now` may be 0 (the `/0` nodes never expire):
+//! - conf change applied, `AddNode`/`AddLearnerNode` of a new member:
+//!   `self.sm.v2.member_add(id, &peer_urls, is_learner, 0)`; of an existing one (promotion):
+//!   `self.sm.v2.member_update(id, &peer_urls, false, 0)`;
+//!   `RemoveNode` of a known member: `self.sm.v2.member_remove(id, 0)` (two indexes);
+//!   `UpdateNode`: `self.sm.v2.member_update(id, &new_peer_urls, is_learner, 0)`;
+//! - `Payload::Publish` applied: `self.sm.v2.publish_attributes(member_id, &name, &client_urls, 0)`;
+//! - `Payload::ClusterVersion(v)` applied: `self.sm.v2.set_cluster_version(&v, 0)`.
+//!   On a fresh three-member cluster that is 3 + 3 + 1 = index 7, so the first user write gets
+//!   index 8 as in the transcripts ([`apply::ApplierV2::bootstrap`] builds the same state in one
+//!   call, for tests);
+//! - in the tick, next to the lease-expiry check: while leader, every 500 ms (5 ticks), if
+//!   `self.sm.v2.has_ttl_keys()`, propose
+//!   `Payload::Request { id, req: Request::V2(V2Request::sync(env.unix_nanos)), auth_token: None }`
+//!   (etcd's `SyncTicker`): TTL nodes expire when that SYNC entry is applied. (Until then, a
+//!   keys request also expires what is due by its own time, so reads are right either way.)
+//! - route every `Request::V2` through the log like a v3 write (reads may be served locally:
+//!   [`V2Request::is_read`]); v2 errors come back as `Ok(Response::V2(V2Response::Error(..)))`.
 
 pub mod apply;
 pub mod auth;

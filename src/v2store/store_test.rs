@@ -152,6 +152,27 @@ fn cas_and_ttl_transcript() {
 }
 
 #[test]
+fn ttl_keys_expire_by_the_time_of_the_next_request() {
+    let mut a = cluster();
+    let ttl = keys(KeysRequest { method: Method::Put, path: "/t".into(), val: "x".into(), expiration: T0 + 2 * SEC, ..Default::default() });
+    a.apply(&ttl);
+    let mut get = keys(KeysRequest { path: "/t".into(), ..Default::default() });
+    get.now = T0 + SEC;
+    assert_eq!(show(a.apply(&get)), "get /t 8 8");
+    get.now = T0 + 3 * SEC;
+    assert_eq!(show(a.apply(&get)), "100: Key not found (/t) [9]");
+    let w = V2Request {
+        op: V2Op::Keys(KeysRequest { path: "/t".into(), wait: true, since: 9, ..Default::default() }),
+        credentials: None,
+        now: T0 + 3 * SEC,
+    };
+    match a.apply(&w) {
+        V2Response::Watch { event: Some(e), .. } => assert_eq!(e.action, "expire"),
+        other => panic!("{:?}", other),
+    }
+}
+
+#[test]
 fn in_order_keys_and_watch() {
     let mut a = cluster();
     let post = |v: &str| keys(KeysRequest { method: Method::Post, path: "/queue".into(), val: v.into(), ..Default::default() });

@@ -442,35 +442,40 @@ pub fn parse_flags(flags: &[&FlagDef], args: &[String]) -> Result<Parsed, String
     Ok(p)
 }
 
-/// urfave's argument reordering for a command (`Command.Run`): the words before the first flag
-/// go after the flags (a `--` and what follows stay last).
-pub fn reorder(args: &[String]) -> Vec<String> {
-    let mut first_flag = None;
-    let mut terminator = None;
-    for (i, a) in args.iter().enumerate() {
-        if a == "--" {
-            terminator = Some(i);
+/// Whether `arg` names one of the command's flags (urfave's `argIsFlag`).
+fn arg_is_flag(flags: &[&FlagDef], arg: &str) -> bool {
+    if arg == "-" || arg == "--" || !arg.starts_with('-') {
+        return false;
+    }
+    let name = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-')).unwrap_or(arg);
+    let name = name.split('=').next().unwrap_or("");
+    flags.iter().any(|f| f.names.contains(&name))
+}
+
+/// urfave's argument reordering for a command (`reorderArgs`, urfave/cli 1.22 as etcdctl
+/// 3.4.23 is built): known flags move to the front, each taking the next word with it when
+/// that word is not itself a flag; a `--` and everything after it stay last.
+pub fn reorder(flags: &[&FlagDef], args: &[String]) -> Vec<String> {
+    let mut remaining: Vec<String> = Vec::new();
+    let mut reordered: Vec<String> = Vec::new();
+    let mut next_may_be_value = false;
+    for (i, arg) in args.iter().enumerate() {
+        if next_may_be_value && !arg_is_flag(flags, arg) {
+            next_may_be_value = false;
+            reordered.push(arg.clone());
+        } else if arg == "--" {
+            remaining.insert(0, "--".to_string());
+            remaining.extend(args.get(i + 1..).unwrap_or(&[]).iter().cloned());
             break;
-        } else if a == "-" {
-            continue;
-        } else if a.starts_with('-') && first_flag.is_none() {
-            first_flag = Some(i);
+        } else if arg_is_flag(flags, arg) {
+            reordered.push(arg.clone());
+            next_may_be_value = !arg.contains('=');
+        } else {
+            remaining.push(arg.clone());
         }
     }
-    match first_flag {
-        None => args.to_vec(),
-        Some(f) => {
-            let regular = args.get(..f).unwrap_or(&[]);
-            let (flag_args, tail) = match terminator {
-                Some(t) => (args.get(f..t).unwrap_or(&[]), args.get(t..).unwrap_or(&[])),
-                None => (args.get(f..).unwrap_or(&[]), &[][..]),
-            };
-            let mut out: Vec<String> = flag_args.to_vec();
-            out.extend(regular.iter().cloned());
-            out.extend(tail.iter().cloned());
-            out
-        }
-    }
+    reordered.extend(remaining);
+    reordered
 }
 
 // ---- help ---------------------------------------------------------------------------------
@@ -601,22 +606,28 @@ mod tests {
         let mut fl: Vec<&FlagDef> = c.flags.iter().collect();
         fl.push(&HELP_FLAG);
         let args: Vec<String> = ["--forever", "/k", "--after-index", "1"].iter().map(|s| s.to_string()).collect();
-        let p = parse_flags(&fl, &reorder(&args)).unwrap();
+        let p = parse_flags(&fl, &reorder(&fl, &args)).unwrap();
         assert!(p.bool("forever"));
         assert_eq!(p.int("after-index"), 0);
         assert_eq!(p.args, vec!["/k", "--after-index", "1"]);
         let args: Vec<String> = ["/k", "--after-index", "1"].iter().map(|s| s.to_string()).collect();
-        let p = parse_flags(&fl, &reorder(&args)).unwrap();
+        let p = parse_flags(&fl, &reorder(&fl, &args)).unwrap();
         assert_eq!(p.int("after-index"), 1);
         assert_eq!(p.args, vec!["/k"]);
         let s = find_command(COMMANDS, "set").unwrap();
         let fl: Vec<&FlagDef> = s.flags.iter().collect();
         let args: Vec<String> = ["--ttl", "abc", "/k", "v"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(parse_flags(&fl, &reorder(&args)).unwrap_err(), "invalid value \"abc\" for flag -ttl: parse error");
+        assert_eq!(parse_flags(&fl, &reorder(&fl, &args)).unwrap_err(), "invalid value \"abc\" for flag -ttl: parse error");
         let args: Vec<String> = ["--bogus", "/k"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(parse_flags(&fl, &reorder(&args)).unwrap_err(), "flag provided but not defined: -bogus");
+        assert_eq!(parse_flags(&fl, &reorder(&fl, &args)).unwrap_err(), "flag provided but not defined: -bogus");
         let args: Vec<String> = ["--", "/k", "-v"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(parse_flags(&fl, &reorder(&args)).unwrap().args, vec!["/k", "-v"]);
+        assert_eq!(parse_flags(&fl, &reorder(&fl, &args)).unwrap().args, vec!["/k", "-v"]);
+        let args: Vec<String> = ["/k", "--bogus", "v"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(parse_flags(&fl, &reorder(&fl, &args)).unwrap().args, vec!["/k", "--bogus", "v"]);
+        let e = find_command(COMMANDS, "exec-watch").unwrap();
+        let fl: Vec<&FlagDef> = e.flags.iter().collect();
+        let args: Vec<String> = ["--after-index", "7", "/w/a", "--", "echo", "hello"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(parse_flags(&fl, &reorder(&fl, &args)).unwrap().args, vec!["/w/a", "echo", "hello"]);
         assert_eq!(parse_go_duration("1m30s"), Some(std::time::Duration::from_secs(90)));
         assert_eq!(parse_go_int("0x10"), Some(16));
     }

@@ -18,13 +18,18 @@ fn members(ctx: &mut Ctx) -> Result<Vec<Member>, ClientError> {
     }
 }
 
-/// The v2 members API's wording for the cluster's errors.
-fn v2_member_error(msg: &str, id: Option<u64>) -> String {
-    match msg {
-        "etcdserver: Peer URLs already exists" => "membership: peerURL exists".to_string(),
-        "etcdserver: member ID already exist" => "membership: ID exists".to_string(),
-        "etcdserver: member not found" => format!("No such member: {:x}", id.unwrap_or(0)),
-        other => other.to_string(),
+/// What the v2 client makes of a members-API failure: a "not found" keeps its text; any other
+/// server error is a 500 from the v2 API, which the client reports for every endpoint as a
+/// member without a leader.
+fn v2_member_error(ctx: &Ctx, e: &ClientError, raw_id: &str) -> String {
+    match e {
+        ClientError::Plain(m) if m == "etcdserver: member not found" => format!("No such member: {}", raw_id),
+        ClientError::Plain(_) => {
+            let errs: Vec<String> =
+                ctx.endpoints.iter().map(|ep| format!("client: etcd member {} has no leader", ep)).collect();
+            ClientError::Cluster(errs).message()
+        }
+        other => other.message(),
     }
 }
 
@@ -86,10 +91,7 @@ pub fn member_add(ctx: &mut Ctx, p: &Parsed) -> Result<(), Exit> {
         Ok(Response::MemberAdd(a)) => a.member.id,
         Ok(_) => 0,
         Err(e) => {
-            let msg = match &e {
-                ClientError::Plain(m) => v2_member_error(m, None),
-                other => other.message(),
-            };
+            let msg = v2_member_error(ctx, &e, "");
             ctx.err.push_str(&format!("{}\n", msg));
             return Err(1);
         }
@@ -154,10 +156,7 @@ pub fn member_remove(ctx: &mut Ctx, p: &Parsed) -> Result<(), Exit> {
     }
     let id = parse_id(&removal).unwrap_or(0);
     if let Err(e) = ctx.send_raw(Request::MemberRemove { id }) {
-        let msg = match &e {
-            ClientError::Plain(m) => v2_member_error(m, Some(id)),
-            other => other.message(),
-        };
+        let msg = v2_member_error(ctx, &e, &format!("{:x}", id));
         ctx.err.push_str(&format!("Received an error trying to remove member {}: {}", removal, msg));
         return Err(1);
     }
@@ -176,15 +175,12 @@ pub fn member_update(ctx: &mut Ctx, p: &Parsed) -> Result<(), Exit> {
     let id = match parse_id(&mid) {
         Some(id) => id,
         None => {
-            ctx.err.push_str(&format!("strconv.ParseUint: parsing {:?}: invalid syntax\n", mid));
+            ctx.err.push_str(&format!("No such member: {}\n", mid));
             return Err(1);
         }
     };
     if let Err(e) = ctx.send_raw(Request::MemberUpdate { id, peer_urls: urls }) {
-        let msg = match &e {
-            ClientError::Plain(m) => v2_member_error(m, Some(id)),
-            other => other.message(),
-        };
+        let msg = v2_member_error(ctx, &e, &format!("{:x}", id));
         ctx.err.push_str(&format!("{}\n", msg));
         return Err(1);
     }

@@ -144,7 +144,7 @@ fn run_group(ctx: &mut Ctx, c: &'static CommandDef, args: &[String]) -> Result<O
 fn run_leaf(ctx: &mut Ctx, parent: Option<&'static str>, c: &'static CommandDef, args: &[String]) -> Result<Option<WatchTask>, Exit> {
     let mut flags: Vec<&FlagDef> = c.flags.iter().collect();
     flags.push(&HELP_FLAG);
-    let p: Parsed = match parse_flags(&flags, &reorder(args)) {
+    let p: Parsed = match parse_flags(&flags, &reorder(&flags, args)) {
         Ok(p) => p,
         Err(e) => {
             ctx.out.push_str(&format!("Incorrect Usage: {}\n\n", e));
