@@ -220,10 +220,19 @@ fn legend() -> Html {
         ("dropped", "dropped"),
     ];
     let y = H - 10.0;
+    // Each label's width at 10px, roughly 6px a letter.
+    let mut x = 440.0;
+    let xs: Vec<f64> = items
+        .iter()
+        .map(|(_, t)| {
+            let here = x;
+            x += 20.0 + 6.0 * t.len() as f64;
+            here
+        })
+        .collect();
     html! {
         <g class="legend" aria-hidden="true">
-            { for items.iter().enumerate().map(|(i, (class, text))| {
-                let x = 440.0 + 62.0 * i as f64;
+            { for items.iter().zip(xs).map(|((class, text), x)| {
                 html! {
                     <g>
                         <circle class={classes!("msg", *class)} cx={f(x)} cy={f(y - 4.0)} r="5" />

@@ -382,7 +382,13 @@ pub fn KeyDetail(props: &DetailProps) -> Html {
                     </tbody>
                 </table>
                 if d.history_truncated {
-                    <div class="note">{ "older revisions are compacted" }</div>
+                    <div class="note">{
+                        if d.compacted > 0 {
+                            format!("revisions up to {} are compacted: any earlier history is gone", d.compacted)
+                        } else {
+                            "older revisions are not shown".to_string()
+                        }
+                    }</div>
                 }
             }
         </section>

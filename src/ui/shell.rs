@@ -84,8 +84,10 @@ pub struct KeyDetailModel {
     pub at_revision: Option<i64>,
     pub kv: Option<KeyValue>,
     pub history: Vec<HistoryRow>,
-    /// Set when the history reaches back to a compacted revision.
+    /// Set when the history reaches back to a compacted revision: nothing before
+    /// `compacted` can be shown.
     pub history_truncated: bool,
+    pub compacted: i64,
     pub error: Option<String>,
     /// A v2 node: its TTL in seconds (0: permanent). `kv` then holds the value and the
     /// created/modified indexes.
@@ -759,6 +761,7 @@ impl Shell {
                 let (history, truncated) = self.key_history(&key, top);
                 detail.history = history;
                 detail.history_truncated = truncated;
+                detail.compacted = self.keyspace.compacted;
             }
             Err(e) => detail.error = Some(e),
         }
