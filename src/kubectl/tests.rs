@@ -341,3 +341,23 @@ fn scenario_files() {
         }
     }
 }
+
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// No command line makes kubectl panic.
+        #[test]
+        fn any_argv(words in proptest::collection::vec(prop_oneof![
+            Just("get".to_string()), Just("describe".to_string()), Just("delete".to_string()), Just("create".to_string()),
+            Just("pods".to_string()), Just("ns".to_string()), Just("-n".to_string()), Just("-A".to_string()), Just("-o".to_string()),
+            Just("yaml".to_string()), Just("namespace".to_string()), Just("pod/x".to_string()), "[a-z-=/]{0,8}".prop_map(String::from),
+            "\\PC{0,4}".prop_map(String::from)], 0..6)) {
+            let mut c = loaded();
+            let o = run_on(&mut c, &words);
+            prop_assert!(o.exit == 0 || !o.stderr.is_empty());
+        }
+    }
+}

@@ -348,3 +348,33 @@ mod tests {
         assert_eq!(d.format, StorageFormat::Other);
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Decoding never panics, whatever the key and value bytes.
+        #[test]
+        fn decode_any_bytes(key in proptest::collection::vec(any::<u8>(), 0..40), value in proptest::collection::vec(any::<u8>(), 0..80)) {
+            let _ = decode(&key, &value);
+            let mut v = b"k8s\0".to_vec();
+            v.extend(&value);
+            let _ = decode(b"/registry/pods/a/b", &v);
+        }
+
+        /// The protobuf view never panics on arbitrary JSON under a built-in kind.
+        #[test]
+        fn protobuf_view_any_json(s in "[a-zA-Z0-9:. \"{},\\[\\]-]{0,60}") {
+            let raw = format!("{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":{s:?}}},\"spec\":{s}}}");
+            if let Ok(v) = serde_json::from_str::<Value>(&raw) {
+                let _ = protobuf_view(&v);
+            }
+            let raw = format!("{{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"spec\":{{\"ports\":[{{\"targetPort\":{s}}}]}},\"metadata\":{{\"creationTimestamp\":{s:?}}}}}");
+            if let Ok(v) = serde_json::from_str::<Value>(&raw) {
+                let _ = protobuf_view(&v);
+            }
+        }
+    }
+}

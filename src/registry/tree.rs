@@ -653,3 +653,32 @@ mod tests {
         assert!(sum.iter().all(|r| r.kind.is_some()), "{sum:?}");
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any sequence of inserts and removes keeps the counts equal to a plain map's.
+        #[test]
+        fn counts_match_a_map(ops in proptest::collection::vec((any::<bool>(), proptest::collection::vec(prop_oneof![Just(b'/'), Just(b'a'), Just(b'b'), Just(0xffu8)], 0..6), 0usize..5), 0..60)) {
+            let mut t = KeyTree::new();
+            let mut m = std::collections::BTreeMap::new();
+            t.set_filter("a");
+            for (insert, key, len) in ops {
+                if insert {
+                    t.insert(&key, len);
+                    m.insert(key, len);
+                } else {
+                    prop_assert_eq!(t.remove(&key), m.remove(&key).is_some());
+                }
+                prop_assert_eq!(t.key_count(), m.len() as u64);
+                prop_assert_eq!(t.bytes(), m.iter().map(|(k, l)| (k.len() + l) as u64).sum::<u64>());
+                let hits = m.keys().filter(|k| k.to_ascii_lowercase().contains(&b'a')).count() as u64;
+                prop_assert_eq!(t.matching(ROOT), hits);
+                let _ = t.rows().len();
+            }
+        }
+    }
+}
