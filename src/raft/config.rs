@@ -30,7 +30,7 @@ impl Default for Config {
             id: 0,
             election_tick: 10,
             heartbeat_tick: 1,
-            max_entries_per_msg: 256,
+            max_entries_per_msg: 1024,
             max_inflight_msgs: 256,
             check_quorum: true,
             pre_vote: true,

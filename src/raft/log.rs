@@ -95,6 +95,17 @@ impl RaftLog {
         self.last_index()
     }
 
+    /// Appends entries it takes ownership of; returns the new last index.
+    pub fn append_owned(&mut self, ents: Vec<Entry>) -> u64 {
+        let tail = self.unstable.offset + self.unstable.entries.len() as u64;
+        match ents.first() {
+            Some(e) if e.index == tail => self.unstable.entries.extend(ents),
+            Some(_) => self.unstable.truncate_and_append(&ents),
+            None => {}
+        }
+        self.last_index()
+    }
+
     pub fn commit_to(&mut self, to: u64) {
         if self.committed < to {
             self.committed = to.min(self.last_index());

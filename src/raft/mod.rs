@@ -26,7 +26,7 @@ pub mod tracker;
 pub use config::Config;
 pub use error::RaftError;
 pub use message::{
-    ConfChange, ConfChangeType, ConfState, Entry, EntryType, HardState, Message, MessageType,
+    ConfChange, ConfChangeType, ConfState, Entry, EntryData, EntryType, HardState, Message, MessageType,
     Snapshot, SnapshotMetadata,
 };
 pub use progress::ProgressState;

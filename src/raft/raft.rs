@@ -306,7 +306,7 @@ impl Raft {
             e.term = self.term;
             e.index = li + 1 + i as u64;
         }
-        let li = self.raft_log.append(&es);
+        let li = self.raft_log.append_owned(es);
         if let Some(pr) = self.prs.progress.get_mut(&self.id) {
             pr.maybe_update(li);
         }

@@ -6,7 +6,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::config::Config;
 use super::error::RaftError;
-use super::message::{ConfChange, ConfState, Entry, EntryType, HardState, Message, MessageType, Snapshot};
+use super::message::{ConfChange, ConfState, Entry, EntryData, EntryType, HardState, Message, MessageType, Snapshot};
 use super::raft::{Raft, StateRole};
 use super::read_only::ReadState;
 use super::storage::MemStorage;
@@ -78,15 +78,23 @@ impl RawNode {
         self.raft.step(Message::new(MessageType::Hup, 0, 0))
     }
 
-    pub fn propose(&mut self, data: Vec<u8>) -> Result<(), RaftError> {
+    pub fn propose(&mut self, data: impl Into<EntryData>) -> Result<(), RaftError> {
         let mut m = Message::new(MessageType::Prop, self.raft.id, 0);
-        m.entries.push(Entry { data, ..Default::default() });
+        m.entries.push(Entry { data: data.into(), ..Default::default() });
         self.raft.step(m)
     }
 
-    pub fn propose_conf_change(&mut self, data: Vec<u8>) -> Result<(), RaftError> {
+    /// Proposes several normal entries in one message (they are appended and replicated
+    /// together).
+    pub fn propose_batch(&mut self, datas: Vec<EntryData>) -> Result<(), RaftError> {
         let mut m = Message::new(MessageType::Prop, self.raft.id, 0);
-        m.entries.push(Entry { data, entry_type: EntryType::ConfChange, ..Default::default() });
+        m.entries = datas.into_iter().map(|data| Entry { data, ..Default::default() }).collect();
+        self.raft.step(m)
+    }
+
+    pub fn propose_conf_change(&mut self, data: impl Into<EntryData>) -> Result<(), RaftError> {
+        let mut m = Message::new(MessageType::Prop, self.raft.id, 0);
+        m.entries.push(Entry { data: data.into(), entry_type: EntryType::ConfChange, ..Default::default() });
         self.raft.step(m)
     }
 
@@ -172,9 +180,9 @@ impl RawNode {
             let _ = self.raft.raft_log.storage.apply_snapshot(s);
             self.raft.raft_log.stable_snap_to(idx);
         }
-        if let Some(last) = rd.entries.last() {
-            self.raft.raft_log.storage.append(&rd.entries);
-            self.raft.raft_log.stable_to(last.index, last.term);
+        if let Some((index, term)) = rd.entries.last().map(|e| (e.index, e.term)) {
+            self.raft.raft_log.storage.append_owned(rd.entries);
+            self.raft.raft_log.stable_to(index, term);
         }
         if let Some(last) = rd.committed_entries.last() {
             self.raft.raft_log.applied_to(last.index);

@@ -3,7 +3,7 @@
 //! holding the snapshot's index and term.
 
 use super::error::RaftError;
-use super::message::{ConfState, Entry, HardState, Snapshot};
+use super::message::{ConfState, Entry, EntryData, HardState, Snapshot};
 
 #[derive(Clone, Debug)]
 pub struct MemStorage {
@@ -106,9 +106,18 @@ impl MemStorage {
         let i = (compact_index - off) as usize;
         self.entries.drain(..i);
         if let Some(first) = self.entries.first_mut() {
-            first.data = Vec::new();
+            first.data = EntryData::default();
         }
         Ok(())
+    }
+
+    /// Appends entries it takes ownership of (the common case: after the last index).
+    pub fn append_owned(&mut self, ents: Vec<Entry>) {
+        match ents.first() {
+            Some(e) if e.index == self.last_index() + 1 => self.entries.extend(ents),
+            Some(_) => self.append(&ents),
+            None => {}
+        }
     }
 
     /// Appends entries, truncating a conflicting tail.

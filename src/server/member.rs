@@ -32,7 +32,7 @@ use super::idutil::Generator;
 use crate::lease::Lessor;
 use crate::persist::Disk;
 use crate::raft::{
-    Config as RaftConfig, ConfChange, ConfChangeType, Entry, EntryType, Message, RaftError,
+    Config as RaftConfig, ConfChange, ConfChangeType, Entry, EntryData, EntryType, Message, RaftError,
     RawNode, SoftState, StateRole,
 };
 
@@ -264,7 +264,9 @@ pub struct Member {
     waiters: BTreeMap<u64, u64>,
     /// This member's proposals not yet applied, re-proposed when the leader changes (a
     /// proposal forwarded to a leader that lost its leadership is otherwise lost).
-    retry: BTreeMap<u64, Vec<u8>>,
+    retry: BTreeMap<u64, EntryData>,
+    /// Client proposals received since the last `process_ready`, proposed together.
+    batch: Vec<EntryData>,
     /// IDs of recently applied requests (part of the applied state).
     recent: RecentIds,
     /// Proposals made while no leader was known: proposed once one is.
@@ -341,6 +343,7 @@ impl Member {
             applied,
             waiters: BTreeMap::new(),
             retry: BTreeMap::new(),
+            batch: Vec::new(),
             recent: RecentIds::default(),
             queued: Vec::new(),
             reads: Vec::new(),
@@ -540,7 +543,7 @@ impl Member {
             let rid = self.next_request_id();
             let req = Request::V2(crate::v2store::V2Request::sync(env.unix_nanos));
             let p = Payload::Request { id: rid, req, auth_token: None };
-            self.propose_entry(0, Entry { data: p.encode(), ..Default::default() });
+            self.propose_entry(0, Entry { data: p.encode().into(), ..Default::default() });
         }
         if self.is_leader() && self.ticks % 5 == 0 {
             // etcd's leader looks for expired leases every 500 ms and proposes their revokes.
@@ -548,7 +551,7 @@ impl Member {
                 let rid = self.next_request_id();
                 let p = Payload::Request { id: rid, req: Request::LeaseRevoke { id }, auth_token: None };
                 self.revoking.insert(id, self.ticks);
-                self.propose_entry(0, Entry { data: p.encode(), ..Default::default() });
+                self.propose_entry(0, Entry { data: p.encode().into(), ..Default::default() });
             }
         }
         let me = self.config.id;
@@ -560,13 +563,13 @@ impl Member {
                 name: self.config.name.clone(),
                 client_urls: self.config.client_urls.clone(),
             };
-            self.propose_entry(0, Entry { data: p.encode(), ..Default::default() });
+            self.propose_entry(0, Entry { data: p.encode().into(), ..Default::default() });
         }
         if self.is_leader() && self.cluster_version.is_none() && self.ticks % 5 == 0 {
             let all_published = !self.members.is_empty() && self.members.values().all(|m| !m.name.is_empty() || m.is_learner);
             if all_published {
                 let p = Payload::ClusterVersion("3.4.0".to_string());
-                self.propose_entry(0, Entry { data: p.encode(), ..Default::default() });
+                self.propose_entry(0, Entry { data: p.encode().into(), ..Default::default() });
             }
         }
     }
@@ -586,10 +589,32 @@ impl Member {
         }
     }
 
+    fn flush_batch(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let batch = std::mem::take(&mut self.batch);
+        if self.node.raft.lead == 0 {
+            for data in batch {
+                self.queued.push((0, Entry { data, ..Default::default() }));
+            }
+            return;
+        }
+        // A refused batch (leader transfer in progress) is re-proposed from `retry` at the
+        // next leader change, like any lost proposal.
+        let _ = self.node.propose_batch(batch);
+    }
+
+    /// Whether proposals wait in the batch (the world then calls `process_ready`).
+    pub fn has_batch(&self) -> bool {
+        !self.batch.is_empty()
+    }
+
     /// Handles everything the node has ready: persist, send, apply, answer.
     pub fn process_ready(&mut self, env: &Env, out: &mut Outbox) {
+        self.flush_batch();
         while self.node.has_ready() {
-            let rd = self.node.ready();
+            let mut rd = self.node.ready();
             if let Some(ss) = rd.soft_state {
                 if ss != self.last_soft {
                     if ss.role == StateRole::Leader && self.last_soft.role != StateRole::Leader {
@@ -605,7 +630,7 @@ impl Member {
                     }
                     if ss.lead != 0 {
                         self.flush_queued();
-                        let again: Vec<Vec<u8>> = self.retry.values().cloned().collect();
+                        let again: Vec<EntryData> = self.retry.values().cloned().collect();
                         for data in again {
                             self.propose_entry(0, Entry { data, ..Default::default() });
                         }
@@ -627,7 +652,7 @@ impl Member {
                     out.events.push(MemberEvent::Appended { index: e.index, term: e.term });
                 }
             }
-            out.messages.extend(rd.messages.iter().cloned());
+            out.messages.append(&mut rd.messages);
             if let Some(s) = &rd.snapshot {
                 self.restore_snapshot(s);
             }
@@ -795,7 +820,7 @@ impl Member {
                         cc.context = postcard::to_allocvec(&ctx).unwrap_or_default();
                     }
                     self.waiters.insert(rid, call);
-                    self.propose_entry(call, Entry { data: encode_conf_change(&cc), entry_type: EntryType::ConfChange, ..Default::default() });
+                    self.propose_entry(call, Entry { data: encode_conf_change(&cc).into(), entry_type: EntryType::ConfChange, ..Default::default() });
                     self.process_ready(env, out);
                     return;
                 }
@@ -806,10 +831,10 @@ impl Member {
                 let rid = self.next_request_id();
                 let p = Payload::Request { id: rid, req, auth_token: auth_token.map(str::to_string) };
                 self.waiters.insert(rid, call);
-                let data = p.encode();
+                let data: EntryData = p.encode().into();
                 self.retry.insert(rid, data.clone());
-                self.propose_entry(call, Entry { data, ..Default::default() });
-                self.process_ready(env, out);
+                // Batched: proposed with the others at the next `process_ready`.
+                self.batch.push(data);
             }
         }
     }

@@ -86,20 +86,22 @@ pub struct World {
     seq: u64,
     /// Messages in the queue.
     in_flight: usize,
-    queue: BTreeMap<(Duration, u64), Event>,
+    queue: EventQueue,
     slots: Vec<Slot>,
     cluster_id: u64,
     net: NetConfig,
     /// For each pair of members (low ID first), since when their link is up.
     link_up_since: BTreeMap<(u64, u64), Duration>,
     answers: BTreeMap<u64, Result<Response, CallError>>,
+    /// Members holding batched proposals.
+    batched: BTreeSet<u64>,
     /// Calls that timed out: their late answers are dropped.
     abandoned: BTreeSet<u64>,
     next_call: u64,
     trace: Vec<TraceEvent>,
     trace_enabled: bool,
     /// What was applied at each index (term, digest), to check state machine safety.
-    applied_log: BTreeMap<u64, (u64, u64)>,
+    applied_log: AppliedLog,
     safety_violations: Vec<String>,
     watches: BTreeMap<u64, WatchState>,
     next_watch: u64,
@@ -131,7 +133,7 @@ fn bootstrap_disk(configs: &[MemberConfig]) -> MemoryDisk {
                 node_id: c.id,
                 context: postcard::to_allocvec(&ConfChangeContext { member, request_id: 0 }).unwrap_or_default(),
             };
-            Entry { term: 1, index: i as u64 + 1, entry_type: EntryType::ConfChange, data: encode_conf_change(&cc) }
+            Entry { term: 1, index: i as u64 + 1, entry_type: EntryType::ConfChange, data: encode_conf_change(&cc).into() }
         })
         .collect();
     let _ = disk.append(&entries);
@@ -162,17 +164,18 @@ impl World {
             now: Duration::ZERO,
             seq: 0,
             in_flight: 0,
-            queue: BTreeMap::new(),
+            queue: EventQueue::default(),
             slots: Vec::new(),
             cluster_id,
             net: NetConfig::default(),
             link_up_since: BTreeMap::new(),
             answers: BTreeMap::new(),
             abandoned: BTreeSet::new(),
+            batched: BTreeSet::new(),
             next_call: 1,
             trace: Vec::new(),
             trace_enabled: true,
-            applied_log: BTreeMap::new(),
+            applied_log: AppliedLog::default(),
             safety_violations: Vec::new(),
             watches: BTreeMap::new(),
             next_watch: 1,
@@ -313,11 +316,12 @@ impl World {
         }
         let call = self.next_call;
         self.next_call += 1;
-        let mut env = self.env(id);
+        let mut env = self.client_env(id);
         env.random = self.rng.gen();
         let mut out = Outbox::default();
         if let Some(m) = self.member_mut(id) {
             m.submit(call, req, auth_token, &env, &mut out);
+            m.process_ready(&env, &mut out);
         }
         self.handle_outbox(id, out);
         self.run_until(deadline, |w| w.answers.contains_key(&call));
@@ -340,11 +344,14 @@ impl World {
         }
         let call = self.next_call;
         self.next_call += 1;
-        let mut env = self.env(id);
+        let mut env = self.client_env(id);
         env.random = self.rng.gen();
         let mut out = Outbox::default();
         if let Some(m) = self.member_mut(id) {
             m.submit(call, req, auth_token, &env, &mut out);
+            if m.has_batch() {
+                self.batched.insert(id);
+            }
         }
         self.handle_outbox(id, out);
         Ok(call)
@@ -435,7 +442,8 @@ impl World {
 
     /// Processes one event (step mode); returns false if there is none.
     pub fn step(&mut self) -> bool {
-        let Some(((at, _), ev)) = self.queue.pop_first() else { return false };
+        self.flush_batches();
+        let Some((at, ev)) = self.queue.pop() else { return false };
         self.now = self.now.max(at);
         self.process(ev);
         true
@@ -454,19 +462,32 @@ impl World {
             self.in_flight += 1;
         }
         self.seq += 1;
-        self.queue.insert((at, self.seq), ev);
+        self.queue.push(at, self.seq, ev);
+    }
+
+    /// Proposes what members batched since the last event.
+    fn flush_batches(&mut self) {
+        while let Some(id) = self.batched.pop_first() {
+            let env = self.env(id);
+            let mut out = Outbox::default();
+            if let Some(m) = self.member_mut(id) {
+                m.process_ready(&env, &mut out);
+            }
+            self.handle_outbox(id, out);
+        }
     }
 
     fn run_until(&mut self, deadline: Duration, done: impl Fn(&World) -> bool) {
         loop {
+            self.flush_batches();
             if done(self) {
                 return;
             }
-            let Some((&(at, _), _)) = self.queue.first_key_value() else { break };
+            let Some(at) = self.queue.peek_time() else { break };
             if at > deadline {
                 break;
             }
-            if let Some(((at, _), ev)) = self.queue.pop_first() {
+            if let Some((at, ev)) = self.queue.pop() {
                 self.now = self.now.max(at);
                 self.process(ev);
             }
@@ -525,7 +546,13 @@ impl World {
         self.handle_outbox(from, out);
     }
 
-    fn env(&self, id: u64) -> Env {
+    /// What a member needs to handle ticks and messages.
+    fn env(&self, _id: u64) -> Env {
+        Env { now: self.now, unix_nanos: self.unix_nanos(), connected_since: BTreeMap::new(), trace: self.trace_enabled, random: 0 }
+    }
+
+    /// What a member needs to check a client request: also whom it is connected to.
+    fn client_env(&self, id: u64) -> Env {
         let mut connected_since = BTreeMap::new();
         for s in &self.slots {
             if s.member.is_some() && self.connected(id, s.config.id) {
@@ -566,17 +593,10 @@ impl World {
                 MemberEvent::Appended { index, term } => self.record(TraceKind::Appended { member: from, index, term }),
                 MemberEvent::Committed { index } => self.record(TraceKind::Committed { member: from, index }),
                 MemberEvent::Applied { index, term, digest } => {
-                    match self.applied_log.get(&index) {
-                        Some(&(t, d)) if (t, d) != (term, digest) => self.safety_violations.push(format!(
-                            "state machine safety: member {from:x} applied index {index} term {term}, another applied term {t}"
-                        )),
-                        Some(_) => {}
-                        None => {
-                            self.applied_log.insert(index, (term, digest));
-                            if self.applied_log.len() > APPLIED_LOG_CAP {
-                                self.applied_log.pop_first();
-                            }
-                        }
+                    if let Some(v) = self.applied_log.check(index, term, digest) {
+                        self.safety_violations.push(format!(
+                            "state machine safety: member {from:x} applied index {index} term {term}, another applied term {v}"
+                        ));
                     }
                     if self.trace_enabled {
                         self.record(TraceKind::Applied { member: from, index });
@@ -785,15 +805,16 @@ impl World {
     /// Messages on the wire.
     pub fn messages_in_flight(&self) -> Vec<MessageView> {
         self.queue
-            .iter()
-            .filter_map(|((at, _), e)| match e {
+            .in_order()
+            .into_iter()
+            .filter_map(|(at, e)| match e {
                 Event::Deliver { msg, sent_at } => Some(MessageView {
                     from: msg.from,
                     to: msg.to,
                     kind: msg.msg_type.name(),
                     term: msg.term,
                     sent_at: *sent_at,
-                    deliver_at: *at,
+                    deliver_at: at,
                 }),
                 Event::Tick => None,
             })
@@ -809,6 +830,87 @@ impl World {
     /// entries at one index). Empty in a correct world.
     pub fn safety_violations(&self) -> &[String] {
         &self.safety_violations
+    }
+}
+
+/// The world's pending events in (time, sequence) order: a binary heap, so that scheduling a
+/// message costs no allocation.
+#[derive(Default)]
+struct EventQueue {
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<Queued>>,
+}
+
+struct Queued {
+    at: Duration,
+    seq: u64,
+    ev: Event,
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, o: &Self) -> bool {
+        (self.at, self.seq) == (o.at, o.seq)
+    }
+}
+impl Eq for Queued {}
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Queued {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        (self.at, self.seq).cmp(&(o.at, o.seq))
+    }
+}
+
+impl EventQueue {
+    fn push(&mut self, at: Duration, seq: u64, ev: Event) {
+        self.heap.push(std::cmp::Reverse(Queued { at, seq, ev }));
+    }
+
+    fn pop(&mut self) -> Option<(Duration, Event)> {
+        self.heap.pop().map(|std::cmp::Reverse(q)| (q.at, q.ev))
+    }
+
+    fn peek_time(&self) -> Option<Duration> {
+        self.heap.peek().map(|std::cmp::Reverse(q)| q.at)
+    }
+
+    fn in_order(&self) -> Vec<(Duration, &Event)> {
+        let mut v: Vec<&Queued> = self.heap.iter().map(|std::cmp::Reverse(q)| q).collect();
+        v.sort_by_key(|q| (q.at, q.seq));
+        v.into_iter().map(|q| (q.at, &q.ev)).collect()
+    }
+}
+
+/// What was applied at each of the latest indexes, to compare members' applies.
+#[derive(Default)]
+struct AppliedLog {
+    base: u64,
+    entries: std::collections::VecDeque<(u64, u64)>,
+}
+
+impl AppliedLog {
+    /// Records or compares the entry applied at `index`; returns the other term on mismatch.
+    fn check(&mut self, index: u64, term: u64, digest: u64) -> Option<u64> {
+        let end = self.base + self.entries.len() as u64;
+        if index >= self.base && index < end {
+            let (t, d) = self.entries.get((index - self.base) as usize).copied()?;
+            return ((t, d) != (term, digest)).then_some(t);
+        }
+        if index != end || self.entries.is_empty() {
+            // A gap (a snapshot skipped ahead of what was recorded): start again there.
+            if index != end {
+                self.entries.clear();
+                self.base = index;
+            }
+        }
+        self.entries.push_back((term, digest));
+        if self.entries.len() > APPLIED_LOG_CAP {
+            self.entries.pop_front();
+            self.base += 1;
+        }
+        None
     }
 }
 
