@@ -632,7 +632,7 @@ impl World {
             self.report_snapshot(&msg, true);
             return;
         }
-        let mut delay = self.net.latency;
+        let mut delay = self.net.latency(from, to);
         if !self.net.jitter.is_zero() {
             let j = self.rng.gen_range(0..=self.net.jitter.as_micros() as u64);
             delay += Duration::from_micros(j);
@@ -761,7 +761,21 @@ impl World {
             return Err(format!("latency must be between 0 and 60000 ms, got {ms}"));
         }
         self.net.latency = Duration::from_millis(ms);
+        self.net.link_latency.clear();
         self.control(format!("latency set to {ms} ms"))
+    }
+
+    /// Sets the one-way latency of the link between two members (both directions).
+    pub fn set_link_latency(&mut self, a: &str, b: &str, ms: u64) -> Result<String, String> {
+        let (ia, ib) = (self.id_by_name(a)?, self.id_by_name(b)?);
+        if ia == ib {
+            return Err(format!("a link needs two different members, got {a} twice"));
+        }
+        if ms > 60_000 {
+            return Err(format!("latency must be between 0 and 60000 ms, got {ms}"));
+        }
+        self.net.link_latency.insert((ia.min(ib), ia.max(ib)), Duration::from_millis(ms));
+        self.control(format!("latency between {a} and {b} set to {ms} ms"))
     }
 
     /// Adds up to `ms` of random extra delay per message (which reorders messages).
