@@ -296,10 +296,15 @@ fn hints(env: &BTreeMap<String, String>, args: &[String], out: &Output) -> Vec<S
     let mut h = Vec::new();
     let v2 = env.get("ETCDCTL_API").map(|s| s == "2").unwrap_or(false);
     let first = args.iter().find(|a| !a.starts_with('-')).map(|s| s.as_str()).unwrap_or("");
-    if !v2 && out.stderr.contains("unknown command") {
-        if matches!(first, "set" | "mk" | "mkdir" | "rm" | "rmdir" | "ls" | "setdir" | "update" | "updatedir" | "cluster-health" | "exec-watch") {
-            h.push(format!("hint: `{}` is an etcd v2 command; etcdctl 3.4 speaks v3 by default. Run `export ETCDCTL_API=2` to use the v2 commands.", first));
-        }
+    let v2_command = matches!(
+        first,
+        "set" | "mk" | "mkdir" | "rm" | "rmdir" | "ls" | "setdir" | "update" | "updatedir" | "cluster-health" | "exec-watch"
+    );
+    if !v2 && v2_command && out.stderr.contains("unknown command") {
+        h.push(format!(
+            "hint: `{}` is an etcd v2 command; etcdctl 3.4 speaks v3 by default. Run `export ETCDCTL_API=2` to use the v2 commands.",
+            first
+        ));
     }
     if out.stderr.contains("required revision has been compacted") {
         h.push("hint: history before the compacted revision is gone; use a later --rev.".to_string());

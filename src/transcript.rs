@@ -61,7 +61,7 @@ pub fn split_timeout(cmd: &str) -> (&str, Option<f64>) {
         let ann = cmd[pos + 1..].trim();
         if let Some(n) = ann.strip_prefix("timeout") {
             if let Ok(v) = n.trim().parse::<f64>() {
-                if cmd[..pos].ends_with(|c: char| c.is_whitespace()) {
+                if v.is_finite() && v >= 0.0 && cmd[..pos].ends_with(|c: char| c.is_whitespace()) {
                     return (cmd[..pos].trim_end(), Some(v));
                 }
             }

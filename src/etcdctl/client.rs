@@ -206,22 +206,6 @@ impl Client {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn time_format() {
-        assert_eq!(iso8601(1_704_067_205_500_000_000), "2024-01-01T00:00:05.500Z");
-    }
-
-    #[test]
-    fn hosts() {
-        assert_eq!(host_of("http://127.0.0.1:2379"), "127.0.0.1:2379");
-        assert_eq!(host_of("127.0.0.1:1"), "127.0.0.1:1");
-    }
-}
-
 /// Go's `time.Duration.String()`.
 pub fn go_duration(d: Duration) -> String {
     let ns = d.as_nanos();
@@ -256,5 +240,21 @@ pub fn go_duration(d: Duration) -> String {
         format!("{}m{}s", m, sec)
     } else {
         format!("{}s", sec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_format() {
+        assert_eq!(iso8601(1_704_067_205_500_000_000), "2024-01-01T00:00:05.500Z");
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(host_of("http://127.0.0.1:2379"), "127.0.0.1:2379");
+        assert_eq!(host_of("127.0.0.1:1"), "127.0.0.1:1");
     }
 }

@@ -539,6 +539,16 @@ pub fn parse(path: &str, args: &[String]) -> Result<Flags, FlagError> {
     Ok(f)
 }
 
+/// Go's `strconv.ParseInt(s, 10, 64)`.
+pub fn parse_int_base10(s: &str) -> Result<i64, String> {
+    let err = |what: &str| format!("strconv.ParseInt: parsing {}: {}", go_quote(s), what);
+    let body = s.strip_prefix('-').or_else(|| s.strip_prefix('+')).unwrap_or(s);
+    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit()) {
+        return Err(err("invalid syntax"));
+    }
+    s.parse::<i64>().map_err(|_| err("value out of range"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -598,14 +608,4 @@ mod tests {
         let f = parse("put", &s(&["--", "-dash", "value"])).unwrap();
         assert_eq!(f.args, s(&["-dash", "value"]));
     }
-}
-
-/// Go's `strconv.ParseInt(s, 10, 64)`.
-pub fn parse_int_base10(s: &str) -> Result<i64, String> {
-    let err = |what: &str| format!("strconv.ParseInt: parsing {}: {}", go_quote(s), what);
-    let body = s.strip_prefix('-').or_else(|| s.strip_prefix('+')).unwrap_or(s);
-    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit()) {
-        return Err(err("invalid syntax"));
-    }
-    s.parse::<i64>().map_err(|_| err("value out of range"))
 }
