@@ -46,9 +46,10 @@ conformance:
 bench:
 	cargo bench --no-default-features
 
-## Scripted runs in headless Chromium against the release build (page load, console)
+## Scripted runs in headless Chromium against the release build (page load, console, animation, key tree)
 bench-web: setup-test build
 	node tests/bench/web.mjs
+	node tests/bench/ui.mjs
 
 ## Many more chaos seeds than make test runs
 soak:

@@ -12,6 +12,7 @@ fn record(line: &str, stdin: Option<&str>) -> InputRecord {
     InputRecord {
         line: line.to_string(),
         stdin: stdin.map(str::to_string),
+        at_ms: Some(5500),
     }
 }
 

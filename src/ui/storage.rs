@@ -6,7 +6,6 @@
 //! Must not touch: the playground's state (it only hands back what was stored).
 
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
 /// The database the page uses.
@@ -14,13 +13,7 @@ pub const DB_NAME: &str = "etcd-playground";
 const DB_VERSION: u32 = 1;
 const INPUTS: &str = "inputs";
 
-/// One console input as it was run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InputRecord {
-    pub line: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stdin: Option<String>,
-}
+pub use super::shell::InputRecord;
 
 /// What a load found: the readable records in order, and a note for each one that was not.
 #[derive(Debug, Default)]
@@ -113,5 +106,14 @@ pub async fn clear(db: &Database) -> Result<(), String> {
         .map_err(|e| err("commit", e))?
         .await
         .map_err(|e| err("commit", e))?;
+    Ok(())
+}
+
+/// Replaces the stored inputs with `records` (after a rewind, or a reset).
+pub async fn rewrite(db: &Database, records: &[InputRecord]) -> Result<(), String> {
+    clear(db).await?;
+    for r in records {
+        append(db, r).await?;
+    }
     Ok(())
 }

@@ -63,6 +63,8 @@ export async function launch(profile, errors = []) {
   const watch = (page) => {
     page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
     page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+    // Hostile content must never run: any dialog fails the test.
+    page.on('dialog', (d) => { errors.push(`dialog: ${d.type()} ${d.message()}`); d.dismiss().catch(() => {}); });
   };
   context.pages().forEach(watch);
   context.on('page', watch);
