@@ -174,14 +174,17 @@ pub fn view_entry_with(entry: &Entry, on_select: Option<&Callback<usize>>, selec
     let trace = entry.trace.as_ref().map(|t| {
         let id = entry.id;
         let onclick = on_select.cloned().map(|cb| Callback::from(move |_: MouseEvent| cb.emit(id)));
+        let span = |a: String, b: String| if a == b { a } else { format!("{a}…{b}") };
+        let raft = span(t.first_index.to_string(), t.last_index.to_string());
         let label = match t.revisions {
-            Some((a, b)) if a == b => format!("raft {}…{} · rev {a}", t.first_index, t.last_index),
-            Some((a, b)) => format!("raft {}…{} · rev {a}…{b}", t.first_index, t.last_index),
-            None => format!("raft {}…{}", t.first_index, t.last_index),
+            Some((a, b)) => format!("raft {raft} · rev {}", span(a.to_string(), b.to_string())),
+            None => format!("raft {raft}"),
         };
         html! {
+            // The label is drawn by CSS (`::after`), so it stays out of the entry's text.
             <button class={classes!("trace", selected.then_some("on"))} data-testid="entry-trace" {onclick}
-                    title="show this write in the cluster picture">{ label }</button>
+                    data-label={label.clone()} aria-label={format!("trace this write: {label}")}
+                    title="show this write in the cluster picture"></button>
         }
     });
     html! {

@@ -674,7 +674,7 @@ impl Shell {
                             self.keyspace.compacted = self.keyspace.compacted.max(a);
                         }
                     }
-                    self.replace_tree(KeyTree::new());
+                    self.clear_tree();
                     self.keyspace.error = Some(e);
                 }
             }
@@ -737,7 +737,7 @@ impl Shell {
                 self.keyspace.error = None;
             }
             Err(e) => {
-                self.replace_tree(KeyTree::new());
+                self.clear_tree();
                 self.keyspace.error = Some(e);
             }
         }
@@ -752,6 +752,13 @@ impl Shell {
             tree.set_filter(&self.keyspace.filter);
         }
         self.keyspace.tree = Rc::new(RefCell::new(tree));
+    }
+
+    /// Empties the tree (a read failed), remembering its open folders for the next read.
+    fn clear_tree(&mut self) {
+        let mut open = self.keyspace.tree.borrow().expanded_paths();
+        self.pending_open.append(&mut open);
+        self.keyspace.tree = Rc::new(RefCell::new(KeyTree::new()));
     }
 
     /// Opens or closes a folder of the tree.
