@@ -123,7 +123,7 @@ fn run_seed(seed: u64) -> Result<(), String> {
         if roll < 20 {
             // A fault, or its repair.
             let name = NAMES[rng.gen_range(0..3)];
-            let _ = match rng.gen_range(0..7) {
+            let _ = match rng.gen_range(0..8) {
                 0 => w.stop(name),
                 1 => w.start(name),
                 2 => {
@@ -134,6 +134,7 @@ fn run_seed(seed: u64) -> Result<(), String> {
                 3 => w.heal(),
                 4 => w.set_loss(rng.gen_range(0..30)),
                 5 => w.set_jitter(rng.gen_range(0..30)),
+                6 => w.set_link_latency(name, NAMES[rng.gen_range(0..3)], rng.gen_range(1..200)),
                 _ => w.set_latency(rng.gen_range(1..20)),
             };
         } else if roll < 85 {

@@ -1,4 +1,5 @@
-//! Replays every conformance transcript in `../shared/conformance/public/` through
+//! Replays every conformance transcript in `../shared/conformance/public/` (and the
+//! scenarios recorded for this crate in `tests/scenarios/`, from real etcd 3.4.23) through
 //! `etcdplay transcript` with the corpus's own comparer (`check.py`), prints the per-file
 //! pass counts, and enforces the ratchet in `tests/conformance_passing.txt`: every scenario
 //! listed as passing must still pass, and no file's count of matching commands may drop.
@@ -50,10 +51,12 @@ fn conformance_transcripts() {
         eprintln!("skipped: {} not found", public.display());
         return;
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().map(|x| x == "txt").unwrap_or(false))
-        .collect();
+    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let own = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    if let Ok(more) = std::fs::read_dir(own) {
+        files.extend(more.filter_map(|e| e.ok().map(|e| e.path())));
+    }
+    files.retain(|p| p.extension().map(|x| x == "txt").unwrap_or(false));
     files.sort();
     let out = Command::new("python3")
         .arg(dir.join("check.py"))

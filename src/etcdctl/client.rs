@@ -102,17 +102,18 @@ impl Client {
         }
         let user = flags.str("user");
         if !user.is_empty() {
-            let (name, password) = match user.split_once(':') {
-                Some((n, p)) => (n.to_string(), p.to_string()),
-                None => {
-                    let p = flags.str("password");
-                    if p.is_empty() && !flags.changed("password") {
+            // authCfgFromCmd: with --password the whole --user value is the name
+            let pw = flags.str("password");
+            let (name, password) = if !pw.is_empty() {
+                (user.clone(), pw)
+            } else {
+                match user.split_once(':') {
+                    Some((n, p)) => (n.to_string(), p.to_string()),
+                    None => {
                         io.out("Password: ");
                         let line = io.read_line().unwrap_or_default();
                         io.out("\n");
                         (user.clone(), line)
-                    } else {
-                        (user.clone(), p)
                     }
                 }
             };

@@ -218,7 +218,7 @@ impl Printer for FieldsPrinter {
     fn alarm(&self, io: &mut Io, _r: &AlarmResponse, disarm: bool) -> PResult {
         // etcdctl 3.4.23's alarm response has no header: the fields printer dereferences nil.
         if disarm {
-            Err(nil_header_panic(io, "alarmDisarmCommandFunc", "alarm_command.go:53"))
+            Err(nil_header_panic(io, "alarmDisarmCommandFunc", "alarm_command.go:57"))
         } else {
             Err(nil_header_panic(io, "alarmListCommandFunc", "alarm_command.go:80"))
         }
@@ -272,26 +272,6 @@ impl Printer for FieldsPrinter {
     }
     fn user_add(&self, io: &mut Io, _user: &str, h: &ResponseHeader) -> PResult {
         hdr(io, h);
-        Ok(())
-    }
-    fn user_get(&self, io: &mut Io, _user: &str, h: &ResponseHeader, roles: &[String]) -> PResult {
-        hdr(io, h);
-        let mut s = String::from("\"Roles\" :");
-        for r in roles {
-            s.push(' ');
-            s.push_str(&go_quote_bytes(r.as_bytes()));
-        }
-        io.outln(&s);
-        Ok(())
-    }
-    fn user_list(&self, io: &mut Io, h: &ResponseHeader, users: &[String]) -> PResult {
-        hdr(io, h);
-        let mut s = String::from("\"Users\" :");
-        for r in users {
-            s.push(' ');
-            s.push_str(&go_quote_bytes(r.as_bytes()));
-        }
-        io.outln(&s);
         Ok(())
     }
     fn user_change_password(&self, io: &mut Io, h: &ResponseHeader) -> PResult {

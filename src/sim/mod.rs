@@ -22,7 +22,7 @@ use crate::raft::{ConfChange, ConfChangeType, Entry, EntryType, HardState, Messa
 use crate::server::api::{CallError, Member as ApiMember, RangeRequest, Request, Response, WatchCreateRequest, WatchResponse};
 use crate::server::ids;
 use crate::server::member::{
-    encode_conf_change, route, ConfChangeContext, Env, Member, MemberConfig, MemberEvent, Outbox, Payload, Route,
+    encode_conf_change, is_member_change, route, ConfChangeContext, Env, Member, MemberConfig, MemberEvent, Outbox, Payload, Route,
 };
 
 pub use network::NetConfig;
@@ -40,6 +40,9 @@ pub const TICK: Duration = Duration::from_millis(100);
 /// How long a fresh world runs before it is handed out (etcd refuses `member add` during a
 /// member's first 5 s).
 pub const WARM_UP: Duration = Duration::from_millis(5_500);
+
+/// The longest `advance` runs in one call (a day: 864 000 ticks).
+pub const MAX_ADVANCE: Duration = Duration::from_secs(24 * 3600);
 
 /// At most this many trace events are kept (older ones are dropped).
 pub const TRACE_CAP: usize = 20_000;
@@ -310,13 +313,14 @@ impl World {
         if !self.is_running(id) {
             return Err(CallError::Unreachable);
         }
-        let deadline = self.now.saturating_add(timeout);
+        let deadline = self.now.saturating_add(timeout.min(MAX_ADVANCE));
         if route(&req) == Route::Leader {
             return self.call_leader(id, req, deadline);
         }
         let call = self.next_call;
         self.next_call += 1;
-        let mut env = self.client_env(id);
+        // Only membership changes look at who is connected to whom.
+        let mut env = if is_member_change(&req) { self.client_env(id) } else { self.env(id) };
         env.random = self.rng.gen();
         let mut out = Outbox::default();
         if let Some(m) = self.member_mut(id) {
@@ -344,7 +348,8 @@ impl World {
         }
         let call = self.next_call;
         self.next_call += 1;
-        let mut env = self.client_env(id);
+        // Only membership changes look at who is connected to whom.
+        let mut env = if is_member_change(&req) { self.client_env(id) } else { self.env(id) };
         env.random = self.rng.gen();
         let mut out = Outbox::default();
         if let Some(m) = self.member_mut(id) {
@@ -434,9 +439,10 @@ impl World {
         }
     }
 
-    /// Runs the world for `d` of simulated time.
+    /// Runs the world for `d` of simulated time (at most [`MAX_ADVANCE`] per call, so that a
+    /// typo cannot hang the page).
     pub fn advance(&mut self, d: Duration) {
-        let until = self.now.saturating_add(d);
+        let until = self.now.saturating_add(d.min(MAX_ADVANCE));
         self.run_until(until, |_| false);
     }
 
@@ -451,7 +457,7 @@ impl World {
 
     /// Runs until no message is in flight (only timer ticks remain), or `limit` passes.
     pub fn run_until_idle(&mut self, limit: Duration) {
-        let until = self.now.saturating_add(limit);
+        let until = self.now.saturating_add(limit.min(MAX_ADVANCE));
         self.run_until(until, |w| w.in_flight == 0);
     }
 
@@ -632,7 +638,7 @@ impl World {
             self.report_snapshot(&msg, true);
             return;
         }
-        let mut delay = self.net.latency;
+        let mut delay = self.net.latency(from, to);
         if !self.net.jitter.is_zero() {
             let j = self.rng.gen_range(0..=self.net.jitter.as_micros() as u64);
             delay += Duration::from_micros(j);
@@ -761,7 +767,21 @@ impl World {
             return Err(format!("latency must be between 0 and 60000 ms, got {ms}"));
         }
         self.net.latency = Duration::from_millis(ms);
+        self.net.link_latency.clear();
         self.control(format!("latency set to {ms} ms"))
+    }
+
+    /// Sets the one-way latency of the link between two members (both directions).
+    pub fn set_link_latency(&mut self, a: &str, b: &str, ms: u64) -> Result<String, String> {
+        let (ia, ib) = (self.id_by_name(a)?, self.id_by_name(b)?);
+        if ia == ib {
+            return Err(format!("a link needs two different members, got {a} twice"));
+        }
+        if ms > 60_000 {
+            return Err(format!("latency must be between 0 and 60000 ms, got {ms}"));
+        }
+        self.net.link_latency.insert((ia.min(ib), ia.max(ib)), Duration::from_millis(ms));
+        self.control(format!("latency between {a} and {b} set to {ms} ms"))
     }
 
     /// Adds up to `ms` of random extra delay per message (which reorders messages).

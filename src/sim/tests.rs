@@ -147,6 +147,13 @@ fn controls_validate_their_input() {
     assert!(w.partition(&[vec!["infra1".into()], vec!["infra9".into()]]).is_err());
     assert_eq!(w.partition(&[vec!["infra1".into()]]).unwrap(), "partitioned: infra1 | infra2 infra3");
     assert_eq!(w.heal().unwrap(), "network healed");
+    assert_eq!(w.set_link_latency("infra1", "infra3", 50).unwrap(), "latency between infra1 and infra3 set to 50 ms");
+    assert!(w.set_link_latency("infra1", "infra1", 5).is_err());
+    assert!(w.set_latency(60_001).is_err());
+    assert!(w.start("infra1").is_err());
+    w.set_loss(0).unwrap();
+    // A put still commits over the slow link (infra2 is close).
+    assert!(w.call("127.0.0.1:32379", None, put("slow"), T).is_ok());
 }
 
 fn get(k: &str) -> Request {

@@ -20,7 +20,7 @@ pub fn del_op(ctx: &Ctx) -> Result<DeleteRangeRequest, Fail> {
     let mut req = DeleteRangeRequest { key: args[0].as_bytes().to_vec(), ..Default::default() };
     if let Some(end) = args.get(1) {
         if prefix || from_key {
-            return Err(bad_args("too many arguments, only accept one argument when `--prefix` or `--from-key` is set."));
+            return Err(bad_args("too many arguments, only accept one argument when `--prefix` or `--from-key` is set"));
         }
         req.range_end = end.as_bytes().to_vec();
     }

@@ -86,8 +86,11 @@ impl ObserveJob {
         let cur = (kv.key.clone(), kv.mod_revision);
         if self.last.as_ref() != Some(&cur) {
             self.last = Some(cur);
+            // Observe hands out a response with only the header and the leader's kv
             let mut one = r.clone();
             one.kvs.truncate(1);
+            one.count = 0;
+            one.more = false;
             if let Err(f) = self.printer.get(io, &one) {
                 io.errln(&format!("Error: {}", f.msg));
                 return Some(f.code);

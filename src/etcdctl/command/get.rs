@@ -27,7 +27,7 @@ pub fn get_op(ctx: &Ctx) -> Result<RangeRequest, Fail> {
     req.key = args[0].as_bytes().to_vec();
     if args.len() > 1 {
         if prefix || from_key {
-            return Err(bad_args("too many arguments, only accept one argument when `--prefix` or `--from-key` is set."));
+            return Err(bad_args("too many arguments, only accept one argument when `--prefix` or `--from-key` is set"));
         }
         req.range_end = args[1].as_bytes().to_vec();
     }

@@ -40,7 +40,8 @@ pub fn add(ctx: &mut Ctx) -> Result<(), Fail> {
     let resp = client
         .call(ctx.world, ctx.io, Request::MemberAdd { peer_urls: urls.clone(), is_learner: ctx.flags.bool("learner") })
         .map_err(fail)?;
-    let Response::MemberAdd(r) = resp else { return Ok(()) };
+    let Response::MemberAdd(mut r) = resp else { return Ok(()) };
+    r.header.revision = 0;
     let p = ctx.printer()?;
     p.member_add(ctx.io, &r)?;
     if ctx.write_out() == "simple" {
@@ -78,7 +79,9 @@ pub fn remove(ctx: &mut Ctx) -> Result<(), Fail> {
     let client = ctx.client()?;
     let resp = client.call(ctx.world, ctx.io, Request::MemberRemove { id }).map_err(fail)?;
     let p = ctx.printer()?;
-    if let Response::MemberChange(r) = resp {
+    if let Response::MemberChange(mut r) = resp {
+        // etcd's cluster API answers carry no revision
+        r.header.revision = 0;
         p.member_remove(ctx.io, id, &r)?;
     }
     Ok(())
@@ -94,7 +97,9 @@ pub fn update(ctx: &mut Ctx) -> Result<(), Fail> {
     let client = ctx.client()?;
     let resp = client.call(ctx.world, ctx.io, Request::MemberUpdate { id, peer_urls: urls }).map_err(fail)?;
     let p = ctx.printer()?;
-    if let Response::MemberChange(r) = resp {
+    if let Response::MemberChange(mut r) = resp {
+        // etcd's cluster API answers carry no revision
+        r.header.revision = 0;
         p.member_update(ctx.io, id, &r)?;
     }
     Ok(())
@@ -105,7 +110,9 @@ pub fn promote(ctx: &mut Ctx) -> Result<(), Fail> {
     let client = ctx.client()?;
     let resp = client.call(ctx.world, ctx.io, Request::MemberPromote { id }).map_err(fail)?;
     let p = ctx.printer()?;
-    if let Response::MemberChange(r) = resp {
+    if let Response::MemberChange(mut r) = resp {
+        // etcd's cluster API answers carry no revision
+        r.header.revision = 0;
         p.member_promote(ctx.io, id, &r)?;
     }
     Ok(())

@@ -171,7 +171,7 @@ fn parse_compare(line: &str) -> Result<Parsed, Fail> {
         ">" => CompareResult::Greater,
         _ => CompareResult::Equal,
     };
-    let num = |v: &str| flags::parse_int_base10(v).map_err(invalid);
+    let num = |v: &str| flags::parse_int_base10(v).map_err(|_| invalid(format!("invalid txn compare request: {}", line)));
     let target = match target {
         "ver" | "version" => CompareTarget::Version(num(&val)?),
         "c" | "create" => CompareTarget::Create(num(&val)?),

@@ -37,9 +37,17 @@ impl WatchJob {
                 r.cancel_reason.clone()
             };
             io.errln(&format!("watch was canceled ({})", reason));
-            let _ = self.printer.watch(io, r);
             if let Some(id) = self.watch.take() {
                 world.watch_cancel(id);
+            }
+            // a compacted watch's cancel response carries no revision
+            let mut shown = r.clone();
+            if r.compact_revision != 0 {
+                shown.header.revision = 0;
+            }
+            if let Err(f) = self.printer.watch(io, &shown) {
+                io.errln(&format!("Error: {}", f.msg));
+                return Some(f.code);
             }
             io.errln("Error: watch is canceled by the server");
             return Some(EXIT_INTERRUPTED);
@@ -133,10 +141,12 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
     let ep = client.pick(ctx.world);
     let id = match ctx.world.watch(&ep, client.token.as_deref(), req) {
         Ok(id) => id,
-        Err(CallError::Server(e)) => return Ok(Status::Done(canceled(ctx.world, ctx.io, None, &e.message))),
+        Err(CallError::Server(e)) => {
+            let reason = format!("rpc error: code = {} desc = {}", e.code, e.message);
+            return Ok(Status::Done(canceled(ctx.world, ctx.io, None, &reason)));
+        }
         Err(_) => {
             // no member answers: the watch waits for a connection forever
-            Some(0).map(|_| ()).unwrap_or(());
             return Ok(Status::Running(Box::new(WatchJob { printer, watch: None, exec: exec_args })));
         }
     };
