@@ -180,4 +180,3 @@ pub fn view_entry(entry: &Entry) -> Html {
         </div>
     }
 }
-
