@@ -242,6 +242,7 @@ mod cluster {
             model: model(),
             selected,
             on_select: Callback::noop(),
+            traced: Some((5, 5)),
         })
         .hydratable(false)
         .render()
@@ -272,7 +273,8 @@ mod cluster {
         // Logs: one row a member, entries carry index and term; the uncommitted one is marked.
         assert!(html.contains(r#"data-testid="log-infra1""#));
         assert_eq!(html.matches(r#"class="entry committed""#).count(), 12);
-        assert_eq!(html.matches(r#"class="entry uncommitted""#).count(), 3);
+        // Index 5 is uncommitted everywhere and traced (a selected console entry's write).
+        assert_eq!(html.matches(r#"class="entry uncommitted traced""#).count(), 3);
         // The leader's view of its followers.
         assert!(
             html.contains("leader's view: replicate · match 5 · next 6")

@@ -213,3 +213,48 @@ pub fn LinkPanel(props: &LinkPanelProps) -> Html {
         </section>
     }
 }
+
+#[derive(Properties, PartialEq)]
+pub struct TracePanelProps {
+    pub line: String,
+    pub trace: super::shell::WriteTrace,
+    pub model: ClusterModel,
+}
+
+/// The detail pane for a console entry that wrote: its Raft entries, where they are
+/// replicated, committed and applied, and the revisions they made.
+#[component]
+pub fn TracePanel(props: &TracePanelProps) -> Html {
+    let t = &props.trace;
+    let last = t.last_index;
+    let mark = |ok: bool| if ok { "✓" } else { "—" };
+    html! {
+        <section class="trace-detail" data-testid="trace-detail" aria-label="traced write">
+            <h3>{ props.line.clone() }</h3>
+            <dl class="facts">
+                <dt>{ "raft entries" }</dt>
+                <dd>{ format!("{} … {} (term {})", t.first_index, t.last_index, t.term) }</dd>
+                <dt>{ "revisions" }</dt>
+                <dd data-testid="trace-revisions">{ match t.revisions {
+                    Some((a, b)) if a == b => a.to_string(),
+                    Some((a, b)) => format!("{a} … {b}"),
+                    None => "none (the store did not change)".to_string(),
+                } }</dd>
+            </dl>
+            <table class="progress-table">
+                <thead><tr><th>{ "member" }</th><th>{ "in its log" }</th><th>{ "committed" }</th><th>{ "applied" }</th></tr></thead>
+                <tbody>
+                    { for props.model.members.iter().map(|m| html! {
+                        <tr data-testid={format!("trace-{}", m.name)}>
+                            <td>{ m.name.clone() }</td>
+                            <td>{ mark(m.last_index >= last) }</td>
+                            <td>{ mark(m.commit >= last) }</td>
+                            <td>{ mark(m.applied >= last) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            <p class="note">{ "The entries are outlined in every member's log in the picture." }</p>
+        </section>
+    }
+}

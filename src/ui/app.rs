@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::actions::{LinkPanel, MemberPanel, MemberStrip};
+use super::actions::{LinkPanel, MemberPanel, MemberStrip, TracePanel};
 use super::cluster::{ClusterPicture, Selection};
 use super::console::{Console, HistoryMove};
 use super::controls::TimeBar;
@@ -163,6 +163,10 @@ pub fn App() -> Html {
         let selection = selection.clone();
         Callback::from(move |s: Selection| selection.set(Some(s)))
     };
+    let on_select_entry = {
+        let selection = selection.clone();
+        Callback::from(move |id: usize| selection.set(Some(Selection::Entry(id))))
+    };
     let on_select_member = {
         let selection = selection.clone();
         Callback::from(move |n: String| selection.set(Some(Selection::Member(n))))
@@ -234,7 +238,26 @@ pub fn App() -> Html {
             <LinkPanel a={a.clone()} b={b.clone()} model={cluster.clone()} on_command={run.clone()} />
         }),
         Some(Selection::Key) => s.detail.clone().map(|d| html! { <KeyDetail detail={d} /> }),
+        Some(Selection::Entry(id)) => s
+            .entries
+            .iter()
+            .find(|e| e.id == *id)
+            .and_then(|e| e.trace.clone().map(|t| (e.line.clone(), t)))
+            .map(|(line, trace)| html! { <TracePanel {line} {trace} model={cluster.clone()} /> }),
         None => None,
+    };
+    let traced = match &*selection {
+        Some(Selection::Entry(id)) => s
+            .entries
+            .iter()
+            .find(|e| e.id == *id)
+            .and_then(|e| e.trace.as_ref())
+            .map(|t| (t.first_index, t.last_index)),
+        _ => None,
+    };
+    let selected_entry = match &*selection {
+        Some(Selection::Entry(id)) => Some(*id),
+        _ => None,
     };
     html! {
         <div class="app">
@@ -260,12 +283,12 @@ pub fn App() -> Html {
                              on_play_pause={on_play_pause} on_step={on_step} on_idle={on_idle}
                              on_speed={on_speed} on_seek={on_seek} />
                     <section class="picture" aria-label="cluster">
-                        <ClusterPicture model={cluster.clone()} selected={(*selection).clone()} on_select={on_select} />
+                        <ClusterPicture model={cluster.clone()} selected={(*selection).clone()} on_select={on_select} {traced} />
                         <MemberStrip model={cluster.clone()} on_command={run.clone()} on_select={on_select_member} />
                     </section>
                     <Console entries={s.entries.clone()} ready={*ready} note={(*note).clone()}
                              on_run={run.clone()} {on_clear} {on_history} {on_interrupt}
-                             job_running={s.job.is_some()} />
+                             job_running={s.job.is_some()} on_select={on_select_entry} selected={selected_entry} />
                 </div>
                 <div class="pane right">
                     <KeyspacePanel data={s.keyspace.clone()} selected_key={s.selected_key.clone()}

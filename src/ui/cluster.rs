@@ -17,6 +17,8 @@ pub enum Selection {
     /// Two member names, in name order.
     Link(String, String),
     Key,
+    /// A console entry whose write is traced.
+    Entry(usize),
 }
 
 const W: f64 = 800.0;
@@ -47,6 +49,9 @@ pub struct ClusterProps {
     #[prop_or_default]
     pub selected: Option<Selection>,
     pub on_select: Callback<Selection>,
+    /// Log indexes to highlight (a traced write), inclusive.
+    #[prop_or_default]
+    pub traced: Option<(u64, u64)>,
 }
 
 #[component]
@@ -68,7 +73,7 @@ pub fn ClusterPicture(props: &ClusterProps) -> Html {
             <g class="members">
                 { for m.members.iter().enumerate().map(|(i, mm)| view_member(i, mm, props)) }
             </g>
-            { view_logs(m) }
+            { view_logs(m, props.traced) }
             { legend() }
         </svg>
     }
@@ -255,7 +260,7 @@ fn legend() -> Html {
 }
 
 /// Every member's newest log entries, one row each, columns aligned by index.
-fn view_logs(m: &ClusterModel) -> Html {
+fn view_logs(m: &ClusterModel, traced: Option<(u64, u64)>) -> Html {
     let leader = m.leader();
     let top = 62.0;
     let row_h = 44.0;
@@ -287,7 +292,8 @@ fn view_logs(m: &ClusterModel) -> Html {
                             let c = (e.index - first_col) as f64;
                             let x = x0 + cell_w * c;
                             let hue = term_hue(e.term);
-                            let class = classes!("entry", if e.committed { "committed" } else { "uncommitted" });
+                            let hit = traced.is_some_and(|(a, b)| e.index >= a && e.index <= b);
+                            let class = classes!("entry", if e.committed { "committed" } else { "uncommitted" }, hit.then_some("traced"));
                             html! {
                                 <g {class} data-index={e.index.to_string()} data-term={e.term.to_string()}>
                                     <title>{ format!("index {} · term {} · {}{}", e.index, e.term, e.summary,

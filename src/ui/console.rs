@@ -10,6 +10,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::shell::WriteTrace;
 use crate::playground::Output;
 
 /// One command and what it printed.
@@ -24,6 +25,8 @@ pub struct Entry {
     pub interrupted: bool,
     /// Console hints for learners (dimmed; never etcdctl's output).
     pub hints: Vec<String>,
+    /// The write it made, when it appended Raft entries (select the entry to see it traced).
+    pub trace: Option<WriteTrace>,
 }
 
 /// ↑ or ↓ in the input, with what it holds.
@@ -48,6 +51,11 @@ pub struct ConsoleProps {
     #[prop_or_default]
     pub job_running: bool,
     pub on_history: Callback<HistoryMove, Option<String>>,
+    /// A click on an entry that wrote something (its trace shows in the picture).
+    #[prop_or_default]
+    pub on_select: Callback<usize>,
+    #[prop_or_default]
+    pub selected: Option<usize>,
 }
 
 #[component]
@@ -138,7 +146,7 @@ pub fn Console(props: &ConsoleProps) -> Html {
                         <div class="note" data-testid="console-note">{ note.clone() }</div>
                     }
                 </div>
-                { for props.entries.iter().map(view_entry) }
+                { for props.entries.iter().map(|e| view_entry_with(e, Some(&props.on_select), props.selected == Some(e.id))) }
             </div>
             <div class="inputline">
                 <span class="prompt">{ "$ " }</span>
@@ -157,10 +165,31 @@ pub fn Console(props: &ConsoleProps) -> Html {
 
 /// One finished command: the line as typed, then stdout, stderr and a non-zero exit status.
 pub fn view_entry(entry: &Entry) -> Html {
+    view_entry_with(entry, None, false)
+}
+
+/// An entry; one that wrote something gets a button that traces its write.
+pub fn view_entry_with(entry: &Entry, on_select: Option<&Callback<usize>>, selected: bool) -> Html {
     let out = &entry.output;
+    let trace = entry.trace.as_ref().map(|t| {
+        let id = entry.id;
+        let onclick = on_select.cloned().map(|cb| Callback::from(move |_: MouseEvent| cb.emit(id)));
+        let span = |a: String, b: String| if a == b { a } else { format!("{a}…{b}") };
+        let raft = span(t.first_index.to_string(), t.last_index.to_string());
+        let label = match t.revisions {
+            Some((a, b)) => format!("raft {raft} · rev {}", span(a.to_string(), b.to_string())),
+            None => format!("raft {raft}"),
+        };
+        html! {
+            // The label is drawn by CSS (`::after`), so it stays out of the entry's text.
+            <button class={classes!("trace", selected.then_some("on"))} data-testid="entry-trace" {onclick}
+                    data-label={label.clone()} aria-label={format!("trace this write: {label}")}
+                    title="show this write in the cluster picture"></button>
+        }
+    });
     html! {
-        <div class="entry" data-testid="console-entry" key={entry.id}>
-            <div class="cmd"><span class="prompt">{ "$ " }</span>{ entry.line.clone() }</div>
+        <div class={classes!("entry", selected.then_some("selected"))} data-testid="console-entry" key={entry.id}>
+            <div class="cmd"><span class="prompt">{ "$ " }</span>{ entry.line.clone() }{ for trace }</div>
             if !out.stdout.is_empty() {
                 <pre class="stdout">{ out.stdout.clone() }</pre>
             }

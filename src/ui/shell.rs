@@ -65,6 +65,18 @@ pub const IDLE_LIMIT: Duration = Duration::from_secs(30);
 
 const READ_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// What one console line wrote: the Raft entries appended while it ran (on the member with
+/// the longest log) and the store revisions it made.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WriteTrace {
+    pub first_index: u64,
+    pub last_index: u64,
+    /// The term of the last entry.
+    pub term: u64,
+    /// First and last revision created, when the store moved on.
+    pub revisions: Option<(i64, i64)>,
+}
+
 /// One change of a key, newest first in a history.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoryRow {
@@ -140,6 +152,10 @@ pub struct Shell {
     /// is the playground's current job.
     pub job: Option<usize>,
     pub keyspace: KeyspaceData,
+    /// Open folders of the keyspace not shown (v2 while v3 shows, and back), and those to
+    /// open in the next tree read.
+    other_open: Vec<Vec<u8>>,
+    pending_open: Vec<Vec<u8>>,
     pub selected_key: Option<Vec<u8>>,
     pub detail: Option<KeyDetailModel>,
     /// What the keyspace was last read for (applied indexes, running members).
@@ -164,6 +180,8 @@ impl Shell {
             carry_us: 0.0,
             job: None,
             keyspace: KeyspaceData::default(),
+            other_open: Vec::new(),
+            pending_open: Vec::new(),
             selected_key: None,
             detail: None,
             read_epoch: Vec::new(),
@@ -246,12 +264,31 @@ impl Shell {
         };
         // A line typed while a job runs ends that job first (the playground does it).
         self.finish_job(false);
+        let index_before = self.last_index();
+        self.refresh_keyspace(false);
+        let rev_before = self.keyspace.revision;
         let mut output = self.playground.run(line, None);
         if words.first() == Some(&"help") {
             output.stdout.push_str(PAGE_HELP);
         }
         self.note_output(&output);
         self.push_ran(line.to_string(), output);
+        // Trace the write: the Raft entries appended while it ran, the revisions it made.
+        let index_after = self.last_index();
+        self.refresh_keyspace(false);
+        let rev_after = self.keyspace.revision;
+        if index_after > index_before && !self.keyspace.v2 {
+            let term = self.entry_term(index_after);
+            if let Some(e) = Rc::make_mut(&mut self.entries).last_mut() {
+                e.trace = Some(WriteTrace {
+                    first_index: index_before + 1,
+                    last_index: index_after,
+                    term,
+                    revisions: (rev_after > rev_before && self.keyspace.at.is_none())
+                        .then_some((rev_before + 1, rev_after)),
+                });
+            }
+        }
         self.inputs.push(record.clone());
         self.touch_horizon();
         if rewrite {
@@ -259,6 +296,26 @@ impl Shell {
         } else {
             LogChange::Append(record)
         }
+    }
+
+    /// The newest log index among the running members.
+    fn last_index(&self) -> u64 {
+        self.world()
+            .member_views()
+            .iter()
+            .filter(|m| m.running)
+            .map(|m| m.last_index)
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn entry_term(&self, index: u64) -> u64 {
+        self.world()
+            .member_views()
+            .iter()
+            .flat_map(|m| m.log.iter())
+            .find(|e| e.index == index)
+            .map_or(0, |e| e.term)
     }
 
     /// Replays stored inputs on the current playground (after a reload), showing each.
@@ -634,7 +691,7 @@ impl Shell {
                             self.keyspace.compacted = self.keyspace.compacted.max(a);
                         }
                     }
-                    self.replace_tree(KeyTree::new());
+                    self.clear_tree();
                     self.keyspace.error = Some(e);
                 }
             }
@@ -697,7 +754,7 @@ impl Shell {
                 self.keyspace.error = None;
             }
             Err(e) => {
-                self.replace_tree(KeyTree::new());
+                self.clear_tree();
                 self.keyspace.error = Some(e);
             }
         }
@@ -705,12 +762,20 @@ impl Shell {
 
     /// Puts a freshly read tree in place, keeping the open folders and the filter.
     fn replace_tree(&mut self, mut tree: KeyTree) {
-        let open = self.keyspace.tree.borrow().expanded_paths();
+        let mut open = self.keyspace.tree.borrow().expanded_paths();
+        open.append(&mut self.pending_open);
         tree.set_expanded_paths(&open);
         if !self.keyspace.filter.is_empty() {
             tree.set_filter(&self.keyspace.filter);
         }
         self.keyspace.tree = Rc::new(RefCell::new(tree));
+    }
+
+    /// Empties the tree (a read failed), remembering its open folders for the next read.
+    fn clear_tree(&mut self) {
+        let mut open = self.keyspace.tree.borrow().expanded_paths();
+        self.pending_open.append(&mut open);
+        self.keyspace.tree = Rc::new(RefCell::new(KeyTree::new()));
     }
 
     /// Opens or closes a folder of the tree.
@@ -727,7 +792,13 @@ impl Shell {
     }
 
     pub fn set_v2(&mut self, v2: bool) {
+        if self.keyspace.v2 == v2 {
+            return;
+        }
         self.keyspace.v2 = v2;
+        // Each keyspace keeps its open folders.
+        let open = self.keyspace.tree.borrow().expanded_paths();
+        self.pending_open = std::mem::replace(&mut self.other_open, open);
         self.keyspace.tree = Rc::new(RefCell::new(KeyTree::new()));
         self.selected_key = None;
         self.detail = None;
@@ -1087,7 +1158,7 @@ mod tests {
         };
         w(&mut s, "/dir/a", "1");
         w(&mut s, "/dir/sub/b", "2");
-        s.run_line("etcdctl put v3key x");
+        s.run_line("etcdctl put /v3/key x");
         s.set_v2(true);
         assert_eq!(s.keyspace.error, None);
         assert_eq!(s.keyspace.tree.borrow().key_count(), 2);
@@ -1097,6 +1168,12 @@ mod tests {
         assert_eq!(d.v2_ttl, Some(0));
         s.set_v2(false);
         assert_eq!(s.keyspace.tree.borrow().key_count(), 1);
+        // Each keyspace keeps its open folders.
+        let root = s.keyspace.tree.borrow().find(b"").unwrap();
+        s.toggle_folder(root);
+        s.set_v2(true);
+        s.set_v2(false);
+        assert_eq!(s.keyspace.tree.borrow().expanded_paths(), vec![Vec::<u8>::new()]);
     }
 
     #[test]
@@ -1112,6 +1189,19 @@ mod tests {
         let name = leader.name.clone();
         s.run_line(&format!("stop {name}"));
         assert_eq!(s.run_until_idle(), IDLE_LIMIT);
+    }
+
+    #[test]
+    fn a_write_is_traced_to_its_raft_entries_and_revision() {
+        let mut s = Shell::new(1);
+        s.run_line("etcdctl put a 1");
+        s.run_line("etcdctl put b 2");
+        let t = s.entries.last().unwrap().trace.clone().expect("traced");
+        assert_eq!(t.first_index, t.last_index);
+        assert_eq!(t.revisions, Some((3, 3)));
+        assert!(t.term >= 2);
+        s.run_line("etcdctl get a");
+        assert_eq!(s.entries.last().unwrap().trace, None, "a read writes nothing");
     }
 
     #[test]

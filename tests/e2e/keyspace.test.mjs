@@ -27,6 +27,12 @@ test('tree, detail, history, revision slider and hostile keys', async () => {
     assert.match(await run(page, 'etcdctl del /registry/pods/default/web-2'), /1/);
     assert.match(await run(page, `etcdctl put '${HOSTILE}' '${HOSTILE}'`), /OK/);
 
+    // One write traced: the put's Raft entry is outlined in every log, its revision shown.
+    await page.locator('[data-testid="console-entry"]').nth(2).locator('[data-testid="entry-trace"]').click();
+    assert.match(await page.locator('[data-testid="trace-revisions"]').innerText(), /^4$/);
+    assert.ok(await page.locator('[data-testid="logs"] .entry.traced').count() >= 3);
+    await screenshot(page, 'keyspace-traced-write.png');
+
     // The tree: top-level folders with counts; open the folders down to the pods.
     await page.waitForSelector(node('/'));
     for (const f of ['/', '/registry/', '/registry/pods/', '/registry/pods/default/']) await page.click(node(f));
@@ -70,6 +76,20 @@ test('tree, detail, history, revision slider and hostile keys', async () => {
     await page.fill('[data-testid="keyspace-filter"]', 'onerror');
     assert.equal(await page.locator('[data-testid="tree-node"]').count(), 1);
     await screenshot(page, 'keyspace-hostile.png');
+    await page.fill('[data-testid="keyspace-filter"]', '');
+
+    // The v2 keyspace is separate: its tree shows only v2 keys.
+    assert.match(await run(page, 'ETCDCTL_API=2 etcdctl set /v2dir/greeting hello'), /hello/);
+    await page.click('[data-testid="keyspace-v2"]');
+    await page.waitForSelector(node('/'));
+    await page.click(node('/'));
+    await page.click(node('/v2dir/'));
+    await page.click(node('/v2dir/greeting'));
+    assert.equal(await detail.locator('[data-testid="detail-value"]').innerText(), 'hello');
+    assert.equal(await page.locator(node('/config')).count(), 0);
+    await screenshot(page, 'keyspace-v2.png');
+    await page.click('[data-testid="keyspace-v3"]');
+    await page.waitForSelector(node('/config'));
   } finally {
     await context.close();
   }
