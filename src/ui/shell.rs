@@ -288,6 +288,10 @@ impl Shell {
             }
         }
         self.inputs.push(record.clone());
+        if rewrite {
+            // What came after the rewind is gone: the timeline ends here.
+            self.horizon_ms = self.now_ms();
+        }
         self.touch_horizon();
         if rewrite {
             LogChange::Rewrite(self.inputs.clone())
@@ -356,8 +360,7 @@ impl Shell {
                 break;
             }
             let out = self.playground.poll(end - now);
-            let interrupted = false;
-            self.append_to_job(out, interrupted);
+            self.append_to_job(out, false);
         }
     }
 
@@ -1059,6 +1062,7 @@ mod tests {
         s.seek(t1 + 500);
         let change = s.run_line("stop infra2");
         let LogChange::Rewrite(all) = change else { panic!("{change:?}") };
+        assert_eq!(s.horizon_ms, s.now_ms(), "the discarded future leaves the timeline");
         assert_eq!(all.iter().map(|r| r.line.as_str()).collect::<Vec<_>>(), ["stop infra3", "stop infra2"]);
     }
 
