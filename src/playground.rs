@@ -88,7 +88,7 @@ impl Playground {
         if self.job.is_some() {
             pre = self.interrupt();
         }
-        let (mut out, hints) = self.run_line(line, stdin.unwrap_or(""));
+        let (mut out, hints) = self.run_line(line, stdin);
         self.last_hints = if self.hints_enabled { hints } else { Vec::new() };
         if !pre.stdout.is_empty() || !pre.stderr.is_empty() {
             out.stdout = pre.stdout + &out.stdout;
@@ -154,7 +154,7 @@ impl Playground {
         Output { stdout: io.stdout, stderr: io.stderr, exit: code }
     }
 
-    fn run_line(&mut self, line: &str, stdin: &str) -> (Output, Vec<String>) {
+    fn run_line(&mut self, line: &str, stdin: Option<&str>) -> (Output, Vec<String>) {
         let parsed = match shell::split(line) {
             Ok(l) => l,
             Err(e) => return (Output { stderr: format!("bash: {}\n", e), exit: 2, ..Default::default() }, Vec::new()),
@@ -195,7 +195,10 @@ impl Playground {
             }
             // a real etcdctl process takes a few milliseconds to start and dial
             self.world.advance(ETCDCTL_STARTUP);
-            let mut io = Io::new(stdin);
+            let mut io = match stdin {
+                Some(text) => Io::new(text),
+                None => Io::without_tty(),
+            };
             let status = etcdctl::run(&mut self.world, &mut self.console, &env, &rest[1..], &mut io);
             let mut out = Output { stdout: io.stdout, stderr: io.stderr, ..Default::default() };
             match status {

@@ -111,7 +111,7 @@ impl Client {
                     Some((n, p)) => (n.to_string(), p.to_string()),
                     None => {
                         io.out("Password: ");
-                        let line = io.read_line().unwrap_or_default();
+                        let line = io.read_password().unwrap_or_default();
                         io.out("\n");
                         (user.clone(), line)
                     }

@@ -61,11 +61,28 @@ pub struct Io {
     pub stderr: String,
     stdin: String,
     pos: usize,
+    /// stdin is not a terminal (a command run without input, as with `< /dev/null`):
+    /// password prompts then fail to switch off echo, as etcdctl's `stty` calls do.
+    pub no_tty: bool,
 }
 
 impl Io {
     pub fn new(stdin: &str) -> Io {
         Io { stdin: stdin.to_string(), ..Default::default() }
+    }
+    /// A command run without any stdin (not a terminal).
+    pub fn without_tty() -> Io {
+        Io { no_tty: true, ..Default::default() }
+    }
+    /// What a password prompt reads: a line, or "" at end of input (after speakeasy's
+    /// `stty` complaints when stdin is not a terminal).
+    pub fn read_password(&mut self) -> Option<String> {
+        if self.no_tty {
+            self.errln("stty: 'standard input': Inappropriate ioctl for device");
+            self.errln("stty: 'standard input': Inappropriate ioctl for device");
+            return Some(String::new());
+        }
+        self.read_line()
     }
     /// One line of stdin without its newline; `None` at end of input.
     pub fn read_line(&mut self) -> Option<String> {

@@ -36,6 +36,7 @@ pub fn add(ctx: &mut Ctx) -> Result<(), Fail> {
         return Err(bad_args("member peer urls not provided"));
     }
     let urls: Vec<String> = urls_flag.split(',').map(|s| s.to_string()).collect();
+    check_urls(&urls)?;
     let client = ctx.client()?;
     let resp = client
         .call(ctx.world, ctx.io, Request::MemberAdd { peer_urls: urls.clone(), is_learner: ctx.flags.bool("learner") })
@@ -62,6 +63,31 @@ pub fn add(ctx: &mut Ctx) -> Result<(), Fail> {
         ctx.io.outln(&format!("ETCD_INITIAL_CLUSTER={}", super::super::flags::go_quote(&conf.join(","))));
         ctx.io.outln(&format!("ETCD_INITIAL_ADVERTISE_PEER_URLS={}", super::super::flags::go_quote(&urls.join(","))));
         ctx.io.outln("ETCD_INITIAL_CLUSTER_STATE=\"existing\"");
+    }
+    Ok(())
+}
+
+/// etcd's `types.NewURLs` checks, done by etcdctl before it sends the URLs.
+fn check_urls(urls: &[String]) -> Result<(), Fail> {
+    for u in urls {
+        let bad = |m: String| Err(Fail::new(super::super::EXIT_ERROR, m));
+        let Some((scheme, rest)) = u.split_once("://") else {
+            return bad(format!("URL scheme must be http, https, unix, or unixs: {}", u));
+        };
+        if !matches!(scheme, "http" | "https" | "unix" | "unixs") {
+            return bad(format!("URL scheme must be http, https, unix, or unixs: {}", u));
+        }
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let port_ok = host.rsplit_once(':').map(|(h, _)| !h.is_empty() || host.starts_with(':')).unwrap_or(false);
+        if !port_ok {
+            return bad(format!("URL address does not have the form \"host:port\": {}", u));
+        }
+        if !path.is_empty() {
+            return bad(format!("URL must not contain a path: {}", u));
+        }
     }
     Ok(())
 }
@@ -94,6 +120,7 @@ pub fn update(ctx: &mut Ctx) -> Result<(), Fail> {
         return Err(bad_args("member peer urls not provided"));
     }
     let urls: Vec<String> = urls_flag.split(',').map(|s| s.to_string()).collect();
+    check_urls(&urls)?;
     let client = ctx.client()?;
     let resp = client.call(ctx.world, ctx.io, Request::MemberUpdate { id, peer_urls: urls }).map_err(fail)?;
     let p = ctx.printer()?;

@@ -9,7 +9,7 @@ use super::{bad_args, fail, Ctx};
 /// `speakeasy.Ask`: the prompt on stdout, a line from the terminal, then a newline.
 fn ask(io: &mut Io, prompt: &str) -> Result<String, Fail> {
     io.out(prompt);
-    let line = io.read_line();
+    let line = io.read_password();
     io.out("\n");
     line.ok_or_else(|| bad_args("failed to ask password: EOF"))
 }
