@@ -46,7 +46,10 @@ fn main() {}
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     use std::time::Instant;
-    let batches: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(200);
+    let batches: u64 = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
     let mut w = World::new(1);
     w.set_trace(false);
     let start = Instant::now();
@@ -69,5 +72,8 @@ fn main() {
         }
     }
     let secs = start.elapsed().as_secs_f64();
-    println!("{done} committed puts in {secs:.3} s wall = {:.0} puts/s (wall clock)", done as f64 / secs);
+    println!(
+        "{done} committed puts in {secs:.3} s wall = {:.0} puts/s (wall clock)",
+        done as f64 / secs
+    );
 }

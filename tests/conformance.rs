@@ -16,9 +16,15 @@ fn shared() -> PathBuf {
 fn parse_counts(out: &str) -> BTreeMap<String, (u32, u32)> {
     let mut m = BTreeMap::new();
     for l in out.lines() {
-        let Some(rest) = l.strip_prefix("PASS ").or_else(|| l.strip_prefix("FAIL ")) else { continue };
-        let Some((name, counts)) = rest.split_once(" (") else { continue };
-        let Some((k, n)) = counts.trim_end_matches(')').split_once('/') else { continue };
+        let Some(rest) = l.strip_prefix("PASS ").or_else(|| l.strip_prefix("FAIL ")) else {
+            continue;
+        };
+        let Some((name, counts)) = rest.split_once(" (") else {
+            continue;
+        };
+        let Some((k, n)) = counts.trim_end_matches(')').split_once('/') else {
+            continue;
+        };
         if let (Ok(k), Ok(n)) = (k.parse(), n.parse()) {
             m.insert(name.to_string(), (k, n));
         }
@@ -36,8 +42,12 @@ fn ratchet() -> BTreeMap<String, (u32, u32)> {
             continue;
         }
         let mut it = l.split_whitespace();
-        let (Some(name), Some(counts)) = (it.next(), it.next()) else { continue };
-        let Some((k, n)) = counts.split_once('/') else { continue };
+        let (Some(name), Some(counts)) = (it.next(), it.next()) else {
+            continue;
+        };
+        let Some((k, n)) = counts.split_once('/') else {
+            continue;
+        };
         m.insert(name.to_string(), (k.parse().unwrap(), n.parse().unwrap()));
     }
     m
@@ -77,12 +87,22 @@ fn conformance_transcripts() {
             None => errors.push(format!("{}: not run", name)),
             Some(&(gk, gn)) => {
                 if k == n && gk != gn {
-                    errors.push(format!("{}: passed before ({}/{}), now {}/{}", name, k, n, gk, gn));
+                    errors.push(format!(
+                        "{}: passed before ({}/{}), now {}/{}",
+                        name, k, n, gk, gn
+                    ));
                 } else if gk < k {
-                    errors.push(format!("{}: {} commands matched before, now {}", name, k, gk));
+                    errors.push(format!(
+                        "{}: {} commands matched before, now {}",
+                        name, k, gk
+                    ));
                 }
             }
         }
     }
-    assert!(errors.is_empty(), "conformance ratchet broken:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "conformance ratchet broken:\n{}",
+        errors.join("\n")
+    );
 }

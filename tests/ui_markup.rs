@@ -77,7 +77,10 @@ mod entries {
         let html = render(Entry {
             id: 4,
             line: "etcdctl watch foo".into(),
-            output: Output { stdout: "PUT\nfoo\nbar\n".into(), ..Default::default() },
+            output: Output {
+                stdout: "PUT\nfoo\nbar\n".into(),
+                ..Default::default()
+            },
             running: true,
             hints: vec!["a <b>hint</b>".into()],
             ..Default::default()
@@ -85,7 +88,13 @@ mod entries {
         .await;
         assert!(html.contains(r#"data-testid="console-running""#));
         assert!(html.contains("a &lt;b&gt;hint&lt;/b&gt;"));
-        let ended = render(Entry { id: 5, line: "etcdctl watch foo".into(), interrupted: true, ..Default::default() }).await;
+        let ended = render(Entry {
+            id: 5,
+            line: "etcdctl watch foo".into(),
+            interrupted: true,
+            ..Default::default()
+        })
+        .await;
         assert!(ended.contains("^C") && !ended.contains("console-running"));
     }
 
@@ -133,7 +142,12 @@ async fn the_page_has_every_contract_attribute() {
         }
     }
     // The default world: infra1 leads at term 2, everyone is up.
-    assert!(html.contains(r#"data-testid="member-infra1" data-role="leader" data-up="true" data-term="2""#), "{html}");
+    assert!(
+        html.contains(
+            r#"data-testid="member-infra1" data-role="leader" data-up="true" data-term="2""#
+        ),
+        "{html}"
+    );
     assert!(html.contains(r#"data-testid="member-infra2" data-role="follower" data-up="true""#));
 }
 
@@ -158,7 +172,12 @@ mod cluster {
             first_index: 1,
             last_index: 5,
             log: (1..=5)
-                .map(|i| LogCell { index: i, term: if i < 3 { 2 } else { 3 }, summary: format!("put k{i}"), committed: i <= 4 })
+                .map(|i| LogCell {
+                    index: i,
+                    term: if i < 3 { 2 } else { 3 },
+                    summary: format!("put k{i}"),
+                    committed: i <= 4,
+                })
                 .collect(),
             progress: vec![],
             election_elapsed: 5,
@@ -169,17 +188,52 @@ mod cluster {
     fn model() -> ClusterModel {
         let mut leader = member("infra1", "leader", true, 3);
         leader.progress = vec![
-            FollowerProgress { name: "infra2".into(), state: "replicate".into(), matched: 5, next: 6 },
-            FollowerProgress { name: "infra3".into(), state: "probe".into(), matched: 0, next: 4 },
+            FollowerProgress {
+                name: "infra2".into(),
+                state: "replicate".into(),
+                matched: 5,
+                next: 6,
+            },
+            FollowerProgress {
+                name: "infra3".into(),
+                state: "probe".into(),
+                matched: 0,
+                next: 4,
+            },
         ];
         ClusterModel {
             now_ms: 12_000,
-            members: vec![leader, member("infra2", "pre-candidate", true, 3), member("infra3", "follower", false, 2)],
-            messages: vec![
-                MessageModel { from: "infra1".into(), to: "infra2".into(), kind: "MsgApp".into(), term: 3, progress: 500, dropped: false },
-                MessageModel { from: "infra2".into(), to: "infra1".into(), kind: "MsgVoteResp".into(), term: 3, progress: 250, dropped: true },
+            members: vec![
+                leader,
+                member("infra2", "pre-candidate", true, 3),
+                member("infra3", "follower", false, 2),
             ],
-            net: NetModel { partition: vec![vec!["infra1".into(), "infra2".into()], vec!["infra3".into()]], loss_pct: 0, latency_ms: 1 },
+            messages: vec![
+                MessageModel {
+                    from: "infra1".into(),
+                    to: "infra2".into(),
+                    kind: "MsgApp".into(),
+                    term: 3,
+                    progress: 500,
+                    dropped: false,
+                },
+                MessageModel {
+                    from: "infra2".into(),
+                    to: "infra1".into(),
+                    kind: "MsgVoteResp".into(),
+                    term: 3,
+                    progress: 250,
+                    dropped: true,
+                },
+            ],
+            net: NetModel {
+                partition: vec![
+                    vec!["infra1".into(), "infra2".into()],
+                    vec!["infra3".into()],
+                ],
+                loss_pct: 0,
+                latency_ms: 1,
+            },
         }
     }
 
@@ -198,9 +252,17 @@ mod cluster {
     #[tokio::test]
     async fn members_show_role_term_and_whether_they_run() {
         let html = render(None).await;
-        assert!(html.contains(r#"data-testid="member-infra1" data-role="leader" data-up="true" data-term="3""#), "{html}");
-        assert!(html.contains(r#"data-testid="member-infra2" data-role="pre-candidate" data-up="true""#));
-        assert!(html.contains(r#"data-testid="member-infra3" data-role="follower" data-up="false" data-term="2""#));
+        assert!(
+            html.contains(
+                r#"data-testid="member-infra1" data-role="leader" data-up="true" data-term="3""#
+            ),
+            "{html}"
+        );
+        assert!(html
+            .contains(r#"data-testid="member-infra2" data-role="pre-candidate" data-up="true""#));
+        assert!(html.contains(
+            r#"data-testid="member-infra3" data-role="follower" data-up="false" data-term="2""#
+        ));
         assert!(html.contains(">stopped<"));
         assert!(html.contains("vote infra1<") && html.contains("commit 4 · applied 4"));
     }
@@ -212,9 +274,15 @@ mod cluster {
         assert!(html.contains(r#"data-testid="log-infra1""#));
         assert_eq!(html.matches(r#"class="entry committed""#).count(), 12);
         // Index 5 is uncommitted everywhere and traced (a selected console entry's write).
-        assert_eq!(html.matches(r#"class="entry uncommitted traced""#).count(), 3);
+        assert_eq!(
+            html.matches(r#"class="entry uncommitted traced""#).count(),
+            3
+        );
         // The leader's view of its followers.
-        assert!(html.contains("leader's view: replicate · match 5 · next 6") && html.contains("leader's view: probe · match 0 · next 4"));
+        assert!(
+            html.contains("leader's view: replicate · match 5 · next 6")
+                && html.contains("leader's view: probe · match 0 · next 4")
+        );
         // A message in flight and a dropped one.
         assert!(html.contains(r#"data-kind="MsgApp""#));
         assert!(html.contains(r#"class="msg vote resp dropped""#), "{html}");
@@ -231,7 +299,9 @@ mod keyspace {
     use std::rc::Rc;
 
     use etcd_playground::server::api::KeyValue;
-    use etcd_playground::ui::keyspace::{KeyDetail, KeyspacePanel, KeyspaceProps, DetailProps, RevisionSlider, SliderProps};
+    use etcd_playground::ui::keyspace::{
+        DetailProps, KeyDetail, KeyspacePanel, KeyspaceProps, RevisionSlider, SliderProps,
+    };
     use std::cell::RefCell;
 
     use etcd_playground::registry::tree::KeyTree;
@@ -244,7 +314,14 @@ mod keyspace {
     fn data(keys: &[&[u8]]) -> KeyspaceData {
         let mut ks: Vec<Vec<u8>> = keys.iter().map(|k| k.to_vec()).collect();
         ks.sort();
-        KeyspaceData { generation: 1, tree: Rc::new(RefCell::new(KeyTree::from_keys(ks.iter().map(|k| (k.as_slice(), 0))))), revision: 9, ..Default::default() }
+        KeyspaceData {
+            generation: 1,
+            tree: Rc::new(RefCell::new(KeyTree::from_keys(
+                ks.iter().map(|k| (k.as_slice(), 0)),
+            ))),
+            revision: 9,
+            ..Default::default()
+        }
     }
 
     async fn panel(d: KeyspaceData) -> String {
@@ -265,7 +342,16 @@ mod keyspace {
     #[tokio::test]
     async fn the_tree_shows_top_level_folders_with_counts_and_hostile_keys_as_text() {
         let long = "k".repeat(5000);
-        let html = panel(data(&[b"/registry/pods/a", b"/registry/pods/b", b"foo", HOSTILE.as_bytes(), long.as_bytes(), "ключ/ü".as_bytes(), b"bin\xff\x00"])).await;
+        let html = panel(data(&[
+            b"/registry/pods/a",
+            b"/registry/pods/b",
+            b"foo",
+            HOSTILE.as_bytes(),
+            long.as_bytes(),
+            "ключ/ü".as_bytes(),
+            b"bin\xff\x00",
+        ]))
+        .await;
         assert!(html.contains(r#"data-testid="keyspace-tree""#));
         assert!(html.contains(r#"data-testid="tree-node" data-key="/" data-folder="true""#));
         assert!(html.contains(r#"data-key="foo""#));
@@ -281,8 +367,17 @@ mod keyspace {
 
     #[tokio::test]
     async fn a_hundred_thousand_keys_render_only_the_rows_in_view() {
-        let keys: Vec<Vec<u8>> = (0..100_000).map(|i| format!("k{i:06}").into_bytes()).collect();
-        let d = KeyspaceData { generation: 2, tree: Rc::new(RefCell::new(KeyTree::from_keys(keys.iter().map(|k| (k.as_slice(), 0))))), revision: 100_001, ..Default::default() };
+        let keys: Vec<Vec<u8>> = (0..100_000)
+            .map(|i| format!("k{i:06}").into_bytes())
+            .collect();
+        let d = KeyspaceData {
+            generation: 2,
+            tree: Rc::new(RefCell::new(KeyTree::from_keys(
+                keys.iter().map(|k| (k.as_slice(), 0)),
+            ))),
+            revision: 100_001,
+            ..Default::default()
+        };
         let html = panel(d).await;
         assert!(html.contains(r#"data-rows="100000""#));
         let drawn = html.matches(r#"data-testid="tree-node""#).count();
@@ -313,7 +408,14 @@ mod keyspace {
     }
 
     fn kv(key: &[u8], value: &[u8]) -> KeyValue {
-        KeyValue { key: key.to_vec(), value: value.to_vec(), create_revision: 2, mod_revision: 7, version: 3, lease: 0x694d71ddacfda227 }
+        KeyValue {
+            key: key.to_vec(),
+            value: value.to_vec(),
+            create_revision: 2,
+            mod_revision: 7,
+            version: 3,
+            lease: 0x694d71ddacfda227,
+        }
     }
 
     #[tokio::test]
@@ -322,9 +424,30 @@ mod keyspace {
             key: b"/config".to_vec(),
             kv: Some(kv(b"/config", br#"{"a":[1,2],"b":"<script>"}"#)),
             history: vec![
-                HistoryRow { revision: 7, deleted: false, version: 1, create_revision: 7, value: b"new".to_vec(), lease: 0 },
-                HistoryRow { revision: 5, deleted: true, version: 0, create_revision: 0, value: vec![], lease: 0 },
-                HistoryRow { revision: 3, deleted: false, version: 2, create_revision: 2, value: b"old".to_vec(), lease: 0 },
+                HistoryRow {
+                    revision: 7,
+                    deleted: false,
+                    version: 1,
+                    create_revision: 7,
+                    value: b"new".to_vec(),
+                    lease: 0,
+                },
+                HistoryRow {
+                    revision: 5,
+                    deleted: true,
+                    version: 0,
+                    create_revision: 0,
+                    value: vec![],
+                    lease: 0,
+                },
+                HistoryRow {
+                    revision: 3,
+                    deleted: false,
+                    version: 2,
+                    create_revision: 2,
+                    value: b"old".to_vec(),
+                    lease: 0,
+                },
             ],
             ..Default::default()
         })
@@ -340,11 +463,26 @@ mod keyspace {
 
     #[tokio::test]
     async fn binary_values_show_as_hex_and_hostile_ones_as_text() {
-        let bin = detail(KeyDetailModel { key: b"b".to_vec(), kv: Some(kv(b"b", b"\x00\x01\xfe")), ..Default::default() }).await;
+        let bin = detail(KeyDetailModel {
+            key: b"b".to_vec(),
+            kv: Some(kv(b"b", b"\x00\x01\xfe")),
+            ..Default::default()
+        })
+        .await;
         assert!(bin.contains(r#"data-format="hex""#) && bin.contains("00 01 fe"));
-        let hostile = detail(KeyDetailModel { key: HOSTILE.as_bytes().to_vec(), kv: Some(kv(HOSTILE.as_bytes(), HOSTILE.as_bytes())), ..Default::default() }).await;
+        let hostile = detail(KeyDetailModel {
+            key: HOSTILE.as_bytes().to_vec(),
+            kv: Some(kv(HOSTILE.as_bytes(), HOSTILE.as_bytes())),
+            ..Default::default()
+        })
+        .await;
         assert!(!hostile.contains("<img"), "{hostile}");
-        assert_eq!(hostile.matches("&lt;img src=x onerror=alert(1)&gt;").count(), 2);
+        assert_eq!(
+            hostile
+                .matches("&lt;img src=x onerror=alert(1)&gt;")
+                .count(),
+            2
+        );
     }
 }
 
@@ -356,9 +494,18 @@ mod actions {
     fn buttons_send_console_lines() {
         let w = etcd_playground::sim::World::new(1);
         let m = ClusterModel::from_world(&w);
-        assert_eq!(isolate_command(&m.members, "infra2"), "partition infra2 | infra1 infra3");
+        assert_eq!(
+            isolate_command(&m.members, "infra2"),
+            "partition infra2 | infra1 infra3"
+        );
         let lead = move_leader_command(&m, "infra3").unwrap();
-        assert!(lead.starts_with("etcdctl --endpoints=http://127.0.0.1:2379 move-leader "), "{lead}");
-        assert_eq!(read_local_command("infra2").unwrap(), "etcdctl --endpoints=http://127.0.0.1:22379 get \"\" --prefix --consistency=s");
+        assert!(
+            lead.starts_with("etcdctl --endpoints=http://127.0.0.1:2379 move-leader "),
+            "{lead}"
+        );
+        assert_eq!(
+            read_local_command("infra2").unwrap(),
+            "etcdctl --endpoints=http://127.0.0.1:22379 get \"\" --prefix --consistency=s"
+        );
     }
 }

@@ -51,3 +51,11 @@ fn the_core_answers_in_wasm() {
         "etcdctl version: 3.4.23\nAPI version: 3.4\n"
     );
 }
+
+#[path = "common/determinism.rs"]
+mod determinism;
+
+#[wasm_bindgen_test]
+fn wasm_replays_the_same_history_as_native() {
+    assert_eq!(determinism::run(), include_str!("determinism/expected.txt"));
+}

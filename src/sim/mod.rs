@@ -18,11 +18,17 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::persist::{Disk, MemoryDisk};
-use crate::raft::{ConfChange, ConfChangeType, Entry, EntryType, HardState, Message, MessageType, StateRole};
-use crate::server::api::{CallError, Member as ApiMember, RangeRequest, Request, Response, WatchCreateRequest, WatchResponse};
+use crate::raft::{
+    ConfChange, ConfChangeType, Entry, EntryType, HardState, Message, MessageType, StateRole,
+};
+use crate::server::api::{
+    CallError, Member as ApiMember, RangeRequest, Request, Response, WatchCreateRequest,
+    WatchResponse,
+};
 use crate::server::ids;
 use crate::server::member::{
-    encode_conf_change, is_member_change, route, ConfChangeContext, Env, Member, MemberConfig, MemberEvent, Outbox, Payload, Route,
+    encode_conf_change, is_member_change, route, ConfChangeContext, Env, Member, MemberConfig,
+    MemberEvent, Outbox, Payload, Route,
 };
 
 pub use network::NetConfig;
@@ -113,7 +119,10 @@ pub struct World {
 
 impl std::fmt::Debug for World {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("World").field("seed", &self.seed).field("now", &self.now).finish()
+        f.debug_struct("World")
+            .field("seed", &self.seed)
+            .field("now", &self.now)
+            .finish()
     }
 }
 
@@ -134,21 +143,36 @@ fn bootstrap_disk(configs: &[MemberConfig]) -> MemoryDisk {
             let cc = ConfChange {
                 change_type: ConfChangeType::AddNode,
                 node_id: c.id,
-                context: postcard::to_allocvec(&ConfChangeContext { member, request_id: 0 }).unwrap_or_default(),
+                context: postcard::to_allocvec(&ConfChangeContext {
+                    member,
+                    request_id: 0,
+                })
+                .unwrap_or_default(),
             };
-            Entry { term: 1, index: i as u64 + 1, entry_type: EntryType::ConfChange, data: encode_conf_change(&cc).into() }
+            Entry {
+                term: 1,
+                index: i as u64 + 1,
+                entry_type: EntryType::ConfChange,
+                data: encode_conf_change(&cc).into(),
+            }
         })
         .collect();
     let _ = disk.append(&entries);
-    let _ = disk.set_hard_state(HardState { term: 1, vote: 0, commit: entries.len() as u64 });
+    let _ = disk.set_hard_state(HardState {
+        term: 1,
+        vote: 0,
+        commit: entries.len() as u64,
+    });
     disk
 }
 
 impl World {
     /// The default cluster, ready: infra1 leader at term 2, v3 revision 1, up more than 5 s.
     pub fn new(seed: u64) -> World {
-        let member_ids: Vec<u64> =
-            DEFAULT_MEMBERS.iter().map(|(_, _, p)| ids::member_id(&[p], CLUSTER_TOKEN)).collect();
+        let member_ids: Vec<u64> = DEFAULT_MEMBERS
+            .iter()
+            .map(|(_, _, p)| ids::member_id(&[p], CLUSTER_TOKEN))
+            .collect();
         let cluster_id = ids::cluster_id(&member_ids);
         let configs: Vec<MemberConfig> = DEFAULT_MEMBERS
             .iter()
@@ -215,7 +239,9 @@ impl World {
         let unix = self.unix_nanos();
         let seed: u64 = self.rng.gen();
         let now = self.now;
-        let Some(slot) = self.slots.get_mut(i) else { return };
+        let Some(slot) = self.slots.get_mut(i) else {
+            return;
+        };
         let Some(disk) = slot.disk.take() else { return };
         let id = slot.config.id;
         match Member::start(slot.config.clone(), disk, seed, unix) {
@@ -260,7 +286,12 @@ impl World {
         let port = endpoint::loopback_port(endpoint)?;
         self.slots
             .iter()
-            .find(|s| s.config.client_urls.iter().any(|u| endpoint::loopback_port(u) == Some(port)))
+            .find(|s| {
+                s.config
+                    .client_urls
+                    .iter()
+                    .any(|u| endpoint::loopback_port(u) == Some(port))
+            })
             .map(|s| s.config.id)
     }
 
@@ -273,7 +304,10 @@ impl World {
 
     /// A member's name.
     pub fn member_name(&self, id: u64) -> Option<&str> {
-        self.slots.iter().find(|s| s.config.id == id).map(|s| s.config.name.as_str())
+        self.slots
+            .iter()
+            .find(|s| s.config.id == id)
+            .map(|s| s.config.name.as_str())
     }
 
     /// The leader of the highest term among running members, if any believes it leads.
@@ -293,11 +327,17 @@ impl World {
 
     /// A running member (for tests and views).
     pub fn member(&self, id: u64) -> Option<&Member> {
-        self.slots.iter().find(|s| s.config.id == id).and_then(|s| s.member.as_ref())
+        self.slots
+            .iter()
+            .find(|s| s.config.id == id)
+            .and_then(|s| s.member.as_ref())
     }
 
     fn member_mut(&mut self, id: u64) -> Option<&mut Member> {
-        self.slots.iter_mut().find(|s| s.config.id == id).and_then(|s| s.member.as_mut())
+        self.slots
+            .iter_mut()
+            .find(|s| s.config.id == id)
+            .and_then(|s| s.member.as_mut())
     }
 
     /// Sends one request to the member at `endpoint` and runs the world until it answers or
@@ -309,7 +349,9 @@ impl World {
         req: Request,
         timeout: Duration,
     ) -> Result<Response, CallError> {
-        let id = self.resolve_endpoint(endpoint).ok_or(CallError::Unreachable)?;
+        let id = self
+            .resolve_endpoint(endpoint)
+            .ok_or(CallError::Unreachable)?;
         if !self.is_running(id) {
             return Err(CallError::Unreachable);
         }
@@ -320,7 +362,11 @@ impl World {
         let call = self.next_call;
         self.next_call += 1;
         // Only membership changes look at who is connected to whom.
-        let mut env = if is_member_change(&req) { self.client_env(id) } else { self.env(id) };
+        let mut env = if is_member_change(&req) {
+            self.client_env(id)
+        } else {
+            self.env(id)
+        };
         env.random = self.rng.gen();
         let mut out = Outbox::default();
         if let Some(m) = self.member_mut(id) {
@@ -341,15 +387,26 @@ impl World {
     /// Submits a request without waiting (several can be in flight at once); the answer is
     /// collected with [`World::take_answer`] as the world runs. Requests only the leader
     /// serves (lease keep-alive, time-to-live, leases) are not accepted here: use `call`.
-    pub fn submit(&mut self, endpoint: &str, auth_token: Option<&str>, req: Request) -> Result<u64, CallError> {
-        let id = self.resolve_endpoint(endpoint).ok_or(CallError::Unreachable)?;
+    pub fn submit(
+        &mut self,
+        endpoint: &str,
+        auth_token: Option<&str>,
+        req: Request,
+    ) -> Result<u64, CallError> {
+        let id = self
+            .resolve_endpoint(endpoint)
+            .ok_or(CallError::Unreachable)?;
         if !self.is_running(id) || route(&req) == Route::Leader {
             return Err(CallError::Unreachable);
         }
         let call = self.next_call;
         self.next_call += 1;
         // Only membership changes look at who is connected to whom.
-        let mut env = if is_member_change(&req) { self.client_env(id) } else { self.env(id) };
+        let mut env = if is_member_change(&req) {
+            self.client_env(id)
+        } else {
+            self.env(id)
+        };
         env.random = self.rng.gen();
         let mut out = Outbox::default();
         if let Some(m) = self.member_mut(id) {
@@ -373,7 +430,12 @@ impl World {
     }
 
     /// Requests only the leader serves: the member forwards them (as etcd does over HTTP).
-    fn call_leader(&mut self, id: u64, req: Request, deadline: Duration) -> Result<Response, CallError> {
+    fn call_leader(
+        &mut self,
+        id: u64,
+        req: Request,
+        deadline: Duration,
+    ) -> Result<Response, CallError> {
         let reachable_leader = |w: &World| -> Option<u64> {
             let m = w.member(id)?;
             let lead = m.leader();
@@ -386,7 +448,11 @@ impl World {
         let Some(lead) = reachable_leader(self) else {
             return Err(CallError::DeadlineExceeded);
         };
-        let rtt = if lead == id { Duration::ZERO } else { self.net.latency * 2 };
+        let rtt = if lead == id {
+            Duration::ZERO
+        } else {
+            self.net.latency * 2
+        };
         self.run_until(self.now + rtt, |_| false);
         if !self.is_running(lead) {
             return Err(CallError::DeadlineExceeded);
@@ -404,9 +470,15 @@ impl World {
         auth_token: Option<&str>,
         req: WatchCreateRequest,
     ) -> Result<u64, CallError> {
-        let id = self.resolve_endpoint(endpoint).ok_or(CallError::Unreachable)?;
+        let id = self
+            .resolve_endpoint(endpoint)
+            .ok_or(CallError::Unreachable)?;
         let m = self.member_mut(id).ok_or(CallError::Unreachable)?;
-        let range = Request::Range(RangeRequest { key: req.key.clone(), range_end: req.range_end.clone(), ..Default::default() });
+        let range = Request::Range(RangeRequest {
+            key: req.key.clone(),
+            range_end: req.range_end.clone(),
+            ..Default::default()
+        });
         m.sm.check_permission(auth_token, &range)?;
         let sm_id = m.sm.watch_create(req);
         let wid = self.next_watch;
@@ -417,9 +489,13 @@ impl World {
 
     /// The responses of a watch since the last poll (nothing once its member stopped).
     pub fn watch_poll(&mut self, watch: u64) -> Vec<WatchResponse> {
-        let Some(w) = self.watches.get(&watch) else { return Vec::new() };
+        let Some(w) = self.watches.get(&watch) else {
+            return Vec::new();
+        };
         let (member, sm_id) = (w.member, w.sm_id);
-        let Some(m) = self.member_mut(member) else { return Vec::new() };
+        let Some(m) = self.member_mut(member) else {
+            return Vec::new();
+        };
         let h = m.header();
         let mut v = m.sm.watch_poll(sm_id);
         for r in &mut v {
@@ -449,7 +525,9 @@ impl World {
     /// Processes one event (step mode); returns false if there is none.
     pub fn step(&mut self) -> bool {
         self.flush_batches();
-        let Some((at, ev)) = self.queue.pop() else { return false };
+        let Some((at, ev)) = self.queue.pop() else {
+            return false;
+        };
         self.now = self.now.max(at);
         self.process(ev);
         true
@@ -489,7 +567,9 @@ impl World {
             if done(self) {
                 return;
             }
-            let Some(at) = self.queue.peek_time() else { break };
+            let Some(at) = self.queue.peek_time() else {
+                break;
+            };
             if at > deadline {
                 break;
             }
@@ -506,7 +586,12 @@ impl World {
             Event::Tick => {
                 let next = self.now + TICK;
                 self.schedule(next, Event::Tick);
-                let ids: Vec<u64> = self.slots.iter().filter(|s| s.member.is_some()).map(|s| s.config.id).collect();
+                let ids: Vec<u64> = self
+                    .slots
+                    .iter()
+                    .filter(|s| s.member.is_some())
+                    .map(|s| s.config.id)
+                    .collect();
                 for id in ids {
                     let env = self.env(id);
                     let mut out = Outbox::default();
@@ -522,11 +607,26 @@ impl World {
                 let kind = msg.msg_type.name();
                 let term = msg.term;
                 if !self.is_running(to) || !self.connected(from, to) {
-                    self.record(TraceKind::Dropped { from, to, kind, term, reason: if self.is_running(to) { "partition" } else { "stopped" } });
+                    self.record(TraceKind::Dropped {
+                        from,
+                        to,
+                        kind,
+                        term,
+                        reason: if self.is_running(to) {
+                            "partition"
+                        } else {
+                            "stopped"
+                        },
+                    });
                     self.report_snapshot(&msg, true);
                     return;
                 }
-                self.record(TraceKind::Delivered { from, to, kind, term });
+                self.record(TraceKind::Delivered {
+                    from,
+                    to,
+                    kind,
+                    term,
+                });
                 self.report_snapshot(&msg, false);
                 let env = self.env(to);
                 let mut out = Outbox::default();
@@ -554,7 +654,13 @@ impl World {
 
     /// What a member needs to handle ticks and messages.
     fn env(&self, _id: u64) -> Env {
-        Env { now: self.now, unix_nanos: self.unix_nanos(), connected_since: BTreeMap::new(), trace: self.trace_enabled, random: 0 }
+        Env {
+            now: self.now,
+            unix_nanos: self.unix_nanos(),
+            connected_since: BTreeMap::new(),
+            trace: self.trace_enabled,
+            random: 0,
+        }
     }
 
     /// What a member needs to check a client request: also whom it is connected to.
@@ -562,17 +668,30 @@ impl World {
         let mut connected_since = BTreeMap::new();
         for s in &self.slots {
             if s.member.is_some() && self.connected(id, s.config.id) {
-                let me = self.slots.iter().find(|x| x.config.id == id).map_or(Duration::ZERO, |x| x.up_since);
+                let me = self
+                    .slots
+                    .iter()
+                    .find(|x| x.config.id == id)
+                    .map_or(Duration::ZERO, |x| x.up_since);
                 let link = self.link_since(id, s.config.id);
                 connected_since.insert(s.config.id, s.up_since.max(me).max(link));
             }
         }
-        Env { now: self.now, unix_nanos: self.unix_nanos(), connected_since, trace: self.trace_enabled, random: 0 }
+        Env {
+            now: self.now,
+            unix_nanos: self.unix_nanos(),
+            connected_since,
+            trace: self.trace_enabled,
+            random: 0,
+        }
     }
 
     fn link_since(&self, a: u64, b: u64) -> Duration {
         let key = if a < b { (a, b) } else { (b, a) };
-        self.link_up_since.get(&key).copied().unwrap_or(Duration::ZERO)
+        self.link_up_since
+            .get(&key)
+            .copied()
+            .unwrap_or(Duration::ZERO)
     }
 
     fn connected(&self, a: u64, b: u64) -> bool {
@@ -594,18 +713,36 @@ impl World {
                         StateRole::Candidate => Role::Candidate,
                         StateRole::Leader => Role::Leader,
                     };
-                    self.record(TraceKind::RoleChanged { member: from, role, term });
+                    self.record(TraceKind::RoleChanged {
+                        member: from,
+                        role,
+                        term,
+                    });
                 }
-                MemberEvent::Appended { index, term } => self.record(TraceKind::Appended { member: from, index, term }),
-                MemberEvent::Committed { index } => self.record(TraceKind::Committed { member: from, index }),
-                MemberEvent::Applied { index, term, digest } => {
+                MemberEvent::Appended { index, term } => self.record(TraceKind::Appended {
+                    member: from,
+                    index,
+                    term,
+                }),
+                MemberEvent::Committed { index } => self.record(TraceKind::Committed {
+                    member: from,
+                    index,
+                }),
+                MemberEvent::Applied {
+                    index,
+                    term,
+                    digest,
+                } => {
                     if let Some(v) = self.applied_log.check(index, term, digest) {
                         self.safety_violations.push(format!(
                             "state machine safety: member {from:x} applied index {index} term {term}, another applied term {v}"
                         ));
                     }
                     if self.trace_enabled {
-                        self.record(TraceKind::Applied { member: from, index });
+                        self.record(TraceKind::Applied {
+                            member: from,
+                            index,
+                        });
                     }
                 }
                 MemberEvent::Removed => {
@@ -629,12 +766,24 @@ impl World {
         let kind = msg.msg_type.name();
         let term = msg.term;
         if self.net.loss_pct > 0 && self.rng.gen_range(0..100) < self.net.loss_pct {
-            self.record(TraceKind::Dropped { from, to, kind, term, reason: "loss" });
+            self.record(TraceKind::Dropped {
+                from,
+                to,
+                kind,
+                term,
+                reason: "loss",
+            });
             self.report_snapshot(&msg, true);
             return;
         }
         if !self.connected(from, to) {
-            self.record(TraceKind::Dropped { from, to, kind, term, reason: "partition" });
+            self.record(TraceKind::Dropped {
+                from,
+                to,
+                kind,
+                term,
+                reason: "partition",
+            });
             self.report_snapshot(&msg, true);
             return;
         }
@@ -643,7 +792,12 @@ impl World {
             let j = self.rng.gen_range(0..=self.net.jitter.as_micros() as u64);
             delay += Duration::from_micros(j);
         }
-        self.record(TraceKind::Sent { from, to, kind, term });
+        self.record(TraceKind::Sent {
+            from,
+            to,
+            kind,
+            term,
+        });
         let at = self.now + delay;
         let sent_at = self.now;
         self.schedule(at, Event::Deliver { msg, sent_at });
@@ -662,10 +816,14 @@ impl World {
     // ---- playground controls ------------------------------------------------------------
 
     fn id_by_name(&self, name: &str) -> Result<u64, String> {
-        self.slots.iter().find(|s| s.config.name == name).map(|s| s.config.id).ok_or_else(|| {
-            let names: Vec<&str> = self.slots.iter().map(|s| s.config.name.as_str()).collect();
-            format!("unknown member \"{name}\" (members: {})", names.join(", "))
-        })
+        self.slots
+            .iter()
+            .find(|s| s.config.name == name)
+            .map(|s| s.config.id)
+            .ok_or_else(|| {
+                let names: Vec<&str> = self.slots.iter().map(|s| s.config.name.as_str()).collect();
+                format!("unknown member \"{name}\" (members: {})", names.join(", "))
+            })
     }
 
     fn control(&mut self, text: String) -> Result<String, String> {
@@ -676,7 +834,11 @@ impl World {
     /// Crashes a member: its volatile state is lost, its disk kept.
     pub fn stop(&mut self, name: &str) -> Result<String, String> {
         let id = self.id_by_name(name)?;
-        let slot = self.slots.iter_mut().find(|s| s.config.id == id).ok_or("no such member")?;
+        let slot = self
+            .slots
+            .iter_mut()
+            .find(|s| s.config.id == id)
+            .ok_or("no such member")?;
         let Some(m) = slot.member.take() else {
             return Err(format!("{name} is already stopped"));
         };
@@ -688,13 +850,19 @@ impl World {
     /// Restarts a stopped member from its disk.
     pub fn start(&mut self, name: &str) -> Result<String, String> {
         let id = self.id_by_name(name)?;
-        let i = self.slots.iter().position(|s| s.config.id == id).ok_or("no such member")?;
+        let i = self
+            .slots
+            .iter()
+            .position(|s| s.config.id == id)
+            .ok_or("no such member")?;
         let slot = self.slots.get(i).ok_or("no such member")?;
         if slot.member.is_some() {
             return Err(format!("{name} is already running"));
         }
         if slot.removed {
-            return Err(format!("{name} was removed from the cluster and cannot start"));
+            return Err(format!(
+                "{name} was removed from the cluster and cannot start"
+            ));
         }
         self.boot(i);
         self.record(TraceKind::Restarted { member: id });
@@ -719,7 +887,11 @@ impl World {
                 sets.push(set);
             }
         }
-        let rest: BTreeSet<u64> = self.member_ids().into_iter().filter(|id| !seen.contains(id)).collect();
+        let rest: BTreeSet<u64> = self
+            .member_ids()
+            .into_iter()
+            .filter(|id| !seen.contains(id))
+            .collect();
         if !rest.is_empty() {
             sets.push(rest);
         }
@@ -728,7 +900,12 @@ impl World {
         }
         let text = sets
             .iter()
-            .map(|g| g.iter().filter_map(|id| self.member_name(*id)).collect::<Vec<_>>().join(" "))
+            .map(|g| {
+                g.iter()
+                    .filter_map(|id| self.member_name(*id))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect::<Vec<_>>()
             .join(" | ");
         self.set_partition(Some(sets));
@@ -737,7 +914,10 @@ impl World {
 
     fn set_partition(&mut self, p: Option<Vec<BTreeSet<u64>>>) {
         let ids = self.member_ids();
-        let before: Vec<(u64, u64, bool)> = pairs(&ids).into_iter().map(|(a, b)| (a, b, self.connected(a, b))).collect();
+        let before: Vec<(u64, u64, bool)> = pairs(&ids)
+            .into_iter()
+            .map(|(a, b)| (a, b, self.connected(a, b)))
+            .collect();
         self.net.partition = p;
         for (a, b, was) in before {
             if !was && self.connected(a, b) {
@@ -780,7 +960,9 @@ impl World {
         if ms > 60_000 {
             return Err(format!("latency must be between 0 and 60000 ms, got {ms}"));
         }
-        self.net.link_latency.insert((ia.min(ib), ia.max(ib)), Duration::from_millis(ms));
+        self.net
+            .link_latency
+            .insert((ia.min(ib), ia.max(ib)), Duration::from_millis(ms));
         self.control(format!("latency between {a} and {b} set to {ms} ms"))
     }
 
@@ -817,7 +999,11 @@ impl World {
 
     /// Every member as the UI draws it, in ID order.
     pub fn member_views(&self) -> Vec<MemberView> {
-        let mut v: Vec<MemberView> = self.slots.iter().map(|s| view::member_view(&s.config, s.member.as_ref(), s.disk.as_deref())).collect();
+        let mut v: Vec<MemberView> = self
+            .slots
+            .iter()
+            .map(|s| view::member_view(&s.config, s.member.as_ref(), s.disk.as_deref()))
+            .collect();
         v.sort_by_key(|m| m.id);
         v
     }
@@ -952,7 +1138,9 @@ pub fn entry_summary(e: &Entry) -> String {
             None => "conf change".to_string(),
         },
         EntryType::Normal if e.data.is_empty() => "(empty)".to_string(),
-        EntryType::Normal => Payload::decode(&e.data).map_or_else(|| "?".to_string(), |p| p.summary()),
+        EntryType::Normal => {
+            Payload::decode(&e.data).map_or_else(|| "?".to_string(), |p| p.summary())
+        }
     }
 }
 

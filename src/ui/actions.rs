@@ -28,7 +28,10 @@ pub fn move_leader_command(model: &ClusterModel, name: &str) -> Option<String> {
     let leader = model.leader()?;
     let target = model.member(name)?;
     let url = client_url(&leader.name)?;
-    Some(format!("etcdctl --endpoints={url} move-leader {:x}", target.id))
+    Some(format!(
+        "etcdctl --endpoints={url} move-leader {:x}",
+        target.id
+    ))
 }
 
 /// A serializable read of every key, answered by that member from its own store.

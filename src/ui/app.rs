@@ -353,7 +353,9 @@ fn start_timer(shell: ShellRef, update: UseForceUpdateHandle) -> gloo_timers::ca
         let now = js_sys::Date::now();
         let dt = now - last.get();
         last.set(now);
-        let Ok(mut s) = shell.try_borrow_mut() else { return };
+        let Ok(mut s) = shell.try_borrow_mut() else {
+            return;
+        };
         s.play_for(dt);
         s.refresh_keyspace(false);
         drop(s);
@@ -402,7 +404,11 @@ fn bench_keys() -> Option<usize> {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn restore(shell: ShellRef, db: Rc<RefCell<Option<DbHandle>>>, done: impl FnOnce(Option<String>) + 'static) {
+fn restore(
+    shell: ShellRef,
+    db: Rc<RefCell<Option<DbHandle>>>,
+    done: impl FnOnce(Option<String>) + 'static,
+) {
     use super::storage;
     wasm_bindgen_futures::spawn_local(async move {
         let mut notes = Vec::new();
@@ -432,12 +438,21 @@ fn restore(shell: ShellRef, db: Rc<RefCell<Option<DbHandle>>>, done: impl FnOnce
                 s.load_synthetic_keys(n);
             }
         }
-        done(if notes.is_empty() { None } else { Some(notes.join(" ")) });
+        done(if notes.is_empty() {
+            None
+        } else {
+            Some(notes.join(" "))
+        });
     });
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn restore(_shell: ShellRef, _db: Rc<RefCell<Option<DbHandle>>>, _done: impl FnOnce(Option<String>) + 'static) {}
+fn restore(
+    _shell: ShellRef,
+    _db: Rc<RefCell<Option<DbHandle>>>,
+    _done: impl FnOnce(Option<String>) + 'static,
+) {
+}
 
 #[cfg(target_arch = "wasm32")]
 fn store(db: &Rc<RefCell<Option<DbHandle>>>, change: LogChange) {

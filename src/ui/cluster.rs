@@ -36,11 +36,7 @@ fn place(i: usize) -> (f64, f64) {
 }
 
 fn position(model: &ClusterModel, name: &str) -> Option<(f64, f64)> {
-    model
-        .members
-        .iter()
-        .position(|m| m.name == name)
-        .map(place)
+    model.members.iter().position(|m| m.name == name).map(place)
 }
 
 fn f(x: f64) -> String {
@@ -137,7 +133,12 @@ fn view_message(m: &ClusterModel, msg: &MessageModel) -> Option<Html> {
     let (x1, y1) = position(m, &msg.from)?;
     let (x2, y2) = position(m, &msg.to)?;
     let resp = msg.kind.ends_with("Resp");
-    let class = classes!("msg", message_class(&msg.kind), resp.then_some("resp"), msg.dropped.then_some("dropped"));
+    let class = classes!(
+        "msg",
+        message_class(&msg.kind),
+        resp.then_some("resp"),
+        msg.dropped.then_some("dropped")
+    );
     let title = format!("{} {} → {} (term {})", msg.kind, msg.from, msg.to, msg.term);
     let (x, y, opacity) = if msg.dropped {
         // Falls from the middle of the link and fades.
@@ -187,8 +188,16 @@ fn view_member(i: usize, mm: &MemberModel, props: &ClusterProps) -> Html {
         (mm.election_elapsed as f64 / mm.election_timeout as f64).clamp(0.0, 1.0)
     };
     let dash = format!("{:.1} {:.1}", circumference * frac, circumference);
-    let role = if mm.running { mm.role.clone() } else { "stopped".to_string() };
-    let vote = if mm.vote.is_empty() { "—".to_string() } else { mm.vote.clone() };
+    let role = if mm.running {
+        mm.role.clone()
+    } else {
+        "stopped".to_string()
+    };
+    let vote = if mm.vote.is_empty() {
+        "—".to_string()
+    } else {
+        mm.vote.clone()
+    };
     let label = format!(
         "{}: {role}, term {}, voted {vote}, commit {}, applied {}",
         mm.name, mm.term, mm.commit, mm.applied

@@ -209,4 +209,3 @@ pub fn view_entry_with(entry: &Entry, on_select: Option<&Callback<usize>>, selec
         </div>
     }
 }
-

@@ -166,7 +166,9 @@ pub struct TreeProps {
 
 impl PartialEq for TreeProps {
     fn eq(&self, o: &Self) -> bool {
-        self.generation == o.generation && Rc::ptr_eq(&self.tree, &o.tree) && self.selected == o.selected
+        self.generation == o.generation
+            && Rc::ptr_eq(&self.tree, &o.tree)
+            && self.selected == o.selected
     }
 }
 
@@ -198,7 +200,9 @@ pub fn TreeView(props: &TreeProps) -> Html {
     let (total, rows) = {
         let mut t = props.tree.borrow_mut();
         let total = t.visible_len();
-        let first = ((*scroll / ROW_H) as usize).saturating_sub(OVERSCAN).min(total);
+        let first = ((*scroll / ROW_H) as usize)
+            .saturating_sub(OVERSCAN)
+            .min(total);
         let count = (*view_h / ROW_H) as usize + 2 * OVERSCAN + 1;
         let window: Vec<_> = t.window(first, count).to_vec();
         let rows: Vec<RowView> = window
@@ -220,7 +224,11 @@ pub fn TreeView(props: &TreeProps) -> Html {
                     open: r.expanded,
                     is_key: n.is_key,
                     label,
-                    path: if n.is_key { t.path(r.node) } else { t.folder_prefix(r.node) },
+                    path: if n.is_key {
+                        t.path(r.node)
+                    } else {
+                        t.folder_prefix(r.node)
+                    },
                     count: t.matching(r.node),
                 })
             })
@@ -296,7 +304,9 @@ pub fn value_view(v: &[u8]) -> ValueView {
                     }
                 }
             }
-            if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+            if s.chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+            {
                 ValueView::Hex(hex_dump(v))
             } else {
                 ValueView::Text(s.to_string())
@@ -313,9 +323,20 @@ pub fn hex_dump(v: &[u8]) -> String {
         let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
         let ascii: String = chunk
             .iter()
-            .map(|b| if b.is_ascii_graphic() || *b == b' ' { *b as char } else { '.' })
+            .map(|b| {
+                if b.is_ascii_graphic() || *b == b' ' {
+                    *b as char
+                } else {
+                    '.'
+                }
+            })
             .collect();
-        out.push_str(&format!("{:08x}  {:<47}  {}\n", i * 16, hex.join(" "), ascii));
+        out.push_str(&format!(
+            "{:08x}  {:<47}  {}\n",
+            i * 16,
+            hex.join(" "),
+            ascii
+        ));
     }
     if v.len() > 16 * 256 {
         out.push_str(&format!("… {} bytes in all\n", v.len()));
@@ -410,10 +431,21 @@ mod tests {
 
     #[test]
     fn values_read_as_json_text_or_hex() {
-        assert_eq!(value_view(b"{\"a\":1}"), ValueView::Json("{\n  \"a\": 1\n}".into()));
+        assert_eq!(
+            value_view(b"{\"a\":1}"),
+            ValueView::Json("{\n  \"a\": 1\n}".into())
+        );
         assert_eq!(value_view(b"plain"), ValueView::Text("plain".into()));
-        assert_eq!(value_view(b"{not json"), ValueView::Text("{not json".into()));
-        let ValueView::Hex(h) = value_view(b"\x00\xffab") else { panic!() };
-        assert_eq!(h, "00000000  00 ff 61 62                                      ..ab\n");
+        assert_eq!(
+            value_view(b"{not json"),
+            ValueView::Text("{not json".into())
+        );
+        let ValueView::Hex(h) = value_view(b"\x00\xffab") else {
+            panic!()
+        };
+        assert_eq!(
+            h,
+            "00000000  00 ff 61 62                                      ..ab\n"
+        );
     }
 }

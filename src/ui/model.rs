@@ -141,7 +141,11 @@ fn member_model(v: &MemberView, name_of: &dyn Fn(u64) -> String) -> MemberModel 
         running: v.running,
         role: v.role.name().to_string(),
         term: v.term,
-        vote: if v.vote == 0 { String::new() } else { name_of(v.vote) },
+        vote: if v.vote == 0 {
+            String::new()
+        } else {
+            name_of(v.vote)
+        },
         commit: v.commit,
         applied: v.applied,
         first_index: v.first_index,
@@ -207,7 +211,13 @@ fn dropped_recently(
         .unwrap_or(&[])
         .iter()
         .filter_map(|e| match &e.kind {
-            TraceKind::Dropped { from, to, kind, term, .. } => Some(MessageModel {
+            TraceKind::Dropped {
+                from,
+                to,
+                kind,
+                term,
+                ..
+            } => Some(MessageModel {
                 from: name_of(*from),
                 to: name_of(*to),
                 kind: kind.to_string(),
@@ -291,7 +301,10 @@ mod tests {
         assert!(!net.connected("infra1", "infra2"));
         assert!(net.connected("infra2", "infra3"));
         assert_eq!((net.loss_pct, net.latency_ms), (20, 50));
-        let healed = net_from_trace(&[control("partitioned: infra1 | infra2 infra3"), control("network healed")]);
+        let healed = net_from_trace(&[
+            control("partitioned: infra1 | infra2 infra3"),
+            control("network healed"),
+        ]);
         assert!(healed.connected("infra1", "infra2"));
     }
 
@@ -306,8 +319,14 @@ mod tests {
 
     #[test]
     fn progress_along_a_link_is_clamped() {
-        assert_eq!(permille(Duration::from_millis(5), Duration::from_millis(10)), 500);
-        assert_eq!(permille(Duration::from_millis(50), Duration::from_millis(10)), 1000);
+        assert_eq!(
+            permille(Duration::from_millis(5), Duration::from_millis(10)),
+            500
+        );
+        assert_eq!(
+            permille(Duration::from_millis(50), Duration::from_millis(10)),
+            1000
+        );
         assert_eq!(permille(Duration::ZERO, Duration::ZERO), 1000);
     }
 }

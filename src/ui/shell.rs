@@ -16,9 +16,9 @@ use super::console::Entry;
 use super::history::History;
 use std::cell::RefCell;
 
-use crate::registry::tree::{KeyTree, NodeId};
 use super::model::ClusterModel;
 use crate::playground::{Output, Playground};
+use crate::registry::tree::{KeyTree, NodeId};
 use crate::server::api::{
     CallError, EventType, KeyValue, RangeRequest, Request, Response, WatchCreateRequest,
 };
@@ -247,7 +247,9 @@ impl Shell {
                 self.reset();
                 self.push_entry(
                     line.to_string(),
-                    text_out("a fresh cluster: infra1, infra2, infra3 (the stored inputs are forgotten)"),
+                    text_out(
+                        "a fresh cluster: infra1, infra2, infra3 (the stored inputs are forgotten)",
+                    ),
                 );
                 return LogChange::Rewrite(Vec::new());
             }
@@ -406,7 +408,11 @@ impl Shell {
         if self.job.is_none() && !self.playground.is_running() {
             return LogChange::None;
         }
-        let record = InputRecord { line: INTERRUPT.to_string(), stdin: None, at_ms: Some(self.now_ms()) };
+        let record = InputRecord {
+            line: INTERRUPT.to_string(),
+            stdin: None,
+            at_ms: Some(self.now_ms()),
+        };
         self.interrupt_job();
         self.inputs.push(record.clone());
         LogChange::Append(record)
@@ -543,7 +549,9 @@ impl Shell {
 
     fn after_time_moved(&mut self) {
         // Time moving on makes the inputs past a rewind moot.
-        if !self.future.is_empty() && self.now_ms() > self.future.first().and_then(|r| r.at_ms).unwrap_or(0) {
+        if !self.future.is_empty()
+            && self.now_ms() > self.future.first().and_then(|r| r.at_ms).unwrap_or(0)
+        {
             self.future.clear();
         }
         self.touch_horizon();
@@ -554,7 +562,11 @@ impl Shell {
     pub fn step(&mut self) -> LogChange {
         let line = self.step_command();
         if self.job.is_some() {
-            let ms = line.trim_start_matches("advance ").trim_end_matches("ms").parse().unwrap_or(100);
+            let ms = line
+                .trim_start_matches("advance ")
+                .trim_end_matches("ms")
+                .parse()
+                .unwrap_or(100);
             self.pass(Duration::from_millis(ms));
             self.after_time_moved();
             return LogChange::None;
@@ -591,7 +603,10 @@ impl Shell {
                 .all(|m| m.kind.starts_with("MsgHeartbeat"))
                 && {
                     let views = self.world().member_views();
-                    let leader = views.iter().find(|m| m.running && m.role == crate::sim::Role::Leader).map(|m| m.id);
+                    let leader = views
+                        .iter()
+                        .find(|m| m.running && m.role == crate::sim::Role::Leader)
+                        .map(|m| m.id);
                     leader.is_some()
                         && views
                             .iter()
@@ -665,7 +680,9 @@ impl Shell {
             };
             match self.range(req) {
                 Ok((kvs, rev)) => {
-                    self.replace_tree(KeyTree::from_keys(kvs.iter().map(|kv| (kv.key.as_slice(), 0))));
+                    self.replace_tree(KeyTree::from_keys(
+                        kvs.iter().map(|kv| (kv.key.as_slice(), 0)),
+                    ));
                     if at.is_none() {
                         self.keyspace.revision = rev;
                     }
@@ -1061,9 +1078,18 @@ mod tests {
         // Rewind and carry on: the log is rewritten without what came after.
         s.seek(t1 + 500);
         let change = s.run_line("stop infra2");
-        let LogChange::Rewrite(all) = change else { panic!("{change:?}") };
-        assert_eq!(s.horizon_ms, s.now_ms(), "the discarded future leaves the timeline");
-        assert_eq!(all.iter().map(|r| r.line.as_str()).collect::<Vec<_>>(), ["stop infra3", "stop infra2"]);
+        let LogChange::Rewrite(all) = change else {
+            panic!("{change:?}")
+        };
+        assert_eq!(
+            s.horizon_ms,
+            s.now_ms(),
+            "the discarded future leaves the timeline"
+        );
+        assert_eq!(
+            all.iter().map(|r| r.line.as_str()).collect::<Vec<_>>(),
+            ["stop infra3", "stop infra2"]
+        );
     }
 
     #[test]
@@ -1091,7 +1117,11 @@ mod tests {
     #[test]
     fn the_keyspace_is_read_through_the_world() {
         let mut s = Shell::new(1);
-        for line in ["etcdctl put /a/b 1", "etcdctl put /a/c 2", "etcdctl put /a/b 3"] {
+        for line in [
+            "etcdctl put /a/b 1",
+            "etcdctl put /a/c 2",
+            "etcdctl put /a/b 3",
+        ] {
             s.run_line(line);
             let e = s.entries.last().unwrap();
             assert_eq!(e.output.exit, 0, "{line}: {:?}", e.output);
@@ -1104,7 +1134,11 @@ mod tests {
         let d = s.detail.clone().unwrap();
         assert_eq!(d.kv.as_ref().unwrap().value, b"3");
         assert_eq!(d.kv.as_ref().unwrap().version, 2);
-        assert_eq!(d.history.iter().map(|h| h.revision).collect::<Vec<_>>(), [rev, rev - 2], "{d:?}");
+        assert_eq!(
+            d.history.iter().map(|h| h.revision).collect::<Vec<_>>(),
+            [rev, rev - 2],
+            "{d:?}"
+        );
         // The store at an older revision.
         s.set_revision(Some(rev - 2));
         assert_eq!(s.keyspace.tree.borrow().key_count(), 1);
@@ -1117,11 +1151,18 @@ mod tests {
         let w = |s: &mut Shell, path: &str, val: &str| {
             let world = s.playground.world_mut();
             let req = V2Request {
-                op: V2Op::Keys(KeysRequest { method: Method::Put, path: path.into(), val: val.into(), ..Default::default() }),
+                op: V2Op::Keys(KeysRequest {
+                    method: Method::Put,
+                    path: path.into(),
+                    val: val.into(),
+                    ..Default::default()
+                }),
                 credentials: None,
                 now: world.unix_nanos(),
             };
-            world.call("127.0.0.1:2379", None, Request::V2(req), READ_TIMEOUT).unwrap();
+            world
+                .call("127.0.0.1:2379", None, Request::V2(req), READ_TIMEOUT)
+                .unwrap();
         };
         w(&mut s, "/dir/a", "1");
         w(&mut s, "/dir/sub/b", "2");
@@ -1140,7 +1181,10 @@ mod tests {
         s.toggle_folder(root);
         s.set_v2(true);
         s.set_v2(false);
-        assert_eq!(s.keyspace.tree.borrow().expanded_paths(), vec![Vec::<u8>::new()]);
+        assert_eq!(
+            s.keyspace.tree.borrow().expanded_paths(),
+            vec![Vec::<u8>::new()]
+        );
     }
 
     #[test]
@@ -1168,7 +1212,11 @@ mod tests {
         assert_eq!(t.revisions, Some((3, 3)));
         assert!(t.term >= 2);
         s.run_line("etcdctl get a");
-        assert_eq!(s.entries.last().unwrap().trace, None, "a read writes nothing");
+        assert_eq!(
+            s.entries.last().unwrap().trace,
+            None,
+            "a read writes nothing"
+        );
     }
 
     #[test]
@@ -1178,4 +1226,3 @@ mod tests {
         assert!(cmd.starts_with("advance ") && cmd.ends_with("ms"), "{cmd}");
     }
 }
-

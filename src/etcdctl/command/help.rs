@@ -15,7 +15,10 @@ pub fn run(f: &flags::Flags, io: &mut Io) -> Status {
         _ => {
             // the root's usage, printed before its help flag exists
             let root = flags::help_text("").unwrap_or("");
-            let text: String = root.split_inclusive('\n').filter(|l| !l.starts_with("  -h, --help")).collect();
+            let text: String = root
+                .split_inclusive('\n')
+                .filter(|l| !l.starts_with("  -h, --help"))
+                .collect();
             io.out(&text);
             io.errln(&format!("Unknown help topic [`{}`]", f.args.join("` `")));
         }

@@ -23,7 +23,11 @@ fn decode(data: &[u8]) -> Option<(i64, i64, i64)> {
     let nl = rest.iter().position(|&b| b == b'\n')?;
     let line = std::str::from_utf8(&rest[..nl]).ok()?;
     let mut it = line.split(' ');
-    Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+    Some((
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+    ))
 }
 
 /// The keys etcd's bolt backend would hold: one per MVCC revision entry, the meta keys
@@ -43,7 +47,10 @@ fn backend_keys(blob: &[u8], members: i64) -> i64 {
     }
     if let Ok(v) = serde_json::from_slice::<serde_json::Value>(blob) {
         for part in ["users", "roles"] {
-            n += v["auth"][part].as_object().map(|o| o.len() as i64).unwrap_or(0);
+            n += v["auth"][part]
+                .as_object()
+                .map(|o| o.len() as i64)
+                .unwrap_or(0);
         }
     }
     n
@@ -81,7 +88,10 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
     if client.endpoints.len() != 1 {
         return Err(Fail::new(
             EXIT_ERROR,
-            format!("snapshot must be requested to one selected node, not multiple [{}]", client.endpoints.join(" ")),
+            format!(
+                "snapshot must be requested to one selected node, not multiple [{}]",
+                client.endpoints.join(" ")
+            ),
         ));
     }
     let ep = host_of(&client.endpoints[0]).to_string();
@@ -96,7 +106,9 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
         Ok(r) => r,
         Err(e) => return Err(Fail::new(EXIT_INTERRUPTED, e.msg)),
     };
-    let Response::Snapshot(s) = resp else { return Err(Fail::new(EXIT_INTERRUPTED, "unexpected response")) };
+    let Response::Snapshot(s) = resp else {
+        return Err(Fail::new(EXIT_INTERRUPTED, "unexpected response"));
+    };
     let now = ctx.world.unix_nanos();
     let iso = super::super::client::iso8601(now);
     ctx.io.errln(&format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:200\",\"msg\":\"opened snapshot stream; downloading\"}}", iso));
@@ -137,12 +149,20 @@ pub fn status(ctx: &mut Ctx) -> Result<(), Fail> {
     }
     let p = ctx.printer()?;
     let Some(data) = ctx.console.files.get(&args[0]) else {
-        return Err(Fail::new(EXIT_ERROR, format!("stat {}: no such file or directory", args[0])));
+        return Err(Fail::new(
+            EXIT_ERROR,
+            format!("stat {}: no such file or directory", args[0]),
+        ));
     };
     let Some((rev, keys, size)) = decode(data) else {
         return Err(Fail::new(EXIT_ERROR, "invalid database"));
     };
-    let st = DbStatus { hash: crc32(data), revision: rev, total_key: keys, total_size: size };
+    let st = DbStatus {
+        hash: crc32(data),
+        revision: rev,
+        total_key: keys,
+        total_size: size,
+    };
     p.db_status(ctx.io, &st)
 }
 
@@ -152,7 +172,10 @@ pub fn restore(ctx: &mut Ctx) -> Result<(), Fail> {
         return Err(bad_args("snapshot restore requires exactly one argument"));
     }
     if !ctx.console.files.contains_key(&args[0]) {
-        return Err(Fail::new(EXIT_ERROR, format!("stat {}: no such file or directory", args[0])));
+        return Err(Fail::new(
+            EXIT_ERROR,
+            format!("stat {}: no such file or directory", args[0]),
+        ));
     }
     Err(Fail::new(EXIT_ERROR, "snapshot restore writes a member data directory, which the playground's in-page cluster does not have"))
 }

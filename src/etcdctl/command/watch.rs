@@ -76,7 +76,13 @@ impl WatchJob {
 
 /// Go's `%q` of a `[]string`.
 fn go_list(v: &[String]) -> String {
-    format!("[{}]", v.iter().map(|s| super::super::flags::go_quote(s)).collect::<Vec<_>>().join(" "))
+    format!(
+        "[{}]",
+        v.iter()
+            .map(|s| super::super::flags::go_quote(s))
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
 }
 
 impl Job for WatchJob {
@@ -100,14 +106,22 @@ impl Job for WatchJob {
 pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
     let args = ctx.args().to_vec();
     let (mut watch_args, exec_args) = match ctx.flags.args_len_at_dash {
-        Some(n) => (args[..n.min(args.len())].to_vec(), args[n.min(args.len())..].to_vec()),
+        Some(n) => (
+            args[..n.min(args.len())].to_vec(),
+            args[n.min(args.len())..].to_vec(),
+        ),
         None => (args.clone(), Vec::new()),
     };
     if ctx.flags.args_len_at_dash.is_some() && exec_args.is_empty() {
-        return Err(bad_args("bad number of arguments (found separator --, but no commands)"));
+        return Err(bad_args(
+            "bad number of arguments (found separator --, but no commands)",
+        ));
     }
     if ctx.flags.bool("interactive") {
-        return Err(Fail::new(EXIT_ERROR, "interactive watch is not available in the playground"));
+        return Err(Fail::new(
+            EXIT_ERROR,
+            "interactive watch is not available in the playground",
+        ));
     }
     if watch_args.is_empty() {
         return Err(bad_args("bad number of arguments"));
@@ -124,7 +138,9 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
     };
     if let Some(end) = watch_args.get(1) {
         if prefix {
-            return Err(bad_args("`range_end` and `--prefix` are mutually exclusive"));
+            return Err(bad_args(
+                "`range_end` and `--prefix` are mutually exclusive",
+            ));
         }
         req.range_end = end.as_bytes().to_vec();
     }
@@ -147,10 +163,18 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
         }
         Err(_) => {
             // no member answers: the watch waits for a connection forever
-            return Ok(Status::Running(Box::new(WatchJob { printer, watch: None, exec: exec_args })));
+            return Ok(Status::Running(Box::new(WatchJob {
+                printer,
+                watch: None,
+                exec: exec_args,
+            })));
         }
     };
-    let mut job = WatchJob { printer, watch: Some(id), exec: exec_args };
+    let mut job = WatchJob {
+        printer,
+        watch: Some(id),
+        exec: exec_args,
+    };
     if let Some(code) = job.poll(ctx.world, ctx.io) {
         return Ok(Status::Done(code));
     }
