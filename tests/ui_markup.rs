@@ -274,7 +274,10 @@ mod cluster {
         assert!(html.contains(r#"data-testid="log-infra1""#));
         assert_eq!(html.matches(r#"class="entry committed""#).count(), 12);
         // Index 5 is uncommitted everywhere and traced (a selected console entry's write).
-        assert_eq!(html.matches(r#"class="entry uncommitted traced""#).count(), 3);
+        assert_eq!(
+            html.matches(r#"class="entry uncommitted traced""#).count(),
+            3
+        );
         // The leader's view of its followers.
         assert!(
             html.contains("leader's view: replicate · match 5 · next 6")

@@ -290,6 +290,10 @@ impl Shell {
             }
         }
         self.inputs.push(record.clone());
+        if rewrite {
+            // What came after the rewind is gone: the timeline ends here.
+            self.horizon_ms = self.now_ms();
+        }
         self.touch_horizon();
         if rewrite {
             LogChange::Rewrite(self.inputs.clone())
@@ -358,8 +362,7 @@ impl Shell {
                 break;
             }
             let out = self.playground.poll(end - now);
-            let interrupted = false;
-            self.append_to_job(out, interrupted);
+            self.append_to_job(out, false);
         }
     }
 
@@ -1079,6 +1082,11 @@ mod tests {
             panic!("{change:?}")
         };
         assert_eq!(
+            s.horizon_ms,
+            s.now_ms(),
+            "the discarded future leaves the timeline"
+        );
+        assert_eq!(
             all.iter().map(|r| r.line.as_str()).collect::<Vec<_>>(),
             ["stop infra3", "stop infra2"]
         );
@@ -1173,7 +1181,10 @@ mod tests {
         s.toggle_folder(root);
         s.set_v2(true);
         s.set_v2(false);
-        assert_eq!(s.keyspace.tree.borrow().expanded_paths(), vec![Vec::<u8>::new()]);
+        assert_eq!(
+            s.keyspace.tree.borrow().expanded_paths(),
+            vec![Vec::<u8>::new()]
+        );
     }
 
     #[test]
@@ -1201,7 +1212,11 @@ mod tests {
         assert_eq!(t.revisions, Some((3, 3)));
         assert!(t.term >= 2);
         s.run_line("etcdctl get a");
-        assert_eq!(s.entries.last().unwrap().trace, None, "a read writes nothing");
+        assert_eq!(
+            s.entries.last().unwrap().trace,
+            None,
+            "a read writes nothing"
+        );
     }
 
     #[test]
