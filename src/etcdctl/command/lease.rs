@@ -94,8 +94,14 @@ struct KeepAliveJob {
     printer: Box<dyn Printer>,
     simple: bool,
     id: i64,
+    /// When the lease is due for renewal (TTL/3 after the last answer).
     next: Duration,
+    /// clientv3's send loop looks at due leases every 500 ms.
+    next_tick: Duration,
 }
+
+/// clientv3's keep-alive send loop period.
+const KEEPALIVE_TICK: Duration = Duration::from_millis(500);
 
 impl KeepAliveJob {
     fn send(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
@@ -108,7 +114,8 @@ impl KeepAliveJob {
                     io.errln(&format!("Error: {}", f.msg));
                     return Some(f.code);
                 }
-                self.next = world.now() + Duration::from_secs((r.ttl as u64 / 3).max(1));
+                self.next = world.now()
+                    + Duration::from_millis((r.ttl.max(0) as u64).saturating_mul(1000) / 3);
                 None
             }
             _ => {
@@ -123,6 +130,12 @@ impl KeepAliveJob {
 
 impl Job for KeepAliveJob {
     fn poll(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
+        if world.now() < self.next_tick {
+            return None;
+        }
+        while self.next_tick <= world.now() {
+            self.next_tick += KEEPALIVE_TICK;
+        }
         if world.now() >= self.next {
             return self.send(world, io);
         }
@@ -165,6 +178,8 @@ pub fn keep_alive(ctx: &mut Ctx) -> Result<Status, Fail> {
         simple,
         id,
         next: Duration::ZERO,
+        // the send loop starts a moment after the stream opens
+        next_tick: ctx.world.now() + KEEPALIVE_TICK + Duration::from_millis(10),
     };
     if let Some(code) = job.send(ctx.world, ctx.io) {
         return Ok(Status::Done(code));
