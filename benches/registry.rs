@@ -71,5 +71,25 @@ fn tree(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, generation, tree);
+fn load(c: &mut Criterion) {
+    use etcd_playground::kubectl::load_sample;
+    use etcd_playground::sim::World;
+    let mut g = c.benchmark_group("load");
+    g.sample_size(10);
+    g.bench_function("load_small_through_world", |b| {
+        b.iter_batched(|| World::new(1), |mut w| { load_sample(&mut w, false).unwrap(); w }, BatchSize::LargeInput)
+    });
+    g.finish();
+    // One timed run of the large load (too slow for criterion's repetitions).
+    let mut w = World::new(1);
+    let t = std::time::Instant::now();
+    let msg = load_sample(&mut w, true);
+    eprintln!("load_large_through_world: {:?} in {:.2?}", msg, t.elapsed());
+    let t = std::time::Instant::now();
+    let argv: Vec<String> = "get pods -A".split(' ').map(String::from).collect();
+    let (out, _, _, reqs) = etcd_playground::kubectl::run(&mut w, &argv);
+    eprintln!("kubectl get pods -A on the large sample: {} lines, {} etcd requests, {:.2?}", out.lines().count(), reqs.len(), t.elapsed());
+}
+
+criterion_group!(benches, generation, tree, load);
 criterion_main!(benches);

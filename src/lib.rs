@@ -36,6 +36,7 @@ pub mod raft;
 pub mod registry;
 pub mod server;
 pub mod sim;
+pub mod transcript;
 pub mod v2store;
 
 #[cfg(feature = "ui")]

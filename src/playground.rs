@@ -1,5 +1,19 @@
 //! The one object a page or the CLI drives: the simulated world, the etcdctl shell and the
 //! playground's own commands (stop, start, partition, ...).
+//!
+//! A console line is either a shell line (`export`, `unset`, `[VAR=x] etcdctl ...` with
+//! `./etcdctl` and `/usr/local/bin/etcdctl` as the same program) or a playground command.
+//! Long-running etcdctl commands (watch, lock, elect, lease keep-alive) become the current
+//! job: [`Playground::poll`] lets simulated time pass and collects what they print,
+//! [`Playground::interrupt`] is Ctrl+C.
+//!
+//! Owns: the console environment, the current job. Must not touch: the DOM, wall-clock time.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::etcdctl::{self, shell, Console, Io, Job, Status};
+use crate::sim::World;
 
 /// What one console line printed, and how it ended.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -7,4 +21,337 @@ pub struct Output {
     pub stdout: String,
     pub stderr: String,
     pub exit: i32,
+}
+
+/// Simulated time an etcdctl process takes to start (the cluster keeps running meanwhile).
+pub const ETCDCTL_STARTUP: Duration = Duration::from_millis(10);
+
+/// How often a running job looks at the world.
+pub const JOB_TICK: Duration = Duration::from_millis(100);
+
+struct RunningJob {
+    job: Box<dyn Job>,
+}
+
+/// The playground: world + console + the current job.
+pub struct Playground {
+    world: World,
+    console: Console,
+    env: BTreeMap<String, String>,
+    job: Option<RunningJob>,
+    /// Show console hints (`hints on|off`).
+    pub hints_enabled: bool,
+    last_hints: Vec<String>,
+}
+
+impl Playground {
+    pub fn new(seed: u64) -> Playground {
+        Playground { world: World::new(seed), console: Console::new(seed), env: BTreeMap::new(), job: None, hints_enabled: true, last_hints: Vec::new() }
+    }
+
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    /// The console environment (`export`ed variables).
+    pub fn env(&self) -> &BTreeMap<String, String> {
+        &self.env
+    }
+
+    /// Files in the playground's working directory (e.g. `snapshot save backup.db`).
+    pub fn files(&self) -> &BTreeMap<String, Vec<u8>> {
+        &self.console.files
+    }
+
+    /// Whether a long-running command is the current job.
+    pub fn is_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Console hints of the last line run (shown dimmed in the page; never part of
+    /// etcdctl's output or of a transcript). Empty when hints are off.
+    pub fn hints(&self) -> &[String] {
+        &self.last_hints
+    }
+
+    /// Runs one console line with `stdin` (a here-document's lines, or what is typed at
+    /// password prompts). A long-running command (watch, lock, elect, lease keep-alive)
+    /// stays as the current job: then `is_running()` is true, the Output holds what it
+    /// printed so far, and [`Playground::poll`] / [`Playground::interrupt`] continue it.
+    /// A line run while a job runs interrupts that job first.
+    pub fn run(&mut self, line: &str, stdin: Option<&str>) -> Output {
+        let mut pre = Output::default();
+        if self.job.is_some() {
+            pre = self.interrupt();
+        }
+        let (mut out, hints) = self.run_line(line, stdin.unwrap_or(""));
+        self.last_hints = if self.hints_enabled { hints } else { Vec::new() };
+        if !pre.stdout.is_empty() || !pre.stderr.is_empty() {
+            out.stdout = pre.stdout + &out.stdout;
+            out.stderr = pre.stderr + &out.stderr;
+        }
+        out
+    }
+
+    /// Runs a line and, if it becomes a job, lets it run for `timeout` of simulated time,
+    /// then interrupts it (a transcript's `# timeout N`). The flag is true when the command
+    /// was interrupted (its exit status then means nothing).
+    pub fn run_bounded(&mut self, line: &str, stdin: Option<&str>, timeout: Duration) -> (Output, bool) {
+        let mut out = self.run(line, stdin);
+        if !self.is_running() {
+            return (out, false);
+        }
+        let more = self.poll(timeout);
+        out.stdout.push_str(&more.stdout);
+        out.stderr.push_str(&more.stderr);
+        if !self.is_running() {
+            out.exit = more.exit;
+            return (out, false);
+        }
+        let end = self.interrupt();
+        out.stdout.push_str(&end.stdout);
+        out.stderr.push_str(&end.stderr);
+        out.exit = end.exit;
+        (out, true)
+    }
+
+    /// Lets `d` of simulated time pass (in [`JOB_TICK`] steps), collecting what the current
+    /// job prints since the last poll. When the job ends by itself, `is_running()` turns
+    /// false and `exit` is its status. Without a job it just advances the world.
+    pub fn poll(&mut self, d: Duration) -> Output {
+        let mut io = Io::new("");
+        let Some(mut rj) = self.job.take() else {
+            self.world.advance(d);
+            return Output::default();
+        };
+        let end = self.world.now().saturating_add(d);
+        let mut result = None;
+        while self.world.now() < end {
+            let step = JOB_TICK.min(end.saturating_sub(self.world.now()));
+            self.world.advance(step);
+            if let Some(code) = rj.job.poll(&mut self.world, &mut io) {
+                result = Some(code);
+                break;
+            }
+        }
+        let mut out = Output { stdout: io.stdout, stderr: io.stderr, exit: 0 };
+        match result {
+            Some(code) => out.exit = code,
+            None => self.job = Some(rj),
+        }
+        out
+    }
+
+    /// Ctrl+C: the current job cleans up (a lock is released, a campaign resigns) and ends.
+    pub fn interrupt(&mut self) -> Output {
+        let mut io = Io::new("");
+        let Some(mut rj) = self.job.take() else { return Output::default() };
+        let code = rj.job.interrupt(&mut self.world, &mut io);
+        Output { stdout: io.stdout, stderr: io.stderr, exit: code }
+    }
+
+    fn run_line(&mut self, line: &str, stdin: &str) -> (Output, Vec<String>) {
+        let parsed = match shell::split(line) {
+            Ok(l) => l,
+            Err(e) => return (Output { stderr: format!("bash: {}\n", e), exit: 2, ..Default::default() }, Vec::new()),
+        };
+        let words = parsed.words;
+        if words.is_empty() {
+            return (Output::default(), Vec::new());
+        }
+        let (assign, rest) = shell::split_assignments(&words);
+        if rest.is_empty() {
+            for (k, v) in assign {
+                self.env.insert(k, v);
+            }
+            return (Output::default(), Vec::new());
+        }
+        let prog = rest[0].as_str();
+        match prog {
+            "export" => {
+                for w in &rest[1..] {
+                    if let Some((k, v)) = w.split_once('=') {
+                        self.env.insert(k.to_string(), v.to_string());
+                    }
+                }
+                return (Output::default(), Vec::new());
+            }
+            "unset" => {
+                for w in &rest[1..] {
+                    self.env.remove(w);
+                }
+                return (Output::default(), Vec::new());
+            }
+            _ => {}
+        }
+        if prog == "etcdctl" || prog.ends_with("/etcdctl") {
+            let mut env = self.env.clone();
+            for (k, v) in assign {
+                env.insert(k, v);
+            }
+            // a real etcdctl process takes a few milliseconds to start and dial
+            self.world.advance(ETCDCTL_STARTUP);
+            let mut io = Io::new(stdin);
+            let status = etcdctl::run(&mut self.world, &mut self.console, &env, &rest[1..], &mut io);
+            let mut out = Output { stdout: io.stdout, stderr: io.stderr, ..Default::default() };
+            match status {
+                Status::Done(code) => out.exit = code,
+                Status::Running(job) => self.job = Some(RunningJob { job }),
+            }
+            let h = hints(&env, &rest[1..], &out);
+            return (out, h);
+        }
+        (self.playground_command(&rest), Vec::new())
+    }
+
+    fn playground_command(&mut self, w: &[String]) -> Output {
+        let ok = |s: String| Output { stdout: format!("{}\n", s), ..Default::default() };
+        let err = |s: String| Output { stderr: format!("{}\n", s), exit: 1, ..Default::default() };
+        let res = |r: Result<String, String>| match r {
+            Ok(s) => ok(s),
+            Err(e) => err(e),
+        };
+        let arg = w.get(1).cloned().unwrap_or_default();
+        match w[0].as_str() {
+            "stop" if w.len() == 2 => res(self.world.stop(&arg)),
+            "start" if w.len() == 2 => res(self.world.start(&arg)),
+            "partition" if w.len() > 1 => {
+                let joined = w[1..].join(" ");
+                let groups: Vec<Vec<String>> = joined
+                    .split('|')
+                    .map(|g| g.split_whitespace().map(|s| s.to_string()).collect::<Vec<_>>())
+                    .filter(|g| !g.is_empty())
+                    .collect();
+                res(self.world.partition(&groups))
+            }
+            "heal" if w.len() == 1 => res(self.world.heal()),
+            "loss" if w.len() == 2 => match arg.trim_end_matches('%').parse::<u32>() {
+                Ok(p) => res(self.world.set_loss(p)),
+                Err(_) => err(format!("loss: not a percentage: {}", arg)),
+            },
+            "latency" if w.len() == 2 => match arg.trim_end_matches("ms").parse::<u64>() {
+                Ok(ms) => res(self.world.set_latency(ms)),
+                Err(_) => err(format!("latency: not a number of milliseconds: {}", arg)),
+            },
+            "advance" if w.len() == 2 => match etcdctl::flags::parse_duration(&arg) {
+                Ok(d) if d <= Duration::from_secs(3600) => {
+                    let out = self.poll(d);
+                    let mut o = ok(format!("advanced {} (now {})", arg, etcdctl::client::go_duration(self.world.now())));
+                    o.stdout = out.stdout + &o.stdout;
+                    o.stderr = out.stderr;
+                    o
+                }
+                Ok(_) => err("advance: at most 1h at a time".to_string()),
+                Err(e) => err(format!("advance: {}", e)),
+            },
+            "hints" if w.len() == 2 && (arg == "on" || arg == "off") => {
+                self.hints_enabled = arg == "on";
+                ok(format!("hints {}", arg))
+            }
+            "help" => ok(PLAYGROUND_HELP.trim_end().to_string()),
+            "stop" | "start" | "partition" | "heal" | "loss" | "latency" | "advance" | "hints" => {
+                err(format!("usage: {}", usage_of(&w[0])))
+            }
+            other => Output { stderr: format!("bash: {}: command not found\n", other), exit: 127, ..Default::default() },
+        }
+    }
+}
+
+fn usage_of(cmd: &str) -> &'static str {
+    match cmd {
+        "stop" => "stop NAME (e.g. stop infra2)",
+        "start" => "start NAME",
+        "partition" => "partition NAME... | NAME... (e.g. partition infra1 | infra2 infra3)",
+        "heal" => "heal",
+        "loss" => "loss PERCENT",
+        "latency" => "latency MS",
+        "advance" => "advance DURATION (e.g. advance 3s)",
+        _ => "hints on|off",
+    }
+}
+
+/// The playground's own commands.
+pub const PLAYGROUND_HELP: &str = "\
+playground commands (everything else is a shell line: etcdctl ..., export, unset):
+  stop NAME                      crash a member (infra1, infra2, infra3)
+  start NAME                     restart a stopped member from its disk
+  partition NAME... | NAME...    cut the network between the groups
+  heal                           remove every partition
+  loss PERCENT                   drop that share of messages
+  latency MS                     one-way message delay
+  advance DURATION               let simulated time pass (e.g. advance 3s)
+  hints on|off                   console hints for classic confusions
+  help                           this text
+";
+
+/// Hint lines for classic confusions (shown dimmed in the page; never in transcripts).
+fn hints(env: &BTreeMap<String, String>, args: &[String], out: &Output) -> Vec<String> {
+    let mut h = Vec::new();
+    let v2 = env.get("ETCDCTL_API").map(|s| s == "2").unwrap_or(false);
+    let first = args.iter().find(|a| !a.starts_with('-')).map(|s| s.as_str()).unwrap_or("");
+    if !v2 && out.stderr.contains("unknown command") {
+        if matches!(first, "set" | "mk" | "mkdir" | "rm" | "rmdir" | "ls" | "setdir" | "update" | "updatedir" | "cluster-health" | "exec-watch") {
+            h.push(format!("hint: `{}` is an etcd v2 command; etcdctl 3.4 speaks v3 by default. Run `export ETCDCTL_API=2` to use the v2 commands.", first));
+        }
+    }
+    if out.stderr.contains("required revision has been compacted") {
+        h.push("hint: history before the compacted revision is gone; use a later --rev.".to_string());
+    }
+    if out.stderr.contains("context deadline exceeded") {
+        h.push("hint: no answer in time: is the member stopped, or has the cluster lost quorum (`start NAME`, `heal`)?".to_string());
+    }
+    if !v2 && first == "get" && out.exit == 0 && out.stdout.is_empty() && args.iter().filter(|a| !a.starts_with('-')).count() == 2 {
+        if let Some(k) = args.iter().filter(|a| !a.starts_with('-')).nth(1) {
+            if k.ends_with('/') && !args.iter().any(|a| a == "--prefix" || a == "--from-key") {
+                h.push(format!("hint: `get {}` reads one key; add --prefix to read every key under it.", k));
+            }
+        }
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn put_get_and_errors() {
+        let mut p = Playground::new(1);
+        let o = p.run("etcdctl put greeting hello", None);
+        assert_eq!(o.stdout, "OK\n");
+        let o = p.run("./etcdctl get greeting", None);
+        assert_eq!(o.stdout, "greeting\nhello\n");
+        let o = p.run("etcdctl gett foo", None);
+        assert_eq!(o.exit, 1);
+        assert!(o.stderr.contains("Did you mean this?\n\tget\n"));
+        p.run("etcdctl set k v", None);
+        assert!(!p.hints().is_empty());
+    }
+
+    #[test]
+    fn playground_commands() {
+        let mut p = Playground::new(1);
+        assert_eq!(p.run("nosuch", None).exit, 127);
+        assert_eq!(p.run("advance 1s", None).exit, 0);
+        assert_eq!(p.run("stop", None).exit, 1);
+    }
+
+    #[test]
+    fn watch_is_a_job() {
+        let mut p = Playground::new(1);
+        p.run("etcdctl put a 1", None);
+        let o = p.run("etcdctl watch a --rev=1", None);
+        assert!(p.is_running());
+        assert_eq!(o.stdout, "PUT\na\n1\n");
+        let o = p.interrupt();
+        assert_eq!(o.stdout, "");
+        assert!(!p.is_running());
+        let (o, interrupted) = p.run_bounded("etcdctl watch a --rev=1", None, Duration::from_secs(1));
+        assert!(interrupted);
+        assert_eq!(o.stdout, "PUT\na\n1\n");
+    }
 }

@@ -1,5 +1,248 @@
 //! The `etcdctl` console: a small shell (quoting, environment, here-documents), the etcdctl
 //! 3.4 v3 and v2 command sets with their flags, help and error texts, and the printers.
 //!
-//! Commands never format; printers never execute.
+//! Commands never format; printers never execute. Everything talks to the cluster only
+//! through `sim::World`'s client surface (`call`, `watch*`, `advance`, `unix_nanos`).
+//! Must not touch: the DOM, wall-clock time, threads or I/O.
+
+pub mod client;
+pub mod command;
+pub mod flags;
+pub mod help;
+pub mod printer;
+pub mod printer_fields;
+pub mod printer_json;
+pub mod printer_simple;
+pub mod printer_table;
+pub mod shell;
 pub mod v2;
+
+use std::collections::BTreeMap;
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::sim::World;
+
+use flags::{FlagError, Found};
+
+/// etcdctl's exit codes (`ctlv3/command/error.go`).
+pub const EXIT_SUCCESS: i32 = 0;
+pub const EXIT_ERROR: i32 = 1;
+pub const EXIT_BAD_CONNECTION: i32 = 2;
+pub const EXIT_INVALID_INPUT: i32 = 3;
+pub const EXIT_BAD_FEATURE: i32 = 4;
+pub const EXIT_INTERRUPTED: i32 = 5;
+pub const EXIT_BAD_ARGS: i32 = 128;
+
+/// A command's failure: `Error: <msg>` on stderr and the exit code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fail {
+    pub code: i32,
+    pub msg: String,
+}
+
+impl Fail {
+    pub fn new(code: i32, msg: impl Into<String>) -> Fail {
+        Fail { code, msg: msg.into() }
+    }
+    pub fn bad_args(msg: impl Into<String>) -> Fail {
+        Fail::new(EXIT_BAD_ARGS, msg)
+    }
+    /// Exits with this code without printing `Error:` (the text is already on stderr).
+    pub fn silent(code: i32) -> Fail {
+        Fail { code, msg: String::new() }
+    }
+}
+
+/// What a command printed so far, and its stdin.
+#[derive(Clone, Debug, Default)]
+pub struct Io {
+    pub stdout: String,
+    pub stderr: String,
+    stdin: String,
+    pos: usize,
+}
+
+impl Io {
+    pub fn new(stdin: &str) -> Io {
+        Io { stdin: stdin.to_string(), ..Default::default() }
+    }
+    /// One line of stdin without its newline; `None` at end of input.
+    pub fn read_line(&mut self) -> Option<String> {
+        let rest = self.stdin.get(self.pos..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        match rest.find('\n') {
+            Some(i) => {
+                let l = rest[..i].to_string();
+                self.pos += i + 1;
+                Some(l)
+            }
+            None => {
+                let l = rest.to_string();
+                self.pos = self.stdin.len();
+                Some(l)
+            }
+        }
+    }
+    /// One `\n`-terminated line (without it); `None` if input ends first (Go's ReadString EOF).
+    pub fn read_line_terminated(&mut self) -> Option<String> {
+        let rest = self.stdin.get(self.pos..)?;
+        let i = rest.find('\n')?;
+        let l = rest[..i].to_string();
+        self.pos += i + 1;
+        Some(l)
+    }
+    /// Everything left on stdin.
+    pub fn read_all(&mut self) -> String {
+        let rest = self.stdin.get(self.pos..).unwrap_or("").to_string();
+        self.pos = self.stdin.len();
+        rest
+    }
+    pub fn out(&mut self, s: &str) {
+        self.stdout.push_str(s);
+    }
+    pub fn outln(&mut self, s: &str) {
+        self.stdout.push_str(s);
+        self.stdout.push('\n');
+    }
+    pub fn errln(&mut self, s: &str) {
+        self.stderr.push_str(s);
+        self.stderr.push('\n');
+    }
+}
+
+/// A command that keeps running (watch, lock, elect, keep-alive) until it ends or is
+/// interrupted.
+pub trait Job {
+    /// Lets the job see what happened in the world; `Some(exit)` once it ended by itself.
+    fn poll(&mut self, world: &mut World, io: &mut Io) -> Option<i32>;
+    /// Ctrl+C: the job cleans up (e.g. releases a lock) and ends.
+    fn interrupt(&mut self, world: &mut World, io: &mut Io) -> i32;
+}
+
+/// How a command invocation ended (or that it keeps running).
+pub enum Status {
+    Done(i32),
+    Running(Box<dyn Job>),
+}
+
+/// State that lives across commands: the virtual working directory and a seeded RNG for
+/// client-side randomness (gRPC client UUIDs).
+pub struct Console {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub rng: ChaCha8Rng,
+}
+
+impl Console {
+    pub fn new(seed: u64) -> Console {
+        use rand::SeedableRng;
+        Console { files: BTreeMap::new(), rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6574_6364_6374_6c33) }
+    }
+}
+
+/// Runs etcdctl with `args` (after the program name) and environment `env`.
+pub fn run(world: &mut World, console: &mut Console, env: &BTreeMap<String, String>, args: &[String], io: &mut Io) -> Status {
+    let api = env.get("ETCDCTL_API").map(|s| s.as_str()).unwrap_or("");
+    if api == "2" {
+        return run_v2(world, env, args, io);
+    }
+    if !api.is_empty() && api != "3" {
+        // etcdctl 3.4: any other value falls back to v3 after a warning? It refuses.
+        io.errln(&format!("unsupported API version: {}", api));
+        return Status::Done(EXIT_ERROR);
+    }
+    run_v3(world, console, env, args, io)
+}
+
+/// A v2 watch as a console job.
+struct V2Watch(v2::WatchTask);
+
+impl Job for V2Watch {
+    fn poll(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
+        let (o, end) = self.0.poll(world);
+        io.stdout.push_str(&o.stdout);
+        io.stderr.push_str(&o.stderr);
+        end
+    }
+    fn interrupt(&mut self, _world: &mut World, _io: &mut Io) -> i32 {
+        0
+    }
+}
+
+/// Hands the words to the v2 command set (`ETCDCTL_API=2`).
+fn run_v2(world: &mut World, env: &BTreeMap<String, String>, args: &[String], io: &mut Io) -> Status {
+    let lookup = |k: &str| env.get(k).cloned();
+    let stdin = io.read_all();
+    let stdin = if stdin.is_empty() { None } else { Some(stdin.as_str()) };
+    match v2::run(world, args, &lookup, stdin) {
+        v2::Outcome::Done(o) => {
+            io.stdout.push_str(&o.stdout);
+            io.stderr.push_str(&o.stderr);
+            Status::Done(o.exit)
+        }
+        v2::Outcome::Running(o, task) => {
+            io.stdout.push_str(&o.stdout);
+            io.stderr.push_str(&o.stderr);
+            Status::Running(Box::new(V2Watch(task)))
+        }
+    }
+}
+
+fn usage_error(path: &str, err: &FlagError, io: &mut Io) -> Status {
+    io.out(flags::help_text(path).unwrap_or(""));
+    io.errln(&format!("Error: {}", err.0));
+    io.errln("");
+    io.errln(&format!("Error: {}", err.0));
+    Status::Done(EXIT_ERROR)
+}
+
+fn run_v3(world: &mut World, console: &mut Console, env: &BTreeMap<String, String>, args: &[String], io: &mut Io) -> Status {
+    let (path, rest) = match flags::find(args) {
+        Found::Unknown { name, suggestions } => {
+            let msg = flags::unknown_command_message(&name, &suggestions);
+            io.errln(&format!("Error: {}", msg));
+            io.errln("Run 'etcdctl --help' for usage.");
+            io.errln(&format!("Error: {}", msg));
+            return Status::Done(EXIT_ERROR);
+        }
+        Found::Command { path, args } => (path, args),
+    };
+    let mut fl = match flags::parse(&path, &rest) {
+        Ok(f) => f,
+        Err(e) => return usage_error(&path, &e, io),
+    };
+    if fl.help {
+        io.out(flags::help_text(&path).unwrap_or(""));
+        return Status::Done(EXIT_SUCCESS);
+    }
+    if path == "help" {
+        return command::help::run(&fl, io);
+    }
+    if !command::runnable(&path) {
+        io.out(flags::help_text(&path).unwrap_or(""));
+        return Status::Done(EXIT_SUCCESS);
+    }
+    // global flags not given on the command line come from ETCDCTL_* variables
+    let globals: Vec<String> = fl.defs.iter().filter(|d| d.global).map(|d| d.name.clone()).collect();
+    for name in globals {
+        if fl.changed(&name) {
+            continue;
+        }
+        let var = format!("ETCDCTL_{}", name.to_uppercase().replace('-', "_"));
+        if let Some(v) = env.get(&var) {
+            let _ = fl.set_from_env(&name, v);
+        }
+    }
+    let mut ctx = command::Ctx { world, console, io, flags: fl, path: path.clone() };
+    match command::dispatch(&mut ctx) {
+        Ok(s) => s,
+        Err(f) => {
+            if !f.msg.is_empty() {
+                ctx.io.errln(&format!("Error: {}", f.msg));
+            }
+            Status::Done(f.code)
+        }
+    }
+}

@@ -28,6 +28,7 @@ pub fn rows(kind: &str, objects: &[Value], now: i64, namespace: bool, wide: bool
         "Endpoints" => vec!["NAME", "ENDPOINTS", "AGE"],
         "Event" => vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         "Lease" => vec!["NAME", "HOLDER", "AGE"],
+        "APIService" => vec!["NAME", "SERVICE", "AVAILABLE", "AGE"],
         "PriorityClass" => vec!["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"],
         "StorageClass" => vec!["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"],
         _ => vec!["NAME", "AGE"],
@@ -150,8 +151,8 @@ fn row(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
         "Endpoints" => {
             let mut eps = Vec::new();
             for sub in o["subsets"].as_array().into_iter().flatten() {
-                for a in sub["addresses"].as_array().into_iter().flatten() {
-                    for p in sub["ports"].as_array().into_iter().flatten() {
+                for p in sub["ports"].as_array().into_iter().flatten() {
+                    for a in sub["addresses"].as_array().into_iter().flatten() {
                         eps.push(format!("{}:{}", s(&a["ip"]), n(&p["port"])));
                     }
                 }
@@ -165,6 +166,14 @@ fn row(kind: &str, o: &Value, now: i64, wide: bool) -> Vec<String> {
             vec![last, s(&o["type"]), s(&o["reason"]), format!("{}/{}", s(&io["kind"]).to_lowercase(), s(&io["name"])), s(&o["message"])]
         }
         "Lease" => vec![name, s(&o["spec"]["holderIdentity"]), age],
+        "APIService" => {
+            let svc = &o["spec"]["service"];
+            let service = if svc.is_object() { format!("{}/{}", s(&svc["namespace"]), s(&svc["name"])) } else { "Local".into() };
+            let available = o["status"]["conditions"].as_array().into_iter().flatten().find(|c| c["type"] == "Available")
+                .map(|c| if c["status"] == "True" { "True".to_string() } else { format!("False ({})", s(&c["reason"])) })
+                .unwrap_or_else(|| "Unknown".into());
+            vec![name, service, available, age]
+        }
         "PriorityClass" => vec![name, n(&o["value"]).to_string(), (o["globalDefault"] == true).to_string(), age,
                                 s(&o["preemptionPolicy"])],
         "StorageClass" => {

@@ -130,11 +130,41 @@ fn yaml_seq(a: &[Value], indent: usize, out: &mut String) {
 }
 
 fn key(k: &str) -> String {
-    if needs_quotes(k) {
-        quote(k)
-    } else {
-        k.to_string()
+    quoted(k).unwrap_or_else(|| k.to_string())
+}
+
+/// How go-yaml v2 (behind kubectl's `-o yaml`) writes a string that cannot be plain: double
+/// quotes when YAML would read it as another type (a number, bool, null, timestamp, or empty),
+/// single quotes when only its characters get in the way. `None`: plain.
+fn quoted(s: &str) -> Option<String> {
+    if s.is_empty() || resolves_to_other_type(s) || s.chars().any(|c| c.is_control()) {
+        return Some(serde_json::to_string(s).unwrap_or_default());
     }
+    let first = s.chars().next().unwrap_or(' ');
+    let indicator = "-?:,[]{}#&*!|>'\"%@`".contains(first) && !(first == '-' && s.len() > 1 && !s.starts_with("- "));
+    if indicator || s.trim() != s || s.contains(": ") || s.contains(" #") || s.ends_with(':') {
+        return Some(format!("'{}'", s.replace('\'', "''")));
+    }
+    None
+}
+
+fn resolves_to_other_type(s: &str) -> bool {
+    const WORDS: &[&str] = &["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
+        "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", "<<"];
+    if WORDS.contains(&s) {
+        return true;
+    }
+    let t = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if t.parse::<f64>().is_ok() || matches!(t, ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN")
+        || s.starts_with("0x") || s.starts_with("0o") || s.starts_with("0b")
+    {
+        return true;
+    }
+    // A timestamp: YYYY-M[M]-D[D], then nothing or a time.
+    let b = s.as_bytes();
+    b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b.get(4) == Some(&b'-')
+        && crate::registry::k8stime::parse_rfc3339(s).is_some() || (b.len() == 10 && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-' && b[7] == b'-' && b[5..7].iter().chain(&b[8..10]).all(u8::is_ascii_digit))
 }
 
 fn scalar(v: &Value, indent: usize) -> String {
@@ -145,7 +175,7 @@ fn scalar(v: &Value, indent: usize) -> String {
         Value::Object(_) => "{}".into(),
         Value::Array(_) => "[]".into(),
         Value::String(s) => {
-            if s.contains('\n') && !s.contains('\r') && !s.starts_with(' ') {
+            if s.contains('\n') && !s.contains('\r') && !s.starts_with(' ') && !s.chars().any(|c| c.is_control() && c != '\n') {
                 let pad = " ".repeat(indent);
                 let body = s.strip_suffix('\n').unwrap_or(s);
                 let mut out = String::from(if s.ends_with('\n') { "|" } else { "|-" });
@@ -157,38 +187,11 @@ fn scalar(v: &Value, indent: usize) -> String {
                     }
                 }
                 out
-            } else if needs_quotes(s) {
-                quote(s)
             } else {
-                s.clone()
+                quoted(s).unwrap_or_else(|| s.clone())
             }
         }
     }
-}
-
-fn needs_quotes(s: &str) -> bool {
-    if s.is_empty() || s.trim() != s {
-        return true;
-    }
-    let lower = s.to_ascii_lowercase();
-    if matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | "y" | "n") {
-        return true;
-    }
-    if s.parse::<f64>().is_ok() || s.starts_with("0x") || s.starts_with("0o") {
-        return true;
-    }
-    let first = s.chars().next().unwrap_or(' ');
-    if "-?:,[]{}#&*!|>'\"%@`".contains(first) && !(first == '-' && s.len() > 1 && !s.starts_with("- ")) {
-        return true;
-    }
-    s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.chars().any(|c| c.is_control())
-}
-
-fn quote(s: &str) -> String {
-    if s.chars().any(|c| c.is_control()) {
-        return serde_json::to_string(s).unwrap_or_default();
-    }
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 #[cfg(test)]
@@ -209,7 +212,13 @@ mod tests {
         let v = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"labels": {"app": "web"}, "name": "p", "resourceVersion": "12"},
             "spec": {"containers": [{"image": "nginx", "name": "web", "ports": [{"containerPort": 80}]}], "x": [], "e": {}},
             "data": {"Corefile": ".:53 {\n    errors\n}\n", "empty": "", "t": "true", "n": "0"}});
-        assert_eq!(yaml(&v), "apiVersion: v1\ndata:\n  Corefile: |\n    .:53 {\n        errors\n    }\n  empty: ''\n  'n': '0'\n  t: 'true'\nkind: Pod\nmetadata:\n  labels:\n    app: web\n  name: p\n  resourceVersion: '12'\nspec:\n  containers:\n  - image: nginx\n    name: web\n    ports:\n    - containerPort: 80\n  e: {}\n  x: []\n");
+        assert_eq!(yaml(&v), "apiVersion: v1\ndata:\n  Corefile: |\n    .:53 {\n        errors\n    }\n  empty: \"\"\n  \"n\": \"0\"\n  t: \"true\"\nkind: Pod\nmetadata:\n  labels:\n    app: web\n  name: p\n  resourceVersion: \"12\"\nspec:\n  containers:\n  - image: nginx\n    name: web\n    ports:\n    - containerPort: 80\n  e: {}\n  x: []\n");
+    }
+
+    #[test]
+    fn yaml_quoting() {
+        let v = json!({"a": "2026-11-15T05:00:51Z", "b": "*x", "c": "x: y", "d": "True", "e": "1.5", "f": "plain text", "g": "-x", "h": "2026-11-15"});
+        assert_eq!(yaml(&v), "a: \"2026-11-15T05:00:51Z\"\nb: '*x'\nc: 'x: y'\nd: \"True\"\ne: \"1.5\"\nf: plain text\ng: -x\nh: \"2026-11-15\"\n");
     }
 
     #[test]

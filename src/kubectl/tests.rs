@@ -181,7 +181,7 @@ fn get_one_object_as_yaml_and_json() {
     assert_eq!(o.requests[0].key, "/registry/namespaces/kube-system");
     assert_eq!(o.requests[0].range_end, "");
     let rv = c.kvs[&b"/registry/namespaces/kube-system".to_vec()].mod_revision;
-    assert!(o.stdout.contains(&format!("  resourceVersion: \"{rv}\"\n")) || o.stdout.contains(&format!("  resourceVersion: '{rv}'\n")), "{}", o.stdout);
+    assert!(o.stdout.contains(&format!("  resourceVersion: \"{rv}\"\n")), "{}", o.stdout);
     let o = k(&mut c, "get node/node01 -o json");
     let v: Value = serde_json::from_str(&o.stdout).unwrap();
     assert_eq!(v["metadata"]["name"], "node01");
@@ -291,4 +291,53 @@ fn through_the_world() {
     assert_eq!((out.as_str(), exit), ("pod \"redis-1\" deleted\n", 0));
     let (_, err, exit, _) = run(&mut w, &argv("get pod redis-1 -n demo"));
     assert_eq!((err.as_str(), exit), ("Error from server (NotFound): pods \"redis-1\" not found\n", 1));
+}
+
+
+/// Replays `tests/scenarios/kubectl/*.txt` through a World: the commands (lines starting with
+/// `$ `) are run, and the transcript they print must equal the file. `KUBECTL_BLESS=1`
+/// rewrites the files from the current output.
+#[test]
+fn scenario_files() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/kubectl");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut w = World::new(1);
+        let mut out = String::new();
+        for line in text.lines() {
+            if line.starts_with('#') && !line.starts_with("# etcd:") {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+            let Some(cmd) = line.strip_prefix("$ ") else { continue };
+            out.push_str(line);
+            out.push('\n');
+            if cmd == "load k8s" {
+                out.push_str(&load_sample(&mut w, false).unwrap());
+                out.push('\n');
+                continue;
+            }
+            let argv: Vec<String> = cmd.split_whitespace().map(String::from).collect();
+            let (so, se, exit, reqs) = run(&mut w, &argv);
+            out.push_str(&so);
+            for l in se.lines() {
+                out.push_str(&format!("! {l}\n"));
+            }
+            if exit != 0 {
+                out.push_str(&format!("? {exit}\n"));
+            }
+            for r in reqs {
+                out.push_str(&format!("# etcd: {}\n", r.line()));
+            }
+        }
+        if std::env::var_os("KUBECTL_BLESS").is_some() {
+            std::fs::write(&path, &out).unwrap();
+        } else {
+            assert_eq!(out, text, "{} differs (KUBECTL_BLESS=1 to accept)", path.display());
+        }
+    }
 }

@@ -237,11 +237,9 @@ fn related(obj: &Value, namespace: Option<&str>) -> Vec<Link> {
                 }
             }
         }
-        "Lease" => {
-            if namespace == Some("kube-node-lease") {
-                if let Some(n) = str_at(&obj["spec"]["holderIdentity"]) {
-                    push(link("node", "Node", &n, None));
-                }
+        "Lease" if namespace == Some("kube-node-lease") => {
+            if let Some(n) = str_at(&obj["spec"]["holderIdentity"]) {
+                push(link("node", "Node", &n, None));
             }
         }
         _ => {}

@@ -148,10 +148,13 @@ enum PodHealth {
     Pending,
 }
 
+/// `(deployment, replicas, image, port)`.
+type AppDeployment = (String, usize, String, u16);
+
 struct Scale {
     workers: usize,
-    /// (namespace, [(deployment, replicas, image, port)])
-    apps: Vec<(String, Vec<(String, usize, String, u16)>)>,
+    /// Namespaces and their deployments.
+    apps: Vec<(String, Vec<AppDeployment>)>,
 }
 
 struct Gen {

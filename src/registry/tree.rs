@@ -174,8 +174,7 @@ impl KeyTree {
         }
         // Up the parent chain to the root.
         let mut cur = at;
-        loop {
-            let Some(n) = self.nodes.get_mut(cur as usize) else { break };
+        while let Some(n) = self.nodes.get_mut(cur as usize) {
             n.key_count += dk;
             n.bytes = n.bytes.saturating_add(own).saturating_sub(old);
             n.filter_hits = n.filter_hits.saturating_add(hit);
@@ -198,8 +197,7 @@ impl KeyTree {
         n.is_key = false;
         n.own_bytes = 0;
         let mut at = id;
-        loop {
-            let Some(n) = self.nodes.get_mut(at as usize) else { break };
+        while let Some(n) = self.nodes.get_mut(at as usize) {
             n.key_count = n.key_count.saturating_sub(1);
             n.bytes = n.bytes.saturating_sub(own);
             n.filter_hits = n.filter_hits.saturating_sub(hit);

@@ -183,6 +183,7 @@ pub enum Route {
 pub fn route(req: &Request) -> Route {
     match req {
         Request::Range(r) if r.serializable => Route::Local,
+        Request::V2(r) if r.is_read() => Route::Local,
         Request::Range(_) => Route::ReadIndex,
         Request::MemberList
         | Request::Status
@@ -432,11 +433,12 @@ impl Member {
     }
 
     /// Fills in what the member decides before proposing (etcd assigns lease IDs here).
-    pub fn prepare(&mut self, req: &mut Request) {
-        if let Request::LeaseGrant(g) = req {
-            if g.id == 0 {
-                g.id = self.id_gen.next_lease_id();
-            }
+    pub fn prepare(&mut self, req: &mut Request, env: &Env) {
+        match req {
+            Request::LeaseGrant(g) if g.id == 0 => g.id = self.id_gen.next_lease_id(),
+            // A v2 request carries the time the member received it (TTLs count from there).
+            Request::V2(r) if r.now == 0 => r.now = env.unix_nanos,
+            _ => {}
         }
     }
 
@@ -532,6 +534,13 @@ impl Member {
     fn housekeeping(&mut self, env: &Env) {
         if self.node.raft.lead == 0 {
             return;
+        }
+        if self.is_leader() && self.ticks % 5 == 0 && self.sm.v2.has_ttl_keys() {
+            // etcd's leader proposes a v2 SYNC every 500 ms while TTL keys exist.
+            let rid = self.next_request_id();
+            let req = Request::V2(crate::v2store::V2Request::sync(env.unix_nanos));
+            let p = Payload::Request { id: rid, req, auth_token: None };
+            self.propose_entry(0, Entry { data: p.encode(), ..Default::default() });
         }
         if self.is_leader() && self.ticks % 5 == 0 {
             // etcd's leader looks for expired leases every 500 ms and proposes their revokes.
@@ -719,7 +728,7 @@ impl Member {
                     return;
                 };
                 self.node.apply_conf_change(&cc);
-                let result = self.apply_conf_change(e.index, &cc);
+                let result = self.apply_conf_change(e.index, &cc, env);
                 let rid = postcard::from_bytes::<ConfChangeContext>(&cc.context).map_or(0, |c| c.request_id);
                 if let Some(call) = self.waiters.remove(&rid) {
                     out.answers.push((call, result.map_err(CallError::from)));
@@ -793,7 +802,7 @@ impl Member {
                 if is_member_change(&req) {
                     return; // refused: the answer is in `out`
                 }
-                self.prepare(&mut req);
+                self.prepare(&mut req, env);
                 let rid = self.next_request_id();
                 let p = Payload::Request { id: rid, req, auth_token: auth_token.map(str::to_string) };
                 self.waiters.insert(rid, call);
@@ -965,37 +974,47 @@ impl Member {
     }
 
     /// Applies a committed conf change (the Raft node has applied it to its configuration).
-    fn apply_conf_change(&mut self, index: u64, cc: &ConfChange) -> Result<Response, EtcdError> {
+    fn apply_conf_change(&mut self, index: u64, cc: &ConfChange, env: &Env) -> Result<Response, EtcdError> {
         self.applied = self.applied.max(index);
         let ctx: Option<ConfChangeContext> = postcard::from_bytes(&cc.context).ok();
+        let now = env.unix_nanos;
         match cc.change_type {
             ConfChangeType::AddNode | ConfChangeType::AddLearnerNode => {
-                if let Some(c) = ctx {
-                    let mut m = c.member;
-                    if cc.change_type == ConfChangeType::AddNode {
-                        if let Some(old) = self.members.get(&m.id) {
-                            // A promotion keeps name and client URLs.
-                            let mut promoted = old.clone();
-                            promoted.is_learner = false;
-                            m = promoted;
-                        }
+                let Some(c) = ctx else { return Err(errors::member_bad_urls()) };
+                let is_learner = cc.change_type == ConfChangeType::AddLearnerNode;
+                if let Some(old) = self.members.get_mut(&c.member.id) {
+                    // A promotion: the learner becomes a voter, keeping its attributes.
+                    if !is_learner && old.is_learner {
+                        old.is_learner = false;
+                        let urls = old.peer_urls.clone();
+                        self.sm.v2.member_update(cc.node_id, &urls, false, now);
                     }
-                    self.members.insert(m.id, m.clone());
-                    let added = m;
-                    return Ok(Response::MemberAdd(MemberAddResponse {
+                    return Ok(Response::MemberChange(MemberChangeResponse {
                         header: self.header(),
-                        member: added,
                         members: self.cluster_members(),
                     }));
                 }
+                let mut m = c.member;
+                m.is_learner = is_learner;
+                self.sm.v2.member_add(m.id, &m.peer_urls, is_learner, now);
+                self.members.insert(m.id, m.clone());
+                return Ok(Response::MemberAdd(MemberAddResponse {
+                    header: self.header(),
+                    member: m,
+                    members: self.cluster_members(),
+                }));
             }
             ConfChangeType::RemoveNode => {
-                self.members.remove(&cc.node_id);
+                if self.members.remove(&cc.node_id).is_some() {
+                    self.sm.v2.member_remove(cc.node_id, now);
+                }
                 self.removed.insert(cc.node_id);
             }
             ConfChangeType::UpdateNode => {
                 if let (Some(c), Some(m)) = (ctx, self.members.get_mut(&cc.node_id)) {
                     m.peer_urls = c.member.peer_urls;
+                    let (urls, learner) = (m.peer_urls.clone(), m.is_learner);
+                    self.sm.v2.member_update(cc.node_id, &urls, learner, now);
                 }
             }
         }
@@ -1015,11 +1034,13 @@ impl Member {
                 if let Some(m) = self.members.get_mut(member_id) {
                     m.name = name.clone();
                     m.client_urls = client_urls.clone();
+                    self.sm.v2.publish_attributes(*member_id, name, client_urls, env.unix_nanos);
                 }
                 Ok(Response::Header(self.header()))
             }
             Payload::ClusterVersion(v) => {
                 self.cluster_version = Some(v.clone());
+                self.sm.v2.set_cluster_version(v, env.unix_nanos);
                 Ok(Response::Header(self.header()))
             }
             Payload::Request { req, .. } => self.apply_request(req, &ctx),

@@ -1,0 +1,259 @@
+//! etcdctl's clientv3 as far as the console can see it: endpoint choice, authentication with
+//! `--user`/`--password` (and the `Password: ` prompt), the command timeout, and the zap
+//! warning `retrying of unary invoker failed` that clientv3 3.4 prints for every failed call.
+//!
+//! Owns: turning `World::call` results into etcdctl's texts. Must not touch: printing of
+//! responses.
+
+use std::time::Duration;
+
+use rand::RngCore;
+
+use crate::server::api::{AuthRequest, AuthResponse, CallError, Code, EtcdError, Request, Response};
+use crate::sim::World;
+
+use super::flags::Flags;
+use super::{Console, Fail, Io, EXIT_BAD_CONNECTION};
+
+/// A failed call: the gRPC code and the text etcdctl shows after `Error: `.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallFail {
+    pub code: Code,
+    pub msg: String,
+}
+
+impl std::fmt::Display for CallFail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.msg)
+    }
+}
+
+/// One etcdctl client (what `mustClientFromCmd` builds).
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub endpoints: Vec<String>,
+    pub token: Option<String>,
+    pub command_timeout: Duration,
+    pub dial_timeout: Duration,
+    /// The gRPC client target's UUID (`endpoint://client-<uuid>/...`).
+    pub uuid: String,
+    /// Calls on a dedicated connection to one endpoint (Status, HashKV, Defragment) name
+    /// their target `passthrough:///<endpoint>`.
+    pub passthrough: bool,
+}
+
+/// `host:port` of an endpoint URL.
+pub fn host_of(endpoint: &str) -> &str {
+    let e = endpoint.strip_prefix("http://").or_else(|| endpoint.strip_prefix("https://")).unwrap_or(endpoint);
+    e.trim_end_matches('/')
+}
+
+/// A random UUID (version 4) from the console's RNG.
+pub fn new_uuid(console: &mut Console) -> String {
+    let mut b = [0u8; 16];
+    console.rng.fill_bytes(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{:02x}", x)).collect();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
+
+/// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// zap's ISO8601 time: `2024-01-01T00:00:05.500Z`.
+pub fn iso8601(unix_nanos: i64) -> String {
+    let secs = unix_nanos.div_euclid(1_000_000_000);
+    let ms = unix_nanos.rem_euclid(1_000_000_000) / 1_000_000;
+    let (y, mo, d) = civil(secs.div_euclid(86_400));
+    let sod = secs.rem_euclid(86_400);
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, mo, d, sod / 3600, sod % 3600 / 60, sod % 60, ms)
+}
+
+/// A JSON string literal.
+pub fn json_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+impl Client {
+    /// Builds the client from the global flags, authenticating if `--user` is set.
+    pub fn from_flags(world: &mut World, console: &mut Console, io: &mut Io, flags: &Flags) -> Result<Client, Fail> {
+        let mut c = Client {
+            endpoints: flags.slice("endpoints"),
+            token: None,
+            command_timeout: flags.duration("command-timeout"),
+            dial_timeout: flags.duration("dial-timeout"),
+            uuid: new_uuid(console),
+            passthrough: false,
+        };
+        if c.endpoints.is_empty() {
+            c.endpoints.push("127.0.0.1:2379".to_string());
+        }
+        let user = flags.str("user");
+        if !user.is_empty() {
+            let (name, password) = match user.split_once(':') {
+                Some((n, p)) => (n.to_string(), p.to_string()),
+                None => {
+                    let p = flags.str("password");
+                    if p.is_empty() && !flags.changed("password") {
+                        io.out("Password: ");
+                        let line = io.read_line().unwrap_or_default();
+                        io.out("\n");
+                        (user.clone(), line)
+                    } else {
+                        (user.clone(), p)
+                    }
+                }
+            };
+            let req = Request::Auth(AuthRequest::Authenticate { name, password });
+            match c.call(world, io, req) {
+                Ok(Response::Auth(AuthResponse::Authenticate { token, .. })) => c.token = Some(token),
+                Ok(_) => {}
+                Err(e) => return Err(Fail::new(EXIT_BAD_CONNECTION, e.msg)),
+            }
+        }
+        Ok(c)
+    }
+
+    /// The client for one endpoint (endpoint status/health/hashkv, defrag, ...).
+    pub fn with_endpoint(&self, ep: &str) -> Client {
+        let mut c = self.clone();
+        c.endpoints = vec![ep.to_string()];
+        c.passthrough = true;
+        c
+    }
+
+    /// The endpoint requests go to: the first one a member answers at.
+    pub fn pick(&self, world: &World) -> String {
+        for e in &self.endpoints {
+            if let Some(id) = world.resolve_endpoint(e) {
+                if world.is_running(id) {
+                    return e.clone();
+                }
+            }
+        }
+        self.endpoints.first().cloned().unwrap_or_default()
+    }
+
+    /// The zap warning line clientv3's retry interceptor prints for a failed unary call.
+    pub fn warn(&self, world: &World, io: &mut Io, code: &str, desc: &str) {
+        let first = self.endpoints.first().map(|s| s.as_str()).unwrap_or("");
+        let target = if self.passthrough {
+            format!("passthrough:///{}", first)
+        } else {
+            format!("endpoint://client-{}/{}", self.uuid, host_of(first))
+        };
+        io.errln(&format!(
+            "{{\"level\":\"warn\",\"ts\":\"{}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":{},\"attempt\":0,\"error\":{}}}",
+            iso8601(world.unix_nanos()),
+            json_str(&target),
+            json_str(&format!("rpc error: code = {} desc = {}", code, desc))
+        ));
+    }
+
+    /// One unary call; a failure prints the warning line and comes back as etcdctl's text.
+    pub fn call(&self, world: &mut World, io: &mut Io, req: Request) -> Result<Response, CallFail> {
+        let ep = self.pick(world);
+        match world.call(&ep, self.token.as_deref(), req, self.command_timeout) {
+            Ok(r) => Ok(r),
+            Err(CallError::Server(EtcdError { code, message })) => {
+                self.warn(world, io, &code.to_string(), &message);
+                Err(CallFail { code, msg: message })
+            }
+            Err(CallError::Unreachable) => {
+                world.advance(self.command_timeout);
+                if self.passthrough {
+                    let host = host_of(self.endpoints.first().map(|s| s.as_str()).unwrap_or("")).to_string();
+                    self.warn(world, io, "DeadlineExceeded", &format!("latest balancer error: connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"", host));
+                } else {
+                    self.warn(world, io, "DeadlineExceeded", "latest balancer error: all SubConns are in TransientFailure");
+                }
+                Err(CallFail { code: Code::DeadlineExceeded, msg: "context deadline exceeded".to_string() })
+            }
+            Err(CallError::DeadlineExceeded) => {
+                self.warn(world, io, "DeadlineExceeded", "context deadline exceeded");
+                Err(CallFail { code: Code::DeadlineExceeded, msg: "context deadline exceeded".to_string() })
+            }
+        }
+    }
+
+    /// A call whose failure is printed without the warning line (streams: keep-alive, watch).
+    pub fn call_quiet(&self, world: &mut World, req: Request) -> Result<Response, CallFail> {
+        let ep = self.pick(world);
+        match world.call(&ep, self.token.as_deref(), req, self.command_timeout) {
+            Ok(r) => Ok(r),
+            Err(CallError::Server(EtcdError { code, message })) => Err(CallFail { code, msg: message }),
+            Err(CallError::Unreachable) => {
+                world.advance(self.command_timeout);
+                Err(CallFail { code: Code::DeadlineExceeded, msg: "context deadline exceeded".to_string() })
+            }
+            Err(CallError::DeadlineExceeded) => {
+                Err(CallFail { code: Code::DeadlineExceeded, msg: "context deadline exceeded".to_string() })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_format() {
+        assert_eq!(iso8601(1_704_067_205_500_000_000), "2024-01-01T00:00:05.500Z");
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(host_of("http://127.0.0.1:2379"), "127.0.0.1:2379");
+        assert_eq!(host_of("127.0.0.1:1"), "127.0.0.1:1");
+    }
+}
+
+/// Go's `time.Duration.String()`.
+pub fn go_duration(d: Duration) -> String {
+    let ns = d.as_nanos();
+    if ns == 0 {
+        return "0s".to_string();
+    }
+    let trim = |s: String| -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    };
+    if ns < 1_000 {
+        return format!("{}ns", ns);
+    }
+    if ns < 1_000_000 {
+        return format!("{}µs", trim(format!("{:.3}", ns as f64 / 1e3)));
+    }
+    if ns < 1_000_000_000 {
+        return format!("{}ms", trim(format!("{:.6}", ns as f64 / 1e6)));
+    }
+    let total_s = ns / 1_000_000_000;
+    let frac = ns % 1_000_000_000;
+    let h = total_s / 3600;
+    let m = total_s % 3600 / 60;
+    let s = total_s % 60;
+    let sec = if frac == 0 { format!("{}", s) } else { trim(format!("{}.{:09}", s, frac)) };
+    if h > 0 {
+        format!("{}h{}m{}s", h, m, sec)
+    } else if m > 0 {
+        format!("{}m{}s", m, sec)
+    } else {
+        format!("{}s", sec)
+    }
+}

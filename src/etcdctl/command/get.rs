@@ -1,0 +1,90 @@
+//! `etcdctl get`: a range request built from the key, range end and flags.
+
+use crate::server::api::{RangeRequest, Request, Response, SortOrder, SortTarget};
+
+use super::super::printer_simple::prefix_range_end;
+use super::super::{Fail, EXIT_BAD_FEATURE};
+use super::{bad_args, fail, Ctx};
+
+/// `getGetOp`: the request the flags describe.
+pub fn get_op(ctx: &Ctx) -> Result<RangeRequest, Fail> {
+    let args = ctx.args();
+    let f = &ctx.flags;
+    if args.is_empty() {
+        return Err(bad_args("get command needs one argument as key and an optional argument as range_end"));
+    }
+    let prefix = f.bool("prefix");
+    let from_key = f.bool("from-key");
+    if prefix && from_key {
+        return Err(bad_args("`--prefix` and `--from-key` cannot be set at the same time, choose one"));
+    }
+    let mut req = RangeRequest::default();
+    match f.str("consistency").as_str() {
+        "s" => req.serializable = true,
+        "l" => {}
+        other => return Err(Fail::new(EXIT_BAD_FEATURE, format!("unknown consistency flag {}", super::super::flags::go_quote(other)))),
+    }
+    req.key = args[0].as_bytes().to_vec();
+    if args.len() > 1 {
+        if prefix || from_key {
+            return Err(bad_args("too many arguments, only accept one argument when `--prefix` or `--from-key` is set."));
+        }
+        req.range_end = args[1].as_bytes().to_vec();
+    }
+    req.limit = f.int("limit");
+    let rev = f.int("rev");
+    if rev > 0 {
+        req.revision = rev;
+    }
+    let order = f.str("order");
+    req.sort_order = match order.to_uppercase().as_str() {
+        "ASCEND" => SortOrder::Ascend,
+        "DESCEND" => SortOrder::Descend,
+        "" => SortOrder::None,
+        _ => return Err(Fail::new(EXIT_BAD_FEATURE, format!("bad sort order {}", order))),
+    };
+    let target = f.str("sort-by");
+    req.sort_target = match target.to_uppercase().as_str() {
+        "CREATE" => SortTarget::Create,
+        "KEY" | "" => SortTarget::Key,
+        "MODIFY" => SortTarget::Mod,
+        "VALUE" => SortTarget::Value,
+        "VERSION" => SortTarget::Version,
+        _ => return Err(Fail::new(EXIT_BAD_FEATURE, format!("bad sort target {}", target))),
+    };
+    // clientv3's WithSort: sorting by key ascending is the natural order
+    if req.sort_target == SortTarget::Key && req.sort_order == SortOrder::Ascend {
+        req.sort_order = SortOrder::None;
+    }
+    if prefix {
+        if req.key.is_empty() {
+            req.key = vec![0];
+            req.range_end = vec![0];
+        } else {
+            req.range_end = prefix_range_end(&req.key);
+        }
+    }
+    if from_key {
+        if req.key.is_empty() {
+            req.key = vec![0];
+        }
+        req.range_end = vec![0];
+    }
+    req.keys_only = f.bool("keys-only");
+    Ok(req)
+}
+
+pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
+    let req = get_op(ctx)?;
+    let client = ctx.client()?;
+    let resp = client.call(ctx.world, ctx.io, Request::Range(req)).map_err(fail)?;
+    let value_only = ctx.flags.bool("print-value-only");
+    if value_only && ctx.write_out() != "simple" {
+        return Err(bad_args("print-value-only is only for `--write-out=simple`"));
+    }
+    let p = ctx.printer_with(value_only)?;
+    if let Response::Range(r) = resp {
+        p.get(ctx.io, &r)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,21 @@
+//! `etcdctl help [command]`.
+
+use super::super::flags::{self, Found};
+use super::super::{Io, Status};
+
+pub fn run(f: &flags::Flags, io: &mut Io) -> Status {
+    if f.args.is_empty() {
+        io.out(flags::help_text("").unwrap_or(""));
+        return Status::Done(0);
+    }
+    match flags::find(&f.args) {
+        Found::Command { path, .. } if !path.is_empty() => {
+            io.out(flags::help_text(&path).unwrap_or(""));
+        }
+        _ => {
+            io.out(flags::help_text("").unwrap_or(""));
+            io.errln(&format!("Unknown help topic [`{}`]", f.args.join("` `")));
+        }
+    }
+    Status::Done(0)
+}

@@ -1,0 +1,148 @@
+//! `etcdctl watch [key [range_end]] [--rev N] [--prefix] [--prev-kv] [-- CMD ARGS...]`: a
+//! long-running job printing events until the server cancels it (exit 5) or Ctrl+C.
+
+use crate::server::api::{CallError, WatchCreateRequest, WatchResponse};
+use crate::sim::World;
+
+use super::super::printer::Printer;
+use super::super::printer_simple::prefix_range_end;
+use super::super::{Fail, Io, Job, Status, EXIT_ERROR, EXIT_INTERRUPTED};
+use super::lock::exec;
+use super::{bad_args, Ctx};
+
+struct WatchJob {
+    printer: Box<dyn Printer>,
+    watch: Option<u64>,
+    exec: Vec<String>,
+}
+
+fn canceled(world: &mut World, io: &mut Io, id: Option<u64>, reason: &str) -> i32 {
+    if let Some(id) = id {
+        world.watch_cancel(id);
+    }
+    io.errln(&format!("watch was canceled ({})", reason));
+    io.errln("Error: watch is canceled by the server");
+    EXIT_INTERRUPTED
+}
+
+impl WatchJob {
+    fn handle(&mut self, world: &mut World, io: &mut Io, r: &WatchResponse) -> Option<i32> {
+        if r.created && r.events.is_empty() && !r.canceled {
+            return None;
+        }
+        if r.canceled {
+            let reason = if r.compact_revision != 0 {
+                "etcdserver: mvcc: required revision has been compacted".to_string()
+            } else {
+                r.cancel_reason.clone()
+            };
+            io.errln(&format!("watch was canceled ({})", reason));
+            let _ = self.printer.watch(io, r);
+            if let Some(id) = self.watch.take() {
+                world.watch_cancel(id);
+            }
+            io.errln("Error: watch is canceled by the server");
+            return Some(EXIT_INTERRUPTED);
+        }
+        if let Err(f) = self.printer.watch(io, r) {
+            if let Some(id) = self.watch.take() {
+                world.watch_cancel(id);
+            }
+            io.errln(&format!("Error: {}", f.msg));
+            return Some(f.code);
+        }
+        if !self.exec.is_empty() {
+            for _ in &r.events {
+                if let Err(e) = exec(&self.exec, io) {
+                    io.errln(&format!("command {} error ({})", go_list(&self.exec), e));
+                    if let Some(id) = self.watch.take() {
+                        world.watch_cancel(id);
+                    }
+                    return Some(EXIT_ERROR);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Go's `%q` of a `[]string`.
+fn go_list(v: &[String]) -> String {
+    format!("[{}]", v.iter().map(|s| super::super::flags::go_quote(s)).collect::<Vec<_>>().join(" "))
+}
+
+impl Job for WatchJob {
+    fn poll(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
+        let id = self.watch?;
+        for r in world.watch_poll(id) {
+            if let Some(code) = self.handle(world, io, &r) {
+                return Some(code);
+            }
+        }
+        None
+    }
+    fn interrupt(&mut self, world: &mut World, _io: &mut Io) -> i32 {
+        if let Some(id) = self.watch.take() {
+            world.watch_cancel(id);
+        }
+        0
+    }
+}
+
+pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
+    let args = ctx.args().to_vec();
+    let (mut watch_args, exec_args) = match ctx.flags.args_len_at_dash {
+        Some(n) => (args[..n.min(args.len())].to_vec(), args[n.min(args.len())..].to_vec()),
+        None => (args.clone(), Vec::new()),
+    };
+    if ctx.flags.args_len_at_dash.is_some() && exec_args.is_empty() {
+        return Err(bad_args("bad number of arguments (found separator --, but no commands)"));
+    }
+    if ctx.flags.bool("interactive") {
+        return Err(Fail::new(EXIT_ERROR, "interactive watch is not available in the playground"));
+    }
+    if watch_args.is_empty() {
+        return Err(bad_args("bad number of arguments"));
+    }
+    if watch_args.len() > 2 {
+        watch_args.truncate(2);
+    }
+    let prefix = ctx.flags.bool("prefix");
+    let mut req = WatchCreateRequest {
+        key: watch_args[0].as_bytes().to_vec(),
+        start_revision: ctx.flags.int("rev"),
+        prev_kv: ctx.flags.bool("prev-kv"),
+        ..Default::default()
+    };
+    if let Some(end) = watch_args.get(1) {
+        if prefix {
+            return Err(bad_args("`range_end` and `--prefix` are mutually exclusive"));
+        }
+        req.range_end = end.as_bytes().to_vec();
+    }
+    if prefix {
+        if req.key.is_empty() {
+            req.key = vec![0];
+            req.range_end = vec![0];
+        } else {
+            req.range_end = prefix_range_end(&req.key);
+        }
+    }
+    let client = ctx.client()?;
+    let printer = ctx.printer()?;
+    let ep = client.pick(ctx.world);
+    let id = match ctx.world.watch(&ep, client.token.as_deref(), req) {
+        Ok(id) => id,
+        Err(CallError::Server(e)) => return Ok(Status::Done(canceled(ctx.world, ctx.io, None, &e.message))),
+        Err(_) => {
+            // no member answers: the watch waits for a connection forever
+            Some(0).map(|_| ()).unwrap_or(());
+            return Ok(Status::Running(Box::new(WatchJob { printer, watch: None, exec: exec_args })));
+        }
+    };
+    let mut job = WatchJob { printer, watch: Some(id), exec: exec_args };
+    if let Some(code) = job.poll(ctx.world, ctx.io) {
+        return Ok(Status::Done(code));
+    }
+    Ok(Status::Running(Box::new(job)))
+}
