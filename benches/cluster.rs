@@ -15,7 +15,11 @@ fn put_batch(w: &mut World, round: u64) {
     for i in 0..BATCH {
         let key = format!("key-{}", i % 128).into_bytes();
         let value = format!("value-{round}-{i}").into_bytes();
-        let req = Request::Put(PutRequest { key, value, ..Default::default() });
+        let req = Request::Put(PutRequest {
+            key,
+            value,
+            ..Default::default()
+        });
         calls.push(w.submit("127.0.0.1:2379", None, req).expect("submit"));
     }
     w.run_until_idle(Duration::from_secs(60));
@@ -53,8 +57,13 @@ fn committed_puts(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     g.bench_function("committed_put_sequential", |b| {
         b.iter(|| {
-            let req = Request::Put(PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), ..Default::default() });
-            w.call("127.0.0.1:2379", None, req, Duration::from_secs(5)).expect("put");
+            let req = Request::Put(PutRequest {
+                key: b"k".to_vec(),
+                value: b"v".to_vec(),
+                ..Default::default()
+            });
+            w.call("127.0.0.1:2379", None, req, Duration::from_secs(5))
+                .expect("put");
         })
     });
     g.finish();

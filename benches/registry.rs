@@ -3,8 +3,8 @@
 //! flattening the visible rows.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use etcd_playground::registry::tree::KeyTree;
 use etcd_playground::registry::sample::{generate, SampleOptions, SampleSize};
+use etcd_playground::registry::tree::KeyTree;
 
 const NOW: i64 = 1_795_586_400;
 
@@ -21,21 +21,36 @@ fn generation(c: &mut Criterion) {
     for size in [SampleSize::Small, SampleSize::Large] {
         let s = generate(&SampleOptions::new(1, size, 2, NOW));
         let values: usize = s.objects.iter().map(|o| o.value.len()).sum();
-        eprintln!("{size:?} sample: {} keys, {} bytes (keys + values), {} value bytes", s.objects.len(), s.total_bytes(), values);
+        eprintln!(
+            "{size:?} sample: {} keys, {} bytes (keys + values), {} value bytes",
+            s.objects.len(),
+            s.total_bytes(),
+            values
+        );
     }
 }
 
 fn tree(c: &mut Criterion) {
     let s = generate(&SampleOptions::new(1, SampleSize::Large, 2, NOW));
     // As a range returns them: sorted by key.
-    let mut keys: Vec<(&[u8], usize)> = s.objects.iter().map(|o| (o.key.as_bytes(), o.value.len())).collect();
+    let mut keys: Vec<(&[u8], usize)> = s
+        .objects
+        .iter()
+        .map(|o| (o.key.as_bytes(), o.value.len()))
+        .collect();
     keys.sort();
     let mut g = c.benchmark_group("tree");
     g.sample_size(20);
-    g.bench_function("build_100k", |b| b.iter(|| KeyTree::from_keys(keys.iter().copied())));
+    g.bench_function("build_100k", |b| {
+        b.iter(|| KeyTree::from_keys(keys.iter().copied()))
+    });
     let base = KeyTree::from_keys(keys.iter().copied());
     // The biggest folder: one namespace's events (~1k keys) and all of /registry/events (~100 folders).
-    let events_ns = keys.iter().find(|(k, _)| k.starts_with(b"/registry/events/payments-prod/")).map(|_| "/registry/events/payments-prod").unwrap_or("/registry/events");
+    let events_ns = keys
+        .iter()
+        .find(|(k, _)| k.starts_with(b"/registry/events/payments-prod/"))
+        .map(|_| "/registry/events/payments-prod")
+        .unwrap_or("/registry/events");
     g.bench_function("expand_events_namespace_and_flatten", |b| {
         b.iter_batched(
             || base.clone(),
@@ -49,7 +64,10 @@ fn tree(c: &mut Criterion) {
     });
     let mut open = base.clone();
     open.reveal(events_ns.as_bytes());
-    eprintln!("visible rows with {events_ns} expanded: {}", open.visible_len());
+    eprintln!(
+        "visible rows with {events_ns} expanded: {}",
+        open.visible_len()
+    );
     g.bench_function("toggle_collapsed_folder_and_flatten", |b| {
         let mut t = base.clone();
         t.reveal(b"/registry/pods");
@@ -59,7 +77,9 @@ fn tree(c: &mut Criterion) {
             t.visible_len()
         })
     });
-    g.bench_function("window_of_50_rows", |b| b.iter(|| open.window(500, 50).len()));
+    g.bench_function("window_of_50_rows", |b| {
+        b.iter(|| open.window(500, 50).len())
+    });
     g.bench_function("filter_100k", |b| {
         let mut t = base.clone();
         b.iter(|| {
@@ -67,7 +87,9 @@ fn tree(c: &mut Criterion) {
             t.visible_len()
         })
     });
-    g.bench_function("resource_summary", |b| b.iter(|| base.resource_summary().len()));
+    g.bench_function("resource_summary", |b| {
+        b.iter(|| base.resource_summary().len())
+    });
     g.finish();
 }
 
@@ -77,7 +99,14 @@ fn load(c: &mut Criterion) {
     let mut g = c.benchmark_group("load");
     g.sample_size(10);
     g.bench_function("load_small_through_world", |b| {
-        b.iter_batched(|| World::new(1), |mut w| { load_sample(&mut w, false).unwrap(); w }, BatchSize::LargeInput)
+        b.iter_batched(
+            || World::new(1),
+            |mut w| {
+                load_sample(&mut w, false).unwrap();
+                w
+            },
+            BatchSize::LargeInput,
+        )
     });
     g.finish();
     // One timed run of the large load (too slow for criterion's repetitions).
@@ -88,7 +117,12 @@ fn load(c: &mut Criterion) {
     let t = std::time::Instant::now();
     let argv: Vec<String> = "get pods -A".split(' ').map(String::from).collect();
     let (out, _, _, reqs) = etcd_playground::kubectl::run(&mut w, &argv);
-    eprintln!("kubectl get pods -A on the large sample: {} lines, {} etcd requests, {:.2?}", out.lines().count(), reqs.len(), t.elapsed());
+    eprintln!(
+        "kubectl get pods -A on the large sample: {} lines, {} etcd requests, {:.2?}",
+        out.lines().count(),
+        reqs.len(),
+        t.elapsed()
+    );
 }
 
 criterion_group!(benches, generation, tree, load);

@@ -46,7 +46,14 @@ pub struct Playground {
 
 impl Playground {
     pub fn new(seed: u64) -> Playground {
-        Playground { world: World::new(seed), console: Console::new(seed), env: BTreeMap::new(), job: None, hints_enabled: true, last_hints: Vec::new() }
+        Playground {
+            world: World::new(seed),
+            console: Console::new(seed),
+            env: BTreeMap::new(),
+            job: None,
+            hints_enabled: true,
+            last_hints: Vec::new(),
+        }
     }
 
     pub fn world(&self) -> &World {
@@ -88,8 +95,12 @@ impl Playground {
         if self.job.is_some() {
             pre = self.interrupt();
         }
-        let (mut out, hints) = self.run_line(line, stdin.unwrap_or(""));
-        self.last_hints = if self.hints_enabled { hints } else { Vec::new() };
+        let (mut out, hints) = self.run_line(line, stdin);
+        self.last_hints = if self.hints_enabled {
+            hints
+        } else {
+            Vec::new()
+        };
         if !pre.stdout.is_empty() || !pre.stderr.is_empty() {
             out.stdout = pre.stdout + &out.stdout;
             out.stderr = pre.stderr + &out.stderr;
@@ -100,7 +111,12 @@ impl Playground {
     /// Runs a line and, if it becomes a job, lets it run for `timeout` of simulated time,
     /// then interrupts it (a transcript's `# timeout N`). The flag is true when the command
     /// was interrupted (its exit status then means nothing).
-    pub fn run_bounded(&mut self, line: &str, stdin: Option<&str>, timeout: Duration) -> (Output, bool) {
+    pub fn run_bounded(
+        &mut self,
+        line: &str,
+        stdin: Option<&str>,
+        timeout: Duration,
+    ) -> (Output, bool) {
         let mut out = self.run(line, stdin);
         if !self.is_running() {
             return (out, false);
@@ -138,7 +154,11 @@ impl Playground {
                 break;
             }
         }
-        let mut out = Output { stdout: io.stdout, stderr: io.stderr, exit: 0 };
+        let mut out = Output {
+            stdout: io.stdout,
+            stderr: io.stderr,
+            exit: 0,
+        };
         match result {
             Some(code) => out.exit = code,
             None => self.job = Some(rj),
@@ -149,15 +169,30 @@ impl Playground {
     /// Ctrl+C: the current job cleans up (a lock is released, a campaign resigns) and ends.
     pub fn interrupt(&mut self) -> Output {
         let mut io = Io::new("");
-        let Some(mut rj) = self.job.take() else { return Output::default() };
+        let Some(mut rj) = self.job.take() else {
+            return Output::default();
+        };
         let code = rj.job.interrupt(&mut self.world, &mut io);
-        Output { stdout: io.stdout, stderr: io.stderr, exit: code }
+        Output {
+            stdout: io.stdout,
+            stderr: io.stderr,
+            exit: code,
+        }
     }
 
-    fn run_line(&mut self, line: &str, stdin: &str) -> (Output, Vec<String>) {
+    fn run_line(&mut self, line: &str, stdin: Option<&str>) -> (Output, Vec<String>) {
         let parsed = match shell::split(line) {
             Ok(l) => l,
-            Err(e) => return (Output { stderr: format!("bash: {}\n", e), exit: 2, ..Default::default() }, Vec::new()),
+            Err(e) => {
+                return (
+                    Output {
+                        stderr: format!("bash: {}\n", e),
+                        exit: 2,
+                        ..Default::default()
+                    },
+                    Vec::new(),
+                )
+            }
         };
         let words = parsed.words;
         if words.is_empty() {
@@ -195,9 +230,22 @@ impl Playground {
             }
             // a real etcdctl process takes a few milliseconds to start and dial
             self.world.advance(ETCDCTL_STARTUP);
-            let mut io = Io::new(stdin);
-            let status = etcdctl::run(&mut self.world, &mut self.console, &env, &rest[1..], &mut io);
-            let mut out = Output { stdout: io.stdout, stderr: io.stderr, ..Default::default() };
+            let mut io = match stdin {
+                Some(text) => Io::new(text),
+                None => Io::without_tty(),
+            };
+            let status = etcdctl::run(
+                &mut self.world,
+                &mut self.console,
+                &env,
+                &rest[1..],
+                &mut io,
+            );
+            let mut out = Output {
+                stdout: io.stdout,
+                stderr: io.stderr,
+                ..Default::default()
+            };
             match status {
                 Status::Done(code) => out.exit = code,
                 Status::Running(job) => self.job = Some(RunningJob { job }),
@@ -209,8 +257,15 @@ impl Playground {
     }
 
     fn playground_command(&mut self, w: &[String]) -> Output {
-        let ok = |s: String| Output { stdout: format!("{}\n", s), ..Default::default() };
-        let err = |s: String| Output { stderr: format!("{}\n", s), exit: 1, ..Default::default() };
+        let ok = |s: String| Output {
+            stdout: format!("{}\n", s),
+            ..Default::default()
+        };
+        let err = |s: String| Output {
+            stderr: format!("{}\n", s),
+            exit: 1,
+            ..Default::default()
+        };
         let res = |r: Result<String, String>| match r {
             Ok(s) => ok(s),
             Err(e) => err(e),
@@ -223,7 +278,11 @@ impl Playground {
                 let joined = w[1..].join(" ");
                 let groups: Vec<Vec<String>> = joined
                     .split('|')
-                    .map(|g| g.split_whitespace().map(|s| s.to_string()).collect::<Vec<_>>())
+                    .map(|g| {
+                        g.split_whitespace()
+                            .map(|s| s.to_string())
+                            .collect::<Vec<_>>()
+                    })
                     .filter(|g| !g.is_empty())
                     .collect();
                 res(self.world.partition(&groups))
@@ -240,7 +299,11 @@ impl Playground {
             "advance" if w.len() == 2 => match etcdctl::flags::parse_duration(&arg) {
                 Ok(d) if d <= Duration::from_secs(3600) => {
                     let out = self.poll(d);
-                    let mut o = ok(format!("advanced {} (now {})", arg, etcdctl::client::go_duration(self.world.now())));
+                    let mut o = ok(format!(
+                        "advanced {} (now {})",
+                        arg,
+                        etcdctl::client::go_duration(self.world.now())
+                    ));
                     o.stdout = out.stdout + &o.stdout;
                     o.stderr = out.stderr;
                     o
@@ -256,7 +319,11 @@ impl Playground {
             "stop" | "start" | "partition" | "heal" | "loss" | "latency" | "advance" | "hints" => {
                 err(format!("usage: {}", usage_of(&w[0])))
             }
-            other => Output { stderr: format!("bash: {}: command not found\n", other), exit: 127, ..Default::default() },
+            other => Output {
+                stderr: format!("bash: {}: command not found\n", other),
+                exit: 127,
+                ..Default::default()
+            },
         }
     }
 }
@@ -292,22 +359,51 @@ playground commands (everything else is a shell line: etcdctl ..., export, unset
 fn hints(env: &BTreeMap<String, String>, args: &[String], out: &Output) -> Vec<String> {
     let mut h = Vec::new();
     let v2 = env.get("ETCDCTL_API").map(|s| s == "2").unwrap_or(false);
-    let first = args.iter().find(|a| !a.starts_with('-')).map(|s| s.as_str()).unwrap_or("");
-    if !v2 && out.stderr.contains("unknown command") {
-        if matches!(first, "set" | "mk" | "mkdir" | "rm" | "rmdir" | "ls" | "setdir" | "update" | "updatedir" | "cluster-health" | "exec-watch") {
-            h.push(format!("hint: `{}` is an etcd v2 command; etcdctl 3.4 speaks v3 by default. Run `export ETCDCTL_API=2` to use the v2 commands.", first));
-        }
+    let first = args
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .map(|s| s.as_str())
+        .unwrap_or("");
+    let v2_command = matches!(
+        first,
+        "set"
+            | "mk"
+            | "mkdir"
+            | "rm"
+            | "rmdir"
+            | "ls"
+            | "setdir"
+            | "update"
+            | "updatedir"
+            | "cluster-health"
+            | "exec-watch"
+    );
+    if !v2 && v2_command && out.stderr.contains("unknown command") {
+        h.push(format!(
+            "hint: `{}` is an etcd v2 command; etcdctl 3.4 speaks v3 by default. Run `export ETCDCTL_API=2` to use the v2 commands.",
+            first
+        ));
     }
     if out.stderr.contains("required revision has been compacted") {
-        h.push("hint: history before the compacted revision is gone; use a later --rev.".to_string());
+        h.push(
+            "hint: history before the compacted revision is gone; use a later --rev.".to_string(),
+        );
     }
     if out.stderr.contains("context deadline exceeded") {
         h.push("hint: no answer in time: is the member stopped, or has the cluster lost quorum (`start NAME`, `heal`)?".to_string());
     }
-    if !v2 && first == "get" && out.exit == 0 && out.stdout.is_empty() && args.iter().filter(|a| !a.starts_with('-')).count() == 2 {
+    if !v2
+        && first == "get"
+        && out.exit == 0
+        && out.stdout.is_empty()
+        && args.iter().filter(|a| !a.starts_with('-')).count() == 2
+    {
         if let Some(k) = args.iter().filter(|a| !a.starts_with('-')).nth(1) {
             if k.ends_with('/') && !args.iter().any(|a| a == "--prefix" || a == "--from-key") {
-                h.push(format!("hint: `get {}` reads one key; add --prefix to read every key under it.", k));
+                h.push(format!(
+                    "hint: `get {}` reads one key; add --prefix to read every key under it.",
+                    k
+                ));
             }
         }
     }
@@ -350,7 +446,8 @@ mod tests {
         let o = p.interrupt();
         assert_eq!(o.stdout, "");
         assert!(!p.is_running());
-        let (o, interrupted) = p.run_bounded("etcdctl watch a --rev=1", None, Duration::from_secs(1));
+        let (o, interrupted) =
+            p.run_bounded("etcdctl watch a --rev=1", None, Duration::from_secs(1));
         assert!(interrupted);
         assert_eq!(o.stdout, "PUT\na\n1\n");
     }

@@ -39,7 +39,12 @@ pub fn parse_scenario(text: &str) -> Result<Vec<Step>, String> {
             return Err(format!("line {}: not a command: {}", i, l));
         };
         let (body, timeout) = split_timeout(cmd);
-        let mut step = Step { command: cmd.to_string(), stdin: None, terminator: String::new(), timeout };
+        let mut step = Step {
+            command: cmd.to_string(),
+            stdin: None,
+            terminator: String::new(),
+            timeout,
+        };
         if let Some(term) = heredoc_word(body) {
             let mut block = Vec::new();
             while i < lines.len() && lines[i] != term {
@@ -61,7 +66,7 @@ pub fn split_timeout(cmd: &str) -> (&str, Option<f64>) {
         let ann = cmd[pos + 1..].trim();
         if let Some(n) = ann.strip_prefix("timeout") {
             if let Ok(v) = n.trim().parse::<f64>() {
-                if cmd[..pos].ends_with(|c: char| c.is_whitespace()) {
+                if v.is_finite() && v >= 0.0 && cmd[..pos].ends_with(|c: char| c.is_whitespace()) {
                     return (cmd[..pos].trim_end(), Some(v));
                 }
             }
@@ -73,7 +78,9 @@ pub fn split_timeout(cmd: &str) -> (&str, Option<f64>) {
 /// The here-document terminator of a line ending in `<<WORD`.
 fn heredoc_word(body: &str) -> Option<String> {
     let pos = body.rfind("<<")?;
-    let w = body[pos + 2..].trim().trim_matches(|c| c == '\'' || c == '"');
+    let w = body[pos + 2..]
+        .trim()
+        .trim_matches(|c| c == '\'' || c == '"');
     if !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         Some(w.to_string())
     } else {
@@ -131,7 +138,11 @@ impl IdTracker {
             let tok = &text[i..j];
             i = j;
             let mut cands = Vec::new();
-            if (12..=16).contains(&tok.len()) && tok.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)) {
+            if (12..=16).contains(&tok.len())
+                && tok
+                    .bytes()
+                    .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+            {
                 if let Ok(v) = u64::from_str_radix(tok, 16) {
                     cands.push(v);
                 }
@@ -168,12 +179,23 @@ impl IdTracker {
             };
             let inner = &tail[1..end];
             let rep = if let Some(n) = inner.strip_prefix("LEASE_ID:") {
-                n.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|n| self.leases.get(n)).map(|v| format!("{:x}", v))
+                n.parse::<usize>()
+                    .ok()
+                    .and_then(|n| n.checked_sub(1))
+                    .and_then(|n| self.leases.get(n))
+                    .map(|v| format!("{:x}", v))
             } else if let Some(name) = inner.strip_prefix("MEMBER_ID:") {
                 if let Some(n) = name.strip_prefix("new") {
-                    n.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|n| self.added_members.get(n)).map(|v| format!("{:x}", v))
+                    n.parse::<usize>()
+                        .ok()
+                        .and_then(|n| n.checked_sub(1))
+                        .and_then(|n| self.added_members.get(n))
+                        .map(|v| format!("{:x}", v))
                 } else {
-                    members.iter().find(|(m, _)| m == name).map(|(_, v)| format!("{:x}", v))
+                    members
+                        .iter()
+                        .find(|(m, _)| m == name)
+                        .map(|(_, v)| format!("{:x}", v))
                 }
             } else {
                 None
@@ -202,7 +224,14 @@ fn push_lines(out: &mut String, text: &str, prefix: &str) {
     }
     if t.is_none() {
         out.push_str(prefix);
-        out.push_str(&format!("\\ No newline at end of {}\n", if prefix.is_empty() { "stdout" } else { "stderr" }));
+        out.push_str(&format!(
+            "\\ No newline at end of {}\n",
+            if prefix.is_empty() {
+                "stdout"
+            } else {
+                "stderr"
+            }
+        ));
     }
 }
 
@@ -211,8 +240,10 @@ pub fn run_scenario(steps: &[Step], seed: u64) -> String {
     let mut p = Playground::new(seed);
     let known = p.world().member_ids();
     let cluster = p.world().cluster_id();
-    let members: Vec<(String, u64)> =
-        known.iter().map(|id| (p.world().member_name(*id).unwrap_or("").to_string(), *id)).collect();
+    let members: Vec<(String, u64)> = known
+        .iter()
+        .map(|id| (p.world().member_name(*id).unwrap_or("").to_string(), *id))
+        .collect();
     let mut ids = IdTracker::default();
     let mut out = String::new();
     for s in steps {
@@ -227,7 +258,11 @@ pub fn run_scenario(steps: &[Step], seed: u64) -> String {
             t
         });
         let (o, interrupted) = match s.timeout {
-            Some(t) => p.run_bounded(&line, stdin.as_deref(), Duration::from_secs_f64(t.clamp(0.0, 3600.0))),
+            Some(t) => p.run_bounded(
+                &line,
+                stdin.as_deref(),
+                Duration::from_secs_f64(t.clamp(0.0, 3600.0)),
+            ),
             None => {
                 let mut o = p.run(&line, stdin.as_deref());
                 let running = p.is_running();
@@ -271,7 +306,10 @@ mod tests {
         let s = "# c\n$ etcdctl txn <<EOF\na\n\nEOF\n$ etcdctl watch x  # timeout 2\n";
         let steps = parse_scenario(s).unwrap();
         assert_eq!(steps.len(), 2);
-        assert_eq!(steps[0].stdin.as_deref(), Some(&["a".to_string(), String::new()][..]));
+        assert_eq!(
+            steps[0].stdin.as_deref(),
+            Some(&["a".to_string(), String::new()][..])
+        );
         assert_eq!(steps[1].timeout, Some(2.0));
     }
 
@@ -281,6 +319,9 @@ mod tests {
         let m = 0x8211f1d0f64f3269u64;
         t.scan("lease 3269a1b2c3d4e5f6 granted", &[m], 1);
         assert_eq!(t.leases, vec![0x3269a1b2c3d4e5f6]);
-        assert_eq!(t.substitute("x --lease=<LEASE_ID:1>", &[]), "x --lease=3269a1b2c3d4e5f6");
+        assert_eq!(
+            t.substitute("x --lease=<LEASE_ID:1>", &[]),
+            "x --lease=3269a1b2c3d4e5f6"
+        );
     }
 }

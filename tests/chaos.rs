@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use etcd_playground::server::api::{
-    CallError, Compare, CompareResult, CompareTarget, DeleteRangeRequest, PutRequest, RangeRequest, Request, RequestOp,
-    Response, TxnRequest,
+    CallError, Compare, CompareResult, CompareTarget, DeleteRangeRequest, PutRequest, RangeRequest,
+    Request, RequestOp, Response, TxnRequest,
 };
 use etcd_playground::sim::{Role, World};
 use linearizability::{Input, Op, Output};
@@ -60,7 +60,10 @@ impl Checker {
             if v.role == Role::Leader {
                 if let Some(other) = self.leaders.insert(v.term, v.id) {
                     if other != v.id {
-                        return Err(format!("election safety: two leaders in term {}: {:x} and {:x}", v.term, other, v.id));
+                        return Err(format!(
+                            "election safety: two leaders in term {}: {:x} and {:x}",
+                            v.term, other, v.id
+                        ));
                     }
                 }
             }
@@ -70,7 +73,10 @@ impl Checker {
             for e in v.log.iter().filter(|e| e.index <= v.commit) {
                 if let Some(t) = self.committed.insert(e.index, e.term) {
                     if t != e.term {
-                        return Err(format!("committed entry {} changed term {} -> {}", e.index, t, e.term));
+                        return Err(format!(
+                            "committed entry {} changed term {} -> {}",
+                            e.index, t, e.term
+                        ));
                     }
                 }
             }
@@ -83,12 +89,10 @@ impl Checker {
                 for e in b.log.iter().rev() {
                     match am.get(&e.index) {
                         Some(t) if *t == e.term => agreed = true,
-                        Some(t) if agreed => {
-                            return Err(format!(
-                                "log matching: {:x} and {:x} agree later but differ at {} ({} vs {})",
-                                a.id, b.id, e.index, t, e.term
-                            ))
-                        }
+                        Some(t) if agreed => return Err(format!(
+                            "log matching: {:x} and {:x} agree later but differ at {} ({} vs {})",
+                            a.id, b.id, e.index, t, e.term
+                        )),
                         _ => {}
                     }
                 }
@@ -100,7 +104,10 @@ impl Checker {
             let lo = v.log.first().map_or(u64::MAX, |e| e.index);
             for (i, t) in self.committed.range(lo..) {
                 if *t <= v.term && lm.get(i) != Some(t) {
-                    return Err(format!("leader completeness: leader {:x} (term {}) lacks committed {} term {}", v.id, v.term, i, t));
+                    return Err(format!(
+                        "leader completeness: leader {:x} (term {}) lacks committed {} term {}",
+                        v.id, v.term, i, t
+                    ));
                 }
             }
         }
@@ -123,7 +130,7 @@ fn run_seed(seed: u64) -> Result<(), String> {
         if roll < 20 {
             // A fault, or its repair.
             let name = NAMES[rng.gen_range(0..3)];
-            let _ = match rng.gen_range(0..7) {
+            let _ = match rng.gen_range(0..8) {
                 0 => w.stop(name),
                 1 => w.start(name),
                 2 => {
@@ -134,6 +141,7 @@ fn run_seed(seed: u64) -> Result<(), String> {
                 3 => w.heal(),
                 4 => w.set_loss(rng.gen_range(0..30)),
                 5 => w.set_jitter(rng.gen_range(0..30)),
+                6 => w.set_link_latency(name, NAMES[rng.gen_range(0..3)], rng.gen_range(1..200)),
                 _ => w.set_latency(rng.gen_range(1..20)),
             };
         } else if roll < 85 {
@@ -145,34 +153,79 @@ fn run_seed(seed: u64) -> Result<(), String> {
                     let v = next_val;
                     next_val += 1;
                     written.entry(k).or_default().push(v);
-                    (Input::Put(v), Request::Put(PutRequest { key: key(k), value: val(v), ..Default::default() }))
+                    (
+                        Input::Put(v),
+                        Request::Put(PutRequest {
+                            key: key(k),
+                            value: val(v),
+                            ..Default::default()
+                        }),
+                    )
                 }
-                3 => (Input::Delete, Request::DeleteRange(DeleteRangeRequest { key: key(k), ..Default::default() })),
+                3 => (
+                    Input::Delete,
+                    Request::DeleteRange(DeleteRangeRequest {
+                        key: key(k),
+                        ..Default::default()
+                    }),
+                ),
                 4 | 5 => {
                     let new = next_val;
                     next_val += 1;
                     written.entry(k).or_default().push(new);
-                    let expect = if rng.gen_bool(0.3) { None } else { written.get(&k).and_then(|v| v.get(rng.gen_range(0..v.len())).copied()) };
+                    let expect = if rng.gen_bool(0.3) {
+                        None
+                    } else {
+                        written
+                            .get(&k)
+                            .and_then(|v| v.get(rng.gen_range(0..v.len())).copied())
+                    };
                     let target = match expect {
                         Some(v) => CompareTarget::Value(val(v)),
                         None => CompareTarget::Version(0),
                     };
                     let txn = TxnRequest {
-                        compare: vec![Compare { result: CompareResult::Equal, target, key: key(k), range_end: vec![] }],
-                        success: vec![RequestOp::Put(PutRequest { key: key(k), value: val(new), ..Default::default() })],
+                        compare: vec![Compare {
+                            result: CompareResult::Equal,
+                            target,
+                            key: key(k),
+                            range_end: vec![],
+                        }],
+                        success: vec![RequestOp::Put(PutRequest {
+                            key: key(k),
+                            value: val(new),
+                            ..Default::default()
+                        })],
                         failure: vec![],
                     };
                     (Input::Cas { expect, new }, Request::Txn(txn))
                 }
-                6..=8 => (Input::Get, Request::Range(RangeRequest { key: key(k), ..Default::default() })),
+                6..=8 => (
+                    Input::Get,
+                    Request::Range(RangeRequest {
+                        key: key(k),
+                        ..Default::default()
+                    }),
+                ),
                 _ => {
                     // Serializable read: may be stale, but only ever shows a written value.
-                    let r = w.call(ep, None, Request::Range(RangeRequest { key: key(k), serializable: true, ..Default::default() }), TIMEOUT);
+                    let r = w.call(
+                        ep,
+                        None,
+                        Request::Range(RangeRequest {
+                            key: key(k),
+                            serializable: true,
+                            ..Default::default()
+                        }),
+                        TIMEOUT,
+                    );
                     if let Ok(Response::Range(r)) = r {
                         if let Some(kv) = r.kvs.first() {
                             let v = parse_val(&kv.value);
                             if !written.get(&k).is_some_and(|ws| ws.contains(&v)) {
-                                return Err(format!("step {step}: serializable read of k{k} saw unwritten {v}"));
+                                return Err(format!(
+                                    "step {step}: serializable read of k{k} saw unwritten {v}"
+                                ));
                             }
                         }
                     }
@@ -188,20 +241,32 @@ fn run_seed(seed: u64) -> Result<(), String> {
                     continue;
                 }
                 Err(CallError::DeadlineExceeded) => (None, Output::Unknown),
-                Err(CallError::Server(e)) => return Err(format!("step {step}: unexpected server error {e}")),
+                Err(CallError::Server(e)) => {
+                    return Err(format!("step {step}: unexpected server error {e}"))
+                }
                 Ok(resp) => {
                     let out = match (&input, resp) {
-                        (Input::Get, Response::Range(r)) => Output::Value(r.kvs.first().map(|kv| parse_val(&kv.value))),
+                        (Input::Get, Response::Range(r)) => {
+                            Output::Value(r.kvs.first().map(|kv| parse_val(&kv.value)))
+                        }
                         (Input::Cas { .. }, Response::Txn(t)) => Output::Cas(t.succeeded),
                         (Input::Put(_) | Input::Delete, _) => Output::Ok,
-                        (_, other) => return Err(format!("step {step}: unexpected response {other:?}")),
+                        (_, other) => {
+                            return Err(format!("step {step}: unexpected response {other:?}"))
+                        }
                     };
                     (Some(ret), out)
                 }
             };
             // A read that timed out has no effect: leave it out.
             if !(input == Input::Get && output == Output::Unknown) {
-                history.push(Op { key: k, call, ret, input, output });
+                history.push(Op {
+                    key: k,
+                    call,
+                    ret,
+                    input,
+                    output,
+                });
             }
         } else {
             w.advance(Duration::from_millis(rng.gen_range(0..1500)));
@@ -219,15 +284,41 @@ fn run_seed(seed: u64) -> Result<(), String> {
     let v = next_val;
     let call = w.now().as_nanos();
     let ep = ENDPOINTS[rng.gen_range(0..3)];
-    match w.call(ep, None, Request::Put(PutRequest { key: key(0), value: val(v), ..Default::default() }), Duration::from_secs(5)) {
-        Ok(_) => history.push(Op { key: 0, call, ret: Some(w.now().as_nanos()), input: Input::Put(v), output: Output::Ok }),
+    match w.call(
+        ep,
+        None,
+        Request::Put(PutRequest {
+            key: key(0),
+            value: val(v),
+            ..Default::default()
+        }),
+        Duration::from_secs(5),
+    ) {
+        Ok(_) => history.push(Op {
+            key: 0,
+            call,
+            ret: Some(w.now().as_nanos()),
+            input: Input::Put(v),
+            output: Output::Ok,
+        }),
         Err(e) => {
             let views: Vec<String> = w.member_views().iter().map(|v| format!("{} running={} role={:?} term={} lead={:x} commit={} applied={} last={} first={} progress={:?}", v.name, v.running, v.role, v.term, v.leader, v.commit, v.applied, v.last_index, v.first_index, v.progress)).collect();
-            return Err(format!("liveness: put after healing via {ep} failed: {e:?}\n  {}", views.join("\n  ")));
+            return Err(format!(
+                "liveness: put after healing via {ep} failed: {e:?}\n  {}",
+                views.join("\n  ")
+            ));
         }
     }
     let call = w.now().as_nanos();
-    match w.call(ENDPOINTS[0], None, Request::Range(RangeRequest { key: key(0), ..Default::default() }), Duration::from_secs(5)) {
+    match w.call(
+        ENDPOINTS[0],
+        None,
+        Request::Range(RangeRequest {
+            key: key(0),
+            ..Default::default()
+        }),
+        Duration::from_secs(5),
+    ) {
         Ok(Response::Range(r)) => history.push(Op {
             key: 0,
             call,
@@ -241,7 +332,10 @@ fn run_seed(seed: u64) -> Result<(), String> {
     checker.check(&w)?;
     let views = w.member_views();
     if views.iter().any(|m| m.applied != views[0].applied) {
-        return Err(format!("members did not converge: {:?}", views.iter().map(|m| m.applied).collect::<Vec<_>>()));
+        return Err(format!(
+            "members did not converge: {:?}",
+            views.iter().map(|m| m.applied).collect::<Vec<_>>()
+        ));
     }
     linearizability::check(&history).map_err(|k| format!("history of k{k} is not linearizable"))?;
     Ok(())
@@ -251,7 +345,11 @@ fn run_seed(seed: u64) -> Result<(), String> {
 fn chaos() {
     let seeds: Vec<u64> = match std::env::var("CHAOS_SEED") {
         Ok(s) => vec![s.parse().expect("CHAOS_SEED")],
-        Err(_) => (0..std::env::var("CHAOS_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(300)).collect(),
+        Err(_) => (0..std::env::var("CHAOS_SEEDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(300))
+            .collect(),
     };
     let mut failed = Vec::new();
     for &seed in &seeds {
@@ -261,6 +359,10 @@ fn chaos() {
             failed.push(seed);
         }
     }
-    println!("chaos: {} seeds, {} clean", seeds.len(), seeds.len() - failed.len());
+    println!(
+        "chaos: {} seeds, {} clean",
+        seeds.len(),
+        seeds.len() - failed.len()
+    );
     assert!(failed.is_empty(), "failing seeds: {failed:?}");
 }

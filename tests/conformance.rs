@@ -1,4 +1,5 @@
-//! Replays every conformance transcript in `../shared/conformance/public/` through
+//! Replays every conformance transcript in `../shared/conformance/public/` (and the
+//! scenarios recorded for this crate in `tests/scenarios/`, from real etcd 3.4.23) through
 //! `etcdplay transcript` with the corpus's own comparer (`check.py`), prints the per-file
 //! pass counts, and enforces the ratchet in `tests/conformance_passing.txt`: every scenario
 //! listed as passing must still pass, and no file's count of matching commands may drop.
@@ -15,9 +16,15 @@ fn shared() -> PathBuf {
 fn parse_counts(out: &str) -> BTreeMap<String, (u32, u32)> {
     let mut m = BTreeMap::new();
     for l in out.lines() {
-        let Some(rest) = l.strip_prefix("PASS ").or_else(|| l.strip_prefix("FAIL ")) else { continue };
-        let Some((name, counts)) = rest.split_once(" (") else { continue };
-        let Some((k, n)) = counts.trim_end_matches(')').split_once('/') else { continue };
+        let Some(rest) = l.strip_prefix("PASS ").or_else(|| l.strip_prefix("FAIL ")) else {
+            continue;
+        };
+        let Some((name, counts)) = rest.split_once(" (") else {
+            continue;
+        };
+        let Some((k, n)) = counts.trim_end_matches(')').split_once('/') else {
+            continue;
+        };
         if let (Ok(k), Ok(n)) = (k.parse(), n.parse()) {
             m.insert(name.to_string(), (k, n));
         }
@@ -35,8 +42,12 @@ fn ratchet() -> BTreeMap<String, (u32, u32)> {
             continue;
         }
         let mut it = l.split_whitespace();
-        let (Some(name), Some(counts)) = (it.next(), it.next()) else { continue };
-        let Some((k, n)) = counts.split_once('/') else { continue };
+        let (Some(name), Some(counts)) = (it.next(), it.next()) else {
+            continue;
+        };
+        let Some((k, n)) = counts.split_once('/') else {
+            continue;
+        };
         m.insert(name.to_string(), (k.parse().unwrap(), n.parse().unwrap()));
     }
     m
@@ -50,10 +61,12 @@ fn conformance_transcripts() {
         eprintln!("skipped: {} not found", public.display());
         return;
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().map(|x| x == "txt").unwrap_or(false))
-        .collect();
+    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let own = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    if let Ok(more) = std::fs::read_dir(own) {
+        files.extend(more.filter_map(|e| e.ok().map(|e| e.path())));
+    }
+    files.retain(|p| p.extension().map(|x| x == "txt").unwrap_or(false));
     files.sort();
     let out = Command::new("python3")
         .arg(dir.join("check.py"))
@@ -74,12 +87,22 @@ fn conformance_transcripts() {
             None => errors.push(format!("{}: not run", name)),
             Some(&(gk, gn)) => {
                 if k == n && gk != gn {
-                    errors.push(format!("{}: passed before ({}/{}), now {}/{}", name, k, n, gk, gn));
+                    errors.push(format!(
+                        "{}: passed before ({}/{}), now {}/{}",
+                        name, k, n, gk, gn
+                    ));
                 } else if gk < k {
-                    errors.push(format!("{}: {} commands matched before, now {}", name, k, gk));
+                    errors.push(format!(
+                        "{}: {} commands matched before, now {}",
+                        name, k, gk
+                    ));
                 }
             }
         }
     }
-    assert!(errors.is_empty(), "conformance ratchet broken:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "conformance ratchet broken:\n{}",
+        errors.join("\n")
+    );
 }

@@ -24,7 +24,8 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use etcd_playground::raft::{
-    Config, ConfChange, ConfChangeType, Entry, EntryType, HardState, Message, RawNode, Snapshot, StateRole,
+    ConfChange, ConfChangeType, Config, Entry, EntryType, HardState, Message, RawNode, Snapshot,
+    StateRole,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -53,8 +54,18 @@ impl Net {
     }
 
     fn new_node(&self, id: u64, hs: HardState, entries: &[Entry]) -> RawNode {
-        let cfg = Config { id, ..self.cfg.clone() };
-        let mut n = RawNode::new(&cfg, hs, Snapshot::default(), entries, ChaCha8Rng::seed_from_u64(id)).unwrap();
+        let cfg = Config {
+            id,
+            ..self.cfg.clone()
+        };
+        let mut n = RawNode::new(
+            &cfg,
+            hs,
+            Snapshot::default(),
+            entries,
+            ChaCha8Rng::seed_from_u64(id),
+        )
+        .unwrap();
         n.bootstrap_voters(&self.voters);
         let next = n.raft.raft_log.last_index() + 1;
         for l in &self.learners {
@@ -65,7 +76,9 @@ impl Net {
     }
 
     fn process(&mut self, id: u64) -> bool {
-        let Some(n) = self.nodes.get_mut(&id) else { return false };
+        let Some(n) = self.nodes.get_mut(&id) else {
+            return false;
+        };
         let mut moved = false;
         while n.has_ready() {
             moved = true;
@@ -85,7 +98,10 @@ impl Net {
                 self.applied.insert(id, s.metadata.index);
             }
             for rs in &rd.read_states {
-                self.reads.entry(id).or_default().push((rs.request_ctx.clone(), rs.index));
+                self.reads
+                    .entry(id)
+                    .or_default()
+                    .push((rs.request_ctx.clone(), rs.index));
             }
             n.advance(rd);
         }
@@ -155,7 +171,12 @@ fn run(path: &std::path::Path) {
         }
         let at = format!("{name}:{}: {line}", ln + 1);
         let w: Vec<&str> = line.split_whitespace().collect();
-        let num = |i: usize| -> u64 { w.get(i).unwrap_or_else(|| panic!("{at}: missing argument")).parse().unwrap_or_else(|_| panic!("{at}: bad number")) };
+        let num = |i: usize| -> u64 {
+            w.get(i)
+                .unwrap_or_else(|| panic!("{at}: missing argument"))
+                .parse()
+                .unwrap_or_else(|_| panic!("{at}: bad number"))
+        };
         match w[0] {
             "nodes" => {
                 let mut ids = Vec::new();
@@ -165,7 +186,9 @@ fn run(path: &std::path::Path) {
                             "prevote" => net.cfg.pre_vote = v == "true",
                             "checkquorum" => net.cfg.check_quorum = v == "true",
                             "max-entries" => net.cfg.max_entries_per_msg = v.parse().unwrap(),
-                            "learners" => net.learners = v.split(',').map(|x| x.parse().unwrap()).collect(),
+                            "learners" => {
+                                net.learners = v.split(',').map(|x| x.parse().unwrap()).collect()
+                            }
                             _ => panic!("{at}: unknown option"),
                         }
                     } else {
@@ -182,8 +205,20 @@ fn run(path: &std::path::Path) {
             "log" => {
                 let id = num(1);
                 let terms: Vec<u64> = w[2..].iter().map(|t| t.parse().unwrap()).collect();
-                let entries: Vec<Entry> = terms.iter().enumerate().map(|(i, t)| Entry { term: *t, index: i as u64 + 1, ..Default::default() }).collect();
-                let hs = HardState { term: terms.last().copied().unwrap_or(0), vote: 0, commit: 0 };
+                let entries: Vec<Entry> = terms
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| Entry {
+                        term: *t,
+                        index: i as u64 + 1,
+                        ..Default::default()
+                    })
+                    .collect();
+                let hs = HardState {
+                    term: terms.last().copied().unwrap_or(0),
+                    vote: 0,
+                    commit: 0,
+                };
                 let n = net.new_node(id, hs, &entries);
                 net.nodes.insert(id, n);
             }
@@ -222,13 +257,21 @@ fn run(path: &std::path::Path) {
             }
             "propose" => {
                 let id = num(1);
-                let r = net.nodes.get_mut(&id).unwrap().propose(w[2].as_bytes().to_vec());
+                let r = net
+                    .nodes
+                    .get_mut(&id)
+                    .unwrap()
+                    .propose(w[2].as_bytes().to_vec());
                 let _ = r;
                 net.process(id);
             }
             "read-index" => {
                 let id = num(1);
-                let _ = net.nodes.get_mut(&id).unwrap().read_index(w[2].as_bytes().to_vec());
+                let _ = net
+                    .nodes
+                    .get_mut(&id)
+                    .unwrap()
+                    .read_index(w[2].as_bytes().to_vec());
                 net.process(id);
             }
             "transfer-leader" => {
@@ -245,13 +288,31 @@ fn run(path: &std::path::Path) {
                     _ => panic!("{at}: unknown change"),
                 };
                 let node_id = num(3);
-                let cc = ConfChange { change_type, node_id, context: vec![] };
-                let _ = net.nodes.get_mut(&id).unwrap().propose_conf_change(encode_cc(&cc));
+                let cc = ConfChange {
+                    change_type,
+                    node_id,
+                    context: vec![],
+                };
+                let _ = net
+                    .nodes
+                    .get_mut(&id)
+                    .unwrap()
+                    .propose_conf_change(encode_cc(&cc));
                 net.process(id);
                 if !net.nodes.contains_key(&node_id) && change_type != ConfChangeType::RemoveNode {
                     // A new, empty node that learns everything from the leader.
-                    let cfg = Config { id: node_id, ..net.cfg.clone() };
-                    let n = RawNode::new(&cfg, HardState::default(), Snapshot::default(), &[], ChaCha8Rng::seed_from_u64(node_id)).unwrap();
+                    let cfg = Config {
+                        id: node_id,
+                        ..net.cfg.clone()
+                    };
+                    let n = RawNode::new(
+                        &cfg,
+                        HardState::default(),
+                        Snapshot::default(),
+                        &[],
+                        ChaCha8Rng::seed_from_u64(node_id),
+                    )
+                    .unwrap();
                     net.nodes.insert(node_id, n);
                 }
             }
@@ -259,12 +320,16 @@ fn run(path: &std::path::Path) {
                 let (id, idx) = (num(1), num(2));
                 let n = net.nodes.get_mut(&id).unwrap();
                 let cs = n.raft.prs.conf_state();
-                n.compact(idx, cs, b"snap".to_vec(), 0).unwrap_or_else(|e| panic!("{at}: {e}"));
+                n.compact(idx, cs, b"snap".to_vec(), 0)
+                    .unwrap_or_else(|e| panic!("{at}: {e}"));
             }
             "stabilize" => net.stabilize(),
             "deliver" => {
                 let (from, to) = (num(1), num(2));
-                let (pick, keep): (Vec<Message>, Vec<Message>) = net.queue.drain(..).partition(|m| m.from == from && m.to == to);
+                let (pick, keep): (Vec<Message>, Vec<Message>) = net
+                    .queue
+                    .drain(..)
+                    .partition(|m| m.from == from && m.to == to);
                 net.queue = keep.into();
                 for m in pick {
                     net.deliver(m);
@@ -306,7 +371,9 @@ fn run(path: &std::path::Path) {
             "expect-log" => {
                 let id = num(1);
                 let l = &net.nodes[&id].raft.raft_log;
-                let es = l.slice(l.first_index(), l.last_index() + 1, usize::MAX).unwrap();
+                let es = l
+                    .slice(l.first_index(), l.last_index() + 1, usize::MAX)
+                    .unwrap();
                 let got: Vec<String> = es.iter().map(|e| e.term.to_string()).collect();
                 let want: Vec<String> = w[2..].iter().map(|s| s.to_string()).collect();
                 assert_eq!(got, want, "{at}");
@@ -315,19 +382,30 @@ fn run(path: &std::path::Path) {
                 let id = num(1);
                 let idx = num(3);
                 let reads = net.reads.get(&id).cloned().unwrap_or_default();
-                assert!(reads.contains(&(w[2].as_bytes().to_vec(), idx)), "{at}: reads {reads:?}");
+                assert!(
+                    reads.contains(&(w[2].as_bytes().to_vec(), idx)),
+                    "{at}: reads {reads:?}"
+                );
             }
             "expect-no-read" => {
                 let id = num(1);
                 let reads = net.reads.get(&id).cloned().unwrap_or_default();
-                assert!(!reads.iter().any(|(c, _)| c == w[2].as_bytes()), "{at}: reads {reads:?}");
+                assert!(
+                    !reads.iter().any(|(c, _)| c == w[2].as_bytes()),
+                    "{at}: reads {reads:?}"
+                );
             }
             "expect-pending" => {
                 let (from, to) = (num(1), num(2));
                 assert!(
-                    net.queue.iter().any(|m| m.from == from && m.to == to && m.msg_type.name() == w[3]),
+                    net.queue
+                        .iter()
+                        .any(|m| m.from == from && m.to == to && m.msg_type.name() == w[3]),
                     "{at}: pending {:?}",
-                    net.queue.iter().map(|m| (m.from, m.to, m.msg_type.name())).collect::<Vec<_>>()
+                    net.queue
+                        .iter()
+                        .map(|m| (m.from, m.to, m.msg_type.name()))
+                        .collect::<Vec<_>>()
                 );
             }
             other => panic!("{at}: unknown command {other}"),
@@ -338,7 +416,11 @@ fn run(path: &std::path::Path) {
 #[test]
 fn raft_scenarios() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/raft");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "txt")).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
     files.sort();
     assert!(!files.is_empty());
     for f in &files {

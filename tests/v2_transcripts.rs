@@ -40,7 +40,9 @@ fn shell_words(line: &str) -> Vec<String> {
                     match d {
                         '"' => break,
                         '\\' => match chars.peek() {
-                            Some('"') | Some('\\') | Some('$') | Some('`') => cur.push(chars.next().unwrap()),
+                            Some('"') | Some('\\') | Some('$') | Some('`') => {
+                                cur.push(chars.next().unwrap())
+                            }
                             _ => cur.push('\\'),
                         },
                         d => cur.push(d),
@@ -60,7 +62,9 @@ fn shell_words(line: &str) -> Vec<String> {
                             Some('\'') => cur.push('\''),
                             Some('"') => cur.push('"'),
                             Some('x') => {
-                                let h: String = [chars.next().unwrap(), chars.next().unwrap()].iter().collect();
+                                let h: String = [chars.next().unwrap(), chars.next().unwrap()]
+                                    .iter()
+                                    .collect();
                                 cur.push(u8::from_str_radix(&h, 16).unwrap() as char);
                             }
                             Some(o) => {
@@ -107,7 +111,11 @@ fn parse(text: &str) -> Vec<Step> {
                 }
                 stdin = Some(block);
             }
-            steps.push(Step { line: cmd.to_string(), stdin, expected: vec![] });
+            steps.push(Step {
+                line: cmd.to_string(),
+                stdin,
+                expected: vec![],
+            });
         } else if let Some(s) = steps.last_mut() {
             s.expected.push(l.to_string());
         }
@@ -122,7 +130,8 @@ fn replace_token(s: &str, token: &str, with: &str) -> String {
     while let Some(i) = rest.find(token) {
         let before = rest[..i].chars().last();
         let after = rest[i + token.len()..].chars().next();
-        let boundary = |c: Option<char>| c.map_or(true, |c| !(c.is_ascii_alphanumeric() || c == '_'));
+        let boundary =
+            |c: Option<char>| c.map_or(true, |c| !(c.is_ascii_alphanumeric() || c == '_'));
         out.push_str(&rest[..i]);
         if boundary(before) && boundary(after) {
             out.push_str(with);
@@ -175,7 +184,11 @@ fn normalize(world: &World, text: &str) -> String {
 fn sort_if_unsorted_ls(argv: &[String], out: &str) -> String {
     let is_ls = argv.iter().any(|a| a == "ls");
     let sorted = argv.iter().any(|a| a == "--sort");
-    let fmt = argv.iter().position(|a| a == "-o" || a == "--output").and_then(|i| argv.get(i + 1)).map(String::as_str);
+    let fmt = argv
+        .iter()
+        .position(|a| a == "-o" || a == "--output")
+        .and_then(|i| argv.get(i + 1))
+        .map(String::as_str);
     if is_ls && !sorted && matches!(fmt, None | Some("simple")) {
         let mut l: Vec<&str> = out.lines().collect();
         l.sort();
@@ -218,7 +231,10 @@ fn replay(path: &str) -> (usize, usize) {
                 continue;
             }
             let args: Vec<String> = words[1..].to_vec();
-            let stdin = step.stdin.as_ref().map(|b| b.iter().map(|l| format!("{}\n", l)).collect::<String>());
+            let stdin = step
+                .stdin
+                .as_ref()
+                .map(|b| b.iter().map(|l| format!("{}\n", l)).collect::<String>());
             let env = |_: &str| None;
             let (o, exit) = match run(&mut world, &args, &env, stdin.as_deref()) {
                 Outcome::Done(o) => {
@@ -266,7 +282,10 @@ fn replay(path: &str) -> (usize, usize) {
         if got == exp {
             ok += 1;
         } else {
-            eprintln!("--- {} :: $ {}\n  want: {:?}\n  got:  {:?}", path, step.line, exp, got);
+            eprintln!(
+                "--- {} :: $ {}\n  want: {:?}\n  got:  {:?}",
+                path, step.line, exp, got
+            );
         }
     }
     (ok, steps.len())
@@ -282,7 +301,9 @@ fn v2_transcripts() {
             for e in rd.flatten() {
                 let p = e.path().display().to_string();
                 let name = e.file_name().to_string_lossy().to_string();
-                let has_api2 = std::fs::read_to_string(&p).map(|t| t.contains("ETCDCTL_API=2")).unwrap_or(false);
+                let has_api2 = std::fs::read_to_string(&p)
+                    .map(|t| t.contains("ETCDCTL_API=2"))
+                    .unwrap_or(false);
                 if p.ends_with(".transcript") && (d == dir || name.starts_with("v2-") || has_api2) {
                     files.push(p);
                 }

@@ -27,19 +27,32 @@ fn raw(password: &[u8], cost: u32, salt: [u8; 16]) -> [u8; 24] {
 pub fn hash(password: &[u8], cost: u32, salt: [u8; 16]) -> String {
     let cost = cost.clamp(4, 31);
     let out = raw(password, cost, salt);
-    format!("$2a${:02}${}{}", cost, BCRYPT_B64.encode(salt), BCRYPT_B64.encode(&out[..23]))
+    format!(
+        "$2a${:02}${}{}",
+        cost,
+        BCRYPT_B64.encode(salt),
+        BCRYPT_B64.encode(&out[..23])
+    )
 }
 
 /// Whether `password` matches `hashed` (false for a malformed hash).
 pub fn verify(password: &[u8], hashed: &str) -> bool {
     let parts: Vec<&str> = hashed.split('$').collect();
-    let [_, _, cost, rest] = parts.as_slice() else { return false };
-    let Ok(cost) = cost.parse::<u32>() else { return false };
+    let [_, _, cost, rest] = parts.as_slice() else {
+        return false;
+    };
+    let Ok(cost) = cost.parse::<u32>() else {
+        return false;
+    };
     if !(4..=31).contains(&cost) || rest.len() != 53 || !rest.is_ascii() {
         return false;
     }
-    let Ok(salt_vec) = BCRYPT_B64.decode(&rest[..22]) else { return false };
-    let Ok(salt) = <[u8; 16]>::try_from(salt_vec.as_slice()) else { return false };
+    let Ok(salt_vec) = BCRYPT_B64.decode(&rest[..22]) else {
+        return false;
+    };
+    let Ok(salt) = <[u8; 16]>::try_from(salt_vec.as_slice()) else {
+        return false;
+    };
     hash(password, cost, salt) == hashed
 }
 
@@ -61,6 +74,9 @@ mod tests {
     #[test]
     fn known_vector() {
         // The classic OpenBSD/John-the-Ripper test vector.
-        assert!(verify(b"U*U", "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"));
+        assert!(verify(
+            b"U*U",
+            "$2a$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"
+        ));
     }
 }

@@ -32,8 +32,14 @@ impl KeyInterval {
     pub fn from_permission(key: &[u8], range_end: &[u8]) -> Self {
         match range_end {
             [] => KeyInterval::point(key),
-            [0] => KeyInterval { begin: key.to_vec(), end: Vec::new() },
-            e => KeyInterval { begin: key.to_vec(), end: e.to_vec() },
+            [0] => KeyInterval {
+                begin: key.to_vec(),
+                end: Vec::new(),
+            },
+            e => KeyInterval {
+                begin: key.to_vec(),
+                end: e.to_vec(),
+            },
         }
     }
 
@@ -41,11 +47,15 @@ impl KeyInterval {
     pub fn point(key: &[u8]) -> Self {
         let mut end = key.to_vec();
         end.push(0);
-        KeyInterval { begin: key.to_vec(), end }
+        KeyInterval {
+            begin: key.to_vec(),
+            end,
+        }
     }
 
     fn intersects(&self, other: &KeyInterval) -> bool {
-        cmp_affine(&self.begin, &other.end) == Ordering::Less && cmp_affine(&other.begin, &self.end) == Ordering::Less
+        cmp_affine(&self.begin, &other.end) == Ordering::Less
+            && cmp_affine(&other.begin, &self.end) == Ordering::Less
     }
 }
 
@@ -59,10 +69,15 @@ pub fn contains_point(perms: &[KeyInterval], key: &[u8]) -> bool {
 /// `"\0"` or empty meaning every key from `key` on, as etcd's `checkKeyInterval` reads it).
 pub fn covers_range(perms: &[KeyInterval], key: &[u8], range_end: &[u8]) -> bool {
     let end: &[u8] = if range_end == [0] { &[] } else { range_end };
-    let want = KeyInterval { begin: key.to_vec(), end: end.to_vec() };
+    let want = KeyInterval {
+        begin: key.to_vec(),
+        end: end.to_vec(),
+    };
     let mut hits: Vec<&KeyInterval> = perms.iter().filter(|iv| iv.intersects(&want)).collect();
     hits.sort_by(|a, b| cmp_affine(&a.begin, &b.begin).then_with(|| cmp_affine(&a.end, &b.end)));
-    let Some(first) = hits.first() else { return false };
+    let Some(first) = hits.first() else {
+        return false;
+    };
     let min_begin = &first.begin;
     let mut max_end: &[u8] = &first.end;
     for iv in hits.iter().skip(1) {
@@ -73,7 +88,8 @@ pub fn covers_range(perms: &[KeyInterval], key: &[u8], range_end: &[u8]) -> bool
             max_end = &iv.end;
         }
     }
-    cmp_affine(max_end, &want.end) != Ordering::Less && cmp_affine(min_begin, &want.begin) != Ordering::Greater
+    cmp_affine(max_end, &want.end) != Ordering::Less
+        && cmp_affine(min_begin, &want.begin) != Ordering::Greater
 }
 
 #[cfg(test)]
@@ -82,7 +98,10 @@ mod tests {
 
     #[test]
     fn prefix_and_from_key() {
-        let perms = vec![KeyInterval::from_permission(b"/app/", b"/app0"), KeyInterval::from_permission(b"/config", b"/configz")];
+        let perms = vec![
+            KeyInterval::from_permission(b"/app/", b"/app0"),
+            KeyInterval::from_permission(b"/config", b"/configz"),
+        ];
         assert!(contains_point(&perms, b"/app/name"));
         assert!(!contains_point(&perms, b"/secret/key"));
         assert!(covers_range(&perms, b"/app/", b"/app0"));
@@ -95,9 +114,15 @@ mod tests {
 
     #[test]
     fn union_of_adjacent_ranges_covers() {
-        let perms = vec![KeyInterval::from_permission(b"a", b"c"), KeyInterval::from_permission(b"c", b"e")];
+        let perms = vec![
+            KeyInterval::from_permission(b"a", b"c"),
+            KeyInterval::from_permission(b"c", b"e"),
+        ];
         assert!(covers_range(&perms, b"b", b"d"));
-        let gap = vec![KeyInterval::from_permission(b"a", b"c"), KeyInterval::from_permission(b"d", b"e")];
+        let gap = vec![
+            KeyInterval::from_permission(b"a", b"c"),
+            KeyInterval::from_permission(b"d", b"e"),
+        ];
         assert!(!covers_range(&gap, b"b", b"e"));
         let single = vec![KeyInterval::from_permission(b"k", b"")];
         assert!(contains_point(&single, b"k"));

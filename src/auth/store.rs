@@ -24,7 +24,9 @@ use serde::{Deserialize, Serialize};
 
 use super::password;
 use super::range_perm::{contains_point, covers_range, KeyInterval};
-use crate::server::api::{errors, AuthRequest, AuthResponse, EtcdError, Permission, PermissionType, ResponseHeader};
+use crate::server::api::{
+    errors, AuthRequest, AuthResponse, EtcdError, Permission, PermissionType, ResponseHeader,
+};
 
 pub const ROOT_USER: &str = "root";
 pub const ROOT_ROLE: &str = "root";
@@ -55,7 +57,11 @@ impl StoredPermission {
             1 => PermissionType::Write,
             _ => PermissionType::ReadWrite,
         };
-        Permission { perm_type, key: self.key.clone(), range_end: self.range_end.clone() }
+        Permission {
+            perm_type,
+            key: self.key.clone(),
+            range_end: self.range_end.clone(),
+        }
     }
 
     fn reads(&self) -> bool {
@@ -110,7 +116,11 @@ impl Default for AuthStore {
 
 impl PartialEq for AuthStore {
     fn eq(&self, o: &Self) -> bool {
-        self.enabled == o.enabled && self.users == o.users && self.roles == o.roles && self.revision == o.revision && self.tokens == o.tokens
+        self.enabled == o.enabled
+            && self.users == o.users
+            && self.roles == o.roles
+            && self.revision == o.revision
+            && self.tokens == o.tokens
     }
 }
 
@@ -163,7 +173,11 @@ impl AuthStore {
     }
 
     fn hash_password(&self, name: &str, password: &str) -> String {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed_of(&[name.as_bytes(), &self.revision.to_be_bytes(), b"salt"]));
+        let mut rng = ChaCha8Rng::seed_from_u64(seed_of(&[
+            name.as_bytes(),
+            &self.revision.to_be_bytes(),
+            b"salt",
+        ]));
         let salt: [u8; 16] = rng.gen();
         password::hash(password.as_bytes(), self.bcrypt_cost, salt)
     }
@@ -184,7 +198,8 @@ impl AuthStore {
             }
         }
         if password::verify(pw.as_bytes(), &hash) {
-            self.verified.insert(name.to_string(), (hash, pw.to_string()));
+            self.verified
+                .insert(name.to_string(), (hash, pw.to_string()));
             Ok(())
         } else {
             Err(errors::auth_failed())
@@ -196,11 +211,19 @@ impl AuthStore {
     pub fn authenticate(&mut self, name: &str, pw: &str, index: u64) -> Result<String, EtcdError> {
         self.check_password(name, pw)?;
         self.token_seq = self.token_seq.saturating_add(1);
-        let mut rng = ChaCha8Rng::seed_from_u64(seed_of(&[name.as_bytes(), &self.token_seq.to_be_bytes(), &self.revision.to_be_bytes()]));
+        let mut rng = ChaCha8Rng::seed_from_u64(seed_of(&[
+            name.as_bytes(),
+            &self.token_seq.to_be_bytes(),
+            &self.revision.to_be_bytes(),
+        ]));
         let letters: String = (0..16)
             .map(|_| {
                 let i: u8 = rng.gen_range(0..52);
-                if i < 26 { char::from(b'a' + i) } else { char::from(b'A' + (i - 26)) }
+                if i < 26 {
+                    char::from(b'a' + i)
+                } else {
+                    char::from(b'A' + (i - 26))
+                }
             })
             .collect();
         let idx = if index == 0 { self.token_seq } else { index };
@@ -220,7 +243,12 @@ impl AuthStore {
         }
         match token {
             None | Some("") => Ok(Some(String::new())),
-            Some(t) => self.tokens.get(t).cloned().map(Some).ok_or_else(errors::invalid_auth_token),
+            Some(t) => self
+                .tokens
+                .get(t)
+                .cloned()
+                .map(Some)
+                .ok_or_else(errors::invalid_auth_token),
         }
     }
 
@@ -239,7 +267,13 @@ impl AuthStore {
     }
 
     /// etcd's `isOpPermitted`: may `user` read (`write` false) or write `[key, range_end)`?
-    pub fn is_op_permitted(&self, user: &str, key: &[u8], range_end: &[u8], write: bool) -> Result<(), EtcdError> {
+    pub fn is_op_permitted(
+        &self,
+        user: &str,
+        key: &[u8],
+        range_end: &[u8],
+        write: bool,
+    ) -> Result<(), EtcdError> {
         if !self.enabled {
             return Ok(());
         }
@@ -251,7 +285,11 @@ impl AuthStore {
             return Ok(());
         }
         let perms = self.merged(u, write);
-        let ok = if range_end.is_empty() { contains_point(&perms, key) } else { covers_range(&perms, key, range_end) };
+        let ok = if range_end.is_empty() {
+            contains_point(&perms, key)
+        } else {
+            covers_range(&perms, key, range_end)
+        };
         if ok {
             Ok(())
         } else {
@@ -276,7 +314,10 @@ impl AuthStore {
     }
 
     pub fn has_role(&self, user: &str, role: &str) -> bool {
-        self.users.get(user).map(|u| u.roles.iter().any(|r| r == role)).unwrap_or(false)
+        self.users
+            .get(user)
+            .map(|u| u.roles.iter().any(|r| r == role))
+            .unwrap_or(false)
     }
 
     /// Answers a read (user get/list, role get/list) without changing anything.
@@ -285,14 +326,26 @@ impl AuthStore {
         match req {
             AuthRequest::UserGet { name } => {
                 let u = self.users.get(name).ok_or_else(errors::user_not_found)?;
-                Ok(AuthResponse::UserGet { header: h, roles: u.roles.clone() })
+                Ok(AuthResponse::UserGet {
+                    header: h,
+                    roles: u.roles.clone(),
+                })
             }
-            AuthRequest::UserList => Ok(AuthResponse::UserList { header: h, users: self.users.keys().cloned().collect() }),
+            AuthRequest::UserList => Ok(AuthResponse::UserList {
+                header: h,
+                users: self.users.keys().cloned().collect(),
+            }),
             AuthRequest::RoleGet { role } => {
                 let r = self.roles.get(role).ok_or_else(errors::role_not_found)?;
-                Ok(AuthResponse::RoleGet { header: h, perm: r.perms.iter().map(StoredPermission::to_api).collect() })
+                Ok(AuthResponse::RoleGet {
+                    header: h,
+                    perm: r.perms.iter().map(StoredPermission::to_api).collect(),
+                })
             }
-            AuthRequest::RoleList => Ok(AuthResponse::RoleList { header: h, roles: self.roles.keys().cloned().collect() }),
+            AuthRequest::RoleList => Ok(AuthResponse::RoleList {
+                header: h,
+                roles: self.roles.keys().cloned().collect(),
+            }),
             _ => Err(errors::not_capable()),
         }
     }
@@ -306,7 +359,10 @@ impl AuthStore {
                 if self.enabled {
                     return done;
                 }
-                let root = self.users.get(ROOT_USER).ok_or_else(errors::root_user_not_exist)?;
+                let root = self
+                    .users
+                    .get(ROOT_USER)
+                    .ok_or_else(errors::root_user_not_exist)?;
                 if !has_root_role(root) {
                     return Err(errors::root_role_not_exist());
                 }
@@ -323,21 +379,43 @@ impl AuthStore {
             }
             AuthRequest::Authenticate { name, password } => {
                 let token = self.authenticate(name, password, index)?;
-                Ok(AuthResponse::Authenticate { header: ResponseHeader::default(), token })
+                Ok(AuthResponse::Authenticate {
+                    header: ResponseHeader::default(),
+                    token,
+                })
             }
-            AuthRequest::UserAdd { name, password, no_password } => {
+            AuthRequest::UserAdd {
+                name,
+                password,
+                no_password,
+            } => {
                 if name.is_empty() {
                     return Err(errors::user_empty());
                 }
                 if self.users.contains_key(name) {
                     return Err(errors::user_already_exist());
                 }
-                let hash = if *no_password { None } else { Some(self.hash_password(name, password)) };
-                self.users.insert(name.clone(), User { name: name.clone(), password: hash, roles: Vec::new(), no_password: *no_password });
+                let hash = if *no_password {
+                    None
+                } else {
+                    Some(self.hash_password(name, password))
+                };
+                self.users.insert(
+                    name.clone(),
+                    User {
+                        name: name.clone(),
+                        password: hash,
+                        roles: Vec::new(),
+                        no_password: *no_password,
+                    },
+                );
                 self.commit();
                 done
             }
-            AuthRequest::UserGet { .. } | AuthRequest::UserList | AuthRequest::RoleGet { .. } | AuthRequest::RoleList => self.read(req),
+            AuthRequest::UserGet { .. }
+            | AuthRequest::UserList
+            | AuthRequest::RoleGet { .. }
+            | AuthRequest::RoleList => self.read(req),
             AuthRequest::UserDelete { name } => {
                 if self.enabled && name == ROOT_USER {
                     return Err(errors::invalid_auth_mgmt());
@@ -367,7 +445,9 @@ impl AuthStore {
                 if role != ROOT_ROLE && !self.roles.contains_key(role) {
                     return Err(errors::role_not_found());
                 }
-                let Some(u) = self.users.get_mut(user) else { return Err(errors::user_not_found()) };
+                let Some(u) = self.users.get_mut(user) else {
+                    return Err(errors::user_not_found());
+                };
                 if let Err(pos) = u.roles.binary_search(role) {
                     u.roles.insert(pos, role.clone());
                     self.commit();
@@ -378,7 +458,10 @@ impl AuthStore {
                 if self.enabled && name == ROOT_USER && role == ROOT_ROLE {
                     return Err(errors::invalid_auth_mgmt());
                 }
-                let u = self.users.get_mut(name).ok_or_else(errors::user_not_found)?;
+                let u = self
+                    .users
+                    .get_mut(name)
+                    .ok_or_else(errors::user_not_found)?;
                 let before = u.roles.len();
                 u.roles.retain(|r| r != role);
                 if u.roles.len() == before {
@@ -394,7 +477,13 @@ impl AuthStore {
                 if self.roles.contains_key(name) {
                     return Err(errors::role_already_exist());
                 }
-                self.roles.insert(name.clone(), Role { name: name.clone(), perms: Vec::new() });
+                self.roles.insert(
+                    name.clone(),
+                    Role {
+                        name: name.clone(),
+                        perms: Vec::new(),
+                    },
+                );
                 self.commit();
                 done
             }
@@ -410,7 +499,10 @@ impl AuthStore {
                 done
             }
             AuthRequest::RoleGrantPermission { name, perm } => {
-                let r = self.roles.get_mut(name).ok_or_else(errors::role_not_found)?;
+                let r = self
+                    .roles
+                    .get_mut(name)
+                    .ok_or_else(errors::role_not_found)?;
                 let perm_type = match perm.perm_type {
                     PermissionType::Read => 0,
                     PermissionType::Write => 1,
@@ -418,9 +510,15 @@ impl AuthStore {
                 };
                 let idx = r.perms.partition_point(|p| p.key < perm.key);
                 match r.perms.get_mut(idx) {
-                    Some(p) if p.key == perm.key && p.range_end == perm.range_end => p.perm_type = perm_type,
+                    Some(p) if p.key == perm.key && p.range_end == perm.range_end => {
+                        p.perm_type = perm_type
+                    }
                     _ => {
-                        r.perms.push(StoredPermission { perm_type, key: perm.key.clone(), range_end: perm.range_end.clone() });
+                        r.perms.push(StoredPermission {
+                            perm_type,
+                            key: perm.key.clone(),
+                            range_end: perm.range_end.clone(),
+                        });
                         // Go's sort.Sort on a nearly sorted slice: a stable sort by key gives
                         // the same order here.
                         r.perms.sort_by(|a, b| a.key.cmp(&b.key));
@@ -429,10 +527,18 @@ impl AuthStore {
                 self.commit();
                 done
             }
-            AuthRequest::RoleRevokePermission { role, key, range_end } => {
-                let r = self.roles.get_mut(role).ok_or_else(errors::role_not_found)?;
+            AuthRequest::RoleRevokePermission {
+                role,
+                key,
+                range_end,
+            } => {
+                let r = self
+                    .roles
+                    .get_mut(role)
+                    .ok_or_else(errors::role_not_found)?;
                 let before = r.perms.len();
-                r.perms.retain(|p| !(p.key == *key && p.range_end == *range_end));
+                r.perms
+                    .retain(|p| !(p.key == *key && p.range_end == *range_end));
                 if r.perms.len() == before {
                     return Err(errors::permission_not_granted());
                 }
@@ -460,23 +566,59 @@ mod tests {
     #[test]
     fn enable_needs_root_with_root_role() {
         let mut a = store();
-        assert_eq!(a.apply(&AuthRequest::Enable, 0), Err(errors::root_user_not_exist()));
-        ok(&mut a, AuthRequest::UserAdd { name: "root".into(), password: "secret".into(), no_password: false });
-        assert_eq!(a.apply(&AuthRequest::Enable, 0), Err(errors::root_role_not_exist()));
-        ok(&mut a, AuthRequest::UserGrantRole { user: "root".into(), role: "root".into() });
+        assert_eq!(
+            a.apply(&AuthRequest::Enable, 0),
+            Err(errors::root_user_not_exist())
+        );
+        ok(
+            &mut a,
+            AuthRequest::UserAdd {
+                name: "root".into(),
+                password: "secret".into(),
+                no_password: false,
+            },
+        );
+        assert_eq!(
+            a.apply(&AuthRequest::Enable, 0),
+            Err(errors::root_role_not_exist())
+        );
+        ok(
+            &mut a,
+            AuthRequest::UserGrantRole {
+                user: "root".into(),
+                role: "root".into(),
+            },
+        );
         ok(&mut a, AuthRequest::Enable);
         ok(&mut a, AuthRequest::Enable);
-        assert_eq!(a.apply(&AuthRequest::UserDelete { name: "root".into() }, 0), Err(errors::invalid_auth_mgmt()));
-        assert_eq!(a.authenticate("root", "wrong", 0), Err(errors::auth_failed()));
+        assert_eq!(
+            a.apply(
+                &AuthRequest::UserDelete {
+                    name: "root".into()
+                },
+                0
+            ),
+            Err(errors::invalid_auth_mgmt())
+        );
+        assert_eq!(
+            a.authenticate("root", "wrong", 0),
+            Err(errors::auth_failed())
+        );
         let t = a.authenticate("root", "secret", 22).unwrap();
         assert!(t.ends_with(".22"));
         assert_eq!(a.user_of(Some(&t)).unwrap().as_deref(), Some("root"));
-        assert_eq!(a.user_of(Some("bogus.1")), Err(errors::invalid_auth_token()));
+        assert_eq!(
+            a.user_of(Some("bogus.1")),
+            Err(errors::invalid_auth_token())
+        );
         assert_eq!(a.user_of(None).unwrap().as_deref(), Some(""));
         ok(&mut a, AuthRequest::Disable);
         ok(&mut a, AuthRequest::Disable);
         assert_eq!(a.user_of(Some(&t)).unwrap(), None);
-        assert_eq!(a.authenticate("root", "secret", 0), Err(errors::auth_not_enabled()));
+        assert_eq!(
+            a.authenticate("root", "secret", 0),
+            Err(errors::auth_not_enabled())
+        );
     }
 
     #[test]
@@ -485,7 +627,11 @@ mod tests {
         ok(&mut a, AuthRequest::RoleAdd { name: "r".into() });
         let grant = |t, k: &str, e: &str| AuthRequest::RoleGrantPermission {
             name: "r".into(),
-            perm: Permission { perm_type: t, key: k.as_bytes().to_vec(), range_end: e.as_bytes().to_vec() },
+            perm: Permission {
+                perm_type: t,
+                key: k.as_bytes().to_vec(),
+                range_end: e.as_bytes().to_vec(),
+            },
         };
         ok(&mut a, grant(PermissionType::Read, "/config", "/configz"));
         ok(&mut a, grant(PermissionType::Read, "/app/", "/app0"));
@@ -494,23 +640,68 @@ mod tests {
         assert_eq!(r.perms.len(), 2);
         assert_eq!(r.perms[0].key, b"/app/");
         assert_eq!(r.perms[0].perm_type, 2);
-        ok(&mut a, AuthRequest::UserAdd { name: "u".into(), password: "p".into(), no_password: false });
-        ok(&mut a, AuthRequest::UserGrantRole { user: "u".into(), role: "r".into() });
-        ok(&mut a, AuthRequest::UserAdd { name: "root".into(), password: "p".into(), no_password: false });
-        ok(&mut a, AuthRequest::UserGrantRole { user: "root".into(), role: "root".into() });
+        ok(
+            &mut a,
+            AuthRequest::UserAdd {
+                name: "u".into(),
+                password: "p".into(),
+                no_password: false,
+            },
+        );
+        ok(
+            &mut a,
+            AuthRequest::UserGrantRole {
+                user: "u".into(),
+                role: "r".into(),
+            },
+        );
+        ok(
+            &mut a,
+            AuthRequest::UserAdd {
+                name: "root".into(),
+                password: "p".into(),
+                no_password: false,
+            },
+        );
+        ok(
+            &mut a,
+            AuthRequest::UserGrantRole {
+                user: "root".into(),
+                role: "root".into(),
+            },
+        );
         ok(&mut a, AuthRequest::Enable);
         assert!(a.is_op_permitted("u", b"/app/x", b"", true).is_ok());
-        assert_eq!(a.is_op_permitted("u", b"/config", b"", true), Err(errors::permission_denied()));
+        assert_eq!(
+            a.is_op_permitted("u", b"/config", b"", true),
+            Err(errors::permission_denied())
+        );
         assert!(a.is_op_permitted("u", b"/config", b"", false).is_ok());
-        assert_eq!(a.is_op_permitted("", b"/config", b"", false), Err(errors::user_empty()));
+        assert_eq!(
+            a.is_op_permitted("", b"/config", b"", false),
+            Err(errors::user_empty())
+        );
         assert_eq!(a.is_admin_permitted("u"), Err(errors::permission_denied()));
         assert!(a.is_admin_permitted("root").is_ok());
         assert_eq!(
-            a.apply(&AuthRequest::UserRevokeRole { name: "u".into(), role: "nope".into() }, 0),
+            a.apply(
+                &AuthRequest::UserRevokeRole {
+                    name: "u".into(),
+                    role: "nope".into()
+                },
+                0
+            ),
             Err(errors::role_not_granted())
         );
         assert_eq!(
-            a.apply(&AuthRequest::RoleRevokePermission { role: "r".into(), key: b"/x".to_vec(), range_end: vec![] }, 0),
+            a.apply(
+                &AuthRequest::RoleRevokePermission {
+                    role: "r".into(),
+                    key: b"/x".to_vec(),
+                    range_end: vec![]
+                },
+                0
+            ),
             Err(errors::permission_not_granted())
         );
         ok(&mut a, AuthRequest::RoleDelete { role: "r".into() });

@@ -42,7 +42,9 @@ fn repl() {
     loop {
         let _ = write!(out, "$ ");
         let _ = out.flush();
-        let Some(Ok(mut line)) = lines.next() else { break };
+        let Some(Ok(mut line)) = lines.next() else {
+            break;
+        };
         while line.ends_with('\\') {
             line.pop();
             match lines.next() {
@@ -53,7 +55,10 @@ fn repl() {
         let (body, timeout) = transcript::split_timeout(&line);
         let mut block = None;
         if let Some(pos) = body.rfind("<<") {
-            let term = body[pos + 2..].trim().trim_matches(|c| c == '\'' || c == '"').to_string();
+            let term = body[pos + 2..]
+                .trim()
+                .trim_matches(|c| c == '\'' || c == '"')
+                .to_string();
             let mut b = String::new();
             for l in lines.by_ref() {
                 let Ok(l) = l else { break };
@@ -65,7 +70,11 @@ fn repl() {
             }
             block = Some(b);
         }
-        let (o, _) = p.run_bounded(body, block.as_deref(), Duration::from_secs_f64(timeout.unwrap_or(5.0)));
+        let (o, _) = p.run_bounded(
+            body,
+            block.as_deref(),
+            Duration::from_secs_f64(timeout.unwrap_or(5.0)),
+        );
         print!("{}", o.stdout);
         eprint!("{}", o.stderr);
         for h in p.hints() {

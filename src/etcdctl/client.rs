@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use rand::RngCore;
 
-use crate::server::api::{AuthRequest, AuthResponse, CallError, Code, EtcdError, Request, Response};
+use crate::server::api::{
+    AuthRequest, AuthResponse, CallError, Code, EtcdError, Request, Response,
+};
 use crate::sim::World;
 
 use super::flags::Flags;
@@ -44,7 +46,10 @@ pub struct Client {
 
 /// `host:port` of an endpoint URL.
 pub fn host_of(endpoint: &str) -> &str {
-    let e = endpoint.strip_prefix("http://").or_else(|| endpoint.strip_prefix("https://")).unwrap_or(endpoint);
+    let e = endpoint
+        .strip_prefix("http://")
+        .or_else(|| endpoint.strip_prefix("https://"))
+        .unwrap_or(endpoint);
     e.trim_end_matches('/')
 }
 
@@ -55,7 +60,14 @@ pub fn new_uuid(console: &mut Console) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h: String = b.iter().map(|x| format!("{:02x}", x)).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
@@ -78,7 +90,16 @@ pub fn iso8601(unix_nanos: i64) -> String {
     let ms = unix_nanos.rem_euclid(1_000_000_000) / 1_000_000;
     let (y, mo, d) = civil(secs.div_euclid(86_400));
     let sod = secs.rem_euclid(86_400);
-    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", y, mo, d, sod / 3600, sod % 3600 / 60, sod % 60, ms)
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        y,
+        mo,
+        d,
+        sod / 3600,
+        sod % 3600 / 60,
+        sod % 60,
+        ms
+    )
 }
 
 /// A JSON string literal.
@@ -88,7 +109,12 @@ pub fn json_str(s: &str) -> String {
 
 impl Client {
     /// Builds the client from the global flags, authenticating if `--user` is set.
-    pub fn from_flags(world: &mut World, console: &mut Console, io: &mut Io, flags: &Flags) -> Result<Client, Fail> {
+    pub fn from_flags(
+        world: &mut World,
+        console: &mut Console,
+        io: &mut Io,
+        flags: &Flags,
+    ) -> Result<Client, Fail> {
         let mut c = Client {
             endpoints: flags.slice("endpoints"),
             token: None,
@@ -102,23 +128,26 @@ impl Client {
         }
         let user = flags.str("user");
         if !user.is_empty() {
-            let (name, password) = match user.split_once(':') {
-                Some((n, p)) => (n.to_string(), p.to_string()),
-                None => {
-                    let p = flags.str("password");
-                    if p.is_empty() && !flags.changed("password") {
+            // authCfgFromCmd: with --password the whole --user value is the name
+            let pw = flags.str("password");
+            let (name, password) = if !pw.is_empty() {
+                (user.clone(), pw)
+            } else {
+                match user.split_once(':') {
+                    Some((n, p)) => (n.to_string(), p.to_string()),
+                    None => {
                         io.out("Password: ");
-                        let line = io.read_line().unwrap_or_default();
+                        let line = io.read_password().unwrap_or_default();
                         io.out("\n");
                         (user.clone(), line)
-                    } else {
-                        (user.clone(), p)
                     }
                 }
             };
             let req = Request::Auth(AuthRequest::Authenticate { name, password });
             match c.call(world, io, req) {
-                Ok(Response::Auth(AuthResponse::Authenticate { token, .. })) => c.token = Some(token),
+                Ok(Response::Auth(AuthResponse::Authenticate { token, .. })) => {
+                    c.token = Some(token)
+                }
                 Ok(_) => {}
                 Err(e) => return Err(Fail::new(EXIT_BAD_CONNECTION, e.msg)),
             }
@@ -174,16 +203,28 @@ impl Client {
             Err(CallError::Unreachable) => {
                 world.advance(self.command_timeout);
                 if self.passthrough {
-                    let host = host_of(self.endpoints.first().map(|s| s.as_str()).unwrap_or("")).to_string();
+                    let host = host_of(self.endpoints.first().map(|s| s.as_str()).unwrap_or(""))
+                        .to_string();
                     self.warn(world, io, "DeadlineExceeded", &format!("latest balancer error: connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"", host));
                 } else {
-                    self.warn(world, io, "DeadlineExceeded", "latest balancer error: all SubConns are in TransientFailure");
+                    self.warn(
+                        world,
+                        io,
+                        "DeadlineExceeded",
+                        "latest balancer error: all SubConns are in TransientFailure",
+                    );
                 }
-                Err(CallFail { code: Code::DeadlineExceeded, msg: "context deadline exceeded".to_string() })
+                Err(CallFail {
+                    code: Code::DeadlineExceeded,
+                    msg: "context deadline exceeded".to_string(),
+                })
             }
             Err(CallError::DeadlineExceeded) => {
                 self.warn(world, io, "DeadlineExceeded", "context deadline exceeded");
-                Err(CallFail { code: Code::DeadlineExceeded, msg: "context deadline exceeded".to_string() })
+                Err(CallFail {
+                    code: Code::DeadlineExceeded,
+                    msg: "context deadline exceeded".to_string(),
+                })
             }
         }
     }
@@ -193,31 +234,21 @@ impl Client {
         let ep = self.pick(world);
         match world.call(&ep, self.token.as_deref(), req, self.command_timeout) {
             Ok(r) => Ok(r),
-            Err(CallError::Server(EtcdError { code, message })) => Err(CallFail { code, msg: message }),
+            Err(CallError::Server(EtcdError { code, message })) => {
+                Err(CallFail { code, msg: message })
+            }
             Err(CallError::Unreachable) => {
                 world.advance(self.command_timeout);
-                Err(CallFail { code: Code::DeadlineExceeded, msg: "context deadline exceeded".to_string() })
+                Err(CallFail {
+                    code: Code::DeadlineExceeded,
+                    msg: "context deadline exceeded".to_string(),
+                })
             }
-            Err(CallError::DeadlineExceeded) => {
-                Err(CallFail { code: Code::DeadlineExceeded, msg: "context deadline exceeded".to_string() })
-            }
+            Err(CallError::DeadlineExceeded) => Err(CallFail {
+                code: Code::DeadlineExceeded,
+                msg: "context deadline exceeded".to_string(),
+            }),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn time_format() {
-        assert_eq!(iso8601(1_704_067_205_500_000_000), "2024-01-01T00:00:05.500Z");
-    }
-
-    #[test]
-    fn hosts() {
-        assert_eq!(host_of("http://127.0.0.1:2379"), "127.0.0.1:2379");
-        assert_eq!(host_of("127.0.0.1:1"), "127.0.0.1:1");
     }
 }
 
@@ -248,12 +279,35 @@ pub fn go_duration(d: Duration) -> String {
     let h = total_s / 3600;
     let m = total_s % 3600 / 60;
     let s = total_s % 60;
-    let sec = if frac == 0 { format!("{}", s) } else { trim(format!("{}.{:09}", s, frac)) };
+    let sec = if frac == 0 {
+        format!("{}", s)
+    } else {
+        trim(format!("{}.{:09}", s, frac))
+    };
     if h > 0 {
         format!("{}h{}m{}s", h, m, sec)
     } else if m > 0 {
         format!("{}m{}s", m, sec)
     } else {
         format!("{}s", sec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_format() {
+        assert_eq!(
+            iso8601(1_704_067_205_500_000_000),
+            "2024-01-01T00:00:05.500Z"
+        );
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(host_of("http://127.0.0.1:2379"), "127.0.0.1:2379");
+        assert_eq!(host_of("127.0.0.1:1"), "127.0.0.1:1");
     }
 }

@@ -37,15 +37,20 @@ pub fn flag_defs(help: &str) -> Vec<FlagDef> {
             global = true;
             continue;
         }
-        let Some(rest) = line.strip_prefix("  ") else { continue };
-        let (short, rest) = if let Some(r) = rest.strip_prefix('-').filter(|r| !r.starts_with('-')) {
+        let Some(rest) = line.strip_prefix("  ") else {
+            continue;
+        };
+        let (short, rest) = if let Some(r) = rest.strip_prefix('-').filter(|r| !r.starts_with('-'))
+        {
             let mut cs = r.chars();
             let c = cs.next();
             (c, cs.as_str().strip_prefix(", ").unwrap_or(""))
         } else {
             (None, rest.trim_start())
         };
-        let Some(rest) = rest.strip_prefix("--") else { continue };
+        let Some(rest) = rest.strip_prefix("--") else {
+            continue;
+        };
         let spec = rest.split('\t').next().unwrap_or("");
         let (name, kind, default) = if let Some(i) = spec.find("[=") {
             let d = spec[i + 2..].trim_end_matches(']');
@@ -55,7 +60,11 @@ pub fn flag_defs(help: &str) -> Vec<FlagDef> {
             if d.starts_with('"') {
                 (&spec[..i], FlagKind::Str, d.trim_matches('"').to_string())
             } else if d.starts_with('[') {
-                (&spec[..i], FlagKind::StrSlice, d.trim_start_matches('[').trim_end_matches(']').to_string())
+                (
+                    &spec[..i],
+                    FlagKind::StrSlice,
+                    d.trim_start_matches('[').trim_end_matches(']').to_string(),
+                )
             } else if d.ends_with('s') || d.ends_with('m') || d.ends_with('h') {
                 (&spec[..i], FlagKind::Duration, d.to_string())
             } else {
@@ -64,7 +73,13 @@ pub fn flag_defs(help: &str) -> Vec<FlagDef> {
         } else {
             continue;
         };
-        defs.push(FlagDef { name: name.to_string(), short, kind, default, global });
+        defs.push(FlagDef {
+            name: name.to_string(),
+            short,
+            kind,
+            default,
+            global,
+        });
     }
     // global options are listed under OPTIONS in the root's own help
     defs
@@ -86,7 +101,9 @@ pub fn children(path: &str) -> Vec<&'static str> {
             if path.is_empty() {
                 (!p.contains(' ')).then_some(*p)
             } else {
-                p.strip_prefix(path).and_then(|r| r.strip_prefix(' ')).filter(|r| !r.contains(' '))
+                p.strip_prefix(path)
+                    .and_then(|r| r.strip_prefix(' '))
+                    .filter(|r| !r.contains(' '))
             }
         })
         .map(|full| full.rsplit(' ').next().unwrap_or(full))
@@ -116,13 +133,15 @@ pub fn command_flags(path: &str) -> Vec<FlagDef> {
 }
 
 fn takes_no_value(name: &str, defs: &[FlagDef]) -> bool {
-    defs.iter().any(|d| d.name == name && d.kind == FlagKind::Bool)
+    defs.iter()
+        .any(|d| d.name == name && d.kind == FlagKind::Bool)
 }
 
 fn short_takes_no_value(c: &str, defs: &[FlagDef]) -> bool {
     let mut cs = c.chars();
     let Some(ch) = cs.next() else { return false };
-    defs.iter().any(|d| d.short == Some(ch) && d.kind == FlagKind::Bool)
+    defs.iter()
+        .any(|d| d.short == Some(ch) && d.kind == FlagKind::Bool)
 }
 
 /// cobra's `stripFlags`: the non-flag words (candidate command names).
@@ -135,7 +154,8 @@ pub fn strip_flags(args: &[String], defs: &[FlagDef]) -> Vec<String> {
         if s == "--" {
             break;
         }
-        let long_with_value = s.starts_with("--") && !s.contains('=') && !takes_no_value(&s[2..], defs);
+        let long_with_value =
+            s.starts_with("--") && !s.contains('=') && !takes_no_value(&s[2..], defs);
         let short_with_value = s.starts_with('-')
             && !s.contains('=')
             && s.chars().count() == 2
@@ -166,7 +186,11 @@ pub fn args_minus_first(args: &[String], x: &str, defs: &[FlagDef]) -> Vec<Strin
             pos += 2;
             continue;
         }
-        if !s.starts_with("--") && s.starts_with('-') && !s.contains('=') && s.chars().count() == 2 && !short_takes_no_value(&s[1..], defs)
+        if !s.starts_with("--")
+            && s.starts_with('-')
+            && !s.contains('=')
+            && s.chars().count() == 2
+            && !short_takes_no_value(&s[1..], defs)
         {
             pos += 2;
             continue;
@@ -184,9 +208,15 @@ pub fn args_minus_first(args: &[String], x: &str, defs: &[FlagDef]) -> Vec<Strin
 /// The result of finding the command: its path and the args left for it.
 #[derive(Debug)]
 pub enum Found {
-    Command { path: String, args: Vec<String> },
+    Command {
+        path: String,
+        args: Vec<String>,
+    },
     /// `unknown command "x" for "etcdctl"` with suggestions.
-    Unknown { name: String, suggestions: Vec<String> },
+    Unknown {
+        name: String,
+        suggestions: Vec<String>,
+    },
 }
 
 /// cobra's `Find` from the root.
@@ -202,7 +232,10 @@ pub fn find(args: &[String]) -> Found {
         let name = if kids.iter().any(|k| k == next) {
             next.clone()
         } else {
-            let m: Vec<&&str> = kids.iter().filter(|k| k.starts_with(next.as_str())).collect();
+            let m: Vec<&&str> = kids
+                .iter()
+                .filter(|k| k.starts_with(next.as_str()))
+                .collect();
             match m.as_slice() {
                 [one] => one.to_string(),
                 _ => break,
@@ -214,7 +247,10 @@ pub fn find(args: &[String]) -> Found {
     if path.is_empty() {
         let stripped = strip_flags(&rest, &command_flags(""));
         if let Some(name) = stripped.first() {
-            return Found::Unknown { name: name.clone(), suggestions: suggestions(name) };
+            return Found::Unknown {
+                name: name.clone(),
+                suggestions: suggestions(name),
+            };
         }
     }
     Found::Command { path, args: rest }
@@ -240,7 +276,9 @@ pub fn suggestions(typed: &str) -> Vec<String> {
     children("")
         .into_iter()
         .filter(|c| *c != "help")
-        .filter(|c| levenshtein(typed, c) <= 2 || c.to_lowercase().starts_with(&typed.to_lowercase()))
+        .filter(|c| {
+            levenshtein(typed, c) <= 2 || c.to_lowercase().starts_with(&typed.to_lowercase())
+        })
         .map(|c| c.to_string())
         .collect()
 }
@@ -269,7 +307,9 @@ pub fn go_quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -302,7 +342,9 @@ impl Flags {
         if let Some(v) = self.values.get(name) {
             return v.clone();
         }
-        self.def(name).map(|d| d.default.clone()).unwrap_or_default()
+        self.def(name)
+            .map(|d| d.default.clone())
+            .unwrap_or_default()
     }
     pub fn bool(&self, name: &str) -> bool {
         parse_bool(&self.str(name)).unwrap_or(false)
@@ -326,7 +368,9 @@ impl Flags {
     }
     /// Sets a value from the environment (no error if it does not parse: it is ignored).
     pub fn set_from_env(&mut self, name: &str, value: &str) -> Result<(), String> {
-        let Some(def) = self.def(name).cloned() else { return Ok(()) };
+        let Some(def) = self.def(name).cloned() else {
+            return Ok(());
+        };
         self.set(&def, value)
     }
 
@@ -343,10 +387,16 @@ impl Flags {
             }
             FlagKind::Str => {}
             FlagKind::StrSlice => {
-                let parts: Vec<String> =
-                    if value.is_empty() { Vec::new() } else { value.split(',').map(|s| s.to_string()).collect() };
+                let parts: Vec<String> = if value.is_empty() {
+                    Vec::new()
+                } else {
+                    value.split(',').map(|s| s.to_string()).collect()
+                };
                 if self.changed.contains(&def.name) {
-                    self.slices.entry(def.name.clone()).or_default().extend(parts);
+                    self.slices
+                        .entry(def.name.clone())
+                        .or_default()
+                        .extend(parts);
                 } else {
                     self.slices.insert(def.name.clone(), parts);
                 }
@@ -362,7 +412,10 @@ pub fn parse_bool(s: &str) -> Result<bool, String> {
     match s {
         "1" | "t" | "T" | "TRUE" | "true" | "True" => Ok(true),
         "0" | "f" | "F" | "FALSE" | "false" | "False" => Ok(false),
-        _ => Err(format!("strconv.ParseBool: parsing {}: invalid syntax", go_quote(s))),
+        _ => Err(format!(
+            "strconv.ParseBool: parsing {}: invalid syntax",
+            go_quote(s)
+        )),
     }
 }
 
@@ -374,17 +427,18 @@ pub fn parse_int(s: &str) -> Result<i64, String> {
         Some(b'+') => (false, &s[1..]),
         _ => (false, s),
     };
-    let (radix, digits) = if let Some(r) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-        (16, r)
-    } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
-        (2, r)
-    } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
-        (8, r)
-    } else if body.len() > 1 && body.starts_with('0') {
-        (8, &body[1..])
-    } else {
-        (10, body)
-    };
+    let (radix, digits) =
+        if let Some(r) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+            (16, r)
+        } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
+            (2, r)
+        } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
+            (8, r)
+        } else if body.len() > 1 && body.starts_with('0') {
+            (8, &body[1..])
+        } else {
+            (10, body)
+        };
     let digits: String = digits.chars().filter(|&c| c != '_').collect();
     if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
         return Err(err("invalid syntax"));
@@ -416,13 +470,17 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     let mut total = 0f64;
     let mut rest = body;
     while !rest.is_empty() {
-        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         if num_len == 0 {
             return Err(err());
         }
         let num: f64 = rest[..num_len].parse().map_err(|_| err())?;
         rest = &rest[num_len..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let unit = &rest[..unit_len];
         rest = &rest[unit_len..];
         let mult = match unit {
@@ -453,10 +511,20 @@ fn flag_display(def: &FlagDef) -> String {
 /// pflag's interspersed parse of a command's args.
 pub fn parse(path: &str, args: &[String]) -> Result<Flags, FlagError> {
     let defs = command_flags(path);
-    let mut f = Flags { defs: defs.clone(), ..Default::default() };
+    let mut f = Flags {
+        defs: defs.clone(),
+        ..Default::default()
+    };
     let mut i = 0;
     let set = |f: &mut Flags, def: &FlagDef, v: &str| -> Result<(), FlagError> {
-        f.set(def, v).map_err(|e| FlagError(format!("invalid argument {} for {} flag: {}", go_quote(v), go_quote(&flag_display(def)), e)))
+        f.set(def, v).map_err(|e| {
+            FlagError(format!(
+                "invalid argument {} for {} flag: {}",
+                go_quote(v),
+                go_quote(&flag_display(def)),
+                e
+            ))
+        })
     };
     while i < args.len() {
         let s = args[i].clone();
@@ -509,7 +577,10 @@ pub fn parse(path: &str, args: &[String]) -> Result<Flags, FlagError> {
                         shorts = shorts[clen..].to_string();
                         continue;
                     }
-                    return Err(FlagError(format!("unknown shorthand flag: '{}' in -{}", c, shorts)));
+                    return Err(FlagError(format!(
+                        "unknown shorthand flag: '{}' in -{}",
+                        c, shorts
+                    )));
                 };
                 let after = &shorts[clen..];
                 let v;
@@ -527,7 +598,10 @@ pub fn parse(path: &str, args: &[String]) -> Result<Flags, FlagError> {
                     i += 1;
                     shorts = String::new();
                 } else {
-                    return Err(FlagError(format!("flag needs an argument: '{}' in -{}", c, shorts)));
+                    return Err(FlagError(format!(
+                        "flag needs an argument: '{}' in -{}",
+                        c, shorts
+                    )));
                 }
                 set(&mut f, &def, &v)?;
                 if def.name == "help" && f.bool("help") {
@@ -537,6 +611,19 @@ pub fn parse(path: &str, args: &[String]) -> Result<Flags, FlagError> {
         }
     }
     Ok(f)
+}
+
+/// Go's `strconv.ParseInt(s, 10, 64)`.
+pub fn parse_int_base10(s: &str) -> Result<i64, String> {
+    let err = |what: &str| format!("strconv.ParseInt: parsing {}: {}", go_quote(s), what);
+    let body = s
+        .strip_prefix('-')
+        .or_else(|| s.strip_prefix('+'))
+        .unwrap_or(s);
+    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit()) {
+        return Err(err("invalid syntax"));
+    }
+    s.parse::<i64>().map_err(|_| err("value out of range"))
 }
 
 #[cfg(test)]
@@ -557,8 +644,14 @@ mod tests {
         assert!(w.global);
         let e = d.iter().find(|d| d.name == "endpoints").unwrap();
         assert_eq!(e.kind, FlagKind::StrSlice);
-        assert_eq!(d.iter().find(|d| d.name == "prefix").unwrap().kind, FlagKind::Bool);
-        assert_eq!(d.iter().find(|d| d.name == "dial-timeout").unwrap().kind, FlagKind::Duration);
+        assert_eq!(
+            d.iter().find(|d| d.name == "prefix").unwrap().kind,
+            FlagKind::Bool
+        );
+        assert_eq!(
+            d.iter().find(|d| d.name == "dial-timeout").unwrap().kind,
+            FlagKind::Duration
+        );
     }
 
     #[test]
@@ -585,7 +678,11 @@ mod tests {
 
     #[test]
     fn parse_flags() {
-        let f = parse("get", &s(&["a", "--rev=3", "-wjson", "--prefix", "--limit", "2", "b"])).unwrap();
+        let f = parse(
+            "get",
+            &s(&["a", "--rev=3", "-wjson", "--prefix", "--limit", "2", "b"]),
+        )
+        .unwrap();
         assert_eq!(f.args, s(&["a", "b"]));
         assert_eq!(f.int("rev"), 3);
         assert_eq!(f.str("write-out"), "json");
@@ -593,19 +690,15 @@ mod tests {
         assert_eq!(f.int("limit"), 2);
         let e = parse("get", &s(&["a", "--rev=abc"])).unwrap_err();
         assert_eq!(e.0, "invalid argument \"abc\" for \"--rev\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax");
-        assert_eq!(parse("lease grant", &s(&["-5"])).unwrap_err().0, "unknown shorthand flag: '5' in -5");
-        assert_eq!(parse("get", &s(&["--bogus"])).unwrap_err().0, "unknown flag: --bogus");
+        assert_eq!(
+            parse("lease grant", &s(&["-5"])).unwrap_err().0,
+            "unknown shorthand flag: '5' in -5"
+        );
+        assert_eq!(
+            parse("get", &s(&["--bogus"])).unwrap_err().0,
+            "unknown flag: --bogus"
+        );
         let f = parse("put", &s(&["--", "-dash", "value"])).unwrap();
         assert_eq!(f.args, s(&["-dash", "value"]));
     }
-}
-
-/// Go's `strconv.ParseInt(s, 10, 64)`.
-pub fn parse_int_base10(s: &str) -> Result<i64, String> {
-    let err = |what: &str| format!("strconv.ParseInt: parsing {}: {}", go_quote(s), what);
-    let body = s.strip_prefix('-').or_else(|| s.strip_prefix('+')).unwrap_or(s);
-    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit()) {
-        return Err(err("invalid syntax"));
-    }
-    s.parse::<i64>().map_err(|_| err("value out of range"))
 }

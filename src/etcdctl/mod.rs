@@ -43,14 +43,20 @@ pub struct Fail {
 
 impl Fail {
     pub fn new(code: i32, msg: impl Into<String>) -> Fail {
-        Fail { code, msg: msg.into() }
+        Fail {
+            code,
+            msg: msg.into(),
+        }
     }
     pub fn bad_args(msg: impl Into<String>) -> Fail {
         Fail::new(EXIT_BAD_ARGS, msg)
     }
     /// Exits with this code without printing `Error:` (the text is already on stderr).
     pub fn silent(code: i32) -> Fail {
-        Fail { code, msg: String::new() }
+        Fail {
+            code,
+            msg: String::new(),
+        }
     }
 }
 
@@ -61,11 +67,34 @@ pub struct Io {
     pub stderr: String,
     stdin: String,
     pos: usize,
+    /// stdin is not a terminal (a command run without input, as with `< /dev/null`):
+    /// password prompts then fail to switch off echo, as etcdctl's `stty` calls do.
+    pub no_tty: bool,
 }
 
 impl Io {
     pub fn new(stdin: &str) -> Io {
-        Io { stdin: stdin.to_string(), ..Default::default() }
+        Io {
+            stdin: stdin.to_string(),
+            ..Default::default()
+        }
+    }
+    /// A command run without any stdin (not a terminal).
+    pub fn without_tty() -> Io {
+        Io {
+            no_tty: true,
+            ..Default::default()
+        }
+    }
+    /// What a password prompt reads: a line, or "" at end of input (after speakeasy's
+    /// `stty` complaints when stdin is not a terminal).
+    pub fn read_password(&mut self) -> Option<String> {
+        if self.no_tty {
+            self.errln("stty: 'standard input': Inappropriate ioctl for device");
+            self.errln("stty: 'standard input': Inappropriate ioctl for device");
+            return Some(String::new());
+        }
+        self.read_line()
     }
     /// One line of stdin without its newline; `None` at end of input.
     pub fn read_line(&mut self) -> Option<String> {
@@ -138,12 +167,21 @@ pub struct Console {
 impl Console {
     pub fn new(seed: u64) -> Console {
         use rand::SeedableRng;
-        Console { files: BTreeMap::new(), rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6574_6364_6374_6c33) }
+        Console {
+            files: BTreeMap::new(),
+            rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6574_6364_6374_6c33),
+        }
     }
 }
 
 /// Runs etcdctl with `args` (after the program name) and environment `env`.
-pub fn run(world: &mut World, console: &mut Console, env: &BTreeMap<String, String>, args: &[String], io: &mut Io) -> Status {
+pub fn run(
+    world: &mut World,
+    console: &mut Console,
+    env: &BTreeMap<String, String>,
+    args: &[String],
+    io: &mut Io,
+) -> Status {
     let api = env.get("ETCDCTL_API").map(|s| s.as_str()).unwrap_or("");
     if api == "2" {
         return run_v2(world, env, args, io);
@@ -172,10 +210,19 @@ impl Job for V2Watch {
 }
 
 /// Hands the words to the v2 command set (`ETCDCTL_API=2`).
-fn run_v2(world: &mut World, env: &BTreeMap<String, String>, args: &[String], io: &mut Io) -> Status {
+fn run_v2(
+    world: &mut World,
+    env: &BTreeMap<String, String>,
+    args: &[String],
+    io: &mut Io,
+) -> Status {
     let lookup = |k: &str| env.get(k).cloned();
     let stdin = io.read_all();
-    let stdin = if stdin.is_empty() { None } else { Some(stdin.as_str()) };
+    let stdin = if stdin.is_empty() {
+        None
+    } else {
+        Some(stdin.as_str())
+    };
     match v2::run(world, args, &lookup, stdin) {
         v2::Outcome::Done(o) => {
             io.stdout.push_str(&o.stdout);
@@ -198,7 +245,13 @@ fn usage_error(path: &str, err: &FlagError, io: &mut Io) -> Status {
     Status::Done(EXIT_ERROR)
 }
 
-fn run_v3(world: &mut World, console: &mut Console, env: &BTreeMap<String, String>, args: &[String], io: &mut Io) -> Status {
+fn run_v3(
+    world: &mut World,
+    console: &mut Console,
+    env: &BTreeMap<String, String>,
+    args: &[String],
+    io: &mut Io,
+) -> Status {
     let (path, rest) = match flags::find(args) {
         Found::Unknown { name, suggestions } => {
             let msg = flags::unknown_command_message(&name, &suggestions);
@@ -225,7 +278,12 @@ fn run_v3(world: &mut World, console: &mut Console, env: &BTreeMap<String, Strin
         return Status::Done(EXIT_SUCCESS);
     }
     // global flags not given on the command line come from ETCDCTL_* variables
-    let globals: Vec<String> = fl.defs.iter().filter(|d| d.global).map(|d| d.name.clone()).collect();
+    let globals: Vec<String> = fl
+        .defs
+        .iter()
+        .filter(|d| d.global)
+        .map(|d| d.name.clone())
+        .collect();
     for name in globals {
         if fl.changed(&name) {
             continue;
@@ -235,7 +293,13 @@ fn run_v3(world: &mut World, console: &mut Console, env: &BTreeMap<String, Strin
             let _ = fl.set_from_env(&name, v);
         }
     }
-    let mut ctx = command::Ctx { world, console, io, flags: fl, path: path.clone() };
+    let mut ctx = command::Ctx {
+        world,
+        console,
+        io,
+        flags: fl,
+        path: path.clone(),
+    };
     match command::dispatch(&mut ctx) {
         Ok(s) => s,
         Err(f) => {

@@ -56,7 +56,10 @@ pub type PResult = Result<(), Fail>;
 pub trait Printer {
     fn name(&self) -> &'static str;
     fn unsupported(&self) -> Fail {
-        Fail::new(EXIT_BAD_FEATURE, format!("{} not supported as output format", self.name()))
+        Fail::new(
+            EXIT_BAD_FEATURE,
+            format!("{} not supported as output format", self.name()),
+        )
     }
     fn del(&self, io: &mut Io, r: &DeleteRangeResponse) -> PResult {
         Err(self.unsupported())
@@ -124,7 +127,13 @@ pub trait Printer {
     fn role_add(&self, io: &mut Io, role: &str, h: &ResponseHeader) -> PResult {
         Err(self.unsupported())
     }
-    fn role_get(&self, io: &mut Io, role: &str, h: &ResponseHeader, perm: &[Permission]) -> PResult {
+    fn role_get(
+        &self,
+        io: &mut Io,
+        role: &str,
+        h: &ResponseHeader,
+        perm: &[Permission],
+    ) -> PResult {
         Err(self.unsupported())
     }
     fn role_delete(&self, io: &mut Io, role: &str, h: &ResponseHeader) -> PResult {
@@ -136,7 +145,14 @@ pub trait Printer {
     fn role_grant_permission(&self, io: &mut Io, role: &str, h: &ResponseHeader) -> PResult {
         Err(self.unsupported())
     }
-    fn role_revoke_permission(&self, io: &mut Io, role: &str, key: &str, end: &str, h: &ResponseHeader) -> PResult {
+    fn role_revoke_permission(
+        &self,
+        io: &mut Io,
+        role: &str,
+        key: &str,
+        end: &str,
+        h: &ResponseHeader,
+    ) -> PResult {
         Err(self.unsupported())
     }
     fn user_add(&self, io: &mut Io, user: &str, h: &ResponseHeader) -> PResult {
@@ -215,7 +231,9 @@ pub fn go_quote_bytes(b: &[u8]) -> String {
             '\x08' => out.push_str("\\b"),
             '\x0c' => out.push_str("\\f"),
             '\x0b' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -246,7 +264,11 @@ pub fn member_rows(r: &MemberListResponse) -> Vec<Vec<String>> {
         .map(|m| {
             vec![
                 format!("{:x}", m.id),
-                if m.name.is_empty() { "unstarted".to_string() } else { "started".to_string() },
+                if m.name.is_empty() {
+                    "unstarted".to_string()
+                } else {
+                    "started".to_string()
+                },
                 m.name.clone(),
                 m.peer_urls.join(","),
                 m.client_urls.join(","),
@@ -277,7 +299,12 @@ pub fn status_rows(r: &[EpStatus]) -> Vec<Vec<String>> {
 }
 
 pub fn db_status_row(d: &DbStatus) -> Vec<String> {
-    vec![format!("{:x}", d.hash), d.revision.to_string(), d.total_key.to_string(), humanize_bytes(d.total_size.max(0) as u64)]
+    vec![
+        format!("{:x}", d.hash),
+        d.revision.to_string(),
+        d.total_key.to_string(),
+        humanize_bytes(d.total_size.max(0) as u64),
+    ]
 }
 
 #[cfg(test)]

@@ -20,7 +20,10 @@ fn hdr(io: &mut Io, h: &ResponseHeader) {
 
 fn kv(io: &mut Io, pfx: &str, k: &KeyValue) {
     io.outln(&format!("\"{}Key\" : {}", pfx, go_quote_bytes(&k.key)));
-    io.outln(&format!("\"{}CreateRevision\" : {}", pfx, k.create_revision));
+    io.outln(&format!(
+        "\"{}CreateRevision\" : {}",
+        pfx, k.create_revision
+    ));
     io.outln(&format!("\"{}ModRevision\" : {}", pfx, k.mod_revision));
     io.outln(&format!("\"{}Version\" : {}", pfx, k.version));
     io.outln(&format!("\"{}Value\" : {}", pfx, go_quote_bytes(&k.value)));
@@ -179,7 +182,10 @@ impl Printer for FieldsPrinter {
     }
     fn endpoint_health(&self, io: &mut Io, r: &[EpHealth]) -> PResult {
         for h in r {
-            io.outln(&format!("\"Endpoint\" : {}", go_quote_bytes(h.ep.as_bytes())));
+            io.outln(&format!(
+                "\"Endpoint\" : {}",
+                go_quote_bytes(h.ep.as_bytes())
+            ));
             io.outln(&format!("\"Health\" : {}", h.health));
             io.outln(&format!("\"Took\" : {}", h.took));
             io.outln(&format!("\"Error\" : {}", h.error));
@@ -190,15 +196,24 @@ impl Printer for FieldsPrinter {
     fn endpoint_status(&self, io: &mut Io, r: &[EpStatus]) -> PResult {
         for s in r {
             hdr(io, &s.resp.header);
-            io.outln(&format!("\"Version\" : {}", go_quote_bytes(s.resp.version.as_bytes())));
+            io.outln(&format!(
+                "\"Version\" : {}",
+                go_quote_bytes(s.resp.version.as_bytes())
+            ));
             io.outln(&format!("\"DBSize\" : {}", s.resp.db_size));
             io.outln(&format!("\"Leader\" : {}", s.resp.leader));
             io.outln(&format!("\"IsLearner\" : {}", s.resp.is_learner));
             io.outln(&format!("\"RaftIndex\" : {}", s.resp.raft_index));
             io.outln(&format!("\"RaftTerm\" : {}", s.resp.raft_term));
-            io.outln(&format!("\"RaftAppliedIndex\" : {}", s.resp.raft_applied_index));
+            io.outln(&format!(
+                "\"RaftAppliedIndex\" : {}",
+                s.resp.raft_applied_index
+            ));
             io.outln(&format!("\"Errors\" : [{}]", s.resp.errors.join(" ")));
-            io.outln(&format!("\"Endpoint\" : {}", go_quote_bytes(s.ep.as_bytes())));
+            io.outln(&format!(
+                "\"Endpoint\" : {}",
+                go_quote_bytes(s.ep.as_bytes())
+            ));
             io.outln("");
         }
         Ok(())
@@ -206,7 +221,10 @@ impl Printer for FieldsPrinter {
     fn endpoint_hashkv(&self, io: &mut Io, r: &[EpHashKv]) -> PResult {
         for h in r {
             hdr(io, &h.resp.header);
-            io.outln(&format!("\"Endpoint\" : {}", go_quote_bytes(h.ep.as_bytes())));
+            io.outln(&format!(
+                "\"Endpoint\" : {}",
+                go_quote_bytes(h.ep.as_bytes())
+            ));
             io.outln(&format!("\"Hash\" : {}", h.resp.hash));
             io.outln("");
         }
@@ -218,9 +236,17 @@ impl Printer for FieldsPrinter {
     fn alarm(&self, io: &mut Io, _r: &AlarmResponse, disarm: bool) -> PResult {
         // etcdctl 3.4.23's alarm response has no header: the fields printer dereferences nil.
         if disarm {
-            Err(nil_header_panic(io, "alarmDisarmCommandFunc", "alarm_command.go:53"))
+            Err(nil_header_panic(
+                io,
+                "alarmDisarmCommandFunc",
+                "alarm_command.go:57",
+            ))
         } else {
-            Err(nil_header_panic(io, "alarmListCommandFunc", "alarm_command.go:80"))
+            Err(nil_header_panic(
+                io,
+                "alarmListCommandFunc",
+                "alarm_command.go:80",
+            ))
         }
     }
     fn db_status(&self, io: &mut Io, r: &DbStatus) -> PResult {
@@ -234,7 +260,13 @@ impl Printer for FieldsPrinter {
         hdr(io, h);
         Ok(())
     }
-    fn role_get(&self, io: &mut Io, _role: &str, h: &ResponseHeader, perm: &[Permission]) -> PResult {
+    fn role_get(
+        &self,
+        io: &mut Io,
+        _role: &str,
+        h: &ResponseHeader,
+        perm: &[Permission],
+    ) -> PResult {
         hdr(io, h);
         for p in perm {
             let t = match p.perm_type {
@@ -266,32 +298,19 @@ impl Printer for FieldsPrinter {
         hdr(io, h);
         Ok(())
     }
-    fn role_revoke_permission(&self, io: &mut Io, _r: &str, _k: &str, _e: &str, h: &ResponseHeader) -> PResult {
+    fn role_revoke_permission(
+        &self,
+        io: &mut Io,
+        _r: &str,
+        _k: &str,
+        _e: &str,
+        h: &ResponseHeader,
+    ) -> PResult {
         hdr(io, h);
         Ok(())
     }
     fn user_add(&self, io: &mut Io, _user: &str, h: &ResponseHeader) -> PResult {
         hdr(io, h);
-        Ok(())
-    }
-    fn user_get(&self, io: &mut Io, _user: &str, h: &ResponseHeader, roles: &[String]) -> PResult {
-        hdr(io, h);
-        let mut s = String::from("\"Roles\" :");
-        for r in roles {
-            s.push(' ');
-            s.push_str(&go_quote_bytes(r.as_bytes()));
-        }
-        io.outln(&s);
-        Ok(())
-    }
-    fn user_list(&self, io: &mut Io, h: &ResponseHeader, users: &[String]) -> PResult {
-        hdr(io, h);
-        let mut s = String::from("\"Users\" :");
-        for r in users {
-            s.push(' ');
-            s.push_str(&go_quote_bytes(r.as_bytes()));
-        }
-        io.outln(&s);
         Ok(())
     }
     fn user_change_password(&self, io: &mut Io, h: &ResponseHeader) -> PResult {

@@ -67,7 +67,11 @@ impl Obj {
         self.raw(k, o.render())
     }
     pub fn render(&self) -> String {
-        let fields: Vec<String> = self.0.iter().map(|(k, v)| format!("{}:{}", str_json(k), v)).collect();
+        let fields: Vec<String> = self
+            .0
+            .iter()
+            .map(|(k, v)| format!("{}:{}", str_json(k), v))
+            .collect();
         format!("{{{}}}", fields.join(","))
     }
 }
@@ -77,11 +81,18 @@ pub fn str_json(s: &str) -> String {
 }
 
 pub fn b64(b: &[u8]) -> String {
-    format!("\"{}\"", base64::engine::general_purpose::STANDARD.encode(b))
+    format!(
+        "\"{}\"",
+        base64::engine::general_purpose::STANDARD.encode(b)
+    )
 }
 
 pub fn header(h: &ResponseHeader) -> Obj {
-    Obj::new().num("cluster_id", h.cluster_id).num("member_id", h.member_id).num("revision", h.revision).num("raft_term", h.raft_term)
+    Obj::new()
+        .num("cluster_id", h.cluster_id)
+        .num("member_id", h.member_id)
+        .num("revision", h.revision)
+        .num("raft_term", h.raft_term)
 }
 
 /// A clientv3 struct with the header embedded (fields flattened).
@@ -119,7 +130,10 @@ fn del_obj(r: &DeleteRangeResponse) -> Obj {
     Obj::new()
         .obj("header", header(&r.header))
         .num("deleted", r.deleted)
-        .arr("prev_kvs", r.prev_kvs.iter().map(|k| kv(k).render()).collect())
+        .arr(
+            "prev_kvs",
+            r.prev_kvs.iter().map(|k| kv(k).render()).collect(),
+        )
 }
 
 fn txn_obj(r: &TxnResponse) -> Obj {
@@ -136,15 +150,24 @@ fn txn_obj(r: &TxnResponse) -> Obj {
             Obj::new().obj("Response", Obj::new().obj(name, o)).render()
         })
         .collect();
-    Obj::new().obj("header", header(&r.header)).boolean("succeeded", r.succeeded).arr("responses", ops)
+    Obj::new()
+        .obj("header", header(&r.header))
+        .boolean("succeeded", r.succeeded)
+        .arr("responses", ops)
 }
 
 pub fn member(m: &Member) -> Obj {
     Obj::new()
         .num("ID", m.id)
         .string("name", &m.name)
-        .arr("peerURLs", m.peer_urls.iter().map(|u| str_json(u)).collect())
-        .arr("clientURLs", m.client_urls.iter().map(|u| str_json(u)).collect())
+        .arr(
+            "peerURLs",
+            m.peer_urls.iter().map(|u| str_json(u)).collect(),
+        )
+        .arr(
+            "clientURLs",
+            m.client_urls.iter().map(|u| str_json(u)).collect(),
+        )
         .boolean("isLearner", m.is_learner)
 }
 
@@ -220,9 +243,16 @@ impl Printer for JsonPrinter {
     }
     fn watch(&self, io: &mut Io, r: &WatchResponse) -> PResult {
         let events = if r.events.is_empty() {
-            "null".to_string()
+            "[]".to_string()
         } else {
-            format!("[{}]", r.events.iter().map(|e| event(e).render()).collect::<Vec<_>>().join(","))
+            format!(
+                "[{}]",
+                r.events
+                    .iter()
+                    .map(|e| event(e).render())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
         };
         out(
             io,
@@ -235,19 +265,33 @@ impl Printer for JsonPrinter {
         )
     }
     fn grant(&self, io: &mut Io, r: &LeaseGrantResponse) -> PResult {
-        out(io, flat_header(&r.header).num_always("ID", r.id).num_always("TTL", r.ttl).raw("Error", str_json(&r.error)))
+        out(
+            io,
+            flat_header(&r.header)
+                .num_always("ID", r.id)
+                .num_always("TTL", r.ttl)
+                .raw("Error", str_json(&r.error)),
+        )
     }
     fn revoke(&self, io: &mut Io, _id: i64, r: &LeaseRevokeResponse) -> PResult {
         out(io, Obj::new().obj("header", header(&r.header)))
     }
     fn keep_alive(&self, io: &mut Io, r: &LeaseKeepAliveResponse) -> PResult {
-        out(io, flat_header(&r.header).num_always("ID", r.id).num_always("TTL", r.ttl))
+        out(
+            io,
+            flat_header(&r.header)
+                .num_always("ID", r.id)
+                .num_always("TTL", r.ttl),
+        )
     }
     fn time_to_live(&self, io: &mut Io, r: &LeaseTimeToLiveResponse, _keys: bool) -> PResult {
         let keys = if r.keys.is_empty() {
             "null".to_string()
         } else {
-            format!("[{}]", r.keys.iter().map(|k| b64(k)).collect::<Vec<_>>().join(","))
+            format!(
+                "[{}]",
+                r.keys.iter().map(|k| b64(k)).collect::<Vec<_>>().join(",")
+            )
         };
         out(
             io,
@@ -262,36 +306,83 @@ impl Printer for JsonPrinter {
         let ls = if r.leases.is_empty() {
             "[]".to_string()
         } else {
-            format!("[{}]", r.leases.iter().map(|l| format!("{{\"id\":{}}}", l)).collect::<Vec<_>>().join(","))
+            format!(
+                "[{}]",
+                r.leases
+                    .iter()
+                    .map(|l| format!("{{\"id\":{}}}", l))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
         };
         out(io, flat_header(&r.header).raw("leases", ls))
     }
     fn member_add(&self, io: &mut Io, r: &MemberAddResponse) -> PResult {
-        out(io, Obj::new().obj("header", header(&r.header)).obj("member", member(&r.member)).arr("members", members(&r.members)))
+        out(
+            io,
+            Obj::new()
+                .obj("header", header(&r.header))
+                .obj("member", member(&r.member))
+                .arr("members", members(&r.members)),
+        )
     }
     fn member_remove(&self, io: &mut Io, _id: u64, r: &MemberChangeResponse) -> PResult {
-        out(io, Obj::new().obj("header", header(&r.header)).arr("members", members(&r.members)))
+        out(
+            io,
+            Obj::new()
+                .obj("header", header(&r.header))
+                .arr("members", members(&r.members)),
+        )
     }
     fn member_update(&self, io: &mut Io, _id: u64, r: &MemberChangeResponse) -> PResult {
-        out(io, Obj::new().obj("header", header(&r.header)).arr("members", members(&r.members)))
+        out(
+            io,
+            Obj::new()
+                .obj("header", header(&r.header))
+                .arr("members", members(&r.members)),
+        )
     }
     fn member_promote(&self, io: &mut Io, _id: u64, r: &MemberChangeResponse) -> PResult {
-        out(io, Obj::new().obj("header", header(&r.header)).arr("members", members(&r.members)))
+        out(
+            io,
+            Obj::new()
+                .obj("header", header(&r.header))
+                .arr("members", members(&r.members)),
+        )
     }
     fn member_list(&self, io: &mut Io, r: &MemberListResponse) -> PResult {
-        out(io, Obj::new().obj("header", header(&r.header)).arr("members", members(&r.members)))
+        out(
+            io,
+            Obj::new()
+                .obj("header", header(&r.header))
+                .arr("members", members(&r.members)),
+        )
     }
     fn endpoint_health(&self, io: &mut Io, r: &[EpHealth]) -> PResult {
         let items: Vec<String> = r
             .iter()
-            .map(|h| Obj::new().raw("endpoint", str_json(&h.ep)).raw("health", h.health.to_string()).string("took", &h.took).string("error", &h.error).render())
+            .map(|h| {
+                Obj::new()
+                    .raw("endpoint", str_json(&h.ep))
+                    .raw("health", h.health.to_string())
+                    .string("took", &h.took)
+                    .string("error", &h.error)
+                    .render()
+            })
             .collect();
         io.outln(&format!("[{}]", items.join(",")));
         Ok(())
     }
     fn endpoint_status(&self, io: &mut Io, r: &[EpStatus]) -> PResult {
-        let items: Vec<String> =
-            r.iter().map(|s| Obj::new().raw("Endpoint", str_json(&s.ep)).obj("Status", status_obj(&s.resp)).render()).collect();
+        let items: Vec<String> = r
+            .iter()
+            .map(|s| {
+                Obj::new()
+                    .raw("Endpoint", str_json(&s.ep))
+                    .obj("Status", status_obj(&s.resp))
+                    .render()
+            })
+            .collect();
         io.outln(&format!("[{}]", items.join(",")));
         Ok(())
     }
@@ -303,7 +394,10 @@ impl Printer for JsonPrinter {
                     .raw("Endpoint", str_json(&h.ep))
                     .obj(
                         "HashKV",
-                        Obj::new().obj("header", header(&h.resp.header)).num("hash", h.resp.hash).num("compact_revision", h.resp.compact_revision),
+                        Obj::new()
+                            .obj("header", header(&h.resp.header))
+                            .num("hash", h.resp.hash)
+                            .num("compact_revision", h.resp.compact_revision),
                     )
                     .render()
             })
@@ -315,22 +409,48 @@ impl Printer for JsonPrinter {
         out(io, Obj::new().obj("header", header(h)))
     }
     fn alarm(&self, io: &mut Io, r: &AlarmResponse, _disarm: bool) -> PResult {
-        let items = r.alarms.iter().map(|a| Obj::new().num("memberID", a.member_id).num("alarm", alarm_num(a.alarm)).render()).collect();
-        out(io, Obj::new().obj("header", header(&r.header)).arr("alarms", items))
+        let items = r
+            .alarms
+            .iter()
+            .map(|a| {
+                Obj::new()
+                    .num("memberID", a.member_id)
+                    .num("alarm", alarm_num(a.alarm))
+                    .render()
+            })
+            .collect();
+        // etcd 3.4 answers alarm requests without a header
+        out(io, Obj::new().arr("alarms", items))
     }
     fn db_status(&self, io: &mut Io, r: &DbStatus) -> PResult {
         out(
             io,
-            Obj::new().num_always("hash", r.hash).num_always("revision", r.revision).num_always("totalKey", r.total_key).num_always("totalSize", r.total_size),
+            Obj::new()
+                .num_always("hash", r.hash)
+                .num_always("revision", r.revision)
+                .num_always("totalKey", r.total_key)
+                .num_always("totalSize", r.total_size),
         )
     }
     fn role_add(&self, io: &mut Io, _role: &str, h: &ResponseHeader) -> PResult {
         out(io, Obj::new().obj("header", header(h)))
     }
-    fn role_get(&self, io: &mut Io, _role: &str, h: &ResponseHeader, perm: &[Permission]) -> PResult {
+    fn role_get(
+        &self,
+        io: &mut Io,
+        _role: &str,
+        h: &ResponseHeader,
+        perm: &[Permission],
+    ) -> PResult {
         let ps = perm
             .iter()
-            .map(|p| Obj::new().num("permType", perm_type(p.perm_type)).bytes("key", &p.key).bytes("range_end", &p.range_end).render())
+            .map(|p| {
+                Obj::new()
+                    .num("permType", perm_type(p.perm_type))
+                    .bytes("key", &p.key)
+                    .bytes("range_end", &p.range_end)
+                    .render()
+            })
             .collect();
         out(io, Obj::new().obj("header", header(h)).arr("perm", ps))
     }
@@ -338,22 +458,44 @@ impl Printer for JsonPrinter {
         out(io, Obj::new().obj("header", header(h)))
     }
     fn role_list(&self, io: &mut Io, h: &ResponseHeader, roles: &[String]) -> PResult {
-        out(io, Obj::new().obj("header", header(h)).arr("roles", roles.iter().map(|r| str_json(r)).collect()))
+        out(
+            io,
+            Obj::new()
+                .obj("header", header(h))
+                .arr("roles", roles.iter().map(|r| str_json(r)).collect()),
+        )
     }
     fn role_grant_permission(&self, io: &mut Io, _role: &str, h: &ResponseHeader) -> PResult {
         out(io, Obj::new().obj("header", header(h)))
     }
-    fn role_revoke_permission(&self, io: &mut Io, _r: &str, _k: &str, _e: &str, h: &ResponseHeader) -> PResult {
+    fn role_revoke_permission(
+        &self,
+        io: &mut Io,
+        _r: &str,
+        _k: &str,
+        _e: &str,
+        h: &ResponseHeader,
+    ) -> PResult {
         out(io, Obj::new().obj("header", header(h)))
     }
     fn user_add(&self, io: &mut Io, _user: &str, h: &ResponseHeader) -> PResult {
         out(io, Obj::new().obj("header", header(h)))
     }
     fn user_get(&self, io: &mut Io, _user: &str, h: &ResponseHeader, roles: &[String]) -> PResult {
-        out(io, Obj::new().obj("header", header(h)).arr("roles", roles.iter().map(|r| str_json(r)).collect()))
+        out(
+            io,
+            Obj::new()
+                .obj("header", header(h))
+                .arr("roles", roles.iter().map(|r| str_json(r)).collect()),
+        )
     }
     fn user_list(&self, io: &mut Io, h: &ResponseHeader, users: &[String]) -> PResult {
-        out(io, Obj::new().obj("header", header(h)).arr("users", users.iter().map(|r| str_json(r)).collect()))
+        out(
+            io,
+            Obj::new()
+                .obj("header", header(h))
+                .arr("users", users.iter().map(|r| str_json(r)).collect()),
+        )
     }
     fn user_change_password(&self, io: &mut Io, h: &ResponseHeader) -> PResult {
         out(io, Obj::new().obj("header", header(h)))

@@ -34,7 +34,11 @@ fn perm_lines(io: &mut Io, perm: &[Permission], write: bool) {
             continue;
         }
         let end = String::from_utf8_lossy(&p.range_end).into_owned();
-        let mut line = if p.range_end != [0] { format!("\t[{}, {})", key, end) } else { format!("\t[{}, <open ended>", key) };
+        let mut line = if p.range_end != [0] {
+            format!("\t[{}, {})", key, end)
+        } else {
+            format!("\t[{}, <open ended>", key)
+        };
         if prefix_range_end(&p.key) == p.range_end {
             line.push_str(&format!(" (prefix {})", key));
         }
@@ -116,7 +120,10 @@ impl Printer for SimplePrinter {
         Ok(())
     }
     fn keep_alive(&self, io: &mut Io, r: &LeaseKeepAliveResponse) -> PResult {
-        io.outln(&format!("lease {:016x} keepalived with TTL({})", r.id, r.ttl));
+        io.outln(&format!(
+            "lease {:016x} keepalived with TTL({})",
+            r.id, r.ttl
+        ));
         Ok(())
     }
     fn time_to_live(&self, io: &mut Io, r: &LeaseTimeToLiveResponse, keys: bool) -> PResult {
@@ -124,9 +131,16 @@ impl Printer for SimplePrinter {
             io.outln(&format!("lease {:016x} already expired", r.id));
             return Ok(());
         }
-        let mut txt = format!("lease {:016x} granted with TTL({}s), remaining({}s)", r.id, r.granted_ttl, r.ttl);
+        let mut txt = format!(
+            "lease {:016x} granted with TTL({}s), remaining({}s)",
+            r.id, r.granted_ttl, r.ttl
+        );
         if keys {
-            let ks: Vec<String> = r.keys.iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect();
+            let ks: Vec<String> = r
+                .keys
+                .iter()
+                .map(|k| String::from_utf8_lossy(k).into_owned())
+                .collect();
             txt.push_str(&format!(", attached keys([{}])", ks.join(" ")));
         }
         io.outln(&txt);
@@ -140,19 +154,31 @@ impl Printer for SimplePrinter {
         Ok(())
     }
     fn member_add(&self, io: &mut Io, r: &MemberAddResponse) -> PResult {
-        io.outln(&format!("Member {:>16x} added to cluster {:>16x}", r.member.id, r.header.cluster_id));
+        io.outln(&format!(
+            "Member {:>16x} added to cluster {:>16x}",
+            r.member.id, r.header.cluster_id
+        ));
         Ok(())
     }
     fn member_remove(&self, io: &mut Io, id: u64, r: &MemberChangeResponse) -> PResult {
-        io.outln(&format!("Member {:>16x} removed from cluster {:>16x}", id, r.header.cluster_id));
+        io.outln(&format!(
+            "Member {:>16x} removed from cluster {:>16x}",
+            id, r.header.cluster_id
+        ));
         Ok(())
     }
     fn member_update(&self, io: &mut Io, id: u64, r: &MemberChangeResponse) -> PResult {
-        io.outln(&format!("Member {:>16x} updated in cluster {:>16x}", id, r.header.cluster_id));
+        io.outln(&format!(
+            "Member {:>16x} updated in cluster {:>16x}",
+            id, r.header.cluster_id
+        ));
         Ok(())
     }
     fn member_promote(&self, io: &mut Io, id: u64, r: &MemberChangeResponse) -> PResult {
-        io.outln(&format!("Member {:>16x} promoted in cluster {:>16x}", id, r.header.cluster_id));
+        io.outln(&format!(
+            "Member {:>16x} promoted in cluster {:>16x}",
+            id, r.header.cluster_id
+        ));
         Ok(())
     }
     fn member_list(&self, io: &mut Io, r: &MemberListResponse) -> PResult {
@@ -164,9 +190,15 @@ impl Printer for SimplePrinter {
     fn endpoint_health(&self, io: &mut Io, r: &[EpHealth]) -> PResult {
         for h in r {
             if h.error.is_empty() {
-                io.errln(&format!("{} is healthy: successfully committed proposal: took = {}", h.ep, h.took));
+                io.errln(&format!(
+                    "{} is healthy: successfully committed proposal: took = {}",
+                    h.ep, h.took
+                ));
             } else {
-                io.errln(&format!("{} is unhealthy: failed to commit proposal: {}", h.ep, h.error));
+                io.errln(&format!(
+                    "{} is unhealthy: failed to commit proposal: {}",
+                    h.ep, h.error
+                ));
             }
         }
         Ok(())
@@ -184,12 +216,19 @@ impl Printer for SimplePrinter {
         Ok(())
     }
     fn move_leader(&self, io: &mut Io, leader: u64, target: u64, _r: &ResponseHeader) -> PResult {
-        io.outln(&format!("Leadership transferred from {:x} to {:x}", leader, target));
+        io.outln(&format!(
+            "Leadership transferred from {:x} to {:x}",
+            leader, target
+        ));
         Ok(())
     }
     fn alarm(&self, io: &mut Io, r: &AlarmResponse, _disarm: bool) -> PResult {
         for a in &r.alarms {
-            io.outln(&format!("memberID:{} alarm:{} ", a.member_id, alarm_name(a.alarm)));
+            io.outln(&format!(
+                "memberID:{} alarm:{} ",
+                a.member_id,
+                alarm_name(a.alarm)
+            ));
         }
         Ok(())
     }
@@ -201,7 +240,13 @@ impl Printer for SimplePrinter {
         io.outln(&format!("Role {} created", role));
         Ok(())
     }
-    fn role_get(&self, io: &mut Io, role: &str, _h: &ResponseHeader, perm: &[Permission]) -> PResult {
+    fn role_get(
+        &self,
+        io: &mut Io,
+        role: &str,
+        _h: &ResponseHeader,
+        perm: &[Permission],
+    ) -> PResult {
         io.outln(&format!("Role {}", role));
         io.outln("KV Read:");
         perm_lines(io, perm, false);
@@ -223,13 +268,29 @@ impl Printer for SimplePrinter {
         io.outln(&format!("Role {} updated", role));
         Ok(())
     }
-    fn role_revoke_permission(&self, io: &mut Io, role: &str, key: &str, end: &str, _h: &ResponseHeader) -> PResult {
+    fn role_revoke_permission(
+        &self,
+        io: &mut Io,
+        role: &str,
+        key: &str,
+        end: &str,
+        _h: &ResponseHeader,
+    ) -> PResult {
         if end.is_empty() {
-            io.outln(&format!("Permission of key {} is revoked from role {}", key, role));
+            io.outln(&format!(
+                "Permission of key {} is revoked from role {}",
+                key, role
+            ));
         } else if end != "\0" {
-            io.outln(&format!("Permission of range [{}, {}) is revoked from role {}", key, end, role));
+            io.outln(&format!(
+                "Permission of range [{}, {}) is revoked from role {}",
+                key, end, role
+            ));
         } else {
-            io.outln(&format!("Permission of range [{}, <open ended> is revoked from role {}", key, role));
+            io.outln(&format!(
+                "Permission of range [{}, <open ended> is revoked from role {}",
+                key, role
+            ));
         }
         Ok(())
     }
@@ -261,7 +322,13 @@ impl Printer for SimplePrinter {
         io.outln(&format!("Role {} is granted to user {}", role, user));
         Ok(())
     }
-    fn user_revoke_role(&self, io: &mut Io, user: &str, role: &str, _h: &ResponseHeader) -> PResult {
+    fn user_revoke_role(
+        &self,
+        io: &mut Io,
+        user: &str,
+        role: &str,
+        _h: &ResponseHeader,
+    ) -> PResult {
         io.outln(&format!("Role {} is revoked from user {}", role, user));
         Ok(())
     }

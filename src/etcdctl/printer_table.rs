@@ -66,28 +66,65 @@ impl Printer for TablePrinter {
         "table"
     }
     fn member_list(&self, io: &mut Io, r: &MemberListResponse) -> PResult {
-        io.out(&render(&["ID", "Status", "Name", "Peer Addrs", "Client Addrs", "Is Learner"], &member_rows(r)));
+        io.out(&render(
+            &[
+                "ID",
+                "Status",
+                "Name",
+                "Peer Addrs",
+                "Client Addrs",
+                "Is Learner",
+            ],
+            &member_rows(r),
+        ));
         Ok(())
     }
     fn endpoint_health(&self, io: &mut Io, r: &[EpHealth]) -> PResult {
-        let rows: Vec<Vec<String>> = r.iter().map(|h| vec![h.ep.clone(), h.health.to_string(), h.took.clone(), h.error.clone()]).collect();
+        let rows: Vec<Vec<String>> = r
+            .iter()
+            .map(|h| {
+                vec![
+                    h.ep.clone(),
+                    h.health.to_string(),
+                    h.took.clone(),
+                    h.error.clone(),
+                ]
+            })
+            .collect();
         io.out(&render(&["endpoint", "health", "took", "error"], &rows));
         Ok(())
     }
     fn endpoint_status(&self, io: &mut Io, r: &[EpStatus]) -> PResult {
         io.out(&render(
-            &["endpoint", "ID", "version", "db size", "is leader", "is learner", "raft term", "raft index", "raft applied index", "errors"],
+            &[
+                "endpoint",
+                "ID",
+                "version",
+                "db size",
+                "is leader",
+                "is learner",
+                "raft term",
+                "raft index",
+                "raft applied index",
+                "errors",
+            ],
             &status_rows(r),
         ));
         Ok(())
     }
     fn endpoint_hashkv(&self, io: &mut Io, r: &[EpHashKv]) -> PResult {
-        let rows: Vec<Vec<String>> = r.iter().map(|h| vec![h.ep.clone(), h.resp.hash.to_string()]).collect();
+        let rows: Vec<Vec<String>> = r
+            .iter()
+            .map(|h| vec![h.ep.clone(), h.resp.hash.to_string()])
+            .collect();
         io.out(&render(&["endpoint", "hash"], &rows));
         Ok(())
     }
     fn db_status(&self, io: &mut Io, r: &DbStatus) -> PResult {
-        io.out(&render(&["hash", "revision", "total keys", "total size"], &[db_status_row(r)]));
+        io.out(&render(
+            &["hash", "revision", "total keys", "total size"],
+            &[db_status_row(r)],
+        ));
         Ok(())
     }
 }
@@ -98,7 +135,10 @@ mod tests {
 
     #[test]
     fn draws_like_tablewriter() {
-        let t = render(&["endpoint", "hash"], &[vec!["127.0.0.1:2379".into(), "1084519789".into()]]);
+        let t = render(
+            &["endpoint", "hash"],
+            &[vec!["127.0.0.1:2379".into(), "1084519789".into()]],
+        );
         assert_eq!(
             t,
             "+----------------+------------+\n|    ENDPOINT    |    HASH    |\n+----------------+------------+\n| 127.0.0.1:2379 | 1084519789 |\n+----------------+------------+\n"

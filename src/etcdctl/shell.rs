@@ -23,7 +23,9 @@ pub enum ShellError {
 impl std::fmt::Display for ShellError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ShellError::UnterminatedQuote(q) => write!(f, "unexpected EOF while looking for matching `{}'", q),
+            ShellError::UnterminatedQuote(q) => {
+                write!(f, "unexpected EOF while looking for matching `{}'", q)
+            }
         }
     }
 }
@@ -231,7 +233,10 @@ mod tests {
 
     #[test]
     fn quotes_and_joining() {
-        assert_eq!(w(r#"etcdctl put "key with spaces" 'it"s'"#), vec!["etcdctl", "put", "key with spaces", "it\"s"]);
+        assert_eq!(
+            w(r#"etcdctl put "key with spaces" 'it"s'"#),
+            vec!["etcdctl", "put", "key with spaces", "it\"s"]
+        );
         assert_eq!(w(r#"a"b"'c'd"#), vec!["abcd"]);
         assert_eq!(w(r#"put empty """#), vec!["put", "empty", ""]);
         assert_eq!(w(r#""a\"b\\c\$d\e""#), vec!["a\"b\\c$d\\e"]);
@@ -239,7 +244,10 @@ mod tests {
 
     #[test]
     fn ansi_c() {
-        assert_eq!(w(r"put multi $'line one\nline two'"), vec!["put", "multi", "line one\nline two"]);
+        assert_eq!(
+            w(r"put multi $'line one\nline two'"),
+            vec!["put", "multi", "line one\nline two"]
+        );
         assert_eq!(w(r"$'a\tb\x41\'\\'"), vec!["a\tbA'\\"]);
     }
 

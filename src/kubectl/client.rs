@@ -9,8 +9,8 @@
 use std::time::Duration;
 
 use crate::server::api::{
-    CallError, Compare, CompareResult, CompareTarget, DeleteRangeRequest, KeyValue, PutRequest, RangeRequest,
-    Request, RequestOp, Response, ResponseOp, TxnRequest,
+    CallError, Compare, CompareResult, CompareTarget, DeleteRangeRequest, KeyValue, PutRequest,
+    RangeRequest, Request, RequestOp, Response, ResponseOp, TxnRequest,
 };
 use crate::sim::World;
 
@@ -131,13 +131,22 @@ pub struct Storage<'a, C: Cluster + ?Sized> {
 
 impl<'a, C: Cluster + ?Sized> Storage<'a, C> {
     pub fn new(cluster: &'a mut C) -> Self {
-        Storage { cluster, log: Vec::new() }
+        Storage {
+            cluster,
+            log: Vec::new(),
+        }
     }
 
     /// Whether anything lives under `/registry/` (else there is no Kubernetes here). Not
     /// logged: it stands for "is an API server running", which etcd cannot tell.
     pub fn has_registry(&mut self) -> Result<(i64, bool), StoreError> {
-        let req = RangeRequest { key: b"/registry/".to_vec(), range_end: prefix_end(b"/registry/"), limit: 1, keys_only: true, ..Default::default() };
+        let req = RangeRequest {
+            key: b"/registry/".to_vec(),
+            range_end: prefix_end(b"/registry/"),
+            limit: 1,
+            keys_only: true,
+            ..Default::default()
+        };
         match self.cluster.call(Request::Range(req)).map_err(call_err)? {
             Response::Range(r) => Ok((r.header.revision, !r.kvs.is_empty())),
             _ => Ok((0, false)),
@@ -152,9 +161,23 @@ impl<'a, C: Cluster + ?Sized> Storage<'a, C> {
         let mut revision = 0i64;
         let mut out = Vec::new();
         loop {
-            let req = RangeRequest { key: start.clone(), range_end: end.clone(), limit: CHUNK, revision, ..Default::default() };
-            let mut entry = EtcdRequest { op: "Range", key: text(&start), range_end: text(&end), revision, limit: CHUNK,
-                detail: String::new(), result: String::new(), header_revision: 0 };
+            let req = RangeRequest {
+                key: start.clone(),
+                range_end: end.clone(),
+                limit: CHUNK,
+                revision,
+                ..Default::default()
+            };
+            let mut entry = EtcdRequest {
+                op: "Range",
+                key: text(&start),
+                range_end: text(&end),
+                revision,
+                limit: CHUNK,
+                detail: String::new(),
+                result: String::new(),
+                header_revision: 0,
+            };
             let resp = self.cluster.call(Request::Range(req));
             let r = match resp {
                 Ok(Response::Range(r)) => r,
@@ -170,7 +193,12 @@ impl<'a, C: Cluster + ?Sized> Storage<'a, C> {
                     return Err(e);
                 }
             };
-            entry.result = format!("{} key{}{}", r.kvs.len(), if r.kvs.len() == 1 { "" } else { "s" }, if r.more { " (more)" } else { "" });
+            entry.result = format!(
+                "{} key{}{}",
+                r.kvs.len(),
+                if r.kvs.len() == 1 { "" } else { "s" },
+                if r.more { " (more)" } else { "" }
+            );
             entry.header_revision = r.header.revision;
             self.log.push(entry);
             if revision == 0 {
@@ -191,12 +219,27 @@ impl<'a, C: Cluster + ?Sized> Storage<'a, C> {
 
     /// One key.
     pub fn get(&mut self, key: &str) -> Result<(Option<KeyValue>, i64), StoreError> {
-        let req = RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() };
-        let mut entry = EtcdRequest { op: "Range", key: key.to_string(), range_end: String::new(), revision: 0, limit: 0,
-            detail: String::new(), result: String::new(), header_revision: 0 };
+        let req = RangeRequest {
+            key: key.as_bytes().to_vec(),
+            ..Default::default()
+        };
+        let mut entry = EtcdRequest {
+            op: "Range",
+            key: key.to_string(),
+            range_end: String::new(),
+            revision: 0,
+            limit: 0,
+            detail: String::new(),
+            result: String::new(),
+            header_revision: 0,
+        };
         match self.cluster.call(Request::Range(req)) {
             Ok(Response::Range(r)) => {
-                entry.result = if r.kvs.is_empty() { "not found".into() } else { "1 key".into() };
+                entry.result = if r.kvs.is_empty() {
+                    "not found".into()
+                } else {
+                    "1 key".into()
+                };
                 entry.header_revision = r.header.revision;
                 self.log.push(entry);
                 Ok((r.kvs.into_iter().next(), r.header.revision))
@@ -211,12 +254,29 @@ impl<'a, C: Cluster + ?Sized> Storage<'a, C> {
         }
     }
 
-    fn txn(&mut self, key: &str, detail: String, t: TxnRequest) -> Result<(bool, i64, Vec<ResponseOp>), StoreError> {
-        let mut entry = EtcdRequest { op: "Txn", key: key.to_string(), range_end: String::new(), revision: 0, limit: 0,
-            detail, result: String::new(), header_revision: 0 };
+    fn txn(
+        &mut self,
+        key: &str,
+        detail: String,
+        t: TxnRequest,
+    ) -> Result<(bool, i64, Vec<ResponseOp>), StoreError> {
+        let mut entry = EtcdRequest {
+            op: "Txn",
+            key: key.to_string(),
+            range_end: String::new(),
+            revision: 0,
+            limit: 0,
+            detail,
+            result: String::new(),
+            header_revision: 0,
+        };
         match self.cluster.call(Request::Txn(t)) {
             Ok(Response::Txn(r)) => {
-                entry.result = if r.succeeded { "succeeded".into() } else { "compare failed".into() };
+                entry.result = if r.succeeded {
+                    "succeeded".into()
+                } else {
+                    "compare failed".into()
+                };
                 entry.header_revision = r.header.revision;
                 self.log.push(entry);
                 Ok((r.succeeded, r.header.revision, r.responses))
@@ -236,11 +296,27 @@ impl<'a, C: Cluster + ?Sized> Storage<'a, C> {
     pub fn create(&mut self, key: &str, value: Vec<u8>) -> Result<(bool, i64), StoreError> {
         let k = key.as_bytes().to_vec();
         let t = TxnRequest {
-            compare: vec![Compare { result: CompareResult::Equal, target: CompareTarget::Mod(0), key: k.clone(), range_end: Vec::new() }],
-            success: vec![RequestOp::Put(PutRequest { key: k.clone(), value, ..Default::default() })],
-            failure: vec![RequestOp::Range(RangeRequest { key: k, ..Default::default() })],
+            compare: vec![Compare {
+                result: CompareResult::Equal,
+                target: CompareTarget::Mod(0),
+                key: k.clone(),
+                range_end: Vec::new(),
+            }],
+            success: vec![RequestOp::Put(PutRequest {
+                key: k.clone(),
+                value,
+                ..Default::default()
+            })],
+            failure: vec![RequestOp::Range(RangeRequest {
+                key: k,
+                ..Default::default()
+            })],
         };
-        let (ok, rev, _) = self.txn(key, "if mod_revision(key) == 0 then Put else Range".into(), t)?;
+        let (ok, rev, _) = self.txn(
+            key,
+            "if mod_revision(key) == 0 then Put else Range".into(),
+            t,
+        )?;
         Ok((ok, rev))
     }
 
@@ -248,11 +324,26 @@ impl<'a, C: Cluster + ?Sized> Storage<'a, C> {
     pub fn delete(&mut self, key: &str, mod_revision: i64) -> Result<(bool, i64), StoreError> {
         let k = key.as_bytes().to_vec();
         let t = TxnRequest {
-            compare: vec![Compare { result: CompareResult::Equal, target: CompareTarget::Mod(mod_revision), key: k.clone(), range_end: Vec::new() }],
-            success: vec![RequestOp::DeleteRange(DeleteRangeRequest { key: k.clone(), ..Default::default() })],
-            failure: vec![RequestOp::Range(RangeRequest { key: k, ..Default::default() })],
+            compare: vec![Compare {
+                result: CompareResult::Equal,
+                target: CompareTarget::Mod(mod_revision),
+                key: k.clone(),
+                range_end: Vec::new(),
+            }],
+            success: vec![RequestOp::DeleteRange(DeleteRangeRequest {
+                key: k.clone(),
+                ..Default::default()
+            })],
+            failure: vec![RequestOp::Range(RangeRequest {
+                key: k,
+                ..Default::default()
+            })],
         };
-        let (ok, rev, _) = self.txn(key, format!("if mod_revision(key) == {mod_revision} then DeleteRange else Range"), t)?;
+        let (ok, rev, _) = self.txn(
+            key,
+            format!("if mod_revision(key) == {mod_revision} then DeleteRange else Range"),
+            t,
+        )?;
         Ok((ok, rev))
     }
 }
@@ -270,8 +361,16 @@ mod tests {
 
     #[test]
     fn request_lines() {
-        let r = EtcdRequest { op: "Range", key: "/registry/pods/default/".into(), range_end: "/registry/pods/default0".into(),
-            revision: 0, limit: 500, detail: String::new(), result: "3 keys".into(), header_revision: 412 };
+        let r = EtcdRequest {
+            op: "Range",
+            key: "/registry/pods/default/".into(),
+            range_end: "/registry/pods/default0".into(),
+            revision: 0,
+            limit: 500,
+            detail: String::new(),
+            result: "3 keys".into(),
+            header_revision: 412,
+        };
         assert_eq!(r.line(), "Range key=\"/registry/pods/default/\" range_end=\"/registry/pods/default0\" limit=500 revision=0 -> 3 keys at revision 412");
     }
 }

@@ -69,7 +69,11 @@ pub fn run(world: &mut World, argv: &[String]) -> (String, String, i32, Vec<Etcd
 
 /// Runs one kubectl command against any cluster.
 pub fn run_on<C: Cluster + ?Sized>(cluster: &mut C, argv: &[String]) -> KubectlOutput {
-    let argv: Vec<&str> = argv.iter().map(String::as_str).skip_while(|a| *a == "kubectl").collect();
+    let argv: Vec<&str> = argv
+        .iter()
+        .map(String::as_str)
+        .skip_while(|a| *a == "kubectl")
+        .collect();
     let now = cluster.now_unix();
     let mut st = Storage::new(cluster);
     let mut out = KubectlOutput::default();
@@ -97,16 +101,24 @@ struct Args<'a> {
 fn parse<'a>(verb: &str, words: &[&'a str]) -> Result<Args<'a>, String> {
     let mut a = Args::default();
     let mut i = 0;
-    let usage = |flag: &str| format!("error: unknown flag: {flag}\nSee 'kubectl {verb} --help' for usage.");
+    let usage =
+        |flag: &str| format!("error: unknown flag: {flag}\nSee 'kubectl {verb} --help' for usage.");
     while i < words.len() {
         let w = words[i];
         let take = |i: &mut usize, name: &str| -> Result<String, String> {
             *i += 1;
-            words.get(*i).map(|v| v.to_string()).ok_or_else(|| format!("error: flag needs an argument: {name}\nSee 'kubectl {verb} --help' for usage."))
+            words.get(*i).map(|v| v.to_string()).ok_or_else(|| {
+                format!(
+                    "error: flag needs an argument: {name}\nSee 'kubectl {verb} --help' for usage."
+                )
+            })
         };
         if w == "-n" || w == "--namespace" {
             a.namespace = Some(take(&mut i, w)?);
-        } else if let Some(v) = w.strip_prefix("--namespace=").or_else(|| w.strip_prefix("-n=")) {
+        } else if let Some(v) = w
+            .strip_prefix("--namespace=")
+            .or_else(|| w.strip_prefix("-n="))
+        {
             a.namespace = Some(v.to_string());
         } else if w.len() > 2 && w.starts_with("-n") && !w.starts_with("--") {
             a.namespace = Some(w[2..].to_string());
@@ -116,11 +128,19 @@ fn parse<'a>(verb: &str, words: &[&'a str]) -> Result<Args<'a>, String> {
             a.all_namespaces = false;
         } else if w == "-o" || w == "--output" {
             a.output = Some(take(&mut i, w)?);
-        } else if let Some(v) = w.strip_prefix("--output=").or_else(|| w.strip_prefix("-o=")) {
+        } else if let Some(v) = w
+            .strip_prefix("--output=")
+            .or_else(|| w.strip_prefix("-o="))
+        {
             a.output = Some(v.to_string());
         } else if w.len() > 2 && w.starts_with("-o") && !w.starts_with("--") {
             a.output = Some(w[2..].to_string());
-        } else if verb == "delete" && (w == "--force" || w == "--now" || w.starts_with("--grace-period") || w.starts_with("--wait")) {
+        } else if verb == "delete"
+            && (w == "--force"
+                || w == "--now"
+                || w.starts_with("--grace-period")
+                || w.starts_with("--wait"))
+        {
             // Accepted: the delete is immediate anyway.
         } else if w.starts_with("--") && w.len() > 2 {
             return Err(usage(w.split('=').next().unwrap_or(w)));
@@ -135,7 +155,12 @@ fn parse<'a>(verb: &str, words: &[&'a str]) -> Result<Args<'a>, String> {
     Ok(a)
 }
 
-fn command<C: Cluster + ?Sized>(st: &mut Storage<'_, C>, argv: &[&str], now: i64, out: &mut KubectlOutput) -> Result<(), String> {
+fn command<C: Cluster + ?Sized>(
+    st: &mut Storage<'_, C>,
+    argv: &[&str],
+    now: i64,
+    out: &mut KubectlOutput,
+) -> Result<(), String> {
     let Some((&verb, rest)) = argv.split_first() else {
         out.stdout.push_str(HELP);
         return Ok(());
@@ -152,7 +177,11 @@ fn command<C: Cluster + ?Sized>(st: &mut Storage<'_, C>, argv: &[&str], now: i64
             out.stdout.push_str("Server Version: v1.29.0\n");
             return Ok(());
         }
-        other => return Err(format!("error: unknown command \"{other}\" for \"kubectl\"")),
+        other => {
+            return Err(format!(
+                "error: unknown command \"{other}\" for \"kubectl\""
+            ))
+        }
     }
     let args = parse(verb, rest)?;
     let revision = probe(st)?;
@@ -191,7 +220,10 @@ fn singular(r: &ResourceType) -> String {
 }
 
 fn not_found(r: &ResourceType, name: &str) -> String {
-    format!("Error from server (NotFound): {} \"{name}\" not found", qualified(r))
+    format!(
+        "Error from server (NotFound): {} \"{name}\" not found",
+        qualified(r)
+    )
 }
 
 /// The resource type and the names of `TYPE NAME...` or `TYPE/NAME`.
@@ -206,32 +238,49 @@ fn target<'a>(args: &Args<'a>, verb: &str) -> Result<(&'static ResourceType, Vec
         Some((t, n)) => (t, vec![n.to_string()]),
         None => (*first, Vec::new()),
     };
-    let r = by_kubectl_name(type_name).ok_or_else(|| format!("error: the server doesn't have a resource type \"{type_name}\""))?;
+    let r = by_kubectl_name(type_name)
+        .ok_or_else(|| format!("error: the server doesn't have a resource type \"{type_name}\""))?;
     names.extend(args.positional.iter().skip(1).map(|s| s.to_string()));
     Ok((r, names))
 }
 
 fn parse_value(v: &[u8]) -> Option<Value> {
-    serde_json::from_slice::<Value>(v).ok().filter(Value::is_object)
+    serde_json::from_slice::<Value>(v)
+        .ok()
+        .filter(Value::is_object)
 }
 
-fn get<C: Cluster + ?Sized>(st: &mut Storage<'_, C>, args: &Args<'_>, now: i64, out: &mut KubectlOutput) -> Result<(), String> {
+fn get<C: Cluster + ?Sized>(
+    st: &mut Storage<'_, C>,
+    args: &Args<'_>,
+    now: i64,
+    out: &mut KubectlOutput,
+) -> Result<(), String> {
     let (r, names) = target(args, "get")?;
     let output = args.output.clone().unwrap_or_default();
     if !matches!(output.as_str(), "" | "wide" | "yaml" | "json" | "name") {
         return Err(format!("error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"));
     }
-    let ns = args.namespace.clone().unwrap_or_else(|| "default".to_string());
+    let ns = args
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".to_string());
     let all = args.all_namespaces && r.namespaced;
     let mut objects = Vec::new();
     let mut errors = Vec::new();
     if names.is_empty() {
-        let prefix = if all { list_prefix(r, None) } else { list_prefix(r, Some(&ns)) };
+        let prefix = if all {
+            list_prefix(r, None)
+        } else {
+            list_prefix(r, Some(&ns))
+        };
         let (kvs, _) = st.list(&prefix).map_err(|e| e.message())?;
         objects.extend(kvs.iter().filter_map(|kv| parse_value(&kv.value)));
     } else {
         if args.all_namespaces && r.namespaced {
-            return Err("error: a resource cannot be retrieved by name across all namespaces".into());
+            return Err(
+                "error: a resource cannot be retrieved by name across all namespaces".into(),
+            );
         }
         for n in &names {
             let key = object_key(r, Some(&ns), n);
@@ -255,12 +304,20 @@ fn get<C: Cluster + ?Sized>(st: &mut Storage<'_, C>, args: &Args<'_>, now: i64, 
                 json!({"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {"resourceVersion": ""}})
             };
             if !v.is_null() {
-                out.stdout.push_str(&if output == "yaml" { printers::yaml(&v) } else { printers::json(&v) });
+                out.stdout.push_str(&if output == "yaml" {
+                    printers::yaml(&v)
+                } else {
+                    printers::json(&v)
+                });
             }
         }
         "name" => {
             for o in &objects {
-                out.stdout.push_str(&format!("{}/{}\n", singular(r), o["metadata"]["name"].as_str().unwrap_or("")));
+                out.stdout.push_str(&format!(
+                    "{}/{}\n",
+                    singular(r),
+                    o["metadata"]["name"].as_str().unwrap_or("")
+                ));
             }
         }
         _ => {
@@ -286,22 +343,43 @@ fn get<C: Cluster + ?Sized>(st: &mut Storage<'_, C>, args: &Args<'_>, now: i64, 
     Ok(())
 }
 
-fn describe<C: Cluster + ?Sized>(st: &mut Storage<'_, C>, args: &Args<'_>, now: i64, out: &mut KubectlOutput) -> Result<(), String> {
+fn describe<C: Cluster + ?Sized>(
+    st: &mut Storage<'_, C>,
+    args: &Args<'_>,
+    now: i64,
+    out: &mut KubectlOutput,
+) -> Result<(), String> {
     let (r, names) = target(args, "describe")?;
     if r.kind != "Pod" {
-        return Err(format!("error: this playground's kubectl describes pods only (try `kubectl get {} -o yaml`)", r.plural));
+        return Err(format!(
+            "error: this playground's kubectl describes pods only (try `kubectl get {} -o yaml`)",
+            r.plural
+        ));
     }
-    let ns = args.namespace.clone().unwrap_or_else(|| "default".to_string());
+    let ns = args
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".to_string());
     let names = if names.is_empty() {
-        let (kvs, _) = st.list(&list_prefix(r, Some(&ns))).map_err(|e| e.message())?;
-        kvs.iter().filter_map(|kv| parse_value(&kv.value)).filter_map(|v| v["metadata"]["name"].as_str().map(str::to_string)).collect()
+        let (kvs, _) = st
+            .list(&list_prefix(r, Some(&ns)))
+            .map_err(|e| e.message())?;
+        kvs.iter()
+            .filter_map(|kv| parse_value(&kv.value))
+            .filter_map(|v| v["metadata"]["name"].as_str().map(str::to_string))
+            .collect()
     } else {
         names
     };
     let mut first = true;
     for n in &names {
         let key = object_key(r, Some(&ns), n);
-        let Some(pod) = st.get(&key).map_err(|e| e.message())?.0.and_then(|kv| parse_value(&kv.value)) else {
+        let Some(pod) = st
+            .get(&key)
+            .map_err(|e| e.message())?
+            .0
+            .and_then(|kv| parse_value(&kv.value))
+        else {
             out.stderr.push_str(&not_found(r, n));
             out.stderr.push('\n');
             out.exit = 1;
@@ -311,25 +389,38 @@ fn describe<C: Cluster + ?Sized>(st: &mut Storage<'_, C>, args: &Args<'_>, now: 
         let events_prefix = format!("/registry/events/{ns}/");
         let (kvs, _) = st.list(&events_prefix).map_err(|e| e.message())?;
         let uid = pod["metadata"]["uid"].clone();
-        let events: Vec<Value> = kvs.iter().filter_map(|kv| parse_value(&kv.value))
-            .filter(|e| e["involvedObject"]["kind"] == "Pod" && e["involvedObject"]["name"] == pod["metadata"]["name"]
-                && (uid.is_null() || e["involvedObject"]["uid"] == uid))
+        let events: Vec<Value> = kvs
+            .iter()
+            .filter_map(|kv| parse_value(&kv.value))
+            .filter(|e| {
+                e["involvedObject"]["kind"] == "Pod"
+                    && e["involvedObject"]["name"] == pod["metadata"]["name"]
+                    && (uid.is_null() || e["involvedObject"]["uid"] == uid)
+            })
             .collect();
         if !first {
             out.stdout.push_str("\n\n");
         }
         first = false;
-        out.stdout.push_str(&describe::describe_pod(&pod, &events, now));
+        out.stdout
+            .push_str(&describe::describe_pod(&pod, &events, now));
     }
     Ok(())
 }
 
-fn delete<C: Cluster + ?Sized>(st: &mut Storage<'_, C>, args: &Args<'_>, out: &mut KubectlOutput) -> Result<(), String> {
+fn delete<C: Cluster + ?Sized>(
+    st: &mut Storage<'_, C>,
+    args: &Args<'_>,
+    out: &mut KubectlOutput,
+) -> Result<(), String> {
     let (r, names) = target(args, "delete")?;
     if names.is_empty() {
         return Err("error: resource(s) were provided, but no name was specified".into());
     }
-    let ns = args.namespace.clone().unwrap_or_else(|| "default".to_string());
+    let ns = args
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".to_string());
     for n in &names {
         let key = object_key(r, Some(&ns), n);
         let (kv, _) = st.get(&key).map_err(|e| e.message())?;
@@ -340,7 +431,9 @@ fn delete<C: Cluster + ?Sized>(st: &mut Storage<'_, C>, args: &Args<'_>, out: &m
             continue;
         };
         match st.delete(&key, kv.mod_revision).map_err(|e| e.message())? {
-            (true, _) => out.stdout.push_str(&format!("{} \"{n}\" deleted\n", singular(r))),
+            (true, _) => out
+                .stdout
+                .push_str(&format!("{} \"{n}\" deleted\n", singular(r))),
             (false, _) => {
                 out.stderr.push_str(&format!("Error from server (Conflict): Operation cannot be fulfilled on {} \"{n}\": the object has been modified; please apply your changes to the latest version and try again\n", qualified(r)));
                 out.exit = 1;
@@ -354,12 +447,19 @@ fn valid_dns_label(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b.len() <= 63
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
         && b.first().is_some_and(u8::is_ascii_alphanumeric)
         && b.last().is_some_and(u8::is_ascii_alphanumeric)
 }
 
-fn create<C: Cluster + ?Sized>(st: &mut Storage<'_, C>, args: &Args<'_>, revision: i64, now: i64, out: &mut KubectlOutput) -> Result<(), String> {
+fn create<C: Cluster + ?Sized>(
+    st: &mut Storage<'_, C>,
+    args: &Args<'_>,
+    revision: i64,
+    now: i64,
+    out: &mut KubectlOutput,
+) -> Result<(), String> {
     let what = args.positional.first().copied().unwrap_or("");
     if what != "namespace" && what != "ns" {
         return Err(if what.is_empty() {
@@ -377,7 +477,8 @@ fn create<C: Cluster + ?Sized>(st: &mut Storage<'_, C>, args: &Args<'_>, revisio
     if !valid_dns_label(name) {
         return Err(format!("The Namespace \"{name}\" is invalid: metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"));
     }
-    let r = by_kubectl_name("namespaces").ok_or("error: the server doesn't have a resource type \"namespaces\"")?;
+    let r = by_kubectl_name("namespaces")
+        .ok_or("error: the server doesn't have a resource type \"namespaces\"")?;
     let key = object_key(r, None, name);
     // A uid as random as the apiserver's, but from the command's inputs (the core has no RNG).
     let mut seed: u64 = 0xcbf2_9ce4_8422_2325 ^ (revision as u64) ^ ((now as u64) << 20);
@@ -389,7 +490,14 @@ fn create<C: Cluster + ?Sized>(st: &mut Storage<'_, C>, args: &Args<'_>, revisio
     u[6] = (u[6] & 0x0f) | 0x40;
     u[8] = (u[8] & 0x3f) | 0x80;
     let h: String = u.iter().map(|x| format!("{x:02x}")).collect();
-    let uid = format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32]);
+    let uid = format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    );
     // The txn will be the next revision (nothing else writes between the probe and it).
     let v = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"creationTimestamp": rfc3339(now),
         "labels": {"kubernetes.io/metadata.name": name}, "name": name, "resourceVersion": (revision + 1).to_string(), "uid": uid},
@@ -397,7 +505,11 @@ fn create<C: Cluster + ?Sized>(st: &mut Storage<'_, C>, args: &Args<'_>, revisio
     let value = serde_json::to_vec(&v).unwrap_or_default();
     match st.create(&key, value).map_err(|e| e.message())? {
         (true, _) => out.stdout.push_str(&format!("namespace/{name} created\n")),
-        (false, _) => return Err(format!("Error from server (AlreadyExists): namespaces \"{name}\" already exists")),
+        (false, _) => {
+            return Err(format!(
+                "Error from server (AlreadyExists): namespaces \"{name}\" already exists"
+            ))
+        }
     }
     Ok(())
 }
@@ -407,14 +519,28 @@ const HELP: &str = "kubectl controls the Kubernetes cluster manager.\n\n This pl
 /// `load k8s [--large]`: writes the sample cluster through the world's etcd, as client
 /// requests, so it has real revisions and history. Refuses when `/registry` already holds keys.
 pub fn load_sample(world: &mut World, large: bool) -> Result<String, String> {
-    let size = if large { SampleSize::Large } else { SampleSize::Small };
-    let probe = RangeRequest { key: b"/registry/".to_vec(), range_end: client::prefix_end(b"/registry/"), limit: 1, keys_only: true, ..Default::default() };
-    let revision = match Cluster::call(world, Request::Range(probe)) {
-        Ok(Response::Range(r)) if r.kvs.is_empty() => r.header.revision,
-        Ok(Response::Range(_)) => return Err("/registry already holds keys: remove them first (etcdctl del /registry --prefix)".into()),
-        Ok(_) => return Err("unexpected response from etcd".into()),
-        Err(e) => return Err(format!("etcd did not answer: {e:?}")),
+    let size = if large {
+        SampleSize::Large
+    } else {
+        SampleSize::Small
     };
+    let probe = RangeRequest {
+        key: b"/registry/".to_vec(),
+        range_end: client::prefix_end(b"/registry/"),
+        limit: 1,
+        keys_only: true,
+        ..Default::default()
+    };
+    let revision =
+        match Cluster::call(world, Request::Range(probe)) {
+            Ok(Response::Range(r)) if r.kvs.is_empty() => r.header.revision,
+            Ok(Response::Range(_)) => return Err(
+                "/registry already holds keys: remove them first (etcdctl del /registry --prefix)"
+                    .into(),
+            ),
+            Ok(_) => return Err("unexpected response from etcd".into()),
+            Err(e) => return Err(format!("etcd did not answer: {e:?}")),
+        };
     let mut opts = SampleOptions::new(world.seed(), size, revision + 1, Cluster::now_unix(world));
     if large {
         opts.objects_per_txn = 100;
@@ -431,7 +557,11 @@ pub fn load_sample(world: &mut World, large: bool) -> Result<String, String> {
         }
     }
     let bytes = sample.total_bytes();
-    let shown = if bytes >= 10 << 20 { format!("{:.1} MB", bytes as f64 / 1_048_576.0) } else { format!("{:.1} kB", bytes as f64 / 1024.0) };
+    let shown = if bytes >= 10 << 20 {
+        format!("{:.1} MB", bytes as f64 / 1_048_576.0)
+    } else {
+        format!("{:.1} kB", bytes as f64 / 1024.0)
+    };
     Ok(format!(
         "loaded the {} Kubernetes sample: {} keys ({shown}) under /registry in {n} {}, revisions {}..{}",
         if large { "large" } else { "small" },

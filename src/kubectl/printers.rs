@@ -10,7 +10,8 @@ use serde_json::Value;
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let cols = header.len();
     let mut widths = vec![0usize; cols];
-    let all = std::iter::once(header.iter().map(|s| s.to_string()).collect::<Vec<_>>()).chain(rows.iter().cloned());
+    let all = std::iter::once(header.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        .chain(rows.iter().cloned());
     let all: Vec<Vec<String>> = all.collect();
     for r in &all {
         for (i, c) in r.iter().enumerate().take(cols) {
@@ -141,7 +142,8 @@ fn quoted(s: &str) -> Option<String> {
         return Some(serde_json::to_string(s).unwrap_or_default());
     }
     let first = s.chars().next().unwrap_or(' ');
-    let indicator = "-?:,[]{}#&*!|>'\"%@`".contains(first) && !(first == '-' && s.len() > 1 && !s.starts_with("- "));
+    let indicator = "-?:,[]{}#&*!|>'\"%@`".contains(first)
+        && !(first == '-' && s.len() > 1 && !s.starts_with("- "));
     if indicator || s.trim() != s || s.contains(": ") || s.contains(" #") || s.ends_with(':') {
         return Some(format!("'{}'", s.replace('\'', "''")));
     }
@@ -149,22 +151,33 @@ fn quoted(s: &str) -> Option<String> {
 }
 
 fn resolves_to_other_type(s: &str) -> bool {
-    const WORDS: &[&str] = &["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
-        "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", "<<"];
+    const WORDS: &[&str] = &[
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", "<<",
+    ];
     if WORDS.contains(&s) {
         return true;
     }
     let t = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if t.parse::<f64>().is_ok() || matches!(t, ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN")
-        || s.starts_with("0x") || s.starts_with("0o") || s.starts_with("0b")
+    if t.parse::<f64>().is_ok()
+        || matches!(t, ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN")
+        || s.starts_with("0x")
+        || s.starts_with("0o")
+        || s.starts_with("0b")
     {
         return true;
     }
     // A timestamp: YYYY-M[M]-D[D], then nothing or a time.
     let b = s.as_bytes();
-    b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b.get(4) == Some(&b'-')
-        && crate::registry::k8stime::parse_rfc3339(s).is_some() || (b.len() == 10 && b[..4].iter().all(u8::is_ascii_digit)
-        && b[4] == b'-' && b[7] == b'-' && b[5..7].iter().chain(&b[8..10]).all(u8::is_ascii_digit))
+    b.len() >= 8
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b.get(4) == Some(&b'-')
+        && crate::registry::k8stime::parse_rfc3339(s).is_some()
+        || (b.len() == 10
+            && b[..4].iter().all(u8::is_ascii_digit)
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b[5..7].iter().chain(&b[8..10]).all(u8::is_ascii_digit))
 }
 
 fn scalar(v: &Value, indent: usize) -> String {
@@ -175,7 +188,11 @@ fn scalar(v: &Value, indent: usize) -> String {
         Value::Object(_) => "{}".into(),
         Value::Array(_) => "[]".into(),
         Value::String(s) => {
-            if s.contains('\n') && !s.contains('\r') && !s.starts_with(' ') && !s.chars().any(|c| c.is_control() && c != '\n') {
+            if s.contains('\n')
+                && !s.contains('\r')
+                && !s.starts_with(' ')
+                && !s.chars().any(|c| c.is_control() && c != '\n')
+            {
                 let pad = " ".repeat(indent);
                 let body = s.strip_suffix('\n').unwrap_or(s);
                 let mut out = String::from(if s.ends_with('\n') { "|" } else { "|-" });
@@ -201,7 +218,16 @@ mod tests {
 
     #[test]
     fn tables_pad_like_kubectl() {
-        let t = table(&["NAME", "READY", "STATUS", "RESTARTS", "AGE"], &[vec!["nginx-7c5ddbdf54-abcde".into(), "1/1".into(), "Running".into(), "0".into(), "5m".into()]]);
+        let t = table(
+            &["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+            &[vec![
+                "nginx-7c5ddbdf54-abcde".into(),
+                "1/1".into(),
+                "Running".into(),
+                "0".into(),
+                "5m".into(),
+            ]],
+        );
         assert_eq!(t, "NAME                     READY   STATUS    RESTARTS   AGE\nnginx-7c5ddbdf54-abcde   1/1     Running   0          5m\n");
         let t = table(&["NAME", "AGE"], &[vec!["a".into(), "1s".into()]]);
         assert_eq!(t, "NAME   AGE\na      1s\n");
@@ -223,7 +249,10 @@ mod tests {
 
     #[test]
     fn json_indent() {
-        assert_eq!(json(&json!({"a": [1]})), "{\n    \"a\": [\n        1\n    ]\n}\n");
+        assert_eq!(
+            json(&json!({"a": [1]})),
+            "{\n    \"a\": [\n        1\n    ]\n}\n"
+        );
     }
 }
 
@@ -232,19 +261,40 @@ mod tests {
 /// `padding`, at least `minwidth`); the text after a line's last tab is not aligned.
 /// `kubectl describe` writes through one with minwidth 0 and padding 2.
 pub fn tabwriter(text: &str, minwidth: usize, padding: usize) -> String {
-    let lines: Vec<Vec<&str>> = text.split_inclusive('\n')
+    let lines: Vec<Vec<&str>> = text
+        .split_inclusive('\n')
         .map(|l| l.strip_suffix('\n').unwrap_or(l).split('\t').collect())
         .collect();
-    let ends_with_newline: Vec<bool> = text.split_inclusive('\n').map(|l| l.ends_with('\n')).collect();
+    let ends_with_newline: Vec<bool> = text
+        .split_inclusive('\n')
+        .map(|l| l.ends_with('\n'))
+        .collect();
     let mut out = String::new();
     let mut widths: Vec<usize> = Vec::new();
-    format_block(&lines, 0, lines.len(), &mut widths, minwidth, padding, &mut out, &ends_with_newline);
+    format_block(
+        &lines,
+        0,
+        lines.len(),
+        &mut widths,
+        minwidth,
+        padding,
+        &mut out,
+        &ends_with_newline,
+    );
     out
 }
 
 #[allow(clippy::too_many_arguments)]
-fn format_block(lines: &[Vec<&str>], mut line0: usize, line1: usize, widths: &mut Vec<usize>, minwidth: usize,
-                padding: usize, out: &mut String, nl: &[bool]) {
+fn format_block(
+    lines: &[Vec<&str>],
+    mut line0: usize,
+    line1: usize,
+    widths: &mut Vec<usize>,
+    minwidth: usize,
+    padding: usize,
+    out: &mut String,
+    nl: &[bool],
+) {
     let column = widths.len();
     let mut this = line0;
     while this < line1 {
@@ -273,7 +323,14 @@ fn format_block(lines: &[Vec<&str>], mut line0: usize, line1: usize, widths: &mu
     write_lines(lines, line0, line1, widths, out, nl);
 }
 
-fn write_lines(lines: &[Vec<&str>], from: usize, to: usize, widths: &[usize], out: &mut String, nl: &[bool]) {
+fn write_lines(
+    lines: &[Vec<&str>],
+    from: usize,
+    to: usize,
+    widths: &[usize],
+    out: &mut String,
+    nl: &[bool],
+) {
     for i in from..to {
         let Some(line) = lines.get(i) else { continue };
         for (j, cell) in line.iter().enumerate() {

@@ -70,7 +70,10 @@ impl Lease {
     }
 
     fn refresh(&mut self, now: Duration, extend: Duration) {
-        self.expiry = Some(now.saturating_add(extend).saturating_add(ttl_duration(self.ttl)));
+        self.expiry = Some(
+            now.saturating_add(extend)
+                .saturating_add(ttl_duration(self.ttl)),
+        );
         self.retry_after = None;
     }
 }
@@ -89,7 +92,12 @@ pub struct Lessor {
 
 impl Default for Lessor {
     fn default() -> Self {
-        Lessor { leases: BTreeMap::new(), items: BTreeMap::new(), primary: false, min_ttl: 2 }
+        Lessor {
+            leases: BTreeMap::new(),
+            items: BTreeMap::new(),
+            primary: false,
+            min_ttl: 2,
+        }
     }
 }
 
@@ -129,7 +137,13 @@ impl Lessor {
         if self.leases.contains_key(&id) {
             return Err(errors::lease_exist());
         }
-        let mut l = Lease { id, ttl: ttl.max(self.min_ttl), expiry: None, keys: BTreeSet::new(), retry_after: None };
+        let mut l = Lease {
+            id,
+            ttl: ttl.max(self.min_ttl),
+            expiry: None,
+            keys: BTreeSet::new(),
+            retry_after: None,
+        };
         if self.primary {
             l.refresh(now, Duration::ZERO);
         }
@@ -138,7 +152,10 @@ impl Lessor {
 
     /// Removes lease `id`; returns its attached keys (sorted) for the caller to delete.
     pub fn revoke(&mut self, id: i64) -> Result<Vec<Vec<u8>>, EtcdError> {
-        let l = self.leases.remove(&id).ok_or_else(errors::lease_not_found)?;
+        let l = self
+            .leases
+            .remove(&id)
+            .ok_or_else(errors::lease_not_found)?;
         for k in &l.keys {
             if self.items.get(k) == Some(&id) {
                 self.items.remove(k);
@@ -151,7 +168,10 @@ impl Lessor {
     /// primary the lease is left as it is (etcd forwards keep-alives to the leader).
     pub fn renew(&mut self, id: i64, now: Duration) -> Result<i64, EtcdError> {
         let primary = self.primary;
-        let l = self.leases.get_mut(&id).ok_or_else(errors::lease_not_found)?;
+        let l = self
+            .leases
+            .get_mut(&id)
+            .ok_or_else(errors::lease_not_found)?;
         if primary {
             if l.expired(now) {
                 return Err(errors::lease_not_found());
@@ -265,10 +285,19 @@ mod tests {
         assert_eq!(le.grant(2, 1, S).unwrap().ttl, 2);
         assert_eq!(le.grant(3, 600, S).unwrap().ttl, 600);
         assert_eq!(le.grant(3, 600, S), Err(errors::lease_exist()));
-        assert_eq!(le.grant(4, MAX_LEASE_TTL + 1, S), Err(errors::lease_ttl_too_large()));
+        assert_eq!(
+            le.grant(4, MAX_LEASE_TTL + 1, S),
+            Err(errors::lease_ttl_too_large())
+        );
         assert_eq!(le.grant(0, 5, S), Err(errors::lease_not_found()));
-        assert_eq!(Lessor::min_ttl_for_election_timeout(Duration::from_millis(1000)), 2);
-        assert_eq!(Lessor::min_ttl_for_election_timeout(Duration::from_millis(5000)), 8);
+        assert_eq!(
+            Lessor::min_ttl_for_election_timeout(Duration::from_millis(1000)),
+            2
+        );
+        assert_eq!(
+            Lessor::min_ttl_for_election_timeout(Duration::from_millis(5000)),
+            8
+        );
     }
 
     #[test]

@@ -88,7 +88,11 @@ impl KvStore {
             digest.update(&r.to_bytes(s.tombstone));
             digest.update(&marshal_stored(s, *r));
         }
-        Ok(KvHash { hash: digest.finalize(), current_rev, compact_rev })
+        Ok(KvHash {
+            hash: digest.finalize(),
+            current_rev,
+            compact_rev,
+        })
     }
 }
 

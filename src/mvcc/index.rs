@@ -76,11 +76,17 @@ impl TreeIndex {
     }
 
     pub fn tombstone(&mut self, key: &[u8], rev: Revision) -> Result<(), KeyIndexError> {
-        self.tree.get_mut(key).ok_or(KeyIndexError::RevisionNotFound)?.tombstone(rev)
+        self.tree
+            .get_mut(key)
+            .ok_or(KeyIndexError::RevisionNotFound)?
+            .tombstone(rev)
     }
 
     pub fn get(&self, key: &[u8], at_rev: i64) -> Result<KeyAt, KeyIndexError> {
-        self.tree.get(key).ok_or(KeyIndexError::RevisionNotFound)?.get(at_rev)
+        self.tree
+            .get(key)
+            .ok_or(KeyIndexError::RevisionNotFound)?
+            .get(at_rev)
     }
 
     pub fn key_index(&self, key: &[u8]) -> Option<&KeyIndex> {
@@ -88,7 +94,12 @@ impl TreeIndex {
     }
 
     /// Visits the key indexes in `[key, end)` in key order; `f` returns false to stop.
-    pub fn visit<'s>(&'s self, key: &[u8], end: RangeEnd<'_>, mut f: impl FnMut(&'s KeyIndex) -> bool) {
+    pub fn visit<'s>(
+        &'s self,
+        key: &[u8],
+        end: RangeEnd<'_>,
+        mut f: impl FnMut(&'s KeyIndex) -> bool,
+    ) {
         match end {
             RangeEnd::Single => {
                 if let Some(ki) = self.tree.get(key) {
@@ -96,7 +107,10 @@ impl TreeIndex {
                 }
             }
             RangeEnd::Open => {
-                for (_, ki) in self.tree.range::<[u8], _>((Bound::Included(key), Bound::Unbounded)) {
+                for (_, ki) in self
+                    .tree
+                    .range::<[u8], _>((Bound::Included(key), Bound::Unbounded))
+                {
                     if !f(ki) {
                         break;
                     }
@@ -106,7 +120,10 @@ impl TreeIndex {
                 if key >= e {
                     return;
                 }
-                for (_, ki) in self.tree.range::<[u8], _>((Bound::Included(key), Bound::Excluded(e))) {
+                for (_, ki) in self
+                    .tree
+                    .range::<[u8], _>((Bound::Included(key), Bound::Excluded(e)))
+                {
                     if !f(ki) {
                         break;
                     }
@@ -155,9 +172,15 @@ mod tests {
     fn range_ends() {
         let mut ti = TreeIndex::new();
         for (i, k) in ["a", "b", "c", "d"].iter().enumerate() {
-            ti.put(k.as_bytes(), Revision::new(i as i64 + 2, 0)).unwrap();
+            ti.put(k.as_bytes(), Revision::new(i as i64 + 2, 0))
+                .unwrap();
         }
-        let keys = |end| ti.range(b"b", end, 10).into_iter().map(|(k, _)| k.to_vec()).collect::<Vec<_>>();
+        let keys = |end| {
+            ti.range(b"b", end, 10)
+                .into_iter()
+                .map(|(k, _)| k.to_vec())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(keys(RangeEnd::Single), vec![b"b".to_vec()]);
         assert_eq!(keys(RangeEnd::Open).len(), 3);
         assert_eq!(keys(RangeEnd::Until(b"d")).len(), 2);

@@ -35,7 +35,12 @@ impl Generation {
     /// Walks the revisions from newest to oldest; returns the index of the first one for which
     /// `keep_walking` is false.
     fn walk(&self, mut keep_walking: impl FnMut(Revision) -> bool) -> Option<usize> {
-        self.revs.iter().enumerate().rev().find(|(_, r)| !keep_walking(**r)).map(|(i, _)| i)
+        self.revs
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, r)| !keep_walking(**r))
+            .map(|(i, _)| i)
     }
 
     fn last(&self) -> Option<Revision> {
@@ -71,7 +76,11 @@ pub struct KeyIndex {
 
 impl KeyIndex {
     pub fn new(key: Vec<u8>) -> Self {
-        KeyIndex { key, modified: Revision::default(), generations: vec![Generation::default()] }
+        KeyIndex {
+            key,
+            modified: Revision::default(),
+            generations: vec![Generation::default()],
+        }
     }
 
     /// Records a put at `rev`.
@@ -111,13 +120,18 @@ impl KeyIndex {
 
     /// True when the key exists at the newest revision.
     pub fn is_live(&self) -> bool {
-        self.generations.last().map(|g| !g.is_empty()).unwrap_or(false)
+        self.generations
+            .last()
+            .map(|g| !g.is_empty())
+            .unwrap_or(false)
     }
 
     fn find_generation(&self, rev: i64) -> Option<&Generation> {
         let last = self.generations.len().checked_sub(1)?;
         for (i, g) in self.generations.iter().enumerate().rev() {
-            let (Some(first), Some(tomb)) = (g.revs.first(), g.last()) else { continue };
+            let (Some(first), Some(tomb)) = (g.revs.first(), g.last()) else {
+                continue;
+            };
             if i != last && tomb.main <= rev {
                 return None;
             }
@@ -130,10 +144,18 @@ impl KeyIndex {
 
     /// The revision of the key visible at main revision `at_rev`, with its creation and version.
     pub fn get(&self, at_rev: i64) -> Result<KeyAt, KeyIndexError> {
-        let g = self.find_generation(at_rev).ok_or(KeyIndexError::RevisionNotFound)?;
-        let n = g.walk(|r| r.main > at_rev).ok_or(KeyIndexError::RevisionNotFound)?;
+        let g = self
+            .find_generation(at_rev)
+            .ok_or(KeyIndexError::RevisionNotFound)?;
+        let n = g
+            .walk(|r| r.main > at_rev)
+            .ok_or(KeyIndexError::RevisionNotFound)?;
         let newer = (g.revs.len() - n - 1) as i64;
-        Ok(KeyAt { modified: g.revs[n], created: g.created, version: g.ver.saturating_sub(newer) })
+        Ok(KeyAt {
+            modified: g.revs[n],
+            created: g.created,
+            version: g.ver.saturating_sub(newer),
+        })
     }
 
     /// Every revision since main revision `rev` (only the last one of each main revision).
@@ -167,7 +189,11 @@ impl KeyIndex {
         revs
     }
 
-    fn do_compact(&self, at_rev: i64, available: &mut BTreeSet<Revision>) -> (usize, Option<usize>) {
+    fn do_compact(
+        &self,
+        at_rev: i64,
+        available: &mut BTreeSet<Revision>,
+    ) -> (usize, Option<usize>) {
         let mut gen_idx = 0usize;
         while gen_idx + 1 < self.generations.len() {
             match self.generations[gen_idx].last() {
@@ -208,7 +234,8 @@ impl KeyIndex {
                 }
             }
         }
-        self.generations.drain(..gen_idx.min(self.generations.len()));
+        self.generations
+            .drain(..gen_idx.min(self.generations.len()));
         if self.generations.is_empty() {
             self.generations.push(Generation::default());
         }
@@ -246,8 +273,22 @@ mod tests {
     /// puts 8,9.
     fn sample() -> KeyIndex {
         let mut ki = KeyIndex::new(b"foo".to_vec());
-        for (m, tomb) in [(2, false), (4, false), (6, true), (8, false), (10, false), (12, true), (14, false), (14, false), (16, false)] {
-            let sub = if m == 14 && ki.modified.main == 14 { 1 } else { 0 };
+        for (m, tomb) in [
+            (2, false),
+            (4, false),
+            (6, true),
+            (8, false),
+            (10, false),
+            (12, true),
+            (14, false),
+            (14, false),
+            (16, false),
+        ] {
+            let sub = if m == 14 && ki.modified.main == 14 {
+                1
+            } else {
+                0
+            };
             if tomb {
                 ki.tombstone(r(m, sub)).unwrap();
             } else {
@@ -261,13 +302,48 @@ mod tests {
     fn get_walks_generations() {
         let ki = sample();
         assert_eq!(ki.get(1), Err(KeyIndexError::RevisionNotFound));
-        assert_eq!(ki.get(2).unwrap(), KeyAt { modified: r(2, 0), created: r(2, 0), version: 1 });
-        assert_eq!(ki.get(5).unwrap(), KeyAt { modified: r(4, 0), created: r(2, 0), version: 2 });
+        assert_eq!(
+            ki.get(2).unwrap(),
+            KeyAt {
+                modified: r(2, 0),
+                created: r(2, 0),
+                version: 1
+            }
+        );
+        assert_eq!(
+            ki.get(5).unwrap(),
+            KeyAt {
+                modified: r(4, 0),
+                created: r(2, 0),
+                version: 2
+            }
+        );
         assert_eq!(ki.get(6), Err(KeyIndexError::RevisionNotFound));
         assert_eq!(ki.get(7), Err(KeyIndexError::RevisionNotFound));
-        assert_eq!(ki.get(8).unwrap(), KeyAt { modified: r(8, 0), created: r(8, 0), version: 1 });
-        assert_eq!(ki.get(14).unwrap(), KeyAt { modified: r(14, 1), created: r(14, 0), version: 2 });
-        assert_eq!(ki.get(20).unwrap(), KeyAt { modified: r(16, 0), created: r(14, 0), version: 3 });
+        assert_eq!(
+            ki.get(8).unwrap(),
+            KeyAt {
+                modified: r(8, 0),
+                created: r(8, 0),
+                version: 1
+            }
+        );
+        assert_eq!(
+            ki.get(14).unwrap(),
+            KeyAt {
+                modified: r(14, 1),
+                created: r(14, 0),
+                version: 2
+            }
+        );
+        assert_eq!(
+            ki.get(20).unwrap(),
+            KeyAt {
+                modified: r(16, 0),
+                created: r(14, 0),
+                version: 3
+            }
+        );
     }
 
     #[test]
@@ -298,6 +374,9 @@ mod tests {
         ki.put(r(5, 0)).unwrap();
         assert_eq!(ki.put(r(4, 0)), Err(KeyIndexError::OutOfOrder));
         let mut empty = KeyIndex::new(b"k".to_vec());
-        assert_eq!(empty.tombstone(r(1, 0)), Err(KeyIndexError::RevisionNotFound));
+        assert_eq!(
+            empty.tombstone(r(1, 0)),
+            Err(KeyIndexError::RevisionNotFound)
+        );
     }
 }

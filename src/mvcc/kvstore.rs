@@ -33,7 +33,10 @@ impl StoredKv {
     /// The `mvccpb.KeyValue` as etcd stores it at `rev`.
     pub fn to_key_value(&self, rev: Revision) -> KeyValue {
         if self.tombstone {
-            KeyValue { key: self.key.clone(), ..KeyValue::default() }
+            KeyValue {
+                key: self.key.clone(),
+                ..KeyValue::default()
+            }
         } else {
             KeyValue {
                 key: self.key.clone(),
@@ -82,7 +85,12 @@ pub struct KvStore {
 
 impl Default for KvStore {
     fn default() -> Self {
-        KvStore { index: TreeIndex::new(), bucket: BTreeMap::new(), current_rev: 1, compact_main_rev: -1 }
+        KvStore {
+            index: TreeIndex::new(),
+            bucket: BTreeMap::new(),
+            current_rev: 1,
+            compact_main_rev: -1,
+        }
     }
 }
 
@@ -122,12 +130,23 @@ impl KvStore {
     }
 
     /// Reads `[key, end)` as of the store's current revision.
-    pub fn range(&self, key: &[u8], end: RangeEnd<'_>, ro: RangeOptions) -> Result<RangeResult, EtcdError> {
+    pub fn range(
+        &self,
+        key: &[u8],
+        end: RangeEnd<'_>,
+        ro: RangeOptions,
+    ) -> Result<RangeResult, EtcdError> {
         self.range_keys(key, end, self.current_rev, ro)
     }
 
     /// etcd's `rangeKeys`: a read of `[key, end)` at `ro.rev` when the store is at `cur_rev`.
-    pub(crate) fn range_keys(&self, key: &[u8], end: RangeEnd<'_>, cur_rev: i64, ro: RangeOptions) -> Result<RangeResult, EtcdError> {
+    pub(crate) fn range_keys(
+        &self,
+        key: &[u8],
+        end: RangeEnd<'_>,
+        cur_rev: i64,
+        ro: RangeOptions,
+    ) -> Result<RangeResult, EtcdError> {
         let mut rev = ro.rev;
         if rev > cur_rev {
             return Err(errors::future_rev());
@@ -139,7 +158,11 @@ impl KvStore {
             return Err(errors::compacted());
         }
         let mut count = 0i64;
-        let limit = if ro.limit <= 0 { usize::MAX } else { usize::try_from(ro.limit).unwrap_or(usize::MAX) };
+        let limit = if ro.limit <= 0 {
+            usize::MAX
+        } else {
+            usize::try_from(ro.limit).unwrap_or(usize::MAX)
+        };
         let mut kvs = Vec::new();
         let bucket = &self.bucket;
         self.index.visit(key, end, |ki| {
@@ -153,7 +176,11 @@ impl KvStore {
             }
             true
         });
-        Ok(RangeResult { kvs, count, rev: cur_rev })
+        Ok(RangeResult {
+            kvs,
+            count,
+            rev: cur_rev,
+        })
     }
 
     /// The value stored at a revision (for watch replay and tests).

@@ -57,8 +57,14 @@ mod tests {
         s.compact(3).unwrap();
         assert_eq!(s.compact(3), Err(errors::compacted()));
         assert_eq!(s.compact(2), Err(errors::compacted()));
-        let ro = |rev| RangeOptions { rev, ..Default::default() };
-        assert_eq!(s.range(b"config", RangeEnd::Single, ro(2)), Err(errors::compacted()));
+        let ro = |rev| RangeOptions {
+            rev,
+            ..Default::default()
+        };
+        assert_eq!(
+            s.range(b"config", RangeEnd::Single, ro(2)),
+            Err(errors::compacted())
+        );
         let r = s.range(b"config", RangeEnd::Single, ro(3)).unwrap();
         assert_eq!(r.kvs[0].value, b"v2");
         assert_eq!(r.kvs[0].version, 2);

@@ -23,7 +23,11 @@ pub struct TxnWrite<'a> {
 impl<'a> TxnWrite<'a> {
     pub fn new(store: &'a mut KvStore) -> Self {
         let begin_rev = store.current_rev;
-        TxnWrite { store, begin_rev, changes: Vec::new() }
+        TxnWrite {
+            store,
+            begin_rev,
+            changes: Vec::new(),
+        }
     }
 
     /// The revision the transaction started from.
@@ -53,7 +57,12 @@ impl<'a> TxnWrite<'a> {
         &self.changes
     }
 
-    pub fn range(&self, key: &[u8], end: RangeEnd<'_>, ro: RangeOptions) -> Result<RangeResult, EtcdError> {
+    pub fn range(
+        &self,
+        key: &[u8],
+        end: RangeEnd<'_>,
+        ro: RangeOptions,
+    ) -> Result<RangeResult, EtcdError> {
         self.store.range_keys(key, end, self.read_rev(), ro)
     }
 
@@ -70,17 +79,34 @@ impl<'a> TxnWrite<'a> {
             // rather than corrupt the index.
             return main;
         }
-        let stored = StoredKv { key: key.to_vec(), value: value.to_vec(), create_revision: create, version: ver, lease, tombstone: false };
+        let stored = StoredKv {
+            key: key.to_vec(),
+            value: value.to_vec(),
+            create_revision: create,
+            version: ver,
+            lease,
+            tombstone: false,
+        };
         let kv = stored.to_key_value(rev);
         self.store.bucket.insert(rev, stored);
-        self.changes.push(Event { kind: EventType::Put, kv, prev_kv: None });
+        self.changes.push(Event {
+            kind: EventType::Put,
+            kv,
+            prev_kv: None,
+        });
         main
     }
 
     /// Deletes every key in the range; returns how many and the revision of the store after
     /// the deletion (unchanged if nothing was deleted and nothing else was written).
     pub fn delete_range(&mut self, key: &[u8], end: RangeEnd<'_>) -> (i64, i64) {
-        let keys: Vec<Vec<u8>> = self.store.index.range(key, end, self.read_rev()).into_iter().map(|(k, _)| k.to_vec()).collect();
+        let keys: Vec<Vec<u8>> = self
+            .store
+            .index
+            .range(key, end, self.read_rev())
+            .into_iter()
+            .map(|(k, _)| k.to_vec())
+            .collect();
         let n = keys.len() as i64;
         for k in keys {
             self.delete(&k);
@@ -98,10 +124,25 @@ impl<'a> TxnWrite<'a> {
         if self.store.index.tombstone(key, rev).is_err() {
             return;
         }
-        let stored = StoredKv { key: key.to_vec(), value: Vec::new(), create_revision: 0, version: 0, lease: 0, tombstone: true };
+        let stored = StoredKv {
+            key: key.to_vec(),
+            value: Vec::new(),
+            create_revision: 0,
+            version: 0,
+            lease: 0,
+            tombstone: true,
+        };
         self.store.bucket.insert(rev, stored);
-        let kv = KeyValue { key: key.to_vec(), mod_revision: main, ..KeyValue::default() };
-        self.changes.push(Event { kind: EventType::Delete, kv, prev_kv: None });
+        let kv = KeyValue {
+            key: key.to_vec(),
+            mod_revision: main,
+            ..KeyValue::default()
+        };
+        self.changes.push(Event {
+            kind: EventType::Delete,
+            kv,
+            prev_kv: None,
+        });
     }
 
     /// Ends the transaction: the store moves to the next revision if anything changed.

@@ -10,7 +10,9 @@
 use serde::{Deserialize, Serialize};
 
 /// A point in the store's history.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Revision {
     pub main: i64,
     pub sub: i64,

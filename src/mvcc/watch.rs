@@ -19,7 +19,9 @@ use std::collections::{BTreeMap, VecDeque};
 use super::index::RangeEnd;
 use super::kvstore::{KvStore, RangeOptions};
 use super::revision::Revision;
-use crate::server::api::{Event, EventType, KeyValue, ResponseHeader, WatchCreateRequest, WatchResponse};
+use crate::server::api::{
+    Event, EventType, KeyValue, ResponseHeader, WatchCreateRequest, WatchResponse,
+};
 
 /// At most this many distinct revisions in one replayed response (etcd's `watchBatchMaxRevs`).
 const WATCH_BATCH_MAX_REVS: usize = 1000;
@@ -53,15 +55,24 @@ pub struct WatchHub {
 }
 
 fn header(rev: i64) -> ResponseHeader {
-    ResponseHeader { revision: rev, ..ResponseHeader::default() }
+    ResponseHeader {
+        revision: rev,
+        ..ResponseHeader::default()
+    }
 }
 
 fn prev_kv_of(store: &KvStore, ev: &Event) -> Option<KeyValue> {
-    let ro = RangeOptions { rev: ev.kv.mod_revision.saturating_sub(1), ..RangeOptions::default() };
+    let ro = RangeOptions {
+        rev: ev.kv.mod_revision.saturating_sub(1),
+        ..RangeOptions::default()
+    };
     if ro.rev <= 0 {
         return None;
     }
-    store.range(&ev.kv.key, RangeEnd::Single, ro).ok().and_then(|r| r.kvs.into_iter().next())
+    store
+        .range(&ev.kv.key, RangeEnd::Single, ro)
+        .ok()
+        .and_then(|r| r.kvs.into_iter().next())
 }
 
 impl WatchHub {
@@ -84,11 +95,24 @@ impl WatchHub {
         let id = self.next_id;
         self.next_id = self.next_id.saturating_add(1);
         let cur = store.rev();
-        let mut w = Watcher { min_rev: 0, req, pending: VecDeque::new() };
-        w.pending.push_back(WatchResponse { header: header(cur), watch_id: id, created: true, ..WatchResponse::default() });
+        let mut w = Watcher {
+            min_rev: 0,
+            req,
+            pending: VecDeque::new(),
+        };
+        w.pending.push_back(WatchResponse {
+            header: header(cur),
+            watch_id: id,
+            created: true,
+            ..WatchResponse::default()
+        });
         let start = w.req.start_revision;
         if start == 0 || start > cur {
-            w.min_rev = if start > cur { start } else { cur.saturating_add(1) };
+            w.min_rev = if start > cur {
+                start
+            } else {
+                cur.saturating_add(1)
+            };
         } else {
             w.min_rev = start;
             if start < store.compact_rev() {
@@ -126,7 +150,12 @@ impl WatchHub {
             if r.main != last_main {
                 if revs_in_batch == WATCH_BATCH_MAX_REVS {
                     let events = std::mem::take(&mut batch);
-                    w.pending.push_back(WatchResponse { header: header(cur), watch_id: id, events, ..WatchResponse::default() });
+                    w.pending.push_back(WatchResponse {
+                        header: header(cur),
+                        watch_id: id,
+                        events,
+                        ..WatchResponse::default()
+                    });
                     revs_in_batch = 0;
                 }
                 revs_in_batch += 1;
@@ -139,7 +168,12 @@ impl WatchHub {
             batch.push(ev);
         }
         if !batch.is_empty() {
-            w.pending.push_back(WatchResponse { header: header(cur), watch_id: id, events: batch, ..WatchResponse::default() });
+            w.pending.push_back(WatchResponse {
+                header: header(cur),
+                watch_id: id,
+                events: batch,
+                ..WatchResponse::default()
+            });
         }
     }
 
@@ -153,7 +187,10 @@ impl WatchHub {
                 continue;
             }
             let mut evs: Vec<Event> = Vec::new();
-            for ev in events.iter().filter(|e| w.matches(&e.kv.key) && w.wanted(e)) {
+            for ev in events
+                .iter()
+                .filter(|e| w.matches(&e.kv.key) && w.wanted(e))
+            {
                 let mut ev = ev.clone();
                 if w.req.prev_kv {
                     ev.prev_kv = prev_kv_of(store, &ev);
@@ -162,7 +199,12 @@ impl WatchHub {
             }
             w.min_rev = rev.saturating_add(1);
             if !evs.is_empty() {
-                w.pending.push_back(WatchResponse { header: header(rev), watch_id: *id, events: evs, ..WatchResponse::default() });
+                w.pending.push_back(WatchResponse {
+                    header: header(rev),
+                    watch_id: *id,
+                    events: evs,
+                    ..WatchResponse::default()
+                });
             }
         }
     }
@@ -170,7 +212,9 @@ impl WatchHub {
     /// Takes the responses ready for a watcher (empty for an unknown ID). A watcher canceled
     /// by a compaction is removed once its responses are taken.
     pub fn poll(&mut self, id: i64) -> Vec<WatchResponse> {
-        let Some(w) = self.watchers.get_mut(&id) else { return Vec::new() };
+        let Some(w) = self.watchers.get_mut(&id) else {
+            return Vec::new();
+        };
         let out: Vec<WatchResponse> = w.pending.drain(..).collect();
         if out.iter().any(|r| r.canceled) {
             self.watchers.remove(&id);
@@ -181,16 +225,33 @@ impl WatchHub {
     /// Cancels a watcher; returns the `canceled` response etcd sends (None if unknown).
     pub fn cancel(&mut self, id: i64, current_rev: i64) -> Option<WatchResponse> {
         self.watchers.remove(&id)?;
-        Some(WatchResponse { header: header(current_rev), watch_id: id, canceled: true, ..WatchResponse::default() })
+        Some(WatchResponse {
+            header: header(current_rev),
+            watch_id: id,
+            canceled: true,
+            ..WatchResponse::default()
+        })
     }
 }
 
 /// The event a bucket entry stands for (as etcd's `kvsToEvents`).
 pub fn stored_event(r: Revision, s: &super::kvstore::StoredKv) -> Event {
     if s.tombstone {
-        Event { kind: EventType::Delete, kv: KeyValue { key: s.key.clone(), mod_revision: r.main, ..KeyValue::default() }, prev_kv: None }
+        Event {
+            kind: EventType::Delete,
+            kv: KeyValue {
+                key: s.key.clone(),
+                mod_revision: r.main,
+                ..KeyValue::default()
+            },
+            prev_kv: None,
+        }
     } else {
-        Event { kind: EventType::Put, kv: s.to_key_value(r), prev_kv: None }
+        Event {
+            kind: EventType::Put,
+            kv: s.to_key_value(r),
+            prev_kv: None,
+        }
     }
 }
 
@@ -218,7 +279,14 @@ mod tests {
     fn kinds(rs: &[WatchResponse]) -> Vec<String> {
         rs.iter()
             .flat_map(|r| r.events.iter())
-            .map(|e| format!("{:?} {} {}", e.kind, String::from_utf8_lossy(&e.kv.key), e.kv.mod_revision))
+            .map(|e| {
+                format!(
+                    "{:?} {} {}",
+                    e.kind,
+                    String::from_utf8_lossy(&e.kv.key),
+                    e.kv.mod_revision
+                )
+            })
             .collect()
     }
 
@@ -231,39 +299,89 @@ mod tests {
         put(&mut s, &mut hub, "job/1", "running");
         put(&mut s, &mut hub, "job/2", "queued");
         del(&mut s, &mut hub, "job/1");
-        let id = hub.create(&s, WatchCreateRequest { key: b"job/".to_vec(), range_end: b"job0".to_vec(), start_revision: 1, ..Default::default() });
+        let id = hub.create(
+            &s,
+            WatchCreateRequest {
+                key: b"job/".to_vec(),
+                range_end: b"job0".to_vec(),
+                start_revision: 1,
+                ..Default::default()
+            },
+        );
         let rs = hub.poll(id);
         assert!(rs[0].created);
         assert_eq!(rs.len(), 2);
         assert_eq!(rs[1].header.revision, 5);
-        assert_eq!(kinds(&rs), vec!["Put job/1 2", "Put job/1 3", "Put job/2 4", "Delete job/1 5"]);
+        assert_eq!(
+            kinds(&rs),
+            vec![
+                "Put job/1 2",
+                "Put job/1 3",
+                "Put job/2 4",
+                "Delete job/1 5"
+            ]
+        );
         put(&mut s, &mut hub, "job/3", "x");
         put(&mut s, &mut hub, "other", "x");
         let rs = hub.poll(id);
         assert_eq!(kinds(&rs), vec!["Put job/3 6"]);
         assert_eq!(rs[0].header.revision, 6);
 
-        let pk = hub.create(&s, WatchCreateRequest { key: b"job/1".to_vec(), start_revision: 3, prev_kv: true, ..Default::default() });
+        let pk = hub.create(
+            &s,
+            WatchCreateRequest {
+                key: b"job/1".to_vec(),
+                start_revision: 3,
+                prev_kv: true,
+                ..Default::default()
+            },
+        );
         let rs = hub.poll(pk);
         let evs = &rs[1].events;
         assert_eq!(evs[0].prev_kv.as_ref().unwrap().value, b"queued");
         assert_eq!(evs[1].prev_kv.as_ref().unwrap().value, b"running");
 
         s.compact(4).unwrap();
-        let c = hub.create(&s, WatchCreateRequest { key: b"job/".to_vec(), range_end: b"job0".to_vec(), start_revision: 2, ..Default::default() });
+        let c = hub.create(
+            &s,
+            WatchCreateRequest {
+                key: b"job/".to_vec(),
+                range_end: b"job0".to_vec(),
+                start_revision: 2,
+                ..Default::default()
+            },
+        );
         let rs = hub.poll(c);
         assert!(rs[1].canceled);
         assert_eq!(rs[1].compact_revision, 4);
         assert!(hub.poll(c).is_empty());
-        let ok = hub.create(&s, WatchCreateRequest { key: b"job/".to_vec(), range_end: b"job0".to_vec(), start_revision: 4, ..Default::default() });
-        assert_eq!(kinds(&hub.poll(ok)), vec!["Put job/2 4", "Delete job/1 5", "Put job/3 6"]);
+        let ok = hub.create(
+            &s,
+            WatchCreateRequest {
+                key: b"job/".to_vec(),
+                range_end: b"job0".to_vec(),
+                start_revision: 4,
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            kinds(&hub.poll(ok)),
+            vec!["Put job/2 4", "Delete job/1 5", "Put job/3 6"]
+        );
     }
 
     #[test]
     fn filters_and_cancel() {
         let mut s = KvStore::new();
         let mut hub = WatchHub::new();
-        let id = hub.create(&s, WatchCreateRequest { key: b"k".to_vec(), no_put: true, ..Default::default() });
+        let id = hub.create(
+            &s,
+            WatchCreateRequest {
+                key: b"k".to_vec(),
+                no_put: true,
+                ..Default::default()
+            },
+        );
         assert_eq!(hub.poll(id).len(), 1);
         put(&mut s, &mut hub, "k", "1");
         assert!(hub.poll(id).is_empty());

@@ -34,15 +34,22 @@ impl MemoryDisk {
 
 impl Disk for MemoryDisk {
     fn append(&mut self, entries: &[Entry]) -> Result<(), DiskError> {
-        let Some(first) = entries.first() else { return Ok(()) };
+        let Some(first) = entries.first() else {
+            return Ok(());
+        };
         let last = self.last_index();
         if first.index > last + 1 {
-            return Err(DiskError::Gap { last_index: last, first_new: first.index });
+            return Err(DiskError::Gap {
+                last_index: last,
+                first_new: first.index,
+            });
         }
         // Entries already covered by the snapshot are skipped.
         let skip = self.first_index().saturating_sub(first.index) as usize;
         let entries = entries.get(skip..).unwrap_or(&[]);
-        let Some(first) = entries.first() else { return Ok(()) };
+        let Some(first) = entries.first() else {
+            return Ok(());
+        };
         let keep = (first.index - self.first_index()) as usize;
         self.entries.truncate(keep);
         self.entries.extend_from_slice(entries);
@@ -104,7 +111,11 @@ mod tests {
     use super::*;
 
     fn e(index: u64, term: u64) -> Entry {
-        Entry { index, term, ..Default::default() }
+        Entry {
+            index,
+            term,
+            ..Default::default()
+        }
     }
 
     #[test]

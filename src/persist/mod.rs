@@ -24,8 +24,14 @@ pub enum DiskError {
 impl std::fmt::Display for DiskError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DiskError::Gap { last_index, first_new } => {
-                write!(f, "disk: entry {first_new} would leave a gap after {last_index}")
+            DiskError::Gap {
+                last_index,
+                first_new,
+            } => {
+                write!(
+                    f,
+                    "disk: entry {first_new} would leave a gap after {last_index}"
+                )
             }
             DiskError::Io(e) => write!(f, "disk: {e}"),
         }

@@ -30,7 +30,7 @@ impl Default for Config {
             id: 0,
             election_tick: 10,
             heartbeat_tick: 1,
-            max_entries_per_msg: 256,
+            max_entries_per_msg: 1024,
             max_inflight_msgs: 256,
             check_quorum: true,
             pre_vote: true,
@@ -41,7 +41,10 @@ impl Default for Config {
 
 impl Config {
     pub fn new(id: u64) -> Self {
-        Config { id, ..Default::default() }
+        Config {
+            id,
+            ..Default::default()
+        }
     }
 
     /// Rejects settings Raft cannot run with.
@@ -50,7 +53,9 @@ impl Config {
             return Err(RaftError::InvalidConfig("cannot use none as id".into()));
         }
         if self.heartbeat_tick == 0 {
-            return Err(RaftError::InvalidConfig("heartbeat tick must be greater than 0".into()));
+            return Err(RaftError::InvalidConfig(
+                "heartbeat tick must be greater than 0".into(),
+            ));
         }
         if self.election_tick <= self.heartbeat_tick {
             return Err(RaftError::InvalidConfig(
@@ -58,10 +63,14 @@ impl Config {
             ));
         }
         if self.max_inflight_msgs == 0 {
-            return Err(RaftError::InvalidConfig("max inflight messages must be greater than 0".into()));
+            return Err(RaftError::InvalidConfig(
+                "max inflight messages must be greater than 0".into(),
+            ));
         }
         if self.max_entries_per_msg == 0 {
-            return Err(RaftError::InvalidConfig("max entries per message must be greater than 0".into()));
+            return Err(RaftError::InvalidConfig(
+                "max entries per message must be greater than 0".into(),
+            ));
         }
         Ok(())
     }
@@ -75,12 +84,27 @@ mod tests {
     fn validate_rejects_bad_settings() {
         assert!(Config::new(1).validate().is_ok());
         assert!(Config::new(0).validate().is_err());
-        let c = Config { election_tick: 1, ..Config::new(1) };
+        let c = Config {
+            election_tick: 1,
+            ..Config::new(1)
+        };
         assert_eq!(
             c.validate(),
-            Err(RaftError::InvalidConfig("election tick must be greater than heartbeat tick".into()))
+            Err(RaftError::InvalidConfig(
+                "election tick must be greater than heartbeat tick".into()
+            ))
         );
-        assert!(Config { heartbeat_tick: 0, ..Config::new(1) }.validate().is_err());
-        assert!(Config { max_inflight_msgs: 0, ..Config::new(1) }.validate().is_err());
+        assert!(Config {
+            heartbeat_tick: 0,
+            ..Config::new(1)
+        }
+        .validate()
+        .is_err());
+        assert!(Config {
+            max_inflight_msgs: 0,
+            ..Config::new(1)
+        }
+        .validate()
+        .is_err());
     }
 }

@@ -11,7 +11,10 @@ pub struct Inflights {
 
 impl Inflights {
     pub fn new(cap: usize) -> Self {
-        Inflights { cap, buf: VecDeque::new() }
+        Inflights {
+            cap,
+            buf: VecDeque::new(),
+        }
     }
 
     pub fn add(&mut self, last: u64) {

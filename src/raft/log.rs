@@ -22,18 +22,26 @@ impl RaftLog {
         let last = storage.last_index();
         RaftLog {
             storage,
-            unstable: Unstable { snapshot: None, entries: Vec::new(), offset: last + 1 },
+            unstable: Unstable {
+                snapshot: None,
+                entries: Vec::new(),
+                offset: last + 1,
+            },
             committed: first - 1,
             applied: first - 1,
         }
     }
 
     pub fn first_index(&self) -> u64 {
-        self.unstable.maybe_first_index().unwrap_or_else(|| self.storage.first_index())
+        self.unstable
+            .maybe_first_index()
+            .unwrap_or_else(|| self.storage.first_index())
     }
 
     pub fn last_index(&self) -> u64 {
-        self.unstable.maybe_last_index().unwrap_or_else(|| self.storage.last_index())
+        self.unstable
+            .maybe_last_index()
+            .unwrap_or_else(|| self.storage.last_index())
     }
 
     pub fn last_term(&self) -> u64 {
@@ -66,12 +74,20 @@ impl RaftLog {
 
     /// The first index among `ents` whose term conflicts with ours or that we lack (0: none).
     pub fn find_conflict(&self, ents: &[Entry]) -> u64 {
-        ents.iter().find(|e| !self.match_term(e.index, e.term)).map_or(0, |e| e.index)
+        ents.iter()
+            .find(|e| !self.match_term(e.index, e.term))
+            .map_or(0, |e| e.index)
     }
 
     /// Appends a leader's entries after `(index, log_term)` if that entry matches; returns
     /// the last index of the new entries.
-    pub fn maybe_append(&mut self, index: u64, log_term: u64, committed: u64, ents: &[Entry]) -> Option<u64> {
+    pub fn maybe_append(
+        &mut self,
+        index: u64,
+        log_term: u64,
+        committed: u64,
+        ents: &[Entry],
+    ) -> Option<u64> {
         if !self.match_term(index, log_term) {
             return None;
         }
@@ -91,6 +107,17 @@ impl RaftLog {
     pub fn append(&mut self, ents: &[Entry]) -> u64 {
         if !ents.is_empty() {
             self.unstable.truncate_and_append(ents);
+        }
+        self.last_index()
+    }
+
+    /// Appends entries it takes ownership of; returns the new last index.
+    pub fn append_owned(&mut self, ents: Vec<Entry>) -> u64 {
+        let tail = self.unstable.offset + self.unstable.entries.len() as u64;
+        match ents.first() {
+            Some(e) if e.index == tail => self.unstable.entries.extend(ents),
+            Some(_) => self.unstable.truncate_and_append(&ents),
+            None => {}
         }
         self.last_index()
     }
@@ -125,7 +152,9 @@ impl RaftLog {
     pub fn next_entries(&self) -> Vec<Entry> {
         let off = self.applied.max(self.first_index() - 1) + 1;
         if self.committed + 1 > off {
-            return self.slice(off, self.committed + 1, usize::MAX).unwrap_or_default();
+            return self
+                .slice(off, self.committed + 1, usize::MAX)
+                .unwrap_or_default();
         }
         Vec::new()
     }
@@ -189,7 +218,11 @@ mod tests {
     use super::*;
 
     fn e(index: u64, term: u64) -> Entry {
-        Entry { index, term, ..Default::default() }
+        Entry {
+            index,
+            term,
+            ..Default::default()
+        }
     }
 
     #[test]

@@ -45,7 +45,11 @@ impl Unstable {
     }
 
     pub fn stable_snap_to(&mut self, i: u64) {
-        if self.snapshot.as_ref().is_some_and(|s| s.metadata.index == i) {
+        if self
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| s.metadata.index == i)
+        {
             self.snapshot = None;
         }
     }
@@ -57,7 +61,9 @@ impl Unstable {
     }
 
     pub fn truncate_and_append(&mut self, ents: &[Entry]) {
-        let Some(after) = ents.first().map(|e| e.index) else { return };
+        let Some(after) = ents.first().map(|e| e.index) else {
+            return;
+        };
         let last = self.offset + self.entries.len() as u64;
         if after == last {
             self.entries.extend_from_slice(ents);
@@ -74,6 +80,8 @@ impl Unstable {
     pub fn slice(&self, lo: u64, hi: u64) -> &[Entry] {
         let lo_i = lo.saturating_sub(self.offset) as usize;
         let hi_i = hi.saturating_sub(self.offset) as usize;
-        self.entries.get(lo_i..hi_i.min(self.entries.len())).unwrap_or(&[])
+        self.entries
+            .get(lo_i..hi_i.min(self.entries.len()))
+            .unwrap_or(&[])
     }
 }

@@ -14,13 +14,17 @@ pub enum EntryType {
     ConfChange,
 }
 
+/// An entry's payload: shared, so that the copies an entry makes on its way (the log, the
+/// messages to each follower, the disk, the apply loop) cost no allocation.
+pub type EntryData = std::sync::Arc<[u8]>;
+
 /// One log entry. `data` is empty for the leader's no-op entry of a new term.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub term: u64,
     pub index: u64,
     pub entry_type: EntryType,
-    pub data: Vec<u8>,
+    pub data: EntryData,
 }
 
 /// The state a node must persist before it sends messages: `raftpb.HardState`.

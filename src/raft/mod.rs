@@ -26,8 +26,8 @@ pub mod tracker;
 pub use config::Config;
 pub use error::RaftError;
 pub use message::{
-    ConfChange, ConfChangeType, ConfState, Entry, EntryType, HardState, Message, MessageType,
-    Snapshot, SnapshotMetadata,
+    ConfChange, ConfChangeType, ConfState, Entry, EntryData, EntryType, HardState, Message,
+    MessageType, Snapshot, SnapshotMetadata,
 };
 pub use progress::ProgressState;
 pub use raft::{Raft, StateRole};

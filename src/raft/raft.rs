@@ -9,7 +9,9 @@ use rand_chacha::ChaCha8Rng;
 use super::config::Config;
 use super::error::RaftError;
 use super::log::RaftLog;
-use super::message::{ConfChange, ConfChangeType, ConfState, Entry, EntryType, Message, MessageType, Snapshot};
+use super::message::{
+    ConfChange, ConfChangeType, ConfState, Entry, EntryType, Message, MessageType, Snapshot,
+};
 use super::progress::ProgressState;
 use super::read_only::{ReadOnly, ReadState};
 use super::storage::MemStorage;
@@ -100,11 +102,14 @@ impl Raft {
         if !hs.is_empty() {
             r.term = hs.term;
             r.vote = hs.vote;
-            let commit = hs.commit.clamp(r.raft_log.committed, r.raft_log.last_index());
+            let commit = hs
+                .commit
+                .clamp(r.raft_log.committed, r.raft_log.last_index());
             r.raft_log.committed = commit;
         }
         if config.applied > 0 {
-            r.raft_log.applied_to(config.applied.min(r.raft_log.committed));
+            r.raft_log
+                .applied_to(config.applied.min(r.raft_log.committed));
         }
         let term = r.term;
         r.become_follower(term, 0);
@@ -128,7 +133,11 @@ impl Raft {
     }
 
     pub fn hard_state(&self) -> super::message::HardState {
-        super::message::HardState { term: self.term, vote: self.vote, commit: self.raft_log.committed }
+        super::message::HardState {
+            term: self.term,
+            vote: self.vote,
+            commit: self.raft_log.committed,
+        }
     }
 
     /// Whether this node may campaign: it is a voter of its configuration.
@@ -141,7 +150,10 @@ impl Raft {
     fn send(&mut self, mut m: Message) {
         m.from = self.id;
         match m.msg_type {
-            MessageType::Vote | MessageType::VoteResp | MessageType::PreVote | MessageType::PreVoteResp => {
+            MessageType::Vote
+            | MessageType::VoteResp
+            | MessageType::PreVote
+            | MessageType::PreVoteResp => {
                 // The term of these is set by the caller.
             }
             MessageType::Prop | MessageType::ReadIndex => {
@@ -159,7 +171,9 @@ impl Raft {
 
     /// Sends entries (or a snapshot) to `to`; returns whether a message was sent.
     fn maybe_send_append(&mut self, to: u64, send_if_empty: bool) -> bool {
-        let Some(pr) = self.prs.progress.get(&to) else { return false };
+        let Some(pr) = self.prs.progress.get(&to) else {
+            return false;
+        };
         if pr.is_paused() {
             return false;
         }
@@ -190,7 +204,9 @@ impl Raft {
             }
             _ => {
                 // The entries are compacted: send a snapshot.
-                let Some(pr) = self.prs.progress.get_mut(&to) else { return false };
+                let Some(pr) = self.prs.progress.get_mut(&to) else {
+                    return false;
+                };
                 if !pr.recent_active {
                     return false;
                 }
@@ -208,7 +224,12 @@ impl Raft {
     }
 
     fn send_heartbeat(&mut self, to: u64, ctx: Vec<u8>) {
-        let commit = self.prs.progress.get(&to).map_or(0, |p| p.matched).min(self.raft_log.committed);
+        let commit = self
+            .prs
+            .progress
+            .get(&to)
+            .map_or(0, |p| p.matched)
+            .min(self.raft_log.committed);
         let mut m = Message::new(MessageType::Heartbeat, self.id, to);
         m.commit = commit;
         m.context = ctx;
@@ -216,7 +237,12 @@ impl Raft {
     }
 
     fn peers(&self) -> Vec<u64> {
-        self.prs.progress.keys().copied().filter(|id| *id != self.id).collect()
+        self.prs
+            .progress
+            .keys()
+            .copied()
+            .filter(|id| *id != self.id)
+            .collect()
     }
 
     fn bcast_append(&mut self) {
@@ -226,7 +252,11 @@ impl Raft {
     }
 
     fn bcast_heartbeat(&mut self) {
-        let ctx = self.read_only.last_pending_request_ctx().map(<[u8]>::to_vec).unwrap_or_default();
+        let ctx = self
+            .read_only
+            .last_pending_request_ctx()
+            .map(<[u8]>::to_vec)
+            .unwrap_or_default();
         for id in self.peers() {
             self.send_heartbeat(id, ctx.clone());
         }
@@ -296,7 +326,11 @@ impl Raft {
         }
         // Conf changes in the uncommitted tail may be pending.
         self.pending_conf_index = self.raft_log.last_index();
-        let e = Entry { term: self.term, index: self.raft_log.last_index() + 1, ..Default::default() };
+        let e = Entry {
+            term: self.term,
+            index: self.raft_log.last_index() + 1,
+            ..Default::default()
+        };
         self.append_entries(vec![e]);
     }
 
@@ -306,7 +340,7 @@ impl Raft {
             e.term = self.term;
             e.index = li + 1 + i as u64;
         }
-        let li = self.raft_log.append(&es);
+        let li = self.raft_log.append_owned(es);
         if let Some(pr) = self.prs.progress.get_mut(&self.id) {
             pr.maybe_update(li);
         }
@@ -324,7 +358,9 @@ impl Raft {
     }
 
     fn committed_entry_in_current_term(&self) -> bool {
-        self.raft_log.term(self.raft_log.committed).is_ok_and(|t| t == self.term)
+        self.raft_log
+            .term(self.raft_log.committed)
+            .is_ok_and(|t| t == self.term)
     }
 
     fn release_pending_read_index(&mut self) {
@@ -348,7 +384,11 @@ impl Raft {
             self.become_candidate();
             (MessageType::Vote, self.term)
         };
-        let resp = if vote_msg == MessageType::PreVote { MessageType::PreVoteResp } else { MessageType::VoteResp };
+        let resp = if vote_msg == MessageType::PreVote {
+            MessageType::PreVoteResp
+        } else {
+            MessageType::VoteResp
+        };
         if self.poll(self.id, resp, true) == VoteResult::Won {
             if t == CampaignType::PreElection {
                 self.campaign(CampaignType::Election);
@@ -357,7 +397,13 @@ impl Raft {
             }
             return;
         }
-        let voters: Vec<u64> = self.prs.voters.iter().copied().filter(|id| *id != self.id).collect();
+        let voters: Vec<u64> = self
+            .prs
+            .voters
+            .iter()
+            .copied()
+            .filter(|id| *id != self.id)
+            .collect();
         for id in voters {
             let mut m = Message::new(vote_msg, self.id, id);
             m.term = term;
@@ -428,7 +474,9 @@ impl Raft {
         } else if m.term > self.term {
             if matches!(m.msg_type, MessageType::Vote | MessageType::PreVote) {
                 let force = m.context.as_slice() == CAMPAIGN_TRANSFER;
-                let in_lease = self.check_quorum && self.lead != 0 && self.election_elapsed < self.election_timeout;
+                let in_lease = self.check_quorum
+                    && self.lead != 0
+                    && self.election_elapsed < self.election_timeout;
                 if !force && in_lease {
                     // A leader is alive: ignore the disruptive candidate.
                     return Ok(());
@@ -464,7 +512,11 @@ impl Raft {
                     if self.has_unapplied_conf_change() {
                         return Ok(());
                     }
-                    let t = if self.pre_vote { CampaignType::PreElection } else { CampaignType::Election };
+                    let t = if self.pre_vote {
+                        CampaignType::PreElection
+                    } else {
+                        CampaignType::Election
+                    };
                     self.campaign(t);
                 }
                 Ok(())
@@ -473,7 +525,11 @@ impl Raft {
                 let can_vote = self.vote == m.from
                     || (self.vote == 0 && self.lead == 0)
                     || (m.msg_type == MessageType::PreVote && m.term > self.term);
-                let resp_type = if m.msg_type == MessageType::Vote { MessageType::VoteResp } else { MessageType::PreVoteResp };
+                let resp_type = if m.msg_type == MessageType::Vote {
+                    MessageType::VoteResp
+                } else {
+                    MessageType::PreVoteResp
+                };
                 let mut r = Message::new(resp_type, self.id, m.from);
                 if can_vote && self.raft_log.is_up_to_date(m.index, m.log_term) {
                     r.term = m.term;
@@ -502,7 +558,11 @@ impl Raft {
             return false;
         }
         self.raft_log
-            .slice(self.raft_log.applied + 1, self.raft_log.committed + 1, usize::MAX)
+            .slice(
+                self.raft_log.applied + 1,
+                self.raft_log.committed + 1,
+                usize::MAX,
+            )
             .map(|es| es.iter().any(|e| e.entry_type == EntryType::ConfChange))
             .unwrap_or(false)
     }
@@ -591,7 +651,9 @@ impl Raft {
                             if updated {
                                 match pr.state {
                                     ProgressState::Probe => pr.become_replicate(),
-                                    ProgressState::Snapshot if pr.matched >= pr.pending_snapshot => {
+                                    ProgressState::Snapshot
+                                        if pr.matched >= pr.pending_snapshot =>
+                                    {
                                         pr.become_probe();
                                         pr.become_replicate();
                                     }
@@ -709,7 +771,10 @@ impl Raft {
 
     fn answer_read_index(&mut self, req: Message, index: u64) {
         if req.from == 0 || req.from == self.id {
-            self.read_states.push(ReadState { index, request_ctx: req.context });
+            self.read_states.push(ReadState {
+                index,
+                request_ctx: req.context,
+            });
         } else {
             let mut r = Message::new(MessageType::ReadIndexResp, self.id, req.from);
             r.index = index;
@@ -723,7 +788,11 @@ impl Raft {
     }
 
     fn step_candidate(&mut self, m: Message) -> Result<(), RaftError> {
-        let my_resp = if self.state == StateRole::PreCandidate { MessageType::PreVoteResp } else { MessageType::VoteResp };
+        let my_resp = if self.state == StateRole::PreCandidate {
+            MessageType::PreVoteResp
+        } else {
+            MessageType::VoteResp
+        };
         match m.msg_type {
             MessageType::Prop => return Err(RaftError::ProposalDropped),
             MessageType::App => {
@@ -797,7 +866,10 @@ impl Raft {
                 }
             }
             MessageType::ReadIndexResp => {
-                self.read_states.push(ReadState { index: m.index, request_ctx: m.context });
+                self.read_states.push(ReadState {
+                    index: m.index,
+                    request_ctx: m.context,
+                });
             }
             _ => {}
         }
@@ -811,7 +883,10 @@ impl Raft {
             self.send(r);
             return;
         }
-        match self.raft_log.maybe_append(m.index, m.log_term, m.commit, &m.entries) {
+        match self
+            .raft_log
+            .maybe_append(m.index, m.log_term, m.commit, &m.entries)
+        {
             Some(last_new) => {
                 r.index = last_new;
             }

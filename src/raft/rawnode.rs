@@ -6,7 +6,9 @@ use rand_chacha::ChaCha8Rng;
 
 use super::config::Config;
 use super::error::RaftError;
-use super::message::{ConfChange, ConfState, Entry, EntryType, HardState, Message, MessageType, Snapshot};
+use super::message::{
+    ConfChange, ConfState, Entry, EntryData, EntryType, HardState, Message, MessageType, Snapshot,
+};
 use super::raft::{Raft, StateRole};
 use super::read_only::ReadState;
 use super::storage::MemStorage;
@@ -55,9 +57,16 @@ impl RawNode {
         storage.append(entries);
         storage.hard_state = hard_state;
         let raft = Raft::new(config, storage, rng)?;
-        let prev_soft = SoftState { lead: raft.lead, role: raft.state };
+        let prev_soft = SoftState {
+            lead: raft.lead,
+            role: raft.state,
+        };
         let prev_hard = raft.hard_state();
-        Ok(RawNode { raft, prev_soft, prev_hard })
+        Ok(RawNode {
+            raft,
+            prev_soft,
+            prev_hard,
+        })
     }
 
     /// Adds the initial voters without log entries (tests; the world bootstraps through
@@ -78,15 +87,36 @@ impl RawNode {
         self.raft.step(Message::new(MessageType::Hup, 0, 0))
     }
 
-    pub fn propose(&mut self, data: Vec<u8>) -> Result<(), RaftError> {
+    pub fn propose(&mut self, data: impl Into<EntryData>) -> Result<(), RaftError> {
         let mut m = Message::new(MessageType::Prop, self.raft.id, 0);
-        m.entries.push(Entry { data, ..Default::default() });
+        m.entries.push(Entry {
+            data: data.into(),
+            ..Default::default()
+        });
         self.raft.step(m)
     }
 
-    pub fn propose_conf_change(&mut self, data: Vec<u8>) -> Result<(), RaftError> {
+    /// Proposes several normal entries in one message (they are appended and replicated
+    /// together).
+    pub fn propose_batch(&mut self, datas: Vec<EntryData>) -> Result<(), RaftError> {
         let mut m = Message::new(MessageType::Prop, self.raft.id, 0);
-        m.entries.push(Entry { data, entry_type: EntryType::ConfChange, ..Default::default() });
+        m.entries = datas
+            .into_iter()
+            .map(|data| Entry {
+                data,
+                ..Default::default()
+            })
+            .collect();
+        self.raft.step(m)
+    }
+
+    pub fn propose_conf_change(&mut self, data: impl Into<EntryData>) -> Result<(), RaftError> {
+        let mut m = Message::new(MessageType::Prop, self.raft.id, 0);
+        m.entries.push(Entry {
+            data: data.into(),
+            entry_type: EntryType::ConfChange,
+            ..Default::default()
+        });
         self.raft.step(m)
     }
 
@@ -119,7 +149,9 @@ impl RawNode {
     }
 
     pub fn report_unreachable(&mut self, id: u64) {
-        let _ = self.raft.step(Message::new(MessageType::Unreachable, id, 0));
+        let _ = self
+            .raft
+            .step(Message::new(MessageType::Unreachable, id, 0));
     }
 
     pub fn report_snapshot(&mut self, id: u64, failed: bool) {
@@ -129,7 +161,10 @@ impl RawNode {
     }
 
     fn soft_state(&self) -> SoftState {
-        SoftState { lead: self.raft.lead, role: self.raft.state }
+        SoftState {
+            lead: self.raft.lead,
+            role: self.raft.state,
+        }
     }
 
     pub fn has_ready(&self) -> bool {
@@ -172,9 +207,9 @@ impl RawNode {
             let _ = self.raft.raft_log.storage.apply_snapshot(s);
             self.raft.raft_log.stable_snap_to(idx);
         }
-        if let Some(last) = rd.entries.last() {
-            self.raft.raft_log.storage.append(&rd.entries);
-            self.raft.raft_log.stable_to(last.index, last.term);
+        if let Some((index, term)) = rd.entries.last().map(|e| (e.index, e.term)) {
+            self.raft.raft_log.storage.append_owned(rd.entries);
+            self.raft.raft_log.stable_to(index, term);
         }
         if let Some(last) = rd.committed_entries.last() {
             self.raft.raft_log.applied_to(last.index);
@@ -183,8 +218,17 @@ impl RawNode {
 
     /// Makes a snapshot at `index` (applied) with the application's `data` and drops the log
     /// before it, keeping `keep` entries for slow followers.
-    pub fn compact(&mut self, index: u64, cs: ConfState, data: Vec<u8>, keep: u64) -> Result<(), RaftError> {
-        self.raft.raft_log.storage.create_snapshot(index, Some(cs), data)?;
+    pub fn compact(
+        &mut self,
+        index: u64,
+        cs: ConfState,
+        data: Vec<u8>,
+        keep: u64,
+    ) -> Result<(), RaftError> {
+        self.raft
+            .raft_log
+            .storage
+            .create_snapshot(index, Some(cs), data)?;
         let compact_to = index.saturating_sub(keep);
         if compact_to > self.raft.raft_log.storage.first_index() {
             self.raft.raft_log.storage.compact(compact_to)?;

@@ -31,7 +31,14 @@ impl ReadOnly {
         if self.pending.contains_key(&ctx) {
             return;
         }
-        self.pending.insert(ctx.clone(), ReadIndexStatus { req: m, index, acks: BTreeSet::new() });
+        self.pending.insert(
+            ctx.clone(),
+            ReadIndexStatus {
+                req: m,
+                index,
+                acks: BTreeSet::new(),
+            },
+        );
         self.queue.push(ctx);
     }
 
@@ -45,9 +52,13 @@ impl ReadOnly {
     /// Removes and returns every request up to and including `ctx` (an ack for a later
     /// request confirms the earlier ones too).
     pub fn advance(&mut self, ctx: &[u8]) -> Vec<ReadIndexStatus> {
-        let Some(pos) = self.queue.iter().position(|c| c.as_slice() == ctx) else { return Vec::new() };
+        let Some(pos) = self.queue.iter().position(|c| c.as_slice() == ctx) else {
+            return Vec::new();
+        };
         let done: Vec<Vec<u8>> = self.queue.drain(..=pos).collect();
-        done.into_iter().filter_map(|c| self.pending.remove(&c)).collect()
+        done.into_iter()
+            .filter_map(|c| self.pending.remove(&c))
+            .collect()
     }
 
     pub fn last_pending_request_ctx(&self) -> Option<&[u8]> {

@@ -3,7 +3,7 @@
 //! holding the snapshot's index and term.
 
 use super::error::RaftError;
-use super::message::{ConfState, Entry, HardState, Snapshot};
+use super::message::{ConfState, Entry, EntryData, HardState, Snapshot};
 
 #[derive(Clone, Debug)]
 pub struct MemStorage {
@@ -15,7 +15,11 @@ pub struct MemStorage {
 
 impl Default for MemStorage {
     fn default() -> Self {
-        MemStorage { hard_state: HardState::default(), snapshot: Snapshot::default(), entries: vec![Entry::default()] }
+        MemStorage {
+            hard_state: HardState::default(),
+            snapshot: Snapshot::default(),
+            entries: vec![Entry::default()],
+        }
     }
 }
 
@@ -45,7 +49,10 @@ impl MemStorage {
         if i < off {
             return Err(RaftError::Compacted);
         }
-        self.entries.get((i - off) as usize).map(|e| e.term).ok_or(RaftError::Unavailable)
+        self.entries
+            .get((i - off) as usize)
+            .map(|e| e.term)
+            .ok_or(RaftError::Unavailable)
     }
 
     /// Entries in `[lo, hi)`, at most `max` of them.
@@ -59,7 +66,11 @@ impl MemStorage {
         }
         let lo_i = (lo - off) as usize;
         let hi_i = ((hi - off) as usize).min(lo_i.saturating_add(max.max(1)));
-        Ok(self.entries.get(lo_i..hi_i).map(<[Entry]>::to_vec).unwrap_or_default())
+        Ok(self
+            .entries
+            .get(lo_i..hi_i)
+            .map(<[Entry]>::to_vec)
+            .unwrap_or_default())
     }
 
     pub fn snapshot(&self) -> &Snapshot {
@@ -68,16 +79,28 @@ impl MemStorage {
 
     /// Replaces the contents with a snapshot.
     pub fn apply_snapshot(&mut self, snap: Snapshot) -> Result<(), RaftError> {
-        if self.snapshot.metadata.index >= snap.metadata.index && !snap.is_empty() && self.snapshot.metadata.index > 0 {
+        if self.snapshot.metadata.index >= snap.metadata.index
+            && !snap.is_empty()
+            && self.snapshot.metadata.index > 0
+        {
             return Err(RaftError::SnapshotOutOfDate);
         }
-        self.entries = vec![Entry { term: snap.metadata.term, index: snap.metadata.index, ..Default::default() }];
+        self.entries = vec![Entry {
+            term: snap.metadata.term,
+            index: snap.metadata.index,
+            ..Default::default()
+        }];
         self.snapshot = snap;
         Ok(())
     }
 
     /// Makes a snapshot at `index` (which must be applied) with the application's data.
-    pub fn create_snapshot(&mut self, index: u64, cs: Option<ConfState>, data: Vec<u8>) -> Result<&Snapshot, RaftError> {
+    pub fn create_snapshot(
+        &mut self,
+        index: u64,
+        cs: Option<ConfState>,
+        data: Vec<u8>,
+    ) -> Result<&Snapshot, RaftError> {
         if index <= self.snapshot.metadata.index {
             return Err(RaftError::SnapshotOutOfDate);
         }
@@ -106,21 +129,38 @@ impl MemStorage {
         let i = (compact_index - off) as usize;
         self.entries.drain(..i);
         if let Some(first) = self.entries.first_mut() {
-            first.data = Vec::new();
+            first.data = EntryData::default();
         }
         Ok(())
     }
 
+    /// Appends entries it takes ownership of (the common case: after the last index).
+    pub fn append_owned(&mut self, ents: Vec<Entry>) {
+        match ents.first() {
+            Some(e) if e.index == self.last_index() + 1 => self.entries.extend(ents),
+            Some(_) => self.append(&ents),
+            None => {}
+        }
+    }
+
     /// Appends entries, truncating a conflicting tail.
     pub fn append(&mut self, ents: &[Entry]) {
-        let Some(first_new) = ents.first().map(|e| e.index) else { return };
+        let Some(first_new) = ents.first().map(|e| e.index) else {
+            return;
+        };
         let first = self.first_index();
         let last_new = first_new + ents.len() as u64 - 1;
         if last_new < first {
             return;
         }
-        let ents = if first > first_new { ents.get((first - first_new) as usize..).unwrap_or(&[]) } else { ents };
-        let Some(start) = ents.first().map(|e| e.index) else { return };
+        let ents = if first > first_new {
+            ents.get((first - first_new) as usize..).unwrap_or(&[])
+        } else {
+            ents
+        };
+        let Some(start) = ents.first().map(|e| e.index) else {
+            return;
+        };
         let off = self.offset();
         let keep = (start - off) as usize;
         self.entries.truncate(keep);

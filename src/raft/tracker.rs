@@ -25,11 +25,17 @@ pub struct ProgressTracker {
 
 impl ProgressTracker {
     pub fn new(max_inflight: usize) -> Self {
-        ProgressTracker { max_inflight, ..Default::default() }
+        ProgressTracker {
+            max_inflight,
+            ..Default::default()
+        }
     }
 
     pub fn conf_state(&self) -> ConfState {
-        ConfState { voters: self.voters.iter().copied().collect(), learners: self.learners.iter().copied().collect() }
+        ConfState {
+            voters: self.voters.iter().copied().collect(),
+            learners: self.learners.iter().copied().collect(),
+        }
     }
 
     pub fn quorum(&self) -> usize {
@@ -41,8 +47,11 @@ impl ProgressTracker {
         if self.voters.is_empty() {
             return 0;
         }
-        let mut m: Vec<u64> =
-            self.voters.iter().map(|id| self.progress.get(id).map_or(0, |p| p.matched)).collect();
+        let mut m: Vec<u64> = self
+            .voters
+            .iter()
+            .map(|id| self.progress.get(id).map_or(0, |p| p.matched))
+            .collect();
         m.sort_unstable_by(|a, b| b.cmp(a));
         m.get(self.quorum() - 1).copied().unwrap_or(0)
     }

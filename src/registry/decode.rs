@@ -68,12 +68,20 @@ pub fn storage_format(value: &[u8]) -> StorageFormat {
     if let Some(rest) = value.strip_prefix(ENCRYPTED_PREFIX.as_bytes()) {
         // <provider>:v1:<key name>:<ciphertext>
         let mut parts = rest.splitn(4, |b| *b == b':');
-        let provider = parts.next().map(|p| String::from_utf8_lossy(p).into_owned()).unwrap_or_default();
+        let provider = parts
+            .next()
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .unwrap_or_default();
         let _version = parts.next();
-        let key_name = parts.next().map(|p| String::from_utf8_lossy(p).into_owned()).unwrap_or_default();
+        let key_name = parts
+            .next()
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .unwrap_or_default();
         return StorageFormat::Encrypted { provider, key_name };
     }
-    if value.first() == Some(&b'{') && serde_json::from_slice::<Value>(value).is_ok_and(|v| v.is_object()) {
+    if value.first() == Some(&b'{')
+        && serde_json::from_slice::<Value>(value).is_ok_and(|v| v.is_object())
+    {
         return StorageFormat::Json;
     }
     StorageFormat::Other
@@ -131,7 +139,8 @@ pub fn decode(key: &[u8], value: &[u8]) -> Decoded {
     let mut d = Decoded {
         key: key_text.clone(),
         resource: parts.as_ref().map(|p| p.resource),
-        namespace: s(meta.map(|m| &m["namespace"])).or_else(|| parts.as_ref().and_then(|p| p.namespace.map(str::to_string))),
+        namespace: s(meta.map(|m| &m["namespace"]))
+            .or_else(|| parts.as_ref().and_then(|p| p.namespace.map(str::to_string))),
         name: s(meta.map(|m| &m["name"])).or_else(|| parts.as_ref().map(|p| p.name.to_string())),
         kind: kind.or_else(|| parts.as_ref().map(|p| p.resource.kind.to_string())),
         api_version: s(object.as_ref().map(|o| &o["apiVersion"])),
@@ -155,13 +164,20 @@ fn link(relation: &str, kind: &str, name: &str, namespace: Option<&str>) -> Opti
     if name.is_empty() || (r.namespaced && namespace.is_none()) {
         return None;
     }
-    Some(Link { relation: relation.into(), kind: kind.into(), name: name.into(), key: object_key(r, namespace, name) })
+    Some(Link {
+        relation: relation.into(),
+        kind: kind.into(),
+        name: name.into(),
+        key: object_key(r, namespace, name),
+    })
 }
 
 /// `metadata.ownerReferences`, each resolved to its key (an owner lives in the object's
 /// namespace, or is cluster-scoped).
 fn owners(obj: &Value, namespace: Option<&str>) -> Vec<Link> {
-    let Some(refs) = obj["metadata"]["ownerReferences"].as_array() else { return Vec::new() };
+    let Some(refs) = obj["metadata"]["ownerReferences"].as_array() else {
+        return Vec::new();
+    };
     refs.iter()
         .filter_map(|r| link("owner", r["kind"].as_str()?, r["name"].as_str()?, namespace))
         .collect()
@@ -225,7 +241,10 @@ fn related(obj: &Value, namespace: Option<&str>) -> Vec<Link> {
             }
         }
         "RoleBinding" | "ClusterRoleBinding" => {
-            if let (Some(k), Some(n)) = (str_at(&obj["roleRef"]["kind"]), str_at(&obj["roleRef"]["name"])) {
+            if let (Some(k), Some(n)) = (
+                str_at(&obj["roleRef"]["kind"]),
+                str_at(&obj["roleRef"]["name"]),
+            ) {
                 push(link("roleRef", &k, &n, namespace));
             }
             for s in obj["subjects"].as_array().into_iter().flatten() {
@@ -262,7 +281,9 @@ pub fn protobuf_view(object: &Value) -> Option<Encoded> {
 /// prefix, a 16-byte IV and ciphertext as long as AES-CBC would make the protobuf encoding.
 /// The IV and ciphertext bytes are illustrative (derived from the key, not real AES output).
 pub fn encrypted_view(key: &[u8], object: &Value) -> Vec<u8> {
-    let plain_len = encode_object(object).map(|e| e.bytes().len()).unwrap_or_else(|| object.to_string().len());
+    let plain_len = encode_object(object)
+        .map(|e| e.bytes().len())
+        .unwrap_or_else(|| object.to_string().len());
     let padded = (plain_len / 16 + 1) * 16;
     let mut seed: u64 = 0xcbf2_9ce4_8422_2325;
     for b in key {
@@ -288,7 +309,11 @@ mod tests {
     fn decodes_a_pod_with_owners_and_links() {
         let s = sample();
         let keys: BTreeSet<&str> = s.objects.iter().map(|o| o.key.as_str()).collect();
-        let pod = s.objects.iter().find(|o| o.key.starts_with("/registry/pods/default/nginx-")).unwrap();
+        let pod = s
+            .objects
+            .iter()
+            .find(|o| o.key.starts_with("/registry/pods/default/nginx-"))
+            .unwrap();
         let d = decode(pod.key.as_bytes(), &pod.value);
         assert_eq!(d.kind.as_deref(), Some("Pod"));
         assert_eq!(d.namespace.as_deref(), Some("default"));
@@ -296,7 +321,9 @@ mod tests {
         assert_eq!(d.format, StorageFormat::Json);
         assert_eq!(d.resource_version, Some(pod.mod_revision.to_string()));
         assert_eq!(d.owners.len(), 1);
-        assert!(d.owners[0].key.starts_with("/registry/replicasets/default/nginx-"));
+        assert!(d.owners[0]
+            .key
+            .starts_with("/registry/replicasets/default/nginx-"));
         assert!(keys.contains(d.owners[0].key.as_str()));
         let rels: Vec<&str> = d.related.iter().map(|l| l.relation.as_str()).collect();
         assert_eq!(rels, vec!["node", "serviceAccount", "namespace"]);
@@ -326,25 +353,69 @@ mod tests {
         let pod = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "d"}});
         let pb = protobuf_view(&pod).unwrap().bytes();
         let f = storage_format(&pb);
-        assert!(matches!(&f, StorageFormat::Protobuf(e) if e.kind == "Pod" && e.api_version == "v1"));
+        assert!(
+            matches!(&f, StorageFormat::Protobuf(e) if e.kind == "Pod" && e.api_version == "v1")
+        );
         assert!(f.explain().contains("k8s\\0"));
         let d = decode(b"/registry/pods/d/p", &pb);
-        assert_eq!((d.kind.as_deref(), d.name.as_deref(), d.namespace.as_deref()), (Some("Pod"), Some("p"), Some("d")));
+        assert_eq!(
+            (d.kind.as_deref(), d.name.as_deref(), d.namespace.as_deref()),
+            (Some("Pod"), Some("p"), Some("d"))
+        );
         let secret = serde_json::json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"a": "YQ=="}});
         let enc = encrypted_view(b"/registry/secrets/d/s", &secret);
         assert!(enc.starts_with(b"k8s:enc:aescbc:v1:key1:"));
         assert_eq!((enc.len() - 23 - 16) % 16, 0);
         let f = storage_format(&enc);
-        assert_eq!(f, StorageFormat::Encrypted { provider: "aescbc".into(), key_name: "key1".into() });
+        assert_eq!(
+            f,
+            StorageFormat::Encrypted {
+                provider: "aescbc".into(),
+                key_name: "key1".into()
+            }
+        );
         assert!(f.explain().contains("key1"));
         assert_eq!(storage_format(b"hello"), StorageFormat::Other);
         assert_eq!(storage_format(b"k8s\0garbage\xff"), StorageFormat::Other);
-        assert_eq!(storage_format(b"{\"kind\":\"Widget\"}"), StorageFormat::Json);
+        assert_eq!(
+            storage_format(b"{\"kind\":\"Widget\"}"),
+            StorageFormat::Json
+        );
         assert_eq!(storage_format(b""), StorageFormat::Other);
         // Keys and values outside the layout decode to what can be read.
         let d = decode(b"foo", b"bar");
         assert_eq!((d.resource, d.kind, d.name), (None, None, None));
         let d = decode(b"/registry/pods/x", b"\xff");
         assert_eq!(d.format, StorageFormat::Other);
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Decoding never panics, whatever the key and value bytes.
+        #[test]
+        fn decode_any_bytes(key in proptest::collection::vec(any::<u8>(), 0..40), value in proptest::collection::vec(any::<u8>(), 0..80)) {
+            let _ = decode(&key, &value);
+            let mut v = b"k8s\0".to_vec();
+            v.extend(&value);
+            let _ = decode(b"/registry/pods/a/b", &v);
+        }
+
+        /// The protobuf view never panics on arbitrary JSON under a built-in kind.
+        #[test]
+        fn protobuf_view_any_json(s in "[a-zA-Z0-9:. \"{},\\[\\]-]{0,60}") {
+            let raw = format!("{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{{\"name\":{s:?}}},\"spec\":{s}}}");
+            if let Ok(v) = serde_json::from_str::<Value>(&raw) {
+                let _ = protobuf_view(&v);
+            }
+            let raw = format!("{{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"spec\":{{\"ports\":[{{\"targetPort\":{s}}}]}},\"metadata\":{{\"creationTimestamp\":{s:?}}}}}");
+            if let Ok(v) = serde_json::from_str::<Value>(&raw) {
+                let _ = protobuf_view(&v);
+            }
+        }
     }
 }

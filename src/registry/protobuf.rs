@@ -39,7 +39,10 @@ pub struct Encoded {
 
 impl Encoded {
     pub fn bytes(&self) -> Vec<u8> {
-        self.segments.iter().flat_map(|s| s.bytes.iter().copied()).collect()
+        self.segments
+            .iter()
+            .flat_map(|s| s.bytes.iter().copied())
+            .collect()
     }
 
     /// `offset  hex bytes  note`, one line a segment, indented by depth; long payloads are
@@ -48,9 +51,24 @@ impl Encoded {
         let mut out = String::new();
         let mut offset = 0usize;
         for s in &self.segments {
-            let shown: Vec<String> = s.bytes.iter().take(24).map(|b| format!("{b:02x}")).collect();
-            let more = if s.bytes.len() > 24 { format!(" …(+{})", s.bytes.len() - 24) } else { String::new() };
-            out.push_str(&format!("{offset:06x}  {}{}{}  {}\n", "  ".repeat(s.depth as usize), shown.join(" "), more, s.note));
+            let shown: Vec<String> = s
+                .bytes
+                .iter()
+                .take(24)
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let more = if s.bytes.len() > 24 {
+                format!(" …(+{})", s.bytes.len() - 24)
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                "{offset:06x}  {}{}{}  {}\n",
+                "  ".repeat(s.depth as usize),
+                shown.join(" "),
+                more,
+                s.note
+            ));
             offset += s.bytes.len();
         }
         out
@@ -66,19 +84,42 @@ pub fn encode_object(obj: &Value) -> Option<Encoded> {
     let mut not_encoded = Vec::new();
     let raw = encode_message(msg, obj, 1, "", &mut not_encoded);
     let raw_len: usize = raw.iter().map(|s| s.bytes.len()).sum();
-    let mut segs = vec![Segment { depth: 0, bytes: MAGIC.to_vec(), note: "magic \"k8s\\0\": protobuf storage encoding".into() }];
+    let mut segs = vec![Segment {
+        depth: 0,
+        bytes: MAGIC.to_vec(),
+        note: "magic \"k8s\\0\": protobuf storage encoding".into(),
+    }];
     let tm = vec![
         str_segment(1, 1, "apiVersion", api_version),
         str_segment(1, 2, "kind", kind),
     ];
     let tm_len: usize = tm.iter().map(|s| s.bytes.len()).sum();
-    segs.push(Segment { depth: 0, bytes: header(1, tm_len), note: format!("field 1 typeMeta (TypeMeta, {tm_len} bytes)") });
+    segs.push(Segment {
+        depth: 0,
+        bytes: header(1, tm_len),
+        note: format!("field 1 typeMeta (TypeMeta, {tm_len} bytes)"),
+    });
     segs.extend(tm);
-    segs.push(Segment { depth: 0, bytes: header(2, raw_len), note: format!("field 2 raw: the {kind} as protobuf ({raw_len} bytes)") });
+    segs.push(Segment {
+        depth: 0,
+        bytes: header(2, raw_len),
+        note: format!("field 2 raw: the {kind} as protobuf ({raw_len} bytes)"),
+    });
     segs.extend(raw);
-    segs.push(Segment { depth: 0, bytes: header(3, 0), note: "field 3 contentEncoding: \"\" (none)".into() });
-    segs.push(Segment { depth: 0, bytes: header(4, 0), note: "field 4 contentType: \"\" (raw is protobuf)".into() });
-    Some(Encoded { segments: segs, not_encoded })
+    segs.push(Segment {
+        depth: 0,
+        bytes: header(3, 0),
+        note: "field 3 contentEncoding: \"\" (none)".into(),
+    });
+    segs.push(Segment {
+        depth: 0,
+        bytes: header(4, 0),
+        note: "field 4 contentType: \"\" (raw is protobuf)".into(),
+    });
+    Some(Encoded {
+        segments: segs,
+        not_encoded,
+    })
 }
 
 fn tag(number: u32, wire: u8) -> Vec<u8> {
@@ -109,31 +150,61 @@ fn str_segment(depth: u16, number: u32, name: &str, s: &str) -> Segment {
     b.extend_from_slice(s.as_bytes());
     let shown: String = s.chars().take(60).collect();
     let cut = if s.chars().count() > 60 { "…" } else { "" };
-    Segment { depth, bytes: b, note: format!("field {number} {name}: {shown:?}{cut}") }
+    Segment {
+        depth,
+        bytes: b,
+        note: format!("field {number} {name}: {shown:?}{cut}"),
+    }
 }
 
 fn bytes_segment(depth: u16, number: u32, name: &str, b: &[u8]) -> Segment {
     let mut out = header(number, b.len());
     out.extend_from_slice(b);
-    Segment { depth, bytes: out, note: format!("field {number} {name}: {} bytes", b.len()) }
+    Segment {
+        depth,
+        bytes: out,
+        note: format!("field {number} {name}: {} bytes", b.len()),
+    }
 }
 
 fn varint_segment(depth: u16, number: u32, name: &str, v: i64, shown: &str) -> Segment {
     let mut b = tag(number, 0);
     b.extend(varint(v as u64));
-    Segment { depth, bytes: b, note: format!("field {number} {name}: {shown}") }
+    Segment {
+        depth,
+        bytes: b,
+        note: format!("field {number} {name}: {shown}"),
+    }
 }
 
-fn nested(depth: u16, number: u32, name: &str, type_name: &str, children: Vec<Segment>) -> Vec<Segment> {
+fn nested(
+    depth: u16,
+    number: u32,
+    name: &str,
+    type_name: &str,
+    children: Vec<Segment>,
+) -> Vec<Segment> {
     let len: usize = children.iter().map(|s| s.bytes.len()).sum();
-    let mut out = vec![Segment { depth, bytes: header(number, len), note: format!("field {number} {name} ({type_name}, {len} bytes)") }];
+    let mut out = vec![Segment {
+        depth,
+        bytes: header(number, len),
+        note: format!("field {number} {name} ({type_name}, {len} bytes)"),
+    }];
     out.extend(children);
     out
 }
 
 /// The fields of one message, in field-number order.
-fn encode_message(msg: &'static Message, v: &Value, depth: u16, path: &str, skipped: &mut Vec<String>) -> Vec<Segment> {
-    let Some(obj) = v.as_object() else { return Vec::new() };
+fn encode_message(
+    msg: &'static Message,
+    v: &Value,
+    depth: u16,
+    path: &str,
+    skipped: &mut Vec<String>,
+) -> Vec<Segment> {
+    let Some(obj) = v.as_object() else {
+        return Vec::new();
+    };
     let mut fields: Vec<(&'static Field, &Value)> = Vec::new();
     for (k, val) in obj {
         if path.is_empty() && (k == "apiVersion" || k == "kind") {
@@ -146,7 +217,16 @@ fn encode_message(msg: &'static Message, v: &Value, depth: u16, path: &str, skip
     }
     // ObjectMeta's string fields, generation and creationTimestamp are always written.
     if std::ptr::eq(msg, &OBJECT_META) {
-        for name in ["name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp"] {
+        for name in [
+            "name",
+            "generateName",
+            "namespace",
+            "selfLink",
+            "uid",
+            "resourceVersion",
+            "generation",
+            "creationTimestamp",
+        ] {
             if !obj.contains_key(name) {
                 if let Some(f) = msg.field(name) {
                     let empty: &'static Value = match name {
@@ -177,9 +257,26 @@ fn encode_message(msg: &'static Message, v: &Value, depth: u16, path: &str, skip
                     // serde_json's map is ordered by key, as the generated marshallers sort.
                     for (k, item) in m {
                         let mut entry = vec![str_segment(depth + 1, 1, "key", k)];
-                        let value_field = super::proto_schema::Field { json: "value", number: 2, card: Card::One, kind: f.kind };
-                        entry.extend(encode_value(&value_field, item, depth + 1, &format!("{p}.{k}"), skipped));
-                        out.extend(nested(depth, f.number, &format!("{}[{k:?}]", f.json), "map entry", entry));
+                        let value_field = super::proto_schema::Field {
+                            json: "value",
+                            number: 2,
+                            card: Card::One,
+                            kind: f.kind,
+                        };
+                        entry.extend(encode_value(
+                            &value_field,
+                            item,
+                            depth + 1,
+                            &format!("{p}.{k}"),
+                            skipped,
+                        ));
+                        out.extend(nested(
+                            depth,
+                            f.number,
+                            &format!("{}[{k:?}]", f.json),
+                            "map entry",
+                            entry,
+                        ));
                     }
                 }
             }
@@ -192,15 +289,27 @@ static ZERO: Value = Value::Null;
 static NULL_TIME: Value = Value::Null;
 static EMPTY_STR: Value = Value::Null;
 
-fn encode_value(f: &Field, val: &Value, depth: u16, path: &str, skipped: &mut Vec<String>) -> Vec<Segment> {
+fn encode_value(
+    f: &Field,
+    val: &Value,
+    depth: u16,
+    path: &str,
+    skipped: &mut Vec<String>,
+) -> Vec<Segment> {
     let n = f.number;
     let name = f.json;
     // Always-written ObjectMeta fields arrive as null when absent.
     if val.is_null() {
         return match (f.kind, f.card) {
-            (FieldKind::Str, Card::One) if is_meta_always(name) => vec![str_segment(depth, n, name, "")],
-            (FieldKind::Int, Card::One) if name == "generation" => vec![varint_segment(depth, n, name, 0, "0")],
-            (FieldKind::Time, Card::One) if name == "creationTimestamp" => nested(depth, n, name, "Time", Vec::new()),
+            (FieldKind::Str, Card::One) if is_meta_always(name) => {
+                vec![str_segment(depth, n, name, "")]
+            }
+            (FieldKind::Int, Card::One) if name == "generation" => {
+                vec![varint_segment(depth, n, name, 0, "0")]
+            }
+            (FieldKind::Time, Card::One) if name == "creationTimestamp" => {
+                nested(depth, n, name, "Time", Vec::new())
+            }
             _ => Vec::new(),
         };
     }
@@ -213,7 +322,10 @@ fn encode_value(f: &Field, val: &Value, depth: u16, path: &str, skipped: &mut Ve
             vec![str_segment(depth, n, name, &s)]
         }
         FieldKind::Int => {
-            let i = val.as_i64().or_else(|| val.as_str().and_then(|s| s.parse().ok())).unwrap_or(0);
+            let i = val
+                .as_i64()
+                .or_else(|| val.as_str().and_then(|s| s.parse().ok()))
+                .unwrap_or(0);
             vec![varint_segment(depth, n, name, i, &i.to_string())]
         }
         FieldKind::Bool => {
@@ -224,11 +336,16 @@ fn encode_value(f: &Field, val: &Value, depth: u16, path: &str, skipped: &mut Ve
             let d = val.as_f64().unwrap_or(0.0);
             let mut b = tag(n, 1);
             b.extend_from_slice(&d.to_le_bytes());
-            vec![Segment { depth, bytes: b, note: format!("field {n} {name}: {d}") }]
+            vec![Segment {
+                depth,
+                bytes: b,
+                note: format!("field {n} {name}: {d}"),
+            }]
         }
         FieldKind::Bytes => {
             let text = val.as_str().unwrap_or("");
-            let raw = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, text).unwrap_or_default();
+            let raw = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, text)
+                .unwrap_or_default();
             vec![bytes_segment(depth, n, name, &raw)]
         }
         FieldKind::Time => {
@@ -236,10 +353,22 @@ fn encode_value(f: &Field, val: &Value, depth: u16, path: &str, skipped: &mut Ve
             let (secs, nanos) = parse_time(text);
             let mut kids = Vec::new();
             if secs != 0 {
-                kids.push(varint_segment(depth + 1, 1, "seconds", secs, &format!("{secs} ({text})")));
+                kids.push(varint_segment(
+                    depth + 1,
+                    1,
+                    "seconds",
+                    secs,
+                    &format!("{secs} ({text})"),
+                ));
             }
             if nanos != 0 {
-                kids.push(varint_segment(depth + 1, 2, "nanos", nanos, &nanos.to_string()));
+                kids.push(varint_segment(
+                    depth + 1,
+                    2,
+                    "nanos",
+                    nanos,
+                    &nanos.to_string(),
+                ));
             }
             nested(depth, n, name, "Time", kids)
         }
@@ -248,26 +377,47 @@ fn encode_value(f: &Field, val: &Value, depth: u16, path: &str, skipped: &mut Ve
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            nested(depth, n, name, "Quantity", vec![str_segment(depth + 1, 1, "string", &s)])
+            nested(
+                depth,
+                n,
+                name,
+                "Quantity",
+                vec![str_segment(depth + 1, 1, "string", &s)],
+            )
         }
         FieldKind::IntOrString => {
             let kids = match val {
                 Value::Number(num) => {
                     let i = num.as_i64().unwrap_or(0);
-                    vec![varint_segment(depth + 1, 1, "type", 0, "0 (Int)"), varint_segment(depth + 1, 2, "intVal", i, &i.to_string()),
-                         str_segment(depth + 1, 3, "strVal", "")]
+                    vec![
+                        varint_segment(depth + 1, 1, "type", 0, "0 (Int)"),
+                        varint_segment(depth + 1, 2, "intVal", i, &i.to_string()),
+                        str_segment(depth + 1, 3, "strVal", ""),
+                    ]
                 }
                 other => {
-                    let s = other.as_str().map(str::to_string).unwrap_or_else(|| other.to_string());
-                    vec![varint_segment(depth + 1, 1, "type", 1, "1 (String)"), varint_segment(depth + 1, 2, "intVal", 0, "0"),
-                         str_segment(depth + 1, 3, "strVal", &s)]
+                    let s = other
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| other.to_string());
+                    vec![
+                        varint_segment(depth + 1, 1, "type", 1, "1 (String)"),
+                        varint_segment(depth + 1, 2, "intVal", 0, "0"),
+                        str_segment(depth + 1, 3, "strVal", &s),
+                    ]
                 }
             };
             nested(depth, n, name, "IntOrString", kids)
         }
         FieldKind::RawExtension => {
             let text = val.to_string();
-            nested(depth, n, name, "RawExtension", vec![bytes_segment(depth + 1, 1, "raw (JSON)", text.as_bytes())])
+            nested(
+                depth,
+                n,
+                name,
+                "RawExtension",
+                vec![bytes_segment(depth + 1, 1, "raw (JSON)", text.as_bytes())],
+            )
         }
         FieldKind::Msg(m) => {
             let kids = encode_message(m, val, depth + 1, &format!("{path}."), skipped);
@@ -285,7 +435,10 @@ fn encode_value(f: &Field, val: &Value, depth: u16, path: &str, skipped: &mut Ve
 }
 
 fn is_meta_always(name: &str) -> bool {
-    matches!(name, "name" | "generateName" | "namespace" | "selfLink" | "uid" | "resourceVersion")
+    matches!(
+        name,
+        "name" | "generateName" | "namespace" | "selfLink" | "uid" | "resourceVersion"
+    )
 }
 
 /// Seconds and nanoseconds of `2026-11-25T06:00:00Z` or `2026-11-25T06:00:00.123456Z`.
@@ -295,8 +448,16 @@ fn parse_time(text: &str) -> (i64, i64) {
         None => (text.to_string(), ""),
     };
     let secs = parse_rfc3339(&whole).unwrap_or(0);
-    let digits: String = frac.chars().take_while(char::is_ascii_digit).take(9).collect();
-    let nanos = if digits.is_empty() { 0 } else { format!("{digits:0<9}").parse::<i64>().unwrap_or(0) };
+    let digits: String = frac
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(9)
+        .collect();
+    let nanos = if digits.is_empty() {
+        0
+    } else {
+        format!("{digits:0<9}").parse::<i64>().unwrap_or(0)
+    };
     (secs, nanos)
 }
 
@@ -315,8 +476,13 @@ pub struct Envelope {
 /// Reads the envelope of a `k8s\0`-prefixed value; `None` if it is not one or is malformed.
 pub fn read_envelope(value: &[u8]) -> Option<Envelope> {
     let body = value.strip_prefix(MAGIC.as_slice())?;
-    let mut env = Envelope { api_version: String::new(), kind: String::new(), raw_len: 0,
-        content_encoding: String::new(), content_type: String::new() };
+    let mut env = Envelope {
+        api_version: String::new(),
+        kind: String::new(),
+        raw_len: 0,
+        content_encoding: String::new(),
+        content_type: String::new(),
+    };
     for (number, payload) in fields(body)? {
         let text = || String::from_utf8_lossy(payload).into_owned();
         match number {
@@ -402,7 +568,14 @@ mod tests {
         assert!(b.ends_with(&[0x1a, 0x00, 0x22, 0x00]));
         // metadata: name, generateName "", namespace "", selfLink "", uid, resourceVersion "",
         // generation 0, creationTimestamp {seconds 10}.
-        let meta: Vec<u8> = [&[0x0a, 0x04][..], b"demo", &[0x12, 0, 0x1a, 0, 0x22, 0, 0x2a, 1, b'u', 0x32, 0, 0x38, 0, 0x42, 2, 0x08, 10]].concat();
+        let meta: Vec<u8> = [
+            &[0x0a, 0x04][..],
+            b"demo",
+            &[
+                0x12, 0, 0x1a, 0, 0x22, 0, 0x2a, 1, b'u', 0x32, 0, 0x38, 0, 0x42, 2, 0x08, 10,
+            ],
+        ]
+        .concat();
         let mut raw = vec![0x0a, meta.len() as u8];
         raw.extend(&meta);
         raw.extend([0x12, 0x0c, 0x0a, 0x0a]);
@@ -413,8 +586,13 @@ mod tests {
         assert_eq!(&b[start..start + raw.len()], &raw[..]);
         assert!(e.not_encoded.is_empty());
         let env = read_envelope(&b).unwrap();
-        assert_eq!((env.api_version.as_str(), env.kind.as_str(), env.raw_len), ("v1", "Namespace", raw.len()));
-        assert!(e.annotated_hex().contains("field 2 raw: the Namespace as protobuf"));
+        assert_eq!(
+            (env.api_version.as_str(), env.kind.as_str(), env.raw_len),
+            ("v1", "Namespace", raw.len())
+        );
+        assert!(e
+            .annotated_hex()
+            .contains("field 2 raw: the Namespace as protobuf"));
     }
 
     #[test]
@@ -424,8 +602,14 @@ mod tests {
         let e = encode_object(&svc).unwrap();
         assert_eq!(e.not_encoded, vec!["spec.bogus".to_string()]);
         let notes: Vec<&str> = e.segments.iter().map(|s| s.note.as_str()).collect();
-        let a = notes.iter().position(|n| n.contains("labels[\"a\"]")).unwrap();
-        let b = notes.iter().position(|n| n.contains("labels[\"b\"]")).unwrap();
+        let a = notes
+            .iter()
+            .position(|n| n.contains("labels[\"a\"]"))
+            .unwrap();
+        let b = notes
+            .iter()
+            .position(|n| n.contains("labels[\"b\"]"))
+            .unwrap();
         assert!(a < b);
         assert!(notes.iter().any(|n| n.contains("strVal: \"http\"")));
         assert!(notes.iter().any(|n| n.contains("intVal: 8080")));
@@ -433,7 +617,10 @@ mod tests {
 
     #[test]
     fn custom_resources_and_garbage_are_not_encoded() {
-        assert_eq!(encode_object(&json!({"apiVersion": "example.com/v1", "kind": "Widget"})), None);
+        assert_eq!(
+            encode_object(&json!({"apiVersion": "example.com/v1", "kind": "Widget"})),
+            None
+        );
         assert_eq!(encode_object(&json!("x")), None);
         assert_eq!(read_envelope(b"{\"kind\":\"Pod\"}"), None);
         assert_eq!(read_envelope(b"k8s\0\x0a\xff"), None);

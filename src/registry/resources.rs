@@ -36,53 +36,284 @@ const fn rt(
     namespaced: bool,
     builtin: bool,
 ) -> ResourceType {
-    ResourceType { prefix, plural, kind, api_version, namespaced, builtin }
+    ResourceType {
+        prefix,
+        plural,
+        kind,
+        api_version,
+        namespaced,
+        builtin,
+    }
 }
 
 /// Every resource type the sample writes, and the common ones a user may put by hand.
 /// Longer prefixes first where one prefix extends another (`services/specs` before nothing).
 pub const RESOURCE_TYPES: &[ResourceType] = &[
-    rt("apiregistration.k8s.io/apiservices", "apiservices", "APIService", "apiregistration.k8s.io/v1", false, true),
-    rt("apiextensions.k8s.io/customresourcedefinitions", "customresourcedefinitions", "CustomResourceDefinition", "apiextensions.k8s.io/v1", false, true),
-    rt("snapshot.storage.k8s.io/volumesnapshotclasses", "volumesnapshotclasses", "VolumeSnapshotClass", "snapshot.storage.k8s.io/v1", false, false),
+    rt(
+        "apiregistration.k8s.io/apiservices",
+        "apiservices",
+        "APIService",
+        "apiregistration.k8s.io/v1",
+        false,
+        true,
+    ),
+    rt(
+        "apiextensions.k8s.io/customresourcedefinitions",
+        "customresourcedefinitions",
+        "CustomResourceDefinition",
+        "apiextensions.k8s.io/v1",
+        false,
+        true,
+    ),
+    rt(
+        "snapshot.storage.k8s.io/volumesnapshotclasses",
+        "volumesnapshotclasses",
+        "VolumeSnapshotClass",
+        "snapshot.storage.k8s.io/v1",
+        false,
+        false,
+    ),
     rt("services/specs", "services", "Service", "v1", true, true),
-    rt("services/endpoints", "endpoints", "Endpoints", "v1", true, true),
-    rt("ranges/serviceips", "rangeallocations", "RangeAllocation", "v1", false, true),
-    rt("ranges/servicenodeports", "rangeallocations", "RangeAllocation", "v1", false, true),
+    rt(
+        "services/endpoints",
+        "endpoints",
+        "Endpoints",
+        "v1",
+        true,
+        true,
+    ),
+    rt(
+        "ranges/serviceips",
+        "rangeallocations",
+        "RangeAllocation",
+        "v1",
+        false,
+        true,
+    ),
+    rt(
+        "ranges/servicenodeports",
+        "rangeallocations",
+        "RangeAllocation",
+        "v1",
+        false,
+        true,
+    ),
     rt("namespaces", "namespaces", "Namespace", "v1", false, true),
     rt("minions", "nodes", "Node", "v1", false, true),
     rt("pods", "pods", "Pod", "v1", true, true),
     rt("configmaps", "configmaps", "ConfigMap", "v1", true, true),
     rt("secrets", "secrets", "Secret", "v1", true, true),
-    rt("serviceaccounts", "serviceaccounts", "ServiceAccount", "v1", true, true),
+    rt(
+        "serviceaccounts",
+        "serviceaccounts",
+        "ServiceAccount",
+        "v1",
+        true,
+        true,
+    ),
     rt("events", "events", "Event", "v1", true, true),
-    rt("persistentvolumes", "persistentvolumes", "PersistentVolume", "v1", false, true),
-    rt("persistentvolumeclaims", "persistentvolumeclaims", "PersistentVolumeClaim", "v1", true, true),
-    rt("controllers", "replicationcontrollers", "ReplicationController", "v1", true, true),
-    rt("deployments", "deployments", "Deployment", "apps/v1", true, true),
-    rt("replicasets", "replicasets", "ReplicaSet", "apps/v1", true, true),
-    rt("daemonsets", "daemonsets", "DaemonSet", "apps/v1", true, true),
-    rt("statefulsets", "statefulsets", "StatefulSet", "apps/v1", true, true),
-    rt("controllerrevisions", "controllerrevisions", "ControllerRevision", "apps/v1", true, true),
+    rt(
+        "persistentvolumes",
+        "persistentvolumes",
+        "PersistentVolume",
+        "v1",
+        false,
+        true,
+    ),
+    rt(
+        "persistentvolumeclaims",
+        "persistentvolumeclaims",
+        "PersistentVolumeClaim",
+        "v1",
+        true,
+        true,
+    ),
+    rt(
+        "controllers",
+        "replicationcontrollers",
+        "ReplicationController",
+        "v1",
+        true,
+        true,
+    ),
+    rt(
+        "deployments",
+        "deployments",
+        "Deployment",
+        "apps/v1",
+        true,
+        true,
+    ),
+    rt(
+        "replicasets",
+        "replicasets",
+        "ReplicaSet",
+        "apps/v1",
+        true,
+        true,
+    ),
+    rt(
+        "daemonsets",
+        "daemonsets",
+        "DaemonSet",
+        "apps/v1",
+        true,
+        true,
+    ),
+    rt(
+        "statefulsets",
+        "statefulsets",
+        "StatefulSet",
+        "apps/v1",
+        true,
+        true,
+    ),
+    rt(
+        "controllerrevisions",
+        "controllerrevisions",
+        "ControllerRevision",
+        "apps/v1",
+        true,
+        true,
+    ),
     rt("jobs", "jobs", "Job", "batch/v1", true, true),
     rt("cronjobs", "cronjobs", "CronJob", "batch/v1", true, true),
-    rt("endpointslices", "endpointslices", "EndpointSlice", "discovery.k8s.io/v1", true, true),
-    rt("roles", "roles", "Role", "rbac.authorization.k8s.io/v1", true, true),
-    rt("rolebindings", "rolebindings", "RoleBinding", "rbac.authorization.k8s.io/v1", true, true),
-    rt("clusterroles", "clusterroles", "ClusterRole", "rbac.authorization.k8s.io/v1", false, true),
-    rt("clusterrolebindings", "clusterrolebindings", "ClusterRoleBinding", "rbac.authorization.k8s.io/v1", false, true),
-    rt("leases", "leases", "Lease", "coordination.k8s.io/v1", true, true),
-    rt("priorityclasses", "priorityclasses", "PriorityClass", "scheduling.k8s.io/v1", false, true),
-    rt("storageclasses", "storageclasses", "StorageClass", "storage.k8s.io/v1", false, true),
-    rt("csinodes", "csinodes", "CSINode", "storage.k8s.io/v1", false, true),
-    rt("flowschemas", "flowschemas", "FlowSchema", "flowcontrol.apiserver.k8s.io/v1", false, true),
-    rt("prioritylevelconfigurations", "prioritylevelconfigurations", "PriorityLevelConfiguration", "flowcontrol.apiserver.k8s.io/v1", false, true),
-    rt("ingress", "ingresses", "Ingress", "networking.k8s.io/v1", true, true),
-    rt("networkpolicies", "networkpolicies", "NetworkPolicy", "networking.k8s.io/v1", true, true),
-    rt("poddisruptionbudgets", "poddisruptionbudgets", "PodDisruptionBudget", "policy/v1", true, true),
-    rt("horizontalpodautoscalers", "horizontalpodautoscalers", "HorizontalPodAutoscaler", "autoscaling/v2", true, true),
-    rt("validatingwebhookconfigurations", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration", "admissionregistration.k8s.io/v1", false, true),
-    rt("mutatingwebhookconfigurations", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration", "admissionregistration.k8s.io/v1", false, true),
+    rt(
+        "endpointslices",
+        "endpointslices",
+        "EndpointSlice",
+        "discovery.k8s.io/v1",
+        true,
+        true,
+    ),
+    rt(
+        "roles",
+        "roles",
+        "Role",
+        "rbac.authorization.k8s.io/v1",
+        true,
+        true,
+    ),
+    rt(
+        "rolebindings",
+        "rolebindings",
+        "RoleBinding",
+        "rbac.authorization.k8s.io/v1",
+        true,
+        true,
+    ),
+    rt(
+        "clusterroles",
+        "clusterroles",
+        "ClusterRole",
+        "rbac.authorization.k8s.io/v1",
+        false,
+        true,
+    ),
+    rt(
+        "clusterrolebindings",
+        "clusterrolebindings",
+        "ClusterRoleBinding",
+        "rbac.authorization.k8s.io/v1",
+        false,
+        true,
+    ),
+    rt(
+        "leases",
+        "leases",
+        "Lease",
+        "coordination.k8s.io/v1",
+        true,
+        true,
+    ),
+    rt(
+        "priorityclasses",
+        "priorityclasses",
+        "PriorityClass",
+        "scheduling.k8s.io/v1",
+        false,
+        true,
+    ),
+    rt(
+        "storageclasses",
+        "storageclasses",
+        "StorageClass",
+        "storage.k8s.io/v1",
+        false,
+        true,
+    ),
+    rt(
+        "csinodes",
+        "csinodes",
+        "CSINode",
+        "storage.k8s.io/v1",
+        false,
+        true,
+    ),
+    rt(
+        "flowschemas",
+        "flowschemas",
+        "FlowSchema",
+        "flowcontrol.apiserver.k8s.io/v1",
+        false,
+        true,
+    ),
+    rt(
+        "prioritylevelconfigurations",
+        "prioritylevelconfigurations",
+        "PriorityLevelConfiguration",
+        "flowcontrol.apiserver.k8s.io/v1",
+        false,
+        true,
+    ),
+    rt(
+        "ingress",
+        "ingresses",
+        "Ingress",
+        "networking.k8s.io/v1",
+        true,
+        true,
+    ),
+    rt(
+        "networkpolicies",
+        "networkpolicies",
+        "NetworkPolicy",
+        "networking.k8s.io/v1",
+        true,
+        true,
+    ),
+    rt(
+        "poddisruptionbudgets",
+        "poddisruptionbudgets",
+        "PodDisruptionBudget",
+        "policy/v1",
+        true,
+        true,
+    ),
+    rt(
+        "horizontalpodautoscalers",
+        "horizontalpodautoscalers",
+        "HorizontalPodAutoscaler",
+        "autoscaling/v2",
+        true,
+        true,
+    ),
+    rt(
+        "validatingwebhookconfigurations",
+        "validatingwebhookconfigurations",
+        "ValidatingWebhookConfiguration",
+        "admissionregistration.k8s.io/v1",
+        false,
+        true,
+    ),
+    rt(
+        "mutatingwebhookconfigurations",
+        "mutatingwebhookconfigurations",
+        "MutatingWebhookConfiguration",
+        "admissionregistration.k8s.io/v1",
+        false,
+        true,
+    ),
 ];
 
 /// The root every Kubernetes key lives under.
@@ -105,11 +336,18 @@ pub fn parse_key(key: &str) -> Option<KeyParts<'_>> {
         if r.prefix.starts_with("ranges/") {
             if rest == r.prefix {
                 let name = r.prefix.rsplit('/').next().unwrap_or(r.prefix);
-                return Some(KeyParts { resource: r, namespace: None, name });
+                return Some(KeyParts {
+                    resource: r,
+                    namespace: None,
+                    name,
+                });
             }
             continue;
         }
-        let Some(tail) = rest.strip_prefix(r.prefix).and_then(|t| t.strip_prefix('/')) else {
+        let Some(tail) = rest
+            .strip_prefix(r.prefix)
+            .and_then(|t| t.strip_prefix('/'))
+        else {
             continue;
         };
         if r.namespaced {
@@ -117,12 +355,20 @@ pub fn parse_key(key: &str) -> Option<KeyParts<'_>> {
             if ns.is_empty() || name.is_empty() || name.contains('/') {
                 return None;
             }
-            return Some(KeyParts { resource: r, namespace: Some(ns), name });
+            return Some(KeyParts {
+                resource: r,
+                namespace: Some(ns),
+                name,
+            });
         }
         if tail.is_empty() || tail.contains('/') {
             return None;
         }
-        return Some(KeyParts { resource: r, namespace: None, name: tail });
+        return Some(KeyParts {
+            resource: r,
+            namespace: None,
+            name: tail,
+        });
     }
     None
 }
@@ -161,13 +407,15 @@ pub fn by_kubectl_name(name: &str) -> Option<&'static ResourceType> {
         "crd" | "crds" => "customresourcedefinitions",
         other => other,
     };
-    RESOURCE_TYPES.iter().find(|r| {
-        r.plural == short
-            || r.kind.eq_ignore_ascii_case(short)
-            || r.plural.strip_suffix('s') == Some(short)
-            || r.plural.strip_suffix("es") == Some(short)
-    })
-    .filter(|r| r.plural != "rangeallocations")
+    RESOURCE_TYPES
+        .iter()
+        .find(|r| {
+            r.plural == short
+                || r.kind.eq_ignore_ascii_case(short)
+                || r.plural.strip_suffix('s') == Some(short)
+                || r.plural.strip_suffix("es") == Some(short)
+        })
+        .filter(|r| r.plural != "rangeallocations")
 }
 
 /// The key of one object: `/registry/<prefix>/<namespace>/<name>` or `/registry/<prefix>/<name>`.
@@ -193,13 +441,22 @@ mod tests {
     #[test]
     fn parses_namespaced_cluster_scoped_and_grouped_keys() {
         let p = parse_key("/registry/pods/kube-system/etcd-controlplane").unwrap();
-        assert_eq!((p.resource.kind, p.namespace, p.name), ("Pod", Some("kube-system"), "etcd-controlplane"));
+        assert_eq!(
+            (p.resource.kind, p.namespace, p.name),
+            ("Pod", Some("kube-system"), "etcd-controlplane")
+        );
         let p = parse_key("/registry/services/specs/default/kubernetes").unwrap();
-        assert_eq!((p.resource.kind, p.namespace, p.name), ("Service", Some("default"), "kubernetes"));
+        assert_eq!(
+            (p.resource.kind, p.namespace, p.name),
+            ("Service", Some("default"), "kubernetes")
+        );
         let p = parse_key("/registry/services/endpoints/default/kubernetes").unwrap();
         assert_eq!(p.resource.kind, "Endpoints");
         let p = parse_key("/registry/minions/node01").unwrap();
-        assert_eq!((p.resource.kind, p.namespace, p.name), ("Node", None, "node01"));
+        assert_eq!(
+            (p.resource.kind, p.namespace, p.name),
+            ("Node", None, "node01")
+        );
         let p = parse_key("/registry/apiregistration.k8s.io/apiservices/v1.").unwrap();
         assert_eq!((p.resource.kind, p.name), ("APIService", "v1."));
         let p = parse_key("/registry/ranges/serviceips").unwrap();
@@ -220,10 +477,25 @@ mod tests {
 
     #[test]
     fn kubectl_names() {
-        for (n, k) in [("po", "Pod"), ("pods", "Pod"), ("pod", "Pod"), ("svc", "Service"), ("services", "Service"),
-            ("service", "Service"), ("nodes", "Node"), ("node", "Node"), ("ns", "Namespace"), ("deploy", "Deployment"),
-            ("deployment", "Deployment"), ("secrets", "Secret"), ("secret", "Secret"), ("endpoints", "Endpoints"),
-            ("Pod", "Pod"), ("ingresses", "Ingress"), ("ingress", "Ingress")] {
+        for (n, k) in [
+            ("po", "Pod"),
+            ("pods", "Pod"),
+            ("pod", "Pod"),
+            ("svc", "Service"),
+            ("services", "Service"),
+            ("service", "Service"),
+            ("nodes", "Node"),
+            ("node", "Node"),
+            ("ns", "Namespace"),
+            ("deploy", "Deployment"),
+            ("deployment", "Deployment"),
+            ("secrets", "Secret"),
+            ("secret", "Secret"),
+            ("endpoints", "Endpoints"),
+            ("Pod", "Pod"),
+            ("ingresses", "Ingress"),
+            ("ingress", "Ingress"),
+        ] {
             assert_eq!(by_kubectl_name(n).map(|r| r.kind), Some(k), "{n}");
         }
         assert_eq!(by_kubectl_name("bogus"), None);
@@ -232,9 +504,15 @@ mod tests {
     #[test]
     fn keys_round_trip() {
         let pods = by_kind("Pod").unwrap();
-        assert_eq!(object_key(pods, Some("default"), "x"), "/registry/pods/default/x");
+        assert_eq!(
+            object_key(pods, Some("default"), "x"),
+            "/registry/pods/default/x"
+        );
         assert_eq!(list_prefix(pods, None), "/registry/pods/");
         let nodes = by_kind("Node").unwrap();
-        assert_eq!(object_key(nodes, Some("ignored"), "n1"), "/registry/minions/n1");
+        assert_eq!(
+            object_key(nodes, Some("ignored"), "n1"),
+            "/registry/minions/n1"
+        );
     }
 }

@@ -56,7 +56,13 @@ pub struct SampleOptions {
 impl SampleOptions {
     /// One put per object.
     pub fn new(seed: u64, size: SampleSize, first_revision: i64, now_unix: i64) -> Self {
-        SampleOptions { seed, size, first_revision, objects_per_txn: 1, now_unix }
+        SampleOptions {
+            seed,
+            size,
+            first_revision,
+            objects_per_txn: 1,
+            now_unix,
+        }
     }
 }
 
@@ -80,12 +86,18 @@ pub struct Sample {
 impl Sample {
     /// Keys plus values, in bytes.
     pub fn total_bytes(&self) -> usize {
-        self.objects.iter().map(|o| o.key.len() + o.value.len()).sum()
+        self.objects
+            .iter()
+            .map(|o| o.key.len() + o.value.len())
+            .sum()
     }
 
     /// The store's revision once everything is written.
     pub fn last_revision(&self) -> i64 {
-        self.objects.last().map(|o| o.mod_revision).unwrap_or(self.options.first_revision - 1)
+        self.objects
+            .last()
+            .map(|o| o.mod_revision)
+            .unwrap_or(self.options.first_revision - 1)
     }
 }
 
@@ -93,9 +105,17 @@ impl Sample {
 /// `objects_per_txn` puts. Send them in order through `World::call`.
 pub fn load_requests(sample: &Sample) -> Vec<Request> {
     let per = sample.options.objects_per_txn.clamp(1, 128);
-    let put = |o: &SampleObject| PutRequest { key: o.key.clone().into_bytes(), value: o.value.clone(), ..Default::default() };
+    let put = |o: &SampleObject| PutRequest {
+        key: o.key.clone().into_bytes(),
+        value: o.value.clone(),
+        ..Default::default()
+    };
     if per == 1 {
-        return sample.objects.iter().map(|o| Request::Put(put(o))).collect();
+        return sample
+            .objects
+            .iter()
+            .map(|o| Request::Put(put(o)))
+            .collect();
     }
     sample
         .objects
@@ -114,7 +134,10 @@ pub fn load_requests(sample: &Sample) -> Vec<Request> {
 pub fn generate(options: &SampleOptions) -> Sample {
     let mut g = Gen::new(options);
     g.cluster();
-    Sample { options: options.clone(), objects: g.out }
+    Sample {
+        options: options.clone(),
+        objects: g.out,
+    }
 }
 
 // ---- the generator ----------------------------------------------------------------------
@@ -198,7 +221,12 @@ impl Container {
             c["command"] = json!(cmd);
         }
         let json = c.to_string();
-        Container { name: name.to_string(), image: image.to_string(), value: c, json }
+        Container {
+            name: name.to_string(),
+            image: image.to_string(),
+            value: c,
+            json,
+        }
     }
 }
 
@@ -268,7 +296,9 @@ impl Gen {
     }
 
     fn safe(&mut self, n: usize) -> String {
-        (0..n).map(|_| SAFE_ALPHABET[self.rng.gen_range(0..SAFE_ALPHABET.len())] as char).collect()
+        (0..n)
+            .map(|_| SAFE_ALPHABET[self.rng.gen_range(0..SAFE_ALPHABET.len())] as char)
+            .collect()
     }
 
     fn hex(&mut self, n: usize) -> String {
@@ -318,11 +348,22 @@ impl Gen {
         let ns = v["metadata"]["namespace"].as_str().map(str::to_string);
         let key = object_key(r, ns.as_deref(), &name);
         let value = serde_json::to_vec(&v).unwrap_or_default();
-        self.out.push(SampleObject { key, value, mod_revision: rev });
+        self.out.push(SampleObject {
+            key,
+            value,
+            mod_revision: rev,
+        });
     }
 
     /// A simple object: metadata plus the given top-level fields.
-    fn simple(&mut self, kind: &str, ns: Option<&str>, name: &str, labels: Value, body: Value) -> String {
+    fn simple(
+        &mut self,
+        kind: &str,
+        ns: Option<&str>,
+        name: &str,
+        labels: Value,
+        body: Value,
+    ) -> String {
         let (m, uid) = self.meta(ns, name, labels);
         let mut v = body;
         if !v.is_object() {
@@ -388,12 +429,22 @@ impl Gen {
                 self.namespace(ns);
                 self.simple("ServiceAccount", Some(ns), "default", json!({}), json!({}));
                 let ca = self.ca_pem.clone();
-                self.simple("ConfigMap", Some(ns), "kube-root-ca.crt", json!({}),
-                    json!({"data": {"ca.crt": ca}}));
+                self.simple(
+                    "ConfigMap",
+                    Some(ns),
+                    "kube-root-ca.crt",
+                    json!({}),
+                    json!({"data": {"ca.crt": ca}}),
+                );
             }
         }
         // Applications were rolled out during the last hour (events live for one hour).
-        let total: usize = scale.apps.iter().map(|(_, d)| d.len()).sum::<usize>().max(1);
+        let total: usize = scale
+            .apps
+            .iter()
+            .map(|(_, d)| d.len())
+            .sum::<usize>()
+            .max(1);
         let window = 3000i64;
         let start = self.now - window - 120;
         let mut done = 0i64;
@@ -421,14 +472,44 @@ impl Gen {
                 workers: 2,
                 apps: vec![
                     ("default".into(), vec![dep("nginx", 2, "nginx:1.25.3", 80)]),
-                    ("demo".into(), vec![dep("frontend", 3, "gcr.io/google-samples/gb-frontend:v5", 80)]),
+                    (
+                        "demo".into(),
+                        vec![dep(
+                            "frontend",
+                            3,
+                            "gcr.io/google-samples/gb-frontend:v5",
+                            80,
+                        )],
+                    ),
                 ],
             };
         }
         const TEAMS: [&str; 25] = [
-            "payments", "checkout", "catalog", "search", "identity", "billing", "orders", "shipping",
-            "inventory", "reviews", "recommend", "ads", "analytics", "notify", "media", "profile",
-            "cart", "pricing", "fraud", "support", "gateway", "ledger", "reports", "loyalty", "maps",
+            "payments",
+            "checkout",
+            "catalog",
+            "search",
+            "identity",
+            "billing",
+            "orders",
+            "shipping",
+            "inventory",
+            "reviews",
+            "recommend",
+            "ads",
+            "analytics",
+            "notify",
+            "media",
+            "profile",
+            "cart",
+            "pricing",
+            "fraud",
+            "support",
+            "gateway",
+            "ledger",
+            "reports",
+            "loyalty",
+            "maps",
         ];
         const ENVS: [&str; 4] = ["prod", "staging", "dev", "qa"];
         const APPS: [(&str, &str, u16); 5] = [
@@ -438,14 +519,27 @@ impl Gen {
             ("cache", "redis:7.2.3", 6379),
             ("proxy", "envoyproxy/envoy:v1.28.0", 10000),
         ];
-        let mut apps = vec![("default".to_string(), vec![dep("nginx", 2, "nginx:1.25.3", 80)])];
-        apps.push(("demo".into(), vec![dep("frontend", 3, "gcr.io/google-samples/gb-frontend:v5", 80)]));
+        let mut apps = vec![(
+            "default".to_string(),
+            vec![dep("nginx", 2, "nginx:1.25.3", 80)],
+        )];
+        apps.push((
+            "demo".into(),
+            vec![dep(
+                "frontend",
+                3,
+                "gcr.io/google-samples/gb-frontend:v5",
+                80,
+            )],
+        ));
         for env in ENVS {
             for team in TEAMS {
                 let ns = format!("{team}-{env}");
                 let ds = APPS
                     .iter()
-                    .map(|(a, img, port)| dep(&format!("{team}-{a}"), 39, &img.replace("{}", team), *port))
+                    .map(|(a, img, port)| {
+                        dep(&format!("{team}-{a}"), 39, &img.replace("{}", team), *port)
+                    })
                     .collect();
                 apps.push((ns, ds));
             }
@@ -456,8 +550,11 @@ impl Gen {
     fn namespace(&mut self, ns: &str) {
         let (m, uid) = self.meta(None, ns, json!({"kubernetes.io/metadata.name": ns}));
         self.namespace_uids.push((ns.to_string(), uid));
-        self.put("Namespace", json!({"metadata": m, "spec": {"finalizers": ["kubernetes"]},
-            "status": {"phase": "Active"}}));
+        self.put(
+            "Namespace",
+            json!({"metadata": m, "spec": {"finalizers": ["kubernetes"]},
+            "status": {"phase": "Active"}}),
+        );
     }
 
     fn priority_classes(&mut self) {
@@ -475,13 +572,21 @@ impl Gen {
     fn flow_control(&mut self) {
         let auto = json!({"apf.kubernetes.io/autoupdate-spec": "true"});
         for (name, shares, lendable) in [
-            ("catch-all", 5, 0), ("exempt", 0, 0), ("global-default", 20, 50), ("leader-election", 10, 0),
-            ("node-high", 40, 25), ("system", 30, 33), ("workload-high", 40, 50), ("workload-low", 100, 90),
+            ("catch-all", 5, 0),
+            ("exempt", 0, 0),
+            ("global-default", 20, 50),
+            ("leader-election", 10, 0),
+            ("node-high", 40, 25),
+            ("system", 30, 33),
+            ("workload-high", 40, 50),
+            ("workload-low", 100, 90),
         ] {
             let spec = if name == "exempt" {
                 json!({"type": "Exempt", "exempt": {"nominalConcurrencyShares": 0, "lendablePercent": 0}})
             } else {
-                let limit = if name == "catch-all" { json!({"type": "Reject"}) } else {
+                let limit = if name == "catch-all" {
+                    json!({"type": "Reject"})
+                } else {
                     json!({"type": "Queue", "queuing": {"queues": 64, "handSize": 6, "queueLengthLimit": 50}})
                 };
                 json!({"type": "Limited", "limited": {"nominalConcurrencyShares": shares,
@@ -489,23 +594,66 @@ impl Gen {
             };
             let (mut m, _) = self.meta(None, name, json!({}));
             m["annotations"] = auto.clone();
-            self.put("PriorityLevelConfiguration", json!({"metadata": m, "spec": spec,
-                "status": {"conditions": null}}));
+            self.put(
+                "PriorityLevelConfiguration",
+                json!({"metadata": m, "spec": spec,
+                "status": {"conditions": null}}),
+            );
         }
         for (name, precedence, level, subject) in [
             ("catch-all", 10000, "catch-all", "system:unauthenticated"),
-            ("endpoint-controller", 150, "workload-high", "system:serviceaccount:kube-system:endpoint-controller"),
+            (
+                "endpoint-controller",
+                150,
+                "workload-high",
+                "system:serviceaccount:kube-system:endpoint-controller",
+            ),
             ("exempt", 1, "exempt", "system:masters"),
-            ("global-default", 9900, "global-default", "system:authenticated"),
-            ("kube-controller-manager", 800, "workload-high", "system:kube-controller-manager"),
-            ("kube-scheduler", 800, "workload-high", "system:kube-scheduler"),
-            ("kube-system-service-accounts", 900, "workload-high", "system:serviceaccounts:kube-system"),
+            (
+                "global-default",
+                9900,
+                "global-default",
+                "system:authenticated",
+            ),
+            (
+                "kube-controller-manager",
+                800,
+                "workload-high",
+                "system:kube-controller-manager",
+            ),
+            (
+                "kube-scheduler",
+                800,
+                "workload-high",
+                "system:kube-scheduler",
+            ),
+            (
+                "kube-system-service-accounts",
+                900,
+                "workload-high",
+                "system:serviceaccounts:kube-system",
+            ),
             ("probes", 2, "exempt", "system:unauthenticated"),
-            ("service-accounts", 9000, "workload-low", "system:serviceaccounts"),
-            ("system-leader-election", 100, "leader-election", "system:kube-controller-manager"),
+            (
+                "service-accounts",
+                9000,
+                "workload-low",
+                "system:serviceaccounts",
+            ),
+            (
+                "system-leader-election",
+                100,
+                "leader-election",
+                "system:kube-controller-manager",
+            ),
             ("system-node-high", 400, "node-high", "system:nodes"),
             ("system-nodes", 500, "system", "system:nodes"),
-            ("workload-leader-election", 200, "leader-election", "system:serviceaccounts:kube-system"),
+            (
+                "workload-leader-election",
+                200,
+                "leader-election",
+                "system:serviceaccounts:kube-system",
+            ),
         ] {
             let (mut m, _) = self.meta(None, name, json!({}));
             m["annotations"] = auto.clone();
@@ -538,9 +686,13 @@ impl Gen {
 
     fn api_service(&mut self, group: &str, version: &str, gpm: i64, vp: i64, crd: bool) {
         let name = format!("{version}.{group}");
-        let labels = if crd { json!({"kube-aggregator.kubernetes.io/automanaged": "true"}) }
-            else { json!({"kube-aggregator.kubernetes.io/automanaged": "onstart"}) };
-        let mut spec = json!({"version": version, "groupPriorityMinimum": gpm, "versionPriority": vp});
+        let labels = if crd {
+            json!({"kube-aggregator.kubernetes.io/automanaged": "true"})
+        } else {
+            json!({"kube-aggregator.kubernetes.io/automanaged": "onstart"})
+        };
+        let mut spec =
+            json!({"version": version, "groupPriorityMinimum": gpm, "versionPriority": vp});
         if !group.is_empty() {
             spec["group"] = json!(group);
         }
@@ -558,13 +710,23 @@ impl Gen {
                 "view" | "system:aggregate-to-view" => json!([{"apiGroups": [""], "resources":
                     ["configmaps", "endpoints", "persistentvolumeclaims", "pods", "replicationcontrollers", "services"],
                     "verbs": ["get", "list", "watch"]}]),
-                "system:discovery" | "system:public-info-viewer" | "system:basic-user" => json!([{"nonResourceURLs":
-                    ["/healthz", "/livez", "/readyz", "/version", "/version/"], "verbs": ["get"]}]),
-                n if n.starts_with("system:controller:") => json!([{"apiGroups": [""], "resources": ["events"],
-                    "verbs": ["create", "patch", "update"]}]),
-                _ => json!([{"apiGroups": [""], "resources": ["nodes", "pods"], "verbs": ["get", "list", "watch"]}]),
+                "system:discovery" | "system:public-info-viewer" | "system:basic-user" => {
+                    json!([{"nonResourceURLs":
+                    ["/healthz", "/livez", "/readyz", "/version", "/version/"], "verbs": ["get"]}])
+                }
+                n if n.starts_with("system:controller:") => {
+                    json!([{"apiGroups": [""], "resources": ["events"],
+                    "verbs": ["create", "patch", "update"]}])
+                }
+                _ => {
+                    json!([{"apiGroups": [""], "resources": ["nodes", "pods"], "verbs": ["get", "list", "watch"]}])
+                }
             };
-            let labels = if name.starts_with("kubeadm:") || *name == "flannel" { json!({}) } else { bootstrap.clone() };
+            let labels = if name.starts_with("kubeadm:") || *name == "flannel" {
+                json!({})
+            } else {
+                bootstrap.clone()
+            };
             self.simple("ClusterRole", None, name, labels, json!({"rules": rules}));
         }
         for name in CLUSTER_ROLE_BINDINGS {
@@ -584,12 +746,20 @@ impl Gen {
             let role = match *name {
                 "kubeadm:cluster-admins" => "cluster-admin",
                 "kubeadm:kubelet-bootstrap" => "system:node-bootstrapper",
-                "kubeadm:node-autoapprove-bootstrap" => "system:certificates.k8s.io:certificatesigningrequests:nodeclient",
-                "kubeadm:node-autoapprove-certificate-rotation" => "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient",
+                "kubeadm:node-autoapprove-bootstrap" => {
+                    "system:certificates.k8s.io:certificatesigningrequests:nodeclient"
+                }
+                "kubeadm:node-autoapprove-certificate-rotation" => {
+                    "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient"
+                }
                 "kubeadm:node-proxier" => "system:node-proxier",
                 n => n,
             };
-            let labels = if name.starts_with("kubeadm:") || *name == "flannel" { json!({}) } else { bootstrap.clone() };
+            let labels = if name.starts_with("kubeadm:") || *name == "flannel" {
+                json!({})
+            } else {
+                bootstrap.clone()
+            };
             self.simple("ClusterRoleBinding", None, name, labels, json!({
                 "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
                 "subjects": [subject]}));
@@ -601,18 +771,30 @@ impl Gen {
         let cp_ip = "192.168.1.10";
         let ports = json!([{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]);
         let labels = json!({"component": "apiserver", "provider": "kubernetes"});
-        let svc_uid = self.simple("Service", Some("default"), "kubernetes", labels.clone(), json!({
+        let svc_uid = self.simple(
+            "Service",
+            Some("default"),
+            "kubernetes",
+            labels.clone(),
+            json!({
             "spec": {"clusterIP": ip, "clusterIPs": [ip], "internalTrafficPolicy": "Cluster",
                 "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack", "ports": ports,
                 "sessionAffinity": "None", "type": "ClusterIP"},
-            "status": {"loadBalancer": {}}}));
+            "status": {"loadBalancer": {}}}),
+        );
         let _ = svc_uid;
         self.simple("Endpoints", Some("default"), "kubernetes", json!({"endpointslice.kubernetes.io/skip-mirror": "true"}), json!({
             "subsets": [{"addresses": [{"ip": cp_ip}], "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}]}));
-        self.simple("EndpointSlice", Some("default"), "kubernetes", json!({"kubernetes.io/service-name": "kubernetes"}), json!({
+        self.simple(
+            "EndpointSlice",
+            Some("default"),
+            "kubernetes",
+            json!({"kubernetes.io/service-name": "kubernetes"}),
+            json!({
             "addressType": "IPv4",
             "endpoints": [{"addresses": [cp_ip], "conditions": {"ready": true}}],
-            "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}));
+            "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}),
+        );
     }
 
     fn nodes(&mut self, workers: usize) {
@@ -643,8 +825,10 @@ impl Gen {
                 spec["taints"] = json!([{"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}]);
             }
             let heartbeat = rfc3339(self.now - 30);
-            let cond = |t: &str, s: &str, reason: &str, msg: &str, since: &str| json!({"type": t, "status": s,
-                "lastHeartbeatTime": heartbeat, "lastTransitionTime": since, "reason": reason, "message": msg});
+            let cond = |t: &str, s: &str, reason: &str, msg: &str, since: &str| {
+                json!({"type": t, "status": s,
+                "lastHeartbeatTime": heartbeat, "lastTransitionTime": since, "reason": reason, "message": msg})
+            };
             let since = self.ts();
             let mid = self.hex(32);
             let sys = self.uid();
@@ -663,18 +847,29 @@ impl Gen {
                     "kernelVersion": "5.15.0-91-generic", "osImage": "Ubuntu 22.04.3 LTS",
                     "containerRuntimeVersion": "containerd://1.7.11", "kubeletVersion": K8S_VERSION,
                     "kubeProxyVersion": K8S_VERSION, "operatingSystem": "linux", "architecture": "amd64"}}}));
-            self.nodes.push(Node { name: name.clone(), ip, pod_cidr_octet: octet, uid });
+            self.nodes.push(Node {
+                name: name.clone(),
+                ip,
+                pod_cidr_octet: octet,
+                uid,
+            });
             self.next_pod_ip.push(1);
             self.tick(if cp { 40 } else { 3 });
         }
         for i in 0..self.nodes.len() {
             let (name, uid) = (self.nodes[i].name.clone(), self.nodes[i].uid.clone());
             let (mut m, _) = self.meta(Some("kube-node-lease"), &name, json!({}));
-            m["ownerReferences"] = json!([{"apiVersion": "v1", "kind": "Node", "name": name, "uid": uid}]);
-            let renew = format!("{}.{:06}Z", rfc3339(self.now - 7).trim_end_matches('Z'), self.rng.gen_range(0..1_000_000));
+            m["ownerReferences"] =
+                json!([{"apiVersion": "v1", "kind": "Node", "name": name, "uid": uid}]);
+            let renew = format!(
+                "{}.{:06}Z",
+                rfc3339(self.now - 7).trim_end_matches('Z'),
+                self.rng.gen_range(0..1_000_000)
+            );
             self.put("Lease", json!({"metadata": m, "spec": {"holderIdentity": name, "leaseDurationSeconds": 40, "renewTime": renew}}));
             let (mut m, _) = self.meta(None, &name, json!({}));
-            m["ownerReferences"] = json!([{"apiVersion": "v1", "kind": "Node", "name": name, "uid": uid}]);
+            m["ownerReferences"] =
+                json!([{"apiVersion": "v1", "kind": "Node", "name": name, "uid": uid}]);
             self.put("CSINode", json!({"metadata": m, "spec": {"drivers": null}}));
         }
     }
@@ -682,7 +877,13 @@ impl Gen {
     fn kube_system_config(&mut self) {
         let ca = self.ca_pem.clone();
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
-            self.simple("ConfigMap", Some(ns), "kube-root-ca.crt", json!({}), json!({"data": {"ca.crt": ca}}));
+            self.simple(
+                "ConfigMap",
+                Some(ns),
+                "kube-root-ca.crt",
+                json!({}),
+                json!({"data": {"ca.crt": ca}}),
+            );
         }
         self.simple("ConfigMap", Some("kube-public"), "cluster-info", json!({}), json!({"data": {
             "kubeconfig": format!("apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: {}\n    server: https://192.168.1.10:6443\n  name: \"\"\ncontexts: null\ncurrent-context: \"\"\nkind: Config\npreferences: {{}}\nusers: null\n", "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==")}}));
@@ -690,8 +891,13 @@ impl Gen {
             "client-ca-file": ca, "requestheader-allowed-names": "[\"front-proxy-client\"]",
             "requestheader-client-ca-file": ca, "requestheader-extra-headers-prefix": "[\"X-Remote-Extra-\"]",
             "requestheader-group-headers": "[\"X-Remote-Group\"]", "requestheader-username-headers": "[\"X-Remote-User\"]"}}));
-        self.simple("ConfigMap", Some("kube-system"), "kube-apiserver-legacy-service-account-token-tracking", json!({}),
-            json!({"data": {"since": self.ts().replace('T', " ").replace('Z', "")}}));
+        self.simple(
+            "ConfigMap",
+            Some("kube-system"),
+            "kube-apiserver-legacy-service-account-token-tracking",
+            json!({}),
+            json!({"data": {"since": self.ts().replace('T', " ").replace('Z', "")}}),
+        );
         self.simple("ConfigMap", Some("kube-system"), "kubeadm-config", json!({}), json!({"data": {"ClusterConfiguration":
             format!("apiServer:\n  extraArgs:\n    authorization-mode: Node,RBAC\n  timeoutForControlPlane: 4m0s\napiVersion: kubeadm.k8s.io/v1beta3\ncertificatesDir: /etc/kubernetes/pki\nclusterName: kubernetes\ncontrollerManager: {{}}\ndns: {{}}\netcd:\n  local:\n    dataDir: /var/lib/etcd\nimageRepository: registry.k8s.io\nkind: ClusterConfiguration\nkubernetesVersion: {K8S_VERSION}\nnetworking:\n  dnsDomain: cluster.local\n  podSubnet: 10.244.0.0/16\n  serviceSubnet: 10.96.0.0/12\nscheduler: {{}}\n")}}));
         self.simple("ConfigMap", Some("kube-system"), "kubelet-config", json!({}), json!({"data": {"kubelet":
@@ -703,7 +909,9 @@ impl Gen {
             ".:53 {\n    errors\n    health {\n       lameduck 5s\n    }\n    ready\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n       fallthrough in-addr.arpa ip6.arpa\n       ttl 30\n    }\n    prometheus :9153\n    forward . /etc/resolv.conf {\n       max_concurrent 1000\n    }\n    cache 30\n    loop\n    reload\n    loadbalance\n}\n"}}));
         let token_id = self.hex(6).to_lowercase();
         let token_secret = self.hex(16).to_lowercase();
-        let b = |s: &str| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, s.as_bytes());
+        let b = |s: &str| {
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, s.as_bytes())
+        };
         let expires = rfc3339(self.clock + 86_400);
         self.simple("Secret", Some("kube-system"), &format!("bootstrap-token-{token_id}"), json!({}), json!({
             "type": "bootstrap.kubernetes.io/token",
@@ -714,28 +922,54 @@ impl Gen {
         // The API server's identity lease and the controllers' leader-election leases.
         let id = format!("apiserver-{}", self.safe(26));
         let holder = format!("{id}_{}", self.uid());
-        let renew = format!("{}.{:06}Z", rfc3339(self.now - 5).trim_end_matches('Z'), self.rng.gen_range(0..1_000_000));
-        self.simple("Lease", Some("kube-system"), &id, json!({"apiserver.kubernetes.io/identity": "kube-apiserver",
-            "kubernetes.io/hostname": CONTROL_PLANE}), json!({"spec": {"holderIdentity": holder,
-            "leaseDurationSeconds": 3600, "renewTime": renew}}));
+        let renew = format!(
+            "{}.{:06}Z",
+            rfc3339(self.now - 5).trim_end_matches('Z'),
+            self.rng.gen_range(0..1_000_000)
+        );
+        self.simple(
+            "Lease",
+            Some("kube-system"),
+            &id,
+            json!({"apiserver.kubernetes.io/identity": "kube-apiserver",
+            "kubernetes.io/hostname": CONTROL_PLANE}),
+            json!({"spec": {"holderIdentity": holder,
+            "leaseDurationSeconds": 3600, "renewTime": renew}}),
+        );
         for comp in ["kube-controller-manager", "kube-scheduler"] {
             let holder = format!("{CONTROL_PLANE}_{}", self.uid());
-            let acquire = format!("{}.{:06}Z", self.ts().trim_end_matches('Z'), self.rng.gen_range(0..1_000_000));
-            let renew = format!("{}.{:06}Z", rfc3339(self.now - 1).trim_end_matches('Z'), self.rng.gen_range(0..1_000_000));
+            let acquire = format!(
+                "{}.{:06}Z",
+                self.ts().trim_end_matches('Z'),
+                self.rng.gen_range(0..1_000_000)
+            );
+            let renew = format!(
+                "{}.{:06}Z",
+                rfc3339(self.now - 1).trim_end_matches('Z'),
+                self.rng.gen_range(0..1_000_000)
+            );
             self.simple("Lease", Some("kube-system"), comp, json!({}), json!({"spec": {"holderIdentity": holder,
                 "leaseDurationSeconds": 15, "acquireTime": acquire, "renewTime": renew, "leaseTransitions": 0}}));
         }
     }
 
     fn kube_system_rbac(&mut self) {
-        let role_of = |name: &'static str| if name == "system::extension-apiserver-authentication-reader" {
-            "extension-apiserver-authentication-reader"
-        } else {
-            name
+        let role_of = |name: &'static str| {
+            if name == "system::extension-apiserver-authentication-reader" {
+                "extension-apiserver-authentication-reader"
+            } else {
+                name
+            }
         };
         for (ns, name) in KUBE_SYSTEM_ROLES {
-            self.simple("Role", Some(ns), role_of(name), json!({}), json!({"rules": [{"apiGroups": [""],
-                "resources": ["configmaps"], "verbs": ["get"]}]}));
+            self.simple(
+                "Role",
+                Some(ns),
+                role_of(name),
+                json!({}),
+                json!({"rules": [{"apiGroups": [""],
+                "resources": ["configmaps"], "verbs": ["get"]}]}),
+            );
         }
         for (ns, name) in KUBE_SYSTEM_ROLES {
             self.simple("RoleBinding", Some(ns), name, json!({}), json!({
@@ -749,15 +983,24 @@ impl Gen {
             self.simple("ServiceAccount", Some(ns), "default", json!({}), json!({}));
         }
         for name in KUBE_SYSTEM_SERVICE_ACCOUNTS {
-            self.simple("ServiceAccount", Some("kube-system"), name, json!({}), json!({}));
+            self.simple(
+                "ServiceAccount",
+                Some("kube-system"),
+                name,
+                json!({}),
+                json!({}),
+            );
         }
     }
 
     fn storage(&mut self) {
         let (mut m, _) = self.meta(None, "standard", json!({}));
         m["annotations"] = json!({"storageclass.kubernetes.io/is-default-class": "true"});
-        self.put("StorageClass", json!({"metadata": m, "provisioner": "kubernetes.io/no-provisioner",
-            "reclaimPolicy": "Delete", "volumeBindingMode": "WaitForFirstConsumer"}));
+        self.put(
+            "StorageClass",
+            json!({"metadata": m, "provisioner": "kubernetes.io/no-provisioner",
+            "reclaimPolicy": "Delete", "volumeBindingMode": "WaitForFirstConsumer"}),
+        );
     }
 
     /// Writes one pod (and, for a fresh rollout, its events). `node` is an index into
@@ -767,8 +1010,19 @@ impl Gen {
     /// text (in the field order kube-apiserver's JSON serializer uses) rather than through
     /// `serde_json::Value`.
     #[allow(clippy::too_many_arguments)]
-    fn pod(&mut self, ns: &str, name: &str, node: usize, labels: &str, owner_ref: &str, container: &Container,
-           sa: &str, host_network: bool, priority: Option<(&str, i64)>, events: bool) -> PodRef {
+    fn pod(
+        &mut self,
+        ns: &str,
+        name: &str,
+        node: usize,
+        labels: &str,
+        owner_ref: &str,
+        container: &Container,
+        sa: &str,
+        host_network: bool,
+        priority: Option<(&str, i64)>,
+        events: bool,
+    ) -> PodRef {
         let health = if events && self.large {
             match self.rng.gen_range(0..200) {
                 0 | 1 => PodHealth::CrashLoop,
@@ -778,9 +1032,21 @@ impl Gen {
         } else {
             PodHealth::Running
         };
-        let node_name = self.nodes.get(node).map(|n| n.name.clone()).unwrap_or_default();
-        let node_ip = self.nodes.get(node).map(|n| n.ip.clone()).unwrap_or_default();
-        let ip = if host_network { node_ip.clone() } else { self.pod_ip(node) };
+        let node_name = self
+            .nodes
+            .get(node)
+            .map(|n| n.name.clone())
+            .unwrap_or_default();
+        let node_ip = self
+            .nodes
+            .get(node)
+            .map(|n| n.ip.clone())
+            .unwrap_or_default();
+        let ip = if host_network {
+            node_ip.clone()
+        } else {
+            self.pod_ip(node)
+        };
         let uid = self.uid();
         let rev = self.next_revision();
         let ts = self.ts();
@@ -799,7 +1065,10 @@ impl Gen {
         }
         out.push_str(&format!(r#"}},"spec":{{"containers":[{}],"restartPolicy":"Always","terminationGracePeriodSeconds":30,"dnsPolicy":"ClusterFirst""#, container.json));
         if !sa.is_empty() {
-            out.push_str(&format!(r#","serviceAccountName":{0},"serviceAccount":{0}"#, js(sa)));
+            out.push_str(&format!(
+                r#","serviceAccountName":{0},"serviceAccount":{0}"#,
+                js(sa)
+            ));
         }
         if health != PodHealth::Pending {
             out.push_str(&format!(r#","nodeName":{}"#, js(&node_name)));
@@ -809,21 +1078,38 @@ impl Gen {
         }
         out.push_str(r#","securityContext":{},"schedulerName":"default-scheduler","tolerations":[{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute","tolerationSeconds":300},{"key":"node.kubernetes.io/unreachable","operator":"Exists","effect":"NoExecute","tolerationSeconds":300}]"#);
         match priority {
-            Some((class, value)) => out.push_str(&format!(r#","priorityClassName":{},"priority":{value}"#, js(class))),
+            Some((class, value)) => out.push_str(&format!(
+                r#","priorityClassName":{},"priority":{value}"#,
+                js(class)
+            )),
             None => out.push_str(r#","priority":0"#),
         }
-        out.push_str(r#","enableServiceLinks":true,"preemptionPolicy":"PreemptLowerPriority"},"status":"#);
+        out.push_str(
+            r#","enableServiceLinks":true,"preemptionPolicy":"PreemptLowerPriority"},"status":"#,
+        );
         if health == PodHealth::Pending {
             out.push_str(&format!(r#"{{"phase":"Pending","conditions":[{{"type":"PodScheduled","status":"False","lastProbeTime":null,"lastTransitionTime":"{ts}","reason":"Unschedulable","message":"0/41 nodes are available: 41 Insufficient cpu. preemption: 0/41 nodes are available: 41 No preemption victims found for incoming pod.."}}],"qosClass":"BestEffort"}}}}"#));
         } else {
             let ready = health == PodHealth::Running;
             let rs = if ready { "True" } else { "False" };
             let started = rfc3339((created + 2 + self.rng.gen_range(0..6)).min(self.now));
-            let image_id = format!("{}@sha256:{}", image.split(':').next().unwrap_or(""), self.hex(64));
+            let image_id = format!(
+                "{}@sha256:{}",
+                image.split(':').next().unwrap_or(""),
+                self.hex(64)
+            );
             let container_id = format!("containerd://{}", self.hex(64));
             out.push_str(r#"{"phase":"Running","conditions":["#);
-            for (i, (t, s)) in [("PodReadyToStartContainers", "True"), ("Initialized", "True"), ("Ready", rs),
-                ("ContainersReady", rs), ("PodScheduled", "True")].iter().enumerate() {
+            for (i, (t, s)) in [
+                ("PodReadyToStartContainers", "True"),
+                ("Initialized", "True"),
+                ("Ready", rs),
+                ("ContainersReady", rs),
+                ("PodScheduled", "True"),
+            ]
+            .iter()
+            .enumerate()
+            {
                 if i > 0 {
                     out.push(',');
                 }
@@ -835,13 +1121,19 @@ impl Gen {
             } else {
                 let restarts = self.rng.gen_range(3..9);
                 let finished = rfc3339(self.now - self.rng.gen_range(20..280));
-                let msg = format!("back-off 5m0s restarting failed container={cname} pod={name}_{ns}({uid})");
+                let msg = format!(
+                    "back-off 5m0s restarting failed container={cname} pod={name}_{ns}({uid})"
+                );
                 out.push_str(&format!(r#""state":{{"waiting":{{"reason":"CrashLoopBackOff","message":{}}}}},"lastState":{{"terminated":{{"exitCode":1,"reason":"Error","startedAt":"{started}","finishedAt":"{finished}","containerID":"{container_id}"}}}},"ready":false,"restartCount":{restarts},"#, js(&msg)));
             }
             out.push_str(&format!(r#""image":{},"imageID":{},"containerID":"{container_id}","started":{ready}}}],"qosClass":"BestEffort"}}}}"#, js(image), js(&image_id)));
         }
         let r = resource("Pod");
-        self.out.push(SampleObject { key: object_key(r, Some(ns), name), value: out.into_bytes(), mod_revision: rev });
+        self.out.push(SampleObject {
+            key: object_key(r, Some(ns), name),
+            value: out.into_bytes(),
+            mod_revision: rev,
+        });
         if events {
             self.pod_events(ns, name, &uid, &node_name, cname, image, health);
         }
@@ -849,28 +1141,79 @@ impl Gen {
             name: name.to_string(),
             uid,
             ip,
-            node: if health == PodHealth::Pending { None } else { Some(node_name) },
+            node: if health == PodHealth::Pending {
+                None
+            } else {
+                Some(node_name)
+            },
             ready: health == PodHealth::Running,
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn pod_events(&mut self, ns: &str, pod: &str, uid: &str, node: &str, cname: &str, image: &str, health: PodHealth) {
+    fn pod_events(
+        &mut self,
+        ns: &str,
+        pod: &str,
+        uid: &str,
+        node: &str,
+        cname: &str,
+        image: &str,
+        health: PodHealth,
+    ) {
         let path = format!("spec.containers{{{cname}}}");
         let mut evs: Vec<(&str, String, &str, &str, Option<&str>)> = Vec::new();
         if health == PodHealth::Pending {
-            evs.push(("FailedScheduling", "0/41 nodes are available: 41 Insufficient cpu.".into(), "Warning", "default-scheduler", None));
+            evs.push((
+                "FailedScheduling",
+                "0/41 nodes are available: 41 Insufficient cpu.".into(),
+                "Warning",
+                "default-scheduler",
+                None,
+            ));
         } else {
-            evs.push(("Scheduled", format!("Successfully assigned {ns}/{pod} to {node}"), "Normal", "default-scheduler", None));
-            evs.push(("Pulled", format!("Container image \"{image}\" already present on machine"), "Normal", "kubelet", Some(&path)));
-            evs.push(("Created", format!("Created container {cname}"), "Normal", "kubelet", Some(&path)));
-            evs.push(("Started", format!("Started container {cname}"), "Normal", "kubelet", Some(&path)));
+            evs.push((
+                "Scheduled",
+                format!("Successfully assigned {ns}/{pod} to {node}"),
+                "Normal",
+                "default-scheduler",
+                None,
+            ));
+            evs.push((
+                "Pulled",
+                format!("Container image \"{image}\" already present on machine"),
+                "Normal",
+                "kubelet",
+                Some(&path),
+            ));
+            evs.push((
+                "Created",
+                format!("Created container {cname}"),
+                "Normal",
+                "kubelet",
+                Some(&path),
+            ));
+            evs.push((
+                "Started",
+                format!("Started container {cname}"),
+                "Normal",
+                "kubelet",
+                Some(&path),
+            ));
             if health == PodHealth::CrashLoop {
-                evs.push(("BackOff", "Back-off restarting failed container".into(), "Warning", "kubelet", Some(&path)));
+                evs.push((
+                    "BackOff",
+                    "Back-off restarting failed container".into(),
+                    "Warning",
+                    "kubelet",
+                    Some(&path),
+                ));
             }
         }
         let base = self.clock;
-        let mut nanos: u64 = u64::try_from(base).unwrap_or(0).saturating_mul(1_000_000_000);
+        let mut nanos: u64 = u64::try_from(base)
+            .unwrap_or(0)
+            .saturating_mul(1_000_000_000);
         let r = resource("Event");
         for (i, (reason, message, typ, component, field)) in evs.into_iter().enumerate() {
             nanos = nanos.saturating_add(self.rng.gen_range(100_000_000..900_000_000));
@@ -878,35 +1221,84 @@ impl Gen {
             let at = rfc3339((base + i64::try_from(i).unwrap_or(0)).min(self.now));
             let ev_uid = self.uid();
             let rev = self.next_revision();
-            let field = field.map(|f| format!(r#","fieldPath":{}"#, js(f))).unwrap_or_default();
-            let (host, instance) = if component == "kubelet" { (format!(r#","host":{}"#, js(node)), js(node)) } else { (String::new(), "\"\"".to_string()) };
+            let field = field
+                .map(|f| format!(r#","fieldPath":{}"#, js(f)))
+                .unwrap_or_default();
+            let (host, instance) = if component == "kubelet" {
+                (format!(r#","host":{}"#, js(node)), js(node))
+            } else {
+                (String::new(), "\"\"".to_string())
+            };
             let v = format!(
                 r#"{{"kind":"Event","apiVersion":"v1","metadata":{{"name":{},"namespace":{},"uid":"{ev_uid}","resourceVersion":"{rev}","creationTimestamp":"{at}"}},"involvedObject":{{"kind":"Pod","namespace":{},"name":{},"uid":"{uid}","apiVersion":"v1"{field}}},"reason":"{reason}","message":{},"source":{{"component":"{component}"{host}}},"firstTimestamp":"{at}","lastTimestamp":"{at}","count":1,"type":"{typ}","eventTime":null,"reportingComponent":"{component}","reportingInstance":{instance}}}"#,
-                js(&name), js(ns), js(ns), js(pod), js(&message));
-            self.out.push(SampleObject { key: object_key(r, Some(ns), &name), value: v.into_bytes(), mod_revision: rev });
+                js(&name),
+                js(ns),
+                js(ns),
+                js(pod),
+                js(&message)
+            );
+            self.out.push(SampleObject {
+                key: object_key(r, Some(ns), &name),
+                value: v.into_bytes(),
+                mod_revision: rev,
+            });
         }
     }
 
     fn control_plane_pods(&mut self) {
-        let cp_uid = self.nodes.first().map(|n| n.uid.clone()).unwrap_or_default();
+        let cp_uid = self
+            .nodes
+            .first()
+            .map(|n| n.uid.clone())
+            .unwrap_or_default();
         let node_ref = json!({"apiVersion": "v1", "kind": "Node", "name": CONTROL_PLANE, "uid": cp_uid, "controller": true});
         for (comp, image, cmd) in [
             ("etcd", "registry.k8s.io/etcd:3.5.10-0", "etcd"),
-            ("kube-apiserver", "registry.k8s.io/kube-apiserver:v1.29.0", "kube-apiserver"),
-            ("kube-controller-manager", "registry.k8s.io/kube-controller-manager:v1.29.0", "kube-controller-manager"),
-            ("kube-scheduler", "registry.k8s.io/kube-scheduler:v1.29.0", "kube-scheduler"),
+            (
+                "kube-apiserver",
+                "registry.k8s.io/kube-apiserver:v1.29.0",
+                "kube-apiserver",
+            ),
+            (
+                "kube-controller-manager",
+                "registry.k8s.io/kube-controller-manager:v1.29.0",
+                "kube-controller-manager",
+            ),
+            (
+                "kube-scheduler",
+                "registry.k8s.io/kube-scheduler:v1.29.0",
+                "kube-scheduler",
+            ),
         ] {
             let name = format!("{comp}-{CONTROL_PLANE}");
             let labels = json!({"component": comp, "tier": "control-plane"});
             let c = Container::new(comp, image, None, Some(vec![cmd.to_string()]));
-            self.pod("kube-system", &name, 0, &labels.to_string(), &node_ref.to_string(), &c, "", true,
-                Some(("system-node-critical", 2_000_001_000)), false);
+            self.pod(
+                "kube-system",
+                &name,
+                0,
+                &labels.to_string(),
+                &node_ref.to_string(),
+                &c,
+                "",
+                true,
+                Some(("system-node-critical", 2_000_001_000)),
+                false,
+            );
             self.tick(2);
         }
     }
 
     /// A DaemonSet with one pod per schedulable node and its ControllerRevision.
-    fn daemonset(&mut self, ns: &str, name: &str, label_key: &str, image: &str, sa: &str, tolerate_cp: bool) {
+    fn daemonset(
+        &mut self,
+        ns: &str,
+        name: &str,
+        label_key: &str,
+        image: &str,
+        sa: &str,
+        tolerate_cp: bool,
+    ) {
         let sel = json!({label_key: name});
         let c = Container::new(name, image, None, None);
         let template = json!({"metadata": {"labels": sel}, "spec": {"containers": [c.value.clone()], "hostNetwork": true,
@@ -922,9 +1314,16 @@ impl Gen {
                 "numberMisscheduled": 0, "numberReady": n, "observedGeneration": 1, "updatedNumberScheduled": n}}));
         let hash = self.safe(10);
         let ds_ref = owner("apps/v1", "DaemonSet", name, &uid);
-        let (mut m, _) = self.meta(Some(ns), &format!("{name}-{hash}"), json!({label_key: name, "controller-revision-hash": hash}));
+        let (mut m, _) = self.meta(
+            Some(ns),
+            &format!("{name}-{hash}"),
+            json!({label_key: name, "controller-revision-hash": hash}),
+        );
         m["ownerReferences"] = json!([ds_ref.clone()]);
-        self.put("ControllerRevision", json!({"metadata": m, "revision": 1, "data": {"spec": {"template": template}}}));
+        self.put(
+            "ControllerRevision",
+            json!({"metadata": m, "revision": 1, "data": {"spec": {"template": template}}}),
+        );
         self.tick(1);
         for node in 0..n {
             if node == 0 && !tolerate_cp {
@@ -932,42 +1331,135 @@ impl Gen {
             }
             let pname = format!("{name}-{}", self.safe(5));
             let labels = json!({label_key: name, "controller-revision-hash": hash, "pod-template-generation": "1"});
-            self.pod(ns, &pname, node, &labels.to_string(), &ds_ref.to_string(), &c, sa, true,
-                Some(("system-node-critical", 2_000_001_000)), false);
+            self.pod(
+                ns,
+                &pname,
+                node,
+                &labels.to_string(),
+                &ds_ref.to_string(),
+                &c,
+                sa,
+                true,
+                Some(("system-node-critical", 2_000_001_000)),
+                false,
+            );
         }
     }
 
     fn kube_proxy(&mut self) {
-        self.daemonset("kube-system", "kube-proxy", "k8s-app", "registry.k8s.io/kube-proxy:v1.29.0", "kube-proxy", true);
+        self.daemonset(
+            "kube-system",
+            "kube-proxy",
+            "k8s-app",
+            "registry.k8s.io/kube-proxy:v1.29.0",
+            "kube-proxy",
+            true,
+        );
     }
 
     fn flannel(&mut self) {
         self.namespace("kube-flannel");
-        self.simple("ServiceAccount", Some("kube-flannel"), "default", json!({}), json!({}));
-        self.simple("ServiceAccount", Some("kube-flannel"), "flannel", json!({}), json!({}));
+        self.simple(
+            "ServiceAccount",
+            Some("kube-flannel"),
+            "default",
+            json!({}),
+            json!({}),
+        );
+        self.simple(
+            "ServiceAccount",
+            Some("kube-flannel"),
+            "flannel",
+            json!({}),
+            json!({}),
+        );
         let ca = self.ca_pem.clone();
-        self.simple("ConfigMap", Some("kube-flannel"), "kube-root-ca.crt", json!({}), json!({"data": {"ca.crt": ca}}));
+        self.simple(
+            "ConfigMap",
+            Some("kube-flannel"),
+            "kube-root-ca.crt",
+            json!({}),
+            json!({"data": {"ca.crt": ca}}),
+        );
         self.simple("ConfigMap", Some("kube-flannel"), "kube-flannel-cfg", json!({"app": "flannel", "tier": "node"}), json!({"data": {
             "cni-conf.json": "{\n  \"name\": \"cbr0\",\n  \"cniVersion\": \"0.3.1\",\n  \"plugins\": [\n    {\n      \"type\": \"flannel\",\n      \"delegate\": {\n        \"hairpinMode\": true,\n        \"isDefaultGateway\": true\n      }\n    },\n    {\n      \"type\": \"portmap\",\n      \"capabilities\": {\n        \"portMappings\": true\n      }\n    }\n  ]\n}\n",
             "net-conf.json": "{\n  \"Network\": \"10.244.0.0/16\",\n  \"Backend\": {\n    \"Type\": \"vxlan\"\n  }\n}\n"}}));
-        self.daemonset("kube-flannel", "kube-flannel-ds", "app", "docker.io/flannel/flannel:v0.24.0", "flannel", true);
+        self.daemonset(
+            "kube-flannel",
+            "kube-flannel-ds",
+            "app",
+            "docker.io/flannel/flannel:v0.24.0",
+            "flannel",
+            true,
+        );
     }
 
     fn coredns(&mut self) {
         self.tick(20);
-        let pods = self.replicated("kube-system", "coredns", 2, "registry.k8s.io/coredns/coredns:v1.11.1", 53, "k8s-app", false);
-        self.service_for("kube-system", "kube-dns", "k8s-app", "coredns", Some(9), &[("dns", 53, "UDP"), ("dns-tcp", 53, "TCP"), ("metrics", 9153, "TCP")], &pods, None);
+        let pods = self.replicated(
+            "kube-system",
+            "coredns",
+            2,
+            "registry.k8s.io/coredns/coredns:v1.11.1",
+            53,
+            "k8s-app",
+            false,
+        );
+        self.service_for(
+            "kube-system",
+            "kube-dns",
+            "k8s-app",
+            "coredns",
+            Some(9),
+            &[
+                ("dns", 53, "UDP"),
+                ("dns-tcp", 53, "TCP"),
+                ("metrics", 9153, "TCP"),
+            ],
+            &pods,
+            None,
+        );
     }
 
     /// A Deployment, its ReplicaSet and pods (spread over the workers), plus a Service.
-    fn deployment_with_service(&mut self, ns: &str, name: &str, replicas: usize, image: &str, port: u16, events: bool) {
+    fn deployment_with_service(
+        &mut self,
+        ns: &str,
+        name: &str,
+        replicas: usize,
+        image: &str,
+        port: u16,
+        events: bool,
+    ) {
         let pods = self.replicated(ns, name, replicas, image, port, "app", events);
-        let node_port = if name == "frontend" { Some(30080) } else { None };
-        self.service_for(ns, name, "app", name, None, &[("http", i64::from(port), "TCP")], &pods, node_port);
+        let node_port = if name == "frontend" {
+            Some(30080)
+        } else {
+            None
+        };
+        self.service_for(
+            ns,
+            name,
+            "app",
+            name,
+            None,
+            &[("http", i64::from(port), "TCP")],
+            &pods,
+            node_port,
+        );
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn replicated(&mut self, ns: &str, name: &str, replicas: usize, image: &str, port: u16, label_key: &str, events: bool) -> Vec<PodRef> {
+    fn replicated(
+        &mut self,
+        ns: &str,
+        name: &str,
+        replicas: usize,
+        image: &str,
+        port: u16,
+        label_key: &str,
+        events: bool,
+    ) -> Vec<PodRef> {
         let sel = json!({label_key: name});
         let c = Container::new(name, image, Some(port), None);
         let (mut m, dep_uid) = self.meta(Some(ns), name, sel.clone());
@@ -975,7 +1467,8 @@ impl Gen {
         m["generation"] = json!(1);
         let dep_rev_index = self.out.len();
         let hash = self.safe(10);
-        let template = json!({"metadata": {"labels": sel}, "spec": {"containers": [c.value.clone()]}});
+        let template =
+            json!({"metadata": {"labels": sel}, "spec": {"containers": [c.value.clone()]}});
         self.put("Deployment", json!({"metadata": m, "spec": {"replicas": replicas, "selector": {"matchLabels": sel},
             "template": template, "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}},
             "revisionHistoryLimit": 10, "progressDeadlineSeconds": 600},
@@ -1001,8 +1494,23 @@ impl Gen {
             let pname = format!("{rs_name}-{}", self.safe(5));
             let node = 1 + self.rng.gen_range(0..workers);
             let sa = "default";
-            let prio = if ns == "kube-system" { Some(("system-cluster-critical", 2_000_000_000)) } else { None };
-            pods.push(self.pod(ns, &pname, node.min(self.nodes.len().saturating_sub(1)), &rs_labels_text, &rs_ref, &c, sa, false, prio, events));
+            let prio = if ns == "kube-system" {
+                Some(("system-cluster-critical", 2_000_000_000))
+            } else {
+                None
+            };
+            pods.push(self.pod(
+                ns,
+                &pname,
+                node.min(self.nodes.len().saturating_sub(1)),
+                &rs_labels_text,
+                &rs_ref,
+                &c,
+                sa,
+                false,
+                prio,
+                events,
+            ));
         }
         // The controllers' status as it stands once the pods run (written with the object: the
         // sample writes each object once).
@@ -1017,15 +1525,22 @@ impl Gen {
                     "lastUpdateTime": ts, "lastTransitionTime": ts},
                 {"type": "Progressing", "status": "True", "reason": "NewReplicaSetAvailable",
                     "message": format!("ReplicaSet \"{rs_name}\" has successfully progressed."), "lastUpdateTime": ts, "lastTransitionTime": ts}]}));
-        self.patch_status(rs_index, json!({"replicas": replicas, "fullyLabeledReplicas": replicas, "readyReplicas": ready,
-            "availableReplicas": ready, "observedGeneration": 1}));
+        self.patch_status(
+            rs_index,
+            json!({"replicas": replicas, "fullyLabeledReplicas": replicas, "readyReplicas": ready,
+            "availableReplicas": ready, "observedGeneration": 1}),
+        );
         pods
     }
 
     /// Sets `status` of an object already generated (its revision stays the same).
     fn patch_status(&mut self, index: usize, status: Value) {
-        let Some(o) = self.out.get_mut(index) else { return };
-        let Ok(mut v) = serde_json::from_slice::<Value>(&o.value) else { return };
+        let Some(o) = self.out.get_mut(index) else {
+            return;
+        };
+        let Ok(mut v) = serde_json::from_slice::<Value>(&o.value) else {
+            return;
+        };
         v["status"] = status;
         if let Some(map) = v["status"].as_object_mut() {
             map.retain(|k, val| !(k == "unavailableReplicas" && val == &json!(0)));
@@ -1034,11 +1549,27 @@ impl Gen {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn service_for(&mut self, ns: &str, name: &str, label_key: &str, app: &str, fixed_ip: Option<u32>,
-                   ports: &[(&str, i64, &str)], pods: &[PodRef], node_port: Option<u32>) {
+    fn service_for(
+        &mut self,
+        ns: &str,
+        name: &str,
+        label_key: &str,
+        app: &str,
+        fixed_ip: Option<u32>,
+        ports: &[(&str, i64, &str)],
+        pods: &[PodRef],
+        node_port: Option<u32>,
+    ) {
         let headless = fixed_ip.is_none() && name == "redis";
-        let ip = if headless { "None".to_string() } else { self.service_ip(fixed_ip) };
-        let mut sports: Vec<Value> = ports.iter().map(|(n, p, proto)| json!({"name": n, "port": p, "protocol": proto, "targetPort": p})).collect();
+        let ip = if headless {
+            "None".to_string()
+        } else {
+            self.service_ip(fixed_ip)
+        };
+        let mut sports: Vec<Value> = ports
+            .iter()
+            .map(|(n, p, proto)| json!({"name": n, "port": p, "protocol": proto, "targetPort": p}))
+            .collect();
         if let (Some(np), Some(first)) = (node_port, sports.first_mut()) {
             first["nodePort"] = json!(np);
             self.node_ports.push(np);
@@ -1055,7 +1586,13 @@ impl Gen {
             labels["kubernetes.io/cluster-service"] = json!("true");
             labels["kubernetes.io/name"] = json!("CoreDNS");
         }
-        let svc_uid = self.simple("Service", Some(ns), name, labels.clone(), json!({"spec": spec, "status": {"loadBalancer": {}}}));
+        let svc_uid = self.simple(
+            "Service",
+            Some(ns),
+            name,
+            labels.clone(),
+            json!({"spec": spec, "status": {"loadBalancer": {}}}),
+        );
         let addr = |p: &PodRef| {
             let mut a = json!({"ip": p.ip, "targetRef": {"kind": "Pod", "name": p.name, "namespace": ns, "uid": p.uid}});
             if let Some(n) = &p.node {
@@ -1064,8 +1601,15 @@ impl Gen {
             a
         };
         let ready: Vec<Value> = pods.iter().filter(|p| p.ready).map(addr).collect();
-        let not_ready: Vec<Value> = pods.iter().filter(|p| !p.ready && p.node.is_some()).map(addr).collect();
-        let eports: Vec<Value> = ports.iter().map(|(n, p, proto)| json!({"name": n, "port": p, "protocol": proto})).collect();
+        let not_ready: Vec<Value> = pods
+            .iter()
+            .filter(|p| !p.ready && p.node.is_some())
+            .map(addr)
+            .collect();
+        let eports: Vec<Value> = ports
+            .iter()
+            .map(|(n, p, proto)| json!({"name": n, "port": p, "protocol": proto}))
+            .collect();
         let mut subset = json!({"addresses": ready, "ports": eports});
         if !not_ready.is_empty() {
             subset["notReadyAddresses"] = json!(not_ready);
@@ -1080,7 +1624,8 @@ impl Gen {
         self.put("Endpoints", json!({"metadata": m, "subsets": [subset]}));
         let slice_name = format!("{name}-{}", self.safe(5));
         let mut sl_labels = ep_labels;
-        sl_labels["endpointslice.kubernetes.io/managed-by"] = json!("endpointslice-controller.k8s.io");
+        sl_labels["endpointslice.kubernetes.io/managed-by"] =
+            json!("endpointslice-controller.k8s.io");
         sl_labels["kubernetes.io/service-name"] = json!(name);
         let (mut m, _) = self.meta(Some(ns), &slice_name, sl_labels);
         m["generateName"] = json!(format!("{name}-"));
@@ -1090,16 +1635,31 @@ impl Gen {
             json!({"addresses": [p.ip], "conditions": {"ready": p.ready, "serving": p.ready, "terminating": false},
                 "nodeName": p.node, "targetRef": {"kind": "Pod", "name": p.name, "namespace": ns, "uid": p.uid}})
         }).collect();
-        self.put("EndpointSlice", json!({"metadata": m, "addressType": "IPv4", "endpoints": endpoints, "ports": eports}));
+        self.put(
+            "EndpointSlice",
+            json!({"metadata": m, "addressType": "IPv4", "endpoints": endpoints, "ports": eports}),
+        );
     }
 
     fn secret_opaque(&mut self, ns: &str, name: &str, fields: &[(&str, usize)]) {
         let mut data = serde_json::Map::new();
         for (k, len) in fields {
             let raw = self.safe(*len);
-            data.insert((*k).to_string(), json!(base64::Engine::encode(&base64::engine::general_purpose::STANDARD, raw.as_bytes())));
+            data.insert(
+                (*k).to_string(),
+                json!(base64::Engine::encode(
+                    &base64::engine::general_purpose::STANDARD,
+                    raw.as_bytes()
+                )),
+            );
         }
-        self.simple("Secret", Some(ns), name, json!({}), json!({"type": "Opaque", "data": data}));
+        self.simple(
+            "Secret",
+            Some(ns),
+            name,
+            json!({}),
+            json!({"type": "Opaque", "data": data}),
+        );
     }
 
     fn redis_statefulset(&mut self, ns: &str) {
@@ -1107,7 +1667,8 @@ impl Gen {
         let replicas = 2usize;
         let sel = json!({"app": name});
         let c = Container::new(name, "redis:7.2.3", Some(6379), None);
-        let template = json!({"metadata": {"labels": sel}, "spec": {"containers": [c.value.clone()]}});
+        let template =
+            json!({"metadata": {"labels": sel}, "spec": {"containers": [c.value.clone()]}});
         let (mut m, uid) = self.meta(Some(ns), name, sel.clone());
         m["generation"] = json!(1);
         let hash = self.safe(10);
@@ -1120,9 +1681,16 @@ impl Gen {
                 "updatedReplicas": replicas, "availableReplicas": replicas, "currentRevision": rev_name,
                 "updateRevision": rev_name, "collisionCount": 0}}));
         let sts_ref = owner("apps/v1", "StatefulSet", name, &uid);
-        let (mut m, _) = self.meta(Some(ns), &rev_name, json!({"app": name, "controller.kubernetes.io/hash": hash}));
+        let (mut m, _) = self.meta(
+            Some(ns),
+            &rev_name,
+            json!({"app": name, "controller.kubernetes.io/hash": hash}),
+        );
         m["ownerReferences"] = json!([sts_ref.clone()]);
-        self.put("ControllerRevision", json!({"metadata": m, "revision": 1, "data": {"spec": {"template": template}}}));
+        self.put(
+            "ControllerRevision",
+            json!({"metadata": m, "revision": 1, "data": {"spec": {"template": template}}}),
+        );
         let workers = self.nodes.len().saturating_sub(1).max(1);
         let mut pods = Vec::new();
         for i in 0..replicas {
@@ -1131,15 +1699,39 @@ impl Gen {
             let labels = json!({"app": name, "apps.kubernetes.io/pod-index": i.to_string(),
                 "controller-revision-hash": rev_name, "statefulset.kubernetes.io/pod-name": pname});
             let node = (1 + i % workers).min(self.nodes.len().saturating_sub(1));
-            pods.push(self.pod(ns, &pname, node, &labels.to_string(), &sts_ref.to_string(), &c, "default", false, None, true));
+            pods.push(self.pod(
+                ns,
+                &pname,
+                node,
+                &labels.to_string(),
+                &sts_ref.to_string(),
+                &c,
+                "default",
+                false,
+                None,
+                true,
+            ));
         }
-        self.service_for(ns, name, "app", name, None, &[("redis", 6379, "TCP")], &pods, None);
+        self.service_for(
+            ns,
+            name,
+            "app",
+            name,
+            None,
+            &[("redis", 6379, "TCP")],
+            &pods,
+            None,
+        );
     }
 
     /// A CustomResourceDefinition, its aggregated APIService and one custom resource (stored
     /// as JSON, as every custom resource is).
     fn snapshot_crd(&mut self) {
-        let (mut m, _) = self.meta(None, "volumesnapshotclasses.snapshot.storage.k8s.io", json!({}));
+        let (mut m, _) = self.meta(
+            None,
+            "volumesnapshotclasses.snapshot.storage.k8s.io",
+            json!({}),
+        );
         m["annotations"] = json!({"api-approved.kubernetes.io": "https://github.com/kubernetes-csi/external-snapshotter/pull/814"});
         self.put("CustomResourceDefinition", json!({"metadata": m, "spec": {"group": "snapshot.storage.k8s.io",
             "names": {"kind": "VolumeSnapshotClass", "listKind": "VolumeSnapshotClassList", "plural": "volumesnapshotclasses",
@@ -1149,15 +1741,23 @@ impl Gen {
                     "deletionPolicy": {"type": "string", "enum": ["Delete", "Retain"]}}, "required": ["deletionPolicy", "driver"]}}}]},
             "status": {"acceptedNames": {"kind": "VolumeSnapshotClass", "plural": "volumesnapshotclasses"}, "storedVersions": ["v1"]}}));
         self.api_service("snapshot.storage.k8s.io", "v1", 1000, 100, true);
-        self.simple("VolumeSnapshotClass", None, "csi-hostpath-snapclass", json!({}), json!({
-            "driver": "hostpath.csi.k8s.io", "deletionPolicy": "Delete"}));
+        self.simple(
+            "VolumeSnapshotClass",
+            None,
+            "csi-hostpath-snapclass",
+            json!({}),
+            json!({
+            "driver": "hostpath.csi.k8s.io", "deletionPolicy": "Delete"}),
+        );
     }
 
     /// The allocator bitmaps: one bit per service IP (from 10.96.0.1) and per node port (from
     /// 30000), stored as a big-endian big integer, as kube-apiserver's allocator does.
     fn ranges(&mut self) {
         let bitmap = |offsets: &[u32]| -> String {
-            let Some(max) = offsets.iter().max() else { return String::new() };
+            let Some(max) = offsets.iter().max() else {
+                return String::new();
+            };
             let len = (*max as usize) / 8 + 1;
             let mut bytes = vec![0u8; len];
             for o in offsets {
@@ -1169,7 +1769,11 @@ impl Gen {
             base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &bytes)
         };
         let ips = bitmap(&self.service_ip_offsets);
-        let ports: Vec<u32> = self.node_ports.iter().map(|p| p.saturating_sub(30000)).collect();
+        let ports: Vec<u32> = self
+            .node_ports
+            .iter()
+            .map(|p| p.saturating_sub(30000))
+            .collect();
         let nps = bitmap(&ports);
         let ts = self.ts();
         let rev = self.next_revision();
@@ -1182,7 +1786,11 @@ impl Gen {
 
     fn push_raw(&mut self, key: &str, v: Value) {
         let rev = self.next_revision();
-        self.out.push(SampleObject { key: key.to_string(), value: serde_json::to_vec(&v).unwrap_or_default(), mod_revision: rev });
+        self.out.push(SampleObject {
+            key: key.to_string(),
+            value: serde_json::to_vec(&v).unwrap_or_default(),
+            mod_revision: rev,
+        });
     }
 }
 
@@ -1213,61 +1821,127 @@ const API_SERVICES: &[(&str, &str, i64, i64)] = &[
 ];
 
 const CLUSTER_ROLES: &[&str] = &[
-    "admin", "cluster-admin", "edit", "flannel", "kubeadm:get-nodes", "system:aggregate-to-admin",
-    "system:aggregate-to-edit", "system:aggregate-to-view", "system:auth-delegator", "system:basic-user",
+    "admin",
+    "cluster-admin",
+    "edit",
+    "flannel",
+    "kubeadm:get-nodes",
+    "system:aggregate-to-admin",
+    "system:aggregate-to-edit",
+    "system:aggregate-to-view",
+    "system:auth-delegator",
+    "system:basic-user",
     "system:certificates.k8s.io:certificatesigningrequests:nodeclient",
     "system:certificates.k8s.io:certificatesigningrequests:selfnodeclient",
     "system:certificates.k8s.io:kube-apiserver-client-approver",
     "system:certificates.k8s.io:kube-apiserver-client-kubelet-approver",
     "system:certificates.k8s.io:kubelet-serving-approver",
     "system:certificates.k8s.io:legacy-unknown-approver",
-    "system:controller:attachdetach-controller", "system:controller:certificate-controller",
-    "system:controller:clusterrole-aggregation-controller", "system:controller:cronjob-controller",
-    "system:controller:daemon-set-controller", "system:controller:deployment-controller",
-    "system:controller:disruption-controller", "system:controller:endpoint-controller",
-    "system:controller:endpointslice-controller", "system:controller:endpointslicemirroring-controller",
-    "system:controller:ephemeral-volume-controller", "system:controller:expand-controller",
-    "system:controller:generic-garbage-collector", "system:controller:horizontal-pod-autoscaler",
-    "system:controller:job-controller", "system:controller:legacy-service-account-token-cleaner",
-    "system:controller:namespace-controller", "system:controller:node-controller",
-    "system:controller:persistent-volume-binder", "system:controller:pod-garbage-collector",
-    "system:controller:pv-protection-controller", "system:controller:pvc-protection-controller",
-    "system:controller:replicaset-controller", "system:controller:replication-controller",
-    "system:controller:resourcequota-controller", "system:controller:root-ca-cert-publisher",
-    "system:controller:route-controller", "system:controller:service-account-controller",
-    "system:controller:service-controller", "system:controller:statefulset-controller",
-    "system:controller:ttl-after-finished-controller", "system:controller:ttl-controller",
-    "system:coredns", "system:discovery", "system:heapster", "system:kube-aggregator",
-    "system:kube-controller-manager", "system:kube-dns", "system:kube-scheduler",
-    "system:kubelet-api-admin", "system:monitoring", "system:node", "system:node-bootstrapper",
-    "system:node-problem-detector", "system:node-proxier", "system:persistent-volume-provisioner",
-    "system:public-info-viewer", "system:service-account-issuer-discovery", "system:volume-scheduler",
+    "system:controller:attachdetach-controller",
+    "system:controller:certificate-controller",
+    "system:controller:clusterrole-aggregation-controller",
+    "system:controller:cronjob-controller",
+    "system:controller:daemon-set-controller",
+    "system:controller:deployment-controller",
+    "system:controller:disruption-controller",
+    "system:controller:endpoint-controller",
+    "system:controller:endpointslice-controller",
+    "system:controller:endpointslicemirroring-controller",
+    "system:controller:ephemeral-volume-controller",
+    "system:controller:expand-controller",
+    "system:controller:generic-garbage-collector",
+    "system:controller:horizontal-pod-autoscaler",
+    "system:controller:job-controller",
+    "system:controller:legacy-service-account-token-cleaner",
+    "system:controller:namespace-controller",
+    "system:controller:node-controller",
+    "system:controller:persistent-volume-binder",
+    "system:controller:pod-garbage-collector",
+    "system:controller:pv-protection-controller",
+    "system:controller:pvc-protection-controller",
+    "system:controller:replicaset-controller",
+    "system:controller:replication-controller",
+    "system:controller:resourcequota-controller",
+    "system:controller:root-ca-cert-publisher",
+    "system:controller:route-controller",
+    "system:controller:service-account-controller",
+    "system:controller:service-controller",
+    "system:controller:statefulset-controller",
+    "system:controller:ttl-after-finished-controller",
+    "system:controller:ttl-controller",
+    "system:coredns",
+    "system:discovery",
+    "system:heapster",
+    "system:kube-aggregator",
+    "system:kube-controller-manager",
+    "system:kube-dns",
+    "system:kube-scheduler",
+    "system:kubelet-api-admin",
+    "system:monitoring",
+    "system:node",
+    "system:node-bootstrapper",
+    "system:node-problem-detector",
+    "system:node-proxier",
+    "system:persistent-volume-provisioner",
+    "system:public-info-viewer",
+    "system:service-account-issuer-discovery",
+    "system:volume-scheduler",
     "view",
 ];
 
 const CLUSTER_ROLE_BINDINGS: &[&str] = &[
-    "cluster-admin", "flannel", "kubeadm:cluster-admins", "kubeadm:get-nodes", "kubeadm:kubelet-bootstrap",
-    "kubeadm:node-autoapprove-bootstrap", "kubeadm:node-autoapprove-certificate-rotation",
-    "kubeadm:node-proxier", "system:basic-user",
-    "system:controller:attachdetach-controller", "system:controller:certificate-controller",
-    "system:controller:clusterrole-aggregation-controller", "system:controller:cronjob-controller",
-    "system:controller:daemon-set-controller", "system:controller:deployment-controller",
-    "system:controller:disruption-controller", "system:controller:endpoint-controller",
-    "system:controller:endpointslice-controller", "system:controller:endpointslicemirroring-controller",
-    "system:controller:ephemeral-volume-controller", "system:controller:expand-controller",
-    "system:controller:generic-garbage-collector", "system:controller:horizontal-pod-autoscaler",
-    "system:controller:job-controller", "system:controller:legacy-service-account-token-cleaner",
-    "system:controller:namespace-controller", "system:controller:node-controller",
-    "system:controller:persistent-volume-binder", "system:controller:pod-garbage-collector",
-    "system:controller:pv-protection-controller", "system:controller:pvc-protection-controller",
-    "system:controller:replicaset-controller", "system:controller:replication-controller",
-    "system:controller:resourcequota-controller", "system:controller:root-ca-cert-publisher",
-    "system:controller:route-controller", "system:controller:service-account-controller",
-    "system:controller:service-controller", "system:controller:statefulset-controller",
-    "system:controller:ttl-after-finished-controller", "system:controller:ttl-controller",
-    "system:coredns", "system:discovery", "system:kube-controller-manager", "system:kube-dns",
-    "system:kube-scheduler", "system:monitoring", "system:node", "system:node-proxier",
-    "system:public-info-viewer", "system:service-account-issuer-discovery", "system:volume-scheduler",
+    "cluster-admin",
+    "flannel",
+    "kubeadm:cluster-admins",
+    "kubeadm:get-nodes",
+    "kubeadm:kubelet-bootstrap",
+    "kubeadm:node-autoapprove-bootstrap",
+    "kubeadm:node-autoapprove-certificate-rotation",
+    "kubeadm:node-proxier",
+    "system:basic-user",
+    "system:controller:attachdetach-controller",
+    "system:controller:certificate-controller",
+    "system:controller:clusterrole-aggregation-controller",
+    "system:controller:cronjob-controller",
+    "system:controller:daemon-set-controller",
+    "system:controller:deployment-controller",
+    "system:controller:disruption-controller",
+    "system:controller:endpoint-controller",
+    "system:controller:endpointslice-controller",
+    "system:controller:endpointslicemirroring-controller",
+    "system:controller:ephemeral-volume-controller",
+    "system:controller:expand-controller",
+    "system:controller:generic-garbage-collector",
+    "system:controller:horizontal-pod-autoscaler",
+    "system:controller:job-controller",
+    "system:controller:legacy-service-account-token-cleaner",
+    "system:controller:namespace-controller",
+    "system:controller:node-controller",
+    "system:controller:persistent-volume-binder",
+    "system:controller:pod-garbage-collector",
+    "system:controller:pv-protection-controller",
+    "system:controller:pvc-protection-controller",
+    "system:controller:replicaset-controller",
+    "system:controller:replication-controller",
+    "system:controller:resourcequota-controller",
+    "system:controller:root-ca-cert-publisher",
+    "system:controller:route-controller",
+    "system:controller:service-account-controller",
+    "system:controller:service-controller",
+    "system:controller:statefulset-controller",
+    "system:controller:ttl-after-finished-controller",
+    "system:controller:ttl-controller",
+    "system:coredns",
+    "system:discovery",
+    "system:kube-controller-manager",
+    "system:kube-dns",
+    "system:kube-scheduler",
+    "system:monitoring",
+    "system:node",
+    "system:node-proxier",
+    "system:public-info-viewer",
+    "system:service-account-issuer-discovery",
+    "system:volume-scheduler",
 ];
 
 /// `(namespace, binding name)`: the namespaced RBAC of a kubeadm cluster (each binding has
@@ -1278,8 +1952,14 @@ const KUBE_SYSTEM_ROLES: &[(&str, &str)] = &[
     ("kube-system", "kube-proxy"),
     ("kube-system", "kubeadm:kubelet-config"),
     ("kube-system", "kubeadm:nodes-kubeadm-config"),
-    ("kube-system", "system::extension-apiserver-authentication-reader"),
-    ("kube-system", "system::leader-locking-kube-controller-manager"),
+    (
+        "kube-system",
+        "system::extension-apiserver-authentication-reader",
+    ),
+    (
+        "kube-system",
+        "system::leader-locking-kube-controller-manager",
+    ),
     ("kube-system", "system::leader-locking-kube-scheduler"),
     ("kube-system", "system:controller:bootstrap-signer"),
     ("kube-system", "system:controller:cloud-provider"),
@@ -1287,16 +1967,42 @@ const KUBE_SYSTEM_ROLES: &[(&str, &str)] = &[
 ];
 
 const KUBE_SYSTEM_SERVICE_ACCOUNTS: &[&str] = &[
-    "attachdetach-controller", "bootstrap-signer", "certificate-controller",
-    "clusterrole-aggregation-controller", "coredns", "cronjob-controller", "daemon-set-controller",
-    "default", "deployment-controller", "disruption-controller", "endpoint-controller",
-    "endpointslice-controller", "endpointslicemirroring-controller", "ephemeral-volume-controller",
-    "expand-controller", "generic-garbage-collector", "horizontal-pod-autoscaler", "job-controller",
-    "kube-proxy", "legacy-service-account-token-cleaner", "namespace-controller", "node-controller",
-    "persistent-volume-binder", "pod-garbage-collector", "pv-protection-controller",
-    "pvc-protection-controller", "replicaset-controller", "replication-controller",
-    "resourcequota-controller", "root-ca-cert-publisher", "route-controller", "service-account-controller",
-    "service-controller", "statefulset-controller", "token-cleaner", "ttl-after-finished-controller",
+    "attachdetach-controller",
+    "bootstrap-signer",
+    "certificate-controller",
+    "clusterrole-aggregation-controller",
+    "coredns",
+    "cronjob-controller",
+    "daemon-set-controller",
+    "default",
+    "deployment-controller",
+    "disruption-controller",
+    "endpoint-controller",
+    "endpointslice-controller",
+    "endpointslicemirroring-controller",
+    "ephemeral-volume-controller",
+    "expand-controller",
+    "generic-garbage-collector",
+    "horizontal-pod-autoscaler",
+    "job-controller",
+    "kube-proxy",
+    "legacy-service-account-token-cleaner",
+    "namespace-controller",
+    "node-controller",
+    "persistent-volume-binder",
+    "pod-garbage-collector",
+    "pv-protection-controller",
+    "pvc-protection-controller",
+    "replicaset-controller",
+    "replication-controller",
+    "resourcequota-controller",
+    "root-ca-cert-publisher",
+    "route-controller",
+    "service-account-controller",
+    "service-controller",
+    "statefulset-controller",
+    "token-cleaner",
+    "ttl-after-finished-controller",
     "ttl-controller",
 ];
 

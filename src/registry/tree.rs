@@ -76,8 +76,18 @@ impl Default for KeyTree {
 
 impl KeyTree {
     pub fn new() -> KeyTree {
-        let root = TreeNode { expanded: true, live: true, ..Default::default() };
-        KeyTree { nodes: vec![root], free: Vec::new(), filter: None, rows: Vec::new(), rows_stale: true }
+        let root = TreeNode {
+            expanded: true,
+            live: true,
+            ..Default::default()
+        };
+        KeyTree {
+            nodes: vec![root],
+            free: Vec::new(),
+            filter: None,
+            rows: Vec::new(),
+            rows_stale: true,
+        }
     }
 
     /// A tree of these `(key, value length)` pairs. Sorted input (as a range returns it) is
@@ -105,10 +115,16 @@ impl KeyTree {
     }
 
     fn child(&self, parent: NodeId, name: &[u8]) -> Result<usize, usize> {
-        let Some(p) = self.nodes.get(parent as usize) else { return Err(0) };
+        let Some(p) = self.nodes.get(parent as usize) else {
+            return Err(0);
+        };
         // Sorted input (a range's answer) always lands at the end: check it first.
         if let Some(last) = p.children.last() {
-            let ln = self.nodes.get(*last as usize).map(|n| &*n.name).unwrap_or(&[]);
+            let ln = self
+                .nodes
+                .get(*last as usize)
+                .map(|n| &*n.name)
+                .unwrap_or(&[]);
             match ln.cmp(name) {
                 std::cmp::Ordering::Equal => return Ok(p.children.len() - 1),
                 std::cmp::Ordering::Less => return Err(p.children.len()),
@@ -116,7 +132,11 @@ impl KeyTree {
             }
         }
         p.children.binary_search_by(|c| {
-            self.nodes.get(*c as usize).map(|n| &*n.name).unwrap_or(&[]).cmp(name)
+            self.nodes
+                .get(*c as usize)
+                .map(|n| &*n.name)
+                .unwrap_or(&[])
+                .cmp(name)
         })
     }
 
@@ -147,7 +167,11 @@ impl KeyTree {
         let mut at = ROOT;
         for (depth, seg) in key.split(|b| *b == b'/').enumerate() {
             at = match self.child(at, seg) {
-                Ok(i) => self.nodes.get(at as usize).and_then(|n| n.children.get(i).copied()).unwrap_or(ROOT),
+                Ok(i) => self
+                    .nodes
+                    .get(at as usize)
+                    .and_then(|n| n.children.get(i).copied())
+                    .unwrap_or(ROOT),
                 Err(i) => {
                     let id = self.alloc(TreeNode {
                         name: seg.into(),
@@ -164,11 +188,23 @@ impl KeyTree {
                 }
             };
         }
-        let Some(leaf) = self.nodes.get_mut(at as usize) else { return };
-        let (dk, old) = if leaf.is_key { (0, leaf.own_bytes) } else { (1, 0) };
+        let Some(leaf) = self.nodes.get_mut(at as usize) else {
+            return;
+        };
+        let (dk, old) = if leaf.is_key {
+            (0, leaf.own_bytes)
+        } else {
+            (1, 0)
+        };
         leaf.is_key = true;
         leaf.own_bytes = own;
-        let hit = u32::from(dk == 1 && self.filter.as_ref().is_some_and(|f| contains(&key.to_ascii_lowercase(), f)));
+        let hit = u32::from(
+            dk == 1
+                && self
+                    .filter
+                    .as_ref()
+                    .is_some_and(|f| contains(&key.to_ascii_lowercase(), f)),
+        );
         if hit == 1 {
             self.rows_stale = true;
         }
@@ -187,13 +223,21 @@ impl KeyTree {
 
     /// Removes a key (a deleted key vanishes from the view); empty folders above it go too.
     pub fn remove(&mut self, key: &[u8]) -> bool {
-        let Some(id) = self.find(key) else { return false };
-        let Some(n) = self.nodes.get_mut(id as usize) else { return false };
+        let Some(id) = self.find(key) else {
+            return false;
+        };
+        let Some(n) = self.nodes.get_mut(id as usize) else {
+            return false;
+        };
         if !n.is_key {
             return false;
         }
         let own = n.own_bytes;
-        let hit = u32::from(self.filter.as_ref().is_some_and(|f| contains(&key.to_ascii_lowercase(), f)));
+        let hit = u32::from(
+            self.filter
+                .as_ref()
+                .is_some_and(|f| contains(&key.to_ascii_lowercase(), f)),
+        );
         n.is_key = false;
         n.own_bytes = 0;
         let mut at = id;
@@ -209,7 +253,9 @@ impl KeyTree {
         // Prune folders that hold nothing any more.
         let mut at = id;
         while at != ROOT {
-            let Some(n) = self.nodes.get(at as usize) else { break };
+            let Some(n) = self.nodes.get(at as usize) else {
+                break;
+            };
             if n.key_count > 0 || !n.children.is_empty() {
                 break;
             }
@@ -234,7 +280,9 @@ impl KeyTree {
         let mut segs: Vec<&[u8]> = Vec::new();
         let mut at = id;
         while at != ROOT {
-            let Some(n) = self.nodes.get(at as usize) else { break };
+            let Some(n) = self.nodes.get(at as usize) else {
+                break;
+            };
             segs.push(&n.name);
             at = n.parent;
         }
@@ -254,7 +302,9 @@ impl KeyTree {
     /// What the view prints for a node: the segment, `/` for the empty first segment, and a
     /// trailing `/` on folders.
     pub fn label(&self, id: NodeId) -> String {
-        let Some(n) = self.node(id) else { return String::new() };
+        let Some(n) = self.node(id) else {
+            return String::new();
+        };
         let name = String::from_utf8_lossy(&n.name);
         if n.children.is_empty() {
             name.into_owned()
@@ -289,7 +339,11 @@ impl KeyTree {
         let mut at = id;
         while at != ROOT {
             self.set_expanded(at, true);
-            at = self.nodes.get(at as usize).map(|n| n.parent).unwrap_or(ROOT);
+            at = self
+                .nodes
+                .get(at as usize)
+                .map(|n| n.parent)
+                .unwrap_or(ROOT);
         }
         Some(id)
     }
@@ -306,7 +360,11 @@ impl KeyTree {
     /// Paths of the expanded folders, to carry the view's state over a rebuild.
     pub fn expanded_paths(&self) -> Vec<Vec<u8>> {
         (1..self.nodes.len())
-            .filter(|i| self.nodes.get(*i).is_some_and(|n| n.live && n.expanded && !n.children.is_empty()))
+            .filter(|i| {
+                self.nodes
+                    .get(*i)
+                    .is_some_and(|n| n.live && n.expanded && !n.children.is_empty())
+            })
             .map(|i| self.path(NodeId::try_from(i).unwrap_or(0)))
             .collect()
     }
@@ -322,13 +380,19 @@ impl KeyTree {
     /// Shows only keys whose full path contains `text` (ASCII case-insensitive) and the folders
     /// above them, expanded. An empty text clears the filter.
     pub fn set_filter(&mut self, text: &str) {
-        self.filter = if text.is_empty() { None } else { Some(text.as_bytes().to_ascii_lowercase()) };
+        self.filter = if text.is_empty() {
+            None
+        } else {
+            Some(text.as_bytes().to_ascii_lowercase())
+        };
         self.refilter();
         self.rows_stale = true;
     }
 
     pub fn filter(&self) -> Option<String> {
-        self.filter.as_ref().map(|f| String::from_utf8_lossy(f).into_owned())
+        self.filter
+            .as_ref()
+            .map(|f| String::from_utf8_lossy(f).into_owned())
     }
 
     /// Keys that match the filter below a node (all keys when no filter is set).
@@ -350,9 +414,17 @@ impl KeyTree {
         let mut stack: Vec<(NodeId, usize, bool)> = vec![(ROOT, 0, false)];
         while let Some((id, len, done)) = stack.pop() {
             if done {
-                let hits = self.nodes.get(id as usize).map(|n| n.filter_hits).unwrap_or(0);
+                let hits = self
+                    .nodes
+                    .get(id as usize)
+                    .map(|n| n.filter_hits)
+                    .unwrap_or(0);
                 if id != ROOT {
-                    let parent = self.nodes.get(id as usize).map(|n| n.parent).unwrap_or(ROOT);
+                    let parent = self
+                        .nodes
+                        .get(id as usize)
+                        .map(|n| n.parent)
+                        .unwrap_or(ROOT);
                     if let Some(p) = self.nodes.get_mut(parent as usize) {
                         p.filter_hits = p.filter_hits.saturating_add(hits);
                     }
@@ -360,7 +432,9 @@ impl KeyTree {
                 continue;
             }
             buf.truncate(len);
-            let Some(n) = self.nodes.get(id as usize) else { continue };
+            let Some(n) = self.nodes.get(id as usize) else {
+                continue;
+            };
             if id != ROOT {
                 if n.depth > 0 {
                     buf.push(b'/');
@@ -414,13 +488,20 @@ impl KeyTree {
             stack.extend(n.children.iter().rev());
         }
         while let Some(id) = stack.pop() {
-            let Some(n) = self.nodes.get(id as usize) else { continue };
+            let Some(n) = self.nodes.get(id as usize) else {
+                continue;
+            };
             if filtering && n.filter_hits == 0 {
                 continue;
             }
             let is_folder = !n.children.is_empty();
             let open = is_folder && (n.expanded || filtering);
-            rows.push(Row { node: id, depth: n.depth, is_folder, expanded: open });
+            rows.push(Row {
+                node: id,
+                depth: n.depth,
+                is_folder,
+                expanded: open,
+            });
             if open {
                 stack.extend(n.children.iter().rev());
             }
@@ -431,14 +512,20 @@ impl KeyTree {
     /// (`pods`, `services/specs`, `apiregistration.k8s.io/apiservices`, ...) with its keys and
     /// bytes, and for namespaced types one child per namespace. Largest first (by keys).
     pub fn resource_summary(&self) -> Vec<ResourceSummary> {
-        let Some(registry) = self.find(b"/registry") else { return Vec::new() };
+        let Some(registry) = self.find(b"/registry") else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
-        let Some(reg) = self.node(registry) else { return out };
+        let Some(reg) = self.node(registry) else {
+            return out;
+        };
         for &c in &reg.children {
             let Some(n) = self.node(c) else { continue };
             let name = String::from_utf8_lossy(&n.name).into_owned();
             // Two-level prefixes: services/specs, ranges/serviceips, <group>/<resource>.
-            let two_level = RESOURCE_TYPES.iter().any(|r| r.prefix.starts_with(&format!("{name}/")))
+            let two_level = RESOURCE_TYPES
+                .iter()
+                .any(|r| r.prefix.starts_with(&format!("{name}/")))
                 || (name.contains('.') && !n.children.is_empty());
             if two_level && !n.children.is_empty() {
                 for &g in &n.children {
@@ -451,15 +538,25 @@ impl KeyTree {
                 out.push(self.summary_of(c, name));
             }
         }
-        out.sort_by(|a, b| b.keys.cmp(&a.keys).then_with(|| a.resource.cmp(&b.resource)));
+        out.sort_by(|a, b| {
+            b.keys
+                .cmp(&a.keys)
+                .then_with(|| a.resource.cmp(&b.resource))
+        });
         out
     }
 
     fn summary_of(&self, id: NodeId, label: String) -> ResourceSummary {
         let n = self.node(id);
         let prefix = format!("/registry/{label}");
-        let kind = resources::RESOURCE_TYPES.iter().find(|r| r.prefix == label).map(|r| r.kind.to_string());
-        let namespaced = resources::RESOURCE_TYPES.iter().find(|r| r.prefix == label).is_some_and(|r| r.namespaced);
+        let kind = resources::RESOURCE_TYPES
+            .iter()
+            .find(|r| r.prefix == label)
+            .map(|r| r.kind.to_string());
+        let namespaced = resources::RESOURCE_TYPES
+            .iter()
+            .find(|r| r.prefix == label)
+            .is_some_and(|r| r.namespaced);
         let mut children = Vec::new();
         if namespaced {
             for &c in n.map(|n| n.children.as_slice()).unwrap_or(&[]) {
@@ -526,7 +623,9 @@ mod tests {
 
     fn labels(t: &mut KeyTree) -> Vec<String> {
         let rows = t.rows().to_vec();
-        rows.iter().map(|r| format!("{}{}", "  ".repeat(r.depth as usize), t.label(r.node))).collect()
+        rows.iter()
+            .map(|r| format!("{}{}", "  ".repeat(r.depth as usize), t.label(r.node)))
+            .collect()
     }
 
     const KEYS: &[&str] = &[
@@ -547,7 +646,10 @@ mod tests {
         assert_eq!(t.node(pods).unwrap().key_count, 3);
         assert_eq!(t.node(pods).unwrap().bytes, (28 + 10) * 2 + 34 + 10);
         assert_eq!(t.folder_prefix(pods), b"/registry/pods/");
-        assert_eq!(t.path(t.find(b"/registry/pods/default/web-2").unwrap()), b"/registry/pods/default/web-2");
+        assert_eq!(
+            t.path(t.find(b"/registry/pods/default/web-2").unwrap()),
+            b"/registry/pods/default/web-2"
+        );
         assert_eq!(t.find(b"/registry/nothing"), None);
     }
 
@@ -556,10 +658,22 @@ mod tests {
         let mut t = tree(KEYS);
         assert_eq!(labels(&mut t), vec!["/", "foo"]);
         t.reveal(b"/registry/pods/default");
-        assert_eq!(labels(&mut t), vec![
-            "/", "  registry/", "    namespaces/", "    pods/", "      default/", "        web-1", "        web-2",
-            "      kube-system/", "    ranges/", "    services/", "foo",
-        ]);
+        assert_eq!(
+            labels(&mut t),
+            vec![
+                "/",
+                "  registry/",
+                "    namespaces/",
+                "    pods/",
+                "      default/",
+                "        web-1",
+                "        web-2",
+                "      kube-system/",
+                "    ranges/",
+                "    services/",
+                "foo",
+            ]
+        );
         let pods = t.find(b"/registry/pods").unwrap();
         t.toggle(pods);
         assert_eq!(t.visible_len(), 7);
@@ -591,13 +705,24 @@ mod tests {
         assert_eq!(t.key_count(), 8);
         t.reveal(b"/registry/pods/default/web-0");
         let d = t.find(b"/registry/pods/default").unwrap();
-        let kids: Vec<String> = t.node(d).unwrap().children.iter().map(|c| t.label(*c)).collect();
+        let kids: Vec<String> = t
+            .node(d)
+            .unwrap()
+            .children
+            .iter()
+            .map(|c| t.label(*c))
+            .collect();
         assert_eq!(kids, vec!["web-0", "web-1", "web-2"]);
         assert!(t.remove(b"/registry/pods/kube-system/etcd-cp"));
         assert!(!t.remove(b"/registry/pods/kube-system/etcd-cp"));
         assert!(!t.remove(b"/registry/pods"));
         assert_eq!(t.find(b"/registry/pods/kube-system"), None);
-        assert_eq!(t.node(t.find(b"/registry/pods").unwrap()).unwrap().key_count, 3);
+        assert_eq!(
+            t.node(t.find(b"/registry/pods").unwrap())
+                .unwrap()
+                .key_count,
+            3
+        );
         for k in KEYS {
             t.remove(k.as_bytes());
         }
@@ -614,14 +739,32 @@ mod tests {
     fn filter_shows_matches_and_their_folders() {
         let mut t = tree(KEYS);
         t.set_filter("KUBE-system/");
-        assert_eq!(labels(&mut t), vec!["/", "  registry/", "    pods/", "      kube-system/", "        etcd-cp"]);
+        assert_eq!(
+            labels(&mut t),
+            vec![
+                "/",
+                "  registry/",
+                "    pods/",
+                "      kube-system/",
+                "        etcd-cp"
+            ]
+        );
         assert_eq!(t.matching(t.find(b"/registry").unwrap()), 1);
         t.insert(b"/registry/leases/kube-system/x", 3);
         assert_eq!(t.matching(ROOT), 2);
         assert_eq!(t.visible_len(), 8);
         t.remove(b"/registry/pods/kube-system/etcd-cp");
         assert_eq!(t.matching(ROOT), 1);
-        assert_eq!(labels(&mut t), vec!["/", "  registry/", "    leases/", "      kube-system/", "        x"]);
+        assert_eq!(
+            labels(&mut t),
+            vec![
+                "/",
+                "  registry/",
+                "    leases/",
+                "      kube-system/",
+                "        x"
+            ]
+        );
         t.set_filter("");
         assert_eq!(labels(&mut t), vec!["/", "foo"]);
         assert_eq!(t.matching(ROOT), 7);
@@ -632,11 +775,19 @@ mod tests {
         let t = tree(KEYS);
         let s = t.resource_summary();
         let names: Vec<&str> = s.iter().map(|r| r.resource.as_str()).collect();
-        assert_eq!(names, vec!["pods", "namespaces", "ranges/serviceips", "services/specs"]);
+        assert_eq!(
+            names,
+            vec!["pods", "namespaces", "ranges/serviceips", "services/specs"]
+        );
         assert_eq!(s[0].keys, 3);
         assert_eq!(s[0].kind.as_deref(), Some("Pod"));
-        assert_eq!(s[0].namespaces.iter().map(|p| (p.name.as_str(), p.keys)).collect::<Vec<_>>(),
-                   vec![("default", 2), ("kube-system", 1)]);
+        assert_eq!(
+            s[0].namespaces
+                .iter()
+                .map(|p| (p.name.as_str(), p.keys))
+                .collect::<Vec<_>>(),
+            vec![("default", 2), ("kube-system", 1)]
+        );
         assert_eq!(s[3].namespaces.len(), 1);
         assert_eq!(s[1].namespaces.len(), 0);
     }
@@ -647,9 +798,46 @@ mod tests {
         let s = generate(&SampleOptions::new(3, SampleSize::Small, 2, 1_795_586_400));
         let t = KeyTree::from_keys(s.objects.iter().map(|o| (o.key.as_bytes(), o.value.len())));
         let sum = t.resource_summary();
-        assert_eq!(sum.iter().map(|r| r.keys).sum::<u64>(), s.objects.len() as u64);
-        assert_eq!(sum.iter().map(|r| r.bytes).sum::<u64>(), s.total_bytes() as u64);
-        assert!(sum.iter().any(|r| r.resource == "apiregistration.k8s.io/apiservices" && r.keys == 22));
+        assert_eq!(
+            sum.iter().map(|r| r.keys).sum::<u64>(),
+            s.objects.len() as u64
+        );
+        assert_eq!(
+            sum.iter().map(|r| r.bytes).sum::<u64>(),
+            s.total_bytes() as u64
+        );
+        assert!(sum
+            .iter()
+            .any(|r| r.resource == "apiregistration.k8s.io/apiservices" && r.keys == 22));
         assert!(sum.iter().all(|r| r.kind.is_some()), "{sum:?}");
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any sequence of inserts and removes keeps the counts equal to a plain map's.
+        #[test]
+        fn counts_match_a_map(ops in proptest::collection::vec((any::<bool>(), proptest::collection::vec(prop_oneof![Just(b'/'), Just(b'a'), Just(b'b'), Just(0xffu8)], 0..6), 0usize..5), 0..60)) {
+            let mut t = KeyTree::new();
+            let mut m = std::collections::BTreeMap::new();
+            t.set_filter("a");
+            for (insert, key, len) in ops {
+                if insert {
+                    t.insert(&key, len);
+                    m.insert(key, len);
+                } else {
+                    prop_assert_eq!(t.remove(&key), m.remove(&key).is_some());
+                }
+                prop_assert_eq!(t.key_count(), m.len() as u64);
+                prop_assert_eq!(t.bytes(), m.iter().map(|(k, l)| (k.len() + l) as u64).sum::<u64>());
+                let hits = m.keys().filter(|k| k.to_ascii_lowercase().contains(&b'a')).count() as u64;
+                prop_assert_eq!(t.matching(ROOT), hits);
+                let _ = t.rows().len();
+            }
+        }
     }
 }

@@ -367,31 +367,79 @@ pub struct Permission {
 pub enum AuthRequest {
     Enable,
     Disable,
-    Authenticate { name: String, password: String },
-    UserAdd { name: String, password: String, no_password: bool },
-    UserGet { name: String },
+    Authenticate {
+        name: String,
+        password: String,
+    },
+    UserAdd {
+        name: String,
+        password: String,
+        no_password: bool,
+    },
+    UserGet {
+        name: String,
+    },
     UserList,
-    UserDelete { name: String },
-    UserChangePassword { name: String, password: String },
-    UserGrantRole { user: String, role: String },
-    UserRevokeRole { name: String, role: String },
-    RoleAdd { name: String },
-    RoleGet { role: String },
+    UserDelete {
+        name: String,
+    },
+    UserChangePassword {
+        name: String,
+        password: String,
+    },
+    UserGrantRole {
+        user: String,
+        role: String,
+    },
+    UserRevokeRole {
+        name: String,
+        role: String,
+    },
+    RoleAdd {
+        name: String,
+    },
+    RoleGet {
+        role: String,
+    },
     RoleList,
-    RoleDelete { role: String },
-    RoleGrantPermission { name: String, perm: Permission },
-    RoleRevokePermission { role: String, key: Vec<u8>, range_end: Vec<u8> },
+    RoleDelete {
+        role: String,
+    },
+    RoleGrantPermission {
+        name: String,
+        perm: Permission,
+    },
+    RoleRevokePermission {
+        role: String,
+        key: Vec<u8>,
+        range_end: Vec<u8>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AuthResponse {
     /// For every request whose answer is only a header.
     Done(ResponseHeader),
-    Authenticate { header: ResponseHeader, token: String },
-    UserGet { header: ResponseHeader, roles: Vec<String> },
-    UserList { header: ResponseHeader, users: Vec<String> },
-    RoleGet { header: ResponseHeader, perm: Vec<Permission> },
-    RoleList { header: ResponseHeader, roles: Vec<String> },
+    Authenticate {
+        header: ResponseHeader,
+        token: String,
+    },
+    UserGet {
+        header: ResponseHeader,
+        roles: Vec<String>,
+    },
+    UserList {
+        header: ResponseHeader,
+        users: Vec<String>,
+    },
+    RoleGet {
+        header: ResponseHeader,
+        perm: Vec<Permission>,
+    },
+    RoleList {
+        header: ResponseHeader,
+        roles: Vec<String>,
+    },
 }
 
 // ---- the envelope ------------------------------------------------------------------------
@@ -405,21 +453,46 @@ pub enum Request {
     Txn(TxnRequest),
     Compaction(CompactionRequest),
     LeaseGrant(LeaseGrantRequest),
-    LeaseRevoke { id: i64 },
-    LeaseKeepAlive { id: i64 },
-    LeaseTimeToLive { id: i64, keys: bool },
+    LeaseRevoke {
+        id: i64,
+    },
+    LeaseKeepAlive {
+        id: i64,
+    },
+    LeaseTimeToLive {
+        id: i64,
+        keys: bool,
+    },
     LeaseLeases,
     MemberList,
-    MemberAdd { peer_urls: Vec<String>, is_learner: bool },
-    MemberRemove { id: u64 },
-    MemberUpdate { id: u64, peer_urls: Vec<String> },
-    MemberPromote { id: u64 },
-    Alarm { action: AlarmAction, member_id: u64, alarm: AlarmType },
+    MemberAdd {
+        peer_urls: Vec<String>,
+        is_learner: bool,
+    },
+    MemberRemove {
+        id: u64,
+    },
+    MemberUpdate {
+        id: u64,
+        peer_urls: Vec<String>,
+    },
+    MemberPromote {
+        id: u64,
+    },
+    Alarm {
+        action: AlarmAction,
+        member_id: u64,
+        alarm: AlarmType,
+    },
     Status,
-    HashKv { revision: i64 },
+    HashKv {
+        revision: i64,
+    },
     Defragment,
     Snapshot,
-    MoveLeader { target_id: u64 },
+    MoveLeader {
+        target_id: u64,
+    },
     Auth(AuthRequest),
     /// A request of the v2 API (keys, auth, the leader's SYNC); see `crate::v2store`.
     V2(crate::v2store::V2Request),
@@ -490,7 +563,10 @@ pub struct EtcdError {
 
 impl EtcdError {
     pub fn new(code: Code, message: impl Into<String>) -> Self {
-        EtcdError { code, message: message.into() }
+        EtcdError {
+            code,
+            message: message.into(),
+        }
     }
 }
 

@@ -54,9 +54,9 @@ use serde::{Deserialize, Serialize};
 
 pub use self::kv::go_sort;
 use super::api::{
-    errors, AuthRequest, AuthResponse, EtcdError, HashKvResponse, LeaseGrantResponse, LeaseKeepAliveResponse, LeaseLeasesResponse,
-    LeaseRevokeResponse, LeaseTimeToLiveResponse, Request, Response, ResponseHeader, TxnRequest, TxnResponse, WatchCreateRequest,
-    WatchResponse,
+    errors, AuthRequest, AuthResponse, EtcdError, HashKvResponse, LeaseGrantResponse,
+    LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse,
+    Request, Response, ResponseHeader, TxnRequest, TxnResponse, WatchCreateRequest, WatchResponse,
 };
 use crate::auth::AuthStore;
 use crate::lease::Lessor;
@@ -95,7 +95,10 @@ pub struct StateMachine {
 }
 
 fn hdr(rev: i64) -> ResponseHeader {
-    ResponseHeader { revision: rev, ..ResponseHeader::default() }
+    ResponseHeader {
+        revision: rev,
+        ..ResponseHeader::default()
+    }
 }
 
 impl StateMachine {
@@ -155,20 +158,33 @@ impl StateMachine {
             Request::Txn(t) => self.txn(t).map(Response::Txn),
             Request::Compaction(c) => {
                 self.kv.compact(c.revision)?;
-                Ok(Response::Compaction(super::api::CompactionResponse { header: hdr(self.kv.rev()) }))
+                Ok(Response::Compaction(super::api::CompactionResponse {
+                    header: hdr(self.kv.rev()),
+                }))
             }
             Request::LeaseGrant(g) => {
                 let l = self.lessor.grant(g.id, g.ttl, ctx.now)?;
                 let (id, ttl) = (l.id, l.ttl);
-                Ok(Response::LeaseGrant(LeaseGrantResponse { header: hdr(self.kv.rev()), id, ttl, error: String::new() }))
+                Ok(Response::LeaseGrant(LeaseGrantResponse {
+                    header: hdr(self.kv.rev()),
+                    id,
+                    ttl,
+                    error: String::new(),
+                }))
             }
             Request::LeaseRevoke { id } => {
                 self.lease_revoke(*id)?;
-                Ok(Response::LeaseRevoke(LeaseRevokeResponse { header: hdr(self.kv.rev()) }))
+                Ok(Response::LeaseRevoke(LeaseRevokeResponse {
+                    header: hdr(self.kv.rev()),
+                }))
             }
             Request::LeaseKeepAlive { id } => {
                 let ttl = self.lessor.renew(*id, ctx.now)?;
-                Ok(Response::LeaseKeepAlive(LeaseKeepAliveResponse { header: hdr(self.kv.rev()), id: *id, ttl }))
+                Ok(Response::LeaseKeepAlive(LeaseKeepAliveResponse {
+                    header: hdr(self.kv.rev()),
+                    id: *id,
+                    ttl,
+                }))
             }
             Request::Auth(a) => {
                 let resp = self.auth.apply(a, ctx.index)?;
@@ -194,16 +210,27 @@ impl StateMachine {
                 resp.header = hdr(self.kv.rev());
                 Ok(Response::Txn(resp))
             }
-            Request::LeaseTimeToLive { id, keys } => Ok(Response::LeaseTimeToLive(self.lease_time_to_live(*id, *keys, ctx.now))),
+            Request::LeaseTimeToLive { id, keys } => Ok(Response::LeaseTimeToLive(
+                self.lease_time_to_live(*id, *keys, ctx.now),
+            )),
             Request::LeaseLeases => Ok(Response::LeaseLeases(LeaseLeasesResponse {
                 header: hdr(self.kv.rev()),
                 leases: self.lessor.leases().iter().map(|l| l.id).collect(),
             })),
             Request::HashKv { revision } => {
                 let h = self.kv.hash_by_rev(*revision)?;
-                Ok(Response::HashKv(HashKvResponse { header: hdr(h.current_rev), hash: h.hash, compact_revision: h.compact_rev }))
+                Ok(Response::HashKv(HashKvResponse {
+                    header: hdr(h.current_rev),
+                    hash: h.hash,
+                    compact_revision: h.compact_rev,
+                }))
             }
-            Request::Auth(a @ (AuthRequest::UserGet { .. } | AuthRequest::UserList | AuthRequest::RoleGet { .. } | AuthRequest::RoleList)) => {
+            Request::Auth(
+                a @ (AuthRequest::UserGet { .. }
+                | AuthRequest::UserList
+                | AuthRequest::RoleGet { .. }
+                | AuthRequest::RoleList),
+            ) => {
                 let resp = self.auth.read(a)?;
                 Ok(Response::Auth(self.fill_auth(resp)))
             }
@@ -215,7 +242,9 @@ impl StateMachine {
         let h = hdr(self.kv.rev());
         match resp {
             AuthResponse::Done(_) => AuthResponse::Done(h),
-            AuthResponse::Authenticate { token, .. } => AuthResponse::Authenticate { header: h, token },
+            AuthResponse::Authenticate { token, .. } => {
+                AuthResponse::Authenticate { header: h, token }
+            }
             AuthResponse::UserGet { roles, .. } => AuthResponse::UserGet { header: h, roles },
             AuthResponse::UserList { users, .. } => AuthResponse::UserList { header: h, users },
             AuthResponse::RoleGet { perm, .. } => AuthResponse::RoleGet { header: h, perm },
@@ -261,13 +290,23 @@ impl StateMachine {
 
     fn lease_time_to_live(&self, id: i64, keys: bool, now: Duration) -> LeaseTimeToLiveResponse {
         match self.lessor.lookup(id) {
-            None => LeaseTimeToLiveResponse { header: hdr(self.kv.rev()), id, ttl: -1, granted_ttl: 0, keys: Vec::new() },
+            None => LeaseTimeToLiveResponse {
+                header: hdr(self.kv.rev()),
+                id,
+                ttl: -1,
+                granted_ttl: 0,
+                keys: Vec::new(),
+            },
             Some(l) => LeaseTimeToLiveResponse {
                 header: hdr(self.kv.rev()),
                 id,
                 ttl: l.remaining_secs(now),
                 granted_ttl: l.ttl,
-                keys: if keys { l.keys.iter().cloned().collect() } else { Vec::new() },
+                keys: if keys {
+                    l.keys.iter().cloned().collect()
+                } else {
+                    Vec::new()
+                },
             },
         }
     }
@@ -291,9 +330,17 @@ impl StateMachine {
     }
 
     /// Leader-local keep-alive (etcd does not send keep-alives through Raft).
-    pub fn lease_renew(&mut self, id: i64, now: Duration) -> Result<LeaseKeepAliveResponse, EtcdError> {
+    pub fn lease_renew(
+        &mut self,
+        id: i64,
+        now: Duration,
+    ) -> Result<LeaseKeepAliveResponse, EtcdError> {
         let ttl = self.lessor.renew(id, now)?;
-        Ok(LeaseKeepAliveResponse { header: hdr(self.kv.rev()), id, ttl })
+        Ok(LeaseKeepAliveResponse {
+            header: hdr(self.kv.rev()),
+            id,
+            ttl,
+        })
     }
 
     // ---- auth ------------------------------------------------------------------------------
@@ -306,7 +353,12 @@ impl StateMachine {
 
     /// Checks and hands out a token at once (for a single member or tests; a cluster proposes
     /// `Auth(Authenticate)` so that every member knows the token).
-    pub fn authenticate(&mut self, name: &str, password: &str, ctx: &ApplyContext) -> Result<String, EtcdError> {
+    pub fn authenticate(
+        &mut self,
+        name: &str,
+        password: &str,
+        ctx: &ApplyContext,
+    ) -> Result<String, EtcdError> {
         self.auth.authenticate(name, password, ctx.index)
     }
 

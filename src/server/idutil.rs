@@ -59,6 +59,9 @@ mod tests {
         let ms = 1_700_000_000_123u64 & ((1 << 40) - 1);
         assert_eq!(a as u64 & ((1 << 48) - 1), (ms << 8) + 1);
         let mut g = Generator::new(0xfd422379fda50e48, 0);
-        assert_eq!(g.next_lease_id() as u64, 0x0e48_0000_0000_0001 & ((1 << 63) - 1));
+        assert_eq!(
+            g.next_lease_id() as u64,
+            0x0e48_0000_0000_0001 & ((1 << 63) - 1)
+        );
     }
 }

@@ -23,17 +23,17 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::api::{
-    errors, AlarmAction, AlarmMember, AlarmResponse, AlarmType, CallError, EtcdError,
+    errors, AlarmAction, AlarmMember, AlarmResponse, AlarmType, AuthRequest, CallError, EtcdError,
     Member as ApiMember, MemberAddResponse, MemberChangeResponse, MemberListResponse, Request,
-    Response, ResponseHeader, StatusResponse, AuthRequest, SnapshotResponse,
+    Response, ResponseHeader, SnapshotResponse, StatusResponse,
 };
 use super::apply::{ApplyContext, StateMachine};
 use super::idutil::Generator;
 use crate::lease::Lessor;
 use crate::persist::Disk;
 use crate::raft::{
-    Config as RaftConfig, ConfChange, ConfChangeType, Entry, EntryType, Message, RaftError,
-    RawNode, SoftState, StateRole,
+    ConfChange, ConfChangeType, Config as RaftConfig, Entry, EntryData, EntryType, Message,
+    RaftError, RawNode, SoftState, StateRole,
 };
 
 /// What one normal Raft entry carries (encoded into `Entry::data`).
@@ -41,9 +41,17 @@ use crate::raft::{
 pub enum Payload {
     /// A client request, with the ID the proposing member gave it and the auth token it came
     /// with.
-    Request { id: u64, req: Request, auth_token: Option<String> },
+    Request {
+        id: u64,
+        req: Request,
+        auth_token: Option<String>,
+    },
     /// A member publishes its name and client URLs once it has joined (etcd's `publish`).
-    Publish { member_id: u64, name: String, client_urls: Vec<String> },
+    Publish {
+        member_id: u64,
+        name: String,
+        client_urls: Vec<String>,
+    },
     /// The leader sets the cluster version once every member has published.
     ClusterVersion(String),
 }
@@ -149,7 +157,10 @@ pub fn request_summary(req: &Request) -> String {
         Request::Auth(_) => "auth".to_string(),
         other => {
             let d = format!("{other:?}");
-            d.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("").to_lowercase()
+            d.split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("")
+                .to_lowercase()
         }
     }
 }
@@ -190,10 +201,13 @@ pub fn route(req: &Request) -> Route {
         | Request::HashKv { .. }
         | Request::Defragment
         | Request::Snapshot => Route::Local,
-        Request::Alarm { action: AlarmAction::Get, .. } => Route::Local,
-        Request::LeaseKeepAlive { .. }
-        | Request::LeaseTimeToLive { .. }
-        | Request::LeaseLeases => Route::Leader,
+        Request::Alarm {
+            action: AlarmAction::Get,
+            ..
+        } => Route::Local,
+        Request::LeaseKeepAlive { .. } | Request::LeaseTimeToLive { .. } | Request::LeaseLeases => {
+            Route::Leader
+        }
         Request::MoveLeader { .. } => Route::Transfer,
         _ => Route::Propose,
     }
@@ -234,10 +248,23 @@ pub struct Outbox {
 /// Things the world traces about a member.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MemberEvent {
-    RoleChanged { role: StateRole, term: u64, lead: u64 },
-    Appended { index: u64, term: u64 },
-    Committed { index: u64 },
-    Applied { index: u64, term: u64, digest: u64 },
+    RoleChanged {
+        role: StateRole,
+        term: u64,
+        lead: u64,
+    },
+    Appended {
+        index: u64,
+        term: u64,
+    },
+    Committed {
+        index: u64,
+    },
+    Applied {
+        index: u64,
+        term: u64,
+        digest: u64,
+    },
     /// This member applied its own removal: it stops, as etcd does.
     Removed,
 }
@@ -264,7 +291,9 @@ pub struct Member {
     waiters: BTreeMap<u64, u64>,
     /// This member's proposals not yet applied, re-proposed when the leader changes (a
     /// proposal forwarded to a leader that lost its leadership is otherwise lost).
-    retry: BTreeMap<u64, Vec<u8>>,
+    retry: BTreeMap<u64, EntryData>,
+    /// Client proposals received since the last `process_ready`, proposed together.
+    batch: Vec<EntryData>,
     /// IDs of recently applied requests (part of the applied state).
     recent: RecentIds,
     /// Proposals made while no leader was known: proposed once one is.
@@ -294,18 +323,29 @@ pub const SNAPSHOT_CATCH_UP_ENTRIES: u64 = 5_000;
 
 impl std::fmt::Debug for Member {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Member").field("id", &self.config.id).field("applied", &self.applied).finish()
+        f.debug_struct("Member")
+            .field("id", &self.config.id)
+            .field("applied", &self.applied)
+            .finish()
     }
 }
 
 /// The Raft settings of every member: heartbeat 1 tick (100 ms), election 10 ticks (1 s).
 pub fn raft_config(id: u64, applied: u64) -> RaftConfig {
-    RaftConfig { id, election_tick: 10, heartbeat_tick: 1, applied, ..RaftConfig::default() }
+    RaftConfig {
+        id,
+        election_tick: 10,
+        heartbeat_tick: 1,
+        applied,
+        ..RaftConfig::default()
+    }
 }
 
 fn digest(data: &[u8]) -> u64 {
     // FNV-1a: cheap, deterministic; used by safety checks to compare applied entries.
-    data.iter().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
+    data.iter().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
+    })
 }
 
 impl Member {
@@ -326,7 +366,10 @@ impl Member {
             ChaCha8Rng::seed_from_u64(raft_seed),
         )?;
         let id_gen = Generator::new(config.id, unix_nanos);
-        let last_soft = SoftState { lead: 0, role: StateRole::Follower };
+        let last_soft = SoftState {
+            lead: 0,
+            role: StateRole::Follower,
+        };
         let snap = decode_member_snapshot(&node.raft.raft_log.storage.snapshot().data);
         let mut m = Member {
             config,
@@ -341,6 +384,7 @@ impl Member {
             applied,
             waiters: BTreeMap::new(),
             retry: BTreeMap::new(),
+            batch: Vec::new(),
             recent: RecentIds::default(),
             queued: Vec::new(),
             reads: Vec::new(),
@@ -361,7 +405,8 @@ impl Member {
     }
 
     fn configure_sm(&mut self) {
-        self.sm.set_min_lease_ttl(Lessor::min_ttl_for_election_timeout(ELECTION_TIMEOUT));
+        self.sm
+            .set_min_lease_ttl(Lessor::min_ttl_for_election_timeout(ELECTION_TIMEOUT));
     }
 
     fn install(&mut self, snap: MemberSnapshot) {
@@ -470,7 +515,11 @@ impl Member {
     }
 
     fn ctx(&self, env: &Env) -> ApplyContext {
-        ApplyContext { member_id: self.config.id, now: env.now, index: self.applied }
+        ApplyContext {
+            member_id: self.config.id,
+            now: env.now,
+            index: self.applied,
+        }
     }
 
     // ---- driving the node ----------------------------------------------------------------
@@ -539,20 +588,42 @@ impl Member {
             // etcd's leader proposes a v2 SYNC every 500 ms while TTL keys exist.
             let rid = self.next_request_id();
             let req = Request::V2(crate::v2store::V2Request::sync(env.unix_nanos));
-            let p = Payload::Request { id: rid, req, auth_token: None };
-            self.propose_entry(0, Entry { data: p.encode(), ..Default::default() });
+            let p = Payload::Request {
+                id: rid,
+                req,
+                auth_token: None,
+            };
+            self.propose_entry(
+                0,
+                Entry {
+                    data: p.encode().into(),
+                    ..Default::default()
+                },
+            );
         }
         if self.is_leader() && self.ticks % 5 == 0 {
             // etcd's leader looks for expired leases every 500 ms and proposes their revokes.
             for id in self.sm.expired_leases(env.now) {
                 let rid = self.next_request_id();
-                let p = Payload::Request { id: rid, req: Request::LeaseRevoke { id }, auth_token: None };
+                let p = Payload::Request {
+                    id: rid,
+                    req: Request::LeaseRevoke { id },
+                    auth_token: None,
+                };
                 self.revoking.insert(id, self.ticks);
-                self.propose_entry(0, Entry { data: p.encode(), ..Default::default() });
+                self.propose_entry(
+                    0,
+                    Entry {
+                        data: p.encode().into(),
+                        ..Default::default()
+                    },
+                );
             }
         }
         let me = self.config.id;
-        let published = self.members.get(&me).is_some_and(|m| m.name == self.config.name && m.client_urls == self.config.client_urls);
+        let published = self.members.get(&me).is_some_and(|m| {
+            m.name == self.config.name && m.client_urls == self.config.client_urls
+        });
         if !self.published || (!published && self.ticks % 20 == 0) {
             self.published = true;
             let p = Payload::Publish {
@@ -560,13 +631,29 @@ impl Member {
                 name: self.config.name.clone(),
                 client_urls: self.config.client_urls.clone(),
             };
-            self.propose_entry(0, Entry { data: p.encode(), ..Default::default() });
+            self.propose_entry(
+                0,
+                Entry {
+                    data: p.encode().into(),
+                    ..Default::default()
+                },
+            );
         }
         if self.is_leader() && self.cluster_version.is_none() && self.ticks % 5 == 0 {
-            let all_published = !self.members.is_empty() && self.members.values().all(|m| !m.name.is_empty() || m.is_learner);
+            let all_published = !self.members.is_empty()
+                && self
+                    .members
+                    .values()
+                    .all(|m| !m.name.is_empty() || m.is_learner);
             if all_published {
                 let p = Payload::ClusterVersion("3.4.0".to_string());
-                self.propose_entry(0, Entry { data: p.encode(), ..Default::default() });
+                self.propose_entry(
+                    0,
+                    Entry {
+                        data: p.encode().into(),
+                        ..Default::default()
+                    },
+                );
             }
         }
     }
@@ -586,28 +673,68 @@ impl Member {
         }
     }
 
+    fn flush_batch(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let batch = std::mem::take(&mut self.batch);
+        if self.node.raft.lead == 0 {
+            for data in batch {
+                self.queued.push((
+                    0,
+                    Entry {
+                        data,
+                        ..Default::default()
+                    },
+                ));
+            }
+            return;
+        }
+        // A refused batch (leader transfer in progress) is re-proposed from `retry` at the
+        // next leader change, like any lost proposal.
+        let _ = self.node.propose_batch(batch);
+    }
+
+    /// Whether proposals wait in the batch (the world then calls `process_ready`).
+    pub fn has_batch(&self) -> bool {
+        !self.batch.is_empty()
+    }
+
     /// Handles everything the node has ready: persist, send, apply, answer.
     pub fn process_ready(&mut self, env: &Env, out: &mut Outbox) {
+        self.flush_batch();
         while self.node.has_ready() {
-            let rd = self.node.ready();
+            let mut rd = self.node.ready();
             if let Some(ss) = rd.soft_state {
                 if ss != self.last_soft {
                     if ss.role == StateRole::Leader && self.last_soft.role != StateRole::Leader {
                         // etcd extends every lease by an election timeout on promotion.
                         self.sm.lease_promote(env.now, ELECTION_TIMEOUT);
                         self.revoking.clear();
-                    } else if ss.role != StateRole::Leader && self.last_soft.role == StateRole::Leader {
+                    } else if ss.role != StateRole::Leader
+                        && self.last_soft.role == StateRole::Leader
+                    {
                         self.sm.lease_demote();
                     }
                     self.last_soft = ss;
                     if env.trace {
-                        out.events.push(MemberEvent::RoleChanged { role: ss.role, term: self.term(), lead: ss.lead });
+                        out.events.push(MemberEvent::RoleChanged {
+                            role: ss.role,
+                            term: self.term(),
+                            lead: ss.lead,
+                        });
                     }
                     if ss.lead != 0 {
                         self.flush_queued();
-                        let again: Vec<Vec<u8>> = self.retry.values().cloned().collect();
+                        let again: Vec<EntryData> = self.retry.values().cloned().collect();
                         for data in again {
-                            self.propose_entry(0, Entry { data, ..Default::default() });
+                            self.propose_entry(
+                                0,
+                                Entry {
+                                    data,
+                                    ..Default::default()
+                                },
+                            );
                         }
                     }
                 }
@@ -624,10 +751,13 @@ impl Member {
             }
             if env.trace {
                 for e in &rd.entries {
-                    out.events.push(MemberEvent::Appended { index: e.index, term: e.term });
+                    out.events.push(MemberEvent::Appended {
+                        index: e.index,
+                        term: e.term,
+                    });
                 }
             }
-            out.messages.extend(rd.messages.iter().cloned());
+            out.messages.append(&mut rd.messages);
             if let Some(s) = &rd.snapshot {
                 self.restore_snapshot(s);
             }
@@ -635,7 +765,12 @@ impl Member {
                 self.apply_entry(e, env, out);
             }
             for rs in &rd.read_states {
-                let call = rs.request_ctx.as_slice().try_into().map(u64::from_be_bytes).unwrap_or(0);
+                let call = rs
+                    .request_ctx
+                    .as_slice()
+                    .try_into()
+                    .map(u64::from_be_bytes)
+                    .unwrap_or(0);
                 if let Some(r) = self.reads.iter_mut().find(|r| r.call == call) {
                     r.index = Some(rs.index);
                 }
@@ -668,8 +803,9 @@ impl Member {
         }
         let applied = self.applied;
         let ready: Vec<PendingRead> = {
-            let (ready, waiting): (Vec<_>, Vec<_>) =
-                std::mem::take(&mut self.reads).into_iter().partition(|r| r.index.is_some_and(|i| i <= applied));
+            let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.reads)
+                .into_iter()
+                .partition(|r| r.index.is_some_and(|i| i <= applied));
             self.reads = waiting;
             ready
         };
@@ -700,14 +836,20 @@ impl Member {
             return;
         }
         // Always reported: the world checks state machine safety with it.
-        out.events.push(MemberEvent::Applied { index: e.index, term: e.term, digest: digest(&e.data) });
+        out.events.push(MemberEvent::Applied {
+            index: e.index,
+            term: e.term,
+            digest: digest(&e.data),
+        });
         match e.entry_type {
             EntryType::Normal => {
                 self.applied = e.index;
                 if e.data.is_empty() {
                     return;
                 }
-                let Some(p) = Payload::decode(&e.data) else { return };
+                let Some(p) = Payload::decode(&e.data) else {
+                    return;
+                };
                 if let Payload::Request { id, .. } = &p {
                     // A proposal re-sent after a leader change may commit twice: apply once.
                     if !self.recent.insert(*id) {
@@ -729,7 +871,8 @@ impl Member {
                 };
                 self.node.apply_conf_change(&cc);
                 let result = self.apply_conf_change(e.index, &cc, env);
-                let rid = postcard::from_bytes::<ConfChangeContext>(&cc.context).map_or(0, |c| c.request_id);
+                let rid = postcard::from_bytes::<ConfChangeContext>(&cc.context)
+                    .map_or(0, |c| c.request_id);
                 if let Some(call) = self.waiters.remove(&rid) {
                     out.answers.push((call, result.map_err(CallError::from)));
                 }
@@ -764,22 +907,31 @@ impl Member {
             }
             Route::ReadIndex => {
                 let _ = self.node.read_index(call.to_be_bytes().to_vec());
-                self.reads.push(PendingRead { call, req, index: None, sent_tick: self.ticks });
+                self.reads.push(PendingRead {
+                    call,
+                    req,
+                    index: None,
+                    sent_tick: self.ticks,
+                });
                 self.process_ready(env, out);
             }
             Route::Leader => {
                 // The world forwards these to the leader (see `serve_leader`).
-                out.answers.push((call, Err(CallError::Server(errors::not_leader()))));
+                out.answers
+                    .push((call, Err(CallError::Server(errors::not_leader()))));
             }
             Route::Transfer => {
-                let Request::MoveLeader { target_id } = req else { return };
+                let Request::MoveLeader { target_id } = req else {
+                    return;
+                };
                 if !self.is_leader() {
                     out.answers.push((call, Err(errors::not_leader().into())));
                     return;
                 }
                 let ok = self.members.get(&target_id).is_some_and(|m| !m.is_learner);
                 if !ok {
-                    out.answers.push((call, Err(errors::bad_leader_transferee().into())));
+                    out.answers
+                        .push((call, Err(errors::bad_leader_transferee().into())));
                     return;
                 }
                 let _ = self.node.transfer_leader(target_id);
@@ -795,7 +947,14 @@ impl Member {
                         cc.context = postcard::to_allocvec(&ctx).unwrap_or_default();
                     }
                     self.waiters.insert(rid, call);
-                    self.propose_entry(call, Entry { data: encode_conf_change(&cc), entry_type: EntryType::ConfChange, ..Default::default() });
+                    self.propose_entry(
+                        call,
+                        Entry {
+                            data: encode_conf_change(&cc).into(),
+                            entry_type: EntryType::ConfChange,
+                            ..Default::default()
+                        },
+                    );
                     self.process_ready(env, out);
                     return;
                 }
@@ -804,12 +963,16 @@ impl Member {
                 }
                 self.prepare(&mut req, env);
                 let rid = self.next_request_id();
-                let p = Payload::Request { id: rid, req, auth_token: auth_token.map(str::to_string) };
+                let p = Payload::Request {
+                    id: rid,
+                    req,
+                    auth_token: auth_token.map(str::to_string),
+                };
                 self.waiters.insert(rid, call);
-                let data = p.encode();
+                let data: EntryData = p.encode().into();
                 self.retry.insert(rid, data.clone());
-                self.propose_entry(call, Entry { data, ..Default::default() });
-                self.process_ready(env, out);
+                // Batched: proposed with the others at the next `process_ready`.
+                self.batch.push(data);
             }
         }
     }
@@ -817,7 +980,14 @@ impl Member {
     /// etcd's checks before a request is served or proposed: validation, then permissions
     /// (with the password check of `Authenticate`).
     fn admit(&mut self, req: &Request, auth_token: Option<&str>) -> Result<(), EtcdError> {
-        if matches!(req, Request::Range(_) | Request::Put(_) | Request::DeleteRange(_) | Request::Txn(_) | Request::Compaction(_)) {
+        if matches!(
+            req,
+            Request::Range(_)
+                | Request::Put(_)
+                | Request::DeleteRange(_)
+                | Request::Txn(_)
+                | Request::Compaction(_)
+        ) {
             StateMachine::validate(req)?;
         }
         if let Request::Auth(AuthRequest::Authenticate { name, password }) = req {
@@ -830,7 +1000,9 @@ impl Member {
     pub fn serve_leader(&mut self, req: &Request, env: &Env) -> Result<Response, EtcdError> {
         let ctx = self.ctx(env);
         let resp = match req {
-            Request::LeaseKeepAlive { id } => Response::LeaseKeepAlive(self.sm.lease_renew(*id, env.now)?),
+            Request::LeaseKeepAlive { id } => {
+                Response::LeaseKeepAlive(self.sm.lease_renew(*id, env.now)?)
+            }
             _ => self.sm.read(req, &ctx)?,
         };
         Ok(self.stamp(resp))
@@ -838,7 +1010,13 @@ impl Member {
 
     /// Builds the conf change for a member request after etcd's checks, or answers the
     /// refusal into `out` (then returns `None`).
-    fn conf_change_for(&mut self, req: &Request, env: &Env, out: &mut Outbox, call: u64) -> Option<ConfChange> {
+    fn conf_change_for(
+        &mut self,
+        req: &Request,
+        env: &Env,
+        out: &mut Outbox,
+        call: u64,
+    ) -> Option<ConfChange> {
         if !is_member_change(req) {
             return None;
         }
@@ -847,14 +1025,38 @@ impl Member {
             return None;
         }
         let (change_type, node_id, member) = match req {
-            Request::MemberAdd { peer_urls, is_learner } => {
+            Request::MemberAdd {
+                peer_urls,
+                is_learner,
+            } => {
                 // etcd derives the ID from the URLs and the time; the playground's is random
                 // per world seed: it is drawn from the request ID generator's output.
                 let id = self.new_member_id(env);
-                let m = ApiMember { id, name: String::new(), peer_urls: peer_urls.clone(), client_urls: vec![], is_learner: *is_learner };
-                (if *is_learner { ConfChangeType::AddLearnerNode } else { ConfChangeType::AddNode }, id, m)
+                let m = ApiMember {
+                    id,
+                    name: String::new(),
+                    peer_urls: peer_urls.clone(),
+                    client_urls: vec![],
+                    is_learner: *is_learner,
+                };
+                (
+                    if *is_learner {
+                        ConfChangeType::AddLearnerNode
+                    } else {
+                        ConfChangeType::AddNode
+                    },
+                    id,
+                    m,
+                )
             }
-            Request::MemberRemove { id } => (ConfChangeType::RemoveNode, *id, ApiMember { id: *id, ..Default::default() }),
+            Request::MemberRemove { id } => (
+                ConfChangeType::RemoveNode,
+                *id,
+                ApiMember {
+                    id: *id,
+                    ..Default::default()
+                },
+            ),
             Request::MemberUpdate { id, peer_urls } => {
                 let mut m = self.members.get(id).cloned().unwrap_or_default();
                 m.peer_urls = peer_urls.clone();
@@ -867,8 +1069,15 @@ impl Member {
             }
             _ => return None,
         };
-        let ctx = ConfChangeContext { member, request_id: 0 };
-        Some(ConfChange { change_type, node_id, context: postcard::to_allocvec(&ctx).unwrap_or_default() })
+        let ctx = ConfChangeContext {
+            member,
+            request_id: 0,
+        };
+        Some(ConfChange {
+            change_type,
+            node_id,
+            context: postcard::to_allocvec(&ctx).unwrap_or_default(),
+        })
     }
 
     fn new_member_id(&self, env: &Env) -> u64 {
@@ -876,7 +1085,9 @@ impl Member {
         // the world's RNG (the recorded IDs of added members are random too).
         let mut id = env.random;
         while id == 0 || self.members.contains_key(&id) || self.removed.contains(&id) {
-            id = id.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            id = id
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
         }
         id
     }
@@ -888,16 +1099,27 @@ impl Member {
         let since = env.now.checked_sub(HEALTH_INTERVAL);
         let connected = |id: u64| -> bool {
             id == self.config.id
-                || (since.is_some() && env.connected_since.get(&id).is_some_and(|t| Some(*t) <= since))
+                || (since.is_some()
+                    && env
+                        .connected_since
+                        .get(&id)
+                        .is_some_and(|t| Some(*t) <= since))
         };
         let started = |m: &ApiMember| !m.name.is_empty();
         let voters: Vec<&ApiMember> = self.members.values().filter(|m| !m.is_learner).collect();
         match req {
-            Request::MemberAdd { peer_urls, is_learner } => {
+            Request::MemberAdd {
+                peer_urls,
+                is_learner,
+            } => {
                 if peer_urls.is_empty() {
                     return Err(errors::member_bad_urls());
                 }
-                if self.members.values().any(|m| m.peer_urls.iter().any(|u| peer_urls.contains(u))) {
+                if self
+                    .members
+                    .values()
+                    .any(|m| m.peer_urls.iter().any(|u| peer_urls.contains(u)))
+                {
                     return Err(errors::peer_url_exist());
                 }
                 if *is_learner {
@@ -927,7 +1149,11 @@ impl Member {
             }
             Request::MemberRemove { id } => {
                 let Some(m) = self.members.get(id) else {
-                    return Err(if self.removed.contains(id) { errors::member_not_found() } else { errors::member_not_found() });
+                    return Err(if self.removed.contains(id) {
+                        errors::member_not_found()
+                    } else {
+                        errors::member_not_found()
+                    });
                 };
                 if m.is_learner {
                     return Ok(());
@@ -957,13 +1183,23 @@ impl Member {
                 }
                 // isLearnerReady: the leader's progress of the learner is within 90% of the
                 // leader's own.
-                let leader_match = self.node.raft.prs.progress.get(&self.config.id).map_or(0, |p| p.matched);
+                let leader_match = self
+                    .node
+                    .raft
+                    .prs
+                    .progress
+                    .get(&self.config.id)
+                    .map_or(0, |p| p.matched);
                 let learner_match = self.node.raft.prs.progress.get(id).map_or(0, |p| p.matched);
-                if !self.is_leader() || (learner_match as f64) < (leader_match as f64) * 0.9 || learner_match == 0 {
+                if !self.is_leader()
+                    || (learner_match as f64) < (leader_match as f64) * 0.9
+                    || learner_match == 0
+                {
                     return Err(errors::learner_not_ready());
                 }
                 let nmembers = voters.len() + 1;
-                let nstarted = voters.iter().filter(|m| started(m)).count() + usize::from(started(m));
+                let nstarted =
+                    voters.iter().filter(|m| started(m)).count() + usize::from(started(m));
                 if nstarted < nmembers / 2 + 1 {
                     return Err(errors::member_not_enough_started());
                 }
@@ -974,13 +1210,20 @@ impl Member {
     }
 
     /// Applies a committed conf change (the Raft node has applied it to its configuration).
-    fn apply_conf_change(&mut self, index: u64, cc: &ConfChange, env: &Env) -> Result<Response, EtcdError> {
+    fn apply_conf_change(
+        &mut self,
+        index: u64,
+        cc: &ConfChange,
+        env: &Env,
+    ) -> Result<Response, EtcdError> {
         self.applied = self.applied.max(index);
         let ctx: Option<ConfChangeContext> = postcard::from_bytes(&cc.context).ok();
         let now = env.unix_nanos;
         match cc.change_type {
             ConfChangeType::AddNode | ConfChangeType::AddLearnerNode => {
-                let Some(c) = ctx else { return Err(errors::member_bad_urls()) };
+                let Some(c) = ctx else {
+                    return Err(errors::member_bad_urls());
+                };
                 let is_learner = cc.change_type == ConfChangeType::AddLearnerNode;
                 if let Some(old) = self.members.get_mut(&c.member.id) {
                     // A promotion: the learner becomes a voter, keeping its attributes.
@@ -1026,15 +1269,26 @@ impl Member {
 
     /// Applies one committed normal entry's payload. `raft_term` is the term the answer's
     /// header reports.
-    fn apply_payload(&mut self, index: u64, payload: &Payload, env: &Env) -> Result<Response, EtcdError> {
+    fn apply_payload(
+        &mut self,
+        index: u64,
+        payload: &Payload,
+        env: &Env,
+    ) -> Result<Response, EtcdError> {
         self.applied = self.applied.max(index);
         let ctx = self.ctx(env);
         match payload {
-            Payload::Publish { member_id, name, client_urls } => {
+            Payload::Publish {
+                member_id,
+                name,
+                client_urls,
+            } => {
                 if let Some(m) = self.members.get_mut(member_id) {
                     m.name = name.clone();
                     m.client_urls = client_urls.clone();
-                    self.sm.v2.publish_attributes(*member_id, name, client_urls, env.unix_nanos);
+                    self.sm
+                        .v2
+                        .publish_attributes(*member_id, name, client_urls, env.unix_nanos);
                 }
                 Ok(Response::Header(self.header()))
             }
@@ -1049,12 +1303,22 @@ impl Member {
 
     fn apply_request(&mut self, req: &Request, ctx: &ApplyContext) -> Result<Response, EtcdError> {
         match req {
-            Request::Alarm { action, member_id, alarm } => {
+            Request::Alarm {
+                action,
+                member_id,
+                alarm,
+            } => {
                 match action {
                     AlarmAction::Activate if *alarm != AlarmType::None => {
-                        if !self.alarms.iter().any(|a| a.member_id == *member_id && a.alarm == *alarm)
+                        if !self
+                            .alarms
+                            .iter()
+                            .any(|a| a.member_id == *member_id && a.alarm == *alarm)
                         {
-                            self.alarms.push(AlarmMember { member_id: *member_id, alarm: *alarm });
+                            self.alarms.push(AlarmMember {
+                                member_id: *member_id,
+                                alarm: *alarm,
+                            });
                         }
                     }
                     AlarmAction::Deactivate => {
@@ -1082,7 +1346,10 @@ impl Member {
         let ctx = &self.ctx(env);
         match req {
             Request::MemberList => Ok(Response::MemberList(MemberListResponse {
-                header: ResponseHeader { revision: 0, ..self.header() },
+                header: ResponseHeader {
+                    revision: 0,
+                    ..self.header()
+                },
                 members: self.cluster_members(),
             })),
             Request::Alarm { .. } => Ok(Response::Alarm(AlarmResponse {
@@ -1090,7 +1357,10 @@ impl Member {
                 alarms: self.alarms.clone(),
             })),
             Request::Defragment => Ok(Response::Header(self.header())),
-            Request::Snapshot => Ok(Response::Snapshot(SnapshotResponse { header: self.header(), blob: self.sm.to_snapshot() })),
+            Request::Snapshot => Ok(Response::Snapshot(SnapshotResponse {
+                header: self.header(),
+                blob: self.sm.to_snapshot(),
+            })),
             Request::Status => {
                 let r = &self.node.raft;
                 Ok(Response::Status(StatusResponse {

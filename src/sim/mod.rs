@@ -18,11 +18,17 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::persist::{Disk, MemoryDisk};
-use crate::raft::{ConfChange, ConfChangeType, Entry, EntryType, HardState, Message, MessageType, StateRole};
-use crate::server::api::{CallError, Member as ApiMember, RangeRequest, Request, Response, WatchCreateRequest, WatchResponse};
+use crate::raft::{
+    ConfChange, ConfChangeType, Entry, EntryType, HardState, Message, MessageType, StateRole,
+};
+use crate::server::api::{
+    CallError, Member as ApiMember, RangeRequest, Request, Response, WatchCreateRequest,
+    WatchResponse,
+};
 use crate::server::ids;
 use crate::server::member::{
-    encode_conf_change, route, ConfChangeContext, Env, Member, MemberConfig, MemberEvent, Outbox, Payload, Route,
+    encode_conf_change, is_member_change, route, ConfChangeContext, Env, Member, MemberConfig,
+    MemberEvent, Outbox, Payload, Route,
 };
 
 pub use network::NetConfig;
@@ -40,6 +46,9 @@ pub const TICK: Duration = Duration::from_millis(100);
 /// How long a fresh world runs before it is handed out (etcd refuses `member add` during a
 /// member's first 5 s).
 pub const WARM_UP: Duration = Duration::from_millis(5_500);
+
+/// The longest `advance` runs in one call (a day: 864 000 ticks).
+pub const MAX_ADVANCE: Duration = Duration::from_secs(24 * 3600);
 
 /// At most this many trace events are kept (older ones are dropped).
 pub const TRACE_CAP: usize = 20_000;
@@ -86,20 +95,22 @@ pub struct World {
     seq: u64,
     /// Messages in the queue.
     in_flight: usize,
-    queue: BTreeMap<(Duration, u64), Event>,
+    queue: EventQueue,
     slots: Vec<Slot>,
     cluster_id: u64,
     net: NetConfig,
     /// For each pair of members (low ID first), since when their link is up.
     link_up_since: BTreeMap<(u64, u64), Duration>,
     answers: BTreeMap<u64, Result<Response, CallError>>,
+    /// Members holding batched proposals.
+    batched: BTreeSet<u64>,
     /// Calls that timed out: their late answers are dropped.
     abandoned: BTreeSet<u64>,
     next_call: u64,
     trace: Vec<TraceEvent>,
     trace_enabled: bool,
     /// What was applied at each index (term, digest), to check state machine safety.
-    applied_log: BTreeMap<u64, (u64, u64)>,
+    applied_log: AppliedLog,
     safety_violations: Vec<String>,
     watches: BTreeMap<u64, WatchState>,
     next_watch: u64,
@@ -108,7 +119,10 @@ pub struct World {
 
 impl std::fmt::Debug for World {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("World").field("seed", &self.seed).field("now", &self.now).finish()
+        f.debug_struct("World")
+            .field("seed", &self.seed)
+            .field("now", &self.now)
+            .finish()
     }
 }
 
@@ -129,21 +143,36 @@ fn bootstrap_disk(configs: &[MemberConfig]) -> MemoryDisk {
             let cc = ConfChange {
                 change_type: ConfChangeType::AddNode,
                 node_id: c.id,
-                context: postcard::to_allocvec(&ConfChangeContext { member, request_id: 0 }).unwrap_or_default(),
+                context: postcard::to_allocvec(&ConfChangeContext {
+                    member,
+                    request_id: 0,
+                })
+                .unwrap_or_default(),
             };
-            Entry { term: 1, index: i as u64 + 1, entry_type: EntryType::ConfChange, data: encode_conf_change(&cc) }
+            Entry {
+                term: 1,
+                index: i as u64 + 1,
+                entry_type: EntryType::ConfChange,
+                data: encode_conf_change(&cc).into(),
+            }
         })
         .collect();
     let _ = disk.append(&entries);
-    let _ = disk.set_hard_state(HardState { term: 1, vote: 0, commit: entries.len() as u64 });
+    let _ = disk.set_hard_state(HardState {
+        term: 1,
+        vote: 0,
+        commit: entries.len() as u64,
+    });
     disk
 }
 
 impl World {
     /// The default cluster, ready: infra1 leader at term 2, v3 revision 1, up more than 5 s.
     pub fn new(seed: u64) -> World {
-        let member_ids: Vec<u64> =
-            DEFAULT_MEMBERS.iter().map(|(_, _, p)| ids::member_id(&[p], CLUSTER_TOKEN)).collect();
+        let member_ids: Vec<u64> = DEFAULT_MEMBERS
+            .iter()
+            .map(|(_, _, p)| ids::member_id(&[p], CLUSTER_TOKEN))
+            .collect();
         let cluster_id = ids::cluster_id(&member_ids);
         let configs: Vec<MemberConfig> = DEFAULT_MEMBERS
             .iter()
@@ -162,17 +191,18 @@ impl World {
             now: Duration::ZERO,
             seq: 0,
             in_flight: 0,
-            queue: BTreeMap::new(),
+            queue: EventQueue::default(),
             slots: Vec::new(),
             cluster_id,
             net: NetConfig::default(),
             link_up_since: BTreeMap::new(),
             answers: BTreeMap::new(),
             abandoned: BTreeSet::new(),
+            batched: BTreeSet::new(),
             next_call: 1,
             trace: Vec::new(),
             trace_enabled: true,
-            applied_log: BTreeMap::new(),
+            applied_log: AppliedLog::default(),
             safety_violations: Vec::new(),
             watches: BTreeMap::new(),
             next_watch: 1,
@@ -209,7 +239,9 @@ impl World {
         let unix = self.unix_nanos();
         let seed: u64 = self.rng.gen();
         let now = self.now;
-        let Some(slot) = self.slots.get_mut(i) else { return };
+        let Some(slot) = self.slots.get_mut(i) else {
+            return;
+        };
         let Some(disk) = slot.disk.take() else { return };
         let id = slot.config.id;
         match Member::start(slot.config.clone(), disk, seed, unix) {
@@ -254,7 +286,12 @@ impl World {
         let port = endpoint::loopback_port(endpoint)?;
         self.slots
             .iter()
-            .find(|s| s.config.client_urls.iter().any(|u| endpoint::loopback_port(u) == Some(port)))
+            .find(|s| {
+                s.config
+                    .client_urls
+                    .iter()
+                    .any(|u| endpoint::loopback_port(u) == Some(port))
+            })
             .map(|s| s.config.id)
     }
 
@@ -267,7 +304,10 @@ impl World {
 
     /// A member's name.
     pub fn member_name(&self, id: u64) -> Option<&str> {
-        self.slots.iter().find(|s| s.config.id == id).map(|s| s.config.name.as_str())
+        self.slots
+            .iter()
+            .find(|s| s.config.id == id)
+            .map(|s| s.config.name.as_str())
     }
 
     /// The leader of the highest term among running members, if any believes it leads.
@@ -287,11 +327,17 @@ impl World {
 
     /// A running member (for tests and views).
     pub fn member(&self, id: u64) -> Option<&Member> {
-        self.slots.iter().find(|s| s.config.id == id).and_then(|s| s.member.as_ref())
+        self.slots
+            .iter()
+            .find(|s| s.config.id == id)
+            .and_then(|s| s.member.as_ref())
     }
 
     fn member_mut(&mut self, id: u64) -> Option<&mut Member> {
-        self.slots.iter_mut().find(|s| s.config.id == id).and_then(|s| s.member.as_mut())
+        self.slots
+            .iter_mut()
+            .find(|s| s.config.id == id)
+            .and_then(|s| s.member.as_mut())
     }
 
     /// Sends one request to the member at `endpoint` and runs the world until it answers or
@@ -303,21 +349,29 @@ impl World {
         req: Request,
         timeout: Duration,
     ) -> Result<Response, CallError> {
-        let id = self.resolve_endpoint(endpoint).ok_or(CallError::Unreachable)?;
+        let id = self
+            .resolve_endpoint(endpoint)
+            .ok_or(CallError::Unreachable)?;
         if !self.is_running(id) {
             return Err(CallError::Unreachable);
         }
-        let deadline = self.now.saturating_add(timeout);
+        let deadline = self.now.saturating_add(timeout.min(MAX_ADVANCE));
         if route(&req) == Route::Leader {
             return self.call_leader(id, req, deadline);
         }
         let call = self.next_call;
         self.next_call += 1;
-        let mut env = self.env(id);
+        // Only membership changes look at who is connected to whom.
+        let mut env = if is_member_change(&req) {
+            self.client_env(id)
+        } else {
+            self.env(id)
+        };
         env.random = self.rng.gen();
         let mut out = Outbox::default();
         if let Some(m) = self.member_mut(id) {
             m.submit(call, req, auth_token, &env, &mut out);
+            m.process_ready(&env, &mut out);
         }
         self.handle_outbox(id, out);
         self.run_until(deadline, |w| w.answers.contains_key(&call));
@@ -333,18 +387,33 @@ impl World {
     /// Submits a request without waiting (several can be in flight at once); the answer is
     /// collected with [`World::take_answer`] as the world runs. Requests only the leader
     /// serves (lease keep-alive, time-to-live, leases) are not accepted here: use `call`.
-    pub fn submit(&mut self, endpoint: &str, auth_token: Option<&str>, req: Request) -> Result<u64, CallError> {
-        let id = self.resolve_endpoint(endpoint).ok_or(CallError::Unreachable)?;
+    pub fn submit(
+        &mut self,
+        endpoint: &str,
+        auth_token: Option<&str>,
+        req: Request,
+    ) -> Result<u64, CallError> {
+        let id = self
+            .resolve_endpoint(endpoint)
+            .ok_or(CallError::Unreachable)?;
         if !self.is_running(id) || route(&req) == Route::Leader {
             return Err(CallError::Unreachable);
         }
         let call = self.next_call;
         self.next_call += 1;
-        let mut env = self.env(id);
+        // Only membership changes look at who is connected to whom.
+        let mut env = if is_member_change(&req) {
+            self.client_env(id)
+        } else {
+            self.env(id)
+        };
         env.random = self.rng.gen();
         let mut out = Outbox::default();
         if let Some(m) = self.member_mut(id) {
             m.submit(call, req, auth_token, &env, &mut out);
+            if m.has_batch() {
+                self.batched.insert(id);
+            }
         }
         self.handle_outbox(id, out);
         Ok(call)
@@ -361,7 +430,12 @@ impl World {
     }
 
     /// Requests only the leader serves: the member forwards them (as etcd does over HTTP).
-    fn call_leader(&mut self, id: u64, req: Request, deadline: Duration) -> Result<Response, CallError> {
+    fn call_leader(
+        &mut self,
+        id: u64,
+        req: Request,
+        deadline: Duration,
+    ) -> Result<Response, CallError> {
         let reachable_leader = |w: &World| -> Option<u64> {
             let m = w.member(id)?;
             let lead = m.leader();
@@ -374,7 +448,11 @@ impl World {
         let Some(lead) = reachable_leader(self) else {
             return Err(CallError::DeadlineExceeded);
         };
-        let rtt = if lead == id { Duration::ZERO } else { self.net.latency * 2 };
+        let rtt = if lead == id {
+            Duration::ZERO
+        } else {
+            self.net.latency * 2
+        };
         self.run_until(self.now + rtt, |_| false);
         if !self.is_running(lead) {
             return Err(CallError::DeadlineExceeded);
@@ -392,9 +470,15 @@ impl World {
         auth_token: Option<&str>,
         req: WatchCreateRequest,
     ) -> Result<u64, CallError> {
-        let id = self.resolve_endpoint(endpoint).ok_or(CallError::Unreachable)?;
+        let id = self
+            .resolve_endpoint(endpoint)
+            .ok_or(CallError::Unreachable)?;
         let m = self.member_mut(id).ok_or(CallError::Unreachable)?;
-        let range = Request::Range(RangeRequest { key: req.key.clone(), range_end: req.range_end.clone(), ..Default::default() });
+        let range = Request::Range(RangeRequest {
+            key: req.key.clone(),
+            range_end: req.range_end.clone(),
+            ..Default::default()
+        });
         m.sm.check_permission(auth_token, &range)?;
         let sm_id = m.sm.watch_create(req);
         let wid = self.next_watch;
@@ -405,9 +489,13 @@ impl World {
 
     /// The responses of a watch since the last poll (nothing once its member stopped).
     pub fn watch_poll(&mut self, watch: u64) -> Vec<WatchResponse> {
-        let Some(w) = self.watches.get(&watch) else { return Vec::new() };
+        let Some(w) = self.watches.get(&watch) else {
+            return Vec::new();
+        };
         let (member, sm_id) = (w.member, w.sm_id);
-        let Some(m) = self.member_mut(member) else { return Vec::new() };
+        let Some(m) = self.member_mut(member) else {
+            return Vec::new();
+        };
         let h = m.header();
         let mut v = m.sm.watch_poll(sm_id);
         for r in &mut v {
@@ -427,15 +515,19 @@ impl World {
         }
     }
 
-    /// Runs the world for `d` of simulated time.
+    /// Runs the world for `d` of simulated time (at most [`MAX_ADVANCE`] per call, so that a
+    /// typo cannot hang the page).
     pub fn advance(&mut self, d: Duration) {
-        let until = self.now.saturating_add(d);
+        let until = self.now.saturating_add(d.min(MAX_ADVANCE));
         self.run_until(until, |_| false);
     }
 
     /// Processes one event (step mode); returns false if there is none.
     pub fn step(&mut self) -> bool {
-        let Some(((at, _), ev)) = self.queue.pop_first() else { return false };
+        self.flush_batches();
+        let Some((at, ev)) = self.queue.pop() else {
+            return false;
+        };
         self.now = self.now.max(at);
         self.process(ev);
         true
@@ -443,7 +535,7 @@ impl World {
 
     /// Runs until no message is in flight (only timer ticks remain), or `limit` passes.
     pub fn run_until_idle(&mut self, limit: Duration) {
-        let until = self.now.saturating_add(limit);
+        let until = self.now.saturating_add(limit.min(MAX_ADVANCE));
         self.run_until(until, |w| w.in_flight == 0);
     }
 
@@ -454,19 +546,34 @@ impl World {
             self.in_flight += 1;
         }
         self.seq += 1;
-        self.queue.insert((at, self.seq), ev);
+        self.queue.push(at, self.seq, ev);
+    }
+
+    /// Proposes what members batched since the last event.
+    fn flush_batches(&mut self) {
+        while let Some(id) = self.batched.pop_first() {
+            let env = self.env(id);
+            let mut out = Outbox::default();
+            if let Some(m) = self.member_mut(id) {
+                m.process_ready(&env, &mut out);
+            }
+            self.handle_outbox(id, out);
+        }
     }
 
     fn run_until(&mut self, deadline: Duration, done: impl Fn(&World) -> bool) {
         loop {
+            self.flush_batches();
             if done(self) {
                 return;
             }
-            let Some((&(at, _), _)) = self.queue.first_key_value() else { break };
+            let Some(at) = self.queue.peek_time() else {
+                break;
+            };
             if at > deadline {
                 break;
             }
-            if let Some(((at, _), ev)) = self.queue.pop_first() {
+            if let Some((at, ev)) = self.queue.pop() {
                 self.now = self.now.max(at);
                 self.process(ev);
             }
@@ -479,7 +586,12 @@ impl World {
             Event::Tick => {
                 let next = self.now + TICK;
                 self.schedule(next, Event::Tick);
-                let ids: Vec<u64> = self.slots.iter().filter(|s| s.member.is_some()).map(|s| s.config.id).collect();
+                let ids: Vec<u64> = self
+                    .slots
+                    .iter()
+                    .filter(|s| s.member.is_some())
+                    .map(|s| s.config.id)
+                    .collect();
                 for id in ids {
                     let env = self.env(id);
                     let mut out = Outbox::default();
@@ -495,11 +607,26 @@ impl World {
                 let kind = msg.msg_type.name();
                 let term = msg.term;
                 if !self.is_running(to) || !self.connected(from, to) {
-                    self.record(TraceKind::Dropped { from, to, kind, term, reason: if self.is_running(to) { "partition" } else { "stopped" } });
+                    self.record(TraceKind::Dropped {
+                        from,
+                        to,
+                        kind,
+                        term,
+                        reason: if self.is_running(to) {
+                            "partition"
+                        } else {
+                            "stopped"
+                        },
+                    });
                     self.report_snapshot(&msg, true);
                     return;
                 }
-                self.record(TraceKind::Delivered { from, to, kind, term });
+                self.record(TraceKind::Delivered {
+                    from,
+                    to,
+                    kind,
+                    term,
+                });
                 self.report_snapshot(&msg, false);
                 let env = self.env(to);
                 let mut out = Outbox::default();
@@ -525,21 +652,46 @@ impl World {
         self.handle_outbox(from, out);
     }
 
-    fn env(&self, id: u64) -> Env {
+    /// What a member needs to handle ticks and messages.
+    fn env(&self, _id: u64) -> Env {
+        Env {
+            now: self.now,
+            unix_nanos: self.unix_nanos(),
+            connected_since: BTreeMap::new(),
+            trace: self.trace_enabled,
+            random: 0,
+        }
+    }
+
+    /// What a member needs to check a client request: also whom it is connected to.
+    fn client_env(&self, id: u64) -> Env {
         let mut connected_since = BTreeMap::new();
         for s in &self.slots {
             if s.member.is_some() && self.connected(id, s.config.id) {
-                let me = self.slots.iter().find(|x| x.config.id == id).map_or(Duration::ZERO, |x| x.up_since);
+                let me = self
+                    .slots
+                    .iter()
+                    .find(|x| x.config.id == id)
+                    .map_or(Duration::ZERO, |x| x.up_since);
                 let link = self.link_since(id, s.config.id);
                 connected_since.insert(s.config.id, s.up_since.max(me).max(link));
             }
         }
-        Env { now: self.now, unix_nanos: self.unix_nanos(), connected_since, trace: self.trace_enabled, random: 0 }
+        Env {
+            now: self.now,
+            unix_nanos: self.unix_nanos(),
+            connected_since,
+            trace: self.trace_enabled,
+            random: 0,
+        }
     }
 
     fn link_since(&self, a: u64, b: u64) -> Duration {
         let key = if a < b { (a, b) } else { (b, a) };
-        self.link_up_since.get(&key).copied().unwrap_or(Duration::ZERO)
+        self.link_up_since
+            .get(&key)
+            .copied()
+            .unwrap_or(Duration::ZERO)
     }
 
     fn connected(&self, a: u64, b: u64) -> bool {
@@ -561,25 +713,36 @@ impl World {
                         StateRole::Candidate => Role::Candidate,
                         StateRole::Leader => Role::Leader,
                     };
-                    self.record(TraceKind::RoleChanged { member: from, role, term });
+                    self.record(TraceKind::RoleChanged {
+                        member: from,
+                        role,
+                        term,
+                    });
                 }
-                MemberEvent::Appended { index, term } => self.record(TraceKind::Appended { member: from, index, term }),
-                MemberEvent::Committed { index } => self.record(TraceKind::Committed { member: from, index }),
-                MemberEvent::Applied { index, term, digest } => {
-                    match self.applied_log.get(&index) {
-                        Some(&(t, d)) if (t, d) != (term, digest) => self.safety_violations.push(format!(
-                            "state machine safety: member {from:x} applied index {index} term {term}, another applied term {t}"
-                        )),
-                        Some(_) => {}
-                        None => {
-                            self.applied_log.insert(index, (term, digest));
-                            if self.applied_log.len() > APPLIED_LOG_CAP {
-                                self.applied_log.pop_first();
-                            }
-                        }
+                MemberEvent::Appended { index, term } => self.record(TraceKind::Appended {
+                    member: from,
+                    index,
+                    term,
+                }),
+                MemberEvent::Committed { index } => self.record(TraceKind::Committed {
+                    member: from,
+                    index,
+                }),
+                MemberEvent::Applied {
+                    index,
+                    term,
+                    digest,
+                } => {
+                    if let Some(v) = self.applied_log.check(index, term, digest) {
+                        self.safety_violations.push(format!(
+                            "state machine safety: member {from:x} applied index {index} term {term}, another applied term {v}"
+                        ));
                     }
                     if self.trace_enabled {
-                        self.record(TraceKind::Applied { member: from, index });
+                        self.record(TraceKind::Applied {
+                            member: from,
+                            index,
+                        });
                     }
                 }
                 MemberEvent::Removed => {
@@ -603,21 +766,38 @@ impl World {
         let kind = msg.msg_type.name();
         let term = msg.term;
         if self.net.loss_pct > 0 && self.rng.gen_range(0..100) < self.net.loss_pct {
-            self.record(TraceKind::Dropped { from, to, kind, term, reason: "loss" });
+            self.record(TraceKind::Dropped {
+                from,
+                to,
+                kind,
+                term,
+                reason: "loss",
+            });
             self.report_snapshot(&msg, true);
             return;
         }
         if !self.connected(from, to) {
-            self.record(TraceKind::Dropped { from, to, kind, term, reason: "partition" });
+            self.record(TraceKind::Dropped {
+                from,
+                to,
+                kind,
+                term,
+                reason: "partition",
+            });
             self.report_snapshot(&msg, true);
             return;
         }
-        let mut delay = self.net.latency;
+        let mut delay = self.net.latency(from, to);
         if !self.net.jitter.is_zero() {
             let j = self.rng.gen_range(0..=self.net.jitter.as_micros() as u64);
             delay += Duration::from_micros(j);
         }
-        self.record(TraceKind::Sent { from, to, kind, term });
+        self.record(TraceKind::Sent {
+            from,
+            to,
+            kind,
+            term,
+        });
         let at = self.now + delay;
         let sent_at = self.now;
         self.schedule(at, Event::Deliver { msg, sent_at });
@@ -636,10 +816,14 @@ impl World {
     // ---- playground controls ------------------------------------------------------------
 
     fn id_by_name(&self, name: &str) -> Result<u64, String> {
-        self.slots.iter().find(|s| s.config.name == name).map(|s| s.config.id).ok_or_else(|| {
-            let names: Vec<&str> = self.slots.iter().map(|s| s.config.name.as_str()).collect();
-            format!("unknown member \"{name}\" (members: {})", names.join(", "))
-        })
+        self.slots
+            .iter()
+            .find(|s| s.config.name == name)
+            .map(|s| s.config.id)
+            .ok_or_else(|| {
+                let names: Vec<&str> = self.slots.iter().map(|s| s.config.name.as_str()).collect();
+                format!("unknown member \"{name}\" (members: {})", names.join(", "))
+            })
     }
 
     fn control(&mut self, text: String) -> Result<String, String> {
@@ -650,7 +834,11 @@ impl World {
     /// Crashes a member: its volatile state is lost, its disk kept.
     pub fn stop(&mut self, name: &str) -> Result<String, String> {
         let id = self.id_by_name(name)?;
-        let slot = self.slots.iter_mut().find(|s| s.config.id == id).ok_or("no such member")?;
+        let slot = self
+            .slots
+            .iter_mut()
+            .find(|s| s.config.id == id)
+            .ok_or("no such member")?;
         let Some(m) = slot.member.take() else {
             return Err(format!("{name} is already stopped"));
         };
@@ -662,13 +850,19 @@ impl World {
     /// Restarts a stopped member from its disk.
     pub fn start(&mut self, name: &str) -> Result<String, String> {
         let id = self.id_by_name(name)?;
-        let i = self.slots.iter().position(|s| s.config.id == id).ok_or("no such member")?;
+        let i = self
+            .slots
+            .iter()
+            .position(|s| s.config.id == id)
+            .ok_or("no such member")?;
         let slot = self.slots.get(i).ok_or("no such member")?;
         if slot.member.is_some() {
             return Err(format!("{name} is already running"));
         }
         if slot.removed {
-            return Err(format!("{name} was removed from the cluster and cannot start"));
+            return Err(format!(
+                "{name} was removed from the cluster and cannot start"
+            ));
         }
         self.boot(i);
         self.record(TraceKind::Restarted { member: id });
@@ -693,7 +887,11 @@ impl World {
                 sets.push(set);
             }
         }
-        let rest: BTreeSet<u64> = self.member_ids().into_iter().filter(|id| !seen.contains(id)).collect();
+        let rest: BTreeSet<u64> = self
+            .member_ids()
+            .into_iter()
+            .filter(|id| !seen.contains(id))
+            .collect();
         if !rest.is_empty() {
             sets.push(rest);
         }
@@ -702,7 +900,12 @@ impl World {
         }
         let text = sets
             .iter()
-            .map(|g| g.iter().filter_map(|id| self.member_name(*id)).collect::<Vec<_>>().join(" "))
+            .map(|g| {
+                g.iter()
+                    .filter_map(|id| self.member_name(*id))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect::<Vec<_>>()
             .join(" | ");
         self.set_partition(Some(sets));
@@ -711,7 +914,10 @@ impl World {
 
     fn set_partition(&mut self, p: Option<Vec<BTreeSet<u64>>>) {
         let ids = self.member_ids();
-        let before: Vec<(u64, u64, bool)> = pairs(&ids).into_iter().map(|(a, b)| (a, b, self.connected(a, b))).collect();
+        let before: Vec<(u64, u64, bool)> = pairs(&ids)
+            .into_iter()
+            .map(|(a, b)| (a, b, self.connected(a, b)))
+            .collect();
         self.net.partition = p;
         for (a, b, was) in before {
             if !was && self.connected(a, b) {
@@ -741,7 +947,23 @@ impl World {
             return Err(format!("latency must be between 0 and 60000 ms, got {ms}"));
         }
         self.net.latency = Duration::from_millis(ms);
+        self.net.link_latency.clear();
         self.control(format!("latency set to {ms} ms"))
+    }
+
+    /// Sets the one-way latency of the link between two members (both directions).
+    pub fn set_link_latency(&mut self, a: &str, b: &str, ms: u64) -> Result<String, String> {
+        let (ia, ib) = (self.id_by_name(a)?, self.id_by_name(b)?);
+        if ia == ib {
+            return Err(format!("a link needs two different members, got {a} twice"));
+        }
+        if ms > 60_000 {
+            return Err(format!("latency must be between 0 and 60000 ms, got {ms}"));
+        }
+        self.net
+            .link_latency
+            .insert((ia.min(ib), ia.max(ib)), Duration::from_millis(ms));
+        self.control(format!("latency between {a} and {b} set to {ms} ms"))
     }
 
     /// Adds up to `ms` of random extra delay per message (which reorders messages).
@@ -777,7 +999,11 @@ impl World {
 
     /// Every member as the UI draws it, in ID order.
     pub fn member_views(&self) -> Vec<MemberView> {
-        let mut v: Vec<MemberView> = self.slots.iter().map(|s| view::member_view(&s.config, s.member.as_ref(), s.disk.as_deref())).collect();
+        let mut v: Vec<MemberView> = self
+            .slots
+            .iter()
+            .map(|s| view::member_view(&s.config, s.member.as_ref(), s.disk.as_deref()))
+            .collect();
         v.sort_by_key(|m| m.id);
         v
     }
@@ -785,15 +1011,16 @@ impl World {
     /// Messages on the wire.
     pub fn messages_in_flight(&self) -> Vec<MessageView> {
         self.queue
-            .iter()
-            .filter_map(|((at, _), e)| match e {
+            .in_order()
+            .into_iter()
+            .filter_map(|(at, e)| match e {
                 Event::Deliver { msg, sent_at } => Some(MessageView {
                     from: msg.from,
                     to: msg.to,
                     kind: msg.msg_type.name(),
                     term: msg.term,
                     sent_at: *sent_at,
-                    deliver_at: *at,
+                    deliver_at: at,
                 }),
                 Event::Tick => None,
             })
@@ -809,6 +1036,87 @@ impl World {
     /// entries at one index). Empty in a correct world.
     pub fn safety_violations(&self) -> &[String] {
         &self.safety_violations
+    }
+}
+
+/// The world's pending events in (time, sequence) order: a binary heap, so that scheduling a
+/// message costs no allocation.
+#[derive(Default)]
+struct EventQueue {
+    heap: std::collections::BinaryHeap<std::cmp::Reverse<Queued>>,
+}
+
+struct Queued {
+    at: Duration,
+    seq: u64,
+    ev: Event,
+}
+
+impl PartialEq for Queued {
+    fn eq(&self, o: &Self) -> bool {
+        (self.at, self.seq) == (o.at, o.seq)
+    }
+}
+impl Eq for Queued {}
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Queued {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        (self.at, self.seq).cmp(&(o.at, o.seq))
+    }
+}
+
+impl EventQueue {
+    fn push(&mut self, at: Duration, seq: u64, ev: Event) {
+        self.heap.push(std::cmp::Reverse(Queued { at, seq, ev }));
+    }
+
+    fn pop(&mut self) -> Option<(Duration, Event)> {
+        self.heap.pop().map(|std::cmp::Reverse(q)| (q.at, q.ev))
+    }
+
+    fn peek_time(&self) -> Option<Duration> {
+        self.heap.peek().map(|std::cmp::Reverse(q)| q.at)
+    }
+
+    fn in_order(&self) -> Vec<(Duration, &Event)> {
+        let mut v: Vec<&Queued> = self.heap.iter().map(|std::cmp::Reverse(q)| q).collect();
+        v.sort_by_key(|q| (q.at, q.seq));
+        v.into_iter().map(|q| (q.at, &q.ev)).collect()
+    }
+}
+
+/// What was applied at each of the latest indexes, to compare members' applies.
+#[derive(Default)]
+struct AppliedLog {
+    base: u64,
+    entries: std::collections::VecDeque<(u64, u64)>,
+}
+
+impl AppliedLog {
+    /// Records or compares the entry applied at `index`; returns the other term on mismatch.
+    fn check(&mut self, index: u64, term: u64, digest: u64) -> Option<u64> {
+        let end = self.base + self.entries.len() as u64;
+        if index >= self.base && index < end {
+            let (t, d) = self.entries.get((index - self.base) as usize).copied()?;
+            return ((t, d) != (term, digest)).then_some(t);
+        }
+        if index != end || self.entries.is_empty() {
+            // A gap (a snapshot skipped ahead of what was recorded): start again there.
+            if index != end {
+                self.entries.clear();
+                self.base = index;
+            }
+        }
+        self.entries.push_back((term, digest));
+        if self.entries.len() > APPLIED_LOG_CAP {
+            self.entries.pop_front();
+            self.base += 1;
+        }
+        None
     }
 }
 
@@ -830,7 +1138,9 @@ pub fn entry_summary(e: &Entry) -> String {
             None => "conf change".to_string(),
         },
         EntryType::Normal if e.data.is_empty() => "(empty)".to_string(),
-        EntryType::Normal => Payload::decode(&e.data).map_or_else(|| "?".to_string(), |p| p.summary()),
+        EntryType::Normal => {
+            Payload::decode(&e.data).map_or_else(|| "?".to_string(), |p| p.summary())
+        }
     }
 }
 

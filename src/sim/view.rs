@@ -88,16 +88,52 @@ pub struct MessageView {
 /// What happened, in order, for the UI to animate and tests to inspect.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TraceKind {
-    Sent { from: u64, to: u64, kind: &'static str, term: u64 },
-    Delivered { from: u64, to: u64, kind: &'static str, term: u64 },
-    Dropped { from: u64, to: u64, kind: &'static str, term: u64, reason: &'static str },
-    RoleChanged { member: u64, role: Role, term: u64 },
-    Appended { member: u64, index: u64, term: u64 },
-    Committed { member: u64, index: u64 },
-    Applied { member: u64, index: u64 },
-    Crashed { member: u64 },
-    Restarted { member: u64 },
-    Control { text: String },
+    Sent {
+        from: u64,
+        to: u64,
+        kind: &'static str,
+        term: u64,
+    },
+    Delivered {
+        from: u64,
+        to: u64,
+        kind: &'static str,
+        term: u64,
+    },
+    Dropped {
+        from: u64,
+        to: u64,
+        kind: &'static str,
+        term: u64,
+        reason: &'static str,
+    },
+    RoleChanged {
+        member: u64,
+        role: Role,
+        term: u64,
+    },
+    Appended {
+        member: u64,
+        index: u64,
+        term: u64,
+    },
+    Committed {
+        member: u64,
+        index: u64,
+    },
+    Applied {
+        member: u64,
+        index: u64,
+    },
+    Crashed {
+        member: u64,
+    },
+    Restarted {
+        member: u64,
+    },
+    Control {
+        text: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,7 +150,11 @@ use crate::server::member::{Member, MemberConfig};
 pub const VIEW_LOG_LIMIT: usize = 200;
 
 /// The view of one member, running (`member`) or stopped (`disk`).
-pub fn member_view(config: &MemberConfig, member: Option<&Member>, disk: Option<&dyn Disk>) -> MemberView {
+pub fn member_view(
+    config: &MemberConfig,
+    member: Option<&Member>,
+    disk: Option<&dyn Disk>,
+) -> MemberView {
     let mut v = MemberView {
         id: config.id,
         name: config.name.clone(),
@@ -148,9 +188,19 @@ pub fn member_view(config: &MemberConfig, member: Option<&Member>, disk: Option<
         v.applied = m.applied;
         v.first_index = r.raft_log.first_index();
         v.last_index = r.raft_log.last_index();
-        let lo = v.last_index.saturating_sub(VIEW_LOG_LIMIT as u64 - 1).max(v.first_index);
+        let lo = v
+            .last_index
+            .saturating_sub(VIEW_LOG_LIMIT as u64 - 1)
+            .max(v.first_index);
         if let Ok(es) = r.raft_log.slice(lo, v.last_index + 1, VIEW_LOG_LIMIT) {
-            v.log = es.iter().map(|e| LogEntryView { index: e.index, term: e.term, summary: super::entry_summary(e) }).collect();
+            v.log = es
+                .iter()
+                .map(|e| LogEntryView {
+                    index: e.index,
+                    term: e.term,
+                    summary: super::entry_summary(e),
+                })
+                .collect();
         }
         if r.state == StateRole::Leader {
             v.progress = r
@@ -177,9 +227,21 @@ pub fn member_view(config: &MemberConfig, member: Option<&Member>, disk: Option<
         v.vote = s.hard_state.vote;
         v.commit = s.hard_state.commit;
         v.first_index = s.snapshot.metadata.index + 1;
-        v.last_index = s.entries.last().map_or(s.snapshot.metadata.index, |e| e.index);
+        v.last_index = s
+            .entries
+            .last()
+            .map_or(s.snapshot.metadata.index, |e| e.index);
         let skip = s.entries.len().saturating_sub(VIEW_LOG_LIMIT);
-        v.log = s.entries.iter().skip(skip).map(|e| LogEntryView { index: e.index, term: e.term, summary: super::entry_summary(e) }).collect();
+        v.log = s
+            .entries
+            .iter()
+            .skip(skip)
+            .map(|e| LogEntryView {
+                index: e.index,
+                term: e.term,
+                summary: super::entry_summary(e),
+            })
+            .collect();
     }
     v
 }

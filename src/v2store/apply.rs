@@ -42,7 +42,9 @@ fn quote_list(urls: &[String]) -> String {
 impl ApplierV2 {
     /// An empty store with etcd's namespaces `/0` and `/1` (index 0).
     pub fn new() -> ApplierV2 {
-        ApplierV2 { store: Store::new(&[STORE_CLUSTER_PREFIX, STORE_KEYS_PREFIX]) }
+        ApplierV2 {
+            store: Store::new(&[STORE_CLUSTER_PREFIX, STORE_KEYS_PREFIX]),
+        }
     }
 
     /// The store of a freshly started cluster: every member added (one index each), every
@@ -66,7 +68,10 @@ impl ApplierV2 {
 
     fn raft_attributes(peer_urls: &[String], is_learner: bool) -> String {
         if is_learner {
-            format!("{{\"peerURLs\":{},\"isLearner\":true}}", quote_list(peer_urls))
+            format!(
+                "{{\"peerURLs\":{},\"isLearner\":true}}",
+                quote_list(peer_urls)
+            )
         } else {
             format!("{{\"peerURLs\":{}}}", quote_list(peer_urls))
         }
@@ -75,20 +80,40 @@ impl ApplierV2 {
     /// A member joins (conf change applied): `/0/members/<id>/raftAttributes`, one index.
     pub fn member_add(&mut self, id: u64, peer_urls: &[String], is_learner: bool, now: i64) {
         let p = format!("{}/raftAttributes", Self::member_key(id));
-        let _ = self.store.create(&p, false, &Self::raft_attributes(peer_urls, is_learner), false, None, now);
+        let _ = self.store.create(
+            &p,
+            false,
+            &Self::raft_attributes(peer_urls, is_learner),
+            false,
+            None,
+            now,
+        );
     }
 
     /// A member leaves: its directory goes (one index) and `/0/removed_members/<id>` is
     /// created (one index).
     pub fn member_remove(&mut self, id: u64, now: i64) {
         let _ = self.store.delete(&Self::member_key(id), true, true, now);
-        let _ = self.store.create(&format!("/0/removed_members/{:x}", id), false, "", false, None, now);
+        let _ = self.store.create(
+            &format!("/0/removed_members/{:x}", id),
+            false,
+            "",
+            false,
+            None,
+            now,
+        );
     }
 
     /// A member's peer URLs change (or a learner is promoted): one index.
     pub fn member_update(&mut self, id: u64, peer_urls: &[String], is_learner: bool, now: i64) {
         let p = format!("{}/raftAttributes", Self::member_key(id));
-        let _ = self.store.update(&p, &Self::raft_attributes(peer_urls, is_learner), None, false, now);
+        let _ = self.store.update(
+            &p,
+            &Self::raft_attributes(peer_urls, is_learner),
+            None,
+            false,
+            now,
+        );
     }
 
     /// A started member publishes its name and client URLs: one index.
@@ -103,7 +128,9 @@ impl ApplierV2 {
     }
 
     pub fn set_cluster_version(&mut self, version: &str, now: i64) {
-        let _ = self.store.set("/0/version", false, version, None, false, now);
+        let _ = self
+            .store
+            .set("/0/version", false, version, None, false, now);
     }
 
     /// Whether the leader must keep proposing SYNC requests.
@@ -121,7 +148,13 @@ impl ApplierV2 {
     pub fn read(&self, req: &V2Request) -> V2Response {
         if let V2Op::Keys(k) = &req.op {
             let due = self.store.next_expiry().is_some_and(|t| t <= req.now);
-            let auth_on = self.store.get("/2/enabled", false, false, req.now).ok().and_then(|e| e.node.value).as_deref() == Some("true");
+            let auth_on = self
+                .store
+                .get("/2/enabled", false, false, req.now)
+                .ok()
+                .and_then(|e| e.node.value)
+                .as_deref()
+                == Some("true");
             if k.method == Method::Get && !due && !auth_on {
                 return keys_read(&self.store, k, req.now);
             }
@@ -136,7 +169,10 @@ impl ApplierV2 {
     /// right even while no SYNC is proposed (SYNC still expires keys nobody asks about, and
     /// wakes watches on them).
     pub fn apply(&mut self, req: &V2Request) -> V2Response {
-        let creds = req.credentials.as_ref().map(|c| (c.username.as_str(), c.password.as_str()));
+        let creds = req
+            .credentials
+            .as_ref()
+            .map(|c| (c.username.as_str(), c.password.as_str()));
         if !matches!(req.op, V2Op::Sync { .. }) && req.now > 0 {
             self.store.delete_expired_keys(req.now);
         }
@@ -148,7 +184,10 @@ impl ApplierV2 {
             V2Op::Keys(k) => self.keys(k, creds, req.now),
             V2Op::Auth(op) => match self.auth(op, creds, req.now) {
                 Ok(r) => r,
-                Err(e) => V2Response::AuthError { status: e.status, message: e.message },
+                Err(e) => V2Response::AuthError {
+                    status: e.status,
+                    message: e.message,
+                },
             },
         }
     }
@@ -157,13 +196,24 @@ impl ApplierV2 {
         let user_key = clean(&k.path);
         let write = k.method != Method::Get;
         {
-            let auth = AuthStore { store: &mut self.store, now };
+            let auth = AuthStore {
+                store: &mut self.store,
+                now,
+            };
             if !auth.has_key_prefix_access(creds, &user_key, k.recursive, write) {
-                return V2Response::Error(V2Error::new(ECODE_UNAUTHORIZED, "Insufficient credentials", 0));
+                return V2Response::Error(V2Error::new(
+                    ECODE_UNAUTHORIZED,
+                    "Insufficient credentials",
+                    0,
+                ));
             }
         }
         let p = join(STORE_KEYS_PREFIX, &user_key);
-        let expire = if k.expiration != 0 { Some(k.expiration) } else { None };
+        let expire = if k.expiration != 0 {
+            Some(k.expiration)
+        } else {
+            None
+        };
         if k.method == Method::Get {
             return keys_read(&self.store, k, now);
         }
@@ -176,13 +226,27 @@ impl ApplierV2 {
                     if k.prev_index == 0 && k.prev_value.is_empty() {
                         s.update(&p, &k.val, expire, k.refresh, now)
                     } else {
-                        s.compare_and_swap(&p, &k.prev_value, k.prev_index, &k.val, expire, k.refresh, now)
+                        s.compare_and_swap(
+                            &p,
+                            &k.prev_value,
+                            k.prev_index,
+                            &k.val,
+                            expire,
+                            k.refresh,
+                            now,
+                        )
                     }
                 }
                 Some(false) => s.create(&p, k.dir, &k.val, false, expire, now),
-                None if k.prev_index > 0 || !k.prev_value.is_empty() => {
-                    s.compare_and_swap(&p, &k.prev_value, k.prev_index, &k.val, expire, k.refresh, now)
-                }
+                None if k.prev_index > 0 || !k.prev_value.is_empty() => s.compare_and_swap(
+                    &p,
+                    &k.prev_value,
+                    k.prev_index,
+                    &k.val,
+                    expire,
+                    k.refresh,
+                    now,
+                ),
                 None => s.set(&p, k.dir, &k.val, expire, k.refresh, now),
             },
             Method::Delete => {
@@ -202,8 +266,16 @@ impl ApplierV2 {
         }
     }
 
-    fn auth(&mut self, op: &AuthOp, creds: Option<(&str, &str)>, now: i64) -> Result<V2Response, AuthError> {
-        let mut a = AuthStore { store: &mut self.store, now };
+    fn auth(
+        &mut self,
+        op: &AuthOp,
+        creds: Option<(&str, &str)>,
+        now: i64,
+    ) -> Result<V2Response, AuthError> {
+        let mut a = AuthStore {
+            store: &mut self.store,
+            now,
+        };
         // Enable/disable need root only to change; everything else needs root once enabled.
         let needs_root = !matches!(op, AuthOp::Enabled);
         if needs_root && !a.has_root_access(creds) {
@@ -232,7 +304,10 @@ impl ApplierV2 {
                 for r in &roles {
                     a.get_role(r)?;
                 }
-                V2Response::User(UserInfo { user: u.user, roles })
+                V2Response::User(UserInfo {
+                    user: u.user,
+                    roles,
+                })
             }
             AuthOp::UserPut { name, password } => {
                 if a.create_or_update_user(name, password)? {
@@ -269,7 +344,13 @@ impl ApplierV2 {
                 })
             }
             AuthOp::RoleAdd { name } => {
-                a.create_role(name, super::auth::Role { role: name.clone(), ..Default::default() })?;
+                a.create_role(
+                    name,
+                    super::auth::Role {
+                        role: name.clone(),
+                        ..Default::default()
+                    },
+                )?;
                 V2Response::Created
             }
             AuthOp::RoleRemove { name } => {
@@ -277,12 +358,18 @@ impl ApplierV2 {
                 V2Response::Done
             }
             AuthOp::RoleGrant { name, read, write } => {
-                let g = RwPermission { read: Some(read.clone()), write: Some(write.clone()) };
+                let g = RwPermission {
+                    read: Some(read.clone()),
+                    write: Some(write.clone()),
+                };
                 a.update_role(name, Some(&g), None)?;
                 V2Response::Done
             }
             AuthOp::RoleRevoke { name, read, write } => {
-                let r = RwPermission { read: Some(read.clone()), write: Some(write.clone()) };
+                let r = RwPermission {
+                    read: Some(read.clone()),
+                    write: Some(write.clone()),
+                };
                 a.update_role(name, None, Some(&r))?;
                 V2Response::Done
             }
@@ -294,7 +381,11 @@ impl ApplierV2 {
 fn keys_read(s: &Store, k: &KeysRequest, now: i64) -> V2Response {
     let p = join(STORE_KEYS_PREFIX, &clean(&k.path));
     if k.wait {
-        let start = if k.watch_start_index == 0 { s.index() } else { k.watch_start_index };
+        let start = if k.watch_start_index == 0 {
+            s.index()
+        } else {
+            k.watch_start_index
+        };
         return match s.watch(&p, k.recursive, k.since, start) {
             Ok((event, since)) => V2Response::Watch {
                 event: event.map(|mut e| {

@@ -26,12 +26,18 @@ pub struct AuthError {
 }
 
 fn auth_err(status: u16, msg: String) -> AuthError {
-    AuthError { status, message: format!("auth: {}", msg) }
+    AuthError {
+        status,
+        message: format!("auth: {}", msg),
+    }
 }
 
 /// What a request without the needed rights gets (`writeNoAuth`).
 pub fn insufficient_credentials() -> AuthError {
-    AuthError { status: 401, message: "Insufficient credentials".to_string() }
+    AuthError {
+        status: 401,
+        message: "Insufficient credentials".to_string(),
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,7 +70,10 @@ fn all_access(name: &str) -> Role {
     Role {
         role: name.to_string(),
         permissions: Permissions {
-            kv: RwPermission { read: Some(vec!["/*".to_string()]), write: Some(vec!["/*".to_string()]) },
+            kv: RwPermission {
+                read: Some(vec!["/*".to_string()]),
+                write: Some(vec!["/*".to_string()]),
+            },
         },
     }
 }
@@ -75,10 +84,12 @@ impl Role {
         if self.role == ROOT_ROLE_NAME {
             return true;
         }
-        self.list(write).iter().any(|pat| match pat.strip_suffix('*') {
-            Some(prefix) => key.starts_with(prefix),
-            None => key == pat,
-        })
+        self.list(write)
+            .iter()
+            .any(|pat| match pat.strip_suffix('*') {
+                Some(prefix) => key.starts_with(prefix),
+                None => key == pat,
+            })
     }
 
     /// `HasRecursiveAccess`: only `*` patterns grant access to a subtree.
@@ -86,11 +97,19 @@ impl Role {
         if self.role == ROOT_ROLE_NAME {
             return true;
         }
-        self.list(write).iter().any(|pat| pat.strip_suffix('*').map(|p| key.starts_with(p)).unwrap_or(false))
+        self.list(write).iter().any(|pat| {
+            pat.strip_suffix('*')
+                .map(|p| key.starts_with(p))
+                .unwrap_or(false)
+        })
     }
 
     fn list(&self, write: bool) -> &[String] {
-        let l = if write { &self.permissions.kv.write } else { &self.permissions.kv.read };
+        let l = if write {
+            &self.permissions.kv.write
+        } else {
+            &self.permissions.kv.read
+        };
         l.as_deref().unwrap_or(&[])
     }
 }
@@ -159,7 +178,9 @@ impl AuthStore<'_> {
         for res in ["/2", "/2/users/", "/2/roles/"] {
             let _ = self.store.create(res, true, "", false, None, now);
         }
-        let _ = self.store.create("/2/enabled", false, "false", false, None, now);
+        let _ = self
+            .store
+            .create("/2/enabled", false, "false", false, None, now);
     }
 
     fn set_resource(&mut self, res: &str, value: String, prev_exist: bool) -> Result<(), u32> {
@@ -176,7 +197,10 @@ impl AuthStore<'_> {
     fn delete_resource(&mut self, res: &str) -> Result<(), u32> {
         self.ensure_auth_directories();
         let p = format!("{}{}", STORE_PERMS_PREFIX, res);
-        self.store.delete(&p, false, false, self.now).map(|_| ()).map_err(|e| e.error_code)
+        self.store
+            .delete(&p, false, false, self.now)
+            .map(|_| ())
+            .map_err(|e| e.error_code)
     }
 
     pub fn auth_enabled(&self) -> bool {
@@ -184,8 +208,13 @@ impl AuthStore<'_> {
     }
 
     pub fn get_user(&self, name: &str) -> Result<User, AuthError> {
-        let v = self.get(&format!("/users/{}", name)).map_err(|_| auth_err(404, format!("User {} does not exist.", name)))?;
-        let mut u: User = serde_json::from_str(&v).map_err(|e| AuthError { status: 500, message: e.to_string() })?;
+        let v = self
+            .get(&format!("/users/{}", name))
+            .map_err(|_| auth_err(404, format!("User {} does not exist.", name)))?;
+        let mut u: User = serde_json::from_str(&v).map_err(|e| AuthError {
+            status: 500,
+            message: e.to_string(),
+        })?;
         if u.user == ROOT_ROLE_NAME {
             attach_root_role(&mut u);
         }
@@ -196,8 +225,13 @@ impl AuthStore<'_> {
         if name == ROOT_ROLE_NAME {
             return Ok(all_access(ROOT_ROLE_NAME));
         }
-        let v = self.get(&format!("/roles/{}", name)).map_err(|_| auth_err(404, format!("Role {} does not exist.", name)))?;
-        serde_json::from_str(&v).map_err(|e| AuthError { status: 500, message: e.to_string() })
+        let v = self
+            .get(&format!("/roles/{}", name))
+            .map_err(|_| auth_err(404, format!("Role {} does not exist.", name)))?;
+        serde_json::from_str(&v).map_err(|e| AuthError {
+            status: 500,
+            message: e.to_string(),
+        })
     }
 
     pub fn all_users(&self) -> Vec<String> {
@@ -224,84 +258,146 @@ impl AuthStore<'_> {
     }
 
     pub fn create_user(&mut self, name: &str, password: &str) -> Result<(), AuthError> {
-        let mut u = User { user: name.to_string(), password: String::new(), roles: None };
+        let mut u = User {
+            user: name.to_string(),
+            password: String::new(),
+            roles: None,
+        };
         if name == ROOT_ROLE_NAME {
             attach_root_role(&mut u);
         }
         if password.is_empty() {
-            return Err(auth_err(400, format!("Cannot create user {} with an empty password", name)));
+            return Err(auth_err(
+                400,
+                format!("Cannot create user {} with an empty password", name),
+            ));
         }
         u.password = hash_password(password);
         let json = serde_json::to_string(&u).unwrap_or_default();
         match self.set_resource(&format!("/users/{}", name), json, false) {
             Err(ECODE_NODE_EXIST) => Err(auth_err(409, format!("User {} already exists.", name))),
-            Err(c) => Err(AuthError { status: 500, message: format!("v2 error {}", c) }),
+            Err(c) => Err(AuthError {
+                status: 500,
+                message: format!("v2 error {}", c),
+            }),
             Ok(()) => Ok(()),
         }
     }
 
     pub fn delete_user(&mut self, name: &str) -> Result<(), AuthError> {
         if self.auth_enabled() && name == ROOT_ROLE_NAME {
-            return Err(auth_err(403, "Cannot delete root user while auth is enabled.".to_string()));
+            return Err(auth_err(
+                403,
+                "Cannot delete root user while auth is enabled.".to_string(),
+            ));
         }
         match self.delete_resource(&format!("/users/{}", name)) {
             Err(ECODE_KEY_NOT_FOUND) => Err(auth_err(404, format!("User {} does not exist", name))),
-            Err(c) => Err(AuthError { status: 500, message: format!("v2 error {}", c) }),
+            Err(c) => Err(AuthError {
+                status: 500,
+                message: format!("v2 error {}", c),
+            }),
             Ok(()) => Ok(()),
         }
     }
 
     /// `UpdateUser`: a new password and/or granted and revoked roles.
-    pub fn update_user(&mut self, name: &str, password: &str, grant: &[String], revoke: &[String]) -> Result<User, AuthError> {
+    pub fn update_user(
+        &mut self,
+        name: &str,
+        password: &str,
+        grant: &[String],
+        revoke: &[String],
+    ) -> Result<User, AuthError> {
         let old = self.get_user(name)?;
         let roles = merge_list(
             &old.roles,
             grant,
             revoke,
-            |g| auth_err(409, format!("Granting duplicate role {} for user {}", g, name)),
-            Some(&|r: &str| auth_err(409, format!("Revoking ungranted role {} for user {}", r, name))),
+            |g| {
+                auth_err(
+                    409,
+                    format!("Granting duplicate role {} for user {}", g, name),
+                )
+            },
+            Some(&|r: &str| {
+                auth_err(
+                    409,
+                    format!("Revoking ungranted role {} for user {}", r, name),
+                )
+            }),
         )?;
         let new = User {
             user: old.user.clone(),
-            password: if password.is_empty() { old.password.clone() } else { hash_password(password) },
+            password: if password.is_empty() {
+                old.password.clone()
+            } else {
+                hash_password(password)
+            },
             roles: Some(roles),
         };
         if new == old && password.is_empty() {
-            return Err(auth_err(400, "User not updated. Use grant/revoke/password to update the user.".to_string()));
+            return Err(auth_err(
+                400,
+                "User not updated. Use grant/revoke/password to update the user.".to_string(),
+            ));
         }
         let json = serde_json::to_string(&new).unwrap_or_default();
         self.set_resource(&format!("/users/{}", name), json, true)
-            .map_err(|c| AuthError { status: 500, message: format!("v2 error {}", c) })?;
+            .map_err(|c| AuthError {
+                status: 500,
+                message: format!("v2 error {}", c),
+            })?;
         Ok(new)
     }
 
     pub fn create_role(&mut self, name: &str, role: Role) -> Result<(), AuthError> {
         if name == ROOT_ROLE_NAME {
-            return Err(auth_err(403, format!("Cannot modify role {}: is root role.", name)));
+            return Err(auth_err(
+                403,
+                format!("Cannot modify role {}: is root role.", name),
+            ));
         }
         let json = serde_json::to_string(&role).unwrap_or_default();
         match self.set_resource(&format!("/roles/{}", name), json, false) {
             Err(ECODE_NODE_EXIST) => Err(auth_err(409, format!("Role {} already exists.", name))),
-            Err(c) => Err(AuthError { status: 500, message: format!("v2 error {}", c) }),
+            Err(c) => Err(AuthError {
+                status: 500,
+                message: format!("v2 error {}", c),
+            }),
             Ok(()) => Ok(()),
         }
     }
 
     pub fn delete_role(&mut self, name: &str) -> Result<(), AuthError> {
         if name == ROOT_ROLE_NAME {
-            return Err(auth_err(403, format!("Cannot modify role {}: is root role.", name)));
+            return Err(auth_err(
+                403,
+                format!("Cannot modify role {}: is root role.", name),
+            ));
         }
         match self.delete_resource(&format!("/roles/{}", name)) {
             Err(ECODE_KEY_NOT_FOUND) => Err(auth_err(404, format!("Role {} doesn't exist.", name))),
-            Err(c) => Err(AuthError { status: 500, message: format!("v2 error {}", c) }),
+            Err(c) => Err(AuthError {
+                status: 500,
+                message: format!("v2 error {}", c),
+            }),
             Ok(()) => Ok(()),
         }
     }
 
     /// `UpdateRole` with a grant or a revoke of key patterns.
-    pub fn update_role(&mut self, name: &str, grant: Option<&RwPermission>, revoke: Option<&RwPermission>) -> Result<Role, AuthError> {
+    pub fn update_role(
+        &mut self,
+        name: &str,
+        grant: Option<&RwPermission>,
+        revoke: Option<&RwPermission>,
+    ) -> Result<Role, AuthError> {
         if name == ROOT_ROLE_NAME {
-            return Err(auth_err(403, format!("Cannot modify role {}: is root role.", name)));
+            return Err(auth_err(
+                403,
+                format!("Cannot modify role {}: is root role.", name),
+            ));
         }
         let old = self.get_role(name)?;
         let mut kv = old.permissions.kv.clone();
@@ -322,16 +418,37 @@ impl AuthStore<'_> {
             )?);
         }
         if let Some(r) = revoke {
-            kv.read = Some(merge_list(&kv.read, &[], r.read.as_deref().unwrap_or(&[]), |_| insufficient_credentials(), None)?);
-            kv.write = Some(merge_list(&kv.write, &[], r.write.as_deref().unwrap_or(&[]), |_| insufficient_credentials(), None)?);
+            kv.read = Some(merge_list(
+                &kv.read,
+                &[],
+                r.read.as_deref().unwrap_or(&[]),
+                |_| insufficient_credentials(),
+                None,
+            )?);
+            kv.write = Some(merge_list(
+                &kv.write,
+                &[],
+                r.write.as_deref().unwrap_or(&[]),
+                |_| insufficient_credentials(),
+                None,
+            )?);
         }
-        let new = Role { role: old.role.clone(), permissions: Permissions { kv } };
+        let new = Role {
+            role: old.role.clone(),
+            permissions: Permissions { kv },
+        };
         if new == old {
-            return Err(auth_err(400, "Role not updated. Use grant/revoke to update the role.".to_string()));
+            return Err(auth_err(
+                400,
+                "Role not updated. Use grant/revoke to update the role.".to_string(),
+            ));
         }
         let json = serde_json::to_string(&new).unwrap_or_default();
         self.set_resource(&format!("/roles/{}", name), json, true)
-            .map_err(|c| AuthError { status: 500, message: format!("v2 error {}", c) })?;
+            .map_err(|c| AuthError {
+                status: 500,
+                message: format!("v2 error {}", c),
+            })?;
         Ok(new)
     }
 
@@ -340,13 +457,19 @@ impl AuthStore<'_> {
             return Err(auth_err(409, "already enabled".to_string()));
         }
         if self.get_user(ROOT_ROLE_NAME).is_err() {
-            return Err(auth_err(409, "No root user available, please create one".to_string()));
+            return Err(auth_err(
+                409,
+                "No root user available, please create one".to_string(),
+            ));
         }
         if self.get_role(GUEST_ROLE_NAME).is_err() {
             self.create_role(GUEST_ROLE_NAME, all_access(GUEST_ROLE_NAME))?;
         }
         self.set_resource("/enabled", "true".to_string(), true)
-            .map_err(|c| AuthError { status: 500, message: format!("v2 error {}", c) })
+            .map_err(|c| AuthError {
+                status: 500,
+                message: format!("v2 error {}", c),
+            })
     }
 
     pub fn disable_auth(&mut self) -> Result<(), AuthError> {
@@ -354,7 +477,10 @@ impl AuthStore<'_> {
             return Err(auth_err(409, "already disabled".to_string()));
         }
         self.set_resource("/enabled", "false".to_string(), true)
-            .map_err(|c| AuthError { status: 500, message: format!("v2 error {}", c) })
+            .map_err(|c| AuthError {
+                status: 500,
+                message: format!("v2 error {}", c),
+            })
     }
 
     /// The user behind basic-auth credentials, if the password is right (`userFromBasicAuth`).
@@ -380,29 +506,41 @@ impl AuthStore<'_> {
     }
 
     /// `hasKeyPrefixAccess`: `key` is the user key (without the `/1` namespace).
-    pub fn has_key_prefix_access(&self, creds: Option<(&str, &str)>, key: &str, recursive: bool, write: bool) -> bool {
+    pub fn has_key_prefix_access(
+        &self,
+        creds: Option<(&str, &str)>,
+        key: &str,
+        recursive: bool,
+        write: bool,
+    ) -> bool {
         if !self.auth_enabled() {
             return true;
         }
         let user = match creds {
             None => {
-                return self.get_role(GUEST_ROLE_NAME).map(|r| r.has_key_access(key, write)).unwrap_or(false);
+                return self
+                    .get_role(GUEST_ROLE_NAME)
+                    .map(|r| r.has_key_access(key, write))
+                    .unwrap_or(false);
             }
             Some((n, p)) => match self.authenticate(n, p) {
                 Some(u) => u,
                 None => return false,
             },
         };
-        user.roles.iter().flatten().any(|rn| match self.get_role(rn) {
-            Ok(role) => {
-                if recursive {
-                    role.has_recursive_access(key, write)
-                } else {
-                    role.has_key_access(key, write)
+        user.roles
+            .iter()
+            .flatten()
+            .any(|rn| match self.get_role(rn) {
+                Ok(role) => {
+                    if recursive {
+                        role.has_recursive_access(key, write)
+                    } else {
+                        role.has_key_access(key, write)
+                    }
                 }
-            }
-            Err(_) => false,
-        })
+                Err(_) => false,
+            })
     }
 }
 

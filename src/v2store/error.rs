@@ -76,14 +76,23 @@ pub struct V2Error {
 
 impl V2Error {
     pub fn new(error_code: u32, cause: impl Into<String>, index: u64) -> V2Error {
-        V2Error { error_code, message: message(error_code).to_string(), cause: cause.into(), index }
+        V2Error {
+            error_code,
+            message: message(error_code).to_string(),
+            cause: cause.into(),
+            index,
+        }
     }
 }
 
 /// The client's rendering (`client.Error`): `100: Key not found (/foo) [7]`.
 impl fmt::Display for V2Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} ({}) [{}]", self.error_code, self.message, self.cause, self.index)
+        write!(
+            f,
+            "{}: {} ({}) [{}]",
+            self.error_code, self.message, self.cause, self.index
+        )
     }
 }
 
@@ -93,16 +102,34 @@ mod tests {
 
     #[test]
     fn texts_match_etcd() {
-        assert_eq!(V2Error::new(100, "/missing", 11).to_string(), "100: Key not found (/missing) [11]");
-        assert_eq!(V2Error::new(105, "/message", 9).to_string(), "105: Key already exists (/message) [9]");
+        assert_eq!(
+            V2Error::new(100, "/missing", 11).to_string(),
+            "100: Key not found (/missing) [11]"
+        );
+        assert_eq!(
+            V2Error::new(105, "/message", 9).to_string(),
+            "105: Key already exists (/message) [9]"
+        );
         assert_eq!(
             V2Error::new(101, "[free != taken]", 9).to_string(),
             "101: Compare failed ([free != taken]) [9]"
         );
-        assert_eq!(V2Error::new(102, "/services/cache", 12).to_string(), "102: Not a file (/services/cache) [12]");
-        assert_eq!(V2Error::new(104, "/f1", 11).to_string(), "104: Not a directory (/f1) [11]");
-        assert_eq!(V2Error::new(107, "/", 9).to_string(), "107: Root is read only (/) [9]");
-        assert_eq!(V2Error::new(108, "/services/web", 13).to_string(), "108: Directory not empty (/services/web) [13]");
+        assert_eq!(
+            V2Error::new(102, "/services/cache", 12).to_string(),
+            "102: Not a file (/services/cache) [12]"
+        );
+        assert_eq!(
+            V2Error::new(104, "/f1", 11).to_string(),
+            "104: Not a directory (/f1) [11]"
+        );
+        assert_eq!(
+            V2Error::new(107, "/", 9).to_string(),
+            "107: Root is read only (/) [9]"
+        );
+        assert_eq!(
+            V2Error::new(108, "/services/web", 13).to_string(),
+            "108: Directory not empty (/services/web) [13]"
+        );
         assert_eq!(
             V2Error::new(110, "Insufficient credentials", 0).to_string(),
             "110: The request requires user authentication (Insufficient credentials) [0]"

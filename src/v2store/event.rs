@@ -45,7 +45,12 @@ impl Event {
     pub fn new(action: &str, key: &str, modified_index: u64, created_index: u64) -> Event {
         Event {
             action: action.to_string(),
-            node: NodeExtern { key: key.to_string(), modified_index, created_index, ..NodeExtern::default() },
+            node: NodeExtern {
+                key: key.to_string(),
+                modified_index,
+                created_index,
+                ..NodeExtern::default()
+            },
             prev_node: None,
             etcd_index: 0,
             refresh: false,
@@ -145,7 +150,13 @@ mod tests {
     #[test]
     fn rfc3339() {
         assert_eq!(rfc3339_nano(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339_nano(1_700_000_000_500_000_000), "2023-11-14T22:13:20.5Z");
-        assert_eq!(rfc3339_nano(951_782_400_000_000_001), "2000-02-29T00:00:00.000000001Z");
+        assert_eq!(
+            rfc3339_nano(1_700_000_000_500_000_000),
+            "2023-11-14T22:13:20.5Z"
+        );
+        assert_eq!(
+            rfc3339_nano(951_782_400_000_000_001),
+            "2000-02-29T00:00:00.000000001Z"
+        );
     }
 }

@@ -25,7 +25,12 @@ impl Default for EventHistory {
 
 impl EventHistory {
     pub fn new(capacity: usize) -> EventHistory {
-        EventHistory { queue: VecDeque::new(), capacity: capacity.max(1), start_index: 0, last_index: 0 }
+        EventHistory {
+            queue: VecDeque::new(),
+            capacity: capacity.max(1),
+            start_index: 0,
+            last_index: 0,
+        }
     }
 
     pub fn add(&mut self, e: Event) {
@@ -40,11 +45,20 @@ impl EventHistory {
     /// The first event at or after `index` that concerns `key` (`scan`). `hidden_after`:
     /// events after this index are filtered as a live watcher would see them (hidden keys
     /// under a recursive watch are skipped).
-    pub fn scan(&self, key: &str, recursive: bool, index: u64, hidden_after: u64) -> Result<Option<&Event>, V2Error> {
+    pub fn scan(
+        &self,
+        key: &str,
+        recursive: bool,
+        index: u64,
+        hidden_after: u64,
+    ) -> Result<Option<&Event>, V2Error> {
         if index < self.start_index {
             return Err(V2Error::new(
                 ECODE_EVENT_INDEX_CLEARED,
-                format!("the requested history has been cleared [{}/{}]", self.start_index, index),
+                format!(
+                    "the requested history has been cleared [{}/{}]",
+                    self.start_index, index
+                ),
                 0,
             ));
         }

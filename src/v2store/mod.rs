@@ -96,25 +96,54 @@ pub enum AuthOp {
     Enable,
     Disable,
     UserList,
-    UserGet { name: String },
+    UserGet {
+        name: String,
+    },
     /// `PUT /v2/auth/users/<name>` with a password: create, or change the password.
-    UserPut { name: String, password: String },
-    UserRemove { name: String },
-    UserGrant { name: String, roles: Vec<String> },
-    UserRevoke { name: String, roles: Vec<String> },
+    UserPut {
+        name: String,
+        password: String,
+    },
+    UserRemove {
+        name: String,
+    },
+    UserGrant {
+        name: String,
+        roles: Vec<String>,
+    },
+    UserRevoke {
+        name: String,
+        roles: Vec<String>,
+    },
     RoleList,
-    RoleGet { name: String },
-    RoleAdd { name: String },
-    RoleRemove { name: String },
-    RoleGrant { name: String, read: Vec<String>, write: Vec<String> },
-    RoleRevoke { name: String, read: Vec<String>, write: Vec<String> },
+    RoleGet {
+        name: String,
+    },
+    RoleAdd {
+        name: String,
+    },
+    RoleRemove {
+        name: String,
+    },
+    RoleGrant {
+        name: String,
+        read: Vec<String>,
+        write: Vec<String>,
+    },
+    RoleRevoke {
+        name: String,
+        read: Vec<String>,
+        write: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum V2Op {
     Keys(KeysRequest),
     /// Expire every TTL node whose time has come (etcd's `SYNC`, proposed by the leader).
-    Sync { time: i64 },
+    Sync {
+        time: i64,
+    },
     Auth(AuthOp),
 }
 
@@ -130,7 +159,11 @@ pub struct V2Request {
 impl V2Request {
     /// The SYNC request the leader proposes every 500 ms while TTL keys exist.
     pub fn sync(unix_nanos: i64) -> V2Request {
-        V2Request { op: V2Op::Sync { time: unix_nanos }, credentials: None, now: unix_nanos }
+        V2Request {
+            op: V2Op::Sync { time: unix_nanos },
+            credentials: None,
+            now: unix_nanos,
+        }
     }
 
     /// Whether this request only reads (a non-quorum get, a watch, an auth read), so a
@@ -141,7 +174,11 @@ impl V2Request {
             V2Op::Sync { .. } => false,
             V2Op::Auth(a) => matches!(
                 a,
-                AuthOp::Enabled | AuthOp::UserList | AuthOp::UserGet { .. } | AuthOp::RoleList | AuthOp::RoleGet { .. }
+                AuthOp::Enabled
+                    | AuthOp::UserList
+                    | AuthOp::UserGet { .. }
+                    | AuthOp::RoleList
+                    | AuthOp::RoleGet { .. }
             ),
         }
     }
@@ -168,11 +205,18 @@ pub enum V2Response {
     /// A keys request that succeeded; the event's keys are user keys.
     Event(Event),
     /// A watch: the event if one is there, the resolved `since` and the watch's start index.
-    Watch { event: Option<Event>, since: u64, start_index: u64 },
+    Watch {
+        event: Option<Event>,
+        since: u64,
+        start_index: u64,
+    },
     /// A keys-API error (`Error:  100: Key not found (/k) [7]`).
     Error(V2Error),
     /// An auth-API error: HTTP status and message.
-    AuthError { status: u16, message: String },
+    AuthError {
+        status: u16,
+        message: String,
+    },
     AuthEnabled(bool),
     Users(Vec<String>),
     User(UserInfo),

@@ -114,7 +114,11 @@ impl Node {
                 out.dir = true;
                 if recursive {
                     out.nodes = Some(
-                        children.values().filter(|c| !c.is_hidden()).map(|c| c.repr(true, now)).collect(),
+                        children
+                            .values()
+                            .filter(|c| !c.is_hidden())
+                            .map(|c| c.repr(true, now))
+                            .collect(),
                     );
                 }
             }
@@ -130,7 +134,11 @@ impl Node {
             NodeKind::Dir(children) => {
                 into.dir = true;
                 into.nodes = Some(
-                    children.values().filter(|c| !c.is_hidden()).map(|c| c.repr(recursive, now)).collect(),
+                    children
+                        .values()
+                        .filter(|c| !c.is_hidden())
+                        .map(|c| c.repr(recursive, now))
+                        .collect(),
                 );
             }
         }

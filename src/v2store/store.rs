@@ -49,7 +49,13 @@ impl Store {
                 read_only.push(p);
             }
         }
-        Store { root, current_index: 0, history: EventHistory::default(), ttl_keys: TtlKeyHeap::default(), read_only }
+        Store {
+            root,
+            current_index: 0,
+            history: EventHistory::default(),
+            ttl_keys: TtlKeyHeap::default(),
+            read_only,
+        }
     }
 
     pub fn index(&self) -> u64 {
@@ -130,7 +136,13 @@ impl Store {
     // ---- reads ---------------------------------------------------------------------------
 
     /// `Get`: the node at `node_path`; a directory lists its visible children.
-    pub fn get(&self, node_path: &str, recursive: bool, sorted: bool, now: i64) -> Result<Event, V2Error> {
+    pub fn get(
+        &self,
+        node_path: &str,
+        recursive: bool,
+        sorted: bool,
+        now: i64,
+    ) -> Result<Event, V2Error> {
         let _ = sorted; // children are always in key order
         let n = self.internal_get(node_path)?;
         let mut e = Event::new(GET, node_path, n.modified_index, n.created_index);
@@ -143,9 +155,19 @@ impl Store {
     /// `since` (0: the next index) concerning `key`, or `None` when there is none yet.
     /// `hidden_after`: see [`EventHistory::scan`]. An event found in the history carries the
     /// current index as its `etcd_index`, as etcd answers.
-    pub fn watch(&self, key: &str, recursive: bool, since: u64, hidden_after: u64) -> Result<(Option<Event>, u64), V2Error> {
+    pub fn watch(
+        &self,
+        key: &str,
+        recursive: bool,
+        since: u64,
+        hidden_after: u64,
+    ) -> Result<(Option<Event>, u64), V2Error> {
         let key = clean(key);
-        let since = if since == 0 { self.current_index.saturating_add(1) } else { since };
+        let since = if since == 0 {
+            self.current_index.saturating_add(1)
+        } else {
+            since
+        };
         match self.history.scan(&key, recursive, since, hidden_after) {
             Err(mut e) => {
                 e.index = self.current_index;
@@ -203,11 +225,19 @@ impl Store {
         if refresh {
             match prev {
                 Some(n) => value = n.value().to_string(),
-                None => return Err(self.internal_get(node_path).err().unwrap_or_else(|| self.err(ECODE_KEY_NOT_FOUND, node_path))),
+                None => {
+                    return Err(self
+                        .internal_get(node_path)
+                        .err()
+                        .unwrap_or_else(|| self.err(ECODE_KEY_NOT_FOUND, node_path)))
+                }
             }
         }
         let prev_node = prev.map(|n| {
-            let mut pe = NodeExtern { key: node_path.to_string(), ..NodeExtern::default() };
+            let mut pe = NodeExtern {
+                key: node_path.to_string(),
+                ..NodeExtern::default()
+            };
             pe.modified_index = n.modified_index;
             pe.created_index = n.created_index;
             n.load(false, now, &mut pe);
@@ -272,7 +302,10 @@ impl Store {
         }
 
         let mut e = Event::new(action, &node_path, next_index, next_index);
-        let existing = self.internal_get(&node_path).ok().map(|n| (n.is_dir(), n.repr(false, now)));
+        let existing = self
+            .internal_get(&node_path)
+            .ok()
+            .map(|n| (n.is_dir(), n.repr(false, now)));
         if let Some((is_dir, repr)) = existing {
             if !replace {
                 return Err(V2Error::new(ECODE_NODE_EXIST, node_path, curr_index));
@@ -327,7 +360,14 @@ impl Store {
     }
 
     /// `Update`: a new value (files) and/or a new TTL for an existing node.
-    pub fn update(&mut self, node_path: &str, new_value: &str, expire: Option<i64>, refresh: bool, now: i64) -> Result<Event, V2Error> {
+    pub fn update(
+        &mut self,
+        node_path: &str,
+        new_value: &str,
+        expire: Option<i64>,
+        refresh: bool,
+        now: i64,
+    ) -> Result<Event, V2Error> {
         let node_path = clean(node_path);
         if self.is_read_only(&node_path) {
             return Err(self.err(ECODE_ROOT_R_ONLY, "/"));
@@ -337,7 +377,11 @@ impl Store {
         if n.is_dir() && !new_value.is_empty() {
             return Err(self.err(ECODE_NOT_FILE, node_path));
         }
-        let new_value = if refresh { n.value().to_string() } else { new_value.to_string() };
+        let new_value = if refresh {
+            n.value().to_string()
+        } else {
+            new_value.to_string()
+        };
         let mut e = Event::new(UPDATE, &node_path, next_index, n.created_index);
         e.etcd_index = next_index;
         e.prev_node = Some(n.repr(false, now));
@@ -387,9 +431,16 @@ impl Store {
         }
         let which = n.compare(prev_value, prev_index);
         if which != CompareResult::Match {
-            return Err(self.err(ECODE_TEST_FAILED, compare_fail_cause(n, which, prev_value, prev_index)));
+            return Err(self.err(
+                ECODE_TEST_FAILED,
+                compare_fail_cause(n, which, prev_value, prev_index),
+            ));
         }
-        let value = if refresh { n.value().to_string() } else { value.to_string() };
+        let value = if refresh {
+            n.value().to_string()
+        } else {
+            value.to_string()
+        };
         let created = n.created_index;
         let prev = n.repr(false, now);
         self.current_index = self.current_index.saturating_add(1);
@@ -414,7 +465,13 @@ impl Store {
     }
 
     /// `Delete`: a file, an empty directory (`dir`) or a whole subtree (`recursive`).
-    pub fn delete(&mut self, node_path: &str, dir: bool, recursive: bool, now: i64) -> Result<Event, V2Error> {
+    pub fn delete(
+        &mut self,
+        node_path: &str,
+        dir: bool,
+        recursive: bool,
+        now: i64,
+    ) -> Result<Event, V2Error> {
         let node_path = clean(node_path);
         if self.is_read_only(&node_path) {
             return Err(self.err(ECODE_ROOT_R_ONLY, "/"));
@@ -441,7 +498,13 @@ impl Store {
     }
 
     /// `CompareAndDelete`: deletes a file only if its value and/or modified index match.
-    pub fn compare_and_delete(&mut self, node_path: &str, prev_value: &str, prev_index: u64, now: i64) -> Result<Event, V2Error> {
+    pub fn compare_and_delete(
+        &mut self,
+        node_path: &str,
+        prev_value: &str,
+        prev_index: u64,
+        now: i64,
+    ) -> Result<Event, V2Error> {
         let node_path = clean(node_path);
         let n = self.internal_get(&node_path)?;
         if n.is_dir() {
@@ -449,7 +512,10 @@ impl Store {
         }
         let which = n.compare(prev_value, prev_index);
         if which != CompareResult::Match {
-            return Err(self.err(ECODE_TEST_FAILED, compare_fail_cause(n, which, prev_value, prev_index)));
+            return Err(self.err(
+                ECODE_TEST_FAILED,
+                compare_fail_cause(n, which, prev_value, prev_index),
+            ));
         }
         let created = n.created_index;
         let prev = n.repr(false, now);
@@ -496,6 +562,12 @@ fn compare_fail_cause(n: &Node, which: CompareResult, prev_value: &str, prev_ind
     match which {
         CompareResult::IndexNotMatch => format!("[{} != {}]", prev_index, n.modified_index),
         CompareResult::ValueNotMatch => format!("[{} != {}]", prev_value, n.value()),
-        _ => format!("[{} != {}] [{} != {}]", prev_value, n.value(), prev_index, n.modified_index),
+        _ => format!(
+            "[{} != {}] [{} != {}]",
+            prev_value,
+            n.value(),
+            prev_index,
+            n.modified_index
+        ),
     }
 }

@@ -13,7 +13,10 @@ pub enum Input {
     Delete,
     Get,
     /// Compare the value with `expect` (None: absent); on success put `new`.
-    Cas { expect: Option<u64>, new: u64 },
+    Cas {
+        expect: Option<u64>,
+        new: u64,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,7 +73,11 @@ fn check_key(ops: &[Op]) -> bool {
             continue;
         }
         // An op may go next if it was invoked before every pending op returned.
-        let min_ret = (0..n).filter(|&i| !is_done(&done, i)).filter_map(|i| ops[i].ret).min().unwrap_or(u128::MAX);
+        let min_ret = (0..n)
+            .filter(|&i| !is_done(&done, i))
+            .filter_map(|i| ops[i].ret)
+            .min()
+            .unwrap_or(u128::MAX);
         for i in 0..n {
             if is_done(&done, i) || ops[i].call > min_ret {
                 continue;
@@ -104,7 +111,13 @@ mod tests {
     use super::*;
 
     fn op(call: u128, ret: Option<u128>, input: Input, output: Output) -> Op {
-        Op { key: 1, call, ret, input, output }
+        Op {
+            key: 1,
+            call,
+            ret,
+            input,
+            output,
+        }
     }
 
     #[test]

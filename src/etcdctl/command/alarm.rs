@@ -7,7 +7,15 @@ use super::{bad_args, fail, Ctx};
 
 fn alarm_get(ctx: &mut Ctx, client: &super::super::client::Client) -> Result<AlarmResponse, Fail> {
     match client
-        .call(ctx.world, ctx.io, Request::Alarm { action: AlarmAction::Get, member_id: 0, alarm: AlarmType::None })
+        .call(
+            ctx.world,
+            ctx.io,
+            Request::Alarm {
+                action: AlarmAction::Get,
+                member_id: 0,
+                alarm: AlarmType::None,
+            },
+        )
         .map_err(fail)?
     {
         Response::Alarm(r) => Ok(r),
@@ -32,10 +40,21 @@ pub fn disarm(ctx: &mut Ctx) -> Result<(), Fail> {
     let client = ctx.client()?;
     // clientv3's AlarmDisarm of "every alarm": list them, then deactivate each
     let listed = alarm_get(ctx, &client)?;
-    let mut out = AlarmResponse { header: listed.header, alarms: Vec::new() };
+    let mut out = AlarmResponse {
+        header: listed.header,
+        alarms: Vec::new(),
+    };
     for a in &listed.alarms {
         if let Response::Alarm(r) = client
-            .call(ctx.world, ctx.io, Request::Alarm { action: AlarmAction::Deactivate, member_id: a.member_id, alarm: a.alarm })
+            .call(
+                ctx.world,
+                ctx.io,
+                Request::Alarm {
+                    action: AlarmAction::Deactivate,
+                    member_id: a.member_id,
+                    alarm: a.alarm,
+                },
+            )
             .map_err(fail)?
         {
             out.header = r.header;

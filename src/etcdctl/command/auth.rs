@@ -7,7 +7,9 @@ use super::{bad_args, fail, Ctx};
 
 pub fn enable(ctx: &mut Ctx) -> Result<(), Fail> {
     if !ctx.args().is_empty() {
-        return Err(bad_args("auth enable command does not accept any arguments"));
+        return Err(bad_args(
+            "auth enable command does not accept any arguments",
+        ));
     }
     let client = ctx.client()?;
     let mut tries = 0;
@@ -16,9 +18,24 @@ pub fn enable(ctx: &mut Ctx) -> Result<(), Fail> {
         match client.call(ctx.world, ctx.io, Request::Auth(AuthRequest::Enable)) {
             Ok(_) => break,
             Err(e) if e.msg == "etcdserver: root user does not have root role" && tries < 3 => {
-                client.call(ctx.world, ctx.io, Request::Auth(AuthRequest::RoleAdd { name: "root".into() })).map_err(fail)?;
                 client
-                    .call(ctx.world, ctx.io, Request::Auth(AuthRequest::UserGrantRole { user: "root".into(), role: "root".into() }))
+                    .call(
+                        ctx.world,
+                        ctx.io,
+                        Request::Auth(AuthRequest::RoleAdd {
+                            name: "root".into(),
+                        }),
+                    )
+                    .map_err(fail)?;
+                client
+                    .call(
+                        ctx.world,
+                        ctx.io,
+                        Request::Auth(AuthRequest::UserGrantRole {
+                            user: "root".into(),
+                            role: "root".into(),
+                        }),
+                    )
                     .map_err(fail)?;
             }
             Err(e) => return Err(fail(e)),
@@ -30,10 +47,14 @@ pub fn enable(ctx: &mut Ctx) -> Result<(), Fail> {
 
 pub fn disable(ctx: &mut Ctx) -> Result<(), Fail> {
     if !ctx.args().is_empty() {
-        return Err(bad_args("auth disable command does not accept any arguments"));
+        return Err(bad_args(
+            "auth disable command does not accept any arguments",
+        ));
     }
     let client = ctx.client()?;
-    client.call(ctx.world, ctx.io, Request::Auth(AuthRequest::Disable)).map_err(fail)?;
+    client
+        .call(ctx.world, ctx.io, Request::Auth(AuthRequest::Disable))
+        .map_err(fail)?;
     ctx.io.outln("Authentication Disabled");
     Ok(())
 }

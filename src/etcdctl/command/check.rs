@@ -1,7 +1,9 @@
 //! `etcdctl check perf|datascale`: the `--load` validation as etcdctl does it; the run itself
 //! is summarised on the simulated cluster.
 
-use crate::server::api::{PutRequest, Request};
+use crate::server::api::{DeleteRangeRequest, PutRequest, RangeRequest, Request, Response};
+
+use super::super::printer_simple::prefix_range_end;
 
 use super::super::{Fail, EXIT_BAD_FEATURE, EXIT_ERROR};
 use super::Ctx;
@@ -13,26 +15,62 @@ fn load_ok(load: &str) -> bool {
 pub fn perf(ctx: &mut Ctx) -> Result<(), Fail> {
     let load = ctx.flags.str("load");
     if !load_ok(&load) {
-        return Err(Fail::new(EXIT_BAD_FEATURE, format!("unknown load option {}", load)));
+        return Err(Fail::new(
+            EXIT_BAD_FEATURE,
+            format!("unknown load option {}", load),
+        ));
     }
     let client = ctx.client()?;
     let prefix = ctx.flags.str("prefix");
+    let range_end = prefix_range_end(prefix.as_bytes());
+    let probe = RangeRequest {
+        key: prefix.as_bytes().to_vec(),
+        range_end: range_end.clone(),
+        count_only: true,
+        ..Default::default()
+    };
+    if let Ok(Response::Range(r)) = client.call(ctx.world, ctx.io, Request::Range(probe)) {
+        if r.count > 0 {
+            return Err(Fail::new(
+                EXIT_ERROR,
+                format!(
+                    "prefix {} has keys. Delete with etcdctl del --prefix {} first.",
+                    super::super::flags::go_quote(&prefix),
+                    prefix
+                ),
+            ));
+        }
+    }
     let start = ctx.world.now();
     let n = 50;
     let mut failed = 0;
     for i in 0..n {
-        let req = PutRequest { key: format!("{}{:08}", prefix, i).into_bytes(), value: vec![b'x'; 64], ..Default::default() };
+        let req = PutRequest {
+            key: format!("{}{:08}", prefix, i).into_bytes(),
+            value: vec![b'x'; 64],
+            ..Default::default()
+        };
         if client.call_quiet(ctx.world, Request::Put(req)).is_err() {
             failed += 1;
         }
     }
     let took = ctx.world.now().saturating_sub(start);
+    let cleanup = DeleteRangeRequest {
+        key: prefix.as_bytes().to_vec(),
+        range_end,
+        prev_kv: false,
+    };
+    let _ = client.call_quiet(ctx.world, Request::DeleteRange(cleanup));
     let avg = took.as_secs_f64() / n as f64;
     if failed > 0 {
-        ctx.io.outln(&format!("FAIL: {} of {} requests failed", failed, n));
+        ctx.io
+            .outln(&format!("FAIL: {} of {} requests failed", failed, n));
         return Err(Fail::silent(EXIT_ERROR));
     }
-    ctx.io.outln(&format!("PASS: Throughput is {:.0} writes/s", if avg > 0.0 { 1.0 / avg } else { 0.0 }));
+    ctx.io.outln(&format!(
+        "PASS: Throughput is {:.0} writes/s",
+        if avg > 0.0 { 1.0 / avg } else { 0.0 }
+    ));
     ctx.io.outln("PASS: Slowest request took 0.000000s");
     ctx.io.outln("PASS: Stddev is 0.000000s");
     ctx.io.outln("PASS");
@@ -42,7 +80,13 @@ pub fn perf(ctx: &mut Ctx) -> Result<(), Fail> {
 pub fn datascale(ctx: &mut Ctx) -> Result<(), Fail> {
     let load = ctx.flags.str("load");
     if !load_ok(&load) {
-        return Err(Fail::new(EXIT_BAD_FEATURE, format!("unknown load option {}", load)));
+        return Err(Fail::new(
+            EXIT_BAD_FEATURE,
+            format!("unknown load option {}", load),
+        ));
     }
-    Err(Fail::new(EXIT_ERROR, "check datascale is not available in the playground"))
+    Err(Fail::new(
+        EXIT_ERROR,
+        "check datascale is not available in the playground",
+    ))
 }

@@ -10,10 +10,18 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     if args.len() != 1 {
         return Err(bad_args("compaction command needs 1 argument"));
     }
-    let rev = super::super::flags::parse_int_base10(&args[0]).map_err(|e| Fail::new(EXIT_ERROR, e))?;
+    let rev =
+        super::super::flags::parse_int_base10(&args[0]).map_err(|e| Fail::new(EXIT_ERROR, e))?;
     let client = ctx.client()?;
     client
-        .call(ctx.world, ctx.io, Request::Compaction(CompactionRequest { revision: rev, physical: ctx.flags.bool("physical") }))
+        .call(
+            ctx.world,
+            ctx.io,
+            Request::Compaction(CompactionRequest {
+                revision: rev,
+                physical: ctx.flags.bool("physical"),
+            }),
+        )
         .map_err(fail)?;
     ctx.io.outln(&format!("compacted revision {}", rev));
     Ok(())

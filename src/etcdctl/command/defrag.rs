@@ -8,16 +8,25 @@ use super::Ctx;
 
 pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     if !ctx.flags.str("data-dir").is_empty() {
-        return Err(Fail::new(EXIT_ERROR, "defragmenting a data directory is not available in the playground"));
+        return Err(Fail::new(
+            EXIT_ERROR,
+            "defragmenting a data directory is not available in the playground",
+        ));
     }
     let base = ctx.client()?;
     let eps = endpoints_from_cluster(ctx, &base)?;
     let mut failures = 0;
     for ep in eps {
-        match base.with_endpoint(&ep).call(ctx.world, ctx.io, Request::Defragment) {
-            Ok(_) => ctx.io.outln(&format!("Finished defragmenting etcd member[{}]", ep)),
+        match base
+            .with_endpoint(&ep)
+            .call(ctx.world, ctx.io, Request::Defragment)
+        {
+            Ok(_) => ctx
+                .io
+                .outln(&format!("Finished defragmenting etcd member[{}]", ep)),
             Err(e) => {
-                ctx.io.errln(&format!("Failed to defragment etcd member[{}] ({})", ep, e));
+                ctx.io
+                    .errln(&format!("Failed to defragment etcd member[{}] ({})", ep, e));
                 failures += 1;
             }
         }

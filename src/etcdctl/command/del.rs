@@ -10,17 +10,24 @@ use super::{bad_args, fail, Ctx};
 pub fn del_op(ctx: &Ctx) -> Result<DeleteRangeRequest, Fail> {
     let args = ctx.args().to_vec();
     if args.is_empty() || args.len() > 2 {
-        return Err(bad_args("del command needs one argument as key and an optional argument as range_end"));
+        return Err(bad_args(
+            "del command needs one argument as key and an optional argument as range_end",
+        ));
     }
     let prefix = ctx.flags.bool("prefix");
     let from_key = ctx.flags.bool("from-key");
     if prefix && from_key {
-        return Err(bad_args("`--prefix` and `--from-key` cannot be set at the same time, choose one"));
+        return Err(bad_args(
+            "`--prefix` and `--from-key` cannot be set at the same time, choose one",
+        ));
     }
-    let mut req = DeleteRangeRequest { key: args[0].as_bytes().to_vec(), ..Default::default() };
+    let mut req = DeleteRangeRequest {
+        key: args[0].as_bytes().to_vec(),
+        ..Default::default()
+    };
     if let Some(end) = args.get(1) {
         if prefix || from_key {
-            return Err(bad_args("too many arguments, only accept one argument when `--prefix` or `--from-key` is set."));
+            return Err(bad_args("too many arguments, only accept one argument when `--prefix` or `--from-key` is set"));
         }
         req.range_end = end.as_bytes().to_vec();
     }
@@ -45,7 +52,9 @@ pub fn del_op(ctx: &Ctx) -> Result<DeleteRangeRequest, Fail> {
 pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     let req = del_op(ctx)?;
     let client = ctx.client()?;
-    let resp = client.call(ctx.world, ctx.io, Request::DeleteRange(req)).map_err(fail)?;
+    let resp = client
+        .call(ctx.world, ctx.io, Request::DeleteRange(req))
+        .map_err(fail)?;
     let p = ctx.printer()?;
     if let Response::DeleteRange(r) = resp {
         p.del(ctx.io, &r)?;

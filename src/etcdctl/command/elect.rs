@@ -86,8 +86,11 @@ impl ObserveJob {
         let cur = (kv.key.clone(), kv.mod_revision);
         if self.last.as_ref() != Some(&cur) {
             self.last = Some(cur);
+            // Observe hands out a response with only the header and the leader's kv
             let mut one = r.clone();
             one.kvs.truncate(1);
+            one.count = 0;
+            one.more = false;
             if let Err(f) = self.printer.get(io, &one) {
                 io.errln(&format!("Error: {}", f.msg));
                 return Some(f.code);
@@ -110,7 +113,9 @@ impl Job for ObserveJob {
 pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
     let args = ctx.args().to_vec();
     if args.len() != 1 && args.len() != 2 {
-        return Err(bad_args("elect takes one election name argument and an optional proposal argument"));
+        return Err(bad_args(
+            "elect takes one election name argument and an optional proposal argument",
+        ));
     }
     let listen = ctx.flags.bool("listen");
     if args.len() == 1 && !listen {
@@ -121,16 +126,28 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
     }
     let client = ctx.client()?;
     let printer = ctx.printer()?;
-    let session = Session::new(ctx.world, ctx.io, &client, DEFAULT_SESSION_TTL).map_err(|e| Fail::new(EXIT_ERROR, e.msg))?;
+    let session = Session::new(ctx.world, ctx.io, &client, DEFAULT_SESSION_TTL)
+        .map_err(|e| Fail::new(EXIT_ERROR, e.msg))?;
     if listen {
-        let mut job = ObserveJob { session, prefix: format!("{}/", args[0]), printer, last: None };
+        let mut job = ObserveJob {
+            session,
+            prefix: format!("{}/", args[0]),
+            printer,
+            last: None,
+        };
         if let Some(code) = job.step(ctx.world, ctx.io) {
             return Ok(Status::Done(code));
         }
         return Ok(Status::Running(Box::new(job)));
     }
-    let cand = enqueue(ctx.world, ctx.io, &session, &args[0], &args[1]).map_err(|e| Fail::new(EXIT_ERROR, e.msg))?;
-    let mut job = CampaignJob { session, cand, printer, elected: false };
+    let cand = enqueue(ctx.world, ctx.io, &session, &args[0], &args[1])
+        .map_err(|e| Fail::new(EXIT_ERROR, e.msg))?;
+    let mut job = CampaignJob {
+        session,
+        cand,
+        printer,
+        elected: false,
+    };
     if let Some(code) = job.step(ctx.world, ctx.io) {
         return Ok(Status::Done(code));
     }

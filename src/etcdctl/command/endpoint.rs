@@ -15,9 +15,19 @@ pub fn endpoints_from_cluster(ctx: &mut Ctx, client: &Client) -> Result<Vec<Stri
     let mut c = client.clone();
     c.token = None;
     match c.call(ctx.world, ctx.io, Request::MemberList) {
-        Ok(Response::MemberList(r)) => Ok(r.members.iter().flat_map(|m| m.client_urls.clone()).collect()),
+        Ok(Response::MemberList(r)) => Ok(r
+            .members
+            .iter()
+            .flat_map(|m| m.client_urls.clone())
+            .collect()),
         Ok(_) => Ok(Vec::new()),
-        Err(e) => Err(Fail::new(EXIT_ERROR, format!("failed to fetch endpoints from etcd cluster member list: {}", e))),
+        Err(e) => Err(Fail::new(
+            EXIT_ERROR,
+            format!(
+                "failed to fetch endpoints from etcd cluster member list: {}",
+                e
+            ),
+        )),
     }
 }
 
@@ -30,9 +40,21 @@ pub fn health(ctx: &mut Ctx) -> Result<(), Fail> {
         let mut c = base.with_endpoint(&ep);
         c.passthrough = false;
         let start = ctx.world.now();
-        let r = c.call(ctx.world, ctx.io, Request::Range(RangeRequest { key: b"health".to_vec(), ..Default::default() }));
+        let r = c.call(
+            ctx.world,
+            ctx.io,
+            Request::Range(RangeRequest {
+                key: b"health".to_vec(),
+                ..Default::default()
+            }),
+        );
         let took = go_duration(ctx.world.now().saturating_sub(start));
-        let mut h = EpHealth { ep: ep.clone(), health: false, took, error: String::new() };
+        let mut h = EpHealth {
+            ep: ep.clone(),
+            health: false,
+            took,
+            error: String::new(),
+        };
         match r {
             Ok(_) => h.health = true,
             Err(e) if e.msg == "etcdserver: permission denied" => h.health = true,
@@ -54,12 +76,18 @@ pub fn status(ctx: &mut Ctx) -> Result<(), Fail> {
     let mut list = Vec::new();
     let mut failed = false;
     for ep in eps {
-        match base.with_endpoint(&ep).call(ctx.world, ctx.io, Request::Status) {
+        match base
+            .with_endpoint(&ep)
+            .call(ctx.world, ctx.io, Request::Status)
+        {
             Ok(Response::Status(resp)) => list.push(EpStatus { ep, resp }),
             Ok(_) => {}
             Err(e) => {
                 failed = true;
-                ctx.io.errln(&format!("Failed to get the status of endpoint {} ({})", ep, e));
+                ctx.io.errln(&format!(
+                    "Failed to get the status of endpoint {} ({})",
+                    ep, e
+                ));
             }
         }
     }
@@ -78,11 +106,17 @@ pub fn hashkv(ctx: &mut Ctx) -> Result<(), Fail> {
     let mut list = Vec::new();
     let mut err = None;
     for ep in eps {
-        match base.with_endpoint(&ep).call(ctx.world, ctx.io, Request::HashKv { revision: rev }) {
+        match base
+            .with_endpoint(&ep)
+            .call(ctx.world, ctx.io, Request::HashKv { revision: rev })
+        {
             Ok(Response::HashKv(resp)) => list.push(EpHashKv { ep, resp }),
             Ok(_) => {}
             Err(e) => {
-                ctx.io.errln(&format!("Failed to get the hash of endpoint {} ({})", ep, e));
+                ctx.io.errln(&format!(
+                    "Failed to get the hash of endpoint {} ({})",
+                    ep, e
+                ));
                 err = Some(e);
             }
         }

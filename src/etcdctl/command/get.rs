@@ -11,23 +11,35 @@ pub fn get_op(ctx: &Ctx) -> Result<RangeRequest, Fail> {
     let args = ctx.args();
     let f = &ctx.flags;
     if args.is_empty() {
-        return Err(bad_args("get command needs one argument as key and an optional argument as range_end"));
+        return Err(bad_args(
+            "get command needs one argument as key and an optional argument as range_end",
+        ));
     }
     let prefix = f.bool("prefix");
     let from_key = f.bool("from-key");
     if prefix && from_key {
-        return Err(bad_args("`--prefix` and `--from-key` cannot be set at the same time, choose one"));
+        return Err(bad_args(
+            "`--prefix` and `--from-key` cannot be set at the same time, choose one",
+        ));
     }
     let mut req = RangeRequest::default();
     match f.str("consistency").as_str() {
         "s" => req.serializable = true,
         "l" => {}
-        other => return Err(Fail::new(EXIT_BAD_FEATURE, format!("unknown consistency flag {}", super::super::flags::go_quote(other)))),
+        other => {
+            return Err(Fail::new(
+                EXIT_BAD_FEATURE,
+                format!(
+                    "unknown consistency flag {}",
+                    super::super::flags::go_quote(other)
+                ),
+            ))
+        }
     }
     req.key = args[0].as_bytes().to_vec();
     if args.len() > 1 {
         if prefix || from_key {
-            return Err(bad_args("too many arguments, only accept one argument when `--prefix` or `--from-key` is set."));
+            return Err(bad_args("too many arguments, only accept one argument when `--prefix` or `--from-key` is set"));
         }
         req.range_end = args[1].as_bytes().to_vec();
     }
@@ -41,7 +53,12 @@ pub fn get_op(ctx: &Ctx) -> Result<RangeRequest, Fail> {
         "ASCEND" => SortOrder::Ascend,
         "DESCEND" => SortOrder::Descend,
         "" => SortOrder::None,
-        _ => return Err(Fail::new(EXIT_BAD_FEATURE, format!("bad sort order {}", order))),
+        _ => {
+            return Err(Fail::new(
+                EXIT_BAD_FEATURE,
+                format!("bad sort order {}", order),
+            ))
+        }
     };
     let target = f.str("sort-by");
     req.sort_target = match target.to_uppercase().as_str() {
@@ -50,7 +67,12 @@ pub fn get_op(ctx: &Ctx) -> Result<RangeRequest, Fail> {
         "MODIFY" => SortTarget::Mod,
         "VALUE" => SortTarget::Value,
         "VERSION" => SortTarget::Version,
-        _ => return Err(Fail::new(EXIT_BAD_FEATURE, format!("bad sort target {}", target))),
+        _ => {
+            return Err(Fail::new(
+                EXIT_BAD_FEATURE,
+                format!("bad sort target {}", target),
+            ))
+        }
     };
     // clientv3's WithSort: sorting by key ascending is the natural order
     if req.sort_target == SortTarget::Key && req.sort_order == SortOrder::Ascend {
@@ -77,10 +99,14 @@ pub fn get_op(ctx: &Ctx) -> Result<RangeRequest, Fail> {
 pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     let req = get_op(ctx)?;
     let client = ctx.client()?;
-    let resp = client.call(ctx.world, ctx.io, Request::Range(req)).map_err(fail)?;
+    let resp = client
+        .call(ctx.world, ctx.io, Request::Range(req))
+        .map_err(fail)?;
     let value_only = ctx.flags.bool("print-value-only");
     if value_only && ctx.write_out() != "simple" {
-        return Err(bad_args("print-value-only is only for `--write-out=simple`"));
+        return Err(bad_args(
+            "print-value-only is only for `--write-out=simple`",
+        ));
     }
     let p = ctx.printer_with(value_only)?;
     if let Response::Range(r) = resp {

@@ -13,7 +13,13 @@ pub fn run(f: &flags::Flags, io: &mut Io) -> Status {
             io.out(flags::help_text(&path).unwrap_or(""));
         }
         _ => {
-            io.out(flags::help_text("").unwrap_or(""));
+            // the root's usage, printed before its help flag exists
+            let root = flags::help_text("").unwrap_or("");
+            let text: String = root
+                .split_inclusive('\n')
+                .filter(|l| !l.starts_with("  -h, --help"))
+                .collect();
+            io.out(&text);
             io.errln(&format!("Unknown help topic [`{}`]", f.args.join("` `")));
         }
     }

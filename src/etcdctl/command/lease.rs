@@ -13,7 +13,8 @@ use super::{bad_args, Ctx};
 
 /// `leaseFromArgs`.
 pub fn lease_from_arg(arg: &str) -> Result<i64, Fail> {
-    parse_hex_i64(arg).map_err(|e| bad_args(&format!("bad lease ID arg ({}), expecting ID in Hex", e)))
+    parse_hex_i64(arg)
+        .map_err(|e| bad_args(&format!("bad lease ID arg ({}), expecting ID in Hex", e)))
 }
 
 pub fn grant(ctx: &mut Ctx) -> Result<(), Fail> {
@@ -21,10 +22,15 @@ pub fn grant(ctx: &mut Ctx) -> Result<(), Fail> {
     if args.len() != 1 {
         return Err(bad_args("lease grant command needs TTL argument"));
     }
-    let ttl = super::super::flags::parse_int_base10(&args[0]).map_err(|e| bad_args(&format!("bad TTL ({})", e)))?;
+    let ttl = super::super::flags::parse_int_base10(&args[0])
+        .map_err(|e| bad_args(&format!("bad TTL ({})", e)))?;
     let client = ctx.client()?;
     let resp = client
-        .call(ctx.world, ctx.io, Request::LeaseGrant(LeaseGrantRequest { ttl, id: 0 }))
+        .call(
+            ctx.world,
+            ctx.io,
+            Request::LeaseGrant(LeaseGrantRequest { ttl, id: 0 }),
+        )
         .map_err(|e| Fail::new(EXIT_ERROR, format!("failed to grant lease ({})", e)))?;
     let p = ctx.printer()?;
     if let Response::LeaseGrant(r) = resp {
@@ -53,7 +59,9 @@ pub fn revoke(ctx: &mut Ctx) -> Result<(), Fail> {
 pub fn time_to_live(ctx: &mut Ctx) -> Result<(), Fail> {
     let args = ctx.args().to_vec();
     if args.len() != 1 {
-        return Err(bad_args("lease timetolive command needs lease ID as argument"));
+        return Err(bad_args(
+            "lease timetolive command needs lease ID as argument",
+        ));
     }
     let id = lease_from_arg(&args[0])?;
     let keys = ctx.flags.bool("keys");
@@ -70,7 +78,9 @@ pub fn time_to_live(ctx: &mut Ctx) -> Result<(), Fail> {
 
 pub fn list(ctx: &mut Ctx) -> Result<(), Fail> {
     let client = ctx.client()?;
-    let resp = client.call(ctx.world, ctx.io, Request::LeaseLeases).map_err(|e| Fail::new(EXIT_BAD_CONNECTION, e.msg))?;
+    let resp = client
+        .call(ctx.world, ctx.io, Request::LeaseLeases)
+        .map_err(|e| Fail::new(EXIT_BAD_CONNECTION, e.msg))?;
     let p = ctx.printer()?;
     if let Response::LeaseLeases(r) = resp {
         p.leases(ctx.io, &r)?;
@@ -89,7 +99,10 @@ struct KeepAliveJob {
 
 impl KeepAliveJob {
     fn send(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
-        match self.client.call_quiet(world, Request::LeaseKeepAlive { id: self.id }) {
+        match self
+            .client
+            .call_quiet(world, Request::LeaseKeepAlive { id: self.id })
+        {
             Ok(Response::LeaseKeepAlive(r)) if r.ttl > 0 => {
                 if let Err(f) = self.printer.keep_alive(io, &r) {
                     io.errln(&format!("Error: {}", f.msg));
@@ -123,7 +136,9 @@ impl Job for KeepAliveJob {
 pub fn keep_alive(ctx: &mut Ctx) -> Result<Status, Fail> {
     let args = ctx.args().to_vec();
     if args.len() != 1 {
-        return Err(bad_args("lease keep-alive command needs lease ID as argument"));
+        return Err(bad_args(
+            "lease keep-alive command needs lease ID as argument",
+        ));
     }
     let id = lease_from_arg(&args[0])?;
     let client = ctx.client()?;
@@ -134,14 +149,23 @@ pub fn keep_alive(ctx: &mut Ctx) -> Result<Status, Fail> {
             .map_err(|e| Fail::new(EXIT_BAD_CONNECTION, e.msg))?;
         if let Response::LeaseKeepAlive(r) = resp {
             if r.ttl <= 0 {
-                return Err(Fail::new(EXIT_BAD_CONNECTION, "etcdserver: requested lease not found"));
+                return Err(Fail::new(
+                    EXIT_BAD_CONNECTION,
+                    "etcdserver: requested lease not found",
+                ));
             }
             p.keep_alive(ctx.io, &r)?;
         }
         return Ok(Status::Done(0));
     }
     let simple = ctx.write_out() == "simple";
-    let mut job = KeepAliveJob { client, printer: p, simple, id, next: Duration::ZERO };
+    let mut job = KeepAliveJob {
+        client,
+        printer: p,
+        simple,
+        id,
+        next: Duration::ZERO,
+    };
     if let Some(code) = job.send(ctx.world, ctx.io) {
         return Ok(Status::Done(code));
     }

@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use crate::server::api::{
-    Compare, CompareResult, CompareTarget, DeleteRangeRequest, LeaseGrantRequest, PutRequest, RangeRequest, RangeResponse, Request,
-    RequestOp, Response, ResponseOp, SortOrder, SortTarget, TxnRequest,
+    Compare, CompareResult, CompareTarget, DeleteRangeRequest, LeaseGrantRequest, PutRequest,
+    RangeRequest, RangeResponse, Request, RequestOp, Response, ResponseOp, SortOrder, SortTarget,
+    TxnRequest,
 };
 use crate::sim::World;
 
@@ -18,7 +19,9 @@ use super::{bad_args, Ctx};
 
 /// Runs a console program for `lock`/`watch` commands: `echo`, `true`, `false`.
 pub fn exec(argv: &[String], io: &mut Io) -> Result<(), String> {
-    let Some(prog) = argv.first() else { return Ok(()) };
+    let Some(prog) = argv.first() else {
+        return Ok(());
+    };
     let name = prog.rsplit('/').next().unwrap_or(prog);
     match name {
         "echo" => {
@@ -34,7 +37,10 @@ pub fn exec(argv: &[String], io: &mut Io) -> Result<(), String> {
         }
         "true" => Ok(()),
         "false" => Err("exit status 1".to_string()),
-        _ => Err(format!("exec: {}: executable file not found in $PATH", super::super::flags::go_quote(prog))),
+        _ => Err(format!(
+            "exec: {}: executable file not found in $PATH",
+            super::super::flags::go_quote(prog)
+        )),
     }
 }
 
@@ -47,14 +53,28 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(world: &mut World, io: &mut Io, client: &Client, ttl: i64) -> Result<Session, CallFail> {
-        let r = client.call(world, io, Request::LeaseGrant(LeaseGrantRequest { ttl, id: 0 }))?;
+    pub fn new(
+        world: &mut World,
+        io: &mut Io,
+        client: &Client,
+        ttl: i64,
+    ) -> Result<Session, CallFail> {
+        let r = client.call(
+            world,
+            io,
+            Request::LeaseGrant(LeaseGrantRequest { ttl, id: 0 }),
+        )?;
         let (lease, ttl) = match r {
             Response::LeaseGrant(g) => (g.id, g.ttl),
             _ => (0, ttl),
         };
         let next = world.now() + Duration::from_secs((ttl.max(3) / 3) as u64);
-        Ok(Session { client: client.clone(), lease, ttl, next_keepalive: next })
+        Ok(Session {
+            client: client.clone(),
+            lease,
+            ttl,
+            next_keepalive: next,
+        })
     }
     /// Keeps the lease alive; false once it is gone.
     pub fn tick(&mut self, world: &mut World) -> bool {
@@ -74,13 +94,32 @@ pub struct Candidate {
 }
 
 /// Creates `prefix/<lease hex>` with `value` unless it exists (`Mutex.Lock`/`Election.Campaign`).
-pub fn enqueue(world: &mut World, io: &mut Io, s: &Session, name: &str, value: &str) -> Result<Candidate, CallFail> {
+pub fn enqueue(
+    world: &mut World,
+    io: &mut Io,
+    s: &Session,
+    name: &str,
+    value: &str,
+) -> Result<Candidate, CallFail> {
     let prefix = format!("{}/", name);
     let key = format!("{}{:x}", prefix, s.lease);
     let txn = TxnRequest {
-        compare: vec![Compare { result: CompareResult::Equal, target: CompareTarget::Create(0), key: key.as_bytes().to_vec(), range_end: Vec::new() }],
-        success: vec![RequestOp::Put(PutRequest { key: key.as_bytes().to_vec(), value: value.as_bytes().to_vec(), lease: s.lease, ..Default::default() })],
-        failure: vec![RequestOp::Range(RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() })],
+        compare: vec![Compare {
+            result: CompareResult::Equal,
+            target: CompareTarget::Create(0),
+            key: key.as_bytes().to_vec(),
+            range_end: Vec::new(),
+        }],
+        success: vec![RequestOp::Put(PutRequest {
+            key: key.as_bytes().to_vec(),
+            value: value.as_bytes().to_vec(),
+            lease: s.lease,
+            ..Default::default()
+        })],
+        failure: vec![RequestOp::Range(RangeRequest {
+            key: key.as_bytes().to_vec(),
+            ..Default::default()
+        })],
     };
     let r = s.client.call(world, io, Request::Txn(txn))?;
     let mut rev = 0;
@@ -98,7 +137,12 @@ pub fn enqueue(world: &mut World, io: &mut Io, s: &Session, name: &str, value: &
 }
 
 /// The key with the lowest create revision under a prefix.
-pub fn first_created(world: &mut World, io: &mut Io, c: &Client, prefix: &str) -> Result<RangeResponse, CallFail> {
+pub fn first_created(
+    world: &mut World,
+    io: &mut Io,
+    c: &Client,
+    prefix: &str,
+) -> Result<RangeResponse, CallFail> {
     let req = RangeRequest {
         key: prefix.as_bytes().to_vec(),
         range_end: prefix_range_end(prefix.as_bytes()),
@@ -114,17 +158,44 @@ pub fn first_created(world: &mut World, io: &mut Io, c: &Client, prefix: &str) -
 }
 
 /// Whether the candidate holds the lock (it has the lowest create revision).
-pub fn is_owner(world: &mut World, io: &mut Io, s: &Session, cand: &Candidate) -> Result<bool, CallFail> {
+pub fn is_owner(
+    world: &mut World,
+    io: &mut Io,
+    s: &Session,
+    cand: &Candidate,
+) -> Result<bool, CallFail> {
     let r = first_created(world, io, &s.client, &cand.prefix)?;
-    Ok(r.kvs.first().map(|kv| kv.create_revision == cand.rev).unwrap_or(false))
+    Ok(r.kvs
+        .first()
+        .map(|kv| kv.create_revision == cand.rev)
+        .unwrap_or(false))
 }
 
 pub fn delete_key(world: &mut World, io: &mut Io, c: &Client, key: &str) {
-    let _ = c.call(world, io, Request::DeleteRange(DeleteRangeRequest { key: key.as_bytes().to_vec(), ..Default::default() }));
+    let _ = c.call(
+        world,
+        io,
+        Request::DeleteRange(DeleteRangeRequest {
+            key: key.as_bytes().to_vec(),
+            ..Default::default()
+        }),
+    );
 }
 
-pub fn get_key(world: &mut World, io: &mut Io, c: &Client, key: &str) -> Result<RangeResponse, CallFail> {
-    match c.call(world, io, Request::Range(RangeRequest { key: key.as_bytes().to_vec(), ..Default::default() }))? {
+pub fn get_key(
+    world: &mut World,
+    io: &mut Io,
+    c: &Client,
+    key: &str,
+) -> Result<RangeResponse, CallFail> {
+    match c.call(
+        world,
+        io,
+        Request::Range(RangeRequest {
+            key: key.as_bytes().to_vec(),
+            ..Default::default()
+        }),
+    )? {
         Response::Range(r) => Ok(r),
         _ => Ok(RangeResponse::default()),
     }
@@ -196,14 +267,24 @@ impl Job for LockJob {
 pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
     let args = ctx.args().to_vec();
     if args.is_empty() {
-        return Err(bad_args("lock takes a lock name argument and an optional command to execute"));
+        return Err(bad_args(
+            "lock takes a lock name argument and an optional command to execute",
+        ));
     }
     let client = ctx.client()?;
     let printer = ctx.printer()?;
     let ttl = ctx.flags.int("ttl");
-    let session = Session::new(ctx.world, ctx.io, &client, ttl).map_err(|e| Fail::new(EXIT_ERROR, e.msg))?;
-    let cand = enqueue(ctx.world, ctx.io, &session, &args[0], "").map_err(|e| Fail::new(EXIT_ERROR, e.msg))?;
-    let mut job = LockJob { session, cand, printer, cmd: args[1..].to_vec(), held: false };
+    let session =
+        Session::new(ctx.world, ctx.io, &client, ttl).map_err(|e| Fail::new(EXIT_ERROR, e.msg))?;
+    let cand = enqueue(ctx.world, ctx.io, &session, &args[0], "")
+        .map_err(|e| Fail::new(EXIT_ERROR, e.msg))?;
+    let mut job = LockJob {
+        session,
+        cand,
+        printer,
+        cmd: args[1..].to_vec(),
+        held: false,
+    };
     if let Some(code) = job.step(ctx.world, ctx.io) {
         return Ok(Status::Done(code));
     }

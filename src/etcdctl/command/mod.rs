@@ -51,7 +51,13 @@ impl Ctx<'_> {
         self.printer_with(false)
     }
     pub fn printer_with(&self, value_only: bool) -> Result<Box<dyn Printer>, Fail> {
-        new_printer(&self.write_out(), PrintOpts { hex: self.flags.bool("hex"), value_only })
+        new_printer(
+            &self.write_out(),
+            PrintOpts {
+                hex: self.flags.bool("hex"),
+                value_only,
+            },
+        )
     }
     /// `mustClientFromCmd`.
     pub fn client(&mut self) -> Result<Client, Fail> {

@@ -27,10 +27,15 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
         }
     }
     let Some((mut lc, leader_id)) = leader else {
-        return Err(bad_args(&format!("no leader endpoint given at [{}]", eps.join(" "))));
+        return Err(bad_args(&format!(
+            "no leader endpoint given at [{}]",
+            eps.join(" ")
+        )));
     };
     lc.passthrough = false;
-    let resp = lc.call(ctx.world, ctx.io, Request::MoveLeader { target_id: target }).map_err(fail)?;
+    let resp = lc
+        .call(ctx.world, ctx.io, Request::MoveLeader { target_id: target })
+        .map_err(fail)?;
     let h = match resp {
         Response::Header(h) => h,
         _ => Default::default(),

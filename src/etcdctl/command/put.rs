@@ -7,7 +7,13 @@ use super::{bad_args, fail, Ctx};
 
 /// Go's `strconv.ParseInt(s, 16, 64)` (lease IDs are given in hex).
 pub fn parse_hex_i64(s: &str) -> Result<i64, String> {
-    let err = |what: &str| format!("strconv.ParseInt: parsing {}: {}", super::super::flags::go_quote(s), what);
+    let err = |what: &str| {
+        format!(
+            "strconv.ParseInt: parsing {}: {}",
+            super::super::flags::go_quote(s),
+            what
+        )
+    };
     let (neg, body) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
@@ -25,7 +31,13 @@ pub fn parse_hex_i64(s: &str) -> Result<i64, String> {
 
 /// Go's `strconv.ParseUint(s, 16, 64)`.
 pub fn parse_hex_u64(s: &str) -> Result<u64, String> {
-    let err = |what: &str| format!("strconv.ParseUint: parsing {}: {}", super::super::flags::go_quote(s), what);
+    let err = |what: &str| {
+        format!(
+            "strconv.ParseUint: parsing {}: {}",
+            super::super::flags::go_quote(s),
+            what
+        )
+    };
     if s.is_empty() || !s.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(err("invalid syntax"));
     }
@@ -41,7 +53,9 @@ pub fn put_op(ctx: &mut Ctx) -> Result<PutRequest, Fail> {
     }
     let ignore_value = ctx.flags.bool("ignore-value");
     if ignore_value && args.len() > 1 {
-        return Err(bad_args("put command needs only 1 argument when 'ignore-value' is set"));
+        return Err(bad_args(
+            "put command needs only 1 argument when 'ignore-value' is set",
+        ));
     }
     let mut value = String::new();
     if !ignore_value {
@@ -56,7 +70,8 @@ pub fn put_op(ctx: &mut Ctx) -> Result<PutRequest, Fail> {
             }
         };
     }
-    let lease = parse_hex_i64(&ctx.flags.str("lease")).map_err(|e| bad_args(&format!("bad lease ID ({}), expecting ID in Hex", e)))?;
+    let lease = parse_hex_i64(&ctx.flags.str("lease"))
+        .map_err(|e| bad_args(&format!("bad lease ID ({}), expecting ID in Hex", e)))?;
     let req = PutRequest {
         key: args[0].as_bytes().to_vec(),
         value: value.into_bytes(),
@@ -71,7 +86,9 @@ pub fn put_op(ctx: &mut Ctx) -> Result<PutRequest, Fail> {
 pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     let req = put_op(ctx)?;
     let client = ctx.client()?;
-    let resp = client.call(ctx.world, ctx.io, Request::Put(req)).map_err(fail)?;
+    let resp = client
+        .call(ctx.world, ctx.io, Request::Put(req))
+        .map_err(fail)?;
     let p = ctx.printer()?;
     if let Response::Put(r) = resp {
         p.put(ctx.io, &r)?;

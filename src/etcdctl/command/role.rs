@@ -1,6 +1,8 @@
 //! `etcdctl role add|delete|get|list|grant-permission|revoke-permission`.
 
-use crate::server::api::{AuthRequest, AuthResponse, Permission, PermissionType, Request, Response};
+use crate::server::api::{
+    AuthRequest, AuthResponse, Permission, PermissionType, Request, Response,
+};
 
 use super::super::printer_simple::prefix_range_end;
 use super::super::Fail;
@@ -9,13 +11,18 @@ use super::{bad_args, fail, Ctx};
 
 fn call(ctx: &mut Ctx, req: AuthRequest) -> Result<Response, Fail> {
     let client = ctx.client()?;
-    client.call(ctx.world, ctx.io, Request::Auth(req)).map_err(fail)
+    client
+        .call(ctx.world, ctx.io, Request::Auth(req))
+        .map_err(fail)
 }
 
 fn one_arg(ctx: &Ctx, what: &str) -> Result<String, Fail> {
     let args = ctx.args();
     if args.len() != 1 {
-        return Err(bad_args(&format!("role {} command requires role name as its argument", what)));
+        return Err(bad_args(&format!(
+            "role {} command requires role name as its argument",
+            what
+        )));
     }
     Ok(args[0].clone())
 }
@@ -65,9 +72,15 @@ fn perm_range(ctx: &Ctx, args: &[String]) -> Result<(Vec<u8>, Vec<u8>), Fail> {
     let key = args[0].as_bytes().to_vec();
     if key.is_empty() {
         if prefix && from_key {
-            return Err(bad_args("--from-key and --prefix flags are mutually exclusive"));
+            return Err(bad_args(
+                "--from-key and --prefix flags are mutually exclusive",
+            ));
         }
-        let end = if prefix || from_key { vec![0] } else { Vec::new() };
+        let end = if prefix || from_key {
+            vec![0]
+        } else {
+            Vec::new()
+        };
         return Ok((vec![0], end));
     }
     if args.len() == 2 {
@@ -80,7 +93,9 @@ fn perm_range(ctx: &Ctx, args: &[String]) -> Result<(Vec<u8>, Vec<u8>), Fail> {
         return Ok((key, args[1].as_bytes().to_vec()));
     }
     if prefix && from_key {
-        return Err(bad_args("--from-key and --prefix flags are mutually exclusive"));
+        return Err(bad_args(
+            "--from-key and --prefix flags are mutually exclusive",
+        ));
     }
     if prefix {
         let end = prefix_range_end(&key);
@@ -104,7 +119,17 @@ pub fn grant_permission(ctx: &mut Ctx) -> Result<(), Fail> {
         _ => return Err(bad_args(&format!("invalid permission type: {}", args[1]))),
     };
     let (key, range_end) = perm_range(ctx, &args[2..])?;
-    let r = call(ctx, AuthRequest::RoleGrantPermission { name: args[0].clone(), perm: Permission { perm_type, key, range_end } })?;
+    let r = call(
+        ctx,
+        AuthRequest::RoleGrantPermission {
+            name: args[0].clone(),
+            perm: Permission {
+                perm_type,
+                key,
+                range_end,
+            },
+        },
+    )?;
     let p = ctx.printer()?;
     p.role_grant_permission(ctx.io, &args[0], &auth_header(&r))
 }
@@ -112,10 +137,19 @@ pub fn grant_permission(ctx: &mut Ctx) -> Result<(), Fail> {
 pub fn revoke_permission(ctx: &mut Ctx) -> Result<(), Fail> {
     let args = ctx.args().to_vec();
     if args.len() < 2 {
-        return Err(bad_args("role revoke-permission command requires role name and key [endkey] as its argument"));
+        return Err(bad_args(
+            "role revoke-permission command requires role name and key [endkey] as its argument",
+        ));
     }
     let (key, range_end) = perm_range(ctx, &args[1..])?;
-    let r = call(ctx, AuthRequest::RoleRevokePermission { role: args[0].clone(), key, range_end: range_end.clone() })?;
+    let r = call(
+        ctx,
+        AuthRequest::RoleRevokePermission {
+            role: args[0].clone(),
+            key,
+            range_end: range_end.clone(),
+        },
+    )?;
     let p = ctx.printer()?;
     let end = String::from_utf8_lossy(&range_end).into_owned();
     p.role_revoke_permission(ctx.io, &args[0], &args[1], &end, &auth_header(&r))

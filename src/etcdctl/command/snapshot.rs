@@ -10,20 +10,56 @@ use super::{bad_args, Ctx};
 
 const MAGIC: &[u8] = b"etcd-playground snapshot v1\n";
 
-/// The file: a magic line, `revision total_keys\n`, then the member's backend blob.
-fn encode(rev: i64, keys: i64, blob: &[u8]) -> Vec<u8> {
+/// The file: a magic line, `revision total_keys db_size\n`, then the member's backend blob.
+fn encode(rev: i64, keys: i64, size: i64, blob: &[u8]) -> Vec<u8> {
     let mut v = MAGIC.to_vec();
-    v.extend_from_slice(format!("{} {}\n", rev, keys).as_bytes());
+    v.extend_from_slice(format!("{} {} {}\n", rev, keys, size).as_bytes());
     v.extend_from_slice(blob);
     v
 }
 
-fn decode(data: &[u8]) -> Option<(i64, i64, &[u8])> {
+fn decode(data: &[u8]) -> Option<(i64, i64, i64)> {
     let rest = data.strip_prefix(MAGIC)?;
     let nl = rest.iter().position(|&b| b == b'\n')?;
     let line = std::str::from_utf8(&rest[..nl]).ok()?;
-    let (a, b) = line.split_once(' ')?;
-    Some((a.parse().ok()?, b.parse().ok()?, &rest[nl + 1..]))
+    let mut it = line.split(' ');
+    Some((
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+    ))
+}
+
+/// The keys etcd's bolt backend would hold: one per MVCC revision entry, the meta keys
+/// (consistent index, compaction marks), one per member, the cluster version, the auth
+/// revision (and enabled flag), one per user, role and lease.
+fn backend_keys(blob: &[u8], members: i64) -> i64 {
+    let mut n = members + 1 + 1 + 1;
+    if let Ok(sm) = crate::server::apply::StateMachine::from_snapshot(blob) {
+        n += sm.kv.revision_count() as i64;
+        if sm.kv.compact_rev() > 0 {
+            n += 2;
+        }
+        n += sm.lessor.len() as i64;
+        if sm.auth.is_enabled() {
+            n += 1;
+        }
+    }
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(blob) {
+        for part in ["users", "roles"] {
+            n += v["auth"][part]
+                .as_object()
+                .map(|o| o.len() as i64)
+                .unwrap_or(0);
+        }
+    }
+    n
+}
+
+/// A bolt file's size: 4 KiB pages, 20 kB for a small database.
+fn db_size(blob: &[u8]) -> i64 {
+    let pages = (blob.len() as i64 * 2 + 4095) / 4096;
+    4096 * pages.max(5)
 }
 
 fn crc32(data: &[u8]) -> u32 {
@@ -52,7 +88,10 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
     if client.endpoints.len() != 1 {
         return Err(Fail::new(
             EXIT_ERROR,
-            format!("snapshot must be requested to one selected node, not multiple [{}]", client.endpoints.join(" ")),
+            format!(
+                "snapshot must be requested to one selected node, not multiple [{}]",
+                client.endpoints.join(" ")
+            ),
         ));
     }
     let ep = host_of(&client.endpoints[0]).to_string();
@@ -67,7 +106,9 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
         Ok(r) => r,
         Err(e) => return Err(Fail::new(EXIT_INTERRUPTED, e.msg)),
     };
-    let Response::Snapshot(s) = resp else { return Err(Fail::new(EXIT_INTERRUPTED, "unexpected response")) };
+    let Response::Snapshot(s) = resp else {
+        return Err(Fail::new(EXIT_INTERRUPTED, "unexpected response"));
+    };
     let now = ctx.world.unix_nanos();
     let iso = super::super::client::iso8601(now);
     ctx.io.errln(&format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:200\",\"msg\":\"opened snapshot stream; downloading\"}}", iso));
@@ -79,9 +120,10 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
     ctx.io.errln(&format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:208\",\"msg\":\"completed snapshot read; closing\"}}", iso));
     let members = ctx.world.member_ids().len() as i64;
     let rev = s.header.revision;
-    let keys = (rev - 1).max(0) + members + 3;
-    let data = encode(rev, keys, &s.blob);
-    let size = data.len() as u64;
+    let keys = backend_keys(&s.blob, members);
+    let dbsize = db_size(&s.blob);
+    let data = encode(rev, keys, dbsize, &s.blob);
+    let size = dbsize as u64;
     let took = (now - start).max(0) as f64 / 1e9;
     ctx.io.errln(&format!(
         "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:142\",\"msg\":\"fetched snapshot\",\"endpoint\":{},\"size\":{},\"took\":{}}}",
@@ -107,12 +149,20 @@ pub fn status(ctx: &mut Ctx) -> Result<(), Fail> {
     }
     let p = ctx.printer()?;
     let Some(data) = ctx.console.files.get(&args[0]) else {
-        return Err(Fail::new(EXIT_ERROR, format!("stat {}: no such file or directory", args[0])));
+        return Err(Fail::new(
+            EXIT_ERROR,
+            format!("stat {}: no such file or directory", args[0]),
+        ));
     };
-    let Some((rev, keys, _)) = decode(data) else {
+    let Some((rev, keys, size)) = decode(data) else {
         return Err(Fail::new(EXIT_ERROR, "invalid database"));
     };
-    let st = DbStatus { hash: crc32(data), revision: rev, total_key: keys, total_size: data.len() as i64 };
+    let st = DbStatus {
+        hash: crc32(data),
+        revision: rev,
+        total_key: keys,
+        total_size: size,
+    };
     p.db_status(ctx.io, &st)
 }
 
@@ -122,7 +172,10 @@ pub fn restore(ctx: &mut Ctx) -> Result<(), Fail> {
         return Err(bad_args("snapshot restore requires exactly one argument"));
     }
     if !ctx.console.files.contains_key(&args[0]) {
-        return Err(Fail::new(EXIT_ERROR, format!("stat {}: no such file or directory", args[0])));
+        return Err(Fail::new(
+            EXIT_ERROR,
+            format!("stat {}: no such file or directory", args[0]),
+        ));
     }
     Err(Fail::new(EXIT_ERROR, "snapshot restore writes a member data directory, which the playground's in-page cluster does not have"))
 }

@@ -1,7 +1,9 @@
 //! `etcdctl txn`: reads compares, success requests and failure requests from stdin (three
 //! sections, each ended by an empty line), with `--interactive` prompts.
 
-use crate::server::api::{Compare, CompareResult, CompareTarget, Request, RequestOp, Response, TxnRequest};
+use crate::server::api::{
+    Compare, CompareResult, CompareTarget, Request, RequestOp, Response, TxnRequest,
+};
 
 use super::super::flags::{self, go_quote, Found};
 use super::super::{Fail, Io, EXIT_BAD_CONNECTION, EXIT_INVALID_INPUT};
@@ -63,7 +65,12 @@ pub fn argify(s: &str) -> Vec<String> {
         }
         if cs[i] == '\'' {
             if let Some(k) = cs[i + 1..].iter().position(|&c| c == '\'') {
-                out.push(cs[i + 1..i + 1 + k].iter().collect::<String>().replace("\\'", "'"));
+                out.push(
+                    cs[i + 1..i + 1 + k]
+                        .iter()
+                        .collect::<String>()
+                        .replace("\\'", "'"),
+                );
                 i = i + 2 + k;
                 continue;
             }
@@ -127,7 +134,9 @@ enum Parsed {
 
 fn parse_compare(line: &str) -> Result<Parsed, Fail> {
     let malformed = || invalid(format!("malformed comparison: {}", line));
-    let Some((target, rest)) = line.split_once('(') else { return Err(malformed()) };
+    let Some((target, rest)) = line.split_once('(') else {
+        return Err(malformed());
+    };
     // fmt.Sscanf(rest, "%q) %s %q", &key, &op, &val)
     let mut key = String::new();
     let mut op = String::new();
@@ -136,7 +145,11 @@ fn parse_compare(line: &str) -> Result<Parsed, Fail> {
     let mut serr: Option<String> = None;
     'scan: {
         let Some((k, r)) = scan_quoted(rest) else {
-            serr = Some(if rest.trim().is_empty() { "unexpected EOF".into() } else { "expected quoted string".into() });
+            serr = Some(if rest.trim().is_empty() {
+                "unexpected EOF".into()
+            } else {
+                "expected quoted string".into()
+            });
             break 'scan;
         };
         key = k;
@@ -154,7 +167,11 @@ fn parse_compare(line: &str) -> Result<Parsed, Fail> {
         op = r[..end].to_string();
         n = 2;
         let Some((v, _)) = scan_quoted(&r[end..]) else {
-            serr = Some(if r[end..].trim().is_empty() { "unexpected EOF".into() } else { "expected quoted string".into() });
+            serr = Some(if r[end..].trim().is_empty() {
+                "unexpected EOF".into()
+            } else {
+                "expected quoted string".into()
+            });
             break 'scan;
         };
         val = v;
@@ -162,7 +179,14 @@ fn parse_compare(line: &str) -> Result<Parsed, Fail> {
     }
     if n != 3 {
         let _ = serr;
-        return Err(invalid(format!("malformed comparison: {}; got {}({}) {} {}", line, target, go_quote(&key), op, go_quote(&val))));
+        return Err(invalid(format!(
+            "malformed comparison: {}; got {}({}) {} {}",
+            line,
+            target,
+            go_quote(&key),
+            op,
+            go_quote(&val)
+        )));
     }
     let result = match op.as_str() {
         "=" => CompareResult::Equal,
@@ -171,16 +195,29 @@ fn parse_compare(line: &str) -> Result<Parsed, Fail> {
         ">" => CompareResult::Greater,
         _ => CompareResult::Equal,
     };
-    let num = |v: &str| flags::parse_int_base10(v).map_err(invalid);
+    let num = |v: &str| {
+        flags::parse_int_base10(v)
+            .map_err(|_| invalid(format!("invalid txn compare request: {}", line)))
+    };
     let target = match target {
         "ver" | "version" => CompareTarget::Version(num(&val)?),
         "c" | "create" => CompareTarget::Create(num(&val)?),
         "m" | "mod" => CompareTarget::Mod(num(&val)?),
         "val" | "value" => CompareTarget::Value(val.into_bytes()),
         "lease" => return Ok(Parsed::LeasePanic),
-        other => return Err(invalid(format!("malformed comparison: {} (unknown target {})", line, other))),
+        other => {
+            return Err(invalid(format!(
+                "malformed comparison: {} (unknown target {})",
+                line, other
+            )))
+        }
     };
-    Ok(Parsed::Cmp(Compare { result, target, key: key.into_bytes(), range_end: Vec::new() }))
+    Ok(Parsed::Cmp(Compare {
+        result,
+        target,
+        key: key.into_bytes(),
+        range_end: Vec::new(),
+    }))
 }
 
 /// The Go panic of etcdctl 3.4.23 on a `lease(...)` compare (clientv3.mustInt64 of a string).
@@ -218,14 +255,21 @@ fn lease_panic(io: &mut Io) -> Fail {
 }
 
 /// Parses one request line (`put k v`, `get k --prefix`, `del k`) as etcdctl's txn does.
-fn parse_request(line: &str, io: &mut Io, world: &mut crate::sim::World, console: &mut super::super::Console) -> Result<RequestOp, Fail> {
+fn parse_request(
+    line: &str,
+    io: &mut Io,
+    world: &mut crate::sim::World,
+    console: &mut super::super::Console,
+) -> Result<RequestOp, Fail> {
     let args = argify(line);
     if args.len() < 2 {
         return Err(invalid(format!("invalid txn compare request: {}", line)));
     }
     let bad = || invalid(format!("invalid txn request: {}", line));
     let (path, rest) = match flags::find(&args) {
-        Found::Command { path, args } if matches!(path.as_str(), "put" | "get" | "del") => (path, args),
+        Found::Command { path, args } if matches!(path.as_str(), "put" | "get" | "del") => {
+            (path, args)
+        }
         _ => return Err(bad()),
     };
     let fl = flags::parse(&path, &rest).map_err(|_| bad())?;
@@ -233,7 +277,13 @@ fn parse_request(line: &str, io: &mut Io, world: &mut crate::sim::World, console
     if fl.defs.iter().any(|d| d.global && fl.changed(&d.name)) {
         return Err(bad());
     }
-    let mut sub = Ctx { world, console, io, flags: fl, path: path.clone() };
+    let mut sub = Ctx {
+        world,
+        console,
+        io,
+        flags: fl,
+        path: path.clone(),
+    };
     match path.as_str() {
         "get" => Ok(RequestOp::Range(super::get::get_op(&sub)?)),
         "del" => Ok(RequestOp::DeleteRange(super::del::del_op(&sub)?)),
@@ -264,7 +314,11 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     }
     for section in 0..2 {
         if interactive {
-            ctx.io.outln(if section == 0 { "success requests (get, put, del):" } else { "failure requests (get, put, del):" });
+            ctx.io.outln(if section == 0 {
+                "success requests (get, put, del):"
+            } else {
+                "failure requests (get, put, del):"
+            });
         }
         loop {
             let line = read_line(ctx.io)?;
@@ -280,7 +334,9 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
             }
         }
     }
-    let resp = client.call(ctx.world, ctx.io, Request::Txn(txn)).map_err(fail)?;
+    let resp = client
+        .call(ctx.world, ctx.io, Request::Txn(txn))
+        .map_err(fail)?;
     let p = ctx.printer()?;
     if let Response::Txn(r) = resp {
         p.txn(ctx.io, &r)?;

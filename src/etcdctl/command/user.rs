@@ -1,7 +1,7 @@
 //! `etcdctl user add|delete|get|list|passwd|grant-role|revoke-role` (passwords from flags,
 //! `name:password`, stdin, or the terminal prompts).
 
-use crate::server::api::{AuthRequest, AuthResponse, Request, ResponseHeader, Response};
+use crate::server::api::{AuthRequest, AuthResponse, Request, Response, ResponseHeader};
 
 use super::super::{Fail, Io};
 use super::{bad_args, fail, Ctx};
@@ -9,7 +9,7 @@ use super::{bad_args, fail, Ctx};
 /// `speakeasy.Ask`: the prompt on stdout, a line from the terminal, then a newline.
 fn ask(io: &mut Io, prompt: &str) -> Result<String, Fail> {
     io.out(prompt);
-    let line = io.read_line();
+    let line = io.read_password();
     io.out("\n");
     line.ok_or_else(|| bad_args("failed to ask password: EOF"))
 }
@@ -20,7 +20,10 @@ fn read_password_interactive(io: &mut Io, name: &str) -> Result<String, Fail> {
     if p1.is_empty() {
         return Err(bad_args("empty password"));
     }
-    let p2 = ask(io, &format!("Type password of {} again for confirmation: ", name))?;
+    let p2 = ask(
+        io,
+        &format!("Type password of {} again for confirmation: ", name),
+    )?;
     if p1 != p2 {
         return Err(bad_args("given passwords are different"));
     }
@@ -29,7 +32,12 @@ fn read_password_interactive(io: &mut Io, name: &str) -> Result<String, Fail> {
 
 /// `fmt.Scanf("%s")`: one word from stdin.
 fn scan_word(io: &mut Io) -> String {
-    io.read_line().unwrap_or_default().split_whitespace().next().unwrap_or("").to_string()
+    io.read_line()
+        .unwrap_or_default()
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_string()
 }
 
 pub fn header_of(r: &Response) -> ResponseHeader {
@@ -46,13 +54,17 @@ pub fn header_of(r: &Response) -> ResponseHeader {
 
 fn call(ctx: &mut Ctx, req: AuthRequest) -> Result<Response, Fail> {
     let client = ctx.client()?;
-    client.call(ctx.world, ctx.io, Request::Auth(req)).map_err(fail)
+    client
+        .call(ctx.world, ctx.io, Request::Auth(req))
+        .map_err(fail)
 }
 
 pub fn add(ctx: &mut Ctx) -> Result<(), Fail> {
     let args = ctx.args().to_vec();
     if args.len() != 1 {
-        return Err(bad_args("user add command requires user name as its argument"));
+        return Err(bad_args(
+            "user add command requires user name as its argument",
+        ));
     }
     let no_password = ctx.flags.bool("no-password");
     let from_flag = ctx.flags.str("new-user-password");
@@ -78,7 +90,14 @@ pub fn add(ctx: &mut Ctx) -> Result<(), Fail> {
     } else {
         (args[0].clone(), from_flag)
     };
-    let r = call(ctx, AuthRequest::UserAdd { name: user.clone(), password, no_password })?;
+    let r = call(
+        ctx,
+        AuthRequest::UserAdd {
+            name: user.clone(),
+            password,
+            no_password,
+        },
+    )?;
     let p = ctx.printer()?;
     p.user_add(ctx.io, &user, &header_of(&r))
 }
@@ -86,9 +105,16 @@ pub fn add(ctx: &mut Ctx) -> Result<(), Fail> {
 pub fn delete(ctx: &mut Ctx) -> Result<(), Fail> {
     let args = ctx.args().to_vec();
     if args.len() != 1 {
-        return Err(bad_args("user delete command requires user name as its argument"));
+        return Err(bad_args(
+            "user delete command requires user name as its argument",
+        ));
     }
-    let r = call(ctx, AuthRequest::UserDelete { name: args[0].clone() })?;
+    let r = call(
+        ctx,
+        AuthRequest::UserDelete {
+            name: args[0].clone(),
+        },
+    )?;
     let p = ctx.printer()?;
     p.user_delete(ctx.io, &args[0], &header_of(&r))
 }
@@ -96,11 +122,19 @@ pub fn delete(ctx: &mut Ctx) -> Result<(), Fail> {
 pub fn get(ctx: &mut Ctx) -> Result<(), Fail> {
     let args = ctx.args().to_vec();
     if args.len() != 1 {
-        return Err(bad_args("user get command requires user name as its argument"));
+        return Err(bad_args(
+            "user get command requires user name as its argument",
+        ));
     }
     let name = args[0].clone();
     let client = ctx.client()?;
-    let r = client.call(ctx.world, ctx.io, Request::Auth(AuthRequest::UserGet { name: name.clone() })).map_err(fail)?;
+    let r = client
+        .call(
+            ctx.world,
+            ctx.io,
+            Request::Auth(AuthRequest::UserGet { name: name.clone() }),
+        )
+        .map_err(fail)?;
     let roles = match &r {
         Response::Auth(AuthResponse::UserGet { roles, .. }) => roles.clone(),
         _ => Vec::new(),
@@ -110,7 +144,13 @@ pub fn get(ctx: &mut Ctx) -> Result<(), Fail> {
         ctx.io.outln(&format!("User: {}", name));
         for role in roles {
             ctx.io.outln("");
-            let rr = client.call(ctx.world, ctx.io, Request::Auth(AuthRequest::RoleGet { role: role.clone() })).map_err(fail)?;
+            let rr = client
+                .call(
+                    ctx.world,
+                    ctx.io,
+                    Request::Auth(AuthRequest::RoleGet { role: role.clone() }),
+                )
+                .map_err(fail)?;
             if let Response::Auth(AuthResponse::RoleGet { header, perm }) = rr {
                 p.role_get(ctx.io, &role, &header, &perm)?;
             }
@@ -136,10 +176,22 @@ pub fn list(ctx: &mut Ctx) -> Result<(), Fail> {
 pub fn passwd(ctx: &mut Ctx) -> Result<(), Fail> {
     let args = ctx.args().to_vec();
     if args.len() != 1 {
-        return Err(bad_args("user passwd command requires user name as its argument"));
+        return Err(bad_args(
+            "user passwd command requires user name as its argument",
+        ));
     }
-    let password = if ctx.flags.bool("interactive") { read_password_interactive(ctx.io, &args[0])? } else { scan_word(ctx.io) };
-    let r = call(ctx, AuthRequest::UserChangePassword { name: args[0].clone(), password })?;
+    let password = if ctx.flags.bool("interactive") {
+        read_password_interactive(ctx.io, &args[0])?
+    } else {
+        scan_word(ctx.io)
+    };
+    let r = call(
+        ctx,
+        AuthRequest::UserChangePassword {
+            name: args[0].clone(),
+            password,
+        },
+    )?;
     let p = ctx.printer()?;
     p.user_change_password(ctx.io, &header_of(&r))
 }
@@ -147,9 +199,17 @@ pub fn passwd(ctx: &mut Ctx) -> Result<(), Fail> {
 pub fn grant_role(ctx: &mut Ctx) -> Result<(), Fail> {
     let args = ctx.args().to_vec();
     if args.len() != 2 {
-        return Err(bad_args("user grant command requires user name and role name as its argument"));
+        return Err(bad_args(
+            "user grant command requires user name and role name as its argument",
+        ));
     }
-    let r = call(ctx, AuthRequest::UserGrantRole { user: args[0].clone(), role: args[1].clone() })?;
+    let r = call(
+        ctx,
+        AuthRequest::UserGrantRole {
+            user: args[0].clone(),
+            role: args[1].clone(),
+        },
+    )?;
     let p = ctx.printer()?;
     p.user_grant_role(ctx.io, &args[0], &args[1], &header_of(&r))
 }
@@ -157,9 +217,17 @@ pub fn grant_role(ctx: &mut Ctx) -> Result<(), Fail> {
 pub fn revoke_role(ctx: &mut Ctx) -> Result<(), Fail> {
     let args = ctx.args().to_vec();
     if args.len() != 2 {
-        return Err(bad_args("user revoke-role requires user name and role name as its argument"));
+        return Err(bad_args(
+            "user revoke-role requires user name and role name as its argument",
+        ));
     }
-    let r = call(ctx, AuthRequest::UserRevokeRole { name: args[0].clone(), role: args[1].clone() })?;
+    let r = call(
+        ctx,
+        AuthRequest::UserRevokeRole {
+            name: args[0].clone(),
+            role: args[1].clone(),
+        },
+    )?;
     let p = ctx.printer()?;
     p.user_revoke_role(ctx.io, &args[0], &args[1], &header_of(&r))
 }

@@ -37,9 +37,17 @@ impl WatchJob {
                 r.cancel_reason.clone()
             };
             io.errln(&format!("watch was canceled ({})", reason));
-            let _ = self.printer.watch(io, r);
             if let Some(id) = self.watch.take() {
                 world.watch_cancel(id);
+            }
+            // a compacted watch's cancel response carries no revision
+            let mut shown = r.clone();
+            if r.compact_revision != 0 {
+                shown.header.revision = 0;
+            }
+            if let Err(f) = self.printer.watch(io, &shown) {
+                io.errln(&format!("Error: {}", f.msg));
+                return Some(f.code);
             }
             io.errln("Error: watch is canceled by the server");
             return Some(EXIT_INTERRUPTED);
@@ -68,7 +76,13 @@ impl WatchJob {
 
 /// Go's `%q` of a `[]string`.
 fn go_list(v: &[String]) -> String {
-    format!("[{}]", v.iter().map(|s| super::super::flags::go_quote(s)).collect::<Vec<_>>().join(" "))
+    format!(
+        "[{}]",
+        v.iter()
+            .map(|s| super::super::flags::go_quote(s))
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
 }
 
 impl Job for WatchJob {
@@ -92,14 +106,22 @@ impl Job for WatchJob {
 pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
     let args = ctx.args().to_vec();
     let (mut watch_args, exec_args) = match ctx.flags.args_len_at_dash {
-        Some(n) => (args[..n.min(args.len())].to_vec(), args[n.min(args.len())..].to_vec()),
+        Some(n) => (
+            args[..n.min(args.len())].to_vec(),
+            args[n.min(args.len())..].to_vec(),
+        ),
         None => (args.clone(), Vec::new()),
     };
     if ctx.flags.args_len_at_dash.is_some() && exec_args.is_empty() {
-        return Err(bad_args("bad number of arguments (found separator --, but no commands)"));
+        return Err(bad_args(
+            "bad number of arguments (found separator --, but no commands)",
+        ));
     }
     if ctx.flags.bool("interactive") {
-        return Err(Fail::new(EXIT_ERROR, "interactive watch is not available in the playground"));
+        return Err(Fail::new(
+            EXIT_ERROR,
+            "interactive watch is not available in the playground",
+        ));
     }
     if watch_args.is_empty() {
         return Err(bad_args("bad number of arguments"));
@@ -116,7 +138,9 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
     };
     if let Some(end) = watch_args.get(1) {
         if prefix {
-            return Err(bad_args("`range_end` and `--prefix` are mutually exclusive"));
+            return Err(bad_args(
+                "`range_end` and `--prefix` are mutually exclusive",
+            ));
         }
         req.range_end = end.as_bytes().to_vec();
     }
@@ -133,14 +157,24 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
     let ep = client.pick(ctx.world);
     let id = match ctx.world.watch(&ep, client.token.as_deref(), req) {
         Ok(id) => id,
-        Err(CallError::Server(e)) => return Ok(Status::Done(canceled(ctx.world, ctx.io, None, &e.message))),
+        Err(CallError::Server(e)) => {
+            let reason = format!("rpc error: code = {} desc = {}", e.code, e.message);
+            return Ok(Status::Done(canceled(ctx.world, ctx.io, None, &reason)));
+        }
         Err(_) => {
             // no member answers: the watch waits for a connection forever
-            Some(0).map(|_| ()).unwrap_or(());
-            return Ok(Status::Running(Box::new(WatchJob { printer, watch: None, exec: exec_args })));
+            return Ok(Status::Running(Box::new(WatchJob {
+                printer,
+                watch: None,
+                exec: exec_args,
+            })));
         }
     };
-    let mut job = WatchJob { printer, watch: Some(id), exec: exec_args };
+    let mut job = WatchJob {
+        printer,
+        watch: Some(id),
+        exec: exec_args,
+    };
     if let Some(code) = job.poll(ctx.world, ctx.io) {
         return Ok(Status::Done(code));
     }

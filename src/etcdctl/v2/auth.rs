@@ -11,7 +11,8 @@ fn call(ctx: &mut Ctx, op: AuthOp, status_only: bool) -> Result<V2Response, Exit
     match ctx.send(V2Op::Auth(op)) {
         Ok(V2Response::AuthError { status, message }) => {
             if status_only {
-                ctx.err.push_str(&format!("unexpected status code {}\n", status));
+                ctx.err
+                    .push_str(&format!("unexpected status code {}\n", status));
             } else {
                 ctx.err.push_str(&format!("{}\n", message));
             }
@@ -66,8 +67,17 @@ pub fn user(ctx: &mut Ctx, sub: &str, p: &Parsed) -> Result<(), Exit> {
                     (arg.clone(), pw)
                 }
             };
-            match call(ctx, AuthOp::UserPut { name: name.clone(), password: pass }, false)? {
-                V2Response::Created | V2Response::Done => ctx.out.push_str(&format!("User {} created\n", name)),
+            match call(
+                ctx,
+                AuthOp::UserPut {
+                    name: name.clone(),
+                    password: pass,
+                },
+                false,
+            )? {
+                V2Response::Created | V2Response::Done => {
+                    ctx.out.push_str(&format!("User {} created\n", name))
+                }
                 _ => {}
             }
         }
@@ -93,15 +103,22 @@ pub fn user(ctx: &mut Ctx, sub: &str, p: &Parsed) -> Result<(), Exit> {
         "grant" | "revoke" => {
             let roles = p.slice("roles");
             if roles.is_empty() {
-                ctx.err.push_str("No roles specified; please use `--roles`\n");
+                ctx.err
+                    .push_str("No roles specified; please use `--roles`\n");
                 return Err(1);
             }
             let name = one_name(ctx, p, "username")?;
             ctx.connect(true)?;
             let op = if sub == "grant" {
-                AuthOp::UserGrant { name: name.clone(), roles }
+                AuthOp::UserGrant {
+                    name: name.clone(),
+                    roles,
+                }
             } else {
-                AuthOp::UserRevoke { name: name.clone(), roles }
+                AuthOp::UserRevoke {
+                    name: name.clone(),
+                    roles,
+                }
             };
             call(ctx, op, false)?;
             ctx.out.push_str(&format!("User {} updated\n", name));
@@ -114,7 +131,8 @@ pub fn user(ctx: &mut Ctx, sub: &str, p: &Parsed) -> Result<(), Exit> {
                 // role), then appends the role names.
                 let mut shown: Vec<String> = u.roles.iter().map(|_| String::new()).collect();
                 shown.extend(u.roles.iter().cloned());
-                ctx.out.push_str(&format!("User: {}\nRoles: {}\n", u.user, shown.join(" ")));
+                ctx.out
+                    .push_str(&format!("User: {}\nRoles: {}\n", u.user, shown.join(" ")));
             }
         }
         _ => {}
@@ -148,7 +166,9 @@ pub fn role(ctx: &mut Ctx, sub: &str, p: &Parsed) -> Result<(), Exit> {
         "add" => {
             let name = one_name(ctx, p, "role name")?;
             ctx.connect(true)?;
-            if let Ok(V2Response::Role(_)) = ctx.send(V2Op::Auth(AuthOp::RoleGet { name: name.clone() })) {
+            if let Ok(V2Response::Role(_)) =
+                ctx.send(V2Op::Auth(AuthOp::RoleGet { name: name.clone() }))
+            {
                 ctx.err.push_str(&format!("Role {} already exists\n", name));
                 return Err(1);
             }
@@ -164,7 +184,9 @@ pub fn role(ctx: &mut Ctx, sub: &str, p: &Parsed) -> Result<(), Exit> {
         "get" => {
             let name = one_name(ctx, p, "role name")?;
             ctx.connect(true)?;
-            if let V2Response::Role(RoleInfo { role, read, write }) = call(ctx, AuthOp::RoleGet { name }, false)? {
+            if let V2Response::Role(RoleInfo { role, read, write }) =
+                call(ctx, AuthOp::RoleGet { name }, false)?
+            {
                 ctx.out.push_str(&format!("Role: {}\nKV Read:\n", role));
                 for r in read {
                     ctx.out.push_str(&format!("\t{}\n", r));
@@ -183,23 +205,43 @@ pub fn role(ctx: &mut Ctx, sub: &str, p: &Parsed) -> Result<(), Exit> {
             }
             let canon = canonical_url_path(&path);
             if canon != path {
-                ctx.err.push_str(&format!("Not canonical path; please use `--path={}`\n", canon));
+                ctx.err.push_str(&format!(
+                    "Not canonical path; please use `--path={}`\n",
+                    canon
+                ));
                 return Err(1);
             }
             let (read, write, rw) = (p.bool("read"), p.bool("write"), p.bool("readwrite"));
             if [read, write, rw].iter().filter(|b| **b).count() != 1 {
-                ctx.err.push_str("Please specify exactly one of --read, --write or --readwrite\n");
+                ctx.err
+                    .push_str("Please specify exactly one of --read, --write or --readwrite\n");
                 return Err(1);
             }
             let name = one_name(ctx, p, "role name")?;
             ctx.connect(true)?;
             call(ctx, AuthOp::RoleGet { name: name.clone() }, false)?;
-            let r = if read || rw { vec![path.clone()] } else { vec![] };
-            let w = if write || rw { vec![path.clone()] } else { vec![] };
-            let op = if sub == "grant" {
-                AuthOp::RoleGrant { name: name.clone(), read: r, write: w }
+            let r = if read || rw {
+                vec![path.clone()]
             } else {
-                AuthOp::RoleRevoke { name: name.clone(), read: r, write: w }
+                vec![]
+            };
+            let w = if write || rw {
+                vec![path.clone()]
+            } else {
+                vec![]
+            };
+            let op = if sub == "grant" {
+                AuthOp::RoleGrant {
+                    name: name.clone(),
+                    read: r,
+                    write: w,
+                }
+            } else {
+                AuthOp::RoleRevoke {
+                    name: name.clone(),
+                    read: r,
+                    write: w,
+                }
             };
             call(ctx, op, false)?;
             ctx.out.push_str(&format!("Role {} updated\n", name));
@@ -213,7 +255,19 @@ pub fn auth(ctx: &mut Ctx, sub: &str, p: &Parsed) -> Result<(), Exit> {
     no_args(ctx, p)?;
     ctx.connect(true)?;
     let enable = sub == "enable";
-    call(ctx, if enable { AuthOp::Enable } else { AuthOp::Disable }, false)?;
-    ctx.out.push_str(if enable { "Authentication Enabled\n" } else { "Authentication Disabled\n" });
+    call(
+        ctx,
+        if enable {
+            AuthOp::Enable
+        } else {
+            AuthOp::Disable
+        },
+        false,
+    )?;
+    ctx.out.push_str(if enable {
+        "Authentication Enabled\n"
+    } else {
+        "Authentication Disabled\n"
+    });
     Ok(())
 }

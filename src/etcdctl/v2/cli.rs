@@ -38,8 +38,17 @@ pub struct CommandDef {
     pub subcommands: &'static [CommandDef],
 }
 
-const fn flag(names: &'static [&'static str], kind: Kind, left: &'static str, right: &'static str) -> FlagDef {
-    FlagDef { names, kind, help: (left, right) }
+const fn flag(
+    names: &'static [&'static str],
+    kind: Kind,
+    left: &'static str,
+    right: &'static str,
+) -> FlagDef {
+    FlagDef {
+        names,
+        kind,
+        help: (left, right),
+    }
 }
 
 const fn cmd(
@@ -48,7 +57,14 @@ const fn cmd(
     args_usage: &'static str,
     flags: &'static [FlagDef],
 ) -> CommandDef {
-    CommandDef { name, usage, args_usage, description: "", flags, subcommands: &[] }
+    CommandDef {
+        name,
+        usage,
+        args_usage,
+        description: "",
+        flags,
+        subcommands: &[],
+    }
 }
 
 pub static GLOBAL_FLAGS: &[FlagDef] = &[
@@ -83,7 +99,12 @@ pub static GLOBAL_FLAGS: &[FlagDef] = &[
 /// urfave's help flag, appended to every command's flags when parsing.
 pub static HELP_FLAG: FlagDef = flag(&["help", "h"], Kind::Bool, "--help, -h", "show help");
 
-const TTL: FlagDef = flag(&["ttl"], Kind::Int, "--ttl value", "key time-to-live in seconds (default: 0)");
+const TTL: FlagDef = flag(
+    &["ttl"],
+    Kind::Int,
+    "--ttl value",
+    "key time-to-live in seconds (default: 0)",
+);
 
 pub static COMMANDS: &[CommandDef] = &[
     CommandDef {
@@ -256,7 +277,12 @@ pub static COMMANDS: &[CommandDef] = &[
     },
 ];
 
-const ROLES: FlagDef = flag(&["roles"], Kind::StrSlice, "--roles value", "List of roles to grant or revoke");
+const ROLES: FlagDef = flag(
+    &["roles"],
+    Kind::StrSlice,
+    "--roles value",
+    "List of roles to grant or revoke",
+);
 
 pub fn find_command<'a>(list: &'a [CommandDef], name: &str) -> Option<&'a CommandDef> {
     list.iter().find(|c| c.name == name)
@@ -271,11 +297,18 @@ pub struct Parsed {
 
 impl Parsed {
     pub fn bool(&self, name: &str) -> bool {
-        self.values.get(name).and_then(|v| v.last()).map(|s| s == "true").unwrap_or(false)
+        self.values
+            .get(name)
+            .and_then(|v| v.last())
+            .map(|s| s == "true")
+            .unwrap_or(false)
     }
 
     pub fn string(&self, name: &str) -> Option<&str> {
-        self.values.get(name).and_then(|v| v.last()).map(String::as_str)
+        self.values
+            .get(name)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
 
     pub fn int(&self, name: &str) -> i64 {
@@ -310,17 +343,18 @@ pub fn parse_go_int(s: &str) -> Option<i64> {
         Some(r) => (true, r),
         None => (false, s.strip_prefix('+').unwrap_or(s)),
     };
-    let (radix, digits) = if let Some(r) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-        (16, r)
-    } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
-        (8, r)
-    } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
-        (2, r)
-    } else if body.len() > 1 && body.starts_with('0') {
-        (8, &body[1..])
-    } else {
-        (10, body)
-    };
+    let (radix, digits) =
+        if let Some(r) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+            (16, r)
+        } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
+            (8, r)
+        } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
+            (2, r)
+        } else if body.len() > 1 && body.starts_with('0') {
+            (8, &body[1..])
+        } else {
+            (10, body)
+        };
     let digits: String = digits.chars().filter(|c| *c != '_').collect();
     if digits.is_empty() || digits.starts_with('+') || digits.starts_with('-') {
         return None;
@@ -344,13 +378,17 @@ pub fn parse_go_duration(s: &str) -> Option<std::time::Duration> {
     }
     let mut total: f64 = 0.0;
     while !rest.is_empty() {
-        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         if num_len == 0 {
             return None;
         }
         let num: f64 = rest.get(..num_len)?.parse().ok()?;
         rest = rest.get(num_len..)?;
-        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let unit = rest.get(..unit_len)?;
         rest = rest.get(unit_len..)?;
         let mult = match unit {
@@ -365,7 +403,11 @@ pub fn parse_go_duration(s: &str) -> Option<std::time::Duration> {
         total += num * mult;
     }
     if neg || !total.is_finite() || total > 9.2e18 {
-        return if neg { Some(std::time::Duration::ZERO) } else { None };
+        return if neg {
+            Some(std::time::Duration::ZERO)
+        } else {
+            None
+        };
     }
     Some(std::time::Duration::from_nanos(total as u64))
 }
@@ -405,7 +447,12 @@ pub fn parse_flags(flags: &[&FlagDef], args: &[String]) -> Result<Parsed, String
         let v = match (f.kind, value) {
             (Kind::Bool, Some(v)) => match parse_go_bool(&v) {
                 Some(b) => b.to_string(),
-                None => return Err(format!("invalid boolean value {:?} for -{}: parse error", v, name)),
+                None => {
+                    return Err(format!(
+                        "invalid boolean value {:?} for -{}: parse error",
+                        v, name
+                    ))
+                }
             },
             (Kind::Bool, None) => "true".to_string(),
             (_, Some(v)) => v,
@@ -419,7 +466,12 @@ pub fn parse_flags(flags: &[&FlagDef], args: &[String]) -> Result<Parsed, String
         };
         match f.kind {
             Kind::Int if parse_go_int(&v).is_none() => {
-                let why = if v.trim_start_matches(['-', '+']).chars().all(|c| c.is_ascii_digit()) && !v.is_empty() {
+                let why = if v
+                    .trim_start_matches(['-', '+'])
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+                    && !v.is_empty()
+                {
                     "value out of range"
                 } else {
                     "parse error"
@@ -427,7 +479,10 @@ pub fn parse_flags(flags: &[&FlagDef], args: &[String]) -> Result<Parsed, String
                 return Err(format!("invalid value {:?} for flag -{}: {}", v, name, why));
             }
             Kind::Duration if parse_go_duration(&v).is_none() => {
-                return Err(format!("invalid value {:?} for flag -{}: parse error", v, name));
+                return Err(format!(
+                    "invalid value {:?} for flag -{}: parse error",
+                    v, name
+                ));
             }
             _ => {}
         }
@@ -447,7 +502,10 @@ fn arg_is_flag(flags: &[&FlagDef], arg: &str) -> bool {
     if arg == "-" || arg == "--" || !arg.starts_with('-') {
         return false;
     }
-    let name = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-')).unwrap_or(arg);
+    let name = arg
+        .strip_prefix("--")
+        .or_else(|| arg.strip_prefix('-'))
+        .unwrap_or(arg);
     let name = name.split('=').next().unwrap_or("");
     flags.iter().any(|f| f.names.contains(&name))
 }
@@ -542,12 +600,19 @@ pub fn command_help(parent: Option<&str>, c: &CommandDef) -> String {
         Some(p) => format!("etcdctl {} {}", p, c.name),
         None => format!("etcdctl {}", c.name),
     };
-    let mut s = format!("NAME:\n   {} - {}\n\nUSAGE:\n   {}", help_name, c.usage, help_name);
+    let mut s = format!(
+        "NAME:\n   {} - {}\n\nUSAGE:\n   {}",
+        help_name, c.usage, help_name
+    );
     if !c.flags.is_empty() {
         s.push_str(" [command options]");
     }
     s.push(' ');
-    s.push_str(if c.args_usage.is_empty() { "[arguments...]" } else { c.args_usage });
+    s.push_str(if c.args_usage.is_empty() {
+        "[arguments...]"
+    } else {
+        c.args_usage
+    });
     if !c.description.is_empty() {
         s.push_str("\n\nDESCRIPTION:\n   ");
         s.push_str(c.description);
@@ -580,7 +645,11 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> String {
-        let p = format!("{}/tests/scenarios/v2/help/{}", env!("CARGO_MANIFEST_DIR"), name);
+        let p = format!(
+            "{}/tests/scenarios/v2/help/{}",
+            env!("CARGO_MANIFEST_DIR"),
+            name
+        );
         std::fs::read_to_string(p).unwrap()
     }
 
@@ -588,16 +657,30 @@ mod tests {
     fn help_texts_match_etcdctl() {
         assert_eq!(app_help(), fixture("app.txt"));
         for c in COMMANDS {
-            assert_eq!(command_help(None, c), fixture(&format!("{}.txt", c.name)), "{}", c.name);
+            assert_eq!(
+                command_help(None, c),
+                fixture(&format!("{}.txt", c.name)),
+                "{}",
+                c.name
+            );
         }
         let member = find_command(COMMANDS, "member").unwrap();
         assert_eq!(subcommand_help(member), fixture("member-h.txt"));
-        assert_eq!(subcommand_help(find_command(COMMANDS, "user").unwrap()), fixture("user-none.txt"));
+        assert_eq!(
+            subcommand_help(find_command(COMMANDS, "user").unwrap()),
+            fixture("user-none.txt")
+        );
         let list = find_command(member.subcommands, "list").unwrap();
-        assert_eq!(command_help(Some("member"), list), fixture("member-list-h.txt"));
+        assert_eq!(
+            command_help(Some("member"), list),
+            fixture("member-list-h.txt")
+        );
         let user = find_command(COMMANDS, "user").unwrap();
         let grant = find_command(user.subcommands, "grant").unwrap();
-        assert_eq!(command_help(Some("user"), grant), fixture("user-grant-h.txt"));
+        assert_eq!(
+            command_help(Some("user"), grant),
+            fixture("user-grant-h.txt")
+        );
     }
 
     #[test]
@@ -605,30 +688,63 @@ mod tests {
         let c = find_command(COMMANDS, "watch").unwrap();
         let mut fl: Vec<&FlagDef> = c.flags.iter().collect();
         fl.push(&HELP_FLAG);
-        let args: Vec<String> = ["--forever", "/k", "--after-index", "1"].iter().map(|s| s.to_string()).collect();
+        let args: Vec<String> = ["--forever", "/k", "--after-index", "1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let p = parse_flags(&fl, &reorder(&fl, &args)).unwrap();
         assert!(p.bool("forever"));
         assert_eq!(p.int("after-index"), 0);
         assert_eq!(p.args, vec!["/k", "--after-index", "1"]);
-        let args: Vec<String> = ["/k", "--after-index", "1"].iter().map(|s| s.to_string()).collect();
+        let args: Vec<String> = ["/k", "--after-index", "1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let p = parse_flags(&fl, &reorder(&fl, &args)).unwrap();
         assert_eq!(p.int("after-index"), 1);
         assert_eq!(p.args, vec!["/k"]);
         let s = find_command(COMMANDS, "set").unwrap();
         let fl: Vec<&FlagDef> = s.flags.iter().collect();
-        let args: Vec<String> = ["--ttl", "abc", "/k", "v"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(parse_flags(&fl, &reorder(&fl, &args)).unwrap_err(), "invalid value \"abc\" for flag -ttl: parse error");
+        let args: Vec<String> = ["--ttl", "abc", "/k", "v"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            parse_flags(&fl, &reorder(&fl, &args)).unwrap_err(),
+            "invalid value \"abc\" for flag -ttl: parse error"
+        );
         let args: Vec<String> = ["--bogus", "/k"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(parse_flags(&fl, &reorder(&fl, &args)).unwrap_err(), "flag provided but not defined: -bogus");
+        assert_eq!(
+            parse_flags(&fl, &reorder(&fl, &args)).unwrap_err(),
+            "flag provided but not defined: -bogus"
+        );
         let args: Vec<String> = ["--", "/k", "-v"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(parse_flags(&fl, &reorder(&fl, &args)).unwrap().args, vec!["/k", "-v"]);
-        let args: Vec<String> = ["/k", "--bogus", "v"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(parse_flags(&fl, &reorder(&fl, &args)).unwrap().args, vec!["/k", "--bogus", "v"]);
+        assert_eq!(
+            parse_flags(&fl, &reorder(&fl, &args)).unwrap().args,
+            vec!["/k", "-v"]
+        );
+        let args: Vec<String> = ["/k", "--bogus", "v"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            parse_flags(&fl, &reorder(&fl, &args)).unwrap().args,
+            vec!["/k", "--bogus", "v"]
+        );
         let e = find_command(COMMANDS, "exec-watch").unwrap();
         let fl: Vec<&FlagDef> = e.flags.iter().collect();
-        let args: Vec<String> = ["--after-index", "7", "/w/a", "--", "echo", "hello"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(parse_flags(&fl, &reorder(&fl, &args)).unwrap().args, vec!["/w/a", "echo", "hello"]);
-        assert_eq!(parse_go_duration("1m30s"), Some(std::time::Duration::from_secs(90)));
+        let args: Vec<String> = ["--after-index", "7", "/w/a", "--", "echo", "hello"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            parse_flags(&fl, &reorder(&fl, &args)).unwrap().args,
+            vec!["/w/a", "echo", "hello"]
+        );
+        assert_eq!(
+            parse_go_duration("1m30s"),
+            Some(std::time::Duration::from_secs(90))
+        );
         assert_eq!(parse_go_int("0x10"), Some(16));
     }
 }

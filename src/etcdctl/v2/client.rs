@@ -32,7 +32,8 @@ impl ClientError {
         match self {
             ClientError::Plain(m) => format!("Error:  {}\n", m),
             ClientError::Cluster(errs) => {
-                let mut s = String::from("Error:  client: etcd cluster is unavailable or misconfigured");
+                let mut s =
+                    String::from("Error:  client: etcd cluster is unavailable or misconfigured");
                 for (i, e) in errs.iter().enumerate() {
                     s.push_str(&format!("; error #{}: {}\n", i, e));
                 }
@@ -96,7 +97,17 @@ impl<'a> Ctx<'a> {
         env: &'a dyn Fn(&str) -> Option<String>,
         stdin: Option<&'a str>,
     ) -> Ctx<'a> {
-        Ctx { world, global, env, stdin, stdin_pos: 0, out: String::new(), err: String::new(), endpoints: vec![], credentials: None }
+        Ctx {
+            world,
+            global,
+            env,
+            stdin,
+            stdin_pos: 0,
+            out: String::new(),
+            err: String::new(),
+            endpoints: vec![],
+            credentials: None,
+        }
     }
 
     pub fn output_format(&self) -> String {
@@ -121,8 +132,10 @@ impl<'a> Ctx<'a> {
         self.out.push('\n');
         match self.stdin {
             None => {
-                self.err.push_str("stty: 'standard input': Inappropriate ioctl for device\n");
-                self.err.push_str("stty: 'standard input': Inappropriate ioctl for device\n");
+                self.err
+                    .push_str("stty: 'standard input': Inappropriate ioctl for device\n");
+                self.err
+                    .push_str("stty: 'standard input': Inappropriate ioctl for device\n");
                 String::new()
             }
             Some(s) => {
@@ -139,7 +152,11 @@ impl<'a> Ctx<'a> {
 
     /// Everything left on stdin (`ioutil.ReadAll`).
     pub fn read_all(&mut self) -> String {
-        let rest = self.stdin.and_then(|s| s.get(self.stdin_pos..)).unwrap_or("").to_string();
+        let rest = self
+            .stdin
+            .and_then(|s| s.get(self.stdin_pos..))
+            .unwrap_or("")
+            .to_string();
         self.stdin_pos += rest.len();
         rest
     }
@@ -148,7 +165,11 @@ impl<'a> Ctx<'a> {
     /// becomes `http`.
     fn configured_endpoints(&self) -> Result<Vec<String>, String> {
         let pick = |flag: &str, env: &str| -> Option<String> {
-            self.global.string(flag).filter(|s| !s.is_empty()).map(str::to_string).or_else(|| (self.env)(env).filter(|s| !s.is_empty()))
+            self.global
+                .string(flag)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .or_else(|| (self.env)(env).filter(|s| !s.is_empty()))
         };
         let s = pick("endpoints", "ETCDCTL_ENDPOINTS")
             .or_else(|| pick("endpoint", "ETCDCTL_ENDPOINT"))
@@ -156,17 +177,23 @@ impl<'a> Ctx<'a> {
             .unwrap_or_else(|| "http://127.0.0.1:2379,http://127.0.0.1:4001".to_string());
         s.split(',')
             .map(|ep| {
-                let is_scheme_char = |c: char| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.';
+                let is_scheme_char =
+                    |c: char| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.';
                 match ep.find(':') {
                     Some(i) => {
                         let head = ep.get(..i).unwrap_or("");
-                        let has_scheme = head.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && head.chars().all(is_scheme_char);
+                        let has_scheme =
+                            head.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                                && head.chars().all(is_scheme_char);
                         if has_scheme {
                             Ok(ep.to_string())
                         } else if i == 0 {
                             Err(format!("parse {:?}: missing protocol scheme", ep))
                         } else if !head.contains('/') {
-                            Err(format!("parse {:?}: first path segment in URL cannot contain colon", ep))
+                            Err(format!(
+                                "parse {:?}: first path segment in URL cannot contain colon",
+                                ep
+                            ))
                         } else {
                             Ok(format!("http://{}", ep))
                         }
@@ -188,7 +215,12 @@ impl<'a> Ctx<'a> {
                 return Err(1);
             }
         };
-        let uflag = self.global.string("username").filter(|s| !s.is_empty()).map(str::to_string).or_else(|| (self.env)("ETCDCTL_USERNAME"));
+        let uflag = self
+            .global
+            .string("username")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .or_else(|| (self.env)("ETCDCTL_USERNAME"));
         if let Some(u) = uflag.filter(|s| !s.is_empty()) {
             let (name, pass) = match u.split_once(':') {
                 Some((n, p)) => (n.to_string(), p.to_string()),
@@ -197,13 +229,20 @@ impl<'a> Ctx<'a> {
                     (u.clone(), p)
                 }
             };
-            self.credentials = Some(Credentials { username: name, password: pass });
+            self.credentials = Some(Credentials {
+                username: name,
+                password: pass,
+            });
         }
         self.endpoints = eps;
         if sync && !self.global.bool("no-sync") {
             match self.send_raw(Request::MemberList) {
                 Ok(Response::MemberList(ml)) => {
-                    let urls: Vec<String> = ml.members.iter().flat_map(|m| m.client_urls.iter().cloned()).collect();
+                    let urls: Vec<String> = ml
+                        .members
+                        .iter()
+                        .flat_map(|m| m.client_urls.iter().cloned())
+                        .collect();
                     if !urls.is_empty() {
                         self.endpoints = urls;
                     }
@@ -220,7 +259,9 @@ impl<'a> Ctx<'a> {
     }
 
     fn timeout(&self) -> Duration {
-        self.global.duration("timeout").unwrap_or(Duration::from_secs(2))
+        self.global
+            .duration("timeout")
+            .unwrap_or(Duration::from_secs(2))
     }
 
     /// Sends a request to the first endpoint that answers (`httpClusterClient.Do`).
@@ -235,7 +276,10 @@ impl<'a> Ctx<'a> {
             }
             match self.world.call(&ep, None, req.clone(), timeout) {
                 Ok(r) => return Ok(r),
-                Err(CallError::Unreachable) => errs.push(format!("dial tcp {}: connect: connection refused", host_port(&ep))),
+                Err(CallError::Unreachable) => errs.push(format!(
+                    "dial tcp {}: connect: connection refused",
+                    host_port(&ep)
+                )),
                 Err(CallError::DeadlineExceeded) => {
                     errs.push(format!("client: endpoint {} exceeded header timeout", ep));
                     return Err(ClientError::Cluster(errs));
@@ -248,10 +292,17 @@ impl<'a> Ctx<'a> {
 
     /// Sends one v2 request with this invocation's credentials.
     pub fn send(&mut self, op: V2Op) -> Result<V2Response, ClientError> {
-        let req = V2Request { op, credentials: self.credentials.clone(), now: self.world.unix_nanos() };
+        let req = V2Request {
+            op,
+            credentials: self.credentials.clone(),
+            now: self.world.unix_nanos(),
+        };
         match self.send_raw(Request::V2(req))? {
             Response::V2(r) => Ok(r),
-            other => Err(ClientError::Plain(format!("unexpected response {:?}", other))),
+            other => Err(ClientError::Plain(format!(
+                "unexpected response {:?}",
+                other
+            ))),
         }
     }
 }

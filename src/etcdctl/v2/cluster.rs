@@ -14,7 +14,10 @@ fn members(ctx: &mut Ctx) -> Result<Vec<Member>, ClientError> {
             m.sort_by_key(|m| m.id);
             Ok(m)
         }
-        other => Err(ClientError::Plain(format!("unexpected response {:?}", other))),
+        other => Err(ClientError::Plain(format!(
+            "unexpected response {:?}",
+            other
+        ))),
     }
 }
 
@@ -23,10 +26,15 @@ fn members(ctx: &mut Ctx) -> Result<Vec<Member>, ClientError> {
 /// member without a leader.
 fn v2_member_error(ctx: &Ctx, e: &ClientError, raw_id: &str) -> String {
     match e {
-        ClientError::Plain(m) if m == "etcdserver: member not found" => format!("No such member: {}", raw_id),
+        ClientError::Plain(m) if m == "etcdserver: member not found" => {
+            format!("No such member: {}", raw_id)
+        }
         ClientError::Plain(_) => {
-            let errs: Vec<String> =
-                ctx.endpoints.iter().map(|ep| format!("client: etcd member {} has no leader", ep)).collect();
+            let errs: Vec<String> = ctx
+                .endpoints
+                .iter()
+                .map(|ep| format!("client: etcd member {} has no leader", ep))
+                .collect();
             ClientError::Cluster(errs).message()
         }
         other => other.message(),
@@ -58,13 +66,18 @@ pub fn member_list(ctx: &mut Ctx, p: &Parsed) -> Result<(), Exit> {
             return Err(1);
         }
         Err(e) => {
-            ctx.err.push_str(&format!("Failed to get leader:  {}\n", e.message()));
+            ctx.err
+                .push_str(&format!("Failed to get leader:  {}\n", e.message()));
             return Err(1);
         }
     };
     for m in ms {
         if m.name.is_empty() {
-            ctx.out.push_str(&format!("{:x}[unstarted]: peerURLs={}\n", m.id, m.peer_urls.join(",")));
+            ctx.out.push_str(&format!(
+                "{:x}[unstarted]: peerURLs={}\n",
+                m.id,
+                m.peer_urls.join(",")
+            ));
         } else {
             ctx.out.push_str(&format!(
                 "{:x}: name={} peerURLs={} clientURLs={} isLeader={}\n",
@@ -81,13 +94,17 @@ pub fn member_list(ctx: &mut Ctx, p: &Parsed) -> Result<(), Exit> {
 
 pub fn member_add(ctx: &mut Ctx, p: &Parsed) -> Result<(), Exit> {
     if p.args.len() != 2 {
-        ctx.err.push_str("Provide a name and a single member peerURL\n");
+        ctx.err
+            .push_str("Provide a name and a single member peerURL\n");
         return Err(1);
     }
     ctx.connect(true)?;
     let name = p.args.first().cloned().unwrap_or_default();
     let url = p.args.get(1).cloned().unwrap_or_default();
-    let new_id = match ctx.send_raw(Request::MemberAdd { peer_urls: vec![url], is_learner: false }) {
+    let new_id = match ctx.send_raw(Request::MemberAdd {
+        peer_urls: vec![url],
+        is_learner: false,
+    }) {
         Ok(Response::MemberAdd(a)) => a.member.id,
         Ok(_) => 0,
         Err(e) => {
@@ -96,7 +113,10 @@ pub fn member_add(ctx: &mut Ctx, p: &Parsed) -> Result<(), Exit> {
             return Err(1);
         }
     };
-    ctx.out.push_str(&format!("Added member named {} with ID {:x} to cluster\n", name, new_id));
+    ctx.out.push_str(&format!(
+        "Added member named {} with ID {:x} to cluster\n",
+        name, new_id
+    ));
     let ms = match members(ctx) {
         Ok(m) => m,
         Err(e) => {
@@ -107,7 +127,11 @@ pub fn member_add(ctx: &mut Ctx, p: &Parsed) -> Result<(), Exit> {
     let mut conf = Vec::new();
     for m in &ms {
         for u in &m.peer_urls {
-            let n = if m.id == new_id { name.clone() } else { m.name.clone() };
+            let n = if m.id == new_id {
+                name.clone()
+            } else {
+                m.name.clone()
+            };
             conf.push(format!("{}={}", n, u));
         }
     }
@@ -133,7 +157,10 @@ pub fn member_remove(ctx: &mut Ctx, p: &Parsed) -> Result<(), Exit> {
     let ms = match members(ctx) {
         Ok(m) => m,
         Err(e) => {
-            ctx.err.push_str(&format!("Error while verifying ID against known members: {}\n", e.message()));
+            ctx.err.push_str(&format!(
+                "Error while verifying ID against known members: {}\n",
+                e.message()
+            ));
             return Err(1);
         }
     };
@@ -151,16 +178,23 @@ pub fn member_remove(ctx: &mut Ctx, p: &Parsed) -> Result<(), Exit> {
         }
     }
     if !found {
-        ctx.err.push_str(&format!("Couldn't find a member in the cluster with an ID of {}.\n", removal));
+        ctx.err.push_str(&format!(
+            "Couldn't find a member in the cluster with an ID of {}.\n",
+            removal
+        ));
         return Err(1);
     }
     let id = parse_id(&removal).unwrap_or(0);
     if let Err(e) = ctx.send_raw(Request::MemberRemove { id }) {
         let msg = v2_member_error(ctx, &e, &format!("{:x}", id));
-        ctx.err.push_str(&format!("Received an error trying to remove member {}: {}", removal, msg));
+        ctx.err.push_str(&format!(
+            "Received an error trying to remove member {}: {}",
+            removal, msg
+        ));
         return Err(1);
     }
-    ctx.out.push_str(&format!("Removed member {} from cluster\n", removal));
+    ctx.out
+        .push_str(&format!("Removed member {} from cluster\n", removal));
     Ok(())
 }
 
@@ -171,7 +205,11 @@ pub fn member_update(ctx: &mut Ctx, p: &Parsed) -> Result<(), Exit> {
     }
     ctx.connect(true)?;
     let mid = p.args.first().cloned().unwrap_or_default();
-    let urls: Vec<String> = p.args.get(1).map(|u| u.split(',').map(str::to_string).collect()).unwrap_or_default();
+    let urls: Vec<String> = p
+        .args
+        .get(1)
+        .map(|u| u.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
     let id = match parse_id(&mid) {
         Some(id) => id,
         None => {
@@ -179,12 +217,16 @@ pub fn member_update(ctx: &mut Ctx, p: &Parsed) -> Result<(), Exit> {
             return Err(1);
         }
     };
-    if let Err(e) = ctx.send_raw(Request::MemberUpdate { id, peer_urls: urls }) {
+    if let Err(e) = ctx.send_raw(Request::MemberUpdate {
+        id,
+        peer_urls: urls,
+    }) {
         let msg = v2_member_error(ctx, &e, &format!("{:x}", id));
         ctx.err.push_str(&format!("{}\n", msg));
         return Err(1);
     }
-    ctx.out.push_str(&format!("Updated member with ID {} in cluster\n", mid));
+    ctx.out
+        .push_str(&format!("Updated member with ID {} in cluster\n", mid));
     Ok(())
 }
 
@@ -195,24 +237,38 @@ pub fn cluster_health(ctx: &mut Ctx, _p: &Parsed) -> Result<(), Exit> {
     let ms = match members(ctx) {
         Ok(m) => m,
         Err(e) => {
-            ctx.out.push_str("cluster may be unhealthy: failed to list members\n");
+            ctx.out
+                .push_str("cluster may be unhealthy: failed to list members\n");
             return Err(ctx.handle_error(EXIT_SERVER_ERROR, &e));
         }
     };
     let mut healthy = 0;
     for m in &ms {
         if m.client_urls.is_empty() {
-            ctx.out.push_str(&format!("member {:x} is unreachable: no available published client urls\n", m.id));
+            ctx.out.push_str(&format!(
+                "member {:x} is unreachable: no available published client urls\n",
+                m.id
+            ));
             continue;
         }
         let mut checked = false;
         for url in &m.client_urls {
             let req = crate::v2store::V2Request {
-                op: V2Op::Keys(KeysRequest { method: Method::Get, path: "/".into(), quorum: true, ..Default::default() }),
+                op: V2Op::Keys(KeysRequest {
+                    method: Method::Get,
+                    path: "/".into(),
+                    quorum: true,
+                    ..Default::default()
+                }),
                 credentials: None,
                 now: ctx.world.unix_nanos(),
             };
-            match ctx.world.call(url, None, Request::V2(req), std::time::Duration::from_secs(1)) {
+            match ctx.world.call(
+                url,
+                None,
+                Request::V2(req),
+                std::time::Duration::from_secs(1),
+            ) {
                 Err(crate::server::api::CallError::Unreachable) => {
                     let hp = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
                     ctx.out.push_str(&format!(
@@ -222,25 +278,39 @@ pub fn cluster_health(ctx: &mut Ctx, _p: &Parsed) -> Result<(), Exit> {
                     continue;
                 }
                 Ok(_) => {
-                    ctx.out.push_str(&format!("member {:x} is healthy: got healthy result from {}\n", m.id, url));
+                    ctx.out.push_str(&format!(
+                        "member {:x} is healthy: got healthy result from {}\n",
+                        m.id, url
+                    ));
                     healthy += 1;
                 }
                 Err(_) => {
-                    ctx.out.push_str(&format!("member {:x} is unhealthy: got unhealthy result from {}\n", m.id, url));
+                    ctx.out.push_str(&format!(
+                        "member {:x} is unhealthy: got unhealthy result from {}\n",
+                        m.id, url
+                    ));
                 }
             }
             checked = true;
             break;
         }
         if !checked {
-            ctx.out.push_str(&format!("member {:x} is unreachable: [{}] are all unreachable\n", m.id, m.client_urls.join(" ")));
+            ctx.out.push_str(&format!(
+                "member {:x} is unreachable: [{}] are all unreachable\n",
+                m.id,
+                m.client_urls.join(" ")
+            ));
         }
     }
     if healthy == ms.len() {
         ctx.out.push_str("cluster is healthy\n");
         Ok(())
     } else {
-        ctx.out.push_str(if healthy == 0 { "cluster is unavailable\n" } else { "cluster is degraded\n" });
+        ctx.out.push_str(if healthy == 0 {
+            "cluster is unavailable\n"
+        } else {
+            "cluster is degraded\n"
+        });
         Err(EXIT_CLUSTER_NOT_HEALTHY)
     }
 }

@@ -10,7 +10,9 @@ use crate::v2store::{Event, KeysRequest, Method, V2Op, V2Response};
 /// TTL flag to an absolute expiration (as the serving member computes it).
 fn expiration(ctx: &Ctx, ttl: i64) -> i64 {
     if ttl > 0 {
-        ctx.world.unix_nanos().saturating_add(ttl.saturating_mul(1_000_000_000))
+        ctx.world
+            .unix_nanos()
+            .saturating_add(ttl.saturating_mul(1_000_000_000))
     } else {
         0
     }
@@ -82,7 +84,13 @@ pub fn mk(ctx: &mut Ctx, p: &Parsed) -> Result<(), Exit> {
     let key = key_arg(ctx, p)?;
     let value = value_arg(ctx, p)?;
     let k = if p.bool("in-order") {
-        KeysRequest { method: Method::Post, path: key_path(&key), val: value, expiration: expiration(ctx, p.int("ttl")), ..Default::default() }
+        KeysRequest {
+            method: Method::Post,
+            path: key_path(&key),
+            val: value,
+            expiration: expiration(ctx, p.int("ttl")),
+            ..Default::default()
+        }
     } else {
         KeysRequest {
             method: Method::Put,
@@ -137,10 +145,17 @@ pub fn dir(ctx: &mut Ctx, p: &Parsed, prev_exist: Option<bool>) -> Result<(), Ex
 pub fn get(ctx: &mut Ctx, p: &Parsed) -> Result<(), Exit> {
     ctx.connect(true)?;
     let key = key_arg(ctx, p)?;
-    let k = KeysRequest { method: Method::Get, path: key_path(&key), sorted: p.bool("sort"), quorum: p.bool("quorum"), ..Default::default() };
+    let k = KeysRequest {
+        method: Method::Get,
+        path: key_path(&key),
+        sorted: p.bool("sort"),
+        quorum: p.bool("quorum"),
+        ..Default::default()
+    };
     let e = do_keys(ctx, k)?;
     if e.node.dir {
-        ctx.err.push_str(&format!("{}: is a directory\n", e.node.key));
+        ctx.err
+            .push_str(&format!("{}: is a directory\n", e.node.key));
         return Err(1);
     }
     print(ctx, &e);
@@ -152,7 +167,12 @@ pub fn rm(ctx: &mut Ctx, p: &Parsed, rmdir: bool) -> Result<(), Exit> {
     ctx.connect(true)?;
     let key = key_arg(ctx, p)?;
     let k = if rmdir {
-        KeysRequest { method: Method::Delete, path: key_path(&key), dir: true, ..Default::default() }
+        KeysRequest {
+            method: Method::Delete,
+            path: key_path(&key),
+            dir: true,
+            ..Default::default()
+        }
     } else {
         KeysRequest {
             method: Method::Delete,

@@ -15,7 +15,10 @@ pub mod keys;
 pub mod printer;
 pub mod watch;
 
-use cli::{find_command, parse_flags, reorder, CommandDef, FlagDef, Parsed, COMMANDS, GLOBAL_FLAGS, HELP_FLAG};
+use cli::{
+    find_command, parse_flags, reorder, CommandDef, FlagDef, Parsed, COMMANDS, GLOBAL_FLAGS,
+    HELP_FLAG,
+};
 use client::{Ctx, Exit};
 
 pub use watch::WatchTask;
@@ -35,7 +38,12 @@ pub enum Outcome {
 /// Runs `etcdctl ARGS...` with `ETCDCTL_API=2`. `env` looks up environment variables
 /// (`ETCDCTL_ENDPOINTS`, `ETCDCTL_USERNAME`, ...); `stdin` is what is typed at the terminal
 /// (`None`: nothing, stdin at end of input).
-pub fn run(world: &mut World, args: &[String], env: &dyn Fn(&str) -> Option<String>, stdin: Option<&str>) -> Outcome {
+pub fn run(
+    world: &mut World,
+    args: &[String],
+    env: &dyn Fn(&str) -> Option<String>,
+    stdin: Option<&str>,
+) -> Outcome {
     let mut out = String::new();
     let mut err = String::new();
     let globals: Vec<&FlagDef> = GLOBAL_FLAGS.iter().collect();
@@ -45,14 +53,22 @@ pub fn run(world: &mut World, args: &[String], env: &dyn Fn(&str) -> Option<Stri
             out.push_str(&format!("Incorrect Usage. {}\n\n", e));
             out.push_str(&cli::app_help());
             err.push_str(&format!("{}\n", e));
-            return Outcome::Done(Output { stdout: out, stderr: err, exit: 1 });
+            return Outcome::Done(Output {
+                stdout: out,
+                stderr: err,
+                exit: 1,
+            });
         }
     };
     if g.bool("help") {
         return done(cli::app_help(), String::new(), 0);
     }
     if g.bool("version") {
-        return done("etcdctl version: 3.4.23\nAPI version: 2\n".to_string(), String::new(), 0);
+        return done(
+            "etcdctl version: 3.4.23\nAPI version: 2\n".to_string(),
+            String::new(),
+            0,
+        );
     }
     let rest = g.args.clone();
     let Some(name) = rest.first().cloned() else {
@@ -79,26 +95,50 @@ pub fn run(world: &mut World, args: &[String], env: &dyn Fn(&str) -> Option<Stri
     };
     match result {
         Ok(Some(task)) => {
-            let o = Output { stdout: ctx.out, stderr: ctx.err, exit: 0 };
+            let o = Output {
+                stdout: ctx.out,
+                stderr: ctx.err,
+                exit: 0,
+            };
             let mut task = task;
             let (first, status) = task.poll(ctx.world);
-            let o = Output { stdout: o.stdout + &first.stdout, stderr: o.stderr + &first.stderr, exit: status.unwrap_or(0) };
+            let o = Output {
+                stdout: o.stdout + &first.stdout,
+                stderr: o.stderr + &first.stderr,
+                exit: status.unwrap_or(0),
+            };
             match status {
                 Some(_) => Outcome::Done(o),
                 None => Outcome::Running(o, task),
             }
         }
-        Ok(None) => Outcome::Done(Output { stdout: ctx.out, stderr: ctx.err, exit: 0 }),
-        Err(code) => Outcome::Done(Output { stdout: ctx.out, stderr: ctx.err, exit: code }),
+        Ok(None) => Outcome::Done(Output {
+            stdout: ctx.out,
+            stderr: ctx.err,
+            exit: 0,
+        }),
+        Err(code) => Outcome::Done(Output {
+            stdout: ctx.out,
+            stderr: ctx.err,
+            exit: code,
+        }),
     }
 }
 
 fn done(stdout: String, stderr: String, exit: i32) -> Outcome {
-    Outcome::Done(Output { stdout, stderr, exit })
+    Outcome::Done(Output {
+        stdout,
+        stderr,
+        exit,
+    })
 }
 
 /// A command with subcommands (`member`, `user`, `role`, `auth`): a urfave sub-app.
-fn run_group(ctx: &mut Ctx, c: &'static CommandDef, args: &[String]) -> Result<Option<WatchTask>, Exit> {
+fn run_group(
+    ctx: &mut Ctx,
+    c: &'static CommandDef,
+    args: &[String],
+) -> Result<Option<WatchTask>, Exit> {
     let flags: Vec<&FlagDef> = vec![&HELP_FLAG];
     let p = match parse_flags(&flags, args) {
         Ok(p) => p,
@@ -124,7 +164,8 @@ fn run_group(ctx: &mut Ctx, c: &'static CommandDef, args: &[String]) -> Result<O
             Some(topic) => match find_command(c.subcommands, topic) {
                 Some(sc) => ctx.out.push_str(&cli::command_help(Some(c.name), sc)),
                 None => {
-                    ctx.err.push_str(&format!("No help topic for '{}'\n", topic));
+                    ctx.err
+                        .push_str(&format!("No help topic for '{}'\n", topic));
                     return Err(3);
                 }
             },
@@ -141,7 +182,12 @@ fn run_group(ctx: &mut Ctx, c: &'static CommandDef, args: &[String]) -> Result<O
 }
 
 /// One command: urfave's reordering, Go flag parsing, `--help`, then the action.
-fn run_leaf(ctx: &mut Ctx, parent: Option<&'static str>, c: &'static CommandDef, args: &[String]) -> Result<Option<WatchTask>, Exit> {
+fn run_leaf(
+    ctx: &mut Ctx,
+    parent: Option<&'static str>,
+    c: &'static CommandDef,
+    args: &[String],
+) -> Result<Option<WatchTask>, Exit> {
     let mut flags: Vec<&FlagDef> = c.flags.iter().collect();
     flags.push(&HELP_FLAG);
     let p: Parsed = match parse_flags(&flags, &reorder(&flags, args)) {
@@ -172,7 +218,9 @@ fn run_leaf(ctx: &mut Ctx, parent: Option<&'static str>, c: &'static CommandDef,
         (None, "exec-watch") => return WatchTask::start(ctx, &p, true).map(Some),
         (None, "cluster-health") => cluster::cluster_health(ctx, &p)?,
         (None, "backup") => {
-            ctx.err.push_str("backup is not available in the playground (there is no data directory)\n");
+            ctx.err.push_str(
+                "backup is not available in the playground (there is no data directory)\n",
+            );
             return Err(1);
         }
         (Some("member"), "list") => cluster::member_list(ctx, &p)?,
@@ -195,14 +243,81 @@ mod tests {
 
     fn words() -> impl Strategy<Value = Vec<String>> {
         let token = prop::sample::select(vec![
-            "set", "get", "mk", "mkdir", "setdir", "update", "updatedir", "rm", "rmdir", "ls", "watch", "exec-watch",
-            "member", "list", "add", "remove", "user", "role", "auth", "enable", "disable", "grant", "revoke", "help",
-            "h", "--ttl", "1", "-1", "0x10", "abc", "--dir", "-r", "--recursive", "--sort", "-p", "--swap-with-value",
-            "--swap-with-index", "--with-value", "--with-index", "--after-index", "--forever", "--in-order", "/a",
-            "/a/b", "/", "", "_h", "/_x", "--", "-", "-o", "json", "extended", "simple", "--roles", "--path",
-            "/public/*", "--read", "--write", "--rw", "--endpoints", "http://127.0.0.1:1", "127.0.0.1:2379",
-            "--username", "root:pw", "--help", "-h", "--version", "--bogus", "=", "--ttl=", "-ttl=5", "echo",
-            "cluster-health", "passwd",
+            "set",
+            "get",
+            "mk",
+            "mkdir",
+            "setdir",
+            "update",
+            "updatedir",
+            "rm",
+            "rmdir",
+            "ls",
+            "watch",
+            "exec-watch",
+            "member",
+            "list",
+            "add",
+            "remove",
+            "user",
+            "role",
+            "auth",
+            "enable",
+            "disable",
+            "grant",
+            "revoke",
+            "help",
+            "h",
+            "--ttl",
+            "1",
+            "-1",
+            "0x10",
+            "abc",
+            "--dir",
+            "-r",
+            "--recursive",
+            "--sort",
+            "-p",
+            "--swap-with-value",
+            "--swap-with-index",
+            "--with-value",
+            "--with-index",
+            "--after-index",
+            "--forever",
+            "--in-order",
+            "/a",
+            "/a/b",
+            "/",
+            "",
+            "_h",
+            "/_x",
+            "--",
+            "-",
+            "-o",
+            "json",
+            "extended",
+            "simple",
+            "--roles",
+            "--path",
+            "/public/*",
+            "--read",
+            "--write",
+            "--rw",
+            "--endpoints",
+            "http://127.0.0.1:1",
+            "127.0.0.1:2379",
+            "--username",
+            "root:pw",
+            "--help",
+            "-h",
+            "--version",
+            "--bogus",
+            "=",
+            "--ttl=",
+            "-ttl=5",
+            "echo",
+            "cluster-health",
+            "passwd",
         ])
         .prop_map(String::from);
         prop::collection::vec(token, 0..7)
@@ -212,12 +327,17 @@ mod tests {
     #[test]
     fn no_panic_on_any_command_line() {
         let world = std::cell::RefCell::new(World::new(7));
-        let mut runner = TestRunner::new(Config { cases: 300, ..Config::default() });
+        let mut runner = TestRunner::new(Config {
+            cases: 300,
+            ..Config::default()
+        });
         runner
             .run(&words(), |args| {
                 let env = |_: &str| None;
                 let mut world = world.borrow_mut();
-                if std::env::var("V2_FUZZ_SHOW").is_ok() { eprintln!("{:?}", args); }
+                if std::env::var("V2_FUZZ_SHOW").is_ok() {
+                    eprintln!("{:?}", args);
+                }
                 match run(&mut world, &args, &env, Some("pw\nmore\n")) {
                     Outcome::Done(_) => {}
                     Outcome::Running(_, mut task) => {

@@ -36,7 +36,10 @@ pub fn node_json(n: &NodeExtern) -> String {
     if n.dir {
         s.push_str(",\"dir\":true");
     }
-    s.push_str(&format!(",\"value\":{}", go_json_string(n.value.as_deref().unwrap_or(""))));
+    s.push_str(&format!(
+        ",\"value\":{}",
+        go_json_string(n.value.as_deref().unwrap_or(""))
+    ));
     match n.nodes.as_ref().filter(|v| !v.is_empty()) {
         Some(children) => {
             let parts: Vec<String> = children.iter().map(node_json).collect();
@@ -44,7 +47,10 @@ pub fn node_json(n: &NodeExtern) -> String {
         }
         None => s.push_str(",\"nodes\":null"),
     }
-    s.push_str(&format!(",\"createdIndex\":{},\"modifiedIndex\":{}", n.created_index, n.modified_index));
+    s.push_str(&format!(
+        ",\"createdIndex\":{},\"modifiedIndex\":{}",
+        n.created_index, n.modified_index
+    ));
     if let Some(t) = n.expiration {
         s.push_str(&format!(",\"expiration\":\"{}\"", rfc3339_nano(t)));
     }
@@ -61,7 +67,12 @@ pub fn response_json(e: &Event) -> String {
         Some(p) => node_json(p),
         None => "null".to_string(),
     };
-    format!("{{\"action\":{},\"node\":{},\"prevNode\":{}}}", go_json_string(&e.action), node_json(&e.node), prev)
+    format!(
+        "{{\"action\":{},\"node\":{},\"prevNode\":{}}}",
+        go_json_string(&e.action),
+        node_json(&e.node),
+        prev
+    )
 }
 
 /// What `printResponseKey` writes: (stdout, stderr).
@@ -72,7 +83,11 @@ pub fn print_response_key(e: &Event, format: &str) -> (String, String) {
             if e.action != "delete" {
                 (format!("{}\n", value), String::new())
             } else {
-                let pv = e.prev_node.as_ref().and_then(|p| p.value.as_deref()).unwrap_or("");
+                let pv = e
+                    .prev_node
+                    .as_ref()
+                    .and_then(|p| p.value.as_deref())
+                    .unwrap_or("");
                 (format!("PrevNode.Value: {}\n", pv), String::new())
             }
         }
@@ -82,7 +97,10 @@ pub fn print_response_key(e: &Event, format: &str) -> (String, String) {
                 e.node.key, e.node.created_index, e.node.modified_index
             );
             if let Some(p) = &e.prev_node {
-                s.push_str(&format!("PrevNode.Value: {}\n", p.value.as_deref().unwrap_or("")));
+                s.push_str(&format!(
+                    "PrevNode.Value: {}\n",
+                    p.value.as_deref().unwrap_or("")
+                ));
             }
             s.push_str(&format!("TTL: {}\nIndex: {}\n", e.node.ttl, e.etcd_index));
             if e.action != "delete" {
@@ -93,7 +111,10 @@ pub fn print_response_key(e: &Event, format: &str) -> (String, String) {
             (s, String::new())
         }
         "json" => (format!("{}\n", response_json(e)), String::new()),
-        other => (String::new(), format!("Unsupported output format: {}\n", other)),
+        other => (
+            String::new(),
+            format!("Unsupported output format: {}\n", other),
+        ),
     }
 }
 
@@ -103,10 +124,19 @@ mod tests {
 
     #[test]
     fn json_like_go() {
-        assert_eq!(go_json_string("a<b>&\"\n"), "\"a\\u003cb\\u003e\\u0026\\\"\\n\"");
+        assert_eq!(
+            go_json_string("a<b>&\"\n"),
+            "\"a\\u003cb\\u003e\\u0026\\\"\\n\""
+        );
         let e = Event {
             action: "set".into(),
-            node: NodeExtern { key: "/plain".into(), value: Some("value".into()), created_index: 14, modified_index: 14, ..Default::default() },
+            node: NodeExtern {
+                key: "/plain".into(),
+                value: Some("value".into()),
+                created_index: 14,
+                modified_index: 14,
+                ..Default::default()
+            },
             ..Default::default()
         };
         assert_eq!(

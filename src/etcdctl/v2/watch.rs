@@ -41,10 +41,16 @@ impl WatchTask {
             }
             let found_sep = args.iter().enumerate().any(|(i, a)| a == "--" && i != 0);
             if found_sep {
-                (args.first().cloned().unwrap_or_default(), Some(args.get(2..).unwrap_or(&[]).to_vec()))
+                (
+                    args.first().cloned().unwrap_or_default(),
+                    Some(args.get(2..).unwrap_or(&[]).to_vec()),
+                )
             } else {
                 let n = args.len();
-                (args.get(n - 1).cloned().unwrap_or_default(), Some(args.get(..n - 1).unwrap_or(&[]).to_vec()))
+                (
+                    args.get(n - 1).cloned().unwrap_or_default(),
+                    Some(args.get(..n - 1).unwrap_or(&[]).to_vec()),
+                )
             }
         } else {
             match p.args.first() {
@@ -89,7 +95,11 @@ impl WatchTask {
                 ..Default::default()
             };
             let e = match ctx.send(V2Op::Keys(k)) {
-                Ok(V2Response::Watch { event: None, since, start_index }) => {
+                Ok(V2Response::Watch {
+                    event: None,
+                    since,
+                    start_index,
+                }) => {
                     self.since = since;
                     self.start_index = start_index;
                     break;
@@ -109,7 +119,8 @@ impl WatchTask {
             self.start_index = 0;
             if e.node.dir {
                 if self.exec.is_some() {
-                    ctx.err.push_str(&format!("Ignored dir {} change\n", e.node.key));
+                    ctx.err
+                        .push_str(&format!("Ignored dir {} change\n", e.node.key));
                 }
                 continue;
             }
@@ -122,7 +133,8 @@ impl WatchTask {
                 }
                 None => {
                     if self.recursive {
-                        ctx.out.push_str(&format!("[{}] {}\n", e.action, e.node.key));
+                        ctx.out
+                            .push_str(&format!("[{}] {}\n", e.action, e.node.key));
                     }
                     let f = ctx.output_format();
                     let (o, er) = print_response_key(&e, &f);
@@ -136,7 +148,11 @@ impl WatchTask {
             }
         }
         self.finished = status;
-        let out = Output { stdout: std::mem::take(&mut ctx.out), stderr: std::mem::take(&mut ctx.err), exit: status.unwrap_or(0) };
+        let out = Output {
+            stdout: std::mem::take(&mut ctx.out),
+            stderr: std::mem::take(&mut ctx.err),
+            exit: status.unwrap_or(0),
+        };
         (out, status)
     }
 }
@@ -151,7 +167,10 @@ fn run_exec(ctx: &mut Ctx, cmd: &[String]) -> Result<(), Exit> {
         }
         Some("true") | Some("false") => Ok(()),
         Some(other) => {
-            ctx.err.push_str(&format!("exec: {:?}: executable file not found in $PATH", other));
+            ctx.err.push_str(&format!(
+                "exec: {:?}: executable file not found in $PATH",
+                other
+            ));
             Err(1)
         }
         None => Ok(()),

@@ -11,19 +11,30 @@ use std::cmp::Ordering;
 use crate::lease::Lessor;
 use crate::mvcc::{KvStore, RangeEnd, RangeOptions, RangeResult, TxnWrite};
 use crate::server::api::{
-    errors, Compare, CompareResult, CompareTarget, DeleteRangeRequest, DeleteRangeResponse, EtcdError, KeyValue, PutRequest, PutResponse,
-    RangeRequest, RangeResponse, RequestOp, ResponseHeader, ResponseOp, SortOrder, SortTarget, TxnRequest, TxnResponse,
+    errors, Compare, CompareResult, CompareTarget, DeleteRangeRequest, DeleteRangeResponse,
+    EtcdError, KeyValue, PutRequest, PutResponse, RangeRequest, RangeResponse, RequestOp,
+    ResponseHeader, ResponseOp, SortOrder, SortTarget, TxnRequest, TxnResponse,
 };
 
 /// Something ranges can be read from: the store, or an open write transaction.
 pub trait ReadView {
-    fn range(&self, key: &[u8], end: RangeEnd<'_>, ro: RangeOptions) -> Result<RangeResult, EtcdError>;
+    fn range(
+        &self,
+        key: &[u8],
+        end: RangeEnd<'_>,
+        ro: RangeOptions,
+    ) -> Result<RangeResult, EtcdError>;
     fn rev(&self) -> i64;
     fn first_rev(&self) -> i64;
 }
 
 impl ReadView for KvStore {
-    fn range(&self, key: &[u8], end: RangeEnd<'_>, ro: RangeOptions) -> Result<RangeResult, EtcdError> {
+    fn range(
+        &self,
+        key: &[u8],
+        end: RangeEnd<'_>,
+        ro: RangeOptions,
+    ) -> Result<RangeResult, EtcdError> {
         KvStore::range(self, key, end, ro)
     }
     fn rev(&self) -> i64 {
@@ -35,7 +46,12 @@ impl ReadView for KvStore {
 }
 
 impl ReadView for TxnWrite<'_> {
-    fn range(&self, key: &[u8], end: RangeEnd<'_>, ro: RangeOptions) -> Result<RangeResult, EtcdError> {
+    fn range(
+        &self,
+        key: &[u8],
+        end: RangeEnd<'_>,
+        ro: RangeOptions,
+    ) -> Result<RangeResult, EtcdError> {
         TxnWrite::range(self, key, end, ro)
     }
     fn rev(&self) -> i64 {
@@ -47,7 +63,10 @@ impl ReadView for TxnWrite<'_> {
 }
 
 fn hdr(rev: i64) -> ResponseHeader {
-    ResponseHeader { revision: rev, ..ResponseHeader::default() }
+    ResponseHeader {
+        revision: rev,
+        ..ResponseHeader::default()
+    }
 }
 
 fn sort_key_cmp(target: SortTarget, a: &KeyValue, b: &KeyValue) -> Ordering {
@@ -63,13 +82,22 @@ fn sort_key_cmp(target: SortTarget, a: &KeyValue, b: &KeyValue) -> Ordering {
 /// etcd's `Range`.
 pub fn range(view: &impl ReadView, r: &RangeRequest) -> Result<RangeResponse, EtcdError> {
     let mut limit = r.limit;
-    if r.sort_order != SortOrder::None || r.min_mod_revision != 0 || r.max_mod_revision != 0 || r.min_create_revision != 0 || r.max_create_revision != 0 {
+    if r.sort_order != SortOrder::None
+        || r.min_mod_revision != 0
+        || r.max_mod_revision != 0
+        || r.min_create_revision != 0
+        || r.max_create_revision != 0
+    {
         limit = 0;
     }
     if limit > 0 {
         limit = limit.saturating_add(1);
     }
-    let ro = RangeOptions { limit, rev: r.revision, count: r.count_only };
+    let ro = RangeOptions {
+        limit,
+        rev: r.revision,
+        count: r.count_only,
+    };
     let mut rr = view.range(&r.key, RangeEnd::from_request(&r.range_end), ro)?;
     if r.max_mod_revision != 0 {
         rr.kvs.retain(|kv| kv.mod_revision <= r.max_mod_revision);
@@ -78,10 +106,12 @@ pub fn range(view: &impl ReadView, r: &RangeRequest) -> Result<RangeResponse, Et
         rr.kvs.retain(|kv| kv.mod_revision >= r.min_mod_revision);
     }
     if r.max_create_revision != 0 {
-        rr.kvs.retain(|kv| kv.create_revision <= r.max_create_revision);
+        rr.kvs
+            .retain(|kv| kv.create_revision <= r.max_create_revision);
     }
     if r.min_create_revision != 0 {
-        rr.kvs.retain(|kv| kv.create_revision >= r.min_create_revision);
+        rr.kvs
+            .retain(|kv| kv.create_revision >= r.min_create_revision);
     }
     let mut order = r.sort_order;
     if r.sort_target != SortTarget::Key && order == SortOrder::None {
@@ -89,8 +119,12 @@ pub fn range(view: &impl ReadView, r: &RangeRequest) -> Result<RangeResponse, Et
     }
     match order {
         SortOrder::None => {}
-        SortOrder::Ascend => go_sort::sort(&mut rr.kvs, |a, b| sort_key_cmp(r.sort_target, a, b) == Ordering::Less),
-        SortOrder::Descend => go_sort::sort(&mut rr.kvs, |a, b| sort_key_cmp(r.sort_target, b, a) == Ordering::Less),
+        SortOrder::Ascend => go_sort::sort(&mut rr.kvs, |a, b| {
+            sort_key_cmp(r.sort_target, a, b) == Ordering::Less
+        }),
+        SortOrder::Descend => go_sort::sort(&mut rr.kvs, |a, b| {
+            sort_key_cmp(r.sort_target, b, a) == Ordering::Less
+        }),
     }
     let mut more = false;
     if r.limit > 0 {
@@ -105,11 +139,20 @@ pub fn range(view: &impl ReadView, r: &RangeRequest) -> Result<RangeResponse, Et
             kv.value = Vec::new();
         }
     }
-    Ok(RangeResponse { header: hdr(rr.rev), kvs: rr.kvs, more, count: rr.count })
+    Ok(RangeResponse {
+        header: hdr(rr.rev),
+        kvs: rr.kvs,
+        more,
+        count: rr.count,
+    })
 }
 
 /// etcd's `Put` inside a write transaction. The lease (if any) must exist: callers check.
-pub fn put(txn: &mut TxnWrite<'_>, lessor: &mut Lessor, p: &PutRequest) -> Result<PutResponse, EtcdError> {
+pub fn put(
+    txn: &mut TxnWrite<'_>,
+    lessor: &mut Lessor,
+    p: &PutRequest,
+) -> Result<PutResponse, EtcdError> {
     let mut val = p.value.clone();
     let mut lease = p.lease;
     let mut prev: Option<KeyValue> = None;
@@ -118,7 +161,9 @@ pub fn put(txn: &mut TxnWrite<'_>, lessor: &mut Lessor, p: &PutRequest) -> Resul
         prev = rr.kvs.into_iter().next();
     }
     if p.ignore_value || p.ignore_lease {
-        let Some(pk) = prev.as_ref() else { return Err(errors::key_not_found()) };
+        let Some(pk) = prev.as_ref() else {
+            return Err(errors::key_not_found());
+        };
         if p.ignore_value {
             val = pk.value.clone();
         }
@@ -132,11 +177,18 @@ pub fn put(txn: &mut TxnWrite<'_>, lessor: &mut Lessor, p: &PutRequest) -> Resul
         // Checked before the transaction; a missing lease leaves the key unattached.
         let _ = lessor.attach(lease, &p.key);
     }
-    Ok(PutResponse { header: hdr(rev), prev_kv: if p.prev_kv { prev } else { None } })
+    Ok(PutResponse {
+        header: hdr(rev),
+        prev_kv: if p.prev_kv { prev } else { None },
+    })
 }
 
 /// etcd's `DeleteRange` inside a write transaction.
-pub fn delete_range(txn: &mut TxnWrite<'_>, lessor: &mut Lessor, d: &DeleteRangeRequest) -> Result<DeleteRangeResponse, EtcdError> {
+pub fn delete_range(
+    txn: &mut TxnWrite<'_>,
+    lessor: &mut Lessor,
+    d: &DeleteRangeRequest,
+) -> Result<DeleteRangeResponse, EtcdError> {
     let end = RangeEnd::from_request(&d.range_end);
     let mut prev_kvs = Vec::new();
     let keys: Vec<Vec<u8>> = {
@@ -151,7 +203,11 @@ pub fn delete_range(txn: &mut TxnWrite<'_>, lessor: &mut Lessor, d: &DeleteRange
     for k in &keys {
         lessor.detach_key(k);
     }
-    Ok(DeleteRangeResponse { header: hdr(rev), deleted, prev_kvs })
+    Ok(DeleteRangeResponse {
+        header: hdr(rev),
+        deleted,
+        prev_kvs,
+    })
 }
 
 fn compare_kv(c: &Compare, kv: &KeyValue) -> bool {
@@ -173,7 +229,13 @@ fn compare_kv(c: &Compare, kv: &KeyValue) -> bool {
 /// etcd's `applyCompare`: every key in the range must satisfy the compare; a missing key
 /// compares as an empty key-value, except that a value compare on no key fails.
 pub fn apply_compare(view: &impl ReadView, c: &Compare) -> bool {
-    let Ok(rr) = view.range(&c.key, RangeEnd::from_request(&c.range_end), RangeOptions::default()) else { return false };
+    let Ok(rr) = view.range(
+        &c.key,
+        RangeEnd::from_request(&c.range_end),
+        RangeOptions::default(),
+    ) else {
+        return false;
+    };
     if rr.kvs.is_empty() {
         if matches!(c.target, CompareTarget::Value(_)) {
             return false;
@@ -214,8 +276,18 @@ pub fn is_txn_readonly(t: &TxnRequest) -> bool {
 }
 
 /// etcd's `checkRequests` with `checkRequestPut` (when `puts`) and `checkRequestRange`.
-pub fn check_requests(view: &impl ReadView, lessor: &Lessor, t: &TxnRequest, path: &TxnPath, puts: bool) -> Result<(), EtcdError> {
-    let ops = if path.succeeded { &t.success } else { &t.failure };
+pub fn check_requests(
+    view: &impl ReadView,
+    lessor: &Lessor,
+    t: &TxnRequest,
+    path: &TxnPath,
+    puts: bool,
+) -> Result<(), EtcdError> {
+    let ops = if path.succeeded {
+        &t.success
+    } else {
+        &t.failure
+    };
     let mut nested = path.nested.iter();
     for op in ops {
         match op {
@@ -253,8 +325,17 @@ pub fn check_requests(view: &impl ReadView, lessor: &Lessor, t: &TxnRequest, pat
 
 /// etcd's `applyTxn`: runs the chosen branch's ops in `txn`. Nested txn responses carry an
 /// empty header, as etcd leaves them.
-pub fn apply_txn(txn: &mut TxnWrite<'_>, lessor: &mut Lessor, t: &TxnRequest, path: &TxnPath) -> Result<TxnResponse, EtcdError> {
-    let ops = if path.succeeded { &t.success } else { &t.failure };
+pub fn apply_txn(
+    txn: &mut TxnWrite<'_>,
+    lessor: &mut Lessor,
+    t: &TxnRequest,
+    path: &TxnPath,
+) -> Result<TxnResponse, EtcdError> {
+    let ops = if path.succeeded {
+        &t.success
+    } else {
+        &t.failure
+    };
     let mut nested = path.nested.iter();
     let mut responses = Vec::with_capacity(ops.len());
     for op in ops {
@@ -263,31 +344,53 @@ pub fn apply_txn(txn: &mut TxnWrite<'_>, lessor: &mut Lessor, t: &TxnRequest, pa
             RequestOp::Put(p) => ResponseOp::Put(put(txn, lessor, p)?),
             RequestOp::DeleteRange(d) => ResponseOp::DeleteRange(delete_range(txn, lessor, d)?),
             RequestOp::Txn(n) => {
-                let p = nested.next().cloned().unwrap_or(TxnPath { succeeded: false, nested: Vec::new() });
+                let p = nested.next().cloned().unwrap_or(TxnPath {
+                    succeeded: false,
+                    nested: Vec::new(),
+                });
                 ResponseOp::Txn(apply_txn(txn, lessor, n, &p)?)
             }
         };
         responses.push(resp);
     }
-    Ok(TxnResponse { header: ResponseHeader::default(), succeeded: path.succeeded, responses })
+    Ok(TxnResponse {
+        header: ResponseHeader::default(),
+        succeeded: path.succeeded,
+        responses,
+    })
 }
 
 /// A read-only txn (only ranges, in every branch) answered from a read view.
-pub fn read_txn(view: &impl ReadView, t: &TxnRequest, path: &TxnPath) -> Result<TxnResponse, EtcdError> {
-    let ops = if path.succeeded { &t.success } else { &t.failure };
+pub fn read_txn(
+    view: &impl ReadView,
+    t: &TxnRequest,
+    path: &TxnPath,
+) -> Result<TxnResponse, EtcdError> {
+    let ops = if path.succeeded {
+        &t.success
+    } else {
+        &t.failure
+    };
     let mut nested = path.nested.iter();
     let mut responses = Vec::with_capacity(ops.len());
     for op in ops {
         match op {
             RequestOp::Range(r) => responses.push(ResponseOp::Range(range(view, r)?)),
             RequestOp::Txn(n) => {
-                let p = nested.next().cloned().unwrap_or(TxnPath { succeeded: false, nested: Vec::new() });
+                let p = nested.next().cloned().unwrap_or(TxnPath {
+                    succeeded: false,
+                    nested: Vec::new(),
+                });
                 responses.push(ResponseOp::Txn(read_txn(view, n, &p)?));
             }
             RequestOp::Put(_) | RequestOp::DeleteRange(_) => return Err(errors::not_capable()),
         }
     }
-    Ok(TxnResponse { header: ResponseHeader::default(), succeeded: path.succeeded, responses })
+    Ok(TxnResponse {
+        header: ResponseHeader::default(),
+        succeeded: path.succeeded,
+        responses,
+    })
 }
 
 /// Go's `sort.Sort` (pdqsort, Go 1.19+), so that results with equal sort keys come out in the
@@ -315,7 +418,13 @@ pub mod go_sort {
         }
     }
 
-    fn sift_down<T>(v: &mut [T], less: &impl Fn(&T, &T) -> bool, lo: usize, hi: usize, first: usize) {
+    fn sift_down<T>(
+        v: &mut [T],
+        less: &impl Fn(&T, &T) -> bool,
+        lo: usize,
+        hi: usize,
+        first: usize,
+    ) {
         let mut root = lo;
         loop {
             let mut child = 2 * root + 1;
@@ -353,7 +462,13 @@ pub mod go_sort {
         }
     }
 
-    fn pdqsort<T>(v: &mut [T], less: &impl Fn(&T, &T) -> bool, mut a: usize, mut b: usize, mut limit: usize) {
+    fn pdqsort<T>(
+        v: &mut [T],
+        less: &impl Fn(&T, &T) -> bool,
+        mut a: usize,
+        mut b: usize,
+        mut limit: usize,
+    ) {
         const MAX_INSERTION: usize = 12;
         let mut was_balanced = true;
         let mut was_partitioned = true;
@@ -377,7 +492,11 @@ pub mod go_sort {
                 pivot = (b - 1) - (pivot - a);
                 hint = Hint::Increasing;
             }
-            if was_balanced && was_partitioned && hint == Hint::Increasing && partial_insertion_sort(v, less, a, b) {
+            if was_balanced
+                && was_partitioned
+                && hint == Hint::Increasing
+                && partial_insertion_sort(v, less, a, b)
+            {
                 return;
             }
             if a > 0 && !less(&v[a - 1], &v[pivot]) {
@@ -401,7 +520,13 @@ pub mod go_sort {
         }
     }
 
-    fn partition<T>(v: &mut [T], less: &impl Fn(&T, &T) -> bool, a: usize, b: usize, pivot: usize) -> (usize, bool) {
+    fn partition<T>(
+        v: &mut [T],
+        less: &impl Fn(&T, &T) -> bool,
+        a: usize,
+        b: usize,
+        pivot: usize,
+    ) -> (usize, bool) {
         v.swap(a, pivot);
         let (mut i, mut j) = (a + 1, b - 1);
         while i <= j && less(&v[i], &v[a]) {
@@ -435,7 +560,13 @@ pub mod go_sort {
         (j, false)
     }
 
-    fn partition_equal<T>(v: &mut [T], less: &impl Fn(&T, &T) -> bool, a: usize, b: usize, pivot: usize) -> usize {
+    fn partition_equal<T>(
+        v: &mut [T],
+        less: &impl Fn(&T, &T) -> bool,
+        a: usize,
+        b: usize,
+        pivot: usize,
+    ) -> usize {
         v.swap(a, pivot);
         let (mut i, mut j) = (a + 1, b - 1);
         loop {
@@ -455,7 +586,12 @@ pub mod go_sort {
         i
     }
 
-    fn partial_insertion_sort<T>(v: &mut [T], less: &impl Fn(&T, &T) -> bool, a: usize, b: usize) -> bool {
+    fn partial_insertion_sort<T>(
+        v: &mut [T],
+        less: &impl Fn(&T, &T) -> bool,
+        a: usize,
+        b: usize,
+    ) -> bool {
         const MAX_STEPS: usize = 5;
         const SHORTEST_SHIFTING: usize = 50;
         let mut i = a + 1;
@@ -521,7 +657,12 @@ pub mod go_sort {
         Decreasing,
     }
 
-    fn choose_pivot<T>(v: &mut [T], less: &impl Fn(&T, &T) -> bool, a: usize, b: usize) -> (usize, Hint) {
+    fn choose_pivot<T>(
+        v: &mut [T],
+        less: &impl Fn(&T, &T) -> bool,
+        a: usize,
+        b: usize,
+    ) -> (usize, Hint) {
         const SHORTEST_NINTHER: usize = 50;
         const MAX_SWAPS: usize = 4 * 3;
         let l = b - a;
@@ -544,7 +685,13 @@ pub mod go_sort {
         }
     }
 
-    fn order2<T>(v: &[T], less: &impl Fn(&T, &T) -> bool, a: usize, b: usize, swaps: &mut usize) -> (usize, usize) {
+    fn order2<T>(
+        v: &[T],
+        less: &impl Fn(&T, &T) -> bool,
+        a: usize,
+        b: usize,
+        swaps: &mut usize,
+    ) -> (usize, usize) {
         if less(&v[b], &v[a]) {
             *swaps += 1;
             return (b, a);
@@ -552,7 +699,14 @@ pub mod go_sort {
         (a, b)
     }
 
-    fn median<T>(v: &[T], less: &impl Fn(&T, &T) -> bool, a: usize, b: usize, c: usize, swaps: &mut usize) -> usize {
+    fn median<T>(
+        v: &[T],
+        less: &impl Fn(&T, &T) -> bool,
+        a: usize,
+        b: usize,
+        c: usize,
+        swaps: &mut usize,
+    ) -> usize {
         let (a, b) = order2(v, less, a, b, swaps);
         let (b, c) = order2(v, less, b, c, swaps);
         let (_a, b) = order2(v, less, a, b, swaps);
@@ -560,7 +714,12 @@ pub mod go_sort {
         b
     }
 
-    fn median_adjacent<T>(v: &[T], less: &impl Fn(&T, &T) -> bool, a: usize, swaps: &mut usize) -> usize {
+    fn median_adjacent<T>(
+        v: &[T],
+        less: &impl Fn(&T, &T) -> bool,
+        a: usize,
+        swaps: &mut usize,
+    ) -> usize {
         median(v, less, a - 1, a, a + 1, swaps)
     }
 
@@ -578,7 +737,9 @@ pub mod go_sort {
             for n in [0usize, 1, 5, 12, 13, 40, 51, 200, 1000] {
                 let mut v: Vec<u32> = (0..n)
                     .map(|_| {
-                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
                         (seed >> 40) as u32 % 50
                     })
                     .collect();

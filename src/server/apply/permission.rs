@@ -40,8 +40,15 @@ fn txn_ops(auth: &AuthStore, user: &str, ops: &[RequestOp]) -> Result<(), EtcdEr
     Ok(())
 }
 
-pub fn check(auth: &AuthStore, lessor: &Lessor, token: Option<&str>, req: &Request) -> Result<(), EtcdError> {
-    let Some(user) = auth.user_of(token)? else { return Ok(()) };
+pub fn check(
+    auth: &AuthStore,
+    lessor: &Lessor,
+    token: Option<&str>,
+    req: &Request,
+) -> Result<(), EtcdError> {
+    let Some(user) = auth.user_of(token)? else {
+        return Ok(());
+    };
     let user = user.as_str();
     match req {
         Request::Range(r) => auth.is_op_permitted(user, &r.key, &r.range_end, false),
@@ -68,7 +75,9 @@ pub fn check(auth: &AuthStore, lessor: &Lessor, token: Option<&str>, req: &Reque
             txn_ops(auth, user, &t.failure)
         }
         Request::LeaseRevoke { id } => lease_puts(auth, lessor, user, *id),
-        Request::HashKv { .. } | Request::Defragment | Request::Snapshot => auth.is_admin_permitted(user),
+        Request::HashKv { .. } | Request::Defragment | Request::Snapshot => {
+            auth.is_admin_permitted(user)
+        }
         Request::Auth(a) => match a {
             AuthRequest::Authenticate { .. } => Ok(()),
             AuthRequest::UserGet { name } => match auth.is_admin_permitted(user) {

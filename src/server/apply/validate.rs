@@ -5,7 +5,9 @@
 //! Owns: nothing. Must not touch: state.
 
 use crate::lease::MAX_LEASE_TTL;
-use crate::server::api::{errors, DeleteRangeRequest, EtcdError, PutRequest, RangeRequest, Request, RequestOp, TxnRequest};
+use crate::server::api::{
+    errors, DeleteRangeRequest, EtcdError, PutRequest, RangeRequest, Request, RequestOp, TxnRequest,
+};
 
 /// etcd's default `--max-txn-ops`.
 pub const MAX_TXN_OPS: usize = 128;
@@ -94,9 +96,15 @@ impl Interval {
         if d.range_end.is_empty() {
             let mut end = d.key.clone();
             end.push(0);
-            Interval { begin: d.key.clone(), end }
+            Interval {
+                begin: d.key.clone(),
+                end,
+            }
         } else {
-            Interval { begin: d.key.clone(), end: d.range_end.clone() }
+            Interval {
+                begin: d.key.clone(),
+                end: d.range_end.clone(),
+            }
         }
     }
 
@@ -161,38 +169,79 @@ mod tests {
     use super::*;
 
     fn put(k: &str) -> RequestOp {
-        RequestOp::Put(PutRequest { key: k.into(), value: b"v".to_vec(), ..Default::default() })
+        RequestOp::Put(PutRequest {
+            key: k.into(),
+            value: b"v".to_vec(),
+            ..Default::default()
+        })
     }
 
     fn del(k: &str, e: &str) -> RequestOp {
-        RequestOp::DeleteRange(DeleteRangeRequest { key: k.into(), range_end: e.into(), prev_kv: false })
+        RequestOp::DeleteRange(DeleteRangeRequest {
+            key: k.into(),
+            range_end: e.into(),
+            prev_kv: false,
+        })
     }
 
     fn txn(success: Vec<RequestOp>, failure: Vec<RequestOp>) -> Request {
-        Request::Txn(TxnRequest { compare: vec![], success, failure })
+        Request::Txn(TxnRequest {
+            compare: vec![],
+            success,
+            failure,
+        })
     }
 
     #[test]
     fn duplicate_keys() {
-        assert_eq!(validate(&txn(vec![put("a"), put("a")], vec![])), Err(errors::duplicate_key()));
-        assert_eq!(validate(&txn(vec![put("a"), del("a", "")], vec![])), Err(errors::duplicate_key()));
-        assert_eq!(validate(&txn(vec![put("b"), del("a", "c")], vec![])), Err(errors::duplicate_key()));
+        assert_eq!(
+            validate(&txn(vec![put("a"), put("a")], vec![])),
+            Err(errors::duplicate_key())
+        );
+        assert_eq!(
+            validate(&txn(vec![put("a"), del("a", "")], vec![])),
+            Err(errors::duplicate_key())
+        );
+        assert_eq!(
+            validate(&txn(vec![put("b"), del("a", "c")], vec![])),
+            Err(errors::duplicate_key())
+        );
         assert!(validate(&txn(vec![put("a")], vec![put("a")])).is_ok());
         assert!(validate(&txn(vec![del("a", ""), del("a", "")], vec![])).is_ok());
         // a nested txn's then and else may write the same key
-        let nested = RequestOp::Txn(TxnRequest { compare: vec![], success: vec![put("k")], failure: vec![put("k")] });
+        let nested = RequestOp::Txn(TxnRequest {
+            compare: vec![],
+            success: vec![put("k")],
+            failure: vec![put("k")],
+        });
         assert!(validate(&txn(vec![nested.clone()], vec![])).is_ok());
-        assert_eq!(validate(&txn(vec![nested, put("k")], vec![])), Err(errors::duplicate_key()));
+        assert_eq!(
+            validate(&txn(vec![nested, put("k")], vec![])),
+            Err(errors::duplicate_key())
+        );
         // from-key delete: etcd compares "\0" literally, so it does not cover later keys
         assert!(validate(&txn(vec![del("a", "\0"), put("b")], vec![])).is_ok());
     }
 
     #[test]
     fn request_checks() {
-        assert_eq!(validate(&Request::Range(RangeRequest::default())), Err(errors::empty_key()));
-        let p = PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), ignore_value: true, ..Default::default() };
+        assert_eq!(
+            validate(&Request::Range(RangeRequest::default())),
+            Err(errors::empty_key())
+        );
+        let p = PutRequest {
+            key: b"k".to_vec(),
+            value: b"v".to_vec(),
+            ignore_value: true,
+            ..Default::default()
+        };
         assert_eq!(validate(&Request::Put(p)), Err(errors::value_provided()));
-        let p = PutRequest { key: b"k".to_vec(), lease: 5, ignore_lease: true, ..Default::default() };
+        let p = PutRequest {
+            key: b"k".to_vec(),
+            lease: 5,
+            ignore_lease: true,
+            ..Default::default()
+        };
         assert_eq!(validate(&Request::Put(p)), Err(errors::lease_provided()));
         let many = (0..129).map(|i| put(&format!("k{i}"))).collect();
         assert_eq!(validate(&txn(many, vec![])), Err(errors::too_many_ops()));

@@ -1,0 +1,59 @@
+# etcd-playground — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+export CHROMEDRIVER := /usr/bin/chromedriver
+SEEDS ?= 10000
+
+.PHONY: run test setup-build setup-test build test-native test-wasm test-e2e conformance bench bench-web soak clean
+
+## Install what is missing, build, and serve the playground on http://127.0.0.1:8080
+run: setup-build
+	trunk serve --release --address 127.0.0.1 --port 8080
+
+## Install what is missing, then every test: native, wasm in headless Chromium, release build, end-to-end
+test: setup-test
+	$(MAKE) test-native
+	$(MAKE) test-wasm
+	$(MAKE) build
+	$(MAKE) test-e2e
+
+setup-build:
+	@scripts/setup.sh build
+
+setup-test:
+	@scripts/setup.sh test
+
+## Release build of the page into dist/
+build:
+	trunk build --release
+
+test-native:
+	cargo test --profile ci
+
+test-wasm:
+	cargo test --target wasm32-unknown-unknown --test web
+
+test-e2e:
+	node --test --test-concurrency=1 tests/e2e/
+
+## Conformance against the transcripts of real etcdctl (also part of test-native)
+conformance:
+	cargo build --release --no-default-features --bin etcdplay
+	python3 ../shared/conformance/check.py --bin target/release/etcdplay -v ../shared/conformance/public/*.txt
+
+## Criterion benchmarks (native)
+bench:
+	cargo bench --no-default-features
+
+## Scripted runs in headless Chromium against the release build (page load, console, animation, key tree)
+bench-web: setup-test build
+	node tests/bench/web.mjs
+	node tests/bench/ui.mjs
+
+## Many more chaos seeds than make test runs
+soak:
+	CHAOS_SEEDS=$(SEEDS) cargo test --profile ci --no-default-features --test chaos -- --nocapture
+
+clean:
+	cargo clean; rm -rf dist target/e2e

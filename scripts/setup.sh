@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs what the playground needs, and only what is missing. Idempotent: a second run
+# checks versions and prints one line per tool.
+#
+#   scripts/setup.sh build   the wasm32 target, trunk, wasm-bindgen-cli, npm packages (wasm-opt)
+#   scripts/setup.sh test    the above, plus Debian's chromium and chromium-driver
+#
+# Everything comes from crates.io, npm and Debian: Trunk finds wasm-bindgen and wasm-opt on
+# PATH (see Makefile) and never downloads them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-build}
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+TRUNK_VERSION=0.22.0-beta.1
+# wasm-bindgen-cli must equal the wasm-bindgen crate that Cargo.lock resolves.
+WB_VERSION=$(awk '$0 == "name = \"wasm-bindgen\"" {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock 2>/dev/null || true)
+WB_VERSION=${WB_VERSION:-0.2.130}
+
+have() { printf '  %-18s %s\n' "$1" "$2"; }
+
+if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  have "wasm32 target" "present"
+else
+  echo "installing the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(trunk --version 2>/dev/null)" = "trunk $TRUNK_VERSION" ]; then
+  have trunk "$TRUNK_VERSION present"
+else
+  echo "installing trunk $TRUNK_VERSION (about 11 minutes on 2 cores)"
+  cargo install --locked trunk --version "$TRUNK_VERSION"
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $WB_VERSION" ]; then
+  have wasm-bindgen-cli "$WB_VERSION present"
+else
+  echo "installing wasm-bindgen-cli $WB_VERSION (about 3 minutes)"
+  # Not --locked: its lock file pins a crate version the registry no longer has.
+  cargo install --force wasm-bindgen-cli --version "$WB_VERSION"
+fi
+
+# npm packages (binaryen's wasm-opt: Debian's is too old; playwright-core), from the lock file.
+if cmp -s package-lock.json node_modules/.etcdplay-lock-stamp 2>/dev/null; then
+  have "npm packages" "up to date"
+else
+  echo "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+  cp package-lock.json node_modules/.etcdplay-lock-stamp
+fi
+
+if [ "$mode" = test ]; then
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    have chromium "$(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}') present"
+  else
+    echo "installing Debian's chromium and chromium-driver"
+    SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver
+  fi
+  command -v python3 >/dev/null || { echo "python3 is needed for the conformance check"; exit 1; }
+fi

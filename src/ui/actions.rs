@@ -1,0 +1,260 @@
+//! What a click on the cluster can do, as console commands: every button sends a line through
+//! the console (so it is shown, stored and replayed like a typed one).
+//!
+//! Owns: the member strip (stop, start, isolate, make leader, read the local store), the member
+//! and link panels of the detail pane. Builds command lines; never changes the world itself.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::model::{others, ClusterModel, MemberModel, NetModel};
+use crate::sim::DEFAULT_MEMBERS;
+
+/// The client URL of a member of the default cluster.
+pub fn client_url(name: &str) -> Option<&'static str> {
+    DEFAULT_MEMBERS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, c, _)| *c)
+}
+
+/// `partition NAME | OTHER…`
+pub fn isolate_command(members: &[MemberModel], name: &str) -> String {
+    format!("partition {name} | {}", others(members, name).join(" "))
+}
+
+/// `etcdctl --endpoints=LEADER move-leader ID` (the leader must be asked), or `None` without one.
+pub fn move_leader_command(model: &ClusterModel, name: &str) -> Option<String> {
+    let leader = model.leader()?;
+    let target = model.member(name)?;
+    let url = client_url(&leader.name)?;
+    Some(format!(
+        "etcdctl --endpoints={url} move-leader {:x}",
+        target.id
+    ))
+}
+
+/// A serializable read of every key, answered by that member from its own store.
+pub fn read_local_command(name: &str) -> Option<String> {
+    let url = client_url(name)?;
+    Some(format!(
+        "etcdctl --endpoints={url} get \"\" --prefix --consistency=s"
+    ))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StripProps {
+    pub model: ClusterModel,
+    pub on_command: Callback<String>,
+    pub on_select: Callback<String>,
+}
+
+/// One row of buttons a member, always in view under the picture.
+#[component]
+pub fn MemberStrip(props: &StripProps) -> Html {
+    let m = &props.model;
+    let send = |line: String| {
+        let cb = props.on_command.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(line.clone()))
+    };
+    html! {
+        <div class="strip" role="group" aria-label="members">
+            { for m.members.iter().map(|mm| {
+                let name = mm.name.clone();
+                let select = {
+                    let cb = props.on_select.clone();
+                    let name = name.clone();
+                    Callback::from(move |_: MouseEvent| cb.emit(name.clone()))
+                };
+                let lead = move_leader_command(m, &name);
+                let is_leader = mm.running && mm.role == "leader";
+                html! {
+                    <div class={classes!("strip-member", mm.role.clone(), (!mm.running).then_some("down"))}>
+                        <button class="who" onclick={select} title="show this member in the detail pane">
+                            <span class="dot" aria-hidden="true"></span>{ name.clone() }
+                        </button>
+                        <button data-testid={format!("member-stop-{name}")} disabled={!mm.running}
+                                onclick={send(format!("stop {name}"))} title={format!("crash {name} (its disk is kept)")}>
+                            { "stop" }
+                        </button>
+                        <button data-testid={format!("member-start-{name}")} disabled={mm.running}
+                                onclick={send(format!("start {name}"))} title={format!("restart {name} from its disk")}>
+                            { "start" }
+                        </button>
+                        <button data-testid={format!("member-isolate-{name}")}
+                                onclick={send(isolate_command(&m.members, &name))}
+                                title={format!("cut {name} off from the others")}>
+                            { "isolate" }
+                        </button>
+                        <button data-testid={format!("member-lead-{name}")} disabled={lead.is_none() || is_leader || !mm.running}
+                                onclick={send(lead.unwrap_or_default())} title={format!("move the leadership to {name}")}>
+                            { "lead" }
+                        </button>
+                        <button data-testid={format!("member-read-{name}")} disabled={!mm.running}
+                                onclick={send(read_local_command(&name).unwrap_or_default())}
+                                title={format!("read every key from {name}'s own store (serializable)")}>
+                            { "read" }
+                        </button>
+                    </div>
+                }
+            }) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct MemberPanelProps {
+    pub member: MemberModel,
+}
+
+/// The detail pane for a member: its Raft state, the leader's view of its followers, its log.
+#[component]
+pub fn MemberPanel(props: &MemberPanelProps) -> Html {
+    let m = &props.member;
+    html! {
+        <section class="member-detail" data-testid="member-detail" aria-label={format!("member {}", m.name)}>
+            <h3>{ format!("{} · {}", m.name, if m.running { m.role.as_str() } else { "stopped" }) }</h3>
+            <dl class="facts">
+                <dt>{ "id" }</dt><dd>{ format!("{:x}", m.id) }</dd>
+                <dt>{ "term" }</dt><dd>{ m.term.to_string() }</dd>
+                <dt>{ "vote" }</dt><dd>{ if m.vote.is_empty() { "—".to_string() } else { m.vote.clone() } }</dd>
+                <dt>{ "commit" }</dt><dd>{ m.commit.to_string() }</dd>
+                <dt>{ "applied" }</dt><dd>{ m.applied.to_string() }</dd>
+                <dt>{ "log" }</dt><dd>{ format!("{} … {}", m.first_index, m.last_index) }</dd>
+                <dt>{ "election timer" }</dt><dd>{ format!("{} / {} ticks", m.election_elapsed, m.election_timeout) }</dd>
+            </dl>
+            if !m.progress.is_empty() {
+                <h4>{ "followers (the leader's view)" }</h4>
+                <table class="progress-table">
+                    <thead><tr><th>{ "member" }</th><th>{ "state" }</th><th>{ "match" }</th><th>{ "next" }</th></tr></thead>
+                    <tbody>
+                        { for m.progress.iter().map(|p| html! {
+                            <tr><td>{ p.name.clone() }</td><td>{ p.state.clone() }</td>
+                                <td>{ p.matched.to_string() }</td><td>{ p.next.to_string() }</td></tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+            <h4>{ "newest log entries" }</h4>
+            <table class="log-table">
+                <thead><tr><th>{ "index" }</th><th>{ "term" }</th><th>{ "entry" }</th></tr></thead>
+                <tbody>
+                    { for m.log.iter().rev().map(|e| html! {
+                        <tr class={classes!((!e.committed).then_some("uncommitted"))}>
+                            <td>{ e.index.to_string() }</td><td>{ e.term.to_string() }</td><td>{ e.summary.clone() }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LinkPanelProps {
+    pub a: String,
+    pub b: String,
+    pub model: ClusterModel,
+    pub on_command: Callback<String>,
+}
+
+/// The detail pane for a link: cut it (isolating one end) or heal, latency and loss.
+#[component]
+pub fn LinkPanel(props: &LinkPanelProps) -> Html {
+    let net: &NetModel = &props.model.net;
+    let latency = use_state(|| net.latency_ms.to_string());
+    let loss = use_state(|| net.loss_pct.to_string());
+    let connected = net.connected(&props.a, &props.b);
+    let send = |line: String| {
+        let cb = props.on_command.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(line.clone()))
+    };
+    let set_latency = {
+        let cb = props.on_command.clone();
+        let v = latency.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(format!("latency {}", v.trim())))
+    };
+    let set_loss = {
+        let cb = props.on_command.clone();
+        let v = loss.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(format!("loss {}", v.trim())))
+    };
+    let edit = |h: UseStateHandle<String>| {
+        Callback::from(move |e: InputEvent| {
+            let i: HtmlInputElement = e.target_unchecked_into();
+            h.set(i.value());
+        })
+    };
+    html! {
+        <section class="link-detail" data-testid="link-detail" aria-label="link">
+            <h3>{ format!("{} – {}: {}", props.a, props.b, if connected { "connected" } else { "cut" }) }</h3>
+            <div class="row">
+                <button data-testid="link-cut-a" onclick={send(isolate_command(&props.model.members, &props.a))}>
+                    { format!("cut: isolate {}", props.a) }
+                </button>
+                <button data-testid="link-cut-b" onclick={send(isolate_command(&props.model.members, &props.b))}>
+                    { format!("cut: isolate {}", props.b) }
+                </button>
+                <button data-testid="link-heal" onclick={send("heal".to_string())}>{ "heal all links" }</button>
+            </div>
+            <p class="note">{ "Latency and loss apply to every link of this simulated network." }</p>
+            <div class="row">
+                <label>{ "latency (ms) " }
+                    <input data-testid="link-latency" type="number" min="0" max="60000" value={(*latency).clone()}
+                           oninput={edit(latency.clone())} /></label>
+                <button onclick={set_latency}>{ "set" }</button>
+            </div>
+            <div class="row">
+                <label>{ "loss (%) " }
+                    <input data-testid="link-loss" type="number" min="0" max="100" value={(*loss).clone()}
+                           oninput={edit(loss.clone())} /></label>
+                <button onclick={set_loss}>{ "set" }</button>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TracePanelProps {
+    pub line: String,
+    pub trace: super::shell::WriteTrace,
+    pub model: ClusterModel,
+}
+
+/// The detail pane for a console entry that wrote: its Raft entries, where they are
+/// replicated, committed and applied, and the revisions they made.
+#[component]
+pub fn TracePanel(props: &TracePanelProps) -> Html {
+    let t = &props.trace;
+    let last = t.last_index;
+    let mark = |ok: bool| if ok { "✓" } else { "—" };
+    html! {
+        <section class="trace-detail" data-testid="trace-detail" aria-label="traced write">
+            <h3>{ props.line.clone() }</h3>
+            <dl class="facts">
+                <dt>{ "raft entries" }</dt>
+                <dd>{ format!("{} … {} (term {})", t.first_index, t.last_index, t.term) }</dd>
+                <dt>{ "revisions" }</dt>
+                <dd data-testid="trace-revisions">{ match t.revisions {
+                    Some((a, b)) if a == b => a.to_string(),
+                    Some((a, b)) => format!("{a} … {b}"),
+                    None => "none (the store did not change)".to_string(),
+                } }</dd>
+            </dl>
+            <table class="progress-table">
+                <thead><tr><th>{ "member" }</th><th>{ "in its log" }</th><th>{ "committed" }</th><th>{ "applied" }</th></tr></thead>
+                <tbody>
+                    { for props.model.members.iter().map(|m| html! {
+                        <tr data-testid={format!("trace-{}", m.name)}>
+                            <td>{ m.name.clone() }</td>
+                            <td>{ mark(m.last_index >= last) }</td>
+                            <td>{ mark(m.commit >= last) }</td>
+                            <td>{ mark(m.applied >= last) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            <p class="note">{ "The entries are outlined in every member's log in the picture." }</p>
+        </section>
+    }
+}

@@ -1,0 +1,211 @@
+//! The console panel: a prompt and an input (Enter runs the line, ↑/↓ walk the history,
+//! Ctrl+L clears), and the finished commands above it, each with its output. Output is text,
+//! never markup: whatever a key or value holds is shown as characters.
+//!
+//! Owns: the input line. The page's shell runs the lines (typed here or sent by a click
+//! elsewhere on the page) and keeps the entries and the history.
+
+use std::rc::Rc;
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use super::shell::WriteTrace;
+use crate::playground::Output;
+
+/// One command and what it printed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Entry {
+    pub id: usize,
+    pub line: String,
+    pub output: Output,
+    /// Still running as the playground's job (watch, lock, elect, keep-alive).
+    pub running: bool,
+    /// Ended by Ctrl+C (or by the next line).
+    pub interrupted: bool,
+    /// Console hints for learners (dimmed; never etcdctl's output).
+    pub hints: Vec<String>,
+    /// The write it made, when it appended Raft entries (select the entry to see it traced).
+    pub trace: Option<WriteTrace>,
+}
+
+/// ↑ or ↓ in the input, with what it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HistoryMove {
+    Up(String),
+    Down,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ConsoleProps {
+    pub entries: Rc<Vec<Entry>>,
+    /// False until the stored inputs have been replayed; the input waits for it.
+    pub ready: bool,
+    #[prop_or_default]
+    pub note: Option<String>,
+    pub on_run: Callback<String>,
+    pub on_clear: Callback<()>,
+    /// Ctrl+C while a long-running command (watch, lock, ...) is the current job.
+    #[prop_or_default]
+    pub on_interrupt: Callback<()>,
+    #[prop_or_default]
+    pub job_running: bool,
+    pub on_history: Callback<HistoryMove, Option<String>>,
+    /// A click on an entry that wrote something (its trace shows in the picture).
+    #[prop_or_default]
+    pub on_select: Callback<usize>,
+    #[prop_or_default]
+    pub selected: Option<usize>,
+}
+
+#[component]
+pub fn Console(props: &ConsoleProps) -> Html {
+    let value = use_state(String::new);
+    let input_ref = use_node_ref();
+    let output_ref = use_node_ref();
+
+    // Focus the input once it is enabled, and keep the newest output in view.
+    {
+        let input_ref = input_ref.clone();
+        use_effect_with(props.ready, move |ready| {
+            if *ready {
+                if let Some(input) = input_ref.cast::<HtmlInputElement>() {
+                    let _ = input.focus();
+                }
+            }
+        });
+    }
+    {
+        let output_ref = output_ref.clone();
+        let last = props.entries.last().map(|e| e.id);
+        use_effect_with(last, move |_| {
+            if let Some(el) = output_ref.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        });
+    }
+
+    let oninput = {
+        let value = value.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            value.set(input.value());
+        })
+    };
+
+    let onkeydown = {
+        let value = value.clone();
+        let ready = props.ready;
+        let on_run = props.on_run.clone();
+        let on_clear = props.on_clear.clone();
+        let on_history = props.on_history.clone();
+        let on_interrupt = props.on_interrupt.clone();
+        let job_running = props.job_running;
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "c" | "C" if e.ctrl_key() && job_running => {
+                e.prevent_default();
+                on_interrupt.emit(());
+            }
+            "Enter" => {
+                e.prevent_default();
+                if !ready {
+                    return;
+                }
+                let line = (*value).clone();
+                value.set(String::new());
+                on_run.emit(line);
+            }
+            "ArrowUp" => {
+                e.prevent_default();
+                if let Some(line) = on_history.emit(HistoryMove::Up((*value).clone())) {
+                    value.set(line);
+                }
+            }
+            "ArrowDown" => {
+                e.prevent_default();
+                if let Some(line) = on_history.emit(HistoryMove::Down) {
+                    value.set(line);
+                }
+            }
+            "l" | "L" if e.ctrl_key() => {
+                e.prevent_default();
+                on_clear.emit(());
+            }
+            _ => {}
+        })
+    };
+
+    html! {
+        <section class="console" data-testid="console" data-ready={props.ready.to_string()}
+                 aria-label="etcdctl console">
+            <div class="output" data-testid="console-output" ref={output_ref} role="log" aria-live="polite">
+                <div class="banner">
+                    { "A three-member etcd 3.4 cluster (infra1, infra2, infra3) runs in this page. " }
+                    { "Try: etcdctl put foo bar, etcdctl get foo, stop infra1, help." }
+                    if let Some(note) = &props.note {
+                        <div class="note" data-testid="console-note">{ note.clone() }</div>
+                    }
+                </div>
+                { for props.entries.iter().map(|e| view_entry_with(e, Some(&props.on_select), props.selected == Some(e.id))) }
+            </div>
+            <div class="inputline">
+                <span class="prompt">{ "$ " }</span>
+                <input data-testid="console-input" ref={input_ref} type="text"
+                       value={(*value).clone()} {oninput} {onkeydown}
+                       disabled={!props.ready}
+                       autocomplete="off" autocapitalize="off" spellcheck="false"
+                       aria-label="command line" />
+            </div>
+            if !props.ready {
+                <div class="status">{ "restoring the playground…" }</div>
+            }
+        </section>
+    }
+}
+
+/// One finished command: the line as typed, then stdout, stderr and a non-zero exit status.
+pub fn view_entry(entry: &Entry) -> Html {
+    view_entry_with(entry, None, false)
+}
+
+/// An entry; one that wrote something gets a button that traces its write.
+pub fn view_entry_with(entry: &Entry, on_select: Option<&Callback<usize>>, selected: bool) -> Html {
+    let out = &entry.output;
+    let trace = entry.trace.as_ref().map(|t| {
+        let id = entry.id;
+        let onclick = on_select.cloned().map(|cb| Callback::from(move |_: MouseEvent| cb.emit(id)));
+        let span = |a: String, b: String| if a == b { a } else { format!("{a}…{b}") };
+        let raft = span(t.first_index.to_string(), t.last_index.to_string());
+        let label = match t.revisions {
+            Some((a, b)) => format!("raft {raft} · rev {}", span(a.to_string(), b.to_string())),
+            None => format!("raft {raft}"),
+        };
+        html! {
+            // The label is drawn by CSS (`::after`), so it stays out of the entry's text.
+            <button class={classes!("trace", selected.then_some("on"))} data-testid="entry-trace" {onclick}
+                    data-label={label.clone()} aria-label={format!("trace this write: {label}")}
+                    title="show this write in the cluster picture"></button>
+        }
+    });
+    html! {
+        <div class={classes!("entry", selected.then_some("selected"))} data-testid="console-entry" key={entry.id}>
+            <div class="cmd"><span class="prompt">{ "$ " }</span>{ entry.line.clone() }{ for trace }</div>
+            if !out.stdout.is_empty() {
+                <pre class="stdout">{ out.stdout.clone() }</pre>
+            }
+            if !out.stderr.is_empty() {
+                <pre class="stderr">{ out.stderr.clone() }</pre>
+            }
+            for hint in entry.hints.iter() {
+                <div class="hint">{ hint.clone() }</div>
+            }
+            if entry.running {
+                <div class="running" data-testid="console-running">{ "running… (Ctrl+C stops it; simulated time must pass for it to see anything: play or step)" }</div>
+            } else if entry.interrupted {
+                <div class="exit">{ "^C" }</div>
+            } else if out.exit != 0 {
+                <div class="exit">{ format!("exit status {}", out.exit) }</div>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,93 @@
+//! The time bar: play/pause, step one event, speed, run until idle, and the timeline that
+//! rewinds to an earlier moment (the shell replays the seed and the inputs to get there).
+//!
+//! Owns: the controls' markup; what they do is the shell's (through the app's callbacks).
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::shell::SPEEDS;
+
+#[derive(Properties, PartialEq)]
+pub struct TimeProps {
+    pub playing: bool,
+    /// Index into [`SPEEDS`].
+    pub speed: usize,
+    pub now_ms: u64,
+    pub horizon_ms: u64,
+    pub on_play_pause: Callback<()>,
+    pub on_step: Callback<()>,
+    pub on_idle: Callback<()>,
+    pub on_speed: Callback<usize>,
+    pub on_seek: Callback<u64>,
+}
+
+/// `12.345 s`
+pub fn seconds(ms: u64) -> String {
+    format!("{}.{:03} s", ms / 1000, ms % 1000)
+}
+
+#[component]
+pub fn TimeBar(props: &TimeProps) -> Html {
+    let play = {
+        let cb = props.on_play_pause.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let step = {
+        let cb = props.on_step.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let idle = {
+        let cb = props.on_idle.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let speed = {
+        let cb = props.on_speed.clone();
+        Callback::from(move |e: Event| {
+            let s: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(i) = s.value().parse::<usize>() {
+                cb.emit(i);
+            }
+        })
+    };
+    let seek = {
+        let cb = props.on_seek.clone();
+        Callback::from(move |e: Event| {
+            let s: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = s.value().parse::<f64>() {
+                if v.is_finite() && v >= 0.0 {
+                    cb.emit(v as u64);
+                }
+            }
+        })
+    };
+    html! {
+        <div class="timebar" role="toolbar" aria-label="simulated time">
+            <button data-testid="play-pause" class={classes!("primary", props.playing.then_some("on"))}
+                    onclick={play} aria-pressed={props.playing.to_string()}
+                    title="Play or pause simulated time (the page turns wall time into simulated time)">
+                { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
+            </button>
+            <button data-testid="step" onclick={step} title="Advance to the next message delivery (or one 100 ms tick)">
+                { "Step" }
+            </button>
+            <button data-testid="run-idle" onclick={idle} title="Advance until no message is on the wire and every member has applied its log">
+                { "Until idle" }
+            </button>
+            <label class="speed">
+                <span>{ "speed" }</span>
+                <select data-testid="speed" onchange={speed} aria-label="speed">
+                    { for SPEEDS.iter().enumerate().map(|(i, (_, name))| html! {
+                        <option value={i.to_string()} selected={i == props.speed}>{ *name }</option>
+                    }) }
+                </select>
+            </label>
+            <label class="timeline">
+                <span class="now" data-testid="sim-time">{ seconds(props.now_ms) }</span>
+                <input type="range" data-testid="timeline" aria-label="timeline: rewind to an earlier moment"
+                       min="0" max={props.horizon_ms.to_string()} step="1"
+                       value={props.now_ms.to_string()} onchange={seek} />
+            </label>
+        </div>
+    }
+}

@@ -1,0 +1,79 @@
+// Scripted measurements of the built page in headless Chromium (make bench-web):
+//  - the gzip size of everything the page loads (html, js, wasm, css);
+//  - "open → console ready": 5 cold opens, each on a fresh profile, median and all runs;
+//  - console round trip: median and p99 wall time from Enter to the entry on screen, 100 puts.
+// Prints a small report; it asserts nothing (benchmarks measure, tests assert).
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DIST, serveDist, newProfile, launch, consoleReady } from '../e2e/harness.mjs';
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]; };
+
+async function sizes() {
+  const rows = [];
+  for (const name of await readdir(DIST)) {
+    if (!/\.(html|js|wasm|css)$/.test(name)) continue;
+    const body = await readFile(join(DIST, name));
+    rows.push({ name, raw: body.length, gzip: gzipSync(body, { level: 9 }).length });
+  }
+  return rows;
+}
+
+async function openTimes(url, runs = 5) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const errors = [];
+    const context = await launch(newProfile(), errors);
+    const page = context.pages()[0] ?? await context.newPage();
+    await page.goto(url);
+    await consoleReady(page);
+    times.push(await page.evaluate(() => performance.now()));
+    await context.close();
+    if (errors.length) throw new Error(errors.join('\n'));
+  }
+  return times;
+}
+
+async function commandTimes(url, n = 100) {
+  const context = await launch(newProfile());
+  const page = context.pages()[0] ?? await context.newPage();
+  await page.goto(url);
+  await consoleReady(page);
+  const times = await page.evaluate(async (n) => {
+    const input = document.querySelector('[data-testid="console-input"]');
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const before = document.querySelectorAll('[data-testid="console-entry"]').length;
+      const t0 = performance.now();
+      input.value = `etcdctl put bench/key-${i} value-${i}`;
+      input.dispatchEvent(new InputEvent('input', { bubbles: true }));
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      while (document.querySelectorAll('[data-testid="console-entry"]').length === before) {
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      out.push(performance.now() - t0);
+    }
+    return out;
+  }, n);
+  await context.close();
+  return times;
+}
+
+const server = await serveDist();
+try {
+  const rows = await sizes();
+  const total = rows.reduce((a, r) => ({ raw: a.raw + r.raw, gzip: a.gzip + r.gzip }), { raw: 0, gzip: 0 });
+  console.log('page assets (bytes):');
+  for (const r of rows) console.log(`  ${r.name.padEnd(40)} raw ${String(r.raw).padStart(9)}  gzip ${String(r.gzip).padStart(8)}`);
+  console.log(`  ${'total'.padEnd(40)} raw ${String(total.raw).padStart(9)}  gzip ${String(total.gzip).padStart(8)}`);
+
+  const opens = await openTimes(server.url);
+  console.log(`open → console ready (ms): median ${median(opens).toFixed(1)}; runs ${opens.map((t) => t.toFixed(1)).join(', ')}`);
+
+  const cmds = await commandTimes(server.url);
+  console.log(`console put round trip (ms, ${cmds.length} runs): median ${median(cmds).toFixed(2)}, p99 ${pct(cmds, 0.99).toFixed(2)}`);
+} finally {
+  await server.close();
+}

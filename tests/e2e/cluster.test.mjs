@@ -1,0 +1,138 @@
+// The cluster picture against the real world: a leader is shown; stopping it elects another
+// within etcd's default timings; with two members stopped a put fails after the command
+// timeout; starting them heals. Every button goes through the console.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, newProfile, launch, consoleReady, run, screenshot } from './harness.mjs';
+
+let server;
+before(async () => { server = await serveDist(); });
+after(async () => { await server?.close(); });
+
+const NAMES = ['infra1', 'infra2', 'infra3'];
+
+async function roles(page) {
+  const out = {};
+  for (const n of NAMES) {
+    const m = page.locator(`[data-testid="member-${n}"]`);
+    out[n] = { role: await m.getAttribute('data-role'), up: await m.getAttribute('data-up'), term: Number(await m.getAttribute('data-term')) };
+  }
+  return out;
+}
+
+const leaders = (r) => NAMES.filter((n) => r[n].up === 'true' && r[n].role === 'leader');
+const simMs = async (page) => {
+  const t = await page.locator('[data-testid="sim-time"]').innerText();
+  return Math.round(parseFloat(t) * 1000);
+};
+
+/** Clicks a button and waits for the console entry it sends; returns the entry's text. */
+async function click(page, testid) {
+  const entries = page.locator('[data-testid="console-entry"]');
+  const before = await entries.count();
+  await page.click(`[data-testid="${testid}"]`);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="console-entry"]').length > n, before);
+  return entries.nth(before).innerText();
+}
+
+test('leader election, loss of quorum and healing, driven from the picture', async () => {
+  const errors = [];
+  const context = await launch(newProfile(), errors);
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(server.url);
+    await consoleReady(page);
+
+    // A leader is shown.
+    let r = await roles(page);
+    assert.deepEqual(leaders(r), ['infra1'], JSON.stringify(r));
+    assert.ok(NAMES.every((n) => r[n].up === 'true'));
+    await screenshot(page, 'cluster-leader.png');
+
+    // Stop the leader with its button: the console shows the command.
+    assert.match(await click(page, 'member-stop-infra1'), /^\$ stop infra1/);
+    r = await roles(page);
+    assert.equal(r.infra1.up, 'false');
+    // Within etcd's default timings (election timeout 1 s, randomized up to 2 s) another leads.
+    await run(page, 'advance 3s');
+    r = await roles(page);
+    const [next] = leaders(r);
+    assert.ok(next && next !== 'infra1', JSON.stringify(r));
+    assert.ok(r[next].term > 2, 'a new term');
+    await page.click(`[data-testid="member-${next}"]`);
+    await screenshot(page, 'cluster-new-leader.png');
+
+    // Stop a second member: no quorum, a put waits for the command timeout and fails.
+    const other = NAMES.find((n) => n !== 'infra1' && n !== next);
+    await click(page, `member-stop-${next}`);
+    const t0 = await simMs(page);
+    const out = await run(page, `etcdctl --endpoints=127.0.0.1:${other === 'infra2' ? 22379 : 32379} put k v`);
+    assert.match(out, /context deadline exceeded/);
+    assert.ok((await simMs(page)) - t0 >= 5000, 'the 5 s command timeout passed in simulated time');
+    await screenshot(page, 'cluster-no-quorum.png');
+
+    // Start them again: a leader, and the put goes through.
+    await click(page, 'member-start-infra1');
+    await click(page, `member-start-${next}`);
+    await run(page, 'advance 3s');
+    r = await roles(page);
+    assert.equal(leaders(r).length, 1, JSON.stringify(r));
+    assert.ok(NAMES.every((n) => r[n].up === 'true'));
+    assert.match(await run(page, 'etcdctl put k v'), /\nOK\s*$/);
+    await screenshot(page, 'cluster-healed.png');
+
+    // A link: isolate infra3, the link shows cut; heal.
+    await page.click('[data-testid="link-infra1-infra3"]');
+    assert.match(await click(page, 'link-cut-b'), /partition infra3 \| infra1 infra2/);
+    assert.equal(await page.getAttribute('[data-testid="link-infra1-infra3"]', 'data-cut'), 'true');
+    await screenshot(page, 'cluster-partition.png');
+    await click(page, 'link-heal');
+    assert.equal(await page.getAttribute('[data-testid="link-infra1-infra3"]', 'data-cut'), 'false');
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('time: play, step, speed and rewinding the timeline', async () => {
+  const errors = [];
+  const context = await launch(newProfile(), errors);
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    await page.goto(server.url);
+    await consoleReady(page);
+
+    const t0 = await simMs(page);
+    await page.click('[data-testid="play-pause"]');
+    await page.waitForTimeout(600);
+    await page.click('[data-testid="play-pause"]');
+    const t1 = await simMs(page);
+    assert.ok(t1 - t0 >= 300, `playing moved simulated time (${t1 - t0} ms)`);
+
+    assert.match(await click(page, 'step'), /^\$ advance \d+ms/);
+    assert.ok((await simMs(page)) > t1);
+
+    await page.selectOption('[data-testid="speed"]', { label: '1/10×' });
+    assert.match(await page.locator('[data-testid="console-entry"]').last().innerText(), /speed set to 1\/10×/);
+    assert.match(await run(page, 'speed 100'), /speed set to 100×/);
+    assert.equal(await page.locator('[data-testid="speed"] option:checked').innerText(), '100×');
+
+    // Rewind: stop infra2, then go back to before it was stopped.
+    const before = await simMs(page);
+    await click(page, 'member-stop-infra2');
+    await run(page, 'advance 2s');
+    assert.equal(await page.getAttribute('[data-testid="member-infra2"]', 'data-up'), 'false');
+    await page.locator('[data-testid="timeline"]').fill(String(before));
+    await page.waitForFunction(() => document.querySelector('[data-testid="member-infra2"]').dataset.up === 'true');
+    assert.equal(await simMs(page), before);
+    await screenshot(page, 'time-rewound.png');
+    // ... and forward again to the end.
+    const max = Number(await page.getAttribute('[data-testid="timeline"]', 'max'));
+    await page.locator('[data-testid="timeline"]').fill(String(max));
+    await page.waitForFunction(() => document.querySelector('[data-testid="member-infra2"]').dataset.up === 'false');
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(errors, []);
+});
