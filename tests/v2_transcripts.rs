@@ -301,7 +301,10 @@ fn v2_transcripts() {
             for e in rd.flatten() {
                 let p = e.path().display().to_string();
                 let name = e.file_name().to_string_lossy().to_string();
-                if p.ends_with(".transcript") && (d == dir || name.starts_with("v2-")) {
+                let has_api2 = std::fs::read_to_string(&p)
+                    .map(|t| t.contains("ETCDCTL_API=2"))
+                    .unwrap_or(false);
+                if p.ends_with(".transcript") && (d == dir || name.starts_with("v2-") || has_api2) {
                     files.push(p);
                 }
             }

@@ -142,9 +142,23 @@ impl ApplierV2 {
         self.store.index()
     }
 
-    /// Serves a read-only request ([`V2Request::is_read`]) from this member's store; a write
-    /// handed here is answered as if applied on a copy, leaving the store unchanged.
+    /// Serves a read-only request ([`V2Request::is_read`]) from this member's store. A keys
+    /// get or watch is answered in place; anything else (or a get while auth is on, or while
+    /// a TTL node is due) is answered as if applied on a copy, leaving the store unchanged.
     pub fn read(&self, req: &V2Request) -> V2Response {
+        if let V2Op::Keys(k) = &req.op {
+            let due = self.store.next_expiry().is_some_and(|t| t <= req.now);
+            let auth_on = self
+                .store
+                .get("/2/enabled", false, false, req.now)
+                .ok()
+                .and_then(|e| e.node.value)
+                .as_deref()
+                == Some("true");
+            if k.method == Method::Get && !due && !auth_on {
+                return keys_read(&self.store, k, req.now);
+            }
+        }
         self.clone().apply(req)
     }
 
@@ -200,27 +214,12 @@ impl ApplierV2 {
         } else {
             None
         };
+        if k.method == Method::Get {
+            return keys_read(&self.store, k, now);
+        }
         let s = &mut self.store;
         let result: Result<Event, V2Error> = match k.method {
-            Method::Get if k.wait => {
-                let start = if k.watch_start_index == 0 {
-                    s.index()
-                } else {
-                    k.watch_start_index
-                };
-                return match s.watch(&p, k.recursive, k.since, start) {
-                    Ok((event, since)) => V2Response::Watch {
-                        event: event.map(|mut e| {
-                            e.trim_prefix(STORE_KEYS_PREFIX);
-                            e
-                        }),
-                        since,
-                        start_index: start,
-                    },
-                    Err(e) => V2Response::Error(trim_error(e)),
-                };
-            }
-            Method::Get => s.get(&p, k.recursive, k.sorted, now),
+            Method::Get => return keys_read(s, k, now),
             Method::Post => s.create(&p, k.dir, &k.val, true, expire, now),
             Method::Put => match k.prev_exist {
                 Some(true) => {
@@ -375,6 +374,36 @@ impl ApplierV2 {
                 V2Response::Done
             }
         })
+    }
+}
+
+/// A keys get or watch, answered from the store as it is.
+fn keys_read(s: &Store, k: &KeysRequest, now: i64) -> V2Response {
+    let p = join(STORE_KEYS_PREFIX, &clean(&k.path));
+    if k.wait {
+        let start = if k.watch_start_index == 0 {
+            s.index()
+        } else {
+            k.watch_start_index
+        };
+        return match s.watch(&p, k.recursive, k.since, start) {
+            Ok((event, since)) => V2Response::Watch {
+                event: event.map(|mut e| {
+                    e.trim_prefix(STORE_KEYS_PREFIX);
+                    e
+                }),
+                since,
+                start_index: start,
+            },
+            Err(e) => V2Response::Error(trim_error(e)),
+        };
+    }
+    match s.get(&p, k.recursive, k.sorted, now) {
+        Ok(mut e) => {
+            e.trim_prefix(STORE_KEYS_PREFIX);
+            V2Response::Event(e)
+        }
+        Err(e) => V2Response::Error(trim_error(e)),
     }
 }
 

@@ -234,3 +234,119 @@ fn run_leaf(
     }
     Ok(None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    fn words() -> impl Strategy<Value = Vec<String>> {
+        let token = prop::sample::select(vec![
+            "set",
+            "get",
+            "mk",
+            "mkdir",
+            "setdir",
+            "update",
+            "updatedir",
+            "rm",
+            "rmdir",
+            "ls",
+            "watch",
+            "exec-watch",
+            "member",
+            "list",
+            "add",
+            "remove",
+            "user",
+            "role",
+            "auth",
+            "enable",
+            "disable",
+            "grant",
+            "revoke",
+            "help",
+            "h",
+            "--ttl",
+            "1",
+            "-1",
+            "0x10",
+            "abc",
+            "--dir",
+            "-r",
+            "--recursive",
+            "--sort",
+            "-p",
+            "--swap-with-value",
+            "--swap-with-index",
+            "--with-value",
+            "--with-index",
+            "--after-index",
+            "--forever",
+            "--in-order",
+            "/a",
+            "/a/b",
+            "/",
+            "",
+            "_h",
+            "/_x",
+            "--",
+            "-",
+            "-o",
+            "json",
+            "extended",
+            "simple",
+            "--roles",
+            "--path",
+            "/public/*",
+            "--read",
+            "--write",
+            "--rw",
+            "--endpoints",
+            "http://127.0.0.1:1",
+            "127.0.0.1:2379",
+            "--username",
+            "root:pw",
+            "--help",
+            "-h",
+            "--version",
+            "--bogus",
+            "=",
+            "--ttl=",
+            "-ttl=5",
+            "echo",
+            "cluster-health",
+            "passwd",
+        ])
+        .prop_map(String::from);
+        prop::collection::vec(token, 0..7)
+    }
+
+    /// Any command line, however odd, ends with an exit status and never panics.
+    #[test]
+    fn no_panic_on_any_command_line() {
+        let world = std::cell::RefCell::new(World::new(7));
+        let mut runner = TestRunner::new(Config {
+            cases: 300,
+            ..Config::default()
+        });
+        runner
+            .run(&words(), |args| {
+                let env = |_: &str| None;
+                let mut world = world.borrow_mut();
+                if std::env::var("V2_FUZZ_SHOW").is_ok() {
+                    eprintln!("{:?}", args);
+                }
+                match run(&mut world, &args, &env, Some("pw\nmore\n")) {
+                    Outcome::Done(_) => {}
+                    Outcome::Running(_, mut task) => {
+                        world.advance(std::time::Duration::from_millis(300));
+                        let _ = task.poll(&mut world);
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+}
