@@ -27,6 +27,7 @@
 
 pub mod auth;
 pub mod etcdctl;
+pub mod kubectl;
 pub mod lease;
 pub mod mvcc;
 pub mod persist;

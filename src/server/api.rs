@@ -421,6 +421,8 @@ pub enum Request {
     Snapshot,
     MoveLeader { target_id: u64 },
     Auth(AuthRequest),
+    /// A request of the v2 API (keys, auth, the leader's SYNC); see `crate::v2store`.
+    V2(crate::v2store::V2Request),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -445,6 +447,8 @@ pub enum Response {
     Header(ResponseHeader),
     Snapshot(SnapshotResponse),
     Auth(AuthResponse),
+    /// The answer to a v2 request (v2 errors included: they are answers with an index).
+    V2(crate::v2store::V2Response),
 }
 
 // ---- errors ------------------------------------------------------------------------------

@@ -89,6 +89,11 @@ pub struct StateMachine {
     /// The watchers of this member (not part of snapshots).
     #[serde(skip)]
     watches: WatchHub,
+    /// The v2 store (owner: v2 engineer). The member feeds it the cluster events etcd records
+    /// under `/0` through `v2.member_add`, `v2.publish_attributes`, `v2.set_cluster_version`,
+    /// `v2.member_update` and `v2.member_remove` (see `crate::v2store` for what the member
+    /// must do, including the SYNC proposals).
+    pub v2: crate::v2store::ApplierV2,
 }
 
 fn hdr(rev: i64) -> ResponseHeader {
@@ -127,6 +132,9 @@ impl StateMachine {
 
     /// Applies one committed request, in log order.
     pub fn apply(&mut self, req: &Request, ctx: &ApplyContext) -> Result<Response, EtcdError> {
+        if let Request::V2(r) = req {
+            return Ok(Response::V2(self.v2.apply(r)));
+        }
         validate::validate(req)?;
         match req {
             Request::Put(p) => {
@@ -175,6 +183,9 @@ impl StateMachine {
     /// Serves a read from local state, without consensus (serializable reads, and linearizable
     /// ones once ReadIndex has confirmed this member is up to date).
     pub fn read(&self, req: &Request, ctx: &ApplyContext) -> Result<Response, EtcdError> {
+        if let Request::V2(r) = req {
+            return Ok(Response::V2(self.v2.read(r)));
+        }
         validate::validate(req)?;
         match req {
             Request::Range(r) => kv::range(&self.kv, r).map(Response::Range),

@@ -17,14 +17,24 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use std::time::Duration;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
 use super::api::{
-    errors, AlarmAction, AlarmMember, AlarmResponse, AlarmType, EtcdError, Member as ApiMember,
-    MemberAddResponse, MemberChangeResponse, MemberListResponse, Request, Response,
-    ResponseHeader,
+    errors, AlarmAction, AlarmMember, AlarmResponse, AlarmType, CallError, EtcdError,
+    Member as ApiMember, MemberAddResponse, MemberChangeResponse, MemberListResponse, Request,
+    Response, ResponseHeader, StatusResponse, AuthRequest, SnapshotResponse,
 };
 use super::apply::{ApplyContext, StateMachine};
 use super::idutil::Generator;
-use crate::raft::{ConfChange, ConfChangeType};
+use crate::lease::Lessor;
+use crate::persist::Disk;
+use crate::raft::{
+    Config as RaftConfig, ConfChange, ConfChangeType, Entry, EntryType, Message, RaftError,
+    RawNode, SoftState, StateRole,
+};
 
 /// What one normal Raft entry carries (encoded into `Entry::data`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +80,31 @@ pub fn encode_conf_change(cc: &ConfChange) -> Vec<u8> {
 }
 
 pub fn decode_conf_change(data: &[u8]) -> Option<ConfChange> {
+    postcard::from_bytes(data).ok()
+}
+
+/// Whether a request changes the membership.
+pub fn is_member_change(req: &Request) -> bool {
+    matches!(
+        req,
+        Request::MemberAdd { .. }
+            | Request::MemberRemove { .. }
+            | Request::MemberUpdate { .. }
+            | Request::MemberPromote { .. }
+    )
+}
+
+/// The member's part of a snapshot: the membership it applied (the state machine's own
+/// state travels in `sm`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct MemberSnapshot {
+    pub members: BTreeMap<u64, ApiMember>,
+    pub removed: BTreeSet<u64>,
+    pub cluster_version: Option<String>,
+    pub sm: Vec<u8>,
+}
+
+pub fn decode_member_snapshot(data: &[u8]) -> Option<MemberSnapshot> {
     postcard::from_bytes(data).ok()
 }
 
@@ -137,11 +172,59 @@ pub fn route(req: &Request) -> Route {
     }
 }
 
-/// One member's applied state and identity.
-#[derive(Debug)]
+/// A client call waiting at this member.
+#[derive(Clone, Debug)]
+struct PendingRead {
+    call: u64,
+    req: Request,
+    /// The read index confirmed by the leader, once known.
+    index: Option<u64>,
+    /// Tick at which the ReadIndex request was last sent.
+    sent_tick: u64,
+}
+
+/// What the world needs to know about the other members when this one checks a request.
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    pub now: Duration,
+    pub unix_nanos: i64,
+    /// For each member this one is connected to (running and reachable): since when.
+    pub connected_since: BTreeMap<u64, Duration>,
+    /// Whether to record trace events.
+    pub trace: bool,
+    /// A random number drawn from the world's RNG for this request (IDs of added members).
+    pub random: u64,
+}
+
+/// What handling a tick, message or request produced, for the world to act on.
+#[derive(Debug, Default)]
+pub struct Outbox {
+    pub messages: Vec<Message>,
+    pub answers: Vec<(u64, Result<Response, CallError>)>,
+    pub events: Vec<MemberEvent>,
+}
+
+/// Things the world traces about a member.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MemberEvent {
+    RoleChanged { role: StateRole, term: u64, lead: u64 },
+    Appended { index: u64, term: u64 },
+    Committed { index: u64 },
+    Applied { index: u64, term: u64, digest: u64 },
+    /// This member applied its own removal: it stops, as etcd does.
+    Removed,
+}
+
+/// etcd's interval between a member's health checks of its peers before it accepts a
+/// membership change (`HealthInterval`).
+pub const HEALTH_INTERVAL: Duration = Duration::from_secs(5);
+
+/// One etcd member: its Raft node, its disk and its applied state.
 pub struct Member {
     pub config: MemberConfig,
     pub sm: StateMachine,
+    pub node: RawNode,
+    disk: Box<dyn Disk>,
     /// The cluster as this member has applied it, by ID.
     members: BTreeMap<u64, ApiMember>,
     removed: BTreeSet<u64>,
@@ -150,25 +233,162 @@ pub struct Member {
     id_gen: Generator,
     /// Index of the last applied entry.
     pub applied: u64,
+    /// Proposals of this member waiting to be applied: request ID -> call.
+    waiters: BTreeMap<u64, u64>,
+    /// Proposals made while no leader was known: proposed once one is.
+    queued: Vec<(u64, Entry)>,
+    reads: Vec<PendingRead>,
+    /// Leadership transfers waiting for the target to lead: (call, target).
+    transfers: Vec<(u64, u64)>,
+    published: bool,
+    ticks: u64,
+    last_soft: SoftState,
+    /// Set once this member applied its own removal.
+    pub removed_self: bool,
+    snapshot_count: u64,
+    last_snapshot: u64,
+    /// Lease revokes proposed by this leader: lease -> tick proposed.
+    revoking: BTreeMap<i64, u64>,
+}
+
+/// etcd's default election timeout (10 ticks of 100 ms).
+pub const ELECTION_TIMEOUT: Duration = Duration::from_millis(1000);
+
+/// Applied entries between two snapshots by default.
+pub const DEFAULT_SNAPSHOT_COUNT: u64 = 10_000;
+
+/// Entries kept behind a snapshot for slow followers (etcd's `SnapshotCatchUpEntries`).
+pub const SNAPSHOT_CATCH_UP_ENTRIES: u64 = 5_000;
+
+impl std::fmt::Debug for Member {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Member").field("id", &self.config.id).field("applied", &self.applied).finish()
+    }
+}
+
+/// The Raft settings of every member: heartbeat 1 tick (100 ms), election 10 ticks (1 s).
+pub fn raft_config(id: u64, applied: u64) -> RaftConfig {
+    RaftConfig { id, election_tick: 10, heartbeat_tick: 1, applied, ..RaftConfig::default() }
+}
+
+fn digest(data: &[u8]) -> u64 {
+    // FNV-1a: cheap, deterministic; used by safety checks to compare applied entries.
+    data.iter().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
 }
 
 impl Member {
-    pub fn new(config: MemberConfig, unix_nanos: i64) -> Self {
+    /// Starts (or restarts) a member from its disk. `raft_seed` seeds its election timer RNG.
+    pub fn start(
+        config: MemberConfig,
+        disk: Box<dyn Disk>,
+        raft_seed: u64,
+        unix_nanos: i64,
+    ) -> Result<Member, RaftError> {
+        let state = disk.load();
+        let applied = state.snapshot.metadata.index;
+        let node = RawNode::new(
+            &raft_config(config.id, applied),
+            state.hard_state,
+            state.snapshot,
+            &state.entries,
+            ChaCha8Rng::seed_from_u64(raft_seed),
+        )?;
         let id_gen = Generator::new(config.id, unix_nanos);
-        Member {
+        let last_soft = SoftState { lead: 0, role: StateRole::Follower };
+        let snap = decode_member_snapshot(&node.raft.raft_log.storage.snapshot().data);
+        let mut m = Member {
             config,
             sm: StateMachine::new(),
+            node,
+            disk,
             members: BTreeMap::new(),
             removed: BTreeSet::new(),
             alarms: Vec::new(),
             cluster_version: None,
             id_gen,
-            applied: 0,
+            applied,
+            waiters: BTreeMap::new(),
+            queued: Vec::new(),
+            reads: Vec::new(),
+            transfers: Vec::new(),
+            published: false,
+            ticks: 0,
+            last_soft,
+            removed_self: false,
+            snapshot_count: DEFAULT_SNAPSHOT_COUNT,
+            last_snapshot: applied,
+            revoking: BTreeMap::new(),
+        };
+        if let Some(snap) = snap {
+            m.install(snap);
         }
+        m.configure_sm();
+        Ok(m)
+    }
+
+    fn configure_sm(&mut self) {
+        self.sm.set_min_lease_ttl(Lessor::min_ttl_for_election_timeout(ELECTION_TIMEOUT));
+    }
+
+    fn install(&mut self, snap: MemberSnapshot) {
+        self.members = snap.members;
+        self.removed = snap.removed;
+        self.cluster_version = snap.cluster_version;
+        if let Ok(sm) = StateMachine::from_snapshot(&snap.sm) {
+            self.sm = sm;
+        }
+    }
+
+    /// Applied entries between snapshots (etcd's `--snapshot-count`; 10000 here).
+    pub fn set_snapshot_count(&mut self, n: u64) {
+        self.snapshot_count = n.max(1);
+    }
+
+    fn maybe_snapshot(&mut self) {
+        if self.applied.saturating_sub(self.last_snapshot) < self.snapshot_count {
+            return;
+        }
+        let data = MemberSnapshot {
+            members: self.members.clone(),
+            removed: self.removed.clone(),
+            cluster_version: self.cluster_version.clone(),
+            sm: self.sm.to_snapshot(),
+        };
+        let data = postcard::to_allocvec(&data).unwrap_or_default();
+        let cs = self.node.raft.prs.conf_state();
+        let keep = SNAPSHOT_CATCH_UP_ENTRIES.min(self.snapshot_count);
+        if self.node.compact(self.applied, cs, data, keep).is_ok() {
+            let snap = self.node.raft.raft_log.storage.snapshot().clone();
+            let _ = self.disk.save_snapshot(&snap);
+            let first = self.node.raft.raft_log.storage.first_index();
+            let _ = self.disk.compact(first.saturating_sub(1));
+            self.last_snapshot = self.applied;
+        }
+    }
+
+    /// Crashes the member: everything but the disk is lost.
+    pub fn into_disk(self) -> Box<dyn Disk> {
+        self.disk
+    }
+
+    pub fn disk(&self) -> &dyn Disk {
+        self.disk.as_ref()
     }
 
     pub fn id(&self) -> u64 {
         self.config.id
+    }
+
+    pub fn term(&self) -> u64 {
+        self.node.raft.term
+    }
+
+    pub fn leader(&self) -> u64 {
+        self.node.raft.lead
+    }
+
+    pub fn is_leader(&self) -> bool {
+        self.node.raft.state == StateRole::Leader
     }
 
     /// The next request ID from etcd's generator.
@@ -186,12 +406,12 @@ impl Member {
     }
 
     /// The header this member puts on an answer.
-    pub fn header(&self, raft_term: u64) -> ResponseHeader {
+    pub fn header(&self) -> ResponseHeader {
         ResponseHeader {
             cluster_id: self.config.cluster_id,
             member_id: self.config.id,
             revision: self.sm.revision(),
-            raft_term,
+            raft_term: self.term(),
         }
     }
 
@@ -212,52 +432,465 @@ impl Member {
         self.cluster_version.as_deref()
     }
 
+    fn ctx(&self, env: &Env) -> ApplyContext {
+        ApplyContext { member_id: self.config.id, now: env.now, index: self.applied }
+    }
+
+    // ---- driving the node ----------------------------------------------------------------
+
+    /// One tick of the world's clock (100 ms).
+    pub fn tick(&mut self, env: &Env, out: &mut Outbox) {
+        self.ticks += 1;
+        self.node.tick();
+        self.flush_queued();
+        self.retry_reads();
+        self.housekeeping(env);
+        self.process_ready(env, out);
+    }
+
+    /// A message from a peer.
+    pub fn step(&mut self, m: Message, env: &Env, out: &mut Outbox) {
+        let _ = self.node.step(m);
+        self.process_ready(env, out);
+    }
+
+    /// Starts an election now.
+    pub fn campaign(&mut self, env: &Env, out: &mut Outbox) {
+        let _ = self.node.campaign();
+        self.process_ready(env, out);
+    }
+
+    fn flush_queued(&mut self) {
+        if self.node.raft.lead == 0 || self.queued.is_empty() {
+            return;
+        }
+        let queued = std::mem::take(&mut self.queued);
+        for (_, e) in queued {
+            let r = if e.entry_type == EntryType::ConfChange {
+                self.node.propose_conf_change(e.data.clone())
+            } else {
+                self.node.propose(e.data.clone())
+            };
+            if r.is_err() {
+                self.queued.push((0, e));
+            }
+        }
+    }
+
+    fn retry_reads(&mut self) {
+        // etcd's linearizable read loop retries a ReadIndex that got no answer.
+        let retry: Vec<u64> = self
+            .reads
+            .iter()
+            .filter(|r| r.index.is_none() && self.ticks.saturating_sub(r.sent_tick) >= 5)
+            .map(|r| r.call)
+            .collect();
+        for call in retry {
+            let _ = self.node.read_index(call.to_be_bytes().to_vec());
+            if let Some(r) = self.reads.iter_mut().find(|r| r.call == call) {
+                r.sent_tick = self.ticks;
+            }
+        }
+    }
+
+    /// Proposals a member makes by itself: publishing its attributes, the cluster version.
+    fn housekeeping(&mut self, env: &Env) {
+        if self.node.raft.lead == 0 {
+            return;
+        }
+        if self.is_leader() && self.ticks % 5 == 0 {
+            // etcd's leader looks for expired leases every 500 ms and proposes their revokes.
+            for id in self.sm.expired_leases(env.now) {
+                let rid = self.next_request_id();
+                let p = Payload::Request { id: rid, req: Request::LeaseRevoke { id }, auth_token: None };
+                self.revoking.insert(id, self.ticks);
+                self.propose_entry(0, Entry { data: p.encode(), ..Default::default() });
+            }
+        }
+        let me = self.config.id;
+        let published = self.members.get(&me).is_some_and(|m| m.name == self.config.name && m.client_urls == self.config.client_urls);
+        if !self.published || (!published && self.ticks % 20 == 0) {
+            self.published = true;
+            let p = Payload::Publish {
+                member_id: me,
+                name: self.config.name.clone(),
+                client_urls: self.config.client_urls.clone(),
+            };
+            self.propose_entry(0, Entry { data: p.encode(), ..Default::default() });
+        }
+        if self.is_leader() && self.cluster_version.is_none() && self.ticks % 5 == 0 {
+            let all_published = !self.members.is_empty() && self.members.values().all(|m| !m.name.is_empty() || m.is_learner);
+            if all_published {
+                let p = Payload::ClusterVersion("3.4.0".to_string());
+                self.propose_entry(0, Entry { data: p.encode(), ..Default::default() });
+            }
+        }
+    }
+
+    fn propose_entry(&mut self, call: u64, e: Entry) {
+        if self.node.raft.lead == 0 {
+            self.queued.push((call, e));
+            return;
+        }
+        let r = if e.entry_type == EntryType::ConfChange {
+            self.node.propose_conf_change(e.data.clone())
+        } else {
+            self.node.propose(e.data.clone())
+        };
+        if r.is_err() {
+            self.queued.push((call, e));
+        }
+    }
+
+    /// Handles everything the node has ready: persist, send, apply, answer.
+    pub fn process_ready(&mut self, env: &Env, out: &mut Outbox) {
+        while self.node.has_ready() {
+            let rd = self.node.ready();
+            if let Some(ss) = rd.soft_state {
+                if ss != self.last_soft {
+                    if ss.role == StateRole::Leader && self.last_soft.role != StateRole::Leader {
+                        // etcd extends every lease by an election timeout on promotion.
+                        self.sm.lease_promote(env.now, ELECTION_TIMEOUT);
+                        self.revoking.clear();
+                    } else if ss.role != StateRole::Leader && self.last_soft.role == StateRole::Leader {
+                        self.sm.lease_demote();
+                    }
+                    self.last_soft = ss;
+                    if env.trace {
+                        out.events.push(MemberEvent::RoleChanged { role: ss.role, term: self.term(), lead: ss.lead });
+                    }
+                    if ss.lead != 0 {
+                        self.flush_queued();
+                    }
+                }
+            }
+            if let Some(s) = &rd.snapshot {
+                let _ = self.disk.save_snapshot(s);
+            }
+            let _ = self.disk.append(&rd.entries);
+            if let Some(hs) = rd.hard_state {
+                let _ = self.disk.set_hard_state(hs);
+                if env.trace {
+                    out.events.push(MemberEvent::Committed { index: hs.commit });
+                }
+            }
+            if env.trace {
+                for e in &rd.entries {
+                    out.events.push(MemberEvent::Appended { index: e.index, term: e.term });
+                }
+            }
+            out.messages.extend(rd.messages.iter().cloned());
+            if let Some(s) = &rd.snapshot {
+                self.restore_snapshot(s);
+            }
+            for e in &rd.committed_entries {
+                self.apply_entry(e, env, out);
+            }
+            for rs in &rd.read_states {
+                let call = rs.request_ctx.as_slice().try_into().map(u64::from_be_bytes).unwrap_or(0);
+                if let Some(r) = self.reads.iter_mut().find(|r| r.call == call) {
+                    r.index = Some(rs.index);
+                }
+            }
+            self.node.advance(rd);
+            if self.removed_self {
+                break;
+            }
+            self.maybe_snapshot();
+        }
+        self.serve_reads(env, out);
+        self.check_transfers(out);
+    }
+
+    fn restore_snapshot(&mut self, s: &crate::raft::Snapshot) {
+        if let Some(state) = decode_member_snapshot(&s.data) {
+            self.install(state);
+            self.configure_sm();
+            if self.is_leader() {
+                self.sm.lease_promote(Duration::ZERO, ELECTION_TIMEOUT);
+            }
+        }
+        self.applied = s.metadata.index;
+        self.last_snapshot = s.metadata.index;
+    }
+
+    fn serve_reads(&mut self, env: &Env, out: &mut Outbox) {
+        if self.reads.is_empty() {
+            return;
+        }
+        let applied = self.applied;
+        let ready: Vec<PendingRead> = {
+            let (ready, waiting): (Vec<_>, Vec<_>) =
+                std::mem::take(&mut self.reads).into_iter().partition(|r| r.index.is_some_and(|i| i <= applied));
+            self.reads = waiting;
+            ready
+        };
+        for r in ready {
+            let ans = self.read_local(&r.req, env).map_err(CallError::from);
+            out.answers.push((r.call, ans));
+        }
+    }
+
+    fn check_transfers(&mut self, out: &mut Outbox) {
+        if self.transfers.is_empty() {
+            return;
+        }
+        let lead = self.node.raft.lead;
+        let header = self.header();
+        self.transfers.retain(|(call, target)| {
+            if lead == *target {
+                out.answers.push((*call, Ok(Response::Header(header))));
+                false
+            } else {
+                true
+            }
+        });
+    }
+
+    fn apply_entry(&mut self, e: &Entry, env: &Env, out: &mut Outbox) {
+        if e.index <= self.applied {
+            return;
+        }
+        if env.trace || cfg!(test) || true {
+            out.events.push(MemberEvent::Applied { index: e.index, term: e.term, digest: digest(&e.data) });
+        }
+        match e.entry_type {
+            EntryType::Normal => {
+                self.applied = e.index;
+                if e.data.is_empty() {
+                    return;
+                }
+                let Some(p) = Payload::decode(&e.data) else { return };
+                let result = self.apply_payload(e.index, &p, env);
+                if let Payload::Request { id, .. } = p {
+                    if let Some(call) = self.waiters.remove(&id) {
+                        out.answers.push((call, result.map_err(CallError::from)));
+                    }
+                }
+            }
+            EntryType::ConfChange => {
+                let Some(cc) = decode_conf_change(&e.data) else {
+                    self.applied = e.index;
+                    return;
+                };
+                if cc.change_type != ConfChangeType::UpdateNode || true {
+                    self.node.apply_conf_change(&cc);
+                }
+                let result = self.apply_conf_change(e.index, &cc);
+                let rid = postcard::from_bytes::<ConfChangeContext>(&cc.context).map_or(0, |c| c.request_id);
+                if let Some(call) = self.waiters.remove(&rid) {
+                    out.answers.push((call, result.map_err(CallError::from)));
+                }
+                if cc.change_type == ConfChangeType::RemoveNode && cc.node_id == self.config.id {
+                    self.removed_self = true;
+                    out.events.push(MemberEvent::Removed);
+                }
+            }
+        }
+    }
+
+    // ---- client requests ---------------------------------------------------------------
+
+    /// A client request arriving at this member. Answers that are ready at once go to `out`;
+    /// the others come later from `tick`/`step`.
+    pub fn submit(
+        &mut self,
+        call: u64,
+        mut req: Request,
+        auth_token: Option<&str>,
+        env: &Env,
+        out: &mut Outbox,
+    ) {
+        if let Err(e) = self.admit(&req, auth_token) {
+            out.answers.push((call, Err(e.into())));
+            return;
+        }
+        match route(&req) {
+            Route::Local => {
+                let ans = self.read_local(&req, env).map_err(CallError::from);
+                out.answers.push((call, ans));
+            }
+            Route::ReadIndex => {
+                let _ = self.node.read_index(call.to_be_bytes().to_vec());
+                self.reads.push(PendingRead { call, req, index: None, sent_tick: self.ticks });
+                self.process_ready(env, out);
+            }
+            Route::Leader => {
+                // The world forwards these to the leader (see `serve_leader`).
+                out.answers.push((call, Err(CallError::Server(errors::not_leader()))));
+            }
+            Route::Transfer => {
+                let Request::MoveLeader { target_id } = req else { return };
+                if !self.is_leader() {
+                    out.answers.push((call, Err(errors::not_leader().into())));
+                    return;
+                }
+                let ok = self.members.get(&target_id).is_some_and(|m| !m.is_learner);
+                if !ok {
+                    out.answers.push((call, Err(errors::bad_leader_transferee().into())));
+                    return;
+                }
+                let _ = self.node.transfer_leader(target_id);
+                self.transfers.push((call, target_id));
+                self.process_ready(env, out);
+            }
+            Route::Propose => {
+                if let Some(cc) = self.conf_change_for(&req, env, out, call) {
+                    let rid = self.next_request_id();
+                    let mut cc = cc;
+                    if let Ok(mut ctx) = postcard::from_bytes::<ConfChangeContext>(&cc.context) {
+                        ctx.request_id = rid;
+                        cc.context = postcard::to_allocvec(&ctx).unwrap_or_default();
+                    }
+                    self.waiters.insert(rid, call);
+                    self.propose_entry(call, Entry { data: encode_conf_change(&cc), entry_type: EntryType::ConfChange, ..Default::default() });
+                    self.process_ready(env, out);
+                    return;
+                }
+                if is_member_change(&req) {
+                    return; // refused: the answer is in `out`
+                }
+                self.prepare(&mut req);
+                let rid = self.next_request_id();
+                let p = Payload::Request { id: rid, req, auth_token: auth_token.map(str::to_string) };
+                self.waiters.insert(rid, call);
+                self.propose_entry(call, Entry { data: p.encode(), ..Default::default() });
+                self.process_ready(env, out);
+            }
+        }
+    }
+
+    /// etcd's checks before a request is served or proposed: validation, then permissions
+    /// (with the password check of `Authenticate`).
+    fn admit(&mut self, req: &Request, auth_token: Option<&str>) -> Result<(), EtcdError> {
+        if matches!(req, Request::Range(_) | Request::Put(_) | Request::DeleteRange(_) | Request::Txn(_) | Request::Compaction(_)) {
+            StateMachine::validate(req)?;
+        }
+        if let Request::Auth(AuthRequest::Authenticate { name, password }) = req {
+            return self.sm.check_password(name, password);
+        }
+        self.sm.check_permission(auth_token, req)
+    }
+
+    /// Serves a request that only the leader answers (lease keep-alive, time-to-live, list).
+    pub fn serve_leader(&mut self, req: &Request, env: &Env) -> Result<Response, EtcdError> {
+        let ctx = self.ctx(env);
+        let resp = match req {
+            Request::LeaseKeepAlive { id } => Response::LeaseKeepAlive(self.sm.lease_renew(*id, env.now)?),
+            _ => self.sm.read(req, &ctx)?,
+        };
+        Ok(self.stamp(resp))
+    }
+
+    /// Builds the conf change for a member request after etcd's checks, or answers the
+    /// refusal into `out` (then returns `None`).
+    fn conf_change_for(&mut self, req: &Request, env: &Env, out: &mut Outbox, call: u64) -> Option<ConfChange> {
+        if !is_member_change(req) {
+            return None;
+        }
+        if let Err(e) = self.check_member_change(req, env) {
+            out.answers.push((call, Err(e.into())));
+            return None;
+        }
+        let (change_type, node_id, member) = match req {
+            Request::MemberAdd { peer_urls, is_learner } => {
+                // etcd derives the ID from the URLs and the time; the playground's is random
+                // per world seed: it is drawn from the request ID generator's output.
+                let id = self.new_member_id(env);
+                let m = ApiMember { id, name: String::new(), peer_urls: peer_urls.clone(), client_urls: vec![], is_learner: *is_learner };
+                (if *is_learner { ConfChangeType::AddLearnerNode } else { ConfChangeType::AddNode }, id, m)
+            }
+            Request::MemberRemove { id } => (ConfChangeType::RemoveNode, *id, ApiMember { id: *id, ..Default::default() }),
+            Request::MemberUpdate { id, peer_urls } => {
+                let mut m = self.members.get(id).cloned().unwrap_or_default();
+                m.peer_urls = peer_urls.clone();
+                (ConfChangeType::UpdateNode, *id, m)
+            }
+            Request::MemberPromote { id } => {
+                let mut m = self.members.get(id).cloned().unwrap_or_default();
+                m.is_learner = false;
+                (ConfChangeType::AddNode, *id, m)
+            }
+            _ => return None,
+        };
+        let ctx = ConfChangeContext { member, request_id: 0 };
+        Some(ConfChange { change_type, node_id, context: postcard::to_allocvec(&ctx).unwrap_or_default() })
+    }
+
+    fn new_member_id(&self, env: &Env) -> u64 {
+        // etcd hashes the peer URLs, the token and the time; the playground draws the ID from
+        // the world's RNG (the recorded IDs of added members are random too).
+        let mut id = env.random;
+        while id == 0 || self.members.contains_key(&id) || self.removed.contains(&id) {
+            id = id.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        }
+        id
+    }
+
+    /// etcd's `mayAddMember` / `mayRemoveMember` / `mayPromoteMember` checks and the
+    /// membership validation of `ValidateConfigurationChange`.
     /// Checks a membership change before proposing it, with etcd's errors.
-    pub fn validate_conf_change(
-        &self,
-        req: &Request,
-        is_started: &dyn Fn(u64) -> bool,
-        learner_in_sync: &dyn Fn(u64) -> bool,
-    ) -> Result<(), EtcdError> {
+    fn check_member_change(&self, req: &Request, env: &Env) -> Result<(), EtcdError> {
+        let since = env.now.checked_sub(HEALTH_INTERVAL);
+        let connected = |id: u64| -> bool {
+            id == self.config.id
+                || (since.is_some() && env.connected_since.get(&id).is_some_and(|t| Some(*t) <= since))
+        };
+        let started = |m: &ApiMember| !m.name.is_empty();
+        let voters: Vec<&ApiMember> = self.members.values().filter(|m| !m.is_learner).collect();
         match req {
-            Request::MemberAdd { peer_urls, .. } => {
+            Request::MemberAdd { peer_urls, is_learner } => {
                 if peer_urls.is_empty() {
                     return Err(errors::member_bad_urls());
                 }
-                for m in self.members.values() {
-                    if m.peer_urls.iter().any(|u| peer_urls.contains(u)) {
-                        return Err(errors::peer_url_exist());
+                if self.members.values().any(|m| m.peer_urls.iter().any(|u| peer_urls.contains(u))) {
+                    return Err(errors::peer_url_exist());
+                }
+                if *is_learner {
+                    let learners = self.members.values().filter(|m| m.is_learner).count();
+                    if learners >= 1 {
+                        return Err(errors::too_many_learners());
+                    }
+                } else {
+                    // IsReadyToAddVotingMember: a quorum of the enlarged cluster has started.
+                    let nmembers = voters.len() + 1;
+                    let nstarted = voters.iter().filter(|m| started(m)).count();
+                    if !(nstarted == 1 && nmembers == 2) && nstarted < nmembers / 2 + 1 {
+                        return Err(errors::member_not_enough_started());
                     }
                 }
-                // etcd refuses to add a voter if the cluster would lose quorum with the
-                // members that have not started yet.
-                let voters: Vec<&ApiMember> =
-                    self.members.values().filter(|m| !m.is_learner).collect();
-                let started = voters.iter().filter(|m| is_started(m.id)).count();
-                if !matches!(req, Request::MemberAdd { is_learner: true, .. }) {
-                    let quorum_after = (voters.len() + 1) / 2 + 1;
-                    if started < quorum_after {
-                        return Err(errors::unhealthy());
-                    }
+                // isConnectedFullySince: every voting member reachable for HealthInterval.
+                if !voters.iter().all(|m| connected(m.id)) {
+                    return Err(errors::unhealthy());
                 }
                 Ok(())
             }
-            Request::MemberRemove { id } | Request::MemberUpdate { id, .. } => {
+            Request::MemberUpdate { id, .. } => {
                 if !self.members.contains_key(id) {
                     return Err(errors::member_not_found());
                 }
-                if let Request::MemberRemove { id } = req {
-                    let voters: Vec<&ApiMember> =
-                        self.members.values().filter(|m| !m.is_learner).collect();
-                    let is_voter = voters.iter().any(|m| m.id == *id);
-                    if is_voter {
-                        let started_after =
-                            voters.iter().filter(|m| m.id != *id && is_started(m.id)).count();
-                        let quorum_after = (voters.len() - 1) / 2 + 1;
-                        if started_after < quorum_after {
-                            return Err(errors::member_not_enough_started());
-                        }
-                    }
+                Ok(())
+            }
+            Request::MemberRemove { id } => {
+                let Some(m) = self.members.get(id) else {
+                    return Err(if self.removed.contains(id) { errors::member_not_found() } else { errors::member_not_found() });
+                };
+                if m.is_learner {
+                    return Ok(());
+                }
+                // IsReadyToRemoveVotingMember: a quorum of the rest has started.
+                let nmembers = voters.len() - 1;
+                let nstarted = voters.iter().filter(|v| v.id != *id && started(v)).count();
+                if nstarted < nmembers / 2 + 1 {
+                    return Err(errors::member_not_enough_started());
+                }
+                // A member that never connected is safe to remove.
+                if *id != self.config.id && !env.connected_since.contains_key(id) {
+                    return Ok(());
+                }
+                let active = voters.iter().filter(|v| connected(v.id)).count();
+                if active.saturating_sub(1) < 1 + (voters.len() - 1) / 2 {
+                    return Err(errors::unhealthy());
                 }
                 Ok(())
             }
@@ -268,8 +901,17 @@ impl Member {
                 if !m.is_learner {
                     return Err(errors::member_not_learner());
                 }
-                if !learner_in_sync(*id) {
+                // isLearnerReady: the leader's progress of the learner is within 90% of the
+                // leader's own.
+                let leader_match = self.node.raft.prs.progress.get(&self.config.id).map_or(0, |p| p.matched);
+                let learner_match = self.node.raft.prs.progress.get(id).map_or(0, |p| p.matched);
+                if !self.is_leader() || (learner_match as f64) < (leader_match as f64) * 0.9 || learner_match == 0 {
                     return Err(errors::learner_not_ready());
+                }
+                let nmembers = voters.len() + 1;
+                let nstarted = voters.iter().filter(|m| started(m)).count() + usize::from(started(m));
+                if nstarted < nmembers / 2 + 1 {
+                    return Err(errors::member_not_enough_started());
                 }
                 Ok(())
             }
@@ -278,12 +920,7 @@ impl Member {
     }
 
     /// Applies a committed conf change (the Raft node has applied it to its configuration).
-    pub fn apply_conf_change(
-        &mut self,
-        index: u64,
-        cc: &ConfChange,
-        raft_term: u64,
-    ) -> Result<Response, EtcdError> {
+    fn apply_conf_change(&mut self, index: u64, cc: &ConfChange) -> Result<Response, EtcdError> {
         self.applied = self.applied.max(index);
         let ctx: Option<ConfChangeContext> = postcard::from_bytes(&cc.context).ok();
         match cc.change_type {
@@ -301,7 +938,7 @@ impl Member {
                     self.members.insert(m.id, m.clone());
                     let added = m;
                     return Ok(Response::MemberAdd(MemberAddResponse {
-                        header: self.header(raft_term),
+                        header: self.header(),
                         member: added,
                         members: self.cluster_members(),
                     }));
@@ -318,43 +955,33 @@ impl Member {
             }
         }
         Ok(Response::MemberChange(MemberChangeResponse {
-            header: self.header(raft_term),
+            header: self.header(),
             members: self.cluster_members(),
         }))
     }
 
     /// Applies one committed normal entry's payload. `raft_term` is the term the answer's
     /// header reports.
-    pub fn apply_payload(
-        &mut self,
-        index: u64,
-        payload: &Payload,
-        raft_term: u64,
-        ctx: &ApplyContext,
-    ) -> Result<Response, EtcdError> {
+    fn apply_payload(&mut self, index: u64, payload: &Payload, env: &Env) -> Result<Response, EtcdError> {
         self.applied = self.applied.max(index);
+        let ctx = self.ctx(env);
         match payload {
             Payload::Publish { member_id, name, client_urls } => {
                 if let Some(m) = self.members.get_mut(member_id) {
                     m.name = name.clone();
                     m.client_urls = client_urls.clone();
                 }
-                Ok(Response::Header(self.header(raft_term)))
+                Ok(Response::Header(self.header()))
             }
             Payload::ClusterVersion(v) => {
                 self.cluster_version = Some(v.clone());
-                Ok(Response::Header(self.header(raft_term)))
+                Ok(Response::Header(self.header()))
             }
-            Payload::Request { req, .. } => self.apply_request(req, raft_term, ctx),
+            Payload::Request { req, .. } => self.apply_request(req, &ctx),
         }
     }
 
-    fn apply_request(
-        &mut self,
-        req: &Request,
-        raft_term: u64,
-        ctx: &ApplyContext,
-    ) -> Result<Response, EtcdError> {
+    fn apply_request(&mut self, req: &Request, ctx: &ApplyContext) -> Result<Response, EtcdError> {
         match req {
             Request::Alarm { action, member_id, alarm } => {
                 match action {
@@ -373,48 +1000,62 @@ impl Member {
                     _ => {}
                 }
                 Ok(Response::Alarm(AlarmResponse {
-                    header: self.header(raft_term),
+                    header: self.header(),
                     alarms: self.alarms.clone(),
                 }))
             }
             _ => {
                 let resp = self.sm.apply(req, ctx)?;
-                Ok(self.stamp(resp, raft_term))
+                Ok(self.stamp(resp))
             }
         }
     }
 
     /// Serves a request from local state (no consensus).
-    pub fn read_local(
-        &mut self,
-        req: &Request,
-        raft_term: u64,
-        ctx: &ApplyContext,
-    ) -> Result<Response, EtcdError> {
+    pub fn read_local(&mut self, req: &Request, env: &Env) -> Result<Response, EtcdError> {
+        let ctx = &self.ctx(env);
         match req {
             Request::MemberList => Ok(Response::MemberList(MemberListResponse {
-                header: ResponseHeader { revision: 0, ..self.header(raft_term) },
+                header: ResponseHeader { revision: 0, ..self.header() },
                 members: self.cluster_members(),
             })),
             Request::Alarm { .. } => Ok(Response::Alarm(AlarmResponse {
-                header: self.header(raft_term),
+                header: self.header(),
                 alarms: self.alarms.clone(),
             })),
-            Request::Defragment => Ok(Response::Header(self.header(raft_term))),
+            Request::Defragment => Ok(Response::Header(self.header())),
+            Request::Snapshot => Ok(Response::Snapshot(SnapshotResponse { header: self.header(), blob: self.sm.to_snapshot() })),
+            Request::Status => {
+                let r = &self.node.raft;
+                Ok(Response::Status(StatusResponse {
+                    header: self.header(),
+                    version: "3.4.23".to_string(),
+                    // The playground has no bolt file; these are plausible sizes.
+                    db_size: 20480,
+                    leader: r.lead,
+                    raft_index: r.raft_log.committed,
+                    raft_term: r.term,
+                    raft_applied_index: self.applied,
+                    errors: Vec::new(),
+                    db_size_in_use: 16384,
+                    is_learner: r.is_learner,
+                }))
+            }
             Request::LeaseKeepAlive { .. } => {
                 let resp = self.sm.apply(req, ctx)?;
-                Ok(self.stamp(resp, raft_term))
+                Ok(self.stamp(resp))
             }
             _ => {
                 let resp = self.sm.read(req, ctx)?;
-                Ok(self.stamp(resp, raft_term))
+                Ok(self.stamp(resp))
             }
         }
     }
 
     /// Puts the member's fields into a state machine answer's header (the state machine has
     /// filled `revision`).
-    pub fn stamp(&self, mut resp: Response, raft_term: u64) -> Response {
+    pub fn stamp(&self, mut resp: Response) -> Response {
+        let raft_term = self.term();
         let set = |h: &mut ResponseHeader| {
             h.cluster_id = self.config.cluster_id;
             h.member_id = self.config.id;

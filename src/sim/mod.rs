@@ -1,15 +1,14 @@
 //! The deterministic world: a virtual clock, one seeded RNG, a network between the members
-//! (latency, loss, reordering, partitions) and members that crash and restart from their disk.
+//! (latency, jitter, loss, reordering, partitions) and members that crash and restart from
+//! their disk.
 //!
 //! Owns: time, randomness, message delivery, the event trace the UI animates, and the client
-//! surface (`call`, `watch`) that etcdctl uses.
+//! surface (`call`, `watch`) that etcdctl uses. Time moves only through the event queue: a
+//! tick every 100 ms for every running member, and message deliveries.
 //! Must not touch: the DOM, wall-clock time, threads or I/O.
-//!
-//! FIRST LANDING (simplified internals): requests are applied in one global order to every
-//! running member that can reach the leader, without Raft messages. The public API is final;
-//! the Raft-driven internals replace this.
 
 pub mod endpoint;
+pub mod network;
 pub mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,13 +17,15 @@ use std::time::Duration;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::server::api::{
-    errors, CallError, Request, Response, WatchCreateRequest, WatchResponse,
-};
-use crate::server::apply::ApplyContext;
+use crate::persist::{Disk, MemoryDisk};
+use crate::raft::{ConfChange, ConfChangeType, Entry, EntryType, HardState, Message, MessageType, StateRole};
+use crate::server::api::{CallError, Member as ApiMember, RangeRequest, Request, Response, WatchCreateRequest, WatchResponse};
 use crate::server::ids;
-use crate::server::member::{route, Member, MemberConfig, Payload, Route};
+use crate::server::member::{
+    encode_conf_change, route, ConfChangeContext, Env, Member, MemberConfig, MemberEvent, Outbox, Payload, Route,
+};
 
+pub use network::NetConfig;
 pub use view::{LogEntryView, MemberView, MessageView, ProgressView, Role, TraceEvent, TraceKind};
 
 /// The simulated wall clock at `now() == 0`: 2024-01-01T00:00:00Z.
@@ -33,6 +34,16 @@ pub const EPOCH_UNIX_NANOS: i64 = 1_704_067_200_000_000_000;
 /// The cluster token of the recorded cluster.
 pub const CLUSTER_TOKEN: &str = "etcd-cluster-1";
 
+/// One Raft tick (etcd's default heartbeat interval).
+pub const TICK: Duration = Duration::from_millis(100);
+
+/// How long a fresh world runs before it is handed out (etcd refuses `member add` during a
+/// member's first 5 s).
+pub const WARM_UP: Duration = Duration::from_millis(5_500);
+
+/// At most this many trace events are kept (older ones are dropped).
+pub const TRACE_CAP: usize = 20_000;
+
 /// The default members: name, client URL, peer URL.
 pub const DEFAULT_MEMBERS: [(&str, &str, &str); 3] = [
     ("infra1", "http://127.0.0.1:2379", "http://127.0.0.1:12380"),
@@ -40,31 +51,28 @@ pub const DEFAULT_MEMBERS: [(&str, &str, &str); 3] = [
     ("infra3", "http://127.0.0.1:32379", "http://127.0.0.1:32380"),
 ];
 
-/// One member's place in the world: its static config, whether it runs, and its state.
-#[derive(Debug)]
+/// One member's place in the world.
 struct Slot {
     config: MemberConfig,
+    /// Running member, or `None` while stopped (then `disk` holds what survived).
     member: Option<Member>,
-    /// Index into the world's log of what this member has applied (simplified engine).
-    applied: usize,
-    term: u64,
+    disk: Option<Box<dyn Disk>>,
+    /// When the member last (re)started.
+    up_since: Duration,
+    /// It applied its own removal; it cannot start again.
+    removed: bool,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
+enum Event {
+    Tick,
+    Deliver { msg: Message, sent_at: Duration },
+}
+
+/// A client's watch: the member serving it and the state machine's watcher ID there.
 struct WatchState {
     member: u64,
-    #[allow(dead_code)]
-    req: WatchCreateRequest,
-    pending: Vec<WatchResponse>,
-}
-
-/// The network's settings.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct NetConfig {
-    latency: Duration,
-    loss_pct: u32,
-    /// Groups that can talk among themselves; `None`: everyone reaches everyone.
-    partition: Option<Vec<BTreeSet<u64>>>,
+    sm_id: i64,
 }
 
 /// The deterministic world.
@@ -72,16 +80,23 @@ pub struct World {
     seed: u64,
     rng: ChaCha8Rng,
     now: Duration,
+    seq: u64,
+    queue: BTreeMap<(Duration, u64), Event>,
     slots: Vec<Slot>,
     cluster_id: u64,
-    leader: Option<u64>,
-    term: u64,
-    /// Committed payloads (simplified engine).
-    log: Vec<Payload>,
     net: NetConfig,
+    /// For each pair of members (low ID first), since when their link is up.
+    link_up_since: BTreeMap<(u64, u64), Duration>,
+    answers: BTreeMap<u64, Result<Response, CallError>>,
+    next_call: u64,
     trace: Vec<TraceEvent>,
+    trace_enabled: bool,
+    /// What was applied at each index (term, digest), to check state machine safety.
+    applied_log: BTreeMap<u64, (u64, u64)>,
+    safety_violations: Vec<String>,
     watches: BTreeMap<u64, WatchState>,
     next_watch: u64,
+    snapshot_count: u64,
 }
 
 impl std::fmt::Debug for World {
@@ -90,94 +105,118 @@ impl std::fmt::Debug for World {
     }
 }
 
+fn bootstrap_disk(configs: &[MemberConfig]) -> MemoryDisk {
+    // As etcd's StartNode: one AddNode conf change per initial member at term 1, committed.
+    let mut disk = MemoryDisk::new();
+    let entries: Vec<Entry> = configs
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let member = ApiMember {
+                id: c.id,
+                name: String::new(),
+                peer_urls: c.peer_urls.clone(),
+                client_urls: Vec::new(),
+                is_learner: false,
+            };
+            let cc = ConfChange {
+                change_type: ConfChangeType::AddNode,
+                node_id: c.id,
+                context: postcard::to_allocvec(&ConfChangeContext { member, request_id: 0 }).unwrap_or_default(),
+            };
+            Entry { term: 1, index: i as u64 + 1, entry_type: EntryType::ConfChange, data: encode_conf_change(&cc) }
+        })
+        .collect();
+    let _ = disk.append(&entries);
+    let _ = disk.set_hard_state(HardState { term: 1, vote: 0, commit: entries.len() as u64 });
+    disk
+}
+
 impl World {
     /// The default cluster, ready: infra1 leader at term 2, v3 revision 1, up more than 5 s.
     pub fn new(seed: u64) -> World {
         let member_ids: Vec<u64> =
             DEFAULT_MEMBERS.iter().map(|(_, _, p)| ids::member_id(&[p], CLUSTER_TOKEN)).collect();
         let cluster_id = ids::cluster_id(&member_ids);
-        let slots: Vec<Slot> = DEFAULT_MEMBERS
+        let configs: Vec<MemberConfig> = DEFAULT_MEMBERS
             .iter()
             .zip(&member_ids)
-            .map(|((name, client, peer), id)| Slot {
-                config: MemberConfig {
-                    id: *id,
-                    name: name.to_string(),
-                    peer_urls: vec![peer.to_string()],
-                    client_urls: vec![client.to_string()],
-                    cluster_id,
-                },
-                member: None,
-                applied: 0,
-                term: 2,
+            .map(|((name, client, peer), id)| MemberConfig {
+                id: *id,
+                name: name.to_string(),
+                peer_urls: vec![peer.to_string()],
+                client_urls: vec![client.to_string()],
+                cluster_id,
             })
             .collect();
         let mut w = World {
             seed,
             rng: ChaCha8Rng::seed_from_u64(seed),
             now: Duration::ZERO,
-            slots,
+            seq: 0,
+            queue: BTreeMap::new(),
+            slots: Vec::new(),
             cluster_id,
-            leader: Some(member_ids[0]),
-            term: 2,
-            log: Vec::new(),
-            net: NetConfig { latency: Duration::from_millis(1), loss_pct: 0, partition: None },
+            net: NetConfig::default(),
+            link_up_since: BTreeMap::new(),
+            answers: BTreeMap::new(),
+            next_call: 1,
             trace: Vec::new(),
+            trace_enabled: true,
+            applied_log: BTreeMap::new(),
+            safety_violations: Vec::new(),
             watches: BTreeMap::new(),
             next_watch: 1,
+            snapshot_count: crate::server::member::DEFAULT_SNAPSHOT_COUNT,
         };
+        for c in &configs {
+            w.slots.push(Slot {
+                config: c.clone(),
+                member: None,
+                disk: Some(Box::new(bootstrap_disk(&configs))),
+                up_since: Duration::ZERO,
+                removed: false,
+            });
+        }
         for i in 0..w.slots.len() {
             w.boot(i);
         }
-        w.now = Duration::from_millis(5_500);
+        w.schedule(TICK, Event::Tick);
+        // The recorded cluster's first election is won by infra1 (the others had a longer
+        // election timeout); here infra1 simply campaigns first.
+        if let Some(first) = member_ids.first().copied() {
+            let env = w.env(first);
+            let mut out = Outbox::default();
+            if let Some(m) = w.member_mut(first) {
+                m.campaign(&env, &mut out);
+            }
+            w.handle_outbox(first, out);
+        }
+        w.run_until(WARM_UP, |_| false);
         w
     }
 
     fn boot(&mut self, i: usize) {
-        let unix = EPOCH_UNIX_NANOS + self.now.as_nanos() as i64;
-        let Some(slot) = self.slots.get_mut(i) else { return };
-        let mut m = Member::new(slot.config.clone(), unix);
-        // Bootstrap membership: every initial member, as the initial conf changes add them.
-        let all: Vec<MemberConfig> = self.slots.iter().map(|s| s.config.clone()).collect();
-        for (k, c) in all.iter().enumerate() {
-            let cc = crate::raft::ConfChange {
-                change_type: crate::raft::ConfChangeType::AddNode,
-                node_id: c.id,
-                context: postcard::to_allocvec(&crate::server::member::ConfChangeContext {
-                    member: crate::server::api::Member {
-                        id: c.id,
-                        name: c.name.clone(),
-                        peer_urls: c.peer_urls.clone(),
-                        client_urls: c.client_urls.clone(),
-                        is_learner: false,
-                    },
-                    request_id: 0,
-                })
-                .unwrap_or_default(),
-            };
-            let _ = m.apply_conf_change(k as u64 + 1, &cc, 1);
-        }
-        let Some(slot) = self.slots.get_mut(i) else { return };
-        slot.member = Some(m);
-        slot.applied = 0;
-        self.catch_up(i);
-    }
-
-    fn ctx(&self, member_id: u64) -> ApplyContext {
-        ApplyContext { member_id, now: self.now, ..Default::default() }
-    }
-
-    fn catch_up(&mut self, i: usize) {
+        let unix = self.unix_nanos();
+        let seed: u64 = self.rng.gen();
         let now = self.now;
-        let term = self.term;
         let Some(slot) = self.slots.get_mut(i) else { return };
+        let Some(disk) = slot.disk.take() else { return };
         let id = slot.config.id;
-        let Some(m) = slot.member.as_mut() else { return };
-        while let Some(p) = self.log.get(slot.applied) {
-            let ctx = ApplyContext { member_id: id, now, ..Default::default() };
-            let _ = m.apply_payload(slot.applied as u64 + 1, p, term, &ctx);
-            slot.applied += 1;
+        match Member::start(slot.config.clone(), disk, seed, unix) {
+            Ok(mut m) => {
+                m.set_snapshot_count(self.snapshot_count);
+                slot.member = Some(m);
+                slot.up_since = now;
+            }
+            Err(_) => return,
         }
+        let env = self.env(id);
+        let mut out = Outbox::default();
+        if let Some(m) = self.member_mut(id) {
+            m.process_ready(&env, &mut out);
+        }
+        self.handle_outbox(id, out);
     }
 
     // ---- the client contract ------------------------------------------------------------
@@ -210,47 +249,40 @@ impl World {
             .map(|s| s.config.id)
     }
 
-    /// All member IDs, in ID order.
+    /// All member IDs of the world, in ID order.
     pub fn member_ids(&self) -> Vec<u64> {
         let mut v: Vec<u64> = self.slots.iter().map(|s| s.config.id).collect();
         v.sort_unstable();
         v
     }
 
-    /// The member's name.
+    /// A member's name.
     pub fn member_name(&self, id: u64) -> Option<&str> {
         self.slots.iter().find(|s| s.config.id == id).map(|s| s.config.name.as_str())
     }
 
-    /// The current leader as the world sees it (a running member that believes it leads).
+    /// The leader of the highest term among running members, if any believes it leads.
     pub fn leader(&self) -> Option<u64> {
-        self.leader
+        self.slots
+            .iter()
+            .filter_map(|s| s.member.as_ref())
+            .filter(|m| m.is_leader())
+            .max_by_key(|m| m.term())
+            .map(|m| m.id())
     }
 
-    fn slot_index(&self, id: u64) -> Option<usize> {
-        self.slots.iter().position(|s| s.config.id == id)
+    /// Whether a member is running.
+    pub fn is_running(&self, id: u64) -> bool {
+        self.member(id).is_some()
     }
 
-    fn running(&self, id: u64) -> bool {
-        self.slot_index(id).and_then(|i| self.slots.get(i)).is_some_and(|s| s.member.is_some())
+    /// A running member (for tests and views).
+    pub fn member(&self, id: u64) -> Option<&Member> {
+        self.slots.iter().find(|s| s.config.id == id).and_then(|s| s.member.as_ref())
     }
 
-    fn connected(&self, a: u64, b: u64) -> bool {
-        match &self.net.partition {
-            None => true,
-            Some(groups) => groups.iter().any(|g| g.contains(&a) && g.contains(&b)),
-        }
-    }
-
-    /// Whether `from` can get a request committed: a leader it reaches that reaches a quorum.
-    fn quorum_via(&self, from: u64) -> Option<u64> {
-        let leader = self.leader?;
-        if !self.running(leader) || !self.connected(from, leader) {
-            return None;
-        }
-        let reach =
-            self.slots.iter().filter(|s| s.member.is_some() && self.connected(leader, s.config.id)).count();
-        (reach * 2 > self.slots.len()).then_some(leader)
+    fn member_mut(&mut self, id: u64) -> Option<&mut Member> {
+        self.slots.iter_mut().find(|s| s.config.id == id).and_then(|s| s.member.as_mut())
     }
 
     /// Sends one request to the member at `endpoint` and runs the world until it answers or
@@ -259,289 +291,341 @@ impl World {
         &mut self,
         endpoint: &str,
         auth_token: Option<&str>,
-        mut req: Request,
+        req: Request,
         timeout: Duration,
     ) -> Result<Response, CallError> {
         let id = self.resolve_endpoint(endpoint).ok_or(CallError::Unreachable)?;
-        let i = self.slot_index(id).ok_or(CallError::Unreachable)?;
-        if !self.running(id) {
+        if !self.is_running(id) {
             return Err(CallError::Unreachable);
         }
-        let ctx = self.ctx(id);
-        let term = self.term;
-        let rt = self.net.latency * 2;
-        match route(&req) {
-            Route::Local => {
-                self.advance(rt);
-                if let Some(r) = self.local_status(id, &req) {
-                    return r;
-                }
-                let m = self.slots.get_mut(i).and_then(|s| s.member.as_mut()).ok_or(CallError::Unreachable)?;
-                return m.read_local(&req, term, &ctx).map_err(CallError::from);
-            }
-            Route::ReadIndex => {
-                if self.quorum_via(id).is_none() {
-                    self.advance(timeout);
-                    return Err(CallError::DeadlineExceeded);
-                }
-                self.advance(rt);
-                let m = self.slots.get_mut(i).and_then(|s| s.member.as_mut()).ok_or(CallError::Unreachable)?;
-                return m.read_local(&req, term, &ctx).map_err(CallError::from);
-            }
-            Route::Leader => {
-                let Some(leader) = self.quorum_via(id) else {
-                    self.advance(timeout);
-                    return Err(CallError::DeadlineExceeded);
-                };
-                self.advance(rt);
-                let li = self.slot_index(leader).ok_or(CallError::Unreachable)?;
-                let lctx = self.ctx(leader);
-                let lm = self.slots.get_mut(li).and_then(|s| s.member.as_mut()).ok_or(CallError::Unreachable)?;
-                let resp = lm.read_local(&req, term, &lctx)?;
-                let m = self.slots.get(i).and_then(|s| s.member.as_ref()).ok_or(CallError::Unreachable)?;
-                return Ok(m.stamp(resp, term));
-            }
-            Route::Transfer => {
-                let Request::MoveLeader { target_id } = req else { return Err(CallError::Unreachable) };
-                if self.leader != Some(id) {
-                    return Err(errors::not_leader().into());
-                }
-                let m = self.slots.get(i).and_then(|s| s.member.as_ref()).ok_or(CallError::Unreachable)?;
-                let ok = m.cluster_members().iter().any(|x| x.id == target_id && !x.is_learner);
-                if !ok {
-                    return Err(errors::bad_leader_transferee().into());
-                }
-                if !self.running(target_id) || !self.connected(id, target_id) {
-                    self.advance(timeout);
-                    return Err(CallError::DeadlineExceeded);
-                }
-                self.advance(rt);
-                self.term += 1;
-                self.leader = Some(target_id);
-                for s in &mut self.slots {
-                    if s.member.is_some() {
-                        s.term = self.term;
-                    }
-                }
-                let m = self.slots.get(i).and_then(|s| s.member.as_ref()).ok_or(CallError::Unreachable)?;
-                return Ok(Response::Header(m.header(self.term)));
-            }
-            Route::Propose => {}
+        let deadline = self.now.saturating_add(timeout);
+        if route(&req) == Route::Leader {
+            return self.call_leader(id, req, deadline);
         }
-        // Proposal.
-        if matches!(
-            req,
-            Request::MemberAdd { .. } | Request::MemberRemove { .. } | Request::MemberUpdate { .. } | Request::MemberPromote { .. }
-        ) {
-            return self.member_change(i, id, req, timeout);
+        let call = self.next_call;
+        self.next_call += 1;
+        let mut env = self.env(id);
+        env.random = self.rng.gen();
+        let mut out = Outbox::default();
+        if let Some(m) = self.member_mut(id) {
+            m.submit(call, req, auth_token, &env, &mut out);
         }
-        let Some(_leader) = self.quorum_via(id) else {
-            self.advance(timeout);
+        self.handle_outbox(id, out);
+        self.run_until(deadline, |w| w.answers.contains_key(&call));
+        match self.answers.remove(&call) {
+            Some(r) => r,
+            None => Err(CallError::DeadlineExceeded),
+        }
+    }
+
+    /// Requests only the leader serves: the member forwards them (as etcd does over HTTP).
+    fn call_leader(&mut self, id: u64, req: Request, deadline: Duration) -> Result<Response, CallError> {
+        let reachable_leader = |w: &World| -> Option<u64> {
+            let m = w.member(id)?;
+            let lead = m.leader();
+            if lead == 0 || !w.is_running(lead) || !w.connected(id, lead) {
+                return None;
+            }
+            w.member(lead).filter(|l| l.is_leader()).map(|_| lead)
+        };
+        self.run_until(deadline, |w| reachable_leader(w).is_some());
+        let Some(lead) = reachable_leader(self) else {
             return Err(CallError::DeadlineExceeded);
         };
-        let m = self.slots.get_mut(i).and_then(|s| s.member.as_mut()).ok_or(CallError::Unreachable)?;
-        m.prepare(&mut req);
-        let rid = m.next_request_id();
-        self.log.push(Payload::Request { id: rid, req, auth_token: auth_token.map(str::to_string) });
-        self.advance(rt);
-        let index = self.log.len();
-        let mut answer = None;
-        for k in 0..self.slots.len() {
-            let sid = self.slots.get(k).map(|s| s.config.id).unwrap_or(0);
-            if !self.running(sid) || !self.leader.is_some_and(|l| self.connected(l, sid)) {
-                continue;
-            }
-            let ctx = self.ctx(sid);
-            let now_term = self.term;
-            let Some(slot) = self.slots.get_mut(k) else { continue };
-            let Some(m) = slot.member.as_mut() else { continue };
-            while let Some(p) = self.log.get(slot.applied) {
-                let r = m.apply_payload(slot.applied as u64 + 1, p, now_term, &ctx);
-                slot.applied += 1;
-                if sid == id && slot.applied == index {
-                    answer = Some(r);
-                }
-            }
-        }
-        answer.unwrap_or(Err(errors::timeout())).map_err(CallError::from)
-    }
-
-    fn member_change(&mut self, i: usize, id: u64, req: Request, timeout: Duration) -> Result<Response, CallError> {
-        let Some(_leader) = self.quorum_via(id) else {
-            self.advance(timeout);
+        let rtt = if lead == id { Duration::ZERO } else { self.net.latency * 2 };
+        self.run_until(self.now + rtt, |_| false);
+        if !self.is_running(lead) {
             return Err(CallError::DeadlineExceeded);
-        };
-        let now = self.now;
-        let running: BTreeSet<u64> = self.slots.iter().filter(|s| s.member.is_some()).map(|s| s.config.id).collect();
-        let started = move |mid: u64| running.contains(&mid) && now >= Duration::from_secs(5);
-        let new_id: u64 = self.rng.gen();
-        let term = self.term;
-        let m = self.slots.get_mut(i).and_then(|s| s.member.as_mut()).ok_or(CallError::Unreachable)?;
-        m.validate_conf_change(&req, &started, &|_| false)?;
-        use crate::raft::{ConfChange, ConfChangeType};
-        use crate::server::api::Member as ApiMember;
-        let members = m.cluster_members();
-        let (change_type, node_id, member) = match &req {
-            Request::MemberAdd { peer_urls, is_learner } => (
-                if *is_learner { ConfChangeType::AddLearnerNode } else { ConfChangeType::AddNode },
-                new_id,
-                ApiMember { id: new_id, name: String::new(), peer_urls: peer_urls.clone(), client_urls: vec![], is_learner: *is_learner },
-            ),
-            Request::MemberRemove { id } => (ConfChangeType::RemoveNode, *id, ApiMember { id: *id, ..Default::default() }),
-            Request::MemberUpdate { id, peer_urls } => (
-                ConfChangeType::UpdateNode,
-                *id,
-                ApiMember { id: *id, peer_urls: peer_urls.clone(), ..Default::default() },
-            ),
-            Request::MemberPromote { id } => {
-                let mut mm = members.iter().find(|x| x.id == *id).cloned().unwrap_or_default();
-                mm.is_learner = false;
-                (ConfChangeType::AddNode, *id, mm)
-            }
-            _ => return Err(CallError::Unreachable),
-        };
-        let cc = ConfChange {
-            change_type,
-            node_id,
-            context: postcard::to_allocvec(&crate::server::member::ConfChangeContext { member, request_id: 0 }).unwrap_or_default(),
-        };
-        self.advance(self.net.latency * 2);
-        let mut answer = None;
-        for slot in &mut self.slots {
-            if let Some(m) = slot.member.as_mut() {
-                let r = m.apply_conf_change(0, &cc, term);
-                if slot.config.id == id {
-                    answer = Some(r);
-                }
-            }
         }
-        let mut resp = answer.unwrap_or(Err(errors::timeout()))?;
-        if let (Response::MemberChange(_), true) = (&resp, matches!(req, Request::MemberAdd { .. })) {
-            // not reached: adds answer MemberAdd
-        }
-        if let Response::MemberAdd(a) = &mut resp {
-            a.member.id = node_id;
-        }
-        Ok(resp)
+        let env = self.env(lead);
+        let m = self.member_mut(lead).ok_or(CallError::DeadlineExceeded)?;
+        m.serve_leader(&req, &env).map_err(CallError::from)
     }
 
-    fn local_status(&self, id: u64, req: &Request) -> Option<Result<Response, CallError>> {
-        if !matches!(req, Request::Status) {
-            return None;
-        }
-        let slot = self.slots.iter().find(|s| s.config.id == id)?;
-        let m = slot.member.as_ref()?;
-        let header = m.header(slot.term);
-        let index = self.log.len() as u64 + 8;
-        Some(Ok(Response::Status(crate::server::api::StatusResponse {
-            header,
-            version: "3.4.23".to_string(),
-            db_size: 20480,
-            leader: self.leader.unwrap_or(0),
-            raft_index: index,
-            raft_term: slot.term,
-            raft_applied_index: index,
-            errors: vec![],
-            db_size_in_use: 16384,
-            is_learner: false,
-        })))
-    }
-
-    /// Opens a watch on the member at `endpoint`; its responses are collected by `watch_poll`.
+    /// Opens a watch on the member at `endpoint`; its responses (the `created` one first)
+    /// are collected by `watch_poll` as the world runs.
     pub fn watch(
         &mut self,
         endpoint: &str,
-        _auth_token: Option<&str>,
+        auth_token: Option<&str>,
         req: WatchCreateRequest,
     ) -> Result<u64, CallError> {
         let id = self.resolve_endpoint(endpoint).ok_or(CallError::Unreachable)?;
-        if !self.running(id) {
-            return Err(CallError::Unreachable);
-        }
+        let m = self.member_mut(id).ok_or(CallError::Unreachable)?;
+        let range = Request::Range(RangeRequest { key: req.key.clone(), range_end: req.range_end.clone(), ..Default::default() });
+        m.sm.check_permission(auth_token, &range)?;
+        let sm_id = m.sm.watch_create(req);
         let wid = self.next_watch;
         self.next_watch += 1;
-        let header = self.slots.iter().find(|s| s.config.id == id).and_then(|s| s.member.as_ref()).map(|m| m.header(self.term)).unwrap_or_default();
-        let created = WatchResponse { header, watch_id: 0, created: true, ..Default::default() };
-        self.watches.insert(wid, WatchState { member: id, req, pending: vec![created] });
+        self.watches.insert(wid, WatchState { member: id, sm_id });
         Ok(wid)
     }
 
-    /// The responses of a watch since the last poll.
+    /// The responses of a watch since the last poll (nothing once its member stopped).
     pub fn watch_poll(&mut self, watch: u64) -> Vec<WatchResponse> {
-        self.watches.get_mut(&watch).map(|w| std::mem::take(&mut w.pending)).unwrap_or_default()
+        let Some(w) = self.watches.get(&watch) else { return Vec::new() };
+        let (member, sm_id) = (w.member, w.sm_id);
+        let Some(m) = self.member_mut(member) else { return Vec::new() };
+        let h = m.header();
+        let mut v = m.sm.watch_poll(sm_id);
+        for r in &mut v {
+            r.header.cluster_id = h.cluster_id;
+            r.header.member_id = h.member_id;
+            r.header.raft_term = h.raft_term;
+        }
+        v
     }
 
     /// Cancels a watch.
     pub fn watch_cancel(&mut self, watch: u64) {
-        self.watches.remove(&watch);
+        if let Some(w) = self.watches.remove(&watch) {
+            if let Some(m) = self.member_mut(w.member) {
+                let _ = m.sm.watch_cancel(w.sm_id);
+            }
+        }
     }
 
     /// Runs the world for `d` of simulated time.
     pub fn advance(&mut self, d: Duration) {
-        self.now += d;
-        let _ = self.watches.values().map(|w| w.member).count();
+        let until = self.now.saturating_add(d);
+        self.run_until(until, |_| false);
+    }
+
+    /// Processes one event (step mode); returns false if there is none.
+    pub fn step(&mut self) -> bool {
+        let Some(((at, _), ev)) = self.queue.pop_first() else { return false };
+        self.now = self.now.max(at);
+        self.process(ev);
+        true
+    }
+
+    /// Runs until no message is in flight (only timer ticks remain), or `limit` passes.
+    pub fn run_until_idle(&mut self, limit: Duration) {
+        let until = self.now.saturating_add(limit);
+        self.run_until(until, |w| !w.queue.values().any(|e| matches!(e, Event::Deliver { .. })));
+    }
+
+    // ---- the event loop -----------------------------------------------------------------
+
+    fn schedule(&mut self, at: Duration, ev: Event) {
+        self.seq += 1;
+        self.queue.insert((at, self.seq), ev);
+    }
+
+    fn run_until(&mut self, deadline: Duration, done: impl Fn(&World) -> bool) {
+        loop {
+            if done(self) {
+                return;
+            }
+            let Some((&(at, _), _)) = self.queue.first_key_value() else { break };
+            if at > deadline {
+                break;
+            }
+            if let Some(((at, _), ev)) = self.queue.pop_first() {
+                self.now = self.now.max(at);
+                self.process(ev);
+            }
+        }
+        self.now = self.now.max(deadline);
+    }
+
+    fn process(&mut self, ev: Event) {
+        match ev {
+            Event::Tick => {
+                let next = self.now + TICK;
+                self.schedule(next, Event::Tick);
+                let ids: Vec<u64> = self.slots.iter().filter(|s| s.member.is_some()).map(|s| s.config.id).collect();
+                for id in ids {
+                    let env = self.env(id);
+                    let mut out = Outbox::default();
+                    if let Some(m) = self.member_mut(id) {
+                        m.tick(&env, &mut out);
+                    }
+                    self.handle_outbox(id, out);
+                }
+            }
+            Event::Deliver { msg, sent_at: _ } => {
+                let (from, to) = (msg.from, msg.to);
+                let kind = msg.msg_type.name();
+                let term = msg.term;
+                if !self.is_running(to) || !self.connected(from, to) {
+                    self.record(TraceKind::Dropped { from, to, kind, term, reason: if self.is_running(to) { "partition" } else { "stopped" } });
+                    self.report_snapshot(&msg, true);
+                    return;
+                }
+                self.record(TraceKind::Delivered { from, to, kind, term });
+                self.report_snapshot(&msg, false);
+                let env = self.env(to);
+                let mut out = Outbox::default();
+                if let Some(m) = self.member_mut(to) {
+                    m.step(msg, &env, &mut out);
+                }
+                self.handle_outbox(to, out);
+            }
+        }
+    }
+
+    fn report_snapshot(&mut self, msg: &Message, failed: bool) {
+        if msg.msg_type != MessageType::Snap {
+            return;
+        }
+        let (from, to) = (msg.from, msg.to);
+        let env = self.env(from);
+        let mut out = Outbox::default();
+        if let Some(m) = self.member_mut(from) {
+            m.node.report_snapshot(to, failed);
+            m.process_ready(&env, &mut out);
+        }
+        self.handle_outbox(from, out);
+    }
+
+    fn env(&self, id: u64) -> Env {
+        let mut connected_since = BTreeMap::new();
+        for s in &self.slots {
+            if s.member.is_some() && self.connected(id, s.config.id) {
+                let me = self.slots.iter().find(|x| x.config.id == id).map_or(Duration::ZERO, |x| x.up_since);
+                let link = self.link_since(id, s.config.id);
+                connected_since.insert(s.config.id, s.up_since.max(me).max(link));
+            }
+        }
+        Env { now: self.now, unix_nanos: self.unix_nanos(), connected_since, trace: self.trace_enabled, random: 0 }
+    }
+
+    fn link_since(&self, a: u64, b: u64) -> Duration {
+        let key = if a < b { (a, b) } else { (b, a) };
+        self.link_up_since.get(&key).copied().unwrap_or(Duration::ZERO)
+    }
+
+    fn connected(&self, a: u64, b: u64) -> bool {
+        self.net.connected(a, b)
+    }
+
+    fn handle_outbox(&mut self, from: u64, out: Outbox) {
+        for (call, ans) in out.answers {
+            self.answers.insert(call, ans);
+        }
+        for ev in out.events {
+            match ev {
+                MemberEvent::RoleChanged { role, term, .. } => {
+                    let role = match role {
+                        StateRole::Follower => Role::Follower,
+                        StateRole::PreCandidate => Role::PreCandidate,
+                        StateRole::Candidate => Role::Candidate,
+                        StateRole::Leader => Role::Leader,
+                    };
+                    self.record(TraceKind::RoleChanged { member: from, role, term });
+                }
+                MemberEvent::Appended { index, term } => self.record(TraceKind::Appended { member: from, index, term }),
+                MemberEvent::Committed { index } => self.record(TraceKind::Committed { member: from, index }),
+                MemberEvent::Applied { index, term, digest } => {
+                    match self.applied_log.get(&index) {
+                        Some(&(t, d)) if (t, d) != (term, digest) => self.safety_violations.push(format!(
+                            "state machine safety: member {from:x} applied index {index} term {term}, another applied term {t}"
+                        )),
+                        Some(_) => {}
+                        None => {
+                            self.applied_log.insert(index, (term, digest));
+                        }
+                    }
+                    if self.trace_enabled {
+                        self.record(TraceKind::Applied { member: from, index });
+                    }
+                }
+                MemberEvent::Removed => {
+                    if let Some(slot) = self.slots.iter_mut().find(|s| s.config.id == from) {
+                        slot.removed = true;
+                        if let Some(m) = slot.member.take() {
+                            slot.disk = Some(m.into_disk());
+                        }
+                    }
+                    self.record(TraceKind::Crashed { member: from });
+                }
+            }
+        }
+        for msg in out.messages {
+            self.send(msg);
+        }
+    }
+
+    fn send(&mut self, msg: Message) {
+        let (from, to) = (msg.from, msg.to);
+        let kind = msg.msg_type.name();
+        let term = msg.term;
+        if self.net.loss_pct > 0 && self.rng.gen_range(0..100) < self.net.loss_pct {
+            self.record(TraceKind::Dropped { from, to, kind, term, reason: "loss" });
+            self.report_snapshot(&msg, true);
+            return;
+        }
+        if !self.connected(from, to) {
+            self.record(TraceKind::Dropped { from, to, kind, term, reason: "partition" });
+            self.report_snapshot(&msg, true);
+            return;
+        }
+        let mut delay = self.net.latency;
+        if !self.net.jitter.is_zero() {
+            let j = self.rng.gen_range(0..=self.net.jitter.as_micros() as u64);
+            delay += Duration::from_micros(j);
+        }
+        self.record(TraceKind::Sent { from, to, kind, term });
+        let at = self.now + delay;
+        let sent_at = self.now;
+        self.schedule(at, Event::Deliver { msg, sent_at });
+    }
+
+    fn record(&mut self, kind: TraceKind) {
+        if !self.trace_enabled {
+            return;
+        }
+        if self.trace.len() >= TRACE_CAP {
+            self.trace.drain(..TRACE_CAP / 4);
+        }
+        self.trace.push(TraceEvent { at: self.now, kind });
     }
 
     // ---- playground controls ------------------------------------------------------------
 
     fn id_by_name(&self, name: &str) -> Result<u64, String> {
-        self.slots
-            .iter()
-            .find(|s| s.config.name == name)
-            .map(|s| s.config.id)
-            .ok_or_else(|| {
-                let names: Vec<&str> = self.slots.iter().map(|s| s.config.name.as_str()).collect();
-                format!("unknown member \"{name}\" (members: {})", names.join(", "))
-            })
+        self.slots.iter().find(|s| s.config.name == name).map(|s| s.config.id).ok_or_else(|| {
+            let names: Vec<&str> = self.slots.iter().map(|s| s.config.name.as_str()).collect();
+            format!("unknown member \"{name}\" (members: {})", names.join(", "))
+        })
     }
 
-    fn log_control(&mut self, text: String) -> Result<String, String> {
-        self.trace.push(TraceEvent { at: self.now, kind: TraceKind::Control { text: text.clone() } });
+    fn control(&mut self, text: String) -> Result<String, String> {
+        self.record(TraceKind::Control { text: text.clone() });
         Ok(text)
     }
 
     /// Crashes a member: its volatile state is lost, its disk kept.
     pub fn stop(&mut self, name: &str) -> Result<String, String> {
         let id = self.id_by_name(name)?;
-        let i = self.slot_index(id).ok_or("no such member")?;
-        let slot = self.slots.get_mut(i).ok_or("no such member")?;
-        if slot.member.take().is_none() {
+        let slot = self.slots.iter_mut().find(|s| s.config.id == id).ok_or("no such member")?;
+        let Some(m) = slot.member.take() else {
             return Err(format!("{name} is already stopped"));
-        }
-        self.trace.push(TraceEvent { at: self.now, kind: TraceKind::Crashed { member: id } });
-        if self.leader == Some(id) {
-            // Simplified engine: the lowest running ID takes over at the next term.
-            self.term += 1;
-            self.leader = self.slots.iter().find(|s| s.member.is_some()).map(|s| s.config.id);
-            for s in &mut self.slots {
-                if s.member.is_some() {
-                    s.term = self.term;
-                }
-            }
-            self.advance(Duration::from_millis(1100));
-        }
-        self.log_control(format!("stopped {name}"))
+        };
+        slot.disk = Some(m.into_disk());
+        self.record(TraceKind::Crashed { member: id });
+        self.control(format!("stopped {name}"))
     }
 
     /// Restarts a stopped member from its disk.
     pub fn start(&mut self, name: &str) -> Result<String, String> {
         let id = self.id_by_name(name)?;
-        let i = self.slot_index(id).ok_or("no such member")?;
-        if self.slots.get(i).is_some_and(|s| s.member.is_some()) {
+        let i = self.slots.iter().position(|s| s.config.id == id).ok_or("no such member")?;
+        let slot = self.slots.get(i).ok_or("no such member")?;
+        if slot.member.is_some() {
             return Err(format!("{name} is already running"));
         }
+        if slot.removed {
+            return Err(format!("{name} was removed from the cluster and cannot start"));
+        }
         self.boot(i);
-        if let Some(s) = self.slots.get_mut(i) {
-            s.term = self.term;
-        }
-        if self.leader.map_or(true, |l| !self.running(l)) {
-            self.leader = Some(id);
-        }
-        self.trace.push(TraceEvent { at: self.now, kind: TraceKind::Restarted { member: id } });
-        self.log_control(format!("started {name}"))
+        self.record(TraceKind::Restarted { member: id });
+        self.control(format!("started {name}"))
     }
 
-    /// Splits the members into groups that only reach each other.
+    /// Splits the members into groups that only reach each other; members not named form
+    /// one more group.
     pub fn partition(&mut self, groups: &[Vec<String>]) -> Result<String, String> {
         let mut sets = Vec::new();
         let mut seen = BTreeSet::new();
@@ -558,7 +642,6 @@ impl World {
                 sets.push(set);
             }
         }
-        // Members not named form their own group.
         let rest: BTreeSet<u64> = self.member_ids().into_iter().filter(|id| !seen.contains(id)).collect();
         if !rest.is_empty() {
             sets.push(rest);
@@ -571,17 +654,25 @@ impl World {
             .map(|g| g.iter().filter_map(|id| self.member_name(*id)).collect::<Vec<_>>().join(" "))
             .collect::<Vec<_>>()
             .join(" | ");
-        self.net.partition = Some(sets);
-        self.log_control(format!("partitioned: {text}"))
+        self.set_partition(Some(sets));
+        self.control(format!("partitioned: {text}"))
+    }
+
+    fn set_partition(&mut self, p: Option<Vec<BTreeSet<u64>>>) {
+        let ids = self.member_ids();
+        let before: Vec<(u64, u64, bool)> = pairs(&ids).into_iter().map(|(a, b)| (a, b, self.connected(a, b))).collect();
+        self.net.partition = p;
+        for (a, b, was) in before {
+            if !was && self.connected(a, b) {
+                self.link_up_since.insert((a, b), self.now);
+            }
+        }
     }
 
     /// Removes every partition.
     pub fn heal(&mut self) -> Result<String, String> {
-        self.net.partition = None;
-        for i in 0..self.slots.len() {
-            self.catch_up(i);
-        }
-        self.log_control("network healed".to_string())
+        self.set_partition(None);
+        self.control("network healed".to_string())
     }
 
     /// Drops this percentage of messages.
@@ -590,61 +681,105 @@ impl World {
             return Err(format!("loss must be between 0 and 100 percent, got {pct}"));
         }
         self.net.loss_pct = pct;
-        self.log_control(format!("message loss set to {pct}%"))
+        self.control(format!("message loss set to {pct}%"))
     }
 
     /// Sets the one-way latency of every link.
     pub fn set_latency(&mut self, ms: u64) -> Result<String, String> {
         if ms > 60_000 {
-            return Err(format!("latency must be at most 60000 ms, got {ms}"));
+            return Err(format!("latency must be between 0 and 60000 ms, got {ms}"));
         }
         self.net.latency = Duration::from_millis(ms);
-        self.log_control(format!("latency set to {ms} ms"))
+        self.control(format!("latency set to {ms} ms"))
+    }
+
+    /// Adds up to `ms` of random extra delay per message (which reorders messages).
+    pub fn set_jitter(&mut self, ms: u64) -> Result<String, String> {
+        if ms > 60_000 {
+            return Err(format!("jitter must be between 0 and 60000 ms, got {ms}"));
+        }
+        self.net.jitter = Duration::from_millis(ms);
+        self.control(format!("jitter set to {ms} ms"))
+    }
+
+    /// Sets every member's snapshot interval (applied entries between snapshots).
+    pub fn set_snapshot_count(&mut self, n: u64) {
+        self.snapshot_count = n;
+        for s in &mut self.slots {
+            if let Some(m) = s.member.as_mut() {
+                m.set_snapshot_count(n);
+            }
+        }
+    }
+
+    /// Turns the event trace on or off (benchmarks turn it off).
+    pub fn set_trace(&mut self, on: bool) {
+        self.trace_enabled = on;
+    }
+
+    /// The network's current settings.
+    pub fn net(&self) -> &NetConfig {
+        &self.net
     }
 
     // ---- views --------------------------------------------------------------------------
 
     /// Every member as the UI draws it, in ID order.
     pub fn member_views(&self) -> Vec<MemberView> {
-        let mut v: Vec<MemberView> = self
-            .slots
-            .iter()
-            .map(|s| MemberView {
-                id: s.config.id,
-                name: s.config.name.clone(),
-                running: s.member.is_some(),
-                role: if self.leader == Some(s.config.id) { Role::Leader } else { Role::Follower },
-                term: s.term,
-                vote: 0,
-                leader: self.leader.unwrap_or(0),
-                commit: s.applied as u64,
-                applied: s.applied as u64,
-                first_index: 1,
-                last_index: self.log.len() as u64,
-                log: self
-                    .log
-                    .iter()
-                    .enumerate()
-                    .map(|(k, p)| LogEntryView { index: k as u64 + 1, term: self.term, summary: p.summary() })
-                    .collect(),
-                progress: vec![],
-                election_elapsed: 0,
-                election_timeout: 10,
-                is_learner: false,
-            })
-            .collect();
+        let mut v: Vec<MemberView> = self.slots.iter().map(|s| view::member_view(&s.config, s.member.as_ref(), s.disk.as_deref())).collect();
         v.sort_by_key(|m| m.id);
         v
     }
 
     /// Messages on the wire.
     pub fn messages_in_flight(&self) -> Vec<MessageView> {
-        Vec::new()
+        self.queue
+            .iter()
+            .filter_map(|((at, _), e)| match e {
+                Event::Deliver { msg, sent_at } => Some(MessageView {
+                    from: msg.from,
+                    to: msg.to,
+                    kind: msg.msg_type.name(),
+                    term: msg.term,
+                    sent_at: *sent_at,
+                    deliver_at: *at,
+                }),
+                Event::Tick => None,
+            })
+            .collect()
     }
 
-    /// The event trace so far.
+    /// The event trace so far (the most recent [`TRACE_CAP`] events at most).
     pub fn trace(&self) -> &[TraceEvent] {
         &self.trace
+    }
+
+    /// Violations of state machine safety seen so far (two members applying different
+    /// entries at one index). Empty in a correct world.
+    pub fn safety_violations(&self) -> &[String] {
+        &self.safety_violations
+    }
+}
+
+fn pairs(ids: &[u64]) -> Vec<(u64, u64)> {
+    let mut v = Vec::new();
+    for (i, a) in ids.iter().enumerate() {
+        for b in ids.iter().skip(i + 1) {
+            v.push((*a.min(b), *a.max(b)));
+        }
+    }
+    v
+}
+
+/// Summary of an entry for views.
+pub fn entry_summary(e: &Entry) -> String {
+    match e.entry_type {
+        EntryType::ConfChange => match crate::server::member::decode_conf_change(&e.data) {
+            Some(cc) => format!("conf change {:?} {:x}", cc.change_type, cc.node_id),
+            None => "conf change".to_string(),
+        },
+        EntryType::Normal if e.data.is_empty() => "(empty)".to_string(),
+        EntryType::Normal => Payload::decode(&e.data).map_or_else(|| "?".to_string(), |p| p.summary()),
     }
 }
 

@@ -105,3 +105,81 @@ pub struct TraceEvent {
     pub at: Duration,
     pub kind: TraceKind,
 }
+
+use crate::persist::Disk;
+use crate::raft::StateRole;
+use crate::server::member::{Member, MemberConfig};
+
+/// At most this many of the newest log entries are copied into a view.
+pub const VIEW_LOG_LIMIT: usize = 200;
+
+/// The view of one member, running (`member`) or stopped (`disk`).
+pub fn member_view(config: &MemberConfig, member: Option<&Member>, disk: Option<&dyn Disk>) -> MemberView {
+    let mut v = MemberView {
+        id: config.id,
+        name: config.name.clone(),
+        running: member.is_some(),
+        role: Role::Follower,
+        term: 0,
+        vote: 0,
+        leader: 0,
+        commit: 0,
+        applied: 0,
+        first_index: 1,
+        last_index: 0,
+        log: Vec::new(),
+        progress: Vec::new(),
+        election_elapsed: 0,
+        election_timeout: 10,
+        is_learner: false,
+    };
+    if let Some(m) = member {
+        let r = &m.node.raft;
+        v.role = match r.state {
+            StateRole::Follower => Role::Follower,
+            StateRole::PreCandidate => Role::PreCandidate,
+            StateRole::Candidate => Role::Candidate,
+            StateRole::Leader => Role::Leader,
+        };
+        v.term = r.term;
+        v.vote = r.vote;
+        v.leader = r.lead;
+        v.commit = r.raft_log.committed;
+        v.applied = m.applied;
+        v.first_index = r.raft_log.first_index();
+        v.last_index = r.raft_log.last_index();
+        let lo = v.last_index.saturating_sub(VIEW_LOG_LIMIT as u64 - 1).max(v.first_index);
+        if let Ok(es) = r.raft_log.slice(lo, v.last_index + 1, VIEW_LOG_LIMIT) {
+            v.log = es.iter().map(|e| LogEntryView { index: e.index, term: e.term, summary: super::entry_summary(e) }).collect();
+        }
+        if r.state == StateRole::Leader {
+            v.progress = r
+                .prs
+                .progress
+                .iter()
+                .map(|(id, p)| ProgressView {
+                    id: *id,
+                    state: p.state.name(),
+                    matched: p.matched,
+                    next: p.next,
+                    recent_active: p.recent_active,
+                    inflight: p.inflights.count(),
+                    is_learner: p.is_learner,
+                })
+                .collect();
+        }
+        v.election_elapsed = r.election_elapsed;
+        v.election_timeout = r.randomized_election_timeout;
+        v.is_learner = r.is_learner;
+    } else if let Some(d) = disk {
+        let s = d.load();
+        v.term = s.hard_state.term;
+        v.vote = s.hard_state.vote;
+        v.commit = s.hard_state.commit;
+        v.first_index = s.snapshot.metadata.index + 1;
+        v.last_index = s.entries.last().map_or(s.snapshot.metadata.index, |e| e.index);
+        let skip = s.entries.len().saturating_sub(VIEW_LOG_LIMIT);
+        v.log = s.entries.iter().skip(skip).map(|e| LogEntryView { index: e.index, term: e.term, summary: super::entry_summary(e) }).collect();
+    }
+    v
+}
