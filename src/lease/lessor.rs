@@ -56,11 +56,15 @@ impl Lease {
         self.expiry.map(|e| e.saturating_sub(now))
     }
 
-    /// Remaining whole seconds as etcd prints them (`int64(Remaining().Seconds())`); a lease
-    /// without expiry reports its TTL... as etcd would report math.MaxInt64 nanoseconds.
+    /// Remaining whole seconds as etcd reports them (`int64(Remaining().Seconds())`, truncated
+    /// toward zero, negative once past the expiry); a lease that never expires reports Go's
+    /// `math.MaxInt64` nanoseconds in seconds.
     pub fn remaining_secs(&self, now: Duration) -> i64 {
-        match self.remaining(now) {
-            Some(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        match self.expiry {
+            Some(e) => {
+                let nanos = e.as_nanos() as i128 - now.as_nanos() as i128;
+                i64::try_from(nanos / 1_000_000_000).unwrap_or(i64::MAX)
+            }
             None => i64::MAX / 1_000_000_000,
         }
     }

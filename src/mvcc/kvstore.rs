@@ -124,6 +124,11 @@ impl KvStore {
         self.bucket.len()
     }
 
+    /// The index entry of a key (its generations), for pictures of a key's history.
+    pub fn key_index(&self, key: &[u8]) -> Option<&super::key_index::KeyIndex> {
+        self.index.key_index(key)
+    }
+
     /// The bucket entries, in revision order (for pictures of the history and for HashKV).
     pub fn history(&self) -> impl Iterator<Item = (&Revision, &StoredKv)> {
         self.bucket.iter()

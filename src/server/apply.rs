@@ -44,6 +44,8 @@
 //! Snapshots: [`to_snapshot`](StateMachine::to_snapshot) / [`from_snapshot`](StateMachine::from_snapshot)
 //! (JSON bytes; watchers are not part of it).
 
+#[doc(hidden)]
+pub mod fuzz;
 mod kv;
 mod permission;
 pub mod validate;
