@@ -97,6 +97,10 @@ pub fn App() -> Html {
             }
         })
     };
+    let on_complete = {
+        let shell = shell.clone();
+        Callback::from(move |line: String| shell.borrow().complete(&line))
+    };
     let on_play_pause = {
         let shell = shell.clone();
         let update = update.clone();
@@ -287,7 +291,7 @@ pub fn App() -> Html {
                         <MemberStrip model={cluster.clone()} on_command={run.clone()} on_select={on_select_member} />
                     </section>
                     <Console entries={s.entries.clone()} ready={*ready} note={(*note).clone()}
-                             on_run={run.clone()} {on_clear} {on_history} {on_interrupt}
+                             on_run={run.clone()} {on_clear} {on_history} {on_complete} {on_interrupt}
                              job_running={s.job.is_some()} on_select={on_select_entry} selected={selected_entry} />
                 </div>
                 <div class="pane right">

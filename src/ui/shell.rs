@@ -196,6 +196,17 @@ impl Shell {
         ms(self.world().now())
     }
 
+    /// Tab in the console: the line with its last word completed, and the candidates left.
+    pub fn complete(&self, line: &str) -> crate::completion::Completion {
+        let world = self.world();
+        let members: Vec<String> = world
+            .member_ids()
+            .into_iter()
+            .filter_map(|id| world.member_name(id).map(|n| n.to_string()))
+            .collect();
+        crate::completion::complete(line, self.playground.env(), &members)
+    }
+
     pub fn cluster(&self) -> ClusterModel {
         ClusterModel::from_world(self.world())
     }
