@@ -79,7 +79,7 @@ pub fn KeyspacePanel(props: &KeyspaceProps) -> Html {
                 </div>
                 <input class="filter" data-testid="keyspace-filter" type="search" placeholder="filter keys"
                        aria-label="filter keys" value={d.filter.clone()} oninput={on_filter} />
-                <span class="count" data-testid="key-count">{ format!("{} keys", d.tree.borrow().key_count()) }</span>
+                <span class="count" data-testid="key-count">{ count_label(d.tree.borrow().key_count()) }</span>
             </div>
             if !d.v2 {
                 <RevisionSlider revision={d.revision} at={d.at} compacted={d.compacted}
@@ -447,5 +447,14 @@ mod tests {
             h,
             "00000000  00 ff 61 62                                      ..ab\n"
         );
+    }
+}
+
+/// "1 key", "2 keys".
+fn count_label(n: u64) -> String {
+    if n == 1 {
+        "1 key".to_string()
+    } else {
+        format!("{n} keys")
     }
 }

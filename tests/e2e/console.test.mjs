@@ -46,6 +46,7 @@ test('console answers like etcdctl and a put survives reload and restart', async
     await input.fill('etcdctl l');
     await page.keyboard.press('Tab');
     assert.deepEqual(await page.locator('[data-testid="completions"] .candidate').allInnerTexts(), ['lease', 'lock']);
+    await screenshot(page, 'completion.png');
     await input.fill('');
     assert.equal(await page.locator('[data-testid="completions"]').count(), 0);
 
