@@ -13,6 +13,7 @@ use crate::etcdctl::{complete, shell};
 /// The commands a console line can start with, besides the `etcdctl` spellings.
 pub const PROGRAMS: &[&str] = &[
     "advance",
+    "cut",
     "etcdctl",
     "export",
     "heal",
@@ -80,6 +81,9 @@ pub fn complete(line: &str, env: &BTreeMap<String, String>, members: &[String]) 
         Some((prog, args)) => match prog.as_str() {
             "stop" | "start" if args.is_empty() => starting_with(members, current),
             "partition" => starting_with(members, current),
+            "cut" | "heal" | "loss" | "latency" if args.len() < 2 => {
+                starting_with(members, current)
+            }
             "hints" if args.is_empty() => starting_with(&["on".into(), "off".into()], current),
             "unset" => starting_with(&env.keys().cloned().collect::<Vec<_>>(), current),
             _ => Vec::new(),

@@ -765,7 +765,8 @@ impl World {
         let (from, to) = (msg.from, msg.to);
         let kind = msg.msg_type.name();
         let term = msg.term;
-        if self.net.loss_pct > 0 && self.rng.gen_range(0..100) < self.net.loss_pct {
+        let loss = self.net.loss(from, to);
+        if loss > 0 && self.rng.gen_range(0..100) < loss {
             self.record(TraceKind::Dropped {
                 from,
                 to,
@@ -913,12 +914,17 @@ impl World {
     }
 
     fn set_partition(&mut self, p: Option<Vec<BTreeSet<u64>>>) {
+        self.change_net(|net| net.partition = p);
+    }
+
+    /// Changes which links are up, noting when each link that comes back came back.
+    fn change_net(&mut self, change: impl FnOnce(&mut NetConfig)) {
         let ids = self.member_ids();
         let before: Vec<(u64, u64, bool)> = pairs(&ids)
             .into_iter()
             .map(|(a, b)| (a, b, self.connected(a, b)))
             .collect();
-        self.net.partition = p;
+        change(&mut self.net);
         for (a, b, was) in before {
             if !was && self.connected(a, b) {
                 self.link_up_since.insert((a, b), self.now);
@@ -926,10 +932,49 @@ impl World {
         }
     }
 
-    /// Removes every partition.
+    /// Removes every partition and every cut link.
     pub fn heal(&mut self) -> Result<String, String> {
-        self.set_partition(None);
+        self.change_net(|net| {
+            net.partition = None;
+            net.cut.clear();
+        });
         self.control("network healed".to_string())
+    }
+
+    /// Cuts the link between two members (both directions); other links stay.
+    pub fn cut_link(&mut self, a: &str, b: &str) -> Result<String, String> {
+        let key = self.link_by_names(a, b)?;
+        self.change_net(|net| {
+            net.cut.insert(key);
+        });
+        self.control(format!("link {a} – {b} cut"))
+    }
+
+    /// Mends one cut link (a partition, if any, stays).
+    pub fn heal_link(&mut self, a: &str, b: &str) -> Result<String, String> {
+        let key = self.link_by_names(a, b)?;
+        self.change_net(|net| {
+            net.cut.remove(&key);
+        });
+        self.control(format!("link {a} – {b} healed"))
+    }
+
+    /// Drops this percentage of the messages between two members.
+    pub fn set_link_loss(&mut self, a: &str, b: &str, pct: u32) -> Result<String, String> {
+        let key = self.link_by_names(a, b)?;
+        if pct > 100 {
+            return Err(format!("loss must be between 0 and 100 percent, got {pct}"));
+        }
+        self.net.link_loss.insert(key, pct);
+        self.control(format!("message loss between {a} and {b} set to {pct}%"))
+    }
+
+    fn link_by_names(&self, a: &str, b: &str) -> Result<(u64, u64), String> {
+        let (ia, ib) = (self.id_by_name(a)?, self.id_by_name(b)?);
+        if ia == ib {
+            return Err(format!("a link needs two different members, got {a} twice"));
+        }
+        Ok(network::link(ia, ib))
     }
 
     /// Drops this percentage of messages.
@@ -938,6 +983,7 @@ impl World {
             return Err(format!("loss must be between 0 and 100 percent, got {pct}"));
         }
         self.net.loss_pct = pct;
+        self.net.link_loss.clear();
         self.control(format!("message loss set to {pct}%"))
     }
 
@@ -953,16 +999,11 @@ impl World {
 
     /// Sets the one-way latency of the link between two members (both directions).
     pub fn set_link_latency(&mut self, a: &str, b: &str, ms: u64) -> Result<String, String> {
-        let (ia, ib) = (self.id_by_name(a)?, self.id_by_name(b)?);
-        if ia == ib {
-            return Err(format!("a link needs two different members, got {a} twice"));
-        }
+        let key = self.link_by_names(a, b)?;
         if ms > 60_000 {
             return Err(format!("latency must be between 0 and 60000 ms, got {ms}"));
         }
-        self.net
-            .link_latency
-            .insert((ia.min(ib), ia.max(ib)), Duration::from_millis(ms));
+        self.net.link_latency.insert(key, Duration::from_millis(ms));
         self.control(format!("latency between {a} and {b} set to {ms} ms"))
     }
 

@@ -107,12 +107,33 @@ fn view_link(m: &ClusterModel, a: &MemberModel, b: &MemberModel, props: &Cluster
         b.name,
         if cut { " (cut)" } else { "" }
     );
+    // a link's own latency or loss, written beside its middle
+    let (lat, loss) = (
+        m.net.latency_of(&a.name, &b.name),
+        m.net.loss_of(&a.name, &b.name),
+    );
+    let mut notes = Vec::new();
+    if lat != m.net.latency_ms {
+        notes.push(format!("{lat} ms"));
+    }
+    if loss != m.net.loss_pct {
+        notes.push(format!("{loss}% loss"));
+    }
+    let note = (!notes.is_empty()).then(|| {
+        html! {
+            <text class="link-note" data-testid={format!("link-note-{}-{}", a.name, b.name)}
+                  x={f((x1 + x2) / 2.0)} y={f((y1 + y2) / 2.0 - 6.0)} text-anchor="middle">
+                { notes.join(" · ") }
+            </text>
+        }
+    });
     html! {
         <g {class} data-testid={format!("link-{}-{}", a.name, b.name)} data-cut={cut.to_string()}
            tabindex="0" role="button" aria-label={label.clone()} {onclick} {onkeydown}>
             <title>{ label }</title>
             <line class="wire" x1={f(x1)} y1={f(y1)} x2={f(x2)} y2={f(y2)} />
             <line class="hit" x1={f(x1)} y1={f(y1)} x2={f(x2)} y2={f(y2)} />
+            { for note }
         </g>
     }
 }

@@ -89,6 +89,18 @@ test('leader election, loss of quorum and healing, driven from the picture', asy
     await screenshot(page, 'cluster-partition.png');
     await click(page, 'link-heal');
     assert.equal(await page.getAttribute('[data-testid="link-infra1-infra3"]', 'data-cut'), 'false');
+
+    // One link alone: cut infra1–infra2 (infra2 still reaches infra3), slow it, mend it.
+    await page.click('[data-testid="link-infra1-infra2"]');
+    assert.match(await click(page, 'link-cut'), /cut infra1 infra2\nlink infra1 – infra2 cut/);
+    assert.equal(await page.getAttribute('[data-testid="link-infra1-infra2"]', 'data-cut'), 'true');
+    assert.equal(await page.getAttribute('[data-testid="link-infra2-infra3"]', 'data-cut'), 'false');
+    await page.fill('[data-testid="link-latency"]', '250');
+    assert.match(await click(page, 'link-latency-set'), /latency between infra1 and infra2 set to 250 ms/);
+    assert.match(await page.locator('[data-testid="link-note-infra1-infra2"]').textContent(), /250 ms/);
+    await screenshot(page, 'cluster-link.png');
+    assert.match(await click(page, 'link-mend'), /heal infra1 infra2\nlink infra1 – infra2 healed/);
+    assert.equal(await page.getAttribute('[data-testid="link-infra1-infra2"]', 'data-cut'), 'false');
   } finally {
     await context.close();
   }
