@@ -432,14 +432,23 @@ mod tests {
     fn one_link_cut_alone_keeps_the_quorum() {
         let mut p = Playground::new(1);
         let o = p.run("cut infra1 infra2", None);
-        assert_eq!((o.stdout.as_str(), o.exit), ("link infra1 – infra2 cut\n", 0));
+        assert_eq!(
+            (o.stdout.as_str(), o.exit),
+            ("link infra1 – infra2 cut\n", 0)
+        );
         // infra1 still reaches infra3: a majority, so writes commit
         assert_eq!(p.run("etcdctl put a 1", None).stdout, "OK\n");
         let o = p.run("loss infra2 infra3 20%", None);
-        assert_eq!(o.stdout, "message loss between infra2 and infra3 set to 20%\n");
+        assert_eq!(
+            o.stdout,
+            "message loss between infra2 and infra3 set to 20%\n"
+        );
         let o = p.run("latency infra1 infra3 30", None);
         assert_eq!(o.stdout, "latency between infra1 and infra3 set to 30 ms\n");
-        assert_eq!(p.run("heal infra2 infra1", None).stdout, "link infra2 – infra1 healed\n");
+        assert_eq!(
+            p.run("heal infra2 infra1", None).stdout,
+            "link infra2 – infra1 healed\n"
+        );
         assert!(p.world().net().cut.is_empty());
         assert_eq!(p.run("cut infra1 infra1", None).exit, 1);
         assert_eq!(p.run("cut infra1 nosuch", None).exit, 1);

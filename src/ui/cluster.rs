@@ -120,9 +120,27 @@ fn view_link(m: &ClusterModel, a: &MemberModel, b: &MemberModel, props: &Cluster
         notes.push(format!("{loss}% loss"));
     }
     let note = (!notes.is_empty()).then(|| {
+        // beside the middle of the link, on the side away from the picture's centre
+        let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+        let n = m.members.len().max(1) as f64;
+        let (cx, cy) = m
+            .members
+            .iter()
+            .filter_map(|o| position(m, &o.name))
+            .fold((0.0, 0.0), |(sx, sy), (x, y)| (sx + x / n, sy + y / n));
+        let (dx, dy) = (mx - cx, my - cy);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let (lx, ly) = (mx + dx / len * 22.0, my + dy / len * 22.0 + 4.0);
+        let anchor = if dx / len < -0.3 {
+            "end"
+        } else if dx / len > 0.3 {
+            "start"
+        } else {
+            "middle"
+        };
         html! {
             <text class="link-note" data-testid={format!("link-note-{}-{}", a.name, b.name)}
-                  x={f((x1 + x2) / 2.0)} y={f((y1 + y2) / 2.0 - 6.0)} text-anchor="middle">
+                  x={f(lx)} y={f(ly)} text-anchor={anchor}>
                 { notes.join(" · ") }
             </text>
         }
