@@ -233,6 +233,7 @@ mod cluster {
                 ],
                 loss_pct: 0,
                 latency_ms: 1,
+                ..Default::default()
             },
         }
     }
