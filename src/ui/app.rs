@@ -15,6 +15,7 @@ use super::cluster::{ClusterPicture, Selection};
 use super::console::{Console, HistoryMove};
 use super::controls::TimeBar;
 use super::keyspace::{KeyDetail, KeyspacePanel};
+use super::registry_view::RegistryDetail;
 use super::shell::{LogChange, Shell};
 use super::DEFAULT_SEED;
 
@@ -209,6 +210,14 @@ pub fn App() -> Html {
             update.force_update();
         })
     };
+    let on_drill = {
+        let shell = shell.clone();
+        let update = update.clone();
+        Callback::from(move |id| {
+            shell.borrow_mut().drill(id);
+            update.force_update();
+        })
+    };
     let on_filter = {
         let shell = shell.clone();
         let update = update.clone();
@@ -241,7 +250,17 @@ pub fn App() -> Html {
         Some(Selection::Link(a, b)) => Some(html! {
             <LinkPanel a={a.clone()} b={b.clone()} model={cluster.clone()} on_command={run.clone()} />
         }),
-        Some(Selection::Key) => s.detail.clone().map(|d| html! { <KeyDetail detail={d} /> }),
+        Some(Selection::Key) => s.detail.clone().map(|d| {
+            // a /registry key also shows what Kubernetes object it holds
+            let k8s = match (&d.kv, d.v2_ttl) {
+                (Some(kv), None) if d.key.starts_with(b"/registry/") => Some(html! {
+                    <RegistryDetail key={String::from_utf8_lossy(&d.key).into_owned()} object_key={d.key.clone()} value={kv.value.clone()} mod_revision={kv.mod_revision}
+                                    on_select_key={on_select_key.clone()} />
+                }),
+                _ => None,
+            };
+            html! { <><KeyDetail detail={d} />{ for k8s }</> }
+        }),
         Some(Selection::Entry(id)) => s
             .entries
             .iter()
@@ -296,7 +315,8 @@ pub fn App() -> Html {
                 </div>
                 <div class="pane right">
                     <KeyspacePanel data={s.keyspace.clone()} selected_key={s.selected_key.clone()}
-                                   {on_select_key} {on_revision} {on_v2} {on_toggle} {on_filter} />
+                                   {on_select_key} {on_revision} {on_v2} {on_toggle} {on_filter} {on_drill}
+                                   on_command={run.clone()} />
                     <aside class="detail" data-testid="detail-pane" aria-label="detail">
                         if let Some(d) = detail {
                             { d }

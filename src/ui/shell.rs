@@ -793,6 +793,19 @@ impl Shell {
     }
 
     /// Opens or closes a folder of the tree.
+    /// Opens one folder of the tree alone (the layout picture's drill-down): everything
+    /// else closes, the folder and its parents open.
+    pub fn drill(&mut self, id: NodeId) {
+        {
+            let mut tree = self.keyspace.tree.borrow_mut();
+            let path = tree.path(id);
+            tree.collapse_all();
+            tree.reveal(&path);
+            tree.set_expanded(id, true);
+        }
+        self.keyspace.generation += 1;
+    }
+
     pub fn toggle_folder(&mut self, id: NodeId) {
         self.keyspace.tree.borrow_mut().toggle(id);
         self.keyspace.generation += 1;
