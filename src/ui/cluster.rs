@@ -25,13 +25,16 @@ const W: f64 = 800.0;
 const H: f64 = 290.0;
 const R: f64 = 30.0;
 
-/// Where a member sits: the first at the top, the others below left and right.
+/// Where a member sits: the first at the top, the next two below left and right, members
+/// added later in the top corners, then along the bottom.
 fn place(i: usize) -> (f64, f64) {
     match i {
         0 => (215.0, 48.0),
         1 => (90.0, 196.0),
         2 => (340.0, 196.0),
-        k => (40.0 + 70.0 * k as f64, 270.0),
+        3 => (80.0, 48.0),
+        4 => (370.0, 48.0),
+        k => (40.0 + 70.0 * (k - 5) as f64, 262.0),
     }
 }
 
@@ -302,7 +305,8 @@ fn legend() -> Html {
 fn view_logs(m: &ClusterModel, traced: Option<(u64, u64)>) -> Html {
     let leader = m.leader();
     let top = 62.0;
-    let row_h = 44.0;
+    // rows share the height above the legend when members were added
+    let row_h = ((H - top - 40.0) / m.members.len().max(1) as f64).min(44.0);
     let cell_w = 27.0;
     let x0 = 500.0;
     let last = m.members.iter().map(|mm| mm.last_index).max().unwrap_or(0);
@@ -322,7 +326,7 @@ fn view_logs(m: &ClusterModel, traced: Option<(u64, u64)>) -> Html {
                     <g class={classes!("logrow", (!mm.running).then_some("down"))} data-testid={format!("log-{}", mm.name)}>
                         <text class="who" x={f(x0 - 64.0)} y={f(y + 19.0)}>{ mm.name.clone() }</text>
                         if let Some(p) = leader.and_then(|l| l.progress.iter().find(|p| p.name == mm.name)) {
-                            <text class={classes!("prog", p.state.clone())} x={f(x0)} y={f(y + 39.0)}
+                            <text class={classes!("prog", p.state.clone())} x={f(x0)} y={f(y + (row_h - 3.0).min(39.0))}
                                   data-testid={format!("progress-{}", mm.name)}>
                                 { format!("leader's view: {} · match {} · next {}", p.state, p.matched, p.next) }
                             </text>
