@@ -42,3 +42,6 @@ pub mod v2store;
 
 #[cfg(feature = "ui")]
 pub mod ui;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm_alloc;

@@ -75,6 +75,29 @@ impl TreeIndex {
         }
     }
 
+    /// Records a put at `rev` and returns what `get(key, at_rev)` found before it (one
+    /// search of the tree for a key that exists, two for a new one).
+    pub fn put_after_get(
+        &mut self,
+        key: &[u8],
+        rev: Revision,
+        at_rev: i64,
+    ) -> Result<Option<KeyAt>, KeyIndexError> {
+        match self.tree.get_mut(key) {
+            Some(ki) => {
+                let before = ki.get(at_rev).ok();
+                ki.put(rev)?;
+                Ok(before)
+            }
+            None => {
+                let mut ki = KeyIndex::new(key.to_vec());
+                ki.put(rev)?;
+                self.tree.insert(key.to_vec(), ki);
+                Ok(None)
+            }
+        }
+    }
+
     pub fn tombstone(&mut self, key: &[u8], rev: Revision) -> Result<(), KeyIndexError> {
         self.tree
             .get_mut(key)

@@ -20,7 +20,9 @@ use crate::server::api::{errors, EtcdError, KeyValue};
 /// One entry of the "key" bucket: what was written at a revision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredKv {
+    #[serde(with = "crate::server::bytes")]
     pub key: Vec<u8>,
+    #[serde(with = "crate::server::bytes")]
     pub value: Vec<u8>,
     pub create_revision: i64,
     pub version: i64,
@@ -171,13 +173,16 @@ impl KvStore {
         let mut kvs = Vec::new();
         let bucket = &self.bucket;
         self.index.visit(key, end, |ki| {
-            if let Ok(at) = ki.get(rev) {
-                count += 1;
-                if !ro.count && kvs.len() < limit {
+            if !ro.count && kvs.len() < limit {
+                if let Ok(at) = ki.get(rev) {
+                    count += 1;
                     if let Some(s) = bucket.get(&at.modified) {
                         kvs.push(s.to_key_value(at.modified));
                     }
                 }
+            } else if ki.exists_at(rev) {
+                // Past the limit only the count is wanted.
+                count += 1;
             }
             true
         });

@@ -18,6 +18,10 @@ pub struct TxnWrite<'a> {
     store: &'a mut KvStore,
     begin_rev: i64,
     changes: Vec<Event>,
+    /// Changes made so far (sub-revisions), recorded as events or not.
+    n_changes: i64,
+    /// Whether `changes` records the events (watchers need them; nobody else does).
+    record: bool,
 }
 
 impl<'a> TxnWrite<'a> {
@@ -27,6 +31,17 @@ impl<'a> TxnWrite<'a> {
             store,
             begin_rev,
             changes: Vec::new(),
+            n_changes: 0,
+            record: true,
+        }
+    }
+
+    /// A write transaction that does not record its events (`end` returns none): for a store
+    /// nobody watches, so that a put does not copy its value once more.
+    pub fn without_events(store: &'a mut KvStore) -> Self {
+        TxnWrite {
+            record: false,
+            ..TxnWrite::new(store)
         }
     }
 
@@ -37,7 +52,7 @@ impl<'a> TxnWrite<'a> {
 
     /// The revision a read inside the transaction sees.
     fn read_rev(&self) -> i64 {
-        if self.changes.is_empty() {
+        if self.n_changes == 0 {
             self.begin_rev
         } else {
             self.begin_rev.saturating_add(1)
@@ -69,16 +84,14 @@ impl<'a> TxnWrite<'a> {
     /// Puts `key = value` with `lease`; returns the revision of the write.
     pub fn put(&mut self, key: &[u8], value: &[u8], lease: i64) -> i64 {
         let main = self.begin_rev.saturating_add(1);
-        let rev = Revision::new(main, self.changes.len() as i64);
-        let (create, ver) = match self.store.index.get(key, main) {
-            Ok(at) => (at.created.main, at.version.saturating_add(1)),
-            Err(_) => (main, 1),
-        };
-        if self.store.index.put(key, rev).is_err() {
+        let rev = Revision::new(main, self.n_changes);
+        let (create, ver) = match self.store.index.put_after_get(key, rev, main) {
+            Ok(Some(at)) => (at.created.main, at.version.saturating_add(1)),
+            Ok(None) => (main, 1),
             // Out of order: cannot happen for a transaction at begin_rev + 1; ignore the write
             // rather than corrupt the index.
-            return main;
-        }
+            Err(_) => return main,
+        };
         let stored = StoredKv {
             key: key.to_vec(),
             value: value.to_vec(),
@@ -87,13 +100,16 @@ impl<'a> TxnWrite<'a> {
             lease,
             tombstone: false,
         };
-        let kv = stored.to_key_value(rev);
+        self.n_changes += 1;
+        if self.record {
+            let kv = stored.to_key_value(rev);
+            self.changes.push(Event {
+                kind: EventType::Put,
+                kv,
+                prev_kv: None,
+            });
+        }
         self.store.bucket.insert(rev, stored);
-        self.changes.push(Event {
-            kind: EventType::Put,
-            kv,
-            prev_kv: None,
-        });
         main
     }
 
@@ -111,7 +127,7 @@ impl<'a> TxnWrite<'a> {
         for k in keys {
             self.delete(&k);
         }
-        if n != 0 || !self.changes.is_empty() {
+        if n != 0 || self.n_changes != 0 {
             (n, self.begin_rev.saturating_add(1))
         } else {
             (0, self.begin_rev)
@@ -120,7 +136,7 @@ impl<'a> TxnWrite<'a> {
 
     fn delete(&mut self, key: &[u8]) {
         let main = self.begin_rev.saturating_add(1);
-        let rev = Revision::new(main, self.changes.len() as i64);
+        let rev = Revision::new(main, self.n_changes);
         if self.store.index.tombstone(key, rev).is_err() {
             return;
         }
@@ -133,22 +149,25 @@ impl<'a> TxnWrite<'a> {
             tombstone: true,
         };
         self.store.bucket.insert(rev, stored);
-        let kv = KeyValue {
-            key: key.to_vec(),
-            mod_revision: main,
-            ..KeyValue::default()
-        };
-        self.changes.push(Event {
-            kind: EventType::Delete,
-            kv,
-            prev_kv: None,
-        });
+        self.n_changes += 1;
+        if self.record {
+            let kv = KeyValue {
+                key: key.to_vec(),
+                mod_revision: main,
+                ..KeyValue::default()
+            };
+            self.changes.push(Event {
+                kind: EventType::Delete,
+                kv,
+                prev_kv: None,
+            });
+        }
     }
 
     /// Ends the transaction: the store moves to the next revision if anything changed.
     /// Returns the changes as events (delete events carry the key and `mod_revision` only).
     pub fn end(self) -> Vec<Event> {
-        if !self.changes.is_empty() {
+        if self.n_changes != 0 {
             self.store.current_rev = self.begin_rev.saturating_add(1);
         }
         self.changes

@@ -96,6 +96,18 @@ pub struct StateMachine {
     pub v2: crate::v2store::ApplierV2,
 }
 
+/// What starts a postcard Raft snapshot (a JSON one starts with `{`).
+const RAFT_SNAPSHOT_MAGIC: &[u8] = b"\0sm-postcard-1\0";
+
+/// A write transaction on the store; it records events only if someone watches.
+fn write_txn(kv: &mut KvStore, watched: bool) -> TxnWrite<'_> {
+    if watched {
+        TxnWrite::new(kv)
+    } else {
+        TxnWrite::without_events(kv)
+    }
+}
+
 fn hdr(rev: i64) -> ResponseHeader {
     ResponseHeader {
         revision: rev,
@@ -144,14 +156,14 @@ impl StateMachine {
                 if p.lease != 0 && self.lessor.lookup(p.lease).is_none() {
                     return Err(errors::lease_not_found());
                 }
-                let mut txn = TxnWrite::new(&mut self.kv);
+                let mut txn = write_txn(&mut self.kv, !self.watches.is_empty());
                 let resp = kv::put(&mut txn, &mut self.lessor, p);
                 let events = txn.end();
                 self.notify(&events);
                 resp.map(Response::Put)
             }
             Request::DeleteRange(d) => {
-                let mut txn = TxnWrite::new(&mut self.kv);
+                let mut txn = write_txn(&mut self.kv, !self.watches.is_empty());
                 let resp = kv::delete_range(&mut txn, &mut self.lessor, d);
                 let events = txn.end();
                 self.notify(&events);
@@ -268,7 +280,7 @@ impl StateMachine {
             kv::check_requests(&self.kv, &self.lessor, t, &path, true)?;
         }
         kv::check_requests(&self.kv, &self.lessor, t, &path, false)?;
-        let mut txn = TxnWrite::new(&mut self.kv);
+        let mut txn = write_txn(&mut self.kv, !self.watches.is_empty());
         let resp = kv::apply_txn(&mut txn, &mut self.lessor, t, &path);
         let rev = txn.end_rev();
         let events = txn.end();
@@ -281,7 +293,7 @@ impl StateMachine {
     /// Revokes a lease: every attached key is deleted in one revision.
     fn lease_revoke(&mut self, id: i64) -> Result<(), EtcdError> {
         let keys = self.lessor.revoke(id)?;
-        let mut txn = TxnWrite::new(&mut self.kv);
+        let mut txn = write_txn(&mut self.kv, !self.watches.is_empty());
         for k in &keys {
             txn.delete_range(k, RangeEnd::Single);
         }
@@ -399,5 +411,22 @@ impl StateMachine {
     /// Restores the applied state from [`to_snapshot`](Self::to_snapshot) bytes.
     pub fn from_snapshot(bytes: &[u8]) -> Result<StateMachine, String> {
         serde_json::from_slice(bytes).map_err(|e| e.to_string())
+    }
+
+    /// The applied state as a Raft snapshot carries it: the same data as
+    /// [`to_snapshot`](Self::to_snapshot), in postcard after a marker (several times faster
+    /// to write and read than JSON; a member snapshots every 100 000 entries).
+    pub fn to_raft_snapshot(&self) -> Vec<u8> {
+        postcard::to_extend(self, RAFT_SNAPSHOT_MAGIC.to_vec())
+            .unwrap_or_else(|_| self.to_snapshot())
+    }
+
+    /// Restores [`to_raft_snapshot`](Self::to_raft_snapshot) bytes (or JSON ones, as older
+    /// snapshots hold).
+    pub fn from_raft_snapshot(bytes: &[u8]) -> Result<StateMachine, String> {
+        match bytes.strip_prefix(RAFT_SNAPSHOT_MAGIC) {
+            Some(rest) => postcard::from_bytes(rest).map_err(|e| e.to_string()),
+            None => StateMachine::from_snapshot(bytes),
+        }
     }
 }

@@ -405,7 +405,7 @@ impl World {
     /// Whether the member is a learner, as its own view of the membership says.
     pub fn is_learner(&self, id: u64) -> bool {
         self.member(id)
-            .and_then(|m| m.cluster_members().into_iter().find(|x| x.id == id))
+            .and_then(|m| m.cluster_member(id))
             .is_some_and(|x| x.is_learner)
     }
 

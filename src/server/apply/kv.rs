@@ -153,7 +153,7 @@ pub fn put(
     lessor: &mut Lessor,
     p: &PutRequest,
 ) -> Result<PutResponse, EtcdError> {
-    let mut val = p.value.clone();
+    let mut val: std::borrow::Cow<'_, [u8]> = std::borrow::Cow::Borrowed(&p.value);
     let mut lease = p.lease;
     let mut prev: Option<KeyValue> = None;
     if p.ignore_value || p.ignore_lease || p.prev_kv {
@@ -165,7 +165,7 @@ pub fn put(
             return Err(errors::key_not_found());
         };
         if p.ignore_value {
-            val = pk.value.clone();
+            val = std::borrow::Cow::Owned(pk.value.clone());
         }
         if p.ignore_lease {
             lease = pk.lease;
