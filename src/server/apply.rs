@@ -378,6 +378,11 @@ impl StateMachine {
         self.watches.create(&self.kv, req)
     }
 
+    /// The newest live events this member's watchers were sent.
+    pub fn watch_fired(&self) -> impl Iterator<Item = &crate::mvcc::watch::Fired> {
+        self.watches.fired()
+    }
+
     /// The responses ready for a watcher.
     pub fn watch_poll(&mut self, id: i64) -> Vec<WatchResponse> {
         self.watches.poll(id)
