@@ -407,6 +407,16 @@ impl Playground {
                 res(self.world.partition(&groups))
             }
             "heal" if w.len() == 1 => res(self.world.heal()),
+            "heal" if w.len() == 3 => res(self.world.heal_link(&w[1], &w[2])),
+            "cut" if w.len() == 3 => res(self.world.cut_link(&w[1], &w[2])),
+            "loss" if w.len() == 4 => match w[3].trim_end_matches('%').parse::<u32>() {
+                Ok(p) => res(self.world.set_link_loss(&w[1], &w[2], p)),
+                Err(_) => err(format!("loss: not a percentage: {}", w[3])),
+            },
+            "latency" if w.len() == 4 => match w[3].trim_end_matches("ms").parse::<u64>() {
+                Ok(ms) => res(self.world.set_link_latency(&w[1], &w[2], ms)),
+                Err(_) => err(format!("latency: not a number of milliseconds: {}", w[3])),
+            },
             "loss" if w.len() == 2 => match arg.trim_end_matches('%').parse::<u32>() {
                 Ok(p) => res(self.world.set_loss(p)),
                 Err(_) => err(format!("loss: not a percentage: {}", arg)),
@@ -453,8 +463,8 @@ impl Playground {
                 res(kubectl::load_sample(&mut self.world, w.len() == 3))
             }
             "help" => ok(PLAYGROUND_HELP.trim_end().to_string()),
-            "stop" | "start" | "partition" | "heal" | "loss" | "latency" | "advance" | "hints"
-            | "requests" | "load" => err(format!("usage: {}", usage_of(&w[0]))),
+            "stop" | "start" | "partition" | "heal" | "cut" | "loss" | "latency" | "advance"
+            | "hints" | "requests" | "load" => err(format!("usage: {}", usage_of(&w[0]))),
             other => Output {
                 stderr: format!("bash: {}: command not found\n", other),
                 exit: 127,
@@ -469,9 +479,10 @@ fn usage_of(cmd: &str) -> &'static str {
         "stop" => "stop NAME (e.g. stop infra2)",
         "start" => "start NAME",
         "partition" => "partition NAME... | NAME... (e.g. partition infra1 | infra2 infra3)",
-        "heal" => "heal",
-        "loss" => "loss PERCENT",
-        "latency" => "latency MS",
+        "heal" => "heal [NAME NAME]",
+        "cut" => "cut NAME NAME (e.g. cut infra1 infra2)",
+        "loss" => "loss [NAME NAME] PERCENT",
+        "latency" => "latency [NAME NAME] MS",
         "advance" => "advance DURATION (e.g. advance 3s)",
         "requests" => "requests on|off",
         "load" => "load k8s [large]",
@@ -486,9 +497,13 @@ etcd --version, docker exec NAME etcdctl ..., kubectl ..., kubectl exec POD -- e
   stop NAME                      crash a member (infra1, infra2, infra3)
   start NAME                     restart a stopped member from its disk
   partition NAME... | NAME...    cut the network between the groups
-  heal                           remove every partition
+  heal                           remove every partition and cut link
+  cut NAME NAME                  cut the one link between two members
+  heal NAME NAME                 mend that link
   loss PERCENT                   drop that share of messages
+  loss NAME NAME PERCENT         ... on one link only
   latency MS                     one-way message delay
+  latency NAME NAME MS           ... on one link only
   advance DURATION               let simulated time pass (e.g. advance 3s)
   hints on|off                   console hints for classic confusions
   load k8s [large]               write a sample Kubernetes cluster under /registry (for kubectl)
@@ -573,6 +588,43 @@ fn hints(env: &BTreeMap<String, String>, args: &[String], out: &Output) -> Vec<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_link_cut_alone_keeps_the_quorum() {
+        let mut p = Playground::new(1);
+        let o = p.run("cut infra1 infra2", None);
+        assert_eq!(
+            (o.stdout.as_str(), o.exit),
+            ("link infra1 – infra2 cut\n", 0)
+        );
+        // infra1 still reaches infra3: a majority, so writes commit
+        assert_eq!(p.run("etcdctl put a 1", None).stdout, "OK\n");
+        let o = p.run("loss infra2 infra3 20%", None);
+        assert_eq!(
+            o.stdout,
+            "message loss between infra2 and infra3 set to 20%\n"
+        );
+        let o = p.run("latency infra1 infra3 30", None);
+        assert_eq!(o.stdout, "latency between infra1 and infra3 set to 30 ms\n");
+        assert_eq!(
+            p.run("heal infra2 infra1", None).stdout,
+            "link infra2 – infra1 healed\n"
+        );
+        assert!(p.world().net().cut.is_empty());
+        assert_eq!(p.run("cut infra1 infra1", None).exit, 1);
+        assert_eq!(p.run("cut infra1 nosuch", None).exit, 1);
+        let o = p.run("loss infra1 infra2 many", None);
+        assert_eq!(o.stderr, "loss: not a percentage: many\n");
+        let o = p.run("cut infra1", None);
+        assert_eq!(o.stderr, "usage: cut NAME NAME (e.g. cut infra1 infra2)\n");
+        // a cut link with the leader at one end of it and loss at the other: the world still
+        // settles, and `heal` mends everything
+        p.run("cut infra1 infra3", None);
+        p.run("advance 5s", None);
+        assert_eq!(p.run("heal", None).stdout, "network healed\n");
+        p.run("advance 5s", None);
+        assert_eq!(p.run("etcdctl put b 2", None).stdout, "OK\n");
+    }
 
     #[test]
     fn put_get_and_errors() {

@@ -24,7 +24,11 @@ fn tutorial_transcript() {
     let want = std::fs::read_to_string(&path).unwrap();
     if got != want {
         let (g, w): (Vec<&str>, Vec<&str>) = (got.lines().collect(), want.lines().collect());
-        let at = g.iter().zip(&w).position(|(a, b)| a != b).unwrap_or(g.len().min(w.len()));
+        let at = g
+            .iter()
+            .zip(&w)
+            .position(|(a, b)| a != b)
+            .unwrap_or(g.len().min(w.len()));
         let cmd = w[..at.min(w.len())]
             .iter()
             .rev()

@@ -11,6 +11,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::shell::WriteTrace;
+use crate::completion::Completion;
 use crate::playground::Output;
 
 /// One command and what it printed.
@@ -51,6 +52,8 @@ pub struct ConsoleProps {
     #[prop_or_default]
     pub job_running: bool,
     pub on_history: Callback<HistoryMove, Option<String>>,
+    /// Tab: the line completed as far as it can be, and the candidates when several remain.
+    pub on_complete: Callback<String, Completion>,
     /// A click on an entry that wrote something (its trace shows in the picture).
     #[prop_or_default]
     pub on_select: Callback<usize>,
@@ -61,6 +64,8 @@ pub struct ConsoleProps {
 #[component]
 pub fn Console(props: &ConsoleProps) -> Html {
     let value = use_state(String::new);
+    // What the last Tab offered when it could not decide (shown under the input).
+    let offered = use_state(Vec::<String>::new);
     let input_ref = use_node_ref();
     let output_ref = use_node_ref();
 
@@ -87,9 +92,13 @@ pub fn Console(props: &ConsoleProps) -> Html {
 
     let oninput = {
         let value = value.clone();
+        let offered = offered.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             value.set(input.value());
+            if !offered.is_empty() {
+                offered.set(Vec::new());
+            }
         })
     };
 
@@ -101,7 +110,15 @@ pub fn Console(props: &ConsoleProps) -> Html {
         let on_history = props.on_history.clone();
         let on_interrupt = props.on_interrupt.clone();
         let job_running = props.job_running;
+        let on_complete = props.on_complete.clone();
+        let offered = offered.clone();
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Tab" if !e.shift_key() && !e.ctrl_key() && !e.alt_key() && !e.meta_key() => {
+                e.prevent_default();
+                let done = on_complete.emit((*value).clone());
+                value.set(done.line);
+                offered.set(done.candidates);
+            }
             "c" | "C" if e.ctrl_key() && job_running => {
                 e.prevent_default();
                 on_interrupt.emit(());
@@ -113,6 +130,7 @@ pub fn Console(props: &ConsoleProps) -> Html {
                 }
                 let line = (*value).clone();
                 value.set(String::new());
+                offered.set(Vec::new());
                 on_run.emit(line);
             }
             "ArrowUp" => {
@@ -156,6 +174,11 @@ pub fn Console(props: &ConsoleProps) -> Html {
                        autocomplete="off" autocapitalize="off" spellcheck="false"
                        aria-label="command line" />
             </div>
+            if !offered.is_empty() {
+                <div class="completions" data-testid="completions" aria-live="polite">
+                    { for offered.iter().map(|c| html! { <span class="candidate">{ c.clone() }</span> }) }
+                </div>
+            }
             if !props.ready {
                 <div class="status">{ "restoring the playground…" }</div>
             }

@@ -196,6 +196,17 @@ impl Shell {
         ms(self.world().now())
     }
 
+    /// Tab in the console: the line with its last word completed, and the candidates left.
+    pub fn complete(&self, line: &str) -> crate::completion::Completion {
+        let world = self.world();
+        let members: Vec<String> = world
+            .member_ids()
+            .into_iter()
+            .filter_map(|id| world.member_name(id).map(|n| n.to_string()))
+            .collect();
+        crate::completion::complete(line, self.playground.env(), &members)
+    }
+
     pub fn cluster(&self) -> ClusterModel {
         ClusterModel::from_world(self.world())
     }
@@ -782,6 +793,19 @@ impl Shell {
     }
 
     /// Opens or closes a folder of the tree.
+    /// Opens one folder of the tree alone (the layout picture's drill-down): everything
+    /// else closes, the folder and its parents open.
+    pub fn drill(&mut self, id: NodeId) {
+        {
+            let mut tree = self.keyspace.tree.borrow_mut();
+            let path = tree.path(id);
+            tree.collapse_all();
+            tree.reveal(&path);
+            tree.set_expanded(id, true);
+        }
+        self.keyspace.generation += 1;
+    }
+
     pub fn toggle_folder(&mut self, id: NodeId) {
         self.keyspace.tree.borrow_mut().toggle(id);
         self.keyspace.generation += 1;
