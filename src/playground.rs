@@ -495,7 +495,8 @@ pub const PLAYGROUND_HELP: &str = "\
 playground commands (everything else is a shell line: etcdctl ..., export, unset,
 etcd --version, docker exec NAME etcdctl ..., kubectl ..., kubectl exec POD -- etcdctl ...):
   stop NAME                      crash a member (infra1, infra2, infra3)
-  start NAME                     restart a stopped member from its disk
+  start NAME                     restart a stopped member from its disk, or start
+                                 the member `etcdctl member add` announced
   partition NAME... | NAME...    cut the network between the groups
   heal                           remove every partition and cut link
   cut NAME NAME                  cut the one link between two members
