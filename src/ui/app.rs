@@ -74,7 +74,7 @@ pub fn App() -> Html {
         let update = update.clone();
         let db = db.clone();
         Callback::from(move |line: String| {
-            let change = shell.borrow_mut().run_line(&line);
+            let change = shell.borrow_mut().run_input(&line);
             store(&db, change);
             shell.borrow_mut().refresh_keyspace(false);
             update.force_update();
@@ -317,7 +317,8 @@ pub fn App() -> Html {
                     </section>
                     <Console entries={s.entries.clone()} ready={*ready} note={(*note).clone()}
                              on_run={run.clone()} {on_clear} {on_history} {on_complete} {on_interrupt}
-                             job_running={s.job.is_some()} on_select={on_select_entry} selected={selected_entry} />
+                             job_running={s.job.is_some()} on_select={on_select_entry} selected={selected_entry}
+                             show_requests={s.show_requests()} />
                 </div>
                 <div class="pane right">
                     <KeyspacePanel data={s.keyspace.clone()} selected_key={s.selected_key.clone()}
