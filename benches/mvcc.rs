@@ -70,7 +70,8 @@ fn bench_put(c: &mut Criterion) {
                 black_box(t.end());
             })
         });
-        let mut m: BTreeMap<Vec<u8>, Vec<u8>> = keys.iter().map(|k| (k.clone(), value.clone())).collect();
+        let mut m: BTreeMap<Vec<u8>, Vec<u8>> =
+            keys.iter().map(|k| (k.clone(), value.clone())).collect();
         let mut j = 0usize;
         g.bench_function(format!("btreemap_insert_{n}"), |b| {
             b.iter(|| {
@@ -81,9 +82,26 @@ fn bench_put(c: &mut Criterion) {
         });
         let mut sm = StateMachine::new();
         for k in &keys {
-            sm.apply(&Request::Put(PutRequest { key: k.clone(), value: value.clone(), ..Default::default() }), &ApplyContext::default()).unwrap();
+            sm.apply(
+                &Request::Put(PutRequest {
+                    key: k.clone(),
+                    value: value.clone(),
+                    ..Default::default()
+                }),
+                &ApplyContext::default(),
+            )
+            .unwrap();
         }
-        let reqs: Vec<Request> = keys.iter().map(|k| Request::Put(PutRequest { key: k.clone(), value: value.clone(), ..Default::default() })).collect();
+        let reqs: Vec<Request> = keys
+            .iter()
+            .map(|k| {
+                Request::Put(PutRequest {
+                    key: k.clone(),
+                    value: value.clone(),
+                    ..Default::default()
+                })
+            })
+            .collect();
         let mut l = 0usize;
         let ctx = ApplyContext::default();
         g.bench_function(format!("state_machine_put_{n}"), |b| {
@@ -107,14 +125,26 @@ fn bench_range(c: &mut Criterion) {
     // key/000100 .. key/000199: 100 keys
     g.bench_function("store_range_100_of_100k", |b| {
         b.iter(|| {
-            let r = s.range(black_box(b"key/0001"), RangeEnd::Until(b"key/0002"), RangeOptions::default()).unwrap();
+            let r = s
+                .range(
+                    black_box(b"key/0001"),
+                    RangeEnd::Until(b"key/0002"),
+                    RangeOptions::default(),
+                )
+                .unwrap();
             assert_eq!(r.kvs.len(), 100);
             black_box(r)
         })
     });
-    let req = Request::Range(RangeRequest { key: b"key/0001".to_vec(), range_end: b"key/0002".to_vec(), ..Default::default() });
+    let req = Request::Range(RangeRequest {
+        key: b"key/0001".to_vec(),
+        range_end: b"key/0002".to_vec(),
+        ..Default::default()
+    });
     let ctx = ApplyContext::default();
-    g.bench_function("state_machine_prefix_range_100_of_100k", |b| b.iter(|| black_box(sm.read(black_box(&req), &ctx).unwrap())));
+    g.bench_function("state_machine_prefix_range_100_of_100k", |b| {
+        b.iter(|| black_box(sm.read(black_box(&req), &ctx).unwrap()))
+    });
     g.finish();
 }
 
@@ -122,17 +152,41 @@ fn bench_txn(c: &mut Criterion) {
     let value = vec![b'v'; 16];
     let mut sm = StateMachine::new();
     for i in 0..1000 {
-        sm.apply(&Request::Put(PutRequest { key: key(i), value: value.clone(), ..Default::default() }), &ApplyContext::default()).unwrap();
+        sm.apply(
+            &Request::Put(PutRequest {
+                key: key(i),
+                value: value.clone(),
+                ..Default::default()
+            }),
+            &ApplyContext::default(),
+        )
+        .unwrap();
     }
     let ctx = ApplyContext::default();
     let txns: Vec<Request> = (0..1000)
         .map(|i| {
             Request::Txn(TxnRequest {
-                compare: vec![Compare { result: CompareResult::Equal, target: CompareTarget::Value(value.clone()), key: key(i), range_end: vec![] }],
+                compare: vec![Compare {
+                    result: CompareResult::Equal,
+                    target: CompareTarget::Value(value.clone()),
+                    key: key(i),
+                    range_end: vec![],
+                }],
                 success: vec![
-                    RequestOp::Put(PutRequest { key: key(i), value: value.clone(), ..Default::default() }),
-                    RequestOp::Range(RangeRequest { key: key((i + 1) % 1000), ..Default::default() }),
-                    RequestOp::DeleteRange(DeleteRangeRequest { key: b"absent".to_vec(), range_end: vec![], prev_kv: false }),
+                    RequestOp::Put(PutRequest {
+                        key: key(i),
+                        value: value.clone(),
+                        ..Default::default()
+                    }),
+                    RequestOp::Range(RangeRequest {
+                        key: key((i + 1) % 1000),
+                        ..Default::default()
+                    }),
+                    RequestOp::DeleteRange(DeleteRangeRequest {
+                        key: b"absent".to_vec(),
+                        range_end: vec![],
+                        prev_kv: false,
+                    }),
                 ],
                 failure: vec![],
             })
@@ -161,10 +215,14 @@ fn bench_compaction(c: &mut Criterion) {
     let mut g = c.benchmark_group("compaction");
     g.sample_size(10);
     g.bench_function("compact_100k_keys_200k_revisions", |b| {
-        b.iter_batched(|| s.clone(), |mut s| {
-            s.compact(rev).unwrap();
-            s
-        }, BatchSize::LargeInput)
+        b.iter_batched(
+            || s.clone(),
+            |mut s| {
+                s.compact(rev).unwrap();
+                s
+            },
+            BatchSize::LargeInput,
+        )
     });
     g.finish();
 }

@@ -89,10 +89,12 @@ impl Checker {
                 for e in b.log.iter().rev() {
                     match am.get(&e.index) {
                         Some(t) if *t == e.term => agreed = true,
-                        Some(t) if agreed => return Err(format!(
+                        Some(t) if agreed => {
+                            return Err(format!(
                             "log matching: {:x} and {:x} agree later but differ at {} ({} vs {})",
                             a.id, b.id, e.index, t, e.term
-                        )),
+                        ))
+                        }
                         _ => {}
                     }
                 }

@@ -29,7 +29,11 @@ struct Model {
 
 impl Model {
     fn new() -> Self {
-        Model { states: vec![BTreeMap::new(), BTreeMap::new()], events: vec![vec![], vec![]], compact: -1 }
+        Model {
+            states: vec![BTreeMap::new(), BTreeMap::new()],
+            events: vec![vec![], vec![]],
+            compact: -1,
+        }
     }
     fn rev(&self) -> i64 {
         self.states.len() as i64 - 1
@@ -75,10 +79,27 @@ fn txn_strategy(depth: u32) -> BoxedStrategy<TxnSpec> {
     let op: BoxedStrategy<TOp> = if depth == 0 {
         leaf.boxed()
     } else {
-        prop_oneof![4 => leaf, 1 => txn_strategy(depth - 1).prop_map(|t| TOp::Nested(Box::new(t)))].boxed()
+        prop_oneof![4 => leaf, 1 => txn_strategy(depth - 1).prop_map(|t| TOp::Nested(Box::new(t)))]
+            .boxed()
     };
-    (0..KEYS.len(), 0u8..4, 0u8..4, 0i64..8, prop::collection::vec(op.clone(), 0..4), prop::collection::vec(op, 0..4))
-        .prop_map(|(cmp_key, cmp_target, cmp_result, cmp_value, then_ops, else_ops)| TxnSpec { cmp_key, cmp_target, cmp_result, cmp_value, then_ops, else_ops })
+    (
+        0..KEYS.len(),
+        0u8..4,
+        0u8..4,
+        0i64..8,
+        prop::collection::vec(op.clone(), 0..4),
+        prop::collection::vec(op, 0..4),
+    )
+        .prop_map(
+            |(cmp_key, cmp_target, cmp_result, cmp_value, then_ops, else_ops)| TxnSpec {
+                cmp_key,
+                cmp_target,
+                cmp_result,
+                cmp_value,
+                then_ops,
+                else_ops,
+            },
+        )
         .boxed()
 }
 
@@ -128,7 +149,11 @@ fn dedup(t: &TxnSpec, used: &mut Vec<usize>) -> TxnSpec {
     };
     let then_ops = f(&t.then_ops, used);
     let else_ops = f(&t.else_ops, used);
-    TxnSpec { then_ops, else_ops, ..t.clone() }
+    TxnSpec {
+        then_ops,
+        else_ops,
+        ..t.clone()
+    }
 }
 
 fn to_request(t: &TxnSpec) -> TxnRequest {
@@ -147,15 +172,31 @@ fn to_request(t: &TxnSpec) -> TxnRequest {
     let ops = |ops: &[TOp]| {
         ops.iter()
             .map(|o| match o {
-                TOp::Put(k, v) => RequestOp::Put(PutRequest { key: key(*k), value: vec![b'0' + v], ..Default::default() }),
-                TOp::Del(k) => RequestOp::DeleteRange(DeleteRangeRequest { key: key(*k), range_end: vec![], prev_kv: true }),
-                TOp::Get(k) => RequestOp::Range(RangeRequest { key: key(*k), ..Default::default() }),
+                TOp::Put(k, v) => RequestOp::Put(PutRequest {
+                    key: key(*k),
+                    value: vec![b'0' + v],
+                    ..Default::default()
+                }),
+                TOp::Del(k) => RequestOp::DeleteRange(DeleteRangeRequest {
+                    key: key(*k),
+                    range_end: vec![],
+                    prev_kv: true,
+                }),
+                TOp::Get(k) => RequestOp::Range(RangeRequest {
+                    key: key(*k),
+                    ..Default::default()
+                }),
                 TOp::Nested(n) => RequestOp::Txn(to_request(n)),
             })
             .collect()
     };
     TxnRequest {
-        compare: vec![Compare { result, target, key: key(t.cmp_key), range_end: vec![] }],
+        compare: vec![Compare {
+            result,
+            target,
+            key: key(t.cmp_key),
+            range_end: vec![],
+        }],
         success: ops(&t.then_ops),
         failure: ops(&t.else_ops),
     }
@@ -165,9 +206,18 @@ fn to_request(t: &TxnSpec) -> TxnRequest {
 fn model_compare(state: &BTreeMap<Vec<u8>, Mkv>, t: &TxnSpec) -> bool {
     let kv = state.get(&key(t.cmp_key));
     let (actual, is_value): (Vec<u8>, bool) = match t.cmp_target {
-        0 => (kv.map(|k| k.version).unwrap_or(0).to_be_bytes().to_vec(), false),
-        1 => (kv.map(|k| k.create).unwrap_or(0).to_be_bytes().to_vec(), false),
-        2 => (kv.map(|k| k.modr).unwrap_or(0).to_be_bytes().to_vec(), false),
+        0 => (
+            kv.map(|k| k.version).unwrap_or(0).to_be_bytes().to_vec(),
+            false,
+        ),
+        1 => (
+            kv.map(|k| k.create).unwrap_or(0).to_be_bytes().to_vec(),
+            false,
+        ),
+        2 => (
+            kv.map(|k| k.modr).unwrap_or(0).to_be_bytes().to_vec(),
+            false,
+        ),
         _ => (kv.map(|k| k.value.clone()).unwrap_or_default(), true),
     };
     if is_value && kv.is_none() {
@@ -188,7 +238,13 @@ fn model_compare(state: &BTreeMap<Vec<u8>, Mkv>, t: &TxnSpec) -> bool {
 
 /// Applies the chosen branches to `work` (the state being built at revision `rev`), with
 /// compares evaluated on `before`. Records events.
-fn model_txn(before: &BTreeMap<Vec<u8>, Mkv>, work: &mut BTreeMap<Vec<u8>, Mkv>, rev: i64, t: &TxnSpec, evs: &mut Vec<(bool, Vec<u8>)>) -> bool {
+fn model_txn(
+    before: &BTreeMap<Vec<u8>, Mkv>,
+    work: &mut BTreeMap<Vec<u8>, Mkv>,
+    rev: i64,
+    t: &TxnSpec,
+    evs: &mut Vec<(bool, Vec<u8>)>,
+) -> bool {
     let ok = model_compare(before, t);
     for o in if ok { &t.then_ops } else { &t.else_ops } {
         match o {
@@ -198,7 +254,15 @@ fn model_txn(before: &BTreeMap<Vec<u8>, Mkv>, work: &mut BTreeMap<Vec<u8>, Mkv>,
                     Some(p) => (p.create, p.version + 1),
                     None => (rev, 1),
                 };
-                work.insert(kb.clone(), Mkv { value: vec![b'0' + v], create, modr: rev, version });
+                work.insert(
+                    kb.clone(),
+                    Mkv {
+                        value: vec![b'0' + v],
+                        create,
+                        modr: rev,
+                        version,
+                    },
+                );
                 evs.push((true, kb));
             }
             TOp::Del(k) => {
@@ -237,13 +301,32 @@ fn expected_events(m: &Model, w: &ModelWatch) -> Vec<String> {
                 continue;
             }
             let prev_rev = r - 1;
-            let prev = if prev_rev >= 1 && prev_rev >= w.compact_at_create { m.states[prev_rev as usize].get(k).cloned() } else { None };
-            let prev = prev.map(|p| format!("{}@{}", String::from_utf8_lossy(&p.value), p.modr)).unwrap_or_default();
+            let prev = if prev_rev >= 1 && prev_rev >= w.compact_at_create {
+                m.states[prev_rev as usize].get(k).cloned()
+            } else {
+                None
+            };
+            let prev = prev
+                .map(|p| format!("{}@{}", String::from_utf8_lossy(&p.value), p.modr))
+                .unwrap_or_default();
             if *is_put {
                 let kv = &m.states[r as usize][k];
-                out.push(format!("PUT {} {} c{} m{} v{} prev[{}]", String::from_utf8_lossy(k), String::from_utf8_lossy(&kv.value), kv.create, kv.modr, kv.version, prev));
+                out.push(format!(
+                    "PUT {} {} c{} m{} v{} prev[{}]",
+                    String::from_utf8_lossy(k),
+                    String::from_utf8_lossy(&kv.value),
+                    kv.create,
+                    kv.modr,
+                    kv.version,
+                    prev
+                ));
             } else {
-                out.push(format!("DEL {} m{} prev[{}]", String::from_utf8_lossy(k), r, prev));
+                out.push(format!(
+                    "DEL {} m{} prev[{}]",
+                    String::from_utf8_lossy(k),
+                    r,
+                    prev
+                ));
             }
         }
     }
@@ -256,7 +339,11 @@ fn got_events(rs: &[WatchResponse]) -> (Vec<String>, bool) {
     for r in rs {
         canceled |= r.canceled;
         for e in &r.events {
-            let prev = e.prev_kv.as_ref().map(|p| format!("{}@{}", String::from_utf8_lossy(&p.value), p.mod_revision)).unwrap_or_default();
+            let prev = e
+                .prev_kv
+                .as_ref()
+                .map(|p| format!("{}@{}", String::from_utf8_lossy(&p.value), p.mod_revision))
+                .unwrap_or_default();
             match e.kind {
                 EventType::Put => out.push(format!(
                     "PUT {} {} c{} m{} v{} prev[{}]",
@@ -267,7 +354,12 @@ fn got_events(rs: &[WatchResponse]) -> (Vec<String>, bool) {
                     e.kv.version,
                     prev
                 )),
-                EventType::Delete => out.push(format!("DEL {} m{} prev[{}]", String::from_utf8_lossy(&e.kv.key), e.kv.mod_revision, prev)),
+                EventType::Delete => out.push(format!(
+                    "DEL {} m{} prev[{}]",
+                    String::from_utf8_lossy(&e.kv.key),
+                    e.kv.mod_revision,
+                    prev
+                )),
             }
         }
     }
@@ -296,7 +388,11 @@ fn check(ops: Vec<Op>) -> Result<(), TestCaseError> {
     for op in ops {
         match op {
             Op::Put(k, v) => {
-                let req = Request::Put(PutRequest { key: key(k), value: vec![b'0' + v], ..Default::default() });
+                let req = Request::Put(PutRequest {
+                    key: key(k),
+                    value: vec![b'0' + v],
+                    ..Default::default()
+                });
                 let resp = sm.apply(&req, &ctx).unwrap();
                 let rev = m.rev() + 1;
                 let mut st = m.cur().clone();
@@ -304,7 +400,15 @@ fn check(ops: Vec<Op>) -> Result<(), TestCaseError> {
                     Some(p) => (p.create, p.version + 1),
                     None => (rev, 1),
                 };
-                st.insert(key(k), Mkv { value: vec![b'0' + v], create, modr: rev, version });
+                st.insert(
+                    key(k),
+                    Mkv {
+                        value: vec![b'0' + v],
+                        create,
+                        modr: rev,
+                        version,
+                    },
+                );
                 m.states.push(st);
                 m.events.push(vec![(true, key(k))]);
                 let Response::Put(p) = resp else { panic!() };
@@ -312,9 +416,20 @@ fn check(ops: Vec<Op>) -> Result<(), TestCaseError> {
             }
             Op::Del(k, e) => {
                 let end = e.map(key).unwrap_or_default();
-                let req = Request::DeleteRange(DeleteRangeRequest { key: key(k), range_end: end.clone(), prev_kv: false });
-                let Response::DeleteRange(d) = sm.apply(&req, &ctx).unwrap() else { panic!() };
-                let gone: Vec<Vec<u8>> = m.cur().keys().filter(|x| in_range(x, &key(k), &end)).cloned().collect();
+                let req = Request::DeleteRange(DeleteRangeRequest {
+                    key: key(k),
+                    range_end: end.clone(),
+                    prev_kv: false,
+                });
+                let Response::DeleteRange(d) = sm.apply(&req, &ctx).unwrap() else {
+                    panic!()
+                };
+                let gone: Vec<Vec<u8>> = m
+                    .cur()
+                    .keys()
+                    .filter(|x| in_range(x, &key(k), &end))
+                    .cloned()
+                    .collect();
                 prop_assert_eq!(d.deleted, gone.len() as i64);
                 if !gone.is_empty() {
                     let mut st = m.cur().clone();
@@ -322,7 +437,8 @@ fn check(ops: Vec<Op>) -> Result<(), TestCaseError> {
                         st.remove(g);
                     }
                     m.states.push(st);
-                    m.events.push(gone.into_iter().map(|g| (false, g)).collect());
+                    m.events
+                        .push(gone.into_iter().map(|g| (false, g)).collect());
                 }
                 prop_assert_eq!(d.header.revision, m.rev());
             }
@@ -330,7 +446,9 @@ fn check(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 let t = dedup(&t, &mut Vec::new());
                 let req = Request::Txn(to_request(&t));
                 let resp = sm.apply(&req, &ctx);
-                let Ok(Response::Txn(resp)) = resp else { return Err(TestCaseError::fail(format!("txn failed: {resp:?}"))) };
+                let Ok(Response::Txn(resp)) = resp else {
+                    return Err(TestCaseError::fail(format!("txn failed: {resp:?}")));
+                };
                 let before = m.cur().clone();
                 let mut work = before.clone();
                 let mut evs = Vec::new();
@@ -343,7 +461,13 @@ fn check(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 prop_assert_eq!(resp.header.revision, m.rev());
             }
             Op::Compact(r) => {
-                let resp = sm.apply(&Request::Compaction(CompactionRequest { revision: r, physical: false }), &ctx);
+                let resp = sm.apply(
+                    &Request::Compaction(CompactionRequest {
+                        revision: r,
+                        physical: false,
+                    }),
+                    &ctx,
+                );
                 if r <= m.compact {
                     prop_assert_eq!(resp, Err(errors::compacted()));
                 } else if r > m.rev() {
@@ -355,17 +479,45 @@ fn check(ops: Vec<Op>) -> Result<(), TestCaseError> {
             }
             Op::Watch(k, e, start) => {
                 let end = e.map(key).unwrap_or_default();
-                let id = sm.watch_create(WatchCreateRequest { key: key(k), range_end: end.clone(), start_revision: start, prev_kv: true, ..Default::default() });
-                let start_eff = if start == 0 || start > m.rev() { if start == 0 { m.rev() + 1 } else { start } } else { start };
+                let id = sm.watch_create(WatchCreateRequest {
+                    key: key(k),
+                    range_end: end.clone(),
+                    start_revision: start,
+                    prev_kv: true,
+                    ..Default::default()
+                });
+                let start_eff = if start == 0 || start > m.rev() {
+                    if start == 0 {
+                        m.rev() + 1
+                    } else {
+                        start
+                    }
+                } else {
+                    start
+                };
                 let canceled = start != 0 && start <= m.rev() && start < m.compact;
-                watches.push((id, ModelWatch { key: key(k), end, start: start_eff, canceled, compact_at_create: m.compact }));
+                watches.push((
+                    id,
+                    ModelWatch {
+                        key: key(k),
+                        end,
+                        start: start_eff,
+                        canceled,
+                        compact_at_create: m.compact,
+                    },
+                ));
             }
         }
     }
     // every range at every revision
     for rev in 0..=m.rev() + 1 {
         for (k, e) in ranges() {
-            let req = Request::Range(RangeRequest { key: k.clone(), range_end: e.clone(), revision: rev, ..Default::default() });
+            let req = Request::Range(RangeRequest {
+                key: k.clone(),
+                range_end: e.clone(),
+                revision: rev,
+                ..Default::default()
+            });
             let got = sm.read(&req, &ctx);
             if rev > m.rev() {
                 prop_assert_eq!(got, Err(errors::future_rev()));
@@ -376,11 +528,20 @@ fn check(ops: Vec<Op>) -> Result<(), TestCaseError> {
                 prop_assert_eq!(got, Err(errors::compacted()));
                 continue;
             }
-            let Ok(Response::Range(got)) = got else { return Err(TestCaseError::fail(format!("range failed: {got:?}"))) };
+            let Ok(Response::Range(got)) = got else {
+                return Err(TestCaseError::fail(format!("range failed: {got:?}")));
+            };
             let want: Vec<KeyValue> = m.states[at as usize]
                 .iter()
                 .filter(|(kk, _)| in_range(kk, &k, &e))
-                .map(|(kk, v)| KeyValue { key: kk.clone(), create_revision: v.create, mod_revision: v.modr, version: v.version, value: v.value.clone(), lease: 0 })
+                .map(|(kk, v)| KeyValue {
+                    key: kk.clone(),
+                    create_revision: v.create,
+                    mod_revision: v.modr,
+                    version: v.version,
+                    value: v.value.clone(),
+                    lease: 0,
+                })
                 .collect();
             prop_assert_eq!(got.count, want.len() as i64);
             prop_assert_eq!(got.kvs, want);

@@ -92,7 +92,10 @@ impl Args {
         self.flags.get(f).map(|v| v.parse().unwrap()).unwrap_or(0)
     }
     fn p(&self, i: usize) -> Vec<u8> {
-        self.pos.get(i).map(|s| s.as_bytes().to_vec()).unwrap_or_default()
+        self.pos
+            .get(i)
+            .map(|s| s.as_bytes().to_vec())
+            .unwrap_or_default()
     }
 }
 
@@ -182,7 +185,11 @@ fn put_req(a: &Args) -> PutRequest {
     PutRequest {
         key: a.p(0),
         value: a.p(1),
-        lease: a.flags.get("lease").map(|v| v.parse().unwrap()).unwrap_or(0),
+        lease: a
+            .flags
+            .get("lease")
+            .map(|v| v.parse().unwrap())
+            .unwrap_or(0),
         prev_kv: a.has("prev-kv"),
         ignore_value: a.has("ignore-value"),
         ignore_lease: a.has("ignore-lease"),
@@ -191,7 +198,11 @@ fn put_req(a: &Args) -> PutRequest {
 
 fn del_req(a: &Args) -> DeleteRangeRequest {
     let (key, range_end) = key_range(a);
-    DeleteRangeRequest { key, range_end, prev_kv: a.has("prev-kv") }
+    DeleteRangeRequest {
+        key,
+        range_end,
+        prev_kv: a.has("prev-kv"),
+    }
 }
 
 fn print_op(out: &mut String, indent: &str, r: &ResponseOp) {
@@ -200,7 +211,11 @@ fn print_op(out: &mut String, indent: &str, r: &ResponseOp) {
             for kv in &g.kvs {
                 let _ = writeln!(out, "{indent}{}", kv_line(kv));
             }
-            let _ = writeln!(out, "{indent}count={} more={} rev={}", g.count, g.more, g.header.revision);
+            let _ = writeln!(
+                out,
+                "{indent}count={} more={} rev={}",
+                g.count, g.more, g.header.revision
+            );
         }
         ResponseOp::Put(p) => {
             if let Some(kv) = &p.prev_kv {
@@ -212,10 +227,18 @@ fn print_op(out: &mut String, indent: &str, r: &ResponseOp) {
             for kv in &d.prev_kvs {
                 let _ = writeln!(out, "{indent}prev: {}", kv_line(kv));
             }
-            let _ = writeln!(out, "{indent}deleted={} rev={}", d.deleted, d.header.revision);
+            let _ = writeln!(
+                out,
+                "{indent}deleted={} rev={}",
+                d.deleted, d.header.revision
+            );
         }
         ResponseOp::Txn(t) => {
-            let _ = writeln!(out, "{indent}txn succeeded={} rev={}", t.succeeded, t.header.revision);
+            let _ = writeln!(
+                out,
+                "{indent}txn succeeded={} rev={}",
+                t.succeeded, t.header.revision
+            );
             for r in &t.responses {
                 print_op(out, &format!("{indent}  "), r);
             }
@@ -239,7 +262,12 @@ fn print_watch(out: &mut String, rs: &[WatchResponse]) {
                     let _ = writeln!(out, "  PUT {}", kv_line(&e.kv));
                 }
                 EventType::Delete => {
-                    let _ = writeln!(out, "  DELETE {} m={}", String::from_utf8_lossy(&e.kv.key), e.kv.mod_revision);
+                    let _ = writeln!(
+                        out,
+                        "  DELETE {} m={}",
+                        String::from_utf8_lossy(&e.kv.key),
+                        e.kv.mod_revision
+                    );
                 }
             }
             if let Some(p) = &e.prev_kv {
@@ -251,7 +279,10 @@ fn print_watch(out: &mut String, rs: &[WatchResponse]) {
 
 impl Runner {
     fn ctx(&self) -> ApplyContext {
-        ApplyContext { now: self.now, ..Default::default() }
+        ApplyContext {
+            now: self.now,
+            ..Default::default()
+        }
     }
 
     fn apply(&mut self, req: Request) -> Result<Response, EtcdError> {
@@ -273,7 +304,12 @@ impl Runner {
                         "if" => {
                             // if TARGET KEY [END] OP VALUE
                             let (key, range_end, opw, v) = if lw.len() == 6 {
-                                (lw[2].as_bytes().to_vec(), lw[3].as_bytes().to_vec(), &lw[4], &lw[5])
+                                (
+                                    lw[2].as_bytes().to_vec(),
+                                    lw[3].as_bytes().to_vec(),
+                                    &lw[4],
+                                    &lw[5],
+                                )
                             } else {
                                 (lw[2].as_bytes().to_vec(), Vec::new(), &lw[3], &lw[4])
                             };
@@ -292,7 +328,12 @@ impl Runner {
                                 ">" => CompareResult::Greater,
                                 o => panic!("bad op {o}"),
                             };
-                            t.compare.push(Compare { result, target, key, range_end });
+                            t.compare.push(Compare {
+                                result,
+                                target,
+                                key,
+                                range_end,
+                            });
                         }
                         "then" => t.success.push(op_of(&lw[1..])),
                         "else" => t.failure.push(op_of(&lw[1..])),
@@ -301,8 +342,13 @@ impl Runner {
                 }
                 Request::Txn(t)
             }
-            "compact" => Request::Compaction(CompactionRequest { revision: String::from_utf8(a.p(0)).unwrap().parse::<i64>().unwrap(), physical: false }),
-            "lease-revoke" => Request::LeaseRevoke { id: String::from_utf8(a.p(0)).unwrap().parse().unwrap() },
+            "compact" => Request::Compaction(CompactionRequest {
+                revision: String::from_utf8(a.p(0)).unwrap().parse::<i64>().unwrap(),
+                physical: false,
+            }),
+            "lease-revoke" => Request::LeaseRevoke {
+                id: String::from_utf8(a.p(0)).unwrap().parse().unwrap(),
+            },
             _ => return None,
         })
     }
@@ -320,7 +366,16 @@ impl Runner {
                 out.push_str("ok\n");
             }
             "as" => {
-                let token = if name(0) == "-" { None } else { Some(self.tokens.get(&name(0)).cloned().unwrap_or_else(|| "bogus.0".into())) };
+                let token = if name(0) == "-" {
+                    None
+                } else {
+                    Some(
+                        self.tokens
+                            .get(&name(0))
+                            .cloned()
+                            .unwrap_or_else(|| "bogus.0".into()),
+                    )
+                };
                 let rest = ws[2..].join(" ");
                 let rws = words(&rest);
                 match self.request_of(&rws, input) {
@@ -347,7 +402,9 @@ impl Runner {
                     Err(e) => out.push_str(&err(e)),
                     Ok(Response::Put(p)) => print_op(&mut out, "", &ResponseOp::Put(p)),
                     Ok(Response::Range(g)) => print_op(&mut out, "", &ResponseOp::Range(g)),
-                    Ok(Response::DeleteRange(d)) => print_op(&mut out, "", &ResponseOp::DeleteRange(d)),
+                    Ok(Response::DeleteRange(d)) => {
+                        print_op(&mut out, "", &ResponseOp::DeleteRange(d))
+                    }
                     Ok(Response::Txn(t)) => print_op(&mut out, "", &ResponseOp::Txn(t)),
                     Ok(Response::Compaction(c)) => {
                         let _ = writeln!(out, "compacted rev={}", c.header.revision);
@@ -358,14 +415,24 @@ impl Runner {
                     Ok(o) => panic!("unexpected {o:?}"),
                 }
             }
-            "hash" => match self.sm.read(&Request::HashKv { revision: num(0) }, &self.ctx()) {
+            "hash" => match self
+                .sm
+                .read(&Request::HashKv { revision: num(0) }, &self.ctx())
+            {
                 Ok(Response::HashKv(h)) => {
-                    let _ = writeln!(out, "hash={} compact={} rev={}", h.hash, h.compact_revision, h.header.revision);
+                    let _ = writeln!(
+                        out,
+                        "hash={} compact={} rev={}",
+                        h.hash, h.compact_revision, h.header.revision
+                    );
                 }
                 Err(e) => out.push_str(&err(e)),
                 Ok(o) => panic!("unexpected {o:?}"),
             },
-            "lease-grant" => match self.apply(Request::LeaseGrant(LeaseGrantRequest { id: num(0), ttl: num(1) })) {
+            "lease-grant" => match self.apply(Request::LeaseGrant(LeaseGrantRequest {
+                id: num(0),
+                ttl: num(1),
+            })) {
                 Ok(Response::LeaseGrant(g)) => {
                     let _ = writeln!(out, "id={} ttl={} rev={}", g.id, g.ttl, g.header.revision);
                 }
@@ -379,10 +446,27 @@ impl Runner {
                 Err(e) => out.push_str(&err(e)),
                 Ok(o) => panic!("unexpected {o:?}"),
             },
-            "lease-ttl" => match self.sm.read(&Request::LeaseTimeToLive { id: num(0), keys: a.has("keys") }, &self.ctx()) {
+            "lease-ttl" => match self.sm.read(
+                &Request::LeaseTimeToLive {
+                    id: num(0),
+                    keys: a.has("keys"),
+                },
+                &self.ctx(),
+            ) {
                 Ok(Response::LeaseTimeToLive(t)) => {
-                    let keys: Vec<String> = t.keys.iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect();
-                    let _ = writeln!(out, "id={} ttl={} granted={} keys=[{}]", t.id, t.ttl, t.granted_ttl, keys.join(" "));
+                    let keys: Vec<String> = t
+                        .keys
+                        .iter()
+                        .map(|k| String::from_utf8_lossy(k).into_owned())
+                        .collect();
+                    let _ = writeln!(
+                        out,
+                        "id={} ttl={} granted={} keys=[{}]",
+                        t.id,
+                        t.ttl,
+                        t.granted_ttl,
+                        keys.join(" ")
+                    );
                 }
                 Err(e) => out.push_str(&err(e)),
                 Ok(o) => panic!("unexpected {o:?}"),
@@ -395,7 +479,8 @@ impl Runner {
                 Ok(o) => panic!("unexpected {o:?}"),
             },
             "lease-promote" => {
-                self.sm.lease_promote(self.now, Duration::from_secs(a.int("extend") as u64));
+                self.sm
+                    .lease_promote(self.now, Duration::from_secs(a.int("extend") as u64));
                 out.push_str("ok\n");
             }
             "lease-demote" => {
@@ -439,7 +524,11 @@ impl Runner {
             }
             "login" => {
                 let ctx = self.ctx();
-                match self.sm.check_password(&name(0), &name(1)).and_then(|_| self.sm.authenticate(&name(0), &name(1), &ctx)) {
+                match self
+                    .sm
+                    .check_password(&name(0), &name(1))
+                    .and_then(|_| self.sm.authenticate(&name(0), &name(1), &ctx))
+                {
                     Ok(t) => {
                         self.tokens.insert(name(0), t);
                         out.push_str("ok\n");
@@ -454,15 +543,32 @@ impl Runner {
                     _ => PermissionType::ReadWrite,
                 };
                 let req = match name(0).as_str() {
-                    "user-add" => AuthRequest::UserAdd { name: name(1), password: name(2), no_password: false },
+                    "user-add" => AuthRequest::UserAdd {
+                        name: name(1),
+                        password: name(2),
+                        no_password: false,
+                    },
                     "user-delete" => AuthRequest::UserDelete { name: name(1) },
-                    "grant-role" => AuthRequest::UserGrantRole { user: name(1), role: name(2) },
-                    "revoke-role" => AuthRequest::UserRevokeRole { name: name(1), role: name(2) },
+                    "grant-role" => AuthRequest::UserGrantRole {
+                        user: name(1),
+                        role: name(2),
+                    },
+                    "revoke-role" => AuthRequest::UserRevokeRole {
+                        name: name(1),
+                        role: name(2),
+                    },
                     "role-add" => AuthRequest::RoleAdd { name: name(1) },
                     "role-delete" => AuthRequest::RoleDelete { role: name(1) },
                     "grant-perm" => {
                         let (key, range_end) = key_range(&Args::parse(&ws[4..]));
-                        AuthRequest::RoleGrantPermission { name: name(1), perm: Permission { perm_type: perm(&name(2)), key, range_end } }
+                        AuthRequest::RoleGrantPermission {
+                            name: name(1),
+                            perm: Permission {
+                                perm_type: perm(&name(2)),
+                                key,
+                                range_end,
+                            },
+                        }
                     }
                     "role-get" => AuthRequest::RoleGet { role: name(1) },
                     "user-get" => AuthRequest::UserGet { name: name(1) },
@@ -479,7 +585,13 @@ impl Runner {
                     }
                     Ok(Response::Auth(AuthResponse::RoleGet { perm, .. })) => {
                         for p in perm {
-                            let _ = writeln!(out, "{:?} [{}, {})", p.perm_type, String::from_utf8_lossy(&p.key), String::from_utf8_lossy(&p.range_end));
+                            let _ = writeln!(
+                                out,
+                                "{:?} [{}, {})",
+                                p.perm_type,
+                                String::from_utf8_lossy(&p.key),
+                                String::from_utf8_lossy(&p.range_end)
+                            );
                         }
                     }
                     Ok(Response::Auth(AuthResponse::UserGet { roles, .. })) => {
@@ -507,7 +619,12 @@ fn run_file(path: &std::path::Path) -> (String, String) {
     let text = std::fs::read_to_string(path).unwrap();
     let mut sm = StateMachine::new();
     sm.set_bcrypt_cost(4);
-    let mut r = Runner { sm, now: Duration::ZERO, watches: BTreeMap::new(), tokens: BTreeMap::new() };
+    let mut r = Runner {
+        sm,
+        now: Duration::ZERO,
+        watches: BTreeMap::new(),
+        tokens: BTreeMap::new(),
+    };
     let mut rewritten = String::new();
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
@@ -546,7 +663,11 @@ fn run_file(path: &std::path::Path) -> (String, String) {
 #[test]
 fn scenarios() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/mvcc");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().map(|e| e == "txt").unwrap_or(false)).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().map(|e| e == "txt").unwrap_or(false))
+        .collect();
     files.sort();
     assert!(!files.is_empty());
     let mut failures = Vec::new();
@@ -555,8 +676,18 @@ fn scenarios() {
         if std::env::var("REWRITE").is_ok() {
             std::fs::write(f, &got).unwrap();
         } else if orig != got {
-            let first = orig.lines().zip(got.lines()).position(|(a, b)| a != b).unwrap_or(0);
-            failures.push(format!("{}: first difference at line {}\n--- expected\n{}\n--- got\n{}", f.display(), first + 1, orig.lines().nth(first).unwrap_or(""), got.lines().nth(first).unwrap_or("")));
+            let first = orig
+                .lines()
+                .zip(got.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            failures.push(format!(
+                "{}: first difference at line {}\n--- expected\n{}\n--- got\n{}",
+                f.display(),
+                first + 1,
+                orig.lines().nth(first).unwrap_or(""),
+                got.lines().nth(first).unwrap_or("")
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -40,7 +40,9 @@ impl Bytes<'_> {
     fn key(&mut self) -> Vec<u8> {
         const ALPHA: &[u8] = b"ab/\x00\xff";
         let len = self.small(4) as usize;
-        (0..len).map(|_| ALPHA[self.small(ALPHA.len() as u8) as usize]).collect()
+        (0..len)
+            .map(|_| ALPHA[self.small(ALPHA.len() as u8) as usize])
+            .collect()
     }
     fn end(&mut self) -> Vec<u8> {
         match self.small(4) {
@@ -62,7 +64,13 @@ fn range(b: &mut Bytes<'_>) -> RangeRequest {
         limit: b.int(),
         revision: b.int(),
         sort_order: [SortOrder::None, SortOrder::Ascend, SortOrder::Descend][b.small(3) as usize],
-        sort_target: [SortTarget::Key, SortTarget::Version, SortTarget::Create, SortTarget::Mod, SortTarget::Value][b.small(5) as usize],
+        sort_target: [
+            SortTarget::Key,
+            SortTarget::Version,
+            SortTarget::Create,
+            SortTarget::Mod,
+            SortTarget::Value,
+        ][b.small(5) as usize],
         serializable: false,
         keys_only: b.small(2) == 1,
         count_only: b.small(2) == 1,
@@ -88,7 +96,11 @@ fn op(b: &mut Bytes<'_>, depth: u8) -> RequestOp {
     match b.small(if depth > 0 { 4 } else { 3 }) {
         0 => RequestOp::Range(range(b)),
         1 => RequestOp::Put(put(b)),
-        2 => RequestOp::DeleteRange(DeleteRangeRequest { key: b.key(), range_end: b.end(), prev_kv: b.small(2) == 1 }),
+        2 => RequestOp::DeleteRange(DeleteRangeRequest {
+            key: b.key(),
+            range_end: b.end(),
+            prev_kv: b.small(2) == 1,
+        }),
         _ => RequestOp::Txn(txn(b, depth - 1)),
     }
 }
@@ -97,7 +109,12 @@ fn txn(b: &mut Bytes<'_>, depth: u8) -> TxnRequest {
     let nc = b.small(3);
     let compare = (0..nc)
         .map(|_| Compare {
-            result: [CompareResult::Equal, CompareResult::Greater, CompareResult::Less, CompareResult::NotEqual][b.small(4) as usize],
+            result: [
+                CompareResult::Equal,
+                CompareResult::Greater,
+                CompareResult::Less,
+                CompareResult::NotEqual,
+            ][b.small(4) as usize],
             target: match b.small(5) {
                 0 => CompareTarget::Version(b.int()),
                 1 => CompareTarget::Create(b.int()),
@@ -113,7 +130,11 @@ fn txn(b: &mut Bytes<'_>, depth: u8) -> TxnRequest {
     let success = (0..ns).map(|_| op(b, depth)).collect();
     let nf = b.small(4);
     let failure = (0..nf).map(|_| op(b, depth)).collect();
-    TxnRequest { compare, success, failure }
+    TxnRequest {
+        compare,
+        success,
+        failure,
+    }
 }
 
 /// Runs the bytes as requests. Panics only if an invariant breaks (that is a bug).
@@ -127,36 +148,81 @@ pub fn run(data: &[u8]) {
     let mut steps = 0u32;
     while !b.done() && steps < 200 {
         steps += 1;
-        let ctx = ApplyContext { member_id: 1, now, index: u64::from(steps) };
+        let ctx = ApplyContext {
+            member_id: 1,
+            now,
+            index: u64::from(steps),
+        };
         let before = sm.revision();
         let req = match b.small(16) {
             0 | 1 => Request::Put(put(&mut b)),
             2 => Request::Range(range(&mut b)),
-            3 => Request::DeleteRange(DeleteRangeRequest { key: b.key(), range_end: b.end(), prev_kv: b.small(2) == 1 }),
+            3 => Request::DeleteRange(DeleteRangeRequest {
+                key: b.key(),
+                range_end: b.end(),
+                prev_kv: b.small(2) == 1,
+            }),
             4 | 5 => Request::Txn(txn(&mut b, 2)),
-            6 => Request::Compaction(CompactionRequest { revision: b.int(), physical: false }),
-            7 => Request::LeaseGrant(LeaseGrantRequest { ttl: b.int(), id: b.int() }),
+            6 => Request::Compaction(CompactionRequest {
+                revision: b.int(),
+                physical: false,
+            }),
+            7 => Request::LeaseGrant(LeaseGrantRequest {
+                ttl: b.int(),
+                id: b.int(),
+            }),
             8 => Request::LeaseRevoke { id: b.int() },
             9 => Request::LeaseKeepAlive { id: b.int() },
-            10 => Request::LeaseTimeToLive { id: b.int(), keys: true },
+            10 => Request::LeaseTimeToLive {
+                id: b.int(),
+                keys: true,
+            },
             11 => Request::HashKv { revision: b.int() },
             12 => {
                 let a = match b.small(12) {
                     0 => AuthRequest::Enable,
                     1 => AuthRequest::Disable,
-                    2 => AuthRequest::UserAdd { name: b.text(), password: b.text(), no_password: b.small(2) == 1 },
-                    3 => AuthRequest::UserGrantRole { user: b.text(), role: b.text() },
+                    2 => AuthRequest::UserAdd {
+                        name: b.text(),
+                        password: b.text(),
+                        no_password: b.small(2) == 1,
+                    },
+                    3 => AuthRequest::UserGrantRole {
+                        user: b.text(),
+                        role: b.text(),
+                    },
                     4 => AuthRequest::RoleAdd { name: b.text() },
                     5 => AuthRequest::RoleGrantPermission {
                         name: b.text(),
-                        perm: Permission { perm_type: [PermissionType::Read, PermissionType::Write, PermissionType::ReadWrite][b.small(3) as usize], key: b.key(), range_end: b.end() },
+                        perm: Permission {
+                            perm_type: [
+                                PermissionType::Read,
+                                PermissionType::Write,
+                                PermissionType::ReadWrite,
+                            ][b.small(3) as usize],
+                            key: b.key(),
+                            range_end: b.end(),
+                        },
                     },
                     6 => AuthRequest::UserDelete { name: b.text() },
                     7 => AuthRequest::RoleDelete { role: b.text() },
-                    8 => AuthRequest::UserRevokeRole { name: b.text(), role: b.text() },
-                    9 => AuthRequest::RoleRevokePermission { role: b.text(), key: b.key(), range_end: b.end() },
-                    10 => AuthRequest::UserChangePassword { name: b.text(), password: b.text() },
-                    _ => AuthRequest::Authenticate { name: b.text(), password: b.text() },
+                    8 => AuthRequest::UserRevokeRole {
+                        name: b.text(),
+                        role: b.text(),
+                    },
+                    9 => AuthRequest::RoleRevokePermission {
+                        role: b.text(),
+                        key: b.key(),
+                        range_end: b.end(),
+                    },
+                    10 => AuthRequest::UserChangePassword {
+                        name: b.text(),
+                        password: b.text(),
+                    },
+                    _ => AuthRequest::Authenticate {
+                        name: b.text(),
+                        password: b.text(),
+                    },
                 };
                 Request::Auth(a)
             }
