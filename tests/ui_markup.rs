@@ -233,6 +233,7 @@ mod cluster {
                 ],
                 loss_pct: 0,
                 latency_ms: 1,
+                ..Default::default()
             },
         }
     }
@@ -333,6 +334,8 @@ mod keyspace {
             on_v2: Callback::noop(),
             on_toggle: Callback::noop(),
             on_filter: Callback::noop(),
+            on_drill: Callback::noop(),
+            on_command: Callback::noop(),
         })
         .hydratable(false)
         .render()
@@ -507,5 +510,75 @@ mod actions {
             read_local_command("infra2").unwrap(),
             "etcdctl --endpoints=http://127.0.0.1:22379 get \"\" --prefix --consistency=s"
         );
+    }
+}
+
+mod registry {
+    use std::rc::Rc;
+
+    use etcd_playground::registry::tree::KeyTree;
+    use etcd_playground::ui::registry_view::{
+        LayoutProps, RegistryDetail, RegistryDetailProps, RegistryLayout,
+    };
+    use yew::prelude::*;
+    use yew::LocalServerRenderer;
+
+    const HOSTILE: &str = "<img src=x onerror=alert(1)>";
+
+    #[tokio::test]
+    async fn a_decoded_object_shows_hostile_names_as_text() {
+        let value = format!(
+            r#"{{"kind":"Pod","apiVersion":"v1","metadata":{{"name":"{HOSTILE}","namespace":"default","resourceVersion":"7","ownerReferences":[{{"kind":"ReplicaSet","name":"{HOSTILE}"}}]}}}}"#
+        );
+        let html = LocalServerRenderer::<RegistryDetail>::with_props(RegistryDetailProps {
+            object_key: b"/registry/pods/default/x".to_vec(),
+            value: value.into_bytes(),
+            mod_revision: 7,
+            on_select_key: Callback::noop(),
+        })
+        .hydratable(false)
+        .render()
+        .await;
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(
+            html.contains(r#"data-testid="registry-kind">Pod<"#),
+            "{html}"
+        );
+        // the resourceVersion is explained against the key's mod_revision
+        assert!(
+            html.contains("7 = this key&#x27;s mod_revision")
+                || html.contains("7 = this key's mod_revision"),
+            "{html}"
+        );
+        assert!(html.contains("ReplicaSet &lt;img"), "{html}");
+    }
+
+    #[tokio::test]
+    async fn the_layout_has_a_block_per_resource_type() {
+        let tree = KeyTree::from_keys(
+            [
+                (&b"/registry/pods/default/a"[..], 100),
+                (&b"/registry/pods/kube-system/b"[..], 100),
+                (&b"/registry/services/specs/default/kubernetes"[..], 50),
+                (&b"/registry/namespaces/default"[..], 10),
+            ]
+            .into_iter(),
+        );
+        let summary = Rc::new(tree.resource_summary());
+        let html = LocalServerRenderer::<RegistryLayout>::with_props(LayoutProps {
+            summary,
+            on_drill: Callback::noop(),
+        })
+        .hydratable(false)
+        .render()
+        .await;
+        assert_eq!(
+            html.matches(r#"data-testid="layout-block""#).count(),
+            3,
+            "{html}"
+        );
+        assert!(html.contains(r#"data-resource="services/specs""#), "{html}");
+        assert!(html.contains("3 resource types, 4 keys"), "{html}");
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod client;
 pub mod command;
+pub mod complete;
 pub mod flags;
 pub mod help;
 pub mod printer;

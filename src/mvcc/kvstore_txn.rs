@@ -3,7 +3,8 @@
 //! Every write of one transaction gets the same main revision (`begin_rev + 1`) and an
 //! increasing sub revision; reads inside the transaction see its earlier writes. A transaction
 //! that changed nothing does not move the store's revision. `end` returns the changes as
-//! watch events, in sub-revision order.
+//! watch events, in sub-revision order (built only then, from the stored revisions, so a
+//! write nobody watches copies nothing: `end_quiet`).
 //!
 //! Owns: the revision bookkeeping of one transaction. Must not touch: leases (callers attach
 //! and detach from the events), auth, watchers.
@@ -17,7 +18,8 @@ use crate::server::api::{EtcdError, Event, EventType, KeyValue};
 pub struct TxnWrite<'a> {
     store: &'a mut KvStore,
     begin_rev: i64,
-    changes: Vec<Event>,
+    /// The revision of each write, in order (its index is the sub revision).
+    changes: Vec<Revision>,
 }
 
 impl<'a> TxnWrite<'a> {
@@ -53,10 +55,6 @@ impl<'a> TxnWrite<'a> {
         self.store
     }
 
-    pub fn changes(&self) -> &[Event] {
-        &self.changes
-    }
-
     pub fn range(
         &self,
         key: &[u8],
@@ -70,15 +68,11 @@ impl<'a> TxnWrite<'a> {
     pub fn put(&mut self, key: &[u8], value: &[u8], lease: i64) -> i64 {
         let main = self.begin_rev.saturating_add(1);
         let rev = Revision::new(main, self.changes.len() as i64);
-        let (create, ver) = match self.store.index.get(key, main) {
-            Ok(at) => (at.created.main, at.version.saturating_add(1)),
-            Err(_) => (main, 1),
-        };
-        if self.store.index.put(key, rev).is_err() {
+        let Ok((create, ver)) = self.store.index.put_created_version(key, rev) else {
             // Out of order: cannot happen for a transaction at begin_rev + 1; ignore the write
             // rather than corrupt the index.
             return main;
-        }
+        };
         let stored = StoredKv {
             key: key.to_vec(),
             value: value.to_vec(),
@@ -87,13 +81,8 @@ impl<'a> TxnWrite<'a> {
             lease,
             tombstone: false,
         };
-        let kv = stored.to_key_value(rev);
         self.store.bucket.insert(rev, stored);
-        self.changes.push(Event {
-            kind: EventType::Put,
-            kv,
-            prev_kv: None,
-        });
+        self.changes.push(rev);
         main
     }
 
@@ -133,24 +122,45 @@ impl<'a> TxnWrite<'a> {
             tombstone: true,
         };
         self.store.bucket.insert(rev, stored);
-        let kv = KeyValue {
-            key: key.to_vec(),
-            mod_revision: main,
-            ..KeyValue::default()
-        };
-        self.changes.push(Event {
-            kind: EventType::Delete,
-            kv,
-            prev_kv: None,
-        });
+        self.changes.push(rev);
     }
 
     /// Ends the transaction: the store moves to the next revision if anything changed.
     /// Returns the changes as events (delete events carry the key and `mod_revision` only).
     pub fn end(self) -> Vec<Event> {
+        let store = &*self.store;
+        let events = self
+            .changes
+            .iter()
+            .filter_map(|rev| {
+                let stored = store.bucket.get(rev)?;
+                Some(if stored.tombstone {
+                    Event {
+                        kind: EventType::Delete,
+                        kv: KeyValue {
+                            key: stored.key.clone(),
+                            mod_revision: rev.main,
+                            ..KeyValue::default()
+                        },
+                        prev_kv: None,
+                    }
+                } else {
+                    Event {
+                        kind: EventType::Put,
+                        kv: stored.to_key_value(*rev),
+                        prev_kv: None,
+                    }
+                })
+            })
+            .collect();
+        self.end_quiet();
+        events
+    }
+
+    /// Ends the transaction without building its events (nobody watches).
+    pub fn end_quiet(self) {
         if !self.changes.is_empty() {
             self.store.current_rev = self.begin_rev.saturating_add(1);
         }
-        self.changes
     }
 }

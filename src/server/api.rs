@@ -607,6 +607,7 @@ pub mod errors {
         member_not_learner = FailedPrecondition, "etcdserver: can only promote a learner member";
         learner_not_ready = FailedPrecondition, "etcdserver: can only promote a learner member which is in sync with leader";
         too_many_learners = FailedPrecondition, "etcdserver: too many learner members in cluster";
+        not_supported_for_learner = Unavailable, "etcdserver: rpc not supported for learner";
         request_too_large = InvalidArgument, "etcdserver: request is too large";
         root_user_not_exist = FailedPrecondition, "etcdserver: root user does not exist";
         root_role_not_exist = FailedPrecondition, "etcdserver: root user does not have root role";

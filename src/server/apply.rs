@@ -146,14 +146,14 @@ impl StateMachine {
                 }
                 let mut txn = TxnWrite::new(&mut self.kv);
                 let resp = kv::put(&mut txn, &mut self.lessor, p);
-                let events = txn.end();
+                let events = finish(txn, self.watches.is_empty());
                 self.notify(&events);
                 resp.map(Response::Put)
             }
             Request::DeleteRange(d) => {
                 let mut txn = TxnWrite::new(&mut self.kv);
                 let resp = kv::delete_range(&mut txn, &mut self.lessor, d);
-                let events = txn.end();
+                let events = finish(txn, self.watches.is_empty());
                 self.notify(&events);
                 resp.map(Response::DeleteRange)
             }
@@ -271,7 +271,7 @@ impl StateMachine {
         let mut txn = TxnWrite::new(&mut self.kv);
         let resp = kv::apply_txn(&mut txn, &mut self.lessor, t, &path);
         let rev = txn.end_rev();
-        let events = txn.end();
+        let events = finish(txn, self.watches.is_empty());
         self.notify(&events);
         let mut resp = resp?;
         resp.header = hdr(rev);
@@ -285,7 +285,7 @@ impl StateMachine {
         for k in &keys {
             txn.delete_range(k, RangeEnd::Single);
         }
-        let events = txn.end();
+        let events = finish(txn, self.watches.is_empty());
         self.notify(&events);
         Ok(())
     }
@@ -399,5 +399,15 @@ impl StateMachine {
     /// Restores the applied state from [`to_snapshot`](Self::to_snapshot) bytes.
     pub fn from_snapshot(bytes: &[u8]) -> Result<StateMachine, String> {
         serde_json::from_slice(bytes).map_err(|e| e.to_string())
+    }
+}
+
+/// Ends a write transaction; its events are built only when someone watches.
+fn finish(txn: TxnWrite<'_>, nobody_watches: bool) -> Vec<Event> {
+    if nobody_watches {
+        txn.end_quiet();
+        Vec::new()
+    } else {
+        txn.end()
     }
 }

@@ -364,6 +364,7 @@ impl World {
         if !self.is_running(id) {
             return Err(CallError::Unreachable);
         }
+        self.learner_check(id, &req)?;
         let deadline = self.now.saturating_add(timeout.min(MAX_ADVANCE));
         if route(&req) == Route::Leader {
             return self.call_leader(id, req, deadline);
@@ -393,6 +394,30 @@ impl World {
         }
     }
 
+    /// A learner serves only serializable reads and status (etcd 3.4's
+    /// `isRPCSupportedForLearner`); anything else is refused.
+    fn learner_check(&self, id: u64, req: &Request) -> Result<(), CallError> {
+        let learner = self.is_learner(id);
+        let supported = match req {
+            Request::Range(r) => r.serializable,
+            Request::Status => true,
+            _ => false,
+        };
+        if learner && !supported {
+            return Err(CallError::Server(
+                crate::server::api::errors::not_supported_for_learner(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the member is a learner, as its own view of the membership says.
+    pub fn is_learner(&self, id: u64) -> bool {
+        self.member(id)
+            .and_then(|m| m.cluster_members().into_iter().find(|x| x.id == id))
+            .is_some_and(|x| x.is_learner)
+    }
+
     /// Submits a request without waiting (several can be in flight at once); the answer is
     /// collected with [`World::take_answer`] as the world runs. Requests only the leader
     /// serves (lease keep-alive, time-to-live, leases) are not accepted here: use `call`.
@@ -408,6 +433,7 @@ impl World {
         if !self.is_running(id) || route(&req) == Route::Leader {
             return Err(CallError::Unreachable);
         }
+        self.learner_check(id, &req)?;
         let call = self.next_call;
         self.next_call += 1;
         // Only membership changes look at who is connected to whom.
@@ -482,6 +508,12 @@ impl World {
         let id = self
             .resolve_endpoint(endpoint)
             .ok_or(CallError::Unreachable)?;
+        // a learner refuses every stream
+        if self.is_learner(id) {
+            return Err(CallError::Server(
+                crate::server::api::errors::not_supported_for_learner(),
+            ));
+        }
         let m = self.member_mut(id).ok_or(CallError::Unreachable)?;
         let range = Request::Range(RangeRequest {
             key: req.key.clone(),
@@ -774,7 +806,8 @@ impl World {
         let (from, to) = (msg.from, msg.to);
         let kind = msg.msg_type.name();
         let term = msg.term;
-        if self.net.loss_pct > 0 && self.rng.gen_range(0..100) < self.net.loss_pct {
+        let loss = self.net.loss(from, to);
+        if loss > 0 && self.rng.gen_range(0..100) < loss {
             self.record(TraceKind::Dropped {
                 from,
                 to,
@@ -856,9 +889,17 @@ impl World {
         self.control(format!("stopped {name}"))
     }
 
-    /// Restarts a stopped member from its disk.
+    /// Restarts a stopped member from its disk; a name no member has yet starts the member
+    /// that `member add` announced (see [`World::start_added`]).
     pub fn start(&mut self, name: &str) -> Result<String, String> {
-        let id = self.id_by_name(name)?;
+        let id = match self.id_by_name(name) {
+            Ok(id) => id,
+            Err(e) => {
+                return self
+                    .start_added(name)
+                    .map_err(|added| format!("{e}; {added}"))
+            }
+        };
         let i = self
             .slots
             .iter()
@@ -876,6 +917,88 @@ impl World {
         self.boot(i);
         self.record(TraceKind::Restarted { member: id });
         self.control(format!("started {name}"))
+    }
+
+    /// Starts, as `name`, the member that `member add` put in the cluster and that no process
+    /// plays yet, as etcd does with `--initial-cluster-state existing`: an empty disk, a client
+    /// URL on the port below its peer URL's (peer :42380, client :42379). It learns the log (or
+    /// a snapshot) from the leader, then publishes its name and client URL.
+    pub fn start_added(&mut self, name: &str) -> Result<String, String> {
+        if name.is_empty() || self.slots.iter().any(|s| s.config.name == name) {
+            return Err(format!("a member is already called \"{name}\""));
+        }
+        let known = self
+            .leader()
+            .or_else(|| {
+                self.slots
+                    .iter()
+                    .find(|s| s.member.is_some())
+                    .map(|s| s.config.id)
+            })
+            .and_then(|id| self.member(id))
+            .map(|m| m.cluster_members())
+            .unwrap_or_default();
+        let unstarted: Vec<ApiMember> = known
+            .into_iter()
+            .filter(|m| !self.slots.iter().any(|s| s.config.id == m.id))
+            .collect();
+        let m = match unstarted.as_slice() {
+            [] => {
+                return Err(
+                    "no added member waits to start (add one first: etcdctl member add NAME --peer-urls=http://127.0.0.1:42380)"
+                        .to_string(),
+                )
+            }
+            [one] => one.clone(),
+            _ => {
+                return Err(format!(
+                    "{} added members wait to start; start them one at a time after each has joined",
+                    unstarted.len()
+                ))
+            }
+        };
+        let client_urls: Vec<String> = m
+            .peer_urls
+            .iter()
+            .filter_map(|u| {
+                let port = endpoint::loopback_port(u)?;
+                Some(format!("http://127.0.0.1:{}", port.checked_sub(1)?))
+            })
+            .take(1)
+            .collect();
+        if client_urls.is_empty() {
+            return Err(format!(
+                "the added member's peer URL {:?} is not a 127.0.0.1 address the playground can play",
+                m.peer_urls
+            ));
+        }
+        if let Some(taken) = client_urls.first().and_then(|u| self.resolve_endpoint(u)) {
+            return Err(format!(
+                "client URL {} is already served by member {taken:x}",
+                client_urls.join(",")
+            ));
+        }
+        self.slots.push(Slot {
+            config: MemberConfig {
+                id: m.id,
+                name: name.to_string(),
+                peer_urls: m.peer_urls.clone(),
+                client_urls: client_urls.clone(),
+                cluster_id: self.cluster_id,
+            },
+            member: None,
+            disk: Some(Box::new(MemoryDisk::new())),
+            up_since: self.now,
+            removed: false,
+        });
+        let i = self.slots.len() - 1;
+        self.boot(i);
+        self.record(TraceKind::Restarted { member: m.id });
+        self.control(format!(
+            "started {name} ({:x}, joining the existing cluster; clients: {})",
+            m.id,
+            client_urls.join(",")
+        ))
     }
 
     /// Splits the members into groups that only reach each other; members not named form
@@ -922,12 +1045,17 @@ impl World {
     }
 
     fn set_partition(&mut self, p: Option<Vec<BTreeSet<u64>>>) {
+        self.change_net(|net| net.partition = p);
+    }
+
+    /// Changes which links are up, noting when each link that comes back came back.
+    fn change_net(&mut self, change: impl FnOnce(&mut NetConfig)) {
         let ids = self.member_ids();
         let before: Vec<(u64, u64, bool)> = pairs(&ids)
             .into_iter()
             .map(|(a, b)| (a, b, self.connected(a, b)))
             .collect();
-        self.net.partition = p;
+        change(&mut self.net);
         for (a, b, was) in before {
             if !was && self.connected(a, b) {
                 self.link_up_since.insert((a, b), self.now);
@@ -935,10 +1063,49 @@ impl World {
         }
     }
 
-    /// Removes every partition.
+    /// Removes every partition and every cut link.
     pub fn heal(&mut self) -> Result<String, String> {
-        self.set_partition(None);
+        self.change_net(|net| {
+            net.partition = None;
+            net.cut.clear();
+        });
         self.control("network healed".to_string())
+    }
+
+    /// Cuts the link between two members (both directions); other links stay.
+    pub fn cut_link(&mut self, a: &str, b: &str) -> Result<String, String> {
+        let key = self.link_by_names(a, b)?;
+        self.change_net(|net| {
+            net.cut.insert(key);
+        });
+        self.control(format!("link {a} – {b} cut"))
+    }
+
+    /// Mends one cut link (a partition, if any, stays).
+    pub fn heal_link(&mut self, a: &str, b: &str) -> Result<String, String> {
+        let key = self.link_by_names(a, b)?;
+        self.change_net(|net| {
+            net.cut.remove(&key);
+        });
+        self.control(format!("link {a} – {b} healed"))
+    }
+
+    /// Drops this percentage of the messages between two members.
+    pub fn set_link_loss(&mut self, a: &str, b: &str, pct: u32) -> Result<String, String> {
+        let key = self.link_by_names(a, b)?;
+        if pct > 100 {
+            return Err(format!("loss must be between 0 and 100 percent, got {pct}"));
+        }
+        self.net.link_loss.insert(key, pct);
+        self.control(format!("message loss between {a} and {b} set to {pct}%"))
+    }
+
+    fn link_by_names(&self, a: &str, b: &str) -> Result<(u64, u64), String> {
+        let (ia, ib) = (self.id_by_name(a)?, self.id_by_name(b)?);
+        if ia == ib {
+            return Err(format!("a link needs two different members, got {a} twice"));
+        }
+        Ok(network::link(ia, ib))
     }
 
     /// Drops this percentage of messages.
@@ -947,6 +1114,7 @@ impl World {
             return Err(format!("loss must be between 0 and 100 percent, got {pct}"));
         }
         self.net.loss_pct = pct;
+        self.net.link_loss.clear();
         self.control(format!("message loss set to {pct}%"))
     }
 
@@ -962,16 +1130,11 @@ impl World {
 
     /// Sets the one-way latency of the link between two members (both directions).
     pub fn set_link_latency(&mut self, a: &str, b: &str, ms: u64) -> Result<String, String> {
-        let (ia, ib) = (self.id_by_name(a)?, self.id_by_name(b)?);
-        if ia == ib {
-            return Err(format!("a link needs two different members, got {a} twice"));
-        }
+        let key = self.link_by_names(a, b)?;
         if ms > 60_000 {
             return Err(format!("latency must be between 0 and 60000 ms, got {ms}"));
         }
-        self.net
-            .link_latency
-            .insert((ia.min(ib), ia.max(ib)), Duration::from_millis(ms));
+        self.net.link_latency.insert(key, Duration::from_millis(ms));
         self.control(format!("latency between {a} and {b} set to {ms} ms"))
     }
 
@@ -1006,15 +1169,13 @@ impl World {
 
     // ---- views --------------------------------------------------------------------------
 
-    /// Every member as the UI draws it, in ID order.
+    /// Every member as the UI draws it, in the order they joined the world (the initial
+    /// members first, in ID order), so a picture keeps its places as members are added.
     pub fn member_views(&self) -> Vec<MemberView> {
-        let mut v: Vec<MemberView> = self
-            .slots
+        self.slots
             .iter()
             .map(|s| view::member_view(&s.config, s.member.as_ref(), s.disk.as_deref()))
-            .collect();
-        v.sort_by_key(|m| m.id);
-        v
+            .collect()
     }
 
     /// Messages on the wire.

@@ -1,5 +1,6 @@
 //! The simulated network's settings: one-way latency, random jitter (which reorders
-//! messages), loss, and partitions (groups of members that only reach each other).
+//! messages), loss, partitions (groups of members that only reach each other), and the same
+//! per link: a link cut on its own, and a link's own latency and loss.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -13,6 +14,15 @@ pub struct NetConfig {
     pub partition: Option<Vec<BTreeSet<u64>>>,
     /// One-way latency of particular links (both directions), overriding `latency`.
     pub link_latency: BTreeMap<(u64, u64), Duration>,
+    /// Loss of particular links (both directions), overriding `loss_pct`.
+    pub link_loss: BTreeMap<(u64, u64), u32>,
+    /// Links cut on their own (both directions), besides any partition.
+    pub cut: BTreeSet<(u64, u64)>,
+}
+
+/// The key of the link between `a` and `b` (the same both ways).
+pub fn link(a: u64, b: u64) -> (u64, u64) {
+    (a.min(b), a.max(b))
 }
 
 impl Default for NetConfig {
@@ -23,6 +33,8 @@ impl Default for NetConfig {
             loss_pct: 0,
             partition: None,
             link_latency: BTreeMap::new(),
+            link_loss: BTreeMap::new(),
+            cut: BTreeSet::new(),
         }
     }
 }
@@ -30,14 +42,27 @@ impl Default for NetConfig {
 impl NetConfig {
     /// The one-way latency from `a` to `b`.
     pub fn latency(&self, a: u64, b: u64) -> Duration {
-        let key = if a < b { (a, b) } else { (b, a) };
-        self.link_latency.get(&key).copied().unwrap_or(self.latency)
+        self.link_latency
+            .get(&link(a, b))
+            .copied()
+            .unwrap_or(self.latency)
+    }
+
+    /// The share of messages from `a` to `b` that are dropped, in percent.
+    pub fn loss(&self, a: u64, b: u64) -> u32 {
+        self.link_loss
+            .get(&link(a, b))
+            .copied()
+            .unwrap_or(self.loss_pct)
     }
 
     /// Whether `a` reaches `b` (a member always reaches itself).
     pub fn connected(&self, a: u64, b: u64) -> bool {
         if a == b {
             return true;
+        }
+        if self.cut.contains(&link(a, b)) {
+            return false;
         }
         match &self.partition {
             None => true,

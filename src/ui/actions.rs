@@ -158,13 +158,15 @@ pub struct LinkPanelProps {
     pub on_command: Callback<String>,
 }
 
-/// The detail pane for a link: cut it (isolating one end) or heal, latency and loss.
+/// The detail pane for a link: cut or mend this one link, isolate either end, heal all,
+/// and this link's own latency and loss.
 #[component]
 pub fn LinkPanel(props: &LinkPanelProps) -> Html {
     let net: &NetModel = &props.model.net;
-    let latency = use_state(|| net.latency_ms.to_string());
-    let loss = use_state(|| net.loss_pct.to_string());
-    let connected = net.connected(&props.a, &props.b);
+    let (a, b) = (props.a.clone(), props.b.clone());
+    let latency = use_state(|| net.latency_of(&a, &b).to_string());
+    let loss = use_state(|| net.loss_of(&a, &b).to_string());
+    let connected = net.connected(&a, &b);
     let send = |line: String| {
         let cb = props.on_command.clone();
         Callback::from(move |_: MouseEvent| cb.emit(line.clone()))
@@ -172,12 +174,14 @@ pub fn LinkPanel(props: &LinkPanelProps) -> Html {
     let set_latency = {
         let cb = props.on_command.clone();
         let v = latency.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(format!("latency {}", v.trim())))
+        let (a, b) = (a.clone(), b.clone());
+        Callback::from(move |_: MouseEvent| cb.emit(format!("latency {a} {b} {}", v.trim())))
     };
     let set_loss = {
         let cb = props.on_command.clone();
         let v = loss.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(format!("loss {}", v.trim())))
+        let (a, b) = (a.clone(), b.clone());
+        Callback::from(move |_: MouseEvent| cb.emit(format!("loss {a} {b} {}", v.trim())))
     };
     let edit = |h: UseStateHandle<String>| {
         Callback::from(move |e: InputEvent| {
@@ -187,28 +191,36 @@ pub fn LinkPanel(props: &LinkPanelProps) -> Html {
     };
     html! {
         <section class="link-detail" data-testid="link-detail" aria-label="link">
-            <h3>{ format!("{} – {}: {}", props.a, props.b, if connected { "connected" } else { "cut" }) }</h3>
+            <h3>{ format!("{a} – {b}: {}", if connected { "connected" } else { "cut" }) }</h3>
             <div class="row">
-                <button data-testid="link-cut-a" onclick={send(isolate_command(&props.model.members, &props.a))}>
-                    { format!("cut: isolate {}", props.a) }
-                </button>
-                <button data-testid="link-cut-b" onclick={send(isolate_command(&props.model.members, &props.b))}>
-                    { format!("cut: isolate {}", props.b) }
-                </button>
+                if net.link_cut(&a, &b) {
+                    <button data-testid="link-mend" onclick={send(format!("heal {a} {b}"))}>{ "mend this link" }</button>
+                } else {
+                    <button data-testid="link-cut" onclick={send(format!("cut {a} {b}"))}>{ "cut this link" }</button>
+                }
                 <button data-testid="link-heal" onclick={send("heal".to_string())}>{ "heal all links" }</button>
             </div>
-            <p class="note">{ "Latency and loss apply to every link of this simulated network." }</p>
+            <div class="row">
+                <button data-testid="link-cut-a" onclick={send(isolate_command(&props.model.members, &a))}>
+                    { format!("isolate {a}") }
+                </button>
+                <button data-testid="link-cut-b" onclick={send(isolate_command(&props.model.members, &b))}>
+                    { format!("isolate {b}") }
+                </button>
+            </div>
+            <p class="note">{ "Latency and loss set here apply to this link only (the console's " }
+                <code>{ "latency MS" }</code>{ " and " }<code>{ "loss PERCENT" }</code>{ " set every link)." }</p>
             <div class="row">
                 <label>{ "latency (ms) " }
                     <input data-testid="link-latency" type="number" min="0" max="60000" value={(*latency).clone()}
                            oninput={edit(latency.clone())} /></label>
-                <button onclick={set_latency}>{ "set" }</button>
+                <button data-testid="link-latency-set" onclick={set_latency}>{ "set" }</button>
             </div>
             <div class="row">
                 <label>{ "loss (%) " }
                     <input data-testid="link-loss" type="number" min="0" max="100" value={(*loss).clone()}
                            oninput={edit(loss.clone())} /></label>
-                <button onclick={set_loss}>{ "set" }</button>
+                <button data-testid="link-loss-set" onclick={set_loss}>{ "set" }</button>
             </div>
         </section>
     }

@@ -15,6 +15,7 @@ use super::cluster::{ClusterPicture, Selection};
 use super::console::{Console, HistoryMove};
 use super::controls::TimeBar;
 use super::keyspace::{KeyDetail, KeyspacePanel};
+use super::registry_view::RegistryDetail;
 use super::shell::{LogChange, Shell};
 use super::DEFAULT_SEED;
 
@@ -73,7 +74,7 @@ pub fn App() -> Html {
         let update = update.clone();
         let db = db.clone();
         Callback::from(move |line: String| {
-            let change = shell.borrow_mut().run_line(&line);
+            let change = shell.borrow_mut().run_input(&line);
             store(&db, change);
             shell.borrow_mut().refresh_keyspace(false);
             update.force_update();
@@ -96,6 +97,10 @@ pub fn App() -> Html {
                 HistoryMove::Down => s.history.down(),
             }
         })
+    };
+    let on_complete = {
+        let shell = shell.clone();
+        Callback::from(move |line: String| shell.borrow().complete(&line))
     };
     let on_play_pause = {
         let shell = shell.clone();
@@ -205,6 +210,14 @@ pub fn App() -> Html {
             update.force_update();
         })
     };
+    let on_drill = {
+        let shell = shell.clone();
+        let update = update.clone();
+        Callback::from(move |id| {
+            shell.borrow_mut().drill(id);
+            update.force_update();
+        })
+    };
     let on_filter = {
         let shell = shell.clone();
         let update = update.clone();
@@ -237,7 +250,17 @@ pub fn App() -> Html {
         Some(Selection::Link(a, b)) => Some(html! {
             <LinkPanel a={a.clone()} b={b.clone()} model={cluster.clone()} on_command={run.clone()} />
         }),
-        Some(Selection::Key) => s.detail.clone().map(|d| html! { <KeyDetail detail={d} /> }),
+        Some(Selection::Key) => s.detail.clone().map(|d| {
+            // a /registry key also shows what Kubernetes object it holds
+            let k8s = match (&d.kv, d.v2_ttl) {
+                (Some(kv), None) if d.key.starts_with(b"/registry/") => Some(html! {
+                    <RegistryDetail key={String::from_utf8_lossy(&d.key).into_owned()} object_key={d.key.clone()} value={kv.value.clone()} mod_revision={kv.mod_revision}
+                                    on_select_key={on_select_key.clone()} />
+                }),
+                _ => None,
+            };
+            html! { <><KeyDetail detail={d} />{ for k8s }</> }
+        }),
         Some(Selection::Entry(id)) => s
             .entries
             .iter()
@@ -287,12 +310,14 @@ pub fn App() -> Html {
                         <MemberStrip model={cluster.clone()} on_command={run.clone()} on_select={on_select_member} />
                     </section>
                     <Console entries={s.entries.clone()} ready={*ready} note={(*note).clone()}
-                             on_run={run.clone()} {on_clear} {on_history} {on_interrupt}
-                             job_running={s.job.is_some()} on_select={on_select_entry} selected={selected_entry} />
+                             on_run={run.clone()} {on_clear} {on_history} {on_complete} {on_interrupt}
+                             job_running={s.job.is_some()} on_select={on_select_entry} selected={selected_entry}
+                             show_requests={s.show_requests()} />
                 </div>
                 <div class="pane right">
                     <KeyspacePanel data={s.keyspace.clone()} selected_key={s.selected_key.clone()}
-                                   {on_select_key} {on_revision} {on_v2} {on_toggle} {on_filter} />
+                                   {on_select_key} {on_revision} {on_v2} {on_toggle} {on_filter} {on_drill}
+                                   on_command={run.clone()} />
                     <aside class="detail" data-testid="detail-pane" aria-label="detail">
                         if let Some(d) = detail {
                             { d }

@@ -25,13 +25,16 @@ const W: f64 = 800.0;
 const H: f64 = 290.0;
 const R: f64 = 30.0;
 
-/// Where a member sits: the first at the top, the others below left and right.
+/// Where a member sits: the first at the top, the next two below left and right, members
+/// added later in the top corners, then along the bottom.
 fn place(i: usize) -> (f64, f64) {
     match i {
         0 => (215.0, 48.0),
         1 => (90.0, 196.0),
         2 => (340.0, 196.0),
-        k => (40.0 + 70.0 * k as f64, 270.0),
+        3 => (80.0, 48.0),
+        4 => (370.0, 48.0),
+        k => (40.0 + 70.0 * (k - 5) as f64, 262.0),
     }
 }
 
@@ -107,12 +110,51 @@ fn view_link(m: &ClusterModel, a: &MemberModel, b: &MemberModel, props: &Cluster
         b.name,
         if cut { " (cut)" } else { "" }
     );
+    // a link's own latency or loss, written beside its middle
+    let (lat, loss) = (
+        m.net.latency_of(&a.name, &b.name),
+        m.net.loss_of(&a.name, &b.name),
+    );
+    let mut notes = Vec::new();
+    if lat != m.net.latency_ms {
+        notes.push(format!("{lat} ms"));
+    }
+    if loss != m.net.loss_pct {
+        notes.push(format!("{loss}% loss"));
+    }
+    let note = (!notes.is_empty()).then(|| {
+        // beside the middle of the link, on the side away from the picture's centre
+        let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
+        let n = m.members.len().max(1) as f64;
+        let (cx, cy) = m
+            .members
+            .iter()
+            .filter_map(|o| position(m, &o.name))
+            .fold((0.0, 0.0), |(sx, sy), (x, y)| (sx + x / n, sy + y / n));
+        let (dx, dy) = (mx - cx, my - cy);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let (lx, ly) = (mx + dx / len * 22.0, my + dy / len * 22.0 + 4.0);
+        let anchor = if dx / len < -0.3 {
+            "end"
+        } else if dx / len > 0.3 {
+            "start"
+        } else {
+            "middle"
+        };
+        html! {
+            <text class="link-note" data-testid={format!("link-note-{}-{}", a.name, b.name)}
+                  x={f(lx)} y={f(ly)} text-anchor={anchor}>
+                { notes.join(" · ") }
+            </text>
+        }
+    });
     html! {
         <g {class} data-testid={format!("link-{}-{}", a.name, b.name)} data-cut={cut.to_string()}
            tabindex="0" role="button" aria-label={label.clone()} {onclick} {onkeydown}>
             <title>{ label }</title>
             <line class="wire" x1={f(x1)} y1={f(y1)} x2={f(x2)} y2={f(y2)} />
             <line class="hit" x1={f(x1)} y1={f(y1)} x2={f(x2)} y2={f(y2)} />
+            { for note }
         </g>
     }
 }
@@ -263,7 +305,8 @@ fn legend() -> Html {
 fn view_logs(m: &ClusterModel, traced: Option<(u64, u64)>) -> Html {
     let leader = m.leader();
     let top = 62.0;
-    let row_h = 44.0;
+    // rows share the height above the legend when members were added
+    let row_h = ((H - top - 40.0) / m.members.len().max(1) as f64).min(44.0);
     let cell_w = 27.0;
     let x0 = 500.0;
     let last = m.members.iter().map(|mm| mm.last_index).max().unwrap_or(0);
@@ -283,7 +326,7 @@ fn view_logs(m: &ClusterModel, traced: Option<(u64, u64)>) -> Html {
                     <g class={classes!("logrow", (!mm.running).then_some("down"))} data-testid={format!("log-{}", mm.name)}>
                         <text class="who" x={f(x0 - 64.0)} y={f(y + 19.0)}>{ mm.name.clone() }</text>
                         if let Some(p) = leader.and_then(|l| l.progress.iter().find(|p| p.name == mm.name)) {
-                            <text class={classes!("prog", p.state.clone())} x={f(x0)} y={f(y + 39.0)}
+                            <text class={classes!("prog", p.state.clone())} x={f(x0)} y={f(y + (row_h - 3.0).min(39.0))}
                                   data-testid={format!("progress-{}", mm.name)}>
                                 { format!("leader's view: {} · match {} · next {}", p.state, p.matched, p.next) }
                             </text>

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::registry_view::RegistryLayout;
 use super::shell::{KeyDetailModel, KeyspaceData};
 use crate::registry::tree::{KeyTree, NodeId};
 
@@ -48,11 +49,40 @@ pub struct KeyspaceProps {
     pub on_v2: Callback<bool>,
     pub on_toggle: Callback<NodeId>,
     pub on_filter: Callback<String>,
+    /// The layout picture's click on a resource type: open that folder alone.
+    #[prop_or_default]
+    pub on_drill: Callback<NodeId>,
+    /// A console line to run (the "load the Kubernetes sample" button).
+    #[prop_or_default]
+    pub on_command: Callback<String>,
 }
 
 #[component]
 pub fn KeyspacePanel(props: &KeyspaceProps) -> Html {
     let d = &props.data;
+    let show_layout = use_state(|| false);
+    let has_registry = !d.v2 && d.tree.borrow().find(b"/registry").is_some();
+    let summary = {
+        let tree = d.tree.clone();
+        use_memo(
+            (d.generation, *show_layout && has_registry),
+            move |(_, on)| {
+                if *on {
+                    tree.borrow().resource_summary()
+                } else {
+                    Vec::new()
+                }
+            },
+        )
+    };
+    let toggle_layout = {
+        let show_layout = show_layout.clone();
+        Callback::from(move |_: MouseEvent| show_layout.set(!*show_layout))
+    };
+    let load_sample = {
+        let cb = props.on_command.clone();
+        Callback::from(move |_: MouseEvent| cb.emit("load k8s".to_string()))
+    };
     let on_filter = {
         let cb = props.on_filter.clone();
         Callback::from(move |e: InputEvent| {
@@ -79,8 +109,21 @@ pub fn KeyspacePanel(props: &KeyspaceProps) -> Html {
                 </div>
                 <input class="filter" data-testid="keyspace-filter" type="search" placeholder="filter keys"
                        aria-label="filter keys" value={d.filter.clone()} oninput={on_filter} />
-                <span class="count" data-testid="key-count">{ format!("{} keys", d.tree.borrow().key_count()) }</span>
+                <span class="count" data-testid="key-count">{ count_label(d.tree.borrow().key_count()) }</span>
+                if has_registry {
+                    <button class={classes!("small", show_layout.then_some("on"))} data-testid="registry-layout-toggle"
+                            aria-pressed={show_layout.to_string()} onclick={toggle_layout}
+                            title="/registry by resource type">{ "layout" }</button>
+                } else if !d.v2 {
+                    <button class="small" data-testid="load-k8s" onclick={load_sample}
+                            title="write a small kubeadm-style cluster's /registry keys through Raft (the console's `load k8s`)">
+                        { "load k8s sample" }
+                    </button>
+                }
             </div>
+            if has_registry && *show_layout {
+                <RegistryLayout summary={std::rc::Rc::new((*summary).clone())} on_drill={props.on_drill.clone()} />
+            }
             if !d.v2 {
                 <RevisionSlider revision={d.revision} at={d.at} compacted={d.compacted}
                                 on_revision={props.on_revision.clone()} />
@@ -447,5 +490,14 @@ mod tests {
             h,
             "00000000  00 ff 61 62                                      ..ab\n"
         );
+    }
+}
+
+/// "1 key", "2 keys".
+fn count_label(n: u64) -> String {
+    if n == 1 {
+        "1 key".to_string()
+    } else {
+        format!("{n} keys")
     }
 }

@@ -7,7 +7,8 @@
 //! - `app`: the page layout and the wiring; `shell`: the page's state outside the DOM;
 //! - `console`, `history`: the etcdctl console;
 //! - `model`, `cluster`, `actions`, `controls`: the Raft picture, its buttons, the time bar;
-//! - `keyspace`: the key tree (over `registry::tree`), the revision slider, the key detail.
+//! - `keyspace`: the key tree (over `registry::tree`), the revision slider, the key detail;
+//! - `registry_view`: the `/registry` layout treemap and the decoded Kubernetes object.
 
 pub mod actions;
 pub mod app;
@@ -17,6 +18,7 @@ pub mod controls;
 pub mod history;
 pub mod keyspace;
 pub mod model;
+pub mod registry_view;
 pub mod shell;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;

@@ -5,7 +5,7 @@
 //! Owns: the translation from `MemberView`/`MessageView`/`TraceEvent` to what is drawn.
 //! Must not touch: the world (it only reads its views) or any etcd rule.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use crate::sim::{MemberView, MessageView, TraceEvent, TraceKind, World};
@@ -74,17 +74,61 @@ pub struct NetModel {
     pub partition: Vec<Vec<String>>,
     pub loss_pct: u32,
     pub latency_ms: u64,
+    /// Links cut on their own, each as its two names in order.
+    pub cut: BTreeSet<(String, String)>,
+    /// Links with their own loss (%) or latency (ms), overriding the network's.
+    pub link_loss: BTreeMap<(String, String), u32>,
+    pub link_latency: BTreeMap<(String, String), u64>,
+}
+
+/// The key of a link by its members' names (the same both ways).
+fn link_key(a: &str, b: &str) -> (String, String) {
+    if a <= b {
+        (a.to_string(), b.to_string())
+    } else {
+        (b.to_string(), a.to_string())
+    }
 }
 
 impl NetModel {
     /// Whether `a` and `b` can talk.
     pub fn connected(&self, a: &str, b: &str) -> bool {
+        if self.cut.contains(&link_key(a, b)) {
+            return false;
+        }
         self.partition.is_empty()
             || self
                 .partition
                 .iter()
                 .any(|g| g.iter().any(|x| x == a) && g.iter().any(|x| x == b))
     }
+
+    /// Whether this link is cut on its own (not by a partition).
+    pub fn link_cut(&self, a: &str, b: &str) -> bool {
+        self.cut.contains(&link_key(a, b))
+    }
+
+    /// The loss on the link between `a` and `b`, in percent.
+    pub fn loss_of(&self, a: &str, b: &str) -> u32 {
+        self.link_loss
+            .get(&link_key(a, b))
+            .copied()
+            .unwrap_or(self.loss_pct)
+    }
+
+    /// The one-way latency on the link between `a` and `b`, in ms.
+    pub fn latency_of(&self, a: &str, b: &str) -> u64 {
+        self.link_latency
+            .get(&link_key(a, b))
+            .copied()
+            .unwrap_or(self.latency_ms)
+    }
+}
+
+/// `A – B` (from the world's confirmations) as a link key.
+fn parse_link(text: &str, sep: &str) -> Option<(String, String)> {
+    let (a, b) = text.split_once(sep)?;
+    Some(link_key(a.trim(), b.trim()))
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -248,16 +292,45 @@ pub fn net_from_trace(trace: &[TraceEvent]) -> NetModel {
                 .collect();
         } else if text == "network healed" {
             net.partition.clear();
+            net.cut.clear();
+        } else if let Some(key) = text
+            .strip_prefix("link ")
+            .and_then(|r| r.strip_suffix(" cut"))
+            .and_then(|r| parse_link(r, " – "))
+        {
+            net.cut.insert(key);
+        } else if let Some(key) = text
+            .strip_prefix("link ")
+            .and_then(|r| r.strip_suffix(" healed"))
+            .and_then(|r| parse_link(r, " – "))
+        {
+            net.cut.remove(&key);
+        } else if let Some((key, p)) = text
+            .strip_prefix("message loss between ")
+            .and_then(|r| r.strip_suffix('%'))
+            .and_then(|r| r.split_once(" set to "))
+            .and_then(|(l, p)| Some((parse_link(l, " and ")?, p.parse().ok()?)))
+        {
+            net.link_loss.insert(key, p);
+        } else if let Some((key, ms)) = text
+            .strip_prefix("latency between ")
+            .and_then(|r| r.strip_suffix(" ms"))
+            .and_then(|r| r.split_once(" set to "))
+            .and_then(|(l, p)| Some((parse_link(l, " and ")?, p.parse().ok()?)))
+        {
+            net.link_latency.insert(key, ms);
         } else if let Some(p) = text
             .strip_prefix("message loss set to ")
             .and_then(|r| r.strip_suffix('%'))
         {
             net.loss_pct = p.parse().unwrap_or(net.loss_pct);
+            net.link_loss.clear();
         } else if let Some(ms) = text
             .strip_prefix("latency set to ")
             .and_then(|r| r.strip_suffix(" ms"))
         {
             net.latency_ms = ms.parse().unwrap_or(net.latency_ms);
+            net.link_latency.clear();
         }
     }
     net
@@ -306,6 +379,44 @@ mod tests {
             control("network healed"),
         ]);
         assert!(healed.connected("infra1", "infra2"));
+    }
+
+    #[test]
+    fn single_links_follow_their_own_confirmations() {
+        let net = net_from_trace(&[
+            control("link infra2 – infra1 cut"),
+            control("message loss between infra3 and infra2 set to 30%"),
+            control("latency between infra1 and infra3 set to 200 ms"),
+        ]);
+        assert!(!net.connected("infra1", "infra2") && net.link_cut("infra2", "infra1"));
+        assert!(net.connected("infra1", "infra3"));
+        assert_eq!(net.loss_of("infra2", "infra3"), 30);
+        assert_eq!(net.loss_of("infra1", "infra3"), 0);
+        assert_eq!(net.latency_of("infra3", "infra1"), 200);
+        let mended = net_from_trace(&[
+            control("link infra2 – infra1 cut"),
+            control("link infra1 – infra2 healed"),
+            control("message loss between infra3 and infra2 set to 30%"),
+            control("message loss set to 5%"),
+        ]);
+        assert!(mended.connected("infra1", "infra2"));
+        assert_eq!(mended.loss_of("infra2", "infra3"), 5);
+    }
+
+    #[test]
+    fn the_world_confirms_in_the_words_the_model_reads() {
+        let mut w = World::new(1);
+        w.cut_link("infra1", "infra2").unwrap();
+        w.set_link_loss("infra2", "infra3", 10).unwrap();
+        w.set_link_latency("infra1", "infra3", 40).unwrap();
+        let net = ClusterModel::from_world(&w).net;
+        assert!(net.link_cut("infra1", "infra2"));
+        assert_eq!(net.loss_of("infra3", "infra2"), 10);
+        assert_eq!(net.latency_of("infra1", "infra3"), 40);
+        w.heal_link("infra2", "infra1").unwrap();
+        assert!(!ClusterModel::from_world(&w)
+            .net
+            .link_cut("infra1", "infra2"));
     }
 
     #[test]

@@ -89,6 +89,43 @@ test('leader election, loss of quorum and healing, driven from the picture', asy
     await screenshot(page, 'cluster-partition.png');
     await click(page, 'link-heal');
     assert.equal(await page.getAttribute('[data-testid="link-infra1-infra3"]', 'data-cut'), 'false');
+
+    // One link alone: cut infra1–infra2 (infra2 still reaches infra3), slow it, mend it.
+    await page.click('[data-testid="link-infra1-infra2"]');
+    assert.match(await click(page, 'link-cut'), /cut infra1 infra2\nlink infra1 – infra2 cut/);
+    assert.equal(await page.getAttribute('[data-testid="link-infra1-infra2"]', 'data-cut'), 'true');
+    assert.equal(await page.getAttribute('[data-testid="link-infra2-infra3"]', 'data-cut'), 'false');
+    await page.fill('[data-testid="link-latency"]', '250');
+    assert.match(await click(page, 'link-latency-set'), /latency between infra1 and infra2 set to 250 ms/);
+    assert.match(await page.locator('[data-testid="link-note-infra1-infra2"]').textContent(), /250 ms/);
+    await screenshot(page, 'cluster-link.png');
+    assert.match(await click(page, 'link-mend'), /heal infra1 infra2\nlink infra1 – infra2 healed/);
+    assert.equal(await page.getAttribute('[data-testid="link-infra1-infra2"]', 'data-cut'), 'false');
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('a fourth member joins as a learner and is promoted', async () => {
+  const errors = [];
+  const context = await launch(newProfile(), errors);
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(server.url);
+    await consoleReady(page);
+    const added = await run(page, 'etcdctl member add infra4 --learner --peer-urls=http://127.0.0.1:42380');
+    const id = added.match(/Member ([0-9a-f]+) added/)[1];
+    assert.match(await run(page, 'start infra4'), /started infra4/);
+    assert.match(await run(page, 'advance 2s'), /advanced 2s/);
+    const m4 = page.locator('[data-testid="member-infra4"]');
+    assert.equal(await m4.getAttribute('data-up'), 'true');
+    assert.equal(await m4.getAttribute('data-role'), 'follower');
+    assert.match(await run(page, `etcdctl member promote ${id}`), new RegExp(`Member ${id} promoted`));
+    assert.match(await run(page, 'etcdctl --endpoints=127.0.0.1:42379 put four 4'), /\nOK\s*$/);
+    assert.equal(await page.locator('[data-testid="log-infra4"]').count(), 1);
+    await screenshot(page, 'cluster-four-members.png');
   } finally {
     await context.close();
   }

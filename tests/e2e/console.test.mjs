@@ -34,6 +34,22 @@ test('console answers like etcdctl and a put survives reload and restart', async
     await page.keyboard.press('Control+l');
     assert.equal(await page.locator('[data-testid="console-entry"]').count(), 0);
 
+    // Tab completes commands and flags; several candidates are listed under the input.
+    const input = page.locator('[data-testid="console-input"]');
+    await input.fill('etcdctl member li');
+    await page.keyboard.press('Tab');
+    assert.equal(await input.inputValue(), 'etcdctl member list ');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset?.testid), 'console-input');
+    await input.fill('etcdctl get foo --pre');
+    await page.keyboard.press('Tab');
+    assert.equal(await input.inputValue(), 'etcdctl get foo --prefix ');
+    await input.fill('etcdctl l');
+    await page.keyboard.press('Tab');
+    assert.deepEqual(await page.locator('[data-testid="completions"] .candidate').allInnerTexts(), ['lease', 'lock']);
+    await screenshot(page, 'completion.png');
+    await input.fill('');
+    assert.equal(await page.locator('[data-testid="completions"]').count(), 0);
+
     // The help panel opens from the title bar.
     await page.click('[data-testid="help-link"]');
     assert.match(await page.locator('[data-testid="help-panel"]').innerText(), /What is this\?/);
