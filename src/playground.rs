@@ -84,6 +84,8 @@ impl Playground {
             job: None,
             hints_enabled,
             last_hints: Vec::new(),
+            show_requests: false,
+            last_requests: Vec::new(),
         }
     }
 
