@@ -14,14 +14,20 @@ use crate::etcdctl::{complete, shell};
 pub const PROGRAMS: &[&str] = &[
     "advance",
     "cut",
+    "docker",
     "etcdctl",
     "export",
     "heal",
     "help",
     "hints",
+    "jobs",
+    "kill",
+    "kubectl",
     "latency",
+    "load",
     "loss",
     "partition",
+    "requests",
     "start",
     "stop",
     "unset",
@@ -84,7 +90,11 @@ pub fn complete(line: &str, env: &BTreeMap<String, String>, members: &[String]) 
             "cut" | "heal" | "loss" | "latency" if args.len() < 2 => {
                 starting_with(members, current)
             }
-            "hints" if args.is_empty() => starting_with(&["on".into(), "off".into()], current),
+            "hints" | "requests" if args.is_empty() => {
+                starting_with(&["on".into(), "off".into()], current)
+            }
+            "load" if args.is_empty() => starting_with(&["k8s".into()], current),
+            "load" if args.len() == 1 => starting_with(&["large".into()], current),
             "unset" => starting_with(&env.keys().cloned().collect::<Vec<_>>(), current),
             _ => Vec::new(),
         },

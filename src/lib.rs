@@ -26,6 +26,7 @@
 //! the DOM, and `ui` holds no etcd logic.
 
 pub mod auth;
+pub mod background;
 pub mod completion;
 pub mod etcdctl;
 pub mod kubectl;

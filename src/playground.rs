@@ -2,7 +2,9 @@
 //! playground's own commands (stop, start, partition, ...).
 //!
 //! A console line is either a shell line (`export`, `unset`, `[VAR=x] etcdctl ...` with
-//! `./etcdctl` and `/usr/local/bin/etcdctl` as the same program) or a playground command.
+//! `./etcdctl` and `/usr/local/bin/etcdctl` as the same program; the wrappers tutorials show:
+//! `etcd --version`, `docker run|exec`, `kubectl exec`, see [`wrappers`]; `kubectl` over
+//! `/registry`) or a playground command. [`input`] cuts typed or pasted text into lines.
 //! Long-running etcdctl commands (watch, lock, elect, lease keep-alive) become the current
 //! job: [`Playground::poll`] lets simulated time pass and collects what they print,
 //! [`Playground::interrupt`] is Ctrl+C.
@@ -12,8 +14,15 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::background::{Background, BackgroundOutput};
 use crate::etcdctl::{self, shell, Console, Io, Job, Status};
+use crate::kubectl;
 use crate::sim::World;
+
+pub mod input;
+pub mod wrappers;
+
+use wrappers::Plan;
 
 /// What one console line printed, and how it ended.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -42,6 +51,13 @@ pub struct Playground {
     /// Show console hints (`hints on|off`).
     pub hints_enabled: bool,
     last_hints: Vec<String>,
+    /// Print the etcd requests under each kubectl command (`requests on|off`).
+    pub show_requests: bool,
+    last_requests: Vec<String>,
+    /// Jobs started with `&`.
+    background: Background,
+    /// The job number the last line got, if it went to the background.
+    last_background: Option<u32>,
 }
 
 impl Playground {
@@ -53,6 +69,30 @@ impl Playground {
             job: None,
             hints_enabled: true,
             last_hints: Vec::new(),
+            show_requests: false,
+            last_requests: Vec::new(),
+            background: Background::default(),
+            last_background: None,
+        }
+    }
+
+    /// A playground around a world rebuilt from its members' disks (a reload of the page),
+    /// with the console environment and the hints setting it had.
+    pub fn from_world(
+        world: World,
+        env: BTreeMap<String, String>,
+        hints_enabled: bool,
+    ) -> Playground {
+        let seed = world.seed();
+        Playground {
+            world,
+            console: Console::new(seed),
+            env,
+            job: None,
+            hints_enabled,
+            last_hints: Vec::new(),
+            show_requests: false,
+            last_requests: Vec::new(),
         }
     }
 
@@ -85,6 +125,12 @@ impl Playground {
         &self.last_hints
     }
 
+    /// The etcd requests the last line's kubectl made, one line each (shown dimmed under it
+    /// in the page; never kubectl's output). Empty unless `requests on`.
+    pub fn requests(&self) -> &[String] {
+        &self.last_requests
+    }
+
     /// Runs one console line with `stdin` (a here-document's lines, or what is typed at
     /// password prompts). A long-running command (watch, lock, elect, lease keep-alive)
     /// stays as the current job: then `is_running()` is true, the Output holds what it
@@ -95,7 +141,20 @@ impl Playground {
         if self.job.is_some() {
             pre = self.interrupt();
         }
+        self.last_requests.clear();
+        self.last_background = None;
+        let (line, to_background) = background_suffix(line);
         let (mut out, hints) = self.run_line(line, stdin);
+        if to_background {
+            if let Some(rj) = self.job.take() {
+                let n = self.background.start(line.trim(), rj.job);
+                self.last_background = Some(n);
+                out.stdout.push_str(&format!(
+                    "[{n}] running in the background (`jobs` lists it, `kill %{n}` stops it)\n"
+                ));
+            }
+        }
+        self.background.poll(&mut self.world);
         self.last_hints = if self.hints_enabled {
             hints
         } else {
@@ -140,18 +199,22 @@ impl Playground {
     /// false and `exit` is its status. Without a job it just advances the world.
     pub fn poll(&mut self, d: Duration) -> Output {
         let mut io = Io::new("");
-        let Some(mut rj) = self.job.take() else {
+        let mut fg = self.job.take();
+        if fg.is_none() && self.background.is_empty() {
             self.world.advance(d);
             return Output::default();
-        };
+        }
         let end = self.world.now().saturating_add(d);
         let mut result = None;
         while self.world.now() < end {
             let step = JOB_TICK.min(end.saturating_sub(self.world.now()));
             self.world.advance(step);
-            if let Some(code) = rj.job.poll(&mut self.world, &mut io) {
-                result = Some(code);
-                break;
+            self.background.poll(&mut self.world);
+            if let Some(rj) = fg.as_mut() {
+                if let Some(code) = rj.job.poll(&mut self.world, &mut io) {
+                    result = Some(code);
+                    break;
+                }
             }
         }
         let mut out = Output {
@@ -161,9 +224,20 @@ impl Playground {
         };
         match result {
             Some(code) => out.exit = code,
-            None => self.job = Some(rj),
+            None => self.job = fg,
         }
         out
+    }
+
+    /// What the background jobs printed since the last call; a job that ended is reported
+    /// once with its status, then forgotten.
+    pub fn take_background(&mut self) -> Vec<BackgroundOutput> {
+        self.background.take()
+    }
+
+    /// The job number the last line was given if it went to the background (`... &`).
+    pub fn last_background(&self) -> Option<u32> {
+        self.last_background
     }
 
     /// Ctrl+C: the current job cleans up (a lock is released, a campaign resigns) and ends.
@@ -223,37 +297,136 @@ impl Playground {
             }
             _ => {}
         }
-        if prog == "etcdctl" || prog.ends_with("/etcdctl") {
-            let mut env = self.env.clone();
-            for (k, v) in assign {
-                env.insert(k, v);
-            }
-            // a real etcdctl process takes a few milliseconds to start and dial
-            self.world.advance(ETCDCTL_STARTUP);
-            let mut io = match stdin {
-                Some(text) => Io::new(text),
-                None => Io::without_tty(),
-            };
-            let status = etcdctl::run(
-                &mut self.world,
-                &mut self.console,
-                &env,
-                &rest[1..],
-                &mut io,
-            );
-            let mut out = Output {
-                stdout: io.stdout,
-                stderr: io.stderr,
-                ..Default::default()
-            };
-            match status {
-                Status::Done(code) => out.exit = code,
-                Status::Running(job) => self.job = Some(RunningJob { job }),
-            }
-            let h = hints(&env, &rest[1..], &out);
-            return (out, h);
+        let mut env = self.env.clone();
+        env.extend(assign);
+        self.run_program(env, &rest, stdin)
+    }
+
+    /// Runs a program line (`rest[0]` is the program) with `env` as its environment.
+    fn run_program(
+        &mut self,
+        env: BTreeMap<String, String>,
+        rest: &[String],
+        stdin: Option<&str>,
+    ) -> (Output, Vec<String>) {
+        let Some(prog) = rest.first() else {
+            return (Output::default(), Vec::new());
+        };
+        let args = rest.get(1..).unwrap_or(&[]);
+        match wrappers::program(prog) {
+            "etcdctl" => self.run_etcdctl(&env, args, stdin),
+            "etcd" => (wrappers::etcd(args), Vec::new()),
+            "docker" => self.run_plan(wrappers::docker(args), stdin),
+            "kubectl" => self.run_kubectl(args, stdin),
+            _ => (self.playground_command(rest), Vec::new()),
         }
-        (self.playground_command(&rest), Vec::new())
+    }
+
+    /// Runs what `docker exec` / `kubectl exec` found to run inside the etcd container.
+    fn run_plan(&mut self, plan: Plan, stdin: Option<&str>) -> (Output, Vec<String>) {
+        match plan {
+            Plan::Done(out, hints) => (out, hints),
+            Plan::Inner {
+                env,
+                words,
+                stderr,
+                hints: mut after,
+            } => {
+                let env: BTreeMap<String, String> = env.into_iter().collect();
+                let args = words.get(1..).unwrap_or(&[]);
+                let (mut out, mut hints) = match words.first().map(|w| wrappers::program(w)) {
+                    Some("etcdctl") => self.run_etcdctl(&env, args, stdin),
+                    _ => (wrappers::etcd(args), Vec::new()),
+                };
+                out.stderr = stderr + &out.stderr;
+                hints.append(&mut after);
+                (out, hints)
+            }
+        }
+    }
+
+    fn run_etcdctl(
+        &mut self,
+        env: &BTreeMap<String, String>,
+        args: &[String],
+        stdin: Option<&str>,
+    ) -> (Output, Vec<String>) {
+        // a real etcdctl process takes a few milliseconds to start and dial
+        self.world.advance(ETCDCTL_STARTUP);
+        let mut io = match stdin {
+            Some(text) => Io::new(text),
+            None => Io::without_tty(),
+        };
+        let status = etcdctl::run(&mut self.world, &mut self.console, env, args, &mut io);
+        let mut out = Output {
+            stdout: io.stdout,
+            stderr: io.stderr,
+            ..Default::default()
+        };
+        match status {
+            Status::Done(code) => out.exit = code,
+            Status::Running(job) => self.job = Some(RunningJob { job }),
+        }
+        let h = hints(env, args, &out);
+        (out, h)
+    }
+
+    /// `kubectl ...`: `exec` into the etcd pod, or a command over `/registry`.
+    fn run_kubectl(&mut self, args: &[String], stdin: Option<&str>) -> (Output, Vec<String>) {
+        if wrappers::is_kubectl_exec(args) {
+            let exec = match wrappers::parse_kubectl_exec(args) {
+                Ok(e) => e,
+                Err(out) => return (out, Vec::new()),
+            };
+            if !wrappers::is_etcd_pod(&exec.pod) {
+                // the pod may exist (then it just has no etcdctl), or kubectl says why not
+                let get: Vec<String> = ["get", "pod", exec.pod.as_str(), "-n"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .chain([exec.namespace.clone()])
+                    .collect();
+                let (_, stderr, code, _) = kubectl::run(&mut self.world, &get);
+                let mut hints = Vec::new();
+                let out = if code != 0 {
+                    if stderr.contains(kubectl::CONNECTION_REFUSED) {
+                        hints.push(kubectl::NO_CLUSTER_HINT.to_string());
+                    }
+                    Output {
+                        stderr,
+                        exit: code,
+                        ..Default::default()
+                    }
+                } else {
+                    Output {
+                        stderr: format!("error: this playground runs commands only in the etcd pod (a pod named etcd-...), not in {}\n", exec.pod),
+                        exit: 1,
+                        ..Default::default()
+                    }
+                };
+                return (out, hints);
+            }
+            let plan = wrappers::kubectl_exec_plan(&exec);
+            return self.run_plan(plan, stdin);
+        }
+        let (stdout, stderr, exit, requests) = kubectl::run(&mut self.world, args);
+        let mut hints = Vec::new();
+        if stderr.contains(kubectl::CONNECTION_REFUSED) {
+            hints.push(kubectl::NO_CLUSTER_HINT.to_string());
+        }
+        if self.show_requests {
+            self.last_requests = requests
+                .iter()
+                .map(|r| format!("etcd: {}", r.line()))
+                .collect();
+        }
+        (
+            Output {
+                stdout,
+                stderr,
+                exit,
+            },
+            hints,
+        )
     }
 
     fn playground_command(&mut self, w: &[String]) -> Output {
@@ -321,13 +494,37 @@ impl Playground {
                 Ok(_) => err("advance: at most 1h at a time".to_string()),
                 Err(e) => err(format!("advance: {}", e)),
             },
+            "jobs" if w.len() == 1 => Output {
+                stdout: self.background.list(),
+                ..Default::default()
+            },
+            "kill" if w.len() == 2 => res(self.background.kill(&arg, &mut self.world)),
+            "kill" => err("bash: kill: usage: kill %JOB (see `jobs`)".to_string()),
             "hints" if w.len() == 2 && (arg == "on" || arg == "off") => {
                 self.hints_enabled = arg == "on";
                 ok(format!("hints {}", arg))
             }
+            "requests" if w.len() == 2 && (arg == "on" || arg == "off") => {
+                self.show_requests = arg == "on";
+                ok(format!(
+                    "requests {arg}: {}",
+                    if self.show_requests {
+                        "each kubectl command is followed by the etcd requests it made"
+                    } else {
+                        "kubectl's etcd requests are not shown"
+                    }
+                ))
+            }
+            "load"
+                if arg == "k8s"
+                    && (w.len() == 2
+                        || (w.len() == 3 && matches!(w[2].as_str(), "large" | "--large"))) =>
+            {
+                res(kubectl::load_sample(&mut self.world, w.len() == 3))
+            }
             "help" => ok(PLAYGROUND_HELP.trim_end().to_string()),
             "stop" | "start" | "partition" | "heal" | "cut" | "loss" | "latency" | "advance"
-            | "hints" => err(format!("usage: {}", usage_of(&w[0]))),
+            | "hints" | "requests" | "load" => err(format!("usage: {}", usage_of(&w[0]))),
             other => Output {
                 stderr: format!("bash: {}: command not found\n", other),
                 exit: 127,
@@ -347,15 +544,19 @@ fn usage_of(cmd: &str) -> &'static str {
         "loss" => "loss [NAME NAME] PERCENT",
         "latency" => "latency [NAME NAME] MS",
         "advance" => "advance DURATION (e.g. advance 3s)",
+        "requests" => "requests on|off",
+        "load" => "load k8s [large]",
         _ => "hints on|off",
     }
 }
 
 /// The playground's own commands.
 pub const PLAYGROUND_HELP: &str = "\
-playground commands (everything else is a shell line: etcdctl ..., export, unset):
+playground commands (everything else is a shell line: etcdctl ..., export, unset,
+etcd --version, docker exec NAME etcdctl ..., kubectl ..., kubectl exec POD -- etcdctl ...):
   stop NAME                      crash a member (infra1, infra2, infra3)
-  start NAME                     restart a stopped member from its disk
+  start NAME                     restart a stopped member from its disk, or start
+                                 the member `etcdctl member add` announced
   partition NAME... | NAME...    cut the network between the groups
   heal                           remove every partition and cut link
   cut NAME NAME                  cut the one link between two members
@@ -366,8 +567,22 @@ playground commands (everything else is a shell line: etcdctl ..., export, unset
   latency NAME NAME MS           ... on one link only
   advance DURATION               let simulated time pass (e.g. advance 3s)
   hints on|off                   console hints for classic confusions
+  load k8s [large]               write a sample Kubernetes cluster under /registry (for kubectl)
+  requests on|off                show the etcd requests under each kubectl command
+  LINE &                         run a watch, lock, elect... in the background
+  jobs                           list the background jobs
+  kill %N                        stop background job N
   help                           this text
 ";
+
+/// A line ending in a lone `&` (not `&&`) runs in the background: the line without it.
+fn background_suffix(line: &str) -> (&str, bool) {
+    let t = line.trim_end();
+    match t.strip_suffix('&') {
+        Some(rest) if !rest.ends_with('&') && !rest.trim().is_empty() => (rest, true),
+        _ => (line, false),
+    }
+}
 
 /// Hint lines for classic confusions (shown dimmed in the page; never in transcripts).
 fn hints(env: &BTreeMap<String, String>, args: &[String], out: &Output) -> Vec<String> {
@@ -397,6 +612,25 @@ fn hints(env: &BTreeMap<String, String>, args: &[String], out: &Output) -> Vec<S
             "hint: `{}` is an etcd v2 command; etcdctl 3.4 speaks v3 by default. Run `export ETCDCTL_API=2` to use the v2 commands.",
             first
         ));
+    }
+    if !v2 && out.stderr.starts_with("Error: unknown flag: --version") {
+        h.push("hint: etcdctl 3.4 prints its version with `etcdctl version`; `--version` is the v2 flag (`ETCDCTL_API=2 etcdctl --version`).".to_string());
+    }
+    if out.stderr.contains("unknown shorthand flag") {
+        if let Some(a) = args
+            .iter()
+            .find(|a| a.len() > 2 && a.starts_with('-') && !a.starts_with("--"))
+        {
+            h.push(format!(
+                "hint: `{a}` has one dash, so etcdctl reads it as one-letter flags ({} ...); long flags take two dashes: `-{a}`.",
+                a.chars()
+                    .skip(1)
+                    .take(3)
+                    .map(|c| format!("-{c}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+        }
     }
     if out.stderr.contains("required revision has been compacted") {
         h.push(
@@ -485,6 +719,138 @@ mod tests {
         assert_eq!(p.run("nosuch", None).exit, 127);
         assert_eq!(p.run("advance 1s", None).exit, 0);
         assert_eq!(p.run("stop", None).exit, 1);
+    }
+
+    #[test]
+    fn tutorial_command_forms() {
+        let mut p = Playground::new(1);
+        assert_eq!(p.run("etcd --version", None).stdout, wrappers::ETCD_VERSION);
+        assert_eq!(
+            p.run("./etcd --version", None).stdout,
+            wrappers::ETCD_VERSION
+        );
+        let o = p.run("./etcd", None);
+        assert!(o.stdout.contains("2379") && o.exit == 0);
+        let o = p.run(
+            "docker exec -it etcd-gcr-v3.4.33 /usr/local/bin/etcdctl put foo bar",
+            None,
+        );
+        assert_eq!(o.stdout, "OK\n");
+        let o = p.run("/usr/local/bin/etcdctl get foo", None);
+        assert_eq!(o.stdout, "foo\nbar\n");
+        let o = p.run(
+            "docker run -d -p 2379:2379 \\\n  --name etcd-gcr-v3.4.33 \\\n  gcr.io/etcd-development/etcd:v3.4.33 /usr/local/bin/etcd",
+            None,
+        );
+        assert!(o.stdout.starts_with("docker run: nothing was started"));
+        // a container has its own environment: the console's export does not reach it
+        p.run("export ETCDCTL_API=2", None);
+        let o = p.run("docker exec etcd-gcr-v3.4.33 etcdctl get foo", None);
+        assert_eq!(o.stdout, "foo\nbar\n");
+        p.run("unset ETCDCTL_API", None);
+        let o = p.run(
+            "kubectl exec etcd-master -n kube-system -- etcdctl get foo --print-value-only",
+            None,
+        );
+        assert_eq!(o.stdout, "bar\n");
+        assert!(p.hints().is_empty());
+        let o = p.run(
+            "kubectl exec etcd-master -n kube-system etcdctl get foo",
+            None,
+        );
+        assert_eq!(o.stdout, "foo\nbar\n");
+        assert_eq!(
+            p.hints(),
+            [wrappers::EXEC_WITHOUT_DASHDASH_HINT.to_string()]
+        );
+        let o = p.run("etcdctl get --prefix -keys-only", None);
+        assert_eq!(o.exit, 1);
+        assert!(o
+            .stderr
+            .starts_with("Error: unknown shorthand flag: 'k' in -keys-only\n"));
+        assert!(p.hints()[0].contains("--keys-only"));
+    }
+
+    #[test]
+    fn kubectl_over_the_registry() {
+        let mut p = Playground::new(1);
+        let o = p.run("kubectl get pods -n kube-system", None);
+        assert_eq!(o.stderr, format!("{}\n", kubectl::CONNECTION_REFUSED));
+        assert_eq!(o.exit, 1);
+        assert_eq!(p.hints(), [kubectl::NO_CLUSTER_HINT.to_string()]);
+        let o = p.run("kubectl exec coredns-x -n kube-system -- ls", None);
+        assert_eq!(o.exit, 1);
+        assert_eq!(p.run("load k8s", None).exit, 0);
+        assert_eq!(p.run("load k8s", None).exit, 1, "loads once");
+        let o = p.run("kubectl get pods -n kube-system", None);
+        assert!(o.stdout.starts_with("NAME "), "{o:?}");
+        assert!(p.requests().is_empty());
+        p.run("requests on", None);
+        let o = p.run("kubectl get pods -n kube-system -o name", None);
+        let pod = o
+            .stdout
+            .lines()
+            .next()
+            .unwrap()
+            .trim_start_matches("pod/")
+            .to_string();
+        assert!(
+            p.requests()[0].starts_with("etcd: Range key=\"/registry/"),
+            "{:?}",
+            p.requests()
+        );
+        let o = p.run(&format!("kubectl delete pod {pod} -n kube-system"), None);
+        assert_eq!(o.stdout, format!("pod \"{pod}\" deleted\n"));
+        assert!(
+            p.requests().iter().any(|r| r.starts_with("etcd: Txn")),
+            "{:?}",
+            p.requests()
+        );
+        let o = p.run(
+            &format!("etcdctl get /registry/pods/kube-system/{pod}"),
+            None,
+        );
+        assert_eq!(o.stdout, "");
+        let o = p.run("kubectl exec coredns-x -n kube-system -- ls", None);
+        assert_eq!(
+            o.stderr,
+            "Error from server (NotFound): pods \"coredns-x\" not found\n"
+        );
+        p.run("requests off", None);
+        p.run("kubectl get ns", None);
+        assert!(p.requests().is_empty());
+        assert_eq!(p.run("load k8s huge", None).exit, 1);
+        assert_eq!(p.run("requests", None).exit, 1);
+    }
+
+    #[test]
+    fn no_panic_on_odd_lines() {
+        let mut p = Playground::new(1);
+        for l in [
+            "docker",
+            "docker exec",
+            "docker exec -e",
+            "docker run",
+            "docker run -p",
+            "docker exec etcd sh -c",
+            "docker exec etcd sh -c 'ls'",
+            "docker exec etcd sh -c \"'\"",
+            "docker exec etcd sh -c ''",
+            "docker exec -éx etcd etcd",
+            "kubectl exec",
+            "kubectl exec -n",
+            "kubectl exec etcd-0 --",
+            "kubectl -n",
+            "kubectl exec -né etcd-0 -- etcd",
+            "etcd -",
+            "etcd --=",
+            "\\",
+            "load",
+            "load k8s large extra",
+            "./etcdctl \\\n",
+        ] {
+            let _ = p.run(l, None);
+        }
     }
 
     #[test]

@@ -35,9 +35,17 @@ pub fn parse_scenario(text: &str) -> Result<Vec<Step>, String> {
         if l.trim().is_empty() || l.starts_with('#') {
             continue;
         }
-        let Some(cmd) = l.strip_prefix("$ ") else {
+        let Some(first) = l.strip_prefix("$ ") else {
             return Err(format!("line {}: not a command: {}", i, l));
         };
+        // a line ending in `\` continues on the next one (the command keeps both lines)
+        let mut command = first.to_string();
+        while crate::playground::input::continues(&command) && i < lines.len() {
+            command.push('\n');
+            command.push_str(lines[i]);
+            i += 1;
+        }
+        let cmd = command.as_str();
         let (body, timeout) = split_timeout(cmd);
         let mut step = Step {
             command: cmd.to_string(),
@@ -237,6 +245,13 @@ fn push_lines(out: &mut String, text: &str, prefix: &str) {
 
 /// Runs a scenario on a fresh playground and renders its transcript (FORMAT.md section 3).
 pub fn run_scenario(steps: &[Step], seed: u64) -> String {
+    run_scenario_with(steps, seed, false)
+}
+
+/// [`run_scenario`], and with `notes` the console's hints and kubectl's etcd requests too
+/// (`requests on`), each as a `~ ` line after the command's stderr (the playground's own
+/// tests; never in a conformance transcript).
+pub fn run_scenario_with(steps: &[Step], seed: u64, notes: bool) -> String {
     let mut p = Playground::new(seed);
     let known = p.world().member_ids();
     let cluster = p.world().cluster_id();
@@ -290,6 +305,13 @@ pub fn run_scenario(steps: &[Step], seed: u64) -> String {
         }
         push_lines(&mut out, &o.stdout, "");
         push_lines(&mut out, &o.stderr, "! ");
+        if notes {
+            for n in p.hints().iter().chain(p.requests()) {
+                out.push_str("~ ");
+                out.push_str(n);
+                out.push('\n');
+            }
+        }
         if o.exit != 0 && !interrupted {
             out.push_str(&format!("? {}\n", o.exit));
         }
@@ -311,6 +333,16 @@ mod tests {
             Some(&["a".to_string(), String::new()][..])
         );
         assert_eq!(steps[1].timeout, Some(2.0));
+    }
+
+    #[test]
+    fn continuation_lines_join_one_command() {
+        let s = "$ docker run -d \\\n  --name e \\\n  etcd\n$ etcdctl get a\n";
+        let steps = parse_scenario(s).unwrap();
+        assert_eq!(steps.len(), 2);
+        assert_eq!(steps[0].command, "docker run -d \\\n  --name e \\\n  etcd");
+        let t = run_scenario(&steps[..1], 1);
+        assert!(t.starts_with("$ docker run -d \\\n  --name e \\\n  etcd\ndocker run: "));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Replays every conformance transcript in `../shared/conformance/public/` (and the
-//! scenarios recorded for this crate in `tests/scenarios/`, from real etcd 3.4.23) through
+//! scenarios recorded for this crate in `tests/scenarios/` and `tests/scenarios/recorded/`,
+//! from real etcd 3.4.23) through
 //! `etcdplay transcript` with the corpus's own comparer (`check.py`), prints the per-file
 //! pass counts, and enforces the ratchet in `tests/conformance_passing.txt`: every scenario
 //! listed as passing must still pass, and no file's count of matching commands may drop.
@@ -63,8 +64,10 @@ fn conformance_transcripts() {
     };
     let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     let own = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
-    if let Ok(more) = std::fs::read_dir(own) {
-        files.extend(more.filter_map(|e| e.ok().map(|e| e.path())));
+    for dir in [own.clone(), own.join("recorded")] {
+        if let Ok(more) = std::fs::read_dir(dir) {
+            files.extend(more.filter_map(|e| e.ok().map(|e| e.path())));
+        }
     }
     files.retain(|p| p.extension().map(|x| x == "txt").unwrap_or(false));
     files.sort();

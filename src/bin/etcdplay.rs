@@ -45,10 +45,13 @@ fn repl() {
         let Some(Ok(mut line)) = lines.next() else {
             break;
         };
-        while line.ends_with('\\') {
-            line.pop();
+        // `\` at the end of a line continues the command (the shell drops `\`+newline)
+        while etcd_playground::playground::input::continues(&line) {
             match lines.next() {
-                Some(Ok(more)) => line.push_str(&more),
+                Some(Ok(more)) => {
+                    line.push('\n');
+                    line.push_str(&more);
+                }
                 _ => break,
             }
         }
@@ -77,7 +80,7 @@ fn repl() {
         );
         print!("{}", o.stdout);
         eprint!("{}", o.stderr);
-        for h in p.hints() {
+        for h in p.hints().iter().chain(p.requests()) {
             eprintln!("\x1b[2m{}\x1b[0m", h);
         }
     }

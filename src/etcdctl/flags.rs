@@ -271,9 +271,46 @@ fn levenshtein(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// The root's commands in the order etcdctl registers them (`rootCmd.AddCommand(...)` in
+/// `ctlv3/ctl.go`, then cobra's own `help` and `completion`): cobra's `SuggestionsFor` walks
+/// them in this order, not sorted.
+const REGISTRATION_ORDER: [&str; 24] = [
+    "get",
+    "put",
+    "del",
+    "txn",
+    "compaction",
+    "alarm",
+    "defrag",
+    "endpoint",
+    "move-leader",
+    "watch",
+    "version",
+    "lease",
+    "member",
+    "snapshot",
+    "make-mirror",
+    "migrate",
+    "lock",
+    "elect",
+    "auth",
+    "user",
+    "role",
+    "check",
+    "help",
+    "completion",
+];
+
 /// cobra's `SuggestionsFor` over the root's available commands (not `help`).
 pub fn suggestions(typed: &str) -> Vec<String> {
-    children("")
+    let mut roots = children("");
+    roots.sort_by_key(|c| {
+        REGISTRATION_ORDER
+            .iter()
+            .position(|r| r == c)
+            .unwrap_or(REGISTRATION_ORDER.len())
+    });
+    roots
         .into_iter()
         .filter(|c| *c != "help")
         .filter(|c| {

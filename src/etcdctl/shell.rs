@@ -175,9 +175,10 @@ pub fn split(line: &str) -> Result<Line, ShellError> {
                 }
             }
             '\\' => {
-                in_word = true;
                 if i + 1 < n {
+                    // `\<newline>` is a line continuation: bash removes it, word and all
                     if chars[i + 1] != '\n' {
+                        in_word = true;
                         cur.push(chars[i + 1]);
                     }
                     i += 2;
@@ -229,6 +230,15 @@ mod tests {
 
     fn w(s: &str) -> Vec<String> {
         split(s).unwrap().words
+    }
+
+    #[test]
+    fn line_continuations_vanish() {
+        assert_eq!(
+            w("docker run \\\n  -d \\\n  img"),
+            vec!["docker", "run", "-d", "img"]
+        );
+        assert_eq!(w("a\\\nb"), vec!["ab"]);
     }
 
     #[test]

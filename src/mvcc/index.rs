@@ -75,27 +75,24 @@ impl TreeIndex {
         }
     }
 
-    /// Records a put at `rev` and returns what `get(key, at_rev)` found before it (one
-    /// search of the tree for a key that exists, two for a new one).
-    pub fn put_after_get(
+    /// Records a put at `rev` and returns what the key looks like after it: its
+    /// `create_revision` (main) and `version`, with one lookup of the key.
+    pub fn put_created_version(
         &mut self,
         key: &[u8],
         rev: Revision,
-        at_rev: i64,
-    ) -> Result<Option<KeyAt>, KeyIndexError> {
-        match self.tree.get_mut(key) {
-            Some(ki) => {
-                let before = ki.get(at_rev).ok();
-                ki.put(rev)?;
-                Ok(before)
-            }
-            None => {
-                let mut ki = KeyIndex::new(key.to_vec());
-                ki.put(rev)?;
-                self.tree.insert(key.to_vec(), ki);
-                Ok(None)
-            }
+    ) -> Result<(i64, i64), KeyIndexError> {
+        if !self.tree.contains_key(key) {
+            // a new key: one more lookup, only this once
+            self.tree.insert(key.to_vec(), KeyIndex::new(key.to_vec()));
         }
+        let ki = self
+            .tree
+            .get_mut(key)
+            .ok_or(KeyIndexError::RevisionNotFound)?;
+        ki.put(rev)?;
+        ki.live_created_version()
+            .ok_or(KeyIndexError::RevisionNotFound)
     }
 
     pub fn tombstone(&mut self, key: &[u8], rev: Revision) -> Result<(), KeyIndexError> {

@@ -102,6 +102,14 @@ impl KeyIndex {
         Ok(())
     }
 
+    /// The live generation's creation (main revision) and version, if the key is live.
+    pub fn live_created_version(&self) -> Option<(i64, i64)> {
+        self.generations
+            .last()
+            .filter(|g| !g.is_empty())
+            .map(|g| (g.created.main, g.ver))
+    }
+
     /// Records a delete at `rev`: the tombstone ends the live generation.
     pub fn tombstone(&mut self, rev: Revision) -> Result<(), KeyIndexError> {
         match self.generations.last() {

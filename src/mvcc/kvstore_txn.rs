@@ -3,7 +3,8 @@
 //! Every write of one transaction gets the same main revision (`begin_rev + 1`) and an
 //! increasing sub revision; reads inside the transaction see its earlier writes. A transaction
 //! that changed nothing does not move the store's revision. `end` returns the changes as
-//! watch events, in sub-revision order.
+//! watch events, in sub-revision order (built only then, from the stored revisions, so a
+//! write nobody watches copies nothing: `end_quiet`).
 //!
 //! Owns: the revision bookkeeping of one transaction. Must not touch: leases (callers attach
 //! and detach from the events), auth, watchers.
@@ -17,11 +18,8 @@ use crate::server::api::{EtcdError, Event, EventType, KeyValue};
 pub struct TxnWrite<'a> {
     store: &'a mut KvStore,
     begin_rev: i64,
-    changes: Vec<Event>,
-    /// Changes made so far (sub-revisions), recorded as events or not.
-    n_changes: i64,
-    /// Whether `changes` records the events (watchers need them; nobody else does).
-    record: bool,
+    /// The revision of each write, in order (its index is the sub revision).
+    changes: Vec<Revision>,
 }
 
 impl<'a> TxnWrite<'a> {
@@ -31,17 +29,6 @@ impl<'a> TxnWrite<'a> {
             store,
             begin_rev,
             changes: Vec::new(),
-            n_changes: 0,
-            record: true,
-        }
-    }
-
-    /// A write transaction that does not record its events (`end` returns none): for a store
-    /// nobody watches, so that a put does not copy its value once more.
-    pub fn without_events(store: &'a mut KvStore) -> Self {
-        TxnWrite {
-            record: false,
-            ..TxnWrite::new(store)
         }
     }
 
@@ -52,7 +39,7 @@ impl<'a> TxnWrite<'a> {
 
     /// The revision a read inside the transaction sees.
     fn read_rev(&self) -> i64 {
-        if self.n_changes == 0 {
+        if self.changes.is_empty() {
             self.begin_rev
         } else {
             self.begin_rev.saturating_add(1)
@@ -68,10 +55,6 @@ impl<'a> TxnWrite<'a> {
         self.store
     }
 
-    pub fn changes(&self) -> &[Event] {
-        &self.changes
-    }
-
     pub fn range(
         &self,
         key: &[u8],
@@ -84,13 +67,11 @@ impl<'a> TxnWrite<'a> {
     /// Puts `key = value` with `lease`; returns the revision of the write.
     pub fn put(&mut self, key: &[u8], value: &[u8], lease: i64) -> i64 {
         let main = self.begin_rev.saturating_add(1);
-        let rev = Revision::new(main, self.n_changes);
-        let (create, ver) = match self.store.index.put_after_get(key, rev, main) {
-            Ok(Some(at)) => (at.created.main, at.version.saturating_add(1)),
-            Ok(None) => (main, 1),
+        let rev = Revision::new(main, self.changes.len() as i64);
+        let Ok((create, ver)) = self.store.index.put_created_version(key, rev) else {
             // Out of order: cannot happen for a transaction at begin_rev + 1; ignore the write
             // rather than corrupt the index.
-            Err(_) => return main,
+            return main;
         };
         let stored = StoredKv {
             key: key.to_vec(),
@@ -100,16 +81,8 @@ impl<'a> TxnWrite<'a> {
             lease,
             tombstone: false,
         };
-        self.n_changes += 1;
-        if self.record {
-            let kv = stored.to_key_value(rev);
-            self.changes.push(Event {
-                kind: EventType::Put,
-                kv,
-                prev_kv: None,
-            });
-        }
         self.store.bucket.insert(rev, stored);
+        self.changes.push(rev);
         main
     }
 
@@ -127,7 +100,7 @@ impl<'a> TxnWrite<'a> {
         for k in keys {
             self.delete(&k);
         }
-        if n != 0 || self.n_changes != 0 {
+        if n != 0 || !self.changes.is_empty() {
             (n, self.begin_rev.saturating_add(1))
         } else {
             (0, self.begin_rev)
@@ -136,7 +109,7 @@ impl<'a> TxnWrite<'a> {
 
     fn delete(&mut self, key: &[u8]) {
         let main = self.begin_rev.saturating_add(1);
-        let rev = Revision::new(main, self.n_changes);
+        let rev = Revision::new(main, self.changes.len() as i64);
         if self.store.index.tombstone(key, rev).is_err() {
             return;
         }
@@ -149,27 +122,45 @@ impl<'a> TxnWrite<'a> {
             tombstone: true,
         };
         self.store.bucket.insert(rev, stored);
-        self.n_changes += 1;
-        if self.record {
-            let kv = KeyValue {
-                key: key.to_vec(),
-                mod_revision: main,
-                ..KeyValue::default()
-            };
-            self.changes.push(Event {
-                kind: EventType::Delete,
-                kv,
-                prev_kv: None,
-            });
-        }
+        self.changes.push(rev);
     }
 
     /// Ends the transaction: the store moves to the next revision if anything changed.
     /// Returns the changes as events (delete events carry the key and `mod_revision` only).
     pub fn end(self) -> Vec<Event> {
-        if self.n_changes != 0 {
+        let store = &*self.store;
+        let events = self
+            .changes
+            .iter()
+            .filter_map(|rev| {
+                let stored = store.bucket.get(rev)?;
+                Some(if stored.tombstone {
+                    Event {
+                        kind: EventType::Delete,
+                        kv: KeyValue {
+                            key: stored.key.clone(),
+                            mod_revision: rev.main,
+                            ..KeyValue::default()
+                        },
+                        prev_kv: None,
+                    }
+                } else {
+                    Event {
+                        kind: EventType::Put,
+                        kv: stored.to_key_value(*rev),
+                        prev_kv: None,
+                    }
+                })
+            })
+            .collect();
+        self.end_quiet();
+        events
+    }
+
+    /// Ends the transaction without building its events (nobody watches).
+    pub fn end_quiet(self) {
+        if !self.changes.is_empty() {
             self.store.current_rev = self.begin_rev.saturating_add(1);
         }
-        self.changes
     }
 }

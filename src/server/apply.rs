@@ -99,15 +99,6 @@ pub struct StateMachine {
 /// What starts a postcard Raft snapshot (a JSON one starts with `{`).
 const RAFT_SNAPSHOT_MAGIC: &[u8] = b"\0sm-postcard-1\0";
 
-/// A write transaction on the store; it records events only if someone watches.
-fn write_txn(kv: &mut KvStore, watched: bool) -> TxnWrite<'_> {
-    if watched {
-        TxnWrite::new(kv)
-    } else {
-        TxnWrite::without_events(kv)
-    }
-}
-
 fn hdr(rev: i64) -> ResponseHeader {
     ResponseHeader {
         revision: rev,
@@ -156,16 +147,16 @@ impl StateMachine {
                 if p.lease != 0 && self.lessor.lookup(p.lease).is_none() {
                     return Err(errors::lease_not_found());
                 }
-                let mut txn = write_txn(&mut self.kv, !self.watches.is_empty());
+                let mut txn = TxnWrite::new(&mut self.kv);
                 let resp = kv::put(&mut txn, &mut self.lessor, p);
-                let events = txn.end();
+                let events = finish(txn, self.watches.is_empty());
                 self.notify(&events);
                 resp.map(Response::Put)
             }
             Request::DeleteRange(d) => {
-                let mut txn = write_txn(&mut self.kv, !self.watches.is_empty());
+                let mut txn = TxnWrite::new(&mut self.kv);
                 let resp = kv::delete_range(&mut txn, &mut self.lessor, d);
-                let events = txn.end();
+                let events = finish(txn, self.watches.is_empty());
                 self.notify(&events);
                 resp.map(Response::DeleteRange)
             }
@@ -280,10 +271,10 @@ impl StateMachine {
             kv::check_requests(&self.kv, &self.lessor, t, &path, true)?;
         }
         kv::check_requests(&self.kv, &self.lessor, t, &path, false)?;
-        let mut txn = write_txn(&mut self.kv, !self.watches.is_empty());
+        let mut txn = TxnWrite::new(&mut self.kv);
         let resp = kv::apply_txn(&mut txn, &mut self.lessor, t, &path);
         let rev = txn.end_rev();
-        let events = txn.end();
+        let events = finish(txn, self.watches.is_empty());
         self.notify(&events);
         let mut resp = resp?;
         resp.header = hdr(rev);
@@ -293,11 +284,11 @@ impl StateMachine {
     /// Revokes a lease: every attached key is deleted in one revision.
     fn lease_revoke(&mut self, id: i64) -> Result<(), EtcdError> {
         let keys = self.lessor.revoke(id)?;
-        let mut txn = write_txn(&mut self.kv, !self.watches.is_empty());
+        let mut txn = TxnWrite::new(&mut self.kv);
         for k in &keys {
             txn.delete_range(k, RangeEnd::Single);
         }
-        let events = txn.end();
+        let events = finish(txn, self.watches.is_empty());
         self.notify(&events);
         Ok(())
     }
@@ -390,6 +381,11 @@ impl StateMachine {
         self.watches.create(&self.kv, req)
     }
 
+    /// The newest live events this member's watchers were sent.
+    pub fn watch_fired(&self) -> impl Iterator<Item = &crate::mvcc::watch::Fired> {
+        self.watches.fired()
+    }
+
     /// The responses ready for a watcher.
     pub fn watch_poll(&mut self, id: i64) -> Vec<WatchResponse> {
         self.watches.poll(id)
@@ -428,5 +424,15 @@ impl StateMachine {
             Some(rest) => postcard::from_bytes(rest).map_err(|e| e.to_string()),
             None => StateMachine::from_snapshot(bytes),
         }
+    }
+}
+
+/// Ends a write transaction; its events are built only when someone watches.
+fn finish(txn: TxnWrite<'_>, nobody_watches: bool) -> Vec<Event> {
+    if nobody_watches {
+        txn.end_quiet();
+        Vec::new()
+    } else {
+        txn.end()
     }
 }

@@ -74,7 +74,7 @@ pub fn App() -> Html {
         let update = update.clone();
         let db = db.clone();
         Callback::from(move |line: String| {
-            let change = shell.borrow_mut().run_line(&line);
+            let change = shell.borrow_mut().run_input(&line);
             store(&db, change);
             shell.borrow_mut().refresh_keyspace(false);
             update.force_update();
@@ -266,7 +266,13 @@ pub fn App() -> Html {
             .iter()
             .find(|e| e.id == *id)
             .and_then(|e| e.trace.clone().map(|t| (e.line.clone(), t)))
-            .map(|(line, trace)| html! { <TracePanel {line} {trace} model={cluster.clone()} /> }),
+            .map(|(line, trace)| {
+                let fired = trace
+                    .revisions
+                    .map(|(a, b)| s.world().watch_events_fired(a, b))
+                    .unwrap_or_default();
+                html! { <TracePanel {line} {trace} {fired} model={cluster.clone()} /> }
+            }),
         None => None,
     };
     let traced = match &*selection {
@@ -311,7 +317,8 @@ pub fn App() -> Html {
                     </section>
                     <Console entries={s.entries.clone()} ready={*ready} note={(*note).clone()}
                              on_run={run.clone()} {on_clear} {on_history} {on_complete} {on_interrupt}
-                             job_running={s.job.is_some()} on_select={on_select_entry} selected={selected_entry} />
+                             job_running={s.job.is_some()} on_select={on_select_entry} selected={selected_entry}
+                             show_requests={s.show_requests()} />
                 </div>
                 <div class="pane right">
                     <KeyspacePanel data={s.keyspace.clone()} selected_key={s.selected_key.clone()}

@@ -7,11 +7,13 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::shell::WriteTrace;
 use crate::completion::Completion;
+use crate::playground::input::{complete_input, split_input};
 use crate::playground::Output;
 
 /// One command and what it printed.
@@ -22,10 +24,14 @@ pub struct Entry {
     pub output: Output,
     /// Still running as the playground's job (watch, lock, elect, keep-alive).
     pub running: bool,
-    /// Ended by Ctrl+C (or by the next line).
+    /// Ended by Ctrl+C (or by the next line, or `kill %N`).
     pub interrupted: bool,
+    /// Running in the background as job `%N` (`LINE &`).
+    pub background: Option<u32>,
     /// Console hints for learners (dimmed; never etcdctl's output).
     pub hints: Vec<String>,
+    /// The etcd requests its kubectl made (`requests on`; dimmed, never kubectl's output).
+    pub requests: Vec<String>,
     /// The write it made, when it appended Raft entries (select the entry to see it traced).
     pub trace: Option<WriteTrace>,
 }
@@ -59,11 +65,17 @@ pub struct ConsoleProps {
     pub on_select: Callback<usize>,
     #[prop_or_default]
     pub selected: Option<usize>,
+    /// Whether kubectl's etcd requests are shown (the checkbox runs `requests on|off`).
+    #[prop_or_default]
+    pub show_requests: bool,
 }
 
 #[component]
 pub fn Console(props: &ConsoleProps) -> Html {
     let value = use_state(String::new);
+    // Lines entered so far of a command that is not finished yet (a `\` continuation or a
+    // here-document), each ended by a newline; the input then shows the `> ` prompt.
+    let pending = use_state(String::new);
     // What the last Tab offered when it could not decide (shown under the input).
     let offered = use_state(Vec::<String>::new);
     let input_ref = use_node_ref();
@@ -102,8 +114,46 @@ pub fn Console(props: &ConsoleProps) -> Html {
         })
     };
 
+    // A paste of several lines runs every command it completes, in order; what is left
+    // unfinished stays (its last line in the input).
+    let onpaste = {
+        let value = value.clone();
+        let pending = pending.clone();
+        let ready = props.ready;
+        let on_run = props.on_run.clone();
+        Callback::from(move |e: Event| {
+            let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else {
+                return;
+            };
+            let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
+                return;
+            };
+            if !ready || !text.contains('\n') {
+                return;
+            }
+            e.prevent_default();
+            let text = text.replace("\r\n", "\n");
+            let all = format!("{}{}{}", *pending, *value, text);
+            let (_, rest) = split_input(&all);
+            let complete = all.get(..all.len() - rest.len()).unwrap_or("");
+            let (more, last) = match rest.rfind('\n') {
+                Some(i) => (
+                    rest.get(..=i).unwrap_or(""),
+                    rest.get(i + 1..).unwrap_or(""),
+                ),
+                None => ("", rest.as_str()),
+            };
+            pending.set(more.to_string());
+            value.set(last.to_string());
+            if !complete.trim().is_empty() {
+                on_run.emit(complete.to_string());
+            }
+        })
+    };
+
     let onkeydown = {
         let value = value.clone();
+        let pending = pending.clone();
         let ready = props.ready;
         let on_run = props.on_run.clone();
         let on_clear = props.on_clear.clone();
@@ -119,6 +169,12 @@ pub fn Console(props: &ConsoleProps) -> Html {
                 value.set(done.line);
                 offered.set(done.candidates);
             }
+            "c" | "C" if e.ctrl_key() && !pending.is_empty() => {
+                // as in bash: Ctrl+C drops the unfinished command
+                e.prevent_default();
+                pending.set(String::new());
+                value.set(String::new());
+            }
             "c" | "C" if e.ctrl_key() && job_running => {
                 e.prevent_default();
                 on_interrupt.emit(());
@@ -128,10 +184,16 @@ pub fn Console(props: &ConsoleProps) -> Html {
                 if !ready {
                     return;
                 }
-                let line = (*value).clone();
+                let text = format!("{}{}", *pending, *value);
                 value.set(String::new());
                 offered.set(Vec::new());
-                on_run.emit(line);
+                if complete_input(&text).is_none() {
+                    // `\` at the end, or a here-document before its terminator: one more line
+                    pending.set(format!("{text}\n"));
+                    return;
+                }
+                pending.set(String::new());
+                on_run.emit(text);
             }
             "ArrowUp" => {
                 e.prevent_default();
@@ -153,6 +215,14 @@ pub fn Console(props: &ConsoleProps) -> Html {
         })
     };
 
+    let toggle_requests = {
+        let on_run = props.on_run.clone();
+        let on = props.show_requests;
+        Callback::from(move |_: Event| {
+            on_run.emit(if on { "requests off" } else { "requests on" }.to_string());
+        })
+    };
+
     html! {
         <section class="console" data-testid="console" data-ready={props.ready.to_string()}
                  aria-label="etcdctl console">
@@ -166,13 +236,21 @@ pub fn Console(props: &ConsoleProps) -> Html {
                 </div>
                 { for props.entries.iter().map(|e| view_entry_with(e, Some(&props.on_select), props.selected == Some(e.id))) }
             </div>
+            if !pending.is_empty() {
+                <pre class="pending" data-testid="console-pending">{ prompted(pending.trim_end_matches('\n')) }</pre>
+            }
             <div class="inputline">
-                <span class="prompt">{ "$ " }</span>
+                <span class="prompt">{ if pending.is_empty() { "$ " } else { "> " } }</span>
                 <input data-testid="console-input" ref={input_ref} type="text"
-                       value={(*value).clone()} {oninput} {onkeydown}
+                       value={(*value).clone()} {oninput} {onkeydown} {onpaste}
                        disabled={!props.ready}
                        autocomplete="off" autocapitalize="off" spellcheck="false"
                        aria-label="command line" />
+                <label class="requests-toggle" title="print, under each kubectl command, the etcd range or txn it made">
+                    <input type="checkbox" data-testid="show-requests" checked={props.show_requests}
+                           disabled={!props.ready} onchange={toggle_requests} />
+                    { "etcd requests" }
+                </label>
             </div>
             if !offered.is_empty() {
                 <div class="completions" data-testid="completions" aria-live="polite">
@@ -184,6 +262,11 @@ pub fn Console(props: &ConsoleProps) -> Html {
             }
         </section>
     }
+}
+
+/// A command's lines as a terminal shows them: continuation lines after a `> ` prompt.
+fn prompted(line: &str) -> String {
+    line.replace('\n', "\n> ")
 }
 
 /// One finished command: the line as typed, then stdout, stderr and a non-zero exit status.
@@ -212,7 +295,7 @@ pub fn view_entry_with(entry: &Entry, on_select: Option<&Callback<usize>>, selec
     });
     html! {
         <div class={classes!("entry", selected.then_some("selected"))} data-testid="console-entry" key={entry.id}>
-            <div class="cmd"><span class="prompt">{ "$ " }</span>{ entry.line.clone() }{ for trace }</div>
+            <div class="cmd"><span class="prompt">{ "$ " }</span>{ prompted(&entry.line) }{ for trace }</div>
             if !out.stdout.is_empty() {
                 <pre class="stdout">{ out.stdout.clone() }</pre>
             }
@@ -222,7 +305,12 @@ pub fn view_entry_with(entry: &Entry, on_select: Option<&Callback<usize>>, selec
             for hint in entry.hints.iter() {
                 <div class="hint">{ hint.clone() }</div>
             }
-            if entry.running {
+            for request in entry.requests.iter() {
+                <div class="request" data-testid="etcd-request">{ request.clone() }</div>
+            }
+            if let Some(n) = entry.background {
+                <div class="running" data-testid="console-background">{ format!("running in the background as %{n} (kill %{n} stops it)") }</div>
+            } else if entry.running {
                 <div class="running" data-testid="console-running">{ "running… (Ctrl+C stops it; simulated time must pass for it to see anything: play or step)" }</div>
             } else if entry.interrupted {
                 <div class="exit">{ "^C" }</div>

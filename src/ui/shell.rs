@@ -7,6 +7,7 @@
 //! requests, as any client would send them).
 //! Must not touch: the DOM or IndexedDB (the components do), etcd rules (the playground does).
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -17,6 +18,7 @@ use super::history::History;
 use std::cell::RefCell;
 
 use super::model::ClusterModel;
+use crate::playground::input::complete_input;
 use crate::playground::{Output, Playground};
 use crate::registry::tree::{KeyTree, NodeId};
 use crate::server::api::{
@@ -151,6 +153,8 @@ pub struct Shell {
     /// The console entry of the long-running command (watch, lock, elect, keep-alive) that
     /// is the playground's current job.
     pub job: Option<usize>,
+    /// The console entries of background jobs, by job number.
+    background: BTreeMap<u32, usize>,
     pub keyspace: KeyspaceData,
     /// Open folders of the keyspace not shown (v2 while v3 shows, and back), and those to
     /// open in the next tree read.
@@ -179,6 +183,7 @@ impl Shell {
             horizon_ms,
             carry_us: 0.0,
             job: None,
+            background: BTreeMap::new(),
             keyspace: KeyspaceData::default(),
             other_open: Vec::new(),
             pending_open: Vec::new(),
@@ -226,26 +231,96 @@ impl Shell {
     fn push_ran(&mut self, line: String, output: Output) {
         let running = self.playground.is_running();
         let hints = self.playground.hints().to_vec();
+        let background = self.playground.last_background();
+        let requests = self.playground.requests().to_vec();
         Rc::make_mut(&mut self.entries).push(Entry {
             id: self.next_id,
             line,
             output,
             running,
+            background,
             hints,
+            requests,
             ..Default::default()
         });
         if running {
             self.job = Some(self.next_id);
         }
+        if let Some(n) = background {
+            self.background.insert(n, self.next_id);
+        }
         self.next_id += 1;
+        self.drain_background();
+    }
+
+    /// Appends what the background jobs printed to their entries; an ended job's entry
+    /// shows how it ended.
+    fn drain_background(&mut self) {
+        let got = self.playground.take_background();
+        if got.is_empty() {
+            return;
+        }
+        let entries = Rc::make_mut(&mut self.entries);
+        for b in got {
+            let Some(&id) = self.background.get(&b.number) else {
+                continue;
+            };
+            if let Some(e) = entries.iter_mut().find(|e| e.id == id) {
+                e.output.stdout.push_str(&b.out.stdout);
+                e.output.stderr.push_str(&b.out.stderr);
+                if let Some((code, killed)) = b.ended {
+                    e.background = None;
+                    e.interrupted = killed;
+                    e.output.exit = code;
+                }
+            }
+            if b.ended.is_some() {
+                self.background.remove(&b.number);
+            }
+        }
     }
 
     pub fn clear_screen(&mut self) {
         self.entries = Rc::new(Vec::new());
     }
 
+    /// Whether kubectl's etcd requests are shown (`requests on|off`).
+    pub fn show_requests(&self) -> bool {
+        self.playground.show_requests
+    }
+
+    /// Runs what the console sends: one line, or a paste of several (cut as a terminal does:
+    /// `\` continues a line, `<<EOF` takes a here-document), each in order with its own
+    /// entry. Says how the stored log changes (one change for the whole input).
+    pub fn run_input(&mut self, text: &str) -> LogChange {
+        let commands = match complete_input(text) {
+            Some(c)
+                if c.len() != 1 || c.iter().any(|c| c.stdin.is_some() || c.line.contains('\n')) =>
+            {
+                c
+            }
+            // one plain line (or an unfinished one, run as it is): as before
+            _ => return self.run_line(text),
+        };
+        let changes: Vec<LogChange> = commands
+            .iter()
+            .map(|c| self.run_line_with(&c.line, c.stdin.as_deref()))
+            .collect();
+        match changes.as_slice() {
+            [] => LogChange::None,
+            [_] => changes.into_iter().next().unwrap_or(LogChange::None),
+            _ if changes.iter().all(|c| *c == LogChange::None) => LogChange::None,
+            _ => LogChange::Rewrite(self.inputs.clone()),
+        }
+    }
+
     /// Runs one console line (typed, or sent by a click) and says how the stored log changes.
     pub fn run_line(&mut self, line: &str) -> LogChange {
+        self.run_line_with(line, None)
+    }
+
+    /// [`Shell::run_line`] with a here-document as the command's stdin.
+    pub fn run_line_with(&mut self, line: &str, stdin: Option<&str>) -> LogChange {
         self.history.push(line);
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
@@ -270,7 +345,7 @@ impl Shell {
         self.future.clear();
         let record = InputRecord {
             line: line.to_string(),
-            stdin: None,
+            stdin: stdin.map(str::to_string),
             at_ms: Some(self.now_ms()),
         };
         // A line typed while a job runs ends that job first (the playground does it).
@@ -278,7 +353,7 @@ impl Shell {
         let index_before = self.last_index();
         self.refresh_keyspace(false);
         let rev_before = self.keyspace.revision;
-        let mut output = self.playground.run(line, None);
+        let mut output = self.playground.run(line, stdin);
         if words.first() == Some(&"help") {
             output.stdout.push_str(PAGE_HELP);
         }
@@ -375,6 +450,7 @@ impl Shell {
             let out = self.playground.poll(end - now);
             self.append_to_job(out, false);
         }
+        self.drain_background();
     }
 
     fn append_to_job(&mut self, out: Output, interrupted: bool) {
@@ -442,6 +518,7 @@ impl Shell {
         self.inputs.clear();
         self.future.clear();
         self.job = None;
+        self.background.clear();
         self.entries = Rc::new(Vec::new());
         self.horizon_ms = self.now_ms();
         self.keyspace = KeyspaceData {
@@ -1127,6 +1204,38 @@ mod tests {
         b.replay(a.inputs.clone());
         assert_eq!(a.cluster(), b.cluster());
         assert_eq!(b.entries.len(), 2);
+    }
+
+    #[test]
+    fn a_paste_runs_each_command_with_its_entry() {
+        let mut s = Shell::new(1);
+        let paste = "docker run -d \\\n  --name etcd-gcr-v3.4.33 \\\n  gcr.io/etcd-development/etcd:v3.4.33\ndocker exec etcd-gcr-v3.4.33 /usr/local/bin/etcdctl put foo bar\netcdctl txn <<EOF\n\nput t 1\n\n\nEOF\n";
+        let change = s.run_input(paste);
+        assert_eq!(s.entries.len(), 3);
+        assert!(s.entries[0].line.contains("\n  --name"));
+        assert!(s.entries[0].output.stdout.starts_with("docker run: "));
+        assert_eq!(s.entries[1].output.stdout, "OK\n");
+        assert_eq!(s.entries[2].output.stdout, "SUCCESS\n\nOK\n");
+        assert_eq!(s.inputs[2].stdin.as_deref(), Some("\nput t 1\n\n\n"));
+        assert_eq!(change, LogChange::Rewrite(s.inputs.clone()));
+        // one line is one command, as before
+        assert!(matches!(
+            s.run_input("etcdctl get foo"),
+            LogChange::Append(_)
+        ));
+        // the stored inputs replay to the same outputs
+        let mut again = Shell::new(1);
+        again.replay(s.inputs.clone());
+        assert_eq!(again.entries[2].output, s.entries[2].output);
+        // kubectl's etcd requests go with their entry
+        s.run_input("load k8s\nrequests on\nkubectl get nodes");
+        assert!(s.show_requests());
+        let last = s.entries.last().unwrap();
+        assert!(
+            last.requests[0].starts_with("etcd: Range"),
+            "{:?}",
+            last.requests
+        );
     }
 
     #[test]
