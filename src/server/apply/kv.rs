@@ -97,6 +97,8 @@ pub fn range(view: &impl ReadView, r: &RangeRequest) -> Result<RangeResponse, Et
         limit,
         rev: r.revision,
         count: r.count_only,
+        // Values are dropped after sorting (as etcd does), so a sort by value needs them.
+        keys_only: r.keys_only && r.sort_target != SortTarget::Value,
     };
     let mut rr = view.range(&r.key, RangeEnd::from_request(&r.range_end), ro)?;
     if r.max_mod_revision != 0 {
