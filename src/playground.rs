@@ -76,6 +76,26 @@ impl Playground {
         }
     }
 
+    /// A playground around a world rebuilt from its members' disks (a reload of the page),
+    /// with the console environment and the hints setting it had.
+    pub fn from_world(
+        world: World,
+        env: BTreeMap<String, String>,
+        hints_enabled: bool,
+    ) -> Playground {
+        let seed = world.seed();
+        Playground {
+            world,
+            console: Console::new(seed),
+            env,
+            job: None,
+            hints_enabled,
+            last_hints: Vec::new(),
+            show_requests: false,
+            last_requests: Vec::new(),
+        }
+    }
+
     pub fn world(&self) -> &World {
         &self.world
     }

@@ -4,10 +4,17 @@
 //! The trait is what a Raft `Ready` asks to persist, written incrementally: append entries
 //! (overwriting a conflicting tail), set the hard state, save a snapshot, compact the log; and
 //! `load` to restart from it. Calls look synchronous so a write-behind IndexedDB layer can sit
-//! behind them. Must not touch: Raft rules, the network, the clock.
+//! behind them: a disk can keep a [`Journal`] of what its writes changed, which the page
+//! drains after each step or command and writes to IndexedDB (`idb`, wasm only), one
+//! transaction per member per flush. Must not touch: Raft rules, the network, the clock.
 
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
+pub mod idb;
+pub mod journal;
 pub mod memory;
+pub mod record;
 
+pub use journal::{DiskOp, EntryOp, Flush, Journal};
 pub use memory::MemoryDisk;
 
 use crate::raft::{Entry, HardState, Snapshot};
@@ -48,6 +55,28 @@ pub struct DiskState {
     pub entries: Vec<Entry>,
 }
 
+impl DiskState {
+    /// Checks that the state can start a member: entries contiguous right after the
+    /// snapshot, commit not past the last entry.
+    pub fn validate(&self) -> Result<(), String> {
+        let mut next = self.snapshot.metadata.index.saturating_add(1);
+        for e in &self.entries {
+            if e.index != next {
+                return Err(format!("entry {} follows entry {}", e.index, next - 1));
+            }
+            next = next.saturating_add(1);
+        }
+        let last = next - 1;
+        if self.hard_state.commit > last {
+            return Err(format!(
+                "the hard state commits index {} but the log ends at {last}",
+                self.hard_state.commit
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// A member's durable storage.
 pub trait Disk {
     /// Appends entries; an entry whose index is already stored replaces it and everything
@@ -61,4 +90,11 @@ pub trait Disk {
     fn compact(&mut self, index: u64) -> Result<(), DiskError>;
     /// Reads everything back (on restart).
     fn load(&self) -> DiskState;
+    /// Starts keeping a journal of writes; with `baseline`, the journal begins with a clear
+    /// and the whole current state (so a durable store can be rewritten from it).
+    fn start_journal(&mut self, _baseline: bool) {}
+    /// Takes the writes journaled since the last drain (empty when not journaling).
+    fn drain_journal(&mut self) -> Flush {
+        Flush::default()
+    }
 }

@@ -461,6 +461,11 @@ impl Member {
         self.disk.as_ref()
     }
 
+    /// The disk, to start or drain its journal (never to write behind Raft's back).
+    pub fn disk_mut(&mut self) -> &mut dyn Disk {
+        self.disk.as_mut()
+    }
+
     pub fn id(&self) -> u64 {
         self.config.id
     }

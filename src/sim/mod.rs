@@ -9,6 +9,7 @@
 
 pub mod endpoint;
 pub mod network;
+pub mod restore;
 pub mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,6 +33,7 @@ use crate::server::member::{
 };
 
 pub use network::NetConfig;
+pub use restore::Settings;
 pub use view::{LogEntryView, MemberView, MessageView, ProgressView, Role, TraceEvent, TraceKind};
 
 /// The simulated wall clock at `now() == 0`: 2024-01-01T00:00:00Z.
@@ -181,45 +183,8 @@ fn bootstrap_disk(configs: &[MemberConfig]) -> MemoryDisk {
 impl World {
     /// The default cluster, ready: infra1 leader at term 2, v3 revision 1, up more than 5 s.
     pub fn new(seed: u64) -> World {
-        let member_ids: Vec<u64> = DEFAULT_MEMBERS
-            .iter()
-            .map(|(_, _, p)| ids::member_id(&[p], CLUSTER_TOKEN))
-            .collect();
-        let cluster_id = ids::cluster_id(&member_ids);
-        let configs: Vec<MemberConfig> = DEFAULT_MEMBERS
-            .iter()
-            .zip(&member_ids)
-            .map(|((name, client, peer), id)| MemberConfig {
-                id: *id,
-                name: name.to_string(),
-                peer_urls: vec![peer.to_string()],
-                client_urls: vec![client.to_string()],
-                cluster_id,
-            })
-            .collect();
-        let mut w = World {
-            seed,
-            rng: ChaCha8Rng::seed_from_u64(seed),
-            now: Duration::ZERO,
-            seq: 0,
-            in_flight: 0,
-            queue: EventQueue::default(),
-            slots: Vec::new(),
-            cluster_id,
-            net: NetConfig::default(),
-            link_up_since: BTreeMap::new(),
-            answers: BTreeMap::new(),
-            abandoned: BTreeSet::new(),
-            batched: BTreeSet::new(),
-            next_call: 1,
-            trace: Vec::new(),
-            trace_enabled: true,
-            applied_log: AppliedLog::default(),
-            safety_violations: Vec::new(),
-            watches: BTreeMap::new(),
-            next_watch: 1,
-            snapshot_count: crate::server::member::DEFAULT_SNAPSHOT_COUNT,
-        };
+        let (mut w, configs) = World::blank(seed);
+        let member_ids: Vec<u64> = configs.iter().map(|c| c.id).collect();
         for c in &configs {
             w.slots.push(Slot {
                 config: c.clone(),
@@ -245,6 +210,50 @@ impl World {
         }
         w.run_until(WARM_UP, |_| false);
         w
+    }
+
+    /// A world with no members yet, and the default members' configurations.
+    fn blank(seed: u64) -> (World, Vec<MemberConfig>) {
+        let member_ids: Vec<u64> = DEFAULT_MEMBERS
+            .iter()
+            .map(|(_, _, p)| ids::member_id(&[p], CLUSTER_TOKEN))
+            .collect();
+        let cluster_id = ids::cluster_id(&member_ids);
+        let configs: Vec<MemberConfig> = DEFAULT_MEMBERS
+            .iter()
+            .zip(&member_ids)
+            .map(|((name, client, peer), id)| MemberConfig {
+                id: *id,
+                name: name.to_string(),
+                peer_urls: vec![peer.to_string()],
+                client_urls: vec![client.to_string()],
+                cluster_id,
+            })
+            .collect();
+        let w = World {
+            seed,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            now: Duration::ZERO,
+            seq: 0,
+            in_flight: 0,
+            queue: EventQueue::default(),
+            slots: Vec::new(),
+            cluster_id,
+            net: NetConfig::default(),
+            link_up_since: BTreeMap::new(),
+            answers: BTreeMap::new(),
+            abandoned: BTreeSet::new(),
+            batched: BTreeSet::new(),
+            next_call: 1,
+            trace: Vec::new(),
+            trace_enabled: true,
+            applied_log: AppliedLog::default(),
+            safety_violations: Vec::new(),
+            watches: BTreeMap::new(),
+            next_watch: 1,
+            snapshot_count: crate::server::member::DEFAULT_SNAPSHOT_COUNT,
+        };
+        (w, configs)
     }
 
     fn boot(&mut self, i: usize) {

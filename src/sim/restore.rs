@@ -1,0 +1,354 @@
+//! A power cycle: building a world from the members' disks (what a reload of the page reads
+//! back from IndexedDB), and the settings of the world that a reload keeps (network, faults,
+//! snapshot interval, which members are stopped). Also the journal hooks: start every disk's
+//! write-behind journal and drain what the members wrote.
+//!
+//! Owns: [`Settings`], [`World::restore`], the journal plumbing. Must not touch: how disks are
+//! stored (persist) or the page.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::{Event, Slot, World, TICK};
+use crate::persist::{Disk, DiskState, Flush, MemoryDisk};
+
+/// How long a restored world runs at most to elect a leader and apply its committed log.
+pub const RESTART_LIMIT: Duration = Duration::from_secs(10);
+
+/// What a reload keeps of the world besides the disks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub latency_us: u64,
+    pub jitter_us: u64,
+    pub loss_pct: u32,
+    /// Groups of member names that only reach each other.
+    pub partition: Option<Vec<Vec<String>>>,
+    /// Per-link latency: (member, member, µs).
+    pub link_latency: Vec<(String, String, u64)>,
+    pub snapshot_count: u64,
+    /// Members that were stopped (they stay stopped).
+    pub stopped: Vec<String>,
+    /// Members that applied their own removal (they never start again).
+    pub removed: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            latency_us: 1_000,
+            jitter_us: 0,
+            loss_pct: 0,
+            partition: None,
+            link_latency: Vec::new(),
+            snapshot_count: crate::server::member::DEFAULT_SNAPSHOT_COUNT,
+            stopped: Vec::new(),
+            removed: Vec::new(),
+        }
+    }
+}
+
+fn us(d: Duration) -> u64 {
+    d.as_micros().min(u64::MAX as u128) as u64
+}
+
+impl World {
+    fn name_of(&self, id: u64) -> Option<String> {
+        self.member_name(id).map(str::to_string)
+    }
+
+    fn id_of(&self, name: &str) -> Option<u64> {
+        self.slots
+            .iter()
+            .find(|s| s.config.name == name)
+            .map(|s| s.config.id)
+    }
+
+    /// The settings a reload keeps.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            latency_us: us(self.net.latency),
+            jitter_us: us(self.net.jitter),
+            loss_pct: self.net.loss_pct,
+            partition: self.net.partition.as_ref().map(|groups| {
+                groups
+                    .iter()
+                    .map(|g| g.iter().filter_map(|id| self.name_of(*id)).collect())
+                    .collect()
+            }),
+            link_latency: self
+                .net
+                .link_latency
+                .iter()
+                .filter_map(|((a, b), d)| Some((self.name_of(*a)?, self.name_of(*b)?, us(*d))))
+                .collect(),
+            snapshot_count: self.snapshot_count,
+            stopped: self
+                .slots
+                .iter()
+                .filter(|s| s.member.is_none() && !s.removed)
+                .map(|s| s.config.name.clone())
+                .collect(),
+            removed: self
+                .slots
+                .iter()
+                .filter(|s| s.removed)
+                .map(|s| s.config.name.clone())
+                .collect(),
+        }
+    }
+
+    fn apply_settings(&mut self, s: &Settings) {
+        self.net.latency = Duration::from_micros(s.latency_us.min(60_000_000));
+        self.net.jitter = Duration::from_micros(s.jitter_us.min(60_000_000));
+        self.net.loss_pct = s.loss_pct.min(100);
+        self.net.partition = s.partition.as_ref().map(|groups| {
+            groups
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .filter_map(|n| self.id_of(n))
+                        .collect::<BTreeSet<u64>>()
+                })
+                .collect()
+        });
+        self.net.link_latency = s
+            .link_latency
+            .iter()
+            .filter_map(|(a, b, d)| {
+                let (a, b) = (self.id_of(a)?, self.id_of(b)?);
+                Some((
+                    (a.min(b), a.max(b)),
+                    Duration::from_micros((*d).min(60_000_000)),
+                ))
+            })
+            .collect();
+        self.snapshot_count = s.snapshot_count.max(1);
+    }
+
+    /// Builds the world a power cycle leaves: the default members restart from `disks`
+    /// (a member missing there lost its disk: it starts empty and is restored from its peers,
+    /// by snapshot once their logs are compacted), at simulated time `now`, with `settings`.
+    /// Runs until a leader is elected and the running members applied what was committed
+    /// (at most [`RESTART_LIMIT`]). With `journal`, every disk journals its writes from the
+    /// start, a lost disk's journal beginning with a clear.
+    pub fn restore(
+        seed: u64,
+        now: Duration,
+        disks: &BTreeMap<String, DiskState>,
+        settings: &Settings,
+        journal: bool,
+    ) -> World {
+        let (mut w, configs) = World::blank(seed);
+        w.now = now.min(Duration::from_secs(100 * 365 * 24 * 3600));
+        let salt = us(w.now).rotate_left(29);
+        w.rng = ChaCha8Rng::seed_from_u64(seed ^ salt);
+        for c in &configs {
+            let stored = disks.get(&c.name);
+            let mut disk = MemoryDisk::from_state(stored.cloned().unwrap_or_default());
+            if journal {
+                disk.start_journal(stored.is_none());
+            }
+            w.slots.push(Slot {
+                config: c.clone(),
+                member: None,
+                disk: Some(Box::new(disk)),
+                up_since: w.now,
+                removed: settings.removed.contains(&c.name),
+            });
+        }
+        w.apply_settings(settings);
+        for i in 0..w.slots.len() {
+            let skip = w
+                .slots
+                .get(i)
+                .is_none_or(|s| s.removed || settings.stopped.contains(&s.config.name));
+            if !skip {
+                w.boot(i);
+            }
+        }
+        let first_tick = w.now + TICK;
+        w.schedule(first_tick, Event::Tick);
+        let deadline = w.now + RESTART_LIMIT;
+        w.run_until(deadline, |w| w.settled());
+        w
+    }
+
+    /// A leader leads, has committed an entry of its term (so it knows everything committed
+    /// before), and every running member applied that far.
+    fn settled(&self) -> bool {
+        let Some(lead) = self.leader().and_then(|id| self.member(id)) else {
+            return false;
+        };
+        let log = &lead.node.raft.raft_log;
+        let commit = log.committed;
+        if log.term(commit).ok() != Some(lead.term()) {
+            return false;
+        }
+        self.slots
+            .iter()
+            .filter_map(|s| s.member.as_ref())
+            .all(|m| m.applied >= commit)
+    }
+
+    /// Starts every member's write-behind journal (with `baseline`: beginning with a clear
+    /// and the whole disk, so a durable store can be rewritten from it).
+    pub fn start_journals(&mut self, baseline: bool) {
+        for s in &mut self.slots {
+            if let Some(m) = s.member.as_mut() {
+                m.disk_mut().start_journal(baseline);
+            } else if let Some(d) = s.disk.as_mut() {
+                d.start_journal(baseline);
+            }
+        }
+    }
+
+    /// Takes what each member's disk wrote since the last drain, by member name (members
+    /// with nothing to write are left out).
+    pub fn drain_journals(&mut self) -> Vec<(String, Flush)> {
+        let mut out = Vec::new();
+        for s in &mut self.slots {
+            let flush = if let Some(m) = s.member.as_mut() {
+                m.disk_mut().drain_journal()
+            } else if let Some(d) = s.disk.as_mut() {
+                d.drain_journal()
+            } else {
+                Flush::default()
+            };
+            if !flush.is_empty() {
+                out.push((s.config.name.clone(), flush));
+            }
+        }
+        out
+    }
+
+    /// What each member's disk holds now, by member name.
+    pub fn disk_states(&self) -> BTreeMap<String, DiskState> {
+        self.slots
+            .iter()
+            .filter_map(|s| {
+                let d: &dyn Disk = match (&s.member, &s.disk) {
+                    (Some(m), _) => m.disk(),
+                    (None, Some(d)) => d.as_ref(),
+                    _ => return None,
+                };
+                Some((s.config.name.clone(), d.load()))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::persist::journal::apply;
+    use crate::server::api::{PutRequest, RangeRequest, Request, Response};
+
+    const EP: &str = "127.0.0.1:2379";
+    const T: Duration = Duration::from_secs(5);
+
+    fn put(w: &mut World, k: &str) -> bool {
+        let req = Request::Put(PutRequest {
+            key: k.as_bytes().to_vec(),
+            value: b"v".to_vec(),
+            ..Default::default()
+        });
+        // Any member will do: ask one that runs.
+        let ep = ["127.0.0.1:2379", "127.0.0.1:22379", "127.0.0.1:32379"]
+            .into_iter()
+            .find(|e| w.resolve_endpoint(e).is_some_and(|id| w.is_running(id)))
+            .unwrap_or(EP);
+        matches!(w.call(ep, None, req, T), Ok(Response::Put(_)))
+    }
+
+    fn count(w: &mut World, ep: &str) -> i64 {
+        let req = Request::Range(RangeRequest {
+            key: vec![0],
+            range_end: vec![0],
+            count_only: true,
+            serializable: true,
+            ..Default::default()
+        });
+        match w.call(ep, None, req, T) {
+            Ok(Response::Range(r)) => r.count,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Writes keys while draining the journals into "stored" disks after each write, then
+    /// crashes everything and restores from what was stored.
+    #[test]
+    fn every_acknowledged_write_survives_a_power_cycle() {
+        let mut w = World::new(3);
+        w.set_snapshot_count(20);
+        w.start_journals(true);
+        let mut stored: BTreeMap<String, DiskState> = BTreeMap::new();
+        let mut acked = 0;
+        for i in 0..75 {
+            if put(&mut w, &format!("k{i:03}")) {
+                acked += 1;
+            }
+            for (name, f) in w.drain_journals() {
+                apply(stored.entry(name).or_default(), &f);
+            }
+        }
+        assert_eq!(acked, 75);
+        assert_eq!(stored, w.disk_states());
+        for s in stored.values() {
+            s.validate().unwrap();
+            assert!(
+                s.entries.len() < 40,
+                "snapshots keep the log short: {}",
+                s.entries.len()
+            );
+        }
+        let settings = w.settings();
+        let now = w.now();
+        drop(w);
+        let mut r = World::restore(3, now, &stored, &settings, true);
+        assert!(r.leader().is_some());
+        assert!(r.now() > now);
+        for ep in ["127.0.0.1:2379", "127.0.0.1:22379", "127.0.0.1:32379"] {
+            assert_eq!(count(&mut r, ep), 75, "{ep}");
+        }
+        assert!(put(&mut r, "after"));
+        assert!(r.safety_violations().is_empty());
+    }
+
+    #[test]
+    fn a_member_that_lost_its_disk_is_restored_from_its_peers() {
+        let mut w = World::new(4);
+        w.set_snapshot_count(10);
+        for i in 0..40 {
+            assert!(put(&mut w, &format!("k{i}")));
+        }
+        let mut disks = w.disk_states();
+        disks.remove("infra2");
+        let mut r = World::restore(4, w.now(), &disks, &w.settings(), true);
+        r.advance(Duration::from_secs(3));
+        assert_eq!(count(&mut r, "127.0.0.1:22379"), 40);
+        // Its journal starts with a clear, then holds what it received.
+        let flushes = r.drain_journals();
+        let f = &flushes.iter().find(|(n, _)| n == "infra2").unwrap().1;
+        assert!(f.clear);
+        assert!(f.snapshot.is_some(), "restored by snapshot");
+        assert!(r.safety_violations().is_empty());
+    }
+
+    #[test]
+    fn settings_survive_and_stopped_members_stay_stopped() {
+        let mut w = World::new(5);
+        w.set_latency(7).unwrap();
+        w.set_loss(3).unwrap();
+        w.stop("infra3").unwrap();
+        let s = w.settings();
+        assert_eq!(s.stopped, vec!["infra3".to_string()]);
+        let r = World::restore(5, w.now(), &w.disk_states(), &s, false);
+        assert_eq!(r.settings(), s);
+        assert!(!r.is_running(r.id_of("infra3").unwrap()));
+    }
+}
