@@ -305,6 +305,10 @@ pub struct Member {
     published: bool,
     ticks: u64,
     last_soft: SoftState,
+    /// The (leader, term) the pending proposals were last proposed to: a new leader, or the
+    /// same member leading again in a new term, gets them again (a forwarded proposal the
+    /// old one dropped is otherwise lost).
+    proposed_to: (u64, u64),
     /// Set once this member applied its own removal.
     pub removed_self: bool,
     snapshot_count: u64,
@@ -402,6 +406,7 @@ impl Member {
             published: false,
             ticks: 0,
             last_soft,
+            proposed_to: (0, 0),
             removed_self: false,
             snapshot_count: DEFAULT_SNAPSHOT_COUNT,
             last_snapshot: applied,
@@ -716,6 +721,27 @@ impl Member {
         let _ = self.node.propose_batch(batch);
     }
 
+    /// Re-proposes what is still unanswered when a leader is known and it is not the
+    /// (leader, term) the proposals last went to. Duplicates are dropped at apply by request ID.
+    fn repropose_on_new_leader(&mut self) {
+        let now = (self.node.raft.lead, self.term());
+        if now.0 == 0 || now == self.proposed_to {
+            return;
+        }
+        self.proposed_to = now;
+        self.flush_queued();
+        let again: Vec<EntryData> = self.retry.values().cloned().collect();
+        for data in again {
+            self.propose_entry(
+                0,
+                Entry {
+                    data,
+                    ..Default::default()
+                },
+            );
+        }
+    }
+
     /// Whether proposals wait in the batch (the world then calls `process_ready`).
     pub fn has_batch(&self) -> bool {
         !self.batch.is_empty()
@@ -745,21 +771,9 @@ impl Member {
                             lead: ss.lead,
                         });
                     }
-                    if ss.lead != 0 {
-                        self.flush_queued();
-                        let again: Vec<EntryData> = self.retry.values().cloned().collect();
-                        for data in again {
-                            self.propose_entry(
-                                0,
-                                Entry {
-                                    data,
-                                    ..Default::default()
-                                },
-                            );
-                        }
-                    }
                 }
             }
+            self.repropose_on_new_leader();
             if let Some(s) = &rd.snapshot {
                 let _ = self.disk.save_snapshot(s);
             }
