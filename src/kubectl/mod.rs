@@ -19,8 +19,8 @@
 //!   [`NO_CLUSTER_HINT`].
 //! - [`load_sample`]`(world, large) -> Result<String, String>`: the `load k8s [--large]`
 //!   playground command. Writes the sample of `registry::sample` through the world's client
-//!   surface (`World::submit` in rounds, one put per object for the small sample, txns of 100
-//!   puts for the large one) so revisions and history are real; answers one line describing what was loaded.
+//!   surface (one put per object and `World::call` for the small sample; txns of 100 puts
+//!   submitted in rounds with `World::submit` for the large one) so revisions and history are real; answers one line describing what was loaded.
 //! - [`run_on`] is [`run`] against any [`Cluster`] (tests use an in-memory one).
 //!
 //! Simplifications, stated: `delete` removes the key at once (what `--grace-period=0 --force`
@@ -554,19 +554,36 @@ pub fn load_sample(world: &mut World, large: bool) -> Result<String, String> {
     );
     let reqs = into_load_requests(sample);
     let n = reqs.len();
-    // Submitted in rounds (many proposals per round, which Raft batches into shared log
-    // appends and messages), each round run until the cluster is idle; the answers must land
-    // at consecutive revisions so that every resourceVersion equals its mod_revision.
-    const ROUND: usize = 64;
+    // The large sample is submitted in rounds (many proposals per round, which Raft batches
+    // into shared log appends and messages), each round run until the cluster is idle; the
+    // small one one call after another (its history, simulated times included, is what the
+    // tutorial's transcript shows). The answers must land at consecutive revisions so that
+    // every resourceVersion equals its mod_revision.
+    let round = if large { 64 } else { 1 };
     let mut i = 0usize;
     let mut reqs = reqs.into_iter();
     while i < n {
-        let mut calls = Vec::with_capacity(ROUND);
-        for req in reqs.by_ref().take(ROUND) {
+        if !large {
+            let Some(req) = reqs.next() else { break };
+            let want = revision + 1 + i as i64;
+            match Cluster::call(world, req) {
+                Ok(Response::Put(p)) if p.header.revision == want => {}
+                Ok(Response::Txn(t)) if t.header.revision == want => {}
+                Ok(_) => return Err(format!("write {} of {n} landed at an unexpected revision (another client wrote meanwhile?); resourceVersions may not match mod_revisions", i + 1)),
+                Err(e) => return Err(format!("write {} of {n} failed: {e:?}", i + 1)),
+            }
+            i += 1;
+            continue;
+        }
+        let mut calls = Vec::with_capacity(round);
+        for req in reqs.by_ref().take(round) {
             match world.submit(client::ETCD_ENDPOINT, None, req) {
                 Ok(c) => calls.push(c),
                 Err(e) => return Err(format!("write {} of {n} failed: {e:?}", i + calls.len() + 1)),
             }
+        }
+        if calls.is_empty() {
+            break;
         }
         world.run_until_idle(Duration::from_secs(5));
         // Answers still missing (no leader yet, a slow network): run on, up to 5 s more.
