@@ -93,6 +93,8 @@ impl Playground {
             last_hints: Vec::new(),
             show_requests: false,
             last_requests: Vec::new(),
+            background: Background::default(),
+            last_background: None,
         }
     }
 
