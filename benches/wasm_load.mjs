@@ -7,10 +7,12 @@ import { loadavg } from 'node:os';
 const [file] = process.argv.slice(2);
 const { instance } = await WebAssembly.instantiate(readFileSync(file), {});
 const { load_large, get_prefix_limit_100, memory } = instance.exports;
+const c0 = process.cpuUsage();
 let t0 = performance.now();
 const keys = load_large();
 const secs = (performance.now() - t0) / 1000;
-console.log(`load_large: ${keys} keys in ${secs.toFixed(2)} s; wasm memory ${(memory.buffer.byteLength / 1048576).toFixed(0)} MiB (load ${loadavg()[0].toFixed(2)})`);
+const c = process.cpuUsage(c0);
+console.log(`load_large: ${keys} keys in ${secs.toFixed(2)} s wall, ${((c.user + c.system) / 1e6).toFixed(2)} s CPU; wasm memory ${(memory.buffer.byteLength / 1048576).toFixed(0)} MiB (load ${loadavg()[0].toFixed(2)})`);
 for (let i = 0; i < 5; i++) {
   t0 = performance.now();
   const n = get_prefix_limit_100(10);

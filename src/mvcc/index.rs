@@ -44,15 +44,97 @@ impl<'a> RangeEnd<'a> {
 }
 
 /// The in-memory index of every key.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct TreeIndex {
     #[serde(with = "super::serde_pairs")]
     tree: BTreeMap<Vec<u8>, KeyIndex>,
+    /// How many keys are live now (a function of `tree`, kept as it changes; not stored).
+    #[serde(skip_serializing)]
+    live: usize,
+}
+
+/// What a stored `TreeIndex` holds (the live count is recomputed).
+#[derive(Deserialize)]
+struct TreeIndexRepr {
+    #[serde(with = "super::serde_pairs")]
+    tree: BTreeMap<Vec<u8>, KeyIndex>,
+}
+
+impl<'de> Deserialize<'de> for TreeIndex {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let tree = TreeIndexRepr::deserialize(d)?.tree;
+        let live = tree.values().filter(|ki| ki.is_live()).count();
+        Ok(TreeIndex { tree, live })
+    }
 }
 
 impl TreeIndex {
     pub fn new() -> Self {
         TreeIndex::default()
+    }
+
+    /// How many keys exist at the newest revision.
+    pub fn live_count(&self) -> usize {
+        self.live
+    }
+
+    /// How many keys of `[key, end)` exist at the newest revision. The keys inside and the
+    /// keys outside the range are walked in step and the walk stops when either side ends
+    /// (outside: the live total minus those), so a range holding nearly every key (`get
+    /// /registry --prefix` on the large sample) costs as little as a small one.
+    pub fn count_live(&self, key: &[u8], end: RangeEnd<'_>) -> usize {
+        let live = |ki: &KeyIndex| ki.generations.len() == 1 || ki.is_live();
+        let (inside, outside): (
+            Box<dyn Iterator<Item = &KeyIndex>>,
+            Box<dyn Iterator<Item = &KeyIndex>>,
+        ) = match end {
+            RangeEnd::Single => return self.tree.get(key).is_some_and(live).into(),
+            RangeEnd::Open => (
+                Box::new(
+                    self.tree
+                        .range::<[u8], _>((Bound::Included(key), Bound::Unbounded))
+                        .map(|(_, v)| v),
+                ),
+                Box::new(
+                    self.tree
+                        .range::<[u8], _>((Bound::Unbounded, Bound::Excluded(key)))
+                        .map(|(_, v)| v),
+                ),
+            ),
+            RangeEnd::Until(e) => {
+                if key >= e {
+                    return 0;
+                }
+                (
+                    Box::new(
+                        self.tree
+                            .range::<[u8], _>((Bound::Included(key), Bound::Excluded(e)))
+                            .map(|(_, v)| v),
+                    ),
+                    Box::new(
+                        self.tree
+                            .range::<[u8], _>((Bound::Unbounded, Bound::Excluded(key)))
+                            .chain(
+                                self.tree
+                                    .range::<[u8], _>((Bound::Included(e), Bound::Unbounded)),
+                            )
+                            .map(|(_, v)| v),
+                    ),
+                )
+            }
+        };
+        let (mut inside, mut outside) = (inside, outside);
+        let (mut n_in, mut n_out) = (0usize, 0usize);
+        loop {
+            match inside.next() {
+                None => return n_in,
+                Some(ki) => n_in += usize::from(live(ki)),
+            }
+            match outside.next() {
+                None => return self.live.saturating_sub(n_out),
+                Some(ki) => n_out += usize::from(live(ki)),
+            }
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -65,11 +147,19 @@ impl TreeIndex {
 
     pub fn put(&mut self, key: &[u8], rev: Revision) -> Result<(), KeyIndexError> {
         match self.tree.get_mut(key) {
-            Some(ki) => ki.put(rev),
+            Some(ki) => {
+                let was_live = ki.is_live();
+                ki.put(rev)?;
+                if !was_live {
+                    self.live += 1;
+                }
+                Ok(())
+            }
             None => {
                 let mut ki = KeyIndex::new(key.to_vec());
                 ki.put(rev)?;
                 self.tree.insert(key.to_vec(), ki);
+                self.live += 1;
                 Ok(())
             }
         }
@@ -90,16 +180,26 @@ impl TreeIndex {
             .tree
             .get_mut(key)
             .ok_or(KeyIndexError::RevisionNotFound)?;
+        let was_live = ki.is_live();
         ki.put(rev)?;
+        if !was_live {
+            self.live += 1;
+        }
         ki.live_created_version()
             .ok_or(KeyIndexError::RevisionNotFound)
     }
 
     pub fn tombstone(&mut self, key: &[u8], rev: Revision) -> Result<(), KeyIndexError> {
-        self.tree
+        let ki = self
+            .tree
             .get_mut(key)
-            .ok_or(KeyIndexError::RevisionNotFound)?
-            .tombstone(rev)
+            .ok_or(KeyIndexError::RevisionNotFound)?;
+        let was_live = ki.is_live();
+        ki.tombstone(rev)?;
+        if was_live && !ki.is_live() {
+            self.live = self.live.saturating_sub(1);
+        }
+        Ok(())
     }
 
     pub fn get(&self, key: &[u8], at_rev: i64) -> Result<KeyAt, KeyIndexError> {
@@ -171,6 +271,7 @@ impl TreeIndex {
             ki.compact(rev, &mut available);
             !ki.is_empty()
         });
+        self.live = self.tree.values().filter(|ki| ki.is_live()).count();
         available
     }
 

@@ -189,6 +189,10 @@ impl KvStore {
         };
         let mut kvs = Vec::new();
         let bucket = &self.bucket;
+        // At the newest revision the index counts by itself (see `TreeIndex::count_live`):
+        // the walk stops once the key-values wanted are collected.
+        let at_newest = rev == cur_rev;
+        let mut stopped = false;
         self.index.visit(key, end, |ki| {
             if !ro.count && kvs.len() < limit {
                 if let Ok(at) = ki.get(rev) {
@@ -201,12 +205,19 @@ impl KvStore {
                         });
                     }
                 }
-            } else if ki.exists_at(rev) {
+                true
+            } else if at_newest {
+                stopped = true;
+                false
+            } else {
                 // Past the limit only the count is wanted.
-                count += 1;
+                count += i64::from(ki.exists_at(rev));
+                true
             }
-            true
         });
+        if stopped {
+            count = i64::try_from(self.index.count_live(key, end)).unwrap_or(i64::MAX);
+        }
         Ok(RangeResult {
             kvs,
             count,

@@ -129,7 +129,14 @@ pub struct World {
     watches: BTreeMap<u64, WatchState>,
     next_watch: u64,
     snapshot_count: u64,
+    /// Summaries of log entries for the views, by (index, term): an entry is decoded once,
+    /// not at every view (a txn of the large /registry sample is 120 kB; the views show 200
+    /// entries of three members, several times per command).
+    summaries: std::cell::RefCell<BTreeMap<(u64, u64), String>>,
 }
+
+/// At most this many entry summaries are kept (the lowest indexes are dropped first).
+const SUMMARY_CACHE_CAP: usize = 4096;
 
 impl std::fmt::Debug for World {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -252,6 +259,7 @@ impl World {
             watches: BTreeMap::new(),
             next_watch: 1,
             snapshot_count: crate::server::member::DEFAULT_SNAPSHOT_COUNT,
+            summaries: std::cell::RefCell::new(BTreeMap::new()),
         };
         (w, configs)
     }
@@ -1210,8 +1218,30 @@ impl World {
     pub fn member_views(&self) -> Vec<MemberView> {
         self.slots
             .iter()
-            .map(|s| view::member_view(&s.config, s.member.as_ref(), s.disk.as_deref()))
+            .map(|s| {
+                view::member_view(&s.config, s.member.as_ref(), s.disk.as_deref(), &|e| {
+                    self.entry_summary_cached(e)
+                })
+            })
             .collect()
+    }
+
+    /// [`entry_summary`] of a log entry, decoded once per (index, term): by Log Matching,
+    /// entries with the same index and term are the same entry, on every member.
+    fn entry_summary_cached(&self, e: &Entry) -> String {
+        let key = (e.index, e.term);
+        let Ok(mut cache) = self.summaries.try_borrow_mut() else {
+            return entry_summary(e);
+        };
+        if let Some(s) = cache.get(&key) {
+            return s.clone();
+        }
+        let s = entry_summary(e);
+        cache.insert(key, s.clone());
+        while cache.len() > SUMMARY_CACHE_CAP {
+            cache.pop_first();
+        }
+        s
     }
 
     /// Messages on the wire.

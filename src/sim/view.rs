@@ -154,6 +154,7 @@ pub fn member_view(
     config: &MemberConfig,
     member: Option<&Member>,
     disk: Option<&dyn Disk>,
+    summary: &dyn Fn(&crate::raft::Entry) -> String,
 ) -> MemberView {
     let mut v = MemberView {
         id: config.id,
@@ -198,7 +199,7 @@ pub fn member_view(
                 .map(|e| LogEntryView {
                     index: e.index,
                     term: e.term,
-                    summary: super::entry_summary(e),
+                    summary: summary(e),
                 })
                 .collect();
         }
@@ -239,7 +240,7 @@ pub fn member_view(
             .map(|e| LogEntryView {
                 index: e.index,
                 term: e.term,
-                summary: super::entry_summary(e),
+                summary: summary(e),
             })
             .collect();
     }

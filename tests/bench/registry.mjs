@@ -27,6 +27,7 @@ async function core(url) {
   const context = await launch(newProfile(), errors);
   const page = context.pages()[0] ?? await context.newPage();
   await page.route('**/bench/load_large.wasm', (route) => route.fulfill({ body: wasm, contentType: 'application/wasm' }));
+  await page.route('**/bench/blank', (route) => route.fulfill({ body: '<!DOCTYPE html><title>bench</title>', contentType: 'text/html' }));
   // A page of the same origin without the app (and without its CSP).
   await page.goto(url + 'bench/blank');
   const r = await page.evaluate(async () => {
