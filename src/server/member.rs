@@ -58,7 +58,15 @@ pub enum Payload {
 
 impl Payload {
     pub fn encode(&self) -> Vec<u8> {
-        postcard::to_allocvec(self).unwrap_or_default()
+        // Sized for a put up front (the vector would otherwise grow several times).
+        let hint = match self {
+            Payload::Request {
+                req: Request::Put(p),
+                ..
+            } => p.key.len() + p.value.len() + 48,
+            _ => 64,
+        };
+        postcard::to_extend(self, Vec::with_capacity(hint)).unwrap_or_default()
     }
 
     pub fn decode(data: &[u8]) -> Option<Payload> {
