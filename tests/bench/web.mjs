@@ -1,7 +1,11 @@
 // Scripted measurements of the built page in headless Chromium (make bench-web):
 //  - the gzip size of everything the page loads (html, js, wasm, css);
 //  - "open → console ready": 5 cold opens, each on a fresh profile, median and all runs;
-//  - console round trip: median and p99 wall time from Enter to the entry on screen, 100 puts.
+//  - console round trip: median and p99 wall time from Enter to the entry on screen, 100 puts;
+//  - IndexedDB work per command (issue 7): the flush's synchronous part (drain + issue) and
+//    the wall time until its transactions committed, median and p99 over those 100 puts;
+//  - reload with 100k keys: the page fills 100 000 keys (#bench-fill), then a reload is timed
+//    from navigation to console ready (members restarted from their IndexedDB disks).
 // Prints a small report; it asserts nothing (benchmarks measure, tests assert).
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -57,8 +61,45 @@ async function commandTimes(url, n = 100) {
     }
     return out;
   }, n);
+  const flush = await page.evaluate(() => window.__etcdplayFlushTimes ?? { issue: [], commit: [] });
   await context.close();
-  return times;
+  return Object.assign(times, { flush });
+}
+
+async function reloadWithKeys(url, n = 100000) {
+  const errors = [];
+  const context = await launch(newProfile(), errors);
+  const page = context.pages()[0] ?? await context.newPage();
+  const t0 = Date.now();
+  await page.goto(`${url}#bench-fill=${n}`);
+  await consoleReady(page);
+  // Wait until the fill's flush committed.
+  await page.waitForFunction(() => (window.__etcdplayFlushTimes?.commit?.length ?? 0) >= 1, null, { timeout: 600000 });
+  const fillMs = Date.now() - t0;
+  const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage);
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    await page.goto(url);
+    await consoleReady(page);
+    runs.push(await page.evaluate(() => performance.now()));
+  }
+  const count = await page.evaluate(async () => {
+    const input = document.querySelector('[data-testid="console-input"]');
+    input.value = 'etcdctl get bench/ --prefix --count-only -w json';
+    input.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 0));
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    for (let i = 0; i < 200; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const e = [...document.querySelectorAll('[data-testid="console-entry"]')].pop();
+      const m = e?.innerText.match(/"count":(\d+)/);
+      if (m) return Number(m[1]);
+    }
+    return -1;
+  });
+  await context.close();
+  if (errors.length) throw new Error(errors.join('\n'));
+  return { runs, fillMs, usage, count };
 }
 
 const server = await serveDist();
@@ -74,6 +115,12 @@ try {
 
   const cmds = await commandTimes(server.url);
   console.log(`console put round trip (ms, ${cmds.length} runs): median ${median(cmds).toFixed(2)}, p99 ${pct(cmds, 0.99).toFixed(2)}`);
+  const { issue, commit } = cmds.flush;
+  if (commit.length) {
+    console.log(`IndexedDB per flush (ms, ${commit.length} flushes): main-thread drain+issue median ${median(issue).toFixed(2)}, p99 ${pct(issue, 0.99).toFixed(2)}; issue→committed median ${median(commit).toFixed(2)}, p99 ${pct(commit, 0.99).toFixed(2)}`);
+  }
+  const big = await reloadWithKeys(server.url);
+  console.log(`reload with 100k keys (ms, navigation → console ready): median ${median(big.runs).toFixed(1)}; runs ${big.runs.map((t) => t.toFixed(1)).join(', ')} (fill + first flush ${big.fillMs} ms, storage ${(big.usage / 1e6).toFixed(1)} MB, keys after reload ${big.count})`);
 } finally {
   await server.close();
 }
