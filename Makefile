@@ -46,10 +46,12 @@ conformance:
 bench:
 	cargo bench --no-default-features
 
-## Scripted runs in headless Chromium against the release build (page load, console, animation, key tree)
+## Scripted runs in headless Chromium against the release build (page load, console, animation, key tree, /registry sample)
 bench-web: setup-test build
+	cargo build --release --no-default-features --target wasm32-unknown-unknown --example load_large
 	node tests/bench/web.mjs
 	node tests/bench/ui.mjs
+	node tests/bench/registry.mjs
 
 ## Many more chaos seeds than make test runs
 soak:

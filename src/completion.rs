@@ -20,6 +20,8 @@ pub const PROGRAMS: &[&str] = &[
     "heal",
     "help",
     "hints",
+    "jobs",
+    "kill",
     "kubectl",
     "latency",
     "load",

@@ -26,6 +26,7 @@
 //! the DOM, and `ui` holds no etcd logic.
 
 pub mod auth;
+pub mod background;
 pub mod completion;
 pub mod etcdctl;
 pub mod kubectl;
@@ -42,3 +43,6 @@ pub mod v2store;
 
 #[cfg(feature = "ui")]
 pub mod ui;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm_alloc;

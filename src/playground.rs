@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::background::{Background, BackgroundOutput};
 use crate::etcdctl::{self, shell, Console, Io, Job, Status};
 use crate::kubectl;
 use crate::sim::World;
@@ -53,6 +54,10 @@ pub struct Playground {
     /// Print the etcd requests under each kubectl command (`requests on|off`).
     pub show_requests: bool,
     last_requests: Vec<String>,
+    /// Jobs started with `&`.
+    background: Background,
+    /// The job number the last line got, if it went to the background.
+    last_background: Option<u32>,
 }
 
 impl Playground {
@@ -66,6 +71,8 @@ impl Playground {
             last_hints: Vec::new(),
             show_requests: false,
             last_requests: Vec::new(),
+            background: Background::default(),
+            last_background: None,
         }
     }
 
@@ -86,6 +93,8 @@ impl Playground {
             last_hints: Vec::new(),
             show_requests: false,
             last_requests: Vec::new(),
+            background: Background::default(),
+            last_background: None,
         }
     }
 
@@ -135,7 +144,19 @@ impl Playground {
             pre = self.interrupt();
         }
         self.last_requests.clear();
+        self.last_background = None;
+        let (line, to_background) = background_suffix(line);
         let (mut out, hints) = self.run_line(line, stdin);
+        if to_background {
+            if let Some(rj) = self.job.take() {
+                let n = self.background.start(line.trim(), rj.job);
+                self.last_background = Some(n);
+                out.stdout.push_str(&format!(
+                    "[{n}] running in the background (`jobs` lists it, `kill %{n}` stops it)\n"
+                ));
+            }
+        }
+        self.background.poll(&mut self.world);
         self.last_hints = if self.hints_enabled {
             hints
         } else {
@@ -180,18 +201,22 @@ impl Playground {
     /// false and `exit` is its status. Without a job it just advances the world.
     pub fn poll(&mut self, d: Duration) -> Output {
         let mut io = Io::new("");
-        let Some(mut rj) = self.job.take() else {
+        let mut fg = self.job.take();
+        if fg.is_none() && self.background.is_empty() {
             self.world.advance(d);
             return Output::default();
-        };
+        }
         let end = self.world.now().saturating_add(d);
         let mut result = None;
         while self.world.now() < end {
             let step = JOB_TICK.min(end.saturating_sub(self.world.now()));
             self.world.advance(step);
-            if let Some(code) = rj.job.poll(&mut self.world, &mut io) {
-                result = Some(code);
-                break;
+            self.background.poll(&mut self.world);
+            if let Some(rj) = fg.as_mut() {
+                if let Some(code) = rj.job.poll(&mut self.world, &mut io) {
+                    result = Some(code);
+                    break;
+                }
             }
         }
         let mut out = Output {
@@ -201,9 +226,20 @@ impl Playground {
         };
         match result {
             Some(code) => out.exit = code,
-            None => self.job = Some(rj),
+            None => self.job = fg,
         }
         out
+    }
+
+    /// What the background jobs printed since the last call; a job that ended is reported
+    /// once with its status, then forgotten.
+    pub fn take_background(&mut self) -> Vec<BackgroundOutput> {
+        self.background.take()
+    }
+
+    /// The job number the last line was given if it went to the background (`... &`).
+    pub fn last_background(&self) -> Option<u32> {
+        self.last_background
     }
 
     /// Ctrl+C: the current job cleans up (a lock is released, a campaign resigns) and ends.
@@ -460,6 +496,12 @@ impl Playground {
                 Ok(_) => err("advance: at most 1h at a time".to_string()),
                 Err(e) => err(format!("advance: {}", e)),
             },
+            "jobs" if w.len() == 1 => Output {
+                stdout: self.background.list(),
+                ..Default::default()
+            },
+            "kill" if w.len() == 2 => res(self.background.kill(&arg, &mut self.world)),
+            "kill" => err("bash: kill: usage: kill %JOB (see `jobs`)".to_string()),
             "hints" if w.len() == 2 && (arg == "on" || arg == "off") => {
                 self.hints_enabled = arg == "on";
                 ok(format!("hints {}", arg))
@@ -529,8 +571,20 @@ etcd --version, docker exec NAME etcdctl ..., kubectl ..., kubectl exec POD -- e
   hints on|off                   console hints for classic confusions
   load k8s [large]               write a sample Kubernetes cluster under /registry (for kubectl)
   requests on|off                show the etcd requests under each kubectl command
+  LINE &                         run a watch, lock, elect... in the background
+  jobs                           list the background jobs
+  kill %N                        stop background job N
   help                           this text
 ";
+
+/// A line ending in a lone `&` (not `&&`) runs in the background: the line without it.
+fn background_suffix(line: &str) -> (&str, bool) {
+    let t = line.trim_end();
+    match t.strip_suffix('&') {
+        Some(rest) if !rest.ends_with('&') && !rest.trim().is_empty() => (rest, true),
+        _ => (line, false),
+    }
+}
 
 /// Hint lines for classic confusions (shown dimmed in the page; never in transcripts).
 fn hints(env: &BTreeMap<String, String>, args: &[String], out: &Output) -> Vec<String> {

@@ -5,7 +5,9 @@
 //! Wing–Gong/Porcupine-style checker, and liveness (once faults heal, a put commits within
 //! 5 simulated seconds).
 //!
-//! `CHAOS_SEEDS=N` runs seeds 0..N (default 300); `CHAOS_SEED=S` replays one seed.
+//! `CHAOS_SEEDS=N` runs seeds 0..N (default 300) plus the regression seeds below;
+//! `CHAOS_SEED=S` replays one seed, and `CHAOS_TRACE=1` prints the world's trace from the
+//! liveness put on when that put fails.
 
 #[path = "support/linearizability.rs"]
 mod linearizability;
@@ -276,6 +278,9 @@ fn run_seed(seed: u64) -> Result<(), String> {
         checker.check(&w).map_err(|e| format!("step {step}: {e}"))?;
     }
     // Heal everything; a put must then commit within 5 simulated seconds.
+    if std::env::var_os("CHAOS_TRACE").is_some() {
+        w.set_trace(true);
+    }
     for n in NAMES {
         let _ = w.start(n);
     }
@@ -304,6 +309,34 @@ fn run_seed(seed: u64) -> Result<(), String> {
             output: Output::Ok,
         }),
         Err(e) => {
+            if std::env::var_os("CHAOS_TRACE").is_some() {
+                eprintln!("call at {:?}", Duration::from_nanos(call as u64));
+                let t = w.trace();
+                for ev in t
+                    .iter()
+                    .filter(|e| {
+                        !matches!(
+                            e.kind,
+                            etcd_playground::sim::TraceKind::Sent {
+                                kind: "MsgHeartbeat",
+                                ..
+                            } | etcd_playground::sim::TraceKind::Delivered {
+                                kind: "MsgHeartbeat",
+                                ..
+                            } | etcd_playground::sim::TraceKind::Sent {
+                                kind: "MsgHeartbeatResp",
+                                ..
+                            } | etcd_playground::sim::TraceKind::Delivered {
+                                kind: "MsgHeartbeatResp",
+                                ..
+                            }
+                        )
+                    })
+                    .filter(|e| e.at.as_nanos() + 50_000_000 >= call)
+                {
+                    eprintln!("{:?} {:?}", ev.at, ev.kind);
+                }
+            }
             let views: Vec<String> = w.member_views().iter().map(|v| format!("{} running={} role={:?} term={} lead={:x} commit={} applied={} last={} first={} progress={:?}", v.name, v.running, v.role, v.term, v.leader, v.commit, v.applied, v.last_index, v.first_index, v.progress)).collect();
             return Err(format!(
                 "liveness: put after healing via {ep} failed: {e:?}\n  {}",
@@ -343,15 +376,24 @@ fn run_seed(seed: u64) -> Result<(), String> {
     Ok(())
 }
 
+/// Seeds that once failed, always run. 5824: a follower forwarded a proposal to a leader
+/// that had just restarted (and dropped it); the same member then led again in a new term,
+/// so the follower saw no leader change and never re-proposed.
+const REGRESSION_SEEDS: &[u64] = &[5824];
+
 #[test]
 fn chaos() {
     let seeds: Vec<u64> = match std::env::var("CHAOS_SEED") {
         Ok(s) => vec![s.parse().expect("CHAOS_SEED")],
-        Err(_) => (0..std::env::var("CHAOS_SEEDS")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(300))
-            .collect(),
+        Err(_) => {
+            let n = std::env::var("CHAOS_SEEDS")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(300);
+            let mut v: Vec<u64> = (0..n).collect();
+            v.extend(REGRESSION_SEEDS.iter().filter(|s| **s >= n));
+            v
+        }
     };
     let mut failed = Vec::new();
     for &seed in &seeds {

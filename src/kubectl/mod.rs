@@ -7,7 +7,7 @@
 //! output (tables like kubectl's with AGE from simulated time, `-o yaml|json|name|wide`, errors
 //! as kubectl prints them) and the log of etcd requests each command made; and loading the
 //! `/registry` sample through the cluster.
-//! Must not touch: the store or Raft directly (only `World::call`), the DOM, the etcdctl shell.
+//! Must not touch: the store or Raft directly (only `World::call`/`World::submit`), the DOM, the etcdctl shell.
 //!
 //! # Entry points (for `playground` and the UI)
 //!
@@ -18,9 +18,9 @@
 //!   connection-refused text ([`CONNECTION_REFUSED`]) with exit 1; the console may add
 //!   [`NO_CLUSTER_HINT`].
 //! - [`load_sample`]`(world, large) -> Result<String, String>`: the `load k8s [--large]`
-//!   playground command. Writes the sample of `registry::sample` through `World::call` (one put
-//!   per object for the small sample, txns of 100 puts for the large one) so revisions and
-//!   history are real; answers one line describing what was loaded.
+//!   playground command. Writes the sample of `registry::sample` through the world's client
+//!   surface (one put per object and `World::call` for the small sample; txns of 100 puts
+//!   submitted in rounds with `World::submit` for the large one) so revisions and history are real; answers one line describing what was loaded.
 //! - [`run_on`] is [`run`] against any [`Cluster`] (tests use an in-memory one).
 //!
 //! Simplifications, stated: `delete` removes the key at once (what `--grace-period=0 --force`
@@ -41,8 +41,9 @@ use client::{Storage, StoreError};
 
 use crate::registry::k8stime::rfc3339;
 use crate::registry::resources::{by_kubectl_name, list_prefix, object_key, ResourceType};
-use crate::registry::sample::{generate, load_requests, SampleOptions, SampleSize};
-use crate::server::api::{RangeRequest, Request, Response};
+use crate::registry::sample::{generate, into_load_requests, SampleOptions, SampleSize};
+use crate::server::api::{CallError, RangeRequest, Request, Response};
+use std::time::Duration;
 use crate::sim::World;
 
 /// What kubectl prints when no API server answers (here: nothing under `/registry`).
@@ -546,17 +547,70 @@ pub fn load_sample(world: &mut World, large: bool) -> Result<String, String> {
         opts.objects_per_txn = 100;
     }
     let sample = generate(&opts);
-    let reqs = load_requests(&sample);
+    let (bytes, keys, last_revision) = (
+        sample.total_bytes(),
+        sample.objects.len(),
+        sample.last_revision(),
+    );
+    let reqs = into_load_requests(sample);
     let n = reqs.len();
-    for (i, req) in reqs.into_iter().enumerate() {
-        match Cluster::call(world, req) {
-            Ok(Response::Put(p)) if p.header.revision == revision + 1 + i as i64 => {}
-            Ok(Response::Txn(t)) if t.header.revision == revision + 1 + i as i64 => {}
-            Ok(_) => return Err(format!("write {} of {n} landed at an unexpected revision (another client wrote meanwhile?); resourceVersions may not match mod_revisions", i + 1)),
-            Err(e) => return Err(format!("write {} of {n} failed: {e:?}", i + 1)),
+    // The large sample is submitted in rounds (many proposals per round, which Raft batches
+    // into shared log appends and messages), each round run until the cluster is idle; the
+    // small one one call after another (its history, simulated times included, is what the
+    // tutorial's transcript shows). The answers must land at consecutive revisions so that
+    // every resourceVersion equals its mod_revision.
+    let round = if large { 64 } else { 1 };
+    let mut i = 0usize;
+    let mut reqs = reqs.into_iter();
+    while i < n {
+        if !large {
+            let Some(req) = reqs.next() else { break };
+            let want = revision + 1 + i as i64;
+            match Cluster::call(world, req) {
+                Ok(Response::Put(p)) if p.header.revision == want => {}
+                Ok(Response::Txn(t)) if t.header.revision == want => {}
+                Ok(_) => return Err(format!("write {} of {n} landed at an unexpected revision (another client wrote meanwhile?); resourceVersions may not match mod_revisions", i + 1)),
+                Err(e) => return Err(format!("write {} of {n} failed: {e:?}", i + 1)),
+            }
+            i += 1;
+            continue;
+        }
+        let mut calls = Vec::with_capacity(round);
+        for req in reqs.by_ref().take(round) {
+            match world.submit(client::ETCD_ENDPOINT, None, req) {
+                Ok(c) => calls.push(c),
+                Err(e) => return Err(format!("write {} of {n} failed: {e:?}", i + calls.len() + 1)),
+            }
+        }
+        if calls.is_empty() {
+            break;
+        }
+        world.run_until_idle(Duration::from_secs(5));
+        // Answers still missing (no leader yet, a slow network): run on, up to 5 s more.
+        let mut waited = Duration::ZERO;
+        let mut answers: Vec<Option<Result<Response, CallError>>> =
+            calls.iter().map(|c| world.take_answer(*c)).collect();
+        while answers.iter().any(Option::is_none) && waited < Duration::from_secs(5) {
+            world.advance(crate::sim::TICK);
+            waited += crate::sim::TICK;
+            for (a, c) in answers.iter_mut().zip(&calls) {
+                if a.is_none() {
+                    *a = world.take_answer(*c);
+                }
+            }
+        }
+        for a in answers {
+            let want = revision + 1 + i as i64;
+            match a {
+                Some(Ok(Response::Put(p))) if p.header.revision == want => {}
+                Some(Ok(Response::Txn(t))) if t.header.revision == want => {}
+                Some(Ok(_)) => return Err(format!("write {} of {n} landed at an unexpected revision (another client wrote meanwhile?); resourceVersions may not match mod_revisions", i + 1)),
+                Some(Err(e)) => return Err(format!("write {} of {n} failed: {e:?}", i + 1)),
+                None => return Err(format!("write {} of {n} failed: {:?}", i + 1, CallError::DeadlineExceeded)),
+            }
+            i += 1;
         }
     }
-    let bytes = sample.total_bytes();
     let shown = if bytes >= 10 << 20 {
         format!("{:.1} MB", bytes as f64 / 1_048_576.0)
     } else {
@@ -565,10 +619,10 @@ pub fn load_sample(world: &mut World, large: bool) -> Result<String, String> {
     Ok(format!(
         "loaded the {} Kubernetes sample: {} keys ({shown}) under /registry in {n} {}, revisions {}..{}",
         if large { "large" } else { "small" },
-        sample.objects.len(),
+        keys,
         if large { "txns" } else { "puts" },
         revision + 1,
-        sample.last_revision()
+        last_revision
     ))
 }
 

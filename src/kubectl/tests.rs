@@ -1,6 +1,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::registry::sample::load_requests;
 use crate::server::api::{
     CallError, CompareTarget, DeleteRangeResponse, KeyValue, PutResponse, RangeResponse, RequestOp,
     ResponseHeader, ResponseOp, TxnResponse,

@@ -20,7 +20,9 @@ use crate::server::api::{errors, EtcdError, KeyValue};
 /// One entry of the "key" bucket: what was written at a revision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredKv {
+    #[serde(with = "crate::server::bytes")]
     pub key: Vec<u8>,
+    #[serde(with = "crate::server::bytes")]
     pub value: Vec<u8>,
     pub create_revision: i64,
     pub version: i64,
@@ -30,6 +32,21 @@ pub struct StoredKv {
 }
 
 impl StoredKv {
+    /// [`to_key_value`](Self::to_key_value) without the value.
+    pub fn to_key_only(&self, rev: Revision) -> KeyValue {
+        if self.tombstone {
+            return self.to_key_value(rev);
+        }
+        KeyValue {
+            key: self.key.clone(),
+            create_revision: self.create_revision,
+            mod_revision: rev.main,
+            version: self.version,
+            value: Vec::new(),
+            lease: self.lease,
+        }
+    }
+
     /// The `mvccpb.KeyValue` as etcd stores it at `rev`.
     pub fn to_key_value(&self, rev: Revision) -> KeyValue {
         if self.tombstone {
@@ -59,6 +76,8 @@ pub struct RangeOptions {
     pub rev: i64,
     /// Count only, return no key-values.
     pub count: bool,
+    /// Return the key-values without their values (not copied at all).
+    pub keys_only: bool,
 }
 
 /// `mvcc.RangeResult`.
@@ -171,13 +190,20 @@ impl KvStore {
         let mut kvs = Vec::new();
         let bucket = &self.bucket;
         self.index.visit(key, end, |ki| {
-            if let Ok(at) = ki.get(rev) {
-                count += 1;
-                if !ro.count && kvs.len() < limit {
+            if !ro.count && kvs.len() < limit {
+                if let Ok(at) = ki.get(rev) {
+                    count += 1;
                     if let Some(s) = bucket.get(&at.modified) {
-                        kvs.push(s.to_key_value(at.modified));
+                        kvs.push(if ro.keys_only {
+                            s.to_key_only(at.modified)
+                        } else {
+                            s.to_key_value(at.modified)
+                        });
                     }
                 }
+            } else if ki.exists_at(rev) {
+                // Past the limit only the count is wanted.
+                count += 1;
             }
             true
         });

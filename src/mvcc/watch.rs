@@ -47,11 +47,25 @@ impl Watcher {
     }
 }
 
+/// One event a watcher was sent (kept for the UI's write trace).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fired {
+    pub watch_id: i64,
+    pub revision: i64,
+    pub kind: EventType,
+    pub key: Vec<u8>,
+}
+
+/// How many fired events are remembered.
+const FIRED_KEPT: usize = 512;
+
 /// Every watcher of one member.
 #[derive(Clone, Debug, Default)]
 pub struct WatchHub {
     watchers: BTreeMap<i64, Watcher>,
     next_id: i64,
+    /// The newest live events sent to watchers, oldest first.
+    fired: VecDeque<Fired>,
 }
 
 fn header(rev: i64) -> ResponseHeader {
@@ -195,6 +209,15 @@ impl WatchHub {
                 if w.req.prev_kv {
                     ev.prev_kv = prev_kv_of(store, &ev);
                 }
+                if self.fired.len() >= FIRED_KEPT {
+                    self.fired.pop_front();
+                }
+                self.fired.push_back(Fired {
+                    watch_id: *id,
+                    revision: ev.kv.mod_revision,
+                    kind: ev.kind,
+                    key: ev.kv.key.clone(),
+                });
                 evs.push(ev);
             }
             w.min_rev = rev.saturating_add(1);
@@ -207,6 +230,11 @@ impl WatchHub {
                 });
             }
         }
+    }
+
+    /// The newest live events sent to watchers (at most 512), oldest first.
+    pub fn fired(&self) -> impl Iterator<Item = &Fired> {
+        self.fired.iter()
     }
 
     /// Takes the responses ready for a watcher (empty for an unknown ID). A watcher canceled

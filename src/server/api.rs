@@ -20,10 +20,12 @@ pub struct ResponseHeader {
 /// `mvccpb.KeyValue`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeyValue {
+    #[serde(with = "crate::server::bytes")]
     pub key: Vec<u8>,
     pub create_revision: i64,
     pub mod_revision: i64,
     pub version: i64,
+    #[serde(with = "crate::server::bytes")]
     pub value: Vec<u8>,
     pub lease: i64,
 }
@@ -65,7 +67,9 @@ pub enum SortTarget {
 /// `range_end == [0]` means every key `>= key`; `key == [0]` with `range_end == [0]` means all keys.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RangeRequest {
+    #[serde(with = "crate::server::bytes")]
     pub key: Vec<u8>,
+    #[serde(with = "crate::server::bytes")]
     pub range_end: Vec<u8>,
     pub limit: i64,
     pub revision: i64,
@@ -90,7 +94,9 @@ pub struct RangeResponse {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PutRequest {
+    #[serde(with = "crate::server::bytes")]
     pub key: Vec<u8>,
+    #[serde(with = "crate::server::bytes")]
     pub value: Vec<u8>,
     pub lease: i64,
     pub prev_kv: bool,
@@ -106,7 +112,9 @@ pub struct PutResponse {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteRangeRequest {
+    #[serde(with = "crate::server::bytes")]
     pub key: Vec<u8>,
+    #[serde(with = "crate::server::bytes")]
     pub range_end: Vec<u8>,
     pub prev_kv: bool,
 }
@@ -141,7 +149,9 @@ pub enum CompareTarget {
 pub struct Compare {
     pub result: CompareResult,
     pub target: CompareTarget,
+    #[serde(with = "crate::server::bytes")]
     pub key: Vec<u8>,
+    #[serde(with = "crate::server::bytes")]
     pub range_end: Vec<u8>,
 }
 

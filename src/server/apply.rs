@@ -96,6 +96,9 @@ pub struct StateMachine {
     pub v2: crate::v2store::ApplierV2,
 }
 
+/// What starts a postcard Raft snapshot (a JSON one starts with `{`).
+const RAFT_SNAPSHOT_MAGIC: &[u8] = b"\0sm-postcard-1\0";
+
 fn hdr(rev: i64) -> ResponseHeader {
     ResponseHeader {
         revision: rev,
@@ -378,6 +381,11 @@ impl StateMachine {
         self.watches.create(&self.kv, req)
     }
 
+    /// The newest live events this member's watchers were sent.
+    pub fn watch_fired(&self) -> impl Iterator<Item = &crate::mvcc::watch::Fired> {
+        self.watches.fired()
+    }
+
     /// The responses ready for a watcher.
     pub fn watch_poll(&mut self, id: i64) -> Vec<WatchResponse> {
         self.watches.poll(id)
@@ -399,6 +407,23 @@ impl StateMachine {
     /// Restores the applied state from [`to_snapshot`](Self::to_snapshot) bytes.
     pub fn from_snapshot(bytes: &[u8]) -> Result<StateMachine, String> {
         serde_json::from_slice(bytes).map_err(|e| e.to_string())
+    }
+
+    /// The applied state as a Raft snapshot carries it: the same data as
+    /// [`to_snapshot`](Self::to_snapshot), in postcard after a marker (several times faster
+    /// to write and read than JSON; a member snapshots every 100 000 entries).
+    pub fn to_raft_snapshot(&self) -> Vec<u8> {
+        postcard::to_extend(self, RAFT_SNAPSHOT_MAGIC.to_vec())
+            .unwrap_or_else(|_| self.to_snapshot())
+    }
+
+    /// Restores [`to_raft_snapshot`](Self::to_raft_snapshot) bytes (or JSON ones, as older
+    /// snapshots hold).
+    pub fn from_raft_snapshot(bytes: &[u8]) -> Result<StateMachine, String> {
+        match bytes.strip_prefix(RAFT_SNAPSHOT_MAGIC) {
+            Some(rest) => postcard::from_bytes(rest).map_err(|e| e.to_string()),
+            None => StateMachine::from_snapshot(bytes),
+        }
     }
 }
 

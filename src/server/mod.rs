@@ -6,6 +6,7 @@
 //! Must not touch: the DOM, wall-clock time, threads or I/O.
 
 pub mod api;
+pub mod bytes;
 pub mod apply;
 pub mod ids;
 pub mod idutil;

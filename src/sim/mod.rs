@@ -83,6 +83,18 @@ enum Event {
     Deliver { msg: Message, sent_at: Duration },
 }
 
+/// An event a client watch was sent, for the UI's write trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FiredView {
+    /// The world's watch ID (what `World::watch` returned).
+    pub watch: u64,
+    /// The member serving the watch.
+    pub member: String,
+    pub revision: i64,
+    pub delete: bool,
+    pub key: Vec<u8>,
+}
+
 /// A client's watch: the member serving it and the state machine's watcher ID there.
 struct WatchState {
     member: u64,
@@ -414,7 +426,7 @@ impl World {
     /// Whether the member is a learner, as its own view of the membership says.
     pub fn is_learner(&self, id: u64) -> bool {
         self.member(id)
-            .and_then(|m| m.cluster_members().into_iter().find(|x| x.id == id))
+            .and_then(|m| m.cluster_member(id))
             .is_some_and(|x| x.is_learner)
     }
 
@@ -545,6 +557,30 @@ impl World {
             r.header.raft_term = h.raft_term;
         }
         v
+    }
+
+    /// The events that client watches were sent for writes at main revisions `first..=last`
+    /// (what one write fired), as (watch, member name, event) in watch and revision order.
+    pub fn watch_events_fired(&self, first: i64, last: i64) -> Vec<FiredView> {
+        let mut out = Vec::new();
+        for (wid, w) in &self.watches {
+            let Some(m) = self.member(w.member) else {
+                continue;
+            };
+            let name = self.member_name(w.member).unwrap_or("").to_string();
+            for f in m.sm.watch_fired() {
+                if f.watch_id == w.sm_id && f.revision >= first && f.revision <= last {
+                    out.push(FiredView {
+                        watch: *wid,
+                        member: name.clone(),
+                        revision: f.revision,
+                        delete: f.kind == crate::server::api::EventType::Delete,
+                        key: f.key.clone(),
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// Cancels a watch.

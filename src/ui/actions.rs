@@ -231,6 +231,9 @@ pub struct TracePanelProps {
     pub line: String,
     pub trace: super::shell::WriteTrace,
     pub model: ClusterModel,
+    /// The watch events the write fired.
+    #[prop_or_default]
+    pub fired: Vec<crate::sim::FiredView>,
 }
 
 /// The detail pane for a console entry that wrote: its Raft entries, where they are
@@ -266,6 +269,21 @@ pub fn TracePanel(props: &TracePanelProps) -> Html {
                     }) }
                 </tbody>
             </table>
+            <h4>{ "watch events it fired" }</h4>
+            if t.revisions.is_none() {
+                <p class="note">{ "none: the store did not change" }</p>
+            } else if props.fired.is_empty() {
+                <p class="note" data-testid="trace-no-watch">{ "none: no watch covered these keys (run " }
+                    <code>{ "etcdctl watch KEY" }</code>{ " first, then write again)" }</p>
+            } else {
+                <ul class="fired" data-testid="trace-watch-events">
+                    { for props.fired.iter().map(|f| html! {
+                        <li>{ format!("watch {} on {}: {} {} (rev {})", f.watch, f.member,
+                            if f.delete { "DELETE" } else { "PUT" },
+                            super::keyspace::display_bytes(&f.key), f.revision) }</li>
+                    }) }
+                </ul>
+            }
             <p class="note">{ "The entries are outlined in every member's log in the picture." }</p>
         </section>
     }

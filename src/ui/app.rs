@@ -308,7 +308,13 @@ pub fn App() -> Html {
             .iter()
             .find(|e| e.id == *id)
             .and_then(|e| e.trace.clone().map(|t| (e.line.clone(), t)))
-            .map(|(line, trace)| html! { <TracePanel {line} {trace} model={cluster.clone()} /> }),
+            .map(|(line, trace)| {
+                let fired = trace
+                    .revisions
+                    .map(|(a, b)| s.world().watch_events_fired(a, b))
+                    .unwrap_or_default();
+                html! { <TracePanel {line} {trace} {fired} model={cluster.clone()} /> }
+            }),
         None => None,
     };
     let traced = match &*selection {

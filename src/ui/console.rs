@@ -24,8 +24,10 @@ pub struct Entry {
     pub output: Output,
     /// Still running as the playground's job (watch, lock, elect, keep-alive).
     pub running: bool,
-    /// Ended by Ctrl+C (or by the next line).
+    /// Ended by Ctrl+C (or by the next line, or `kill %N`).
     pub interrupted: bool,
+    /// Running in the background as job `%N` (`LINE &`).
+    pub background: Option<u32>,
     /// Console hints for learners (dimmed; never etcdctl's output).
     pub hints: Vec<String>,
     /// The etcd requests its kubectl made (`requests on`; dimmed, never kubectl's output).
@@ -324,7 +326,9 @@ pub fn view_entry_with(entry: &Entry, on_select: Option<&Callback<usize>>, selec
             for request in entry.requests.iter() {
                 <div class="request" data-testid="etcd-request">{ request.clone() }</div>
             }
-            if entry.running {
+            if let Some(n) = entry.background {
+                <div class="running" data-testid="console-background">{ format!("running in the background as %{n} (kill %{n} stops it)") }</div>
+            } else if entry.running {
                 <div class="running" data-testid="console-running">{ "running… (Ctrl+C stops it; simulated time must pass for it to see anything: play or step)" }</div>
             } else if entry.interrupted {
                 <div class="exit">{ "^C" }</div>

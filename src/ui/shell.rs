@@ -17,6 +17,7 @@
 //! since, and after a rewind the members' stores are rewritten whole (their journals restart
 //! with a baseline). `reset` drops the base: a fresh world from the seed.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -207,6 +208,8 @@ pub struct Shell {
     /// The console entry of the long-running command (watch, lock, elect, keep-alive) that
     /// is the playground's current job.
     pub job: Option<usize>,
+    /// The console entries of background jobs, by job number.
+    background: BTreeMap<u32, usize>,
     pub keyspace: KeyspaceData,
     /// Open folders of the keyspace not shown (v2 while v3 shows, and back), and those to
     /// open in the next tree read.
@@ -240,6 +243,7 @@ impl Shell {
             horizon_ms,
             carry_us: 0.0,
             job: None,
+            background: BTreeMap::new(),
             keyspace: KeyspaceData::default(),
             other_open: Vec::new(),
             pending_open: Vec::new(),
@@ -418,12 +422,14 @@ impl Shell {
     fn push_ran(&mut self, line: String, output: Output) {
         let running = self.playground.is_running();
         let hints = self.playground.hints().to_vec();
+        let background = self.playground.last_background();
         let requests = self.playground.requests().to_vec();
         Rc::make_mut(&mut self.entries).push(Entry {
             id: self.next_id,
             line,
             output,
             running,
+            background,
             hints,
             requests,
             ..Default::default()
@@ -431,7 +437,38 @@ impl Shell {
         if running {
             self.job = Some(self.next_id);
         }
+        if let Some(n) = background {
+            self.background.insert(n, self.next_id);
+        }
         self.next_id += 1;
+        self.drain_background();
+    }
+
+    /// Appends what the background jobs printed to their entries; an ended job's entry
+    /// shows how it ended.
+    fn drain_background(&mut self) {
+        let got = self.playground.take_background();
+        if got.is_empty() {
+            return;
+        }
+        let entries = Rc::make_mut(&mut self.entries);
+        for b in got {
+            let Some(&id) = self.background.get(&b.number) else {
+                continue;
+            };
+            if let Some(e) = entries.iter_mut().find(|e| e.id == id) {
+                e.output.stdout.push_str(&b.out.stdout);
+                e.output.stderr.push_str(&b.out.stderr);
+                if let Some((code, killed)) = b.ended {
+                    e.background = None;
+                    e.interrupted = killed;
+                    e.output.exit = code;
+                }
+            }
+            if b.ended.is_some() {
+                self.background.remove(&b.number);
+            }
+        }
     }
 
     pub fn clear_screen(&mut self) {
@@ -607,6 +644,7 @@ impl Shell {
             let out = self.playground.poll(end - now);
             self.append_to_job(out, false);
         }
+        self.drain_background();
     }
 
     fn append_to_job(&mut self, out: Output, interrupted: bool) {
@@ -680,6 +718,7 @@ impl Shell {
         self.inputs.clear();
         self.future.clear();
         self.job = None;
+        self.background.clear();
         self.entries = Rc::new(Vec::new());
         self.horizon_ms = self.now_ms();
         self.keyspace = KeyspaceData {

@@ -95,3 +95,34 @@ test('tree, detail, history, revision slider and hostile keys', async () => {
   }
   assert.deepEqual(errors, []);
 });
+
+test('a background watch sees later writes, and the write trace names the events it fired', async () => {
+  const errors = [];
+  const context = await launch(newProfile(), errors);
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(server.url);
+    await consoleReady(page);
+
+    assert.match(await run(page, 'etcdctl watch foo --prefix &'), /\[1\] running in the background/);
+    const watchEntry = page.locator('[data-testid="console-entry"]').first();
+    assert.equal(await watchEntry.locator('[data-testid="console-background"]').count(), 1);
+    assert.match(await run(page, 'etcdctl put foo bar'), /\nOK\s*$/);
+    assert.match(await watchEntry.innerText(), /PUT\nfoo\nbar/);
+    assert.match(await run(page, 'jobs'), /\[1\]\+\s+Running\s+etcdctl watch foo --prefix &/);
+
+    // The put's trace: its revision and the event it fired to watch 1.
+    await page.locator('[data-testid="console-entry"]').nth(1).locator('[data-testid="entry-trace"]').click();
+    assert.match(await page.locator('[data-testid="trace-watch-events"]').innerText(), /watch 1 on infra1: PUT foo \(rev 2\)/);
+    await screenshot(page, 'trace-watch-events.png');
+
+    assert.match(await run(page, 'kill %1'), /\[1\]\+\s+Terminated\s+etcdctl watch foo --prefix/);
+    assert.equal(await watchEntry.locator('[data-testid="console-background"]').count(), 0);
+    assert.match(await run(page, 'etcdctl put foo again'), /\nOK\s*$/);
+    assert.doesNotMatch(await watchEntry.innerText(), /again/);
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(errors, []);
+});

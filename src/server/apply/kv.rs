@@ -97,6 +97,8 @@ pub fn range(view: &impl ReadView, r: &RangeRequest) -> Result<RangeResponse, Et
         limit,
         rev: r.revision,
         count: r.count_only,
+        // Values are dropped after sorting (as etcd does), so a sort by value needs them.
+        keys_only: r.keys_only && r.sort_target != SortTarget::Value,
     };
     let mut rr = view.range(&r.key, RangeEnd::from_request(&r.range_end), ro)?;
     if r.max_mod_revision != 0 {
@@ -153,7 +155,7 @@ pub fn put(
     lessor: &mut Lessor,
     p: &PutRequest,
 ) -> Result<PutResponse, EtcdError> {
-    let mut val = p.value.clone();
+    let mut val: std::borrow::Cow<'_, [u8]> = std::borrow::Cow::Borrowed(&p.value);
     let mut lease = p.lease;
     let mut prev: Option<KeyValue> = None;
     if p.ignore_value || p.ignore_lease || p.prev_kv {
@@ -165,7 +167,7 @@ pub fn put(
             return Err(errors::key_not_found());
         };
         if p.ignore_value {
-            val = pk.value.clone();
+            val = std::borrow::Cow::Owned(pk.value.clone());
         }
         if p.ignore_lease {
             lease = pk.lease;

@@ -1,0 +1,115 @@
+// Scripted measurements of the Kubernetes /registry sample in headless Chromium (make bench-web):
+//  - core: the `load_large` example compiled to wasm (release profile, as the page is) in a
+//    Chromium page: loading the large sample (~100 850 keys, ~119 MB) through a fresh
+//    three-member world, the wasm memory afterwards, and `get /registry --prefix --keys-only
+//    --limit 100` (the request alone, through the world);
+//  - the page: `load k8s large` typed in the console (Enter → its entry on screen) and the
+//    wasm memory after it, then `etcdctl get /registry --prefix --keys-only --limit 100` typed
+//    20 times (Enter → entry on screen), median and max. Skipped, with a note, on a build whose
+//    console has no `load k8s`.
+// Needs `trunk build --release` (dist/) and
+// `cargo build --release --no-default-features --target wasm32-unknown-unknown --example load_large`.
+// Prints a report with the load average; it asserts nothing (benchmarks measure, tests assert).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { ROOT, serveDist, newProfile, launch, consoleReady } from '../e2e/harness.mjs';
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const MiB = (b) => `${(b / 1048576).toFixed(0)} MiB`;
+const EXAMPLE = process.env.LOAD_LARGE_WASM
+  || join(ROOT, 'target/wasm32-unknown-unknown/release/examples/load_large.wasm');
+
+async function core(url) {
+  const wasm = await readFile(EXAMPLE);
+  const errors = [];
+  const context = await launch(newProfile(), errors);
+  const page = context.pages()[0] ?? await context.newPage();
+  await page.route('**/bench/load_large.wasm', (route) => route.fulfill({ body: wasm, contentType: 'application/wasm' }));
+  // A page of the same origin without the app (and without its CSP).
+  await page.goto(url + 'bench/blank');
+  const r = await page.evaluate(async () => {
+    const { instance } = await WebAssembly.instantiateStreaming(fetch('/bench/load_large.wasm'), {});
+    const { load_large, get_prefix_limit_100, memory } = instance.exports;
+    const t0 = performance.now();
+    const keys = load_large();
+    const loadMs = performance.now() - t0;
+    const gets = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      get_prefix_limit_100(10);
+      gets.push((performance.now() - t) / 10);
+    }
+    return { keys, loadMs, gets, memory: memory.buffer.byteLength };
+  });
+  await context.close();
+  if (errors.length) throw new Error(errors.join('\n'));
+  return r;
+}
+
+async function typed(page, line) {
+  return page.evaluate(async (line) => {
+    const input = document.querySelector('[data-testid="console-input"]');
+    const before = document.querySelectorAll('[data-testid="console-entry"]').length;
+    const t0 = performance.now();
+    input.value = line;
+    input.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    while (document.querySelectorAll('[data-testid="console-entry"]').length === before) {
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await new Promise((r) => requestAnimationFrame(() => r()));
+    const ms = performance.now() - t0;
+    const entries = document.querySelectorAll('[data-testid="console-entry"]');
+    return { ms, text: entries[entries.length - 1].innerText };
+  }, line);
+}
+
+async function pageRun(url) {
+  const errors = [];
+  const context = await launch(newProfile(), errors);
+  const page = context.pages()[0] ?? await context.newPage();
+  // Trunk announces the instance; keep its memory to read its size.
+  await page.addInitScript(() => {
+    addEventListener('TrunkApplicationStarted', (e) => { window.__benchWasm = e.detail?.wasm; });
+  });
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(url);
+  await consoleReady(page);
+  const loaded = await typed(page, 'load k8s large');
+  if (!loaded.text.includes('loaded the large')) {
+    await context.close();
+    return { skipped: loaded.text.split('\n').slice(0, 3).join(' | ') };
+  }
+  const memory = await page.evaluate(() => window.__benchWasm?.memory?.buffer?.byteLength ?? 0);
+  const gets = [];
+  let sample = '';
+  for (let i = 0; i < 20; i++) {
+    const r = await typed(page, 'etcdctl get /registry --prefix --keys-only --limit 100');
+    gets.push(r.ms);
+    sample = r.text;
+  }
+  await context.close();
+  if (errors.length) throw new Error(errors.join('\n'));
+  return { loadMs: loaded.ms, memory, gets, lines: sample.split('\n').filter((l) => l.startsWith('/registry')).length };
+}
+
+const server = await serveDist();
+try {
+  console.log(`load average at start: ${load()}`);
+  for (let run = 1; run <= 2; run++) {
+    const c = await core(server.url);
+    console.log(`core (load_large.wasm in Chromium), run ${run}: load large sample ${(c.loadMs / 1000).toFixed(2)} s (${c.keys} keys), wasm memory after ${MiB(c.memory)}; get --prefix --keys-only --limit 100: median ${median(c.gets).toFixed(2)} ms (${c.gets.map((x) => x.toFixed(2)).join(', ')}) [load ${load()}]`);
+  }
+  for (let run = 1; run <= 2; run++) {
+    const p = await pageRun(server.url);
+    if (p.skipped) {
+      console.log(`page: skipped, this build's console has no \`load k8s large\` (it answered: ${p.skipped})`);
+      break;
+    }
+    console.log(`page, run ${run}: \`load k8s large\` Enter → entry on screen ${(p.loadMs / 1000).toFixed(2)} s, wasm memory after ${MiB(p.memory)}; \`etcdctl get /registry --prefix --keys-only --limit 100\` Enter → entry: median ${median(p.gets).toFixed(1)} ms, max ${Math.max(...p.gets).toFixed(1)} ms (${p.lines} keys shown) [load ${load()}]`);
+  }
+} finally {
+  await server.close();
+}
