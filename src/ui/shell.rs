@@ -37,7 +37,6 @@ use crate::server::api::{
 };
 use crate::sim::{Settings, World, DEFAULT_MEMBERS};
 use crate::v2store::{KeysRequest, Method, NodeExtern, V2Op, V2Request, V2Response};
-use std::collections::BTreeMap;
 
 /// One console input as it was run, and the simulated moment it ran at.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
