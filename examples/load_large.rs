@@ -52,7 +52,9 @@ pub extern "C" fn get_prefix_limit_100(n: u32) -> u32 {
     let w = world();
     let mut keys = 0;
     for _ in 0..n {
-        if let Ok(Response::Range(r)) = w.call("127.0.0.1:2379", None, range(false), Duration::from_secs(5)) {
+        if let Ok(Response::Range(r)) =
+            w.call("127.0.0.1:2379", None, range(false), Duration::from_secs(5))
+        {
             keys += r.kvs.len() as u32;
         }
     }
@@ -71,6 +73,9 @@ fn main() {
     for _ in 0..5 {
         let t = Instant::now();
         let n = get_prefix_limit_100(1);
-        eprintln!("get /registry --prefix --keys-only --limit 100: {n} keys in {:.2?}", t.elapsed());
+        eprintln!(
+            "get /registry --prefix --keys-only --limit 100: {n} keys in {:.2?}",
+            t.elapsed()
+        );
     }
 }

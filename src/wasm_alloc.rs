@@ -34,7 +34,11 @@ unsafe impl dlmalloc::Allocator for GrowInSteps {
                 let len = pages * PAGE;
                 // The last bytes of the address space must not be handed out (a pointer may
                 // not wrap to 0).
-                let len = if base.wrapping_add(len) == 0 { len - 16 } else { len };
+                let len = if base.wrapping_add(len) == 0 {
+                    len - 16
+                } else {
+                    len
+                };
                 return (base as *mut u8, len, 0);
             }
             if pages <= needed {

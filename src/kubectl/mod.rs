@@ -43,8 +43,8 @@ use crate::registry::k8stime::rfc3339;
 use crate::registry::resources::{by_kubectl_name, list_prefix, object_key, ResourceType};
 use crate::registry::sample::{generate, into_load_requests, SampleOptions, SampleSize};
 use crate::server::api::{CallError, RangeRequest, Request, Response};
-use std::time::Duration;
 use crate::sim::World;
+use std::time::Duration;
 
 /// What kubectl prints when no API server answers (here: nothing under `/registry`).
 pub const CONNECTION_REFUSED: &str =
@@ -579,7 +579,12 @@ pub fn load_sample(world: &mut World, large: bool) -> Result<String, String> {
         for req in reqs.by_ref().take(round) {
             match world.submit(client::ETCD_ENDPOINT, None, req) {
                 Ok(c) => calls.push(c),
-                Err(e) => return Err(format!("write {} of {n} failed: {e:?}", i + calls.len() + 1)),
+                Err(e) => {
+                    return Err(format!(
+                        "write {} of {n} failed: {e:?}",
+                        i + calls.len() + 1
+                    ))
+                }
             }
         }
         if calls.is_empty() {

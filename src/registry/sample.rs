@@ -336,7 +336,9 @@ impl Gen {
     fn safe(&mut self, n: usize) -> String {
         (0..n)
             // Drawn as u64 (not usize) so that wasm32 draws what a 64-bit host draws.
-            .map(|_| SAFE_ALPHABET[self.rng.gen_range(0..SAFE_ALPHABET.len() as u64) as usize] as char)
+            .map(|_| {
+                SAFE_ALPHABET[self.rng.gen_range(0..SAFE_ALPHABET.len() as u64) as usize] as char
+            })
             .collect()
     }
 

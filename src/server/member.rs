@@ -357,9 +357,10 @@ fn digest(data: &[u8]) -> u64 {
         h = (h ^ u64::from_le_bytes(b)).wrapping_mul(0x100000001b3);
         h ^= h >> 29;
     }
-    words.remainder().iter().fold(h, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
-    })
+    words
+        .remainder()
+        .iter()
+        .fold(h, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3))
 }
 
 impl Member {

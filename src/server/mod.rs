@@ -6,8 +6,8 @@
 //! Must not touch: the DOM, wall-clock time, threads or I/O.
 
 pub mod api;
-pub mod bytes;
 pub mod apply;
+pub mod bytes;
 pub mod ids;
 pub mod idutil;
 pub mod member;

@@ -294,7 +294,11 @@ pub fn run(data: &[u8]) {
     assert_eq!(snap.kv.hash_by_rev(0).ok(), sm.kv.hash_by_rev(0).ok());
     // The Raft snapshot's encoding carries the same state.
     let raft = StateMachine::from_raft_snapshot(&sm.to_raft_snapshot()).expect("raft snapshot");
-    assert_eq!(raft.to_snapshot(), sm.to_snapshot(), "raft snapshot restores everything");
+    assert_eq!(
+        raft.to_snapshot(),
+        sm.to_snapshot(),
+        "raft snapshot restores everything"
+    );
     let json = StateMachine::from_raft_snapshot(&sm.to_snapshot()).expect("JSON still reads");
     assert_eq!(json.kv, sm.kv);
 }
