@@ -10,7 +10,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DIST, serveDist, newProfile, launch, consoleReady } from '../e2e/harness.mjs';
+import { DIST, serveDist, newProfile, launch, consoleReady, run } from '../e2e/harness.mjs';
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]; };
@@ -83,20 +83,10 @@ async function reloadWithKeys(url, n = 100000) {
     await consoleReady(page);
     runs.push(await page.evaluate(() => performance.now()));
   }
-  const count = await page.evaluate(async () => {
-    const input = document.querySelector('[data-testid="console-input"]');
-    input.value = 'etcdctl get bench/ --prefix --count-only -w json';
-    input.dispatchEvent(new InputEvent('input', { bubbles: true }));
-    await new Promise((r) => setTimeout(r, 0));
-    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
-    for (let i = 0; i < 200; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      const e = [...document.querySelectorAll('[data-testid="console-entry"]')].pop();
-      const m = e?.innerText.match(/"count":(\d+)/);
-      if (m) return Number(m[1]);
-    }
-    return -1;
-  });
+  const out = await run(page, 'etcdctl get bench/ --prefix --keys-only --limit 1 -w json');
+  const m = out.match(/"count":(\d+)/);
+  const count = m ? Number(m[1]) : -1;
+  if (!m) console.error(`count not found in: ${out.slice(0, 400)}`);
   await context.close();
   if (errors.length) throw new Error(errors.join('\n'));
   return { runs, fillMs, usage, count };
