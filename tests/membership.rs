@@ -135,3 +135,60 @@ fn starting_a_member_nobody_added_explains_itself() {
     let (_, err, _) = run(&mut p, "start infra1");
     assert_eq!(err, "infra1 is already running\n");
 }
+
+#[test]
+fn after_a_power_cycle_a_joined_member_rejoins_and_links_stay_as_they_were() {
+    use etcd_playground::sim::World;
+    let mut p = Playground::new(3);
+    let (out, _, _) = run(
+        &mut p,
+        "etcdctl member add infra4 --peer-urls=http://127.0.0.1:42380",
+    );
+    assert!(out.contains("added to cluster"), "{out}");
+    assert_eq!(run(&mut p, "start infra4").2, 0);
+    p.poll(Duration::from_secs(2));
+    assert_eq!(run(&mut p, "etcdctl put k v").0, "OK\n");
+    assert_eq!(
+        run(&mut p, "cut infra2 infra3").0,
+        "link infra2 – infra3 cut\n"
+    );
+    assert!(run(&mut p, "loss infra1 infra3 5").0.contains("set to 5%"));
+    let w = p.world();
+    let restored = World::restore(w.seed(), w.now(), &w.disk_states(), &w.settings(), false);
+    let names: Vec<String> = restored
+        .member_ids()
+        .into_iter()
+        .filter(|id| restored.is_running(*id))
+        .filter_map(|id| restored.member_name(id).map(str::to_string))
+        .collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert!(names.contains(&"infra4".to_string()));
+    let id = |n: &str| {
+        restored
+            .member_ids()
+            .into_iter()
+            .find(|i| restored.member_name(*i) == Some(n))
+            .unwrap()
+    };
+    assert!(!restored.net().connected(id("infra2"), id("infra3")));
+    assert_eq!(restored.net().loss(id("infra1"), id("infra3")), 5);
+    let net = restored
+        .trace()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            etcd_playground::sim::TraceKind::Control { text } => Some(text.clone()),
+            _ => None,
+        })
+        .collect::<Vec<_>>();
+    assert!(
+        net.contains(&"link infra2 – infra3 cut".to_string()),
+        "{net:?}"
+    );
+    let mut p = Playground::from_world(restored, Default::default(), true);
+    p.poll(Duration::from_secs(2));
+    let (out, _, _) = run(
+        &mut p,
+        "etcdctl --endpoints=127.0.0.1:42379 get k --print-value-only",
+    );
+    assert_eq!(out, "v\n");
+}

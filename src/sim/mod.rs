@@ -1001,6 +1001,12 @@ impl World {
                 ))
             }
         };
+        self.boot_joining(&m, name)
+    }
+
+    /// Adds a slot for a member the cluster knows (from `member add`) and boots it with an
+    /// empty disk: it catches up from the leader by log or snapshot.
+    fn boot_joining(&mut self, m: &ApiMember, name: &str) -> Result<String, String> {
         let client_urls: Vec<String> = m
             .peer_urls
             .iter()

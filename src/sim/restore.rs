@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Event, Slot, World, TICK};
 use crate::persist::{Disk, DiskState, Flush, MemoryDisk};
+use crate::server::api::Member as ApiMember;
 
 /// How long a restored world runs at most to elect a leader and apply its committed log.
 pub const RESTART_LIMIT: Duration = Duration::from_secs(10);
@@ -35,6 +36,10 @@ pub struct Settings {
     pub stopped: Vec<String>,
     /// Members that applied their own removal (they never start again).
     pub removed: Vec<String>,
+    /// Links cut on their own: (member, member).
+    pub cut: Vec<(String, String)>,
+    /// Per-link loss: (member, member, %).
+    pub link_loss: Vec<(String, String, u32)>,
 }
 
 impl Default for Settings {
@@ -48,6 +53,8 @@ impl Default for Settings {
             snapshot_count: crate::server::member::DEFAULT_SNAPSHOT_COUNT,
             stopped: Vec::new(),
             removed: Vec::new(),
+            cut: Vec::new(),
+            link_loss: Vec::new(),
         }
     }
 }
@@ -99,6 +106,18 @@ impl World {
                 .filter(|s| s.removed)
                 .map(|s| s.config.name.clone())
                 .collect(),
+            cut: self
+                .net
+                .cut
+                .iter()
+                .filter_map(|(a, b)| Some((self.name_of(*a)?, self.name_of(*b)?)))
+                .collect(),
+            link_loss: self
+                .net
+                .link_loss
+                .iter()
+                .filter_map(|((a, b), p)| Some((self.name_of(*a)?, self.name_of(*b)?, *p)))
+                .collect(),
         }
     }
 
@@ -127,7 +146,54 @@ impl World {
                 ))
             })
             .collect();
+        self.net.cut = s
+            .cut
+            .iter()
+            .filter_map(|(a, b)| Some(super::network::link(self.id_of(a)?, self.id_of(b)?)))
+            .collect();
+        self.net.link_loss = s
+            .link_loss
+            .iter()
+            .filter_map(|(a, b, p)| {
+                Some((
+                    super::network::link(self.id_of(a)?, self.id_of(b)?),
+                    (*p).min(100),
+                ))
+            })
+            .collect();
         self.snapshot_count = s.snapshot_count.max(1);
+        self.confirm_settings(s);
+    }
+
+    /// Records the restored network in the trace in the words the controls use, so views
+    /// built from the trace (the page's picture of links) show it as it was.
+    fn confirm_settings(&mut self, s: &Settings) {
+        let mut lines = Vec::new();
+        if let Some(groups) = &s.partition {
+            let text: Vec<String> = groups.iter().map(|g| g.join(" ")).collect();
+            lines.push(format!("partitioned: {}", text.join(" | ")));
+        }
+        if s.loss_pct != 0 {
+            lines.push(format!("message loss set to {}%", s.loss_pct.min(100)));
+        }
+        if s.latency_us != 1_000 {
+            lines.push(format!("latency set to {} ms", s.latency_us / 1_000));
+        }
+        for (a, b, d) in &s.link_latency {
+            lines.push(format!(
+                "latency between {a} and {b} set to {} ms",
+                d / 1_000
+            ));
+        }
+        for (a, b, p) in &s.link_loss {
+            lines.push(format!("message loss between {a} and {b} set to {p}%"));
+        }
+        for (a, b) in &s.cut {
+            lines.push(format!("link {a} – {b} cut"));
+        }
+        for text in lines {
+            let _ = self.control(text);
+        }
     }
 
     /// Builds the world a power cycle leaves: the default members restart from `disks`
@@ -175,6 +241,27 @@ impl World {
         w.schedule(first_tick, Event::Tick);
         let deadline = w.now + RESTART_LIMIT;
         w.run_until(deadline, |w| w.settled());
+        // Members that joined with `member add` + `start` have no stored disk: they rejoin
+        // empty and are restored from their peers, as etcd restores a member that lost its disk.
+        let joined: Vec<ApiMember> = w
+            .leader()
+            .and_then(|id| w.member(id))
+            .map(|m| m.cluster_members())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| {
+                !m.name.is_empty()
+                    && !settings.stopped.contains(&m.name)
+                    && !w.slots.iter().any(|s| s.config.id == m.id)
+            })
+            .collect();
+        if !joined.is_empty() {
+            for m in &joined {
+                let _ = w.boot_joining(m, &m.name);
+            }
+            let deadline = w.now + RESTART_LIMIT;
+            w.run_until(deadline, |w| w.settled());
+        }
         w
     }
 

@@ -3,7 +3,8 @@
 //! keyspace and the detail pane (a key, a member or a link, whichever was selected last).
 //!
 //! Owns: the wiring between the components and the shell, the play timer (the only place
-//! wall time enters), the IndexedDB input log, the theme.
+//! wall time enters), the theme; persistence (`persistence`) is flushed after every step or
+//! command, and its notices (disk banner, second tab, reset) are shown here.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -34,28 +35,65 @@ pub fn App() -> Html {
     let selection = use_state(|| None::<Selection>);
     let theme = use_state(|| None::<&'static str>);
     let help_open = use_state(|| false);
-
-    // Restore: replay what IndexedDB holds, read the keyspace, then open the input.
-    {
-        let shell = shell.clone();
+    let disk_banner = use_state(|| None::<String>);
+    let second_tab = use_state(|| false);
+    let disk_ui = {
+        let update = update.clone();
+        let disk_banner = disk_banner.clone();
+        let second_tab = second_tab.clone();
         let ready = ready.clone();
         let note = note.clone();
+        DiskUi {
+            update: Callback::from(move |_| update.force_update()),
+            banner: Callback::from(move |b| disk_banner.set(b)),
+            second_tab: Callback::from(move |b| second_tab.set(b)),
+            ready: Callback::from(move |(r, n): (bool, Option<String>)| {
+                if n.is_some() {
+                    note.set(n);
+                }
+                ready.set(r);
+            }),
+        }
+    };
+
+    // Restore: take the driver lock, restart the members from their disks in IndexedDB,
+    // read the keyspace, then open the input.
+    {
+        let shell = shell.clone();
         let db = db.clone();
+        let disk_ui = disk_ui.clone();
         use_effect_with((), move |_| {
-            restore(shell, db, move |n| {
-                note.set(n);
-                ready.set(true);
-            });
+            boot(shell, db, disk_ui, false);
         });
     }
+    let on_take_over = {
+        let shell = shell.clone();
+        let db = db.clone();
+        let disk_ui = disk_ui.clone();
+        Callback::from(move |_: MouseEvent| boot(shell.clone(), db.clone(), disk_ui.clone(), true))
+    };
+    let on_reset_playground = {
+        let shell = shell.clone();
+        let db = db.clone();
+        let disk_ui = disk_ui.clone();
+        Callback::from(move |_: MouseEvent| {
+            reset_playground(shell.clone(), db.clone(), disk_ui.clone())
+        })
+    };
+    let on_export = Callback::from(move |_: MouseEvent| export_disks());
+    let on_dismiss = {
+        let disk_banner = disk_banner.clone();
+        Callback::from(move |_: MouseEvent| disk_banner.set(None))
+    };
 
     // Play: turn wall time into simulated time while playing.
     let playing = shell.borrow().playing;
     {
         let shell = shell.clone();
         let update = update.clone();
+        let db = db.clone();
         use_effect_with(playing, move |playing| {
-            let timer = playing.then(|| start_timer(shell, update));
+            let timer = playing.then(|| start_timer(shell, update, db));
             move || {
                 let _stopped_here = timer;
             }
@@ -137,11 +175,13 @@ pub fn App() -> Html {
     let on_idle = {
         let shell = shell.clone();
         let update = update.clone();
+        let db = db.clone();
         Callback::from(move |_| {
             let mut s = shell.borrow_mut();
             s.run_until_idle();
             s.refresh_keyspace(false);
             drop(s);
+            store(&db, LogChange::None);
             update.force_update();
         })
     };
@@ -156,11 +196,13 @@ pub fn App() -> Html {
     let on_seek = {
         let shell = shell.clone();
         let update = update.clone();
+        let db = db.clone();
         Callback::from(move |t: u64| {
             let mut s = shell.borrow_mut();
             s.seek(t);
             s.refresh_keyspace(true);
             drop(s);
+            store(&db, LogChange::None);
             update.force_update();
         })
     };
@@ -302,7 +344,20 @@ pub fn App() -> Html {
                         aria-expanded={help_open.to_string()}>
                     { if *help_open { "Close help" } else { "What is this?" } }
                 </button>
+                <button class="linkbutton" data-testid="reset-playground" onclick={on_reset_playground.clone()}
+                        title="forget everything stored in this browser and start a fresh cluster">
+                    { "reset playground" }
+                </button>
             </header>
+            if let Some(text) = (*disk_banner).clone() {
+                <DiskBanner {text} on_reset={on_reset_playground.clone()} {on_export} {on_dismiss} />
+            }
+            if *second_tab {
+                <section class="disk-banner second-tab" data-testid="second-tab" role="alert">
+                    <span>{ "This playground is open in another tab, which drives it; this tab shows nothing new and writes nothing. " }</span>
+                    <button data-testid="take-over" onclick={on_take_over}>{ "take over" }</button>
+                </section>
+            }
             if *help_open {
                 <HelpPanel />
             }
@@ -315,7 +370,8 @@ pub fn App() -> Html {
                         <ClusterPicture model={cluster.clone()} selected={(*selection).clone()} on_select={on_select} {traced} />
                         <MemberStrip model={cluster.clone()} on_command={run.clone()} on_select={on_select_member} />
                     </section>
-                    <Console entries={s.entries.clone()} ready={*ready} note={(*note).clone()}
+                    <Console entries={s.entries.clone()} ready={*ready && !*second_tab} note={(*note).clone()}
+                             durable_upto={s.durable_upto}
                              on_run={run.clone()} {on_clear} {on_history} {on_complete} {on_interrupt}
                              job_running={s.job.is_some()} on_select={on_select_entry} selected={selected_entry}
                              show_requests={s.show_requests()} />
@@ -334,6 +390,27 @@ pub fn App() -> Html {
                 </div>
             </main>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DiskBannerProps {
+    text: String,
+    on_reset: Callback<MouseEvent>,
+    on_export: Callback<MouseEvent>,
+    on_dismiss: Callback<MouseEvent>,
+}
+
+/// What is wrong with the stored playground, and the ways out.
+#[component]
+fn DiskBanner(props: &DiskBannerProps) -> Html {
+    html! {
+        <section class="disk-banner" data-testid="disk-banner" role="alert">
+            <span class="text">{ props.text.clone() }</span>
+            <button data-testid="disk-reset" onclick={props.on_reset.clone()}>{ "reset the playground" }</button>
+            <button data-testid="disk-export" onclick={props.on_export.clone()}>{ "export what can be read" }</button>
+            <button class="linkbutton" data-testid="disk-dismiss" onclick={props.on_dismiss.clone()}>{ "dismiss" }</button>
+        </section>
     }
 }
 
@@ -363,8 +440,9 @@ fn HelpPanel() -> Html {
             </p>
             <p>
                 { "Keys: Enter runs a line, ↑/↓ walk the history, Ctrl+L clears the screen. " }
-                { "What you run is kept in this browser (IndexedDB), so a reload resumes where you stood; " }
-                { "the timeline rewinds by replaying it." }
+                { "Each member's disk (its Raft log, hard state and snapshots) is kept in this browser (IndexedDB): " }
+                { "a reload is a power cycle, the members restart from their disks and elect a leader. " }
+                { "A command's output shows once its writes are on disk. The timeline starts at the reload." }
             </p>
         </section>
     }
@@ -373,12 +451,61 @@ fn HelpPanel() -> Html {
 // ---- the browser side: timer, theme, IndexedDB (nothing natively, where effects never run) ----
 
 #[cfg(target_arch = "wasm32")]
-type DbHandle = Rc<idb::Database>;
+type DbHandle = Rc<super::persistence::Persist>;
 #[cfg(not(target_arch = "wasm32"))]
 type DbHandle = ();
 
+/// What persistence tells the page (see `persistence::Ui`).
+#[derive(Clone)]
+pub struct DiskUi {
+    pub update: Callback<()>,
+    pub banner: Callback<Option<String>>,
+    pub second_tab: Callback<bool>,
+    pub ready: Callback<(bool, Option<String>)>,
+}
+
 #[cfg(target_arch = "wasm32")]
-fn start_timer(shell: ShellRef, update: UseForceUpdateHandle) -> gloo_timers::callback::Interval {
+impl DiskUi {
+    fn into_ui(self) -> super::persistence::Ui {
+        super::persistence::Ui {
+            update: self.update,
+            banner: self.banner,
+            second_tab: self.second_tab,
+            ready: self.ready,
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn boot(shell: ShellRef, db: Rc<RefCell<Option<DbHandle>>>, ui: DiskUi, steal: bool) {
+    super::persistence::boot(shell, db, ui.into_ui(), steal);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn boot(_shell: ShellRef, _db: Rc<RefCell<Option<DbHandle>>>, _ui: DiskUi, _steal: bool) {}
+
+#[cfg(target_arch = "wasm32")]
+fn reset_playground(shell: ShellRef, db: Rc<RefCell<Option<DbHandle>>>, ui: DiskUi) {
+    super::persistence::reset(shell, db, ui.into_ui());
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn reset_playground(_shell: ShellRef, _db: Rc<RefCell<Option<DbHandle>>>, _ui: DiskUi) {}
+
+#[cfg(target_arch = "wasm32")]
+fn export_disks() {
+    super::persistence::export();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn export_disks() {}
+
+#[cfg(target_arch = "wasm32")]
+fn start_timer(
+    shell: ShellRef,
+    update: UseForceUpdateHandle,
+    db: Rc<RefCell<Option<DbHandle>>>,
+) -> gloo_timers::callback::Interval {
     let last = Rc::new(std::cell::Cell::new(js_sys::Date::now()));
     gloo_timers::callback::Interval::new(FRAME_MS, move || {
         let now = js_sys::Date::now();
@@ -390,12 +517,18 @@ fn start_timer(shell: ShellRef, update: UseForceUpdateHandle) -> gloo_timers::ca
         s.play_for(dt);
         s.refresh_keyspace(false);
         drop(s);
+        store(&db, LogChange::None);
         update.force_update();
     })
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn start_timer(_shell: ShellRef, _update: UseForceUpdateHandle) {}
+fn start_timer(
+    _shell: ShellRef,
+    _update: UseForceUpdateHandle,
+    _db: Rc<RefCell<Option<DbHandle>>>,
+) {
+}
 
 #[cfg(target_arch = "wasm32")]
 fn system_prefers_dark() -> bool {
@@ -426,80 +559,14 @@ fn set_theme_attribute(theme: Option<&str>) {
 #[cfg(not(target_arch = "wasm32"))]
 fn set_theme_attribute(_theme: Option<&str>) {}
 
-/// A benchmark hook: `#bench-tree=N` fills the keyspace panel with N synthetic keys (UI only,
-/// the world is not touched) so the tree can be measured at scale.
+/// Flushes the members' journals (the stored log of inputs is the console history: the
+/// flush takes the new ones from the shell, so `change` is not needed here).
 #[cfg(target_arch = "wasm32")]
-fn bench_keys() -> Option<usize> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    hash.strip_prefix("#bench-tree=")?.parse().ok()
-}
-
-#[cfg(target_arch = "wasm32")]
-fn restore(
-    shell: ShellRef,
-    db: Rc<RefCell<Option<DbHandle>>>,
-    done: impl FnOnce(Option<String>) + 'static,
-) {
-    use super::storage;
-    wasm_bindgen_futures::spawn_local(async move {
-        let mut notes = Vec::new();
-        match storage::open(storage::DB_NAME).await {
-            Ok(handle) => {
-                match storage::load(&handle).await {
-                    Ok(loaded) => {
-                        shell.borrow_mut().replay(loaded.records);
-                        if !loaded.unreadable.is_empty() {
-                            notes.push(format!(
-                                "{} stored input(s) could not be read and were skipped: {}",
-                                loaded.unreadable.len(),
-                                loaded.unreadable.join("; ")
-                            ));
-                        }
-                    }
-                    Err(e) => notes.push(e),
-                }
-                *db.borrow_mut() = Some(Rc::new(handle));
-            }
-            Err(e) => notes.push(format!("{e} (this session will not be kept)")),
-        }
-        {
-            let mut s = shell.borrow_mut();
-            s.refresh_keyspace(true);
-            if let Some(n) = bench_keys() {
-                s.load_synthetic_keys(n);
-            }
-        }
-        done(if notes.is_empty() {
-            None
-        } else {
-            Some(notes.join(" "))
-        });
-    });
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn restore(
-    _shell: ShellRef,
-    _db: Rc<RefCell<Option<DbHandle>>>,
-    _done: impl FnOnce(Option<String>) + 'static,
-) {
-}
-
-#[cfg(target_arch = "wasm32")]
-fn store(db: &Rc<RefCell<Option<DbHandle>>>, change: LogChange) {
-    let Some(handle) = db.borrow().clone() else {
-        return;
-    };
-    wasm_bindgen_futures::spawn_local(async move {
-        let r = match change {
-            LogChange::None => Ok(()),
-            LogChange::Append(record) => super::storage::append(&handle, &record).await,
-            LogChange::Rewrite(all) => super::storage::rewrite(&handle, &all).await,
-        };
-        if let Err(e) = r {
-            web_sys::console::warn_1(&e.into());
-        }
-    });
+fn store(db: &Rc<RefCell<Option<DbHandle>>>, _change: LogChange) {
+    let p = db.borrow().clone();
+    if let Some(p) = p {
+        super::persistence::flush(&p);
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

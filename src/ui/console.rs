@@ -65,6 +65,10 @@ pub struct ConsoleProps {
     pub on_select: Callback<usize>,
     #[prop_or_default]
     pub selected: Option<usize>,
+    /// Entries with an ID from here on wait for their writes to reach the disk: they show
+    /// their line and "writing to disk…", not their output.
+    #[prop_or(usize::MAX)]
+    pub durable_upto: usize,
     /// Whether kubectl's etcd requests are shown (the checkbox runs `requests on|off`).
     #[prop_or_default]
     pub show_requests: bool,
@@ -234,7 +238,11 @@ pub fn Console(props: &ConsoleProps) -> Html {
                         <div class="note" data-testid="console-note">{ note.clone() }</div>
                     }
                 </div>
-                { for props.entries.iter().map(|e| view_entry_with(e, Some(&props.on_select), props.selected == Some(e.id))) }
+                { for props.entries.iter().map(|e| if e.id >= props.durable_upto {
+                    view_pending(e)
+                } else {
+                    view_entry_with(e, Some(&props.on_select), props.selected == Some(e.id))
+                }) }
             </div>
             if !pending.is_empty() {
                 <pre class="pending" data-testid="console-pending">{ prompted(pending.trim_end_matches('\n')) }</pre>
@@ -267,6 +275,16 @@ pub fn Console(props: &ConsoleProps) -> Html {
 /// A command's lines as a terminal shows them: continuation lines after a `> ` prompt.
 fn prompted(line: &str) -> String {
     line.replace('\n', "\n> ")
+}
+
+/// A command whose writes are not on disk yet: its line, no output.
+pub fn view_pending(entry: &Entry) -> Html {
+    html! {
+        <div class="entry pending" data-testid="console-pending" key={entry.id}>
+            <div class="cmd"><span class="prompt">{ "$ " }</span>{ entry.line.clone() }</div>
+            <div class="running">{ "writing to disk…" }</div>
+        </div>
+    }
 }
 
 /// One finished command: the line as typed, then stdout, stderr and a non-zero exit status.

@@ -18,10 +18,16 @@ pub mod controls;
 pub mod history;
 pub mod keyspace;
 pub mod model;
+#[cfg(target_arch = "wasm32")]
+pub mod persistence;
 pub mod registry_view;
 pub mod shell;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;
+
+/// The page's snapshot interval (applied entries between snapshots): small, so each
+/// member's stored log stays short (etcd's default is 100 000).
+pub const SNAPSHOT_COUNT: u64 = 500;
 
 /// The seed of the page's world. Fixed, so that replaying the stored inputs rebuilds the
 /// same history after a reload.

@@ -4,8 +4,18 @@
 //!
 //! Owns: the input log, play/pause/speed (the only place the page's wall time turns into
 //! simulated time), reads of the keyspace through the world's client surface (Range and Watch
-//! requests, as any client would send them).
+//! requests, as any client would send them), and the persistence bookkeeping: the members'
+//! disk journals to drain, the [`PlaygroundState`] to store beside them, and which console
+//! entries are durable yet.
 //! Must not touch: the DOM or IndexedDB (the components do), etcd rules (the playground does).
+//!
+//! Reload, replay and the timeline (issue 7): a reload is a power cycle. The page restores
+//! the world from the members' disks (IndexedDB) with [`Shell::restore`] instead of replaying
+//! every input since the seed, so a reload costs what the disks hold, not what was typed. The
+//! stored inputs stay as the console's history (↑/↓). The timeline starts at the reload:
+//! rewinding rebuilds from the restored disks (the [`Base`]) and replays only the inputs run
+//! since, and after a rewind the members' stores are rewritten whole (their journals restart
+//! with a baseline). `reset` drops the base: a fresh world from the seed.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -18,13 +28,14 @@ use super::history::History;
 use std::cell::RefCell;
 
 use super::model::ClusterModel;
+use crate::persist::{DiskState, Flush};
 use crate::playground::input::complete_input;
 use crate::playground::{Output, Playground};
 use crate::registry::tree::{KeyTree, NodeId};
 use crate::server::api::{
     CallError, EventType, KeyValue, RangeRequest, Request, Response, WatchCreateRequest,
 };
-use crate::sim::{World, DEFAULT_MEMBERS};
+use crate::sim::{Settings, World, DEFAULT_MEMBERS};
 use crate::v2store::{KeysRequest, Method, NodeExtern, V2Op, V2Request, V2Response};
 
 /// One console input as it was run, and the simulated moment it ran at.
@@ -36,6 +47,39 @@ pub struct InputRecord {
     /// Milliseconds of simulated time when it ran (older records lack it: run at once).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_ms: Option<u64>,
+}
+
+/// The playground's own state kept beside the members' disks: what a reload needs besides
+/// them (the `meta` record).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaygroundState {
+    /// The storage schema that wrote it.
+    pub schema: u32,
+    pub seed: u64,
+    /// Simulated time, µs.
+    pub clock_us: u64,
+    /// The console environment (`export`ed variables).
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    #[serde(default = "yes")]
+    pub hints: bool,
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The storage schema: 1 kept only the input log; 2 adds the members' disks and `meta`.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Where the timeline starts after a reload: the state and the disks the world was restored
+/// from.
+#[derive(Clone, Debug)]
+pub struct Base {
+    pub state: PlaygroundState,
+    pub disks: BTreeMap<String, DiskState>,
 }
 
 /// How the stored input log must change after something ran.
@@ -135,6 +179,16 @@ impl PartialEq for KeyspaceData {
 pub struct Shell {
     seed: u64,
     playground: Playground,
+    /// The restored moment the timeline starts at (`None`: the seed).
+    base: Option<Base>,
+    /// Whether the members' disks journal their writes (the page stores them).
+    persisting: bool,
+    /// Console entries with an ID below this are durable; later ones wait for their flush.
+    pub durable_upto: usize,
+    /// How many of `inputs` are in the stored history; whether that history must be emptied
+    /// first (after `reset`).
+    inputs_stored: usize,
+    inputs_clear: bool,
     /// Inputs that made the current moment, oldest first.
     pub inputs: Vec<InputRecord>,
     /// After a rewind: the inputs past the current moment (the timeline can go forward again
@@ -173,6 +227,11 @@ impl Shell {
         Shell {
             seed,
             playground,
+            base: None,
+            persisting: false,
+            durable_upto: usize::MAX,
+            inputs_stored: 0,
+            inputs_clear: false,
             inputs: Vec::new(),
             future: Vec::new(),
             entries: Rc::new(Vec::new()),
@@ -195,6 +254,137 @@ impl Shell {
 
     pub fn world(&self) -> &World {
         self.playground.world()
+    }
+
+    /// A shell whose world is restored from the members' disks (a reload): members missing
+    /// from `disks` lost theirs and are restored from their peers. Journals run from the
+    /// start (a lost disk's begins with a clear).
+    pub fn restore(base: Base) -> Shell {
+        let mut s = Shell::new_unbooted(base.state.seed);
+        s.playground = Base::playground(&base, true);
+        s.base = Some(base);
+        s.persisting = true;
+        s.durable_upto = 0;
+        s.horizon_ms = s.now_ms();
+        s
+    }
+
+    fn new_unbooted(seed: u64) -> Shell {
+        // The seed's world is cheap next to a restore; it is replaced at once.
+        Shell::new(seed)
+    }
+
+    /// Starts journaling every member's disk with a full baseline (a fresh store, a
+    /// migration, or after a rewind); entries shown from now on wait for their flush.
+    pub fn start_persisting(&mut self) {
+        self.persisting = true;
+        self.playground.world_mut().start_journals(true);
+        self.durable_upto = self.next_id;
+    }
+
+    pub fn is_persisting(&self) -> bool {
+        self.persisting
+    }
+
+    /// Takes what the members' disks wrote since the last drain.
+    pub fn drain_disks(&mut self) -> Vec<(String, Flush)> {
+        if !self.persisting {
+            return Vec::new();
+        }
+        self.playground.world_mut().drain_journals()
+    }
+
+    /// The inputs not yet in the stored history, and whether that history must be emptied
+    /// first (after `reset`).
+    pub fn take_new_inputs(&mut self) -> (bool, Vec<InputRecord>) {
+        let clear = std::mem::take(&mut self.inputs_clear);
+        let from = self.inputs_stored.min(self.inputs.len());
+        let new = self.inputs.get(from..).unwrap_or(&[]).to_vec();
+        self.inputs_stored = self.inputs.len();
+        (clear, new)
+    }
+
+    /// The flush carrying the entries below `upto` failed: the ones still pending show
+    /// `stderr` instead of their output (they were never acknowledged).
+    pub fn fail_pending(&mut self, upto: usize, stderr: &str) {
+        if self.durable_upto == usize::MAX {
+            return;
+        }
+        let from = self.durable_upto;
+        for e in Rc::make_mut(&mut self.entries).iter_mut() {
+            if e.id >= from && e.id < upto {
+                e.output = Output {
+                    stdout: String::new(),
+                    stderr: stderr.to_string(),
+                    exit: 1,
+                };
+                e.trace = None;
+            }
+        }
+        self.durable_upto = self.durable_upto.max(upto);
+    }
+
+    /// Writes `n` keys `bench/key-NNNNNNN` straight through the world, 128 puts a txn (the
+    /// reload benchmark's fill; no console entries).
+    pub fn bench_fill(&mut self, n: usize) {
+        use crate::server::api::{PutRequest, RequestOp, TxnRequest};
+        let world = self.playground.world_mut();
+        let mut i = 0;
+        while i < n {
+            let ops: Vec<RequestOp> = (i..n.min(i + 128))
+                .map(|k| {
+                    RequestOp::Put(PutRequest {
+                        key: format!("bench/key-{k:07}").into_bytes(),
+                        value: format!("value-{k}").into_bytes(),
+                        ..Default::default()
+                    })
+                })
+                .collect();
+            i += ops.len();
+            let req = Request::Txn(TxnRequest {
+                success: ops,
+                ..Default::default()
+            });
+            let ep = world
+                .leader()
+                .and_then(|id| world.member_name(id).map(str::to_string))
+                .and_then(|n| DEFAULT_MEMBERS.iter().find(|m| m.0 == n).map(|m| m.1))
+                .unwrap_or("127.0.0.1:2379");
+            let _ = world.call(ep, None, req, READ_TIMEOUT);
+        }
+        self.read_epoch.clear();
+    }
+
+    /// Entries up to (not including) `id` are durable: their output may show.
+    pub fn mark_durable(&mut self, id: usize) {
+        if self.durable_upto == usize::MAX {
+            return;
+        }
+        self.durable_upto = self.durable_upto.max(id);
+    }
+
+    /// Stops persisting (IndexedDB failed or another tab drives): everything shows at once.
+    pub fn stop_persisting(&mut self) {
+        self.persisting = false;
+        self.durable_upto = usize::MAX;
+    }
+
+    /// The state stored beside the disks.
+    pub fn state(&self) -> PlaygroundState {
+        let w = self.world();
+        PlaygroundState {
+            schema: SCHEMA_VERSION,
+            seed: self.seed,
+            clock_us: w.now().as_micros().min(u64::MAX as u128) as u64,
+            env: self.playground.env().clone(),
+            hints: self.playground.hints_enabled,
+            settings: w.settings(),
+        }
+    }
+
+    /// The playground, to replace its world's settings (tests, benchmarks).
+    pub fn playground_mut(&mut self) -> &mut Playground {
+        &mut self.playground
     }
 
     pub fn now_ms(&self) -> u64 {
@@ -330,6 +520,9 @@ impl Shell {
                 return LogChange::None;
             }
             ["reset"] => {
+                self.base = None;
+                self.inputs_clear = true;
+                self.inputs_stored = 0;
                 self.reset();
                 self.push_entry(
                     line.to_string(),
@@ -514,7 +707,13 @@ impl Shell {
     }
 
     fn reset(&mut self) {
-        self.playground = Playground::new(self.seed);
+        self.playground = match &self.base {
+            Some(b) => Base::playground(b, false),
+            None => Playground::new(self.seed),
+        };
+        if self.persisting {
+            self.playground.world_mut().start_journals(true);
+        }
         self.inputs.clear();
         self.future.clear();
         self.job = None;
@@ -561,6 +760,7 @@ impl Shell {
             self.pass(Duration::from_millis(t_ms - now));
         }
         self.future = later;
+        self.inputs_stored = self.inputs_stored.min(self.inputs.len());
         self.horizon_ms = horizon.max(self.now_ms());
         self.read_epoch.clear();
     }
@@ -1092,6 +1292,21 @@ impl Shell {
     }
 }
 
+impl Base {
+    /// The playground restored from this base.
+    fn playground(b: &Base, journal: bool) -> Playground {
+        let st = &b.state;
+        let world = World::restore(
+            st.seed,
+            Duration::from_micros(st.clock_us),
+            &b.disks,
+            &st.settings,
+            journal,
+        );
+        Playground::from_world(world, st.env.clone(), st.hints)
+    }
+}
+
 fn default_speed() -> usize {
     4
 }
@@ -1235,6 +1450,42 @@ mod tests {
             last.requests[0].starts_with("etcd: Range"),
             "{:?}",
             last.requests
+        );
+    }
+
+    #[test]
+    fn a_restored_shell_rewinds_to_its_base_and_keeps_the_keys() {
+        let mut a = Shell::new(1);
+        a.start_persisting();
+        a.run_line("export ETCDCTL_API=3");
+        a.run_line("etcdctl put k1 v1");
+        a.run_line("latency 5");
+        let base = Base {
+            state: a.state(),
+            disks: a.world().disk_states(),
+        };
+        let mut b = Shell::restore(base);
+        assert_eq!(
+            b.playground.env().get("ETCDCTL_API").map(String::as_str),
+            Some("3")
+        );
+        assert_eq!(b.world().settings().latency_us, 5_000);
+        assert!(b.now_ms() > a.now_ms());
+        let start = b.now_ms();
+        b.run_line("etcdctl put k2 v2");
+        let change = b.run_line("etcdctl get k --prefix");
+        assert!(matches!(change, LogChange::Append(_)));
+        assert_eq!(b.entries.last().unwrap().output.stdout, "k1\nv1\nk2\nv2\n");
+        assert_eq!(b.durable_upto, 0, "nothing flushed yet");
+        assert!(!b.drain_disks().is_empty());
+        // Rewind to the reload: k2 is gone, k1 (from the disks) is not.
+        b.seek(start);
+        b.run_line("etcdctl get k --prefix");
+        assert_eq!(b.entries.last().unwrap().output.stdout, "k1\nv1\n");
+        let flushes = b.drain_disks();
+        assert!(
+            flushes.iter().all(|(_, f)| f.clear),
+            "a rewind rewrites the stores"
         );
     }
 

@@ -1,17 +1,32 @@
-//! The page's IndexedDB slice: the console's input log, kept so that a reload resumes the
-//! same world. The world is deterministic, so replaying the seed and the inputs in order
-//! rebuilds exactly the state the user left (the per-member disks come with issue 7).
+//! The page's IndexedDB database `etcd-playground`: its schema and migrations, the `meta`
+//! record (the [`PlaygroundState`]: seed, clock, environment, settings, hints) and the
+//! `inputs` store (the console's history); the members' own stores are `persist::idb`'s.
 //!
-//! Owns: the `etcd-playground` database and its `inputs` object store.
-//! Must not touch: the playground's state (it only hands back what was stored).
+//! Schema versions (the database version): 1 had only `inputs` (a reload replayed them from
+//! the seed); 2 adds `meta` and three stores per member. Opening a version-1 database
+//! upgrades it in place; the page then finds inputs but no `meta` and migrates by replaying
+//! the inputs once and writing the members' disks whole.
+//!
+//! Owns: the database, `meta`, `inputs`. Must not touch: the playground's state (it only
+//! hands back what was stored).
 
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use wasm_bindgen::JsValue;
 
+use crate::persist::idb as disk_idb;
+use crate::persist::{DiskState, Flush};
+use crate::sim::DEFAULT_MEMBERS;
+use std::collections::BTreeMap;
+
+pub use super::shell::PlaygroundState;
+pub use disk_idb::WriteError;
+
 /// The database the page uses.
 pub const DB_NAME: &str = "etcd-playground";
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = super::shell::SCHEMA_VERSION;
 const INPUTS: &str = "inputs";
+const META: &str = "meta";
+const META_KEY: &str = "playground";
 
 pub use super::shell::InputRecord;
 
@@ -33,12 +48,19 @@ pub async fn open(name: &str) -> Result<Database, String> {
         .open(name, Some(DB_VERSION))
         .map_err(|e| err("open", e))?;
     request.on_upgrade_needed(|event| {
+        // From nothing or from version 1: create what is missing (an upgrade that cannot
+        // create its stores fails the open request itself).
         if let Ok(db) = event.database() {
             if !db.store_names().iter().any(|n| n == INPUTS) {
                 let mut params = ObjectStoreParams::new();
                 params.auto_increment(true);
-                // An upgrade that cannot create its store fails the open request itself.
                 let _ = db.create_object_store(INPUTS, params);
+            }
+            if !db.store_names().iter().any(|n| n == META) {
+                let _ = db.create_object_store(META, ObjectStoreParams::new());
+            }
+            for (name, _, _) in DEFAULT_MEMBERS {
+                let _ = disk_idb::create_stores(&db, name);
             }
         }
     });
@@ -115,5 +137,184 @@ pub async fn rewrite(db: &Database, records: &[InputRecord]) -> Result<(), Strin
     for r in records {
         append(db, r).await?;
     }
+    Ok(())
+}
+
+/// Everything a load found.
+#[derive(Debug, Default)]
+pub struct Stored {
+    /// The playground's state, if stored (none: a fresh or a version-1 database).
+    pub state: Option<PlaygroundState>,
+    /// Why the state record could not be read.
+    pub state_problem: Option<String>,
+    /// Each member's disk as read.
+    pub disks: BTreeMap<String, disk_idb::LoadedDisk>,
+    pub inputs: Loaded,
+}
+
+impl Stored {
+    /// Members whose disk has unreadable records: name and what is wrong.
+    pub fn damaged(&self) -> Vec<(String, String)> {
+        self.disks
+            .iter()
+            .filter(|(_, d)| !d.problems.is_empty())
+            .map(|(n, d)| (n.clone(), d.problems.join("; ")))
+            .collect()
+    }
+
+    /// The disks that can start a member (damaged and missing ones left out: those members
+    /// start empty and are restored from their peers).
+    pub fn usable_disks(&self) -> BTreeMap<String, DiskState> {
+        self.disks
+            .iter()
+            .filter(|(_, d)| d.problems.is_empty() && d.found)
+            .map(|(n, d)| (n.clone(), d.state.clone()))
+            .collect()
+    }
+}
+
+/// Reads the state, every member's disk and the inputs.
+pub async fn load_all(db: &Database) -> Result<Stored, String> {
+    let mut out = Stored::default();
+    let tx = db
+        .transaction(&[META], TransactionMode::ReadOnly)
+        .map_err(|e| err("transaction", e))?;
+    let value = tx
+        .object_store(META)
+        .map_err(|e| err("store", e))?
+        .get(JsValue::from_str(META_KEY))
+        .map_err(|e| err("read", e))?
+        .await
+        .map_err(|e| err("read", e))?;
+    if let Some(v) = value {
+        match v
+            .as_string()
+            .map(|s| serde_json::from_str::<PlaygroundState>(&s))
+        {
+            Some(Ok(st)) => out.state = Some(st),
+            Some(Err(e)) => out.state_problem = Some(format!("the playground record: {e}")),
+            None => out.state_problem = Some("the playground record is not text".to_string()),
+        }
+    }
+    for (name, _, _) in DEFAULT_MEMBERS {
+        out.disks
+            .insert(name.to_string(), disk_idb::load(db, name).await?);
+    }
+    out.inputs = load(db).await?;
+    Ok(out)
+}
+
+/// Issues one flush now — each member's writes in its own transaction, then the state and new
+/// inputs in one more — and resolves once all of them committed. Transactions are issued in
+/// order, so flushes land in the order they were made.
+pub fn flush(
+    db: &Database,
+    disks: &[(String, Flush)],
+    state: Option<&PlaygroundState>,
+    clear_inputs: bool,
+    inputs: &[InputRecord],
+) -> impl std::future::Future<Output = Result<(), WriteError>> {
+    let mut pending = Vec::new();
+    let mut first_error = None;
+    // Only the default members have stores; members a `member add` brought in are not kept
+    // across a reload (the restored world is the default three).
+    let kept = disks
+        .iter()
+        .filter(|(n, _)| DEFAULT_MEMBERS.iter().any(|m| m.0 == n.as_str()));
+    for (name, f) in kept {
+        match disk_idb::write(db, name, f) {
+            Ok(fut) => pending.push(Box::pin(fut)
+                as std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), WriteError>>>>),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if state.is_some() || clear_inputs || !inputs.is_empty() {
+        match write_state(db, state, clear_inputs, inputs) {
+            Ok(fut) => pending.push(Box::pin(fut)),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    async move {
+        for p in pending {
+            if let Err(e) = p.await {
+                first_error.get_or_insert(e);
+            }
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+fn write_state(
+    db: &Database,
+    state: Option<&PlaygroundState>,
+    clear_inputs: bool,
+    inputs: &[InputRecord],
+) -> Result<impl std::future::Future<Output = Result<(), WriteError>>, WriteError> {
+    let e = |e: idb::Error| WriteError::Other(err("write", e));
+    let tx = db
+        .transaction(&[META, INPUTS], TransactionMode::ReadWrite)
+        .map_err(e)?;
+    if let Some(st) = state {
+        let json = serde_json::to_string(st).map_err(|x| WriteError::Other(err("encode", x)))?;
+        tx.object_store(META)
+            .map_err(e)?
+            .put(
+                &JsValue::from_str(&json),
+                Some(&JsValue::from_str(META_KEY)),
+            )
+            .map_err(e)?;
+    }
+    let store = tx.object_store(INPUTS).map_err(e)?;
+    if clear_inputs {
+        store.clear().map_err(e)?;
+    }
+    for r in inputs {
+        let json = serde_json::to_string(r).map_err(|x| WriteError::Other(err("encode", x)))?;
+        store.add(&JsValue::from_str(&json), None).map_err(e)?;
+    }
+    let done = std::future::IntoFuture::into_future(tx.commit().map_err(e)?);
+    Ok(async move {
+        match done.await {
+            Ok(idb::TransactionResult::Committed) => Ok(()),
+            Ok(idb::TransactionResult::Aborted) => Err(WriteError::Other(err(
+                "write",
+                "the transaction was aborted",
+            ))),
+            Err(x) => {
+                let t = x.to_string();
+                if t.contains("Quota") {
+                    Err(WriteError::QuotaExceeded(err("write", t)))
+                } else {
+                    Err(WriteError::Other(err("write", t)))
+                }
+            }
+        }
+    })
+}
+
+/// Empties every store (reset the playground).
+pub async fn clear_all(db: &Database) -> Result<(), String> {
+    let names = db.store_names();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let tx = db
+        .transaction(&refs, TransactionMode::ReadWrite)
+        .map_err(|e| err("transaction", e))?;
+    for n in &names {
+        tx.object_store(n)
+            .map_err(|e| err("store", e))?
+            .clear()
+            .map_err(|e| err("clear", e))?;
+    }
+    tx.commit()
+        .map_err(|e| err("commit", e))?
+        .await
+        .map_err(|e| err("commit", e))?;
     Ok(())
 }

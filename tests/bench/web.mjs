@@ -1,12 +1,16 @@
 // Scripted measurements of the built page in headless Chromium (make bench-web):
 //  - the gzip size of everything the page loads (html, js, wasm, css);
 //  - "open → console ready": 5 cold opens, each on a fresh profile, median and all runs;
-//  - console round trip: median and p99 wall time from Enter to the entry on screen, 100 puts.
+//  - console round trip: median and p99 wall time from Enter to the entry on screen, 100 puts;
+//  - IndexedDB work per command (issue 7): the flush's synchronous part (drain + issue) and
+//    the wall time until its transactions committed, median and p99 over those 100 puts;
+//  - reload with 100k keys: the page fills 100 000 keys (#bench-fill), then a reload is timed
+//    from navigation to console ready (members restarted from their IndexedDB disks).
 // Prints a small report; it asserts nothing (benchmarks measure, tests assert).
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DIST, serveDist, newProfile, launch, consoleReady } from '../e2e/harness.mjs';
+import { DIST, serveDist, newProfile, launch, consoleReady, run } from '../e2e/harness.mjs';
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]; };
@@ -57,8 +61,35 @@ async function commandTimes(url, n = 100) {
     }
     return out;
   }, n);
+  const flush = await page.evaluate(() => window.__etcdplayFlushTimes ?? { issue: [], commit: [] });
   await context.close();
-  return times;
+  return Object.assign(times, { flush });
+}
+
+async function reloadWithKeys(url, n = 100000) {
+  const errors = [];
+  const context = await launch(newProfile(), errors);
+  const page = context.pages()[0] ?? await context.newPage();
+  const t0 = Date.now();
+  await page.goto(`${url}#bench-fill=${n}`);
+  await consoleReady(page);
+  // Wait until the fill's flush committed.
+  await page.waitForFunction(() => (window.__etcdplayFlushTimes?.commit?.length ?? 0) >= 1, null, { timeout: 600000 });
+  const fillMs = Date.now() - t0;
+  const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage);
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    await page.goto(url);
+    await consoleReady(page);
+    runs.push(await page.evaluate(() => performance.now()));
+  }
+  const out = await run(page, 'etcdctl get bench/ --prefix --keys-only --limit 1 -w json');
+  const m = out.match(/"count":(\d+)/);
+  const count = m ? Number(m[1]) : -1;
+  if (!m) console.error(`count not found in: ${out.slice(0, 400)}`);
+  await context.close();
+  if (errors.length) throw new Error(errors.join('\n'));
+  return { runs, fillMs, usage, count };
 }
 
 const server = await serveDist();
@@ -74,6 +105,12 @@ try {
 
   const cmds = await commandTimes(server.url);
   console.log(`console put round trip (ms, ${cmds.length} runs): median ${median(cmds).toFixed(2)}, p99 ${pct(cmds, 0.99).toFixed(2)}`);
+  const { issue, commit } = cmds.flush;
+  if (commit.length) {
+    console.log(`IndexedDB per flush (ms, ${commit.length} flushes): main-thread drain+issue median ${median(issue).toFixed(2)}, p99 ${pct(issue, 0.99).toFixed(2)}; issue→committed median ${median(commit).toFixed(2)}, p99 ${pct(commit, 0.99).toFixed(2)}`);
+  }
+  const big = await reloadWithKeys(server.url);
+  console.log(`reload with 100k keys (ms, navigation → console ready): median ${median(big.runs).toFixed(1)}; runs ${big.runs.map((t) => t.toFixed(1)).join(', ')} (fill + first flush ${big.fillMs} ms, storage ${(big.usage / 1e6).toFixed(1)} MB, keys after reload ${big.count})`);
 } finally {
   await server.close();
 }

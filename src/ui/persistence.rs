@@ -1,0 +1,471 @@
+//! The page's persistence loop (wasm only): one tab drives (a Web Lock), a reload is a power
+//! cycle (the world restored from the members' IndexedDB disks, see `shell`), and after every
+//! step or command the members' journals are drained and written — one transaction per
+//! member, plus one for the playground's state and new inputs. A command's output shows only
+//! once the flush carrying its writes committed (entries wait as "pending"); nothing blocks
+//! the page meanwhile.
+//!
+//! Faults: an unreadable record gives the disk banner (that member starts empty and is
+//! restored from its peers; the others are untouched), a full quota answers etcd's NOSPACE
+//! error, a second tab yields and offers to take over.
+//! Owns: the lock, the flush bookkeeping, reset and export. Must not touch: etcd rules, the
+//! record format (`persist`).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::Callback;
+
+use super::shell::{Base, PlaygroundState, Shell};
+use super::storage::{self, WriteError};
+use super::DEFAULT_SEED;
+
+pub type ShellRef = Rc<RefCell<Shell>>;
+pub type Slot = Rc<RefCell<Option<Rc<Persist>>>>;
+
+/// The Web Lock the driving tab holds.
+pub const LOCK_NAME: &str = "etcd-playground-driver";
+
+/// etcd's NOSPACE error, answered when the browser's quota is full.
+pub const NOSPACE: &str = "etcdserver: mvcc: database space exceeded";
+
+/// What persistence tells the page.
+#[derive(Clone)]
+pub struct Ui {
+    /// Re-render.
+    pub update: Callback<()>,
+    /// The disk banner's text (`None`: hidden).
+    pub banner: Callback<Option<String>>,
+    /// Another tab drives (true) or this one does (false).
+    pub second_tab: Callback<bool>,
+    /// The console may take input, with a note for it.
+    pub ready: Callback<(bool, Option<String>)>,
+}
+
+/// An open database bound to the page's shell.
+pub struct Persist {
+    pub db: idb::Database,
+    shell: ShellRef,
+    ui: Ui,
+    in_flight: Cell<usize>,
+    /// Entries below this become durable once nothing is in flight.
+    wanted: Cell<usize>,
+    last_state: RefCell<Option<PlaygroundState>>,
+    /// A write failed: the next flush rewrites the stores whole.
+    needs_baseline: Cell<bool>,
+}
+
+/// Asks for the driver lock; `on_granted(true|false)` says whether this tab drives,
+/// `on_lost` runs when another tab takes it over. Returns false when the browser has no Web
+/// Locks (the tab then drives).
+fn request_lock(
+    steal: bool,
+    on_granted: impl FnOnce(bool) + 'static,
+    on_lost: impl FnOnce() + 'static,
+) -> bool {
+    let Ok(nav) = Reflect::get(&js_sys::global(), &"navigator".into()) else {
+        return false;
+    };
+    let Ok(locks) = Reflect::get(&nav, &"locks".into()) else {
+        return false;
+    };
+    if locks.is_undefined() || locks.is_null() {
+        return false;
+    }
+    let Some(request) = Reflect::get(&locks, &"request".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+    else {
+        return false;
+    };
+    let opts = Object::new();
+    let key = if steal { "steal" } else { "ifAvailable" };
+    let _ = Reflect::set(&opts, &key.into(), &JsValue::TRUE);
+    let cb = Closure::once_into_js(move |lock: JsValue| -> JsValue {
+        if lock.is_null() {
+            on_granted(false);
+            return Promise::resolve(&JsValue::UNDEFINED).into();
+        }
+        on_granted(true);
+        // Held for as long as the page lives.
+        Promise::new(&mut |_, _| {}).into()
+    });
+    let Ok(p) = request.call3(&locks, &LOCK_NAME.into(), &opts, &cb) else {
+        return false;
+    };
+    // The request's promise rejects when another tab steals the lock.
+    if let Some(catch) = Reflect::get(&p, &"catch".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+    {
+        let lost = Closure::once_into_js(move |_e: JsValue| on_lost());
+        let _ = catch.call1(&p, &lost);
+    }
+    true
+}
+
+/// Loads the page: takes the driver lock (or, with `steal`, takes it over), then restores
+/// the playground from IndexedDB.
+pub fn boot(shell: ShellRef, slot: Slot, ui: Ui, steal: bool) {
+    let granted = {
+        let (shell, slot, ui) = (shell.clone(), slot.clone(), ui.clone());
+        move |ok: bool| {
+            if ok {
+                ui.second_tab.emit(false);
+                wasm_bindgen_futures::spawn_local(open_and_restore(shell, slot, ui));
+            } else {
+                ui.second_tab.emit(true);
+                ui.ready.emit((false, None));
+            }
+        }
+    };
+    let lost = {
+        let (shell, slot, ui) = (shell.clone(), slot.clone(), ui.clone());
+        move || {
+            // Another tab took over: stop writing, stop taking input.
+            *slot.borrow_mut() = None;
+            if let Ok(mut s) = shell.try_borrow_mut() {
+                s.stop_persisting();
+                s.playing = false;
+            }
+            ui.second_tab.emit(true);
+            ui.ready.emit((false, None));
+        }
+    };
+    let supported = request_lock(steal, granted.clone(), lost);
+    if !supported {
+        granted(true);
+    }
+}
+
+async fn open_and_restore(shell: ShellRef, slot: Slot, ui: Ui) {
+    let db = match storage::open(storage::DB_NAME).await {
+        Ok(db) => db,
+        Err(e) => {
+            ui.ready
+                .emit((true, Some(format!("{e} (this session will not be kept)"))));
+            return;
+        }
+    };
+    let stored = match storage::load_all(&db).await {
+        Ok(s) => s,
+        Err(e) => {
+            ui.banner
+                .emit(Some(format!("The stored playground cannot be read: {e}.")));
+            ui.ready.emit((true, None));
+            return;
+        }
+    };
+    let mut problems = Vec::new();
+    if let Some(p) = &stored.state_problem {
+        problems.push(format!("{p} (the seed, clock and settings were reset)"));
+    }
+    let damaged = stored.damaged();
+    for (name, why) in &damaged {
+        problems.push(format!(
+            "{name}'s disk cannot be read: {why}. {name} started with an empty disk and is restored from its peers; the other members' data is untouched"
+        ));
+    }
+    let mut note = None;
+    let mut new_shell = match (&stored.state, stored.state_problem.is_some()) {
+        (Some(state), _) => Shell::restore(Base {
+            state: state.clone(),
+            disks: stored.usable_disks(),
+        }),
+        (None, true) => {
+            let fresh = Shell::new(DEFAULT_SEED);
+            let mut state = fresh.state();
+            state.settings.snapshot_count = super::SNAPSHOT_COUNT;
+            Shell::restore(Base {
+                state,
+                disks: stored.usable_disks(),
+            })
+        }
+        (None, false) => {
+            // A fresh database, or schema 1 (inputs only): replay the inputs once, then
+            // write the members' disks whole.
+            let mut s = Shell::new(DEFAULT_SEED);
+            s.playground_mut()
+                .world_mut()
+                .set_snapshot_count(super::SNAPSHOT_COUNT);
+            if !stored.inputs.records.is_empty() {
+                note = Some(format!(
+                    "Migrated the stored playground to schema {}: replayed {} input(s) once; from now on a reload restarts the members from their disks.",
+                    super::shell::SCHEMA_VERSION,
+                    stored.inputs.records.len()
+                ));
+                s.replay(stored.inputs.records.clone());
+            }
+            s.start_persisting();
+            let _ = s.take_new_inputs();
+            s
+        }
+    };
+    if stored.state.is_some() || stored.state_problem.is_some() {
+        for r in &stored.inputs.records {
+            if r.line != super::shell::INTERRUPT {
+                new_shell.history.push(&r.line);
+            }
+        }
+    }
+    if !stored.inputs.unreadable.is_empty() {
+        problems.push(format!(
+            "{} stored console line(s) could not be read: {}",
+            stored.inputs.unreadable.len(),
+            stored.inputs.unreadable.join("; ")
+        ));
+    }
+    {
+        let mut s = shell.borrow_mut();
+        let speed = s.speed;
+        *s = new_shell;
+        s.speed = speed;
+        s.refresh_keyspace(true);
+        if let Some(n) = bench_fill() {
+            s.bench_fill(n);
+        }
+        if let Some(n) = bench_tree() {
+            s.load_synthetic_keys(n);
+        }
+    }
+    let p = Rc::new(Persist {
+        db,
+        shell,
+        ui: ui.clone(),
+        in_flight: Cell::new(0),
+        wanted: Cell::new(0),
+        last_state: RefCell::new(None),
+        needs_baseline: Cell::new(false),
+    });
+    *slot.borrow_mut() = Some(p.clone());
+    if !problems.is_empty() {
+        ui.banner.emit(Some(problems.join(". ") + "."));
+    }
+    flush(&p);
+    ui.ready.emit((true, note));
+}
+
+/// A benchmark hook: `#bench-fill=N` writes N keys (directly through the world, in txns)
+/// after the load, so reload time can be measured at scale.
+fn bench_fill() -> Option<usize> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.strip_prefix("#bench-fill=")?.parse().ok()
+}
+
+/// A benchmark hook: `#bench-tree=N` fills the keyspace panel with N synthetic keys (UI only,
+/// the world is not touched) so the tree can be measured at scale.
+fn bench_tree() -> Option<usize> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.strip_prefix("#bench-tree=")?.parse().ok()
+}
+
+/// Drains the members' journals and writes them; the entries shown so far become durable
+/// when the writes commit.
+pub fn flush(p: &Rc<Persist>) {
+    let Ok(mut s) = p.shell.try_borrow_mut() else {
+        return;
+    };
+    if !s.is_persisting() {
+        return;
+    }
+    if p.needs_baseline.replace(false) {
+        s.playground_mut().world_mut().start_journals(true);
+    }
+    let t0 = js_sys::Date::now();
+    let disks = s.drain_disks();
+    let (clear, inputs) = s.take_new_inputs();
+    let state = s.state();
+    let upto = s.next_id;
+    let write_state = {
+        let last = p.last_state.borrow();
+        match last.as_ref() {
+            None => true,
+            Some(l) => {
+                !disks.is_empty()
+                    || l.env != state.env
+                    || l.hints != state.hints
+                    || l.settings != state.settings
+                    || state.clock_us.saturating_sub(l.clock_us) >= 1_000_000
+            }
+        }
+    };
+    if disks.is_empty() && inputs.is_empty() && !clear && !write_state {
+        if p.in_flight.get() == 0 {
+            s.mark_durable(upto);
+        } else {
+            p.wanted.set(p.wanted.get().max(upto));
+        }
+        return;
+    }
+    drop(s);
+    let fut = storage::flush(&p.db, &disks, write_state.then_some(&state), clear, &inputs);
+    if write_state {
+        *p.last_state.borrow_mut() = Some(state);
+    }
+    record_issue_time(js_sys::Date::now() - t0);
+    p.in_flight.set(p.in_flight.get() + 1);
+    let p = p.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let t1 = js_sys::Date::now();
+        let r = fut.await;
+        record_commit_time(js_sys::Date::now() - t1);
+        p.in_flight.set(p.in_flight.get().saturating_sub(1));
+        {
+            let Ok(mut s) = p.shell.try_borrow_mut() else {
+                return;
+            };
+            match &r {
+                Ok(()) => s.mark_durable(upto),
+                Err(e) => {
+                    p.needs_baseline.set(true);
+                    let text = match e {
+                        WriteError::QuotaExceeded(_) => format!("Error: {NOSPACE}\n"),
+                        WriteError::Other(e) => format!("Error: {e}\n"),
+                    };
+                    s.fail_pending(upto, &text);
+                }
+            }
+            if p.in_flight.get() == 0 && r.is_ok() {
+                s.mark_durable(p.wanted.get());
+            }
+        }
+        if let Err(e) = r {
+            let why = match &e {
+                WriteError::QuotaExceeded(x) => {
+                    format!("The browser's storage quota is full ({x}): etcd's alarm NOSPACE, {NOSPACE}. Writes are not acknowledged until space is freed")
+                }
+                WriteError::Other(x) => format!("A write to the disk failed: {x}"),
+            };
+            p.ui.banner.emit(Some(why));
+        }
+        p.ui.update.emit(());
+    });
+}
+
+thread_local! {
+    static TIMES: RefCell<(Vec<f64>, Vec<f64>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+fn record_issue_time(ms: f64) {
+    TIMES.with(|t| t.borrow_mut().0.push(ms));
+}
+
+fn record_commit_time(ms: f64) {
+    TIMES.with(|t| t.borrow_mut().1.push(ms));
+    publish_times();
+}
+
+/// Exposes the flush timings to benchmarks: `window.__etcdplayFlushTimes = {issue, commit}`.
+fn publish_times() {
+    TIMES.with(|t| {
+        let t = t.borrow();
+        let obj = Object::new();
+        let issue: js_sys::Array = t.0.iter().map(|x| JsValue::from_f64(*x)).collect();
+        let commit: js_sys::Array = t.1.iter().map(|x| JsValue::from_f64(*x)).collect();
+        let _ = Reflect::set(&obj, &"issue".into(), &issue);
+        let _ = Reflect::set(&obj, &"commit".into(), &commit);
+        let _ = Reflect::set(&js_sys::global(), &"__etcdplayFlushTimes".into(), &obj);
+    });
+}
+
+/// "Reset the playground": every store emptied, a fresh world written whole.
+pub fn reset(shell: ShellRef, slot: Slot, ui: Ui) {
+    let p = slot.borrow().clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Some(p) = &p {
+            if let Err(e) = storage::clear_all(&p.db).await {
+                ui.banner.emit(Some(format!("Reset failed: {e}")));
+                return;
+            }
+        }
+        {
+            let mut s = shell.borrow_mut();
+            let speed = s.speed;
+            let mut fresh = Shell::new(DEFAULT_SEED);
+            fresh
+                .playground_mut()
+                .world_mut()
+                .set_snapshot_count(super::SNAPSHOT_COUNT);
+            fresh.speed = speed;
+            if p.is_some() {
+                fresh.start_persisting();
+            }
+            *s = fresh;
+            s.refresh_keyspace(true);
+        }
+        if let Some(p) = &p {
+            *p.last_state.borrow_mut() = None;
+            flush(p);
+        }
+        ui.banner.emit(None);
+        ui.update.emit(());
+    });
+}
+
+/// "Export what can be read": downloads every readable record as JSON.
+pub fn export() {
+    wasm_bindgen_futures::spawn_local(async move {
+        let text = match export_json().await {
+            Ok(t) => t,
+            Err(e) => format!("{{\"error\":{}}}", serde_json::Value::String(e)),
+        };
+        download(
+            "etcd-playground-export.json",
+            "application/json",
+            text.as_bytes(),
+        );
+    });
+}
+
+async fn export_json() -> Result<String, String> {
+    let db = storage::open(storage::DB_NAME).await?;
+    let stored = storage::load_all(&db).await?;
+    let mut members = serde_json::Map::new();
+    for (name, d) in &stored.disks {
+        members.insert(
+            name.clone(),
+            serde_json::json!({
+                "hard_state": d.state.hard_state,
+                "snapshot": d.state.snapshot,
+                "entries": d.state.entries,
+                "problems": d.problems,
+            }),
+        );
+    }
+    let v = serde_json::json!({
+        "schema": super::shell::SCHEMA_VERSION,
+        "state": stored.state,
+        "state_problem": stored.state_problem,
+        "members": members,
+        "inputs": stored.inputs.records,
+        "unreadable_inputs": stored.inputs.unreadable,
+    });
+    serde_json::to_string(&v).map_err(|e| e.to_string())
+}
+
+/// Offers `bytes` as a file download.
+pub fn download(name: &str, mime: &str, bytes: &[u8]) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = doc.create_element("a") {
+        let _ = a.set_attribute("href", &url);
+        let _ = a.set_attribute("download", name);
+        if let Some(a) = a.dyn_ref::<web_sys::HtmlElement>() {
+            a.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}

@@ -1,0 +1,126 @@
+//! The IndexedDB member disk in headless Chromium (`cargo test --target
+//! wasm32-unknown-unknown --test web_disk`): a member's journaled writes land in its stores
+//! and read back as the same disk — append, a conflicting tail overwritten, a snapshot,
+//! compaction, a reopen — and a damaged record is reported, never a panic.
+#![cfg(target_arch = "wasm32")]
+
+use etcd_playground::persist::idb as disk_idb;
+use etcd_playground::persist::{Disk, MemoryDisk};
+use etcd_playground::raft::{Entry, HardState, Snapshot};
+use etcd_playground::ui::storage;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn e(index: u64, term: u64) -> Entry {
+    Entry {
+        index,
+        term,
+        data: format!("payload {index}").into_bytes().into(),
+        ..Default::default()
+    }
+}
+
+async fn flush(db: &idb::Database, member: &str, disk: &mut MemoryDisk) {
+    let f = disk.drain_journal();
+    disk_idb::write(db, member, &f)
+        .expect("issue")
+        .await
+        .expect("commit");
+}
+
+async fn fresh(name: &str) -> idb::Database {
+    let db = storage::open(name).await.expect("open");
+    storage::clear_all(&db).await.expect("clear");
+    db
+}
+
+#[wasm_bindgen_test]
+async fn the_member_disk_round_trips_through_indexeddb() {
+    let name = "etcd-playground-test-disk";
+    let db = fresh(name).await;
+    let mut d = MemoryDisk::new();
+    d.start_journal(true);
+    // Append.
+    d.append(&[e(1, 1), e(2, 1), e(3, 1), e(4, 1)]).unwrap();
+    d.set_hard_state(HardState {
+        term: 1,
+        vote: 7,
+        commit: 2,
+    })
+    .unwrap();
+    flush(&db, "infra1", &mut d).await;
+    let got = disk_idb::load(&db, "infra1").await.unwrap();
+    assert!(got.problems.is_empty(), "{:?}", got.problems);
+    assert_eq!(got.state, d.load());
+    // A conflicting, shorter tail replaces the old one.
+    d.append(&[e(3, 2)]).unwrap();
+    flush(&db, "infra1", &mut d).await;
+    assert_eq!(disk_idb::load(&db, "infra1").await.unwrap().state, d.load());
+    assert_eq!(d.load().entries.len(), 3);
+    // A snapshot drops what it covers; compaction drops more.
+    d.append(&[e(4, 2), e(5, 2), e(6, 2), e(7, 2)]).unwrap();
+    let mut snap = Snapshot {
+        data: vec![9; 1000],
+        ..Default::default()
+    };
+    snap.metadata.index = 4;
+    snap.metadata.term = 2;
+    d.save_snapshot(&snap).unwrap();
+    d.compact(5).unwrap();
+    flush(&db, "infra1", &mut d).await;
+    let got = disk_idb::load(&db, "infra1").await.unwrap();
+    assert_eq!(got.state, d.load());
+    assert_eq!(got.state.entries, vec![e(6, 2), e(7, 2)]);
+    // The other members' stores are untouched.
+    assert!(!disk_idb::load(&db, "infra2").await.unwrap().found);
+    db.close();
+
+    // Reopen: the same disk.
+    let db = storage::open(name).await.expect("reopen");
+    let got = disk_idb::load(&db, "infra1").await.unwrap();
+    assert_eq!(got.state, d.load());
+    assert!(got.state.validate().is_ok());
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_damaged_record_is_reported_not_a_panic() {
+    let name = "etcd-playground-test-damage";
+    let db = fresh(name).await;
+    let mut d = MemoryDisk::new();
+    d.start_journal(true);
+    d.append(&[e(1, 1), e(2, 1), e(3, 1)]).unwrap();
+    flush(&db, "infra2", &mut d).await;
+    // Overwrite entry 2 with a string and the hard state with flipped bytes.
+    let tx = db
+        .transaction(
+            &["infra2.entries", "infra2.hardstate"],
+            idb::TransactionMode::ReadWrite,
+        )
+        .unwrap();
+    tx.object_store("infra2.entries")
+        .unwrap()
+        .put(&JsValue::from_str("garbage"), Some(&JsValue::from_f64(2.0)))
+        .unwrap();
+    tx.object_store("infra2.hardstate")
+        .unwrap()
+        .put(
+            &js_sys::Uint8Array::from(&[1u8, 2, 3, 4, 5][..]).into(),
+            Some(&JsValue::from_str("hardstate")),
+        )
+        .unwrap();
+    tx.commit().unwrap().await.unwrap();
+    let got = disk_idb::load(&db, "infra2").await.unwrap();
+    assert_eq!(got.problems.len(), 2, "{:?}", got.problems);
+    assert!(got.problems.iter().any(|p| p.contains("entry 2")));
+    assert!(got.problems.iter().any(|p| p.contains("checksum")));
+    // What could be read is kept (for "export what can be read").
+    assert_eq!(got.state.entries.len(), 2);
+    // The world restarts that member empty: the others' disks are read fine.
+    let stored = storage::load_all(&db).await.unwrap();
+    assert_eq!(stored.damaged().len(), 1);
+    assert!(!stored.usable_disks().contains_key("infra2"));
+    db.close();
+}
