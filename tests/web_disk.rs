@@ -62,7 +62,7 @@ async fn the_member_disk_round_trips_through_indexeddb() {
     // A snapshot drops what it covers; compaction drops more.
     d.append(&[e(4, 2), e(5, 2), e(6, 2), e(7, 2)]).unwrap();
     let mut snap = Snapshot {
-        data: vec![9; 1000],
+        data: vec![9; 1000].into(),
         ..Default::default()
     };
     snap.metadata.index = 4;

@@ -5,12 +5,14 @@
 //! Owns: the byte format of entry, hard-state and snapshot records. Must not touch: where
 //! they are kept.
 
-use crc::{Crc, CRC_32_ISCSI};
+use crc::{Crc, Table, CRC_32_ISCSI};
 use serde::{de::DeserializeOwned, Serialize};
 
 use crate::raft::{Entry, HardState, Snapshot};
 
-const CASTAGNOLI: Crc<u32> = Crc::<u32>::new(&CRC_32_ISCSI);
+// Slice-by-16 tables: the same checksums, several times faster on the ~120 kB entries and
+// ~120 MB snapshots of the large /registry sample.
+const CASTAGNOLI: Crc<u32, Table<16>> = Crc::<u32, Table<16>>::new(&CRC_32_ISCSI);
 
 /// Why a stored record cannot be read.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -113,7 +113,7 @@ impl MemStorage {
         if let Some(cs) = cs {
             self.snapshot.metadata.conf_state = cs;
         }
-        self.snapshot.data = data;
+        self.snapshot.data = data.into();
         Ok(&self.snapshot)
     }
 
