@@ -32,7 +32,7 @@ test-native:
 	cargo test --profile ci
 
 test-wasm:
-	cargo test --target wasm32-unknown-unknown --test web
+	cargo test --target wasm32-unknown-unknown --test web --test web_disk
 
 test-e2e:
 	node --test --test-concurrency=1 tests/e2e/
