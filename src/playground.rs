@@ -145,6 +145,7 @@ impl Playground {
         }
         self.last_requests.clear();
         self.last_background = None;
+        self.console.written.clear();
         let (line, to_background) = background_suffix(line);
         let (mut out, hints) = self.run_line(line, stdin);
         if to_background {
@@ -235,6 +236,33 @@ impl Playground {
     /// once with its status, then forgotten.
     pub fn take_background(&mut self) -> Vec<BackgroundOutput> {
         self.background.take()
+    }
+
+    /// The files the last line wrote (`etcdctl snapshot save NAME`): the page offers them
+    /// as downloads.
+    pub fn last_written(&self) -> &[String] {
+        &self.console.written
+    }
+
+    /// Adds a file to the working directory (a file dropped on the page). Only snapshot files
+    /// `etcdctl snapshot save` could have written are taken; anything else changes nothing.
+    pub fn add_file(&mut self, name: &str, data: Vec<u8>) -> Result<String, String> {
+        let name = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
+        if name.is_empty() || name == "." || name == ".." {
+            return Err("the dropped file has no usable name; nothing was added".to_string());
+        }
+        match etcdctl::command::snapshot::check(&data) {
+            Some((rev, keys, _)) => {
+                let n = data.len();
+                self.console.files.insert(name.to_string(), data);
+                Ok(format!(
+                    "added {name} ({n} bytes, an etcd snapshot at revision {rev} with {keys} keys): try etcdctl snapshot status {name} -w table"
+                ))
+            }
+            None => Err(format!(
+                "{name} is not an etcd snapshot file (etcdctl snapshot status would say: invalid database); nothing was added"
+            )),
+        }
     }
 
     /// The job number the last line was given if it went to the background (`... &`).

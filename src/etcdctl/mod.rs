@@ -162,6 +162,8 @@ pub enum Status {
 /// client-side randomness (gRPC client UUIDs).
 pub struct Console {
     pub files: BTreeMap<String, Vec<u8>>,
+    /// The files the current command wrote (the page offers them as downloads).
+    pub written: Vec<String>,
     pub rng: ChaCha8Rng,
 }
 
@@ -170,6 +172,7 @@ impl Console {
         use rand::SeedableRng;
         Console {
             files: BTreeMap::new(),
+            written: Vec::new(),
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6574_6364_6374_6c33),
         }
     }

@@ -118,6 +118,25 @@ pub fn App() -> Html {
             update.force_update();
         })
     };
+    let on_download = {
+        let shell = shell.clone();
+        Callback::from(move |name: String| {
+            let bytes = shell.borrow().file(&name);
+            if let Some(bytes) = bytes {
+                download_file(&name, &bytes);
+            }
+        })
+    };
+    let on_drop_file = {
+        let shell = shell.clone();
+        let update = update.clone();
+        let db = db.clone();
+        Callback::from(move |(name, bytes): (String, Vec<u8>)| {
+            shell.borrow_mut().add_file(&name, bytes);
+            store(&db, LogChange::None);
+            update.force_update();
+        })
+    };
     let on_clear = {
         let shell = shell.clone();
         let update = update.clone();
@@ -372,7 +391,7 @@ pub fn App() -> Html {
                     </section>
                     <Console entries={s.entries.clone()} ready={*ready && !*second_tab} note={(*note).clone()}
                              durable_upto={s.durable_upto}
-                             on_run={run.clone()} {on_clear} {on_history} {on_complete} {on_interrupt}
+                             on_run={run.clone()} {on_clear} {on_history} {on_complete} {on_interrupt} {on_download} {on_drop_file}
                              job_running={s.job.is_some()} on_select={on_select_entry} selected={selected_entry}
                              show_requests={s.show_requests()} />
                 </div>
@@ -561,6 +580,15 @@ fn set_theme_attribute(_theme: Option<&str>) {}
 
 /// Flushes the members' journals (the stored log of inputs is the console history: the
 /// flush takes the new ones from the shell, so `change` is not needed here).
+/// Saves a file of the playground's working directory as a browser download.
+#[cfg(target_arch = "wasm32")]
+fn download_file(name: &str, bytes: &[u8]) {
+    super::persistence::download(name, "application/octet-stream", bytes);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn download_file(_name: &str, _bytes: &[u8]) {}
+
 #[cfg(target_arch = "wasm32")]
 fn store(db: &Rc<RefCell<Option<DbHandle>>>, _change: LogChange) {
     let p = db.borrow().clone();

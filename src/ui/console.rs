@@ -32,6 +32,8 @@ pub struct Entry {
     pub hints: Vec<String>,
     /// The etcd requests its kubectl made (`requests on`; dimmed, never kubectl's output).
     pub requests: Vec<String>,
+    /// Files it wrote (`etcdctl snapshot save NAME`), offered as downloads.
+    pub files: Vec<String>,
     /// The write it made, when it appended Raft entries (select the entry to see it traced).
     pub trace: Option<WriteTrace>,
 }
@@ -65,6 +67,12 @@ pub struct ConsoleProps {
     pub on_select: Callback<usize>,
     #[prop_or_default]
     pub selected: Option<usize>,
+    /// A click on an entry's "download" button: the file's name.
+    #[prop_or_default]
+    pub on_download: Callback<String>,
+    /// A file dropped on the console: its name and bytes.
+    #[prop_or_default]
+    pub on_drop_file: Callback<(String, Vec<u8>)>,
     /// Entries with an ID from here on wait for their writes to reach the disk: they show
     /// their line and "writing to disk…", not their output.
     #[prop_or(usize::MAX)]
@@ -227,10 +235,34 @@ pub fn Console(props: &ConsoleProps) -> Html {
         })
     };
 
+    // "download" buttons of entries (one handler for all of them)
+    let on_output_click = {
+        let cb = props.on_download.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(t) = e.target_dyn_into::<web_sys::Element>() else {
+                return;
+            };
+            if let Ok(Some(b)) = t.closest("[data-testid=\"download-file\"]") {
+                if let Some(name) = b.get_attribute("data-file") {
+                    cb.emit(name);
+                }
+            }
+        })
+    };
+    let ondragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let ondrop = {
+        let cb = props.on_drop_file.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            read_dropped_files(&e, cb.clone());
+        })
+    };
+
     html! {
         <section class="console" data-testid="console" data-ready={props.ready.to_string()}
-                 aria-label="etcdctl console">
-            <div class="output" data-testid="console-output" ref={output_ref} role="log" aria-live="polite">
+                 aria-label="etcdctl console" {ondragover} {ondrop}>
+            <div class="output" data-testid="console-output" ref={output_ref} role="log" aria-live="polite"
+                 onclick={on_output_click}>
                 <div class="banner">
                     { "A three-member etcd 3.4 cluster (infra1, infra2, infra3) runs in this page. " }
                     { "Try: etcdctl put foo bar, etcdctl get foo, stop infra1, help." }
@@ -326,6 +358,12 @@ pub fn view_entry_with(entry: &Entry, on_select: Option<&Callback<usize>>, selec
             for request in entry.requests.iter() {
                 <div class="request" data-testid="etcd-request">{ request.clone() }</div>
             }
+            for f in entry.files.iter() {
+                <button class="small download" data-testid="download-file" data-file={f.clone()}
+                        title="save this file from the playground's working directory">
+                    { format!("⤓ download {f}") }
+                </button>
+            }
             if let Some(n) = entry.background {
                 <div class="running" data-testid="console-background">{ format!("running in the background as %{n} (kill %{n} stops it)") }</div>
             } else if entry.running {
@@ -338,3 +376,24 @@ pub fn view_entry_with(entry: &Entry, on_select: Option<&Callback<usize>>, selec
         </div>
     }
 }
+
+/// Reads the files of a drop and hands each (name, bytes) to `cb` once read.
+#[cfg(target_arch = "wasm32")]
+fn read_dropped_files(e: &DragEvent, cb: Callback<(String, Vec<u8>)>) {
+    let Some(list) = e.data_transfer().and_then(|d| d.files()) else {
+        return;
+    };
+    for i in 0..list.length() {
+        let Some(file) = list.get(i) else { continue };
+        let cb = cb.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let name = file.name();
+            if let Ok(buf) = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                cb.emit((name, js_sys::Uint8Array::new(&buf).to_vec()));
+            }
+        });
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn read_dropped_files(_e: &DragEvent, _cb: Callback<(String, Vec<u8>)>) {}

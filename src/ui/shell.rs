@@ -423,6 +423,7 @@ impl Shell {
         let hints = self.playground.hints().to_vec();
         let background = self.playground.last_background();
         let requests = self.playground.requests().to_vec();
+        let files = self.playground.last_written().to_vec();
         Rc::make_mut(&mut self.entries).push(Entry {
             id: self.next_id,
             line,
@@ -431,6 +432,7 @@ impl Shell {
             background,
             hints,
             requests,
+            files,
             ..Default::default()
         });
         if running {
@@ -468,6 +470,32 @@ impl Shell {
                 self.background.remove(&b.number);
             }
         }
+    }
+
+    /// A file of the playground's working directory (a download).
+    pub fn file(&self, name: &str) -> Option<Vec<u8>> {
+        self.playground.files().get(name).cloned()
+    }
+
+    /// A file dropped on the page: taken into the working directory if it is a snapshot
+    /// file, shown as a console entry either way. (Dropped files are not part of the stored
+    /// inputs: a reload forgets them.)
+    pub fn add_file(&mut self, name: &str, bytes: Vec<u8>) {
+        let output = match self.playground.add_file(name, bytes) {
+            Ok(msg) => text_out(&msg),
+            Err(msg) => Output {
+                stderr: format!("{msg}\n"),
+                exit: 1,
+                ..Default::default()
+            },
+        };
+        Rc::make_mut(&mut self.entries).push(Entry {
+            id: self.next_id,
+            line: format!("# dropped {name}"),
+            output,
+            ..Default::default()
+        });
+        self.next_id += 1;
     }
 
     pub fn clear_screen(&mut self) {

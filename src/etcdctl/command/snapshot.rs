@@ -133,6 +133,7 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
         took
     ));
     ctx.console.files.insert(path.clone(), data);
+    ctx.console.written.push(path.clone());
     ctx.io.errln(&format!(
         "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:152\",\"msg\":\"saved\",\"path\":{}}}",
         zap_ts(now),
@@ -140,6 +141,11 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
     ));
     ctx.io.outln(&format!("Snapshot saved at {}", path));
     Ok(())
+}
+
+/// Whether `data` reads as a snapshot file `snapshot save` wrote: (revision, keys, size).
+pub fn check(data: &[u8]) -> Option<(i64, i64, i64)> {
+    decode(data)
 }
 
 pub fn status(ctx: &mut Ctx) -> Result<(), Fail> {
