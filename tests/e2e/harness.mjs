@@ -87,6 +87,25 @@ export async function run(page, line) {
   return entries.nth(before).innerText();
 }
 
+/**
+ * Runs `fn(page, context)` on the page freshly opened in a new browser profile (console ready),
+ * then closes the browser and fails if the page raised an error or a dialog.
+ */
+export async function withPage(url, fn, { width = 1280, height = 800 } = {}) {
+  const errors = [];
+  const context = await launch(newProfile(), errors);
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    await page.setViewportSize({ width, height });
+    await page.goto(url);
+    await consoleReady(page);
+    await fn(page, context);
+  } finally {
+    await context.close();
+  }
+  if (errors.length) throw new Error(`the page reported errors:\n${errors.join('\n')}`);
+}
+
 export async function screenshot(page, name) {
   await mkdir(SHOTS, { recursive: true });
   const path = join(SHOTS, name);
