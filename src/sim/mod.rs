@@ -389,21 +389,7 @@ impl World {
         if route(&req) == Route::Leader {
             return self.call_leader(id, req, deadline);
         }
-        let call = self.next_call;
-        self.next_call += 1;
-        // Only membership changes look at who is connected to whom.
-        let mut env = if is_member_change(&req) {
-            self.client_env(id)
-        } else {
-            self.env(id)
-        };
-        env.random = self.rng.gen();
-        let mut out = Outbox::default();
-        if let Some(m) = self.member_mut(id) {
-            m.submit(call, req, auth_token, &env, &mut out);
-            m.process_ready(&env, &mut out);
-        }
-        self.handle_outbox(id, out);
+        let call = self.start_call(id, req, auth_token, false);
         self.run_until(deadline, |w| w.answers.contains_key(&call));
         match self.answers.remove(&call) {
             Some(r) => r,
@@ -454,6 +440,19 @@ impl World {
             return Err(CallError::Unreachable);
         }
         self.learner_check(id, &req)?;
+        Ok(self.start_call(id, req, auth_token, true))
+    }
+
+    /// Hands a request to member `id` under a new call number; its answer arrives in
+    /// `answers`. `batched`: proposals wait for the next batch flush instead of being
+    /// processed at once.
+    fn start_call(
+        &mut self,
+        id: u64,
+        req: Request,
+        auth_token: Option<&str>,
+        batched: bool,
+    ) -> u64 {
         let call = self.next_call;
         self.next_call += 1;
         // Only membership changes look at who is connected to whom.
@@ -466,12 +465,14 @@ impl World {
         let mut out = Outbox::default();
         if let Some(m) = self.member_mut(id) {
             m.submit(call, req, auth_token, &env, &mut out);
-            if m.has_batch() {
+            if !batched {
+                m.process_ready(&env, &mut out);
+            } else if m.has_batch() {
                 self.batched.insert(id);
             }
         }
         self.handle_outbox(id, out);
-        Ok(call)
+        call
     }
 
     /// The answer to a submitted request, once it arrived.
