@@ -130,7 +130,7 @@ fn in_range(k: &[u8], key: &[u8], end: &[u8]) -> bool {
 /// Drops writes that would break etcd's duplicate-key rule (the store would refuse the txn;
 /// the model does not implement the rule): every key is written at most once in a txn tree.
 fn dedup(t: &TxnSpec, used: &mut Vec<usize>) -> TxnSpec {
-    let mut f = |ops: &[TOp], used: &mut Vec<usize>| -> Vec<TOp> {
+    let f = |ops: &[TOp], used: &mut Vec<usize>| -> Vec<TOp> {
         ops.iter()
             .filter_map(|o| match o {
                 TOp::Put(k, v) if !used.contains(k) => {

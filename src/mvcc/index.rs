@@ -6,10 +6,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::key_index::{KeyAt, KeyIndex, KeyIndexError};
+use super::key_index::{History, KeyAt, KeyIndex, KeyIndexError, StoredKeyIndex};
 use super::revision::Revision;
 
 /// The end of a key range, as etcd reads `range_end`.
@@ -44,28 +45,77 @@ impl<'a> RangeEnd<'a> {
 }
 
 /// The in-memory index of every key.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TreeIndex {
-    #[serde(with = "super::serde_pairs")]
-    tree: BTreeMap<Vec<u8>, KeyIndex>,
+    tree: BTreeMap<Arc<[u8]>, KeyIndex>,
     /// How many keys are live now (a function of `tree`, kept as it changes; not stored).
-    #[serde(skip_serializing)]
     live: usize,
 }
 
-/// What a stored `TreeIndex` holds (the live count is recomputed).
-#[derive(Deserialize)]
-struct TreeIndexRepr {
-    #[serde(with = "super::serde_pairs")]
-    tree: BTreeMap<Vec<u8>, KeyIndex>,
+/// The stored form of the index: `{tree: [(key, key index with every revision listed)]}`.
+#[derive(Serialize)]
+#[serde(rename = "TreeIndex")]
+pub(crate) struct StoredTreeIndexRef<'a, H: History> {
+    tree: StoredPairs<'a, H>,
 }
 
-impl<'de> Deserialize<'de> for TreeIndex {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let tree = TreeIndexRepr::deserialize(d)?.tree;
-        let live = tree.values().filter(|ki| ki.is_live()).count();
-        Ok(TreeIndex { tree, live })
+pub(crate) struct StoredPairs<'a, H: History> {
+    index: &'a TreeIndex,
+    history: &'a H,
+}
+
+impl<H: History> Serialize for StoredPairs<'_, H> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.index
+                .tree
+                .iter()
+                .map(|(k, ki)| (StoredKey(k), ki.to_stored(self.history))),
+        )
     }
+}
+
+/// A key written as the byte string it was stored as.
+struct StoredKey<'a>(&'a Arc<[u8]>);
+
+impl Serialize for StoredKey<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        crate::server::bytes::shared::serialize(self.0, s)
+    }
+}
+
+/// What a stored index holds (links and the live count are rebuilt).
+#[derive(Deserialize)]
+pub(crate) struct StoredTreeIndex {
+    #[serde(with = "super::serde_pairs")]
+    tree: BTreeMap<Vec<u8>, StoredKeyIndex>,
+}
+
+impl StoredTreeIndex {
+    /// The index; `link(rev, prev)` restores every chain link.
+    pub(crate) fn into_index(self, mut link: impl FnMut(Revision, Revision)) -> TreeIndex {
+        let tree: BTreeMap<Arc<[u8]>, KeyIndex> = self
+            .tree
+            .into_values()
+            .map(|s| {
+                let ki = KeyIndex::from_stored(s, &mut link);
+                (ki.key.clone(), ki)
+            })
+            .collect();
+        let live = tree.values().filter(|ki| ki.is_live()).count();
+        TreeIndex { tree, live }
+    }
+}
+
+/// What a put did to a key (see [`TreeIndex::put`]).
+pub struct PutKey {
+    /// The key as the index shares it.
+    pub key: Arc<[u8]>,
+    /// The live generation's creation (main revision) and version after the put.
+    pub create_revision: i64,
+    pub version: i64,
+    /// The key's previous revision in the generation (the bucket entry's link).
+    pub prev: Option<Revision>,
 }
 
 impl TreeIndex {
@@ -145,68 +195,70 @@ impl TreeIndex {
         self.tree.is_empty()
     }
 
-    pub fn put(&mut self, key: &[u8], rev: Revision) -> Result<(), KeyIndexError> {
-        match self.tree.get_mut(key) {
-            Some(ki) => {
-                let was_live = ki.is_live();
-                ki.put(rev)?;
-                if !was_live {
-                    self.live += 1;
-                }
-                Ok(())
-            }
-            None => {
-                let mut ki = KeyIndex::new(key.to_vec());
-                ki.put(rev)?;
-                self.tree.insert(key.to_vec(), ki);
-                self.live += 1;
-                Ok(())
-            }
+    /// The stored form, every key's revisions listed from `h`.
+    pub(crate) fn to_stored<'a, H: History>(&'a self, h: &'a H) -> StoredTreeIndexRef<'a, H> {
+        StoredTreeIndexRef {
+            tree: StoredPairs {
+                index: self,
+                history: h,
+            },
         }
     }
 
-    /// Records a put at `rev` and returns what the key looks like after it: its
-    /// `create_revision` (main) and `version`, with one lookup of the key.
-    pub fn put_created_version(
-        &mut self,
-        key: &[u8],
-        rev: Revision,
-    ) -> Result<(i64, i64), KeyIndexError> {
-        if !self.tree.contains_key(key) {
-            // a new key: one more lookup, only this once
-            self.tree.insert(key.to_vec(), KeyIndex::new(key.to_vec()));
-        }
-        let ki = self
-            .tree
-            .get_mut(key)
-            .ok_or(KeyIndexError::RevisionNotFound)?;
+    /// Records a put at `rev` and returns what the key looks like after it, with one lookup
+    /// of the key.
+    pub fn put(&mut self, key: &[u8], rev: Revision) -> Result<PutKey, KeyIndexError> {
+        let ki = match self.tree.get_mut(key) {
+            Some(ki) => ki,
+            None => {
+                // a new key: two more lookups, only this once
+                let ki = KeyIndex::new(key.to_vec());
+                self.tree.insert(ki.key.clone(), ki);
+                self.tree
+                    .get_mut(key)
+                    .ok_or(KeyIndexError::RevisionNotFound)?
+            }
+        };
         let was_live = ki.is_live();
-        ki.put(rev)?;
+        let prev = ki.put(rev)?;
         if !was_live {
             self.live += 1;
         }
-        ki.live_created_version()
-            .ok_or(KeyIndexError::RevisionNotFound)
+        let (create_revision, version) = ki
+            .live_created_version()
+            .ok_or(KeyIndexError::RevisionNotFound)?;
+        Ok(PutKey {
+            key: ki.key.clone(),
+            create_revision,
+            version,
+            prev,
+        })
     }
 
-    pub fn tombstone(&mut self, key: &[u8], rev: Revision) -> Result<(), KeyIndexError> {
+
+    /// Records a delete at `rev`; returns the key (shared) and its previous revision.
+    pub fn tombstone(
+        &mut self,
+        key: &[u8],
+        rev: Revision,
+    ) -> Result<(Arc<[u8]>, Option<Revision>), KeyIndexError> {
         let ki = self
             .tree
             .get_mut(key)
             .ok_or(KeyIndexError::RevisionNotFound)?;
         let was_live = ki.is_live();
-        ki.tombstone(rev)?;
+        let prev = ki.tombstone(rev)?;
         if was_live && !ki.is_live() {
             self.live = self.live.saturating_sub(1);
         }
-        Ok(())
+        Ok((ki.key.clone(), prev))
     }
 
-    pub fn get(&self, key: &[u8], at_rev: i64) -> Result<KeyAt, KeyIndexError> {
+    pub fn get(&self, h: &impl History, key: &[u8], at_rev: i64) -> Result<KeyAt, KeyIndexError> {
         self.tree
             .get(key)
             .ok_or(KeyIndexError::RevisionNotFound)?
-            .get(at_rev)
+            .get(h, at_rev)
     }
 
     pub fn key_index(&self, key: &[u8]) -> Option<&KeyIndex> {
@@ -253,11 +305,17 @@ impl TreeIndex {
     }
 
     /// The keys in the range that exist at `at_rev`, with what `get` finds for each.
-    pub fn range(&self, key: &[u8], end: RangeEnd<'_>, at_rev: i64) -> Vec<(&[u8], KeyAt)> {
+    pub fn range(
+        &self,
+        h: &impl History,
+        key: &[u8],
+        end: RangeEnd<'_>,
+        at_rev: i64,
+    ) -> Vec<(&[u8], KeyAt)> {
         let mut out = Vec::new();
         self.visit(key, end, |ki| {
-            if let Ok(at) = ki.get(at_rev) {
-                out.push((ki.key.as_slice(), at));
+            if let Ok(at) = ki.get(h, at_rev) {
+                out.push((&ki.key[..], at));
             }
             true
         });
@@ -265,21 +323,30 @@ impl TreeIndex {
     }
 
     /// Compacts every key at `rev`, drops keys left empty; returns the revisions to keep.
-    pub fn compact(&mut self, rev: i64) -> BTreeSet<Revision> {
+    pub fn compact(&mut self, h: &impl History, rev: i64) -> BTreeSet<Revision> {
         let mut available = BTreeSet::new();
         self.tree.retain(|_, ki| {
-            ki.compact(rev, &mut available);
+            ki.compact(h, rev, &mut available);
             !ki.is_empty()
         });
         self.live = self.tree.values().filter(|ki| ki.is_live()).count();
         available
     }
 
+    /// The oldest revision of every non-empty generation.
+    pub fn generation_starts(&self) -> impl Iterator<Item = Revision> + '_ {
+        self.tree
+            .values()
+            .flat_map(|ki| ki.generations.iter())
+            .filter(|g| !g.is_empty())
+            .map(|g| g.first)
+    }
+
     /// The revisions a compaction at `rev` would keep.
-    pub fn keep(&self, rev: i64) -> BTreeSet<Revision> {
+    pub fn keep(&self, h: &impl History, rev: i64) -> BTreeSet<Revision> {
         let mut available = BTreeSet::new();
         for ki in self.tree.values() {
-            ki.keep(rev, &mut available);
+            ki.keep(h, rev, &mut available);
         }
         available
     }
@@ -291,13 +358,19 @@ mod tests {
 
     #[test]
     fn range_ends() {
+        struct NoLinks;
+        impl History for NoLinks {
+            fn prev(&self, _: Revision) -> Option<Revision> {
+                None
+            }
+        }
         let mut ti = TreeIndex::new();
         for (i, k) in ["a", "b", "c", "d"].iter().enumerate() {
             ti.put(k.as_bytes(), Revision::new(i as i64 + 2, 0))
                 .unwrap();
         }
         let keys = |end| {
-            ti.range(b"b", end, 10)
+            ti.range(&NoLinks, b"b", end, 10)
                 .into_iter()
                 .map(|(k, _)| k.to_vec())
                 .collect::<Vec<_>>()
@@ -306,6 +379,6 @@ mod tests {
         assert_eq!(keys(RangeEnd::Open).len(), 3);
         assert_eq!(keys(RangeEnd::Until(b"d")).len(), 2);
         assert_eq!(keys(RangeEnd::Until(b"a")).len(), 0);
-        assert_eq!(ti.range(b"b", RangeEnd::Open, 3).len(), 1);
+        assert_eq!(ti.range(&NoLinks, b"b", RangeEnd::Open, 3).len(), 1);
     }
 }

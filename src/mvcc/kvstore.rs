@@ -9,26 +9,37 @@
 //! Owns: the index, the bucket, `current_rev`, `compact_main_rev`. Must not touch: leases
 //! (the lessor attaches keys from the changes a write returns), Raft, time.
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::bucket::Bucket;
 use super::index::{RangeEnd, TreeIndex};
 use super::revision::Revision;
 use crate::server::api::{errors, EtcdError, KeyValue};
 
+/// A stored value: up to 16 bytes are kept inside the bucket entry itself (no allocation;
+/// the entry is no bigger than with a `Vec`), longer ones on the heap.
+pub type Value = smallvec::SmallVec<[u8; 16]>;
+
 /// One entry of the "key" bucket: what was written at a revision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredKv {
-    #[serde(with = "crate::server::bytes")]
-    pub key: Vec<u8>,
-    #[serde(with = "crate::server::bytes")]
-    pub value: Vec<u8>,
+    /// Shared with the key index (one copy of the key however many revisions it has).
+    #[serde(with = "crate::server::bytes::shared")]
+    pub key: Arc<[u8]>,
+    #[serde(with = "crate::server::bytes::small")]
+    pub value: Value,
     pub create_revision: i64,
     pub version: i64,
     pub lease: i64,
     /// A delete: etcd stores only the key, under a revision key marked `t`.
     pub tombstone: bool,
+    /// The key's previous revision in the same generation (`{0, 0}` for the put that created
+    /// it, or when older ones were compacted): the chain the key index walks for reads in the
+    /// past. Not stored; rebuilt from the stored key index.
+    #[serde(skip)]
+    pub prev: Revision,
 }
 
 impl StoredKv {
@@ -38,7 +49,7 @@ impl StoredKv {
             return self.to_key_value(rev);
         }
         KeyValue {
-            key: self.key.clone(),
+            key: self.key.to_vec(),
             create_revision: self.create_revision,
             mod_revision: rev.main,
             version: self.version,
@@ -51,16 +62,16 @@ impl StoredKv {
     pub fn to_key_value(&self, rev: Revision) -> KeyValue {
         if self.tombstone {
             KeyValue {
-                key: self.key.clone(),
+                key: self.key.to_vec(),
                 ..KeyValue::default()
             }
         } else {
             KeyValue {
-                key: self.key.clone(),
+                key: self.key.to_vec(),
                 create_revision: self.create_revision,
                 mod_revision: rev.main,
                 version: self.version,
-                value: self.value.clone(),
+                value: self.value.to_vec(),
                 lease: self.lease,
             }
         }
@@ -91,11 +102,10 @@ pub struct RangeResult {
 }
 
 /// The store.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KvStore {
     pub(crate) index: TreeIndex,
-    #[serde(with = "super::serde_pairs")]
-    pub(crate) bucket: BTreeMap<Revision, StoredKv>,
+    pub(crate) bucket: Bucket,
     /// The revision of the last completed write transaction (1 for a new store).
     pub(crate) current_rev: i64,
     /// The main revision of the last compaction (-1: never compacted).
@@ -106,10 +116,59 @@ impl Default for KvStore {
     fn default() -> Self {
         KvStore {
             index: TreeIndex::new(),
-            bucket: BTreeMap::new(),
+            bucket: Bucket::new(),
             current_rev: 1,
             compact_main_rev: -1,
         }
+    }
+}
+
+/// The stored form of the store (the key index lists every revision; the bucket's links are
+/// rebuilt from it).
+#[derive(Serialize)]
+#[serde(rename = "KvStore")]
+struct StoredKvStoreRef<'a> {
+    index: super::index::StoredTreeIndexRef<'a, Bucket>,
+    bucket: &'a Bucket,
+    current_rev: i64,
+    compact_main_rev: i64,
+}
+
+#[derive(Deserialize)]
+struct StoredKvStore {
+    index: super::index::StoredTreeIndex,
+    bucket: Bucket,
+    current_rev: i64,
+    compact_main_rev: i64,
+}
+
+impl Serialize for KvStore {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        StoredKvStoreRef {
+            index: self.index.to_stored(&self.bucket),
+            bucket: &self.bucket,
+            current_rev: self.current_rev,
+            compact_main_rev: self.compact_main_rev,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for KvStore {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let StoredKvStore {
+            index,
+            mut bucket,
+            current_rev,
+            compact_main_rev,
+        } = StoredKvStore::deserialize(d)?;
+        let index = index.into_index(|rev, prev| bucket.link(rev, prev));
+        Ok(KvStore {
+            index,
+            bucket,
+            current_rev,
+            compact_main_rev,
+        })
     }
 }
 
@@ -151,6 +210,11 @@ impl KvStore {
     /// The bucket entries, in revision order (for pictures of the history and for HashKV).
     pub fn history(&self) -> impl Iterator<Item = (&Revision, &StoredKv)> {
         self.bucket.iter()
+    }
+
+    /// The bucket entries from main revision `rev` on, in revision order.
+    pub fn history_from(&self, rev: i64) -> impl Iterator<Item = (&Revision, &StoredKv)> {
+        self.bucket.iter_from(Revision::new(rev, 0))
     }
 
     /// Reads `[key, end)` as of the store's current revision.
@@ -195,7 +259,7 @@ impl KvStore {
         let mut stopped = false;
         self.index.visit(key, end, |ki| {
             if !ro.count && kvs.len() < limit {
-                if let Ok(at) = ki.get(rev) {
+                if let Ok(at) = ki.get(bucket, rev) {
                     count += 1;
                     if let Some(s) = bucket.get(&at.modified) {
                         kvs.push(if ro.keys_only {
@@ -211,7 +275,7 @@ impl KvStore {
                 false
             } else {
                 // Past the limit only the count is wanted.
-                count += i64::from(ki.exists_at(rev));
+                count += i64::from(ki.exists_at(bucket, rev));
                 true
             }
         });

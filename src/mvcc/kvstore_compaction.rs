@@ -21,8 +21,12 @@ impl KvStore {
             return Err(errors::future_rev());
         }
         self.compact_main_rev = rev;
-        let keep = self.index.compact(rev);
+        let keep = self.index.compact(&self.bucket, rev);
         self.bucket.retain(|r, _| r.main > rev || keep.contains(r));
+        // a generation's oldest revision left links to nothing any more
+        for first in self.index.generation_starts() {
+            self.bucket.unlink(first);
+        }
         Ok(())
     }
 }

@@ -10,7 +10,7 @@
 //! and detach from the events), auth, watchers.
 
 use super::index::RangeEnd;
-use super::kvstore::{KvStore, RangeOptions, RangeResult, StoredKv};
+use super::kvstore::{KvStore, RangeOptions, RangeResult, StoredKv, Value};
 use super::revision::Revision;
 use crate::server::api::{EtcdError, Event, EventType, KeyValue};
 
@@ -18,8 +18,8 @@ use crate::server::api::{EtcdError, Event, EventType, KeyValue};
 pub struct TxnWrite<'a> {
     store: &'a mut KvStore,
     begin_rev: i64,
-    /// The revision of each write, in order (its index is the sub revision).
-    changes: Vec<Revision>,
+    /// How many writes so far: they are at `(begin_rev + 1, 0..changes)`.
+    changes: i64,
 }
 
 impl<'a> TxnWrite<'a> {
@@ -28,7 +28,7 @@ impl<'a> TxnWrite<'a> {
         TxnWrite {
             store,
             begin_rev,
-            changes: Vec::new(),
+            changes: 0,
         }
     }
 
@@ -39,7 +39,7 @@ impl<'a> TxnWrite<'a> {
 
     /// The revision a read inside the transaction sees.
     fn read_rev(&self) -> i64 {
-        if self.changes.is_empty() {
+        if self.changes == 0 {
             self.begin_rev
         } else {
             self.begin_rev.saturating_add(1)
@@ -67,22 +67,23 @@ impl<'a> TxnWrite<'a> {
     /// Puts `key = value` with `lease`; returns the revision of the write.
     pub fn put(&mut self, key: &[u8], value: &[u8], lease: i64) -> i64 {
         let main = self.begin_rev.saturating_add(1);
-        let rev = Revision::new(main, self.changes.len() as i64);
-        let Ok((create, ver)) = self.store.index.put_created_version(key, rev) else {
+        let rev = Revision::new(main, self.changes);
+        let Ok(put) = self.store.index.put(key, rev) else {
             // Out of order: cannot happen for a transaction at begin_rev + 1; ignore the write
             // rather than corrupt the index.
             return main;
         };
         let stored = StoredKv {
-            key: key.to_vec(),
-            value: value.to_vec(),
-            create_revision: create,
-            version: ver,
+            key: put.key,
+            value: Value::from_slice(value),
+            create_revision: put.create_revision,
+            version: put.version,
             lease,
             tombstone: false,
+            prev: put.prev.unwrap_or_default(),
         };
         self.store.bucket.insert(rev, stored);
-        self.changes.push(rev);
+        self.changes += 1;
         main
     }
 
@@ -92,7 +93,7 @@ impl<'a> TxnWrite<'a> {
         let keys: Vec<Vec<u8>> = self
             .store
             .index
-            .range(key, end, self.read_rev())
+            .range(&self.store.bucket, key, end, self.read_rev())
             .into_iter()
             .map(|(k, _)| k.to_vec())
             .collect();
@@ -100,7 +101,7 @@ impl<'a> TxnWrite<'a> {
         for k in keys {
             self.delete(&k);
         }
-        if n != 0 || !self.changes.is_empty() {
+        if n != 0 || self.changes != 0 {
             (n, self.begin_rev.saturating_add(1))
         } else {
             (0, self.begin_rev)
@@ -109,36 +110,37 @@ impl<'a> TxnWrite<'a> {
 
     fn delete(&mut self, key: &[u8]) {
         let main = self.begin_rev.saturating_add(1);
-        let rev = Revision::new(main, self.changes.len() as i64);
-        if self.store.index.tombstone(key, rev).is_err() {
+        let rev = Revision::new(main, self.changes);
+        let Ok((key, prev)) = self.store.index.tombstone(key, rev) else {
             return;
-        }
+        };
         let stored = StoredKv {
-            key: key.to_vec(),
-            value: Vec::new(),
+            key,
+            value: Value::new(),
             create_revision: 0,
             version: 0,
             lease: 0,
             tombstone: true,
+            prev: prev.unwrap_or_default(),
         };
         self.store.bucket.insert(rev, stored);
-        self.changes.push(rev);
+        self.changes += 1;
     }
 
     /// Ends the transaction: the store moves to the next revision if anything changed.
     /// Returns the changes as events (delete events carry the key and `mod_revision` only).
     pub fn end(self) -> Vec<Event> {
         let store = &*self.store;
-        let events = self
-            .changes
-            .iter()
-            .filter_map(|rev| {
+        let main = self.begin_rev.saturating_add(1);
+        let events = (0..self.changes)
+            .filter_map(|sub| {
+                let rev = &Revision::new(main, sub);
                 let stored = store.bucket.get(rev)?;
                 Some(if stored.tombstone {
                     Event {
                         kind: EventType::Delete,
                         kv: KeyValue {
-                            key: stored.key.clone(),
+                            key: stored.key.to_vec(),
                             mod_revision: rev.main,
                             ..KeyValue::default()
                         },
@@ -159,7 +161,7 @@ impl<'a> TxnWrite<'a> {
 
     /// Ends the transaction without building its events (nobody watches).
     pub fn end_quiet(self) {
-        if !self.changes.is_empty() {
+        if self.changes != 0 {
             self.store.current_rev = self.begin_rev.saturating_add(1);
         }
     }

@@ -6,7 +6,8 @@
 //! - [`revision`]: `Revision {main, sub}`.
 //! - [`key_index`]: one key's generations (`KeyIndex`, `Generation`).
 //! - [`index`]: every key's index, ordered (`TreeIndex`), and [`index::RangeEnd`].
-//! - [`kvstore`]: the store (index + "key" bucket), reads at any revision.
+//! - [`bucket`]: the "key" bucket, revision → key-value, an append log.
+//! - [`kvstore`]: the store (index + bucket), reads at any revision.
 //! - [`kvstore_txn`]: a write transaction (one main revision, increasing sub revisions).
 //! - [`kvstore_compaction`]: compaction.
 //! - [`hash`]: HashKV as etcd computes it.
@@ -17,6 +18,7 @@
 //!
 //! Must not touch: Raft, the network, time (leases live in their own module `crate::lease`).
 
+pub mod bucket;
 pub mod hash;
 pub mod index;
 pub mod key_index;

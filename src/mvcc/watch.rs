@@ -153,7 +153,7 @@ impl WatchHub {
         let mut batch: Vec<Event> = Vec::new();
         let mut revs_in_batch = 0usize;
         let mut last_main = 0i64;
-        for (r, s) in store.history().filter(|(r, _)| r.main >= w.min_rev) {
+        for (r, s) in store.history_from(w.min_rev) {
             if !w.matches(&s.key) {
                 continue;
             }
@@ -268,7 +268,7 @@ pub fn stored_event(r: Revision, s: &super::kvstore::StoredKv) -> Event {
         Event {
             kind: EventType::Delete,
             kv: KeyValue {
-                key: s.key.clone(),
+                key: s.key.to_vec(),
                 mod_revision: r.main,
                 ..KeyValue::default()
             },

@@ -46,6 +46,37 @@ impl<'de> Visitor<'de> for BytesVisitor {
     }
 }
 
+/// The same encoding for a shared `Arc<[u8]>` (`#[serde(with = "crate::server::bytes::shared")]`).
+pub mod shared {
+    use std::sync::Arc;
+
+    use serde::de::Deserializer;
+    use serde::ser::Serializer;
+
+    pub fn serialize<S: Serializer>(b: &Arc<[u8]>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(b)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Arc<[u8]>, D::Error> {
+        super::deserialize(d).map(Arc::from)
+    }
+}
+
+/// The same encoding for a small-vector value (`#[serde(with = "crate::server::bytes::small")]`).
+pub mod small {
+    use serde::de::Deserializer;
+    use serde::ser::Serializer;
+    use smallvec::SmallVec;
+
+    pub fn serialize<S: Serializer>(b: &SmallVec<[u8; 16]>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(b)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<SmallVec<[u8; 16]>, D::Error> {
+        super::deserialize(d).map(SmallVec::from_vec)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
