@@ -17,8 +17,25 @@ fn world() -> &'static mut World {
     // Single-threaded example: the one world lives for the whole run.
     #[allow(static_mut_refs)]
     unsafe {
-        WORLD.get_or_insert_with(|| World::new(1))
+        WORLD.get_or_insert_with(|| {
+            let mut w = World::new(1);
+            if let Some(n) = snapshot_count() {
+                w.set_snapshot_count(n);
+            }
+            w
+        })
     }
+}
+
+/// The snapshot count to use: the page's (500) when `SNAPSHOT_COUNT` says so natively.
+#[cfg(not(target_arch = "wasm32"))]
+fn snapshot_count() -> Option<u64> {
+    std::env::var("SNAPSHOT_COUNT").ok()?.parse().ok()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn snapshot_count() -> Option<u64> {
+    None
 }
 
 /// Loads the large sample into the example's world; returns the number of keys under

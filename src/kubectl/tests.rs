@@ -575,3 +575,31 @@ mod proptests {
         }
     }
 }
+
+/// The large load takes no member snapshot on the way (each would serialise the whole growing
+/// store on every member): right after it a snapshot is due, the interval is back as it was,
+/// and `snapshot_if_due` takes it once, with every key still there.
+#[test]
+fn large_load_holds_snapshots_back() {
+    let mut w = World::new(3);
+    w.set_snapshot_count(500);
+    let msg = load_sample(&mut w, true).unwrap();
+    assert!(msg.starts_with("loaded the large Kubernetes sample"), "{msg}");
+    assert_eq!(w.snapshot_count(), 500);
+    assert!(w.snapshot_due());
+    assert!(w.snapshot_if_due());
+    assert!(!w.snapshot_due());
+    assert!(!w.snapshot_if_due());
+    let r = Cluster::call(
+        &mut w,
+        Request::Range(RangeRequest {
+            key: b"/registry/".to_vec(),
+            range_end: b"/registry0".to_vec(),
+            count_only: true,
+            ..Default::default()
+        }),
+    )
+    .unwrap();
+    let Response::Range(r) = r else { panic!() };
+    assert!(r.count > 100_000, "{}", r.count);
+}

@@ -448,8 +448,20 @@ impl Member {
         self.snapshot_count = n.max(1);
     }
 
+    /// Whether a snapshot interval's worth of entries was applied since the last snapshot.
+    pub fn snapshot_due(&self) -> bool {
+        self.applied.saturating_sub(self.last_snapshot) >= self.snapshot_count
+    }
+
+    /// Takes the snapshot if it is due; returns whether it did.
+    pub fn snapshot_if_due(&mut self) -> bool {
+        let before = self.last_snapshot;
+        self.maybe_snapshot();
+        self.last_snapshot != before
+    }
+
     fn maybe_snapshot(&mut self) {
-        if self.applied.saturating_sub(self.last_snapshot) < self.snapshot_count {
+        if !self.snapshot_due() {
             return;
         }
         let data = MemberSnapshot {

@@ -1208,6 +1208,33 @@ impl World {
         }
     }
 
+    /// Every member's snapshot interval.
+    pub fn snapshot_count(&self) -> u64 {
+        self.snapshot_count
+    }
+
+    /// Whether a running member has applied a snapshot interval's worth of entries since its
+    /// last snapshot (a bulk load holds snapshots back; see [`World::snapshot_if_due`]).
+    pub fn snapshot_due(&self) -> bool {
+        self.slots
+            .iter()
+            .filter_map(|s| s.member.as_ref())
+            .any(|m| m.snapshot_due())
+    }
+
+    /// Lets every running member whose snapshot is due take it now (as etcd snapshots in the
+    /// background: the page calls this when idle after a bulk load, instead of leaving it to
+    /// whichever write comes next). Returns whether any did.
+    pub fn snapshot_if_due(&mut self) -> bool {
+        let mut any = false;
+        for s in &mut self.slots {
+            if let Some(m) = s.member.as_mut() {
+                any |= m.snapshot_if_due();
+            }
+        }
+        any
+    }
+
     /// Turns the event trace on or off (benchmarks turn it off).
     pub fn set_trace(&mut self, on: bool) {
         self.trace_enabled = on;

@@ -578,8 +578,6 @@ fn set_theme_attribute(theme: Option<&str>) {
 #[cfg(not(target_arch = "wasm32"))]
 fn set_theme_attribute(_theme: Option<&str>) {}
 
-/// Flushes the members' journals (the stored log of inputs is the console history: the
-/// flush takes the new ones from the shell, so `change` is not needed here).
 /// Saves a file of the playground's working directory as a browser download.
 #[cfg(target_arch = "wasm32")]
 fn download_file(name: &str, bytes: &[u8]) {
@@ -589,6 +587,8 @@ fn download_file(name: &str, bytes: &[u8]) {
 #[cfg(not(target_arch = "wasm32"))]
 fn download_file(_name: &str, _bytes: &[u8]) {}
 
+/// Flushes the members' journals (the stored log of inputs is the console history: the
+/// flush takes the new ones from the shell, so `change` is not needed here).
 #[cfg(target_arch = "wasm32")]
 fn store(db: &Rc<RefCell<Option<DbHandle>>>, _change: LogChange) {
     let p = db.borrow().clone();

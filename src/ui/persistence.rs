@@ -56,6 +56,8 @@ pub struct Persist {
     last_state: RefCell<Option<PlaygroundState>>,
     /// A write failed: the next flush rewrites the stores whole.
     needs_baseline: Cell<bool>,
+    /// A snapshot held back by a bulk load is scheduled (see [`snapshot_when_idle`]).
+    snapshot_scheduled: Cell<bool>,
 }
 
 /// Asks for the driver lock; `on_granted(true|false)` says whether this tab drives,
@@ -239,6 +241,7 @@ async fn open_and_restore(shell: ShellRef, slot: Slot, ui: Ui) {
         wanted: Cell::new(0),
         last_state: RefCell::new(None),
         needs_baseline: Cell::new(false),
+        snapshot_scheduled: Cell::new(false),
     });
     *slot.borrow_mut() = Some(p.clone());
     if !problems.is_empty() {
@@ -331,6 +334,9 @@ pub fn flush(p: &Rc<Persist>) {
             if p.in_flight.get() == 0 && r.is_ok() {
                 s.mark_durable(p.wanted.get());
             }
+            if r.is_ok() && s.world().snapshot_due() {
+                snapshot_when_idle(&p);
+            }
         }
         if let Err(e) = r {
             let why = match &e {
@@ -344,6 +350,36 @@ pub fn flush(p: &Rc<Persist>) {
         p.ui.update.emit(());
     });
 }
+
+/// After a bulk load (`load k8s large`) the members' snapshots are due but were held back, so
+/// that the load's answer does not wait for them: they are taken here, a moment after the
+/// load's flush committed (as etcd snapshots in the background), and flushed like any other
+/// write, instead of stalling whichever command comes next.
+fn snapshot_when_idle(p: &Rc<Persist>) {
+    if p.snapshot_scheduled.replace(true) {
+        return;
+    }
+    let p = p.clone();
+    gloo_timers::callback::Timeout::new(SNAPSHOT_IDLE_MS, move || {
+        p.snapshot_scheduled.set(false);
+        let took = match p.shell.try_borrow_mut() {
+            Ok(mut s) => s.playground_mut().world_mut().snapshot_if_due(),
+            // Busy (a command is running): try again later.
+            Err(_) => {
+                snapshot_when_idle(&p);
+                return;
+            }
+        };
+        if took {
+            flush(&p);
+            p.ui.update.emit(());
+        }
+    })
+    .forget();
+}
+
+/// How long after the load's flush the held-back snapshots are taken.
+const SNAPSHOT_IDLE_MS: u32 = 250;
 
 thread_local! {
     static TIMES: RefCell<(Vec<f64>, Vec<f64>)> = const { RefCell::new((Vec::new(), Vec::new())) };
