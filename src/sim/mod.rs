@@ -1223,16 +1223,23 @@ impl World {
     }
 
     /// Lets every running member whose snapshot is due take it now (as etcd snapshots in the
-    /// background: the page calls this when idle after a bulk load, instead of leaving it to
-    /// whichever write comes next). Returns whether any did.
+    /// background, instead of leaving it to whichever write comes next). Returns whether any did.
     pub fn snapshot_if_due(&mut self) -> bool {
         let mut any = false;
-        for s in &mut self.slots {
-            if let Some(m) = s.member.as_mut() {
-                any |= m.snapshot_if_due();
-            }
+        while self.snapshot_one_if_due() {
+            any = true;
         }
         any
+    }
+
+    /// Lets the first running member whose snapshot is due take it; returns whether one did.
+    /// The page calls this when idle after a bulk load, one member per idle moment, so that
+    /// it never stops answering for longer than one member's snapshot.
+    pub fn snapshot_one_if_due(&mut self) -> bool {
+        self.slots
+            .iter_mut()
+            .filter_map(|s| s.member.as_mut())
+            .any(|m| m.snapshot_if_due())
     }
 
     /// Turns the event trace on or off (benchmarks turn it off).

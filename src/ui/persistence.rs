@@ -353,8 +353,9 @@ pub fn flush(p: &Rc<Persist>) {
 
 /// After a bulk load (`load k8s large`) the members' snapshots are due but were held back, so
 /// that the load's answer does not wait for them: they are taken here, a moment after the
-/// load's flush committed (as etcd snapshots in the background), and flushed like any other
-/// write, instead of stalling whichever command comes next.
+/// load's flush committed (as etcd snapshots in the background), one member at a time, each
+/// flushed like any other write (its commit schedules the next), instead of stalling whichever
+/// command comes next.
 fn snapshot_when_idle(p: &Rc<Persist>) {
     if p.snapshot_scheduled.replace(true) {
         return;
@@ -363,7 +364,7 @@ fn snapshot_when_idle(p: &Rc<Persist>) {
     gloo_timers::callback::Timeout::new(SNAPSHOT_IDLE_MS, move || {
         p.snapshot_scheduled.set(false);
         let took = match p.shell.try_borrow_mut() {
-            Ok(mut s) => s.playground_mut().world_mut().snapshot_if_due(),
+            Ok(mut s) => s.playground_mut().world_mut().snapshot_one_if_due(),
             // Busy (a command is running): try again later.
             Err(_) => {
                 snapshot_when_idle(&p);
