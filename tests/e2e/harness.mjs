@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
 
@@ -47,9 +47,20 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+const profiles = [];
+// Profiles hold IndexedDB data (hundreds of MB after the large /registry sample): removed when
+// the test or benchmark process ends (not on close: a restart test relaunches the same profile).
+process.on('exit', () => {
+  for (const p of profiles) {
+    try { rmSync(p, { recursive: true, force: true }); } catch { /* already gone */ }
+  }
+});
+
 /** A fresh browser profile directory (IndexedDB lives there across reloads and restarts). */
 export function newProfile() {
-  return mkdtempSync(join(tmpdir(), 'etcdplay-profile-'));
+  const p = mkdtempSync(join(tmpdir(), 'etcdplay-profile-'));
+  profiles.push(p);
+  return p;
 }
 
 /** Launches Chromium on `profile`; every page error and console error is collected in `errors`. */
