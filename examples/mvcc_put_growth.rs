@@ -10,7 +10,11 @@ use etcd_playground::mvcc::{KvStore, TxnWrite};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1000).max(1);
+    let n: usize = args
+        .next()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1000)
+        .max(1);
     let segments: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10);
     let keys: Vec<Vec<u8>> = (0..n).map(|i| format!("key/{i:06}").into_bytes()).collect();
     let value = vec![b'v'; 16];

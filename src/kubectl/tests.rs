@@ -584,7 +584,10 @@ fn large_load_holds_snapshots_back() {
     let mut w = World::new(3);
     w.set_snapshot_count(500);
     let msg = load_sample(&mut w, true).unwrap();
-    assert!(msg.starts_with("loaded the large Kubernetes sample"), "{msg}");
+    assert!(
+        msg.starts_with("loaded the large Kubernetes sample"),
+        "{msg}"
+    );
     assert_eq!(w.snapshot_count(), 500);
     assert!(w.snapshot_due());
     assert!(w.snapshot_if_due());

@@ -241,7 +241,9 @@ mod tests {
                 b.insert(r, kv(main));
                 m.insert(r, kv(main));
             }
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             if main % 997 == 0 {
                 let cut = (x >> 40) as i64 % main;
                 b.retain(|r, _| r.main > cut || r.sub == 1);

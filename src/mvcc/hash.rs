@@ -81,7 +81,10 @@ impl KvStore {
         let keep = self.index.keep(&self.bucket, rev);
         let mut digest = CASTAGNOLI.digest();
         digest.update(b"key");
-        for (r, s) in self.bucket.iter_until(Revision::new(rev.saturating_add(1), 0)) {
+        for (r, s) in self
+            .bucket
+            .iter_until(Revision::new(rev.saturating_add(1), 0))
+        {
             if r.main <= compact_rev && !keep.is_empty() && !keep.contains(r) {
                 continue;
             }

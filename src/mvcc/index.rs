@@ -235,7 +235,6 @@ impl TreeIndex {
         })
     }
 
-
     /// Records a delete at `rev`; returns the key (shared) and its previous revision.
     pub fn tombstone(
         &mut self,

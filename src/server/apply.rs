@@ -413,7 +413,7 @@ impl StateMachine {
     /// [`to_snapshot`](Self::to_snapshot), in postcard after a marker (several times faster
     /// to write and read than JSON; a member snapshots every 100 000 entries).
     pub fn to_raft_snapshot(&self) -> Vec<u8> {
-        postcard::to_extend(self, RAFT_SNAPSHOT_MAGIC.to_vec())
+        crate::server::bytes::postcard_append(self, RAFT_SNAPSHOT_MAGIC.to_vec())
             .unwrap_or_else(|_| self.to_snapshot())
     }
 

@@ -66,7 +66,7 @@ impl Payload {
             } => p.key.len() + p.value.len() + 48,
             _ => 64,
         };
-        postcard::to_extend(self, Vec::with_capacity(hint)).unwrap_or_default()
+        crate::server::bytes::postcard_append(self, Vec::with_capacity(hint)).unwrap_or_default()
     }
 
     pub fn decode(data: &[u8]) -> Option<Payload> {
@@ -471,7 +471,11 @@ impl Member {
             recent: self.recent.clone(),
             sm: self.sm.to_raft_snapshot(),
         };
-        let data = postcard::to_allocvec(&data).unwrap_or_default();
+        // Sized up front: the state machine's bytes are nearly all of it (no regrowing copies
+        // of a 140 MB snapshot).
+        let size = data.sm.len().saturating_add(4096);
+        let data = crate::server::bytes::postcard_append(&data, Vec::with_capacity(size))
+            .unwrap_or_default();
         let cs = self.node.raft.prs.conf_state();
         let keep = SNAPSHOT_CATCH_UP_ENTRIES.min(self.snapshot_count);
         if self.node.compact(self.applied, cs, data, keep).is_ok() {
