@@ -57,6 +57,17 @@ fn store_with(n: usize, value: &[u8]) -> KvStore {
 /// drop not timed), so the store holds `n` keys and at most one sample's worth of history.
 /// (Letting one store grow through the whole run put 2–3 GB behind it, and past about 3 GB
 /// this machine's page faults cost three times as much: that measured the VM, not the store.)
+/// `n` keys, each written twice (2n revisions).
+fn store_written_twice(n: usize, value: &[u8]) -> KvStore {
+    let mut s = store_with(n, value);
+    for i in 0..n {
+        let mut t = TxnWrite::new(&mut s);
+        t.put(&key(i), value, 0);
+        t.end();
+    }
+    s
+}
+
 fn bench_put(c: &mut Criterion) {
     let mut g = c.benchmark_group("put");
     g.throughput(Throughput::Elements(1));
@@ -225,12 +236,7 @@ fn bench_txn(c: &mut Criterion) {
 fn bench_compaction(c: &mut Criterion) {
     let value = vec![b'v'; 16];
     let n = 100_000;
-    let mut s = store_with(n, &value);
-    for i in 0..n {
-        let mut t = TxnWrite::new(&mut s);
-        t.put(&key(i), &value, 0);
-        t.end();
-    }
+    let s = store_written_twice(n, &value);
     let rev = s.rev();
     let mut g = c.benchmark_group("compaction");
     g.sample_size(10);
@@ -252,12 +258,7 @@ fn bench_compaction(c: &mut Criterion) {
 fn bench_stored_form(c: &mut Criterion) {
     let value = vec![b'v'; 500];
     let n = 100_000;
-    let mut s = store_with(n, &value);
-    for i in 0..n {
-        let mut t = TxnWrite::new(&mut s);
-        t.put(&key(i), &value, 0);
-        t.end();
-    }
+    let s = store_written_twice(n, &value);
     let bytes = postcard::to_allocvec(&s).unwrap();
     let mut g = c.benchmark_group("stored_form");
     g.sample_size(10);

@@ -89,42 +89,45 @@ impl Bucket {
         self.lasts.partition_point(|r| *r < rev)
     }
 
-    pub fn get(&self, rev: &Revision) -> Option<&StoredKv> {
-        let c = self.chunks.get(self.chunk_of(*rev))?;
+    /// Where the entry at `rev` is: (chunk, index in it).
+    #[inline]
+    fn position(&self, rev: Revision) -> Option<(usize, usize)> {
+        let ci = self.chunk_of(rev);
+        let c = self.chunks.get(ci)?;
         // Where the entry is when every main revision of the chunk wrote once and nothing was
         // compacted away (the common case): checked first, then searched for.
         let first = c.first()?.0.main;
-        if let Some((r, s)) = usize::try_from(rev.main.wrapping_sub(first))
-            .ok()
-            .and_then(|i| c.get(i))
-        {
-            if r == rev {
-                return Some(s);
+        if let Ok(i) = usize::try_from(rev.main.wrapping_sub(first)) {
+            if c.get(i).is_some_and(|(r, _)| *r == rev) {
+                return Some((ci, i));
             }
         }
-        c.binary_search_by(|(r, _)| r.cmp(rev))
+        c.binary_search_by(|(r, _)| r.cmp(&rev))
             .ok()
-            .map(|i| &c[i].1)
+            .map(|i| (ci, i))
+    }
+
+    #[inline]
+    pub fn get(&self, rev: &Revision) -> Option<&StoredKv> {
+        let (ci, i) = self.position(*rev)?;
+        Some(&self.chunks[ci][i].1)
+    }
+
+    fn get_mut(&mut self, rev: Revision) -> Option<&mut StoredKv> {
+        let (ci, i) = self.position(rev)?;
+        Some(&mut self.chunks[ci][i].1)
     }
 
     /// Records that the key's revision before `rev` is `prev` (restoring a stored store).
     pub fn link(&mut self, rev: Revision, prev: Revision) {
-        let ci = self.chunk_of(rev);
-        if let Some(c) = self.chunks.get_mut(ci) {
-            if let Ok(i) = c.binary_search_by(|(r, _)| r.cmp(&rev)) {
-                c[i].1.prev = prev;
-            }
+        if let Some(s) = self.get_mut(rev) {
+            s.prev = prev;
         }
     }
 
     /// Forgets the link of the entry at `rev` (the revisions before it were compacted).
     pub fn unlink(&mut self, rev: Revision) {
-        let ci = self.chunk_of(rev);
-        if let Some(c) = self.chunks.get_mut(ci) {
-            if let Ok(i) = c.binary_search_by(|(r, _)| r.cmp(&rev)) {
-                c[i].1.prev = Revision::default();
-            }
-        }
+        self.link(rev, Revision::default());
     }
 
     /// Every entry, in revision order.

@@ -12,7 +12,8 @@
 use super::index::RangeEnd;
 use super::kvstore::{KvStore, RangeOptions, RangeResult, StoredKv, Value};
 use super::revision::Revision;
-use crate::server::api::{EtcdError, Event, EventType, KeyValue};
+use super::watch::stored_event;
+use crate::server::api::{EtcdError, Event};
 
 /// An open write transaction. Call [`TxnWrite::end`] to finish it.
 pub struct TxnWrite<'a> {
@@ -134,25 +135,8 @@ impl<'a> TxnWrite<'a> {
         let main = self.begin_rev.saturating_add(1);
         let events = (0..self.changes)
             .filter_map(|sub| {
-                let rev = &Revision::new(main, sub);
-                let stored = store.bucket.get(rev)?;
-                Some(if stored.tombstone {
-                    Event {
-                        kind: EventType::Delete,
-                        kv: KeyValue {
-                            key: stored.key.to_vec(),
-                            mod_revision: rev.main,
-                            ..KeyValue::default()
-                        },
-                        prev_kv: None,
-                    }
-                } else {
-                    Event {
-                        kind: EventType::Put,
-                        kv: stored.to_key_value(*rev),
-                        prev_kv: None,
-                    }
-                })
+                let rev = Revision::new(main, sub);
+                store.bucket.get(&rev).map(|s| stored_event(rev, s))
             })
             .collect();
         self.end_quiet();

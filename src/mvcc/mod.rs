@@ -9,7 +9,7 @@
 //! - [`bucket`]: the "key" bucket, revision → key-value, an append log.
 //! - [`kvstore`]: the store (index + bucket), reads at any revision.
 //! - [`kvstore_txn`]: a write transaction (one main revision, increasing sub revisions).
-//! - [`kvstore_compaction`]: compaction.
+//! - [`kvstore_compaction`]: compaction at a revision (history below it dropped).
 //! - [`hash`]: HashKV as etcd computes it.
 //! - [`watch`]: watchers replaying history and following live events.
 //!
