@@ -21,3 +21,4 @@ mod read_index;
 mod ready;
 pub mod requests;
 pub mod snapshot;
+pub mod watch;
