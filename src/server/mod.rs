@@ -1,6 +1,7 @@
 //! One etcd member: its Raft node, its disk, and the apply loop that feeds committed entries
-//! to the MVCC store, the lessor, the auth store and the v2 store; plus the request and
-//! response types that clients see ([`api`]).
+//! to the MVCC store, the lessor, the auth store and the v2 store; and the edge where their
+//! errors become the ones clients see ([`errors`]). The request and response types clients
+//! see are protocol: they live in `crate::api` ([`api`] re-exports them for now).
 //!
 //! Owns: member and cluster IDs (as etcd computes them), response headers, the apply loop.
 //! Must not touch: the DOM, wall-clock time, threads or I/O.
@@ -8,6 +9,7 @@
 pub mod api;
 pub mod apply;
 pub mod bytes;
+pub mod errors;
 pub mod ids;
 pub mod idutil;
 pub mod member;
