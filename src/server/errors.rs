@@ -68,46 +68,30 @@ mod tests {
 
     #[test]
     fn lease_and_auth_errors_map_as_etcd_maps_them() {
-        let cases = [
-            (
-                EtcdError::from(lease::Error::NotFound),
-                "etcdserver: requested lease not found",
-            ),
-            (
-                EtcdError::from(lease::Error::Exists),
-                "etcdserver: lease already exists",
-            ),
-            (
-                EtcdError::from(lease::Error::TtlTooLarge),
-                "etcdserver: too large lease TTL",
-            ),
-            (
-                EtcdError::from(auth::Error::UserNotFound),
-                "etcdserver: user name not found",
-            ),
-            (
-                EtcdError::from(auth::Error::UserAlreadyExist),
-                "etcdserver: user name already exists",
-            ),
-            (
-                EtcdError::from(auth::Error::RoleNotFound),
-                "etcdserver: role name not found",
-            ),
-            (
-                EtcdError::from(auth::Error::NotARead),
-                "etcdserver: not capable",
-            ),
+        let wire: [EtcdError; 7] = [
+            lease::Error::NotFound.into(),
+            lease::Error::Exists.into(),
+            lease::Error::TtlTooLarge.into(),
+            auth::Error::UserNotFound.into(),
+            auth::Error::UserAlreadyExist.into(),
+            auth::Error::RoleNotFound.into(),
+            auth::Error::NotARead.into(),
         ];
-        for (wire, text) in cases {
-            assert_eq!(wire.message, text);
+        let texts = [
+            "etcdserver: requested lease not found",
+            "etcdserver: lease already exists",
+            "etcdserver: too large lease TTL",
+            "etcdserver: user name not found",
+            "etcdserver: user name already exists",
+            "etcdserver: role name not found",
+            "etcdserver: not capable",
+        ];
+        for (e, text) in wire.iter().zip(texts) {
+            assert_eq!(e.message, text);
         }
-        assert_eq!(
-            EtcdError::from(auth::Error::PermissionDenied).code,
-            Code::PermissionDenied
-        );
-        assert_eq!(
-            EtcdError::from(auth::Error::InvalidAuthToken).code,
-            Code::Unauthenticated
-        );
+        let denied = EtcdError::from(auth::Error::PermissionDenied);
+        assert_eq!(denied.code, Code::PermissionDenied);
+        let bad_token = EtcdError::from(auth::Error::InvalidAuthToken);
+        assert_eq!(bad_token.code, Code::Unauthenticated);
     }
 }
