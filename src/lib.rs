@@ -11,35 +11,41 @@
 //! ```text
 //! ui (yew components, wasm + ssr)          bin/etcdplay (native REPL + transcript runner)
 //!         \                                  /
-//!          playground  — one object a page or the CLI drives: world + shell + persistence hooks
-//!         /          \
-//!    etcdctl          sim  — virtual clock, seeded RNG, network (latency, loss, partitions, crashes)
-//!  (shell, v3+v2       |
-//!   parsers,         server — one etcd member: raft node + apply loop + request/response types
-//!   printers)        /    |      \
-//!                raft   mvcc    v2store        (+ lease, auth beside mvcc)
-//!                          \      /
-//!                        persist — the member's "disk": WAL entries, hard state, snapshots
+//!          playground  — one object a page or the CLI drives: world + shell + background
+//!         /     |    \     jobs + line completion + persistence hooks
+//!   etcdctl  kubectl  |   (consoles: shell, v3+v2 parsers, printers; a `process::Output` each)
+//!         \     |     |
+//!          cluster    |  — the Cluster interface: what a client sees (call, submit, watch, time)
+//!               \     |
+//!                 sim  — implements Cluster: virtual clock, seeded RNG, network, crashes
+//!                  |
+//!                server — one etcd member: raft node + apply loop + request/response types
+//!               /    |      \
+//!           raft   mvcc    v2store        (+ lease, auth beside mvcc)
+//!                     \      /
+//!                   persist — the member's "disk": WAL entries, hard state, snapshots
 //! ```
 //!
-//! An arrow only points inward: `mvcc` knows nothing of `raft`, `etcdctl` knows nothing of
-//! the DOM, and `ui` holds no etcd logic.
+//! An arrow only points inward: `mvcc` knows nothing of `raft`, `etcdctl` and `kubectl` know
+//! nothing of `sim` (only the Cluster interface) nor of the DOM, and `ui` holds no etcd logic.
 
 pub mod auth;
-pub mod background;
-pub mod completion;
+pub mod cluster;
 pub mod etcdctl;
 pub mod kubectl;
 pub mod lease;
 pub mod mvcc;
 pub mod persist;
 pub mod playground;
+pub mod process;
 pub mod raft;
 pub mod registry;
 pub mod server;
 pub mod sim;
 pub mod transcript;
 pub mod v2store;
+
+pub use playground::completion; // re-export until the import sweep (issue 19)
 
 #[cfg(feature = "ui")]
 pub mod ui;

@@ -7,6 +7,7 @@
 //! tick every 100 ms for every running member, and message deliveries.
 //! Must not touch: the DOM, wall-clock time, threads or I/O.
 
+mod cluster;
 pub mod endpoint;
 pub mod network;
 pub mod restore;
