@@ -11,9 +11,10 @@
 //! ```text
 //!  ui (yew components)          bin (etcdplay REPL, web entry) ──> transcript
 //!           \                     /
-//!      playground — the session a page or the CLI drives: world, shell, jobs, persistence hooks
+//!      playground — the session a page or the CLI drives: world, shell, background jobs,
+//!                   line completion, persistence hooks
 //!        /                   |                         \
-//!  completion, background    |                          registry — /registry samples, key tree
+//!        |                   |                          registry — /registry samples, key tree
 //!        \                   |                         /
 //!      etcdctl, kubectl, node — the consoles: commands and printers
 //!                  |
@@ -37,12 +38,11 @@
 //! - `persist`: api, raft (the WAL stores raft entries, as etcd's wal imports raftpb).
 //! - `lease`, `auth`, `v2store`: api. `mvcc`: api, lease (as in etcd).
 //! - `server`: api, raft, persist, mvcc, lease, auth, v2store.
-//! - `cluster`: api. `sim`: server and everything below it, cluster.
-//! - `registry`: api. `etcdctl`: api, cluster. `kubectl`: api, cluster, registry.
-//!   `node`: api, cluster, etcdctl (its shell lexer). `completion`: api, etcdctl.
-//!   `background`: api, cluster, etcdctl.
+//! - `cluster`: api. `process`: nothing. `sim`: server and everything below it, cluster.
+//! - `registry`: api. `etcdctl`: api, cluster, process. `kubectl`: api, cluster, process,
+//!   registry. `node`: api, cluster, process, etcdctl (its shell lexer).
 //! - `playground`: everything above except `ui`, `transcript`, `bin`.
-//! - `transcript`: playground. `ui`: api, registry, completion, playground.
+//! - `transcript`: playground. `ui`: api, registry, playground.
 //!   `bin`: playground, transcript, ui.
 //!
 //! `mvcc` knows nothing of `raft`, `etcdctl` knows nothing of the DOM or of the simulation,
@@ -50,20 +50,22 @@
 
 pub mod api;
 pub mod auth;
-pub mod background;
-pub mod completion;
+pub mod cluster;
 pub mod etcdctl;
 pub mod kubectl;
 pub mod lease;
 pub mod mvcc;
 pub mod persist;
 pub mod playground;
+pub mod process;
 pub mod raft;
 pub mod registry;
 pub mod server;
 pub mod sim;
 pub mod transcript;
 pub mod v2store;
+
+pub use playground::completion; // re-export until the import sweep (issue 19)
 
 #[cfg(feature = "ui")]
 pub mod ui;

@@ -14,23 +14,20 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::background::{Background, BackgroundOutput};
 use crate::etcdctl::{self, shell, Console, Io, Job, Status};
 use crate::kubectl;
 use crate::sim::World;
 
+pub mod background;
+pub mod completion;
 pub mod input;
+pub mod load;
 pub mod wrappers;
 
+use background::{Background, BackgroundOutput};
 use wrappers::Plan;
 
-/// What one console line printed, and how it ended.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Output {
-    pub stdout: String,
-    pub stderr: String,
-    pub exit: i32,
-}
+pub use crate::process::Output; // re-export until the import sweep (issue 19)
 
 /// Simulated time an etcdctl process takes to start (the cluster keeps running meanwhile).
 pub const ETCDCTL_STARTUP: Duration = Duration::from_millis(10);
@@ -550,7 +547,7 @@ impl Playground {
                     && (w.len() == 2
                         || (w.len() == 3 && matches!(w[2].as_str(), "large" | "--large"))) =>
             {
-                res(kubectl::load_sample(&mut self.world, w.len() == 3))
+                res(load::load_k8s(&mut self.world, w.len() == 3))
             }
             "help" => ok(PLAYGROUND_HELP.trim_end().to_string()),
             "stop" | "start" | "partition" | "heal" | "cut" | "loss" | "latency" | "advance"

@@ -38,6 +38,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     // What a client sees of a cluster (the trait etcdctl and kubectl talk to).
     ("cluster", &["api"]),
+    // A process's result (stdout, stderr, exit status): what every console command returns.
+    ("process", &[]),
     // The simulated world: members, network, clock; implements the cluster interface.
     (
         "sim",
@@ -47,14 +49,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     // Sample /registry layouts and the key tree.
     ("registry", &["api"]),
-    ("etcdctl", &["api", "cluster"]),
-    ("kubectl", &["api", "cluster", "registry"]),
+    ("etcdctl", &["api", "cluster", "process"]),
+    ("kubectl", &["api", "cluster", "process", "registry"]),
     // The node shell of the kubeadm lab reuses etcdctl's shell lexer.
-    ("node", &["api", "cluster", "etcdctl"]),
-    // Completion of a console line, over etcdctl's own completion.
-    ("completion", &["api", "etcdctl"]),
-    // Background jobs of the console: etcdctl jobs over the cluster interface.
-    ("background", &["api", "cluster", "etcdctl"]),
+    ("node", &["api", "cluster", "process", "etcdctl"]),
     (
         "playground",
         &[
@@ -72,12 +70,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "etcdctl",
             "kubectl",
             "node",
-            "completion",
-            "background",
+            "process",
         ],
     ),
     ("transcript", &["playground"]),
-    ("ui", &["api", "registry", "completion", "playground"]),
+    ("ui", &["api", "registry", "playground"]),
     ("bin", &["playground", "transcript", "ui"]),
     ("wasm_alloc", &[]),
 ];
@@ -103,12 +100,6 @@ const PENDING: &[Pending] = &[
     p("ui", "server::api", "lead"),
     p("etcdctl", "v2store", "lead"),
     // etcdctl and kubectl over the cluster interface; `Output` out of the playground.
-    p("etcdctl", "sim", "cluster"),
-    p("etcdctl", "playground", "cluster"),
-    p("etcdctl", "server::apply", "cluster"),
-    p("kubectl", "sim", "cluster"),
-    p("background", "sim", "cluster"),
-    p("background", "playground", "cluster"),
     // The page's session out of the UI.
     p("ui", "sim", "session"),
     p("ui", "persist", "session"),
@@ -119,7 +110,6 @@ const PENDING: &[Pending] = &[
 const OVERSIZE: &[(&str, &str)] = &[
     ("src/registry/sample.rs", "split"),
     ("src/registry/proto_schema.rs", "split"),
-    ("src/sim/mod.rs", "split"),
     ("src/ui/shell.rs", "session"),
 ];
 

@@ -11,6 +11,7 @@
 //! threads or I/O.
 
 mod client;
+mod cluster;
 pub mod endpoint;
 mod event_loop;
 mod faults;

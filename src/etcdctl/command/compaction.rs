@@ -15,7 +15,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     let client = ctx.client()?;
     client
         .call(
-            ctx.world,
+            ctx.cluster,
             ctx.io,
             Request::Compaction(CompactionRequest {
                 revision: rev,

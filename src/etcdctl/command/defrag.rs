@@ -19,7 +19,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     for ep in eps {
         match base
             .with_endpoint(&ep)
-            .call(ctx.world, ctx.io, Request::Defragment)
+            .call(ctx.cluster, ctx.io, Request::Defragment)
         {
             Ok(_) => ctx
                 .io

@@ -100,7 +100,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     let req = get_op(ctx)?;
     let client = ctx.client()?;
     let resp = client
-        .call(ctx.world, ctx.io, Request::Range(req))
+        .call(ctx.cluster, ctx.io, Request::Range(req))
         .map_err(fail)?;
     let value_only = ctx.flags.bool("print-value-only");
     if value_only && ctx.write_out() != "simple" {

@@ -12,7 +12,7 @@ use super::{bad_args, fail, Ctx};
 fn call(ctx: &mut Ctx, req: AuthRequest) -> Result<Response, Fail> {
     let client = ctx.client()?;
     client
-        .call(ctx.world, ctx.io, Request::Auth(req))
+        .call(ctx.cluster, ctx.io, Request::Auth(req))
         .map_err(fail)
 }
 

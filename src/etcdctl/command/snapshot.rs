@@ -95,21 +95,21 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
         ));
     }
     let ep = host_of(&client.endpoints[0]).to_string();
-    let start = ctx.world.unix_nanos();
+    let start = ctx.cluster.unix_nanos();
     let part = format!("{}.part", path);
     ctx.io.errln(&format!(
         "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:119\",\"msg\":\"created temporary db file\",\"path\":{}}}",
         zap_ts(start),
         json_str(&part)
     ));
-    let resp = match client.call(ctx.world, ctx.io, Request::Snapshot) {
+    let resp = match client.call(ctx.cluster, ctx.io, Request::Snapshot) {
         Ok(r) => r,
         Err(e) => return Err(Fail::new(EXIT_INTERRUPTED, e.msg)),
     };
     let Response::Snapshot(s) = resp else {
         return Err(Fail::new(EXIT_INTERRUPTED, "unexpected response"));
     };
-    let now = ctx.world.unix_nanos();
+    let now = ctx.cluster.unix_nanos();
     let iso = super::super::client::iso8601(now);
     ctx.io.errln(&format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:200\",\"msg\":\"opened snapshot stream; downloading\"}}", iso));
     ctx.io.errln(&format!(
@@ -118,7 +118,7 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
         json_str(&ep)
     ));
     ctx.io.errln(&format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:208\",\"msg\":\"completed snapshot read; closing\"}}", iso));
-    let members = ctx.world.member_ids().len() as i64;
+    let members = ctx.cluster.member_count() as i64;
     let rev = s.header.revision;
     let keys = backend_keys(&s.blob, members);
     let dbsize = db_size(&s.blob);

@@ -258,7 +258,7 @@ fn lease_panic(io: &mut Io) -> Fail {
 fn parse_request(
     line: &str,
     io: &mut Io,
-    world: &mut crate::sim::World,
+    cluster: &mut dyn crate::cluster::Cluster,
     console: &mut super::super::Console,
 ) -> Result<RequestOp, Fail> {
     let args = argify(line);
@@ -278,7 +278,7 @@ fn parse_request(
         return Err(bad());
     }
     let mut sub = Ctx {
-        world,
+        cluster,
         console,
         io,
         flags: fl,
@@ -326,7 +326,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
             if line.is_empty() {
                 break;
             }
-            let op = parse_request(&line, ctx.io, ctx.world, ctx.console)?;
+            let op = parse_request(&line, ctx.io, ctx.cluster, ctx.console)?;
             if section == 0 {
                 txn.success.push(op);
             } else {
@@ -335,7 +335,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
         }
     }
     let resp = client
-        .call(ctx.world, ctx.io, Request::Txn(txn))
+        .call(ctx.cluster, ctx.io, Request::Txn(txn))
         .map_err(fail)?;
     let p = ctx.printer()?;
     if let Response::Txn(r) = resp {

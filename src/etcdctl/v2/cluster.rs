@@ -261,9 +261,9 @@ pub fn cluster_health(ctx: &mut Ctx, _p: &Parsed) -> Result<(), Exit> {
                     ..Default::default()
                 }),
                 credentials: None,
-                now: ctx.world.unix_nanos(),
+                now: ctx.cluster.unix_nanos(),
             };
-            match ctx.world.call(
+            match ctx.cluster.call(
                 url,
                 None,
                 Request::V2(req),

@@ -10,7 +10,7 @@ use crate::v2store::{Event, KeysRequest, Method, V2Op, V2Response};
 /// TTL flag to an absolute expiration (as the serving member computes it).
 fn expiration(ctx: &Ctx, ttl: i64) -> i64 {
     if ttl > 0 {
-        ctx.world
+        ctx.cluster
             .unix_nanos()
             .saturating_add(ttl.saturating_mul(1_000_000_000))
     } else {
