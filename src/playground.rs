@@ -22,6 +22,7 @@ pub mod background;
 pub mod completion;
 pub mod input;
 pub mod load;
+pub mod session;
 pub mod wrappers;
 
 use background::{Background, BackgroundOutput};
@@ -475,16 +476,21 @@ impl Playground {
             "stop" if w.len() == 2 => res(self.world.stop(&arg)),
             "start" if w.len() == 2 => res(self.world.start(&arg)),
             "partition" if w.len() > 1 => {
-                let joined = w[1..].join(" ");
-                let groups: Vec<Vec<String>> = joined
-                    .split('|')
-                    .map(|g| {
-                        g.split_whitespace()
-                            .map(|s| s.to_string())
-                            .collect::<Vec<_>>()
-                    })
-                    .filter(|g| !g.is_empty())
-                    .collect();
+                // `|` separates the groups (a word or inside one); a quoted name with
+                // spaces stays one name.
+                let mut groups: Vec<Vec<String>> = vec![Vec::new()];
+                for word in &w[1..] {
+                    for (i, name) in word.split('|').enumerate() {
+                        if i > 0 {
+                            groups.push(Vec::new());
+                        }
+                        match groups.last_mut() {
+                            Some(g) if !name.is_empty() => g.push(name.to_string()),
+                            _ => {}
+                        }
+                    }
+                }
+                groups.retain(|g| !g.is_empty());
                 res(self.world.partition(&groups))
             }
             "heal" if w.len() == 1 => res(self.world.heal()),
