@@ -32,6 +32,7 @@ use crate::server::member::{Member, MemberConfig, Outbox};
 use crate::server::membership::bootstrap_log;
 
 pub use client::FiredView;
+pub use faults::FaultError;
 pub use network::NetConfig;
 pub use restore::Settings;
 pub use view::{LogEntryView, MemberView, MessageView, ProgressView, Role, TraceEvent, TraceKind};
