@@ -119,7 +119,6 @@ const PENDING: &[Pending] = &[
 const OVERSIZE: &[(&str, &str)] = &[
     ("src/registry/sample.rs", "split"),
     ("src/registry/proto_schema.rs", "split"),
-    ("src/sim/mod.rs", "split"),
     ("src/ui/shell.rs", "session"),
 ];
 
