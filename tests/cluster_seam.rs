@@ -11,7 +11,7 @@ use etcd_playground::cluster::{CallId, Cluster, WatchId};
 use etcd_playground::etcdctl::{self, Console, Io, Status};
 use etcd_playground::server::api::{
     CallError, Event, EventType, KeyValue, RangeResponse, Request, Response, ResponseHeader,
-    WatchCreateRequest, WatchResponse,
+    SnapshotResponse, WatchCreateRequest, WatchResponse,
 };
 
 /// 2024-01-01T00:00:00Z.
@@ -67,8 +67,8 @@ impl Cluster for Recording {
     fn member_at(&self, endpoint: &str) -> Option<u64> {
         (endpoint == ENDPOINT && !self.down).then_some(0x2222)
     }
-    fn member_count(&self) -> usize {
-        1
+    fn snapshot_key_count(&self, blob: &[u8]) -> i64 {
+        blob.len() as i64
     }
     fn call(
         &mut self,
@@ -77,6 +77,13 @@ impl Cluster for Recording {
         req: Request,
         timeout: Duration,
     ) -> Result<Response, CallError> {
+        if let Request::Snapshot = req {
+            self.log.push(format!("call {endpoint} Snapshot"));
+            return Ok(Response::Snapshot(SnapshotResponse {
+                header: Self::header(),
+                blob: b"BLOB".to_vec(),
+            }));
+        }
         let Request::Range(r) = &req else {
             self.log.push(format!("call {endpoint} refused {req:?}"));
             return Err(CallError::Unreachable);
@@ -135,9 +142,13 @@ impl Cluster for Recording {
 }
 
 fn etcdctl(c: &mut Recording, line: &str) -> (Status, Io) {
+    etcdctl_in(c, &mut Console::new(1), line)
+}
+
+fn etcdctl_in(c: &mut Recording, console: &mut Console, line: &str) -> (Status, Io) {
     let args: Vec<String> = line.split_whitespace().map(String::from).collect();
     let mut io = Io::new("");
-    let status = etcdctl::run(c, &mut Console::new(1), &BTreeMap::new(), &args, &mut io);
+    let status = etcdctl::run(c, console, &BTreeMap::new(), &args, &mut io);
     (status, io)
 }
 
@@ -227,4 +238,28 @@ fn watch_is_a_job_over_the_clusters_stream() {
     assert_eq!(io.stdout, "PUT\nfoo\nbar\n");
     assert_eq!(job.interrupt(&mut c, &mut io), 0);
     assert_eq!(c.log, ["watch 127.0.0.1:2379 key=foo", "watch_cancel 41"]);
+}
+
+#[test]
+fn snapshot_save_asks_the_cluster_what_its_backend_holds() {
+    let mut c = Recording::default();
+    let mut console = Console::new(1);
+    let (s, io) = etcdctl_in(&mut c, &mut console, "snapshot save a.db");
+    assert_eq!(
+        (exit(s), io.stdout.as_str()),
+        (0, "Snapshot saved at a.db\n")
+    );
+    assert_eq!(c.log, ["call 127.0.0.1:2379 Snapshot"]);
+    // the file's header line: revision, the key count the cluster gave (here the blob's
+    // length), the db size
+    let file = &console.files["a.db"];
+    assert!(file.ends_with(b"\n7 4 20480\nBLOB"), "{file:?}");
+    let (s, io) = etcdctl_in(&mut c, &mut console, "snapshot status a.db -w json");
+    assert_eq!(exit(s), 0);
+    assert!(
+        io.stdout
+            .contains("\"revision\":7,\"totalKey\":4,\"totalSize\":20480"),
+        "{}",
+        io.stdout
+    );
 }

@@ -2,13 +2,14 @@
 //! hands over to the world's client surface; letting time pass runs the world's event loop.
 //!
 //! Owns: the mapping of the trait onto [`World`] (a member answers at an endpoint only while
-//! it runs). Must not touch: the world's state beyond its public client surface.
+//! it runs; a snapshot's key count as a bolt file would hold it). Must not touch: the world's state beyond its public client surface.
 
 use std::time::Duration;
 
 use super::World;
 use crate::cluster::{CallId, Cluster, WatchId};
 use crate::server::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
+use crate::server::apply::StateMachine;
 
 impl Cluster for World {
     fn now(&self) -> Duration {
@@ -32,8 +33,8 @@ impl Cluster for World {
             .filter(|id| self.is_running(*id))
     }
 
-    fn member_count(&self) -> usize {
-        self.member_ids().len()
+    fn snapshot_key_count(&self, blob: &[u8]) -> i64 {
+        backend_keys(blob, self.member_ids().len() as i64)
     }
 
     fn call(
@@ -75,4 +76,30 @@ impl Cluster for World {
     fn watch_cancel(&mut self, watch: WatchId) {
         World::watch_cancel(self, watch)
     }
+}
+
+/// The keys etcd's bolt backend would hold: one per MVCC revision entry, the meta keys
+/// (consistent index, compaction marks), one per member, the cluster version, the auth
+/// revision (and enabled flag), one per user, role and lease.
+fn backend_keys(blob: &[u8], members: i64) -> i64 {
+    let mut n = members + 1 + 1 + 1;
+    if let Ok(sm) = StateMachine::from_snapshot(blob) {
+        n += sm.kv.revision_count() as i64;
+        if sm.kv.compact_rev() > 0 {
+            n += 2;
+        }
+        n += sm.lessor.len() as i64;
+        if sm.auth.is_enabled() {
+            n += 1;
+        }
+    }
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(blob) {
+        for part in ["users", "roles"] {
+            n += v["auth"][part]
+                .as_object()
+                .map(|o| o.len() as i64)
+                .unwrap_or(0);
+        }
+    }
+    n
 }

@@ -30,32 +30,6 @@ fn decode(data: &[u8]) -> Option<(i64, i64, i64)> {
     ))
 }
 
-/// The keys etcd's bolt backend would hold: one per MVCC revision entry, the meta keys
-/// (consistent index, compaction marks), one per member, the cluster version, the auth
-/// revision (and enabled flag), one per user, role and lease.
-fn backend_keys(blob: &[u8], members: i64) -> i64 {
-    let mut n = members + 1 + 1 + 1;
-    if let Ok(sm) = crate::server::apply::StateMachine::from_snapshot(blob) {
-        n += sm.kv.revision_count() as i64;
-        if sm.kv.compact_rev() > 0 {
-            n += 2;
-        }
-        n += sm.lessor.len() as i64;
-        if sm.auth.is_enabled() {
-            n += 1;
-        }
-    }
-    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(blob) {
-        for part in ["users", "roles"] {
-            n += v["auth"][part]
-                .as_object()
-                .map(|o| o.len() as i64)
-                .unwrap_or(0);
-        }
-    }
-    n
-}
-
 /// A bolt file's size: 4 KiB pages, 20 kB for a small database.
 fn db_size(blob: &[u8]) -> i64 {
     let pages = (blob.len() as i64 * 2 + 4095) / 4096;
@@ -118,9 +92,8 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
         json_str(&ep)
     ));
     ctx.io.errln(&format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:208\",\"msg\":\"completed snapshot read; closing\"}}", iso));
-    let members = ctx.cluster.member_count() as i64;
     let rev = s.header.revision;
-    let keys = backend_keys(&s.blob, members);
+    let keys = ctx.cluster.snapshot_key_count(&s.blob);
     let dbsize = db_size(&s.blob);
     let data = encode(rev, keys, dbsize, &s.blob);
     let size = dbsize as u64;
