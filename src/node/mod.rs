@@ -10,6 +10,9 @@
 pub mod cmd;
 pub mod fs;
 pub mod kubeadm;
+pub mod kubelet;
+pub mod kubelet_print;
+pub mod manifest;
 pub mod regex;
 pub mod shell;
 pub mod time;
