@@ -204,6 +204,10 @@ impl Fs {
     pub fn used(&self) -> u64 {
         self.used
     }
+    /// Files and directories, the root included.
+    pub fn node_count(&self) -> u64 {
+        self.nodes
+    }
 
     /// Adds (or renames the id of) a user and its group of the same name.
     pub fn add_user(&mut self, name: &str, uid: u32, gid: u32) {

@@ -18,4 +18,6 @@ pub mod shell;
 pub mod time;
 
 #[cfg(test)]
+mod fuzz_test;
+#[cfg(test)]
 mod scenario_test;

@@ -232,8 +232,10 @@ impl Shell {
                         continue;
                     }
                     if let Err(e) = fs.write(c, &bytes, true, now) {
+                        // bash's builtins say so as bash does
                         let name = argv.first().map(String::as_str).unwrap_or("bash");
-                        stderr.extend_from_slice(format!("{}: write error: {}\n", name, e).as_bytes());
+                        let who = if matches!(name, "echo" | "pwd") { format!("bash: {}", name) } else { name.to_string() };
+                        stderr.extend_from_slice(format!("{}: write error: {}\n", who, e).as_bytes());
                         status = 1;
                     }
                 }
@@ -295,15 +297,15 @@ impl Shell {
             return code;
         }
         if name.contains('/') {
-            let msg = match ctx.resolve(name).map(|(c, _)| ctx.fs.node(&c).map(|n| n.is_dir())) {
-                Ok(Some(true)) => "Is a directory",
-                Ok(Some(false)) => "Permission denied",
-                _ => "No such file or directory",
+            let (msg, code) = match ctx.resolve(name).map(|(c, _)| ctx.fs.node(&c).map(|n| n.is_dir())) {
+                Ok(Some(true)) => ("Is a directory", 126),
+                Ok(Some(false)) => ("Permission denied", 126),
+                _ => ("No such file or directory", 127),
             };
             ctx.eprintln(&format!("bash: {}: {}", name, msg));
-            return if msg == "Permission denied" { 126 } else { 127 };
+            return code;
         }
-        ctx.eprintln(&format!("{}: command not found", name));
+        ctx.eprintln(&format!("bash: {}: command not found", name));
         127
     }
 

@@ -43,7 +43,20 @@ fn cd_and_unknown_commands() {
     assert_eq!(run(&mut sh, &mut fs, "cd /x").1, "bash: cd: /x: No such file or directory\n");
     assert_eq!(run(&mut sh, &mut fs, "cd / && pwd").0, "/\n");
     assert_eq!(run(&mut sh, &mut fs, "cd - ").0, "/root\n");
-    assert_eq!(run(&mut sh, &mut fs, "etcdctl get x"), (String::new(), "etcdctl: command not found\n".into(), 127));
+    assert_eq!(run(&mut sh, &mut fs, "etcdctl get x"), (String::new(), "bash: etcdctl: command not found\n".into(), 127));
     assert_eq!(run(&mut sh, &mut fs, "/usr/bin/echo hi").0, "hi\n");
     assert_eq!(run(&mut sh, &mut fs, "ls |").2, 2);
+}
+
+#[test]
+fn a_huge_file_gets_a_clear_error_and_breaks_nothing() {
+    let (mut sh, mut fs) = setup();
+    fs.set_limits(crate::node::fs::Limits { max_file: 64, max_total: 100, max_nodes: 50 });
+    let big = "x".repeat(80);
+    let (_, err, code) = run(&mut sh, &mut fs, &format!("echo {} > big", big));
+    assert_eq!((err.as_str(), code), ("bash: echo: write error: File too large\n", 1));
+    run(&mut sh, &mut fs, "echo small > a");
+    let (_, err, code) = run(&mut sh, &mut fs, "cat a a a a a a a a a a > b; cat b > c");
+    assert_eq!((err.as_str(), code), ("cat: write error: No space left on device\n", 1));
+    assert_eq!(run(&mut sh, &mut fs, "cat a").0, "small\n");
 }
