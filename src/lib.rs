@@ -55,6 +55,7 @@ pub mod etcdctl;
 pub mod kubectl;
 pub mod lease;
 pub mod mvcc;
+pub mod node;
 pub mod persist;
 pub mod playground;
 pub mod process;
