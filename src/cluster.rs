@@ -15,7 +15,7 @@
 
 use std::time::Duration;
 
-use crate::server::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
+use crate::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
 
 /// A request handed in with [`Cluster::submit`], to collect with [`Cluster::take_answer`].
 pub type CallId = u64;

@@ -66,8 +66,6 @@ pub mod sim;
 pub mod transcript;
 pub mod v2store;
 
-pub use playground::completion; // re-export until the import sweep (issue 19)
-
 #[cfg(feature = "ui")]
 pub mod ui;
 

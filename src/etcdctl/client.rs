@@ -9,10 +9,8 @@ use std::time::Duration;
 
 use rand::RngCore;
 
+use crate::api::{AuthRequest, AuthResponse, CallError, Code, EtcdError, Request, Response};
 use crate::cluster::Cluster;
-use crate::server::api::{
-    AuthRequest, AuthResponse, CallError, Code, EtcdError, Request, Response,
-};
 
 use super::flags::Flags;
 use super::{Console, Fail, Io, EXIT_BAD_CONNECTION};

@@ -8,11 +8,11 @@
 
 use std::time::Duration;
 
-use crate::cluster::Cluster;
-use crate::server::api::{
+use crate::api::{
     CallError, Compare, CompareResult, CompareTarget, DeleteRangeRequest, KeyValue, PutRequest,
     RangeRequest, Request, RequestOp, Response, ResponseOp, TxnRequest,
 };
+use crate::cluster::Cluster;
 
 /// The endpoint kube-apiserver uses (`--etcd-servers=https://127.0.0.1:2379`).
 pub const ETCD_ENDPOINT: &str = "127.0.0.1:2379";

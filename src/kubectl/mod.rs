@@ -44,10 +44,10 @@ use client::{etcd_call, unix_seconds, Storage, StoreError};
 
 use crate::cluster::Cluster;
 
+use crate::api::{CallError, RangeRequest, Request, Response};
 use crate::registry::k8stime::rfc3339;
 use crate::registry::resources::{by_kubectl_name, list_prefix, object_key, ResourceType};
 use crate::registry::sample::{generate, into_load_requests, SampleOptions, SampleSize};
-use crate::server::api::{CallError, RangeRequest, Request, Response};
 use std::time::Duration;
 
 /// What kubectl prints when no API server answers (here: nothing under `/registry`).

@@ -1,11 +1,11 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::registry::sample::load_requests;
-use crate::server::api::{
+use crate::api::{
     CallError, CompareTarget, DeleteRangeResponse, KeyValue, PutResponse, RangeResponse, RequestOp,
     ResponseHeader, ResponseOp, TxnResponse,
 };
+use crate::registry::sample::load_requests;
 
 const NOW: i64 = 1_795_586_400;
 
@@ -172,11 +172,11 @@ impl Cluster for MemCluster {
         &mut self,
         _: &str,
         _: Option<&str>,
-        _: crate::server::api::WatchCreateRequest,
+        _: crate::api::WatchCreateRequest,
     ) -> Result<u64, CallError> {
         Err(CallError::Unreachable)
     }
-    fn watch_poll(&mut self, _: u64) -> Vec<crate::server::api::WatchResponse> {
+    fn watch_poll(&mut self, _: u64) -> Vec<crate::api::WatchResponse> {
         Vec::new()
     }
     fn watch_cancel(&mut self, _: u64) {}

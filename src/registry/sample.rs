@@ -26,7 +26,7 @@ use serde_json::{json, Value};
 
 use super::k8stime::rfc3339;
 use super::resources::{by_kind, object_key, ResourceType};
-use crate::server::api::{PutRequest, Request, RequestOp, TxnRequest};
+use crate::api::{PutRequest, Request, RequestOp, TxnRequest};
 
 /// How big a cluster to generate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

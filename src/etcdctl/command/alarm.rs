@@ -1,6 +1,6 @@
 //! `etcdctl alarm list|disarm`.
 
-use crate::server::api::{AlarmAction, AlarmResponse, AlarmType, Request, Response};
+use crate::api::{AlarmAction, AlarmResponse, AlarmType, Request, Response};
 
 use super::super::Fail;
 use super::{bad_args, fail, Ctx};

@@ -1,6 +1,6 @@
 //! `etcdctl auth enable|disable` (enable creates the root role when it is missing).
 
-use crate::server::api::{AuthRequest, Request};
+use crate::api::{AuthRequest, Request};
 
 use super::super::Fail;
 use super::{bad_args, fail, Ctx};

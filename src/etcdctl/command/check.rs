@@ -1,7 +1,7 @@
 //! `etcdctl check perf|datascale`: the `--load` validation as etcdctl does it; the run itself
 //! is summarised on the simulated cluster.
 
-use crate::server::api::{DeleteRangeRequest, PutRequest, RangeRequest, Request, Response};
+use crate::api::{DeleteRangeRequest, PutRequest, RangeRequest, Request, Response};
 
 use super::super::printer_simple::prefix_range_end;
 

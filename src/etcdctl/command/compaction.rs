@@ -1,6 +1,6 @@
 //! `etcdctl compaction REV [--physical]`.
 
-use crate::server::api::{CompactionRequest, Request};
+use crate::api::{CompactionRequest, Request};
 
 use super::super::{Fail, EXIT_ERROR};
 use super::{bad_args, fail, Ctx};

@@ -1,6 +1,6 @@
 //! `etcdctl defrag [--cluster]`.
 
-use crate::server::api::Request;
+use crate::api::Request;
 
 use super::super::{Fail, EXIT_ERROR};
 use super::endpoint::endpoints_from_cluster;

@@ -1,6 +1,6 @@
 //! `etcdctl del`: a delete-range request built from the key, range end and flags.
 
-use crate::server::api::{DeleteRangeRequest, Request, Response};
+use crate::api::{DeleteRangeRequest, Request, Response};
 
 use super::super::printer_simple::prefix_range_end;
 use super::super::Fail;

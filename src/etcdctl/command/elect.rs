@@ -1,8 +1,8 @@
 //! `etcdctl elect NAME PROPOSAL` (campaign, hold leadership until Ctrl+C, then resign) and
 //! `etcdctl elect NAME --listen` (print each new leader).
 
+use crate::api::RangeResponse;
 use crate::cluster::Cluster;
-use crate::server::api::RangeResponse;
 
 use super::super::printer::Printer;
 use super::super::{Fail, Io, Job, Status, EXIT_ERROR};

@@ -1,6 +1,6 @@
 //! `etcdctl endpoint health|status|hashkv` (with `--cluster`: every member's client URLs).
 
-use crate::server::api::{RangeRequest, Request, Response};
+use crate::api::{RangeRequest, Request, Response};
 
 use super::super::client::{go_duration, Client};
 use super::super::printer::{EpHashKv, EpHealth, EpStatus};

@@ -1,6 +1,6 @@
 //! `etcdctl get`: a range request built from the key, range end and flags.
 
-use crate::server::api::{RangeRequest, Request, Response, SortOrder, SortTarget};
+use crate::api::{RangeRequest, Request, Response, SortOrder, SortTarget};
 
 use super::super::printer_simple::prefix_range_end;
 use super::super::{Fail, EXIT_BAD_FEATURE};

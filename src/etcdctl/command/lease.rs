@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
+use crate::api::{LeaseGrantRequest, Request, Response};
 use crate::cluster::Cluster;
-use crate::server::api::{LeaseGrantRequest, Request, Response};
 
 use super::super::client::Client;
 use super::super::printer::Printer;

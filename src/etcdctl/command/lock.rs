@@ -4,12 +4,12 @@
 
 use std::time::Duration;
 
-use crate::cluster::Cluster;
-use crate::server::api::{
+use crate::api::{
     Compare, CompareResult, CompareTarget, DeleteRangeRequest, LeaseGrantRequest, PutRequest,
     RangeRequest, RangeResponse, Request, RequestOp, Response, ResponseOp, SortOrder, SortTarget,
     TxnRequest,
 };
+use crate::cluster::Cluster;
 
 use super::super::client::{CallFail, Client};
 use super::super::printer::Printer;

@@ -1,6 +1,6 @@
 //! `etcdctl member list|add|remove|update|promote`.
 
-use crate::server::api::{Request, Response};
+use crate::api::{Request, Response};
 
 use super::super::Fail;
 use super::put::parse_hex_u64;

@@ -1,7 +1,7 @@
 //! `etcdctl move-leader TARGET`: finds the leader among `--endpoints` and asks it to
 //! transfer leadership.
 
-use crate::server::api::{Request, Response};
+use crate::api::{Request, Response};
 
 use super::super::Fail;
 use super::put::parse_hex_u64;

@@ -1,6 +1,6 @@
 //! `etcdctl put`: key and value from the arguments (or the value from stdin).
 
-use crate::server::api::{PutRequest, Request, Response};
+use crate::api::{PutRequest, Request, Response};
 
 use super::super::Fail;
 use super::{bad_args, fail, Ctx};

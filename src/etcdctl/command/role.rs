@@ -1,8 +1,6 @@
 //! `etcdctl role add|delete|get|list|grant-permission|revoke-permission`.
 
-use crate::server::api::{
-    AuthRequest, AuthResponse, Permission, PermissionType, Request, Response,
-};
+use crate::api::{AuthRequest, AuthResponse, Permission, PermissionType, Request, Response};
 
 use super::super::printer_simple::prefix_range_end;
 use super::super::Fail;

@@ -1,7 +1,7 @@
 //! `etcdctl snapshot save|status|restore`: snapshot files live in the playground's virtual
 //! working directory (`Console::files`).
 
-use crate::server::api::{Request, Response};
+use crate::api::{Request, Response};
 
 use super::super::client::{host_of, json_str};
 use super::super::printer::{humanize_bytes, DbStatus};

@@ -1,9 +1,7 @@
 //! `etcdctl txn`: reads compares, success requests and failure requests from stdin (three
 //! sections, each ended by an empty line), with `--interactive` prompts.
 
-use crate::server::api::{
-    Compare, CompareResult, CompareTarget, Request, RequestOp, Response, TxnRequest,
-};
+use crate::api::{Compare, CompareResult, CompareTarget, Request, RequestOp, Response, TxnRequest};
 
 use super::super::flags::{self, go_quote, Found};
 use super::super::{Fail, Io, EXIT_BAD_CONNECTION, EXIT_INVALID_INPUT};

@@ -1,7 +1,7 @@
 //! `etcdctl user add|delete|get|list|passwd|grant-role|revoke-role` (passwords from flags,
 //! `name:password`, stdin, or the terminal prompts).
 
-use crate::server::api::{AuthRequest, AuthResponse, Request, Response, ResponseHeader};
+use crate::api::{AuthRequest, AuthResponse, Request, Response, ResponseHeader};
 
 use super::super::{Fail, Io};
 use super::{bad_args, fail, Ctx};

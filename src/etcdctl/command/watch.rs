@@ -1,8 +1,8 @@
 //! `etcdctl watch [key [range_end]] [--rev N] [--prefix] [--prev-kv] [-- CMD ARGS...]`: a
 //! long-running job printing events until the server cancels it (exit 5) or Ctrl+C.
 
+use crate::api::{CallError, WatchCreateRequest, WatchResponse};
 use crate::cluster::Cluster;
-use crate::server::api::{CallError, WatchCreateRequest, WatchResponse};
 
 use super::super::printer::Printer;
 use super::super::printer_simple::prefix_range_end;

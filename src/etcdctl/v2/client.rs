@@ -6,9 +6,9 @@
 use std::time::Duration;
 
 use super::cli::Parsed;
+use crate::api::v2::{Credentials, V2Op, V2Request, V2Response};
+use crate::api::{CallError, Request, Response};
 use crate::cluster::Cluster;
-use crate::server::api::{CallError, Request, Response};
-use crate::v2store::{Credentials, V2Op, V2Request, V2Response};
 
 pub const EXIT_BAD_ARGS: i32 = 1;
 pub const EXIT_BAD_CONNECTION: i32 = 2;

@@ -6,9 +6,9 @@
 use super::cli::Parsed;
 use super::client::{Ctx, Exit, EXIT_SERVER_ERROR};
 use super::printer::print_response_key;
+use crate::api::v2::{Credentials, KeysRequest, Method, V2Op, V2Response};
 use crate::cluster::Cluster;
 use crate::process::Output;
-use crate::v2store::{Credentials, KeysRequest, Method, V2Op, V2Response};
 
 /// A watch in progress.
 #[derive(Clone, Debug)]
@@ -60,7 +60,7 @@ impl WatchTask {
         };
         let after = p.int("after-index");
         Ok(WatchTask {
-            key: crate::v2store::path::clean(&key),
+            key: crate::api::v2::path::clean(&key),
             recursive: p.bool("recursive"),
             forever: exec || p.bool("forever"),
             exec: cmd,

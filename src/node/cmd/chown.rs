@@ -6,12 +6,19 @@
 use super::{lquote, opt_error, parse_opts, shq, try_help, Ctx};
 
 pub fn chown(args: &[String], ctx: &mut Ctx) -> i32 {
-    let p = match parse_opts(args, "Rvfch", "", &["recursive", "verbose", "silent", "quiet"]) {
+    let p = match parse_opts(
+        args,
+        "Rvfch",
+        "",
+        &["recursive", "verbose", "silent", "quiet"],
+    ) {
         Ok(p) => p,
         Err(e) => return opt_error(ctx, "chown", e, 1),
     };
     let recursive = p.has('R') || p.has_long("recursive");
-    let Some((spec, files)) = operands(ctx, "chown", &p.operands) else { return 1 };
+    let Some((spec, files)) = operands(ctx, "chown", &p.operands) else {
+        return 1;
+    };
     let (user, group) = match spec.split_once([':', '.']) {
         Some((u, g)) => (u, Some(g)),
         None => (spec.as_str(), None),
@@ -78,7 +85,10 @@ pub fn chmod(args: &[String], ctx: &mut Ctx) -> i32 {
     // a mode like `-w` looks like an option: take it as the mode when it parses as one
     let mut args = args.to_vec();
     let mut mode_word = None;
-    if let Some(pos) = args.iter().position(|a| a.starts_with('-') && a.len() > 1 && parse_mode(a, 0).is_some()) {
+    if let Some(pos) = args
+        .iter()
+        .position(|a| a.starts_with('-') && a.len() > 1 && parse_mode(a, 0).is_some())
+    {
         mode_word = Some(args.remove(pos));
     }
     let p = match parse_opts(&args, "Rvfc", "", &["recursive", "verbose"]) {
@@ -90,7 +100,9 @@ pub fn chmod(args: &[String], ctx: &mut Ctx) -> i32 {
     if let Some(m) = mode_word {
         ops.insert(0, m);
     }
-    let Some((spec, files)) = operands(ctx, "chmod", &ops) else { return 1 };
+    let Some((spec, files)) = operands(ctx, "chmod", &ops) else {
+        return 1;
+    };
     if parse_mode(&spec, 0).is_none() {
         ctx.eprintln(&format!("chmod: invalid mode: {}", lquote(&spec)));
         try_help(ctx, "chmod");

@@ -24,14 +24,35 @@ pub fn run(args: &[String], ctx: &mut Ctx, extended: bool) -> i32 {
         args,
         "EFGinrRvclLqswxohHIaz",
         "ef",
-        &["extended-regexp", "fixed-strings", "ignore-case", "line-number", "recursive", "invert-match", "count",
-          "files-with-matches", "quiet", "silent", "word-regexp", "line-regexp", "only-matching", "regexp", "no-filename",
-          "with-filename", "color", "colour"],
+        &[
+            "extended-regexp",
+            "fixed-strings",
+            "ignore-case",
+            "line-number",
+            "recursive",
+            "invert-match",
+            "count",
+            "files-with-matches",
+            "quiet",
+            "silent",
+            "word-regexp",
+            "line-regexp",
+            "only-matching",
+            "regexp",
+            "no-filename",
+            "with-filename",
+            "color",
+            "colour",
+        ],
     ) {
         Ok(p) => p,
         Err(e) => return opt_error(ctx, "grep", e, 2),
     };
-    let mut syntax = if extended { Syntax::Extended } else { Syntax::Basic };
+    let mut syntax = if extended {
+        Syntax::Extended
+    } else {
+        Syntax::Basic
+    };
     let mut fixed = false;
     for (c, _) in &p.flags {
         match c {
@@ -64,12 +85,19 @@ pub fn run(args: &[String], ctx: &mut Ctx, extended: bool) -> i32 {
         .iter()
         .filter(|(c, _)| *c == 'e')
         .filter_map(|(_, v)| v.clone())
-        .chain(p.long.iter().filter(|(l, _)| l == "regexp").filter_map(|(_, v)| v.clone()))
+        .chain(
+            p.long
+                .iter()
+                .filter(|(l, _)| l == "regexp")
+                .filter_map(|(_, v)| v.clone()),
+        )
         .collect();
     for (c, v) in &p.flags {
         if *c == 'f' {
             match v.as_deref().map(|f| ctx.read_file(f)) {
-                Some(Ok(data)) => patterns.extend(String::from_utf8_lossy(&data).lines().map(str::to_string)),
+                Some(Ok(data)) => {
+                    patterns.extend(String::from_utf8_lossy(&data).lines().map(str::to_string))
+                }
                 Some(Err(e)) => {
                     ctx.eprintln(&format!("grep: {}: {}", v.as_deref().unwrap_or(""), e));
                     return 2;
@@ -132,7 +160,8 @@ pub fn run(args: &[String], ctx: &mut Ctx, extended: bool) -> i32 {
             Err(e) => files.push((op.clone(), Err(e))),
         }
     }
-    let with_names = !no_names && (p.has('H') || p.has_long("with-filename") || files.len() > 1 || recursive);
+    let with_names =
+        !no_names && (p.has('H') || p.has_long("with-filename") || files.len() > 1 || recursive);
     let mut any = false;
     let mut error = false;
     for (name, data) in files {
@@ -216,7 +245,9 @@ fn matches(regexes: &[Regex], text: &[char], o: &Opts) -> Option<Vec<(usize, usi
     for re in regexes {
         let mut from = 0;
         while from <= text.len() {
-            let Some(caps) = re.find_at(text, from) else { break };
+            let Some(caps) = re.find_at(text, from) else {
+                break;
+            };
             let Some((a, b)) = caps[0] else { break };
             let ok = if o.line {
                 a == 0 && b == text.len()

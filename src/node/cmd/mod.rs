@@ -65,8 +65,8 @@ impl Ctx<'_> {
 
 /// The commands this module runs.
 pub const NAMES: [&str; 17] = [
-    "cat", "ls", "mkdir", "rm", "rmdir", "cp", "mv", "chown", "grep", "egrep", "sed", "echo", "head", "tail",
-    "wc", "touch", "chmod",
+    "cat", "ls", "mkdir", "rm", "rmdir", "cp", "mv", "chown", "grep", "egrep", "sed", "echo",
+    "head", "tail", "wc", "touch", "chmod",
 ];
 
 /// Runs a command by name; None if it is not one of ours.
@@ -122,7 +122,12 @@ pub fn shq(s: &str) -> String {
         // GNU drops the empty '' pieces around an escape
         return o.replace("''$'", "$'").replace("'''", "'");
     }
-    if s.contains('\'') && !s.contains('"') && !s.contains('$') && !s.contains('`') && !s.contains('\\') {
+    if s.contains('\'')
+        && !s.contains('"')
+        && !s.contains('$')
+        && !s.contains('`')
+        && !s.contains('\\')
+    {
         return format!("\"{}\"", s);
     }
     format!("'{}'", s.replace('\'', "'\\''"))
@@ -132,7 +137,9 @@ pub fn shq(s: &str) -> String {
 /// has no character a shell would treat specially.
 pub fn shq_if_needed(s: &str) -> String {
     let safe = !s.is_empty()
-        && s.chars().all(|c| c.is_alphanumeric() || "/._-+,:@%^=".contains(c) || (!c.is_ascii() && !c.is_control()));
+        && s.chars().all(|c| {
+            c.is_alphanumeric() || "/._-+,:@%^=".contains(c) || (!c.is_ascii() && !c.is_control())
+        });
     let starts_ok = !s.starts_with('~') && !s.starts_with('#');
     if safe && starts_ok {
         s.to_string()
@@ -159,8 +166,17 @@ pub enum OptError {
     Missing(char),
 }
 
-pub fn parse_opts(args: &[String], letters: &str, with_value: &str, longs: &[&str]) -> Result<Parsed, OptError> {
-    let mut p = Parsed { flags: Vec::new(), long: Vec::new(), operands: Vec::new() };
+pub fn parse_opts(
+    args: &[String],
+    letters: &str,
+    with_value: &str,
+    longs: &[&str],
+) -> Result<Parsed, OptError> {
+    let mut p = Parsed {
+        flags: Vec::new(),
+        long: Vec::new(),
+        operands: Vec::new(),
+    };
     let mut i = 0;
     let mut only_operands = false;
     while i < args.len() {
@@ -181,7 +197,11 @@ pub fn parse_opts(args: &[String], letters: &str, with_value: &str, longs: &[&st
             };
             // unique prefixes are accepted, as getopt_long does
             let hits: Vec<&&str> = longs.iter().filter(|l| l.starts_with(name)).collect();
-            match hits.iter().find(|l| ***l == name).or(if hits.len() == 1 { hits.first() } else { None }) {
+            match hits.iter().find(|l| ***l == name).or(if hits.len() == 1 {
+                hits.first()
+            } else {
+                None
+            }) {
                 Some(l) => p.long.push((l.to_string(), value)),
                 None => return Err(OptError::Unrecognized(a.clone())),
             }
@@ -228,7 +248,9 @@ pub fn opt_error(ctx: &mut Ctx, cmd: &str, e: OptError, code: i32) -> i32 {
     match e {
         OptError::Invalid(c) => ctx.eprintln(&format!("{}: invalid option -- '{}'", cmd, c)),
         OptError::Unrecognized(s) => ctx.eprintln(&format!("{}: unrecognized option '{}'", cmd, s)),
-        OptError::Missing(c) => ctx.eprintln(&format!("{}: option requires an argument -- '{}'", cmd, c)),
+        OptError::Missing(c) => {
+            ctx.eprintln(&format!("{}: option requires an argument -- '{}'", cmd, c))
+        }
     }
     try_help(ctx, cmd);
     code
