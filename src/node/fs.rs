@@ -64,7 +64,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_file: 32 << 20, max_total: 128 << 20, max_nodes: 100_000 }
+        Limits {
+            max_file: 32 << 20,
+            max_total: 128 << 20,
+            max_nodes: 100_000,
+        }
     }
 }
 
@@ -86,8 +90,14 @@ pub struct Meta {
 /// A file or a directory.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Node {
-    File { meta: Meta, data: Vec<u8> },
-    Dir { meta: Meta, entries: BTreeMap<String, Node> },
+    File {
+        meta: Meta,
+        data: Vec<u8>,
+    },
+    Dir {
+        meta: Meta,
+        entries: BTreeMap<String, Node>,
+    },
 }
 
 impl Node {
@@ -183,7 +193,12 @@ impl Fs {
     pub fn new(now: Millis) -> Fs {
         Fs {
             root: Node::Dir {
-                meta: Meta { mode: 0o755, uid: 0, gid: 0, mtime: now },
+                meta: Meta {
+                    mode: 0o755,
+                    uid: 0,
+                    gid: 0,
+                    mtime: now,
+                },
                 entries: BTreeMap::new(),
             },
             users: vec![("root".into(), 0)],
@@ -217,17 +232,31 @@ impl Fs {
         self.groups.push((name.to_string(), gid));
     }
     pub fn uid_of(&self, name: &str) -> Option<u32> {
-        self.users.iter().find(|(n, _)| n == name).map(|(_, id)| *id)
+        self.users
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id)
     }
     pub fn gid_of(&self, name: &str) -> Option<u32> {
-        self.groups.iter().find(|(n, _)| n == name).map(|(_, id)| *id)
+        self.groups
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id)
     }
     /// The user name of a uid, or the number as text (as `ls -l` prints an unknown owner).
     pub fn user_name(&self, uid: u32) -> String {
-        self.users.iter().find(|(_, id)| *id == uid).map(|(n, _)| n.clone()).unwrap_or_else(|| uid.to_string())
+        self.users
+            .iter()
+            .find(|(_, id)| *id == uid)
+            .map(|(n, _)| n.clone())
+            .unwrap_or_else(|| uid.to_string())
     }
     pub fn group_name(&self, gid: u32) -> String {
-        self.groups.iter().find(|(_, id)| *id == gid).map(|(n, _)| n.clone()).unwrap_or_else(|| gid.to_string())
+        self.groups
+            .iter()
+            .find(|(_, id)| *id == gid)
+            .map(|(n, _)| n.clone())
+            .unwrap_or_else(|| gid.to_string())
     }
 
     /// Resolves `path` (absolute, or relative to `cwd`) to its components, walking the tree
@@ -241,7 +270,11 @@ impl Fs {
         if path.len() >= PATH_MAX {
             return Err(Errno::NameTooLong);
         }
-        let mut out: Components = if path.starts_with('/') { Vec::new() } else { cwd.to_vec() };
+        let mut out: Components = if path.starts_with('/') {
+            Vec::new()
+        } else {
+            cwd.to_vec()
+        };
         let trailing = path.ends_with('/') && path.trim_matches('/') != "";
         let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
         for part in parts {
@@ -327,9 +360,10 @@ impl Fs {
     /// The names in a directory, in byte order, with their stats.
     pub fn list(&self, path: &[String]) -> Result<Vec<(String, Stat)>, Errno> {
         match self.node(path) {
-            Some(Node::Dir { entries, .. }) => {
-                Ok(entries.iter().map(|(k, v)| (k.clone(), stat_of(v))).collect())
-            }
+            Some(Node::Dir { entries, .. }) => Ok(entries
+                .iter()
+                .map(|(k, v)| (k.clone(), stat_of(v)))
+                .collect()),
             Some(Node::File { .. }) => Err(Errno::NotDir),
             None => Err(Errno::NoEnt),
         }
@@ -354,14 +388,24 @@ impl Fs {
 
     /// Writes a file (creating it with `mode` and owner root if missing, replacing or
     /// appending to its bytes otherwise). The parent must be an existing directory.
-    pub fn write(&mut self, path: &[String], bytes: &[u8], append: bool, now: Millis) -> Result<(), Errno> {
+    pub fn write(
+        &mut self,
+        path: &[String],
+        bytes: &[u8],
+        append: bool,
+        now: Millis,
+    ) -> Result<(), Errno> {
         let (parent, name) = split_last(path)?;
         let old = match self.node(path) {
             Some(Node::Dir { .. }) => return Err(Errno::IsDir),
             Some(Node::File { data, .. }) => Some(data.len() as u64),
             None => None,
         };
-        let new_len = if append { old.unwrap_or(0) + bytes.len() as u64 } else { bytes.len() as u64 };
+        let new_len = if append {
+            old.unwrap_or(0) + bytes.len() as u64
+        } else {
+            bytes.len() as u64
+        };
         self.check_size(old.unwrap_or(0), new_len)?;
         if old.is_none() {
             self.check_new_node()?;
@@ -379,7 +423,12 @@ impl Fs {
                 entries.insert(
                     name.to_string(),
                     Node::File {
-                        meta: Meta { mode: 0o644, uid: 0, gid: 0, mtime: now },
+                        meta: Meta {
+                            mode: 0o644,
+                            uid: 0,
+                            gid: 0,
+                            mtime: now,
+                        },
                         data: bytes.to_vec(),
                     },
                 );
@@ -401,7 +450,15 @@ impl Fs {
         let entries = self.dir_entries_mut(parent)?;
         entries.insert(
             name.to_string(),
-            Node::Dir { meta: Meta { mode: 0o755, uid: 0, gid: 0, mtime: now }, entries: BTreeMap::new() },
+            Node::Dir {
+                meta: Meta {
+                    mode: 0o755,
+                    uid: 0,
+                    gid: 0,
+                    mtime: now,
+                },
+                entries: BTreeMap::new(),
+            },
         );
         self.nodes += 1;
         self.touch_dir(parent, now);
@@ -413,7 +470,13 @@ impl Fs {
         for i in 1..=path.len() {
             match self.node(&path[..i]) {
                 Some(n) if n.is_dir() => {}
-                Some(_) => return Err(if i == path.len() { Errno::Exist } else { Errno::NotDir }),
+                Some(_) => {
+                    return Err(if i == path.len() {
+                        Errno::Exist
+                    } else {
+                        Errno::NotDir
+                    })
+                }
                 None => self.mkdir(&path[..i], now)?,
             }
         }
@@ -496,10 +559,16 @@ impl Fs {
         }
         let (to_parent, _) = split_last(to)?;
         if !self.is_dir(to_parent) {
-            return Err(if self.exists(to_parent) { Errno::NotDir } else { Errno::NoEnt });
+            return Err(if self.exists(to_parent) {
+                Errno::NotDir
+            } else {
+                Errno::NoEnt
+            });
         }
         match self.node(to) {
-            Some(Node::Dir { entries, .. }) if src_dir && !entries.is_empty() => return Err(Errno::NotEmpty),
+            Some(Node::Dir { entries, .. }) if src_dir && !entries.is_empty() => {
+                return Err(Errno::NotEmpty)
+            }
             Some(Node::Dir { .. }) if !src_dir => return Err(Errno::IsDir),
             Some(Node::File { .. }) if src_dir => return Err(Errno::NotDir),
             Some(_) => {
@@ -528,7 +597,12 @@ impl Fs {
     }
 
     /// Sets owner and/or group.
-    pub fn chown(&mut self, path: &[String], uid: Option<u32>, gid: Option<u32>) -> Result<(), Errno> {
+    pub fn chown(
+        &mut self,
+        path: &[String],
+        uid: Option<u32>,
+        gid: Option<u32>,
+    ) -> Result<(), Errno> {
         let n = self.node_mut(path).ok_or(Errno::NoEnt)?;
         let m = n.meta_mut();
         if let Some(u) = uid {

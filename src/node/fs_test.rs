@@ -9,11 +9,19 @@ fn p(fs: &Fs, s: &str) -> Components {
 #[test]
 fn resolve_walks_like_the_kernel() {
     let mut fs = Fs::new(0);
-    fs.mkdir_all(&["etc".into(), "kubernetes".into()], 1).unwrap();
-    fs.write(&["etc".into(), "hosts".into()], b"x\n", false, 1).unwrap();
-    assert_eq!(p(&fs, "/etc/../etc/./kubernetes"), vec!["etc", "kubernetes"]);
+    fs.mkdir_all(&["etc".into(), "kubernetes".into()], 1)
+        .unwrap();
+    fs.write(&["etc".into(), "hosts".into()], b"x\n", false, 1)
+        .unwrap();
+    assert_eq!(
+        p(&fs, "/etc/../etc/./kubernetes"),
+        vec!["etc", "kubernetes"]
+    );
     assert_eq!(p(&fs, "/.."), Vec::<String>::new());
-    assert_eq!(fs.resolve(&["etc".into()], "kubernetes/x").unwrap().0, vec!["etc", "kubernetes", "x"]);
+    assert_eq!(
+        fs.resolve(&["etc".into()], "kubernetes/x").unwrap().0,
+        vec!["etc", "kubernetes", "x"]
+    );
     assert_eq!(fs.resolve(&[], "/etc/hosts/x"), Err(Errno::NotDir));
     assert_eq!(fs.resolve(&[], "/etc/hosts/.."), Err(Errno::NotDir));
     assert_eq!(fs.resolve(&[], "/nosuch/.."), Err(Errno::NoEnt));
@@ -57,10 +65,22 @@ fn rename_rules() {
         fs.mkdir(&c, 1).unwrap();
     }
     fs.write(&p(&fs, "/f"), b"1", false, 1).unwrap();
-    assert_eq!(fs.rename(&p(&fs, "/d"), &p(&fs, "/d/sub/x"), 2), Err(Errno::Inval));
-    assert_eq!(fs.rename(&p(&fs, "/f"), &p(&fs, "/d"), 2), Err(Errno::IsDir));
-    assert_eq!(fs.rename(&p(&fs, "/e"), &p(&fs, "/f"), 2), Err(Errno::NotDir));
-    assert_eq!(fs.rename(&p(&fs, "/e"), &p(&fs, "/d"), 2), Err(Errno::NotEmpty));
+    assert_eq!(
+        fs.rename(&p(&fs, "/d"), &p(&fs, "/d/sub/x"), 2),
+        Err(Errno::Inval)
+    );
+    assert_eq!(
+        fs.rename(&p(&fs, "/f"), &p(&fs, "/d"), 2),
+        Err(Errno::IsDir)
+    );
+    assert_eq!(
+        fs.rename(&p(&fs, "/e"), &p(&fs, "/f"), 2),
+        Err(Errno::NotDir)
+    );
+    assert_eq!(
+        fs.rename(&p(&fs, "/e"), &p(&fs, "/d"), 2),
+        Err(Errno::NotEmpty)
+    );
     fs.rename(&p(&fs, "/d"), &p(&fs, "/e"), 2).unwrap();
     assert!(fs.is_dir(&p(&fs, "/e/sub")));
     fs.rename(&p(&fs, "/f"), &p(&fs, "/e/g"), 3).unwrap();
@@ -71,12 +91,19 @@ fn rename_rules() {
 #[test]
 fn limits_give_clear_errors() {
     let mut fs = Fs::new(0);
-    fs.set_limits(Limits { max_file: 10, max_total: 15, max_nodes: 4 });
+    fs.set_limits(Limits {
+        max_file: 10,
+        max_total: 15,
+        max_nodes: 4,
+    });
     let f = vec!["f".to_string()];
     assert_eq!(fs.write(&f, &[0; 11], false, 1), Err(Errno::FBig));
     fs.write(&f, &[0; 10], false, 1).unwrap();
     assert_eq!(fs.write(&f, &[0; 1], true, 1), Err(Errno::FBig));
-    assert_eq!(fs.write(&["g".into()], &[0; 6], false, 1), Err(Errno::NoSpc));
+    assert_eq!(
+        fs.write(&["g".into()], &[0; 6], false, 1),
+        Err(Errno::NoSpc)
+    );
     fs.write(&["g".into()], &[0; 5], false, 1).unwrap();
     fs.mkdir(&["h".into()], 1).unwrap();
     assert_eq!(fs.mkdir(&["i".into()], 1), Err(Errno::NoSpc));
@@ -88,7 +115,8 @@ fn owners_and_serde_round_trip() {
     let mut fs = Fs::new(0);
     fs.add_user("etcd", 998, 998);
     fs.mkdir(&["var".into()], 1).unwrap();
-    fs.chown(&["var".into()], fs.uid_of("etcd"), fs.gid_of("etcd")).unwrap();
+    fs.chown(&["var".into()], fs.uid_of("etcd"), fs.gid_of("etcd"))
+        .unwrap();
     assert_eq!(fs.user_name(998), "etcd");
     assert_eq!(fs.user_name(5), "5");
     let json = serde_json::to_string(&fs).unwrap();

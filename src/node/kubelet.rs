@@ -103,7 +103,10 @@ fn hex(data: &str) -> String {
 }
 
 fn comps(path: &str) -> Components {
-    path.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect()
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 impl Kubelet {
@@ -133,7 +136,13 @@ impl Kubelet {
     fn log(&mut self, now: Millis, level: char, src: &str, msg: &str) {
         let line = format!(
             "{} kubelet[{}]: {}{} {:>7} {}] {}",
-            self.node, self.pid, level, klog_date(now), self.pid, src, msg
+            self.node,
+            self.pid,
+            level,
+            klog_date(now),
+            self.pid,
+            src,
+            msg
         );
         self.push(now, line);
     }
@@ -166,8 +175,12 @@ impl Kubelet {
         if self.last_scan.is_none_or(|t| now >= t + FILE_CHECK_PERIOD) {
             self.scan(fs, now, &mut events);
         }
-        let due: Vec<String> =
-            self.pods.iter().filter(|(_, p)| p.next_start.is_some_and(|t| t <= now)).map(|(k, _)| k.clone()).collect();
+        let due: Vec<String> = self
+            .pods
+            .iter()
+            .filter(|(_, p)| p.next_start.is_some_and(|t| t <= now))
+            .map(|(k, _)| k.clone())
+            .collect();
         for key in due {
             self.start(&key, fs, now, &mut events);
         }
@@ -202,8 +215,20 @@ impl Kubelet {
 
     /// The lab says the etcd process exited (e.g. it could not read its data).
     pub fn etcd_exited(&mut self, code: i32, message: &str, now: Millis) {
-        let Some(key) = self.pods.iter().find(|(_, p)| p.is_etcd).map(|(k, _)| k.clone()) else { return };
-        if let Some(c) = self.containers.iter_mut().rev().find(|c| c.name == "etcd" && c.state == State::Running) {
+        let Some(key) = self
+            .pods
+            .iter()
+            .find(|(_, p)| p.is_etcd)
+            .map(|(k, _)| k.clone())
+        else {
+            return;
+        };
+        if let Some(c) = self
+            .containers
+            .iter_mut()
+            .rev()
+            .find(|c| c.name == "etcd" && c.state == State::Running)
+        {
             c.state = State::Exited(code);
             c.exit_message = Some(message.to_string());
         }
@@ -223,14 +248,21 @@ impl Kubelet {
                 continue;
             }
             let path = format!("{}/{}", self.manifest_dir, name);
-            let data = fs.read(&comps(&path)).map(|d| d.to_vec()).unwrap_or_default();
+            let data = fs
+                .read(&comps(&path))
+                .map(|d| d.to_vec())
+                .unwrap_or_default();
             match parse_pod(&path, &data) {
                 Ok(pod) => {
                     let hash = hex(&String::from_utf8_lossy(&data));
                     desired.insert(Self::pod_key(&pod), (path, hash, pod));
                 }
                 Err(e) => {
-                    let msg = format!("\"Could not process manifest file\" err=\"{}\" path=\"{}\"", esc(&e), path);
+                    let msg = format!(
+                        "\"Could not process manifest file\" err=\"{}\" path=\"{}\"",
+                        esc(&e),
+                        path
+                    );
                     self.log(now, 'E', "file.go:187", &msg);
                 }
             }
@@ -251,7 +283,15 @@ impl Kubelet {
                 continue;
             }
             let full = pod.full_name(&self.node);
-            self.log(now, 'I', "kubelet.go:2337", &format!("\"SyncLoop ADD\" source=\"file\" pods=[\"{}/{}\"]", pod.namespace, full));
+            self.log(
+                now,
+                'I',
+                "kubelet.go:2337",
+                &format!(
+                    "\"SyncLoop ADD\" source=\"file\" pods=[\"{}/{}\"]",
+                    pod.namespace, full
+                ),
+            );
             let first = pod.containers.first();
             let p = Pod {
                 file,
@@ -273,12 +313,26 @@ impl Kubelet {
         }
         // the previous generation's dead containers of removed pods are cleaned up
         let live: Vec<String> = self.pods.values().map(|p| p.sandbox.clone()).collect();
-        self.containers.retain(|c| live.contains(&c.pod_id) || c.state == State::Running || c.created + FILE_CHECK_PERIOD > now);
+        self.containers.retain(|c| {
+            live.contains(&c.pod_id)
+                || c.state == State::Running
+                || c.created + FILE_CHECK_PERIOD > now
+        });
     }
 
     fn remove(&mut self, key: &str, now: Millis, events: &mut Vec<Event>) {
-        let Some(p) = self.pods.remove(key) else { return };
-        self.log(now, 'I', "kubelet.go:2353", &format!("\"SyncLoop REMOVE\" source=\"file\" pods=[\"{}/{}\"]", p.namespace, p.name));
+        let Some(p) = self.pods.remove(key) else {
+            return;
+        };
+        self.log(
+            now,
+            'I',
+            "kubelet.go:2353",
+            &format!(
+                "\"SyncLoop REMOVE\" source=\"file\" pods=[\"{}/{}\"]",
+                p.namespace, p.name
+            ),
+        );
         let running: Vec<(String, String)> = self
             .containers
             .iter()
@@ -306,10 +360,21 @@ impl Kubelet {
 
     /// Starts (or restarts) the pod's container.
     fn start(&mut self, key: &str, fs: &mut Fs, now: Millis, events: &mut Vec<Event>) {
-        let Some(p) = self.pods.get(key).cloned() else { return };
-        let data = fs.read(&comps(&p.file)).map(|d| d.to_vec()).unwrap_or_default();
-        let Ok(pod) = parse_pod(&p.file, &data) else { return };
-        let decision = if p.is_etcd { Some(etcd_start(&pod, fs)) } else { None };
+        let Some(p) = self.pods.get(key).cloned() else {
+            return;
+        };
+        let data = fs
+            .read(&comps(&p.file))
+            .map(|d| d.to_vec())
+            .unwrap_or_default();
+        let Ok(pod) = parse_pod(&p.file, &data) else {
+            return;
+        };
+        let decision = if p.is_etcd {
+            Some(etcd_start(&pod, fs))
+        } else {
+            None
+        };
         if let Some(Err(EtcdFailure::Volume { volume, message })) = &decision {
             let msg = format!(
                 "\"Error syncing pod, skipping\" err=\"unmounted volumes=[{}], unattached volumes=[], failed to process volumes=[]: MountVolume.SetUp failed for volume \\\"{}\\\" : {}\" pod=\"{}/{}\" podUID=\"{}\"",
@@ -337,13 +402,20 @@ impl Kubelet {
             exit_message: None,
         };
         // kube-apiserver cannot run without etcd
-        let etcd_up = self.containers.iter().any(|c| c.name == "etcd" && c.state == State::Running);
+        let etcd_up = self
+            .containers
+            .iter()
+            .any(|c| c.name == "etcd" && c.state == State::Running);
         let mut failed = false;
         match decision {
             Some(Ok(spec)) => {
                 for (path, dir) in &spec.creates {
                     let c = comps(path);
-                    let _ = if *dir { fs.mkdir_all(&c, now) } else { fs.write(&c, b"", false, now) };
+                    let _ = if *dir {
+                        fs.mkdir_all(&c, now)
+                    } else {
+                        fs.write(&c, b"", false, now)
+                    };
                 }
                 events.push(Event::StartEtcd(spec));
             }
@@ -371,11 +443,18 @@ impl Kubelet {
     }
 
     fn back_off(&mut self, key: &str, now: Millis) {
-        let Some(p) = self.pods.get_mut(key) else { return };
+        let Some(p) = self.pods.get_mut(key) else {
+            return;
+        };
         let wait = p.backoff;
         p.next_start = Some(now + wait);
         p.backoff = (p.backoff * 2).min(BACKOFF_MAX);
-        let (ns, name, uid, container) = (p.namespace.clone(), p.name.clone(), p.uid.clone(), p.container.clone());
+        let (ns, name, uid, container) = (
+            p.namespace.clone(),
+            p.name.clone(),
+            p.uid.clone(),
+            p.container.clone(),
+        );
         let msg = format!(
             "\"Error syncing pod, skipping\" err=\"failed to \\\"StartContainer\\\" for \\\"{}\\\" with CrashLoopBackOff: \\\"back-off {}s restarting failed container={} pod={}_{}({})\\\"\" pod=\"{}/{}\" podUID=\"{}\"",
             container, wait / 1000, container, name, ns, uid, ns, name, uid
@@ -385,15 +464,30 @@ impl Kubelet {
 
     /// kube-apiserver exits when etcd is not running and comes back after it.
     fn follow_etcd(&mut self, now: Millis) {
-        let etcd_up = self.containers.iter().any(|c| c.name == "etcd" && c.state == State::Running);
+        let etcd_up = self
+            .containers
+            .iter()
+            .any(|c| c.name == "etcd" && c.state == State::Running);
         if etcd_up {
             return;
         }
-        let key = self.pods.iter().find(|(_, p)| p.container == "kube-apiserver").map(|(k, _)| k.clone());
+        let key = self
+            .pods
+            .iter()
+            .find(|(_, p)| p.container == "kube-apiserver")
+            .map(|(k, _)| k.clone());
         let Some(key) = key else { return };
-        let sandbox = self.pods.get(&key).map(|p| p.sandbox.clone()).unwrap_or_default();
+        let sandbox = self
+            .pods
+            .get(&key)
+            .map(|p| p.sandbox.clone())
+            .unwrap_or_default();
         let mut exited = false;
-        for c in self.containers.iter_mut().filter(|c| c.pod_id == sandbox && c.state == State::Running) {
+        for c in self
+            .containers
+            .iter_mut()
+            .filter(|c| c.pod_id == sandbox && c.state == State::Running)
+        {
             c.state = State::Exited(1);
             c.exit_message = Some("Error: context deadline exceeded".into());
             exited = true;
@@ -410,7 +504,11 @@ impl Kubelet {
         if let Some(v) = &p.volume_error {
             return Some(v.clone());
         }
-        let last = self.containers.iter().rev().find(|c| c.pod_id == p.sandbox)?;
+        let last = self
+            .containers
+            .iter()
+            .rev()
+            .find(|c| c.pod_id == p.sandbox)?;
         match last.state {
             State::Running => None,
             State::Exited(_) => last.exit_message.clone(),
@@ -419,7 +517,9 @@ impl Kubelet {
 
     /// True while an etcd container runs.
     pub fn etcd_running(&self) -> bool {
-        self.containers.iter().any(|c| c.name == "etcd" && c.state == State::Running)
+        self.containers
+            .iter()
+            .any(|c| c.name == "etcd" && c.state == State::Running)
     }
 }
 

@@ -67,10 +67,20 @@ pub fn human_duration(ms: Millis) -> String {
 
 /// `crictl ps` (`all` for `-a`, `name` for `--name`, a substring here).
 pub fn crictl_ps(k: &Kubelet, all: bool, name: Option<&str>, now: Millis) -> String {
-    let mut rows = vec![["CONTAINER", "IMAGE", "CREATED", "STATE", "NAME", "ATTEMPT", "POD ID", "POD", "NAMESPACE"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect::<Vec<_>>()];
+    let mut rows = vec![[
+        "CONTAINER",
+        "IMAGE",
+        "CREATED",
+        "STATE",
+        "NAME",
+        "ATTEMPT",
+        "POD ID",
+        "POD",
+        "NAMESPACE",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect::<Vec<_>>()];
     let mut list: Vec<_> = k
         .containers
         .iter()
@@ -113,24 +123,41 @@ pub fn systemctl_status(k: &Kubelet, now: Millis) -> (String, i32) {
     s.push_str(if k.active { "● " } else { "○ " });
     s.push_str("kubelet.service - kubelet: The Kubernetes Node Agent\n");
     s.push_str("     Loaded: loaded (/lib/systemd/system/kubelet.service; enabled; vendor preset: enabled)\n");
-    s.push_str("    Drop-In: /usr/lib/systemd/system/kubelet.service.d\n             └─10-kubeadm.conf\n");
+    s.push_str(
+        "    Drop-In: /usr/lib/systemd/system/kubelet.service.d\n             └─10-kubeadm.conf\n",
+    );
     if k.active {
-        s.push_str(&format!("     Active: active (running) since {}; {} ago\n", systemd_date(k.since), systemd_ago(up)));
+        s.push_str(&format!(
+            "     Active: active (running) since {}; {} ago\n",
+            systemd_date(k.since),
+            systemd_ago(up)
+        ));
         s.push_str("       Docs: https://kubernetes.io/docs/\n");
         s.push_str(&format!("   Main PID: {} (kubelet)\n", k.pid));
         s.push_str("      Tasks: 13 (limit: 4557)\n");
-        s.push_str(&format!("     Memory: {}.{}M\n", 38 + up / 600_000 % 20, up / 1000 % 10));
+        s.push_str(&format!(
+            "     Memory: {}.{}M\n",
+            38 + up / 600_000 % 20,
+            up / 1000 % 10
+        ));
         s.push_str(&format!("        CPU: {}\n", cpu(up)));
         s.push_str("     CGroup: /system.slice/kubelet.service\n");
         s.push_str(&format!("             └─{} {}\n", k.pid, KUBELET_ARGS));
     } else {
-        s.push_str(&format!("     Active: inactive (dead) since {}; {} ago\n", systemd_date(k.since), systemd_ago(up)));
+        s.push_str(&format!(
+            "     Active: inactive (dead) since {}; {} ago\n",
+            systemd_date(k.since),
+            systemd_ago(up)
+        ));
         s.push_str("       Docs: https://kubernetes.io/docs/\n");
         s.push_str(&format!(
             "    Process: {} ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS (code=exited, status=0/SUCCESS)\n",
             k.pid
         ));
-        s.push_str(&format!("   Main PID: {} (code=exited, status=0/SUCCESS)\n", k.pid));
+        s.push_str(&format!(
+            "   Main PID: {} (code=exited, status=0/SUCCESS)\n",
+            k.pid
+        ));
     }
     let tail: Vec<&(Millis, String)> = k.journal().iter().rev().take(10).collect();
     if !tail.is_empty() {

@@ -62,11 +62,17 @@ impl StaticPod {
 /// Reads a manifest as kubelet's file source does; the error is the text kubelet logs
 /// after `err=` (`PATH: couldn't parse as pod(...), please check config file`).
 pub fn parse_pod(path: &str, data: &[u8]) -> Result<StaticPod, String> {
-    decode(data).map_err(|e| format!("{}: couldn't parse as pod({}), please check config file", path, e))
+    decode(data).map_err(|e| {
+        format!(
+            "{}: couldn't parse as pod({}), please check config file",
+            path, e
+        )
+    })
 }
 
 fn decode(data: &[u8]) -> Result<StaticPod, String> {
-    let text = std::str::from_utf8(data).map_err(|_| "yaml: invalid leading UTF-8 octet".to_string())?;
+    let text =
+        std::str::from_utf8(data).map_err(|_| "yaml: invalid leading UTF-8 octet".to_string())?;
     let docs = YamlLoader::load_from_str(text).map_err(|e| yaml_error(&e))?;
     let doc = docs.into_iter().next().unwrap_or(Yaml::Null);
     if matches!(doc, Yaml::Null) {
@@ -81,7 +87,10 @@ fn decode(data: &[u8]) -> Result<StaticPod, String> {
     let kind = str_at(&doc["kind"]);
     let api = str_at(&doc["apiVersion"]);
     if kind.is_empty() {
-        return Err(format!("Object 'Kind' is missing in '{}'", short_json(&doc)));
+        return Err(format!(
+            "Object 'Kind' is missing in '{}'",
+            short_json(&doc)
+        ));
     }
     if api != "v1" || kind != "Pod" {
         return Err(format!(
@@ -118,7 +127,12 @@ fn decode(data: &[u8]) -> Result<StaticPod, String> {
                     });
                 }
             }
-            containers.push(Container { name: str_at(&c["name"]), image: str_at(&c["image"]), argv, mounts });
+            containers.push(Container {
+                name: str_at(&c["name"]),
+                image: str_at(&c["image"]),
+                argv,
+                mounts,
+            });
         }
     }
     let mut volumes = Vec::new();
@@ -160,7 +174,10 @@ fn validate(pod: &StaticPod) -> Result<(), String> {
     for (i, c) in pod.containers.iter().enumerate() {
         for (j, m) in c.mounts.iter().enumerate() {
             if !pod.volumes.iter().any(|v| v.name == m.name) {
-                errs.push(format!("spec.containers[{}].volumeMounts[{}].name: Not found: \"{}\"", i, j, m.name));
+                errs.push(format!(
+                    "spec.containers[{}].volumeMounts[{}].name: Not found: \"{}\"",
+                    i, j, m.name
+                ));
             }
         }
     }
@@ -214,9 +231,9 @@ fn yaml_error(e: &yaml_rust2::ScanError) -> String {
     let (problem, parser) = match problem {
         "simple key expect ':'" => ("could not find expected ':'", false),
         p if p.contains("tab") => ("found character that cannot start any token", false),
-        "did not find expected key" | "did not find expected node content" | "did not find expected '-' indicator" => {
-            (problem, true)
-        }
+        "did not find expected key"
+        | "did not find expected node content"
+        | "did not find expected '-' indicator" => (problem, true),
         "did not find expected <document start>" | "did not find expected <document-start>" => {
             ("did not find expected <document start>", true)
         }
@@ -254,7 +271,12 @@ impl EtcdStart {
         self.flags.get(name).map(String::as_str)
     }
     fn list(&self, name: &str, default: &str) -> Vec<String> {
-        self.flag(name).unwrap_or(default).split(',').filter(|s| !s.is_empty()).map(str::to_string).collect()
+        self.flag(name)
+            .unwrap_or(default)
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
     }
     pub fn listen_client_urls(&self) -> Vec<String> {
         self.list("listen-client-urls", "http://localhost:2379")
@@ -270,11 +292,16 @@ impl EtcdStart {
         let default = format!("{}=http://localhost:2380", self.name);
         self.list("initial-cluster", &default)
             .iter()
-            .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+            .filter_map(|kv| {
+                kv.split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+            })
             .collect()
     }
     pub fn initial_cluster_token(&self) -> String {
-        self.flag("initial-cluster-token").unwrap_or("etcd-cluster").to_string()
+        self.flag("initial-cluster-token")
+            .unwrap_or("etcd-cluster")
+            .to_string()
     }
     pub fn client_cert_auth(&self) -> bool {
         self.flag("client-cert-auth") == Some("true")
@@ -298,7 +325,11 @@ impl std::fmt::Display for EtcdFailure {
         match self {
             EtcdFailure::NoEtcdContainer => f.write_str("no etcd container in the pod"),
             EtcdFailure::Volume { volume, message } => {
-                write!(f, "MountVolume.SetUp failed for volume \"{}\" : {}", volume, message)
+                write!(
+                    f,
+                    "MountVolume.SetUp failed for volume \"{}\" : {}",
+                    volume, message
+                )
             }
             EtcdFailure::Exit(m) => f.write_str(m),
         }
@@ -307,20 +338,62 @@ impl std::fmt::Display for EtcdFailure {
 
 /// The flags etcd 3.4 knows (those a manifest is likely to carry).
 const ETCD_FLAGS: [&str; 48] = [
-    "name", "data-dir", "wal-dir", "snapshot-count", "heartbeat-interval", "election-timeout", "listen-peer-urls",
-    "listen-client-urls", "listen-metrics-urls", "max-snapshots", "max-wals", "quota-backend-bytes",
-    "initial-advertise-peer-urls", "initial-cluster", "initial-cluster-state", "initial-cluster-token",
-    "advertise-client-urls", "discovery", "cert-file", "key-file", "client-cert-auth", "trusted-ca-file",
-    "auto-tls", "peer-cert-file", "peer-key-file", "peer-client-cert-auth", "peer-trusted-ca-file", "peer-auto-tls",
-    "cipher-suites", "logger", "log-outputs", "log-level", "debug", "enable-v2", "auto-compaction-retention",
-    "auto-compaction-mode", "experimental-initial-corrupt-check", "experimental-watch-progress-notify-interval",
-    "experimental-corrupt-check-time", "metrics", "enable-pprof", "max-request-bytes", "grpc-keepalive-min-time",
-    "strict-reconfig-check", "force-new-cluster", "unsafe-no-fsync", "version", "auth-token",
+    "name",
+    "data-dir",
+    "wal-dir",
+    "snapshot-count",
+    "heartbeat-interval",
+    "election-timeout",
+    "listen-peer-urls",
+    "listen-client-urls",
+    "listen-metrics-urls",
+    "max-snapshots",
+    "max-wals",
+    "quota-backend-bytes",
+    "initial-advertise-peer-urls",
+    "initial-cluster",
+    "initial-cluster-state",
+    "initial-cluster-token",
+    "advertise-client-urls",
+    "discovery",
+    "cert-file",
+    "key-file",
+    "client-cert-auth",
+    "trusted-ca-file",
+    "auto-tls",
+    "peer-cert-file",
+    "peer-key-file",
+    "peer-client-cert-auth",
+    "peer-trusted-ca-file",
+    "peer-auto-tls",
+    "cipher-suites",
+    "logger",
+    "log-outputs",
+    "log-level",
+    "debug",
+    "enable-v2",
+    "auto-compaction-retention",
+    "auto-compaction-mode",
+    "experimental-initial-corrupt-check",
+    "experimental-watch-progress-notify-interval",
+    "experimental-corrupt-check-time",
+    "metrics",
+    "enable-pprof",
+    "max-request-bytes",
+    "grpc-keepalive-min-time",
+    "strict-reconfig-check",
+    "force-new-cluster",
+    "unsafe-no-fsync",
+    "version",
+    "auth-token",
 ];
 
 /// Splits a path into components (lexically; no filesystem walk).
 fn comps(path: &str) -> Components {
-    path.split('/').filter(|s| !s.is_empty() && *s != ".").map(str::to_string).collect()
+    path.split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .map(str::to_string)
+        .collect()
 }
 
 /// The node path behind a path inside the container: through the mount with the longest
@@ -330,7 +403,10 @@ pub fn host_path(pod: &StaticPod, c: &Container, path: &str) -> Option<String> {
     let mut best: Option<(usize, String)> = None;
     for m in &c.mounts {
         let mp = comps(&m.mount_path);
-        if p.len() >= mp.len() && p[..mp.len()] == mp[..] && best.as_ref().is_none_or(|(l, _)| mp.len() > *l) {
+        if p.len() >= mp.len()
+            && p[..mp.len()] == mp[..]
+            && best.as_ref().is_none_or(|(l, _)| mp.len() > *l)
+        {
             let vol = pod.volumes.iter().find(|v| v.name == m.name)?;
             let host = vol.host_path.clone()?;
             let mut hp = comps(&host);
@@ -343,11 +419,17 @@ pub fn host_path(pod: &StaticPod, c: &Container, path: &str) -> Option<String> {
 
 /// Decides how etcd starts from a parsed pod on this node's filesystem.
 pub fn etcd_start(pod: &StaticPod, fs: &Fs) -> Result<EtcdStart, EtcdFailure> {
-    let c = pod.containers.iter().find(|c| c.name == "etcd").ok_or(EtcdFailure::NoEtcdContainer)?;
+    let c = pod
+        .containers
+        .iter()
+        .find(|c| c.name == "etcd")
+        .ok_or(EtcdFailure::NoEtcdContainer)?;
     // kubelet first: the hostPath volumes the container mounts
     let mut creates = Vec::new();
     for m in &c.mounts {
-        let Some(v) = pod.volumes.iter().find(|v| v.name == m.name) else { continue };
+        let Some(v) = pod.volumes.iter().find(|v| v.name == m.name) else {
+            continue;
+        };
         let Some(hp) = &v.host_path else { continue };
         let node = fs.node(&comps(hp));
         let fail = |what: &str| EtcdFailure::Volume {
@@ -368,41 +450,85 @@ pub fn etcd_start(pod: &StaticPod, fs: &Fs) -> Result<EtcdStart, EtcdFailure> {
     }
     // then etcd: its command line
     let mut flags = BTreeMap::new();
-    let args = c.argv.iter().skip(if c.argv.first().is_some_and(|a| a.ends_with("etcd")) { 1 } else { 0 });
+    let args = c
+        .argv
+        .iter()
+        .skip(if c.argv.first().is_some_and(|a| a.ends_with("etcd")) {
+            1
+        } else {
+            0
+        });
     for a in args {
         let Some(body) = a.strip_prefix("--").or_else(|| a.strip_prefix('-')) else {
             return Err(EtcdFailure::Exit(format!("'{}' is not a valid flag", a)));
         };
         let (k, v) = body.split_once('=').unwrap_or((body, "true"));
         if !ETCD_FLAGS.contains(&k) {
-            return Err(EtcdFailure::Exit(format!("flag provided but not defined: -{}", k)));
+            return Err(EtcdFailure::Exit(format!(
+                "flag provided but not defined: -{}",
+                k
+            )));
         }
         flags.insert(k.to_string(), v.to_string());
     }
-    let name = flags.get("name").cloned().unwrap_or_else(|| "default".into());
-    let data_dir = flags.get("data-dir").cloned().unwrap_or_else(|| format!("{}.etcd", name));
+    let name = flags
+        .get("name")
+        .cloned()
+        .unwrap_or_else(|| "default".into());
+    let data_dir = flags
+        .get("data-dir")
+        .cloned()
+        .unwrap_or_else(|| format!("{}.etcd", name));
     // TLS files are read when the listeners start: peer first, then client
-    for key in ["peer-cert-file", "peer-key-file", "peer-trusted-ca-file", "cert-file", "key-file", "trusted-ca-file"] {
+    for key in [
+        "peer-cert-file",
+        "peer-key-file",
+        "peer-trusted-ca-file",
+        "cert-file",
+        "key-file",
+        "trusted-ca-file",
+    ] {
         let Some(path) = flags.get(key) else { continue };
-        let exists = host_path(pod, c, path).is_some_and(|h| fs.node(&comps(&h)).is_some_and(|n| !n.is_dir()))
-            || creates.iter().any(|(p, dir)| !dir && host_path(pod, c, path).as_deref() == Some(p));
+        let exists = host_path(pod, c, path)
+            .is_some_and(|h| fs.node(&comps(&h)).is_some_and(|n| !n.is_dir()))
+            || creates
+                .iter()
+                .any(|(p, dir)| !dir && host_path(pod, c, path).as_deref() == Some(p));
         if !exists {
-            return Err(EtcdFailure::Exit(format!("open {}: no such file or directory", path)));
+            return Err(EtcdFailure::Exit(format!(
+                "open {}: no such file or directory",
+                path
+            )));
         }
     }
     let host_data_dir = host_path(pod, c, &data_dir);
     if let Some(h) = &host_data_dir {
         if fs.node(&comps(h)).is_some_and(|n| !n.is_dir()) {
-            return Err(EtcdFailure::Exit(format!("cannot access data directory: mkdir {}: not a directory", data_dir)));
+            return Err(EtcdFailure::Exit(format!(
+                "cannot access data directory: mkdir {}: not a directory",
+                data_dir
+            )));
         }
     }
-    let start = EtcdStart { name, data_dir, host_data_dir, flags, image: c.image.clone(), creates };
+    let start = EtcdStart {
+        name,
+        data_dir,
+        host_data_dir,
+        flags,
+        image: c.image.clone(),
+        creates,
+    };
     // a new member (no member directory yet) must find itself in --initial-cluster
     let has_member = start
         .host_data_dir
         .as_ref()
         .is_some_and(|h| fs.is_dir(&comps(&format!("{}/member", h))));
-    if !has_member && !start.initial_cluster().iter().any(|(n, _)| *n == start.name) {
+    if !has_member
+        && !start
+            .initial_cluster()
+            .iter()
+            .any(|(n, _)| *n == start.name)
+    {
         return Err(EtcdFailure::Exit(format!(
             "couldn't find local name \"{}\" in the initial cluster configuration",
             start.name

@@ -136,7 +136,11 @@ impl Parser<'_> {
             }
             branches.push(self.concat()?);
         }
-        Ok(if branches.len() == 1 { branches.pop().unwrap_or(Ast::Empty) } else { Ast::Alt(branches) })
+        Ok(if branches.len() == 1 {
+            branches.pop().unwrap_or(Ast::Empty)
+        } else {
+            Ast::Alt(branches)
+        })
     }
 
     fn concat(&mut self) -> Result<Ast, RegexError> {
@@ -179,9 +183,17 @@ impl Parser<'_> {
                     continue;
                 }
                 (Some('{'), _) if self.ere => {
+                    // GNU reads a `{` that does not start a valid interval as itself
+                    let save = self.i;
                     self.i += 1;
-                    let (a, b) = self.interval()?;
-                    atom = Ast::Repeat(Box::new(atom), a, b);
+                    match self.interval() {
+                        Ok((a, b)) => atom = Ast::Repeat(Box::new(atom), a, b),
+                        Err(RegexError("Unmatched \\{")) => {
+                            self.i = save;
+                            return Ok(atom);
+                        }
+                        Err(e) => return Err(e),
+                    }
                     continue;
                 }
                 _ => return Ok(atom),
@@ -204,7 +216,12 @@ impl Parser<'_> {
             if p.i == start {
                 return None;
             }
-            p.s[start..p.i].iter().collect::<String>().parse().ok().map(|v: u32| v.min(0x8000))
+            p.s[start..p.i]
+                .iter()
+                .collect::<String>()
+                .parse()
+                .ok()
+                .map(|v: u32| v.min(0x8000))
         };
         let min = num(self);
         let max = if self.peek() == Some(',') {
@@ -244,7 +261,9 @@ impl Parser<'_> {
     }
 
     fn atom(&mut self, first: bool) -> Result<Ast, RegexError> {
-        let Some(c) = self.peek() else { return Ok(Ast::Empty) };
+        let Some(c) = self.peek() else {
+            return Ok(Ast::Empty);
+        };
         self.i += 1;
         Ok(match c {
             '.' => Ast::Any,
@@ -254,16 +273,20 @@ impl Parser<'_> {
             '*' if first => Ast::Char('*'),
             '*' if self.ere => return Err(RegexError("Invalid preceding regular expression")),
             '+' | '?' if self.ere && first => Ast::Char(c),
-            '{' if self.ere && first => Ast::Char('{'),
+            '{' if self.ere => Ast::Char('{'),
             '(' if self.ere => self.group()?,
             '\\' => {
-                let Some(e) = self.peek() else { return Err(RegexError("Trailing backslash")) };
+                let Some(e) = self.peek() else {
+                    return Err(RegexError("Trailing backslash"));
+                };
                 self.i += 1;
                 match e {
                     '(' if !self.ere => self.group()?,
                     ')' if !self.ere => return Err(RegexError("Unmatched ) or \\)")),
                     '{' if !self.ere && first => Ast::Char('{'),
-                    '{' if !self.ere => return Err(RegexError("Invalid preceding regular expression")),
+                    '{' if !self.ere => {
+                        return Err(RegexError("Invalid preceding regular expression"))
+                    }
                     '1'..='9' => {
                         let n = e as usize - '0' as usize;
                         if n > self.groups {
@@ -271,8 +294,16 @@ impl Parser<'_> {
                         }
                         Ast::Backref(n)
                     }
-                    'w' | 'W' => Ast::Class(Box::new(Class { negate: e == 'W', named: vec!["word"], ..Class::default() })),
-                    's' | 'S' => Ast::Class(Box::new(Class { negate: e == 'S', named: vec!["space"], ..Class::default() })),
+                    'w' | 'W' => Ast::Class(Box::new(Class {
+                        negate: e == 'W',
+                        named: vec!["word"],
+                        ..Class::default()
+                    })),
+                    's' | 'S' => Ast::Class(Box::new(Class {
+                        negate: e == 'S',
+                        named: vec!["space"],
+                        ..Class::default()
+                    })),
                     'b' => Ast::Assert(Assert::WordB),
                     'B' => Ast::Assert(Assert::NotWordB),
                     '<' => Ast::Assert(Assert::WordStart),
@@ -323,7 +354,9 @@ impl Parser<'_> {
         }
         let mut first = true;
         loop {
-            let Some(c) = self.peek() else { return Err(UNMATCHED) };
+            let Some(c) = self.peek() else {
+                return Err(UNMATCHED);
+            };
             self.i += 1;
             if c == ']' && !first {
                 return Ok(cl);
@@ -342,7 +375,10 @@ impl Parser<'_> {
                 let name: String = self.s[start..self.i].iter().collect();
                 self.i += 2;
                 if kind == ':' {
-                    let known = ["alpha", "digit", "alnum", "upper", "lower", "space", "blank", "punct", "print", "graph", "cntrl", "xdigit"];
+                    let known = [
+                        "alpha", "digit", "alnum", "upper", "lower", "space", "blank", "punct",
+                        "print", "graph", "cntrl", "xdigit",
+                    ];
                     match known.iter().find(|k| **k == name) {
                         Some(k) => cl.named.push(k),
                         None => return Err(RegexError("Invalid character class name")),
@@ -353,7 +389,10 @@ impl Parser<'_> {
                     Some(ch) if name.chars().count() == 1 => ch,
                     _ => return Err(RegexError("Invalid collation character")),
                 }
-            } else if c == '\\' && self.sed && matches!(self.peek(), Some('n') | Some('t') | Some(']') | Some('\\')) {
+            } else if c == '\\'
+                && self.sed
+                && matches!(self.peek(), Some('n') | Some('t') | Some(']') | Some('\\'))
+            {
                 let e = self.peek().unwrap_or('\\');
                 self.i += 1;
                 match e {
@@ -410,7 +449,14 @@ impl Regex {
     /// Compiles a pattern. `sed` turns on sed's `\n` and `\t`.
     pub fn new(pattern: &str, syntax: Syntax, icase: bool, sed: bool) -> Result<Regex, RegexError> {
         let chars: Vec<char> = pattern.chars().collect();
-        let mut p = Parser { s: &chars, i: 0, ere: syntax == Syntax::Extended, groups: 0, sed, open: 0 };
+        let mut p = Parser {
+            s: &chars,
+            i: 0,
+            ere: syntax == Syntax::Extended,
+            groups: 0,
+            sed,
+            open: 0,
+        };
         let ast = p.alt()?;
         if p.i < chars.len() {
             // only an unmatched `\)` / `)` stops the parser early
@@ -424,7 +470,12 @@ impl Regex {
         if prog.len() > MAX_PROGRAM {
             return Err(RegexError("Regular expression too big"));
         }
-        Ok(Regex { prog, groups: p.groups, icase, backrefs })
+        Ok(Regex {
+            prog,
+            groups: p.groups,
+            icase,
+            backrefs,
+        })
     }
 
     /// The leftmost-longest match in `text` starting at or after `from` (`^` still means
@@ -498,7 +549,9 @@ impl Regex {
                     Inst::Char(c) if i < text.len() && self.char_eq(text[i], *c) => {
                         self.add(&mut nlist, &mut seen, step, pc + 1, caps, text, step)
                     }
-                    Inst::Any if i < text.len() => self.add(&mut nlist, &mut seen, step, pc + 1, caps, text, step),
+                    Inst::Any if i < text.len() => {
+                        self.add(&mut nlist, &mut seen, step, pc + 1, caps, text, step)
+                    }
                     Inst::Class(cl) if i < text.len() && cl.matches(text[i], self.icase) => {
                         self.add(&mut nlist, &mut seen, step, pc + 1, caps, text, step)
                     }
@@ -590,7 +643,7 @@ impl Regex {
         fuel: &mut u64,
         depth: usize,
     ) {
-        if *fuel == 0 || depth > 5_000 {
+        if *fuel == 0 || depth > 2_000 {
             *fuel = 0;
             return;
         }
@@ -633,12 +686,15 @@ impl Regex {
                 slots[*s] = old;
             }
             Inst::Backref(n) => {
-                let (Some(a), Some(b)) = (slots.get(2 * n).copied().flatten(), slots.get(2 * n + 1).copied().flatten())
-                else {
+                let (Some(a), Some(b)) = (
+                    slots.get(2 * n).copied().flatten(),
+                    slots.get(2 * n + 1).copied().flatten(),
+                ) else {
                     return;
                 };
                 let len = b.saturating_sub(a);
-                if i + len <= text.len() && (0..len).all(|k| self.char_eq(text[i + k], text[a + k])) {
+                if i + len <= text.len() && (0..len).all(|k| self.char_eq(text[i + k], text[a + k]))
+                {
                     self.bt(pc + 1, i + len, text, slots, best, fuel, depth + 1);
                 }
             }
@@ -649,10 +705,12 @@ impl Regex {
 fn to_captures(slots: &[Option<usize>]) -> Captures {
     slots
         .chunks(2)
-        .map(|c| match (c.first().copied().flatten(), c.get(1).copied().flatten()) {
-            (Some(a), Some(b)) if a <= b => Some((a, b)),
-            _ => None,
-        })
+        .map(
+            |c| match (c.first().copied().flatten(), c.get(1).copied().flatten()) {
+                (Some(a), Some(b)) if a <= b => Some((a, b)),
+                _ => None,
+            },
+        )
         .collect()
 }
 

@@ -44,7 +44,10 @@ fn parse_transcript(text: &str) -> Vec<(Step, Vec<String>)> {
         let l = lines[i];
         i += 1;
         if let Some(cmd) = l.strip_prefix("$ ") {
-            let mut step = Step { line: cmd.to_string(), heredoc: None };
+            let mut step = Step {
+                line: cmd.to_string(),
+                heredoc: None,
+            };
             let mut expected = vec![l.to_string()];
             if let Some(delim) = Shell::heredoc_delimiter(cmd) {
                 let mut body = Vec::new();
@@ -71,7 +74,11 @@ fn render(bytes: &[u8], prefix: &str, stream: &str, out: &mut Vec<String>) {
     }
     let text = String::from_utf8_lossy(bytes);
     let missing = !text.ends_with('\n');
-    let body = if missing { &text[..] } else { &text[..text.len() - 1] };
+    let body = if missing {
+        &text[..]
+    } else {
+        &text[..text.len() - 1]
+    };
     for l in body.split('\n') {
         out.push(format!("{}{}", prefix, l));
     }
@@ -131,5 +138,11 @@ fn recorded_scenarios_replay_byte_for_byte() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} commands differ:\n{}", failures.len(), total, failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} commands differ:\n{}",
+        failures.len(),
+        total,
+        failures.join("\n")
+    );
 }

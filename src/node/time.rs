@@ -7,7 +7,9 @@
 
 use crate::node::fs::Millis;
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
 
 /// A broken-down UTC time.
@@ -84,7 +86,13 @@ pub fn ls_date(mtime: Millis, now: Millis) -> String {
     let c = civil(mtime);
     let recent = now.saturating_sub(SIX_MONTHS_MS) < mtime && mtime < now;
     if recent {
-        format!("{} {:>2} {:02}:{:02}", c.month_name(), c.day, c.hour, c.minute)
+        format!(
+            "{} {:>2} {:02}:{:02}",
+            c.month_name(),
+            c.day,
+            c.hour,
+            c.minute
+        )
     } else {
         format!("{} {:>2}  {}", c.month_name(), c.day, c.year)
     }
@@ -93,13 +101,23 @@ pub fn ls_date(mtime: Millis, now: Millis) -> String {
 /// journald's short prefix: `May 01 10:00:20`.
 pub fn journal_date(ms: Millis) -> String {
     let c = civil(ms);
-    format!("{} {:02} {:02}:{:02}:{:02}", c.month_name(), c.day, c.hour, c.minute, c.second)
+    format!(
+        "{} {:02} {:02}:{:02}:{:02}",
+        c.month_name(),
+        c.day,
+        c.hour,
+        c.minute,
+        c.second
+    )
 }
 
 /// klog's header time: `0501 10:00:20.123000`.
 pub fn klog_date(ms: Millis) -> String {
     let c = civil(ms);
-    format!("{:02}{:02} {:02}:{:02}:{:02}.{:06}", c.month, c.day, c.hour, c.minute, c.second, c.micros)
+    format!(
+        "{:02}{:02} {:02}:{:02}:{:02}.{:06}",
+        c.month, c.day, c.hour, c.minute, c.second, c.micros
+    )
 }
 
 /// systemd's timestamp: `Wed 2024-05-01 09:58:12 UTC`.
@@ -125,14 +143,26 @@ pub fn systemd_ago(ms: Millis) -> String {
     }
     if s < 3600 {
         let (m, r) = (s / 60, s % 60);
-        return if r == 0 { format!("{}min", m) } else { format!("{}min {}s", m, r) };
+        return if r == 0 {
+            format!("{}min", m)
+        } else {
+            format!("{}min {}s", m, r)
+        };
     }
     if s < 86_400 {
         let (h, m) = (s / 3600, s % 3600 / 60);
-        return if m == 0 { format!("{}h", h) } else { format!("{}h {}min", h, m) };
+        return if m == 0 {
+            format!("{}h", h)
+        } else {
+            format!("{}h {}min", h, m)
+        };
     }
     let (d, h) = (s / 86_400, s % 86_400 / 3600);
-    let days = if d == 1 { "1 day".to_string() } else { format!("{} days", d) };
+    let days = if d == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{} days", d)
+    };
     if h == 0 {
         days
     } else {
@@ -149,7 +179,10 @@ mod tests {
         let t = to_millis(2024, 5, 1, 10, 0, 30);
         assert_eq!(t, 1_714_557_630_000);
         let c = civil(t);
-        assert_eq!((c.year, c.month, c.day, c.hour, c.minute, c.second), (2024, 5, 1, 10, 0, 30));
+        assert_eq!(
+            (c.year, c.month, c.day, c.hour, c.minute, c.second),
+            (2024, 5, 1, 10, 0, 30)
+        );
         assert_eq!(systemd_date(t), "Wed 2024-05-01 10:00:30 UTC");
         assert_eq!(journal_date(t + 5), "May 01 10:00:30");
         assert_eq!(klog_date(t + 5), "0501 10:00:30.005000");
@@ -159,10 +192,19 @@ mod tests {
     #[test]
     fn ls_six_months() {
         let now = to_millis(2024, 5, 1, 10, 5, 0);
-        assert_eq!(ls_date(to_millis(2024, 5, 1, 9, 12, 0), now), "May  1 09:12");
+        assert_eq!(
+            ls_date(to_millis(2024, 5, 1, 9, 12, 0), now),
+            "May  1 09:12"
+        );
         assert_eq!(ls_date(now, now), "May  1  2024");
-        assert_eq!(ls_date(to_millis(2023, 5, 1, 9, 12, 0), now), "May  1  2023");
-        assert_eq!(ls_date(to_millis(2024, 11, 12, 9, 12, 0), now), "Nov 12  2024");
+        assert_eq!(
+            ls_date(to_millis(2023, 5, 1, 9, 12, 0), now),
+            "May  1  2023"
+        );
+        assert_eq!(
+            ls_date(to_millis(2024, 11, 12, 9, 12, 0), now),
+            "Nov 12  2024"
+        );
         assert_eq!(systemd_ago(62_000), "1min 2s");
     }
 }

@@ -6,13 +6,22 @@
 use super::{opt_error, parse_opts, shq_if_needed, Ctx};
 
 pub fn run(args: &[String], ctx: &mut Ctx) -> i32 {
-    let p = match parse_opts(args, "nAEsuvTbet", "", &["number", "show-all", "show-ends", "squeeze-blank"]) {
+    let p = match parse_opts(
+        args,
+        "nAEsuvTbet",
+        "",
+        &["number", "show-all", "show-ends", "squeeze-blank"],
+    ) {
         Ok(p) => p,
         Err(e) => return opt_error(ctx, "cat", e, 1),
     };
     let number = p.has('n') || p.has_long("number");
     let ends = p.has('E') || p.has('A') || p.has_long("show-ends") || p.has_long("show-all");
-    let files = if p.operands.is_empty() { vec!["-".to_string()] } else { p.operands.clone() };
+    let files = if p.operands.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        p.operands.clone()
+    };
     let mut status = 0;
     let mut line_no = 0u64;
     for f in &files {

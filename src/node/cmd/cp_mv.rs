@@ -15,14 +15,25 @@ fn targets(ctx: &mut Ctx, cmd: &str, ops: &[String]) -> Option<Vec<(String, Stri
         return None;
     }
     if ops.len() == 1 {
-        ctx.eprintln(&format!("{}: missing destination file operand after {}", cmd, shq(&ops[0])));
+        ctx.eprintln(&format!(
+            "{}: missing destination file operand after {}",
+            cmd,
+            shq(&ops[0])
+        ));
         try_help(ctx, cmd);
         return None;
     }
     let (dest, srcs) = ops.split_last()?;
-    let dest_is_dir = ctx.existing(dest).map(|c| ctx.fs.is_dir(&c)).unwrap_or(false);
+    let dest_is_dir = ctx
+        .existing(dest)
+        .map(|c| ctx.fs.is_dir(&c))
+        .unwrap_or(false);
     if srcs.len() > 1 && !dest_is_dir {
-        let why = if ctx.existing(dest).is_ok() { Errno::NotDir } else { Errno::NoEnt };
+        let why = if ctx.existing(dest).is_ok() {
+            Errno::NotDir
+        } else {
+            Errno::NoEnt
+        };
         ctx.eprintln(&format!("{}: target {}: {}", cmd, shq(dest), why));
         return None;
     }
@@ -42,13 +53,21 @@ fn targets(ctx: &mut Ctx, cmd: &str, ops: &[String]) -> Option<Vec<(String, Stri
 }
 
 pub fn cp(args: &[String], ctx: &mut Ctx) -> i32 {
-    let p = match parse_opts(args, "rRapfvuPLdn", "", &["recursive", "archive", "force", "verbose", "preserve"]) {
+    let p = match parse_opts(
+        args,
+        "rRapfvuPLdn",
+        "",
+        &["recursive", "archive", "force", "verbose", "preserve"],
+    ) {
         Ok(p) => p,
         Err(e) => return opt_error(ctx, "cp", e, 1),
     };
-    let recursive = p.has('r') || p.has('R') || p.has('a') || p.has_long("recursive") || p.has_long("archive");
+    let recursive =
+        p.has('r') || p.has('R') || p.has('a') || p.has_long("recursive") || p.has_long("archive");
     let preserve = p.has('p') || p.has('a') || p.has_long("archive") || p.has_long("preserve");
-    let Some(pairs) = targets(ctx, "cp", &p.operands) else { return 1 };
+    let Some(pairs) = targets(ctx, "cp", &p.operands) else {
+        return 1;
+    };
     let mut status = 0;
     for (src, dst) in pairs {
         if let Err(msg) = cp_one(ctx, &src, &dst, recursive, preserve) {
@@ -59,8 +78,16 @@ pub fn cp(args: &[String], ctx: &mut Ctx) -> i32 {
     status
 }
 
-fn cp_one(ctx: &mut Ctx, src: &str, dst: &str, recursive: bool, preserve: bool) -> Result<(), String> {
-    let s = ctx.existing(src).map_err(|e| format!("cannot stat {}: {}", shq(src), e))?;
+fn cp_one(
+    ctx: &mut Ctx,
+    src: &str,
+    dst: &str,
+    recursive: bool,
+    preserve: bool,
+) -> Result<(), String> {
+    let s = ctx
+        .existing(src)
+        .map_err(|e| format!("cannot stat {}: {}", shq(src), e))?;
     let src_dir = ctx.fs.is_dir(&s);
     if src_dir && !recursive {
         return Err(format!("-r not specified; omitting directory {}", shq(src)));
@@ -77,21 +104,40 @@ fn cp_one(ctx: &mut Ctx, src: &str, dst: &str, recursive: bool, preserve: bool) 
     let dst_node_dir = ctx.fs.node(&d).map(|n| n.is_dir());
     match (src_dir, dst_node_dir) {
         (true, Some(false)) => {
-            return Err(format!("cannot overwrite non-directory {} with directory {}", shq(dst), shq(src)))
+            return Err(format!(
+                "cannot overwrite non-directory {} with directory {}",
+                shq(dst),
+                shq(src)
+            ))
         }
-        (false, Some(true)) => return Err(format!("cannot overwrite directory {} with non-directory", shq(dst))),
+        (false, Some(true)) => {
+            return Err(format!(
+                "cannot overwrite directory {} with non-directory",
+                shq(dst)
+            ))
+        }
         _ => {}
     }
     if !src_dir {
-        return copy_file(ctx, &s, &d, preserve).map_err(|e| format!("cannot create regular file {}: {}", shq(dst), e));
+        return copy_file(ctx, &s, &d, preserve)
+            .map_err(|e| format!("cannot create regular file {}: {}", shq(dst), e));
     }
     // a directory tree: each node under the source, recreated under the destination
-    let tree: Vec<Components> = ctx.fs.walk(&s).into_iter().filter(|p| !p.starts_with(&d)).collect();
+    let tree: Vec<Components> = ctx
+        .fs
+        .walk(&s)
+        .into_iter()
+        .filter(|p| !p.starts_with(&d))
+        .collect();
     for path in tree {
         let rel = &path[s.len()..];
         let mut to: Components = d.clone();
         to.extend(rel.iter().cloned());
-        let shown = if rel.is_empty() { dst.to_string() } else { format!("{}/{}", dst, rel.join("/")) };
+        let shown = if rel.is_empty() {
+            dst.to_string()
+        } else {
+            format!("{}/{}", dst, rel.join("/"))
+        };
         if ctx.fs.is_dir(&path) {
             if !ctx.fs.is_dir(&to) {
                 ctx.fs
@@ -111,7 +157,11 @@ fn cp_one(ctx: &mut Ctx, src: &str, dst: &str, recursive: bool, preserve: bool) 
         }
     }
     if into_itself {
-        return Err(format!("cannot copy a directory, {}, into itself, {}", shq(src), shq(dst)));
+        return Err(format!(
+            "cannot copy a directory, {}, into itself, {}",
+            shq(src),
+            shq(dst)
+        ));
     }
     if preserve {
         // directory mtimes last: creating their children touched them
@@ -145,7 +195,9 @@ pub fn mv(args: &[String], ctx: &mut Ctx) -> i32 {
         Ok(p) => p,
         Err(e) => return opt_error(ctx, "mv", e, 1),
     };
-    let Some(pairs) = targets(ctx, "mv", &p.operands) else { return 1 };
+    let Some(pairs) = targets(ctx, "mv", &p.operands) else {
+        return 1;
+    };
     let mut status = 0;
     for (src, dst) in pairs {
         if let Err(msg) = mv_one(ctx, &src, &dst) {
@@ -157,21 +209,40 @@ pub fn mv(args: &[String], ctx: &mut Ctx) -> i32 {
 }
 
 fn mv_one(ctx: &mut Ctx, src: &str, dst: &str) -> Result<(), String> {
-    let s = ctx.existing(src).map_err(|e| format!("cannot stat {}: {}", shq(src), e))?;
-    let (d, _) = ctx.resolve(dst).map_err(|e| format!("cannot move {} to {}: {}", shq(src), shq(dst), e))?;
+    let s = ctx
+        .existing(src)
+        .map_err(|e| format!("cannot stat {}: {}", shq(src), e))?;
+    let (d, _) = ctx
+        .resolve(dst)
+        .map_err(|e| format!("cannot move {} to {}: {}", shq(src), shq(dst), e))?;
     if d == s {
         return Err(format!("{} and {} are the same file", shq(src), shq(dst)));
     }
     let src_dir = ctx.fs.is_dir(&s);
     if src_dir && d.starts_with(&s) {
-        return Err(format!("cannot move {} to a subdirectory of itself, {}", shq(src), shq(dst)));
+        return Err(format!(
+            "cannot move {} to a subdirectory of itself, {}",
+            shq(src),
+            shq(dst)
+        ));
     }
     match (src_dir, ctx.fs.node(&d).map(|n| n.is_dir())) {
         (true, Some(false)) => {
-            return Err(format!("cannot overwrite non-directory {} with directory {}", shq(dst), shq(src)))
+            return Err(format!(
+                "cannot overwrite non-directory {} with directory {}",
+                shq(dst),
+                shq(src)
+            ))
         }
-        (false, Some(true)) => return Err(format!("cannot overwrite directory {} with non-directory", shq(dst))),
+        (false, Some(true)) => {
+            return Err(format!(
+                "cannot overwrite directory {} with non-directory",
+                shq(dst)
+            ))
+        }
         _ => {}
     }
-    ctx.fs.rename(&s, &d, ctx.now).map_err(|e| format!("cannot move {} to {}: {}", shq(src), shq(dst), e))
+    ctx.fs
+        .rename(&s, &d, ctx.now)
+        .map_err(|e| format!("cannot move {} to {}: {}", shq(src), shq(dst), e))
 }

@@ -15,7 +15,11 @@ enum Count {
     Other(u64),
 }
 
-fn parse_args(cmd: &str, args: &[String], ctx: &mut Ctx) -> Result<(Count, bool, Vec<String>), i32> {
+fn parse_args(
+    cmd: &str,
+    args: &[String],
+    ctx: &mut Ctx,
+) -> Result<(Count, bool, Vec<String>), i32> {
     // `-5` is `-n 5`
     let args: Vec<String> = args
         .iter()
@@ -27,21 +31,46 @@ fn parse_args(cmd: &str, args: &[String], ctx: &mut Ctx) -> Result<(Count, bool,
             }
         })
         .collect();
-    let p = match parse_opts(&args, "qvfF", "nc", &["lines", "quiet", "verbose", "follow"]) {
+    let p = match parse_opts(
+        &args,
+        "qvfF",
+        "nc",
+        &["lines", "quiet", "verbose", "follow"],
+    ) {
         Ok(p) => p,
         Err(e) => return Err(opt_error(ctx, cmd, e, 1)),
     };
     let mut count = Count::Lines(10);
-    let spec = p.flags.iter().rev().find(|(c, _)| *c == 'n').and_then(|(_, v)| v.clone()).or_else(|| {
-        p.long.iter().rev().find(|(l, _)| l == "lines").and_then(|(_, v)| v.clone())
-    });
+    let spec = p
+        .flags
+        .iter()
+        .rev()
+        .find(|(c, _)| *c == 'n')
+        .and_then(|(_, v)| v.clone())
+        .or_else(|| {
+            p.long
+                .iter()
+                .rev()
+                .find(|(l, _)| l == "lines")
+                .and_then(|(_, v)| v.clone())
+        });
     if let Some(v) = spec {
         let (other, digits) = match v.strip_prefix(if cmd == "head" { '-' } else { '+' }) {
             Some(d) => (true, d),
-            None => (false, v.strip_prefix(if cmd == "head" { '+' } else { '-' }).unwrap_or(&v)),
+            None => (
+                false,
+                v.strip_prefix(if cmd == "head" { '+' } else { '-' })
+                    .unwrap_or(&v),
+            ),
         };
         match digits.parse::<u64>() {
-            Ok(n) => count = if other { Count::Other(n) } else { Count::Lines(n) },
+            Ok(n) => {
+                count = if other {
+                    Count::Other(n)
+                } else {
+                    Count::Lines(n)
+                }
+            }
             Err(_) => {
                 ctx.eprintln(&format!("{}: invalid number of lines: {}", cmd, lquote(&v)));
                 return Err(1);
@@ -50,7 +79,11 @@ fn parse_args(cmd: &str, args: &[String], ctx: &mut Ctx) -> Result<(Count, bool,
     }
     let verbose = p.has('v');
     let quiet = p.has('q');
-    let files = if p.operands.is_empty() { vec!["-".to_string()] } else { p.operands.clone() };
+    let files = if p.operands.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        p.operands.clone()
+    };
     let headers = verbose || (files.len() > 1 && !quiet);
     Ok((count, headers, files))
 }
@@ -69,12 +102,21 @@ fn run(cmd: &str, args: &[String], ctx: &mut Ctx) -> i32 {
                 if headers {
                     print_header(ctx, f, &mut first);
                 }
-                ctx.eprintln(&format!("{}: error reading {}: Is a directory", cmd, shq(f)));
+                ctx.eprintln(&format!(
+                    "{}: error reading {}: Is a directory",
+                    cmd,
+                    shq(f)
+                ));
                 status = 1;
                 continue;
             }
             Err(e) => {
-                ctx.eprintln(&format!("{}: cannot open {} for reading: {}", cmd, shq(f), e));
+                ctx.eprintln(&format!(
+                    "{}: cannot open {} for reading: {}",
+                    cmd,
+                    shq(f),
+                    e
+                ));
                 status = 1;
                 continue;
             }

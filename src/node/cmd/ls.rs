@@ -14,7 +14,12 @@ struct Entry {
 }
 
 pub fn run(args: &[String], ctx: &mut Ctx) -> i32 {
-    let p = match parse_opts(args, "laAd1hrtRSFp", "", &["all", "almost-all", "directory"]) {
+    let p = match parse_opts(
+        args,
+        "laAd1hrtRSFp",
+        "",
+        &["all", "almost-all", "directory"],
+    ) {
         Ok(p) => p,
         Err(e) => return opt_error(ctx, "ls", e, 2),
     };
@@ -22,7 +27,11 @@ pub fn run(args: &[String], ctx: &mut Ctx) -> i32 {
     let all = p.has('a') || p.has_long("all");
     let almost = !all && (p.has('A') || p.has_long("almost-all"));
     let dir_itself = p.has('d') || p.has_long("directory");
-    let ops = if p.operands.is_empty() { vec![".".to_string()] } else { p.operands.clone() };
+    let ops = if p.operands.is_empty() {
+        vec![".".to_string()]
+    } else {
+        p.operands.clone()
+    };
     let mut status = 0;
     let mut files: Vec<Entry> = Vec::new();
     let mut dirs: Vec<(String, Vec<String>)> = Vec::new();
@@ -36,7 +45,10 @@ pub fn run(args: &[String], ctx: &mut Ctx) -> i32 {
                 if st.is_dir && !dir_itself {
                     dirs.push((op.clone(), c));
                 } else {
-                    files.push(Entry { name: op.clone(), st });
+                    files.push(Entry {
+                        name: op.clone(),
+                        st,
+                    });
                 }
             }
             Err(e) => {
@@ -57,11 +69,17 @@ pub fn run(args: &[String], ctx: &mut Ctx) -> i32 {
         let mut entries: Vec<Entry> = Vec::new();
         if all {
             if let Ok(st) = ctx.fs.stat(comps) {
-                entries.push(Entry { name: ".".into(), st });
+                entries.push(Entry {
+                    name: ".".into(),
+                    st,
+                });
             }
             let parent = &comps[..comps.len().saturating_sub(1)];
             if let Ok(st) = ctx.fs.stat(parent) {
-                entries.push(Entry { name: "..".into(), st });
+                entries.push(Entry {
+                    name: "..".into(),
+                    st,
+                });
             }
         }
         if let Ok(list) = ctx.fs.list(comps) {
@@ -135,4 +153,3 @@ pub fn mode_string(st: &Stat) -> String {
     }
     s
 }
-

@@ -18,9 +18,17 @@ pub fn run(args: &[String], ctx: &mut Ctx) -> i32 {
     let parents = p.has('p') || p.has_long("parents");
     let mut status = 0;
     for d in &p.operands {
-        let res = if parents { mkdir_p(ctx, d) } else { mkdir_one(ctx, d).map_err(|e| (d.clone(), e)) };
+        let res = if parents {
+            mkdir_p(ctx, d)
+        } else {
+            mkdir_one(ctx, d).map_err(|e| (d.clone(), e))
+        };
         if let Err((shown, e)) = res {
-            ctx.eprintln(&format!("mkdir: cannot create directory {}: {}", lquote(&shown), e));
+            ctx.eprintln(&format!(
+                "mkdir: cannot create directory {}: {}",
+                lquote(&shown),
+                e
+            ));
             status = 1;
         }
     }
@@ -37,7 +45,11 @@ fn mkdir_one(ctx: &mut Ctx, d: &str) -> Result<(), Errno> {
 fn mkdir_p(ctx: &mut Ctx, d: &str) -> Result<(), (String, Errno)> {
     let absolute = d.starts_with('/');
     let parts: Vec<&str> = d.split('/').filter(|p| !p.is_empty()).collect();
-    let mut shown = if absolute { String::from("/") } else { String::new() };
+    let mut shown = if absolute {
+        String::from("/")
+    } else {
+        String::new()
+    };
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
             shown.push('/');
@@ -46,7 +58,16 @@ fn mkdir_p(ctx: &mut Ctx, d: &str) -> Result<(), (String, Errno)> {
         let (c, _) = ctx.resolve(&shown).map_err(|e| (shown.clone(), e))?;
         match ctx.fs.node(&c) {
             Some(n) if n.is_dir() => {}
-            Some(_) => return Err((shown.clone(), if i + 1 == parts.len() { Errno::Exist } else { Errno::NotDir })),
+            Some(_) => {
+                return Err((
+                    shown.clone(),
+                    if i + 1 == parts.len() {
+                        Errno::Exist
+                    } else {
+                        Errno::NotDir
+                    },
+                ))
+            }
             None => ctx.fs.mkdir(&c, ctx.now).map_err(|e| (shown.clone(), e))?,
         }
     }
@@ -54,7 +75,12 @@ fn mkdir_p(ctx: &mut Ctx, d: &str) -> Result<(), (String, Errno)> {
 }
 
 pub fn rmdir(args: &[String], ctx: &mut Ctx) -> i32 {
-    let p = match parse_opts(args, "pv", "", &["parents", "verbose", "ignore-fail-on-non-empty"]) {
+    let p = match parse_opts(
+        args,
+        "pv",
+        "",
+        &["parents", "verbose", "ignore-fail-on-non-empty"],
+    ) {
         Ok(p) => p,
         Err(e) => return opt_error(ctx, "rmdir", e, 1),
     };
@@ -65,7 +91,9 @@ pub fn rmdir(args: &[String], ctx: &mut Ctx) -> i32 {
     }
     let mut status = 0;
     for d in &p.operands {
-        let res = ctx.resolve(d).and_then(|(c, _)| ctx.fs.remove_dir(&c, ctx.now));
+        let res = ctx
+            .resolve(d)
+            .and_then(|(c, _)| ctx.fs.remove_dir(&c, ctx.now));
         if let Err(e) = res {
             ctx.eprintln(&format!("rmdir: failed to remove {}: {}", shq(d), e));
             status = 1;

@@ -7,13 +7,23 @@ use super::{opt_error, parse_opts, shq, try_help, Ctx};
 use crate::node::fs::Errno;
 
 pub fn run(args: &[String], ctx: &mut Ctx) -> i32 {
-    let p = match parse_opts(args, "rRfdiIv", "", &["recursive", "force", "dir", "verbose", "no-preserve-root"]) {
+    let p = match parse_opts(
+        args,
+        "rRfdiIv",
+        "",
+        &["recursive", "force", "dir", "verbose", "no-preserve-root"],
+    ) {
         Ok(p) => p,
         Err(e) => return opt_error(ctx, "rm", e, 1),
     };
     let recursive = p.has('r') || p.has('R') || p.has_long("recursive");
     // the last of -f / -i wins; only -f matters here
-    let force = p.flags.iter().rev().find(|(c, _)| matches!(c, 'f' | 'i' | 'I')).is_some_and(|(c, _)| *c == 'f')
+    let force = p
+        .flags
+        .iter()
+        .rev()
+        .find(|(c, _)| matches!(c, 'f' | 'i' | 'I'))
+        .is_some_and(|(c, _)| *c == 'f')
         || p.has_long("force");
     let dir_ok = p.has('d') || p.has_long("dir");
     if p.operands.is_empty() {
@@ -28,7 +38,10 @@ pub fn run(args: &[String], ctx: &mut Ctx) -> i32 {
     for f in &p.operands {
         let last = f.trim_end_matches('/').rsplit('/').next().unwrap_or("");
         if last == "." || last == ".." {
-            ctx.eprintln(&format!("rm: refusing to remove '.' or '..' directory: skipping {}", shq(f)));
+            ctx.eprintln(&format!(
+                "rm: refusing to remove '.' or '..' directory: skipping {}",
+                shq(f)
+            ));
             status = 1;
             continue;
         }
@@ -42,7 +55,10 @@ pub fn run(args: &[String], ctx: &mut Ctx) -> i32 {
             }
         };
         if c.is_empty() {
-            ctx.eprintln(&format!("rm: it is dangerous to operate recursively on {}", shq("/")));
+            ctx.eprintln(&format!(
+                "rm: it is dangerous to operate recursively on {}",
+                shq("/")
+            ));
             ctx.eprintln("rm: use --no-preserve-root to override this failsafe");
             status = 1;
             continue;

@@ -6,7 +6,7 @@
 //! Owns: script parsing, the edit cycle, in-place editing. Must not touch: the regex
 //! engine (regex.rs).
 
-use super::{lines, Ctx};
+use super::{classify, lines, Arg, Ctx};
 use crate::node::regex::{Regex, Syntax};
 
 #[derive(Clone, Debug)]
@@ -19,12 +19,20 @@ enum Addr {
 #[derive(Clone, Debug)]
 enum Cmd {
     /// `s`: regex (None = the last one used), replacement, flags.
-    Subst { re: Option<Regex>, repl: Vec<Repl>, global: bool, nth: u64, print: bool },
+    Subst {
+        re: Option<Regex>,
+        repl: Vec<Repl>,
+        global: bool,
+        nth: u64,
+        print: bool,
+    },
     Delete,
     Print,
     Quit,
     /// `=`: the line number.
     LineNo,
+    /// `y/abc/xyz/`: transliteration.
+    Translate(Vec<(char, char)>),
 }
 
 #[derive(Clone, Debug)]
@@ -54,7 +62,14 @@ struct Opts {
 const USAGE: &str = include_str!("sed_usage.txt");
 
 fn parse_args(args: &[String]) -> Result<Opts, String> {
-    let mut o = Opts { quiet: false, in_place: None, separate: false, syntax: Syntax::Basic, scripts: Vec::new(), files: Vec::new() };
+    let mut o = Opts {
+        quiet: false,
+        in_place: None,
+        separate: false,
+        syntax: Syntax::Basic,
+        scripts: Vec::new(),
+        files: Vec::new(),
+    };
     let mut operands = Vec::new();
     let mut explicit_script = false;
     let mut i = 0;
@@ -62,39 +77,43 @@ fn parse_args(args: &[String]) -> Result<Opts, String> {
     while i < args.len() {
         let a = &args[i];
         i += 1;
-        if only_operands || a == "-" || !a.starts_with('-') {
-            operands.push(a.clone());
-            continue;
-        }
-        if a == "--" {
-            only_operands = true;
-            continue;
-        }
-        if let Some(long) = a.strip_prefix("--") {
-            let (name, value) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (long, None),
-            };
-            match name {
-                "quiet" | "silent" => o.quiet = true,
-                "regexp-extended" => o.syntax = Syntax::Extended,
-                "separate" => o.separate = true,
-                "in-place" => o.in_place = Some(value.unwrap_or_default()),
-                "expression" => {
-                    let v = match value {
-                        Some(v) => v,
-                        None if i < args.len() => {
-                            i += 1;
-                            args[i - 1].clone()
-                        }
-                        None => return Err(format!("sed: option '--expression' requires an argument\n{}", USAGE)),
-                    };
-                    o.scripts.push(v);
-                    explicit_script = true;
-                }
-                _ => return Err(format!("sed: unrecognized option '{}'\n{}", a, USAGE)),
+        match classify(a, only_operands) {
+            Arg::Operand => {
+                operands.push(a.clone());
+                continue;
             }
-            continue;
+            Arg::EndOfOptions => {
+                only_operands = true;
+                continue;
+            }
+            Arg::Short => {}
+            Arg::Long(name, value) => {
+                match name {
+                    "quiet" | "silent" => o.quiet = true,
+                    "regexp-extended" => o.syntax = Syntax::Extended,
+                    "separate" => o.separate = true,
+                    "in-place" => o.in_place = Some(value.unwrap_or_default()),
+                    "expression" => {
+                        let v = match value {
+                            Some(v) => v,
+                            None if i < args.len() => {
+                                i += 1;
+                                args[i - 1].clone()
+                            }
+                            None => {
+                                return Err(format!(
+                                    "sed: option '--expression' requires an argument\n{}",
+                                    USAGE
+                                ))
+                            }
+                        };
+                        o.scripts.push(v);
+                        explicit_script = true;
+                    }
+                    _ => return Err(format!("sed: unrecognized option '{}'\n{}", a, USAGE)),
+                }
+                continue;
+            }
         }
         let chars: Vec<char> = a.chars().skip(1).collect();
         let mut k = 0;
@@ -116,7 +135,10 @@ fn parse_args(args: &[String]) -> Result<Opts, String> {
                         i += 1;
                         args[i - 1].clone()
                     } else {
-                        return Err(format!("sed: option requires an argument -- '{}'\n{}", chars[k], USAGE));
+                        return Err(format!(
+                            "sed: option requires an argument -- '{}'\n{}",
+                            chars[k], USAGE
+                        ));
                     };
                     if chars[k] == 'e' {
                         o.scripts.push(v);
@@ -156,7 +178,10 @@ struct ScriptParser<'a> {
 
 impl ScriptParser<'_> {
     fn err<T>(&self, ch: usize, text: &str) -> Result<T, ParseError> {
-        Err(ParseError { ch, text: text.to_string() })
+        Err(ParseError {
+            ch,
+            text: text.to_string(),
+        })
     }
     fn peek(&self) -> Option<char> {
         self.s.get(self.i).copied()
@@ -193,7 +218,9 @@ impl ScriptParser<'_> {
                 self.i += 1;
                 self.skip_ws();
             }
-            let Some(c) = self.peek() else { return self.err(self.i, "missing command") };
+            let Some(c) = self.peek() else {
+                return self.err(self.i, "missing command");
+            };
             self.i += 1;
             let cmd = match c {
                 's' => self.subst()?,
@@ -201,6 +228,7 @@ impl ScriptParser<'_> {
                 'p' => Cmd::Print,
                 'q' => Cmd::Quit,
                 '=' => Cmd::LineNo,
+                'y' => self.translate()?,
                 _ => return self.err(self.i, &format!("unknown command: `{}'", c)),
             };
             // after a command: spaces, then `;`, a newline, `}` or the end
@@ -210,7 +238,12 @@ impl ScriptParser<'_> {
                 Some('}') => {}
                 Some(_) => return self.err(self.i + 1, "extra characters after command"),
             }
-            out.push(Command { a1, a2, negate, cmd });
+            out.push(Command {
+                a1,
+                a2,
+                negate,
+                cmd,
+            });
         }
     }
 
@@ -261,7 +294,12 @@ impl ScriptParser<'_> {
         if pat.is_empty() {
             return Ok(None);
         }
-        Regex::new(pat, self.syntax, icase, true).map(Some).map_err(|e| ParseError { ch: self.i, text: e.0.to_string() })
+        Regex::new(pat, self.syntax, icase, true)
+            .map(Some)
+            .map_err(|e| ParseError {
+                ch: self.i,
+                text: e.0.to_string(),
+            })
     }
 
     /// Text up to the next unescaped `delim` (consumed); `\delim` becomes `delim`. None at
@@ -294,14 +332,34 @@ impl ScriptParser<'_> {
         None
     }
 
+    fn translate(&mut self) -> Result<Cmd, ParseError> {
+        const UNTERMINATED: &str = "unterminated `y' command";
+        let Some(delim) = self.peek() else { return self.err(self.i, UNTERMINATED) };
+        self.i += 1;
+        let Some(from) = self.delimited(delim) else { return self.err(self.i, UNTERMINATED) };
+        let Some(to) = self.delimited(delim) else { return self.err(self.i, UNTERMINATED) };
+        let unescape = |s: &str| s.replace("\\n", "\n").replace("\\\\", "\\");
+        let (from, to): (Vec<char>, Vec<char>) = (unescape(&from).chars().collect(), unescape(&to).chars().collect());
+        if from.len() != to.len() {
+            return self.err(self.i, "strings for `y' command are different lengths");
+        }
+        Ok(Cmd::Translate(from.into_iter().zip(to).collect()))
+    }
+
     fn subst(&mut self) -> Result<Cmd, ParseError> {
-        let Some(delim) = self.peek() else { return self.err(self.i, "unterminated `s' command") };
+        let Some(delim) = self.peek() else {
+            return self.err(self.i, "unterminated `s' command");
+        };
         if delim == '\n' || delim == '\\' {
             return self.err(self.i + 1, "unterminated `s' command");
         }
         self.i += 1;
-        let Some(pat) = self.delimited(delim) else { return self.err(self.i, "unterminated `s' command") };
-        let Some(rhs) = self.delimited(delim) else { return self.err(self.i, "unterminated `s' command") };
+        let Some(pat) = self.delimited(delim) else {
+            return self.err(self.i, "unterminated `s' command");
+        };
+        let Some(rhs) = self.delimited(delim) else {
+            return self.err(self.i, "unterminated `s' command");
+        };
         let (mut global, mut nth, mut print, mut icase) = (false, 0u64, false, false);
         while let Some(c) = self.peek() {
             match c {
@@ -332,7 +390,13 @@ impl ScriptParser<'_> {
             ch: self.i,
             text: format!("invalid reference \\{} on `s' command's RHS", n),
         })?;
-        Ok(Cmd::Subst { re, repl, global, nth: nth.max(1), print })
+        Ok(Cmd::Subst {
+            re,
+            repl,
+            global,
+            nth: nth.max(1),
+            print,
+        })
     }
 }
 
@@ -404,16 +468,29 @@ pub fn run(args: &[String], ctx: &mut Ctx) -> i32 {
             None => s.clone(),
         };
         let chars: Vec<char> = text.chars().collect();
-        let mut p = ScriptParser { s: &chars, i: 0, syntax: o.syntax };
+        let mut p = ScriptParser {
+            s: &chars,
+            i: 0,
+            syntax: o.syntax,
+        };
         match p.parse() {
             Ok(c) => commands.extend(c),
             Err(e) => {
-                ctx.eprintln(&format!("sed: -e expression #{}, char {}: {}", n + 1, e.ch, e.text));
+                ctx.eprintln(&format!(
+                    "sed: -e expression #{}, char {}: {}",
+                    n + 1,
+                    e.ch,
+                    e.text
+                ));
                 return 1;
             }
         }
     }
-    if commands.iter().any(|c| matches!(c.cmd, Cmd::Subst { re: None, .. })) && !has_previous(&commands) {
+    if commands
+        .iter()
+        .any(|c| matches!(c.cmd, Cmd::Subst { re: None, .. }))
+        && !has_previous(&commands)
+    {
         ctx.eprintln("sed: no previous regular expression");
         return 1;
     }
@@ -421,9 +498,20 @@ pub fn run(args: &[String], ctx: &mut Ctx) -> i32 {
         ctx.eprintln("sed: no input files");
         return 4;
     }
-    let files = if o.files.is_empty() { vec!["-".to_string()] } else { o.files.clone() };
+    let files = if o.files.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        o.files.clone()
+    };
     let mut status = 0;
-    let mut ed = Editor { commands, quiet: o.quiet, last_re: None, in_range: Vec::new(), line_no: 0, quit: false };
+    let mut ed = Editor {
+        commands,
+        quiet: o.quiet,
+        last_re: None,
+        in_range: Vec::new(),
+        line_no: 0,
+        quit: false,
+    };
     ed.in_range = vec![false; ed.commands.len()];
     if o.in_place.is_none() && !o.separate {
         // one stream: all readable files in order
@@ -443,7 +531,12 @@ pub fn run(args: &[String], ctx: &mut Ctx) -> i32 {
             }
         }
         // the final newline is as the last file had it
-        let last_has_nl = files.iter().rev().find_map(|f| ctx.read_file(f).ok()).map(|d| d.is_empty() || d.ends_with(b"\n")).unwrap_or(true);
+        let last_has_nl = files
+            .iter()
+            .rev()
+            .find_map(|f| ctx.read_file(f).ok())
+            .map(|d| d.is_empty() || d.ends_with(b"\n"))
+            .unwrap_or(true);
         if !last_has_nl {
             data.pop();
         }
@@ -584,15 +677,30 @@ impl Editor {
                     }
                     Cmd::Print => emit(&mut out, &space, true),
                     Cmd::LineNo => out.extend_from_slice(format!("{}\n", self.line_no).as_bytes()),
+                    Cmd::Translate(map) => {
+                        for ch in space.iter_mut() {
+                            if let Some((_, t)) = map.iter().find(|(f, _)| f == ch) {
+                                *ch = *t;
+                            }
+                        }
+                    }
                     Cmd::Quit => {
                         self.quit = true;
                         break;
                     }
-                    Cmd::Subst { re, repl, global, nth, print } => {
+                    Cmd::Subst {
+                        re,
+                        repl,
+                        global,
+                        nth,
+                        print,
+                    } => {
                         if let Some(r) = re {
                             self.last_re = Some(r);
                         }
-                        let Some(r) = self.last_re.clone() else { continue };
+                        let Some(r) = self.last_re.clone() else {
+                            continue;
+                        };
                         if let Some(new) = substitute(&r, &space, &repl, global, nth) {
                             space = new;
                             if print {
@@ -619,14 +727,22 @@ fn emit(out: &mut Vec<u8>, space: &[char], newline: bool) {
 }
 
 /// One `s` over a line: the new text, or None if nothing was replaced.
-fn substitute(re: &Regex, text: &[char], repl: &[Repl], global: bool, nth: u64) -> Option<Vec<char>> {
+fn substitute(
+    re: &Regex,
+    text: &[char],
+    repl: &[Repl],
+    global: bool,
+    nth: u64,
+) -> Option<Vec<char>> {
     let mut out: Vec<char> = Vec::new();
     let mut pos = 0;
     let mut count = 0u64;
     let mut replaced = false;
     let mut prev_end: Option<usize> = None;
     while pos <= text.len() {
-        let Some(caps) = re.find_at(text, pos) else { break };
+        let Some(caps) = re.find_at(text, pos) else {
+            break;
+        };
         let Some((a, b)) = caps[0] else { break };
         // an empty match right after the previous match does not count
         if a == b && prev_end == Some(a) {

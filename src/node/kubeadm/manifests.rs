@@ -40,7 +40,10 @@ type Mount<'a> = (&'a str, &'a str, &'a str, bool);
 fn mounts(list: &[Mount]) -> String {
     let mut s = String::from("    volumeMounts:\n");
     for (name, path, _, ro) in list {
-        s.push_str(&format!("    - mountPath: {}\n      name: {}\n", path, name));
+        s.push_str(&format!(
+            "    - mountPath: {}\n      name: {}\n",
+            path, name
+        ));
         if *ro {
             s.push_str("      readOnly: true\n");
         }
@@ -54,7 +57,10 @@ fn volumes(list: &[Mount]) -> String {
     sorted.sort_by(|a, b| a.0.cmp(b.0));
     let mut s = String::from("  volumes:\n");
     for (name, path, ty, _) in sorted {
-        s.push_str(&format!("  - hostPath:\n      path: {}\n      type: {}\n    name: {}\n", path, ty, name));
+        s.push_str(&format!(
+            "  - hostPath:\n      path: {}\n      type: {}\n    name: {}\n",
+            path, ty, name
+        ));
     }
     s
 }
@@ -84,7 +90,13 @@ fn flags(list: &[String]) -> String {
 /// `/etc/kubernetes/manifests/etcd.yaml`.
 pub fn etcd(p: &Params) -> String {
     let ip = &p.ip;
-    let mut s = header("etcd", Some(format!("kubeadm.kubernetes.io/etcd.advertise-client-urls: https://{}:2379", ip)));
+    let mut s = header(
+        "etcd",
+        Some(format!(
+            "kubeadm.kubernetes.io/etcd.advertise-client-urls: https://{}:2379",
+            ip
+        )),
+    );
     s.push_str(&flags(&[
         format!("--advertise-client-urls=https://{}:2379", ip),
         "--cert-file=/etc/kubernetes/pki/etcd/server.crt".into(),
@@ -95,7 +107,10 @@ pub fn etcd(p: &Params) -> String {
         format!("--initial-advertise-peer-urls=https://{}:2380", ip),
         format!("--initial-cluster={}=https://{}:2380", p.node, ip),
         "--key-file=/etc/kubernetes/pki/etcd/server.key".into(),
-        format!("--listen-client-urls=https://127.0.0.1:2379,https://{}:2379", ip),
+        format!(
+            "--listen-client-urls=https://127.0.0.1:2379,https://{}:2379",
+            ip
+        ),
         "--listen-metrics-urls=http://127.0.0.1:2381".into(),
         format!("--listen-peer-urls=https://{}:2380", ip),
         format!("--name={}", p.node),
@@ -106,13 +121,35 @@ pub fn etcd(p: &Params) -> String {
         "--snapshot-count=10000".into(),
         "--trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt".into(),
     ]));
-    s.push_str(&format!("    image: registry.k8s.io/etcd:{}-0\n    imagePullPolicy: IfNotPresent\n", p.etcd_version));
-    s.push_str(&probe("livenessProbe", "127.0.0.1", "/health?exclude=NOSPACE&serializable=true", 2381, "HTTP", 8));
+    s.push_str(&format!(
+        "    image: registry.k8s.io/etcd:{}-0\n    imagePullPolicy: IfNotPresent\n",
+        p.etcd_version
+    ));
+    s.push_str(&probe(
+        "livenessProbe",
+        "127.0.0.1",
+        "/health?exclude=NOSPACE&serializable=true",
+        2381,
+        "HTTP",
+        8,
+    ));
     s.push_str("    name: etcd\n    resources:\n      requests:\n        cpu: 100m\n        memory: 100Mi\n");
-    s.push_str(&probe("startupProbe", "127.0.0.1", "/health?serializable=false", 2381, "HTTP", 24));
+    s.push_str(&probe(
+        "startupProbe",
+        "127.0.0.1",
+        "/health?serializable=false",
+        2381,
+        "HTTP",
+        24,
+    ));
     let list: [Mount; 2] = [
         ("etcd-data", "/var/lib/etcd", "DirectoryOrCreate", false),
-        ("etcd-certs", "/etc/kubernetes/pki/etcd", "DirectoryOrCreate", false),
+        (
+            "etcd-certs",
+            "/etc/kubernetes/pki/etcd",
+            "DirectoryOrCreate",
+            false,
+        ),
     ];
     s.push_str(&mounts(&list));
     s.push_str(&footer(&list));
@@ -121,9 +158,24 @@ pub fn etcd(p: &Params) -> String {
 
 const CA_MOUNTS: [Mount<'static>; 4] = [
     ("ca-certs", "/etc/ssl/certs", "DirectoryOrCreate", true),
-    ("etc-ca-certificates", "/etc/ca-certificates", "DirectoryOrCreate", true),
-    ("usr-local-share-ca-certificates", "/usr/local/share/ca-certificates", "DirectoryOrCreate", true),
-    ("usr-share-ca-certificates", "/usr/share/ca-certificates", "DirectoryOrCreate", true),
+    (
+        "etc-ca-certificates",
+        "/etc/ca-certificates",
+        "DirectoryOrCreate",
+        true,
+    ),
+    (
+        "usr-local-share-ca-certificates",
+        "/usr/local/share/ca-certificates",
+        "DirectoryOrCreate",
+        true,
+    ),
+    (
+        "usr-share-ca-certificates",
+        "/usr/share/ca-certificates",
+        "DirectoryOrCreate",
+        true,
+    ),
 ];
 
 /// `/etc/kubernetes/manifests/kube-apiserver.yaml`.
@@ -132,7 +184,10 @@ pub fn kube_apiserver(p: &Params) -> String {
     let pki = "/etc/kubernetes/pki";
     let mut s = header(
         "kube-apiserver",
-        Some(format!("kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint: {}:6443", ip)),
+        Some(format!(
+            "kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint: {}:6443",
+            ip
+        )),
     );
     s.push_str(&flags(&[
         format!("--advertise-address={}", ip),
@@ -145,7 +200,10 @@ pub fn kube_apiserver(p: &Params) -> String {
         format!("--etcd-certfile={}/apiserver-etcd-client.crt", pki),
         format!("--etcd-keyfile={}/apiserver-etcd-client.key", pki),
         "--etcd-servers=https://127.0.0.1:2379".into(),
-        format!("--kubelet-client-certificate={}/apiserver-kubelet-client.crt", pki),
+        format!(
+            "--kubelet-client-certificate={}/apiserver-kubelet-client.crt",
+            pki
+        ),
         format!("--kubelet-client-key={}/apiserver-kubelet-client.key", pki),
         "--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname".into(),
         format!("--proxy-client-cert-file={}/front-proxy-client.crt", pki),
@@ -212,13 +270,34 @@ pub fn kube_controller_manager(p: &Params) -> String {
         "    image: registry.k8s.io/kube-controller-manager:{}\n    imagePullPolicy: IfNotPresent\n",
         p.k8s_version
     ));
-    s.push_str(&probe("livenessProbe", "127.0.0.1", "/healthz", 10257, "HTTPS", 8));
-    s.push_str("    name: kube-controller-manager\n    resources:\n      requests:\n        cpu: 200m\n");
-    s.push_str(&probe("startupProbe", "127.0.0.1", "/healthz", 10257, "HTTPS", 24));
+    s.push_str(&probe(
+        "livenessProbe",
+        "127.0.0.1",
+        "/healthz",
+        10257,
+        "HTTPS",
+        8,
+    ));
+    s.push_str(
+        "    name: kube-controller-manager\n    resources:\n      requests:\n        cpu: 200m\n",
+    );
+    s.push_str(&probe(
+        "startupProbe",
+        "127.0.0.1",
+        "/healthz",
+        10257,
+        "HTTPS",
+        24,
+    ));
     let list: [Mount; 7] = [
         CA_MOUNTS[0],
         CA_MOUNTS[1],
-        ("flexvolume-dir", "/usr/libexec/kubernetes/kubelet-plugins/volume/exec", "DirectoryOrCreate", false),
+        (
+            "flexvolume-dir",
+            "/usr/libexec/kubernetes/kubelet-plugins/volume/exec",
+            "DirectoryOrCreate",
+            false,
+        ),
         ("k8s-certs", pki, "DirectoryOrCreate", true),
         ("kubeconfig", conf, "FileOrCreate", true),
         CA_MOUNTS[2],
@@ -244,9 +323,23 @@ pub fn kube_scheduler(p: &Params) -> String {
         "    image: registry.k8s.io/kube-scheduler:{}\n    imagePullPolicy: IfNotPresent\n",
         p.k8s_version
     ));
-    s.push_str(&probe("livenessProbe", "127.0.0.1", "/healthz", 10259, "HTTPS", 8));
+    s.push_str(&probe(
+        "livenessProbe",
+        "127.0.0.1",
+        "/healthz",
+        10259,
+        "HTTPS",
+        8,
+    ));
     s.push_str("    name: kube-scheduler\n    resources:\n      requests:\n        cpu: 100m\n");
-    s.push_str(&probe("startupProbe", "127.0.0.1", "/healthz", 10259, "HTTPS", 24));
+    s.push_str(&probe(
+        "startupProbe",
+        "127.0.0.1",
+        "/healthz",
+        10259,
+        "HTTPS",
+        24,
+    ));
     let list: [Mount; 1] = [("kubeconfig", conf, "FileOrCreate", true)];
     s.push_str(&mounts(&list));
     s.push_str(&footer(&list));

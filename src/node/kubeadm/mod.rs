@@ -14,26 +14,56 @@ pub use manifests::Params;
 
 /// The kubeadm PKI: path under `/etc/kubernetes/pki`, contents.
 pub const PKI: [(&str, &[u8]); 22] = [
-    ("apiserver-etcd-client.crt", include_bytes!("pki/apiserver-etcd-client.crt")),
-    ("apiserver-etcd-client.key", include_bytes!("pki/apiserver-etcd-client.key")),
-    ("apiserver-kubelet-client.crt", include_bytes!("pki/apiserver-kubelet-client.crt")),
-    ("apiserver-kubelet-client.key", include_bytes!("pki/apiserver-kubelet-client.key")),
+    (
+        "apiserver-etcd-client.crt",
+        include_bytes!("pki/apiserver-etcd-client.crt"),
+    ),
+    (
+        "apiserver-etcd-client.key",
+        include_bytes!("pki/apiserver-etcd-client.key"),
+    ),
+    (
+        "apiserver-kubelet-client.crt",
+        include_bytes!("pki/apiserver-kubelet-client.crt"),
+    ),
+    (
+        "apiserver-kubelet-client.key",
+        include_bytes!("pki/apiserver-kubelet-client.key"),
+    ),
     ("apiserver.crt", include_bytes!("pki/apiserver.crt")),
     ("apiserver.key", include_bytes!("pki/apiserver.key")),
     ("ca.crt", include_bytes!("pki/ca.crt")),
     ("ca.key", include_bytes!("pki/ca.key")),
     ("etcd/ca.crt", include_bytes!("pki/etcd/ca.crt")),
     ("etcd/ca.key", include_bytes!("pki/etcd/ca.key")),
-    ("etcd/healthcheck-client.crt", include_bytes!("pki/etcd/healthcheck-client.crt")),
-    ("etcd/healthcheck-client.key", include_bytes!("pki/etcd/healthcheck-client.key")),
+    (
+        "etcd/healthcheck-client.crt",
+        include_bytes!("pki/etcd/healthcheck-client.crt"),
+    ),
+    (
+        "etcd/healthcheck-client.key",
+        include_bytes!("pki/etcd/healthcheck-client.key"),
+    ),
     ("etcd/peer.crt", include_bytes!("pki/etcd/peer.crt")),
     ("etcd/peer.key", include_bytes!("pki/etcd/peer.key")),
     ("etcd/server.crt", include_bytes!("pki/etcd/server.crt")),
     ("etcd/server.key", include_bytes!("pki/etcd/server.key")),
-    ("front-proxy-ca.crt", include_bytes!("pki/front-proxy-ca.crt")),
-    ("front-proxy-ca.key", include_bytes!("pki/front-proxy-ca.key")),
-    ("front-proxy-client.crt", include_bytes!("pki/front-proxy-client.crt")),
-    ("front-proxy-client.key", include_bytes!("pki/front-proxy-client.key")),
+    (
+        "front-proxy-ca.crt",
+        include_bytes!("pki/front-proxy-ca.crt"),
+    ),
+    (
+        "front-proxy-ca.key",
+        include_bytes!("pki/front-proxy-ca.key"),
+    ),
+    (
+        "front-proxy-client.crt",
+        include_bytes!("pki/front-proxy-client.crt"),
+    ),
+    (
+        "front-proxy-client.key",
+        include_bytes!("pki/front-proxy-client.key"),
+    ),
     ("sa.key", include_bytes!("pki/sa.key")),
     ("sa.pub", include_bytes!("pki/sa.pub")),
 ];
@@ -43,7 +73,10 @@ pub const PKI: [(&str, &[u8]); 22] = [
 pub const KUBELET_CONFIG: &str = "apiVersion: kubelet.config.k8s.io/v1beta1\nauthentication:\n  anonymous:\n    enabled: false\n  webhook:\n    cacheTTL: 0s\n    enabled: true\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\nauthorization:\n  mode: Webhook\ncgroupDriver: systemd\nclusterDNS:\n- 10.96.0.10\nclusterDomain: cluster.local\ncontainerRuntimeEndpoint: \"\"\nfileCheckFrequency: 0s\nhealthzBindAddress: 127.0.0.1\nhealthzPort: 10248\nkind: KubeletConfiguration\nrotateCertificates: true\nruntimeRequestTimeout: 0s\nstaticPodPath: /etc/kubernetes/manifests\nsyncFrequency: 0s\n";
 
 fn comps(path: &str) -> Components {
-    path.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect()
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 fn dir(fs: &mut Fs, path: &str, mode: u32, t: Millis) {
@@ -94,7 +127,13 @@ pub fn control_plane(p: &Params, t: Millis) -> Fs {
     ] {
         dir(&mut fs, d, mode, t);
     }
-    file(&mut fs, "/etc/hostname", format!("{}\n", p.node).as_bytes(), 0o644, t);
+    file(
+        &mut fs,
+        "/etc/hostname",
+        format!("{}\n", p.node).as_bytes(),
+        0o644,
+        t,
+    );
     file(
         &mut fs,
         "/etc/hosts",
@@ -102,21 +141,48 @@ pub fn control_plane(p: &Params, t: Millis) -> Fs {
         0o644,
         t,
     );
-    file(&mut fs, "/etc/passwd", b"root:x:0:0:root:/root:/bin/bash\n", 0o644, t);
+    file(
+        &mut fs,
+        "/etc/passwd",
+        b"root:x:0:0:root:/root:/bin/bash\n",
+        0o644,
+        t,
+    );
     file(&mut fs, "/etc/group", b"root:x:0:\n", 0o644, t);
     for (name, text) in [
         ("etcd.yaml", manifests::etcd(p)),
         ("kube-apiserver.yaml", manifests::kube_apiserver(p)),
-        ("kube-controller-manager.yaml", manifests::kube_controller_manager(p)),
+        (
+            "kube-controller-manager.yaml",
+            manifests::kube_controller_manager(p),
+        ),
         ("kube-scheduler.yaml", manifests::kube_scheduler(p)),
     ] {
-        file(&mut fs, &format!("/etc/kubernetes/manifests/{}", name), text.as_bytes(), 0o600, t);
+        file(
+            &mut fs,
+            &format!("/etc/kubernetes/manifests/{}", name),
+            text.as_bytes(),
+            0o600,
+            t,
+        );
     }
     for (name, data) in PKI.iter() {
         let mode = if name.ends_with(".crt") { 0o644 } else { 0o600 };
-        file(&mut fs, &format!("/etc/kubernetes/pki/{}", name), data, mode, t);
+        file(
+            &mut fs,
+            &format!("/etc/kubernetes/pki/{}", name),
+            data,
+            mode,
+            t,
+        );
     }
-    file(&mut fs, "/var/lib/kubelet/config.yaml", KUBELET_CONFIG.as_bytes(), 0o644, t);
+    file(
+        &mut fs,
+        "/var/lib/kubelet/config.yaml",
+        KUBELET_CONFIG.as_bytes(),
+        0o644,
+        t,
+    );
     // directories last: writing their children moved their mtimes
     for path in fs.walk(&[]) {
         let _ = fs.set_mtime(&path, t);
@@ -131,16 +197,34 @@ mod tests {
     #[test]
     fn the_node_has_what_kubeadm_writes() {
         let fs = control_plane(&Params::default(), 0);
-        let etcd = fs.read(&comps("/etc/kubernetes/manifests/etcd.yaml")).unwrap();
+        let etcd = fs
+            .read(&comps("/etc/kubernetes/manifests/etcd.yaml"))
+            .unwrap();
         let text = String::from_utf8_lossy(etcd);
         assert!(text.contains("    - --data-dir=/var/lib/etcd\n"));
-        assert!(text.contains("    - --listen-client-urls=https://127.0.0.1:2379,https://172.30.1.2:2379\n"));
+        assert!(text.contains(
+            "    - --listen-client-urls=https://127.0.0.1:2379,https://172.30.1.2:2379\n"
+        ));
         assert!(text.ends_with("    name: etcd-data\nstatus: {}\n"));
-        for f in ["ca.crt", "server.crt", "server.key", "peer.crt", "peer.key", "healthcheck-client.crt"] {
-            let data = fs.read(&comps(&format!("/etc/kubernetes/pki/etcd/{}", f))).unwrap();
+        for f in [
+            "ca.crt",
+            "server.crt",
+            "server.key",
+            "peer.crt",
+            "peer.key",
+            "healthcheck-client.crt",
+        ] {
+            let data = fs
+                .read(&comps(&format!("/etc/kubernetes/pki/etcd/{}", f)))
+                .unwrap();
             assert!(data.starts_with(b"-----BEGIN "), "{}", f);
         }
-        assert_eq!(fs.stat(&comps("/etc/kubernetes/pki/etcd/server.key")).unwrap().mode, 0o600);
+        assert_eq!(
+            fs.stat(&comps("/etc/kubernetes/pki/etcd/server.key"))
+                .unwrap()
+                .mode,
+            0o600
+        );
         assert!(fs.is_dir(&comps("/var/lib/etcd/member/wal")));
         assert!(fs.is_dir(&comps("/opt")));
     }

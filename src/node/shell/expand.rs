@@ -5,7 +5,7 @@
 //! Owns: turning parsed words into argv. Must not touch: parsing, running commands.
 
 use super::lexer::{Part, Word};
-use crate::node::fs::{join, Fs};
+use crate::node::fs::Fs;
 use std::collections::BTreeMap;
 
 /// What expansion reads: variables, `$?`, the home directory and the working directory.
@@ -52,14 +52,21 @@ pub fn expand_word(w: &Word, env: &Env) -> Vec<String> {
                 keep = true;
             }
             Part::Tilde => {
-                let home = env.vars.get("HOME").cloned().unwrap_or_else(|| "/root".into());
+                let home = env
+                    .vars
+                    .get("HOME")
+                    .cloned()
+                    .unwrap_or_else(|| "/root".into());
                 cur.extend(home.chars().map(|c| (c, true)));
                 keep = true;
             }
             Part::Var(n) => {
                 let v = env.var(n);
                 let starts_blank = v.starts_with([' ', '\t', '\n']);
-                let pieces: Vec<&str> = v.split([' ', '\t', '\n']).filter(|s| !s.is_empty()).collect();
+                let pieces: Vec<&str> = v
+                    .split([' ', '\t', '\n'])
+                    .filter(|s| !s.is_empty())
+                    .collect();
                 if pieces.is_empty() {
                     if !v.is_empty() && keep {
                         fields.push(std::mem::take(&mut cur));
@@ -134,7 +141,10 @@ fn heredoc_var(s: &[char]) -> Option<(String, usize)> {
             Some((s[2..end].iter().collect(), end + 1))
         }
         c if c.is_ascii_alphabetic() || *c == '_' => {
-            let len = s[1..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '_').count();
+            let len = s[1..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+                .count();
             Some((s[1..1 + len].iter().collect(), 1 + len))
         }
         _ => None,
@@ -144,19 +154,36 @@ fn heredoc_var(s: &[char]) -> Option<(String, usize)> {
 /// Pathname expansion of one field: the matching paths in byte order, or none.
 fn glob(field: &Field, env: &Env) -> Vec<String> {
     let absolute = field.first().is_some_and(|&(c, _)| c == '/');
-    let comps: Vec<Field> = field.split(|&(c, _)| c == '/').filter(|c| !c.is_empty()).map(|c| c.to_vec()).collect();
+    let comps: Vec<Field> = field
+        .split(|&(c, _)| c == '/')
+        .filter(|c| !c.is_empty())
+        .map(|c| c.to_vec())
+        .collect();
     // each candidate: (components from the root, text as it will be printed)
-    let mut cands: Vec<(Vec<String>, String)> =
-        vec![(if absolute { Vec::new() } else { env.cwd.to_vec() }, if absolute { "/".into() } else { String::new() })];
+    let mut cands: Vec<(Vec<String>, String)> = vec![(
+        if absolute {
+            Vec::new()
+        } else {
+            env.cwd.to_vec()
+        },
+        if absolute { "/".into() } else { String::new() },
+    )];
     for (k, comp) in comps.iter().enumerate() {
         let last = k + 1 == comps.len();
-        let is_pattern = comp.iter().any(|&(c, q)| !q && matches!(c, '*' | '?' | '['));
+        let is_pattern = comp
+            .iter()
+            .any(|&(c, q)| !q && matches!(c, '*' | '?' | '['));
         let mut next = Vec::new();
         for (at, shown) in &cands {
             if is_pattern {
-                let Ok(entries) = env.fs.list(at) else { continue };
+                let Ok(entries) = env.fs.list(at) else {
+                    continue;
+                };
                 for (name, st) in entries {
-                    if name.starts_with('.') && comp.first() != Some(&('.', false)) && comp.first() != Some(&('.', true)) {
+                    if name.starts_with('.')
+                        && comp.first() != Some(&('.', false))
+                        && comp.first() != Some(&('.', true))
+                    {
                         continue;
                     }
                     if !last && !st.is_dir {
@@ -202,7 +229,6 @@ fn glob(field: &Field, env: &Env) -> Vec<String> {
             }
         }
     }
-    let _ = join;
     let mut out: Vec<String> = cands.into_iter().map(|(_, s)| s).collect();
     out.sort();
     out
@@ -324,10 +350,19 @@ mod tests {
         let mut vars = BTreeMap::new();
         vars.insert("X".to_string(), " a  b ".to_string());
         vars.insert("E".to_string(), String::new());
-        let env = Env { vars: &vars, status: 3, cwd: &["p".to_string()], fs: &fs };
+        let env = Env {
+            vars: &vars,
+            status: 3,
+            cwd: &["p".to_string()],
+            fs: &fs,
+        };
         let ex = |line: &str| -> Vec<String> {
             let s = parse(line).unwrap();
-            s.0[0].1 .0[0].words.iter().flat_map(|w| expand_word(w, &env)).collect()
+            s.0[0].1 .0[0]
+                .words
+                .iter()
+                .flat_map(|w| expand_word(w, &env))
+                .collect()
         };
         assert_eq!(ex("echo $X"), vec!["echo", "a", "b"]);
         assert_eq!(ex("echo \"$X\""), vec!["echo", " a  b "]);

@@ -29,7 +29,9 @@ pub struct Word(pub Vec<Part>);
 impl Word {
     /// True if any part was quoted (a here-document delimiter then disables expansion).
     pub fn any_quoted(&self) -> bool {
-        self.0.iter().any(|p| matches!(p, Part::Quoted(_) | Part::QVar(_)))
+        self.0
+            .iter()
+            .any(|p| matches!(p, Part::Quoted(_) | Part::QVar(_)))
     }
     /// The text of the word with quotes removed and no expansion (for delimiters).
     pub fn literal(&self) -> String {
@@ -60,7 +62,11 @@ pub enum Redirect {
     /// `[fd]>&n`.
     Dup { fd: u32, to: u32 },
     /// `<<WORD` / `<<-WORD`: stdin from the here-document.
-    HereDoc { delimiter: String, expand: bool, strip_tabs: bool },
+    HereDoc {
+        delimiter: String,
+        expand: bool,
+        strip_tabs: bool,
+    },
 }
 
 /// A command with its assignments, words and redirections.
@@ -91,10 +97,14 @@ pub struct Script(pub Vec<(Join, Pipeline)>);
 impl Script {
     /// The here-document delimiter the line asks for, if any (the first one).
     pub fn heredoc(&self) -> Option<&str> {
-        self.0.iter().flat_map(|(_, p)| p.0.iter()).flat_map(|s| s.redirects.iter()).find_map(|r| match r {
-            Redirect::HereDoc { delimiter, .. } => Some(delimiter.as_str()),
-            _ => None,
-        })
+        self.0
+            .iter()
+            .flat_map(|(_, p)| p.0.iter())
+            .flat_map(|s| s.redirects.iter())
+            .find_map(|r| match r {
+                Redirect::HereDoc { delimiter, .. } => Some(delimiter.as_str()),
+                _ => None,
+            })
     }
 }
 
@@ -111,7 +121,9 @@ enum Tok {
     FdOp(u32, &'static str),
 }
 
-const OPS: [&str; 13] = ["&>>", "<<-", "&&", "||", ">>", "<<", ">&", "&>", "|", ";", "&", ">", "<"];
+const OPS: [&str; 13] = [
+    "&>>", "<<-", "&&", "||", ">>", "<<", ">&", "&>", "|", ";", "&", ">", "<",
+];
 
 fn tokenize(line: &str) -> Result<Vec<Tok>, SyntaxError> {
     let chars: Vec<char> = line.chars().collect();
@@ -149,8 +161,12 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, SyntaxError> {
             '#' if !in_word => break,
             '|' | '&' | ';' | '<' | '>' => {
                 // a word of digits right before `<`/`>` names a descriptor
-                let fd = if matches!(c, '<' | '>') && in_word && parts.is_empty() && !lit.is_empty()
-                    && lit.chars().all(|d| d.is_ascii_digit()) && lit.len() < 4
+                let fd = if matches!(c, '<' | '>')
+                    && in_word
+                    && parts.is_empty()
+                    && !lit.is_empty()
+                    && lit.chars().all(|d| d.is_ascii_digit())
+                    && lit.len() < 4
                 {
                     lit.parse::<u32>().ok()
                 } else {
@@ -163,7 +179,11 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, SyntaxError> {
                     end_word(&mut lit, &mut parts, &mut in_word, &mut toks);
                 }
                 let rest: String = chars[i..chars.len().min(i + 3)].iter().collect();
-                let op = OPS.iter().find(|o| rest.starts_with(**o)).copied().unwrap_or(";");
+                let op = OPS
+                    .iter()
+                    .find(|o| rest.starts_with(**o))
+                    .copied()
+                    .unwrap_or(";");
                 i += op.chars().count();
                 match fd {
                     Some(fd) => toks.push(Tok::FdOp(fd, op)),
@@ -174,7 +194,9 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, SyntaxError> {
                 in_word = true;
                 flush_lit(&mut lit, &mut parts);
                 let start = i + 1;
-                let end = (start..n).find(|&j| chars[j] == '\'').ok_or_else(|| eof_quote('\''))?;
+                let end = (start..n)
+                    .find(|&j| chars[j] == '\'')
+                    .ok_or_else(|| eof_quote('\''))?;
                 parts.push(Part::Quoted(chars[start..end].iter().collect()));
                 i = end + 1;
             }
@@ -190,7 +212,9 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, SyntaxError> {
                     return Err(eof_quote('\''));
                 }
                 let raw: String = chars[i..=j].iter().collect();
-                let decoded = crate::etcdctl::shell::split(&raw).ok().and_then(|l| l.words.into_iter().next());
+                let decoded = crate::etcdctl::shell::split(&raw)
+                    .ok()
+                    .and_then(|l| l.words.into_iter().next());
                 parts.push(Part::Quoted(decoded.unwrap_or_default()));
                 i = j + 1;
             }
@@ -251,7 +275,9 @@ fn tokenize(line: &str) -> Result<Vec<Tok>, SyntaxError> {
                     i += 1;
                 }
             }
-            '~' if !in_word && (i + 1 == n || matches!(chars[i + 1], '/' | ' ' | '\t' | ';' | '|' | '&')) => {
+            '~' if !in_word
+                && (i + 1 == n || matches!(chars[i + 1], '/' | ' ' | '\t' | ';' | '|' | '&')) =>
+            {
                 in_word = true;
                 parts.push(Part::Tilde);
                 i += 1;
@@ -285,7 +311,10 @@ fn var_at(s: &[char]) -> Option<(String, usize)> {
             }
         }
         c if c.is_ascii_alphabetic() || *c == '_' => {
-            let len = s[1..].iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '_').count();
+            let len = s[1..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+                .count();
             Some((s[1..1 + len].iter().collect(), 1 + len))
         }
         _ => None,
@@ -318,14 +347,18 @@ pub fn parse(line: &str) -> Result<Script, SyntaxError> {
                 let text = w.literal();
                 let assign = match (&w.0.first(), text.split_once('=')) {
                     (Some(Part::Lit(first)), Some((name, _)))
-                        if cmd.words.is_empty() && crate::etcdctl::shell::is_name(name) && first.contains('=') =>
+                        if cmd.words.is_empty()
+                            && crate::etcdctl::shell::is_name(name)
+                            && first.contains('=') =>
                     {
                         Some(name.to_string())
                     }
                     _ => None,
                 };
                 match assign {
-                    Some(name) => cmd.assigns.push((name.clone(), strip_prefix(w, name.len() + 1))),
+                    Some(name) => cmd
+                        .assigns
+                        .push((name.clone(), strip_prefix(w, name.len() + 1))),
                     None => cmd.words.push(w.clone()),
                 }
                 started = true;
@@ -402,17 +435,38 @@ fn redirect(fd: u32, op: &str, next: Option<&Tok>) -> Result<Redirect, SyntaxErr
         other => return Err(unexpected(other)),
     };
     Ok(match op {
-        ">" => Redirect::Out { fd, target: word, append: false },
-        ">>" => Redirect::Out { fd, target: word, append: true },
+        ">" => Redirect::Out {
+            fd,
+            target: word,
+            append: false,
+        },
+        ">>" => Redirect::Out {
+            fd,
+            target: word,
+            append: true,
+        },
         "<" => Redirect::In { fd, target: word },
-        "&>" => Redirect::Both { target: word, append: false },
-        "&>>" => Redirect::Both { target: word, append: true },
+        "&>" => Redirect::Both {
+            target: word,
+            append: false,
+        },
+        "&>>" => Redirect::Both {
+            target: word,
+            append: true,
+        },
         ">&" => match word.literal().parse::<u32>() {
             Ok(to) if !word.any_quoted() => Redirect::Dup { fd, to },
             // `>&file` is `&>file`
-            _ => Redirect::Both { target: word, append: false },
+            _ => Redirect::Both {
+                target: word,
+                append: false,
+            },
         },
-        _ => Redirect::HereDoc { delimiter: word.literal(), expand: !word.any_quoted(), strip_tabs: op == "<<-" },
+        _ => Redirect::HereDoc {
+            delimiter: word.literal(),
+            expand: !word.any_quoted(),
+            strip_tabs: op == "<<-",
+        },
     })
 }
 
@@ -428,7 +482,10 @@ mod tests {
     fn words_quotes_and_vars() {
         let s = parse(r#"echo 'a b' "c $HOME d" e\ f $'g\th' ${X}y"#).unwrap();
         let cmd = &s.0[0].1 .0[0];
-        assert_eq!(lits(cmd), vec!["echo", "a b", "c $HOME d", "e f", "g\th", "$Xy"]);
+        assert_eq!(
+            lits(cmd),
+            vec!["echo", "a b", "c $HOME d", "e f", "g\th", "$Xy"]
+        );
         assert_eq!(cmd.words[2].0[1], Part::QVar("HOME".into()));
     }
 
@@ -443,17 +500,32 @@ mod tests {
         assert_eq!(grep.redirects[1], Redirect::Dup { fd: 2, to: 1 });
         let h = parse("cat > /tmp/f <<'EOF'").unwrap();
         assert_eq!(h.heredoc(), Some("EOF"));
-        assert!(matches!(h.0[0].1 .0[0].redirects[1], Redirect::HereDoc { expand: false, .. }));
+        assert!(matches!(
+            h.0[0].1 .0[0].redirects[1],
+            Redirect::HereDoc { expand: false, .. }
+        ));
     }
 
     #[test]
     fn assignments_and_errors() {
         let s = parse("ETCDCTL_API=3 etcdctl get x").unwrap();
         assert_eq!(s.0[0].1 .0[0].assigns[0].0, "ETCDCTL_API");
-        assert_eq!(parse("ls |").unwrap_err().0, "syntax error: unexpected end of file");
-        assert_eq!(parse("| ls").unwrap_err().0, "syntax error near unexpected token `|'");
-        assert_eq!(parse("echo >").unwrap_err().0, "syntax error near unexpected token `newline'");
-        assert_eq!(parse("echo 'x").unwrap_err().0, "unexpected EOF while looking for matching `''");
+        assert_eq!(
+            parse("ls |").unwrap_err().0,
+            "syntax error: unexpected end of file"
+        );
+        assert_eq!(
+            parse("| ls").unwrap_err().0,
+            "syntax error near unexpected token `|'"
+        );
+        assert_eq!(
+            parse("echo >").unwrap_err().0,
+            "syntax error near unexpected token `newline'"
+        );
+        assert_eq!(
+            parse("echo 'x").unwrap_err().0,
+            "unexpected EOF while looking for matching `''"
+        );
         assert!(parse("").unwrap().0.is_empty());
         assert!(parse("   # only a comment").unwrap().0.is_empty());
     }

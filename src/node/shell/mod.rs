@@ -30,7 +30,12 @@ pub struct Output {
 /// the same context as the node's commands (filesystem, cwd, clock, stdin, output buffers).
 pub trait External {
     /// Runs `argv`; None if this runner does not know `argv[0]`.
-    fn run(&mut self, argv: &[String], env: &BTreeMap<String, String>, ctx: &mut Ctx) -> Option<i32>;
+    fn run(
+        &mut self,
+        argv: &[String],
+        env: &BTreeMap<String, String>,
+        ctx: &mut Ctx,
+    ) -> Option<i32>;
 }
 
 /// An `External` that knows nothing.
@@ -69,18 +74,36 @@ enum Sink {
 }
 
 /// Directories whose programs are found by their bare name.
-const BIN_DIRS: [&str; 6] = ["/bin/", "/usr/bin/", "/usr/local/bin/", "/sbin/", "/usr/sbin/", "/usr/local/sbin/"];
+const BIN_DIRS: [&str; 6] = [
+    "/bin/",
+    "/usr/bin/",
+    "/usr/local/bin/",
+    "/sbin/",
+    "/usr/sbin/",
+    "/usr/local/sbin/",
+];
 
 impl Shell {
     /// A root shell in `home`.
     pub fn new(home: &str) -> Shell {
         let mut vars = BTreeMap::new();
         vars.insert("HOME".to_string(), home.to_string());
-        vars.insert("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
+        vars.insert(
+            "PATH".to_string(),
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
+        );
         vars.insert("USER".to_string(), "root".to_string());
         vars.insert("PWD".to_string(), home.to_string());
-        let cwd = home.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect();
-        Shell { cwd, vars, status: 0 }
+        let cwd = home
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        Shell {
+            cwd,
+            vars,
+            status: 0,
+        }
     }
 
     /// The working directory as text.
@@ -91,16 +114,26 @@ impl Shell {
     /// The here-document delimiter a line asks for (the console then collects lines up to
     /// it and passes them as `heredoc`).
     pub fn heredoc_delimiter(line: &str) -> Option<String> {
-        parse(line).ok().and_then(|s| s.heredoc().map(str::to_string))
+        parse(line)
+            .ok()
+            .and_then(|s| s.heredoc().map(str::to_string))
     }
 
     /// Runs one line (with its here-document body, lines joined by `\n`, if it has one).
-    pub fn run(&mut self, fs: &mut Fs, line: &str, heredoc: Option<&str>, now: Millis, ext: &mut dyn External) -> Output {
+    pub fn run(
+        &mut self,
+        fs: &mut Fs,
+        line: &str,
+        heredoc: Option<&str>,
+        now: Millis,
+        ext: &mut dyn External,
+    ) -> Output {
         let mut out = Output::default();
         let script = match parse(line) {
             Ok(s) => s,
             Err(e) => {
-                out.stderr.extend_from_slice(format!("bash: {}\n", e.0).as_bytes());
+                out.stderr
+                    .extend_from_slice(format!("bash: {}\n", e.0).as_bytes());
                 out.status = 2;
                 self.status = 2;
                 return out;
@@ -119,7 +152,8 @@ impl Shell {
             let n = pipeline.0.len();
             for (k, simple) in pipeline.0.iter().enumerate() {
                 let last = k + 1 == n;
-                let (stdout, status) = self.run_simple(fs, simple, &input, heredoc, now, ext, &mut out.stderr);
+                let (stdout, status) =
+                    self.run_simple(fs, simple, &input, heredoc, now, ext, &mut out.stderr);
                 if last {
                     out.stdout.extend_from_slice(&stdout);
                     self.status = status;
@@ -145,15 +179,32 @@ impl Shell {
         ext: &mut dyn External,
         stderr: &mut Vec<u8>,
     ) -> (Vec<u8>, i32) {
-        let env = Env { vars: &self.vars, status: self.status, cwd: &self.cwd, fs };
-        let argv: Vec<String> = simple.words.iter().flat_map(|w| expand_word(w, &env)).collect();
-        let assigns: Vec<(String, String)> =
-            simple.assigns.iter().map(|(n, w)| (n.clone(), expand_word(w, &env).join(" "))).collect();
+        let env = Env {
+            vars: &self.vars,
+            status: self.status,
+            cwd: &self.cwd,
+            fs,
+        };
+        let argv: Vec<String> = simple
+            .words
+            .iter()
+            .flat_map(|w| expand_word(w, &env))
+            .collect();
+        let assigns: Vec<(String, String)> = simple
+            .assigns
+            .iter()
+            .map(|(n, w)| (n.clone(), expand_word(w, &env).join(" ")))
+            .collect();
         // redirections, left to right
         let mut sinks = [Sink::Out, Sink::Out, Sink::Err];
         let mut stdin: Vec<u8> = input.to_vec();
         for r in &simple.redirects {
-            let env = Env { vars: &self.vars, status: self.status, cwd: &self.cwd, fs };
+            let env = Env {
+                vars: &self.vars,
+                status: self.status,
+                cwd: &self.cwd,
+                fs,
+            };
             let target = |w: &lexer::Word| -> Result<String, String> {
                 let fields = expand_word(w, &env);
                 match fields.as_slice() {
@@ -162,22 +213,33 @@ impl Shell {
                 }
             };
             let res: Result<(), String> = match r {
-                Redirect::Out { fd, target: w, append } => target(w).and_then(|t| {
-                    let sink = open_sink(fs, &self.cwd, &t, *append, now).map_err(|e| format!("bash: {}: {}", t, e))?;
+                Redirect::Out {
+                    fd,
+                    target: w,
+                    append,
+                } => target(w).and_then(|t| {
+                    let sink = open_sink(fs, &self.cwd, &t, *append, now)
+                        .map_err(|e| format!("bash: {}: {}", t, e))?;
                     if (*fd as usize) < 3 {
                         sinks[*fd as usize] = sink;
                     }
                     Ok(())
                 }),
                 Redirect::Both { target: w, append } => target(w).and_then(|t| {
-                    let sink = open_sink(fs, &self.cwd, &t, *append, now).map_err(|e| format!("bash: {}: {}", t, e))?;
+                    let sink = open_sink(fs, &self.cwd, &t, *append, now)
+                        .map_err(|e| format!("bash: {}: {}", t, e))?;
                     sinks[1] = sink.clone();
                     sinks[2] = sink;
                     Ok(())
                 }),
                 Redirect::In { fd: 0, target: w } => target(w).and_then(|t| {
-                    let (c, _) = fs.resolve(&self.cwd, &t).map_err(|e| format!("bash: {}: {}", t, e))?;
-                    stdin = fs.read(&c).map_err(|e| format!("bash: {}: {}", t, e))?.to_vec();
+                    let (c, _) = fs
+                        .resolve(&self.cwd, &t)
+                        .map_err(|e| format!("bash: {}: {}", t, e))?;
+                    stdin = fs
+                        .read(&c)
+                        .map_err(|e| format!("bash: {}: {}", t, e))?
+                        .to_vec();
                     Ok(())
                 }),
                 Redirect::In { .. } => Ok(()),
@@ -189,10 +251,16 @@ impl Shell {
                         Err(format!("bash: {}: Bad file descriptor", to))
                     }
                 }
-                Redirect::HereDoc { expand, strip_tabs, .. } => {
+                Redirect::HereDoc {
+                    expand, strip_tabs, ..
+                } => {
                     let mut body = heredoc.unwrap_or("").to_string();
                     if *strip_tabs {
-                        body = body.lines().map(|l| l.trim_start_matches('\t')).collect::<Vec<_>>().join("\n");
+                        body = body
+                            .lines()
+                            .map(|l| l.trim_start_matches('\t'))
+                            .collect::<Vec<_>>()
+                            .join("\n");
                     }
                     if *expand {
                         body = expand_heredoc(&body, &env);
@@ -217,7 +285,14 @@ impl Shell {
             }
             return (Vec::new(), 0);
         }
-        let mut ctx = Ctx { fs, cwd: &self.cwd.clone(), now, stdin: &stdin, out: Vec::new(), err: Vec::new() };
+        let mut ctx = Ctx {
+            fs,
+            cwd: &self.cwd.clone(),
+            now,
+            stdin: &stdin,
+            out: Vec::new(),
+            err: Vec::new(),
+        };
         let status = self.dispatch(&argv, &assigns, &mut ctx, ext);
         let (out_bytes, err_bytes) = (std::mem::take(&mut ctx.out), std::mem::take(&mut ctx.err));
         let mut to_out = Vec::new();
@@ -234,8 +309,13 @@ impl Shell {
                     if let Err(e) = fs.write(c, &bytes, true, now) {
                         // bash's builtins say so as bash does
                         let name = argv.first().map(String::as_str).unwrap_or("bash");
-                        let who = if matches!(name, "echo" | "pwd") { format!("bash: {}", name) } else { name.to_string() };
-                        stderr.extend_from_slice(format!("{}: write error: {}\n", who, e).as_bytes());
+                        let who = if matches!(name, "echo" | "pwd") {
+                            format!("bash: {}", name)
+                        } else {
+                            name.to_string()
+                        };
+                        stderr
+                            .extend_from_slice(format!("{}: write error: {}\n", who, e).as_bytes());
                         status = 1;
                     }
                 }
@@ -245,7 +325,13 @@ impl Shell {
     }
 
     /// Builtins, then the node's commands, then the external runner.
-    fn dispatch(&mut self, argv: &[String], assigns: &[(String, String)], ctx: &mut Ctx, ext: &mut dyn External) -> i32 {
+    fn dispatch(
+        &mut self,
+        argv: &[String],
+        assigns: &[(String, String)],
+        ctx: &mut Ctx,
+        ext: &mut dyn External,
+    ) -> i32 {
         let name = argv[0].as_str();
         let args = &argv[1..];
         match name {
@@ -281,7 +367,10 @@ impl Shell {
             _ => {}
         }
         // a program named by its path in a bin directory is the same program
-        let base = BIN_DIRS.iter().find_map(|d| name.strip_prefix(d)).unwrap_or(name);
+        let base = BIN_DIRS
+            .iter()
+            .find_map(|d| name.strip_prefix(d))
+            .unwrap_or(name);
         if base != "cd" && base != "export" {
             if let Some(code) = cmd::run(base, args, ctx) {
                 return code;
@@ -297,7 +386,10 @@ impl Shell {
             return code;
         }
         if name.contains('/') {
-            let (msg, code) = match ctx.resolve(name).map(|(c, _)| ctx.fs.node(&c).map(|n| n.is_dir())) {
+            let (msg, code) = match ctx
+                .resolve(name)
+                .map(|(c, _)| ctx.fs.node(&c).map(|n| n.is_dir()))
+            {
                 Ok(Some(true)) => ("Is a directory", 126),
                 Ok(Some(false)) => ("Permission denied", 126),
                 _ => ("No such file or directory", 127),
@@ -337,11 +429,14 @@ impl Shell {
         if target.is_empty() {
             return 0;
         }
-        let res = ctx.fs.resolve(&self.cwd, &target).and_then(|(c, _)| match ctx.fs.node(&c) {
-            Some(n) if n.is_dir() => Ok(c),
-            Some(_) => Err(Errno::NotDir),
-            None => Err(Errno::NoEnt),
-        });
+        let res = ctx
+            .fs
+            .resolve(&self.cwd, &target)
+            .and_then(|(c, _)| match ctx.fs.node(&c) {
+                Some(n) if n.is_dir() => Ok(c),
+                Some(_) => Err(Errno::NotDir),
+                None => Err(Errno::NoEnt),
+            });
         match res {
             Ok(c) => {
                 let old = self.pwd();
@@ -359,7 +454,13 @@ impl Shell {
 }
 
 /// Opens a redirection target: creates or truncates it (an append keeps it).
-fn open_sink(fs: &mut Fs, cwd: &[String], path: &str, append: bool, now: Millis) -> Result<Sink, Errno> {
+fn open_sink(
+    fs: &mut Fs,
+    cwd: &[String],
+    path: &str,
+    append: bool,
+    now: Millis,
+) -> Result<Sink, Errno> {
     if path == "/dev/null" {
         return Ok(Sink::Null);
     }
