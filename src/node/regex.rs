@@ -183,9 +183,17 @@ impl Parser<'_> {
                     continue;
                 }
                 (Some('{'), _) if self.ere => {
+                    // GNU reads a `{` that does not start a valid interval as itself
+                    let save = self.i;
                     self.i += 1;
-                    let (a, b) = self.interval()?;
-                    atom = Ast::Repeat(Box::new(atom), a, b);
+                    match self.interval() {
+                        Ok((a, b)) => atom = Ast::Repeat(Box::new(atom), a, b),
+                        Err(RegexError("Unmatched \\{")) => {
+                            self.i = save;
+                            return Ok(atom);
+                        }
+                        Err(e) => return Err(e),
+                    }
                     continue;
                 }
                 _ => return Ok(atom),
@@ -265,7 +273,7 @@ impl Parser<'_> {
             '*' if first => Ast::Char('*'),
             '*' if self.ere => return Err(RegexError("Invalid preceding regular expression")),
             '+' | '?' if self.ere && first => Ast::Char(c),
-            '{' if self.ere && first => Ast::Char('{'),
+            '{' if self.ere => Ast::Char('{'),
             '(' if self.ere => self.group()?,
             '\\' => {
                 let Some(e) = self.peek() else {
@@ -635,7 +643,7 @@ impl Regex {
         fuel: &mut u64,
         depth: usize,
     ) {
-        if *fuel == 0 || depth > 5_000 {
+        if *fuel == 0 || depth > 2_000 {
             *fuel = 0;
             return;
         }

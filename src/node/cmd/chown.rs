@@ -4,6 +4,7 @@
 //! or symbolic like `u+x`, `go-w`, `a=r`). Must not touch: anything but metadata.
 
 use super::{lquote, opt_error, parse_opts, shq, try_help, Ctx};
+use crate::node::fs::Fs;
 
 pub fn chown(args: &[String], ctx: &mut Ctx) -> i32 {
     let p = match parse_opts(
@@ -46,17 +47,31 @@ pub fn chown(args: &[String], ctx: &mut Ctx) -> i32 {
             }
         },
     };
+    each_target(ctx, "chown", files, recursive, |fs, path| {
+        let _ = fs.chown(path, uid, gid);
+    })
+}
+
+/// Applies `change` to each named file (and, recursively, to what is under it); a name
+/// that does not exist gets `cannot access`.
+fn each_target(
+    ctx: &mut Ctx,
+    cmd: &str,
+    files: &[String],
+    recursive: bool,
+    mut change: impl FnMut(&mut Fs, &[String]),
+) -> i32 {
     let mut status = 0;
     for f in files {
         match ctx.existing(f) {
             Ok(c) => {
                 let paths = if recursive { ctx.fs.walk(&c) } else { vec![c] };
                 for path in paths {
-                    let _ = ctx.fs.chown(&path, uid, gid);
+                    change(ctx.fs, &path);
                 }
             }
             Err(e) => {
-                ctx.eprintln(&format!("chown: cannot access {}: {}", shq(f), e));
+                ctx.eprintln(&format!("{}: cannot access {}: {}", cmd, shq(f), e));
                 status = 1;
             }
         }
@@ -108,26 +123,11 @@ pub fn chmod(args: &[String], ctx: &mut Ctx) -> i32 {
         try_help(ctx, "chmod");
         return 1;
     }
-    let mut status = 0;
-    for f in files {
-        match ctx.existing(f) {
-            Ok(c) => {
-                let paths = if recursive { ctx.fs.walk(&c) } else { vec![c] };
-                for path in paths {
-                    if let Ok(st) = ctx.fs.stat(&path) {
-                        if let Some(m) = parse_mode(&spec, st.mode) {
-                            let _ = ctx.fs.chmod(&path, m);
-                        }
-                    }
-                }
-            }
-            Err(e) => {
-                ctx.eprintln(&format!("chmod: cannot access {}: {}", shq(f), e));
-                status = 1;
-            }
+    each_target(ctx, "chmod", files, recursive, |fs, path| {
+        if let Some(m) = fs.stat(path).ok().and_then(|st| parse_mode(&spec, st.mode)) {
+            let _ = fs.chmod(path, m);
         }
-    }
-    status
+    })
 }
 
 /// Applies a mode spec to `old`: octal (`600`) or symbolic clauses (`u+x,go-w`).

@@ -13,17 +13,21 @@ struct Opts {
     number: bool,
     count: bool,
     list: bool,
+    list_without: bool,
     quiet: bool,
     word: bool,
     line: bool,
     only: bool,
+    /// Lines of context after and before each selected line (`-A`, `-B`, `-C`).
+    after: usize,
+    before: usize,
 }
 
 pub fn run(args: &[String], ctx: &mut Ctx, extended: bool) -> i32 {
     let p = match parse_opts(
         args,
         "EFGinrRvclLqswxohHIaz",
-        "ef",
+        "efABC",
         &[
             "extended-regexp",
             "fixed-strings",
@@ -72,11 +76,29 @@ pub fn run(args: &[String], ctx: &mut Ctx, extended: bool) -> i32 {
         number: p.has('n') || p.has_long("line-number"),
         count: p.has('c') || p.has_long("count"),
         list: p.has('l') || p.has_long("files-with-matches"),
+        list_without: p.has('L'),
         quiet: p.has('q') || p.has_long("quiet") || p.has_long("silent"),
         word: p.has('w') || p.has_long("word-regexp"),
         line: p.has('x') || p.has_long("line-regexp"),
         only: p.has('o') || p.has_long("only-matching"),
+        after: 0,
+        before: 0,
     };
+    let mut o = o;
+    for (c, v) in &p.flags {
+        let n = v.as_deref().unwrap_or("");
+        if matches!(c, 'A' | 'B' | 'C') {
+            let Ok(k) = n.parse::<usize>() else {
+                ctx.eprintln(&format!("grep: {}: invalid context length argument", n));
+                return 2;
+            };
+            match c {
+                'A' => o.after = k,
+                'B' => o.before = k,
+                _ => (o.after, o.before) = (k, k),
+            }
+        }
+    }
     let recursive = p.has('r') || p.has('R') || p.has_long("recursive");
     let suppress = p.has('s');
     let mut operands = p.operands.clone();
@@ -164,6 +186,8 @@ pub fn run(args: &[String], ctx: &mut Ctx, extended: bool) -> i32 {
         !no_names && (p.has('H') || p.has_long("with-filename") || files.len() > 1 || recursive);
     let mut any = false;
     let mut error = false;
+    // whether a context group was printed (the next one is preceded by `--`)
+    let mut printed_group = false;
     for (name, data) in files {
         let data = match data {
             Ok(d) => d,
@@ -176,48 +200,30 @@ pub fn run(args: &[String], ctx: &mut Ctx, extended: bool) -> i32 {
             }
         };
         let binary = data.contains(&0);
+        let all = lines(&data);
         let mut count = 0u64;
-        for (k, raw) in lines(&data).iter().enumerate() {
+        // the selected lines, with their matches
+        let mut selected: Vec<(usize, Vec<(usize, usize)>)> = Vec::new();
+        for (k, raw) in all.iter().enumerate() {
             let body = raw.strip_suffix(b"\n").unwrap_or(raw);
             let text: Vec<char> = String::from_utf8_lossy(body).chars().collect();
             let spans = matches(&regexes, &text, &o);
-            let selected = spans.is_some() != o.invert;
-            if !selected {
-                continue;
+            if spans.is_some() != o.invert {
+                count += 1;
+                selected.push((k, spans.unwrap_or_default()));
             }
-            count += 1;
+        }
+        if count > 0 {
             any = true;
             if o.quiet {
                 return 0;
             }
-            if o.count || o.list {
-                continue;
-            }
+        }
+        if !(o.count || o.list || o.list_without) && !selected.is_empty() {
             if binary {
                 ctx.eprintln(&format!("grep: {}: binary file matches", name));
-                break;
-            }
-            let prefix = {
-                let mut s = String::new();
-                if with_names {
-                    s.push_str(&name);
-                    s.push(':');
-                }
-                if o.number {
-                    s.push_str(&(k + 1).to_string());
-                    s.push(':');
-                }
-                s
-            };
-            if o.only && !o.invert {
-                for (a, b) in spans.unwrap_or_default() {
-                    let piece: String = text[a..b].iter().collect();
-                    ctx.print(&format!("{}{}\n", prefix, piece));
-                }
             } else {
-                ctx.print(&prefix);
-                ctx.out.extend_from_slice(body);
-                ctx.print("\n");
+                print_lines(ctx, &all, &selected, &o, if with_names { Some(&name) } else { None }, &mut printed_group);
             }
         }
         if o.count {
@@ -226,7 +232,7 @@ pub fn run(args: &[String], ctx: &mut Ctx, extended: bool) -> i32 {
             } else {
                 ctx.print(&format!("{}\n", count));
             }
-        } else if o.list && count > 0 {
+        } else if (o.list && count > 0) || (o.list_without && count == 0) {
             ctx.print(&format!("{}\n", name));
         }
     }
@@ -236,6 +242,69 @@ pub fn run(args: &[String], ctx: &mut Ctx, extended: bool) -> i32 {
         0
     } else {
         1
+    }
+}
+
+/// Prints the selected lines (and their context) of one file.
+fn print_lines(
+    ctx: &mut Ctx,
+    all: &[&[u8]],
+    selected: &[(usize, Vec<(usize, usize)>)],
+    o: &Opts,
+    name: Option<&str>,
+    printed_group: &mut bool,
+) {
+    let prefix = |k: usize, sep: char| {
+        let mut s = String::new();
+        if let Some(n) = name {
+            s.push_str(n);
+            s.push(sep);
+        }
+        if o.number {
+            s.push_str(&(k + 1).to_string());
+            s.push(sep);
+        }
+        s
+    };
+    let context = o.after > 0 || o.before > 0;
+    let mut last_printed: Option<usize> = None;
+    for (k, spans) in selected {
+        let from = k.saturating_sub(o.before);
+        let from = last_printed.map_or(from, |l| from.max(l + 1));
+        if context && (*printed_group || last_printed.is_some()) && last_printed.is_none_or(|l| from > l + 1) {
+            ctx.print("--\n");
+        }
+        for c in from..*k {
+            ctx.print(&prefix(c, '-'));
+            ctx.out.extend_from_slice(all[c].strip_suffix(b"\n").unwrap_or(all[c]));
+            ctx.print("\n");
+        }
+        let body = all[*k].strip_suffix(b"\n").unwrap_or(all[*k]);
+        if o.only && !o.invert {
+            let text: Vec<char> = String::from_utf8_lossy(body).chars().collect();
+            for (a, b) in spans {
+                let piece: String = text[*a..*b].iter().collect();
+                ctx.print(&format!("{}{}\n", prefix(*k, ':'), piece));
+            }
+        } else {
+            ctx.print(&prefix(*k, ':'));
+            ctx.out.extend_from_slice(body);
+            ctx.print("\n");
+        }
+        last_printed = Some(*k);
+        *printed_group = true;
+        // trailing context up to the next selected line
+        let next = selected.iter().find(|(n, _)| n > k).map(|(n, _)| *n).unwrap_or(usize::MAX);
+        let end = (k + o.after).min(all.len().saturating_sub(1));
+        for c in k + 1..=end {
+            if c >= next {
+                break;
+            }
+            ctx.print(&prefix(c, '-'));
+            ctx.out.extend_from_slice(all[c].strip_suffix(b"\n").unwrap_or(all[c]));
+            ctx.print("\n");
+            last_printed = Some(c);
+        }
     }
 }
 

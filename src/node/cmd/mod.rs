@@ -182,56 +182,95 @@ pub fn parse_opts(
     while i < args.len() {
         let a = &args[i];
         i += 1;
-        if only_operands || a == "-" || !a.starts_with('-') {
-            p.operands.push(a.clone());
-            continue;
-        }
-        if a == "--" {
-            only_operands = true;
-            continue;
-        }
-        if let Some(long) = a.strip_prefix("--") {
-            let (name, value) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (long, None),
-            };
-            // unique prefixes are accepted, as getopt_long does
-            let hits: Vec<&&str> = longs.iter().filter(|l| l.starts_with(name)).collect();
-            match hits.iter().find(|l| ***l == name).or(if hits.len() == 1 {
-                hits.first()
-            } else {
-                None
-            }) {
-                Some(l) => p.long.push((l.to_string(), value)),
-                None => return Err(OptError::Unrecognized(a.clone())),
+        let (name, value) = match classify(a, only_operands) {
+            Arg::Operand => {
+                p.operands.push(a.clone());
+                continue;
             }
-            continue;
-        }
-        let chars: Vec<char> = a.chars().skip(1).collect();
-        let mut k = 0;
-        while k < chars.len() {
-            let c = chars[k];
-            if with_value.contains(c) {
-                let rest: String = chars[k + 1..].iter().collect();
-                let v = if !rest.is_empty() {
-                    rest
-                } else if i < args.len() {
-                    i += 1;
-                    args[i - 1].clone()
-                } else {
-                    return Err(OptError::Missing(c));
-                };
-                p.flags.push((c, Some(v)));
-                break;
+            Arg::EndOfOptions => {
+                only_operands = true;
+                continue;
             }
-            if !letters.contains(c) {
-                return Err(OptError::Invalid(c));
+            Arg::Long(name, value) => (name, value),
+            Arg::Short => {
+                parse_short(a, &args[..], &mut i, letters, with_value, &mut p)?;
+                continue;
             }
-            p.flags.push((c, None));
-            k += 1;
+        };
+        // unique prefixes are accepted, as getopt_long does
+        let hits: Vec<&&str> = longs.iter().filter(|l| l.starts_with(name)).collect();
+        match hits.iter().find(|l| ***l == name).or(if hits.len() == 1 {
+            hits.first()
+        } else {
+            None
+        }) {
+            Some(l) => p.long.push((l.to_string(), value)),
+            None => return Err(OptError::Unrecognized(a.clone())),
         }
     }
     Ok(p)
+}
+
+/// A command-line word as getopt sees it.
+pub enum Arg<'a> {
+    Operand,
+    /// `--`
+    EndOfOptions,
+    /// `--name` or `--name=value`
+    Long(&'a str, Option<String>),
+    /// `-abc`
+    Short,
+}
+
+pub fn classify(a: &str, only_operands: bool) -> Arg<'_> {
+    if only_operands || a == "-" || !a.starts_with('-') {
+        return Arg::Operand;
+    }
+    if a == "--" {
+        return Arg::EndOfOptions;
+    }
+    match a.strip_prefix("--") {
+        Some(long) => match long.split_once('=') {
+            Some((n, v)) => Arg::Long(n, Some(v.to_string())),
+            None => Arg::Long(long, None),
+        },
+        None => Arg::Short,
+    }
+}
+
+/// One `-abc` word: flags, or a flag that takes the rest of the word (or the next word).
+fn parse_short(
+    a: &str,
+    args: &[String],
+    i: &mut usize,
+    letters: &str,
+    with_value: &str,
+    p: &mut Parsed,
+) -> Result<(), OptError> {
+    let chars: Vec<char> = a.chars().skip(1).collect();
+    let mut k = 0;
+    while k < chars.len() {
+        let c = chars[k];
+        if with_value.contains(c) {
+            let rest: String = chars[k + 1..].iter().collect();
+            let v = if !rest.is_empty() {
+                rest
+            } else if *i < args.len() {
+                *i += 1;
+                args[*i - 1].clone()
+            } else {
+                return Err(OptError::Missing(c));
+            };
+            p.flags.push((c, Some(v)));
+            return Ok(());
+        }
+        if !letters.contains(c) {
+            return Err(OptError::Invalid(c));
+        }
+        p.flags.push((c, None));
+        k += 1;
+    }
+    Ok(())
 }
 
 impl Parsed {

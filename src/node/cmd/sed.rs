@@ -6,7 +6,7 @@
 //! Owns: script parsing, the edit cycle, in-place editing. Must not touch: the regex
 //! engine (regex.rs).
 
-use super::{lines, Ctx};
+use super::{classify, lines, Arg, Ctx};
 use crate::node::regex::{Regex, Syntax};
 
 #[derive(Clone, Debug)]
@@ -31,6 +31,8 @@ enum Cmd {
     Quit,
     /// `=`: the line number.
     LineNo,
+    /// `y/abc/xyz/`: transliteration.
+    Translate(Vec<(char, char)>),
 }
 
 #[derive(Clone, Debug)]
@@ -75,44 +77,43 @@ fn parse_args(args: &[String]) -> Result<Opts, String> {
     while i < args.len() {
         let a = &args[i];
         i += 1;
-        if only_operands || a == "-" || !a.starts_with('-') {
-            operands.push(a.clone());
-            continue;
-        }
-        if a == "--" {
-            only_operands = true;
-            continue;
-        }
-        if let Some(long) = a.strip_prefix("--") {
-            let (name, value) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (long, None),
-            };
-            match name {
-                "quiet" | "silent" => o.quiet = true,
-                "regexp-extended" => o.syntax = Syntax::Extended,
-                "separate" => o.separate = true,
-                "in-place" => o.in_place = Some(value.unwrap_or_default()),
-                "expression" => {
-                    let v = match value {
-                        Some(v) => v,
-                        None if i < args.len() => {
-                            i += 1;
-                            args[i - 1].clone()
-                        }
-                        None => {
-                            return Err(format!(
-                                "sed: option '--expression' requires an argument\n{}",
-                                USAGE
-                            ))
-                        }
-                    };
-                    o.scripts.push(v);
-                    explicit_script = true;
-                }
-                _ => return Err(format!("sed: unrecognized option '{}'\n{}", a, USAGE)),
+        match classify(a, only_operands) {
+            Arg::Operand => {
+                operands.push(a.clone());
+                continue;
             }
-            continue;
+            Arg::EndOfOptions => {
+                only_operands = true;
+                continue;
+            }
+            Arg::Short => {}
+            Arg::Long(name, value) => {
+                match name {
+                    "quiet" | "silent" => o.quiet = true,
+                    "regexp-extended" => o.syntax = Syntax::Extended,
+                    "separate" => o.separate = true,
+                    "in-place" => o.in_place = Some(value.unwrap_or_default()),
+                    "expression" => {
+                        let v = match value {
+                            Some(v) => v,
+                            None if i < args.len() => {
+                                i += 1;
+                                args[i - 1].clone()
+                            }
+                            None => {
+                                return Err(format!(
+                                    "sed: option '--expression' requires an argument\n{}",
+                                    USAGE
+                                ))
+                            }
+                        };
+                        o.scripts.push(v);
+                        explicit_script = true;
+                    }
+                    _ => return Err(format!("sed: unrecognized option '{}'\n{}", a, USAGE)),
+                }
+                continue;
+            }
         }
         let chars: Vec<char> = a.chars().skip(1).collect();
         let mut k = 0;
@@ -227,6 +228,7 @@ impl ScriptParser<'_> {
                 'p' => Cmd::Print,
                 'q' => Cmd::Quit,
                 '=' => Cmd::LineNo,
+                'y' => self.translate()?,
                 _ => return self.err(self.i, &format!("unknown command: `{}'", c)),
             };
             // after a command: spaces, then `;`, a newline, `}` or the end
@@ -328,6 +330,20 @@ impl ScriptParser<'_> {
             out.push(c);
         }
         None
+    }
+
+    fn translate(&mut self) -> Result<Cmd, ParseError> {
+        const UNTERMINATED: &str = "unterminated `y' command";
+        let Some(delim) = self.peek() else { return self.err(self.i, UNTERMINATED) };
+        self.i += 1;
+        let Some(from) = self.delimited(delim) else { return self.err(self.i, UNTERMINATED) };
+        let Some(to) = self.delimited(delim) else { return self.err(self.i, UNTERMINATED) };
+        let unescape = |s: &str| s.replace("\\n", "\n").replace("\\\\", "\\");
+        let (from, to): (Vec<char>, Vec<char>) = (unescape(&from).chars().collect(), unescape(&to).chars().collect());
+        if from.len() != to.len() {
+            return self.err(self.i, "strings for `y' command are different lengths");
+        }
+        Ok(Cmd::Translate(from.into_iter().zip(to).collect()))
     }
 
     fn subst(&mut self) -> Result<Cmd, ParseError> {
@@ -661,6 +677,13 @@ impl Editor {
                     }
                     Cmd::Print => emit(&mut out, &space, true),
                     Cmd::LineNo => out.extend_from_slice(format!("{}\n", self.line_no).as_bytes()),
+                    Cmd::Translate(map) => {
+                        for ch in space.iter_mut() {
+                            if let Some((_, t)) = map.iter().find(|(f, _)| f == ch) {
+                                *ch = *t;
+                            }
+                        }
+                    }
                     Cmd::Quit => {
                         self.quit = true;
                         break;

@@ -5,7 +5,7 @@
 //! Owns: turning parsed words into argv. Must not touch: parsing, running commands.
 
 use super::lexer::{Part, Word};
-use crate::node::fs::{join, Fs};
+use crate::node::fs::Fs;
 use std::collections::BTreeMap;
 
 /// What expansion reads: variables, `$?`, the home directory and the working directory.
@@ -229,7 +229,6 @@ fn glob(field: &Field, env: &Env) -> Vec<String> {
             }
         }
     }
-    let _ = join;
     let mut out: Vec<String> = cands.into_iter().map(|(_, s)| s).collect();
     out.sort();
     out

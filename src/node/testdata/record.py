@@ -14,6 +14,9 @@ Usage (as root, from the repository root):
         --lib node::scenario_test::export_fixture -- --ignored
     python3 src/node/testdata/record.py /tmp/node-fixture.json src/node/testdata/*.txt
 
+`grep -r` reads a directory in readdir order (ext4's hash order, not by name): a scenario
+keeps to one matching file per directory there.
+
 Transcript format (as ../shared/conformance/FORMAT.md section 3): `$ COMMAND`, the
 here-document lines and their terminator, stdout lines, stderr lines prefixed `! `, and
 `? N` when the exit status is not 0.
