@@ -27,10 +27,10 @@ use crate::server::api::{
     WatchResponse,
 };
 use crate::server::ids;
-use crate::server::member::{
-    encode_conf_change, is_member_change, route, ConfChangeContext, Env, Member, MemberConfig,
-    MemberEvent, Outbox, Payload, Route,
-};
+use crate::server::member::{Env, Member, MemberConfig, MemberEvent, Outbox};
+use crate::server::membership::is_member_change;
+use crate::server::payload::{encode_conf_change, ConfChangeContext, Payload};
+use crate::server::requests::{route, Route};
 
 pub use network::NetConfig;
 pub use restore::Settings;
@@ -258,7 +258,7 @@ impl World {
             safety_violations: Vec::new(),
             watches: BTreeMap::new(),
             next_watch: 1,
-            snapshot_count: crate::server::member::DEFAULT_SNAPSHOT_COUNT,
+            snapshot_count: crate::server::snapshot::DEFAULT_SNAPSHOT_COUNT,
             summaries: std::cell::RefCell::new(BTreeMap::new()),
         };
         (w, configs)
@@ -1410,7 +1410,7 @@ fn pairs(ids: &[u64]) -> Vec<(u64, u64)> {
 /// Summary of an entry for views.
 pub fn entry_summary(e: &Entry) -> String {
     match e.entry_type {
-        EntryType::ConfChange => match crate::server::member::decode_conf_change(&e.data) {
+        EntryType::ConfChange => match crate::server::payload::decode_conf_change(&e.data) {
             Some(cc) => format!("conf change {:?} {:x}", cc.change_type, cc.node_id),
             None => "conf change".to_string(),
         },

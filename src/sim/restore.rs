@@ -50,7 +50,7 @@ impl Default for Settings {
             loss_pct: 0,
             partition: None,
             link_latency: Vec::new(),
-            snapshot_count: crate::server::member::DEFAULT_SNAPSHOT_COUNT,
+            snapshot_count: crate::server::snapshot::DEFAULT_SNAPSHOT_COUNT,
             stopped: Vec::new(),
             removed: Vec::new(),
             cut: Vec::new(),

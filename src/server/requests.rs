@@ -1,0 +1,231 @@
+//! A client request arriving at a member: etcd's checks before it is served or proposed
+//! (validation, permissions), where it is served ([`route`]: local state, after a ReadIndex,
+//! through the log, on the leader, by a leader transfer), and the answers served from local
+//! state.
+//!
+//! Owns: routing and admission. Must not touch: the network (forwarding to the leader is the
+//! world's), what a committed entry does.
+
+use super::api::{
+    errors, AlarmAction, AlarmResponse, AuthRequest, CallError, EtcdError, MemberListResponse,
+    Request, Response, ResponseHeader, SnapshotResponse, StatusResponse,
+};
+use super::apply::StateMachine;
+use super::member::{Env, Member, Outbox};
+use super::membership::is_member_change;
+use super::payload::{encode_conf_change, ConfChangeContext, Payload};
+use super::read_index::PendingRead;
+use crate::raft::{Entry, EntryData, EntryType};
+
+/// Where a request is served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// Local state, no consensus (serializable reads, member list, status...).
+    Local,
+    /// Local state after ReadIndex confirms it is current (linearizable reads).
+    ReadIndex,
+    /// Through the Raft log.
+    Propose,
+    /// On the leader only, outside the log (lease keep-alive, time-to-live, leases).
+    Leader,
+    /// Handled by the member's Raft node (move-leader).
+    Transfer,
+}
+
+/// How a request is served, as etcd's server routes it.
+pub fn route(req: &Request) -> Route {
+    match req {
+        Request::Range(r) if r.serializable => Route::Local,
+        Request::V2(r) if r.is_read() => Route::Local,
+        Request::Range(_) => Route::ReadIndex,
+        Request::MemberList
+        | Request::Status
+        | Request::HashKv { .. }
+        | Request::Defragment
+        | Request::Snapshot => Route::Local,
+        Request::Alarm {
+            action: AlarmAction::Get,
+            ..
+        } => Route::Local,
+        Request::LeaseKeepAlive { .. } | Request::LeaseTimeToLive { .. } | Request::LeaseLeases => {
+            Route::Leader
+        }
+        Request::MoveLeader { .. } => Route::Transfer,
+        _ => Route::Propose,
+    }
+}
+
+impl Member {
+    /// A client request arriving at this member. Answers that are ready at once go to `out`;
+    /// the others come later from `tick`/`step`.
+    pub fn submit(
+        &mut self,
+        call: u64,
+        mut req: Request,
+        auth_token: Option<&str>,
+        env: &Env,
+        out: &mut Outbox,
+    ) {
+        if let Err(e) = self.admit(&req, auth_token) {
+            out.answers.push((call, Err(e.into())));
+            return;
+        }
+        match route(&req) {
+            Route::Local => {
+                let ans = self.read_local(&req, env).map_err(CallError::from);
+                out.answers.push((call, ans));
+            }
+            Route::ReadIndex => {
+                let _ = self.node.read_index(call.to_be_bytes().to_vec());
+                self.reads.push(PendingRead {
+                    call,
+                    req,
+                    index: None,
+                    sent_tick: self.ticks,
+                });
+                self.process_ready(env, out);
+            }
+            Route::Leader => {
+                // The world forwards these to the leader (see `serve_leader`).
+                out.answers
+                    .push((call, Err(CallError::Server(errors::not_leader()))));
+            }
+            Route::Transfer => {
+                let Request::MoveLeader { target_id } = req else {
+                    return;
+                };
+                if !self.is_leader() {
+                    out.answers.push((call, Err(errors::not_leader().into())));
+                    return;
+                }
+                let ok = self.members.get(&target_id).is_some_and(|m| !m.is_learner);
+                if !ok {
+                    out.answers
+                        .push((call, Err(errors::bad_leader_transferee().into())));
+                    return;
+                }
+                let _ = self.node.transfer_leader(target_id);
+                self.transfers.push((call, target_id));
+                self.process_ready(env, out);
+            }
+            Route::Propose => {
+                if let Some(cc) = self.conf_change_for(&req, env, out, call) {
+                    let rid = self.next_request_id();
+                    let mut cc = cc;
+                    if let Ok(mut ctx) = postcard::from_bytes::<ConfChangeContext>(&cc.context) {
+                        ctx.request_id = rid;
+                        cc.context = postcard::to_allocvec(&ctx).unwrap_or_default();
+                    }
+                    self.waiters.insert(rid, call);
+                    self.propose_entry(
+                        call,
+                        Entry {
+                            data: encode_conf_change(&cc).into(),
+                            entry_type: EntryType::ConfChange,
+                            ..Default::default()
+                        },
+                    );
+                    self.process_ready(env, out);
+                    return;
+                }
+                if is_member_change(&req) {
+                    return; // refused: the answer is in `out`
+                }
+                self.prepare(&mut req, env);
+                let rid = self.next_request_id();
+                let p = Payload::Request {
+                    id: rid,
+                    req,
+                    auth_token: auth_token.map(str::to_string),
+                };
+                self.waiters.insert(rid, call);
+                let data: EntryData = p.encode().into();
+                self.retry.insert(rid, data.clone());
+                // Batched: proposed with the others at the next `process_ready`.
+                self.batch.push(data);
+            }
+        }
+    }
+
+    /// etcd's checks before a request is served or proposed: validation, then permissions
+    /// (with the password check of `Authenticate`).
+    pub(super) fn admit(
+        &mut self,
+        req: &Request,
+        auth_token: Option<&str>,
+    ) -> Result<(), EtcdError> {
+        if matches!(
+            req,
+            Request::Range(_)
+                | Request::Put(_)
+                | Request::DeleteRange(_)
+                | Request::Txn(_)
+                | Request::Compaction(_)
+        ) {
+            StateMachine::validate(req)?;
+        }
+        if let Request::Auth(AuthRequest::Authenticate { name, password }) = req {
+            return self.sm.check_password(name, password);
+        }
+        self.sm.check_permission(auth_token, req)
+    }
+
+    /// Serves a request that only the leader answers (lease keep-alive, time-to-live, list).
+    pub fn serve_leader(&mut self, req: &Request, env: &Env) -> Result<Response, EtcdError> {
+        let ctx = self.ctx(env);
+        let resp = match req {
+            Request::LeaseKeepAlive { id } => {
+                Response::LeaseKeepAlive(self.sm.lease_renew(*id, env.now)?)
+            }
+            _ => self.sm.read(req, &ctx)?,
+        };
+        Ok(self.stamp(resp))
+    }
+
+    /// Serves a request from local state (no consensus).
+    pub fn read_local(&mut self, req: &Request, env: &Env) -> Result<Response, EtcdError> {
+        let ctx = &self.ctx(env);
+        match req {
+            Request::MemberList => Ok(Response::MemberList(MemberListResponse {
+                header: ResponseHeader {
+                    revision: 0,
+                    ..self.header()
+                },
+                members: self.cluster_members(),
+            })),
+            Request::Alarm { .. } => Ok(Response::Alarm(AlarmResponse {
+                header: self.header(),
+                alarms: self.alarms.clone(),
+            })),
+            Request::Defragment => Ok(Response::Header(self.header())),
+            Request::Snapshot => Ok(Response::Snapshot(SnapshotResponse {
+                header: self.header(),
+                blob: self.sm.to_snapshot(),
+            })),
+            Request::Status => {
+                let r = &self.node.raft;
+                Ok(Response::Status(StatusResponse {
+                    header: self.header(),
+                    version: "3.4.23".to_string(),
+                    // The playground has no bolt file; these are plausible sizes.
+                    db_size: 20480,
+                    leader: r.lead,
+                    raft_index: r.raft_log.committed,
+                    raft_term: r.term,
+                    raft_applied_index: self.applied,
+                    errors: Vec::new(),
+                    db_size_in_use: 16384,
+                    is_learner: r.is_learner,
+                }))
+            }
+            Request::LeaseKeepAlive { .. } => {
+                let resp = self.sm.apply(req, ctx)?;
+                Ok(self.stamp(resp))
+            }
+            _ => {
+                let resp = self.sm.read(req, ctx)?;
+                Ok(self.stamp(resp))
+            }
+        }
+    }
+}
