@@ -15,7 +15,7 @@ use super::member::{Env, Member, Outbox};
 use super::membership::is_member_change;
 use super::payload::{encode_conf_change, ConfChangeContext, Payload};
 use super::read_index::PendingRead;
-use crate::raft::{Entry, EntryData, EntryType};
+use crate::raft::{Entry, EntryType};
 
 /// Where a request is served.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,10 +139,8 @@ impl Member {
                     auth_token: auth_token.map(str::to_string),
                 };
                 self.waiters.insert(rid, call);
-                let data: EntryData = p.encode().into();
-                self.retry.insert(rid, data.clone());
                 // Batched: proposed with the others at the next `process_ready`.
-                self.batch.push(data);
+                self.batch.push((call, p.encode().into()));
             }
         }
     }

@@ -118,8 +118,6 @@ pub struct World {
     answers: BTreeMap<u64, Result<Response, CallError>>,
     /// Members holding batched proposals.
     batched: BTreeSet<u64>,
-    /// Calls that timed out: their late answers are dropped.
-    abandoned: BTreeSet<u64>,
     next_call: u64,
     trace: Vec<TraceEvent>,
     trace_enabled: bool,
@@ -249,7 +247,6 @@ impl World {
             net: NetConfig::default(),
             link_up_since: BTreeMap::new(),
             answers: BTreeMap::new(),
-            abandoned: BTreeSet::new(),
             batched: BTreeSet::new(),
             next_call: 1,
             trace: Vec::new(),
@@ -394,7 +391,11 @@ impl World {
         match self.answers.remove(&call) {
             Some(r) => r,
             None => {
-                self.abandoned.insert(call);
+                // The client gave up: the member forgets the call (it is never answered; what
+                // it had not yet handed to Raft is never proposed).
+                if let Some(m) = self.member_mut(id) {
+                    m.abandon(call);
+                }
                 Err(CallError::DeadlineExceeded)
             }
         }
@@ -786,9 +787,7 @@ impl World {
 
     fn handle_outbox(&mut self, from: u64, out: Outbox) {
         for (call, ans) in out.answers {
-            if !self.abandoned.remove(&call) {
-                self.answers.insert(call, ans);
-            }
+            self.answers.insert(call, ans);
         }
         for ev in out.events {
             match ev {
