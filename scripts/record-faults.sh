@@ -8,6 +8,7 @@
 #                           runs under its own uid, each connection is marked with its opener)
 #   heal                    remove those rules
 #   advance N[s]            sleep N seconds
+#   quota N                 check that the members run with --quota-backend-bytes=N
 #
 # Members run with --pre-vote=true (the playground's members run pre-vote) and
 # $ETCD_EXTRA_FLAGS (e.g. ETCD_EXTRA_FLAGS=--quota-backend-bytes=40000). Needs root, etcd and
@@ -57,6 +58,13 @@ for g1, g2 in itertools.permutations(groups, 2):
 EOF
 printf '#!/bin/sh\niptables -F OUTPUT\n' >"$T/bin/heal"
 printf '#!/bin/sh\nsleep "${1%%s}"\n' >"$T/bin/advance"
+cat >"$T/bin/quota" <<'EOF'
+#!/bin/sh
+# quota N: the members must have been started with --quota-backend-bytes=N
+case " ${ETCD_EXTRA_FLAGS:-} " in *" --quota-backend-bytes=$1 "*) exit 0 ;; esac
+echo "record with ETCD_EXTRA_FLAGS=--quota-backend-bytes=$1" >&2
+exit 1
+EOF
 chmod +x "$T/bin/"*
 
 python3 - "$T/record.py" "$T/bin" <<'EOF'
@@ -64,7 +72,7 @@ import sys
 path, bindir = sys.argv[1], sys.argv[2]
 s = open(path).read()
 old = '''    if not argv or argv[0] != "etcdctl":'''
-new = '''    if argv and argv[0] in ("partition", "heal", "advance"):
+new = '''    if argv and argv[0] in ("partition", "heal", "advance", "quota"):
         r = subprocess.run([os.path.join(%r, argv[0])] + argv[1:], capture_output=True, text=True)
         if r.returncode != 0 or r.stdout or r.stderr:
             raise SystemExit("harness command failed: %%r %%r" %% (step.raw, r.stdout + r.stderr))

@@ -5,8 +5,9 @@
 //! replaced by this run's IDs: leases are numbered in order of first appearance in the
 //! output, as FORMAT.md 4.2 says.
 //!
-//! Fault commands (`partition`, `heal`, `advance`) stand for what the recorder's harness did
-//! around the real cluster (iptables, a sleep): they print nothing in a transcript.
+//! Fault commands (`partition`, `heal`, `advance`) and `quota` stand for what the recorder's
+//! harness did around the real cluster (iptables, a sleep, a flag at start): they print
+//! nothing in a transcript.
 //!
 //! Owns: the scenario format. Must not touch: etcdctl semantics.
 
@@ -249,7 +250,7 @@ fn push_lines(out: &mut String, text: &str, prefix: &str) {
 /// Whether a command is one the recording harness performs silently around the cluster.
 fn is_harness_command(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or("");
-    matches!(first, "partition" | "heal" | "advance")
+    matches!(first, "partition" | "heal" | "advance" | "quota")
 }
 
 /// Runs a scenario on a fresh playground and renders its transcript (FORMAT.md section 3).

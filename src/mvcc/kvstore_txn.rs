@@ -9,6 +9,7 @@
 //! Owns: the revision bookkeeping of one transaction. Must not touch: leases (callers attach
 //! and detach from the events), auth, watchers.
 
+use super::backend_size::entry_bytes;
 use super::index::RangeEnd;
 use super::kvstore::{KvStore, RangeOptions, RangeResult, StoredKv, Value};
 use super::revision::Revision;
@@ -83,6 +84,7 @@ impl<'a> TxnWrite<'a> {
             tombstone: false,
             prev: put.prev.unwrap_or_default(),
         };
+        self.store.backend.add(entry_bytes(rev, &stored));
         self.store.bucket.insert(rev, stored);
         self.changes += 1;
         main
@@ -124,6 +126,7 @@ impl<'a> TxnWrite<'a> {
             tombstone: true,
             prev: prev.unwrap_or_default(),
         };
+        self.store.backend.add(entry_bytes(rev, &stored));
         self.store.bucket.insert(rev, stored);
         self.changes += 1;
     }

@@ -5,7 +5,8 @@
 //! rules (`apply`), Raft rules.
 
 use super::api::{
-    AlarmAction, AlarmMember, AlarmResponse, AlarmType, CallError, EtcdError, Request, Response,
+    errors, AlarmAction, AlarmMember, AlarmResponse, AlarmType, CallError, EtcdError, Request,
+    Response,
 };
 use super::apply::ApplyContext;
 use super::member::{Env, Member, MemberEvent, Outbox};
@@ -134,7 +135,18 @@ impl Member {
                 }))
             }
             _ => {
+                if self.capped(req) {
+                    return Err(errors::no_space());
+                }
+                let fits = self.quota_available(req);
                 let resp = self.sm.apply(req, ctx)?;
+                if !fits {
+                    // Applied, but past the quota: the alarm goes on, the client is told so.
+                    if !self.nospace() {
+                        self.raise_nospace();
+                    }
+                    return Err(errors::no_space());
+                }
                 Ok(self.stamp(resp))
             }
         }

@@ -128,6 +128,8 @@ pub struct Member {
     pub(super) last_snapshot: u64,
     /// Lease revokes proposed by this leader: lease -> tick proposed.
     pub(super) revoking: BTreeMap<i64, u64>,
+    /// `--quota-backend-bytes` (0: etcd's default, 2 GiB; see `quota`).
+    pub(super) quota_backend_bytes: i64,
 }
 
 /// etcd's default election timeout (10 ticks of 100 ms).
@@ -200,6 +202,7 @@ impl Member {
             snapshot_count: DEFAULT_SNAPSHOT_COUNT,
             last_snapshot: applied,
             revoking: BTreeMap::new(),
+            quota_backend_bytes: 0,
         };
         if let Some(snap) = snap {
             m.install(snap);
