@@ -1,5 +1,5 @@
 use super::*;
-use crate::server::api::{PutRequest, RangeRequest};
+use crate::server::api::{PutRequest, RangeRequest, Request, Response};
 
 const T: Duration = Duration::from_secs(5);
 

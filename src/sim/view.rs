@@ -142,9 +142,13 @@ pub struct TraceEvent {
     pub kind: TraceKind,
 }
 
+use super::event_loop::Event;
+use super::{World, SUMMARY_CACHE_CAP};
 use crate::persist::Disk;
 use crate::raft::StateRole;
+use crate::raft::{Entry, EntryType};
 use crate::server::member::{Member, MemberConfig};
+use crate::server::payload::Payload;
 
 /// At most this many of the newest log entries are copied into a view.
 pub const VIEW_LOG_LIMIT: usize = 200;
@@ -245,4 +249,81 @@ pub fn member_view(
             .collect();
     }
     v
+}
+
+impl World {
+    /// Every member as the UI draws it, in the order they joined the world (the initial
+    /// members first, in ID order), so a picture keeps its places as members are added.
+    pub fn member_views(&self) -> Vec<MemberView> {
+        self.slots
+            .iter()
+            .map(|s| {
+                member_view(&s.config, s.member.as_ref(), s.disk.as_deref(), &|e| {
+                    self.entry_summary_cached(e)
+                })
+            })
+            .collect()
+    }
+
+    /// [`entry_summary`] of a log entry, decoded once per (index, term): by Log Matching,
+    /// entries with the same index and term are the same entry, on every member.
+    pub(super) fn entry_summary_cached(&self, e: &Entry) -> String {
+        let key = (e.index, e.term);
+        let Ok(mut cache) = self.summaries.try_borrow_mut() else {
+            return entry_summary(e);
+        };
+        if let Some(s) = cache.get(&key) {
+            return s.clone();
+        }
+        let s = entry_summary(e);
+        cache.insert(key, s.clone());
+        while cache.len() > SUMMARY_CACHE_CAP {
+            cache.pop_first();
+        }
+        s
+    }
+
+    /// Messages on the wire.
+    pub fn messages_in_flight(&self) -> Vec<MessageView> {
+        self.queue
+            .in_order()
+            .into_iter()
+            .filter_map(|(at, e)| match e {
+                Event::Deliver { msg, sent_at } => Some(MessageView {
+                    from: msg.from,
+                    to: msg.to,
+                    kind: msg.msg_type.name(),
+                    term: msg.term,
+                    sent_at: *sent_at,
+                    deliver_at: at,
+                }),
+                Event::Tick => None,
+            })
+            .collect()
+    }
+
+    /// The event trace so far (the most recent [`TRACE_CAP`] events at most).
+    pub fn trace(&self) -> &[TraceEvent] {
+        &self.trace
+    }
+
+    /// Violations of state machine safety seen so far (two members applying different
+    /// entries at one index). Empty in a correct world.
+    pub fn safety_violations(&self) -> &[String] {
+        &self.safety_violations
+    }
+}
+
+/// Summary of an entry for views.
+pub fn entry_summary(e: &Entry) -> String {
+    match e.entry_type {
+        EntryType::ConfChange => match crate::server::payload::decode_conf_change(&e.data) {
+            Some(cc) => format!("conf change {:?} {:x}", cc.change_type, cc.node_id),
+            None => "conf change".to_string(),
+        },
+        EntryType::Normal if e.data.is_empty() => "(empty)".to_string(),
+        EntryType::Normal => {
+            Payload::decode(&e.data).map_or_else(|| "?".to_string(), |p| p.summary())
+        }
+    }
 }

@@ -1,0 +1,324 @@
+//! Faults and their repair, as the playground's commands and the page's controls set them:
+//! stopping and starting members (and starting one that `member add` announced), partitions,
+//! cut links, message loss, latency and jitter. Each is recorded in the trace.
+//!
+//! Owns: the fault controls and their checks. Must not touch: how messages are delivered
+//! (the event loop reads the network settings), etcd's rules.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use super::network::{self, NetConfig};
+use super::view::TraceKind;
+use super::{endpoint, Slot, World};
+use crate::persist::MemoryDisk;
+use crate::server::api::Member as ApiMember;
+use crate::server::member::MemberConfig;
+
+pub(super) fn pairs(ids: &[u64]) -> Vec<(u64, u64)> {
+    let mut v = Vec::new();
+    for (i, a) in ids.iter().enumerate() {
+        for b in ids.iter().skip(i + 1) {
+            v.push((*a.min(b), *a.max(b)));
+        }
+    }
+    v
+}
+
+impl World {
+    pub(super) fn id_by_name(&self, name: &str) -> Result<u64, String> {
+        self.slots
+            .iter()
+            .find(|s| s.config.name == name)
+            .map(|s| s.config.id)
+            .ok_or_else(|| {
+                let names: Vec<&str> = self.slots.iter().map(|s| s.config.name.as_str()).collect();
+                format!("unknown member \"{name}\" (members: {})", names.join(", "))
+            })
+    }
+
+    pub(super) fn control(&mut self, text: String) -> Result<String, String> {
+        self.record(TraceKind::Control { text: text.clone() });
+        Ok(text)
+    }
+
+    /// Crashes a member: its volatile state is lost, its disk kept.
+    pub fn stop(&mut self, name: &str) -> Result<String, String> {
+        let id = self.id_by_name(name)?;
+        let slot = self
+            .slots
+            .iter_mut()
+            .find(|s| s.config.id == id)
+            .ok_or("no such member")?;
+        let Some(m) = slot.member.take() else {
+            return Err(format!("{name} is already stopped"));
+        };
+        slot.disk = Some(m.into_disk());
+        self.record(TraceKind::Crashed { member: id });
+        self.control(format!("stopped {name}"))
+    }
+
+    /// Restarts a stopped member from its disk; a name no member has yet starts the member
+    /// that `member add` announced (see [`World::start_added`]).
+    pub fn start(&mut self, name: &str) -> Result<String, String> {
+        let id = match self.id_by_name(name) {
+            Ok(id) => id,
+            Err(e) => {
+                return self
+                    .start_added(name)
+                    .map_err(|added| format!("{e}; {added}"))
+            }
+        };
+        let i = self
+            .slots
+            .iter()
+            .position(|s| s.config.id == id)
+            .ok_or("no such member")?;
+        let slot = self.slots.get(i).ok_or("no such member")?;
+        if slot.member.is_some() {
+            return Err(format!("{name} is already running"));
+        }
+        if slot.removed {
+            return Err(format!(
+                "{name} was removed from the cluster and cannot start"
+            ));
+        }
+        self.boot(i);
+        self.record(TraceKind::Restarted { member: id });
+        self.control(format!("started {name}"))
+    }
+
+    /// Starts, as `name`, the member that `member add` put in the cluster and that no process
+    /// plays yet, as etcd does with `--initial-cluster-state existing`: an empty disk, a client
+    /// URL on the port below its peer URL's (peer :42380, client :42379). It learns the log (or
+    /// a snapshot) from the leader, then publishes its name and client URL.
+    pub fn start_added(&mut self, name: &str) -> Result<String, String> {
+        if name.is_empty() || self.slots.iter().any(|s| s.config.name == name) {
+            return Err(format!("a member is already called \"{name}\""));
+        }
+        let known = self
+            .leader()
+            .or_else(|| {
+                self.slots
+                    .iter()
+                    .find(|s| s.member.is_some())
+                    .map(|s| s.config.id)
+            })
+            .and_then(|id| self.member(id))
+            .map(|m| m.cluster_members())
+            .unwrap_or_default();
+        let unstarted: Vec<ApiMember> = known
+            .into_iter()
+            .filter(|m| !self.slots.iter().any(|s| s.config.id == m.id))
+            .collect();
+        let m = match unstarted.as_slice() {
+            [] => {
+                return Err(
+                    "no added member waits to start (add one first: etcdctl member add NAME --peer-urls=http://127.0.0.1:42380)"
+                        .to_string(),
+                )
+            }
+            [one] => one.clone(),
+            _ => {
+                return Err(format!(
+                    "{} added members wait to start; start them one at a time after each has joined",
+                    unstarted.len()
+                ))
+            }
+        };
+        self.boot_joining(&m, name)
+    }
+
+    /// Adds a slot for a member the cluster knows (from `member add`) and boots it with an
+    /// empty disk: it catches up from the leader by log or snapshot.
+    pub(super) fn boot_joining(&mut self, m: &ApiMember, name: &str) -> Result<String, String> {
+        let client_urls: Vec<String> = m
+            .peer_urls
+            .iter()
+            .filter_map(|u| {
+                let port = endpoint::loopback_port(u)?;
+                Some(format!("http://127.0.0.1:{}", port.checked_sub(1)?))
+            })
+            .take(1)
+            .collect();
+        if client_urls.is_empty() {
+            return Err(format!(
+                "the added member's peer URL {:?} is not a 127.0.0.1 address the playground can play",
+                m.peer_urls
+            ));
+        }
+        if let Some(taken) = client_urls.first().and_then(|u| self.resolve_endpoint(u)) {
+            return Err(format!(
+                "client URL {} is already served by member {taken:x}",
+                client_urls.join(",")
+            ));
+        }
+        self.slots.push(Slot {
+            config: MemberConfig {
+                id: m.id,
+                name: name.to_string(),
+                peer_urls: m.peer_urls.clone(),
+                client_urls: client_urls.clone(),
+                cluster_id: self.cluster_id,
+            },
+            member: None,
+            disk: Some(Box::new(MemoryDisk::new())),
+            up_since: self.now,
+            removed: false,
+        });
+        let i = self.slots.len() - 1;
+        self.boot(i);
+        self.record(TraceKind::Restarted { member: m.id });
+        self.control(format!(
+            "started {name} ({:x}, joining the existing cluster; clients: {})",
+            m.id,
+            client_urls.join(",")
+        ))
+    }
+
+    /// Splits the members into groups that only reach each other; members not named form
+    /// one more group.
+    pub fn partition(&mut self, groups: &[Vec<String>]) -> Result<String, String> {
+        let mut sets = Vec::new();
+        let mut seen = BTreeSet::new();
+        for g in groups {
+            let mut set = BTreeSet::new();
+            for name in g {
+                let id = self.id_by_name(name)?;
+                if !seen.insert(id) {
+                    return Err(format!("{name} is named in more than one group"));
+                }
+                set.insert(id);
+            }
+            if !set.is_empty() {
+                sets.push(set);
+            }
+        }
+        let rest: BTreeSet<u64> = self
+            .member_ids()
+            .into_iter()
+            .filter(|id| !seen.contains(id))
+            .collect();
+        if !rest.is_empty() {
+            sets.push(rest);
+        }
+        if sets.len() < 2 {
+            return Err("a partition needs at least two groups".to_string());
+        }
+        let text = sets
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .filter_map(|id| self.member_name(*id))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join(" | ");
+        self.set_partition(Some(sets));
+        self.control(format!("partitioned: {text}"))
+    }
+
+    pub(super) fn set_partition(&mut self, p: Option<Vec<BTreeSet<u64>>>) {
+        self.change_net(|net| net.partition = p);
+    }
+
+    /// Changes which links are up, noting when each link that comes back came back.
+    pub(super) fn change_net(&mut self, change: impl FnOnce(&mut NetConfig)) {
+        let ids = self.member_ids();
+        let before: Vec<(u64, u64, bool)> = pairs(&ids)
+            .into_iter()
+            .map(|(a, b)| (a, b, self.connected(a, b)))
+            .collect();
+        change(&mut self.net);
+        for (a, b, was) in before {
+            if !was && self.connected(a, b) {
+                self.link_up_since.insert((a, b), self.now);
+            }
+        }
+    }
+
+    /// Removes every partition and every cut link.
+    pub fn heal(&mut self) -> Result<String, String> {
+        self.change_net(|net| {
+            net.partition = None;
+            net.cut.clear();
+        });
+        self.control("network healed".to_string())
+    }
+
+    /// Cuts the link between two members (both directions); other links stay.
+    pub fn cut_link(&mut self, a: &str, b: &str) -> Result<String, String> {
+        let key = self.link_by_names(a, b)?;
+        self.change_net(|net| {
+            net.cut.insert(key);
+        });
+        self.control(format!("link {a} – {b} cut"))
+    }
+
+    /// Mends one cut link (a partition, if any, stays).
+    pub fn heal_link(&mut self, a: &str, b: &str) -> Result<String, String> {
+        let key = self.link_by_names(a, b)?;
+        self.change_net(|net| {
+            net.cut.remove(&key);
+        });
+        self.control(format!("link {a} – {b} healed"))
+    }
+
+    /// Drops this percentage of the messages between two members.
+    pub fn set_link_loss(&mut self, a: &str, b: &str, pct: u32) -> Result<String, String> {
+        let key = self.link_by_names(a, b)?;
+        if pct > 100 {
+            return Err(format!("loss must be between 0 and 100 percent, got {pct}"));
+        }
+        self.net.link_loss.insert(key, pct);
+        self.control(format!("message loss between {a} and {b} set to {pct}%"))
+    }
+
+    pub(super) fn link_by_names(&self, a: &str, b: &str) -> Result<(u64, u64), String> {
+        let (ia, ib) = (self.id_by_name(a)?, self.id_by_name(b)?);
+        if ia == ib {
+            return Err(format!("a link needs two different members, got {a} twice"));
+        }
+        Ok(network::link(ia, ib))
+    }
+
+    /// Drops this percentage of messages.
+    pub fn set_loss(&mut self, pct: u32) -> Result<String, String> {
+        if pct > 100 {
+            return Err(format!("loss must be between 0 and 100 percent, got {pct}"));
+        }
+        self.net.loss_pct = pct;
+        self.net.link_loss.clear();
+        self.control(format!("message loss set to {pct}%"))
+    }
+
+    /// Sets the one-way latency of every link.
+    pub fn set_latency(&mut self, ms: u64) -> Result<String, String> {
+        if ms > 60_000 {
+            return Err(format!("latency must be between 0 and 60000 ms, got {ms}"));
+        }
+        self.net.latency = Duration::from_millis(ms);
+        self.net.link_latency.clear();
+        self.control(format!("latency set to {ms} ms"))
+    }
+
+    /// Sets the one-way latency of the link between two members (both directions).
+    pub fn set_link_latency(&mut self, a: &str, b: &str, ms: u64) -> Result<String, String> {
+        let key = self.link_by_names(a, b)?;
+        if ms > 60_000 {
+            return Err(format!("latency must be between 0 and 60000 ms, got {ms}"));
+        }
+        self.net.link_latency.insert(key, Duration::from_millis(ms));
+        self.control(format!("latency between {a} and {b} set to {ms} ms"))
+    }
+
+    /// Adds up to `ms` of random extra delay per message (which reorders messages).
+    pub fn set_jitter(&mut self, ms: u64) -> Result<String, String> {
+        if ms > 60_000 {
+            return Err(format!("jitter must be between 0 and 60000 ms, got {ms}"));
+        }
+        self.net.jitter = Duration::from_millis(ms);
+        self.control(format!("jitter set to {ms} ms"))
+    }
+}
