@@ -530,6 +530,17 @@ impl Playground {
                 Ok(_) => err("advance: at most 1h at a time".to_string()),
                 Err(e) => err(format!("advance: {}", e)),
             },
+            "quota" if w.len() == 1 => ok(format!(
+                "--quota-backend-bytes={}",
+                self.world.quota_backend_bytes()
+            )),
+            "quota" if w.len() == 2 => match arg.parse::<i64>() {
+                Ok(n) => {
+                    self.world.set_quota_backend_bytes(n);
+                    ok(format!("every member runs with --quota-backend-bytes={n}"))
+                }
+                Err(_) => err(format!("quota: not a number of bytes: {arg}")),
+            },
             "jobs" if w.len() == 1 => Output {
                 stdout: self.background.list(),
                 ..Default::default()
@@ -560,7 +571,9 @@ impl Playground {
             }
             "help" => ok(PLAYGROUND_HELP.trim_end().to_string()),
             "stop" | "start" | "partition" | "heal" | "cut" | "loss" | "latency" | "advance"
-            | "hints" | "requests" | "load" => err(format!("usage: {}", usage_of(&w[0]))),
+            | "quota" | "hints" | "requests" | "load" => {
+                err(format!("usage: {}", usage_of(&w[0])))
+            }
             other => Output {
                 stderr: format!("bash: {}: command not found\n", other),
                 exit: 127,
@@ -580,6 +593,7 @@ fn usage_of(cmd: &str) -> &'static str {
         "loss" => "loss [NAME NAME] PERCENT",
         "latency" => "latency [NAME NAME] MS",
         "advance" => "advance DURATION (e.g. advance 3s)",
+        "quota" => "quota [BYTES] (e.g. quota 40000)",
         "requests" => "requests on|off",
         "load" => "load k8s [large]",
         _ => "hints on|off",
@@ -602,6 +616,7 @@ etcd --version, docker exec NAME etcdctl ..., kubectl ..., kubectl exec POD -- e
   latency MS                     one-way message delay
   latency NAME NAME MS           ... on one link only
   advance DURATION               let simulated time pass (e.g. advance 3s)
+  quota BYTES                    --quota-backend-bytes of every member (0: 2 GiB)
   hints on|off                   console hints for classic confusions
   load k8s [large]               write a sample Kubernetes cluster under /registry (for kubectl)
   requests on|off                show the etcd requests under each kubectl command

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::backend_size::{entry_bytes, BackendSize};
 use super::bucket::Bucket;
 use super::error::Error;
 use super::index::{RangeEnd, TreeIndex};
@@ -111,6 +112,8 @@ pub struct KvStore {
     pub(crate) current_rev: i64,
     /// The main revision of the last compaction (-1: never compacted).
     pub(crate) compact_main_rev: i64,
+    /// The size of etcd's file for the bucket (not stored: rebuilt from the bucket).
+    pub(crate) backend: BackendSize,
 }
 
 impl Default for KvStore {
@@ -120,6 +123,7 @@ impl Default for KvStore {
             bucket: Bucket::new(),
             current_rev: 1,
             compact_main_rev: -1,
+            backend: BackendSize::default(),
         }
     }
 }
@@ -164,11 +168,13 @@ impl<'de> Deserialize<'de> for KvStore {
             compact_main_rev,
         } = StoredKvStore::deserialize(d)?;
         let index = index.into_index(|rev, prev| bucket.link(rev, prev));
+        let stored = bucket.iter().map(|(r, s)| entry_bytes(*r, s)).sum();
         Ok(KvStore {
             index,
             bucket,
             current_rev,
             compact_main_rev,
+            backend: BackendSize::with_stored(stored),
         })
     }
 }
@@ -176,6 +182,21 @@ impl<'de> Deserialize<'de> for KvStore {
 impl KvStore {
     pub fn new() -> Self {
         KvStore::default()
+    }
+
+    /// The size of etcd's backend file for this store (`endpoint status` DB SIZE).
+    pub fn db_size(&self) -> i64 {
+        self.backend.size()
+    }
+
+    /// The bytes of that file in use (DB SIZE IN USE).
+    pub fn db_size_in_use(&self) -> i64 {
+        self.backend.size_in_use()
+    }
+
+    /// `defrag`: the file is rewritten with only its pages in use.
+    pub fn defrag(&mut self) {
+        self.backend.defrag();
     }
 
     /// The current revision.

@@ -9,6 +9,7 @@
 //! Owns: nothing beyond the store. Must not touch: leases, watchers.
 
 use super::error::Error;
+use super::backend_size::entry_bytes;
 use super::kvstore::KvStore;
 
 impl KvStore {
@@ -22,7 +23,15 @@ impl KvStore {
         }
         self.compact_main_rev = rev;
         let keep = self.index.compact(&self.bucket, rev);
-        self.bucket.retain(|r, _| r.main > rev || keep.contains(r));
+        let mut freed = 0;
+        self.bucket.retain(|r, s| {
+            let kept = r.main > rev || keep.contains(r);
+            if !kept {
+                freed += entry_bytes(*r, s);
+            }
+            kept
+        });
+        self.backend.free(freed);
         // a generation's oldest revision left links to nothing any more
         for first in self.index.generation_starts() {
             self.bucket.unlink(first);

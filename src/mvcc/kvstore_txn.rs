@@ -10,6 +10,7 @@
 //! and detach from the events), auth, watchers.
 
 use super::error::Error;
+use super::backend_size::entry_bytes;
 use super::index::RangeEnd;
 use super::kvstore::{KvStore, RangeOptions, RangeResult, StoredKv, Value};
 use super::revision::Revision;
@@ -84,6 +85,7 @@ impl<'a> TxnWrite<'a> {
             tombstone: false,
             prev: put.prev.unwrap_or_default(),
         };
+        self.store.backend.add(entry_bytes(rev, &stored));
         self.store.bucket.insert(rev, stored);
         self.changes += 1;
         main
@@ -125,6 +127,7 @@ impl<'a> TxnWrite<'a> {
             tombstone: true,
             prev: prev.unwrap_or_default(),
         };
+        self.store.backend.add(entry_bytes(rev, &stored));
         self.store.bucket.insert(rev, stored);
         self.changes += 1;
     }

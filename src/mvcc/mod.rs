@@ -12,6 +12,7 @@
 //! - [`kvstore_txn`]: a write transaction (one main revision, increasing sub revisions).
 //! - [`kvstore_compaction`]: compaction at a revision (history below it dropped).
 //! - [`hash`]: HashKV as etcd computes it.
+//! - [`backend_size`]: the size of etcd's bolt file for what the store holds (DB SIZE, quota).
 //! - [`watch`]: watchers replaying history and following live events.
 //!
 //! What etcdserver adds on top (request validation, txn compares, sort/limit/filters of a
@@ -21,6 +22,7 @@
 //! package). Must not touch: Raft, the network, time (leases live in their own module
 //! `crate::lease`), the wire texts of errors.
 
+pub mod backend_size;
 pub mod bucket;
 pub mod error;
 pub mod hash;

@@ -20,6 +20,7 @@ pub mod member;
 pub mod membership;
 pub mod payload;
 mod proposals;
+pub mod quota;
 mod read_index;
 mod ready;
 pub mod requests;
