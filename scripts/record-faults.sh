@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Records scenarios that need faults or flags around a real etcd 3.4.23 cluster
-# (tests/scenarios/recorded/raft-*.txt, quota-*.txt) with the corpus's own recorder
+# (tests/scenarios/recorded/raft-*.txt, quota-*.txt, request-size.txt) with the corpus's own recorder
 # (../shared/conformance/record.py, cluster.sh, normalize.py), plus three harness commands
 # that print nothing, as the playground's transcript mode does (src/transcript.rs):
 #
@@ -79,7 +79,24 @@ new = '''    if argv and argv[0] in ("partition", "heal", "advance", "quota"):
         return [], None
 ''' % bindir + old
 assert s.count(old) == 1, "record.py changed: update scripts/record-faults.sh"
-open(path, "w").write(s.replace(old, new))
+s = s.replace(old, new)
+# `etcdctl put KEY <BYTES:N>`: N bytes of `x` as the value, sent on stdin (one argument may
+# not exceed 128 KiB): the same request as the value given on the command line
+old = '["bash", "--noprofile", "--norc", "-c", line]'
+new = '["bash", "--noprofile", "--norc", "-c", bytes_pipe(line)]'
+assert s.count(old) == 1, "record.py changed: update scripts/record-faults.sh"
+s = s.replace(old, new)
+main_call = 'if __name__ == "__main__":'
+assert s.count(main_call) == 1, "record.py changed: update scripts/record-faults.sh"
+s = s.replace(main_call, r'''def bytes_pipe(line):
+    m = re.match(r"^(.*) <BYTES:([0-9]+)>$", line)
+    if not m:
+        return line
+    return "head -c %s /dev/zero | tr '\\0' x | %s" % (m.group(2), m.group(1))
+
+
+''' + main_call)
+open(path, "w").write(s)
 EOF
 
 ip link set lo up

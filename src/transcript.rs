@@ -3,7 +3,8 @@
 //!
 //! Placeholders in commands (`<LEASE_ID:n>`, `<MEMBER_ID:infra1>`, `<MEMBER_ID:newN>`) are
 //! replaced by this run's IDs: leases are numbered in order of first appearance in the
-//! output, as FORMAT.md 4.2 says.
+//! output, as FORMAT.md 4.2 says. `<BYTES:N>` (this crate's recorded scenarios only) stands
+//! for N bytes of `x`: `scripts/record-faults.sh` sends them to etcdctl on stdin.
 //!
 //! Fault commands (`partition`, `heal`, `advance`) and `quota` stand for what the recorder's
 //! harness did around the real cluster (iptables, a sleep, a flag at start): they print
@@ -13,6 +14,7 @@
 
 use std::time::Duration;
 
+use crate::playground::input::heredoc_terminator;
 use crate::playground::Playground;
 
 /// One `$ ` line of a scenario with its stdin block.
@@ -57,7 +59,7 @@ pub fn parse_scenario(text: &str) -> Result<Vec<Step>, String> {
             terminator: String::new(),
             timeout,
         };
-        if let Some(term) = heredoc_word(body) {
+        if let Some(term) = heredoc_terminator(body) {
             let mut block = Vec::new();
             while i < lines.len() && lines[i] != term {
                 block.push(lines[i].to_string());
@@ -85,19 +87,6 @@ pub fn split_timeout(cmd: &str) -> (&str, Option<f64>) {
         }
     }
     (cmd, None)
-}
-
-/// The here-document terminator of a line ending in `<<WORD`.
-fn heredoc_word(body: &str) -> Option<String> {
-    let pos = body.rfind("<<")?;
-    let w = body[pos + 2..]
-        .trim()
-        .trim_matches(|c| c == '\'' || c == '"');
-    if !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        Some(w.to_string())
-    } else {
-        None
-    }
 }
 
 /// The IDs seen in a scenario's output: leases by first appearance, added members.
@@ -209,6 +198,12 @@ impl IdTracker {
                         .find(|(m, _)| m == name)
                         .map(|(_, v)| format!("{:x}", v))
                 }
+            } else if let Some(n) = inner.strip_prefix("BYTES:") {
+                // N bytes of `x` (a value no command line could carry; at most 64 MiB)
+                n.parse::<usize>()
+                    .ok()
+                    .filter(|n| *n <= 64 << 20)
+                    .map(|n| "x".repeat(n))
             } else {
                 None
             };

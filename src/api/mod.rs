@@ -21,6 +21,7 @@ pub mod mvccpb;
 pub mod rpctypes;
 pub mod serde_pairs;
 pub mod v2;
+pub mod wire_size;
 
 pub use authpb::*;
 pub use etcdserverpb::*;

@@ -4,7 +4,7 @@
 use std::io::{BufRead, Write};
 use std::time::Duration;
 
-use etcd_playground::playground::Playground;
+use etcd_playground::playground::{input, Playground};
 use etcd_playground::transcript;
 
 fn main() {
@@ -34,45 +34,75 @@ fn main() {
     repl();
 }
 
+/// The lines of stdin as the REPL reads them: without their `\n` (or `\r\n`), bytes that are
+/// not UTF-8 replaced by U+FFFD (bash would run them as they are; the playground's commands
+/// are text). A read error ends the input with a message and exit status 1.
+struct InputLines<R> {
+    input: R,
+    failed: bool,
+}
+
+impl<R: BufRead> Iterator for InputLines<R> {
+    type Item = String;
+
+    fn next(&mut self) -> Option<String> {
+        let mut buf = Vec::new();
+        match self.input.read_until(b'\n', &mut buf) {
+            Ok(0) => None,
+            Ok(_) => {
+                if buf.last() == Some(&b'\n') {
+                    buf.pop();
+                    if buf.last() == Some(&b'\r') {
+                        buf.pop();
+                    }
+                }
+                Some(String::from_utf8_lossy(&buf).into_owned())
+            }
+            Err(e) => {
+                eprintln!("etcdplay: stdin: {e}");
+                self.failed = true;
+                None
+            }
+        }
+    }
+}
+
 fn repl() {
     let mut p = Playground::new(1);
     let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
+    let mut lines = InputLines {
+        input: stdin.lock(),
+        failed: false,
+    };
     let mut out = std::io::stdout();
     loop {
         let _ = write!(out, "$ ");
         let _ = out.flush();
-        let Some(Ok(mut line)) = lines.next() else {
+        let Some(mut line) = lines.next() else {
             break;
         };
         // `\` at the end of a line continues the command (the shell drops `\`+newline)
-        while etcd_playground::playground::input::continues(&line) {
+        while input::continues(&line) {
             match lines.next() {
-                Some(Ok(more)) => {
+                Some(more) => {
                     line.push('\n');
                     line.push_str(&more);
                 }
-                _ => break,
+                None => break,
             }
         }
         let (body, timeout) = transcript::split_timeout(&line);
-        let mut block = None;
-        if let Some(pos) = body.rfind("<<") {
-            let term = body[pos + 2..]
-                .trim()
-                .trim_matches(|c| c == '\'' || c == '"')
-                .to_string();
+        let block = input::heredoc_terminator(body).map(|term| {
             let mut b = String::new();
             for l in lines.by_ref() {
-                let Ok(l) = l else { break };
                 if l == term {
                     break;
                 }
                 b.push_str(&l);
                 b.push('\n');
             }
-            block = Some(b);
-        }
+            b
+        });
         let (o, _) = p.run_bounded(
             body,
             block.as_deref(),
@@ -83,5 +113,8 @@ fn repl() {
         for h in p.hints().iter().chain(p.requests()) {
             eprintln!("\x1b[2m{}\x1b[0m", h);
         }
+    }
+    if lines.failed {
+        std::process::exit(1);
     }
 }

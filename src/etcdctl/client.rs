@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use rand::RngCore;
 
+use crate::api::wire_size::{request_len, MAX_CALL_SEND_MSG_SIZE};
 use crate::api::{AuthRequest, AuthResponse, CallError, Code, EtcdError, Request, Response};
 use crate::cluster::Cluster;
 
@@ -194,6 +195,10 @@ impl Client {
         io: &mut Io,
         req: Request,
     ) -> Result<Response, CallFail> {
+        if let Err(desc) = check_send_size(&req) {
+            self.warn(cluster, io, "ResourceExhausted", &desc);
+            return Err(too_large_to_send(desc));
+        }
         let ep = self.pick(cluster);
         match cluster.call(&ep, self.token.as_deref(), req, self.command_timeout) {
             Ok(r) => Ok(r),
@@ -236,6 +241,7 @@ impl Client {
         cluster: &mut dyn Cluster,
         req: Request,
     ) -> Result<Response, CallFail> {
+        check_send_size(&req).map_err(too_large_to_send)?;
         let ep = self.pick(cluster);
         match cluster.call(&ep, self.token.as_deref(), req, self.command_timeout) {
             Ok(r) => Ok(r),
@@ -254,6 +260,26 @@ impl Client {
                 msg: "context deadline exceeded".to_string(),
             }),
         }
+    }
+}
+
+/// gRPC's check before sending: a message over clientv3's 2 MiB send limit is never sent; the
+/// error's description names its marshalled size.
+fn check_send_size(req: &Request) -> Result<(), String> {
+    let size = request_len(req);
+    if size > MAX_CALL_SEND_MSG_SIZE {
+        return Err(format!(
+            "trying to send message larger than max ({size} vs. {MAX_CALL_SEND_MSG_SIZE})"
+        ));
+    }
+    Ok(())
+}
+
+/// A gRPC status clientv3 does not translate: etcdctl shows it whole.
+fn too_large_to_send(desc: String) -> CallFail {
+    CallFail {
+        code: Code::ResourceExhausted,
+        msg: format!("rpc error: code = ResourceExhausted desc = {desc}"),
     }
 }
 

@@ -18,6 +18,7 @@
 
 use super::kvstore::StoredKv;
 use super::revision::Revision;
+use crate::api::wire_size;
 
 /// bbolt's page size on Linux.
 pub const PAGE_SIZE: u64 = 4096;
@@ -32,28 +33,14 @@ const FILL_PERCENT: u64 = 84;
 /// first few small puts take no page of their own.
 const INLINE_BYTES: u64 = PAGE_SIZE / 4;
 
-/// The bytes a protobuf varint of `v` takes.
-fn varint_len(v: u64) -> u64 {
-    u64::from((64 - (v | 1).leading_zeros()).div_ceil(7))
-}
-
-/// A length-delimited protobuf field (tag, length, bytes); nothing when empty.
+/// A length-delimited protobuf field of a `KeyValue` (tag, length, bytes); nothing when empty.
 fn bytes_field(len: usize) -> u64 {
-    let len = len as u64;
-    if len == 0 {
-        0
-    } else {
-        1 + varint_len(len) + len
-    }
+    wire_size::bytes_field(1, len, false) as u64
 }
 
-/// A varint protobuf field (tag, value); nothing when zero.
+/// A varint protobuf field of a `KeyValue` (tag, value); nothing when zero.
 fn int_field(v: i64) -> u64 {
-    if v == 0 {
-        0
-    } else {
-        1 + varint_len(v as u64)
-    }
+    wire_size::int_field(1, v, false) as u64
 }
 
 /// What one revision of the store takes in the bucket's leaf pages, before page fill.
@@ -169,13 +156,5 @@ mod tests {
         assert_eq!(b.size(), grown, "freed pages are reused");
         b.defrag();
         assert_eq!(b.size(), b.size_in_use() + 4096);
-    }
-
-    #[test]
-    fn varints() {
-        assert_eq!(varint_len(0), 1);
-        assert_eq!(varint_len(127), 1);
-        assert_eq!(varint_len(128), 2);
-        assert_eq!(varint_len(u64::MAX), 10);
     }
 }

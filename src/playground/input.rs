@@ -20,12 +20,54 @@ pub fn continues(line: &str) -> bool {
 }
 
 /// The here-document terminator of a command ending in `<<WORD` (quotes around WORD allowed).
+/// A `<<` inside quotes, escaped, in a comment or in a here-string (`<<<`) is not one.
 pub fn heredoc_terminator(line: &str) -> Option<String> {
-    let pos = line.rfind("<<")?;
+    let pos = unquoted_heredoc(line)?;
     let word = line.get(pos + 2..)?.trim();
     let word = word.trim_matches(|c| c == '\'' || c == '"');
     (!word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
         .then(|| word.to_string())
+}
+
+/// The byte offset of the last `<<` that bash would read as a here-document operator: outside
+/// single and double quotes, not escaped by `\\`, before any `#` comment, not part of `<<<`.
+fn unquoted_heredoc(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    let mut last = None;
+    let mut quote: Option<u8> = None;
+    let mut i = 0usize;
+    while let Some(&c) = b.get(i) {
+        match quote {
+            Some(b'\'') => {
+                if c == b'\'' {
+                    quote = None;
+                }
+            }
+            Some(_) => {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == b'"' {
+                    quote = None;
+                }
+            }
+            None => match c {
+                b'\\' => i += 1,
+                b'\'' | b'"' => quote = Some(c),
+                b'#' if i == 0 || b.get(i - 1).is_some_and(u8::is_ascii_whitespace) => break,
+                b'<' if b.get(i + 1) == Some(&b'<') => {
+                    let run = b[i..].iter().take_while(|&&x| x == b'<').count();
+                    if run == 2 {
+                        last = Some(i);
+                    }
+                    i += run;
+                    continue;
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    last
 }
 
 /// Cuts `text` into the commands it completes, in order, and the unfinished rest: the last
@@ -159,5 +201,21 @@ mod tests {
         assert_eq!(lines(&cs), vec!["\u{1F600} \\\n\\"]);
         assert_eq!(heredoc_terminator("cat <<'END'"), Some("END".to_string()));
         assert_eq!(heredoc_terminator("x <<"), None);
+    }
+
+    #[test]
+    fn heredoc_operator_only_outside_quotes_and_comments() {
+        assert_eq!(heredoc_terminator("etcdctl put k \"a<<b\""), None);
+        assert_eq!(heredoc_terminator("etcdctl put k 'a<<b'"), None);
+        assert_eq!(heredoc_terminator("etcdctl put k a\\<<b"), None);
+        assert_eq!(heredoc_terminator("etcdctl put k v # <<EOF"), None);
+        assert_eq!(heredoc_terminator("cat <<<EOF"), None);
+        assert_eq!(heredoc_terminator("etcdctl put k \"a\\\"<<b\""), None);
+        assert_eq!(heredoc_terminator("etcdctl put \"k<<\" v <<EOF"), Some("EOF".into()));
+        assert_eq!(heredoc_terminator("etcdctl txn <<\"EOF\""), Some("EOF".into()));
+        assert_eq!(heredoc_terminator("x a#b <<EOF"), Some("EOF".into()));
+        assert_eq!(heredoc_terminator("é <<EOF"), Some("EOF".into()));
+        let (cs, rest) = split_input("etcdctl put k \"a<<b\"\netcdctl get k\n");
+        assert_eq!((cs.len(), rest.as_str()), (2, ""));
     }
 }

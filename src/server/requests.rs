@@ -16,6 +16,7 @@ use crate::api::{
     errors, AlarmAction, AlarmResponse, AuthRequest, CallError, EtcdError, MemberListResponse,
     Request, Response, ResponseHeader, SnapshotResponse, StatusResponse,
 };
+use crate::api::wire_size::{internal_raft_request_len, MAX_REQUEST_BYTES};
 use crate::raft::{Entry, EntryType};
 
 /// Where a request is served.
@@ -166,6 +167,16 @@ impl Member {
                 }
                 self.prepare(&mut req, env);
                 let rid = self.next_request_id();
+                // etcd marshals the request with its ID and refuses one over
+                // --max-request-bytes before proposing it.
+                if !matches!(req, Request::V2(_))
+                    && internal_raft_request_len(&req, rid) > MAX_REQUEST_BYTES
+                {
+                    out.answers
+                        .push((call, Err(errors::request_too_large().into())));
+                    self.process_ready(env, out);
+                    return;
+                }
                 let p = Payload::Request {
                     id: rid,
                     req,

@@ -31,6 +31,7 @@
 pub mod apply;
 pub mod auth;
 pub mod event_history;
+pub mod fuzz;
 pub mod node;
 pub mod store;
 pub mod ttl_key_heap;
@@ -45,3 +46,5 @@ pub const STORE_CLUSTER_PREFIX: &str = "/0";
 
 #[cfg(test)]
 mod store_test;
+#[cfg(test)]
+mod depth_test;

@@ -20,6 +20,14 @@ use crate::api::v2::path::{clean, join, split};
 /// Expiration times before 2000-01-01T00:00:00Z mean "permanent" (etcd's `minExpireTime`).
 pub const MIN_EXPIRE_TIME: i64 = 946_684_800 * 1_000_000_000;
 
+/// The most levels a key may have here (see [`Store::check_cost`]): deep enough for any real
+/// layout, shallow enough that copying, saving and restoring the tree (recursive, as its
+/// nesting is) fits the stack of a browser tab.
+pub const MAX_DEPTH: usize = 256;
+
+/// The most bytes of directory paths one create may make (see [`Store::check_cost`]).
+pub const MAX_NEW_DIR_BYTES: usize = 4 << 20;
+
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Store {
     root: Node,
@@ -127,6 +135,53 @@ impl Store {
             self.ttl_keys.remove(t, &p);
         }
         Some(removed)
+    }
+
+    /// What one create may cost: a key of at most [`MAX_DEPTH`] levels, and at most
+    /// [`MAX_NEW_DIR_BYTES`] of paths for the directories it makes (each node keeps its full
+    /// path, as etcd's does, so a deep key's directories cost the square of its depth). etcd
+    /// has neither limit; without them one command could take the page's memory, and a tree
+    /// deeper than the stack allows could never be saved or restored.
+    fn check_cost(&self, dir_name: &str) -> Result<(), V2Error> {
+        let comps: Vec<&str> = dir_name.split('/').filter(|c| !c.is_empty()).collect();
+        let levels = comps.len() + 1;
+        if levels > MAX_DEPTH {
+            return Err(self.err(
+                ECODE_INVALID_FIELD,
+                format!(
+                    "key has {levels} levels: this playground's v2 store keeps at most {MAX_DEPTH} (etcd has no such limit)"
+                ),
+            ));
+        }
+        // the levels that exist already cost nothing
+        let mut curr = &self.root;
+        let mut existing = 0;
+        for comp in &comps {
+            match curr.children().and_then(|c| c.get(*comp)) {
+                Some(n) => {
+                    curr = n;
+                    existing += 1;
+                }
+                None => break,
+            }
+        }
+        let mut end = 0usize;
+        let mut cost = 0usize;
+        for (i, comp) in comps.iter().enumerate() {
+            end += 1 + comp.len();
+            if i >= existing {
+                cost = cost.saturating_add(end);
+            }
+        }
+        if cost > MAX_NEW_DIR_BYTES {
+            return Err(self.err(
+                ECODE_INVALID_FIELD,
+                format!(
+                    "the directories of this key would take {cost} bytes of paths: this playground's v2 store allows {MAX_NEW_DIR_BYTES} a request (etcd has no such limit)"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn notify(&mut self, e: &Event) {
@@ -278,6 +333,7 @@ impl Store {
         let expire = expire.filter(|t| *t >= MIN_EXPIRE_TIME);
         let (dir_name, node_name) = split(&node_path);
         let dir_name = clean(dir_name);
+        self.check_cost(&dir_name)?;
 
         // walk, creating missing directories (`checkDir`)
         {
@@ -286,14 +342,16 @@ impl Store {
                 if comp.is_empty() {
                     break;
                 }
-                let parent_path = curr.path.clone();
-                let children = match curr.children_mut() {
-                    Some(c) => c,
-                    None => return Err(V2Error::new(ECODE_NOT_DIR, parent_path, curr_index)),
+                let Node { path, kind, .. } = curr;
+                let children = match kind {
+                    NodeKind::Dir(c) => c,
+                    NodeKind::File(_) => {
+                        return Err(V2Error::new(ECODE_NOT_DIR, path.clone(), curr_index))
+                    }
                 };
                 let child = children
                     .entry(comp.to_string())
-                    .or_insert_with(|| Node::new_dir(&join(&parent_path, comp), next_index, None));
+                    .or_insert_with(|| Node::new_dir(&join(path, comp), next_index, None));
                 if !child.is_dir() {
                     return Err(V2Error::new(ECODE_NOT_DIR, child.path.clone(), curr_index));
                 }

@@ -1,0 +1,59 @@
+//! The native REPL (`etcdplay` with no arguments) run as a process: whatever bytes come on
+//! stdin, it answers each line and keeps going to the end of the input.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// Runs `etcdplay` on `input`; its stdout (without the `$ ` prompts), stderr and exit status.
+fn repl(input: &[u8]) -> (String, String, i32) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_etcdplay"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("etcdplay starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("etcdplay ends");
+    (
+        String::from_utf8_lossy(&out.stdout).replace("$ ", ""),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn a_line_of_invalid_utf8_does_not_end_the_repl() {
+    let (out, err, code) = repl(b"\xff\xfe\netcdctl put k v\netcdctl get k\n");
+    assert!(err.contains("bash: \u{fffd}\u{fffd}: command not found"), "{err}");
+    assert!(out.contains("OK\nk\nv\n"), "{out}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn invalid_utf8_inside_a_value_is_read_lossily() {
+    let (out, _, _) = repl(b"etcdctl put k a\x80b\netcdctl get k --print-value-only\n");
+    assert!(out.contains("OK\na\u{fffd}b\n"), "{out}");
+}
+
+#[test]
+fn double_angle_inside_quotes_is_not_a_here_document() {
+    let (out, err, code) = repl(b"etcdctl put k \"a<<b\"\netcdctl put j 'c<<d'\netcdctl get j\netcdctl get k\n");
+    assert!(out.contains("OK\nOK\n"), "{out}\n{err}");
+    assert!(out.contains("j\nc<<d\nk\na<<b\n"), "{out}\n{err}");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_here_document_still_feeds_txn() {
+    let input = b"etcdctl txn <<EOF\n\nput a 1\n\n\nEOF\netcdctl get a --print-value-only\n";
+    let (out, err, _) = repl(input);
+    assert!(out.contains("SUCCESS\n\nOK\n"), "{out}\n{err}");
+    assert!(out.ends_with("\n1\n"), "{out}\n{err}");
+}
