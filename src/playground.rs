@@ -14,25 +14,23 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::background::{Background, BackgroundOutput};
 use crate::etcdctl::{self, shell, Console, Io, Job, Status};
 use crate::kubectl;
 use crate::sim::{FaultError, World};
 
+pub mod background;
+pub mod completion;
 pub mod fault_text;
 pub mod input;
+pub mod load;
+pub mod session;
 pub mod wrappers;
 
+use background::{Background, BackgroundOutput};
 use fault_text::fault_text;
 use wrappers::Plan;
 
-/// What one console line printed, and how it ended.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Output {
-    pub stdout: String,
-    pub stderr: String,
-    pub exit: i32,
-}
+pub use crate::process::Output; // re-export until the import sweep (issue 19)
 
 /// Simulated time an etcdctl process takes to start (the cluster keeps running meanwhile).
 pub const ETCDCTL_STARTUP: Duration = Duration::from_millis(10);
@@ -481,16 +479,21 @@ impl Playground {
             "stop" if w.len() == 2 => fault(self.world.stop(&arg)),
             "start" if w.len() == 2 => fault(self.world.start(&arg)),
             "partition" if w.len() > 1 => {
-                let joined = w[1..].join(" ");
-                let groups: Vec<Vec<String>> = joined
-                    .split('|')
-                    .map(|g| {
-                        g.split_whitespace()
-                            .map(|s| s.to_string())
-                            .collect::<Vec<_>>()
-                    })
-                    .filter(|g| !g.is_empty())
-                    .collect();
+                // `|` separates the groups (a word or inside one); a quoted name with
+                // spaces stays one name.
+                let mut groups: Vec<Vec<String>> = vec![Vec::new()];
+                for word in &w[1..] {
+                    for (i, name) in word.split('|').enumerate() {
+                        if i > 0 {
+                            groups.push(Vec::new());
+                        }
+                        match groups.last_mut() {
+                            Some(g) if !name.is_empty() => g.push(name.to_string()),
+                            _ => {}
+                        }
+                    }
+                }
+                groups.retain(|g| !g.is_empty());
                 fault(self.world.partition(&groups))
             }
             "heal" if w.len() == 1 => fault(self.world.heal()),
@@ -527,6 +530,17 @@ impl Playground {
                 Ok(_) => err("advance: at most 1h at a time".to_string()),
                 Err(e) => err(format!("advance: {}", e)),
             },
+            "quota" if w.len() == 1 => ok(format!(
+                "--quota-backend-bytes={}",
+                self.world.quota_backend_bytes()
+            )),
+            "quota" if w.len() == 2 => match arg.parse::<i64>() {
+                Ok(n) => {
+                    self.world.set_quota_backend_bytes(n);
+                    ok(format!("every member runs with --quota-backend-bytes={n}"))
+                }
+                Err(_) => err(format!("quota: not a number of bytes: {arg}")),
+            },
             "jobs" if w.len() == 1 => Output {
                 stdout: self.background.list(),
                 ..Default::default()
@@ -553,11 +567,13 @@ impl Playground {
                     && (w.len() == 2
                         || (w.len() == 3 && matches!(w[2].as_str(), "large" | "--large"))) =>
             {
-                res(kubectl::load_sample(&mut self.world, w.len() == 3))
+                res(load::load_k8s(&mut self.world, w.len() == 3))
             }
             "help" => ok(PLAYGROUND_HELP.trim_end().to_string()),
             "stop" | "start" | "partition" | "heal" | "cut" | "loss" | "latency" | "advance"
-            | "hints" | "requests" | "load" => err(format!("usage: {}", usage_of(&w[0]))),
+            | "quota" | "hints" | "requests" | "load" => {
+                err(format!("usage: {}", usage_of(&w[0])))
+            }
             other => Output {
                 stderr: format!("bash: {}: command not found\n", other),
                 exit: 127,
@@ -577,6 +593,7 @@ fn usage_of(cmd: &str) -> &'static str {
         "loss" => "loss [NAME NAME] PERCENT",
         "latency" => "latency [NAME NAME] MS",
         "advance" => "advance DURATION (e.g. advance 3s)",
+        "quota" => "quota [BYTES] (e.g. quota 40000)",
         "requests" => "requests on|off",
         "load" => "load k8s [large]",
         _ => "hints on|off",
@@ -599,6 +616,7 @@ etcd --version, docker exec NAME etcdctl ..., kubectl ..., kubectl exec POD -- e
   latency MS                     one-way message delay
   latency NAME NAME MS           ... on one link only
   advance DURATION               let simulated time pass (e.g. advance 3s)
+  quota BYTES                    --quota-backend-bytes of every member (0: 2 GiB)
   hints on|off                   console hints for classic confusions
   load k8s [large]               write a sample Kubernetes cluster under /registry (for kubectl)
   requests on|off                show the etcd requests under each kubectl command

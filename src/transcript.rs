@@ -5,6 +5,10 @@
 //! replaced by this run's IDs: leases are numbered in order of first appearance in the
 //! output, as FORMAT.md 4.2 says.
 //!
+//! Fault commands (`partition`, `heal`, `advance`) and `quota` stand for what the recorder's
+//! harness did around the real cluster (iptables, a sleep, a flag at start): they print
+//! nothing in a transcript.
+//!
 //! Owns: the scenario format. Must not touch: etcdctl semantics.
 
 use std::time::Duration;
@@ -243,6 +247,12 @@ fn push_lines(out: &mut String, text: &str, prefix: &str) {
     }
 }
 
+/// Whether a command is one the recording harness performs silently around the cluster.
+fn is_harness_command(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or("");
+    matches!(first, "partition" | "heal" | "advance" | "quota")
+}
+
 /// Runs a scenario on a fresh playground and renders its transcript (FORMAT.md section 3).
 pub fn run_scenario(steps: &[Step], seed: u64) -> String {
     run_scenario_with(steps, seed, false)
@@ -272,7 +282,7 @@ pub fn run_scenario_with(steps: &[Step], seed: u64, notes: bool) -> String {
             }
             t
         });
-        let (o, interrupted) = match s.timeout {
+        let (mut o, interrupted) = match s.timeout {
             Some(t) => p.run_bounded(
                 &line,
                 stdin.as_deref(),
@@ -290,6 +300,9 @@ pub fn run_scenario_with(steps: &[Step], seed: u64, notes: bool) -> String {
                 (o, running)
             }
         };
+        if !notes && o.exit == 0 && is_harness_command(&line) {
+            o.stdout.clear();
+        }
         ids.scan(&o.stdout, &known, cluster);
         ids.scan(&o.stderr, &known, cluster);
         out.push_str("$ ");

@@ -29,8 +29,9 @@ async fn the_page_has_a_title_a_help_link_and_a_console() {
 }
 
 mod entries {
+    use etcd_playground::playground::session::Entry;
     use etcd_playground::playground::Output;
-    use etcd_playground::ui::console::{view_entry, Entry};
+    use etcd_playground::ui::console::view_entry;
     use yew::prelude::*;
     use yew::LocalServerRenderer;
 
@@ -152,10 +153,10 @@ async fn the_page_has_every_contract_attribute() {
 }
 
 mod cluster {
-    use etcd_playground::ui::cluster::{ClusterPicture, ClusterProps, Selection};
-    use etcd_playground::ui::model::{
+    use etcd_playground::playground::session::cluster_model::{
         ClusterModel, FollowerProgress, LogCell, MemberModel, MessageModel, NetModel,
     };
+    use etcd_playground::ui::cluster::{ClusterPicture, ClusterProps, Selection};
     use yew::prelude::*;
     use yew::LocalServerRenderer;
 
@@ -305,8 +306,8 @@ mod keyspace {
     };
     use std::cell::RefCell;
 
+    use etcd_playground::playground::session::{HistoryRow, KeyDetailModel, KeyspaceData};
     use etcd_playground::registry::tree::KeyTree;
-    use etcd_playground::ui::shell::{HistoryRow, KeyDetailModel, KeyspaceData};
     use yew::prelude::*;
     use yew::LocalServerRenderer;
 
@@ -490,8 +491,10 @@ mod keyspace {
 }
 
 mod actions {
-    use etcd_playground::ui::actions::{isolate_command, move_leader_command, read_local_command};
-    use etcd_playground::ui::model::ClusterModel;
+    use etcd_playground::playground::session::commands::{
+        isolate_command, move_leader_command, read_local_command,
+    };
+    use etcd_playground::playground::session::ClusterModel;
 
     #[test]
     fn buttons_send_console_lines() {

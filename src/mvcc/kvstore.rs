@@ -13,10 +13,12 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::backend_size::{entry_bytes, BackendSize};
 use super::bucket::Bucket;
+use super::error::Error;
 use super::index::{RangeEnd, TreeIndex};
 use super::revision::Revision;
-use crate::server::api::{errors, EtcdError, KeyValue};
+use crate::api::KeyValue;
 
 /// A stored value: up to 16 bytes are kept inside the bucket entry itself (no allocation;
 /// the entry is no bigger than with a `Vec`), longer ones on the heap.
@@ -26,9 +28,9 @@ pub type Value = smallvec::SmallVec<[u8; 16]>;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredKv {
     /// Shared with the key index (one copy of the key however many revisions it has).
-    #[serde(with = "crate::server::bytes::shared")]
+    #[serde(with = "crate::api::bytes::shared")]
     pub key: Arc<[u8]>,
-    #[serde(with = "crate::server::bytes::small")]
+    #[serde(with = "crate::api::bytes::small")]
     pub value: Value,
     pub create_revision: i64,
     pub version: i64,
@@ -110,6 +112,8 @@ pub struct KvStore {
     pub(crate) current_rev: i64,
     /// The main revision of the last compaction (-1: never compacted).
     pub(crate) compact_main_rev: i64,
+    /// The size of etcd's file for the bucket (not stored: rebuilt from the bucket).
+    pub(crate) backend: BackendSize,
 }
 
 impl Default for KvStore {
@@ -119,6 +123,7 @@ impl Default for KvStore {
             bucket: Bucket::new(),
             current_rev: 1,
             compact_main_rev: -1,
+            backend: BackendSize::default(),
         }
     }
 }
@@ -163,11 +168,13 @@ impl<'de> Deserialize<'de> for KvStore {
             compact_main_rev,
         } = StoredKvStore::deserialize(d)?;
         let index = index.into_index(|rev, prev| bucket.link(rev, prev));
+        let stored = bucket.iter().map(|(r, s)| entry_bytes(*r, s)).sum();
         Ok(KvStore {
             index,
             bucket,
             current_rev,
             compact_main_rev,
+            backend: BackendSize::with_stored(stored),
         })
     }
 }
@@ -175,6 +182,21 @@ impl<'de> Deserialize<'de> for KvStore {
 impl KvStore {
     pub fn new() -> Self {
         KvStore::default()
+    }
+
+    /// The size of etcd's backend file for this store (`endpoint status` DB SIZE).
+    pub fn db_size(&self) -> i64 {
+        self.backend.size()
+    }
+
+    /// The bytes of that file in use (DB SIZE IN USE).
+    pub fn db_size_in_use(&self) -> i64 {
+        self.backend.size_in_use()
+    }
+
+    /// `defrag`: the file is rewritten with only its pages in use.
+    pub fn defrag(&mut self) {
+        self.backend.defrag();
     }
 
     /// The current revision.
@@ -223,7 +245,7 @@ impl KvStore {
         key: &[u8],
         end: RangeEnd<'_>,
         ro: RangeOptions,
-    ) -> Result<RangeResult, EtcdError> {
+    ) -> Result<RangeResult, Error> {
         self.range_keys(key, end, self.current_rev, ro)
     }
 
@@ -234,16 +256,16 @@ impl KvStore {
         end: RangeEnd<'_>,
         cur_rev: i64,
         ro: RangeOptions,
-    ) -> Result<RangeResult, EtcdError> {
+    ) -> Result<RangeResult, Error> {
         let mut rev = ro.rev;
         if rev > cur_rev {
-            return Err(errors::future_rev());
+            return Err(Error::FutureRev);
         }
         if rev <= 0 {
             rev = cur_rev;
         }
         if rev < self.compact_main_rev {
-            return Err(errors::compacted());
+            return Err(Error::Compacted);
         }
         let mut count = 0i64;
         let limit = if ro.limit <= 0 {

@@ -9,11 +9,13 @@
 //! Owns: the revision bookkeeping of one transaction. Must not touch: leases (callers attach
 //! and detach from the events), auth, watchers.
 
+use super::error::Error;
+use super::backend_size::entry_bytes;
 use super::index::RangeEnd;
 use super::kvstore::{KvStore, RangeOptions, RangeResult, StoredKv, Value};
 use super::revision::Revision;
 use super::watch::stored_event;
-use crate::server::api::{EtcdError, Event};
+use crate::api::Event;
 
 /// An open write transaction. Call [`TxnWrite::end`] to finish it.
 pub struct TxnWrite<'a> {
@@ -61,7 +63,7 @@ impl<'a> TxnWrite<'a> {
         key: &[u8],
         end: RangeEnd<'_>,
         ro: RangeOptions,
-    ) -> Result<RangeResult, EtcdError> {
+    ) -> Result<RangeResult, Error> {
         self.store.range_keys(key, end, self.read_rev(), ro)
     }
 
@@ -83,6 +85,7 @@ impl<'a> TxnWrite<'a> {
             tombstone: false,
             prev: put.prev.unwrap_or_default(),
         };
+        self.store.backend.add(entry_bytes(rev, &stored));
         self.store.bucket.insert(rev, stored);
         self.changes += 1;
         main
@@ -124,6 +127,7 @@ impl<'a> TxnWrite<'a> {
             tombstone: true,
             prev: prev.unwrap_or_default(),
         };
+        self.store.backend.add(entry_bytes(rev, &stored));
         self.store.bucket.insert(rev, stored);
         self.changes += 1;
     }

@@ -34,7 +34,7 @@ mod pods;
 mod rbac;
 mod workloads;
 
-use crate::server::api::{PutRequest, Request, RequestOp, TxnRequest};
+use crate::api::{PutRequest, Request, RequestOp, TxnRequest};
 use generator::Gen;
 
 /// How big a cluster to generate.

@@ -1,46 +1,17 @@
 //! Applying committed entries (etcd's `applyEntryNormal` / `applyConfChange`): each entry
-//! once, in log order; a request re-proposed after a leader change is applied once (by its
-//! ID); the answer goes to the call that proposed it.
+//! once, in log order; the answer goes to the call that proposed it, if it still waits.
 //!
-//! Owns: [`RecentIds`], the alarm list, publish and cluster version. Must not touch: the
-//! state machine's own rules (`apply`), Raft rules.
-
-use std::collections::BTreeSet;
-
-use serde::{Deserialize, Serialize};
+//! Owns: the alarm list, publish and cluster version. Must not touch: the state machine's own
+//! rules (`apply`), Raft rules.
 
 use super::api::{
-    AlarmAction, AlarmMember, AlarmResponse, AlarmType, CallError, EtcdError, Request, Response,
+    errors, AlarmAction, AlarmMember, AlarmResponse, AlarmType, CallError, EtcdError, Request,
+    Response,
 };
 use super::apply::ApplyContext;
 use super::member::{Env, Member, MemberEvent, Outbox};
 use super::payload::{decode_conf_change, digest, ConfChangeContext, Payload};
 use crate::raft::{ConfChangeType, Entry, EntryType};
-
-/// The IDs of the most recently applied requests, oldest dropped first.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct RecentIds {
-    set: BTreeSet<u64>,
-    order: std::collections::VecDeque<u64>,
-}
-
-impl RecentIds {
-    const CAP: usize = 1 << 16;
-
-    /// Records `id`; false if it was already recorded.
-    pub fn insert(&mut self, id: u64) -> bool {
-        if !self.set.insert(id) {
-            return false;
-        }
-        self.order.push_back(id);
-        if self.order.len() > Self::CAP {
-            if let Some(old) = self.order.pop_front() {
-                self.set.remove(&old);
-            }
-        }
-        true
-    }
-}
 
 impl Member {
     pub(super) fn apply_entry(&mut self, e: &Entry, env: &Env, out: &mut Outbox) {
@@ -62,13 +33,6 @@ impl Member {
                 let Some(p) = Payload::decode(&e.data) else {
                     return;
                 };
-                if let Payload::Request { id, .. } = &p {
-                    // A proposal re-sent after a leader change may commit twice: apply once.
-                    if !self.recent.insert(*id) {
-                        return;
-                    }
-                    self.retry.remove(id);
-                }
                 let result = self.apply_payload(e.index, &p, env);
                 if let Payload::Request { id, .. } = p {
                     if let Some(call) = self.waiters.remove(&id) {
@@ -141,34 +105,48 @@ impl Member {
                 member_id,
                 alarm,
             } => {
-                match action {
+                // As etcd's applier answers: the alarm activated, or the ones deactivated.
+                let changed = match action {
                     AlarmAction::Activate if *alarm != AlarmType::None => {
-                        if !self
-                            .alarms
-                            .iter()
-                            .any(|a| a.member_id == *member_id && a.alarm == *alarm)
-                        {
-                            self.alarms.push(AlarmMember {
-                                member_id: *member_id,
-                                alarm: *alarm,
-                            });
+                        let a = AlarmMember {
+                            member_id: *member_id,
+                            alarm: *alarm,
+                        };
+                        if !self.alarms.contains(&a) {
+                            self.alarms.push(a.clone());
                         }
+                        vec![a]
                     }
                     AlarmAction::Deactivate => {
-                        self.alarms.retain(|a| {
-                            !(a.member_id == *member_id
-                                && (a.alarm == *alarm || *alarm == AlarmType::None))
-                        });
+                        let (gone, kept) = std::mem::take(&mut self.alarms)
+                            .into_iter()
+                            .partition(|a| {
+                                a.member_id == *member_id
+                                    && (a.alarm == *alarm || *alarm == AlarmType::None)
+                            });
+                        self.alarms = kept;
+                        gone
                     }
-                    _ => {}
-                }
+                    _ => self.alarms.clone(),
+                };
                 Ok(Response::Alarm(AlarmResponse {
                     header: self.header(),
-                    alarms: self.alarms.clone(),
+                    alarms: changed,
                 }))
             }
             _ => {
+                if self.capped(req) {
+                    return Err(errors::no_space());
+                }
+                let fits = self.quota_available(req);
                 let resp = self.sm.apply(req, ctx)?;
+                if !fits {
+                    // Applied, but past the quota: the alarm goes on, the client is told so.
+                    if !self.nospace() {
+                        self.raise_nospace();
+                    }
+                    return Err(errors::no_space());
+                }
                 Ok(self.stamp(resp))
             }
         }

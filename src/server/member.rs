@@ -26,7 +26,6 @@ use rand_chacha::ChaCha8Rng;
 
 use super::api::{AlarmMember, CallError, Member as ApiMember, Response, ResponseHeader};
 use super::apply::{ApplyContext, StateMachine};
-use super::apply_entries::RecentIds;
 use super::idutil::Generator;
 use super::read_index::PendingRead;
 use super::snapshot::{decode_member_snapshot, DEFAULT_SNAPSHOT_COUNT};
@@ -107,31 +106,30 @@ pub struct Member {
     pub applied: u64,
     /// Proposals of this member waiting to be applied: request ID -> call.
     pub(super) waiters: BTreeMap<u64, u64>,
-    /// This member's proposals not yet applied, re-proposed when the leader changes (a
-    /// proposal forwarded to a leader that lost its leadership is otherwise lost).
-    pub(super) retry: BTreeMap<u64, EntryData>,
-    /// Client proposals received since the last `process_ready`, proposed together.
-    pub(super) batch: Vec<EntryData>,
-    /// IDs of recently applied requests (part of the applied state).
-    pub(super) recent: RecentIds,
-    /// Proposals made while no leader was known: proposed once one is.
+    /// Client proposals received since the last `process_ready`, proposed together: (call,
+    /// entry data).
+    pub(super) batch: Vec<(u64, EntryData)>,
+    /// Proposals made while no leader was known, with their call (0: the member's own):
+    /// proposed once one is, unless their client gave up first (etcd's proposal blocks until
+    /// a leader is known or its context ends).
     pub(super) queued: Vec<(u64, Entry)>,
+    /// Calls whose proposal Raft refused (a leader transfer in progress): answered with
+    /// etcd's error at the next `process_ready`.
+    pub(super) refused: Vec<u64>,
     pub(super) reads: Vec<PendingRead>,
     /// Leadership transfers waiting for the target to lead: (call, target).
     pub(super) transfers: Vec<(u64, u64)>,
     pub(super) published: bool,
     pub(super) ticks: u64,
     pub(super) last_soft: SoftState,
-    /// The (leader, term) the pending proposals were last proposed to: a new leader, or the
-    /// same member leading again in a new term, gets them again (a forwarded proposal the
-    /// old one dropped is otherwise lost).
-    pub(super) proposed_to: (u64, u64),
     /// Set once this member applied its own removal.
     pub removed_self: bool,
     pub(super) snapshot_count: u64,
     pub(super) last_snapshot: u64,
     /// Lease revokes proposed by this leader: lease -> tick proposed.
     pub(super) revoking: BTreeMap<i64, u64>,
+    /// `--quota-backend-bytes` (0: etcd's default, 2 GiB; see `quota`).
+    pub(super) quota_backend_bytes: i64,
 }
 
 /// etcd's default election timeout (10 ticks of 100 ms).
@@ -192,20 +190,19 @@ impl Member {
             id_gen,
             applied,
             waiters: BTreeMap::new(),
-            retry: BTreeMap::new(),
             batch: Vec::new(),
-            recent: RecentIds::default(),
             queued: Vec::new(),
+            refused: Vec::new(),
             reads: Vec::new(),
             transfers: Vec::new(),
             published: false,
             ticks: 0,
             last_soft,
-            proposed_to: (0, 0),
             removed_self: false,
             snapshot_count: DEFAULT_SNAPSHOT_COUNT,
             last_snapshot: applied,
             revoking: BTreeMap::new(),
+            quota_backend_bytes: 0,
         };
         if let Some(snap) = snap {
             m.install(snap);

@@ -1,15 +1,29 @@
-//! Proposals: client requests batched and proposed together, proposals queued while no
-//! leader is known, re-proposed when the leader changes (duplicates are dropped at apply by
-//! request ID), and the proposals a member makes by itself (publishing its attributes, the
-//! cluster version, the leader's lease revokes and v2 SYNC).
+//! Proposals, as etcd's server makes them: client requests batched and proposed together;
+//! proposals made while no leader is known wait for one (or for their client to give up);
+//! a proposal Raft refuses (a leader transfer in progress) is answered with etcd's
+//! `raft proposal dropped`; and the proposals a member makes by itself (publishing its
+//! attributes, the cluster version, the leader's lease revokes and v2 SYNC).
+//!
+//! A proposal is handed to Raft once and never again: if the network loses it on its way to
+//! the leader, or a leader change overwrites its entry, its client times out and the write
+//! never happens (etcd's server does not re-send proposals either).
 //!
 //! Owns: request IDs and what is waiting to be proposed. Must not touch: what a committed entry
 //! does (apply), Raft rules.
 
-use super::api::Request;
-use super::member::{Env, Member};
+use super::api::{CallError, Code, EtcdError, Request};
+use super::member::{Env, Member, Outbox};
 use super::payload::Payload;
-use crate::raft::{Entry, EntryData, EntryType};
+use crate::raft::{Entry, EntryType, RaftError};
+
+/// What etcd answers when Raft drops a proposal (`raft.ErrProposalDropped`, which etcd's gRPC
+/// layer passes on as it is).
+fn proposal_dropped() -> CallError {
+    CallError::Server(EtcdError::new(
+        Code::Unknown,
+        RaftError::ProposalDropped.to_string(),
+    ))
+}
 
 impl Member {
     /// The next request ID from etcd's generator.
@@ -27,20 +41,32 @@ impl Member {
         }
     }
 
+    /// Proposes what waited for a leader, once one is known.
     pub(super) fn flush_queued(&mut self) {
         if self.node.raft.lead == 0 || self.queued.is_empty() {
             return;
         }
-        let queued = std::mem::take(&mut self.queued);
-        for (_, e) in queued {
-            let r = if e.entry_type == EntryType::ConfChange {
-                self.node.propose_conf_change(e.data.clone())
-            } else {
-                self.node.propose(e.data.clone())
-            };
-            if r.is_err() {
-                self.queued.push((0, e));
-            }
+        for (call, e) in std::mem::take(&mut self.queued) {
+            self.propose_entry(call, e);
+        }
+    }
+
+    /// The client of `call` gave up (its deadline passed): nothing answers it any more, and
+    /// what of it still waits to be proposed never will be (etcd's proposal ends with its
+    /// context). A proposal already handed to Raft may still commit.
+    pub fn abandon(&mut self, call: u64) {
+        self.waiters.retain(|_, c| *c != call);
+        self.queued.retain(|(c, _)| *c != call);
+        self.batch.retain(|(c, _)| *c != call);
+        self.reads.retain(|r| r.call != call);
+        self.transfers.retain(|(c, _)| *c != call);
+    }
+
+    /// Answers the calls whose proposal Raft refused.
+    pub(super) fn answer_refused(&mut self, out: &mut Outbox) {
+        for call in std::mem::take(&mut self.refused) {
+            self.waiters.retain(|_, c| *c != call);
+            out.answers.push((call, Err(proposal_dropped())));
         }
     }
 
@@ -123,6 +149,8 @@ impl Member {
         }
     }
 
+    /// Hands one entry to Raft, or keeps it until a leader is known. A refused client
+    /// proposal is answered with etcd's error; the member's own wait for the next tick.
     pub(super) fn propose_entry(&mut self, call: u64, e: Entry) {
         if self.node.raft.lead == 0 {
             self.queued.push((call, e));
@@ -134,19 +162,24 @@ impl Member {
             self.node.propose(e.data.clone())
         };
         if r.is_err() {
-            self.queued.push((call, e));
+            if call == 0 {
+                self.queued.push((call, e));
+            } else {
+                self.refused.push(call);
+            }
         }
     }
 
+    /// Proposes the client requests batched since the last `process_ready` in one message.
     pub(super) fn flush_batch(&mut self) {
         if self.batch.is_empty() {
             return;
         }
         let batch = std::mem::take(&mut self.batch);
         if self.node.raft.lead == 0 {
-            for data in batch {
+            for (call, data) in batch {
                 self.queued.push((
-                    0,
+                    call,
                     Entry {
                         data,
                         ..Default::default()
@@ -155,29 +188,9 @@ impl Member {
             }
             return;
         }
-        // A refused batch (leader transfer in progress) is re-proposed from `retry` at the
-        // next leader change, like any lost proposal.
-        let _ = self.node.propose_batch(batch);
-    }
-
-    /// Re-proposes what is still unanswered when a leader is known and it is not the
-    /// (leader, term) the proposals last went to. Duplicates are dropped at apply by request ID.
-    pub(super) fn repropose_on_new_leader(&mut self) {
-        let now = (self.node.raft.lead, self.term());
-        if now.0 == 0 || now == self.proposed_to {
-            return;
-        }
-        self.proposed_to = now;
-        self.flush_queued();
-        let again: Vec<EntryData> = self.retry.values().cloned().collect();
-        for data in again {
-            self.propose_entry(
-                0,
-                Entry {
-                    data,
-                    ..Default::default()
-                },
-            );
+        let (calls, datas): (Vec<u64>, Vec<_>) = batch.into_iter().unzip();
+        if self.node.propose_batch(datas).is_err() {
+            self.refused.extend(calls);
         }
     }
 

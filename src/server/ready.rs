@@ -66,7 +66,8 @@ impl Member {
                     }
                 }
             }
-            self.repropose_on_new_leader();
+            // Proposals that waited for a leader go to the one now known.
+            self.flush_queued();
             if let Some(s) = &rd.snapshot {
                 let _ = self.disk.save_snapshot(s);
             }
@@ -109,6 +110,7 @@ impl Member {
             }
             self.maybe_snapshot();
         }
+        self.answer_refused(out);
         self.serve_reads(env, out);
         self.check_transfers(out);
     }

@@ -14,8 +14,9 @@ use super::apply::StateMachine;
 use super::member::{Env, Member, Outbox};
 use super::membership::is_member_change;
 use super::payload::{encode_conf_change, ConfChangeContext, Payload};
+use super::quota::alarm_text;
 use super::read_index::PendingRead;
-use crate::raft::{Entry, EntryData, EntryType};
+use crate::raft::{Entry, EntryType};
 
 /// Where a request is served.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,6 +159,11 @@ impl Member {
                 if is_member_change(&req) {
                     return; // refused: the answer is in `out`
                 }
+                if let Err(e) = self.check_quota(&req) {
+                    out.answers.push((call, Err(e.into())));
+                    self.process_ready(env, out);
+                    return;
+                }
                 self.prepare(&mut req, env);
                 let rid = self.next_request_id();
                 let p = Payload::Request {
@@ -166,10 +172,8 @@ impl Member {
                     auth_token: auth_token.map(str::to_string),
                 };
                 self.waiters.insert(rid, call);
-                let data: EntryData = p.encode().into();
-                self.retry.insert(rid, data.clone());
                 // Batched: proposed with the others at the next `process_ready`.
-                self.batch.push(data);
+                self.batch.push((call, p.encode().into()));
             }
         }
     }
@@ -224,24 +228,32 @@ impl Member {
                 header: self.header(),
                 alarms: self.alarms.clone(),
             })),
-            Request::Defragment => Ok(Response::Header(self.header())),
+            Request::Defragment => {
+                self.sm.kv.defrag();
+                Ok(Response::Header(self.header()))
+            }
             Request::Snapshot => Ok(Response::Snapshot(SnapshotResponse {
                 header: self.header(),
                 blob: self.sm.to_snapshot(),
             })),
             Request::Status => {
                 let r = &self.node.raft;
+                // etcd's status lists "no leader" and the alarms.
+                let mut errs = Vec::new();
+                if r.lead == 0 {
+                    errs.push(errors::no_leader().message);
+                }
+                errs.extend(self.alarms.iter().map(alarm_text));
                 Ok(Response::Status(StatusResponse {
                     header: self.header(),
                     version: "3.4.23".to_string(),
-                    // The playground has no bolt file; these are plausible sizes.
-                    db_size: 20480,
+                    db_size: self.sm.kv.db_size(),
                     leader: r.lead,
                     raft_index: r.raft_log.committed,
                     raft_term: r.term,
                     raft_applied_index: self.applied,
-                    errors: Vec::new(),
-                    db_size_in_use: 16384,
+                    errors: errs,
+                    db_size_in_use: self.sm.kv.db_size_in_use(),
                     is_learner: r.is_learner,
                 }))
             }

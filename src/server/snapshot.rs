@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 
 use super::api::Member as ApiMember;
 use super::apply::StateMachine;
-use super::apply_entries::RecentIds;
 use super::member::{Member, ELECTION_TIMEOUT};
 
 /// Applied entries between two snapshots by default.
@@ -28,9 +27,19 @@ pub struct MemberSnapshot {
     pub members: BTreeMap<u64, ApiMember>,
     pub removed: BTreeSet<u64>,
     pub cluster_version: Option<String>,
+    /// Written empty: see [`RecentIds`].
     pub recent: RecentIds,
     #[serde(with = "crate::server::bytes")]
     pub sm: Vec<u8>,
+}
+
+/// Where earlier versions kept the IDs of recently applied requests (to apply a request they
+/// had proposed again only once). etcd never proposes a request again, so nothing is
+/// recorded; the field stays so that snapshots stored by those versions still decode.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RecentIds {
+    set: BTreeSet<u64>,
+    order: std::collections::VecDeque<u64>,
 }
 
 pub fn decode_member_snapshot(data: &[u8]) -> Option<MemberSnapshot> {
@@ -42,7 +51,6 @@ impl Member {
         self.members = snap.members;
         self.removed = snap.removed;
         self.cluster_version = snap.cluster_version;
-        self.recent = snap.recent;
         if let Ok(sm) = StateMachine::from_raft_snapshot(&snap.sm) {
             self.sm = sm;
         }
@@ -73,7 +81,7 @@ impl Member {
             members: self.members.clone(),
             removed: self.removed.clone(),
             cluster_version: self.cluster_version.clone(),
-            recent: self.recent.clone(),
+            recent: RecentIds::default(),
             sm: self.sm.to_raft_snapshot(),
         };
         // Sized up front: the state machine's bytes are nearly all of it (no regrowing copies

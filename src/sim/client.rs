@@ -59,7 +59,11 @@ impl World {
         match self.answers.remove(&call) {
             Some(r) => r,
             None => {
-                self.abandoned.insert(call);
+                // The client gave up: the member forgets the call (it is never answered; what
+                // it had not yet handed to Raft is never proposed).
+                if let Some(m) = self.member_mut(id) {
+                    m.abandon(call);
+                }
                 Err(CallError::DeadlineExceeded)
             }
         }

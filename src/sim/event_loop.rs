@@ -289,9 +289,7 @@ impl World {
 
     pub(super) fn handle_outbox(&mut self, from: u64, out: Outbox) {
         for (call, ans) in out.answers {
-            if !self.abandoned.remove(&call) {
-                self.answers.insert(call, ans);
-            }
+            self.answers.insert(call, ans);
         }
         for ev in out.events {
             match ev {

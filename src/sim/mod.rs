@@ -11,6 +11,7 @@
 //! threads or I/O.
 
 mod client;
+mod cluster;
 pub mod endpoint;
 mod event_loop;
 mod faults;
@@ -97,8 +98,6 @@ pub struct World {
     answers: BTreeMap<u64, Result<Response, CallError>>,
     /// Members holding batched proposals.
     batched: BTreeSet<u64>,
-    /// Calls that timed out: their late answers are dropped.
-    abandoned: BTreeSet<u64>,
     next_call: u64,
     trace: Vec<TraceEvent>,
     trace_enabled: bool,
@@ -108,6 +107,8 @@ pub struct World {
     watches: BTreeMap<u64, WatchState>,
     next_watch: u64,
     snapshot_count: u64,
+    /// Every member's `--quota-backend-bytes` (0: etcd's default).
+    quota_backend_bytes: i64,
     /// Summaries of log entries for the views, by (index, term): an entry is decoded once,
     /// not at every view (a txn of the large /registry sample is 120 kB; the views show 200
     /// entries of three members, several times per command).
@@ -197,7 +198,6 @@ impl World {
             net: NetConfig::default(),
             link_up_since: BTreeMap::new(),
             answers: BTreeMap::new(),
-            abandoned: BTreeSet::new(),
             batched: BTreeSet::new(),
             next_call: 1,
             trace: Vec::new(),
@@ -207,6 +207,7 @@ impl World {
             watches: BTreeMap::new(),
             next_watch: 1,
             snapshot_count: crate::server::snapshot::DEFAULT_SNAPSHOT_COUNT,
+            quota_backend_bytes: 0,
             summaries: std::cell::RefCell::new(BTreeMap::new()),
         };
         (w, configs)
@@ -224,6 +225,7 @@ impl World {
         match Member::start(slot.config.clone(), disk, seed, unix) {
             Ok(mut m) => {
                 m.set_snapshot_count(self.snapshot_count);
+                m.set_quota_backend_bytes(self.quota_backend_bytes);
                 slot.member = Some(m);
                 slot.up_since = now;
             }
@@ -323,6 +325,22 @@ impl World {
                 m.set_snapshot_count(n);
             }
         }
+    }
+
+    /// Sets every member's `--quota-backend-bytes` (0: etcd's default of 2 GiB; negative: no
+    /// quota), as if the cluster had been started with it.
+    pub fn set_quota_backend_bytes(&mut self, bytes: i64) {
+        self.quota_backend_bytes = bytes;
+        for s in &mut self.slots {
+            if let Some(m) = s.member.as_mut() {
+                m.set_quota_backend_bytes(bytes);
+            }
+        }
+    }
+
+    /// Every member's `--quota-backend-bytes`.
+    pub fn quota_backend_bytes(&self) -> i64 {
+        self.quota_backend_bytes
     }
 
     /// Every member's snapshot interval.

@@ -40,6 +40,8 @@ pub struct Settings {
     pub cut: Vec<(String, String)>,
     /// Per-link loss: (member, member, %).
     pub link_loss: Vec<(String, String, u32)>,
+    /// `--quota-backend-bytes` (0: etcd's default).
+    pub quota_backend_bytes: i64,
 }
 
 impl Default for Settings {
@@ -55,6 +57,7 @@ impl Default for Settings {
             removed: Vec::new(),
             cut: Vec::new(),
             link_loss: Vec::new(),
+            quota_backend_bytes: 0,
         }
     }
 }
@@ -94,6 +97,7 @@ impl World {
                 .filter_map(|((a, b), d)| Some((self.name_of(*a)?, self.name_of(*b)?, us(*d))))
                 .collect(),
             snapshot_count: self.snapshot_count,
+            quota_backend_bytes: self.quota_backend_bytes,
             stopped: self
                 .slots
                 .iter()
@@ -162,6 +166,7 @@ impl World {
             })
             .collect();
         self.snapshot_count = s.snapshot_count.max(1);
+        self.quota_backend_bytes = s.quota_backend_bytes;
         self.confirm_settings(s);
     }
 

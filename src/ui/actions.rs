@@ -1,51 +1,21 @@
-//! What a click on the cluster can do, as console commands: every button sends a line through
-//! the console (so it is shown, stored and replayed like a typed one).
+//! What a click on the cluster can do: the member strip (stop, start, isolate, make leader,
+//! read the local store) and the member, link and traced-write panels of the detail pane.
+//! Every button sends a [`ClusterOp`]; the session turns it into a console line (shown,
+//! stored and replayed like a typed one) in which names are data, never shell text.
 //!
-//! Owns: the member strip (stop, start, isolate, make leader, read the local store), the member
-//! and link panels of the detail pane. Builds command lines; never changes the world itself.
+//! Owns: the markup of the strip and the panels. Never changes the world itself.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::model::{others, ClusterModel, MemberModel, NetModel};
-use crate::sim::DEFAULT_MEMBERS;
-
-/// The client URL of a member of the default cluster.
-pub fn client_url(name: &str) -> Option<&'static str> {
-    DEFAULT_MEMBERS
-        .iter()
-        .find(|(n, _, _)| *n == name)
-        .map(|(_, c, _)| *c)
-}
-
-/// `partition NAME | OTHER…`
-pub fn isolate_command(members: &[MemberModel], name: &str) -> String {
-    format!("partition {name} | {}", others(members, name).join(" "))
-}
-
-/// `etcdctl --endpoints=LEADER move-leader ID` (the leader must be asked), or `None` without one.
-pub fn move_leader_command(model: &ClusterModel, name: &str) -> Option<String> {
-    let leader = model.leader()?;
-    let target = model.member(name)?;
-    let url = client_url(&leader.name)?;
-    Some(format!(
-        "etcdctl --endpoints={url} move-leader {:x}",
-        target.id
-    ))
-}
-
-/// A serializable read of every key, answered by that member from its own store.
-pub fn read_local_command(name: &str) -> Option<String> {
-    let url = client_url(name)?;
-    Some(format!(
-        "etcdctl --endpoints={url} get \"\" --prefix --consistency=s"
-    ))
-}
+use crate::playground::session::cluster_model::{ClusterModel, MemberModel, NetModel};
+use crate::playground::session::commands::{move_leader_command, ClusterOp};
+use crate::playground::session::{FiredView, WriteTrace};
 
 #[derive(Properties, PartialEq)]
 pub struct StripProps {
     pub model: ClusterModel,
-    pub on_command: Callback<String>,
+    pub on_op: Callback<ClusterOp>,
     pub on_select: Callback<String>,
 }
 
@@ -53,9 +23,9 @@ pub struct StripProps {
 #[component]
 pub fn MemberStrip(props: &StripProps) -> Html {
     let m = &props.model;
-    let send = |line: String| {
-        let cb = props.on_command.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(line.clone()))
+    let send = |op: ClusterOp| {
+        let cb = props.on_op.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(op.clone()))
     };
     html! {
         <div class="strip" role="group" aria-label="members">
@@ -74,24 +44,24 @@ pub fn MemberStrip(props: &StripProps) -> Html {
                             <span class="dot" aria-hidden="true"></span>{ name.clone() }
                         </button>
                         <button data-testid={format!("member-stop-{name}")} disabled={!mm.running}
-                                onclick={send(format!("stop {name}"))} title={format!("crash {name} (its disk is kept)")}>
+                                onclick={send(ClusterOp::Stop(name.clone()))} title={format!("crash {name} (its disk is kept)")}>
                             { "stop" }
                         </button>
                         <button data-testid={format!("member-start-{name}")} disabled={mm.running}
-                                onclick={send(format!("start {name}"))} title={format!("restart {name} from its disk")}>
+                                onclick={send(ClusterOp::Start(name.clone()))} title={format!("restart {name} from its disk")}>
                             { "start" }
                         </button>
                         <button data-testid={format!("member-isolate-{name}")}
-                                onclick={send(isolate_command(&m.members, &name))}
+                                onclick={send(ClusterOp::Isolate(name.clone()))}
                                 title={format!("cut {name} off from the others")}>
                             { "isolate" }
                         </button>
                         <button data-testid={format!("member-lead-{name}")} disabled={lead.is_none() || is_leader || !mm.running}
-                                onclick={send(lead.unwrap_or_default())} title={format!("move the leadership to {name}")}>
+                                onclick={send(ClusterOp::Lead(name.clone()))} title={format!("move the leadership to {name}")}>
                             { "lead" }
                         </button>
                         <button data-testid={format!("member-read-{name}")} disabled={!mm.running}
-                                onclick={send(read_local_command(&name).unwrap_or_default())}
+                                onclick={send(ClusterOp::ReadLocal(name.clone()))}
                                 title={format!("read every key from {name}'s own store (serializable)")}>
                             { "read" }
                         </button>
@@ -155,7 +125,7 @@ pub struct LinkPanelProps {
     pub a: String,
     pub b: String,
     pub model: ClusterModel,
-    pub on_command: Callback<String>,
+    pub on_op: Callback<ClusterOp>,
 }
 
 /// The detail pane for a link: cut or mend this one link, isolate either end, heal all,
@@ -167,21 +137,25 @@ pub fn LinkPanel(props: &LinkPanelProps) -> Html {
     let latency = use_state(|| net.latency_of(&a, &b).to_string());
     let loss = use_state(|| net.loss_of(&a, &b).to_string());
     let connected = net.connected(&a, &b);
-    let send = |line: String| {
-        let cb = props.on_command.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(line.clone()))
+    let send = |op: ClusterOp| {
+        let cb = props.on_op.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(op.clone()))
     };
     let set_latency = {
-        let cb = props.on_command.clone();
+        let cb = props.on_op.clone();
         let v = latency.clone();
         let (a, b) = (a.clone(), b.clone());
-        Callback::from(move |_: MouseEvent| cb.emit(format!("latency {a} {b} {}", v.trim())))
+        Callback::from(move |_: MouseEvent| {
+            cb.emit(ClusterOp::LinkLatency(a.clone(), b.clone(), (*v).clone()))
+        })
     };
     let set_loss = {
-        let cb = props.on_command.clone();
+        let cb = props.on_op.clone();
         let v = loss.clone();
         let (a, b) = (a.clone(), b.clone());
-        Callback::from(move |_: MouseEvent| cb.emit(format!("loss {a} {b} {}", v.trim())))
+        Callback::from(move |_: MouseEvent| {
+            cb.emit(ClusterOp::LinkLoss(a.clone(), b.clone(), (*v).clone()))
+        })
     };
     let edit = |h: UseStateHandle<String>| {
         Callback::from(move |e: InputEvent| {
@@ -194,17 +168,17 @@ pub fn LinkPanel(props: &LinkPanelProps) -> Html {
             <h3>{ format!("{a} – {b}: {}", if connected { "connected" } else { "cut" }) }</h3>
             <div class="row">
                 if net.link_cut(&a, &b) {
-                    <button data-testid="link-mend" onclick={send(format!("heal {a} {b}"))}>{ "mend this link" }</button>
+                    <button data-testid="link-mend" onclick={send(ClusterOp::Mend(a.clone(), b.clone()))}>{ "mend this link" }</button>
                 } else {
-                    <button data-testid="link-cut" onclick={send(format!("cut {a} {b}"))}>{ "cut this link" }</button>
+                    <button data-testid="link-cut" onclick={send(ClusterOp::Cut(a.clone(), b.clone()))}>{ "cut this link" }</button>
                 }
-                <button data-testid="link-heal" onclick={send("heal".to_string())}>{ "heal all links" }</button>
+                <button data-testid="link-heal" onclick={send(ClusterOp::HealAll)}>{ "heal all links" }</button>
             </div>
             <div class="row">
-                <button data-testid="link-cut-a" onclick={send(isolate_command(&props.model.members, &a))}>
+                <button data-testid="link-cut-a" onclick={send(ClusterOp::Isolate(a.clone()))}>
                     { format!("isolate {a}") }
                 </button>
-                <button data-testid="link-cut-b" onclick={send(isolate_command(&props.model.members, &b))}>
+                <button data-testid="link-cut-b" onclick={send(ClusterOp::Isolate(b.clone()))}>
                     { format!("isolate {b}") }
                 </button>
             </div>
@@ -229,11 +203,11 @@ pub fn LinkPanel(props: &LinkPanelProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct TracePanelProps {
     pub line: String,
-    pub trace: super::shell::WriteTrace,
+    pub trace: WriteTrace,
     pub model: ClusterModel,
     /// The watch events the write fired.
     #[prop_or_default]
-    pub fired: Vec<crate::sim::FiredView>,
+    pub fired: Vec<FiredView>,
 }
 
 /// The detail pane for a console entry that wrote: its Raft entries, where they are

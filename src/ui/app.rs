@@ -2,9 +2,12 @@
 //! time bar, the cluster picture with its member strip, and the console; on the right the
 //! keyspace and the detail pane (a key, a member or a link, whichever was selected last).
 //!
-//! Owns: the wiring between the components and the shell, the play timer (the only place
-//! wall time enters), the theme; persistence (`persistence`) is flushed after every step or
-//! command, and its notices (disk banner, second tab, reset) are shown here.
+//! Owns: the page's one path from input to screen, [`dispatcher`]: every click, key and timer
+//! tick that changes something is a session [`Action`], and the dispatch borrows the session,
+//! applies the action, flushes the members' disks when it may have written, refreshes the
+//! keyspace and re-renders. Also the play timer (the only place wall time enters), the
+//! theme, view state (what is selected), and the notices of persistence (disk banner, second
+//! tab, reset).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -17,26 +20,53 @@ use super::console::{Console, HistoryMove};
 use super::controls::TimeBar;
 use super::keyspace::{KeyDetail, KeyspacePanel};
 use super::registry_view::RegistryDetail;
-use super::shell::{LogChange, Shell};
-use super::DEFAULT_SEED;
+use crate::playground::session::{Action, Session, DEFAULT_SEED};
 
 /// Wall milliseconds between two frames of play.
 pub const FRAME_MS: u32 = 33;
 
-type ShellRef = Rc<RefCell<Shell>>;
+type SessionRef = Rc<RefCell<Session>>;
+type DbSlot = Rc<RefCell<Option<DbHandle>>>;
+
+/// The page's one path from input to screen: borrow the session, apply the action, store
+/// what the members' disks wrote, refresh the keyspace, re-render. (A single callback over
+/// the shared session rather than `use_reducer`: the session is also driven by the
+/// persistence tasks and the play timer outside rendering, and is mutated in place.)
+pub fn dispatcher(
+    session: SessionRef,
+    db: DbSlot,
+    update: UseForceUpdateHandle,
+) -> Callback<Action> {
+    Callback::from(move |action: Action| {
+        // Busy (an action re-entered while another is applied): never panic, drop it.
+        let Ok(mut s) = session.try_borrow_mut() else {
+            return;
+        };
+        let applied = s.apply(action);
+        drop(s);
+        if applied.persist {
+            store(&db);
+        }
+        if let Ok(mut s) = session.try_borrow_mut() {
+            s.refresh(applied.refresh);
+        }
+        update.force_update();
+    })
+}
 
 #[component]
 pub fn App() -> Html {
-    let shell: ShellRef = use_mut_ref(|| Shell::new(DEFAULT_SEED));
+    let session: SessionRef = use_mut_ref(|| Session::new(DEFAULT_SEED));
     let update = use_force_update();
     let ready = use_state(|| false);
     let note = use_state(|| None::<String>);
-    let db = use_mut_ref(|| None::<DbHandle>);
+    let db: DbSlot = use_mut_ref(|| None::<DbHandle>);
     let selection = use_state(|| None::<Selection>);
     let theme = use_state(|| None::<&'static str>);
     let help_open = use_state(|| false);
     let disk_banner = use_state(|| None::<String>);
     let second_tab = use_state(|| false);
+    let dispatch = dispatcher(session.clone(), db.clone(), update.clone());
     let disk_ui = {
         let update = update.clone();
         let disk_banner = disk_banner.clone();
@@ -59,25 +89,27 @@ pub fn App() -> Html {
     // Restore: take the driver lock, restart the members from their disks in IndexedDB,
     // read the keyspace, then open the input.
     {
-        let shell = shell.clone();
+        let session = session.clone();
         let db = db.clone();
         let disk_ui = disk_ui.clone();
         use_effect_with((), move |_| {
-            boot(shell, db, disk_ui, false);
+            boot(session, db, disk_ui, false);
         });
     }
     let on_take_over = {
-        let shell = shell.clone();
-        let db = db.clone();
-        let disk_ui = disk_ui.clone();
-        Callback::from(move |_: MouseEvent| boot(shell.clone(), db.clone(), disk_ui.clone(), true))
-    };
-    let on_reset_playground = {
-        let shell = shell.clone();
+        let session = session.clone();
         let db = db.clone();
         let disk_ui = disk_ui.clone();
         Callback::from(move |_: MouseEvent| {
-            reset_playground(shell.clone(), db.clone(), disk_ui.clone())
+            boot(session.clone(), db.clone(), disk_ui.clone(), true)
+        })
+    };
+    let on_reset_playground = {
+        let session = session.clone();
+        let db = db.clone();
+        let disk_ui = disk_ui.clone();
+        Callback::from(move |_: MouseEvent| {
+            reset_playground(session.clone(), db.clone(), disk_ui.clone())
         })
     };
     let on_export = Callback::from(move |_: MouseEvent| export_disks());
@@ -87,13 +119,11 @@ pub fn App() -> Html {
     };
 
     // Play: turn wall time into simulated time while playing.
-    let playing = shell.borrow().playing;
+    let playing = session.borrow().playing();
     {
-        let shell = shell.clone();
-        let update = update.clone();
-        let db = db.clone();
+        let dispatch = dispatch.clone();
         use_effect_with(playing, move |playing| {
-            let timer = playing.then(|| start_timer(shell, update, db));
+            let timer = playing.then(|| start_timer(dispatch));
             move || {
                 let _stopped_here = timer;
             }
@@ -107,124 +137,32 @@ pub fn App() -> Html {
         });
     }
 
-    let run = {
-        let shell = shell.clone();
-        let update = update.clone();
-        let db = db.clone();
-        Callback::from(move |line: String| {
-            let change = shell.borrow_mut().run_input(&line);
-            store(&db, change);
-            shell.borrow_mut().refresh_keyspace(false);
-            update.force_update();
-        })
-    };
+    // Queries of the console (they change nothing on screen, so they are not actions).
     let on_download = {
-        let shell = shell.clone();
+        let session = session.clone();
         Callback::from(move |name: String| {
-            let bytes = shell.borrow().file(&name);
+            let bytes = session.borrow().file(&name);
             if let Some(bytes) = bytes {
                 download_file(&name, &bytes);
             }
         })
     };
-    let on_drop_file = {
-        let shell = shell.clone();
-        let update = update.clone();
-        let db = db.clone();
-        Callback::from(move |(name, bytes): (String, Vec<u8>)| {
-            shell.borrow_mut().add_file(&name, bytes);
-            store(&db, LogChange::None);
-            update.force_update();
-        })
-    };
-    let on_clear = {
-        let shell = shell.clone();
-        let update = update.clone();
-        Callback::from(move |_| {
-            shell.borrow_mut().clear_screen();
-            update.force_update();
-        })
-    };
     let on_history = {
-        let shell = shell.clone();
+        let session = session.clone();
         Callback::from(move |m: HistoryMove| {
-            let mut s = shell.borrow_mut();
+            let mut s = session.borrow_mut();
             match m {
-                HistoryMove::Up(current) => s.history.up(&current),
-                HistoryMove::Down => s.history.down(),
+                HistoryMove::Up(current) => s.history_up(&current),
+                HistoryMove::Down => s.history_down(),
             }
         })
     };
     let on_complete = {
-        let shell = shell.clone();
-        Callback::from(move |line: String| shell.borrow().complete(&line))
+        let session = session.clone();
+        Callback::from(move |line: String| session.borrow().complete(&line))
     };
-    let on_play_pause = {
-        let shell = shell.clone();
-        let update = update.clone();
-        Callback::from(move |_| {
-            let mut s = shell.borrow_mut();
-            s.playing = !s.playing;
-            drop(s);
-            update.force_update();
-        })
-    };
-    let on_step = {
-        let shell = shell.clone();
-        let update = update.clone();
-        let db = db.clone();
-        Callback::from(move |_| {
-            let change = shell.borrow_mut().step();
-            store(&db, change);
-            shell.borrow_mut().refresh_keyspace(false);
-            update.force_update();
-        })
-    };
-    let on_interrupt = {
-        let shell = shell.clone();
-        let update = update.clone();
-        let db = db.clone();
-        Callback::from(move |_| {
-            let change = shell.borrow_mut().interrupt();
-            store(&db, change);
-            shell.borrow_mut().refresh_keyspace(false);
-            update.force_update();
-        })
-    };
-    let on_idle = {
-        let shell = shell.clone();
-        let update = update.clone();
-        let db = db.clone();
-        Callback::from(move |_| {
-            let mut s = shell.borrow_mut();
-            s.run_until_idle();
-            s.refresh_keyspace(false);
-            drop(s);
-            store(&db, LogChange::None);
-            update.force_update();
-        })
-    };
-    let on_speed = {
-        let run = run.clone();
-        Callback::from(move |i: usize| {
-            if let Some((f, _)) = super::shell::SPEEDS.get(i) {
-                run.emit(format!("speed {f}"));
-            }
-        })
-    };
-    let on_seek = {
-        let shell = shell.clone();
-        let update = update.clone();
-        let db = db.clone();
-        Callback::from(move |t: u64| {
-            let mut s = shell.borrow_mut();
-            s.seek(t);
-            s.refresh_keyspace(true);
-            drop(s);
-            store(&db, LogChange::None);
-            update.force_update();
-        })
-    };
+
+    // View state: what the detail pane shows.
     let on_select = {
         let selection = selection.clone();
         Callback::from(move |s: Selection| selection.set(Some(s)))
@@ -238,53 +176,11 @@ pub fn App() -> Html {
         Callback::from(move |n: String| selection.set(Some(Selection::Member(n))))
     };
     let on_select_key = {
-        let shell = shell.clone();
-        let update = update.clone();
+        let dispatch = dispatch.clone();
         let selection = selection.clone();
         Callback::from(move |k: Vec<u8>| {
-            shell.borrow_mut().select_key(k);
+            dispatch.emit(Action::SelectKey(k));
             selection.set(Some(Selection::Key));
-            update.force_update();
-        })
-    };
-    let on_revision = {
-        let shell = shell.clone();
-        let update = update.clone();
-        Callback::from(move |r: Option<i64>| {
-            shell.borrow_mut().set_revision(r);
-            update.force_update();
-        })
-    };
-    let on_v2 = {
-        let shell = shell.clone();
-        let update = update.clone();
-        Callback::from(move |v2: bool| {
-            shell.borrow_mut().set_v2(v2);
-            update.force_update();
-        })
-    };
-    let on_toggle = {
-        let shell = shell.clone();
-        let update = update.clone();
-        Callback::from(move |id| {
-            shell.borrow_mut().toggle_folder(id);
-            update.force_update();
-        })
-    };
-    let on_drill = {
-        let shell = shell.clone();
-        let update = update.clone();
-        Callback::from(move |id| {
-            shell.borrow_mut().drill(id);
-            update.force_update();
-        })
-    };
-    let on_filter = {
-        let shell = shell.clone();
-        let update = update.clone();
-        Callback::from(move |text: String| {
-            shell.borrow_mut().set_filter(text);
-            update.force_update();
         })
     };
     let toggle_theme = {
@@ -302,16 +198,16 @@ pub fn App() -> Html {
         Callback::from(move |_: MouseEvent| help_open.set(!*help_open))
     };
 
-    let s = shell.borrow();
+    let s = session.borrow();
     let cluster = s.cluster();
     let detail = match &*selection {
         Some(Selection::Member(n)) => cluster
             .member(n)
             .map(|m| html! { <MemberPanel member={m.clone()} /> }),
         Some(Selection::Link(a, b)) => Some(html! {
-            <LinkPanel a={a.clone()} b={b.clone()} model={cluster.clone()} on_command={run.clone()} />
+            <LinkPanel a={a.clone()} b={b.clone()} model={cluster.clone()} on_op={dispatch.reform(Action::Cluster)} />
         }),
-        Some(Selection::Key) => s.detail.clone().map(|d| {
+        Some(Selection::Key) => s.detail().cloned().map(|d| {
             // a /registry key also shows what Kubernetes object it holds
             let k8s = match (&d.kv, d.v2_ttl) {
                 (Some(kv), None) if d.key.starts_with(b"/registry/") => Some(html! {
@@ -323,14 +219,14 @@ pub fn App() -> Html {
             html! { <><KeyDetail detail={d} />{ for k8s }</> }
         }),
         Some(Selection::Entry(id)) => s
-            .entries
+            .entries()
             .iter()
             .find(|e| e.id == *id)
             .and_then(|e| e.trace.clone().map(|t| (e.line.clone(), t)))
             .map(|(line, trace)| {
                 let fired = trace
                     .revisions
-                    .map(|(a, b)| s.world().watch_events_fired(a, b))
+                    .map(|(a, b)| s.watch_events_fired(a, b))
                     .unwrap_or_default();
                 html! { <TracePanel {line} {trace} {fired} model={cluster.clone()} /> }
             }),
@@ -338,7 +234,7 @@ pub fn App() -> Html {
     };
     let traced = match &*selection {
         Some(Selection::Entry(id)) => s
-            .entries
+            .entries()
             .iter()
             .find(|e| e.id == *id)
             .and_then(|e| e.trace.as_ref())
@@ -382,23 +278,29 @@ pub fn App() -> Html {
             }
             <main class="panes">
                 <div class="pane left">
-                    <TimeBar playing={s.playing} speed={s.speed} now_ms={s.now_ms()} horizon_ms={s.horizon_ms}
-                             on_play_pause={on_play_pause} on_step={on_step} on_idle={on_idle}
-                             on_speed={on_speed} on_seek={on_seek} />
+                    <TimeBar playing={s.playing()} speed={s.speed()} now_ms={s.now_ms()} horizon_ms={s.horizon_ms()}
+                             on_play_pause={dispatch.reform(|_| Action::PlayPause)}
+                             on_step={dispatch.reform(|_| Action::Step)}
+                             on_idle={dispatch.reform(|_| Action::UntilIdle)}
+                             on_speed={dispatch.reform(Action::Speed)} on_seek={dispatch.reform(Action::Seek)} />
                     <section class="picture" aria-label="cluster">
                         <ClusterPicture model={cluster.clone()} selected={(*selection).clone()} on_select={on_select} {traced} />
-                        <MemberStrip model={cluster.clone()} on_command={run.clone()} on_select={on_select_member} />
+                        <MemberStrip model={cluster.clone()} on_op={dispatch.reform(Action::Cluster)} on_select={on_select_member} />
                     </section>
-                    <Console entries={s.entries.clone()} ready={*ready && !*second_tab} note={(*note).clone()}
-                             durable_upto={s.durable_upto}
-                             on_run={run.clone()} {on_clear} {on_history} {on_complete} {on_interrupt} {on_download} {on_drop_file}
-                             job_running={s.job.is_some()} on_select={on_select_entry} selected={selected_entry}
+                    <Console entries={s.entries().clone()} ready={*ready && !*second_tab} note={(*note).clone()}
+                             durable_upto={s.durable_upto()}
+                             on_run={dispatch.reform(Action::Run)} on_clear={dispatch.reform(|_| Action::ClearScreen)}
+                             {on_history} {on_complete} on_interrupt={dispatch.reform(|_| Action::Interrupt)} {on_download}
+                             on_drop_file={dispatch.reform(|(name, bytes)| Action::DropFile { name, bytes })}
+                             job_running={s.job_running()} on_select={on_select_entry} selected={selected_entry}
                              show_requests={s.show_requests()} />
                 </div>
                 <div class="pane right">
-                    <KeyspacePanel data={s.keyspace.clone()} selected_key={s.selected_key.clone()}
-                                   {on_select_key} {on_revision} {on_v2} {on_toggle} {on_filter} {on_drill}
-                                   on_command={run.clone()} />
+                    <KeyspacePanel data={s.keyspace().clone()} selected_key={s.selected_key().cloned()}
+                                   {on_select_key} on_revision={dispatch.reform(Action::Revision)}
+                                   on_v2={dispatch.reform(Action::V2)} on_toggle={dispatch.reform(Action::ToggleFolder)}
+                                   on_filter={dispatch.reform(Action::Filter)} on_drill={dispatch.reform(Action::Drill)}
+                                   on_command={dispatch.reform(Action::Run)} />
                     <aside class="detail" data-testid="detail-pane" aria-label="detail">
                         if let Some(d) = detail {
                             { d }
@@ -496,20 +398,20 @@ impl DiskUi {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn boot(shell: ShellRef, db: Rc<RefCell<Option<DbHandle>>>, ui: DiskUi, steal: bool) {
-    super::persistence::boot(shell, db, ui.into_ui(), steal);
+fn boot(session: SessionRef, db: DbSlot, ui: DiskUi, steal: bool) {
+    super::persistence::boot(session, db, ui.into_ui(), steal);
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn boot(_shell: ShellRef, _db: Rc<RefCell<Option<DbHandle>>>, _ui: DiskUi, _steal: bool) {}
+fn boot(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _steal: bool) {}
 
 #[cfg(target_arch = "wasm32")]
-fn reset_playground(shell: ShellRef, db: Rc<RefCell<Option<DbHandle>>>, ui: DiskUi) {
-    super::persistence::reset(shell, db, ui.into_ui());
+fn reset_playground(session: SessionRef, db: DbSlot, ui: DiskUi) {
+    super::persistence::reset(session, db, ui.into_ui());
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn reset_playground(_shell: ShellRef, _db: Rc<RefCell<Option<DbHandle>>>, _ui: DiskUi) {}
+fn reset_playground(_session: SessionRef, _db: DbSlot, _ui: DiskUi) {}
 
 #[cfg(target_arch = "wasm32")]
 fn export_disks() {
@@ -519,35 +421,20 @@ fn export_disks() {
 #[cfg(not(target_arch = "wasm32"))]
 fn export_disks() {}
 
+/// Every frame while playing: the wall time since the last frame, as an action.
 #[cfg(target_arch = "wasm32")]
-fn start_timer(
-    shell: ShellRef,
-    update: UseForceUpdateHandle,
-    db: Rc<RefCell<Option<DbHandle>>>,
-) -> gloo_timers::callback::Interval {
+fn start_timer(dispatch: Callback<Action>) -> gloo_timers::callback::Interval {
     let last = Rc::new(std::cell::Cell::new(js_sys::Date::now()));
     gloo_timers::callback::Interval::new(FRAME_MS, move || {
         let now = js_sys::Date::now();
         let dt = now - last.get();
         last.set(now);
-        let Ok(mut s) = shell.try_borrow_mut() else {
-            return;
-        };
-        s.play_for(dt);
-        s.refresh_keyspace(false);
-        drop(s);
-        store(&db, LogChange::None);
-        update.force_update();
+        dispatch.emit(Action::Play(dt));
     })
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn start_timer(
-    _shell: ShellRef,
-    _update: UseForceUpdateHandle,
-    _db: Rc<RefCell<Option<DbHandle>>>,
-) {
-}
+fn start_timer(_dispatch: Callback<Action>) {}
 
 #[cfg(target_arch = "wasm32")]
 fn system_prefers_dark() -> bool {
@@ -587,10 +474,9 @@ fn download_file(name: &str, bytes: &[u8]) {
 #[cfg(not(target_arch = "wasm32"))]
 fn download_file(_name: &str, _bytes: &[u8]) {}
 
-/// Flushes the members' journals (the stored log of inputs is the console history: the
-/// flush takes the new ones from the shell, so `change` is not needed here).
+/// Flushes the members' journals and the new inputs (the session hands out what is new).
 #[cfg(target_arch = "wasm32")]
-fn store(db: &Rc<RefCell<Option<DbHandle>>>, _change: LogChange) {
+fn store(db: &DbSlot) {
     let p = db.borrow().clone();
     if let Some(p) = p {
         super::persistence::flush(&p);
@@ -598,4 +484,4 @@ fn store(db: &Rc<RefCell<Option<DbHandle>>>, _change: LogChange) {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn store(_db: &Rc<RefCell<Option<DbHandle>>>, _change: LogChange) {}
+fn store(_db: &DbSlot) {}

@@ -8,7 +8,9 @@
 
 use yew::prelude::*;
 
-use super::model::{term_hue, ClusterModel, MemberModel, MessageModel, LOG_SHOWN};
+use crate::playground::session::cluster_model::{
+    term_hue, ClusterModel, MemberModel, MessageModel, LOG_SHOWN,
+};
 
 /// What the detail pane shows.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 //! Ctrl+L clears), and the finished commands above it, each with its output. Output is text,
 //! never markup: whatever a key or value holds is shown as characters.
 //!
-//! Owns: the input line. The page's shell runs the lines (typed here or sent by a click
-//! elsewhere on the page) and keeps the entries and the history.
+//! Owns: the input line. The page's session runs the lines (typed here or sent by a click
+//! elsewhere on the page) and keeps the entries ([`Entry`]) and the history.
 
 use std::rc::Rc;
 
@@ -11,32 +11,9 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::shell::WriteTrace;
-use crate::completion::Completion;
+use crate::playground::completion::Completion;
 use crate::playground::input::{complete_input, split_input};
-use crate::playground::Output;
-
-/// One command and what it printed.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Entry {
-    pub id: usize,
-    pub line: String,
-    pub output: Output,
-    /// Still running as the playground's job (watch, lock, elect, keep-alive).
-    pub running: bool,
-    /// Ended by Ctrl+C (or by the next line, or `kill %N`).
-    pub interrupted: bool,
-    /// Running in the background as job `%N` (`LINE &`).
-    pub background: Option<u32>,
-    /// Console hints for learners (dimmed; never etcdctl's output).
-    pub hints: Vec<String>,
-    /// The etcd requests its kubectl made (`requests on`; dimmed, never kubectl's output).
-    pub requests: Vec<String>,
-    /// Files it wrote (`etcdctl snapshot save NAME`), offered as downloads.
-    pub files: Vec<String>,
-    /// The write it made, when it appended Raft entries (select the entry to see it traced).
-    pub trace: Option<WriteTrace>,
-}
+use crate::playground::session::Entry;
 
 /// ↑ or ↓ in the input, with what it holds.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,12 +1,12 @@
 //! The time bar: play/pause, step one event, speed, run until idle, and the timeline that
-//! rewinds to an earlier moment (the shell replays the seed and the inputs to get there).
+//! rewinds to an earlier moment (the session replays the seed and the inputs to get there).
 //!
-//! Owns: the controls' markup; what they do is the shell's (through the app's callbacks).
+//! Owns: the controls' markup; what they do is the session's (through the app's dispatch).
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::shell::SPEEDS;
+use crate::playground::session::SPEEDS;
 
 #[derive(Properties, PartialEq)]
 pub struct TimeProps {

@@ -2,7 +2,7 @@
 //! marked), the key tree as a virtualised list (only the rows in view are in the DOM), and the
 //! detail of the selected key (value, revisions, version, lease, history across generations).
 //!
-//! Owns: the scroll position. The keys come from the shell, which reads them with Range
+//! Owns: the scroll position. The keys come from the session, which reads them with Range
 //! requests into a `registry::tree::KeyTree` (that model owns open folders and the filter).
 //! Keys and values are data: they are shown as text, never as markup.
 
@@ -13,7 +13,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::registry_view::RegistryLayout;
-use super::shell::{KeyDetailModel, KeyspaceData};
+use crate::playground::session::{KeyDetailModel, KeyspaceData};
 use crate::registry::tree::{KeyTree, NodeId};
 
 /// Bytes as text for the screen: UTF-8 as is, control characters and invalid bytes as `\xNN`.
@@ -199,7 +199,7 @@ pub fn RevisionSlider(props: &SliderProps) -> Html {
 #[derive(Properties)]
 pub struct TreeProps {
     pub tree: Rc<RefCell<KeyTree>>,
-    /// Bumped by the shell on every change of the tree (keys, open folders, filter).
+    /// Bumped by the session on every change of the tree (keys, open folders, filter).
     pub generation: u64,
     pub filtering: bool,
     pub selected: Option<Vec<u8>>,

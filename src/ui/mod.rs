@@ -1,12 +1,14 @@
-//! The Yew front end: thin function components over the playground. No etcd logic here:
-//! every command goes to [`crate::playground::Playground`] (through [`shell::Shell`]), and the
-//! components only show what it answers and what the world's read-only views say.
+//! The Yew front end: thin function components over the page's session
+//! ([`crate::playground::session::Session`]). No etcd logic and no session state here: every
+//! input becomes a session [`Action`](crate::playground::session::Action) sent through the
+//! app's one dispatch, and the components only show what the session holds.
 //!
-//! Owns: the DOM, the browser's IndexedDB (`storage`), keyboard handling, the play timer.
+//! Owns: the DOM, the browser's IndexedDB (`storage`, `persistence`), keyboard handling, the
+//! play timer, view state (the selection, the theme, open panels).
 //!
-//! - `app`: the page layout and the wiring; `shell`: the page's state outside the DOM;
-//! - `console`, `history`: the etcdctl console;
-//! - `model`, `cluster`, `actions`, `controls`: the Raft picture, its buttons, the time bar;
+//! - `app`: the page layout and the dispatch;
+//! - `console`: the etcdctl console;
+//! - `cluster`, `actions`, `controls`: the Raft picture, its buttons and panels, the time bar;
 //! - `keyspace`: the key tree (over `registry::tree`), the revision slider, the key detail;
 //! - `registry_view`: the `/registry` layout treemap and the decoded Kubernetes object.
 
@@ -15,23 +17,12 @@ pub mod app;
 pub mod cluster;
 pub mod console;
 pub mod controls;
-pub mod history;
 pub mod keyspace;
-pub mod model;
 #[cfg(target_arch = "wasm32")]
 pub mod persistence;
 pub mod registry_view;
-pub mod shell;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;
-
-/// The page's snapshot interval (applied entries between snapshots): small, so each
-/// member's stored log stays short (etcd's default is 100 000).
-pub const SNAPSHOT_COUNT: u64 = 500;
-
-/// The seed of the page's world. Fixed, so that replaying the stored inputs rebuilds the
-/// same history after a reload.
-pub const DEFAULT_SEED: u64 = 1;
 
 /// Mounts the app on the page's body (the wasm entry point calls this).
 #[cfg(target_arch = "wasm32")]

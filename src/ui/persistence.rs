@@ -1,5 +1,6 @@
 //! The page's persistence loop (wasm only): one tab drives (a Web Lock), a reload is a power
-//! cycle (the world restored from the members' IndexedDB disks, see `shell`), and after every
+//! cycle (the world restored from the members' IndexedDB disks, see the session's
+//! `persistence`), and after every
 //! step or command the members' journals are drained and written — one transaction per
 //! member, plus one for the playground's state and new inputs. A command's output shows only
 //! once the flush carrying its writes committed (entries wait as "pending"); nothing blocks
@@ -19,11 +20,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::Callback;
 
-use super::shell::{Base, PlaygroundState, Shell};
 use super::storage::{self, WriteError};
-use super::DEFAULT_SEED;
+use crate::playground::session::persistence::Found;
+use crate::playground::session::{PlaygroundState, Session, SCHEMA_VERSION};
 
-pub type ShellRef = Rc<RefCell<Shell>>;
+pub type SessionRef = Rc<RefCell<Session>>;
 pub type Slot = Rc<RefCell<Option<Rc<Persist>>>>;
 
 /// The Web Lock the driving tab holds.
@@ -45,10 +46,10 @@ pub struct Ui {
     pub ready: Callback<(bool, Option<String>)>,
 }
 
-/// An open database bound to the page's shell.
+/// An open database bound to the page's session.
 pub struct Persist {
     pub db: idb::Database,
-    shell: ShellRef,
+    session: SessionRef,
     ui: Ui,
     in_flight: Cell<usize>,
     /// Entries below this become durable once nothing is in flight.
@@ -111,13 +112,13 @@ fn request_lock(
 
 /// Loads the page: takes the driver lock (or, with `steal`, takes it over), then restores
 /// the playground from IndexedDB.
-pub fn boot(shell: ShellRef, slot: Slot, ui: Ui, steal: bool) {
+pub fn boot(session: SessionRef, slot: Slot, ui: Ui, steal: bool) {
     let granted = {
-        let (shell, slot, ui) = (shell.clone(), slot.clone(), ui.clone());
+        let (session, slot, ui) = (session.clone(), slot.clone(), ui.clone());
         move |ok: bool| {
             if ok {
                 ui.second_tab.emit(false);
-                wasm_bindgen_futures::spawn_local(open_and_restore(shell, slot, ui));
+                wasm_bindgen_futures::spawn_local(open_and_restore(session, slot, ui));
             } else {
                 ui.second_tab.emit(true);
                 ui.ready.emit((false, None));
@@ -125,13 +126,12 @@ pub fn boot(shell: ShellRef, slot: Slot, ui: Ui, steal: bool) {
         }
     };
     let lost = {
-        let (shell, slot, ui) = (shell.clone(), slot.clone(), ui.clone());
+        let (session, slot, ui) = (session.clone(), slot.clone(), ui.clone());
         move || {
             // Another tab took over: stop writing, stop taking input.
             *slot.borrow_mut() = None;
-            if let Ok(mut s) = shell.try_borrow_mut() {
-                s.stop_persisting();
-                s.playing = false;
+            if let Ok(mut s) = session.try_borrow_mut() {
+                s.yield_to_another_tab();
             }
             ui.second_tab.emit(true);
             ui.ready.emit((false, None));
@@ -143,7 +143,7 @@ pub fn boot(shell: ShellRef, slot: Slot, ui: Ui, steal: bool) {
     }
 }
 
-async fn open_and_restore(shell: ShellRef, slot: Slot, ui: Ui) {
+async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui) {
     let db = match storage::open(storage::DB_NAME).await {
         Ok(db) => db,
         Err(e) => {
@@ -171,48 +171,12 @@ async fn open_and_restore(shell: ShellRef, slot: Slot, ui: Ui) {
             "{name}'s disk cannot be read: {why}. {name} started with an empty disk and is restored from its peers; the other members' data is untouched"
         ));
     }
-    let mut note = None;
-    let mut new_shell = match (&stored.state, stored.state_problem.is_some()) {
-        (Some(state), _) => Shell::restore(Base {
-            state: state.clone(),
-            disks: stored.usable_disks(),
-        }),
-        (None, true) => {
-            let fresh = Shell::new(DEFAULT_SEED);
-            let mut state = fresh.state();
-            state.settings.snapshot_count = super::SNAPSHOT_COUNT;
-            Shell::restore(Base {
-                state,
-                disks: stored.usable_disks(),
-            })
-        }
-        (None, false) => {
-            // A fresh database, or schema 1 (inputs only): replay the inputs once, then
-            // write the members' disks whole.
-            let mut s = Shell::new(DEFAULT_SEED);
-            s.playground_mut()
-                .world_mut()
-                .set_snapshot_count(super::SNAPSHOT_COUNT);
-            if !stored.inputs.records.is_empty() {
-                note = Some(format!(
-                    "Migrated the stored playground to schema {}: replayed {} input(s) once; from now on a reload restarts the members from their disks.",
-                    super::shell::SCHEMA_VERSION,
-                    stored.inputs.records.len()
-                ));
-                s.replay(stored.inputs.records.clone());
-            }
-            s.start_persisting();
-            let _ = s.take_new_inputs();
-            s
-        }
-    };
-    if stored.state.is_some() || stored.state_problem.is_some() {
-        for r in &stored.inputs.records {
-            if r.line != super::shell::INTERRUPT {
-                new_shell.history.push(&r.line);
-            }
-        }
-    }
+    let (new_session, note) = Session::open(Found {
+        state: stored.state.clone(),
+        state_unreadable: stored.state_problem.is_some(),
+        disks: stored.usable_disks(),
+        inputs: stored.inputs.records.clone(),
+    });
     if !stored.inputs.unreadable.is_empty() {
         problems.push(format!(
             "{} stored console line(s) could not be read: {}",
@@ -221,10 +185,10 @@ async fn open_and_restore(shell: ShellRef, slot: Slot, ui: Ui) {
         ));
     }
     {
-        let mut s = shell.borrow_mut();
-        let speed = s.speed;
-        *s = new_shell;
-        s.speed = speed;
+        let mut s = session.borrow_mut();
+        let speed = s.speed();
+        *s = new_session;
+        s.set_speed(speed);
         s.refresh_keyspace(true);
         if let Some(n) = bench_fill() {
             s.bench_fill(n);
@@ -235,7 +199,7 @@ async fn open_and_restore(shell: ShellRef, slot: Slot, ui: Ui) {
     }
     let p = Rc::new(Persist {
         db,
-        shell,
+        session,
         ui: ui.clone(),
         in_flight: Cell::new(0),
         wanted: Cell::new(0),
@@ -268,20 +232,20 @@ fn bench_tree() -> Option<usize> {
 /// Drains the members' journals and writes them; the entries shown so far become durable
 /// when the writes commit.
 pub fn flush(p: &Rc<Persist>) {
-    let Ok(mut s) = p.shell.try_borrow_mut() else {
+    let Ok(mut s) = p.session.try_borrow_mut() else {
         return;
     };
     if !s.is_persisting() {
         return;
     }
     if p.needs_baseline.replace(false) {
-        s.playground_mut().world_mut().start_journals(true);
+        s.restart_journals();
     }
     let t0 = js_sys::Date::now();
     let disks = s.drain_disks();
     let (clear, inputs) = s.take_new_inputs();
     let state = s.state();
-    let upto = s.next_id;
+    let upto = s.next_entry_id();
     let write_state = {
         let last = p.last_state.borrow();
         match last.as_ref() {
@@ -317,7 +281,7 @@ pub fn flush(p: &Rc<Persist>) {
         record_commit_time(js_sys::Date::now() - t1);
         p.in_flight.set(p.in_flight.get().saturating_sub(1));
         {
-            let Ok(mut s) = p.shell.try_borrow_mut() else {
+            let Ok(mut s) = p.session.try_borrow_mut() else {
                 return;
             };
             match &r {
@@ -334,7 +298,7 @@ pub fn flush(p: &Rc<Persist>) {
             if p.in_flight.get() == 0 && r.is_ok() {
                 s.mark_durable(p.wanted.get());
             }
-            if r.is_ok() && s.world().snapshot_due() {
+            if r.is_ok() && s.snapshot_due() {
                 snapshot_when_idle(&p);
             }
         }
@@ -363,8 +327,8 @@ fn snapshot_when_idle(p: &Rc<Persist>) {
     let p = p.clone();
     gloo_timers::callback::Timeout::new(SNAPSHOT_IDLE_MS, move || {
         p.snapshot_scheduled.set(false);
-        let took = match p.shell.try_borrow_mut() {
-            Ok(mut s) => s.playground_mut().world_mut().snapshot_one_if_due(),
+        let took = match p.session.try_borrow_mut() {
+            Ok(mut s) => s.snapshot_one_if_due(),
             // Busy (a command is running): try again later.
             Err(_) => {
                 snapshot_when_idle(&p);
@@ -409,7 +373,7 @@ fn publish_times() {
 }
 
 /// "Reset the playground": every store emptied, a fresh world written whole.
-pub fn reset(shell: ShellRef, slot: Slot, ui: Ui) {
+pub fn reset(session: SessionRef, slot: Slot, ui: Ui) {
     let p = slot.borrow().clone();
     wasm_bindgen_futures::spawn_local(async move {
         if let Some(p) = &p {
@@ -419,14 +383,9 @@ pub fn reset(shell: ShellRef, slot: Slot, ui: Ui) {
             }
         }
         {
-            let mut s = shell.borrow_mut();
-            let speed = s.speed;
-            let mut fresh = Shell::new(DEFAULT_SEED);
-            fresh
-                .playground_mut()
-                .world_mut()
-                .set_snapshot_count(super::SNAPSHOT_COUNT);
-            fresh.speed = speed;
+            let mut s = session.borrow_mut();
+            let mut fresh = Session::fresh_page();
+            fresh.set_speed(s.speed());
             if p.is_some() {
                 fresh.start_persisting();
             }
@@ -473,7 +432,7 @@ async fn export_json() -> Result<String, String> {
         );
     }
     let v = serde_json::json!({
-        "schema": super::shell::SCHEMA_VERSION,
+        "schema": SCHEMA_VERSION,
         "state": stored.state,
         "state_problem": stored.state_problem,
         "members": members,

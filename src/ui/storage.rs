@@ -13,22 +13,22 @@
 use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use wasm_bindgen::JsValue;
 
-use crate::persist::idb as disk_idb;
-use crate::persist::{DiskState, Flush};
-use crate::sim::DEFAULT_MEMBERS;
+use crate::playground::session::persistence::{
+    member_stores as disk_idb, stored_members, DiskState, Flush,
+};
 use std::collections::BTreeMap;
 
-pub use super::shell::PlaygroundState;
+pub use crate::playground::session::PlaygroundState;
 pub use disk_idb::WriteError;
 
 /// The database the page uses.
 pub const DB_NAME: &str = "etcd-playground";
-const DB_VERSION: u32 = super::shell::SCHEMA_VERSION;
+const DB_VERSION: u32 = crate::playground::session::SCHEMA_VERSION;
 const INPUTS: &str = "inputs";
 const META: &str = "meta";
 const META_KEY: &str = "playground";
 
-pub use super::shell::InputRecord;
+pub use crate::playground::session::InputRecord;
 
 /// What a load found: the readable records in order, and a note for each one that was not.
 #[derive(Debug, Default)]
@@ -59,7 +59,7 @@ pub async fn open(name: &str) -> Result<Database, String> {
             if !db.store_names().iter().any(|n| n == META) {
                 let _ = db.create_object_store(META, ObjectStoreParams::new());
             }
-            for (name, _, _) in DEFAULT_MEMBERS {
+            for name in stored_members() {
                 let _ = disk_idb::create_stores(&db, name);
             }
         }
@@ -196,7 +196,7 @@ pub async fn load_all(db: &Database) -> Result<Stored, String> {
             None => out.state_problem = Some("the playground record is not text".to_string()),
         }
     }
-    for (name, _, _) in DEFAULT_MEMBERS {
+    for name in stored_members() {
         out.disks
             .insert(name.to_string(), disk_idb::load(db, name).await?);
     }
@@ -220,7 +220,7 @@ pub fn flush(
     // across a reload (the restored world is the default three).
     let kept = disks
         .iter()
-        .filter(|(n, _)| DEFAULT_MEMBERS.iter().any(|m| m.0 == n.as_str()));
+        .filter(|(n, _)| stored_members().any(|m| m == n.as_str()));
     for (name, f) in kept {
         match disk_idb::write(db, name, f) {
             Ok(fut) => pending.push(Box::pin(fut)

@@ -1,6 +1,6 @@
-//! View models of the cluster picture: plain data the SVG components draw, copied out of the
-//! world's read-only views (`sim::view`). Components take these as props, so they render (and
-//! are tested) without a world.
+//! View models of the cluster picture: plain data the page's SVG components draw, copied out
+//! of the world's read-only views (`sim::view`). Components take these as props, so they
+//! render (and are tested) without a world.
 //!
 //! Owns: the translation from `MemberView`/`MessageView`/`TraceEvent` to what is drawn.
 //! Must not touch: the world (it only reads its views) or any etcd rule.

@@ -27,6 +27,7 @@ pub const PROGRAMS: &[&str] = &[
     "load",
     "loss",
     "partition",
+    "quota",
     "requests",
     "start",
     "stop",

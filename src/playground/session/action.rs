@@ -1,0 +1,64 @@
+//! What the page can ask of its session: one [`Action`] for every click, key and timer tick
+//! that changes something, applied by [`Session::apply`](super::Session::apply), and what
+//! the page must do afterwards ([`Applied`]: flush the disks, refresh the keyspace).
+//!
+//! Owns: the action type. Must not touch: DOM events (the page turns them into actions) or
+//! what an action does (the session's other modules).
+
+use super::commands::ClusterOp;
+use crate::registry::tree::NodeId;
+
+/// One input of the page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// What the console sends: one line, or a paste of several.
+    Run(String),
+    /// A button of the cluster picture, the member strip or a link's panel.
+    Cluster(ClusterOp),
+    /// Ctrl+C while a long-running command is the current job.
+    Interrupt,
+    /// Ctrl+L.
+    ClearScreen,
+    /// A file dropped on the console.
+    DropFile {
+        name: String,
+        bytes: Vec<u8>,
+    },
+    PlayPause,
+    /// `wall_ms` of page time passed (the play timer; nothing happens while paused).
+    Play(f64),
+    Step,
+    UntilIdle,
+    /// A speed picked from [`SPEEDS`](super::SPEEDS) (runs `speed X` in the console).
+    Speed(usize),
+    /// The timeline moved to a moment, in ms of simulated time.
+    Seek(u64),
+    SelectKey(Vec<u8>),
+    /// The revision slider (`None`: the newest).
+    Revision(Option<i64>),
+    /// The v2 tree (`true`) or the v3 keys.
+    V2(bool),
+    ToggleFolder(NodeId),
+    /// The layout picture's drill-down into one folder.
+    Drill(NodeId),
+    Filter(String),
+}
+
+/// What the page does after an action, in order: flush the members' disks, refresh the
+/// keyspace, re-render.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Applied {
+    /// The world may have written: drain the members' journals and store them.
+    pub persist: bool,
+    pub refresh: Refresh,
+}
+
+/// How the keyspace is read again after an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refresh {
+    None,
+    /// When a member applied something or restarted since the last read.
+    IfChanged,
+    /// Always (the world was rebuilt).
+    Force,
+}

@@ -1,0 +1,391 @@
+//! The console's entries: each line run (typed, pasted or sent by a click) with what it
+//! printed, its hints, the files it wrote and the Raft entries and revisions its write made;
+//! the long-running command that is the current job and the background jobs, whose later
+//! output is appended to their entries.
+//!
+//! Owns: [`Entry`], [`WriteTrace`], running input lines. Must not touch: how an entry looks
+//! (the page's console draws it), etcd rules (the playground runs the line).
+
+use std::rc::Rc;
+
+use super::timeline::{InputRecord, LogChange, INTERRUPT, SPEEDS};
+use super::Session;
+use crate::playground::input::complete_input;
+use crate::playground::Output;
+
+/// One command and what it printed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Entry {
+    pub id: usize,
+    pub line: String,
+    pub output: Output,
+    /// Still running as the playground's job (watch, lock, elect, keep-alive).
+    pub running: bool,
+    /// Ended by Ctrl+C (or by the next line, or `kill %N`).
+    pub interrupted: bool,
+    /// Running in the background as job `%N` (`LINE &`).
+    pub background: Option<u32>,
+    /// Console hints for learners (dimmed; never etcdctl's output).
+    pub hints: Vec<String>,
+    /// The etcd requests its kubectl made (`requests on`; dimmed, never kubectl's output).
+    pub requests: Vec<String>,
+    /// Files it wrote (`etcdctl snapshot save NAME`), offered as downloads.
+    pub files: Vec<String>,
+    /// The write it made, when it appended Raft entries (select the entry to see it traced).
+    pub trace: Option<WriteTrace>,
+}
+
+/// What one console line wrote: the Raft entries appended while it ran (on the member with
+/// the longest log) and the store revisions it made.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WriteTrace {
+    pub first_index: u64,
+    pub last_index: u64,
+    /// The term of the last entry.
+    pub term: u64,
+    /// First and last revision created, when the store moved on.
+    pub revisions: Option<(i64, i64)>,
+}
+
+/// Added to `help`: what the page adds to the playground's commands.
+pub const PAGE_HELP: &str = "\nIn this page also:\n  speed X      play simulated time X times as fast as the wall clock (1/100 to 100)\n  reset        a fresh cluster; the stored inputs are forgotten\n";
+
+impl Session {
+    fn push_entry(&mut self, line: String, output: Output) {
+        Rc::make_mut(&mut self.entries).push(Entry {
+            id: self.next_id,
+            line,
+            output,
+            ..Default::default()
+        });
+        self.next_id += 1;
+    }
+
+    /// Pushes the entry of a line the playground just ran: its hints, and whether it keeps
+    /// running as the current job.
+    pub(super) fn push_ran(&mut self, line: String, output: Output) {
+        let running = self.playground.is_running();
+        let hints = self.playground.hints().to_vec();
+        let background = self.playground.last_background();
+        let requests = self.playground.requests().to_vec();
+        let files = self.playground.last_written().to_vec();
+        Rc::make_mut(&mut self.entries).push(Entry {
+            id: self.next_id,
+            line,
+            output,
+            running,
+            background,
+            hints,
+            requests,
+            files,
+            ..Default::default()
+        });
+        if running {
+            self.job = Some(self.next_id);
+        }
+        if let Some(n) = background {
+            self.background.insert(n, self.next_id);
+        }
+        self.next_id += 1;
+        self.drain_background();
+    }
+
+    /// Appends what the background jobs printed to their entries; an ended job's entry
+    /// shows how it ended.
+    pub(super) fn drain_background(&mut self) {
+        let got = self.playground.take_background();
+        if got.is_empty() {
+            return;
+        }
+        let entries = Rc::make_mut(&mut self.entries);
+        for b in got {
+            let Some(&id) = self.background.get(&b.number) else {
+                continue;
+            };
+            if let Some(e) = entries.iter_mut().find(|e| e.id == id) {
+                e.output.stdout.push_str(&b.out.stdout);
+                e.output.stderr.push_str(&b.out.stderr);
+                if let Some((code, killed)) = b.ended {
+                    e.background = None;
+                    e.interrupted = killed;
+                    e.output.exit = code;
+                }
+            }
+            if b.ended.is_some() {
+                self.background.remove(&b.number);
+            }
+        }
+    }
+
+    /// A file dropped on the page: taken into the working directory if it is a snapshot
+    /// file, shown as a console entry either way. (Dropped files are not part of the stored
+    /// inputs: a reload forgets them.)
+    pub fn add_file(&mut self, name: &str, bytes: Vec<u8>) {
+        let output = match self.playground.add_file(name, bytes) {
+            Ok(msg) => text_out(&msg),
+            Err(msg) => Output {
+                stderr: format!("{msg}\n"),
+                exit: 1,
+                ..Default::default()
+            },
+        };
+        self.push_entry(format!("# dropped {name}"), output);
+    }
+
+    pub fn clear_screen(&mut self) {
+        self.entries = Rc::new(Vec::new());
+    }
+
+    /// Runs what the console sends: one line, or a paste of several (cut as a terminal does:
+    /// `\` continues a line, `<<EOF` takes a here-document), each in order with its own
+    /// entry. Says how the stored log changes (one change for the whole input).
+    pub fn run_input(&mut self, text: &str) -> LogChange {
+        let commands = match complete_input(text) {
+            Some(c)
+                if c.len() != 1 || c.iter().any(|c| c.stdin.is_some() || c.line.contains('\n')) =>
+            {
+                c
+            }
+            // one plain line (or an unfinished one, run as it is): as before
+            _ => return self.run_line(text),
+        };
+        let changes: Vec<LogChange> = commands
+            .iter()
+            .map(|c| self.run_line_with(&c.line, c.stdin.as_deref()))
+            .collect();
+        match changes.as_slice() {
+            [] => LogChange::None,
+            [_] => changes.into_iter().next().unwrap_or(LogChange::None),
+            _ if changes.iter().all(|c| *c == LogChange::None) => LogChange::None,
+            _ => LogChange::Rewrite(self.inputs.clone()),
+        }
+    }
+
+    /// Runs one console line (typed, or sent by a click) and says how the stored log changes.
+    pub fn run_line(&mut self, line: &str) -> LogChange {
+        self.run_line_with(line, None)
+    }
+
+    /// [`Session::run_line`] with a here-document as the command's stdin.
+    pub fn run_line_with(&mut self, line: &str, stdin: Option<&str>) -> LogChange {
+        self.history.push(line);
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["speed", x] => {
+                let out = self.set_speed_text(x);
+                self.push_entry(line.to_string(), out);
+                return LogChange::None;
+            }
+            ["reset"] => {
+                self.base = None;
+                self.inputs_clear = true;
+                self.inputs_stored = 0;
+                self.reset();
+                self.push_entry(
+                    line.to_string(),
+                    text_out(
+                        "a fresh cluster: infra1, infra2, infra3 (the stored inputs are forgotten)",
+                    ),
+                );
+                return LogChange::Rewrite(Vec::new());
+            }
+            _ => {}
+        }
+        let rewrite = !self.future.is_empty();
+        self.future.clear();
+        let record = InputRecord {
+            line: line.to_string(),
+            stdin: stdin.map(str::to_string),
+            at_ms: Some(self.now_ms()),
+        };
+        // A line typed while a job runs ends that job first (the playground does it).
+        self.finish_job(false);
+        let index_before = self.last_index();
+        self.refresh_keyspace(false);
+        let rev_before = self.keyspace.revision;
+        let mut output = self.playground.run(line, stdin);
+        if words.first() == Some(&"help") {
+            output.stdout.push_str(PAGE_HELP);
+        }
+        self.note_output(&output);
+        self.push_ran(line.to_string(), output);
+        // Trace the write: the Raft entries appended while it ran, the revisions it made.
+        let index_after = self.last_index();
+        self.refresh_keyspace(false);
+        let rev_after = self.keyspace.revision;
+        if index_after > index_before && !self.keyspace.v2 {
+            let term = self.entry_term(index_after);
+            if let Some(e) = Rc::make_mut(&mut self.entries).last_mut() {
+                e.trace = Some(WriteTrace {
+                    first_index: index_before + 1,
+                    last_index: index_after,
+                    term,
+                    revisions: (rev_after > rev_before && self.keyspace.at.is_none())
+                        .then_some((rev_before + 1, rev_after)),
+                });
+            }
+        }
+        self.inputs.push(record.clone());
+        if rewrite {
+            // What came after the rewind is gone: the timeline ends here.
+            self.horizon_ms = self.now_ms();
+        }
+        self.touch_horizon();
+        if rewrite {
+            LogChange::Rewrite(self.inputs.clone())
+        } else {
+            LogChange::Append(record)
+        }
+    }
+
+    /// The newest log index among the running members.
+    fn last_index(&self) -> u64 {
+        self.world()
+            .member_views()
+            .iter()
+            .filter(|m| m.running)
+            .map(|m| m.last_index)
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn entry_term(&self, index: u64) -> u64 {
+        self.world()
+            .member_views()
+            .iter()
+            .flat_map(|m| m.log.iter())
+            .find(|e| e.index == index)
+            .map_or(0, |e| e.term)
+    }
+
+    /// Runs a stored input again (a replay): its entry shows what it printed this time.
+    pub(super) fn rerun(&mut self, r: InputRecord, show: bool) {
+        if r.line == INTERRUPT {
+            self.interrupt_job();
+            self.inputs.push(r);
+            return;
+        }
+        self.finish_job(false);
+        let output = self.playground.run(&r.line, r.stdin.as_deref());
+        self.note_output(&output);
+        if show {
+            self.history.push(&r.line);
+        }
+        self.push_ran(r.line.clone(), output);
+        self.inputs.push(r);
+    }
+
+    pub(super) fn append_to_job(&mut self, out: Output, interrupted: bool) {
+        let Some(id) = self.job else { return };
+        let still = self.playground.is_running();
+        if out.stdout.is_empty() && out.stderr.is_empty() && still {
+            return;
+        }
+        let entries = Rc::make_mut(&mut self.entries);
+        if let Some(e) = entries.iter_mut().find(|e| e.id == id) {
+            e.output.stdout.push_str(&out.stdout);
+            e.output.stderr.push_str(&out.stderr);
+            if !still {
+                e.running = false;
+                e.interrupted = interrupted;
+                e.output.exit = out.exit;
+            }
+        }
+        if !still {
+            self.job = None;
+        }
+    }
+
+    /// Marks the job's entry as ended when the playground no longer runs it.
+    fn finish_job(&mut self, _interrupted: bool) {
+        if self.job.is_some() && !self.playground.is_running() {
+            self.append_to_job(Output::default(), false);
+        }
+        if self.job.is_some() {
+            // The next line interrupts it: its entry stops showing "running".
+            let id = self.job.take();
+            let entries = Rc::make_mut(&mut self.entries);
+            if let Some(e) = entries.iter_mut().find(|e| Some(e.id) == id) {
+                e.running = false;
+                e.interrupted = true;
+            }
+        }
+    }
+
+    /// Ctrl+C: the current job ends (recorded, so a replay ends it at the same moment).
+    pub fn interrupt(&mut self) -> LogChange {
+        if self.job.is_none() && !self.playground.is_running() {
+            return LogChange::None;
+        }
+        let record = InputRecord {
+            line: INTERRUPT.to_string(),
+            stdin: None,
+            at_ms: Some(self.now_ms()),
+        };
+        self.interrupt_job();
+        self.inputs.push(record.clone());
+        LogChange::Append(record)
+    }
+
+    fn interrupt_job(&mut self) {
+        let out = self.playground.interrupt();
+        if self.job.is_some() {
+            self.append_to_job(out, true);
+        }
+        self.job = None;
+    }
+
+    fn note_output(&mut self, out: &Output) {
+        // `etcdctl compaction N` confirms with "compacted revision N".
+        if out.exit == 0 {
+            if let Some(n) = out
+                .stdout
+                .lines()
+                .find_map(|l| l.strip_prefix("compacted revision "))
+                .and_then(|n| n.trim().parse::<i64>().ok())
+            {
+                self.keyspace.compacted = self.keyspace.compacted.max(n);
+            }
+        }
+    }
+
+    /// `speed X`: the nearest offered factor, or why X is not one.
+    fn set_speed_text(&mut self, x: &str) -> Output {
+        let t = x.trim_end_matches(['x', '×']);
+        let v = if let Some((a, b)) = t.split_once('/') {
+            match (a.parse::<f64>(), b.parse::<f64>()) {
+                (Ok(a), Ok(b)) if b > 0.0 => Some(a / b),
+                _ => None,
+            }
+        } else {
+            t.parse::<f64>().ok()
+        };
+        match v.filter(|v| v.is_finite() && *v > 0.0) {
+            Some(v) => {
+                let (i, _) = SPEEDS
+                    .iter()
+                    .enumerate()
+                    .min_by(|a, b| {
+                        let da = (a.1 .0.ln() - v.ln()).abs();
+                        let db = (b.1 .0.ln() - v.ln()).abs();
+                        da.total_cmp(&db)
+                    })
+                    .unwrap_or((super::timeline::default_speed(), &SPEEDS[4]));
+                self.speed = i;
+                text_out(&format!("speed set to {}", SPEEDS.get(i).map_or("1×", |s| s.1)))
+            }
+            None => Output {
+                stderr: format!("speed: expected a factor between 1/100 and 100 (e.g. 2, 0.5, 1/10), got \"{x}\"\n"),
+                exit: 1,
+                ..Default::default()
+            },
+        }
+    }
+}
+
+fn text_out(s: &str) -> Output {
+    Output {
+        stdout: format!("{s}\n"),
+        ..Default::default()
+    }
+}

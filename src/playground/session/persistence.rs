@@ -1,0 +1,314 @@
+//! The session's persistence bookkeeping (not the storage itself): the state kept beside the
+//! members' disks, the restored [`Base`] a reload starts from, the members' disk journals to
+//! drain, the inputs not yet stored, and which console entries are durable (a command's
+//! output shows only once the flush carrying its writes committed).
+//!
+//! Reload, replay and the timeline (issue 7): a reload is a power cycle. The page restores
+//! the world from the members' disks (IndexedDB) with [`Session::restore`] instead of
+//! replaying every input since the seed, so a reload costs what the disks hold, not what was
+//! typed. The stored inputs stay as the console's history (↑/↓). The timeline starts at the
+//! reload: rewinding rebuilds from the restored disks (the [`Base`]) and replays only the
+//! inputs run since, and after a rewind the members' stores are rewritten whole (their
+//! journals restart with a baseline). `reset` drops the base: a fresh world from the seed.
+//!
+//! Owns: [`PlaygroundState`], [`Base`], [`Found`], the durable mark. Must not touch:
+//! IndexedDB (the page's storage writes what this hands out), the record format (`persist`).
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::keyspace::READ_TIMEOUT;
+use super::timeline::{InputRecord, INTERRUPT};
+use super::Session;
+use crate::playground::{Output, Playground};
+use crate::server::api::Request;
+use crate::sim::{Settings, World, DEFAULT_MEMBERS};
+
+/// A member's disk as stored, and what one flush writes of it (the page's storage keeps them).
+pub use crate::persist::{DiskState, Flush};
+
+/// The members' own IndexedDB stores (the page's storage opens, loads and writes them).
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
+pub use crate::persist::idb as member_stores;
+
+/// The page's snapshot interval (applied entries between snapshots): small, so each
+/// member's stored log stays short (etcd's default is 100 000).
+pub const SNAPSHOT_COUNT: u64 = 500;
+
+/// The seed of the page's world. Fixed, so that replaying the stored inputs rebuilds the
+/// same history after a reload.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// The playground's own state kept beside the members' disks: what a reload needs besides
+/// them (the `meta` record).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaygroundState {
+    /// The storage schema that wrote it.
+    pub schema: u32,
+    pub seed: u64,
+    /// Simulated time, µs.
+    pub clock_us: u64,
+    /// The console environment (`export`ed variables).
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    #[serde(default = "yes")]
+    pub hints: bool,
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The storage schema: 1 kept only the input log; 2 adds the members' disks and `meta`.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Where the timeline starts after a reload: the state and the disks the world was restored
+/// from.
+#[derive(Clone, Debug)]
+pub struct Base {
+    pub state: PlaygroundState,
+    pub disks: BTreeMap<String, DiskState>,
+}
+
+impl Base {
+    /// The playground restored from this base.
+    pub(super) fn playground(&self, journal: bool) -> Playground {
+        let st = &self.state;
+        let world = World::restore(
+            st.seed,
+            Duration::from_micros(st.clock_us),
+            &self.disks,
+            &st.settings,
+            journal,
+        );
+        Playground::from_world(world, st.env.clone(), st.hints)
+    }
+}
+
+/// What the page's storage found on a load.
+#[derive(Clone, Debug, Default)]
+pub struct Found {
+    /// The playground's state, if stored and readable.
+    pub state: Option<PlaygroundState>,
+    /// A state record was stored but could not be read.
+    pub state_unreadable: bool,
+    /// The disks that can start a member (damaged and missing ones left out: those members
+    /// start empty and are restored from their peers).
+    pub disks: BTreeMap<String, DiskState>,
+    /// The stored inputs, oldest first.
+    pub inputs: Vec<InputRecord>,
+}
+
+/// The members whose disks the page keeps: the default three (members a `member add`
+/// brought in are not kept across a reload; the restored world is the default three).
+pub fn stored_members() -> impl Iterator<Item = &'static str> {
+    DEFAULT_MEMBERS.iter().map(|m| m.0)
+}
+
+impl Session {
+    /// A fresh session for the page: the page's seed and snapshot interval.
+    pub fn fresh_page() -> Session {
+        let mut s = Session::new(DEFAULT_SEED);
+        s.playground.world_mut().set_snapshot_count(SNAPSHOT_COUNT);
+        s
+    }
+
+    /// The session a page load starts with, from what its storage found, and a note for the
+    /// console when the stored playground was migrated. With a state, the world is restored
+    /// from the disks (an unreadable state restarts them with the seed, clock and settings
+    /// reset); without one (a fresh database, or schema 1, inputs only) the inputs are
+    /// replayed once from the seed and the members' disks are then written whole.
+    pub fn open(found: Found) -> (Session, Option<String>) {
+        let state = match (found.state, found.state_unreadable) {
+            (Some(state), _) => state,
+            (None, true) => {
+                let mut state = Session::new(DEFAULT_SEED).state();
+                state.settings.snapshot_count = SNAPSHOT_COUNT;
+                state
+            }
+            (None, false) => {
+                let mut s = Session::fresh_page();
+                let mut note = None;
+                if !found.inputs.is_empty() {
+                    note = Some(format!(
+                        "Migrated the stored playground to schema {}: replayed {} input(s) once; from now on a reload restarts the members from their disks.",
+                        SCHEMA_VERSION,
+                        found.inputs.len()
+                    ));
+                    s.replay(found.inputs);
+                }
+                s.start_persisting();
+                let _ = s.take_new_inputs();
+                return (s, note);
+            }
+        };
+        let mut s = Session::restore(Base {
+            state,
+            disks: found.disks,
+        });
+        for r in &found.inputs {
+            if r.line != INTERRUPT {
+                s.history.push(&r.line);
+            }
+        }
+        (s, None)
+    }
+
+    /// A session whose world is restored from the members' disks (a reload): members missing
+    /// from `disks` lost theirs and are restored from their peers. Journals run from the
+    /// start (a lost disk's begins with a clear).
+    pub fn restore(base: Base) -> Session {
+        // The seed's world is cheap next to a restore; it is replaced at once.
+        let mut s = Session::new(base.state.seed);
+        s.playground = base.playground(true);
+        s.base = Some(base);
+        s.persisting = true;
+        s.durable_upto = 0;
+        s.horizon_ms = s.now_ms();
+        s
+    }
+
+    /// Starts journaling every member's disk with a full baseline (a fresh store, a
+    /// migration, or after a rewind); entries shown from now on wait for their flush.
+    pub fn start_persisting(&mut self) {
+        self.persisting = true;
+        self.playground.world_mut().start_journals(true);
+        self.durable_upto = self.next_id;
+    }
+
+    /// A write failed: the next drain carries every member's store whole.
+    pub fn restart_journals(&mut self) {
+        self.playground.world_mut().start_journals(true);
+    }
+
+    pub fn is_persisting(&self) -> bool {
+        self.persisting
+    }
+
+    /// Takes what the members' disks wrote since the last drain.
+    pub fn drain_disks(&mut self) -> Vec<(String, Flush)> {
+        if !self.persisting {
+            return Vec::new();
+        }
+        self.playground.world_mut().drain_journals()
+    }
+
+    /// The inputs not yet in the stored history, and whether that history must be emptied
+    /// first (after `reset`).
+    pub fn take_new_inputs(&mut self) -> (bool, Vec<InputRecord>) {
+        let clear = std::mem::take(&mut self.inputs_clear);
+        let from = self.inputs_stored.min(self.inputs.len());
+        let new = self.inputs.get(from..).unwrap_or(&[]).to_vec();
+        self.inputs_stored = self.inputs.len();
+        (clear, new)
+    }
+
+    /// The ID the next console entry gets: a flush issued now covers the entries below it.
+    pub fn next_entry_id(&self) -> usize {
+        self.next_id
+    }
+
+    /// Console entries with an ID below this are durable; later ones wait for their flush.
+    pub fn durable_upto(&self) -> usize {
+        self.durable_upto
+    }
+
+    /// The flush carrying the entries below `upto` failed: the ones still pending show
+    /// `stderr` instead of their output (they were never acknowledged).
+    pub fn fail_pending(&mut self, upto: usize, stderr: &str) {
+        if self.durable_upto == usize::MAX {
+            return;
+        }
+        let from = self.durable_upto;
+        for e in Rc::make_mut(&mut self.entries).iter_mut() {
+            if e.id >= from && e.id < upto {
+                e.output = Output {
+                    stdout: String::new(),
+                    stderr: stderr.to_string(),
+                    exit: 1,
+                };
+                e.trace = None;
+            }
+        }
+        self.durable_upto = self.durable_upto.max(upto);
+    }
+
+    /// Entries up to (not including) `id` are durable: their output may show.
+    pub fn mark_durable(&mut self, id: usize) {
+        if self.durable_upto == usize::MAX {
+            return;
+        }
+        self.durable_upto = self.durable_upto.max(id);
+    }
+
+    /// Stops persisting (IndexedDB failed or another tab drives): everything shows at once.
+    pub fn stop_persisting(&mut self) {
+        self.persisting = false;
+        self.durable_upto = usize::MAX;
+    }
+
+    /// Another tab took over: nothing is written and time stands still here.
+    pub fn yield_to_another_tab(&mut self) {
+        self.stop_persisting();
+        self.playing = false;
+    }
+
+    /// The state stored beside the disks.
+    pub fn state(&self) -> PlaygroundState {
+        let w = self.world();
+        PlaygroundState {
+            schema: SCHEMA_VERSION,
+            seed: self.seed,
+            clock_us: w.now().as_micros().min(u64::MAX as u128) as u64,
+            env: self.playground.env().clone(),
+            hints: self.playground.hints_enabled,
+            settings: w.settings(),
+        }
+    }
+
+    /// Whether a member's snapshot was held back (by a bulk load) and is due.
+    pub fn snapshot_due(&self) -> bool {
+        self.world().snapshot_due()
+    }
+
+    /// Takes one held-back snapshot, if one is due (the page calls it when idle).
+    pub fn snapshot_one_if_due(&mut self) -> bool {
+        self.playground.world_mut().snapshot_one_if_due()
+    }
+
+    /// Writes `n` keys `bench/key-NNNNNNN` straight through the world, 128 puts a txn (the
+    /// reload benchmark's fill; no console entries).
+    pub fn bench_fill(&mut self, n: usize) {
+        use crate::server::api::{PutRequest, RequestOp, TxnRequest};
+        let world = self.playground.world_mut();
+        let mut i = 0;
+        while i < n {
+            let ops: Vec<RequestOp> = (i..n.min(i + 128))
+                .map(|k| {
+                    RequestOp::Put(PutRequest {
+                        key: format!("bench/key-{k:07}").into_bytes(),
+                        value: format!("value-{k}").into_bytes(),
+                        ..Default::default()
+                    })
+                })
+                .collect();
+            i += ops.len();
+            let req = Request::Txn(TxnRequest {
+                success: ops,
+                ..Default::default()
+            });
+            let ep = world
+                .leader()
+                .and_then(|id| world.member_name(id).map(str::to_string))
+                .and_then(|n| DEFAULT_MEMBERS.iter().find(|m| m.0 == n).map(|m| m.1))
+                .unwrap_or("127.0.0.1:2379");
+            let _ = world.call(ep, None, req, READ_TIMEOUT);
+        }
+        self.read_epoch.clear();
+    }
+}

@@ -1,0 +1,356 @@
+//! The session driven as the page drives it, natively: the timeline, the console's entries,
+//! persistence bookkeeping, the keyspace reads and the action path.
+
+use std::time::Duration;
+
+use super::keyspace::READ_TIMEOUT;
+use super::*;
+use crate::server::api::Request;
+use crate::v2store::{KeysRequest, Method, V2Op, V2Request};
+
+#[test]
+fn speed_picks_the_nearest_offered_factor() {
+    let mut s = Session::new(1);
+    s.run_line("speed 1/100");
+    assert_eq!(s.speed_factor(), 0.01);
+    s.run_line("speed 100x");
+    assert_eq!(s.speed_factor(), 100.0);
+    s.run_line("speed 3");
+    assert_eq!(s.speed_factor(), 2.0);
+    s.run_line("speed fast");
+    assert_eq!(s.entries.last().unwrap().output.exit, 1);
+    assert!(s.inputs.is_empty(), "speed is the page's own: not replayed");
+}
+
+#[test]
+fn play_turns_wall_time_into_simulated_time() {
+    let mut s = Session::new(1);
+    let t0 = s.world().now();
+    s.play_for(100.0);
+    assert_eq!(s.world().now(), t0, "paused");
+    s.playing = true;
+    s.play_for(100.0);
+    assert_eq!(s.world().now() - t0, Duration::from_millis(100));
+    s.run_line("speed 1/100");
+    for _ in 0..10 {
+        s.play_for(10.0);
+    }
+    assert_eq!(s.world().now() - t0, Duration::from_millis(101));
+}
+
+#[test]
+fn seek_rebuilds_an_earlier_moment_and_can_go_forward_again() {
+    let mut s = Session::new(1);
+    s.run_line("stop infra3");
+    let t1 = s.now_ms();
+    s.playing = true;
+    s.play_for(1000.0);
+    s.play_for(1000.0);
+    s.playing = false;
+    s.run_line("start infra3");
+    let t_end = s.now_ms();
+    assert!(s.cluster().member("infra3").unwrap().running);
+    s.seek(t1 + 1000);
+    assert!(!s.cluster().member("infra3").unwrap().running);
+    assert_eq!(s.now_ms(), t1 + 1000);
+    assert_eq!(s.entries.len(), 1);
+    assert_eq!(s.future.len(), 1);
+    s.seek(t_end);
+    assert!(s.cluster().member("infra3").unwrap().running);
+    assert!(s.future.is_empty());
+    // Rewind and carry on: the log is rewritten without what came after.
+    s.seek(t1 + 500);
+    let change = s.run_line("stop infra2");
+    let LogChange::Rewrite(all) = change else {
+        panic!("{change:?}")
+    };
+    assert_eq!(
+        s.horizon_ms,
+        s.now_ms(),
+        "the discarded future leaves the timeline"
+    );
+    assert_eq!(
+        all.iter().map(|r| r.line.as_str()).collect::<Vec<_>>(),
+        ["stop infra3", "stop infra2"]
+    );
+}
+
+#[test]
+fn replay_reaches_the_same_moment() {
+    let mut a = Session::new(1);
+    a.run_line("stop infra1");
+    a.playing = true;
+    a.play_for(500.0);
+    a.run_line("start infra1");
+    let mut b = Session::new(1);
+    b.replay(a.inputs.clone());
+    assert_eq!(a.cluster(), b.cluster());
+    assert_eq!(b.entries.len(), 2);
+}
+
+#[test]
+fn a_paste_runs_each_command_with_its_entry() {
+    let mut s = Session::new(1);
+    let paste = "docker run -d \\\n  --name etcd-gcr-v3.4.33 \\\n  gcr.io/etcd-development/etcd:v3.4.33\ndocker exec etcd-gcr-v3.4.33 /usr/local/bin/etcdctl put foo bar\netcdctl txn <<EOF\n\nput t 1\n\n\nEOF\n";
+    let change = s.run_input(paste);
+    assert_eq!(s.entries.len(), 3);
+    assert!(s.entries[0].line.contains("\n  --name"));
+    assert!(s.entries[0].output.stdout.starts_with("docker run: "));
+    assert_eq!(s.entries[1].output.stdout, "OK\n");
+    assert_eq!(s.entries[2].output.stdout, "SUCCESS\n\nOK\n");
+    assert_eq!(s.inputs[2].stdin.as_deref(), Some("\nput t 1\n\n\n"));
+    assert_eq!(change, LogChange::Rewrite(s.inputs.clone()));
+    // one line is one command, as before
+    assert!(matches!(
+        s.run_input("etcdctl get foo"),
+        LogChange::Append(_)
+    ));
+    // the stored inputs replay to the same outputs
+    let mut again = Session::new(1);
+    again.replay(s.inputs.clone());
+    assert_eq!(again.entries[2].output, s.entries[2].output);
+    // kubectl's etcd requests go with their entry
+    s.run_input("load k8s\nrequests on\nkubectl get nodes");
+    assert!(s.show_requests());
+    let last = s.entries.last().unwrap();
+    assert!(
+        last.requests[0].starts_with("etcd: Range"),
+        "{:?}",
+        last.requests
+    );
+}
+
+#[test]
+fn a_restored_shell_rewinds_to_its_base_and_keeps_the_keys() {
+    let mut a = Session::new(1);
+    a.start_persisting();
+    a.run_line("export ETCDCTL_API=3");
+    a.run_line("etcdctl put k1 v1");
+    a.run_line("latency 5");
+    let base = Base {
+        state: a.state(),
+        disks: a.world().disk_states(),
+    };
+    let mut b = Session::restore(base);
+    assert_eq!(
+        b.playground.env().get("ETCDCTL_API").map(String::as_str),
+        Some("3")
+    );
+    assert_eq!(b.world().settings().latency_us, 5_000);
+    assert!(b.now_ms() > a.now_ms());
+    let start = b.now_ms();
+    b.run_line("etcdctl put k2 v2");
+    let change = b.run_line("etcdctl get k --prefix");
+    assert!(matches!(change, LogChange::Append(_)));
+    assert_eq!(b.entries.last().unwrap().output.stdout, "k1\nv1\nk2\nv2\n");
+    assert_eq!(b.durable_upto, 0, "nothing flushed yet");
+    assert!(!b.drain_disks().is_empty());
+    // Rewind to the reload: k2 is gone, k1 (from the disks) is not.
+    b.seek(start);
+    b.run_line("etcdctl get k --prefix");
+    assert_eq!(b.entries.last().unwrap().output.stdout, "k1\nv1\n");
+    let flushes = b.drain_disks();
+    assert!(
+        flushes.iter().all(|(_, f)| f.clear),
+        "a rewind rewrites the stores"
+    );
+}
+
+#[test]
+fn reset_forgets_everything() {
+    let mut s = Session::new(1);
+    s.run_line("stop infra2");
+    assert_eq!(s.run_line("reset"), LogChange::Rewrite(Vec::new()));
+    assert!(s.inputs.is_empty());
+    assert!(s.cluster().member("infra2").unwrap().running);
+}
+
+#[test]
+fn the_keyspace_is_read_through_the_world() {
+    let mut s = Session::new(1);
+    for line in [
+        "etcdctl put /a/b 1",
+        "etcdctl put /a/c 2",
+        "etcdctl put /a/b 3",
+    ] {
+        s.run_line(line);
+        let e = s.entries.last().unwrap();
+        assert_eq!(e.output.exit, 0, "{line}: {:?}", e.output);
+    }
+    s.refresh_keyspace(true);
+    assert_eq!(s.keyspace.error, None);
+    assert_eq!(s.keyspace.tree.borrow().key_count(), 2);
+    let rev = s.keyspace.revision;
+    s.select_key(b"/a/b".to_vec());
+    let d = s.detail.clone().unwrap();
+    assert_eq!(d.kv.as_ref().unwrap().value, b"3");
+    assert_eq!(d.kv.as_ref().unwrap().version, 2);
+    assert_eq!(
+        d.history.iter().map(|h| h.revision).collect::<Vec<_>>(),
+        [rev, rev - 2],
+        "{d:?}"
+    );
+    // The store at an older revision.
+    s.set_revision(Some(rev - 2));
+    assert_eq!(s.keyspace.tree.borrow().key_count(), 1);
+    assert_eq!(s.keyspace.revision, rev);
+}
+
+#[test]
+fn the_v2_tree_is_a_separate_keyspace() {
+    let mut s = Session::new(1);
+    let w = |s: &mut Session, path: &str, val: &str| {
+        let world = s.playground.world_mut();
+        let req = V2Request {
+            op: V2Op::Keys(KeysRequest {
+                method: Method::Put,
+                path: path.into(),
+                val: val.into(),
+                ..Default::default()
+            }),
+            credentials: None,
+            now: world.unix_nanos(),
+        };
+        world
+            .call("127.0.0.1:2379", None, Request::V2(req), READ_TIMEOUT)
+            .unwrap();
+    };
+    w(&mut s, "/dir/a", "1");
+    w(&mut s, "/dir/sub/b", "2");
+    s.run_line("etcdctl put /v3/key x");
+    s.set_v2(true);
+    assert_eq!(s.keyspace.error, None);
+    assert_eq!(s.keyspace.tree.borrow().key_count(), 2);
+    s.select_key(b"/dir/sub/b".to_vec());
+    let d = s.detail.clone().unwrap();
+    assert_eq!(d.kv.unwrap().value, b"2");
+    assert_eq!(d.v2_ttl, Some(0));
+    s.set_v2(false);
+    assert_eq!(s.keyspace.tree.borrow().key_count(), 1);
+    // Each keyspace keeps its open folders.
+    let root = s.keyspace.tree.borrow().find(b"").unwrap();
+    s.toggle_folder(root);
+    s.set_v2(true);
+    s.set_v2(false);
+    assert_eq!(
+        s.keyspace.tree.borrow().expanded_paths(),
+        vec![Vec::<u8>::new()]
+    );
+}
+
+#[test]
+fn until_idle_waits_for_a_new_leader() {
+    let mut s = Session::new(1);
+    s.run_line("stop infra1");
+    let spent = s.run_until_idle();
+    assert!(spent > Duration::ZERO && spent < IDLE_LIMIT, "{spent:?}");
+    let c = s.cluster();
+    let leader = c.leader().expect("a new leader");
+    assert_ne!(leader.name, "infra1");
+    // Without a quorum it gives up at the limit.
+    let name = leader.name.clone();
+    s.run_line(&format!("stop {name}"));
+    assert_eq!(s.run_until_idle(), IDLE_LIMIT);
+}
+
+#[test]
+fn a_write_is_traced_to_its_raft_entries_and_revision() {
+    let mut s = Session::new(1);
+    s.run_line("etcdctl put a 1");
+    s.run_line("etcdctl put b 2");
+    let t = s.entries.last().unwrap().trace.clone().expect("traced");
+    assert_eq!(t.first_index, t.last_index);
+    assert_eq!(t.revisions, Some((3, 3)));
+    assert!(t.term >= 2);
+    s.run_line("etcdctl get a");
+    assert_eq!(
+        s.entries.last().unwrap().trace,
+        None,
+        "a read writes nothing"
+    );
+}
+
+#[test]
+fn step_advances_to_the_next_event_or_a_tick() {
+    let s = Session::new(1);
+    let cmd = s.step_command();
+    assert!(cmd.starts_with("advance ") && cmd.ends_with("ms"), "{cmd}");
+}
+
+#[test]
+fn every_action_takes_the_one_path() {
+    let mut s = Session::new(1);
+    let a = s.apply(Action::Run("etcdctl put k v".into()));
+    assert_eq!(
+        a,
+        Applied {
+            persist: true,
+            refresh: Refresh::IfChanged
+        }
+    );
+    s.refresh(a.refresh);
+    assert_eq!(s.keyspace().tree.borrow().key_count(), 1);
+    let a = s.apply(Action::SelectKey(b"k".to_vec()));
+    assert!(!a.persist && a.refresh == Refresh::None);
+    assert_eq!(s.detail().unwrap().kv.as_ref().unwrap().value, b"v");
+    s.apply(Action::Cluster(ClusterOp::Stop("infra2".into())));
+    let e = s.entries().last().unwrap();
+    assert_eq!((e.line.as_str(), e.output.exit), ("stop infra2", 0));
+    assert!(!s.cluster().member("infra2").unwrap().running);
+    s.apply(Action::Speed(0));
+    assert_eq!(
+        s.entries().last().unwrap().output.stdout,
+        "speed set to 1/100×\n"
+    );
+    assert_eq!(s.speed(), 0);
+    s.apply(Action::PlayPause);
+    assert!(s.playing());
+    let t0 = s.now_ms();
+    s.apply(Action::Play(1000.0));
+    assert_eq!(s.now_ms() - t0, 10);
+    let a = s.apply(Action::Seek(t0));
+    assert_eq!(a.refresh, Refresh::Force);
+    s.apply(Action::ClearScreen);
+    assert!(s.entries().is_empty());
+    assert_eq!(s.history_up("").as_deref(), Some("speed 0.01"));
+}
+
+/// Issue 23: a member's name is data. The buttons' lines keep it one word, so it neither
+/// runs as a command nor falls apart at its spaces.
+#[test]
+fn a_member_name_is_never_run_as_a_command() {
+    let evil = "evil\netcdctl del \"\" --prefix\n#";
+    for (name, quoted) in [
+        (evil, r#"$'evil\netcdctl del "" --prefix\n#'"#),
+        ("my member", "'my member'"),
+    ] {
+        let mut s = Session::new(1);
+        s.run_line("etcdctl put keep me");
+        s.run_line(&format!(
+            "etcdctl member add {quoted} --peer-urls=http://127.0.0.1:42380"
+        ));
+        s.run_line(&format!("start {quoted}"));
+        assert!(s.cluster().member(name).is_some(), "{:?}", s.entries());
+        let before = s.entries().len();
+        let ops = [
+            ClusterOp::Isolate(name.into()),
+            ClusterOp::HealAll,
+            ClusterOp::Cut(name.into(), "infra1".into()),
+            ClusterOp::Mend(name.into(), "infra1".into()),
+            ClusterOp::LinkLatency(name.into(), "infra1".into(), "20".into()),
+            ClusterOp::LinkLoss(name.into(), "infra1".into(), "5".into()),
+            ClusterOp::Stop(name.into()),
+            ClusterOp::Start(name.into()),
+        ];
+        let n = ops.len();
+        for op in ops {
+            s.apply(Action::Cluster(op));
+            let e = s.entries().last().unwrap();
+            assert_eq!(e.output.exit, 0, "{e:?}");
+            assert!(!e.line.contains('\n'), "{e:?}");
+        }
+        assert_eq!(s.entries().len(), before + n, "one command a click");
+        s.run_line("etcdctl get keep");
+        assert_eq!(s.entries().last().unwrap().output.stdout, "keep\nme\n");
+    }
+}

@@ -1,0 +1,260 @@
+//! The session's timeline: the log of inputs with the simulated moment each ran at, replay
+//! and seek (an earlier moment is rebuilt from the seed, or from the restored disks, by
+//! replaying the inputs run before it), and simulated time passing: play at a speed, step,
+//! run until idle. This is the only place the page's wall time turns into simulated time.
+//!
+//! Owns: [`InputRecord`], [`LogChange`], the speeds. Must not touch: the stored form of the
+//! log (the page's storage) or what an input does (the console and the playground).
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::keyspace::KeyspaceData;
+use super::Session;
+use crate::playground::Playground;
+
+/// One console input as it was run, and the simulated moment it ran at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputRecord {
+    pub line: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdin: Option<String>,
+    /// Milliseconds of simulated time when it ran (older records lack it: run at once).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_ms: Option<u64>,
+}
+
+/// How the stored input log must change after something ran.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LogChange {
+    None,
+    Append(InputRecord),
+    /// After a rewind the later inputs are gone: store exactly these.
+    Rewrite(Vec<InputRecord>),
+}
+
+/// Play speeds offered (simulated seconds per wall second).
+pub const SPEEDS: [(f64, &str); 9] = [
+    (0.01, "1/100×"),
+    (0.1, "1/10×"),
+    (0.25, "1/4×"),
+    (0.5, "1/2×"),
+    (1.0, "1×"),
+    (2.0, "2×"),
+    (10.0, "10×"),
+    (50.0, "50×"),
+    (100.0, "100×"),
+];
+
+/// How long a step or an idle check advances when no message is on the wire (one Raft tick).
+pub const TICK: Duration = Duration::from_millis(100);
+/// "Run until idle" gives up after this much simulated time.
+pub const IDLE_LIMIT: Duration = Duration::from_secs(30);
+
+/// How a Ctrl+C is kept in the input log (a shell comment: harmless anywhere else).
+pub const INTERRUPT: &str = "# ^C";
+
+pub(super) fn default_speed() -> usize {
+    4
+}
+
+pub(super) fn ms(d: Duration) -> u64 {
+    d.as_millis().min(u64::MAX as u128) as u64
+}
+
+impl Session {
+    pub fn now_ms(&self) -> u64 {
+        ms(self.world().now())
+    }
+
+    /// Replays stored inputs on the current playground (after a reload), showing each.
+    pub fn replay(&mut self, records: Vec<InputRecord>) {
+        for r in records {
+            self.replay_one(r, true);
+        }
+        self.touch_horizon();
+    }
+
+    fn replay_one(&mut self, r: InputRecord, show: bool) {
+        if let Some(at) = r.at_ms {
+            let now = self.now_ms();
+            if at > now {
+                self.pass(Duration::from_millis(at - now));
+            }
+        }
+        self.rerun(r, show);
+    }
+
+    /// Lets `d` of simulated time pass; the current job (if any) prints into its entry.
+    pub(super) fn pass(&mut self, d: Duration) {
+        let end = self.world().now().saturating_add(d);
+        // A job that ends stops its poll early: the rest of the time passes without it.
+        for _ in 0..2 {
+            let now = self.world().now();
+            if now >= end {
+                break;
+            }
+            let out = self.playground.poll(end - now);
+            self.append_to_job(out, false);
+        }
+        self.drain_background();
+    }
+
+    /// Back to the timeline's start (the restored base, or the seed), with nothing run.
+    pub(super) fn reset(&mut self) {
+        self.playground = match &self.base {
+            Some(b) => b.playground(false),
+            None => Playground::new(self.seed),
+        };
+        if self.persisting {
+            self.playground.world_mut().start_journals(true);
+        }
+        self.inputs.clear();
+        self.future.clear();
+        self.job = None;
+        self.background.clear();
+        self.entries = std::rc::Rc::new(Vec::new());
+        self.horizon_ms = self.now_ms();
+        self.keyspace = KeyspaceData {
+            generation: self.keyspace.generation + 1,
+            ..Default::default()
+        };
+        self.selected_key = None;
+        self.detail = None;
+        self.read_epoch.clear();
+    }
+
+    /// Rebuilds the moment `t_ms` from the seed and the inputs run before it (the timeline).
+    /// An input that itself takes time (`advance 5s`, a put that waits for its timeout) is
+    /// replayed whole, so the world may end up past `t_ms`.
+    pub fn seek(&mut self, t_ms: u64) {
+        let mut all = std::mem::take(&mut self.inputs);
+        all.append(&mut self.future);
+        let next_id = self.next_id;
+        let history = self.history.clone();
+        let v2 = self.keyspace.v2;
+        let selected = self.selected_key.clone();
+        let horizon = self.horizon_ms;
+        self.reset();
+        self.keyspace.v2 = v2;
+        self.selected_key = selected;
+        self.next_id = next_id;
+        self.history = history;
+        let mut later = Vec::new();
+        for r in all {
+            // Inputs that ran before `t_ms` (all of them at the timeline's end).
+            let before = r.at_ms.is_none_or(|at| at < t_ms || t_ms >= horizon);
+            if before && later.is_empty() {
+                self.replay_one(r, false);
+            } else {
+                later.push(r);
+            }
+        }
+        let now = self.now_ms();
+        if t_ms > now {
+            self.pass(Duration::from_millis(t_ms - now));
+        }
+        self.future = later;
+        self.inputs_stored = self.inputs_stored.min(self.inputs.len());
+        self.horizon_ms = horizon.max(self.now_ms());
+        self.read_epoch.clear();
+    }
+
+    pub(super) fn touch_horizon(&mut self) {
+        self.horizon_ms = self.horizon_ms.max(self.now_ms());
+    }
+
+    pub fn speed_factor(&self) -> f64 {
+        SPEEDS.get(self.speed).map_or(1.0, |s| s.0)
+    }
+
+    /// Turns `wall_ms` of page time into simulated time at the current speed (while playing).
+    pub fn play_for(&mut self, wall_ms: f64) {
+        if !self.playing || !wall_ms.is_finite() || wall_ms <= 0.0 {
+            return;
+        }
+        self.carry_us += wall_ms.min(1000.0) * 1000.0 * self.speed_factor();
+        let whole = self.carry_us.floor();
+        if whole >= 1.0 {
+            self.carry_us -= whole;
+            self.pass(Duration::from_micros(whole as u64));
+            self.after_time_moved();
+        }
+    }
+
+    fn after_time_moved(&mut self) {
+        // Time moving on makes the inputs past a rewind moot.
+        if !self.future.is_empty()
+            && self.now_ms() > self.future.first().and_then(|r| r.at_ms).unwrap_or(0)
+        {
+            self.future.clear();
+        }
+        self.touch_horizon();
+    }
+
+    /// A "step" click: runs the step command, or, while a job runs (a typed line would end
+    /// it), lets the same time pass directly.
+    pub fn step(&mut self) -> LogChange {
+        let line = self.step_command();
+        if self.job.is_some() {
+            let ms = line
+                .trim_start_matches("advance ")
+                .trim_end_matches("ms")
+                .parse()
+                .unwrap_or(100);
+            self.pass(Duration::from_millis(ms));
+            self.after_time_moved();
+            return LogChange::None;
+        }
+        self.run_line(&line)
+    }
+
+    /// The command a "step" click runs: up to the next message delivery, or one tick.
+    pub fn step_command(&self) -> String {
+        let now = self.world().now();
+        let next = self
+            .world()
+            .messages_in_flight()
+            .iter()
+            .map(|m| m.deliver_at)
+            .filter(|d| *d > now)
+            .min()
+            .map(|d| d - now)
+            .unwrap_or(TICK);
+        let ms = next.as_millis().max(1);
+        format!("advance {ms}ms")
+    }
+
+    /// Advances tick by tick until no message but heartbeats is on the wire and every running
+    /// member has applied its whole log (or [`IDLE_LIMIT`] passes). Returns the simulated time spent.
+    pub fn run_until_idle(&mut self) -> Duration {
+        let start = self.world().now();
+        while self.world().now() - start < IDLE_LIMIT {
+            // Heartbeats never stop: they do not count as work.
+            let idle = self
+                .world()
+                .messages_in_flight()
+                .iter()
+                .all(|m| m.kind.starts_with("MsgHeartbeat"))
+                && {
+                    let views = self.world().member_views();
+                    let leader = views
+                        .iter()
+                        .find(|m| m.running && m.role == crate::sim::Role::Leader)
+                        .map(|m| m.id);
+                    leader.is_some()
+                        && views
+                            .iter()
+                            .filter(|m| m.running)
+                            .all(|m| m.applied >= m.last_index && Some(m.leader) == leader)
+                };
+            if idle {
+                break;
+            }
+            self.pass(TICK);
+        }
+        self.after_time_moved();
+        self.world().now() - start
+    }
+}
