@@ -94,7 +94,7 @@ fn tree(c: &mut Criterion) {
 }
 
 fn load(c: &mut Criterion) {
-    use etcd_playground::kubectl::load_sample;
+    use etcd_playground::playground::load::load_k8s as load_sample;
     use etcd_playground::sim::World;
     let mut g = c.benchmark_group("load");
     g.sample_size(10);

@@ -43,7 +43,7 @@ fn snapshot_count() -> Option<u64> {
 #[no_mangle]
 pub extern "C" fn load_large() -> u32 {
     let w = world();
-    if etcd_playground::kubectl::load_sample(w, true).is_err() {
+    if etcd_playground::playground::load::load_k8s(w, true).is_err() {
         return 0;
     }
     match w.call("127.0.0.1:2379", None, range(true), Duration::from_secs(5)) {

@@ -14,24 +14,23 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::background::{Background, BackgroundOutput};
 use crate::etcdctl::{self, shell, Console, Io, Job, Status};
 use crate::kubectl;
-use crate::sim::World;
+use crate::sim::{FaultError, World};
 
+pub mod background;
+pub mod completion;
+pub mod fault_text;
 pub mod input;
+pub mod load;
 pub mod session;
 pub mod wrappers;
 
+use background::{Background, BackgroundOutput};
+use fault_text::fault_text;
 use wrappers::Plan;
 
-/// What one console line printed, and how it ended.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Output {
-    pub stdout: String,
-    pub stderr: String,
-    pub exit: i32,
-}
+pub use crate::process::Output; // re-export until the import sweep (issue 19)
 
 /// Simulated time an etcdctl process takes to start (the cluster keeps running meanwhile).
 pub const ETCDCTL_STARTUP: Duration = Duration::from_millis(10);
@@ -474,10 +473,11 @@ impl Playground {
             Ok(s) => ok(s),
             Err(e) => err(e),
         };
+        let fault = |r: Result<String, FaultError>| res(r.map_err(|e| fault_text(&e)));
         let arg = w.get(1).cloned().unwrap_or_default();
         match w[0].as_str() {
-            "stop" if w.len() == 2 => res(self.world.stop(&arg)),
-            "start" if w.len() == 2 => res(self.world.start(&arg)),
+            "stop" if w.len() == 2 => fault(self.world.stop(&arg)),
+            "start" if w.len() == 2 => fault(self.world.start(&arg)),
             "partition" if w.len() > 1 => {
                 // `|` separates the groups (a word or inside one); a quoted name with
                 // spaces stays one name.
@@ -494,25 +494,25 @@ impl Playground {
                     }
                 }
                 groups.retain(|g| !g.is_empty());
-                res(self.world.partition(&groups))
+                fault(self.world.partition(&groups))
             }
-            "heal" if w.len() == 1 => res(self.world.heal()),
-            "heal" if w.len() == 3 => res(self.world.heal_link(&w[1], &w[2])),
-            "cut" if w.len() == 3 => res(self.world.cut_link(&w[1], &w[2])),
+            "heal" if w.len() == 1 => fault(self.world.heal()),
+            "heal" if w.len() == 3 => fault(self.world.heal_link(&w[1], &w[2])),
+            "cut" if w.len() == 3 => fault(self.world.cut_link(&w[1], &w[2])),
             "loss" if w.len() == 4 => match w[3].trim_end_matches('%').parse::<u32>() {
-                Ok(p) => res(self.world.set_link_loss(&w[1], &w[2], p)),
+                Ok(p) => fault(self.world.set_link_loss(&w[1], &w[2], p)),
                 Err(_) => err(format!("loss: not a percentage: {}", w[3])),
             },
             "latency" if w.len() == 4 => match w[3].trim_end_matches("ms").parse::<u64>() {
-                Ok(ms) => res(self.world.set_link_latency(&w[1], &w[2], ms)),
+                Ok(ms) => fault(self.world.set_link_latency(&w[1], &w[2], ms)),
                 Err(_) => err(format!("latency: not a number of milliseconds: {}", w[3])),
             },
             "loss" if w.len() == 2 => match arg.trim_end_matches('%').parse::<u32>() {
-                Ok(p) => res(self.world.set_loss(p)),
+                Ok(p) => fault(self.world.set_loss(p)),
                 Err(_) => err(format!("loss: not a percentage: {}", arg)),
             },
             "latency" if w.len() == 2 => match arg.trim_end_matches("ms").parse::<u64>() {
-                Ok(ms) => res(self.world.set_latency(ms)),
+                Ok(ms) => fault(self.world.set_latency(ms)),
                 Err(_) => err(format!("latency: not a number of milliseconds: {}", arg)),
             },
             "advance" if w.len() == 2 => match etcdctl::flags::parse_duration(&arg) {
@@ -556,7 +556,7 @@ impl Playground {
                     && (w.len() == 2
                         || (w.len() == 3 && matches!(w[2].as_str(), "large" | "--large"))) =>
             {
-                res(kubectl::load_sample(&mut self.world, w.len() == 3))
+                res(load::load_k8s(&mut self.world, w.len() == 3))
             }
             "help" => ok(PLAYGROUND_HELP.trim_end().to_string()),
             "stop" | "start" | "partition" | "heal" | "cut" | "loss" | "latency" | "advance"

@@ -22,11 +22,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use super::error::Error;
 use super::password;
 use super::range_perm::{contains_point, covers_range, KeyInterval};
-use crate::server::api::{
-    errors, AuthRequest, AuthResponse, EtcdError, Permission, PermissionType, ResponseHeader,
-};
+use crate::api::{AuthRequest, AuthResponse, Permission, PermissionType, ResponseHeader};
 
 pub const ROOT_USER: &str = "root";
 pub const ROOT_ROLE: &str = "root";
@@ -183,13 +182,13 @@ impl AuthStore {
     }
 
     /// Checks a user's password (etcd's `CheckPassword`).
-    pub fn check_password(&mut self, name: &str, pw: &str) -> Result<(), EtcdError> {
+    pub fn check_password(&mut self, name: &str, pw: &str) -> Result<(), Error> {
         if !self.enabled {
-            return Err(errors::auth_not_enabled());
+            return Err(Error::AuthNotEnabled);
         }
-        let user = self.users.get(name).ok_or_else(errors::auth_failed)?;
+        let user = self.users.get(name).ok_or(Error::AuthFailed)?;
         if user.no_password {
-            return Err(errors::auth_failed());
+            return Err(Error::AuthFailed);
         }
         let hash = user.password.clone().unwrap_or_default();
         if let Some((h, p)) = self.verified.get(name) {
@@ -202,13 +201,13 @@ impl AuthStore {
                 .insert(name.to_string(), (hash, pw.to_string()));
             Ok(())
         } else {
-            Err(errors::auth_failed())
+            Err(Error::AuthFailed)
         }
     }
 
     /// Authenticates and hands out a simple token. `index` is the Raft index of the entry
     /// (0: use an internal counter).
-    pub fn authenticate(&mut self, name: &str, pw: &str, index: u64) -> Result<String, EtcdError> {
+    pub fn authenticate(&mut self, name: &str, pw: &str, index: u64) -> Result<String, Error> {
         self.check_password(name, pw)?;
         self.token_seq = self.token_seq.saturating_add(1);
         let mut rng = ChaCha8Rng::seed_from_u64(seed_of(&[
@@ -237,7 +236,7 @@ impl AuthStore {
 
     /// The user a request comes from. `Ok(None)`: auth is off, nothing to check.
     /// `Ok(Some(""))`: auth is on and no token was given.
-    pub fn user_of(&self, token: Option<&str>) -> Result<Option<String>, EtcdError> {
+    pub fn user_of(&self, token: Option<&str>) -> Result<Option<String>, Error> {
         if !self.enabled {
             return Ok(None);
         }
@@ -248,7 +247,7 @@ impl AuthStore {
                 .get(t)
                 .cloned()
                 .map(Some)
-                .ok_or_else(errors::invalid_auth_token),
+                .ok_or(Error::InvalidAuthToken),
         }
     }
 
@@ -273,14 +272,14 @@ impl AuthStore {
         key: &[u8],
         range_end: &[u8],
         write: bool,
-    ) -> Result<(), EtcdError> {
+    ) -> Result<(), Error> {
         if !self.enabled {
             return Ok(());
         }
         if user.is_empty() {
-            return Err(errors::user_empty());
+            return Err(Error::UserEmpty);
         }
-        let u = self.users.get(user).ok_or_else(errors::permission_denied)?;
+        let u = self.users.get(user).ok_or(Error::PermissionDenied)?;
         if has_root_role(u) {
             return Ok(());
         }
@@ -293,23 +292,23 @@ impl AuthStore {
         if ok {
             Ok(())
         } else {
-            Err(errors::permission_denied())
+            Err(Error::PermissionDenied)
         }
     }
 
     /// etcd's `IsAdminPermitted`.
-    pub fn is_admin_permitted(&self, user: &str) -> Result<(), EtcdError> {
+    pub fn is_admin_permitted(&self, user: &str) -> Result<(), Error> {
         if !self.enabled {
             return Ok(());
         }
         if user.is_empty() {
-            return Err(errors::user_empty());
+            return Err(Error::UserEmpty);
         }
-        let u = self.users.get(user).ok_or_else(errors::user_not_found)?;
+        let u = self.users.get(user).ok_or(Error::UserNotFound)?;
         if has_root_role(u) {
             Ok(())
         } else {
-            Err(errors::permission_denied())
+            Err(Error::PermissionDenied)
         }
     }
 
@@ -321,11 +320,11 @@ impl AuthStore {
     }
 
     /// Answers a read (user get/list, role get/list) without changing anything.
-    pub fn read(&self, req: &AuthRequest) -> Result<AuthResponse, EtcdError> {
+    pub fn read(&self, req: &AuthRequest) -> Result<AuthResponse, Error> {
         let h = ResponseHeader::default();
         match req {
             AuthRequest::UserGet { name } => {
-                let u = self.users.get(name).ok_or_else(errors::user_not_found)?;
+                let u = self.users.get(name).ok_or(Error::UserNotFound)?;
                 Ok(AuthResponse::UserGet {
                     header: h,
                     roles: u.roles.clone(),
@@ -336,7 +335,7 @@ impl AuthStore {
                 users: self.users.keys().cloned().collect(),
             }),
             AuthRequest::RoleGet { role } => {
-                let r = self.roles.get(role).ok_or_else(errors::role_not_found)?;
+                let r = self.roles.get(role).ok_or(Error::RoleNotFound)?;
                 Ok(AuthResponse::RoleGet {
                     header: h,
                     perm: r.perms.iter().map(StoredPermission::to_api).collect(),
@@ -346,25 +345,22 @@ impl AuthStore {
                 header: h,
                 roles: self.roles.keys().cloned().collect(),
             }),
-            _ => Err(errors::not_capable()),
+            _ => Err(Error::NotARead),
         }
     }
 
     /// Applies one auth request (everything but `Authenticate`, which needs the index: see
     /// [`AuthStore::authenticate`]). The header is left for the caller to fill.
-    pub fn apply(&mut self, req: &AuthRequest, index: u64) -> Result<AuthResponse, EtcdError> {
+    pub fn apply(&mut self, req: &AuthRequest, index: u64) -> Result<AuthResponse, Error> {
         let done = Ok(AuthResponse::Done(ResponseHeader::default()));
         match req {
             AuthRequest::Enable => {
                 if self.enabled {
                     return done;
                 }
-                let root = self
-                    .users
-                    .get(ROOT_USER)
-                    .ok_or_else(errors::root_user_not_exist)?;
+                let root = self.users.get(ROOT_USER).ok_or(Error::RootUserNotExist)?;
                 if !has_root_role(root) {
-                    return Err(errors::root_role_not_exist());
+                    return Err(Error::RootRoleNotExist);
                 }
                 self.enabled = true;
                 done
@@ -390,10 +386,10 @@ impl AuthStore {
                 no_password,
             } => {
                 if name.is_empty() {
-                    return Err(errors::user_empty());
+                    return Err(Error::UserEmpty);
                 }
                 if self.users.contains_key(name) {
-                    return Err(errors::user_already_exist());
+                    return Err(Error::UserAlreadyExist);
                 }
                 let hash = if *no_password {
                     None
@@ -418,9 +414,9 @@ impl AuthStore {
             | AuthRequest::RoleList => self.read(req),
             AuthRequest::UserDelete { name } => {
                 if self.enabled && name == ROOT_USER {
-                    return Err(errors::invalid_auth_mgmt());
+                    return Err(Error::InvalidAuthMgmt);
                 }
-                self.users.remove(name).ok_or_else(errors::user_not_found)?;
+                self.users.remove(name).ok_or(Error::UserNotFound)?;
                 self.tokens.retain(|_, u| u != name);
                 self.verified.remove(name);
                 self.commit();
@@ -428,7 +424,7 @@ impl AuthStore {
             }
             AuthRequest::UserChangePassword { name, password } => {
                 if !self.users.contains_key(name) {
-                    return Err(errors::user_not_found());
+                    return Err(Error::UserNotFound);
                 }
                 let hash = self.hash_password(name, password);
                 if let Some(u) = self.users.get_mut(name) {
@@ -440,13 +436,13 @@ impl AuthStore {
             }
             AuthRequest::UserGrantRole { user, role } => {
                 if !self.users.contains_key(user) {
-                    return Err(errors::user_not_found());
+                    return Err(Error::UserNotFound);
                 }
                 if role != ROOT_ROLE && !self.roles.contains_key(role) {
-                    return Err(errors::role_not_found());
+                    return Err(Error::RoleNotFound);
                 }
                 let Some(u) = self.users.get_mut(user) else {
-                    return Err(errors::user_not_found());
+                    return Err(Error::UserNotFound);
                 };
                 if let Err(pos) = u.roles.binary_search(role) {
                     u.roles.insert(pos, role.clone());
@@ -456,26 +452,23 @@ impl AuthStore {
             }
             AuthRequest::UserRevokeRole { name, role } => {
                 if self.enabled && name == ROOT_USER && role == ROOT_ROLE {
-                    return Err(errors::invalid_auth_mgmt());
+                    return Err(Error::InvalidAuthMgmt);
                 }
-                let u = self
-                    .users
-                    .get_mut(name)
-                    .ok_or_else(errors::user_not_found)?;
+                let u = self.users.get_mut(name).ok_or(Error::UserNotFound)?;
                 let before = u.roles.len();
                 u.roles.retain(|r| r != role);
                 if u.roles.len() == before {
-                    return Err(errors::role_not_granted());
+                    return Err(Error::RoleNotGranted);
                 }
                 self.commit();
                 done
             }
             AuthRequest::RoleAdd { name } => {
                 if name.is_empty() {
-                    return Err(errors::role_empty());
+                    return Err(Error::RoleEmpty);
                 }
                 if self.roles.contains_key(name) {
-                    return Err(errors::role_already_exist());
+                    return Err(Error::RoleAlreadyExist);
                 }
                 self.roles.insert(
                     name.clone(),
@@ -489,9 +482,9 @@ impl AuthStore {
             }
             AuthRequest::RoleDelete { role } => {
                 if self.enabled && role == ROOT_ROLE {
-                    return Err(errors::invalid_auth_mgmt());
+                    return Err(Error::InvalidAuthMgmt);
                 }
-                self.roles.remove(role).ok_or_else(errors::role_not_found)?;
+                self.roles.remove(role).ok_or(Error::RoleNotFound)?;
                 for u in self.users.values_mut() {
                     u.roles.retain(|r| r != role);
                 }
@@ -499,10 +492,7 @@ impl AuthStore {
                 done
             }
             AuthRequest::RoleGrantPermission { name, perm } => {
-                let r = self
-                    .roles
-                    .get_mut(name)
-                    .ok_or_else(errors::role_not_found)?;
+                let r = self.roles.get_mut(name).ok_or(Error::RoleNotFound)?;
                 let perm_type = match perm.perm_type {
                     PermissionType::Read => 0,
                     PermissionType::Write => 1,
@@ -532,15 +522,12 @@ impl AuthStore {
                 key,
                 range_end,
             } => {
-                let r = self
-                    .roles
-                    .get_mut(role)
-                    .ok_or_else(errors::role_not_found)?;
+                let r = self.roles.get_mut(role).ok_or(Error::RoleNotFound)?;
                 let before = r.perms.len();
                 r.perms
                     .retain(|p| !(p.key == *key && p.range_end == *range_end));
                 if r.perms.len() == before {
-                    return Err(errors::permission_not_granted());
+                    return Err(Error::PermissionNotGranted);
                 }
                 self.commit();
                 done
@@ -568,7 +555,7 @@ mod tests {
         let mut a = store();
         assert_eq!(
             a.apply(&AuthRequest::Enable, 0),
-            Err(errors::root_user_not_exist())
+            Err(Error::RootUserNotExist)
         );
         ok(
             &mut a,
@@ -580,7 +567,7 @@ mod tests {
         );
         assert_eq!(
             a.apply(&AuthRequest::Enable, 0),
-            Err(errors::root_role_not_exist())
+            Err(Error::RootRoleNotExist)
         );
         ok(
             &mut a,
@@ -598,26 +585,20 @@ mod tests {
                 },
                 0
             ),
-            Err(errors::invalid_auth_mgmt())
+            Err(Error::InvalidAuthMgmt)
         );
-        assert_eq!(
-            a.authenticate("root", "wrong", 0),
-            Err(errors::auth_failed())
-        );
+        assert_eq!(a.authenticate("root", "wrong", 0), Err(Error::AuthFailed));
         let t = a.authenticate("root", "secret", 22).unwrap();
         assert!(t.ends_with(".22"));
         assert_eq!(a.user_of(Some(&t)).unwrap().as_deref(), Some("root"));
-        assert_eq!(
-            a.user_of(Some("bogus.1")),
-            Err(errors::invalid_auth_token())
-        );
+        assert_eq!(a.user_of(Some("bogus.1")), Err(Error::InvalidAuthToken));
         assert_eq!(a.user_of(None).unwrap().as_deref(), Some(""));
         ok(&mut a, AuthRequest::Disable);
         ok(&mut a, AuthRequest::Disable);
         assert_eq!(a.user_of(Some(&t)).unwrap(), None);
         assert_eq!(
             a.authenticate("root", "secret", 0),
-            Err(errors::auth_not_enabled())
+            Err(Error::AuthNotEnabled)
         );
     }
 
@@ -674,14 +655,14 @@ mod tests {
         assert!(a.is_op_permitted("u", b"/app/x", b"", true).is_ok());
         assert_eq!(
             a.is_op_permitted("u", b"/config", b"", true),
-            Err(errors::permission_denied())
+            Err(Error::PermissionDenied)
         );
         assert!(a.is_op_permitted("u", b"/config", b"", false).is_ok());
         assert_eq!(
             a.is_op_permitted("", b"/config", b"", false),
-            Err(errors::user_empty())
+            Err(Error::UserEmpty)
         );
-        assert_eq!(a.is_admin_permitted("u"), Err(errors::permission_denied()));
+        assert_eq!(a.is_admin_permitted("u"), Err(Error::PermissionDenied));
         assert!(a.is_admin_permitted("root").is_ok());
         assert_eq!(
             a.apply(
@@ -691,7 +672,7 @@ mod tests {
                 },
                 0
             ),
-            Err(errors::role_not_granted())
+            Err(Error::RoleNotGranted)
         );
         assert_eq!(
             a.apply(
@@ -702,7 +683,7 @@ mod tests {
                 },
                 0
             ),
-            Err(errors::permission_not_granted())
+            Err(Error::PermissionNotGranted)
         );
         ok(&mut a, AuthRequest::RoleDelete { role: "r".into() });
         assert!(a.user("u").unwrap().roles.is_empty());

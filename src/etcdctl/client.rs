@@ -2,17 +2,15 @@
 //! `--user`/`--password` (and the `Password: ` prompt), the command timeout, and the zap
 //! warning `retrying of unary invoker failed` that clientv3 3.4 prints for every failed call.
 //!
-//! Owns: turning `World::call` results into etcdctl's texts. Must not touch: printing of
+//! Owns: turning [`Cluster::call`] results into etcdctl's texts. Must not touch: printing of
 //! responses.
 
 use std::time::Duration;
 
 use rand::RngCore;
 
-use crate::server::api::{
-    AuthRequest, AuthResponse, CallError, Code, EtcdError, Request, Response,
-};
-use crate::sim::World;
+use crate::api::{AuthRequest, AuthResponse, CallError, Code, EtcdError, Request, Response};
+use crate::cluster::Cluster;
 
 use super::flags::Flags;
 use super::{Console, Fail, Io, EXIT_BAD_CONNECTION};
@@ -110,7 +108,7 @@ pub fn json_str(s: &str) -> String {
 impl Client {
     /// Builds the client from the global flags, authenticating if `--user` is set.
     pub fn from_flags(
-        world: &mut World,
+        cluster: &mut dyn Cluster,
         console: &mut Console,
         io: &mut Io,
         flags: &Flags,
@@ -144,7 +142,7 @@ impl Client {
                 }
             };
             let req = Request::Auth(AuthRequest::Authenticate { name, password });
-            match c.call(world, io, req) {
+            match c.call(cluster, io, req) {
                 Ok(Response::Auth(AuthResponse::Authenticate { token, .. })) => {
                     c.token = Some(token)
                 }
@@ -164,19 +162,17 @@ impl Client {
     }
 
     /// The endpoint requests go to: the first one a member answers at.
-    pub fn pick(&self, world: &World) -> String {
+    pub fn pick(&self, cluster: &dyn Cluster) -> String {
         for e in &self.endpoints {
-            if let Some(id) = world.resolve_endpoint(e) {
-                if world.is_running(id) {
-                    return e.clone();
-                }
+            if cluster.member_at(e).is_some() {
+                return e.clone();
             }
         }
         self.endpoints.first().cloned().unwrap_or_default()
     }
 
     /// The zap warning line clientv3's retry interceptor prints for a failed unary call.
-    pub fn warn(&self, world: &World, io: &mut Io, code: &str, desc: &str) {
+    pub fn warn(&self, cluster: &dyn Cluster, io: &mut Io, code: &str, desc: &str) {
         let first = self.endpoints.first().map(|s| s.as_str()).unwrap_or("");
         let target = if self.passthrough {
             format!("passthrough:///{}", first)
@@ -185,30 +181,35 @@ impl Client {
         };
         io.errln(&format!(
             "{{\"level\":\"warn\",\"ts\":\"{}\",\"caller\":\"clientv3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":{},\"attempt\":0,\"error\":{}}}",
-            iso8601(world.unix_nanos()),
+            iso8601(cluster.unix_nanos()),
             json_str(&target),
             json_str(&format!("rpc error: code = {} desc = {}", code, desc))
         ));
     }
 
     /// One unary call; a failure prints the warning line and comes back as etcdctl's text.
-    pub fn call(&self, world: &mut World, io: &mut Io, req: Request) -> Result<Response, CallFail> {
-        let ep = self.pick(world);
-        match world.call(&ep, self.token.as_deref(), req, self.command_timeout) {
+    pub fn call(
+        &self,
+        cluster: &mut dyn Cluster,
+        io: &mut Io,
+        req: Request,
+    ) -> Result<Response, CallFail> {
+        let ep = self.pick(cluster);
+        match cluster.call(&ep, self.token.as_deref(), req, self.command_timeout) {
             Ok(r) => Ok(r),
             Err(CallError::Server(EtcdError { code, message })) => {
-                self.warn(world, io, &code.to_string(), &message);
+                self.warn(cluster, io, &code.to_string(), &message);
                 Err(CallFail { code, msg: message })
             }
             Err(CallError::Unreachable) => {
-                world.advance(self.command_timeout);
+                cluster.advance(self.command_timeout);
                 if self.passthrough {
                     let host = host_of(self.endpoints.first().map(|s| s.as_str()).unwrap_or(""))
                         .to_string();
-                    self.warn(world, io, "DeadlineExceeded", &format!("latest balancer error: connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"", host));
+                    self.warn(cluster, io, "DeadlineExceeded", &format!("latest balancer error: connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"", host));
                 } else {
                     self.warn(
-                        world,
+                        cluster,
                         io,
                         "DeadlineExceeded",
                         "latest balancer error: all SubConns are in TransientFailure",
@@ -220,7 +221,7 @@ impl Client {
                 })
             }
             Err(CallError::DeadlineExceeded) => {
-                self.warn(world, io, "DeadlineExceeded", "context deadline exceeded");
+                self.warn(cluster, io, "DeadlineExceeded", "context deadline exceeded");
                 Err(CallFail {
                     code: Code::DeadlineExceeded,
                     msg: "context deadline exceeded".to_string(),
@@ -230,15 +231,19 @@ impl Client {
     }
 
     /// A call whose failure is printed without the warning line (streams: keep-alive, watch).
-    pub fn call_quiet(&self, world: &mut World, req: Request) -> Result<Response, CallFail> {
-        let ep = self.pick(world);
-        match world.call(&ep, self.token.as_deref(), req, self.command_timeout) {
+    pub fn call_quiet(
+        &self,
+        cluster: &mut dyn Cluster,
+        req: Request,
+    ) -> Result<Response, CallFail> {
+        let ep = self.pick(cluster);
+        match cluster.call(&ep, self.token.as_deref(), req, self.command_timeout) {
             Ok(r) => Ok(r),
             Err(CallError::Server(EtcdError { code, message })) => {
                 Err(CallFail { code, msg: message })
             }
             Err(CallError::Unreachable) => {
-                world.advance(self.command_timeout);
+                cluster.advance(self.command_timeout);
                 Err(CallFail {
                     code: Code::DeadlineExceeded,
                     msg: "context deadline exceeded".to_string(),

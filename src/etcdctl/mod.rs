@@ -2,7 +2,8 @@
 //! 3.4 v3 and v2 command sets with their flags, help and error texts, and the printers.
 //!
 //! Commands never format; printers never execute. Everything talks to the cluster only
-//! through `sim::World`'s client surface (`call`, `watch*`, `advance`, `unix_nanos`).
+//! through the [`Cluster`] interface (`call`, `watch*`, `advance`, the clock), so the same
+//! etcdctl runs against the simulated world or a real etcd.
 //! Must not touch: the DOM, wall-clock time, threads or I/O.
 
 pub mod client;
@@ -22,7 +23,7 @@ use std::collections::BTreeMap;
 
 use rand_chacha::ChaCha8Rng;
 
-use crate::sim::World;
+use crate::cluster::Cluster;
 
 use flags::{FlagError, Found};
 
@@ -146,10 +147,10 @@ impl Io {
 /// A command that keeps running (watch, lock, elect, keep-alive) until it ends or is
 /// interrupted.
 pub trait Job {
-    /// Lets the job see what happened in the world; `Some(exit)` once it ended by itself.
-    fn poll(&mut self, world: &mut World, io: &mut Io) -> Option<i32>;
+    /// Lets the job see what happened in the cluster; `Some(exit)` once it ended by itself.
+    fn poll(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> Option<i32>;
     /// Ctrl+C: the job cleans up (e.g. releases a lock) and ends.
-    fn interrupt(&mut self, world: &mut World, io: &mut Io) -> i32;
+    fn interrupt(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> i32;
 }
 
 /// How a command invocation ended (or that it keeps running).
@@ -180,7 +181,7 @@ impl Console {
 
 /// Runs etcdctl with `args` (after the program name) and environment `env`.
 pub fn run(
-    world: &mut World,
+    cluster: &mut dyn Cluster,
     console: &mut Console,
     env: &BTreeMap<String, String>,
     args: &[String],
@@ -188,34 +189,34 @@ pub fn run(
 ) -> Status {
     let api = env.get("ETCDCTL_API").map(|s| s.as_str()).unwrap_or("");
     if api == "2" {
-        return run_v2(world, env, args, io);
+        return run_v2(cluster, env, args, io);
     }
     if !api.is_empty() && api != "3" {
         // etcdctl 3.4: any other value falls back to v3 after a warning? It refuses.
         io.errln(&format!("unsupported API version: {}", api));
         return Status::Done(EXIT_ERROR);
     }
-    run_v3(world, console, env, args, io)
+    run_v3(cluster, console, env, args, io)
 }
 
 /// A v2 watch as a console job.
 struct V2Watch(v2::WatchTask);
 
 impl Job for V2Watch {
-    fn poll(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
-        let (o, end) = self.0.poll(world);
+    fn poll(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> Option<i32> {
+        let (o, end) = self.0.poll(cluster);
         io.stdout.push_str(&o.stdout);
         io.stderr.push_str(&o.stderr);
         end
     }
-    fn interrupt(&mut self, _world: &mut World, _io: &mut Io) -> i32 {
+    fn interrupt(&mut self, _cluster: &mut dyn Cluster, _io: &mut Io) -> i32 {
         0
     }
 }
 
 /// Hands the words to the v2 command set (`ETCDCTL_API=2`).
 fn run_v2(
-    world: &mut World,
+    cluster: &mut dyn Cluster,
     env: &BTreeMap<String, String>,
     args: &[String],
     io: &mut Io,
@@ -227,7 +228,7 @@ fn run_v2(
     } else {
         Some(stdin.as_str())
     };
-    match v2::run(world, args, &lookup, stdin) {
+    match v2::run(cluster, args, &lookup, stdin) {
         v2::Outcome::Done(o) => {
             io.stdout.push_str(&o.stdout);
             io.stderr.push_str(&o.stderr);
@@ -250,7 +251,7 @@ fn usage_error(path: &str, err: &FlagError, io: &mut Io) -> Status {
 }
 
 fn run_v3(
-    world: &mut World,
+    cluster: &mut dyn Cluster,
     console: &mut Console,
     env: &BTreeMap<String, String>,
     args: &[String],
@@ -298,7 +299,7 @@ fn run_v3(
         }
     }
     let mut ctx = command::Ctx {
-        world,
+        cluster,
         console,
         io,
         flags: fl,

@@ -5,7 +5,7 @@
 //! Owns: choosing the printer and what all printers share (key/value text, `--hex`).
 //! Printers never execute requests.
 
-use crate::server::api::*;
+use crate::api::*;
 
 use super::{Fail, Io, EXIT_BAD_FEATURE};
 

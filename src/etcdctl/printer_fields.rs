@@ -1,7 +1,7 @@
 //! `-w fields`: one `"Name" : value` line per field, strings with Go's `%q`. Commands this
 //! printer has no method for print as `simple` does (etcdctl embeds the simple printer).
 
-use crate::server::api::*;
+use crate::api::*;
 
 use super::printer::*;
 use super::printer_simple::{alarm_name, SimplePrinter};

@@ -4,7 +4,7 @@
 
 use base64::Engine;
 
-use crate::server::api::*;
+use crate::api::*;
 
 use super::printer::*;
 use super::Io;

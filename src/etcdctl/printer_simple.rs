@@ -1,7 +1,7 @@
 //! `-w simple`, etcdctl's default output: keys and values on their own lines, one-line
 //! confirmations, comma-separated rows.
 
-use crate::server::api::*;
+use crate::api::*;
 
 use super::printer::*;
 use super::Io;

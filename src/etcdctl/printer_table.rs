@@ -2,7 +2,7 @@
 //! status/health/hashkv, snapshot status); header centred and upper-cased, cells
 //! right-aligned, `+---+` borders.
 
-use crate::server::api::*;
+use crate::api::*;
 
 use super::printer::*;
 use super::Io;

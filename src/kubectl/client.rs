@@ -2,38 +2,37 @@
 //! chunks of 500 at one revision, get one key, create with a txn that the key does not exist,
 //! delete with a txn on the key's mod_revision, and a log of each etcd request it made.
 //!
-//! Owns: the [`Cluster`] trait (a client of the simulated etcd; `sim::World` implements it),
-//! [`EtcdRequest`] (one line of "the etcd request" under a kubectl command) and the storage
-//! operations. Must not touch: printing, argument parsing.
+//! Owns: kube-apiserver's client of etcd over the [`Cluster`] interface (its endpoint and
+//! timeout), [`EtcdRequest`] (one line of "the etcd request" under a kubectl command) and the
+//! storage operations. Must not touch: printing, argument parsing.
 
 use std::time::Duration;
 
-use crate::server::api::{
+use crate::api::{
     CallError, Compare, CompareResult, CompareTarget, DeleteRangeRequest, KeyValue, PutRequest,
     RangeRequest, Request, RequestOp, Response, ResponseOp, TxnRequest,
 };
-use crate::sim::World;
+use crate::cluster::Cluster;
 
 /// The endpoint kube-apiserver uses (`--etcd-servers=https://127.0.0.1:2379`).
 pub const ETCD_ENDPOINT: &str = "127.0.0.1:2379";
+/// How long kube-apiserver waits for one etcd request.
+pub const ETCD_TIMEOUT: Duration = Duration::from_secs(5);
 /// kube-apiserver lists in pages of this many keys (kubectl's default `--chunk-size`).
 pub const CHUNK: i64 = 500;
 
-/// A client of the cluster's etcd, and the simulated clock.
-pub trait Cluster {
-    fn call(&mut self, req: Request) -> Result<Response, CallError>;
-    /// Simulated wall clock, Unix seconds.
-    fn now_unix(&self) -> i64;
+/// One request to etcd as kube-apiserver sends it: to [`ETCD_ENDPOINT`], no auth token,
+/// [`ETCD_TIMEOUT`].
+pub fn etcd_call<C: Cluster + ?Sized>(
+    cluster: &mut C,
+    req: Request,
+) -> Result<Response, CallError> {
+    cluster.call(ETCD_ENDPOINT, None, req, ETCD_TIMEOUT)
 }
 
-impl Cluster for World {
-    fn call(&mut self, req: Request) -> Result<Response, CallError> {
-        World::call(self, ETCD_ENDPOINT, None, req, Duration::from_secs(5))
-    }
-
-    fn now_unix(&self) -> i64 {
-        self.unix_nanos().div_euclid(1_000_000_000)
-    }
+/// The cluster's wall clock in Unix seconds (what AGE columns and timestamps count from).
+pub fn unix_seconds<C: Cluster + ?Sized>(cluster: &C) -> i64 {
+    cluster.unix_nanos().div_euclid(1_000_000_000)
 }
 
 /// One etcd request a kubectl command caused, for "show the etcd request".
@@ -147,7 +146,7 @@ impl<'a, C: Cluster + ?Sized> Storage<'a, C> {
             keys_only: true,
             ..Default::default()
         };
-        match self.cluster.call(Request::Range(req)).map_err(call_err)? {
+        match etcd_call(self.cluster, Request::Range(req)).map_err(call_err)? {
             Response::Range(r) => Ok((r.header.revision, !r.kvs.is_empty())),
             _ => Ok((0, false)),
         }
@@ -178,7 +177,7 @@ impl<'a, C: Cluster + ?Sized> Storage<'a, C> {
                 result: String::new(),
                 header_revision: 0,
             };
-            let resp = self.cluster.call(Request::Range(req));
+            let resp = etcd_call(self.cluster, Request::Range(req));
             let r = match resp {
                 Ok(Response::Range(r)) => r,
                 Ok(_) => {
@@ -233,7 +232,7 @@ impl<'a, C: Cluster + ?Sized> Storage<'a, C> {
             result: String::new(),
             header_revision: 0,
         };
-        match self.cluster.call(Request::Range(req)) {
+        match etcd_call(self.cluster, Request::Range(req)) {
             Ok(Response::Range(r)) => {
                 entry.result = if r.kvs.is_empty() {
                     "not found".into()
@@ -270,7 +269,7 @@ impl<'a, C: Cluster + ?Sized> Storage<'a, C> {
             result: String::new(),
             header_revision: 0,
         };
-        match self.cluster.call(Request::Txn(t)) {
+        match etcd_call(self.cluster, Request::Txn(t)) {
             Ok(Response::Txn(r)) => {
                 entry.result = if r.succeeded {
                     "succeeded".into()

@@ -7,21 +7,24 @@
 //! output (tables like kubectl's with AGE from simulated time, `-o yaml|json|name|wide`, errors
 //! as kubectl prints them) and the log of etcd requests each command made; and loading the
 //! `/registry` sample through the cluster.
-//! Must not touch: the store or Raft directly (only `World::call`/`World::submit`), the DOM, the etcdctl shell.
+//! Must not touch: the store or Raft directly (only the [`Cluster`] interface: `call`,
+//! `submit`), the DOM, the etcdctl shell.
 //!
 //! # Entry points (for `playground` and the UI)
 //!
-//! - [`run`]`(world, argv) -> (stdout, stderr, exit, requests)`: one kubectl command. `argv` is
+//! - [`run`]`(cluster, argv) -> (stdout, stderr, exit, requests)`: one kubectl command. `argv` is
 //!   the words after `kubectl` (a leading `"kubectl"` is skipped too). `requests` are the etcd
 //!   requests it made, in order; print [`EtcdRequest::line`] of each under the command for
 //!   "show the etcd request". With nothing under `/registry` it answers kubectl's
 //!   connection-refused text ([`CONNECTION_REFUSED`]) with exit 1; the console may add
 //!   [`NO_CLUSTER_HINT`].
-//! - [`load_sample`]`(world, large) -> Result<String, String>`: the `load k8s [--large]`
-//!   playground command. Writes the sample of `registry::sample` through the world's client
-//!   surface (one put per object and `World::call` for the small sample; txns of 100 puts
-//!   submitted in rounds with `World::submit` for the large one) so revisions and history are real; answers one line describing what was loaded.
-//! - [`run_on`] is [`run`] against any [`Cluster`] (tests use an in-memory one).
+//! - [`load_sample`]`(cluster, seed, large) -> Result<String, String>`: the `load k8s
+//!   [--large]` playground command. Writes the sample of `registry::sample` (generated from
+//!   `seed`) through the cluster (one put per object and `call` for the small sample; txns of
+//!   100 puts handed in rounds with `submit` for the large one) so revisions and history are
+//!   real; answers one line describing what was loaded.
+//! - [`run_on`] is [`run`] returning a [`KubectlOutput`], for any cluster (tests use an
+//!   in-memory one).
 //!
 //! Simplifications, stated: `delete` removes the key at once (what `--grace-period=0 --force`
 //! does; a real apiserver first marks a pod Terminating) and no controller reacts (no
@@ -36,14 +39,15 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 
-pub use client::{Cluster, EtcdRequest};
-use client::{Storage, StoreError};
+pub use client::EtcdRequest;
+use client::{etcd_call, unix_seconds, Storage, StoreError};
 
+use crate::cluster::Cluster;
+
+use crate::api::{CallError, RangeRequest, Request, Response};
 use crate::registry::k8stime::rfc3339;
 use crate::registry::resources::{by_kubectl_name, list_prefix, object_key, ResourceType};
 use crate::registry::sample::{generate, into_load_requests, SampleOptions, SampleSize};
-use crate::server::api::{CallError, RangeRequest, Request, Response};
-use crate::sim::World;
 use std::time::Duration;
 
 /// What kubectl prints when no API server answers (here: nothing under `/registry`).
@@ -62,9 +66,9 @@ pub struct KubectlOutput {
     pub requests: Vec<EtcdRequest>,
 }
 
-/// Runs one kubectl command against the playground's cluster.
-pub fn run(world: &mut World, argv: &[String]) -> (String, String, i32, Vec<EtcdRequest>) {
-    let o = run_on(world, argv);
+/// Runs one kubectl command against the cluster.
+pub fn run(cluster: &mut dyn Cluster, argv: &[String]) -> (String, String, i32, Vec<EtcdRequest>) {
+    let o = run_on(cluster, argv);
     (o.stdout, o.stderr, o.exit, o.requests)
 }
 
@@ -75,7 +79,7 @@ pub fn run_on<C: Cluster + ?Sized>(cluster: &mut C, argv: &[String]) -> KubectlO
         .map(String::as_str)
         .skip_while(|a| *a == "kubectl")
         .collect();
-    let now = cluster.now_unix();
+    let now = unix_seconds(cluster);
     let mut st = Storage::new(cluster);
     let mut out = KubectlOutput::default();
     let result = command(&mut st, &argv, now, &mut out);
@@ -517,24 +521,13 @@ fn create<C: Cluster + ?Sized>(
 
 const HELP: &str = "kubectl controls the Kubernetes cluster manager.\n\n This playground's kubectl reads and writes the objects kube-apiserver keeps under /registry in etcd.\n\nBasic Commands:\n  create        Create a resource (here: create namespace NAME)\n  get           Display one or many resources\n  delete        Delete resources by resource and names\n  describe      Show details of a specific resource (here: pods)\n\nUsage:\n  kubectl [flags] [options]\n";
 
-/// `load k8s [--large]`: writes the sample cluster through the world's etcd, as client
-/// requests, so it has real revisions and history. Refuses when `/registry` already holds keys.
-///
-/// During the large load the members take no snapshot (each would serialise the whole
-/// growing store on every member, twice over ~1000 txns); a snapshot is due right after it,
-/// taken by the next write or by [`World::snapshot_if_due`] (the page runs it when idle).
-pub fn load_sample(world: &mut World, large: bool) -> Result<String, String> {
-    if !large {
-        return load(world, false);
-    }
-    let count = world.snapshot_count();
-    world.set_snapshot_count(u64::MAX);
-    let r = load(world, true);
-    world.set_snapshot_count(count);
-    r
-}
+/// How often a bulk load looks for the answers still missing (the simulation's tick).
+const ANSWER_POLL: Duration = Duration::from_millis(100);
 
-fn load(world: &mut World, large: bool) -> Result<String, String> {
+/// `load k8s [--large]`: writes the sample cluster (generated from `seed`) through the
+/// cluster's etcd, as client requests, so it has real revisions and history. Refuses when
+/// `/registry` already holds keys.
+pub fn load_sample(cluster: &mut dyn Cluster, seed: u64, large: bool) -> Result<String, String> {
     let size = if large {
         SampleSize::Large
     } else {
@@ -548,7 +541,7 @@ fn load(world: &mut World, large: bool) -> Result<String, String> {
         ..Default::default()
     };
     let revision =
-        match Cluster::call(world, Request::Range(probe)) {
+        match etcd_call(cluster, Request::Range(probe)) {
             Ok(Response::Range(r)) if r.kvs.is_empty() => r.header.revision,
             Ok(Response::Range(_)) => return Err(
                 "/registry already holds keys: remove them first (etcdctl del /registry --prefix)"
@@ -557,7 +550,7 @@ fn load(world: &mut World, large: bool) -> Result<String, String> {
             Ok(_) => return Err("unexpected response from etcd".into()),
             Err(e) => return Err(format!("etcd did not answer: {e:?}")),
         };
-    let mut opts = SampleOptions::new(world.seed(), size, revision + 1, Cluster::now_unix(world));
+    let mut opts = SampleOptions::new(seed, size, revision + 1, unix_seconds(cluster));
     if large {
         opts.objects_per_txn = 100;
     }
@@ -581,7 +574,7 @@ fn load(world: &mut World, large: bool) -> Result<String, String> {
         if !large {
             let Some(req) = reqs.next() else { break };
             let want = revision + 1 + i as i64;
-            match Cluster::call(world, req) {
+            match etcd_call(cluster, req) {
                 Ok(Response::Put(p)) if p.header.revision == want => {}
                 Ok(Response::Txn(t)) if t.header.revision == want => {}
                 Ok(_) => return Err(format!("write {} of {n} landed at an unexpected revision (another client wrote meanwhile?); resourceVersions may not match mod_revisions", i + 1)),
@@ -592,7 +585,7 @@ fn load(world: &mut World, large: bool) -> Result<String, String> {
         }
         let mut calls = Vec::with_capacity(round);
         for req in reqs.by_ref().take(round) {
-            match world.submit(client::ETCD_ENDPOINT, None, req) {
+            match cluster.submit(client::ETCD_ENDPOINT, None, req) {
                 Ok(c) => calls.push(c),
                 Err(e) => {
                     return Err(format!(
@@ -605,17 +598,17 @@ fn load(world: &mut World, large: bool) -> Result<String, String> {
         if calls.is_empty() {
             break;
         }
-        world.run_until_idle(Duration::from_secs(5));
+        cluster.run_until_idle(Duration::from_secs(5));
         // Answers still missing (no leader yet, a slow network): run on, up to 5 s more.
         let mut waited = Duration::ZERO;
         let mut answers: Vec<Option<Result<Response, CallError>>> =
-            calls.iter().map(|c| world.take_answer(*c)).collect();
+            calls.iter().map(|c| cluster.take_answer(*c)).collect();
         while answers.iter().any(Option::is_none) && waited < Duration::from_secs(5) {
-            world.advance(crate::sim::TICK);
-            waited += crate::sim::TICK;
+            cluster.advance(ANSWER_POLL);
+            waited += ANSWER_POLL;
             for (a, c) in answers.iter_mut().zip(&calls) {
                 if a.is_none() {
-                    *a = world.take_answer(*c);
+                    *a = cluster.take_answer(*c);
                 }
             }
         }

@@ -1,11 +1,11 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::registry::sample::load_requests;
-use crate::server::api::{
+use crate::api::{
     CallError, CompareTarget, DeleteRangeResponse, KeyValue, PutResponse, RangeResponse, RequestOp,
     ResponseHeader, ResponseOp, TxnResponse,
 };
+use crate::registry::sample::load_requests;
 
 const NOW: i64 = 1_795_586_400;
 
@@ -96,8 +96,8 @@ impl MemCluster {
     }
 }
 
-impl Cluster for MemCluster {
-    fn call(&mut self, req: Request) -> Result<Response, CallError> {
+impl MemCluster {
+    fn answer(&mut self, req: Request) -> Result<Response, CallError> {
         if self.down {
             return Err(CallError::Unreachable);
         }
@@ -133,17 +133,60 @@ impl Cluster for MemCluster {
             other => panic!("unexpected {other:?}"),
         })
     }
+}
 
-    fn now_unix(&self) -> i64 {
-        NOW
+/// The fake as a whole cluster: one member at kube-apiserver's endpoint, a clock standing at
+/// `NOW`, no streams.
+impl Cluster for MemCluster {
+    fn now(&self) -> Duration {
+        Duration::ZERO
     }
+    fn unix_nanos(&self) -> i64 {
+        NOW * 1_000_000_000
+    }
+    fn advance(&mut self, _: Duration) {}
+    fn run_until_idle(&mut self, _: Duration) {}
+    fn member_at(&self, endpoint: &str) -> Option<u64> {
+        (endpoint == client::ETCD_ENDPOINT && !self.down).then_some(1)
+    }
+    fn snapshot_key_count(&self, _: &[u8]) -> i64 {
+        0
+    }
+    fn call(
+        &mut self,
+        endpoint: &str,
+        _: Option<&str>,
+        req: Request,
+        _: Duration,
+    ) -> Result<Response, CallError> {
+        self.member_at(endpoint).ok_or(CallError::Unreachable)?;
+        self.answer(req)
+    }
+    fn submit(&mut self, _: &str, _: Option<&str>, _: Request) -> Result<u64, CallError> {
+        Err(CallError::Unreachable)
+    }
+    fn take_answer(&mut self, _: u64) -> Option<Result<Response, CallError>> {
+        None
+    }
+    fn watch(
+        &mut self,
+        _: &str,
+        _: Option<&str>,
+        _: crate::api::WatchCreateRequest,
+    ) -> Result<u64, CallError> {
+        Err(CallError::Unreachable)
+    }
+    fn watch_poll(&mut self, _: u64) -> Vec<crate::api::WatchResponse> {
+        Vec::new()
+    }
+    fn watch_cancel(&mut self, _: u64) {}
 }
 
 fn loaded() -> MemCluster {
     let mut c = MemCluster::new();
     let s = generate(&SampleOptions::new(1, SampleSize::Small, 2, NOW));
     for r in load_requests(&s) {
-        c.call(r).unwrap();
+        c.answer(r).unwrap();
     }
     c
 }
@@ -451,111 +494,6 @@ fn delete_and_create_write_txns() {
     assert!(k(&mut c, "get ns").stdout.contains("\nteam-a "));
 }
 
-#[test]
-fn through_the_world() {
-    let mut w = World::new(3);
-    let (_, err, exit, _) = run(&mut w, &["get".to_string(), "pods".to_string()]);
-    assert_eq!(
-        (err.as_str(), exit),
-        (format!("{CONNECTION_REFUSED}\n").as_str(), 1)
-    );
-    let msg = load_sample(&mut w, false).unwrap();
-    assert!(
-        msg.starts_with("loaded the small Kubernetes sample: 3"),
-        "{msg}"
-    );
-    assert!(load_sample(&mut w, false).is_err());
-    let argv = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
-    let (out, err, exit, reqs) = run(&mut w, &argv("get pods -n kube-system"));
-    assert_eq!(exit, 0, "{err}");
-    assert_eq!(out.lines().count(), 10);
-    assert!(reqs[0].header_revision > 300);
-    // resourceVersion is the mod_revision in the real store.
-    let r = Cluster::call(
-        &mut w,
-        Request::Range(RangeRequest {
-            key: b"/registry/namespaces/demo".to_vec(),
-            ..Default::default()
-        }),
-    )
-    .unwrap();
-    let Response::Range(r) = r else { panic!() };
-    let v: Value = serde_json::from_slice(&r.kvs[0].value).unwrap();
-    assert_eq!(
-        v["metadata"]["resourceVersion"],
-        r.kvs[0].mod_revision.to_string()
-    );
-    let (out, _, exit, _) = run(&mut w, &argv("delete pod redis-1 -n demo"));
-    assert_eq!((out.as_str(), exit), ("pod \"redis-1\" deleted\n", 0));
-    let (_, err, exit, _) = run(&mut w, &argv("get pod redis-1 -n demo"));
-    assert_eq!(
-        (err.as_str(), exit),
-        (
-            "Error from server (NotFound): pods \"redis-1\" not found\n",
-            1
-        )
-    );
-}
-
-/// Replays `tests/scenarios/kubectl/*.txt` through a World: the commands (lines starting with
-/// `$ `) are run, and the transcript they print must equal the file. `KUBECTL_BLESS=1`
-/// rewrites the files from the current output.
-#[test]
-fn scenario_files() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/kubectl");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty());
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let mut w = World::new(1);
-        let mut out = String::new();
-        for line in text.lines() {
-            if line.starts_with('#') && !line.starts_with("# etcd:") {
-                out.push_str(line);
-                out.push('\n');
-                continue;
-            }
-            let Some(cmd) = line.strip_prefix("$ ") else {
-                continue;
-            };
-            out.push_str(line);
-            out.push('\n');
-            if cmd == "load k8s" {
-                out.push_str(&load_sample(&mut w, false).unwrap());
-                out.push('\n');
-                continue;
-            }
-            let argv: Vec<String> = cmd.split_whitespace().map(String::from).collect();
-            let (so, se, exit, reqs) = run(&mut w, &argv);
-            out.push_str(&so);
-            for l in se.lines() {
-                out.push_str(&format!("! {l}\n"));
-            }
-            if exit != 0 {
-                out.push_str(&format!("? {exit}\n"));
-            }
-            for r in reqs {
-                out.push_str(&format!("# etcd: {}\n", r.line()));
-            }
-        }
-        if std::env::var_os("KUBECTL_BLESS").is_some() {
-            std::fs::write(&path, &out).unwrap();
-        } else {
-            assert_eq!(
-                out,
-                text,
-                "{} differs (KUBECTL_BLESS=1 to accept)",
-                path.display()
-            );
-        }
-    }
-}
-
 mod proptests {
     use super::*;
     use proptest::prelude::*;
@@ -574,35 +512,4 @@ mod proptests {
             prop_assert!(o.exit == 0 || !o.stderr.is_empty());
         }
     }
-}
-
-/// The large load takes no member snapshot on the way (each would serialise the whole growing
-/// store on every member): right after it a snapshot is due, the interval is back as it was,
-/// and `snapshot_if_due` takes it once, with every key still there.
-#[test]
-fn large_load_holds_snapshots_back() {
-    let mut w = World::new(3);
-    w.set_snapshot_count(500);
-    let msg = load_sample(&mut w, true).unwrap();
-    assert!(
-        msg.starts_with("loaded the large Kubernetes sample"),
-        "{msg}"
-    );
-    assert_eq!(w.snapshot_count(), 500);
-    assert!(w.snapshot_due());
-    assert!(w.snapshot_if_due());
-    assert!(!w.snapshot_due());
-    assert!(!w.snapshot_if_due());
-    let r = Cluster::call(
-        &mut w,
-        Request::Range(RangeRequest {
-            key: b"/registry/".to_vec(),
-            range_end: b"/registry0".to_vec(),
-            count_only: true,
-            ..Default::default()
-        }),
-    )
-    .unwrap();
-    let Response::Range(r) = r else { panic!() };
-    assert!(r.count > 100_000, "{}", r.count);
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::server::api::{errors, EtcdError};
+use super::error::Error;
 
 /// etcd's `MaxLeaseTTL`: 9,000,000,000 seconds.
 pub const MAX_LEASE_TTL: i64 = 9_000_000_000;
@@ -86,7 +86,7 @@ impl Lease {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lessor {
     leases: BTreeMap<i64, Lease>,
-    #[serde(with = "crate::mvcc::serde_pairs")]
+    #[serde(with = "crate::api::serde_pairs")]
     items: BTreeMap<Vec<u8>, i64>,
     /// Whether this lessor is the primary (the member is the leader).
     primary: bool,
@@ -131,15 +131,15 @@ impl Lessor {
     }
 
     /// Grants lease `id` with `ttl` seconds at `now`.
-    pub fn grant(&mut self, id: i64, ttl: i64, now: Duration) -> Result<&Lease, EtcdError> {
+    pub fn grant(&mut self, id: i64, ttl: i64, now: Duration) -> Result<&Lease, Error> {
         if id == 0 {
-            return Err(errors::lease_not_found());
+            return Err(Error::NotFound);
         }
         if ttl > MAX_LEASE_TTL {
-            return Err(errors::lease_ttl_too_large());
+            return Err(Error::TtlTooLarge);
         }
         if self.leases.contains_key(&id) {
-            return Err(errors::lease_exist());
+            return Err(Error::Exists);
         }
         let mut l = Lease {
             id,
@@ -155,11 +155,8 @@ impl Lessor {
     }
 
     /// Removes lease `id`; returns its attached keys (sorted) for the caller to delete.
-    pub fn revoke(&mut self, id: i64) -> Result<Vec<Vec<u8>>, EtcdError> {
-        let l = self
-            .leases
-            .remove(&id)
-            .ok_or_else(errors::lease_not_found)?;
+    pub fn revoke(&mut self, id: i64) -> Result<Vec<Vec<u8>>, Error> {
+        let l = self.leases.remove(&id).ok_or(Error::NotFound)?;
         for k in &l.keys {
             if self.items.get(k) == Some(&id) {
                 self.items.remove(k);
@@ -170,15 +167,12 @@ impl Lessor {
 
     /// Keep-alive: renews lease `id` at `now`; returns its TTL. On a lessor that is not
     /// primary the lease is left as it is (etcd forwards keep-alives to the leader).
-    pub fn renew(&mut self, id: i64, now: Duration) -> Result<i64, EtcdError> {
+    pub fn renew(&mut self, id: i64, now: Duration) -> Result<i64, Error> {
         let primary = self.primary;
-        let l = self
-            .leases
-            .get_mut(&id)
-            .ok_or_else(errors::lease_not_found)?;
+        let l = self.leases.get_mut(&id).ok_or(Error::NotFound)?;
         if primary {
             if l.expired(now) {
-                return Err(errors::lease_not_found());
+                return Err(Error::NotFound);
             }
             l.refresh(now, Duration::ZERO);
         }
@@ -195,9 +189,9 @@ impl Lessor {
     }
 
     /// Attaches `key` to lease `id` (detaching it from any other lease).
-    pub fn attach(&mut self, id: i64, key: &[u8]) -> Result<(), EtcdError> {
+    pub fn attach(&mut self, id: i64, key: &[u8]) -> Result<(), Error> {
         if !self.leases.contains_key(&id) {
-            return Err(errors::lease_not_found());
+            return Err(Error::NotFound);
         }
         self.detach_key(key);
         if let Some(l) = self.leases.get_mut(&id) {
@@ -288,12 +282,9 @@ mod tests {
         assert_eq!(le.grant(1, 0, S).unwrap().ttl, 2);
         assert_eq!(le.grant(2, 1, S).unwrap().ttl, 2);
         assert_eq!(le.grant(3, 600, S).unwrap().ttl, 600);
-        assert_eq!(le.grant(3, 600, S), Err(errors::lease_exist()));
-        assert_eq!(
-            le.grant(4, MAX_LEASE_TTL + 1, S),
-            Err(errors::lease_ttl_too_large())
-        );
-        assert_eq!(le.grant(0, 5, S), Err(errors::lease_not_found()));
+        assert_eq!(le.grant(3, 600, S), Err(Error::Exists));
+        assert_eq!(le.grant(4, MAX_LEASE_TTL + 1, S), Err(Error::TtlTooLarge));
+        assert_eq!(le.grant(0, 5, S), Err(Error::NotFound));
         assert_eq!(
             Lessor::min_ttl_for_election_timeout(Duration::from_millis(1000)),
             2
@@ -314,7 +305,7 @@ mod tests {
         assert_eq!(le.expired_leases(13 * S), vec![7]);
         assert!(le.expired_leases(14 * S).is_empty());
         assert_eq!(le.expired_leases(16 * S), vec![7]);
-        assert_eq!(le.renew(7, 16 * S), Err(errors::lease_not_found()));
+        assert_eq!(le.renew(7, 16 * S), Err(Error::NotFound));
         le.demote();
         assert!(le.expired_leases(100 * S).is_empty());
     }
@@ -331,7 +322,7 @@ mod tests {
         assert_eq!(le.get_lease(b"a"), 2);
         assert_eq!(le.revoke(1).unwrap(), vec![b"b".to_vec()]);
         assert_eq!(le.get_lease(b"b"), 0);
-        assert_eq!(le.revoke(1), Err(errors::lease_not_found()));
+        assert_eq!(le.revoke(1), Err(Error::NotFound));
         assert_eq!(le.renew(2, 30 * S).unwrap(), 60);
         assert_eq!(le.lookup(2).unwrap().remaining_secs(40 * S), 50);
     }

@@ -9,9 +9,13 @@
 //!
 //! Time is never read here: every call that needs it takes the simulated `now`.
 //!
-//! Owns: leases and the key → lease map. Must not touch: the MVCC store (revoking a lease
-//! returns its keys; `server::apply` deletes them in one transaction), Raft, the clock.
+//! Owns: leases and the key → lease map, and its own errors ([`Error`]; `server` maps them to
+//! etcd's wire texts). Imports only `crate::api`. Must not touch: the MVCC store (revoking a
+//! lease returns its keys; `server::apply` deletes them in one transaction, so `lease` never
+//! needs `mvcc` and the map keeps etcd's direction, mvcc above lease), Raft, the clock.
 
+pub mod error;
 pub mod lessor;
 
+pub use error::Error;
 pub use lessor::{Lease, Lessor, MAX_LEASE_TTL};

@@ -11,9 +11,9 @@
 
 use crc::{Crc, CRC_32_ISCSI};
 
+use super::error::Error;
 use super::kvstore::{KvStore, StoredKv};
 use super::revision::Revision;
-use crate::server::api::{errors, EtcdError};
 
 const CASTAGNOLI: Crc<u32> = Crc::<u32>::new(&CRC_32_ISCSI);
 
@@ -68,14 +68,14 @@ pub fn marshal_stored(s: &StoredKv, rev: Revision) -> Vec<u8> {
 
 impl KvStore {
     /// etcd's `HashByRev`: `rev` 0 means the current revision.
-    pub fn hash_by_rev(&self, rev: i64) -> Result<KvHash, EtcdError> {
+    pub fn hash_by_rev(&self, rev: i64) -> Result<KvHash, Error> {
         let compact_rev = self.compact_main_rev;
         let current_rev = self.current_rev;
         if rev > 0 && rev <= compact_rev {
-            return Err(errors::compacted());
+            return Err(Error::Compacted);
         }
         if rev > 0 && rev > current_rev {
-            return Err(errors::future_rev());
+            return Err(Error::FutureRev);
         }
         let rev = if rev == 0 { current_rev } else { rev };
         let keep = self.index.keep(&self.bucket, rev);
@@ -174,8 +174,8 @@ mod tests {
         put(&mut s, "a", "1");
         put(&mut s, "a", "2");
         s.compact(2).unwrap();
-        assert_eq!(s.hash_by_rev(2), Err(errors::compacted()));
-        assert_eq!(s.hash_by_rev(9), Err(errors::future_rev()));
+        assert_eq!(s.hash_by_rev(2), Err(Error::Compacted));
+        assert_eq!(s.hash_by_rev(9), Err(Error::FutureRev));
         assert!(s.hash_by_rev(3).is_ok());
     }
 }

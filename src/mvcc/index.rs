@@ -80,14 +80,14 @@ struct StoredKey<'a>(&'a Arc<[u8]>);
 
 impl Serialize for StoredKey<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        crate::server::bytes::shared::serialize(self.0, s)
+        crate::api::bytes::shared::serialize(self.0, s)
     }
 }
 
 /// What a stored index holds (links and the live count are rebuilt).
 #[derive(Deserialize)]
 pub(crate) struct StoredTreeIndex {
-    #[serde(with = "super::serde_pairs")]
+    #[serde(with = "crate::api::serde_pairs")]
     tree: BTreeMap<Vec<u8>, StoredKeyIndex>,
 }
 

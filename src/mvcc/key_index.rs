@@ -147,7 +147,7 @@ pub struct StoredGeneration {
 /// The stored form of a key index.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredKeyIndex {
-    #[serde(with = "crate::server::bytes::shared")]
+    #[serde(with = "crate::api::bytes::shared")]
     pub key: Arc<[u8]>,
     pub modified: Revision,
     pub generations: Vec<StoredGeneration>,

@@ -14,9 +14,10 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::bucket::Bucket;
+use super::error::Error;
 use super::index::{RangeEnd, TreeIndex};
 use super::revision::Revision;
-use crate::server::api::{errors, EtcdError, KeyValue};
+use crate::api::KeyValue;
 
 /// A stored value: up to 16 bytes are kept inside the bucket entry itself (no allocation;
 /// the entry is no bigger than with a `Vec`), longer ones on the heap.
@@ -26,9 +27,9 @@ pub type Value = smallvec::SmallVec<[u8; 16]>;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredKv {
     /// Shared with the key index (one copy of the key however many revisions it has).
-    #[serde(with = "crate::server::bytes::shared")]
+    #[serde(with = "crate::api::bytes::shared")]
     pub key: Arc<[u8]>,
-    #[serde(with = "crate::server::bytes::small")]
+    #[serde(with = "crate::api::bytes::small")]
     pub value: Value,
     pub create_revision: i64,
     pub version: i64,
@@ -223,7 +224,7 @@ impl KvStore {
         key: &[u8],
         end: RangeEnd<'_>,
         ro: RangeOptions,
-    ) -> Result<RangeResult, EtcdError> {
+    ) -> Result<RangeResult, Error> {
         self.range_keys(key, end, self.current_rev, ro)
     }
 
@@ -234,16 +235,16 @@ impl KvStore {
         end: RangeEnd<'_>,
         cur_rev: i64,
         ro: RangeOptions,
-    ) -> Result<RangeResult, EtcdError> {
+    ) -> Result<RangeResult, Error> {
         let mut rev = ro.rev;
         if rev > cur_rev {
-            return Err(errors::future_rev());
+            return Err(Error::FutureRev);
         }
         if rev <= 0 {
             rev = cur_rev;
         }
         if rev < self.compact_main_rev {
-            return Err(errors::compacted());
+            return Err(Error::Compacted);
         }
         let mut count = 0i64;
         let limit = if ro.limit <= 0 {

@@ -8,17 +8,17 @@
 //!
 //! Owns: nothing beyond the store. Must not touch: leases, watchers.
 
+use super::error::Error;
 use super::kvstore::KvStore;
-use crate::server::api::{errors, EtcdError};
 
 impl KvStore {
     /// Compacts the history at `rev`.
-    pub fn compact(&mut self, rev: i64) -> Result<(), EtcdError> {
+    pub fn compact(&mut self, rev: i64) -> Result<(), Error> {
         if rev <= self.compact_main_rev {
-            return Err(errors::compacted());
+            return Err(Error::Compacted);
         }
         if rev > self.current_rev {
-            return Err(errors::future_rev());
+            return Err(Error::FutureRev);
         }
         self.compact_main_rev = rev;
         let keep = self.index.compact(&self.bucket, rev);
@@ -57,17 +57,17 @@ mod tests {
         put(&mut s, "config", "v2");
         put(&mut s, "config", "v3");
         put(&mut s, "other", "x");
-        assert_eq!(s.compact(99), Err(errors::future_rev()));
+        assert_eq!(s.compact(99), Err(Error::FutureRev));
         s.compact(3).unwrap();
-        assert_eq!(s.compact(3), Err(errors::compacted()));
-        assert_eq!(s.compact(2), Err(errors::compacted()));
+        assert_eq!(s.compact(3), Err(Error::Compacted));
+        assert_eq!(s.compact(2), Err(Error::Compacted));
         let ro = |rev| RangeOptions {
             rev,
             ..Default::default()
         };
         assert_eq!(
             s.range(b"config", RangeEnd::Single, ro(2)),
-            Err(errors::compacted())
+            Err(Error::Compacted)
         );
         let r = s.range(b"config", RangeEnd::Single, ro(3)).unwrap();
         assert_eq!(r.kvs[0].value, b"v2");

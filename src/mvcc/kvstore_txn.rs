@@ -9,11 +9,12 @@
 //! Owns: the revision bookkeeping of one transaction. Must not touch: leases (callers attach
 //! and detach from the events), auth, watchers.
 
+use super::error::Error;
 use super::index::RangeEnd;
 use super::kvstore::{KvStore, RangeOptions, RangeResult, StoredKv, Value};
 use super::revision::Revision;
 use super::watch::stored_event;
-use crate::server::api::{EtcdError, Event};
+use crate::api::Event;
 
 /// An open write transaction. Call [`TxnWrite::end`] to finish it.
 pub struct TxnWrite<'a> {
@@ -61,7 +62,7 @@ impl<'a> TxnWrite<'a> {
         key: &[u8],
         end: RangeEnd<'_>,
         ro: RangeOptions,
-    ) -> Result<RangeResult, EtcdError> {
+    ) -> Result<RangeResult, Error> {
         self.store.range_keys(key, end, self.read_rev(), ro)
     }
 

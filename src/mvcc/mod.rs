@@ -4,6 +4,7 @@
 //! The layout follows etcd 3.4's `mvcc` package, one concept a file:
 //!
 //! - [`revision`]: `Revision {main, sub}`.
+//! - [`error`]: the store's own errors (compacted, future revision); `server` maps them.
 //! - [`key_index`]: one key's generations (`KeyIndex`, `Generation`).
 //! - [`index`]: every key's index, ordered (`TreeIndex`), and [`index::RangeEnd`].
 //! - [`bucket`]: the "key" bucket, revision → key-value, an append log.
@@ -16,9 +17,12 @@
 //! What etcdserver adds on top (request validation, txn compares, sort/limit/filters of a
 //! range request, prev_kv) is in `server::apply`, as in etcd's `etcdserver/apply.go`.
 //!
-//! Must not touch: Raft, the network, time (leases live in their own module `crate::lease`).
+//! Imports only `crate::api` (and may import `crate::lease`, as etcd's mvcc imports its lease
+//! package). Must not touch: Raft, the network, time (leases live in their own module
+//! `crate::lease`), the wire texts of errors.
 
 pub mod bucket;
+pub mod error;
 pub mod hash;
 pub mod index;
 pub mod key_index;
@@ -26,9 +30,9 @@ pub mod kvstore;
 pub mod kvstore_compaction;
 pub mod kvstore_txn;
 pub mod revision;
-pub mod serde_pairs;
 pub mod watch;
 
+pub use error::Error;
 pub use index::RangeEnd;
 pub use kvstore::{KvStore, RangeOptions, RangeResult, StoredKv};
 pub use kvstore_txn::TxnWrite;

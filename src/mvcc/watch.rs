@@ -19,9 +19,7 @@ use std::collections::{BTreeMap, VecDeque};
 use super::index::RangeEnd;
 use super::kvstore::{KvStore, RangeOptions};
 use super::revision::Revision;
-use crate::server::api::{
-    Event, EventType, KeyValue, ResponseHeader, WatchCreateRequest, WatchResponse,
-};
+use crate::api::{Event, EventType, KeyValue, ResponseHeader, WatchCreateRequest, WatchResponse};
 
 /// At most this many distinct revisions in one replayed response (etcd's `watchBatchMaxRevs`).
 const WATCH_BATCH_MAX_REVS: usize = 1000;

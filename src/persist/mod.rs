@@ -6,7 +6,9 @@
 //! `load` to restart from it. Calls look synchronous so a write-behind IndexedDB layer can sit
 //! behind them: a disk can keep a [`Journal`] of what its writes changed, which the page
 //! drains after each step or command and writes to IndexedDB (`idb`, wasm only), one
-//! transaction per member per flush. Must not touch: Raft rules, the network, the clock.
+//! transaction per member per flush. Imports only `api` and `raft` (the entries it stores are
+//! Raft's, as etcd's WAL stores raftpb entries). Must not touch: Raft rules, the network, the
+//! clock.
 
 #[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod idb;

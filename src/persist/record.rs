@@ -54,7 +54,7 @@ impl std::fmt::Display for RecordError {
 fn encode<T: Serialize>(v: &T, size_hint: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(size_hint.saturating_add(4 + 64));
     out.extend_from_slice(&[0; 4]);
-    let mut out = match crate::server::bytes::postcard_append(v, out) {
+    let mut out = match crate::api::bytes::postcard_append(v, out) {
         Ok(out) => out,
         Err(_) => vec![0; 4],
     };

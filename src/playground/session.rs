@@ -241,14 +241,14 @@ impl Session {
     }
 
     /// Tab in the console: the line with its last word completed, and the candidates left.
-    pub fn complete(&self, line: &str) -> crate::completion::Completion {
+    pub fn complete(&self, line: &str) -> crate::playground::completion::Completion {
         let world = self.world();
         let members: Vec<String> = world
             .member_ids()
             .into_iter()
             .filter_map(|id| world.member_name(id).map(|n| n.to_string()))
             .collect();
-        crate::completion::complete(line, self.playground.env(), &members)
+        crate::playground::completion::complete(line, self.playground.env(), &members)
     }
 
     /// ↑ in the console: the previous line of the history.

@@ -9,7 +9,7 @@
 
 use crate::etcdctl::shell;
 
-use super::Output;
+use crate::process::Output;
 
 /// etcd 3.4.23's `etcd --version` (Debian bookworm's etcd-server package, as it prints it).
 pub const ETCD_VERSION: &str = "etcd Version: 3.4.23\nGit SHA: Not provided (use ./build instead of go build)\nGo Version: go1.19.8\nGo OS/Arch: linux/amd64\n";

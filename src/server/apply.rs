@@ -353,7 +353,9 @@ impl StateMachine {
     /// Checks a password before proposing `Authenticate` (etcd's `CheckPassword`):
     /// "authentication is not enabled" or "authentication failed, invalid user ID or password".
     pub fn check_password(&mut self, name: &str, password: &str) -> Result<(), EtcdError> {
-        self.auth.check_password(name, password)
+        self.auth
+            .check_password(name, password)
+            .map_err(EtcdError::from)
     }
 
     /// Checks and hands out a token at once (for a single member or tests; a cluster proposes
@@ -364,7 +366,9 @@ impl StateMachine {
         password: &str,
         ctx: &ApplyContext,
     ) -> Result<String, EtcdError> {
-        self.auth.authenticate(name, password, ctx.index)
+        self.auth
+            .authenticate(name, password, ctx.index)
+            .map_err(EtcdError::from)
     }
 
     /// Whether the client holding `token` may make `req` (etcd's auth checks of every request

@@ -9,9 +9,9 @@ use super::api::{
     errors, EtcdError, Member as ApiMember, MemberAddResponse, MemberChangeResponse, Request,
     Response,
 };
-use super::member::{Env, Member, Outbox};
-use super::payload::ConfChangeContext;
-use crate::raft::{ConfChange, ConfChangeType};
+use super::member::{Env, Member, MemberConfig, Outbox};
+use super::payload::{encode_conf_change, ConfChangeContext};
+use crate::raft::{ConfChange, ConfChangeType, Entry, EntryType, HardState};
 use std::time::Duration;
 
 /// etcd's interval between a member's health checks of its peers before it accepts a
@@ -27,6 +27,45 @@ pub fn is_member_change(req: &Request) -> bool {
             | Request::MemberUpdate { .. }
             | Request::MemberPromote { .. }
     )
+}
+
+/// The log every initial member starts with, as etcd's `StartNode` writes it: one `AddNode`
+/// conf change per initial member at term 1, committed.
+pub fn bootstrap_log(configs: &[MemberConfig]) -> (Vec<Entry>, HardState) {
+    let entries: Vec<Entry> = configs
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let member = ApiMember {
+                id: c.id,
+                name: String::new(),
+                peer_urls: c.peer_urls.clone(),
+                client_urls: Vec::new(),
+                is_learner: false,
+            };
+            let cc = ConfChange {
+                change_type: ConfChangeType::AddNode,
+                node_id: c.id,
+                context: postcard::to_allocvec(&ConfChangeContext {
+                    member,
+                    request_id: 0,
+                })
+                .unwrap_or_default(),
+            };
+            Entry {
+                term: 1,
+                index: i as u64 + 1,
+                entry_type: EntryType::ConfChange,
+                data: encode_conf_change(&cc).into(),
+            }
+        })
+        .collect();
+    let hard_state = HardState {
+        term: 1,
+        vote: 0,
+        commit: entries.len() as u64,
+    };
+    (entries, hard_state)
 }
 
 impl Member {

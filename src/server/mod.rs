@@ -1,7 +1,9 @@
 //! One etcd member: its Raft node, its disk, and the apply loop that feeds committed entries
-//! to the MVCC store, the lessor, the auth store and the v2 store; plus the request and
-//! response types that clients see ([`api`]). [`member`] is the member itself; the files
-//! beside it hold one concern each of what it does (see its module doc).
+//! to the MVCC store, the lessor, the auth store and the v2 store; and the edge where their
+//! errors become the ones clients see ([`errors`]). The request and response types clients
+//! see are protocol: they live in `crate::api` ([`api`] re-exports them for now). [`member`]
+//! is the member itself; the files beside it hold one concern each of what it does (see its
+//! module doc).
 //!
 //! Owns: member and cluster IDs (as etcd computes them), response headers, the apply loop,
 //! etcd's policy for client requests (routing, the learner check, admission).
@@ -11,6 +13,7 @@ pub mod api;
 pub mod apply;
 pub mod apply_entries;
 pub mod bytes;
+pub mod errors;
 pub mod ids;
 pub mod idutil;
 pub mod member;
@@ -21,3 +24,4 @@ mod read_index;
 mod ready;
 pub mod requests;
 pub mod snapshot;
+pub mod watch;

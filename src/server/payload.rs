@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::api::{Member as ApiMember, Request};
-use crate::raft::ConfChange;
+use crate::raft::{ConfChange, Entry, EntryType};
 
 /// What one normal Raft entry carries (encoded into `Entry::data`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +71,20 @@ pub fn encode_conf_change(cc: &ConfChange) -> Vec<u8> {
 
 pub fn decode_conf_change(data: &[u8]) -> Option<ConfChange> {
     postcard::from_bytes(data).ok()
+}
+
+/// A one-line description of a log entry, for views and traces.
+pub fn entry_summary(e: &Entry) -> String {
+    match e.entry_type {
+        EntryType::ConfChange => match decode_conf_change(&e.data) {
+            Some(cc) => format!("conf change {:?} {:x}", cc.change_type, cc.node_id),
+            None => "conf change".to_string(),
+        },
+        EntryType::Normal if e.data.is_empty() => "(empty)".to_string(),
+        EntryType::Normal => {
+            Payload::decode(&e.data).map_or_else(|| "?".to_string(), |p| p.summary())
+        }
+    }
 }
 
 /// A one-line description of a request.

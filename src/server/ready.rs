@@ -11,6 +11,13 @@ use super::member::{Env, Member, MemberEvent, Outbox, ELECTION_TIMEOUT};
 use crate::raft::{Message, StateRole};
 
 impl Member {
+    /// The transport's report on a snapshot this member sent to `to` (etcd's
+    /// `ReportSnapshot`): the leader's progress of `to` leaves the snapshot state.
+    pub fn report_snapshot(&mut self, to: u64, failed: bool, env: &Env, out: &mut Outbox) {
+        self.node.report_snapshot(to, failed);
+        self.process_ready(env, out);
+    }
+
     /// One tick of the world's clock (100 ms).
     pub fn tick(&mut self, env: &Env, out: &mut Outbox) {
         self.ticks += 1;

@@ -55,7 +55,34 @@ pub fn route(req: &Request) -> Route {
     }
 }
 
+/// Whether only the leader serves `req` (the world forwards it there, as etcd's members do
+/// over HTTP).
+pub fn served_by_leader(req: &Request) -> bool {
+    route(req) == Route::Leader
+}
+
 impl Member {
+    /// Whether this member is a learner, as its own view of the membership says.
+    pub fn is_learner(&self) -> bool {
+        self.members
+            .get(&self.config.id)
+            .is_some_and(|m| m.is_learner)
+    }
+
+    /// A learner serves only serializable reads and status (etcd 3.4's
+    /// `isRPCSupportedForLearner`); anything else is refused.
+    pub fn check_learner(&self, req: &Request) -> Result<(), CallError> {
+        let supported = match req {
+            Request::Range(r) => r.serializable,
+            Request::Status => true,
+            _ => false,
+        };
+        if self.is_learner() && !supported {
+            return Err(CallError::Server(errors::not_supported_for_learner()));
+        }
+        Ok(())
+    }
+
     /// A client request arriving at this member. Answers that are ready at once go to `out`;
     /// the others come later from `tick`/`step`.
     pub fn submit(

@@ -10,12 +10,10 @@ use std::time::Duration;
 use rand::Rng;
 
 use super::{World, MAX_ADVANCE};
-use crate::server::api::{
-    CallError, RangeRequest, Request, Response, WatchCreateRequest, WatchResponse,
-};
+use crate::server::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
 use crate::server::member::Outbox;
 use crate::server::membership::is_member_change;
-use crate::server::requests::{route, Route};
+use crate::server::requests::served_by_leader;
 
 /// An event a client watch was sent, for the UI's write trace.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,7 +51,7 @@ impl World {
         }
         self.learner_check(id, &req)?;
         let deadline = self.now.saturating_add(timeout.min(MAX_ADVANCE));
-        if route(&req) == Route::Leader {
+        if served_by_leader(&req) {
             return self.call_leader(id, req, deadline);
         }
         let call = self.start_call(id, req, auth_token, false);
@@ -67,28 +65,14 @@ impl World {
         }
     }
 
-    /// A learner serves only serializable reads and status (etcd 3.4's
-    /// `isRPCSupportedForLearner`); anything else is refused.
-    pub(super) fn learner_check(&self, id: u64, req: &Request) -> Result<(), CallError> {
-        let learner = self.is_learner(id);
-        let supported = match req {
-            Request::Range(r) => r.serializable,
-            Request::Status => true,
-            _ => false,
-        };
-        if learner && !supported {
-            return Err(CallError::Server(
-                crate::server::api::errors::not_supported_for_learner(),
-            ));
-        }
-        Ok(())
+    /// The member's refusal of a request it cannot serve as a learner.
+    fn learner_check(&self, id: u64, req: &Request) -> Result<(), CallError> {
+        self.member(id).map_or(Ok(()), |m| m.check_learner(req))
     }
 
     /// Whether the member is a learner, as its own view of the membership says.
     pub fn is_learner(&self, id: u64) -> bool {
-        self.member(id)
-            .and_then(|m| m.cluster_member(id))
-            .is_some_and(|x| x.is_learner)
+        self.member(id).is_some_and(|m| m.is_learner())
     }
 
     /// Submits a request without waiting (several can be in flight at once); the answer is
@@ -103,7 +87,7 @@ impl World {
         let id = self
             .resolve_endpoint(endpoint)
             .ok_or(CallError::Unreachable)?;
-        if !self.is_running(id) || route(&req) == Route::Leader {
+        if !self.is_running(id) || served_by_leader(&req) {
             return Err(CallError::Unreachable);
         }
         self.learner_check(id, &req)?;
@@ -196,20 +180,8 @@ impl World {
         let id = self
             .resolve_endpoint(endpoint)
             .ok_or(CallError::Unreachable)?;
-        // a learner refuses every stream
-        if self.is_learner(id) {
-            return Err(CallError::Server(
-                crate::server::api::errors::not_supported_for_learner(),
-            ));
-        }
         let m = self.member_mut(id).ok_or(CallError::Unreachable)?;
-        let range = Request::Range(RangeRequest {
-            key: req.key.clone(),
-            range_end: req.range_end.clone(),
-            ..Default::default()
-        });
-        m.sm.check_permission(auth_token, &range)?;
-        let sm_id = m.sm.watch_create(req);
+        let sm_id = m.watch_create(auth_token, req)?;
         let wid = self.next_watch;
         self.next_watch += 1;
         self.watches.insert(wid, WatchState { member: id, sm_id });
@@ -222,17 +194,8 @@ impl World {
             return Vec::new();
         };
         let (member, sm_id) = (w.member, w.sm_id);
-        let Some(m) = self.member_mut(member) else {
-            return Vec::new();
-        };
-        let h = m.header();
-        let mut v = m.sm.watch_poll(sm_id);
-        for r in &mut v {
-            r.header.cluster_id = h.cluster_id;
-            r.header.member_id = h.member_id;
-            r.header.raft_term = h.raft_term;
-        }
-        v
+        self.member_mut(member)
+            .map_or_else(Vec::new, |m| m.watch_poll(sm_id))
     }
 
     /// The events that client watches were sent for writes at main revisions `first..=last`
@@ -263,7 +226,7 @@ impl World {
     pub fn watch_cancel(&mut self, watch: u64) {
         if let Some(w) = self.watches.remove(&watch) {
             if let Some(m) = self.member_mut(w.member) {
-                let _ = m.sm.watch_cancel(w.sm_id);
+                m.watch_cancel(w.sm_id);
             }
         }
     }

@@ -236,8 +236,7 @@ impl World {
         let env = self.env(from);
         let mut out = Outbox::default();
         if let Some(m) = self.member_mut(from) {
-            m.node.report_snapshot(to, failed);
-            m.process_ready(&env, &mut out);
+            m.report_snapshot(to, failed, &env, &mut out);
         }
         self.handle_outbox(from, out);
     }

@@ -2,8 +2,11 @@
 //! stopping and starting members (and starting one that `member add` announced), partitions,
 //! cut links, message loss, latency and jitter. Each is recorded in the trace.
 //!
+//! A fault that cannot be set returns a [`FaultError`]; the playground writes its text. What
+//! a fault did is a line of text the world also records in its trace.
+//!
 //! Owns: the fault controls and their checks. Must not touch: how messages are delivered
-//! (the event loop reads the network settings), etcd's rules.
+//! (the event loop reads the network settings), etcd's rules, the console's wording of errors.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -14,6 +17,52 @@ use super::{endpoint, Slot, World};
 use crate::persist::MemoryDisk;
 use crate::server::api::Member as ApiMember;
 use crate::server::member::MemberConfig;
+
+/// Why a fault could not be set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FaultError {
+    /// No member has this name; `members` are the names there are.
+    UnknownMember {
+        name: String,
+        members: Vec<String>,
+    },
+    /// `start NAME` of a name no member has, and no added member could start as it.
+    NotStartable {
+        unknown: Box<FaultError>,
+        added: Box<FaultError>,
+    },
+    /// The member found by name is gone (not expected: names and slots change together).
+    NoSuchMember,
+    AlreadyStopped(String),
+    AlreadyRunning(String),
+    /// The member applied its own removal: it never starts again.
+    Removed(String),
+    /// A member already has the name an added member was to start as.
+    NameTaken(String),
+    /// `member add` announced no member that waits to start.
+    NoAddedMember,
+    /// This many added members wait to start.
+    SeveralAdded(usize),
+    /// The added member's peer URLs are not a loopback address with a port.
+    PeerUrlNotLoopback(Vec<String>),
+    /// The client URL an added member would serve is served by `member` already.
+    ClientUrlTaken {
+        url: String,
+        member: u64,
+    },
+    /// A member named in two groups of a partition.
+    NamedTwice(String),
+    /// A partition of fewer than two groups.
+    OneGroup,
+    /// A link from a member to itself.
+    SameMember(String),
+    /// A loss over 100%.
+    LossOutOfRange(u32),
+    /// A latency over 60 s (in ms).
+    LatencyOutOfRange(u64),
+    /// A jitter over 60 s (in ms).
+    JitterOutOfRange(u64),
+}
 
 pub(super) fn pairs(ids: &[u64]) -> Vec<(u64, u64)> {
     let mut v = Vec::new();
@@ -26,32 +75,32 @@ pub(super) fn pairs(ids: &[u64]) -> Vec<(u64, u64)> {
 }
 
 impl World {
-    pub(super) fn id_by_name(&self, name: &str) -> Result<u64, String> {
+    pub(super) fn id_by_name(&self, name: &str) -> Result<u64, FaultError> {
         self.slots
             .iter()
             .find(|s| s.config.name == name)
             .map(|s| s.config.id)
-            .ok_or_else(|| {
-                let names: Vec<&str> = self.slots.iter().map(|s| s.config.name.as_str()).collect();
-                format!("unknown member \"{name}\" (members: {})", names.join(", "))
+            .ok_or_else(|| FaultError::UnknownMember {
+                name: name.to_string(),
+                members: self.slots.iter().map(|s| s.config.name.clone()).collect(),
             })
     }
 
-    pub(super) fn control(&mut self, text: String) -> Result<String, String> {
+    pub(super) fn control(&mut self, text: String) -> Result<String, FaultError> {
         self.record(TraceKind::Control { text: text.clone() });
         Ok(text)
     }
 
     /// Crashes a member: its volatile state is lost, its disk kept.
-    pub fn stop(&mut self, name: &str) -> Result<String, String> {
+    pub fn stop(&mut self, name: &str) -> Result<String, FaultError> {
         let id = self.id_by_name(name)?;
         let slot = self
             .slots
             .iter_mut()
             .find(|s| s.config.id == id)
-            .ok_or("no such member")?;
+            .ok_or(FaultError::NoSuchMember)?;
         let Some(m) = slot.member.take() else {
-            return Err(format!("{name} is already stopped"));
+            return Err(FaultError::AlreadyStopped(name.to_string()));
         };
         slot.disk = Some(m.into_disk());
         self.record(TraceKind::Crashed { member: id });
@@ -60,28 +109,29 @@ impl World {
 
     /// Restarts a stopped member from its disk; a name no member has yet starts the member
     /// that `member add` announced (see [`World::start_added`]).
-    pub fn start(&mut self, name: &str) -> Result<String, String> {
+    pub fn start(&mut self, name: &str) -> Result<String, FaultError> {
         let id = match self.id_by_name(name) {
             Ok(id) => id,
             Err(e) => {
                 return self
                     .start_added(name)
-                    .map_err(|added| format!("{e}; {added}"))
+                    .map_err(|added| FaultError::NotStartable {
+                        unknown: Box::new(e),
+                        added: Box::new(added),
+                    })
             }
         };
         let i = self
             .slots
             .iter()
             .position(|s| s.config.id == id)
-            .ok_or("no such member")?;
-        let slot = self.slots.get(i).ok_or("no such member")?;
+            .ok_or(FaultError::NoSuchMember)?;
+        let slot = self.slots.get(i).ok_or(FaultError::NoSuchMember)?;
         if slot.member.is_some() {
-            return Err(format!("{name} is already running"));
+            return Err(FaultError::AlreadyRunning(name.to_string()));
         }
         if slot.removed {
-            return Err(format!(
-                "{name} was removed from the cluster and cannot start"
-            ));
+            return Err(FaultError::Removed(name.to_string()));
         }
         self.boot(i);
         self.record(TraceKind::Restarted { member: id });
@@ -92,9 +142,9 @@ impl World {
     /// plays yet, as etcd does with `--initial-cluster-state existing`: an empty disk, a client
     /// URL on the port below its peer URL's (peer :42380, client :42379). It learns the log (or
     /// a snapshot) from the leader, then publishes its name and client URL.
-    pub fn start_added(&mut self, name: &str) -> Result<String, String> {
+    pub fn start_added(&mut self, name: &str) -> Result<String, FaultError> {
         if name.is_empty() || self.slots.iter().any(|s| s.config.name == name) {
-            return Err(format!("a member is already called \"{name}\""));
+            return Err(FaultError::NameTaken(name.to_string()));
         }
         let known = self
             .leader()
@@ -112,26 +162,16 @@ impl World {
             .filter(|m| !self.slots.iter().any(|s| s.config.id == m.id))
             .collect();
         let m = match unstarted.as_slice() {
-            [] => {
-                return Err(
-                    "no added member waits to start (add one first: etcdctl member add NAME --peer-urls=http://127.0.0.1:42380)"
-                        .to_string(),
-                )
-            }
+            [] => return Err(FaultError::NoAddedMember),
             [one] => one.clone(),
-            _ => {
-                return Err(format!(
-                    "{} added members wait to start; start them one at a time after each has joined",
-                    unstarted.len()
-                ))
-            }
+            _ => return Err(FaultError::SeveralAdded(unstarted.len())),
         };
         self.boot_joining(&m, name)
     }
 
     /// Adds a slot for a member the cluster knows (from `member add`) and boots it with an
     /// empty disk: it catches up from the leader by log or snapshot.
-    pub(super) fn boot_joining(&mut self, m: &ApiMember, name: &str) -> Result<String, String> {
+    pub(super) fn boot_joining(&mut self, m: &ApiMember, name: &str) -> Result<String, FaultError> {
         let client_urls: Vec<String> = m
             .peer_urls
             .iter()
@@ -142,16 +182,13 @@ impl World {
             .take(1)
             .collect();
         if client_urls.is_empty() {
-            return Err(format!(
-                "the added member's peer URL {:?} is not a 127.0.0.1 address the playground can play",
-                m.peer_urls
-            ));
+            return Err(FaultError::PeerUrlNotLoopback(m.peer_urls.clone()));
         }
         if let Some(taken) = client_urls.first().and_then(|u| self.resolve_endpoint(u)) {
-            return Err(format!(
-                "client URL {} is already served by member {taken:x}",
-                client_urls.join(",")
-            ));
+            return Err(FaultError::ClientUrlTaken {
+                url: client_urls.join(","),
+                member: taken,
+            });
         }
         self.slots.push(Slot {
             config: MemberConfig {
@@ -178,7 +215,7 @@ impl World {
 
     /// Splits the members into groups that only reach each other; members not named form
     /// one more group.
-    pub fn partition(&mut self, groups: &[Vec<String>]) -> Result<String, String> {
+    pub fn partition(&mut self, groups: &[Vec<String>]) -> Result<String, FaultError> {
         let mut sets = Vec::new();
         let mut seen = BTreeSet::new();
         for g in groups {
@@ -186,7 +223,7 @@ impl World {
             for name in g {
                 let id = self.id_by_name(name)?;
                 if !seen.insert(id) {
-                    return Err(format!("{name} is named in more than one group"));
+                    return Err(FaultError::NamedTwice(name.clone()));
                 }
                 set.insert(id);
             }
@@ -203,7 +240,7 @@ impl World {
             sets.push(rest);
         }
         if sets.len() < 2 {
-            return Err("a partition needs at least two groups".to_string());
+            return Err(FaultError::OneGroup);
         }
         let text = sets
             .iter()
@@ -239,7 +276,7 @@ impl World {
     }
 
     /// Removes every partition and every cut link.
-    pub fn heal(&mut self) -> Result<String, String> {
+    pub fn heal(&mut self) -> Result<String, FaultError> {
         self.change_net(|net| {
             net.partition = None;
             net.cut.clear();
@@ -248,7 +285,7 @@ impl World {
     }
 
     /// Cuts the link between two members (both directions); other links stay.
-    pub fn cut_link(&mut self, a: &str, b: &str) -> Result<String, String> {
+    pub fn cut_link(&mut self, a: &str, b: &str) -> Result<String, FaultError> {
         let key = self.link_by_names(a, b)?;
         self.change_net(|net| {
             net.cut.insert(key);
@@ -257,7 +294,7 @@ impl World {
     }
 
     /// Mends one cut link (a partition, if any, stays).
-    pub fn heal_link(&mut self, a: &str, b: &str) -> Result<String, String> {
+    pub fn heal_link(&mut self, a: &str, b: &str) -> Result<String, FaultError> {
         let key = self.link_by_names(a, b)?;
         self.change_net(|net| {
             net.cut.remove(&key);
@@ -266,27 +303,27 @@ impl World {
     }
 
     /// Drops this percentage of the messages between two members.
-    pub fn set_link_loss(&mut self, a: &str, b: &str, pct: u32) -> Result<String, String> {
+    pub fn set_link_loss(&mut self, a: &str, b: &str, pct: u32) -> Result<String, FaultError> {
         let key = self.link_by_names(a, b)?;
         if pct > 100 {
-            return Err(format!("loss must be between 0 and 100 percent, got {pct}"));
+            return Err(FaultError::LossOutOfRange(pct));
         }
         self.net.link_loss.insert(key, pct);
         self.control(format!("message loss between {a} and {b} set to {pct}%"))
     }
 
-    pub(super) fn link_by_names(&self, a: &str, b: &str) -> Result<(u64, u64), String> {
+    pub(super) fn link_by_names(&self, a: &str, b: &str) -> Result<(u64, u64), FaultError> {
         let (ia, ib) = (self.id_by_name(a)?, self.id_by_name(b)?);
         if ia == ib {
-            return Err(format!("a link needs two different members, got {a} twice"));
+            return Err(FaultError::SameMember(a.to_string()));
         }
         Ok(network::link(ia, ib))
     }
 
     /// Drops this percentage of messages.
-    pub fn set_loss(&mut self, pct: u32) -> Result<String, String> {
+    pub fn set_loss(&mut self, pct: u32) -> Result<String, FaultError> {
         if pct > 100 {
-            return Err(format!("loss must be between 0 and 100 percent, got {pct}"));
+            return Err(FaultError::LossOutOfRange(pct));
         }
         self.net.loss_pct = pct;
         self.net.link_loss.clear();
@@ -294,9 +331,9 @@ impl World {
     }
 
     /// Sets the one-way latency of every link.
-    pub fn set_latency(&mut self, ms: u64) -> Result<String, String> {
+    pub fn set_latency(&mut self, ms: u64) -> Result<String, FaultError> {
         if ms > 60_000 {
-            return Err(format!("latency must be between 0 and 60000 ms, got {ms}"));
+            return Err(FaultError::LatencyOutOfRange(ms));
         }
         self.net.latency = Duration::from_millis(ms);
         self.net.link_latency.clear();
@@ -304,19 +341,19 @@ impl World {
     }
 
     /// Sets the one-way latency of the link between two members (both directions).
-    pub fn set_link_latency(&mut self, a: &str, b: &str, ms: u64) -> Result<String, String> {
+    pub fn set_link_latency(&mut self, a: &str, b: &str, ms: u64) -> Result<String, FaultError> {
         let key = self.link_by_names(a, b)?;
         if ms > 60_000 {
-            return Err(format!("latency must be between 0 and 60000 ms, got {ms}"));
+            return Err(FaultError::LatencyOutOfRange(ms));
         }
         self.net.link_latency.insert(key, Duration::from_millis(ms));
         self.control(format!("latency between {a} and {b} set to {ms} ms"))
     }
 
     /// Adds up to `ms` of random extra delay per message (which reorders messages).
-    pub fn set_jitter(&mut self, ms: u64) -> Result<String, String> {
+    pub fn set_jitter(&mut self, ms: u64) -> Result<String, FaultError> {
         if ms > 60_000 {
-            return Err(format!("jitter must be between 0 and 60000 ms, got {ms}"));
+            return Err(FaultError::JitterOutOfRange(ms));
         }
         self.net.jitter = Duration::from_millis(ms);
         self.control(format!("jitter set to {ms} ms"))

@@ -11,6 +11,7 @@
 //! threads or I/O.
 
 mod client;
+mod cluster;
 pub mod endpoint;
 mod event_loop;
 mod faults;
@@ -25,18 +26,16 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::persist::{Disk, MemoryDisk};
-use crate::raft::{ConfChange, ConfChangeType, Entry, EntryType, HardState};
-use crate::server::api::{CallError, Member as ApiMember, Response};
+use crate::server::api::{CallError, Response};
 use crate::server::ids;
 use crate::server::member::{Member, MemberConfig, Outbox};
-use crate::server::payload::{encode_conf_change, ConfChangeContext};
+use crate::server::membership::bootstrap_log;
 
 pub use client::FiredView;
+pub use faults::FaultError;
 pub use network::NetConfig;
 pub use restore::Settings;
-pub use view::{
-    entry_summary, LogEntryView, MemberView, MessageView, ProgressView, Role, TraceEvent, TraceKind,
-};
+pub use view::{LogEntryView, MemberView, MessageView, ProgressView, Role, TraceEvent, TraceKind};
 
 use client::WatchState;
 use event_loop::{AppliedLog, Event, EventQueue};
@@ -128,43 +127,12 @@ impl std::fmt::Debug for World {
     }
 }
 
+/// A member's disk before its first start: the bootstrap log (see [`bootstrap_log`]).
 fn bootstrap_disk(configs: &[MemberConfig]) -> MemoryDisk {
-    // As etcd's StartNode: one AddNode conf change per initial member at term 1, committed.
     let mut disk = MemoryDisk::new();
-    let entries: Vec<Entry> = configs
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let member = ApiMember {
-                id: c.id,
-                name: String::new(),
-                peer_urls: c.peer_urls.clone(),
-                client_urls: Vec::new(),
-                is_learner: false,
-            };
-            let cc = ConfChange {
-                change_type: ConfChangeType::AddNode,
-                node_id: c.id,
-                context: postcard::to_allocvec(&ConfChangeContext {
-                    member,
-                    request_id: 0,
-                })
-                .unwrap_or_default(),
-            };
-            Entry {
-                term: 1,
-                index: i as u64 + 1,
-                entry_type: EntryType::ConfChange,
-                data: encode_conf_change(&cc).into(),
-            }
-        })
-        .collect();
+    let (entries, hard_state) = bootstrap_log(configs);
     let _ = disk.append(&entries);
-    let _ = disk.set_hard_state(HardState {
-        term: 1,
-        vote: 0,
-        commit: entries.len() as u64,
-    });
+    let _ = disk.set_hard_state(hard_state);
     disk
 }
 

@@ -145,10 +145,10 @@ pub struct TraceEvent {
 use super::event_loop::Event;
 use super::{World, SUMMARY_CACHE_CAP};
 use crate::persist::Disk;
+use crate::raft::Entry;
 use crate::raft::StateRole;
-use crate::raft::{Entry, EntryType};
 use crate::server::member::{Member, MemberConfig};
-use crate::server::payload::Payload;
+use crate::server::payload::entry_summary;
 
 /// At most this many of the newest log entries are copied into a view.
 pub const VIEW_LOG_LIMIT: usize = 200;
@@ -311,19 +311,5 @@ impl World {
     /// entries at one index). Empty in a correct world.
     pub fn safety_violations(&self) -> &[String] {
         &self.safety_violations
-    }
-}
-
-/// Summary of an entry for views.
-pub fn entry_summary(e: &Entry) -> String {
-    match e.entry_type {
-        EntryType::ConfChange => match crate::server::payload::decode_conf_change(&e.data) {
-            Some(cc) => format!("conf change {:?} {:x}", cc.change_type, cc.node_id),
-            None => "conf change".to_string(),
-        },
-        EntryType::Normal if e.data.is_empty() => "(empty)".to_string(),
-        EntryType::Normal => {
-            Payload::decode(&e.data).map_or_else(|| "?".to_string(), |p| p.summary())
-        }
     }
 }

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::completion::Completion;
+use crate::playground::completion::Completion;
 use crate::playground::input::{complete_input, split_input};
 use crate::playground::session::Entry;
 

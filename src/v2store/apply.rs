@@ -6,11 +6,12 @@
 //! requests in log order; every member computes the same answers and the same index.
 
 use super::auth::{insufficient_credentials, AuthError, AuthStore, RwPermission};
-use super::error::{V2Error, ECODE_UNAUTHORIZED};
-use super::event::Event;
-use super::path::{clean, join};
 use super::store::Store;
-use super::*;
+use super::{STORE_CLUSTER_PREFIX, STORE_KEYS_PREFIX};
+use crate::api::v2::error::{V2Error, ECODE_UNAUTHORIZED};
+use crate::api::v2::event::Event;
+use crate::api::v2::path::{clean, join};
+use crate::api::v2::*;
 
 /// The cluster version etcd 3.4 records under `/0/version`.
 pub const CLUSTER_VERSION: &str = "3.4.0";

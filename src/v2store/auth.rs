@@ -11,8 +11,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::error::{ECODE_KEY_NOT_FOUND, ECODE_NODE_EXIST};
 use super::store::Store;
+use crate::api::v2::error::{ECODE_KEY_NOT_FOUND, ECODE_NODE_EXIST};
 
 pub const STORE_PERMS_PREFIX: &str = "/2";
 pub const ROOT_ROLE_NAME: &str = "root";

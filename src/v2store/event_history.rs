@@ -3,9 +3,9 @@
 
 use std::collections::VecDeque;
 
-use super::error::{V2Error, ECODE_EVENT_INDEX_CLEARED};
-use super::event::{Event, DELETE, EXPIRE};
-use super::path::clean;
+use crate::api::v2::error::{V2Error, ECODE_EVENT_INDEX_CLEARED};
+use crate::api::v2::event::{Event, DELETE, EXPIRE};
+use crate::api::v2::path::clean;
 
 pub const HISTORY_CAPACITY: usize = 1000;
 

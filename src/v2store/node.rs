@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::event::{ttl_seconds, NodeExtern};
+use crate::api::v2::NodeExtern;
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum NodeKind {
@@ -168,5 +168,30 @@ impl Node {
                 c.ttl_entries(out);
             }
         }
+    }
+}
+
+/// Remaining time to live in whole seconds, rounded up (etcd's `expirationAndTTL`).
+pub fn ttl_seconds(expire: i64, now: i64) -> i64 {
+    let left = expire.saturating_sub(now);
+    let secs = left / 1_000_000_000;
+    if left % 1_000_000_000 > 0 {
+        secs.saturating_add(1)
+    } else {
+        secs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttl_rounds_up() {
+        assert_eq!(ttl_seconds(10_000_000_000, 0), 10);
+        assert_eq!(ttl_seconds(10_000_000_001, 0), 11);
+        assert_eq!(ttl_seconds(10_000_000_000, 9_500_000_000), 1);
+        assert_eq!(ttl_seconds(0, 10), 0);
+        assert_eq!(ttl_seconds(0, 2_000_000_000), -2);
     }
 }

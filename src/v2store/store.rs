@@ -10,12 +10,12 @@
 //! Paths are internal paths: etcd keeps user keys under `/1` and cluster data under `/0`
 //! (see [`super::apply`] for the translation).
 
-use super::error::*;
-use super::event::*;
 use super::event_history::EventHistory;
 use super::node::{CompareResult, Node, NodeKind};
-use super::path::{clean, join, split};
 use super::ttl_key_heap::TtlKeyHeap;
+use crate::api::v2::error::*;
+use crate::api::v2::event::*;
+use crate::api::v2::path::{clean, join, split};
 
 /// Expiration times before 2000-01-01T00:00:00Z mean "permanent" (etcd's `minExpireTime`).
 pub const MIN_EXPIRE_TIME: i64 = 946_684_800 * 1_000_000_000;

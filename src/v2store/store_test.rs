@@ -7,6 +7,7 @@ use proptest::prelude::*;
 
 use super::apply::{ApplierV2, BootstrapMember};
 use super::*;
+use crate::api::v2::*;
 
 const SEC: i64 = 1_000_000_000;
 const T0: i64 = 1_700_000_000 * SEC;

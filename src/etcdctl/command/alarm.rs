@@ -1,6 +1,6 @@
 //! `etcdctl alarm list|disarm`.
 
-use crate::server::api::{AlarmAction, AlarmResponse, AlarmType, Request, Response};
+use crate::api::{AlarmAction, AlarmResponse, AlarmType, Request, Response};
 
 use super::super::Fail;
 use super::{bad_args, fail, Ctx};
@@ -8,7 +8,7 @@ use super::{bad_args, fail, Ctx};
 fn alarm_get(ctx: &mut Ctx, client: &super::super::client::Client) -> Result<AlarmResponse, Fail> {
     match client
         .call(
-            ctx.world,
+            ctx.cluster,
             ctx.io,
             Request::Alarm {
                 action: AlarmAction::Get,
@@ -47,7 +47,7 @@ pub fn disarm(ctx: &mut Ctx) -> Result<(), Fail> {
     for a in &listed.alarms {
         if let Response::Alarm(r) = client
             .call(
-                ctx.world,
+                ctx.cluster,
                 ctx.io,
                 Request::Alarm {
                     action: AlarmAction::Deactivate,

@@ -1,6 +1,6 @@
 //! `etcdctl auth enable|disable` (enable creates the root role when it is missing).
 
-use crate::server::api::{AuthRequest, Request};
+use crate::api::{AuthRequest, Request};
 
 use super::super::Fail;
 use super::{bad_args, fail, Ctx};
@@ -15,12 +15,12 @@ pub fn enable(ctx: &mut Ctx) -> Result<(), Fail> {
     let mut tries = 0;
     loop {
         tries += 1;
-        match client.call(ctx.world, ctx.io, Request::Auth(AuthRequest::Enable)) {
+        match client.call(ctx.cluster, ctx.io, Request::Auth(AuthRequest::Enable)) {
             Ok(_) => break,
             Err(e) if e.msg == "etcdserver: root user does not have root role" && tries < 3 => {
                 client
                     .call(
-                        ctx.world,
+                        ctx.cluster,
                         ctx.io,
                         Request::Auth(AuthRequest::RoleAdd {
                             name: "root".into(),
@@ -29,7 +29,7 @@ pub fn enable(ctx: &mut Ctx) -> Result<(), Fail> {
                     .map_err(fail)?;
                 client
                     .call(
-                        ctx.world,
+                        ctx.cluster,
                         ctx.io,
                         Request::Auth(AuthRequest::UserGrantRole {
                             user: "root".into(),
@@ -53,7 +53,7 @@ pub fn disable(ctx: &mut Ctx) -> Result<(), Fail> {
     }
     let client = ctx.client()?;
     client
-        .call(ctx.world, ctx.io, Request::Auth(AuthRequest::Disable))
+        .call(ctx.cluster, ctx.io, Request::Auth(AuthRequest::Disable))
         .map_err(fail)?;
     ctx.io.outln("Authentication Disabled");
     Ok(())

@@ -1,7 +1,7 @@
 //! `etcdctl check perf|datascale`: the `--load` validation as etcdctl does it; the run itself
 //! is summarised on the simulated cluster.
 
-use crate::server::api::{DeleteRangeRequest, PutRequest, RangeRequest, Request, Response};
+use crate::api::{DeleteRangeRequest, PutRequest, RangeRequest, Request, Response};
 
 use super::super::printer_simple::prefix_range_end;
 
@@ -29,7 +29,7 @@ pub fn perf(ctx: &mut Ctx) -> Result<(), Fail> {
         count_only: true,
         ..Default::default()
     };
-    if let Ok(Response::Range(r)) = client.call(ctx.world, ctx.io, Request::Range(probe)) {
+    if let Ok(Response::Range(r)) = client.call(ctx.cluster, ctx.io, Request::Range(probe)) {
         if r.count > 0 {
             return Err(Fail::new(
                 EXIT_ERROR,
@@ -41,7 +41,7 @@ pub fn perf(ctx: &mut Ctx) -> Result<(), Fail> {
             ));
         }
     }
-    let start = ctx.world.now();
+    let start = ctx.cluster.now();
     let n = 50;
     let mut failed = 0;
     for i in 0..n {
@@ -50,17 +50,17 @@ pub fn perf(ctx: &mut Ctx) -> Result<(), Fail> {
             value: vec![b'x'; 64],
             ..Default::default()
         };
-        if client.call_quiet(ctx.world, Request::Put(req)).is_err() {
+        if client.call_quiet(ctx.cluster, Request::Put(req)).is_err() {
             failed += 1;
         }
     }
-    let took = ctx.world.now().saturating_sub(start);
+    let took = ctx.cluster.now().saturating_sub(start);
     let cleanup = DeleteRangeRequest {
         key: prefix.as_bytes().to_vec(),
         range_end,
         prev_kv: false,
     };
-    let _ = client.call_quiet(ctx.world, Request::DeleteRange(cleanup));
+    let _ = client.call_quiet(ctx.cluster, Request::DeleteRange(cleanup));
     let avg = took.as_secs_f64() / n as f64;
     if failed > 0 {
         ctx.io

@@ -1,6 +1,6 @@
 //! `etcdctl compaction REV [--physical]`.
 
-use crate::server::api::{CompactionRequest, Request};
+use crate::api::{CompactionRequest, Request};
 
 use super::super::{Fail, EXIT_ERROR};
 use super::{bad_args, fail, Ctx};
@@ -15,7 +15,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     let client = ctx.client()?;
     client
         .call(
-            ctx.world,
+            ctx.cluster,
             ctx.io,
             Request::Compaction(CompactionRequest {
                 revision: rev,

@@ -1,6 +1,6 @@
 //! `etcdctl defrag [--cluster]`.
 
-use crate::server::api::Request;
+use crate::api::Request;
 
 use super::super::{Fail, EXIT_ERROR};
 use super::endpoint::endpoints_from_cluster;
@@ -19,7 +19,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     for ep in eps {
         match base
             .with_endpoint(&ep)
-            .call(ctx.world, ctx.io, Request::Defragment)
+            .call(ctx.cluster, ctx.io, Request::Defragment)
         {
             Ok(_) => ctx
                 .io

@@ -1,6 +1,6 @@
 //! `etcdctl del`: a delete-range request built from the key, range end and flags.
 
-use crate::server::api::{DeleteRangeRequest, Request, Response};
+use crate::api::{DeleteRangeRequest, Request, Response};
 
 use super::super::printer_simple::prefix_range_end;
 use super::super::Fail;
@@ -53,7 +53,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     let req = del_op(ctx)?;
     let client = ctx.client()?;
     let resp = client
-        .call(ctx.world, ctx.io, Request::DeleteRange(req))
+        .call(ctx.cluster, ctx.io, Request::DeleteRange(req))
         .map_err(fail)?;
     let p = ctx.printer()?;
     if let Response::DeleteRange(r) = resp {

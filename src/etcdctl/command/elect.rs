@@ -1,8 +1,8 @@
 //! `etcdctl elect NAME PROPOSAL` (campaign, hold leadership until Ctrl+C, then resign) and
 //! `etcdctl elect NAME --listen` (print each new leader).
 
-use crate::server::api::RangeResponse;
-use crate::sim::World;
+use crate::api::RangeResponse;
+use crate::cluster::Cluster;
 
 use super::super::printer::Printer;
 use super::super::{Fail, Io, Job, Status, EXIT_ERROR};
@@ -20,11 +20,11 @@ struct CampaignJob {
 }
 
 impl CampaignJob {
-    fn step(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
+    fn step(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> Option<i32> {
         if self.elected {
             return None;
         }
-        match is_owner(world, io, &self.session, &self.cand) {
+        match is_owner(cluster, io, &self.session, &self.cand) {
             Ok(true) => {}
             Ok(false) => return None,
             Err(e) => {
@@ -33,7 +33,7 @@ impl CampaignJob {
             }
         }
         self.elected = true;
-        match get_key(world, io, &self.session.client, &self.cand.key) {
+        match get_key(cluster, io, &self.session.client, &self.cand.key) {
             Ok(r) => {
                 if let Err(f) = self.printer.get(io, &r) {
                     io.errln(&format!("Error: {}", f.msg));
@@ -50,15 +50,15 @@ impl CampaignJob {
 }
 
 impl Job for CampaignJob {
-    fn poll(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
-        if !self.session.tick(world) {
+    fn poll(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> Option<i32> {
+        if !self.session.tick(cluster) {
             io.errln("Error: elect: session expired");
             return Some(EXIT_ERROR);
         }
-        self.step(world, io)
+        self.step(cluster, io)
     }
-    fn interrupt(&mut self, world: &mut World, io: &mut Io) -> i32 {
-        delete_key(world, io, &self.session.client, &self.cand.key);
+    fn interrupt(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> i32 {
+        delete_key(cluster, io, &self.session.client, &self.cand.key);
         0
     }
 }
@@ -71,8 +71,9 @@ struct ObserveJob {
 }
 
 impl ObserveJob {
-    fn step(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
-        let r: RangeResponse = match first_created(world, io, &self.session.client, &self.prefix) {
+    fn step(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> Option<i32> {
+        let r: RangeResponse = match first_created(cluster, io, &self.session.client, &self.prefix)
+        {
             Ok(r) => r,
             Err(e) => {
                 io.errln(&format!("Error: {}", e));
@@ -101,11 +102,11 @@ impl ObserveJob {
 }
 
 impl Job for ObserveJob {
-    fn poll(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
-        let _ = self.session.tick(world);
-        self.step(world, io)
+    fn poll(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> Option<i32> {
+        let _ = self.session.tick(cluster);
+        self.step(cluster, io)
     }
-    fn interrupt(&mut self, _world: &mut World, _io: &mut Io) -> i32 {
+    fn interrupt(&mut self, _cluster: &mut dyn Cluster, _io: &mut Io) -> i32 {
         0
     }
 }
@@ -126,7 +127,7 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
     }
     let client = ctx.client()?;
     let printer = ctx.printer()?;
-    let session = Session::new(ctx.world, ctx.io, &client, DEFAULT_SESSION_TTL)
+    let session = Session::new(ctx.cluster, ctx.io, &client, DEFAULT_SESSION_TTL)
         .map_err(|e| Fail::new(EXIT_ERROR, e.msg))?;
     if listen {
         let mut job = ObserveJob {
@@ -135,12 +136,12 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
             printer,
             last: None,
         };
-        if let Some(code) = job.step(ctx.world, ctx.io) {
+        if let Some(code) = job.step(ctx.cluster, ctx.io) {
             return Ok(Status::Done(code));
         }
         return Ok(Status::Running(Box::new(job)));
     }
-    let cand = enqueue(ctx.world, ctx.io, &session, &args[0], &args[1])
+    let cand = enqueue(ctx.cluster, ctx.io, &session, &args[0], &args[1])
         .map_err(|e| Fail::new(EXIT_ERROR, e.msg))?;
     let mut job = CampaignJob {
         session,
@@ -148,7 +149,7 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
         printer,
         elected: false,
     };
-    if let Some(code) = job.step(ctx.world, ctx.io) {
+    if let Some(code) = job.step(ctx.cluster, ctx.io) {
         return Ok(Status::Done(code));
     }
     Ok(Status::Running(Box::new(job)))

@@ -1,6 +1,6 @@
 //! `etcdctl endpoint health|status|hashkv` (with `--cluster`: every member's client URLs).
 
-use crate::server::api::{RangeRequest, Request, Response};
+use crate::api::{RangeRequest, Request, Response};
 
 use super::super::client::{go_duration, Client};
 use super::super::printer::{EpHashKv, EpHealth, EpStatus};
@@ -14,7 +14,7 @@ pub fn endpoints_from_cluster(ctx: &mut Ctx, client: &Client) -> Result<Vec<Stri
     }
     let mut c = client.clone();
     c.token = None;
-    match c.call(ctx.world, ctx.io, Request::MemberList) {
+    match c.call(ctx.cluster, ctx.io, Request::MemberList) {
         Ok(Response::MemberList(r)) => Ok(r
             .members
             .iter()
@@ -39,16 +39,16 @@ pub fn health(ctx: &mut Ctx) -> Result<(), Fail> {
     for ep in eps {
         let mut c = base.with_endpoint(&ep);
         c.passthrough = false;
-        let start = ctx.world.now();
+        let start = ctx.cluster.now();
         let r = c.call(
-            ctx.world,
+            ctx.cluster,
             ctx.io,
             Request::Range(RangeRequest {
                 key: b"health".to_vec(),
                 ..Default::default()
             }),
         );
-        let took = go_duration(ctx.world.now().saturating_sub(start));
+        let took = go_duration(ctx.cluster.now().saturating_sub(start));
         let mut h = EpHealth {
             ep: ep.clone(),
             health: false,
@@ -78,7 +78,7 @@ pub fn status(ctx: &mut Ctx) -> Result<(), Fail> {
     for ep in eps {
         match base
             .with_endpoint(&ep)
-            .call(ctx.world, ctx.io, Request::Status)
+            .call(ctx.cluster, ctx.io, Request::Status)
         {
             Ok(Response::Status(resp)) => list.push(EpStatus { ep, resp }),
             Ok(_) => {}
@@ -108,7 +108,7 @@ pub fn hashkv(ctx: &mut Ctx) -> Result<(), Fail> {
     for ep in eps {
         match base
             .with_endpoint(&ep)
-            .call(ctx.world, ctx.io, Request::HashKv { revision: rev })
+            .call(ctx.cluster, ctx.io, Request::HashKv { revision: rev })
         {
             Ok(Response::HashKv(resp)) => list.push(EpHashKv { ep, resp }),
             Ok(_) => {}

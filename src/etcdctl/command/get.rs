@@ -1,6 +1,6 @@
 //! `etcdctl get`: a range request built from the key, range end and flags.
 
-use crate::server::api::{RangeRequest, Request, Response, SortOrder, SortTarget};
+use crate::api::{RangeRequest, Request, Response, SortOrder, SortTarget};
 
 use super::super::printer_simple::prefix_range_end;
 use super::super::{Fail, EXIT_BAD_FEATURE};
@@ -100,7 +100,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     let req = get_op(ctx)?;
     let client = ctx.client()?;
     let resp = client
-        .call(ctx.world, ctx.io, Request::Range(req))
+        .call(ctx.cluster, ctx.io, Request::Range(req))
         .map_err(fail)?;
     let value_only = ctx.flags.bool("print-value-only");
     if value_only && ctx.write_out() != "simple" {

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use crate::server::api::{LeaseGrantRequest, Request, Response};
-use crate::sim::World;
+use crate::api::{LeaseGrantRequest, Request, Response};
+use crate::cluster::Cluster;
 
 use super::super::client::Client;
 use super::super::printer::Printer;
@@ -27,7 +27,7 @@ pub fn grant(ctx: &mut Ctx) -> Result<(), Fail> {
     let client = ctx.client()?;
     let resp = client
         .call(
-            ctx.world,
+            ctx.cluster,
             ctx.io,
             Request::LeaseGrant(LeaseGrantRequest { ttl, id: 0 }),
         )
@@ -47,7 +47,7 @@ pub fn revoke(ctx: &mut Ctx) -> Result<(), Fail> {
     let id = lease_from_arg(&args[0])?;
     let client = ctx.client()?;
     let resp = client
-        .call(ctx.world, ctx.io, Request::LeaseRevoke { id })
+        .call(ctx.cluster, ctx.io, Request::LeaseRevoke { id })
         .map_err(|e| Fail::new(EXIT_ERROR, format!("failed to revoke lease ({})", e)))?;
     let p = ctx.printer()?;
     if let Response::LeaseRevoke(r) = resp {
@@ -67,7 +67,7 @@ pub fn time_to_live(ctx: &mut Ctx) -> Result<(), Fail> {
     let keys = ctx.flags.bool("keys");
     let client = ctx.client()?;
     let resp = client
-        .call(ctx.world, ctx.io, Request::LeaseTimeToLive { id, keys })
+        .call(ctx.cluster, ctx.io, Request::LeaseTimeToLive { id, keys })
         .map_err(|e| Fail::new(EXIT_BAD_CONNECTION, e.msg))?;
     let p = ctx.printer()?;
     if let Response::LeaseTimeToLive(r) = resp {
@@ -79,7 +79,7 @@ pub fn time_to_live(ctx: &mut Ctx) -> Result<(), Fail> {
 pub fn list(ctx: &mut Ctx) -> Result<(), Fail> {
     let client = ctx.client()?;
     let resp = client
-        .call(ctx.world, ctx.io, Request::LeaseLeases)
+        .call(ctx.cluster, ctx.io, Request::LeaseLeases)
         .map_err(|e| Fail::new(EXIT_BAD_CONNECTION, e.msg))?;
     let p = ctx.printer()?;
     if let Response::LeaseLeases(r) = resp {
@@ -104,17 +104,17 @@ struct KeepAliveJob {
 const KEEPALIVE_TICK: Duration = Duration::from_millis(500);
 
 impl KeepAliveJob {
-    fn send(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
+    fn send(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> Option<i32> {
         match self
             .client
-            .call_quiet(world, Request::LeaseKeepAlive { id: self.id })
+            .call_quiet(cluster, Request::LeaseKeepAlive { id: self.id })
         {
             Ok(Response::LeaseKeepAlive(r)) if r.ttl > 0 => {
                 if let Err(f) = self.printer.keep_alive(io, &r) {
                     io.errln(&format!("Error: {}", f.msg));
                     return Some(f.code);
                 }
-                self.next = world.now()
+                self.next = cluster.now()
                     + Duration::from_millis((r.ttl.max(0) as u64).saturating_mul(1000) / 3);
                 None
             }
@@ -129,19 +129,19 @@ impl KeepAliveJob {
 }
 
 impl Job for KeepAliveJob {
-    fn poll(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
-        if world.now() < self.next_tick {
+    fn poll(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> Option<i32> {
+        if cluster.now() < self.next_tick {
             return None;
         }
-        while self.next_tick <= world.now() {
+        while self.next_tick <= cluster.now() {
             self.next_tick += KEEPALIVE_TICK;
         }
-        if world.now() >= self.next {
-            return self.send(world, io);
+        if cluster.now() >= self.next {
+            return self.send(cluster, io);
         }
         None
     }
-    fn interrupt(&mut self, _world: &mut World, _io: &mut Io) -> i32 {
+    fn interrupt(&mut self, _cluster: &mut dyn Cluster, _io: &mut Io) -> i32 {
         0
     }
 }
@@ -158,7 +158,7 @@ pub fn keep_alive(ctx: &mut Ctx) -> Result<Status, Fail> {
     let p = ctx.printer()?;
     if ctx.flags.bool("once") {
         let resp = client
-            .call_quiet(ctx.world, Request::LeaseKeepAlive { id })
+            .call_quiet(ctx.cluster, Request::LeaseKeepAlive { id })
             .map_err(|e| Fail::new(EXIT_BAD_CONNECTION, e.msg))?;
         if let Response::LeaseKeepAlive(r) = resp {
             if r.ttl <= 0 {
@@ -179,9 +179,9 @@ pub fn keep_alive(ctx: &mut Ctx) -> Result<Status, Fail> {
         id,
         next: Duration::ZERO,
         // the send loop starts a moment after the stream opens
-        next_tick: ctx.world.now() + KEEPALIVE_TICK + Duration::from_millis(10),
+        next_tick: ctx.cluster.now() + KEEPALIVE_TICK + Duration::from_millis(10),
     };
-    if let Some(code) = job.send(ctx.world, ctx.io) {
+    if let Some(code) = job.send(ctx.cluster, ctx.io) {
         return Ok(Status::Done(code));
     }
     Ok(Status::Running(Box::new(job)))

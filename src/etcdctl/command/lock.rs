@@ -4,12 +4,12 @@
 
 use std::time::Duration;
 
-use crate::server::api::{
+use crate::api::{
     Compare, CompareResult, CompareTarget, DeleteRangeRequest, LeaseGrantRequest, PutRequest,
     RangeRequest, RangeResponse, Request, RequestOp, Response, ResponseOp, SortOrder, SortTarget,
     TxnRequest,
 };
-use crate::sim::World;
+use crate::cluster::Cluster;
 
 use super::super::client::{CallFail, Client};
 use super::super::printer::Printer;
@@ -54,13 +54,13 @@ pub struct Session {
 
 impl Session {
     pub fn new(
-        world: &mut World,
+        cluster: &mut dyn Cluster,
         io: &mut Io,
         client: &Client,
         ttl: i64,
     ) -> Result<Session, CallFail> {
         let r = client.call(
-            world,
+            cluster,
             io,
             Request::LeaseGrant(LeaseGrantRequest { ttl, id: 0 }),
         )?;
@@ -68,7 +68,7 @@ impl Session {
             Response::LeaseGrant(g) => (g.id, g.ttl),
             _ => (0, ttl),
         };
-        let next = world.now() + Duration::from_secs((ttl.max(3) / 3) as u64);
+        let next = cluster.now() + Duration::from_secs((ttl.max(3) / 3) as u64);
         Ok(Session {
             client: client.clone(),
             lease,
@@ -77,12 +77,12 @@ impl Session {
         })
     }
     /// Keeps the lease alive; false once it is gone.
-    pub fn tick(&mut self, world: &mut World) -> bool {
-        if world.now() < self.next_keepalive {
+    pub fn tick(&mut self, cluster: &mut dyn Cluster) -> bool {
+        if cluster.now() < self.next_keepalive {
             return true;
         }
-        self.next_keepalive = world.now() + Duration::from_secs((self.ttl.max(3) / 3) as u64);
-        matches!(self.client.call_quiet(world, Request::LeaseKeepAlive { id: self.lease }), Ok(Response::LeaseKeepAlive(r)) if r.ttl > 0)
+        self.next_keepalive = cluster.now() + Duration::from_secs((self.ttl.max(3) / 3) as u64);
+        matches!(self.client.call_quiet(cluster, Request::LeaseKeepAlive { id: self.lease }), Ok(Response::LeaseKeepAlive(r)) if r.ttl > 0)
     }
 }
 
@@ -95,7 +95,7 @@ pub struct Candidate {
 
 /// Creates `prefix/<lease hex>` with `value` unless it exists (`Mutex.Lock`/`Election.Campaign`).
 pub fn enqueue(
-    world: &mut World,
+    cluster: &mut dyn Cluster,
     io: &mut Io,
     s: &Session,
     name: &str,
@@ -121,7 +121,7 @@ pub fn enqueue(
             ..Default::default()
         })],
     };
-    let r = s.client.call(world, io, Request::Txn(txn))?;
+    let r = s.client.call(cluster, io, Request::Txn(txn))?;
     let mut rev = 0;
     if let Response::Txn(t) = r {
         rev = t.header.revision;
@@ -138,7 +138,7 @@ pub fn enqueue(
 
 /// The key with the lowest create revision under a prefix.
 pub fn first_created(
-    world: &mut World,
+    cluster: &mut dyn Cluster,
     io: &mut Io,
     c: &Client,
     prefix: &str,
@@ -151,7 +151,7 @@ pub fn first_created(
         sort_target: SortTarget::Create,
         ..Default::default()
     };
-    match c.call(world, io, Request::Range(req))? {
+    match c.call(cluster, io, Request::Range(req))? {
         Response::Range(r) => Ok(r),
         _ => Ok(RangeResponse::default()),
     }
@@ -159,21 +159,21 @@ pub fn first_created(
 
 /// Whether the candidate holds the lock (it has the lowest create revision).
 pub fn is_owner(
-    world: &mut World,
+    cluster: &mut dyn Cluster,
     io: &mut Io,
     s: &Session,
     cand: &Candidate,
 ) -> Result<bool, CallFail> {
-    let r = first_created(world, io, &s.client, &cand.prefix)?;
+    let r = first_created(cluster, io, &s.client, &cand.prefix)?;
     Ok(r.kvs
         .first()
         .map(|kv| kv.create_revision == cand.rev)
         .unwrap_or(false))
 }
 
-pub fn delete_key(world: &mut World, io: &mut Io, c: &Client, key: &str) {
+pub fn delete_key(cluster: &mut dyn Cluster, io: &mut Io, c: &Client, key: &str) {
     let _ = c.call(
-        world,
+        cluster,
         io,
         Request::DeleteRange(DeleteRangeRequest {
             key: key.as_bytes().to_vec(),
@@ -183,13 +183,13 @@ pub fn delete_key(world: &mut World, io: &mut Io, c: &Client, key: &str) {
 }
 
 pub fn get_key(
-    world: &mut World,
+    cluster: &mut dyn Cluster,
     io: &mut Io,
     c: &Client,
     key: &str,
 ) -> Result<RangeResponse, CallFail> {
     match c.call(
-        world,
+        cluster,
         io,
         Request::Range(RangeRequest {
             key: key.as_bytes().to_vec(),
@@ -211,9 +211,9 @@ struct LockJob {
 
 impl LockJob {
     /// Checks ownership; when acquired runs the command or prints the key.
-    fn step(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
+    fn step(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> Option<i32> {
         if !self.held {
-            match is_owner(world, io, &self.session, &self.cand) {
+            match is_owner(cluster, io, &self.session, &self.cand) {
                 Ok(true) => {}
                 Ok(false) => return None,
                 Err(e) => {
@@ -224,7 +224,7 @@ impl LockJob {
             self.held = true;
             if !self.cmd.is_empty() {
                 let r = exec(&self.cmd, io);
-                delete_key(world, io, &self.session.client, &self.cand.key);
+                delete_key(cluster, io, &self.session.client, &self.cand.key);
                 return Some(match r {
                     Ok(()) => 0,
                     Err(e) => {
@@ -233,7 +233,7 @@ impl LockJob {
                     }
                 });
             }
-            match get_key(world, io, &self.session.client, &self.cand.key) {
+            match get_key(cluster, io, &self.session.client, &self.cand.key) {
                 Ok(r) if !r.kvs.is_empty() => {
                     if let Err(f) = self.printer.get(io, &r) {
                         io.errln(&format!("Error: {}", f.msg));
@@ -251,15 +251,15 @@ impl LockJob {
 }
 
 impl Job for LockJob {
-    fn poll(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
-        if !self.session.tick(world) {
+    fn poll(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> Option<i32> {
+        if !self.session.tick(cluster) {
             io.errln("Error: session expired");
             return Some(EXIT_ERROR);
         }
-        self.step(world, io)
+        self.step(cluster, io)
     }
-    fn interrupt(&mut self, world: &mut World, io: &mut Io) -> i32 {
-        delete_key(world, io, &self.session.client, &self.cand.key);
+    fn interrupt(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> i32 {
+        delete_key(cluster, io, &self.session.client, &self.cand.key);
         0
     }
 }
@@ -274,9 +274,9 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
     let client = ctx.client()?;
     let printer = ctx.printer()?;
     let ttl = ctx.flags.int("ttl");
-    let session =
-        Session::new(ctx.world, ctx.io, &client, ttl).map_err(|e| Fail::new(EXIT_ERROR, e.msg))?;
-    let cand = enqueue(ctx.world, ctx.io, &session, &args[0], "")
+    let session = Session::new(ctx.cluster, ctx.io, &client, ttl)
+        .map_err(|e| Fail::new(EXIT_ERROR, e.msg))?;
+    let cand = enqueue(ctx.cluster, ctx.io, &session, &args[0], "")
         .map_err(|e| Fail::new(EXIT_ERROR, e.msg))?;
     let mut job = LockJob {
         session,
@@ -285,7 +285,7 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
         cmd: args[1..].to_vec(),
         held: false,
     };
-    if let Some(code) = job.step(ctx.world, ctx.io) {
+    if let Some(code) = job.step(ctx.cluster, ctx.io) {
         return Ok(Status::Done(code));
     }
     Ok(Status::Running(Box::new(job)))

@@ -1,6 +1,6 @@
 //! `etcdctl member list|add|remove|update|promote`.
 
-use crate::server::api::{Request, Response};
+use crate::api::{Request, Response};
 
 use super::super::Fail;
 use super::put::parse_hex_u64;
@@ -9,7 +9,7 @@ use super::{bad_args, fail, Ctx};
 pub fn list(ctx: &mut Ctx) -> Result<(), Fail> {
     let client = ctx.client()?;
     let resp = client
-        .call(ctx.world, ctx.io, Request::MemberList)
+        .call(ctx.cluster, ctx.io, Request::MemberList)
         .map_err(fail)?;
     let p = ctx.printer()?;
     if let Response::MemberList(r) = resp {
@@ -42,7 +42,7 @@ pub fn add(ctx: &mut Ctx) -> Result<(), Fail> {
     let client = ctx.client()?;
     let resp = client
         .call(
-            ctx.world,
+            ctx.cluster,
             ctx.io,
             Request::MemberAdd {
                 peer_urls: urls.clone(),
@@ -58,7 +58,7 @@ pub fn add(ctx: &mut Ctx) -> Result<(), Fail> {
     p.member_add(ctx.io, &r)?;
     if ctx.write_out() == "simple" {
         let list = client
-            .call(ctx.world, ctx.io, Request::MemberList)
+            .call(ctx.cluster, ctx.io, Request::MemberList)
             .map_err(fail)?;
         let members = match list {
             Response::MemberList(l) => l.members,
@@ -143,7 +143,7 @@ pub fn remove(ctx: &mut Ctx) -> Result<(), Fail> {
     let id = member_id(ctx)?;
     let client = ctx.client()?;
     let resp = client
-        .call(ctx.world, ctx.io, Request::MemberRemove { id })
+        .call(ctx.cluster, ctx.io, Request::MemberRemove { id })
         .map_err(fail)?;
     let p = ctx.printer()?;
     if let Response::MemberChange(mut r) = resp {
@@ -165,7 +165,7 @@ pub fn update(ctx: &mut Ctx) -> Result<(), Fail> {
     let client = ctx.client()?;
     let resp = client
         .call(
-            ctx.world,
+            ctx.cluster,
             ctx.io,
             Request::MemberUpdate {
                 id,
@@ -186,7 +186,7 @@ pub fn promote(ctx: &mut Ctx) -> Result<(), Fail> {
     let id = member_id(ctx)?;
     let client = ctx.client()?;
     let resp = client
-        .call(ctx.world, ctx.io, Request::MemberPromote { id })
+        .call(ctx.cluster, ctx.io, Request::MemberPromote { id })
         .map_err(fail)?;
     let p = ctx.printer()?;
     if let Response::MemberChange(mut r) = resp {

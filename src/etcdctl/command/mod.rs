@@ -23,7 +23,7 @@ pub mod user;
 pub mod version;
 pub mod watch;
 
-use crate::sim::World;
+use crate::cluster::Cluster;
 
 use super::client::{CallFail, Client};
 use super::flags::{self, Flags};
@@ -32,7 +32,7 @@ use super::{Console, Fail, Io, Status, EXIT_BAD_ARGS, EXIT_ERROR};
 
 /// One invocation's context.
 pub struct Ctx<'a> {
-    pub world: &'a mut World,
+    pub cluster: &'a mut dyn Cluster,
     pub console: &'a mut Console,
     pub io: &'a mut Io,
     pub flags: Flags,
@@ -61,7 +61,7 @@ impl Ctx<'_> {
     }
     /// `mustClientFromCmd`.
     pub fn client(&mut self) -> Result<Client, Fail> {
-        Client::from_flags(self.world, self.console, self.io, &self.flags)
+        Client::from_flags(self.cluster, self.console, self.io, &self.flags)
     }
 }
 

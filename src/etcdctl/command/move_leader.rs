@@ -1,7 +1,7 @@
 //! `etcdctl move-leader TARGET`: finds the leader among `--endpoints` and asks it to
 //! transfer leadership.
 
-use crate::server::api::{Request, Response};
+use crate::api::{Request, Response};
 
 use super::super::Fail;
 use super::put::parse_hex_u64;
@@ -18,7 +18,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     let mut leader = None;
     for ep in &eps {
         let c = base.with_endpoint(ep);
-        match c.call(ctx.world, ctx.io, Request::Status).map_err(fail)? {
+        match c.call(ctx.cluster, ctx.io, Request::Status).map_err(fail)? {
             Response::Status(s) if s.header.member_id == s.leader => {
                 leader = Some((c, s.leader));
                 break;
@@ -34,7 +34,11 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     };
     lc.passthrough = false;
     let resp = lc
-        .call(ctx.world, ctx.io, Request::MoveLeader { target_id: target })
+        .call(
+            ctx.cluster,
+            ctx.io,
+            Request::MoveLeader { target_id: target },
+        )
         .map_err(fail)?;
     let h = match resp {
         Response::Header(h) => h,

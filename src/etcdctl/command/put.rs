@@ -1,6 +1,6 @@
 //! `etcdctl put`: key and value from the arguments (or the value from stdin).
 
-use crate::server::api::{PutRequest, Request, Response};
+use crate::api::{PutRequest, Request, Response};
 
 use super::super::Fail;
 use super::{bad_args, fail, Ctx};
@@ -87,7 +87,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     let req = put_op(ctx)?;
     let client = ctx.client()?;
     let resp = client
-        .call(ctx.world, ctx.io, Request::Put(req))
+        .call(ctx.cluster, ctx.io, Request::Put(req))
         .map_err(fail)?;
     let p = ctx.printer()?;
     if let Response::Put(r) = resp {

@@ -1,8 +1,6 @@
 //! `etcdctl role add|delete|get|list|grant-permission|revoke-permission`.
 
-use crate::server::api::{
-    AuthRequest, AuthResponse, Permission, PermissionType, Request, Response,
-};
+use crate::api::{AuthRequest, AuthResponse, Permission, PermissionType, Request, Response};
 
 use super::super::printer_simple::prefix_range_end;
 use super::super::Fail;
@@ -12,7 +10,7 @@ use super::{bad_args, fail, Ctx};
 fn call(ctx: &mut Ctx, req: AuthRequest) -> Result<Response, Fail> {
     let client = ctx.client()?;
     client
-        .call(ctx.world, ctx.io, Request::Auth(req))
+        .call(ctx.cluster, ctx.io, Request::Auth(req))
         .map_err(fail)
 }
 

@@ -1,7 +1,7 @@
 //! `etcdctl snapshot save|status|restore`: snapshot files live in the playground's virtual
 //! working directory (`Console::files`).
 
-use crate::server::api::{Request, Response};
+use crate::api::{Request, Response};
 
 use super::super::client::{host_of, json_str};
 use super::super::printer::{humanize_bytes, DbStatus};
@@ -28,32 +28,6 @@ fn decode(data: &[u8]) -> Option<(i64, i64, i64)> {
         it.next()?.parse().ok()?,
         it.next()?.parse().ok()?,
     ))
-}
-
-/// The keys etcd's bolt backend would hold: one per MVCC revision entry, the meta keys
-/// (consistent index, compaction marks), one per member, the cluster version, the auth
-/// revision (and enabled flag), one per user, role and lease.
-fn backend_keys(blob: &[u8], members: i64) -> i64 {
-    let mut n = members + 1 + 1 + 1;
-    if let Ok(sm) = crate::server::apply::StateMachine::from_snapshot(blob) {
-        n += sm.kv.revision_count() as i64;
-        if sm.kv.compact_rev() > 0 {
-            n += 2;
-        }
-        n += sm.lessor.len() as i64;
-        if sm.auth.is_enabled() {
-            n += 1;
-        }
-    }
-    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(blob) {
-        for part in ["users", "roles"] {
-            n += v["auth"][part]
-                .as_object()
-                .map(|o| o.len() as i64)
-                .unwrap_or(0);
-        }
-    }
-    n
 }
 
 /// A bolt file's size: 4 KiB pages, 20 kB for a small database.
@@ -95,21 +69,21 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
         ));
     }
     let ep = host_of(&client.endpoints[0]).to_string();
-    let start = ctx.world.unix_nanos();
+    let start = ctx.cluster.unix_nanos();
     let part = format!("{}.part", path);
     ctx.io.errln(&format!(
         "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:119\",\"msg\":\"created temporary db file\",\"path\":{}}}",
         zap_ts(start),
         json_str(&part)
     ));
-    let resp = match client.call(ctx.world, ctx.io, Request::Snapshot) {
+    let resp = match client.call(ctx.cluster, ctx.io, Request::Snapshot) {
         Ok(r) => r,
         Err(e) => return Err(Fail::new(EXIT_INTERRUPTED, e.msg)),
     };
     let Response::Snapshot(s) = resp else {
         return Err(Fail::new(EXIT_INTERRUPTED, "unexpected response"));
     };
-    let now = ctx.world.unix_nanos();
+    let now = ctx.cluster.unix_nanos();
     let iso = super::super::client::iso8601(now);
     ctx.io.errln(&format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:200\",\"msg\":\"opened snapshot stream; downloading\"}}", iso));
     ctx.io.errln(&format!(
@@ -118,9 +92,8 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
         json_str(&ep)
     ));
     ctx.io.errln(&format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:208\",\"msg\":\"completed snapshot read; closing\"}}", iso));
-    let members = ctx.world.member_ids().len() as i64;
     let rev = s.header.revision;
-    let keys = backend_keys(&s.blob, members);
+    let keys = ctx.cluster.snapshot_key_count(&s.blob);
     let dbsize = db_size(&s.blob);
     let data = encode(rev, keys, dbsize, &s.blob);
     let size = dbsize as u64;

@@ -1,9 +1,7 @@
 //! `etcdctl txn`: reads compares, success requests and failure requests from stdin (three
 //! sections, each ended by an empty line), with `--interactive` prompts.
 
-use crate::server::api::{
-    Compare, CompareResult, CompareTarget, Request, RequestOp, Response, TxnRequest,
-};
+use crate::api::{Compare, CompareResult, CompareTarget, Request, RequestOp, Response, TxnRequest};
 
 use super::super::flags::{self, go_quote, Found};
 use super::super::{Fail, Io, EXIT_BAD_CONNECTION, EXIT_INVALID_INPUT};
@@ -258,7 +256,7 @@ fn lease_panic(io: &mut Io) -> Fail {
 fn parse_request(
     line: &str,
     io: &mut Io,
-    world: &mut crate::sim::World,
+    cluster: &mut dyn crate::cluster::Cluster,
     console: &mut super::super::Console,
 ) -> Result<RequestOp, Fail> {
     let args = argify(line);
@@ -278,7 +276,7 @@ fn parse_request(
         return Err(bad());
     }
     let mut sub = Ctx {
-        world,
+        cluster,
         console,
         io,
         flags: fl,
@@ -326,7 +324,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
             if line.is_empty() {
                 break;
             }
-            let op = parse_request(&line, ctx.io, ctx.world, ctx.console)?;
+            let op = parse_request(&line, ctx.io, ctx.cluster, ctx.console)?;
             if section == 0 {
                 txn.success.push(op);
             } else {
@@ -335,7 +333,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
         }
     }
     let resp = client
-        .call(ctx.world, ctx.io, Request::Txn(txn))
+        .call(ctx.cluster, ctx.io, Request::Txn(txn))
         .map_err(fail)?;
     let p = ctx.printer()?;
     if let Response::Txn(r) = resp {

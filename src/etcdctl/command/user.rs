@@ -1,7 +1,7 @@
 //! `etcdctl user add|delete|get|list|passwd|grant-role|revoke-role` (passwords from flags,
 //! `name:password`, stdin, or the terminal prompts).
 
-use crate::server::api::{AuthRequest, AuthResponse, Request, Response, ResponseHeader};
+use crate::api::{AuthRequest, AuthResponse, Request, Response, ResponseHeader};
 
 use super::super::{Fail, Io};
 use super::{bad_args, fail, Ctx};
@@ -55,7 +55,7 @@ pub fn header_of(r: &Response) -> ResponseHeader {
 fn call(ctx: &mut Ctx, req: AuthRequest) -> Result<Response, Fail> {
     let client = ctx.client()?;
     client
-        .call(ctx.world, ctx.io, Request::Auth(req))
+        .call(ctx.cluster, ctx.io, Request::Auth(req))
         .map_err(fail)
 }
 
@@ -130,7 +130,7 @@ pub fn get(ctx: &mut Ctx) -> Result<(), Fail> {
     let client = ctx.client()?;
     let r = client
         .call(
-            ctx.world,
+            ctx.cluster,
             ctx.io,
             Request::Auth(AuthRequest::UserGet { name: name.clone() }),
         )
@@ -146,7 +146,7 @@ pub fn get(ctx: &mut Ctx) -> Result<(), Fail> {
             ctx.io.outln("");
             let rr = client
                 .call(
-                    ctx.world,
+                    ctx.cluster,
                     ctx.io,
                     Request::Auth(AuthRequest::RoleGet { role: role.clone() }),
                 )

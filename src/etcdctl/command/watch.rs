@@ -1,8 +1,8 @@
 //! `etcdctl watch [key [range_end]] [--rev N] [--prefix] [--prev-kv] [-- CMD ARGS...]`: a
 //! long-running job printing events until the server cancels it (exit 5) or Ctrl+C.
 
-use crate::server::api::{CallError, WatchCreateRequest, WatchResponse};
-use crate::sim::World;
+use crate::api::{CallError, WatchCreateRequest, WatchResponse};
+use crate::cluster::Cluster;
 
 use super::super::printer::Printer;
 use super::super::printer_simple::prefix_range_end;
@@ -16,9 +16,9 @@ struct WatchJob {
     exec: Vec<String>,
 }
 
-fn canceled(world: &mut World, io: &mut Io, id: Option<u64>, reason: &str) -> i32 {
+fn canceled(cluster: &mut dyn Cluster, io: &mut Io, id: Option<u64>, reason: &str) -> i32 {
     if let Some(id) = id {
-        world.watch_cancel(id);
+        cluster.watch_cancel(id);
     }
     io.errln(&format!("watch was canceled ({})", reason));
     io.errln("Error: watch is canceled by the server");
@@ -26,7 +26,7 @@ fn canceled(world: &mut World, io: &mut Io, id: Option<u64>, reason: &str) -> i3
 }
 
 impl WatchJob {
-    fn handle(&mut self, world: &mut World, io: &mut Io, r: &WatchResponse) -> Option<i32> {
+    fn handle(&mut self, cluster: &mut dyn Cluster, io: &mut Io, r: &WatchResponse) -> Option<i32> {
         if r.created && r.events.is_empty() && !r.canceled {
             return None;
         }
@@ -38,7 +38,7 @@ impl WatchJob {
             };
             io.errln(&format!("watch was canceled ({})", reason));
             if let Some(id) = self.watch.take() {
-                world.watch_cancel(id);
+                cluster.watch_cancel(id);
             }
             // a compacted watch's cancel response carries no revision
             let mut shown = r.clone();
@@ -54,7 +54,7 @@ impl WatchJob {
         }
         if let Err(f) = self.printer.watch(io, r) {
             if let Some(id) = self.watch.take() {
-                world.watch_cancel(id);
+                cluster.watch_cancel(id);
             }
             io.errln(&format!("Error: {}", f.msg));
             return Some(f.code);
@@ -64,7 +64,7 @@ impl WatchJob {
                 if let Err(e) = exec(&self.exec, io) {
                     io.errln(&format!("command {} error ({})", go_list(&self.exec), e));
                     if let Some(id) = self.watch.take() {
-                        world.watch_cancel(id);
+                        cluster.watch_cancel(id);
                     }
                     return Some(EXIT_ERROR);
                 }
@@ -86,18 +86,18 @@ fn go_list(v: &[String]) -> String {
 }
 
 impl Job for WatchJob {
-    fn poll(&mut self, world: &mut World, io: &mut Io) -> Option<i32> {
+    fn poll(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> Option<i32> {
         let id = self.watch?;
-        for r in world.watch_poll(id) {
-            if let Some(code) = self.handle(world, io, &r) {
+        for r in cluster.watch_poll(id) {
+            if let Some(code) = self.handle(cluster, io, &r) {
                 return Some(code);
             }
         }
         None
     }
-    fn interrupt(&mut self, world: &mut World, _io: &mut Io) -> i32 {
+    fn interrupt(&mut self, cluster: &mut dyn Cluster, _io: &mut Io) -> i32 {
         if let Some(id) = self.watch.take() {
-            world.watch_cancel(id);
+            cluster.watch_cancel(id);
         }
         0
     }
@@ -154,12 +154,12 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
     }
     let client = ctx.client()?;
     let printer = ctx.printer()?;
-    let ep = client.pick(ctx.world);
-    let id = match ctx.world.watch(&ep, client.token.as_deref(), req) {
+    let ep = client.pick(ctx.cluster);
+    let id = match ctx.cluster.watch(&ep, client.token.as_deref(), req) {
         Ok(id) => id,
         Err(CallError::Server(e)) => {
             let reason = format!("rpc error: code = {} desc = {}", e.code, e.message);
-            return Ok(Status::Done(canceled(ctx.world, ctx.io, None, &reason)));
+            return Ok(Status::Done(canceled(ctx.cluster, ctx.io, None, &reason)));
         }
         Err(_) => {
             // no member answers: the watch waits for a connection forever
@@ -175,7 +175,7 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
         watch: Some(id),
         exec: exec_args,
     };
-    if let Some(code) = job.poll(ctx.world, ctx.io) {
+    if let Some(code) = job.poll(ctx.cluster, ctx.io) {
         return Ok(Status::Done(code));
     }
     Ok(Status::Running(Box::new(job)))

@@ -4,7 +4,7 @@
 
 use super::cli::Parsed;
 use super::client::{ClientError, Ctx, Exit};
-use crate::v2store::{AuthOp, RoleInfo, V2Op, V2Response};
+use crate::api::v2::{AuthOp, RoleInfo, V2Op, V2Response};
 
 /// Sends an auth request; on failure prints what the client API prints and ends with 1.
 fn call(ctx: &mut Ctx, op: AuthOp, status_only: bool) -> Result<V2Response, Exit> {
@@ -145,7 +145,7 @@ fn canonical_url_path(p: &str) -> String {
     if p.is_empty() {
         return "/".to_string();
     }
-    let mut c = crate::v2store::path::clean(p);
+    let mut c = crate::api::v2::path::clean(p);
     if p.ends_with('/') && c != "/" {
         c.push('/');
     }

@@ -1,14 +1,14 @@
 //! What one etcdctl API 2 invocation works with (`ctlv2/command/util.go` and the `client`
 //! package of etcd 3.4): the global flags, the terminal (stdout, stderr, typed input), the
 //! endpoints and the cluster sync, and sending v2 requests to a member through
-//! `sim::World::call`, with the client's error texts and etcdctl's exit codes.
+//! [`Cluster::call`], with the client's error texts and etcdctl's exit codes.
 
 use std::time::Duration;
 
 use super::cli::Parsed;
-use crate::server::api::{CallError, Request, Response};
-use crate::sim::World;
-use crate::v2store::{Credentials, V2Op, V2Request, V2Response};
+use crate::api::v2::{Credentials, V2Op, V2Request, V2Response};
+use crate::api::{CallError, Request, Response};
+use crate::cluster::Cluster;
 
 pub const EXIT_BAD_ARGS: i32 = 1;
 pub const EXIT_BAD_CONNECTION: i32 = 2;
@@ -70,9 +70,9 @@ impl ClientError {
     }
 }
 
-/// One invocation's world, flags, terminal and output.
+/// One invocation's cluster, flags, terminal and output.
 pub struct Ctx<'a> {
-    pub world: &'a mut World,
+    pub cluster: &'a mut dyn Cluster,
     pub global: Parsed,
     pub env: &'a dyn Fn(&str) -> Option<String>,
     stdin: Option<&'a str>,
@@ -92,13 +92,13 @@ fn host_port(url: &str) -> &str {
 
 impl<'a> Ctx<'a> {
     pub fn new(
-        world: &'a mut World,
+        cluster: &'a mut dyn Cluster,
         global: Parsed,
         env: &'a dyn Fn(&str) -> Option<String>,
         stdin: Option<&'a str>,
     ) -> Ctx<'a> {
         Ctx {
-            world,
+            cluster,
             global,
             env,
             stdin,
@@ -274,7 +274,7 @@ impl<'a> Ctx<'a> {
                 errs.push(format!("unsupported protocol scheme {:?}", scheme));
                 continue;
             }
-            match self.world.call(&ep, None, req.clone(), timeout) {
+            match self.cluster.call(&ep, None, req.clone(), timeout) {
                 Ok(r) => return Ok(r),
                 Err(CallError::Unreachable) => errs.push(format!(
                     "dial tcp {}: connect: connection refused",
@@ -295,7 +295,7 @@ impl<'a> Ctx<'a> {
         let req = V2Request {
             op,
             credentials: self.credentials.clone(),
-            now: self.world.unix_nanos(),
+            now: self.cluster.unix_nanos(),
         };
         match self.send_raw(Request::V2(req))? {
             Response::V2(r) => Ok(r),

@@ -4,8 +4,8 @@
 
 use super::cli::Parsed;
 use super::client::{ClientError, Ctx, Exit, EXIT_CLUSTER_NOT_HEALTHY, EXIT_SERVER_ERROR};
-use crate::server::api::{Member, Request, Response};
-use crate::v2store::{KeysRequest, Method, V2Op};
+use crate::api::v2::{KeysRequest, Method, V2Op};
+use crate::api::{Member, Request, Response};
 
 fn members(ctx: &mut Ctx) -> Result<Vec<Member>, ClientError> {
     match ctx.send_raw(Request::MemberList)? {
@@ -253,7 +253,7 @@ pub fn cluster_health(ctx: &mut Ctx, _p: &Parsed) -> Result<(), Exit> {
         }
         let mut checked = false;
         for url in &m.client_urls {
-            let req = crate::v2store::V2Request {
+            let req = crate::api::v2::V2Request {
                 op: V2Op::Keys(KeysRequest {
                     method: Method::Get,
                     path: "/".into(),
@@ -261,15 +261,15 @@ pub fn cluster_health(ctx: &mut Ctx, _p: &Parsed) -> Result<(), Exit> {
                     ..Default::default()
                 }),
                 credentials: None,
-                now: ctx.world.unix_nanos(),
+                now: ctx.cluster.unix_nanos(),
             };
-            match ctx.world.call(
+            match ctx.cluster.call(
                 url,
                 None,
                 Request::V2(req),
                 std::time::Duration::from_secs(1),
             ) {
-                Err(crate::server::api::CallError::Unreachable) => {
+                Err(crate::api::CallError::Unreachable) => {
                     let hp = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
                     ctx.out.push_str(&format!(
                         "failed to check the health of member {:x} on {}: Get \"{}/health\": dial tcp {}: connect: connection refused\n",

@@ -5,12 +5,12 @@
 use super::cli::Parsed;
 use super::client::{ClientError, Ctx, Exit, EXIT_BAD_ARGS, EXIT_SERVER_ERROR};
 use super::printer::print_response_key;
-use crate::v2store::{Event, KeysRequest, Method, V2Op, V2Response};
+use crate::api::v2::{Event, KeysRequest, Method, V2Op, V2Response};
 
 /// TTL flag to an absolute expiration (as the serving member computes it).
 fn expiration(ctx: &Ctx, ttl: i64) -> i64 {
     if ttl > 0 {
-        ctx.world
+        ctx.cluster
             .unix_nanos()
             .saturating_add(ttl.saturating_mul(1_000_000_000))
     } else {
@@ -20,7 +20,7 @@ fn expiration(ctx: &Ctx, ttl: i64) -> i64 {
 
 /// The key as the client sends it (`v2KeysURL`: a leading slash, cleaned).
 fn key_path(key: &str) -> String {
-    crate::v2store::path::clean(key)
+    crate::api::v2::path::clean(key)
 }
 
 /// Sends a keys request; a v2 error is printed as etcdctl prints it and ends the command.
@@ -217,7 +217,7 @@ pub fn ls(ctx: &mut Ctx, p: &Parsed) -> Result<(), Exit> {
     Ok(())
 }
 
-fn r_print(ctx: &mut Ctx, n: &crate::v2store::NodeExtern, slash: bool) {
+fn r_print(ctx: &mut Ctx, n: &crate::api::v2::NodeExtern, slash: bool) {
     if n.dir && slash {
         ctx.out.push_str(&format!("{}/\n", n.key));
     } else {

@@ -1,5 +1,5 @@
 //! etcdctl 3.4 under `ETCDCTL_API=2`: the v2 command set (a urfave/cli app, with its own
-//! help, usage and error texts), talking to the cluster only through `sim::World::call`.
+//! help, usage and error texts), talking to the cluster only through [`Cluster::call`].
 //!
 //! Entry: [`run`] runs one command line (the words after `etcdctl`) and answers either the
 //! finished [`Output`] or, for `watch` / `exec-watch`, a [`WatchTask`] the console polls as
@@ -23,8 +23,8 @@ use client::{Ctx, Exit};
 
 pub use watch::WatchTask;
 
-use crate::playground::Output;
-use crate::sim::World;
+use crate::cluster::Cluster;
+use crate::process::Output;
 
 /// How an API 2 command line ended up.
 #[derive(Debug)]
@@ -39,7 +39,7 @@ pub enum Outcome {
 /// (`ETCDCTL_ENDPOINTS`, `ETCDCTL_USERNAME`, ...); `stdin` is what is typed at the terminal
 /// (`None`: nothing, stdin at end of input).
 pub fn run(
-    world: &mut World,
+    cluster: &mut dyn Cluster,
     args: &[String],
     env: &dyn Fn(&str) -> Option<String>,
     stdin: Option<&str>,
@@ -87,7 +87,7 @@ pub fn run(
     let Some(c) = find_command(COMMANDS, &name) else {
         return done(String::new(), format!("No help topic for '{}'\n", name), 3);
     };
-    let mut ctx = Ctx::new(world, g, env, stdin);
+    let mut ctx = Ctx::new(cluster, g, env, stdin);
     let result = if c.subcommands.is_empty() {
         run_leaf(&mut ctx, None, c, &cmd_args)
     } else {
@@ -101,7 +101,7 @@ pub fn run(
                 exit: 0,
             };
             let mut task = task;
-            let (first, status) = task.poll(ctx.world);
+            let (first, status) = task.poll(ctx.cluster);
             let o = Output {
                 stdout: o.stdout + &first.stdout,
                 stderr: o.stderr + &first.stderr,
@@ -233,120 +233,4 @@ fn run_leaf(
         _ => {}
     }
     Ok(None)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-    use proptest::test_runner::{Config, TestRunner};
-
-    fn words() -> impl Strategy<Value = Vec<String>> {
-        let token = prop::sample::select(vec![
-            "set",
-            "get",
-            "mk",
-            "mkdir",
-            "setdir",
-            "update",
-            "updatedir",
-            "rm",
-            "rmdir",
-            "ls",
-            "watch",
-            "exec-watch",
-            "member",
-            "list",
-            "add",
-            "remove",
-            "user",
-            "role",
-            "auth",
-            "enable",
-            "disable",
-            "grant",
-            "revoke",
-            "help",
-            "h",
-            "--ttl",
-            "1",
-            "-1",
-            "0x10",
-            "abc",
-            "--dir",
-            "-r",
-            "--recursive",
-            "--sort",
-            "-p",
-            "--swap-with-value",
-            "--swap-with-index",
-            "--with-value",
-            "--with-index",
-            "--after-index",
-            "--forever",
-            "--in-order",
-            "/a",
-            "/a/b",
-            "/",
-            "",
-            "_h",
-            "/_x",
-            "--",
-            "-",
-            "-o",
-            "json",
-            "extended",
-            "simple",
-            "--roles",
-            "--path",
-            "/public/*",
-            "--read",
-            "--write",
-            "--rw",
-            "--endpoints",
-            "http://127.0.0.1:1",
-            "127.0.0.1:2379",
-            "--username",
-            "root:pw",
-            "--help",
-            "-h",
-            "--version",
-            "--bogus",
-            "=",
-            "--ttl=",
-            "-ttl=5",
-            "echo",
-            "cluster-health",
-            "passwd",
-        ])
-        .prop_map(String::from);
-        prop::collection::vec(token, 0..7)
-    }
-
-    /// Any command line, however odd, ends with an exit status and never panics.
-    #[test]
-    fn no_panic_on_any_command_line() {
-        let world = std::cell::RefCell::new(World::new(7));
-        let mut runner = TestRunner::new(Config {
-            cases: 300,
-            ..Config::default()
-        });
-        runner
-            .run(&words(), |args| {
-                let env = |_: &str| None;
-                let mut world = world.borrow_mut();
-                if std::env::var("V2_FUZZ_SHOW").is_ok() {
-                    eprintln!("{:?}", args);
-                }
-                match run(&mut world, &args, &env, Some("pw\nmore\n")) {
-                    Outcome::Done(_) => {}
-                    Outcome::Running(_, mut task) => {
-                        world.advance(std::time::Duration::from_millis(300));
-                        let _ = task.poll(&mut world);
-                    }
-                }
-                Ok(())
-            })
-            .unwrap();
-    }
 }

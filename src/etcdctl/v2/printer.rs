@@ -2,8 +2,8 @@
 //! `simple` (the value), `extended` (an RFC 2822 style header block) and `json` (the client's
 //! `Response` as Go's `encoding/json` writes it). Printers never execute anything.
 
-use crate::v2store::event::rfc3339_nano;
-use crate::v2store::{Event, NodeExtern};
+use crate::api::v2::event::rfc3339_nano;
+use crate::api::v2::{Event, NodeExtern};
 
 /// A JSON string as Go's encoder writes it (`<`, `>`, `&`, U+2028 and U+2029 escaped).
 pub fn go_json_string(s: &str) -> String {

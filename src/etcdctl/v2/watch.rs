@@ -6,9 +6,9 @@
 use super::cli::Parsed;
 use super::client::{Ctx, Exit, EXIT_SERVER_ERROR};
 use super::printer::print_response_key;
-use crate::playground::Output;
-use crate::sim::World;
-use crate::v2store::{Credentials, KeysRequest, Method, V2Op, V2Response};
+use crate::api::v2::{Credentials, KeysRequest, Method, V2Op, V2Response};
+use crate::cluster::Cluster;
+use crate::process::Output;
 
 /// A watch in progress.
 #[derive(Clone, Debug)]
@@ -60,7 +60,7 @@ impl WatchTask {
         };
         let after = p.int("after-index");
         Ok(WatchTask {
-            key: crate::v2store::path::clean(&key),
+            key: crate::api::v2::path::clean(&key),
             recursive: p.bool("recursive"),
             forever: exec || p.bool("forever"),
             exec: cmd,
@@ -75,12 +75,12 @@ impl WatchTask {
 
     /// Asks the member for what has happened; prints every event found. Returns the output
     /// and, once the command has ended by itself, its exit status.
-    pub fn poll(&mut self, world: &mut World) -> (Output, Option<i32>) {
+    pub fn poll(&mut self, cluster: &mut dyn Cluster) -> (Output, Option<i32>) {
         if let Some(code) = self.finished {
             return (Output::default(), Some(code));
         }
         let env = no_env;
-        let mut ctx = Ctx::new(world, self.global.clone(), &env, None);
+        let mut ctx = Ctx::new(cluster, self.global.clone(), &env, None);
         ctx.endpoints = self.endpoints.clone();
         ctx.credentials = self.credentials.clone();
         let mut status = None;

@@ -2,6 +2,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use super::apiserver::API_SERVICES;
+use super::rbac::{CLUSTER_ROLES, CLUSTER_ROLE_BINDINGS};
 use super::*;
 use crate::registry::resources::parse_key;
 

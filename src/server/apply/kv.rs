@@ -35,7 +35,7 @@ impl ReadView for KvStore {
         end: RangeEnd<'_>,
         ro: RangeOptions,
     ) -> Result<RangeResult, EtcdError> {
-        KvStore::range(self, key, end, ro)
+        KvStore::range(self, key, end, ro).map_err(EtcdError::from)
     }
     fn rev(&self) -> i64 {
         KvStore::rev(self)
@@ -52,7 +52,7 @@ impl ReadView for TxnWrite<'_> {
         end: RangeEnd<'_>,
         ro: RangeOptions,
     ) -> Result<RangeResult, EtcdError> {
-        TxnWrite::range(self, key, end, ro)
+        TxnWrite::range(self, key, end, ro).map_err(EtcdError::from)
     }
     fn rev(&self) -> i64 {
         TxnWrite::rev(self)

@@ -9,11 +9,16 @@
 //!
 //! Owns: nothing. Must not touch: state.
 
-use crate::auth::AuthStore;
+use crate::api::{AuthRequest, EtcdError, Request, RequestOp};
+use crate::auth::{self, AuthStore};
 use crate::lease::Lessor;
-use crate::server::api::{AuthRequest, EtcdError, Request, RequestOp};
 
-fn lease_puts(auth: &AuthStore, lessor: &Lessor, user: &str, lease: i64) -> Result<(), EtcdError> {
+fn lease_puts(
+    auth: &AuthStore,
+    lessor: &Lessor,
+    user: &str,
+    lease: i64,
+) -> Result<(), auth::Error> {
     if let Some(l) = lessor.lookup(lease) {
         for k in &l.keys {
             auth.is_op_permitted(user, k, b"", true)?;
@@ -22,7 +27,7 @@ fn lease_puts(auth: &AuthStore, lessor: &Lessor, user: &str, lease: i64) -> Resu
     Ok(())
 }
 
-fn txn_ops(auth: &AuthStore, user: &str, ops: &[RequestOp]) -> Result<(), EtcdError> {
+fn txn_ops(auth: &AuthStore, user: &str, ops: &[RequestOp]) -> Result<(), auth::Error> {
     for op in ops {
         match op {
             RequestOp::Range(r) => auth.is_op_permitted(user, &r.key, &r.range_end, false)?,
@@ -46,6 +51,15 @@ pub fn check(
     token: Option<&str>,
     req: &Request,
 ) -> Result<(), EtcdError> {
+    permitted(auth, lessor, token, req).map_err(EtcdError::from)
+}
+
+fn permitted(
+    auth: &AuthStore,
+    lessor: &Lessor,
+    token: Option<&str>,
+    req: &Request,
+) -> Result<(), auth::Error> {
     let Some(user) = auth.user_of(token)? else {
         return Ok(());
     };

@@ -5,9 +5,9 @@
 //! Owns: the background jobs and what they printed since it was last taken. Must not touch:
 //! the foreground job, time (the playground lets time pass and calls [`Background::poll`]).
 
+use crate::cluster::Cluster;
 use crate::etcdctl::{Io, Job};
 use crate::playground::Output;
-use crate::sim::World;
 
 struct BackgroundJob {
     number: u32,
@@ -57,11 +57,11 @@ impl Background {
         self.jobs.iter().all(|j| j.ended.is_some())
     }
 
-    /// Lets every job look at the world (no time passes here).
-    pub fn poll(&mut self, world: &mut World) {
+    /// Lets every job look at the cluster (no time passes here).
+    pub fn poll(&mut self, cluster: &mut dyn Cluster) {
         for j in self.jobs.iter_mut().filter(|j| j.ended.is_none()) {
             let mut io = Io::new("");
-            let end = j.job.poll(world, &mut io);
+            let end = j.job.poll(cluster, &mut io);
             j.out.stdout.push_str(&io.stdout);
             j.out.stderr.push_str(&io.stderr);
             if let Some(code) = end {
@@ -84,7 +84,7 @@ impl Background {
     }
 
     /// `kill %N`: the job cleans up and ends. Err with bash's complaint for a bad job.
-    pub fn kill(&mut self, spec: &str, world: &mut World) -> Result<String, String> {
+    pub fn kill(&mut self, spec: &str, cluster: &mut dyn Cluster) -> Result<String, String> {
         let n: u32 = spec
             .strip_prefix('%')
             .and_then(|n| n.parse().ok())
@@ -95,7 +95,7 @@ impl Background {
             .find(|j| j.number == n && j.ended.is_none())
             .ok_or_else(|| format!("bash: kill: %{n}: no such job"))?;
         let mut io = Io::new("");
-        let code = j.job.interrupt(world, &mut io);
+        let code = j.job.interrupt(cluster, &mut io);
         j.out.stdout.push_str(&io.stdout);
         j.out.stderr.push_str(&io.stderr);
         j.ended = Some((code, true));

@@ -84,17 +84,6 @@ impl NodeExtern {
     }
 }
 
-/// Remaining time to live in whole seconds, rounded up (etcd's `expirationAndTTL`).
-pub fn ttl_seconds(expire: i64, now: i64) -> i64 {
-    let left = expire.saturating_sub(now);
-    let secs = left / 1_000_000_000;
-    if left % 1_000_000_000 > 0 {
-        secs.saturating_add(1)
-    } else {
-        secs
-    }
-}
-
 /// `time.Time` as Go's JSON encoder writes it (RFC 3339, nanoseconds without trailing zeros), UTC.
 pub fn rfc3339_nano(unix_nanos: i64) -> String {
     let secs = unix_nanos.div_euclid(1_000_000_000);
@@ -137,15 +126,6 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ttl_rounds_up() {
-        assert_eq!(ttl_seconds(10_000_000_000, 0), 10);
-        assert_eq!(ttl_seconds(10_000_000_001, 0), 11);
-        assert_eq!(ttl_seconds(10_000_000_000, 9_500_000_000), 1);
-        assert_eq!(ttl_seconds(0, 10), 0);
-        assert_eq!(ttl_seconds(0, 2_000_000_000), -2);
-    }
 
     #[test]
     fn rfc3339() {

@@ -1,5 +1,8 @@
 //! Serialises a `BTreeMap` as a list of `(key, value)` pairs, so maps keyed by bytes or by
-//! [`Revision`](super::revision::Revision) survive formats (JSON) whose map keys are strings.
+//! an MVCC revision survive formats (JSON) whose map keys are strings
+//! (`#[serde(with = "crate::api::serde_pairs")]`).
+//!
+//! Owns: nothing but the two functions. Must not touch: any state, any other module.
 
 use std::collections::BTreeMap;
 

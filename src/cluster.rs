@@ -1,0 +1,89 @@
+//! The Cluster interface: what a client (etcdctl, kubectl) sees of an etcd cluster, and all
+//! it may use of one. The simulated world implements it (`sim::cluster`); a client of a real
+//! etcd through its HTTP/JSON gateway can implement it too, so the same consoles run
+//! unchanged against either.
+//!
+//! A client sees: unary calls to an endpoint (v3 and, as [`Request::V2`], v2 requests) with
+//! an optional auth token and a timeout; calls handed in without waiting and collected later
+//! (many in flight at once); watch streams; which endpoints answer; and the cluster's clock,
+//! which only moves when a call waits or the client lets time pass ([`Cluster::advance`]).
+//! In the simulation "letting time pass" runs the world; a real backend waits instead (or
+//! returns at once when the time already passed, e.g. in a failed dial).
+//!
+//! Owns: the trait and its identifiers. Must not touch: how a cluster is made (members,
+//! network, faults), what a console prints.
+
+use std::time::Duration;
+
+use crate::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
+
+/// A request handed in with [`Cluster::submit`], to collect with [`Cluster::take_answer`].
+pub type CallId = u64;
+
+/// An open watch stream ([`Cluster::watch`]).
+pub type WatchId = u64;
+
+/// What a client sees of an etcd cluster.
+pub trait Cluster {
+    /// Time since the client's view of the cluster began (durations: `took`, keep-alive
+    /// schedules).
+    fn now(&self) -> Duration;
+
+    /// The cluster's wall clock, nanoseconds since the Unix epoch (log timestamps, ages).
+    fn unix_nanos(&self) -> i64;
+
+    /// Lets `d` of time pass.
+    fn advance(&mut self, d: Duration);
+
+    /// Lets time pass until nothing the clients sent is in flight any more, or `limit`
+    /// passed (a bulk load waits on its submitted calls this way).
+    fn run_until_idle(&mut self, limit: Duration);
+
+    /// The ID of the member answering at a client endpoint (`127.0.0.1:2379`,
+    /// `http://localhost:22379`, ...) right now; `None` when nothing answers there (unknown
+    /// address, or the member is stopped).
+    fn member_at(&self, endpoint: &str) -> Option<u64>;
+
+    /// How many keys etcd's backend file would hold for `blob`, a snapshot this cluster
+    /// answered a `Snapshot` call with (`snapshot save` writes the count into its file and
+    /// `snapshot status` prints it). The backend's format is the cluster's, not the client's.
+    fn snapshot_key_count(&self, blob: &[u8]) -> i64;
+
+    /// Sends one request to the member at `endpoint` and waits for its answer, at most
+    /// `timeout`. `auth_token` is what `Authenticate` handed out.
+    fn call(
+        &mut self,
+        endpoint: &str,
+        auth_token: Option<&str>,
+        req: Request,
+        timeout: Duration,
+    ) -> Result<Response, CallError>;
+
+    /// Hands a request to the member at `endpoint` without waiting; its answer is collected
+    /// with [`Cluster::take_answer`] as time passes. Requests only the leader serves (lease
+    /// keep-alive, time-to-live, lease list) may be refused here: use [`Cluster::call`].
+    fn submit(
+        &mut self,
+        endpoint: &str,
+        auth_token: Option<&str>,
+        req: Request,
+    ) -> Result<CallId, CallError>;
+
+    /// The answer to a submitted call, once it arrived (then it is forgotten).
+    fn take_answer(&mut self, call: CallId) -> Option<Result<Response, CallError>>;
+
+    /// Opens a watch stream on the member at `endpoint`; its responses (the `created` one
+    /// first) come from [`Cluster::watch_poll`] as time passes.
+    fn watch(
+        &mut self,
+        endpoint: &str,
+        auth_token: Option<&str>,
+        req: WatchCreateRequest,
+    ) -> Result<WatchId, CallError>;
+
+    /// The responses of a watch since the last poll (nothing once the stream broke).
+    fn watch_poll(&mut self, watch: WatchId) -> Vec<WatchResponse>;
+
+    /// Closes a watch stream.
+    fn watch_cancel(&mut self, watch: WatchId);
+}

@@ -1,0 +1,105 @@
+//! The simulated world as a [`Cluster`]: what etcdctl and kubectl see of it. Each method
+//! hands over to the world's client surface; letting time pass runs the world's event loop.
+//!
+//! Owns: the mapping of the trait onto [`World`] (a member answers at an endpoint only while
+//! it runs; a snapshot's key count as a bolt file would hold it). Must not touch: the world's state beyond its public client surface.
+
+use std::time::Duration;
+
+use super::World;
+use crate::cluster::{CallId, Cluster, WatchId};
+use crate::server::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
+use crate::server::apply::StateMachine;
+
+impl Cluster for World {
+    fn now(&self) -> Duration {
+        World::now(self)
+    }
+
+    fn unix_nanos(&self) -> i64 {
+        World::unix_nanos(self)
+    }
+
+    fn advance(&mut self, d: Duration) {
+        World::advance(self, d)
+    }
+
+    fn run_until_idle(&mut self, limit: Duration) {
+        World::run_until_idle(self, limit)
+    }
+
+    fn member_at(&self, endpoint: &str) -> Option<u64> {
+        self.resolve_endpoint(endpoint)
+            .filter(|id| self.is_running(*id))
+    }
+
+    fn snapshot_key_count(&self, blob: &[u8]) -> i64 {
+        backend_keys(blob, self.member_ids().len() as i64)
+    }
+
+    fn call(
+        &mut self,
+        endpoint: &str,
+        auth_token: Option<&str>,
+        req: Request,
+        timeout: Duration,
+    ) -> Result<Response, CallError> {
+        World::call(self, endpoint, auth_token, req, timeout)
+    }
+
+    fn submit(
+        &mut self,
+        endpoint: &str,
+        auth_token: Option<&str>,
+        req: Request,
+    ) -> Result<CallId, CallError> {
+        World::submit(self, endpoint, auth_token, req)
+    }
+
+    fn take_answer(&mut self, call: CallId) -> Option<Result<Response, CallError>> {
+        World::take_answer(self, call)
+    }
+
+    fn watch(
+        &mut self,
+        endpoint: &str,
+        auth_token: Option<&str>,
+        req: WatchCreateRequest,
+    ) -> Result<WatchId, CallError> {
+        World::watch(self, endpoint, auth_token, req)
+    }
+
+    fn watch_poll(&mut self, watch: WatchId) -> Vec<WatchResponse> {
+        World::watch_poll(self, watch)
+    }
+
+    fn watch_cancel(&mut self, watch: WatchId) {
+        World::watch_cancel(self, watch)
+    }
+}
+
+/// The keys etcd's bolt backend would hold: one per MVCC revision entry, the meta keys
+/// (consistent index, compaction marks), one per member, the cluster version, the auth
+/// revision (and enabled flag), one per user, role and lease.
+fn backend_keys(blob: &[u8], members: i64) -> i64 {
+    let mut n = members + 1 + 1 + 1;
+    if let Ok(sm) = StateMachine::from_snapshot(blob) {
+        n += sm.kv.revision_count() as i64;
+        if sm.kv.compact_rev() > 0 {
+            n += 2;
+        }
+        n += sm.lessor.len() as i64;
+        if sm.auth.is_enabled() {
+            n += 1;
+        }
+    }
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(blob) {
+        for part in ["users", "roles"] {
+            n += v["auth"][part]
+                .as_object()
+                .map(|o| o.len() as i64)
+                .unwrap_or(0);
+        }
+    }
+    n
+}
