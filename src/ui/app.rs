@@ -20,7 +20,7 @@ use super::console::{Console, HistoryMove};
 use super::controls::TimeBar;
 use super::keyspace::{KeyDetail, KeyspacePanel};
 use super::registry_view::RegistryDetail;
-use crate::completion::Completion;
+use crate::playground::completion::Completion;
 use crate::playground::session::{Action, Session, DEFAULT_SEED};
 
 /// Wall milliseconds between two frames of play.
