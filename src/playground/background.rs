@@ -7,7 +7,7 @@
 
 use crate::cluster::Cluster;
 use crate::etcdctl::{Io, Job};
-use crate::playground::Output;
+use crate::process::Output;
 
 struct BackgroundJob {
     number: u32,

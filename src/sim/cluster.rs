@@ -7,8 +7,8 @@
 use std::time::Duration;
 
 use super::World;
+use crate::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
 use crate::cluster::{CallId, Cluster, WatchId};
-use crate::server::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
 use crate::server::apply::StateMachine;
 
 impl Cluster for World {

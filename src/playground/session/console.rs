@@ -11,7 +11,7 @@ use std::rc::Rc;
 use super::timeline::{InputRecord, LogChange, INTERRUPT, SPEEDS};
 use super::Session;
 use crate::playground::input::complete_input;
-use crate::playground::Output;
+use crate::process::Output;
 
 /// One command and what it printed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

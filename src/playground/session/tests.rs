@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use super::keyspace::READ_TIMEOUT;
 use super::*;
-use crate::server::api::Request;
-use crate::v2store::{KeysRequest, Method, V2Op, V2Request};
+use crate::api::v2::{KeysRequest, Method, V2Op, V2Request};
+use crate::api::Request;
 
 #[test]
 fn speed_picks_the_nearest_offered_factor() {
