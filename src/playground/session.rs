@@ -28,6 +28,8 @@ pub mod console;
 pub mod history;
 pub mod keyspace;
 pub mod persistence;
+pub mod forged;
+pub mod recovery;
 pub mod timeline;
 
 pub use action::{Action, Applied, Refresh};
