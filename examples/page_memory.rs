@@ -6,7 +6,9 @@
 //! `cargo run --release --no-default-features --example page_memory -- CASE`, CASE one of
 //! `snapshot` (`load k8s large`, `etcdctl snapshot save s.db`), `json` (`load k8s large`,
 //! `etcdctl get /registry --prefix -w json`), `reload3` (`load k8s large` then
-//! `etcdctl del /registry --prefix`, three times), or any lines separated by `;`.
+//! `etcdctl del /registry --prefix`, three times), `watches` (1,000 `etcdctl watch k &`, then
+//! 20,000 puts of a 100-byte value to `k`), or any lines separated by `;`. `SHOW=1` prints
+//! each entry's output.
 
 use std::time::Instant;
 
@@ -40,11 +42,41 @@ fn main() {
     let case = std::env::args().nth(1).unwrap_or_else(|| "snapshot".into());
     let mut s = Session::fresh_page();
     s.start_persisting();
+    if case == "watches" {
+        let start = Instant::now();
+        for _ in 0..1000 {
+            s.run_line("etcdctl watch k &");
+        }
+        let line = format!("etcdctl put k {}", "v".repeat(100));
+        for _ in 0..20_000 {
+            s.run_line(&line);
+            let _ = s.take_new_inputs();
+            let _ = s.drain_disks();
+        }
+        let kept: usize = s
+            .entries()
+            .iter()
+            .map(|e| e.output.stdout.len() + e.output.stderr.len())
+            .sum();
+        println!(
+            "1000 watches, 20000 puts: {:.1} s; {} entries kept with {} bytes of output; peak {:.0} MB",
+            start.elapsed().as_secs_f64(),
+            s.entries().len(),
+            kept,
+            status_kib("VmHWM:") as f64 / 1024.0
+        );
+        return;
+    }
     for line in lines(&case) {
         let start = Instant::now();
         s.run_line(&line);
         let flushed: usize = s.drain_disks().len();
         let took = start.elapsed();
+        if std::env::var("SHOW").is_ok() {
+            if let Some(e) = s.entries().last() {
+                eprint!("{}{}", e.output.stdout, e.output.stderr);
+            }
+        }
         let out = s
             .entries()
             .last()

@@ -59,6 +59,8 @@ pub fn cut_back(s: &mut String, keep: usize) -> usize {
     };
     let cut = s.len() - end;
     s.truncate(end);
+    // what was cut goes back to the allocator (a 174 MB output keeps 64 KiB)
+    s.shrink_to_fit();
     cut
 }
 
