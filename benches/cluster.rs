@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use etcd_playground::server::api::{PutRequest, Request};
+use etcd_playground::api::{PutRequest, Request};
 use etcd_playground::sim::World;
 
 const BATCH: u64 = 1_000;

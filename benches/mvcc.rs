@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use etcd_playground::api::*;
 use etcd_playground::mvcc::{KvStore, RangeEnd, RangeOptions, TxnWrite};
-use etcd_playground::server::api::*;
 use etcd_playground::server::apply::{ApplyContext, StateMachine};
 
 struct Counting;

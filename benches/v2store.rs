@@ -2,8 +2,8 @@
 //! 1000-event history, and expiring many TTL keys in one SYNC.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use etcd_playground::api::v2::{KeysRequest, Method, V2Op, V2Request};
 use etcd_playground::v2store::ApplierV2;
-use etcd_playground::v2store::{KeysRequest, Method, V2Op, V2Request};
 
 const T0: i64 = 1_700_000_000_000_000_000;
 

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use etcd_playground::server::api::{PutRequest, Request};
+use etcd_playground::api::{PutRequest, Request};
 use etcd_playground::sim::World;
 
 /// Runs `batches` batches of 1000 puts; returns how many committed.

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use etcd_playground::server::api::{RangeRequest, Request, Response};
+use etcd_playground::api::{RangeRequest, Request, Response};
 use etcd_playground::sim::World;
 
 static mut WORLD: Option<World> = None;

@@ -31,7 +31,7 @@ use background::{Background, BackgroundOutput};
 use fault_text::fault_text;
 use wrappers::Plan;
 
-pub use crate::process::Output; // re-export until the import sweep (issue 19)
+use crate::process::Output;
 
 /// Simulated time an etcdctl process takes to start (the cluster keeps running meanwhile).
 pub const ETCDCTL_STARTUP: Duration = Duration::from_millis(10);

@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
-use etcd_playground::server::api::{
-    AlarmAction, AlarmType, CallError, CompactionRequest, DeleteRangeRequest, PutRequest,
-    Request, Response, StatusResponse,
+use etcd_playground::api::{
+    AlarmAction, AlarmType, CallError, CompactionRequest, DeleteRangeRequest, PutRequest, Request,
+    Response, StatusResponse,
 };
 use etcd_playground::sim::World;
 
@@ -103,9 +103,7 @@ fn nospace_alarm_from_quota_to_disarm() {
     w.advance(Duration::from_secs(2));
     let big = vec![b'x'; 12_000];
     put(&mut w, "big1", &big).unwrap();
-    let no_space = Err(CallError::Server(
-        etcd_playground::server::api::errors::no_space(),
-    ));
+    let no_space = Err(CallError::Server(etcd_playground::api::errors::no_space()));
     assert_eq!(put(&mut w, "big2", &big), no_space);
     w.advance(Duration::from_millis(500));
     let s = status(&mut w, INFRA2);

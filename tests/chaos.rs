@@ -20,11 +20,11 @@ mod linearizability;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use etcd_playground::raft::EntryType;
-use etcd_playground::server::api::{
+use etcd_playground::api::{
     CallError, Compare, CompareResult, CompareTarget, DeleteRangeRequest, EventType, PutRequest,
     RangeRequest, Request, RequestOp, Response, TxnRequest, WatchCreateRequest,
 };
+use etcd_playground::raft::EntryType;
 use etcd_playground::server::payload::Payload;
 use etcd_playground::sim::{Role, World};
 use linearizability::{Input, Op, Output};

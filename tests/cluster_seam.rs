@@ -7,12 +7,12 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use etcd_playground::cluster::{CallId, Cluster, WatchId};
-use etcd_playground::etcdctl::{self, Console, Io, Status};
-use etcd_playground::server::api::{
+use etcd_playground::api::{
     CallError, Event, EventType, KeyValue, RangeResponse, Request, Response, ResponseHeader,
     SnapshotResponse, WatchCreateRequest, WatchResponse,
 };
+use etcd_playground::cluster::{CallId, Cluster, WatchId};
+use etcd_playground::etcdctl::{self, Console, Io, Status};
 
 /// 2024-01-01T00:00:00Z.
 const EPOCH: i64 = 1_704_067_200_000_000_000;

@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
+use etcd_playground::api::{RangeRequest, Request, Response};
 use etcd_playground::etcdctl::v2::{self, Outcome};
 use etcd_playground::kubectl;
 use etcd_playground::playground::load::load_k8s;
-use etcd_playground::server::api::{RangeRequest, Request, Response};
 use etcd_playground::sim::World;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

@@ -80,10 +80,25 @@ const fn p(from: &'static str, to: &'static str, by: &'static str) -> Pending {
 
 const PENDING: &[Pending] = &[];
 
-/// Files allowed over [`MAX_LINES`] until they are split, and who splits them.
-const OVERSIZE: &[(&str, &str)] = &[
-    ("src/registry/proto_schema.rs", "split"),
+/// Paths that moved in issue 19, and their homes: no file in `src/`, `tests/`, `benches/`,
+/// `examples/` or `fuzz/` may name the old path (nor may `src/` hold a file at it), so a
+/// re-export at an old path cannot creep back.
+const MOVED: &[(&str, &str)] = &[
+    ("server::api", "api"),
+    ("server::bytes", "api::bytes"),
+    ("playground::Output", "process::Output"),
+    ("v2store::error", "api::v2::error"),
+    ("v2store::event", "api::v2::event"),
+    ("v2store::path", "api::v2::path"),
+    ("v2store::V2Request", "api::v2::V2Request"),
+    ("v2store::V2Response", "api::v2::V2Response"),
+    ("v2store::V2Error", "api::v2::V2Error"),
+    ("v2store::KeysRequest", "api::v2::KeysRequest"),
+    ("v2store::NodeExtern", "api::v2::NodeExtern"),
 ];
+
+/// Files allowed over [`MAX_LINES`] until they are split, and who splits them.
+const OVERSIZE: &[(&str, &str)] = &[];
 
 // ---- the checker -------------------------------------------------------------------------
 
@@ -521,6 +536,87 @@ fn the_crate_follows_the_layer_map() {
         "layer map violations:\n{}",
         errors.join("\n")
     );
+}
+
+/// Every crate path `src` names through `root` (`crate` or `etcd_playground`), with its line.
+fn rooted_paths(src: &str, root: &str) -> Vec<(usize, String)> {
+    let toks = lex(src);
+    let mut out = Vec::new();
+    let mut j = 0usize;
+    while j < toks.len() {
+        let after_path = j > 0 && toks[j - 1].0 == Tok::Path;
+        let next_is_path = toks.get(j + 1).map(|t| &t.0) == Some(&Tok::Path);
+        if toks[j].0 == Tok::Ident(root.to_string()) && next_is_path && !after_path {
+            let line = toks[j].1;
+            let mut paths = Vec::new();
+            j = use_tree(&toks, j + 2, Vec::new(), &mut paths);
+            out.extend(paths.into_iter().map(|p| (line, p.join("::"))));
+            continue;
+        }
+        j += 1;
+    }
+    out
+}
+
+/// References to a [`MOVED`] path: `files` are (path, contents) of `src/` (through `crate` and
+/// `super`) and of the other trees (through `etcd_playground`).
+fn moved_references(files: &[(String, String)], moved: &[(&str, &str)]) -> Vec<String> {
+    let mut errors = Vec::new();
+    let is_old = |path: &str| {
+        moved
+            .iter()
+            .find(|(old, _)| path == *old || path.starts_with(&format!("{old}::")))
+    };
+    for (rel, src) in files {
+        let paths: Vec<(usize, String)> = if rel.starts_with("src/") {
+            let mut v: Vec<(usize, String)> = references(rel, src)
+                .into_iter()
+                .map(|r| (r.line, r.path.join("::")))
+                .collect();
+            v.extend(rooted_paths(src, "etcd_playground"));
+            if let Some((_, path)) = module_of(rel) {
+                if let Some((old, new)) = is_old(&path.join("::")) {
+                    errors.push(format!("{rel}: `{old}` moved to `crate::{new}`: delete this file"));
+                }
+            }
+            v
+        } else {
+            rooted_paths(src, "etcd_playground")
+        };
+        for (line, path) in paths {
+            if let Some((old, new)) = is_old(&path) {
+                errors.push(format!("{rel}:{line}: `{path}`: `{old}` moved to `{new}`"));
+            }
+        }
+    }
+    errors
+}
+
+#[test]
+fn nothing_names_a_moved_path() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["src", "tests", "benches", "examples", "fuzz"] {
+        read_sources(root, &root.join(dir), &mut files);
+    }
+    let errors = moved_references(&files, MOVED);
+    assert!(errors.is_empty(), "old paths:\n{}", errors.join("\n"));
+}
+
+#[test]
+fn moved_paths_are_found_everywhere() {
+    let files = [
+        ("src/sim/a.rs".to_string(), "use crate::server::api::Request;\n".to_string()),
+        ("src/server/bytes.rs".to_string(), "//! re-export\n".to_string()),
+        ("tests/t.rs".to_string(), "use etcd_playground::{playground::Output, api::X};\n".to_string()),
+        ("src/server/apply.rs".to_string(), "use super::api::Request;\n".to_string()),
+        ("benches/b.rs".to_string(), "use etcd_playground::server::apply::X;\n".to_string()),
+    ];
+    let e = moved_references(&files, MOVED);
+    assert_eq!(e.len(), 3, "{e:?}");
+    assert!(e[0].starts_with("src/sim/a.rs:1: `server::api::Request`"), "{e:?}");
+    assert!(e[1].starts_with("src/server/bytes.rs: `server::bytes` moved"), "{e:?}");
+    assert!(e[2].starts_with("tests/t.rs:1: `playground::Output`"), "{e:?}");
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use etcd_playground::server::api::*;
+use etcd_playground::api::*;
 use etcd_playground::server::apply::{ApplyContext, StateMachine};
 use proptest::prelude::*;
 

@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use etcd_playground::server::api::*;
+use etcd_playground::api::*;
 use etcd_playground::server::apply::{ApplyContext, StateMachine};
 
 struct Runner {

@@ -30,7 +30,7 @@ async fn the_page_has_a_title_a_help_link_and_a_console() {
 
 mod entries {
     use etcd_playground::playground::session::Entry;
-    use etcd_playground::playground::Output;
+    use etcd_playground::process::Output;
     use etcd_playground::ui::console::view_entry;
     use yew::prelude::*;
     use yew::LocalServerRenderer;
@@ -300,7 +300,7 @@ mod cluster {
 mod keyspace {
     use std::rc::Rc;
 
-    use etcd_playground::server::api::KeyValue;
+    use etcd_playground::api::KeyValue;
     use etcd_playground::ui::keyspace::{
         DetailProps, KeyDetail, KeyspacePanel, KeyspaceProps, RevisionSlider, SliderProps,
     };

@@ -12,7 +12,7 @@
 use crate::cluster::Cluster;
 use crate::etcdctl::{Io, Job};
 use crate::playground::tail::{drop_front, JOB_TAIL_BYTES};
-use crate::playground::Output;
+use crate::process::Output;
 
 struct BackgroundJob {
     number: u32,

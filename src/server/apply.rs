@@ -55,7 +55,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use self::kv::go_sort;
-use super::api::{
+use crate::api::Event;
+use crate::api::{
     errors, AuthRequest, AuthResponse, EtcdError, HashKvResponse, LeaseGrantResponse,
     LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse,
     Request, Response, ResponseHeader, TxnRequest, TxnResponse, WatchCreateRequest, WatchResponse,
@@ -64,7 +65,6 @@ use crate::auth::AuthStore;
 use crate::lease::Lessor;
 use crate::mvcc::watch::WatchHub;
 use crate::mvcc::{KvStore, RangeEnd, TxnWrite};
-use crate::server::api::Event;
 
 /// What an apply may need to know about where and when it runs.
 #[derive(Clone, Debug, Default)]
@@ -163,7 +163,7 @@ impl StateMachine {
             Request::Txn(t) => self.txn(t).map(Response::Txn),
             Request::Compaction(c) => {
                 self.kv.compact(c.revision)?;
-                Ok(Response::Compaction(super::api::CompactionResponse {
+                Ok(Response::Compaction(crate::api::CompactionResponse {
                     header: hdr(self.kv.rev()),
                 }))
             }
@@ -417,7 +417,7 @@ impl StateMachine {
     /// [`to_snapshot`](Self::to_snapshot), in postcard after a marker (several times faster
     /// to write and read than JSON; a member snapshots every 100 000 entries).
     pub fn to_raft_snapshot(&self) -> Vec<u8> {
-        crate::server::bytes::postcard_append(self, RAFT_SNAPSHOT_MAGIC.to_vec())
+        crate::api::bytes::postcard_append(self, RAFT_SNAPSHOT_MAGIC.to_vec())
             .unwrap_or_else(|_| self.to_snapshot())
     }
 

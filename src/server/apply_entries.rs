@@ -4,13 +4,13 @@
 //! Owns: the alarm list, publish and cluster version. Must not touch: the state machine's own
 //! rules (`apply`), Raft rules.
 
-use super::api::{
-    errors, AlarmAction, AlarmMember, AlarmResponse, AlarmType, CallError, EtcdError, Request,
-    Response,
-};
 use super::apply::ApplyContext;
 use super::member::{Env, Member, MemberEvent, Outbox};
 use super::payload::{decode_conf_change, digest, ConfChangeContext, Payload};
+use crate::api::{
+    errors, AlarmAction, AlarmMember, AlarmResponse, AlarmType, CallError, EtcdError, Request,
+    Response,
+};
 use crate::raft::{ConfChangeType, Entry, EntryType};
 
 impl Member {

@@ -24,11 +24,11 @@ use std::time::Duration;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::api::{AlarmMember, CallError, Member as ApiMember, Response, ResponseHeader};
 use super::apply::{ApplyContext, StateMachine};
 use super::idutil::Generator;
 use super::read_index::PendingRead;
 use super::snapshot::{decode_member_snapshot, DEFAULT_SNAPSHOT_COUNT};
+use crate::api::{AlarmMember, CallError, Member as ApiMember, Response, ResponseHeader};
 use crate::lease::Lessor;
 use crate::persist::Disk;
 use crate::raft::{
@@ -293,12 +293,12 @@ impl Member {
             Response::Header(h) => set(h),
             Response::Snapshot(r) => set(&mut r.header),
             Response::Auth(a) => match a {
-                super::api::AuthResponse::Done(h) => set(h),
-                super::api::AuthResponse::Authenticate { header, .. }
-                | super::api::AuthResponse::UserGet { header, .. }
-                | super::api::AuthResponse::UserList { header, .. }
-                | super::api::AuthResponse::RoleGet { header, .. }
-                | super::api::AuthResponse::RoleList { header, .. } => set(header),
+                crate::api::AuthResponse::Done(h) => set(h),
+                crate::api::AuthResponse::Authenticate { header, .. }
+                | crate::api::AuthResponse::UserGet { header, .. }
+                | crate::api::AuthResponse::UserList { header, .. }
+                | crate::api::AuthResponse::RoleGet { header, .. }
+                | crate::api::AuthResponse::RoleList { header, .. } => set(header),
             },
             #[allow(unreachable_patterns)]
             _ => {}

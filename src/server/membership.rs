@@ -5,12 +5,12 @@
 //! Owns: the member list, removed IDs and the cluster version as applied. Must not touch:
 //! Raft's own configuration (the Raft node applies the conf change itself), the network.
 
-use super::api::{
+use super::member::{Env, Member, MemberConfig, Outbox};
+use super::payload::{encode_conf_change, ConfChangeContext};
+use crate::api::{
     errors, EtcdError, Member as ApiMember, MemberAddResponse, MemberChangeResponse, Request,
     Response,
 };
-use super::member::{Env, Member, MemberConfig, Outbox};
-use super::payload::{encode_conf_change, ConfChangeContext};
 use crate::raft::{ConfChange, ConfChangeType, Entry, EntryType, HardState};
 use std::time::Duration;
 

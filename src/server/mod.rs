@@ -1,7 +1,7 @@
 //! One etcd member: its Raft node, its disk, and the apply loop that feeds committed entries
 //! to the MVCC store, the lessor, the auth store and the v2 store; and the edge where their
 //! errors become the ones clients see ([`errors`]). The request and response types clients
-//! see are protocol: they live in `crate::api` ([`api`] re-exports them for now). [`member`]
+//! see are protocol: they live in `crate::api`. [`member`]
 //! is the member itself; the files beside it hold one concern each of what it does (see its
 //! module doc).
 //!
@@ -9,10 +9,8 @@
 //! etcd's policy for client requests (routing, the learner check, admission).
 //! Must not touch: the DOM, wall-clock time, threads or I/O.
 
-pub mod api;
 pub mod apply;
 pub mod apply_entries;
-pub mod bytes;
 pub mod errors;
 pub mod ids;
 pub mod idutil;

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::api::{Member as ApiMember, Request};
+use crate::api::{Member as ApiMember, Request};
 use crate::raft::{ConfChange, Entry, EntryType};
 
 /// What one normal Raft entry carries (encoded into `Entry::data`).
@@ -40,7 +40,7 @@ impl Payload {
             } => p.key.len() + p.value.len() + 48,
             _ => 64,
         };
-        crate::server::bytes::postcard_append(self, Vec::with_capacity(hint)).unwrap_or_default()
+        crate::api::bytes::postcard_append(self, Vec::with_capacity(hint)).unwrap_or_default()
     }
 
     pub fn decode(data: &[u8]) -> Option<Payload> {

@@ -11,9 +11,9 @@
 //! Owns: request IDs and what is waiting to be proposed. Must not touch: what a committed entry
 //! does (apply), Raft rules.
 
-use super::api::{CallError, Code, EtcdError, Request};
 use super::member::{Env, Member, Outbox};
 use super::payload::Payload;
+use crate::api::{CallError, Code, EtcdError, Request};
 use crate::raft::{Entry, EntryType, RaftError};
 
 /// What etcd answers when Raft drops a proposal (`raft.ErrProposalDropped`, which etcd's gRPC
@@ -78,7 +78,7 @@ impl Member {
         if self.is_leader() && self.ticks % 5 == 0 && self.sm.v2.has_ttl_keys() {
             // etcd's leader proposes a v2 SYNC every 500 ms while TTL keys exist.
             let rid = self.next_request_id();
-            let req = Request::V2(crate::v2store::V2Request::sync(env.unix_nanos));
+            let req = Request::V2(crate::api::v2::V2Request::sync(env.unix_nanos));
             let p = Payload::Request {
                 id: rid,
                 req,

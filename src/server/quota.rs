@@ -12,9 +12,9 @@
 //! Owns: the quota, the costs, when the alarm is raised. Must not touch: the store's size
 //! (`mvcc::backend_size`), the alarm list itself (applied like any request).
 
-use super::api::{errors, AlarmAction, AlarmMember, AlarmType, EtcdError, Request, RequestOp};
 use super::member::Member;
 use super::payload::Payload;
+use crate::api::{errors, AlarmAction, AlarmMember, AlarmType, EtcdError, Request, RequestOp};
 use crate::raft::Entry;
 
 /// etcd's default quota: 2 GiB.
@@ -128,7 +128,7 @@ impl Member {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::api::{PutRequest, TxnRequest};
+    use crate::api::{PutRequest, TxnRequest};
 
     #[test]
     fn costs_as_etcd_estimates_them() {

@@ -5,8 +5,8 @@
 //! Owns: the reads waiting at this member. Must not touch: how the leader confirms the index
 //! (Raft), the state machine's read itself.
 
-use super::api::{CallError, Request};
 use super::member::{Env, Member, Outbox};
+use crate::api::{CallError, Request};
 
 /// A client call waiting at this member.
 #[derive(Clone, Debug)]

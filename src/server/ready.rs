@@ -6,8 +6,8 @@
 //! answering leader transfers. Must not touch: the network (messages go out through
 //! [`Outbox`]), the clock (time comes in through [`Env`]).
 
-use super::api::Response;
 use super::member::{Env, Member, MemberEvent, Outbox, ELECTION_TIMEOUT};
+use crate::api::Response;
 use crate::raft::{Message, StateRole};
 
 impl Member {

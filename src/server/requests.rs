@@ -6,16 +6,16 @@
 //! Owns: routing and admission. Must not touch: the network (forwarding to the leader is the
 //! world's), what a committed entry does.
 
-use super::api::{
-    errors, AlarmAction, AlarmResponse, AuthRequest, CallError, EtcdError, MemberListResponse,
-    Request, Response, ResponseHeader, SnapshotResponse, StatusResponse,
-};
 use super::apply::StateMachine;
 use super::member::{Env, Member, Outbox};
 use super::membership::is_member_change;
 use super::payload::{encode_conf_change, ConfChangeContext, Payload};
 use super::quota::alarm_text;
 use super::read_index::PendingRead;
+use crate::api::{
+    errors, AlarmAction, AlarmResponse, AuthRequest, CallError, EtcdError, MemberListResponse,
+    Request, Response, ResponseHeader, SnapshotResponse, StatusResponse,
+};
 use crate::raft::{Entry, EntryType};
 
 /// Where a request is served.

@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::api::Member as ApiMember;
 use super::apply::StateMachine;
 use super::member::{Member, ELECTION_TIMEOUT};
+use crate::api::Member as ApiMember;
 
 /// Applied entries between two snapshots by default.
 pub const DEFAULT_SNAPSHOT_COUNT: u64 = 100_000;
@@ -29,7 +29,7 @@ pub struct MemberSnapshot {
     pub cluster_version: Option<String>,
     /// Written empty: see [`RecentIds`].
     pub recent: RecentIds,
-    #[serde(with = "crate::server::bytes")]
+    #[serde(with = "crate::api::bytes")]
     pub sm: Vec<u8>,
 }
 
@@ -87,8 +87,8 @@ impl Member {
         // Sized up front: the state machine's bytes are nearly all of it (no regrowing copies
         // of a 140 MB snapshot).
         let size = data.sm.len().saturating_add(4096);
-        let data = crate::server::bytes::postcard_append(&data, Vec::with_capacity(size))
-            .unwrap_or_default();
+        let data =
+            crate::api::bytes::postcard_append(&data, Vec::with_capacity(size)).unwrap_or_default();
         let cs = self.node.raft.prs.conf_state();
         let keep = SNAPSHOT_CATCH_UP_ENTRIES.min(self.snapshot_count);
         if self.node.compact(self.applied, cs, data, keep).is_ok() {

@@ -5,8 +5,8 @@
 //! Owns: nothing of its own (the watchers live in the state machine). Must not touch: which
 //! member a client's stream reaches (the world's), the watchers' events (mvcc's).
 
-use super::api::{errors, CallError, RangeRequest, Request, WatchCreateRequest, WatchResponse};
 use super::member::Member;
+use crate::api::{errors, CallError, RangeRequest, Request, WatchCreateRequest, WatchResponse};
 
 impl Member {
     /// Opens a watcher on this member's state machine; its ID there.

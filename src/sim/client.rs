@@ -10,7 +10,7 @@ use std::time::Duration;
 use rand::Rng;
 
 use super::{World, MAX_ADVANCE};
-use crate::server::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
+use crate::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
 use crate::server::member::Outbox;
 use crate::server::membership::is_member_change;
 use crate::server::requests::served_by_leader;
@@ -217,7 +217,7 @@ impl World {
                         watch: *wid,
                         member: name.clone(),
                         revision: f.revision,
-                        delete: f.kind == crate::server::api::EventType::Delete,
+                        delete: f.kind == crate::api::EventType::Delete,
                         key: f.key.clone(),
                     });
                 }

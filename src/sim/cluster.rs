@@ -10,8 +10,8 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::World;
+use crate::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
 use crate::cluster::{CallId, Cluster, WatchId};
-use crate::server::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
 #[cfg(test)]
 use crate::server::apply::StateMachine;
 
@@ -179,7 +179,7 @@ mod tests {
         let ep = "127.0.0.1:2379";
         let t = Duration::from_secs(5);
         for k in ["a", "b", "a"] {
-            let req = Request::Put(crate::server::api::PutRequest {
+            let req = Request::Put(crate::api::PutRequest {
                 key: k.into(),
                 value: b"v".to_vec(),
                 ..Default::default()

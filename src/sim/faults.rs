@@ -14,8 +14,8 @@ use std::time::Duration;
 use super::network::{self, NetConfig};
 use super::view::TraceKind;
 use super::{endpoint, Slot, World};
+use crate::api::Member as ApiMember;
 use crate::persist::MemoryDisk;
-use crate::server::api::Member as ApiMember;
 use crate::server::member::MemberConfig;
 
 /// Why a fault could not be set.

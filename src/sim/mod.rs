@@ -25,8 +25,8 @@ use std::time::Duration;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::api::{CallError, Response};
 use crate::persist::{Disk, MemoryDisk};
-use crate::server::api::{CallError, Response};
 use crate::server::ids;
 use crate::server::member::{Member, MemberConfig, Outbox};
 use crate::server::membership::bootstrap_log;

@@ -14,8 +14,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::{Event, Slot, World, TICK};
+use crate::api::Member as ApiMember;
 use crate::persist::{Disk, DiskState, Flush, MemoryDisk};
-use crate::server::api::Member as ApiMember;
 
 /// How long a restored world runs at most to elect a leader and apply its committed log.
 pub const RESTART_LIMIT: Duration = Duration::from_secs(10);
@@ -337,8 +337,8 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::{PutRequest, RangeRequest, Request, Response};
     use crate::persist::journal::apply;
-    use crate::server::api::{PutRequest, RangeRequest, Request, Response};
 
     const EP: &str = "127.0.0.1:2379";
     const T: Duration = Duration::from_secs(5);

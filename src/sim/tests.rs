@@ -1,5 +1,5 @@
 use super::*;
-use crate::server::api::{PutRequest, RangeRequest, Request, Response};
+use crate::api::{PutRequest, RangeRequest, Request, Response};
 
 const T: Duration = Duration::from_secs(5);
 
@@ -335,7 +335,7 @@ fn put_get_through_any_member() {
 
 #[test]
 fn lease_expires_and_watch_sees_the_delete() {
-    use crate::server::api::{LeaseGrantRequest, WatchCreateRequest};
+    use crate::api::{LeaseGrantRequest, WatchCreateRequest};
     let mut w = World::new(2);
     let Response::LeaseGrant(g) = w
         .call(

@@ -38,13 +38,6 @@ pub mod ttl_key_heap;
 pub use apply::ApplierV2;
 pub use store::Store;
 
-// The v2 protocol moved to `crate::api::v2` (issue 19):
-pub use crate::api::v2::{error, event, path}; // re-export until the import sweep (issue 19)
-pub use crate::api::v2::{
-    AuthOp, Credentials, Event, KeysRequest, Method, NodeExtern, RoleInfo, UserInfo, V2Error, V2Op,
-    V2Request, V2Response,
-}; // re-export until the import sweep (issue 19)
-
 /// Where user keys live inside the v2 store (`StoreKeysPrefix`).
 pub const STORE_KEYS_PREFIX: &str = "/1";
 /// Where cluster data lives (`StoreClusterPrefix`).

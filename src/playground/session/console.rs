@@ -20,7 +20,7 @@ use crate::playground::tail::{
     cut_back, drop_front, dropped_note, truncated_note, ENTRY_HEAD_BYTES, ENTRY_TAIL_BYTES,
     MAX_ENTRIES,
 };
-use crate::playground::Output;
+use crate::process::Output;
 
 /// One command and what it printed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

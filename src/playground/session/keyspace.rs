@@ -11,12 +11,12 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use super::Session;
-use crate::registry::tree::{KeyTree, NodeId};
-use crate::server::api::{
+use crate::api::v2::{KeysRequest, Method, NodeExtern, V2Op, V2Request, V2Response};
+use crate::api::{
     CallError, EventType, KeyValue, RangeRequest, Request, Response, WatchCreateRequest,
 };
+use crate::registry::tree::{KeyTree, NodeId};
 use crate::sim::DEFAULT_MEMBERS;
-use crate::v2store::{KeysRequest, Method, NodeExtern, V2Op, V2Request, V2Response};
 
 pub(super) const READ_TIMEOUT: Duration = Duration::from_secs(5);
 

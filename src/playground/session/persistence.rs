@@ -23,8 +23,9 @@ use serde::{Deserialize, Serialize};
 use super::keyspace::READ_TIMEOUT;
 use super::timeline::{InputRecord, INTERRUPT};
 use super::Session;
-use crate::playground::{Output, Playground};
-use crate::server::api::Request;
+use crate::api::Request;
+use crate::playground::Playground;
+use crate::process::Output;
 use crate::sim::{Settings, World, DEFAULT_MEMBERS};
 
 /// A member's disk as stored, and what one flush writes of it (the page's storage keeps them).
@@ -285,7 +286,7 @@ impl Session {
     /// Writes `n` keys `bench/key-NNNNNNN` straight through the world, 128 puts a txn (the
     /// reload benchmark's fill; no console entries).
     pub fn bench_fill(&mut self, n: usize) {
-        use crate::server::api::{PutRequest, RequestOp, TxnRequest};
+        use crate::api::{PutRequest, RequestOp, TxnRequest};
         let world = self.playground.world_mut();
         let mut i = 0;
         while i < n {

@@ -178,7 +178,7 @@ impl Session {
             );
             self.push_entry(
                 "# rewind".to_string(),
-                crate::playground::Output {
+                crate::process::Output {
                     stderr: text,
                     ..Default::default()
                 },

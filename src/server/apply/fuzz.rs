@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use super::{ApplyContext, StateMachine};
-use crate::server::api::*;
+use crate::api::*;
 
 struct Bytes<'a> {
     data: &'a [u8],

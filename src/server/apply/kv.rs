@@ -8,13 +8,13 @@
 
 use std::cmp::Ordering;
 
-use crate::lease::Lessor;
-use crate::mvcc::{KvStore, RangeEnd, RangeOptions, RangeResult, TxnWrite};
-use crate::server::api::{
+use crate::api::{
     errors, Compare, CompareResult, CompareTarget, DeleteRangeRequest, DeleteRangeResponse,
     EtcdError, KeyValue, PutRequest, PutResponse, RangeRequest, RangeResponse, RequestOp,
     ResponseHeader, ResponseOp, SortOrder, SortTarget, TxnRequest, TxnResponse,
 };
+use crate::lease::Lessor;
+use crate::mvcc::{KvStore, RangeEnd, RangeOptions, RangeResult, TxnWrite};
 
 /// Something ranges can be read from: the store, or an open write transaction.
 pub trait ReadView {

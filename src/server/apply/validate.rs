@@ -4,10 +4,10 @@
 //!
 //! Owns: nothing. Must not touch: state.
 
-use crate::lease::MAX_LEASE_TTL;
-use crate::server::api::{
+use crate::api::{
     errors, DeleteRangeRequest, EtcdError, PutRequest, RangeRequest, Request, RequestOp, TxnRequest,
 };
+use crate::lease::MAX_LEASE_TTL;
 
 /// etcd's default `--max-txn-ops`.
 pub const MAX_TXN_OPS: usize = 128;
