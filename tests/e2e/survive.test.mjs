@@ -5,7 +5,7 @@
 // page still answers a command, and a reload reaches a ready console with the writes there.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, newProfile, launch, consoleReady, run, screenshot } from './harness.mjs';
+import { serveDist, withPage, consoleReady, paste, screenshot } from './harness.mjs';
 
 let server;
 before(async () => { server = await serveDist(); });
@@ -15,18 +15,7 @@ const WATCHES = 200;
 const PUTS = 2000;
 const CHUNK = 250;
 
-/** Pastes `text` into the console input as a clipboard paste would. */
-async function paste(page, text) {
-  await page.locator('[data-testid="console-input"]').focus();
-  await page.evaluate((t) => {
-    const dt = new DataTransfer();
-    dt.setData('text/plain', t);
-    const input = document.querySelector('[data-testid="console-input"]');
-    input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, text);
-}
-
-/** Waits until the newest entry's line is `line` and its output is shown. */
+/** Waits until the newest entry is the one of `line`. */
 async function lastIs(page, line, timeout = 60000) {
   await page.waitForFunction((l) => {
     const es = document.querySelectorAll('[data-testid="console-entry"]');
@@ -35,39 +24,37 @@ async function lastIs(page, line, timeout = 60000) {
   }, line, { timeout });
 }
 
-test('200 background watches and 2,000 puts: the page answers and reloads', { timeout: 240000 }, async () => {
-  const errors = [];
-  const context = await launch(newProfile(), errors);
-  try {
-    const page = context.pages()[0] ?? await context.newPage();
-    await page.goto(server.url);
-    await consoleReady(page);
+/** Runs `line` and returns its entry's text (the console keeps at most 500 entries, so the
+ * newest entry is looked for rather than a count that grows). */
+async function run(page, line) {
+  await page.locator('[data-testid="console-input"]').fill(line);
+  await page.keyboard.press('Enter');
+  await lastIs(page, line);
+  return page.locator('[data-testid="console-entry"]').last().innerText();
+}
 
-    await paste(page, 'etcdctl watch k &\n'.repeat(WATCHES));
-    await lastIs(page, 'etcdctl watch k &');
-    assert.match(await run(page, 'jobs'), new RegExp(`\\[${WATCHES}\\]\\+\\s+Running`));
+test('200 background watches and 2,000 puts: the page answers and reloads', { timeout: 240000 }, () => withPage(server.url, async (page) => {
+  await paste(page, 'etcdctl watch k &\n'.repeat(WATCHES));
+  await lastIs(page, 'etcdctl watch k &');
+  assert.match(await run(page, 'jobs'), new RegExp(`\\[${WATCHES}\\]\\+\\s+Running`));
 
-    const value = 'v'.repeat(100);
-    for (let from = 0; from < PUTS; from += CHUNK) {
-      const lines = Array.from({ length: CHUNK }, (_, i) => `etcdctl put k${String(from + i).padStart(4, '0')} ${value}`);
-      // every watch watches `k` only: make the last put of each chunk fire them all
-      lines.push(`etcdctl put k ${value}-${from}`);
-      await paste(page, `${lines.join('\n')}\n`);
-      await lastIs(page, `etcdctl put k ${value}-${from}`, 120000);
-    }
-
-    // Still answering, and the console keeps a bounded number of entries.
-    assert.match(await run(page, 'etcdctl get k1999'), new RegExp(`k1999\\n${value}`));
-    const kept = await page.locator('[data-testid="console-entry"]').count();
-    assert.ok(kept <= 500, `${kept} entries kept`);
-    assert.match(await run(page, 'etcdctl get k --prefix --count-only -w fields'), /"Count" : 2001/);
-    await screenshot(page, 'survive-watches.png');
-
-    await page.reload();
-    await consoleReady(page);
-    assert.match(await run(page, 'etcdctl get k0000'), new RegExp(`k0000\\n${value}`));
-  } finally {
-    await context.close();
+  const value = 'v'.repeat(100);
+  for (let from = 0; from < PUTS; from += CHUNK) {
+    const lines = Array.from({ length: CHUNK }, (_, i) => `etcdctl put k${String(from + i).padStart(4, '0')} ${value}`);
+    // the watches watch `k` alone: the last put of each chunk fires all of them
+    lines.push(`etcdctl put k ${value}-${from}`);
+    await paste(page, `${lines.join('\n')}\n`);
+    await lastIs(page, `etcdctl put k ${value}-${from}`, 120000);
   }
-  if (errors.length) throw new Error(`the page reported errors:\n${errors.join('\n')}`);
-});
+
+  // Still answering, and the console keeps a bounded number of entries.
+  assert.match(await run(page, 'etcdctl get k1999'), new RegExp(`k1999\\n${value}`));
+  const kept = await page.locator('[data-testid="console-entry"]').count();
+  assert.ok(kept <= 500, `${kept} entries kept`);
+  assert.match(await run(page, 'etcdctl get k --prefix --count-only -w fields'), /"Count" : 2001/);
+  await screenshot(page, 'survive-watches.png');
+
+  await page.reload();
+  await consoleReady(page);
+  assert.match(await run(page, 'etcdctl get k0000'), new RegExp(`k0000\\n${value}`));
+}));
