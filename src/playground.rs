@@ -24,6 +24,7 @@ pub mod fault_text;
 pub mod input;
 pub mod load;
 pub mod session;
+pub mod tail;
 pub mod wrappers;
 
 use background::{Background, BackgroundOutput};

@@ -58,21 +58,37 @@ impl Obj {
     }
     pub fn arr(self, k: &str, items: Vec<String>) -> Obj {
         if items.is_empty() {
-            self
-        } else {
-            self.raw(k, format!("[{}]", items.join(",")))
+            return self;
         }
+        // One allocation of the final size (a range of 100,000 keys is hundreds of MB).
+        let mut s = String::with_capacity(items.iter().map(|i| i.len() + 1).sum::<usize>() + 1);
+        s.push('[');
+        for (n, item) in items.into_iter().enumerate() {
+            if n > 0 {
+                s.push(',');
+            }
+            s.push_str(&item);
+        }
+        s.push(']');
+        self.raw(k, s)
     }
     pub fn obj(self, k: &str, o: Obj) -> Obj {
         self.raw(k, o.render())
     }
     pub fn render(&self) -> String {
-        let fields: Vec<String> = self
-            .0
-            .iter()
-            .map(|(k, v)| format!("{}:{}", str_json(k), v))
-            .collect();
-        format!("{{{}}}", fields.join(","))
+        let size = self.0.iter().map(|(k, v)| k.len() + v.len() + 4).sum::<usize>() + 2;
+        let mut s = String::with_capacity(size);
+        s.push('{');
+        for (n, (k, v)) in self.0.iter().enumerate() {
+            if n > 0 {
+                s.push(',');
+            }
+            s.push_str(&str_json(k));
+            s.push(':');
+            s.push_str(v);
+        }
+        s.push('}');
+        s
     }
 }
 

@@ -39,7 +39,7 @@ pub use console::{Entry, WriteTrace};
 pub use history::History;
 pub use keyspace::{HistoryRow, KeyDetailModel, KeyspaceData};
 pub use persistence::{Base, PlaygroundState, DEFAULT_SEED, SCHEMA_VERSION, SNAPSHOT_COUNT};
-pub use timeline::{InputRecord, LogChange, IDLE_LIMIT, INTERRUPT, SPEEDS, TICK};
+pub use timeline::{InputRecord, LogChange, IDLE_LIMIT, INTERRUPT, REWIND_INPUTS, SPEEDS, TICK};
 
 /// The watch events a traced write fired (the trace panel lists them).
 pub use crate::sim::FiredView;
@@ -59,6 +59,8 @@ pub struct Session {
     inputs_clear: bool,
     /// Inputs that made the current moment, oldest first.
     inputs: Vec<InputRecord>,
+    /// Inputs no longer kept for rewinding (see [`timeline::REWIND_INPUTS`]).
+    rewind_dropped: usize,
     /// After a rewind: the inputs past the current moment (the timeline can go forward again
     /// until something new runs).
     future: Vec<InputRecord>,
@@ -101,6 +103,7 @@ impl Session {
             inputs_stored: 0,
             inputs_clear: false,
             inputs: Vec::new(),
+            rewind_dropped: 0,
             future: Vec::new(),
             entries: Rc::new(Vec::new()),
             next_id: 0,
@@ -318,5 +321,7 @@ impl Session {
     }
 }
 
+#[cfg(test)]
+mod bounds_tests;
 #[cfg(test)]
 mod tests;

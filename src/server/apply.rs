@@ -421,6 +421,20 @@ impl StateMachine {
             .unwrap_or_else(|_| self.to_snapshot())
     }
 
+    /// The length of [`to_raft_snapshot`](Self::to_raft_snapshot)'s bytes, counted without
+    /// writing them.
+    pub fn raft_snapshot_len(&self) -> Option<usize> {
+        let n = postcard::serialize_with_flavor(self, postcard::ser_flavors::Size::default());
+        Some(RAFT_SNAPSHOT_MAGIC.len() + n.ok()?)
+    }
+
+    /// Appends [`to_raft_snapshot`](Self::to_raft_snapshot)'s bytes to `buf` (give it the
+    /// room: nothing is regrown).
+    pub fn append_raft_snapshot(&self, mut buf: Vec<u8>) -> Option<Vec<u8>> {
+        buf.extend_from_slice(RAFT_SNAPSHOT_MAGIC);
+        crate::api::bytes::postcard_append(self, buf).ok()
+    }
+
     /// Restores [`to_raft_snapshot`](Self::to_raft_snapshot) bytes (or JSON ones, as older
     /// snapshots hold).
     pub fn from_raft_snapshot(bytes: &[u8]) -> Result<StateMachine, String> {

@@ -6,9 +6,13 @@
 
 use std::time::Duration;
 
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
 use super::World;
 use crate::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
 use crate::cluster::{CallId, Cluster, WatchId};
+#[cfg(test)]
 use crate::server::apply::StateMachine;
 
 impl Cluster for World {
@@ -83,23 +87,112 @@ impl Cluster for World {
 /// revision (and enabled flag), one per user, role and lease.
 fn backend_keys(blob: &[u8], members: i64) -> i64 {
     let mut n = members + 1 + 1 + 1;
-    if let Ok(sm) = StateMachine::from_snapshot(blob) {
-        n += sm.kv.revision_count() as i64;
-        if sm.kv.compact_rev() > 0 {
+    // Counted in one pass over the JSON, without building the store (a snapshot of the
+    // large /registry sample is hundreds of MB: parsing it whole cost GBs).
+    if let Ok(c) = serde_json::from_slice::<Counted>(blob) {
+        n += c.kv.bucket.0 as i64;
+        if c.kv.compact_main_rev > 0 {
             n += 2;
         }
-        n += sm.lessor.len() as i64;
-        if sm.auth.is_enabled() {
+        n += c.lessor.leases.0 as i64;
+        if c.auth.enabled {
             n += 1;
         }
-    }
-    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(blob) {
-        for part in ["users", "roles"] {
-            n += v["auth"][part]
-                .as_object()
-                .map(|o| o.len() as i64)
-                .unwrap_or(0);
-        }
+        n += (c.auth.users.0 + c.auth.roles.0) as i64;
     }
     n
+}
+
+/// What [`backend_keys`] reads of a state machine's snapshot (its other fields are skipped).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Counted {
+    kv: CountedKv,
+    lessor: CountedLessor,
+    auth: CountedAuth,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CountedKv {
+    bucket: Count,
+    compact_main_rev: i64,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CountedLessor {
+    leases: Count,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CountedAuth {
+    enabled: bool,
+    users: Count,
+    roles: Count,
+}
+
+/// The number of elements of a JSON array or entries of an object, each skipped unread.
+#[derive(Default)]
+struct Count(usize);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(CountVisitor)
+    }
+}
+
+struct CountVisitor;
+
+impl<'de> Visitor<'de> for CountVisitor {
+    type Value = Count;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array or a map")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Count, A::Error> {
+        let mut n = 0;
+        while seq.next_element::<IgnoredAny>()?.is_some() {
+            n += 1;
+        }
+        Ok(Count(n))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Count, A::Error> {
+        let mut n = 0;
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {
+            n += 1;
+        }
+        Ok(Count(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_keys_counts_what_the_store_holds() {
+        let mut w = World::new(1);
+        let ep = "127.0.0.1:2379";
+        let t = Duration::from_secs(5);
+        for k in ["a", "b", "a"] {
+            let req = Request::Put(crate::api::PutRequest {
+                key: k.into(),
+                value: b"v".to_vec(),
+                ..Default::default()
+            });
+            assert!(w.call(ep, None, req, t).is_ok());
+        }
+        let Ok(Response::Snapshot(s)) = w.call(ep, None, Request::Snapshot, t) else {
+            panic!("no snapshot");
+        };
+        let sm = StateMachine::from_snapshot(&s.blob).unwrap();
+        // 3 members + 3 meta keys + one per revision (3 puts)
+        assert_eq!(sm.kv.revision_count(), 3);
+        assert_eq!(backend_keys(&s.blob, 3), 3 + 3 + 3);
+        assert_eq!(backend_keys(b"not json", 3), 6);
+    }
 }

@@ -120,7 +120,9 @@ pub fn App() -> Html {
     };
 
     // Play: turn wall time into simulated time while playing.
-    let playing = session.borrow().playing();
+    // After a trap (out of memory) the session can stay borrowed for good: rendering tries,
+    // so later events do not panic in a cascade.
+    let playing = session.try_borrow().is_ok_and(|s| s.playing());
     {
         let dispatch = dispatch.clone();
         use_effect_with(playing, move |playing| {
@@ -206,7 +208,13 @@ pub fn App() -> Html {
         Callback::from(move |_: MouseEvent| help_open.set(!*help_open))
     };
 
-    let s = session.borrow();
+    let Ok(s) = session.try_borrow() else {
+        return html! {
+            <div class="disk-banner" role="alert" data-testid="stopped-banner">
+                { "The playground stopped (it ran out of memory or hit an error). Reload the page: what you ran is kept in this browser." }
+            </div>
+        };
+    };
     let cluster = s.cluster();
     let detail = match &*selection {
         Some(Selection::Member(n)) => cluster

@@ -117,6 +117,17 @@ export async function withPage(url, fn, { width = 1280, height = 800 } = {}) {
   if (errors.length) throw new Error(`the page reported errors:\n${errors.join('\n')}`);
 }
 
+/** Pastes `text` into the console input as a clipboard paste would. */
+export async function paste(page, text) {
+  await page.locator('[data-testid="console-input"]').focus();
+  await page.evaluate((t) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    const input = document.querySelector('[data-testid="console-input"]');
+    input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, text);
+}
+
 export async function screenshot(page, name) {
   await mkdir(SHOTS, { recursive: true });
   const path = join(SHOTS, name);

@@ -4,7 +4,7 @@
 // the kube-system pods with the etcd request shown, delete a pod and see its key leave the tree.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, newProfile, launch, consoleReady, run, screenshot } from './harness.mjs';
+import { serveDist, newProfile, launch, consoleReady, run, paste, screenshot } from './harness.mjs';
 
 let server;
 before(async () => { server = await serveDist(); });
@@ -32,17 +32,6 @@ const DOCKER_RUN_BLOCK = `docker run \\
   --log-level info \\
   --logger zap \\
   --log-outputs stderr`;
-
-/** Pastes `text` into the console input as a clipboard paste would. */
-async function paste(page, text) {
-  await page.locator('[data-testid="console-input"]').focus();
-  await page.evaluate((t) => {
-    const dt = new DataTransfer();
-    dt.setData('text/plain', t);
-    const input = document.querySelector('[data-testid="console-input"]');
-    input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, text);
-}
 
 const entries = (page) => page.locator('[data-testid="console-entry"]');
 

@@ -3,6 +3,11 @@
 //! the long-running command that is the current job and the background jobs, whose later
 //! output is appended to their entries.
 //!
+//! What the page keeps is bounded (see [`crate::playground::tail`]): the newest
+//! [`MAX_ENTRIES`] entries, the head of each command's output with a line saying how many
+//! bytes were not shown, the tail of what a job appends with a line saying how many earlier
+//! lines were not shown.
+//!
 //! Owns: [`Entry`], [`WriteTrace`], running input lines. Must not touch: how an entry looks
 //! (the page's console draws it), etcd rules (the playground runs the line).
 
@@ -11,6 +16,10 @@ use std::rc::Rc;
 use super::timeline::{InputRecord, LogChange, INTERRUPT, SPEEDS};
 use super::Session;
 use crate::playground::input::complete_input;
+use crate::playground::tail::{
+    cut_back, drop_front, dropped_note, truncated_note, ENTRY_HEAD_BYTES, ENTRY_TAIL_BYTES,
+    MAX_ENTRIES,
+};
 use crate::process::Output;
 
 /// One command and what it printed.
@@ -33,6 +42,50 @@ pub struct Entry {
     pub files: Vec<String>,
     /// The write it made, when it appended Raft entries (select the entry to see it traced).
     pub trace: Option<WriteTrace>,
+    /// Lines a job appended that are no longer kept (the first line of `output.stdout` says
+    /// how many).
+    pub dropped_lines: u64,
+}
+
+/// Keeps the head of a command's output, with a line saying how much was not shown.
+fn bound_output(mut output: Output) -> Output {
+    for s in [&mut output.stdout, &mut output.stderr] {
+        let cut = cut_back(s, ENTRY_HEAD_BYTES);
+        if cut > 0 {
+            if !s.is_empty() && !s.ends_with('\n') {
+                s.push('\n');
+            }
+            s.push_str(&truncated_note(cut));
+        }
+    }
+    output
+}
+
+impl Entry {
+    /// Appends what a job printed, keeping the newest [`ENTRY_TAIL_BYTES`] of each stream
+    /// (cut when twice that is reached) under a line saying how many lines went.
+    fn append(&mut self, out: &Output) {
+        self.output.stdout.push_str(&out.stdout);
+        self.output.stderr.push_str(&out.stderr);
+        let over = |s: &String| s.len() > 2 * ENTRY_TAIL_BYTES;
+        if !over(&self.output.stdout) && !over(&self.output.stderr) {
+            return;
+        }
+        let note = dropped_note(self.dropped_lines);
+        if self.dropped_lines > 0 && self.output.stdout.starts_with(&note) {
+            self.output.stdout.drain(..note.len());
+        }
+        for s in [&mut self.output.stdout, &mut self.output.stderr] {
+            if s.len() > ENTRY_TAIL_BYTES {
+                self.dropped_lines += drop_front(s, ENTRY_TAIL_BYTES);
+            }
+        }
+        if self.dropped_lines > 0 {
+            self.output
+                .stdout
+                .insert_str(0, &dropped_note(self.dropped_lines));
+        }
+    }
 }
 
 /// What one console line wrote: the Raft entries appended while it ran (on the member with
@@ -51,13 +104,15 @@ pub struct WriteTrace {
 pub const PAGE_HELP: &str = "\nIn this page also:\n  speed X      play simulated time X times as fast as the wall clock (1/100 to 100)\n  reset        a fresh cluster; the stored inputs are forgotten\n";
 
 impl Session {
-    fn push_entry(&mut self, line: String, output: Output) {
-        Rc::make_mut(&mut self.entries).push(Entry {
+    pub(super) fn push_entry(&mut self, line: String, output: Output) {
+        let entries = Rc::make_mut(&mut self.entries);
+        entries.push(Entry {
             id: self.next_id,
             line,
-            output,
+            output: bound_output(output),
             ..Default::default()
         });
+        forget_oldest(entries);
         self.next_id += 1;
     }
 
@@ -69,10 +124,11 @@ impl Session {
         let background = self.playground.last_background();
         let requests = self.playground.requests().to_vec();
         let files = self.playground.last_written().to_vec();
-        Rc::make_mut(&mut self.entries).push(Entry {
+        let entries = Rc::make_mut(&mut self.entries);
+        entries.push(Entry {
             id: self.next_id,
             line,
-            output,
+            output: bound_output(output),
             running,
             background,
             hints,
@@ -80,6 +136,7 @@ impl Session {
             files,
             ..Default::default()
         });
+        forget_oldest(entries);
         if running {
             self.job = Some(self.next_id);
         }
@@ -103,8 +160,7 @@ impl Session {
                 continue;
             };
             if let Some(e) = entries.iter_mut().find(|e| e.id == id) {
-                e.output.stdout.push_str(&b.out.stdout);
-                e.output.stderr.push_str(&b.out.stderr);
+                e.append(&b.out);
                 if let Some((code, killed)) = b.ended {
                     e.background = None;
                     e.interrupted = killed;
@@ -178,6 +234,7 @@ impl Session {
             }
             ["reset"] => {
                 self.base = None;
+                self.rewind_dropped = 0;
                 self.inputs_clear = true;
                 self.inputs_stored = 0;
                 self.reset();
@@ -231,11 +288,13 @@ impl Session {
             self.horizon_ms = self.now_ms();
         }
         self.touch_horizon();
-        if rewrite {
+        let change = if rewrite {
             LogChange::Rewrite(self.inputs.clone())
         } else {
             LogChange::Append(record)
-        }
+        };
+        self.bound_rewind();
+        change
     }
 
     /// The newest log index among the running members.
@@ -283,8 +342,7 @@ impl Session {
         }
         let entries = Rc::make_mut(&mut self.entries);
         if let Some(e) = entries.iter_mut().find(|e| e.id == id) {
-            e.output.stdout.push_str(&out.stdout);
-            e.output.stderr.push_str(&out.stderr);
+            e.append(&out);
             if !still {
                 e.running = false;
                 e.interrupted = interrupted;
@@ -380,6 +438,14 @@ impl Session {
                 ..Default::default()
             },
         }
+    }
+}
+
+/// The page keeps the newest [`MAX_ENTRIES`] entries.
+fn forget_oldest(entries: &mut Vec<Entry>) {
+    if entries.len() > MAX_ENTRIES {
+        let n = entries.len() - MAX_ENTRIES;
+        entries.drain(..n);
     }
 }
 

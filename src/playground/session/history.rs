@@ -1,6 +1,9 @@
 //! The console's command history and the ↑/↓ cursor over it, as a shell keeps them:
 //! ↑ walks back through earlier lines, ↓ walks forward and past the newest line returns to
-//! what was being typed before the walk began.
+//! what was being typed before the walk began. It keeps the newest [`HISTORY_LINES`] lines.
+
+/// The lines the history keeps (the oldest go first, as a shell's `HISTSIZE`).
+pub const HISTORY_LINES: usize = 5_000;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct History {
@@ -32,6 +35,10 @@ impl History {
             return;
         }
         self.lines.push(line.to_string());
+        if self.lines.len() > HISTORY_LINES + HISTORY_LINES / 10 {
+            let n = self.lines.len() - HISTORY_LINES;
+            self.lines.drain(..n);
+        }
     }
 
     /// ↑: the previous line, or `None` when there is nothing earlier.

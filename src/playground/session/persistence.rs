@@ -206,6 +206,7 @@ impl Session {
         let from = self.inputs_stored.min(self.inputs.len());
         let new = self.inputs.get(from..).unwrap_or(&[]).to_vec();
         self.inputs_stored = self.inputs.len();
+        self.bound_rewind();
         (clear, new)
     }
 

@@ -3,7 +3,12 @@
 //! replaying the inputs run before it), and simulated time passing: play at a speed, step,
 //! run until idle. This is the only place the page's wall time turns into simulated time.
 //!
-//! Owns: [`InputRecord`], [`LogChange`], the speeds. Must not touch: the stored form of the
+//! The rewind history is bounded: past [`REWIND_INPUTS`] inputs the timeline starts again at
+//! the present (its start becomes the members' disks as they stand, as after a reload), so a
+//! rewind never replays more than that many inputs; a rewind to an earlier moment lands on
+//! the timeline's start and says so.
+//!
+//! Owns: [`InputRecord`], [`LogChange`], the speeds, the rewind bound. Must not touch: the stored form of the
 //! log (the page's storage) or what an input does (the console and the playground).
 
 use std::time::Duration;
@@ -11,6 +16,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::keyspace::KeyspaceData;
+use super::persistence::Base;
 use super::Session;
 use crate::playground::Playground;
 
@@ -51,6 +57,9 @@ pub const SPEEDS: [(f64, &str); 9] = [
 pub const TICK: Duration = Duration::from_millis(100);
 /// "Run until idle" gives up after this much simulated time.
 pub const IDLE_LIMIT: Duration = Duration::from_secs(30);
+
+/// The most inputs a rewind replays: past this the timeline starts again at the present.
+pub const REWIND_INPUTS: usize = 2_000;
 
 /// How a Ctrl+C is kept in the input log (a shell comment: harmless anywhere else).
 pub const INTERRUPT: &str = "# ^C";
@@ -136,6 +145,7 @@ impl Session {
         let v2 = self.keyspace.v2;
         let selected = self.selected_key.clone();
         let horizon = self.horizon_ms;
+        let start = self.timeline_start_ms();
         self.reset();
         self.keyspace.v2 = v2;
         self.selected_key = selected;
@@ -159,6 +169,48 @@ impl Session {
         self.inputs_stored = self.inputs_stored.min(self.inputs.len());
         self.horizon_ms = horizon.max(self.now_ms());
         self.read_epoch.clear();
+        if self.rewind_dropped > 0 && t_ms < start {
+            let text = format!(
+                "the timeline keeps the last {REWIND_INPUTS} inputs ({} earlier ones cannot be replayed): rewound to its start at {:.1} s instead of {:.1} s\n",
+                self.rewind_dropped,
+                start as f64 / 1000.0,
+                t_ms as f64 / 1000.0
+            );
+            self.push_entry(
+                "# rewind".to_string(),
+                crate::process::Output {
+                    stderr: text,
+                    ..Default::default()
+                },
+            );
+        }
+    }
+
+    /// The moment the timeline starts at (the restored base, or the seed's first moment).
+    pub fn timeline_start_ms(&self) -> u64 {
+        self.base
+            .as_ref()
+            .map_or(0, |b| b.state.clock_us / 1000)
+    }
+
+    /// Past [`REWIND_INPUTS`] inputs, the timeline starts again at the present: the members'
+    /// disks as they stand become its start (what a reload restores), and the inputs run
+    /// before are no longer kept for rewinding. Jobs still running are not part of that
+    /// start: a rewind past it shows the world without them.
+    pub(super) fn bound_rewind(&mut self) {
+        // Inputs not yet in the stored history wait until the page took them.
+        let unstored = self.persisting && self.inputs_stored < self.inputs.len();
+        if self.inputs.len() <= REWIND_INPUTS || unstored {
+            return;
+        }
+        self.base = Some(Base {
+            state: self.state(),
+            disks: self.world().disk_states(),
+        });
+        self.rewind_dropped += self.inputs.len();
+        self.inputs_stored = self.inputs_stored.saturating_sub(self.inputs.len());
+        self.inputs.clear();
+        self.future.clear();
     }
 
     pub(super) fn touch_horizon(&mut self) {

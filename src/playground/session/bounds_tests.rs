@@ -1,0 +1,83 @@
+//! What the page's session keeps stays bounded (issue 22): a command's output, what a job
+//! appends to its entry, the number of entries, the rewind history.
+
+use super::timeline::REWIND_INPUTS;
+use super::*;
+use crate::playground::tail::{ENTRY_HEAD_BYTES, ENTRY_TAIL_BYTES, MAX_ENTRIES};
+
+#[test]
+fn a_long_output_keeps_its_head_and_says_how_much_was_not_shown() {
+    let mut s = Session::new(1);
+    let value = "v".repeat(1000);
+    for i in 0..100 {
+        s.run_line(&format!("etcdctl put k{i:03} {value}"));
+    }
+    s.run_line("etcdctl get k --prefix");
+    let out = &s.entries().last().unwrap().output.stdout;
+    let full = 100 * (5 + value.len() + 1);
+    assert!(out.starts_with(&format!("k000\n{value}\n")));
+    let note = out.lines().last().unwrap();
+    let kept = out.len() - note.len() - 1;
+    assert!(kept <= ENTRY_HEAD_BYTES, "{kept}");
+    assert_eq!(
+        note,
+        format!("… output truncated: {} bytes not shown", full - kept)
+    );
+}
+
+#[test]
+fn a_job_keeps_the_tail_of_what_it_appends() {
+    let mut s = Session::new(1);
+    s.run_line("etcdctl watch k &");
+    let value = "v".repeat(100);
+    let puts = 3 * ENTRY_TAIL_BYTES / 100;
+    for _ in 0..puts {
+        s.run_line(&format!("etcdctl put k {value}"));
+    }
+    let e = s.entries().iter().find(|e| e.line == "etcdctl watch k &").unwrap();
+    assert!(e.dropped_lines > 0);
+    let (note, rest) = e.output.stdout.split_once('\n').unwrap();
+    assert_eq!(note, format!("… {} earlier lines not shown", e.dropped_lines));
+    assert!(rest.len() <= 2 * ENTRY_TAIL_BYTES, "{}", rest.len());
+    assert!(rest.ends_with(&format!("PUT\nk\n{value}\n")));
+    // the first output line is gone, the count covers it
+    let all = 1 + 3 * puts as u64;
+    assert_eq!(e.dropped_lines + rest.lines().count() as u64, all);
+}
+
+#[test]
+fn the_console_keeps_the_newest_entries() {
+    let mut s = Session::new(1);
+    for i in 0..MAX_ENTRIES + 20 {
+        s.run_line(&format!("# {i}"));
+    }
+    assert_eq!(s.entries().len(), MAX_ENTRIES);
+    assert_eq!(s.entries().last().unwrap().line, format!("# {}", MAX_ENTRIES + 19));
+    assert_eq!(s.entries()[0].line, "# 20");
+}
+
+#[test]
+fn the_rewind_history_is_bounded_and_a_rewind_past_it_says_so() {
+    let mut s = Session::new(1);
+    s.run_line("etcdctl put first 1");
+    let early = s.now_ms();
+    for i in 0..REWIND_INPUTS {
+        s.run_line(&format!("etcdctl put k{} v{i}", i % 10));
+    }
+    assert!(s.inputs.len() < REWIND_INPUTS, "{}", s.inputs.len());
+    assert!(s.timeline_start_ms() > early);
+    s.run_line("etcdctl put last 1");
+    s.seek(early);
+    let e = s.entries().last().unwrap();
+    assert!(
+        e.output.stderr.starts_with(&format!(
+            "the timeline keeps the last {REWIND_INPUTS} inputs (2001 earlier ones cannot be replayed): rewound to its start at"
+        )),
+        "{e:?}"
+    );
+    // the start is where the bound was reached: what ran before is in the members' stores
+    s.run_line("etcdctl get first");
+    assert_eq!(s.entries().last().unwrap().output.stdout, "first\n1\n");
+    s.run_line("etcdctl get last");
+    assert_eq!(s.entries().last().unwrap().output.stdout, "");
+}
