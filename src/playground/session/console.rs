@@ -1,7 +1,8 @@
 //! The console's entries: each line run (typed, pasted or sent by a click) with what it
 //! printed, its hints, the files it wrote and the Raft entries and revisions its write made;
 //! the long-running command that is the current job and the background jobs, whose later
-//! output is appended to their entries.
+//! output arrives as entries of its own at the bottom, in the order it happens (as a terminal
+//! prints it), while the entry that started the job keeps its "running in the background".
 //!
 //! Owns: [`Entry`], [`WriteTrace`], running input lines. Must not touch: how an entry looks
 //! (the page's console draws it), etcd rules (the playground runs the line).
@@ -25,6 +26,9 @@ pub struct Entry {
     pub interrupted: bool,
     /// Running in the background as job `%N` (`LINE &`).
     pub background: Option<u32>,
+    /// Not a command: what background job `%N` printed later (`line` is the job's command
+    /// line; `exit`/`interrupted` say how it ended when it did).
+    pub job_output: Option<u32>,
     /// Console hints for learners (dimmed; never etcdctl's output).
     pub hints: Vec<String>,
     /// The etcd requests its kubectl made (`requests on`; dimmed, never kubectl's output).
@@ -71,7 +75,7 @@ impl Session {
         let files = self.playground.last_written().to_vec();
         Rc::make_mut(&mut self.entries).push(Entry {
             id: self.next_id,
-            line,
+            line: line.clone(),
             output,
             running,
             background,
@@ -84,36 +88,45 @@ impl Session {
             self.job = Some(self.next_id);
         }
         if let Some(n) = background {
-            self.background.insert(n, self.next_id);
+            self.background.insert(n, (self.next_id, line.clone()));
         }
         self.next_id += 1;
         self.drain_background();
     }
 
-    /// Appends what the background jobs printed to their entries; an ended job's entry
-    /// shows how it ended.
+    /// Shows what the background jobs printed since the last look, each chunk as a new
+    /// entry at the bottom; a job that ended says so there, and its starting entry stops
+    /// showing "running in the background".
     pub(super) fn drain_background(&mut self) {
         let got = self.playground.take_background();
         if got.is_empty() {
             return;
         }
-        let entries = Rc::make_mut(&mut self.entries);
         for b in got {
-            let Some(&id) = self.background.get(&b.number) else {
+            let Some((id, line)) = self.background.get(&b.number).cloned() else {
                 continue;
             };
-            if let Some(e) = entries.iter_mut().find(|e| e.id == id) {
-                e.output.stdout.push_str(&b.out.stdout);
-                e.output.stderr.push_str(&b.out.stderr);
-                if let Some((code, killed)) = b.ended {
-                    e.background = None;
-                    e.interrupted = killed;
-                    e.output.exit = code;
-                }
-            }
+            let entries = Rc::make_mut(&mut self.entries);
             if b.ended.is_some() {
+                if let Some(start) = entries.iter_mut().find(|e| e.id == id) {
+                    start.background = None;
+                }
                 self.background.remove(&b.number);
             }
+            // (an end with nothing printed, as after `kill %N`, is told by what ended it)
+            if b.out.stdout.is_empty() && b.out.stderr.is_empty() {
+                continue;
+            }
+            let (exit, interrupted) = b.ended.unwrap_or((0, false));
+            entries.push(Entry {
+                id: self.next_id,
+                line,
+                output: Output { exit, ..b.out },
+                interrupted,
+                job_output: Some(b.number),
+                ..Default::default()
+            });
+            self.next_id += 1;
         }
     }
 
