@@ -221,6 +221,7 @@ impl Session {
             output.stdout.push_str(PAGE_HELP);
         }
         self.note_output(&output);
+        let id = self.next_id;
         self.push_ran(line.to_string(), output);
         // Trace the write: the Raft entries appended while it ran, the revisions it made.
         let index_after = self.last_index();
@@ -228,7 +229,12 @@ impl Session {
         let rev_after = self.keyspace.revision;
         if index_after > index_before && !self.keyspace.v2 {
             let term = self.entry_term(index_after);
-            if let Some(e) = Rc::make_mut(&mut self.entries).last_mut() {
+            // (its entry, not background output that arrived after it)
+            if let Some(e) = Rc::make_mut(&mut self.entries)
+                .iter_mut()
+                .rev()
+                .find(|e| e.id == id)
+            {
                 e.trace = Some(WriteTrace {
                     first_index: index_before + 1,
                     last_index: index_after,

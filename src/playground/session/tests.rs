@@ -379,6 +379,7 @@ fn background_output_arrives_at_the_bottom_in_order() {
         ]
     );
     assert_eq!(e[0].background, Some(1), "the starting entry still runs");
+    assert!(e[1].trace.is_some() && e[2].trace.is_none(), "the put is traced");
     assert!(!e[0].output.stdout.contains("PUT"), "nothing appended far above");
     s.clear_screen();
     s.run_line("etcdctl put foo three");
