@@ -170,6 +170,10 @@ impl Session {
                     refresh: Refresh::Force,
                 }
             }
+            Action::SaveEdit { path, text } => {
+                self.save_edit(&path, &text);
+                ran
+            }
             Action::DropFile { name, bytes } => {
                 self.add_file(&name, bytes);
                 Applied {

@@ -22,6 +22,7 @@ pub mod controls;
 pub mod editor;
 pub mod keyspace;
 pub mod lab_select;
+pub mod labs;
 #[cfg(target_arch = "wasm32")]
 pub mod persistence;
 pub mod registry_view;

@@ -51,6 +51,10 @@ pub struct WriteTrace {
     pub revisions: Option<(i64, i64)>,
 }
 
+/// How a save in the page's editor is stored among the inputs: this, then the file's path
+/// (the text is the record's stdin). A comment to a shell, so the history shows it harmlessly.
+pub const EDITOR_SAVED: &str = "# saved in the editor: ";
+
 /// Added to `help`: what the page adds to the playground's commands.
 pub const PAGE_HELP: &str = "\nIn this page also:\n  speed X      play simulated time X times as fast as the wall clock (1/100 to 100)\n  reset        a fresh cluster; the stored inputs are forgotten\n";
 
@@ -128,6 +132,39 @@ impl Session {
             });
             self.next_id += 1;
         }
+    }
+
+    /// Shows a line the page answered itself (`lab`, `lab NAME`): an entry and a line of the
+    /// history, not a stored input (a replay does not run it again).
+    pub fn show(&mut self, line: &str, output: Output) {
+        self.history.push(line);
+        self.push_entry(line.to_string(), output);
+    }
+
+    /// The editor that `vi FILE` opened saved `text` to `path`: written on the node, shown as
+    /// an entry, and stored as an input so that a reload or a rewind writes it again.
+    pub fn save_edit(&mut self, path: &str, text: &str) -> LogChange {
+        self.future.clear();
+        let record = InputRecord {
+            line: format!("{EDITOR_SAVED}{path}"),
+            stdin: Some(text.to_string()),
+            at_ms: Some(self.now_ms()),
+        };
+        let output = self.playground.save_edit(path, text);
+        self.push_entry(record.line.clone(), output);
+        self.inputs.push(record.clone());
+        self.touch_horizon();
+        LogChange::Append(record)
+    }
+
+    /// The shell prompt the console shows (the current lab's), with its space.
+    pub fn prompt(&self) -> String {
+        format!("{} ", self.playground.prompt())
+    }
+
+    /// Which lab this session is.
+    pub fn lab(&self) -> crate::playground::lab::LabKind {
+        self.playground.lab()
     }
 
     /// A file dropped on the page: taken into the working directory if it is a snapshot
@@ -281,6 +318,14 @@ impl Session {
     pub(super) fn rerun(&mut self, r: InputRecord, show: bool) {
         if r.line == INTERRUPT {
             self.interrupt_job();
+            self.inputs.push(r);
+            return;
+        }
+        if let Some(path) = r.line.strip_prefix(EDITOR_SAVED) {
+            let output = self
+                .playground
+                .save_edit(path, r.stdin.as_deref().unwrap_or(""));
+            self.push_entry(r.line.clone(), output);
             self.inputs.push(r);
             return;
         }
