@@ -4,7 +4,7 @@
 use std::io::{BufRead, Write};
 use std::time::Duration;
 
-use etcd_playground::playground::Playground;
+use etcd_playground::playground::lab::Labs;
 use etcd_playground::transcript;
 
 fn main() {
@@ -35,12 +35,12 @@ fn main() {
 }
 
 fn repl() {
-    let mut p = Playground::new(1);
+    let mut labs = Labs::new(1);
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     let mut out = std::io::stdout();
     loop {
-        let _ = write!(out, "$ ");
+        let _ = write!(out, "{} ", labs.playground().prompt());
         let _ = out.flush();
         let Some(Ok(mut line)) = lines.next() else {
             break;
@@ -73,13 +73,14 @@ fn repl() {
             }
             block = Some(b);
         }
-        let (o, _) = p.run_bounded(
+        let (o, _) = labs.run_bounded(
             body,
             block.as_deref(),
             Duration::from_secs_f64(timeout.unwrap_or(5.0)),
         );
         print!("{}", o.stdout);
         eprint!("{}", o.stderr);
+        let p = labs.playground();
         for h in p.hints().iter().chain(p.requests()) {
             eprintln!("\x1b[2m{}\x1b[0m", h);
         }
