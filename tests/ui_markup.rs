@@ -616,7 +616,8 @@ mod labs_and_editor {
         assert!(html.contains(r#"data-testid="lab-select""#), "{html}");
         assert!(html.contains(r#"data-testid="lab-option-local""#), "{html}");
         assert!(html.contains(r#"data-testid="lab-option-kubeadm""#), "{html}");
-        assert_eq!(html.matches("selected").count(), 1, "{html}");
+        assert_eq!(html.matches("selected=").count(), 1, "{html}");
+        assert!(html.contains(r#"value="kubeadm" selected"#), "{html}");
         assert!(!html.contains("<b>"), "titles are text: {html}");
     }
 

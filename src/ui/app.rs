@@ -367,7 +367,7 @@ pub fn App() -> Html {
                 <HelpPanel />
             }
             if let Some(e) = (*editing).clone() {
-                <Editor key={e.path.clone()} path={e.path} text={e.text} on_save={on_save_edit} on_cancel={on_cancel_edit} />
+                <Editor key={e.path.clone()} path={e.path.clone()} text={e.text} on_save={on_save_edit} on_cancel={on_cancel_edit} />
             }
             <main class="panes">
                 <div class="pane left">
