@@ -20,6 +20,7 @@ use super::console::{Console, HistoryMove};
 use super::controls::TimeBar;
 use super::keyspace::{KeyDetail, KeyspacePanel};
 use super::registry_view::RegistryDetail;
+use crate::playground::completion::Completion;
 use crate::playground::session::{Action, Session, DEFAULT_SEED};
 
 /// Wall milliseconds between two frames of play.
@@ -137,11 +138,12 @@ pub fn App() -> Html {
         });
     }
 
-    // Queries of the console (they change nothing on screen, so they are not actions).
+    // Queries of the console: they answer the console and change nothing on screen, so they
+    // are not actions (a busy session answers nothing rather than panic).
     let on_download = {
         let session = session.clone();
         Callback::from(move |name: String| {
-            let bytes = session.borrow().file(&name);
+            let bytes = session.try_borrow().ok().and_then(|s| s.file(&name));
             if let Some(bytes) = bytes {
                 download_file(&name, &bytes);
             }
@@ -150,7 +152,7 @@ pub fn App() -> Html {
     let on_history = {
         let session = session.clone();
         Callback::from(move |m: HistoryMove| {
-            let mut s = session.borrow_mut();
+            let mut s = session.try_borrow_mut().ok()?;
             match m {
                 HistoryMove::Up(current) => s.history_up(&current),
                 HistoryMove::Down => s.history_down(),
@@ -159,7 +161,13 @@ pub fn App() -> Html {
     };
     let on_complete = {
         let session = session.clone();
-        Callback::from(move |line: String| session.borrow().complete(&line))
+        Callback::from(move |line: String| match session.try_borrow() {
+            Ok(s) => s.complete(&line),
+            Err(_) => Completion {
+                line,
+                candidates: Vec::new(),
+            },
+        })
     };
 
     // View state: what the detail pane shows.
