@@ -15,7 +15,7 @@
 use serde_json::Value;
 
 use super::k8stime::parse_rfc3339;
-use super::proto_schema::{message_for_kind, Card, Field, FieldKind, Message, OBJECT_META};
+use super::proto_schema::{message_for_kind, object_meta, Card, Field, FieldKind, Message};
 
 /// The magic prefix of kube-apiserver's protobuf storage encoding.
 pub const MAGIC: &[u8; 4] = b"k8s\0";
@@ -216,7 +216,7 @@ fn encode_message(
         }
     }
     // ObjectMeta's string fields, generation and creationTimestamp are always written.
-    if std::ptr::eq(msg, &OBJECT_META) {
+    if object_meta().is_some_and(|m| std::ptr::eq(msg, m)) {
         for name in [
             "name",
             "generateName",
@@ -420,6 +420,7 @@ fn encode_value(
             )
         }
         FieldKind::Msg(m) => {
+            let m = m.get();
             let kids = encode_message(m, val, depth + 1, &format!("{path}."), skipped);
             nested(depth, n, name, m.name, kids)
         }

@@ -24,6 +24,7 @@ use super::lab_select::LabSelect;
 use super::labs::{lab_line, remember, remembered, DbSlot, LabLine, Labs};
 use super::keyspace::{KeyDetail, KeyspacePanel};
 use super::registry_view::RegistryDetail;
+use crate::playground::completion::Completion;
 use crate::playground::lab::LabKind;
 use crate::playground::session::Action;
 use crate::process::Edit;
@@ -154,11 +155,12 @@ pub fn App() -> Html {
         });
     }
 
-    // Queries of the console (they change nothing on screen, so they are not actions).
+    // Queries of the console: they answer the console and change nothing on screen, so they
+    // are not actions (a busy session answers nothing rather than panic).
     let on_download = {
         let session = session.clone();
         Callback::from(move |name: String| {
-            let bytes = session.borrow().file(&name);
+            let bytes = session.try_borrow().ok().and_then(|s| s.file(&name));
             if let Some(bytes) = bytes {
                 download_file(&name, &bytes);
             }
@@ -167,7 +169,7 @@ pub fn App() -> Html {
     let on_history = {
         let session = session.clone();
         Callback::from(move |m: HistoryMove| {
-            let mut s = session.borrow_mut();
+            let mut s = session.try_borrow_mut().ok()?;
             match m {
                 HistoryMove::Up(current) => s.history_up(&current),
                 HistoryMove::Down => s.history_down(),
@@ -176,7 +178,13 @@ pub fn App() -> Html {
     };
     let on_complete = {
         let session = session.clone();
-        Callback::from(move |line: String| session.borrow().complete(&line))
+        Callback::from(move |line: String| match session.try_borrow() {
+            Ok(s) => s.complete(&line),
+            Err(_) => Completion {
+                line,
+                candidates: Vec::new(),
+            },
+        })
     };
 
     // A console line: `lab` lines are the page's own (they switch the session in view); the

@@ -1,10 +1,9 @@
 //! The page's persistence loop (wasm only): one tab drives (a Web Lock), a reload is a power
 //! cycle (the world restored from the members' IndexedDB disks, see the session's
-//! `persistence`), and after every
-//! step or command the members' journals are drained and written — one transaction per
-//! member, plus one for the playground's state and new inputs. A command's output shows only
-//! once the flush carrying its writes committed (entries wait as "pending"); nothing blocks
-//! the page meanwhile.
+//! `persistence`), and after every step or command the members' journals are drained and
+//! written — one transaction per member, plus one for the playground's state and new inputs.
+//! A command's output shows only once the flush carrying its writes committed (entries wait
+//! as "pending"); nothing blocks the page meanwhile.
 //!
 //! Faults: an unreadable record gives the disk banner (that member starts empty and is
 //! restored from its peers; the others are untouched), a full quota answers etcd's NOSPACE

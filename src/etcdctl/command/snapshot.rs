@@ -5,7 +5,7 @@
 use crate::api::{Request, Response};
 use crate::cluster::RestoreSpec;
 
-use super::super::client::{host_of, json_str};
+use super::super::client::json_str;
 use super::super::printer::{humanize_bytes, DbStatus};
 use super::super::{Fail, EXIT_ERROR, EXIT_INTERRUPTED};
 use super::{bad_args, Ctx};
@@ -50,8 +50,9 @@ fn crc32(data: &[u8]) -> u32 {
     !crc
 }
 
+/// zap's epoch time: seconds as Go's shortest float text (`1704067246.58`).
 fn zap_ts(unix_nanos: i64) -> String {
-    format!("{:.7e}", unix_nanos as f64 / 1e9).replace("e9", "e+09")
+    format!("{}", unix_nanos as f64 / 1e9)
 }
 
 pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
@@ -70,7 +71,8 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
             ),
         ));
     }
-    let ep = host_of(&client.endpoints[0]).to_string();
+    // zap logs the endpoint as it was given (`127.0.0.1:2379`, `https://127.0.0.1:2379`)
+    let ep = client.endpoints[0].clone();
     let start = ctx.cluster.unix_nanos();
     let part = format!("{}.part", path);
     ctx.io.errln(&format!(

@@ -208,18 +208,23 @@ impl Playground {
             client_urls: run.client_urls.clone(),
             cluster_id: run.cluster_id,
         };
-        let disk = match run.host_data_dir.as_deref().and_then(|d| read_data_dir(&node.fs, d)) {
+        let disk = match run
+            .host_data_dir
+            .as_deref()
+            .and_then(|d| read_data_dir(&node.fs, d))
+        {
             Some(Ok(w)) => w.state,
             Some(Err(e)) => {
                 node.etcd = None;
-                node.kubelet.etcd_exited(1, &format!("failed to open WAL: {e}"), now);
+                node.kubelet
+                    .etcd_exited(1, &format!("failed to open WAL: {e}"), now);
                 return;
             }
             None => bootstrap_state(std::slice::from_ref(&config)),
         };
-        if let Err(e) = self
-            .world
-            .add_member_listening(config, disk, run.listen_client_urls.clone())
+        if let Err(e) =
+            self.world
+                .add_member_listening(config, disk, run.listen_client_urls.clone())
         {
             node.etcd = None;
             node.kubelet.etcd_exited(1, &e, now);

@@ -34,7 +34,10 @@ fn a_reload_keeps_the_files_the_keys_and_the_member() {
     assert_eq!(p.run("cat note", None).stdout, "hi\n");
     assert_eq!(ctl(p, "get k --print-value-only").stdout, "v\n");
     assert_eq!(ctl(p, "member list").stdout, member);
-    assert_eq!(p.run("kubectl get deploy nginx -o name", None).stdout, "deployment.apps/nginx\n");
+    assert_eq!(
+        p.run("kubectl get deploy nginx -o name", None).stdout,
+        "deployment.apps/nginx\n"
+    );
 }
 
 #[test]
@@ -56,7 +59,10 @@ fn the_editor_and_the_prompt() {
     assert_eq!(o.exit, 0);
     assert_eq!(p.run("cat new.txt", None).stdout, "x\n");
     let o = p.save_edit("/nonexistent/x", "x\n");
-    assert_eq!(o.stderr, "bash: /nonexistent/x: No such file or directory\n");
+    assert_eq!(
+        o.stderr,
+        "bash: /nonexistent/x: No such file or directory\n"
+    );
     assert_eq!(Playground::new(1).prompt(), "$");
     let mut local = Playground::new(1);
     assert_eq!(local.save_edit("x", "y").exit, 1);

@@ -56,7 +56,19 @@ impl Files for NodeFiles<'_> {
             .is_ok_and(|(c, _)| self.fs.exists(&c))
     }
     fn write(&mut self, path: &str, data: &[u8]) -> Result<(), String> {
-        let (c, _) = self.fs.resolve(self.cwd, path).map_err(go_text)?;
+        // os.MkdirAll of the parent first: its components are taken as written
+        let mut c: Vec<String> = if path.starts_with('/') {
+            Vec::new()
+        } else {
+            self.cwd.to_vec()
+        };
+        for part in path.split('/').filter(|p| !p.is_empty() && *p != ".") {
+            if part == ".." {
+                c.pop();
+            } else {
+                c.push(part.to_string());
+            }
+        }
         if let Some((_, parent)) = c.split_last() {
             self.fs.mkdir_all(parent, self.now).map_err(go_text)?;
         }

@@ -387,3 +387,43 @@ fn background_output_arrives_at_the_bottom_in_order() {
     s.run_line("kill %1");
     assert!(s.entries().last().unwrap().output.stdout.contains("Terminated"));
 }
+
+#[test]
+fn a_page_load_restores_migrates_or_starts_over() {
+    let record = |line: &str| InputRecord {
+        line: line.into(),
+        stdin: None,
+        at_ms: None,
+    };
+    // Schema 1 (inputs only): replayed once from the seed, then the disks are written whole.
+    let (s, note) = Session::open(persistence::Found {
+        inputs: vec![record("etcdctl put a 1")],
+        ..Default::default()
+    });
+    assert!(note.unwrap().contains("replayed 1 input(s) once"));
+    assert_eq!(s.entries().len(), 1);
+    assert!(s.is_persisting());
+    // A stored state: the world comes back from the disks, the inputs are only history.
+    let mut a = Session::fresh_page();
+    a.start_persisting();
+    a.run_line("etcdctl put k v");
+    let (mut b, note) = Session::open(persistence::Found {
+        state: Some(a.state()),
+        disks: a.world().disk_states(),
+        inputs: vec![record("etcdctl put k v"), record(INTERRUPT)],
+        ..Default::default()
+    });
+    assert_eq!(note, None);
+    assert!(b.entries().is_empty());
+    assert_eq!(b.history_up("").as_deref(), Some("etcdctl put k v"));
+    b.run_line("etcdctl get k");
+    assert_eq!(b.entries().last().unwrap().output.stdout, "k\nv\n");
+    // An unreadable state: the disks with the seed's clock and settings, the page's interval.
+    let (c, _) = Session::open(persistence::Found {
+        state_unreadable: true,
+        disks: a.world().disk_states(),
+        ..Default::default()
+    });
+    assert_eq!(c.world().settings().snapshot_count, SNAPSHOT_COUNT);
+    assert_eq!(c.durable_upto(), 0);
+}
