@@ -10,7 +10,7 @@
 //! In the simulation "letting time pass" runs the world; a real backend waits instead (or
 //! returns at once when the time already passed, e.g. in a failed dial).
 //!
-//! Owns: the trait and its identifiers. Must not touch: how a cluster is made (members,
+//! Owns: the trait, its identifiers and the client's TLS settings. Must not touch: how a cluster is made (members,
 //! network, faults), what a console prints.
 
 use std::time::Duration;
@@ -22,6 +22,40 @@ pub type CallId = u64;
 
 /// An open watch stream ([`Cluster::watch`]).
 pub type WatchId = u64;
+
+/// A client's TLS settings (etcdctl's `--cacert`, `--cert`, `--key` and the transport flags):
+/// the PEM files' bytes as the client read them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientTls {
+    /// Whether an endpoint without a scheme is dialled with TLS (a certificate flag was given,
+    /// or `--insecure-transport=false`); `https://` always is, `http://` never.
+    pub secure_default: bool,
+    /// `--cacert` (None: the system's roots).
+    pub ca: Option<Vec<u8>>,
+    pub cert: Option<Vec<u8>>,
+    pub key: Option<Vec<u8>>,
+    /// `--insecure-skip-tls-verify`.
+    pub skip_verify: bool,
+}
+
+/// What `snapshot restore` asks for: the new cluster's members and token.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RestoreSpec {
+    /// `--name`: the member the data directory is for.
+    pub name: String,
+    /// `--initial-cluster` as (name, peer URL) pairs.
+    pub initial_cluster: Vec<(String, String)>,
+    pub token: String,
+}
+
+/// A restored data directory: the new cluster's ID and members (ID, peer URLs), and the
+/// files to write under the data directory (paths relative to it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RestoredDir {
+    pub cluster_id: u64,
+    pub members: Vec<(u64, Vec<String>)>,
+    pub files: Vec<(String, Vec<u8>)>,
+}
 
 /// What a client sees of an etcd cluster.
 pub trait Cluster {
@@ -86,4 +120,16 @@ pub trait Cluster {
 
     /// Closes a watch stream.
     fn watch_cancel(&mut self, watch: WatchId);
+
+    /// The TLS settings of the client whose calls follow; a cluster that serves TLS checks
+    /// them on every connection (a failed handshake looks like an endpoint that never
+    /// answers). Plain-HTTP clusters ignore them.
+    fn set_client_tls(&mut self, _tls: ClientTls) {}
+
+    /// The data directory `snapshot restore` writes for `blob` (a snapshot this cluster's
+    /// kind of member answered): the backend's and WAL's formats are the member's, not the
+    /// client's.
+    fn restore_data_dir(&self, _blob: &[u8], _spec: &RestoreSpec) -> Result<RestoredDir, String> {
+        Err("snapshot restore is not supported by this cluster".to_string())
+    }
 }

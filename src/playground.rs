@@ -22,6 +22,7 @@ pub mod background;
 pub mod completion;
 pub mod fault_text;
 pub mod input;
+pub mod lab;
 pub mod load;
 pub mod session;
 pub mod tail;
@@ -59,6 +60,12 @@ pub struct Playground {
     background: Background,
     /// The job number the last line got, if it went to the background.
     last_background: Option<u32>,
+    /// The lab this playground is (see [`lab`]).
+    lab: lab::LabKind,
+    /// A node lab's node (None in the local lab).
+    node: Option<Box<lab::node::NodeLab>>,
+    /// Whether the page has an editor for `vi FILE`.
+    editor: bool,
 }
 
 impl Playground {
@@ -74,6 +81,9 @@ impl Playground {
             last_requests: Vec::new(),
             background: Background::default(),
             last_background: None,
+            lab: lab::LabKind::Local,
+            node: None,
+            editor: false,
         }
     }
 
@@ -96,7 +106,23 @@ impl Playground {
             last_requests: Vec::new(),
             background: Background::default(),
             last_background: None,
+            lab: lab::LabKind::Local,
+            node: None,
+            editor: false,
         }
+    }
+
+    /// The playground of a lab: `local` is [`Playground::new`].
+    pub fn for_lab(kind: lab::LabKind, seed: u64) -> Playground {
+        match kind {
+            lab::LabKind::Local | lab::LabKind::ExternalEtcd => Playground::new(seed),
+            lab::LabKind::Kubeadm => Playground::kubeadm_lab(seed),
+        }
+    }
+
+    /// Which lab this playground is.
+    pub fn lab(&self) -> lab::LabKind {
+        self.lab
     }
 
     pub fn world(&self) -> &World {
@@ -205,7 +231,10 @@ impl Playground {
         let mut io = Io::new("");
         let mut fg = self.job.take();
         if fg.is_none() && self.background.is_empty() {
-            self.world.advance(d);
+            match self.node {
+                Some(_) => self.node_advance(d),
+                None => self.world.advance(d),
+            }
             return Output::default();
         }
         let end = self.world.now().saturating_add(d);
@@ -213,6 +242,7 @@ impl Playground {
         while self.world.now() < end {
             let step = JOB_TICK.min(end.saturating_sub(self.world.now()));
             self.world.advance(step);
+            self.node_tick();
             self.background.poll(&mut self.world);
             if let Some(rj) = fg.as_mut() {
                 if let Some(code) = rj.job.poll(&mut self.world, &mut io) {
@@ -225,6 +255,7 @@ impl Playground {
             stdout: io.stdout,
             stderr: io.stderr,
             exit: 0,
+            edit: None,
         };
         match result {
             Some(code) => out.exit = code,
@@ -282,10 +313,14 @@ impl Playground {
             stdout: io.stdout,
             stderr: io.stderr,
             exit: code,
+            edit: None,
         }
     }
 
     fn run_line(&mut self, line: &str, stdin: Option<&str>) -> (Output, Vec<String>) {
+        if self.node.is_some() {
+            return self.node_line(line, stdin);
+        }
         let parsed = match shell::split(line) {
             Ok(l) => l,
             Err(e) => {
@@ -455,6 +490,7 @@ impl Playground {
                 stdout,
                 stderr,
                 exit,
+                edit: None,
             },
             hints,
         )
@@ -572,9 +608,7 @@ impl Playground {
             }
             "help" => ok(PLAYGROUND_HELP.trim_end().to_string()),
             "stop" | "start" | "partition" | "heal" | "cut" | "loss" | "latency" | "advance"
-            | "quota" | "hints" | "requests" | "load" => {
-                err(format!("usage: {}", usage_of(&w[0])))
-            }
+            | "quota" | "hints" | "requests" | "load" => err(format!("usage: {}", usage_of(&w[0]))),
             other => Output {
                 stderr: format!("bash: {}: command not found\n", other),
                 exit: 127,

@@ -15,7 +15,7 @@
 use std::time::Duration;
 
 use crate::playground::input::heredoc_terminator;
-use crate::playground::Playground;
+use crate::playground::lab::Labs;
 
 /// One `$ ` line of a scenario with its stdin block.
 #[derive(Clone, Debug, PartialEq)]
@@ -248,7 +248,7 @@ fn is_harness_command(line: &str) -> bool {
     matches!(first, "partition" | "heal" | "advance" | "quota")
 }
 
-/// Runs a scenario on a fresh playground and renders its transcript (FORMAT.md section 3).
+/// Runs a scenario on a fresh playground (`lab NAME` lines switch labs: [`Labs`]) and renders its transcript (FORMAT.md section 3).
 pub fn run_scenario(steps: &[Step], seed: u64) -> String {
     run_scenario_with(steps, seed, false)
 }
@@ -257,7 +257,8 @@ pub fn run_scenario(steps: &[Step], seed: u64) -> String {
 /// (`requests on`), each as a `~ ` line after the command's stderr (the playground's own
 /// tests; never in a conformance transcript).
 pub fn run_scenario_with(steps: &[Step], seed: u64, notes: bool) -> String {
-    let mut p = Playground::new(seed);
+    let mut labs = Labs::new(seed);
+    let p = labs.playground();
     let known = p.world().member_ids();
     let cluster = p.world().cluster_id();
     let members: Vec<(String, u64)> = known
@@ -277,23 +278,28 @@ pub fn run_scenario_with(steps: &[Step], seed: u64, notes: bool) -> String {
             }
             t
         });
-        let (mut o, interrupted) = match s.timeout {
-            Some(t) => p.run_bounded(
-                &line,
-                stdin.as_deref(),
-                Duration::from_secs_f64(t.clamp(0.0, 3600.0)),
-            ),
-            None => {
-                let mut o = p.run(&line, stdin.as_deref());
-                let running = p.is_running();
-                if running {
-                    // a command that does not end by itself, without a timeout: stop it
-                    let end = p.interrupt();
-                    o.stdout.push_str(&end.stdout);
-                    o.stderr.push_str(&end.stderr);
+        let lab_line = labs.intercept(&line);
+        let p = labs.playground();
+        let (mut o, interrupted) = match (lab_line, s.timeout) {
+            (Some(o), _) => (o, false),
+            (None, timeout) => match timeout {
+                Some(t) => p.run_bounded(
+                    &line,
+                    stdin.as_deref(),
+                    Duration::from_secs_f64(t.clamp(0.0, 3600.0)),
+                ),
+                None => {
+                    let mut o = p.run(&line, stdin.as_deref());
+                    let running = p.is_running();
+                    if running {
+                        // a command that does not end by itself, without a timeout: stop it
+                        let end = p.interrupt();
+                        o.stdout.push_str(&end.stdout);
+                        o.stderr.push_str(&end.stderr);
+                    }
+                    (o, running)
                 }
-                (o, running)
-            }
+            },
         };
         if !notes && o.exit == 0 && is_harness_command(&line) {
             o.stdout.clear();

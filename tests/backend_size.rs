@@ -77,7 +77,10 @@ fn db_size_follows_puts_compaction_and_defrag() {
     )
     .unwrap();
     let compacted = status(&mut w, INFRA1);
-    assert_eq!(compacted.db_size, before.db_size, "compaction keeps the file");
+    assert_eq!(
+        compacted.db_size, before.db_size,
+        "compaction keeps the file"
+    );
     assert!(compacted.db_size_in_use < before.db_size_in_use * 2 / 3);
 
     for i in 0..100 {

@@ -585,3 +585,95 @@ mod registry {
         assert!(html.contains("3 resource types, 4 keys"), "{html}");
     }
 }
+
+mod labs_and_editor {
+    use etcd_playground::playground::session::Entry;
+    use etcd_playground::process::Output;
+    use etcd_playground::ui::console::view_entry;
+    use etcd_playground::ui::editor::{Editor, EditorProps};
+    use etcd_playground::ui::lab_select::{LabChoice, LabSelect, LabSelectProps};
+    use yew::prelude::*;
+    use yew::LocalServerRenderer;
+
+    #[tokio::test]
+    async fn the_selector_offers_each_lab_and_shows_the_current_one() {
+        let labs = ["local", "kubeadm"]
+            .iter()
+            .map(|n| LabChoice {
+                name: n.to_string(),
+                title: format!("{n} <b>lab</b>"),
+            })
+            .collect();
+        let html = LocalServerRenderer::<LabSelect>::with_props(LabSelectProps {
+            labs,
+            current: "kubeadm".into(),
+            on_choose: Callback::noop(),
+            disabled: false,
+        })
+        .hydratable(false)
+        .render()
+        .await;
+        assert!(html.contains(r#"data-testid="lab-select""#), "{html}");
+        assert!(html.contains(r#"data-testid="lab-option-local""#), "{html}");
+        assert!(html.contains(r#"data-testid="lab-option-kubeadm""#), "{html}");
+        assert_eq!(html.matches("selected=").count(), 1, "{html}");
+        assert!(html.contains(r#"value="kubeadm" selected"#), "{html}");
+        assert!(!html.contains("<b>"), "titles are text: {html}");
+    }
+
+    #[tokio::test]
+    async fn the_editor_shows_the_path_and_the_file_as_text() {
+        let html = LocalServerRenderer::<Editor>::with_props(EditorProps {
+            path: "/etc/kubernetes/manifests/etcd.yaml".into(),
+            text: "spec:\n  <script>alert(1)</script>\n".into(),
+            on_save: Callback::noop(),
+            on_cancel: Callback::noop(),
+        })
+        .hydratable(false)
+        .render()
+        .await;
+        for needle in [
+            r#"data-testid="editor""#,
+            r#"data-testid="editor-text""#,
+            r#"data-testid="editor-save""#,
+            r#"data-testid="editor-cancel""#,
+            "/etc/kubernetes/manifests/etcd.yaml",
+        ] {
+            assert!(html.contains(needle), "missing {needle} in {html}");
+        }
+        assert!(!html.contains("<script>"), "{html}");
+    }
+
+    #[derive(Properties, PartialEq)]
+    struct Props {
+        entry: Entry,
+    }
+
+    #[component]
+    fn One(props: &Props) -> Html {
+        view_entry(&props.entry)
+    }
+
+    #[tokio::test]
+    async fn background_output_is_tagged_with_its_job_and_is_text() {
+        let html = LocalServerRenderer::<One>::with_props(Props {
+            entry: Entry {
+                id: 7,
+                line: "etcdctl watch foo &".into(),
+                output: Output {
+                    stdout: "PUT\nfoo\n<i>x</i>\n".into(),
+                    ..Default::default()
+                },
+                job_output: Some(1),
+                ..Default::default()
+            },
+        })
+        .hydratable(false)
+        .render()
+        .await;
+        assert!(html.contains(r#"data-testid="console-job-output""#), "{html}");
+        assert!(!html.contains(r#"data-testid="console-entry""#), "{html}");
+        assert!(html.contains("[1] etcdctl watch foo &amp;"), "{html}");
+        assert!(html.contains("&lt;i&gt;x&lt;/i&gt;"), "{html}");
+    }
+}

@@ -4,7 +4,8 @@
 use std::io::{BufRead, Write};
 use std::time::Duration;
 
-use etcd_playground::playground::{input, Playground};
+use etcd_playground::playground::input;
+use etcd_playground::playground::lab::Labs;
 use etcd_playground::transcript;
 
 fn main() {
@@ -68,7 +69,7 @@ impl<R: BufRead> Iterator for InputLines<R> {
 }
 
 fn repl() {
-    let mut p = Playground::new(1);
+    let mut labs = Labs::new(1);
     let stdin = std::io::stdin();
     let mut lines = InputLines {
         input: stdin.lock(),
@@ -76,7 +77,7 @@ fn repl() {
     };
     let mut out = std::io::stdout();
     loop {
-        let _ = write!(out, "$ ");
+        let _ = write!(out, "{} ", labs.playground().prompt());
         let _ = out.flush();
         let Some(mut line) = lines.next() else {
             break;
@@ -103,13 +104,14 @@ fn repl() {
             }
             b
         });
-        let (o, _) = p.run_bounded(
+        let (o, _) = labs.run_bounded(
             body,
             block.as_deref(),
             Duration::from_secs_f64(timeout.unwrap_or(5.0)),
         );
         print!("{}", o.stdout);
         eprint!("{}", o.stderr);
+        let p = labs.playground();
         for h in p.hints().iter().chain(p.requests()) {
             eprintln!("\x1b[2m{}\x1b[0m", h);
         }

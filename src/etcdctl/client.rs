@@ -11,10 +11,11 @@ use rand::RngCore;
 
 use crate::api::wire_size::{request_len, MAX_CALL_SEND_MSG_SIZE};
 use crate::api::{AuthRequest, AuthResponse, CallError, Code, EtcdError, Request, Response};
-use crate::cluster::Cluster;
+use crate::cluster::{ClientTls, Cluster};
 
+use super::files::Files;
 use super::flags::Flags;
-use super::{Console, Fail, Io, EXIT_BAD_CONNECTION};
+use super::{Console, Fail, Io, EXIT_BAD_ARGS, EXIT_BAD_CONNECTION};
 
 /// A failed call: the gRPC code and the text etcdctl shows after `Error: `.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,9 +112,11 @@ impl Client {
     pub fn from_flags(
         cluster: &mut dyn Cluster,
         console: &mut Console,
+        files: &mut dyn Files,
         io: &mut Io,
         flags: &Flags,
     ) -> Result<Client, Fail> {
+        cluster.set_client_tls(client_tls(files, flags)?);
         let mut c = Client {
             endpoints: flags.slice("endpoints"),
             token: None,
@@ -281,6 +284,34 @@ fn too_large_to_send(desc: String) -> CallFail {
         code: Code::ResourceExhausted,
         msg: format!("rpc error: code = ResourceExhausted desc = {desc}"),
     }
+}
+
+/// The client's TLS settings from `--cacert`, `--cert`, `--key` (each file read now: a missing
+/// one is `open PATH: no such file or directory`, exit 128, as `mustClientFromCmd` fails),
+/// `--insecure-transport` and `--insecure-skip-tls-verify`.
+pub fn client_tls(files: &dyn Files, flags: &Flags) -> Result<ClientTls, Fail> {
+    let read = |name: &str| -> Result<Option<Vec<u8>>, Fail> {
+        let path = flags.str(name);
+        if path.is_empty() {
+            return Ok(None);
+        }
+        files
+            .read(&path)
+            .map(Some)
+            .map_err(|e| Fail::new(EXIT_BAD_ARGS, format!("open {path}: {e}")))
+    };
+    // etcdctl loads the key pair first, then the CA
+    let cert = read("cert")?;
+    let key = read("key")?;
+    let ca = read("cacert")?;
+    let any = cert.is_some() || key.is_some() || ca.is_some();
+    Ok(ClientTls {
+        secure_default: any || flags.str("insecure-transport") == "false",
+        ca,
+        cert,
+        key,
+        skip_verify: flags.bool("insecure-skip-tls-verify"),
+    })
 }
 
 /// Go's `time.Duration.String()`.

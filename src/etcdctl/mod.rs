@@ -9,6 +9,7 @@
 pub mod client;
 pub mod command;
 pub mod complete;
+pub mod files;
 pub mod flags;
 pub mod help;
 pub mod printer;
@@ -179,10 +180,34 @@ impl Console {
     }
 }
 
-/// Runs etcdctl with `args` (after the program name) and environment `env`.
+/// Runs etcdctl with `args` (after the program name) and environment `env`, its files in the
+/// console's working directory.
 pub fn run(
     cluster: &mut dyn Cluster,
     console: &mut Console,
+    env: &BTreeMap<String, String>,
+    args: &[String],
+    io: &mut Io,
+) -> Status {
+    let mut files = std::mem::take(&mut console.files);
+    let mut written = std::mem::take(&mut console.written);
+    let status = {
+        let mut wd = files::WorkingDir {
+            files: &mut files,
+            written: &mut written,
+        };
+        run_in(cluster, console, &mut wd, env, args, io)
+    };
+    console.files = files;
+    console.written = written;
+    status
+}
+
+/// [`run`] with the files somewhere else (a node's filesystem).
+pub fn run_in(
+    cluster: &mut dyn Cluster,
+    console: &mut Console,
+    files: &mut dyn files::Files,
     env: &BTreeMap<String, String>,
     args: &[String],
     io: &mut Io,
@@ -196,7 +221,7 @@ pub fn run(
         io.errln(&format!("unsupported API version: {}", api));
         return Status::Done(EXIT_ERROR);
     }
-    run_v3(cluster, console, env, args, io)
+    run_v3(cluster, console, files, env, args, io)
 }
 
 /// A v2 watch as a console job.
@@ -253,6 +278,7 @@ fn usage_error(path: &str, err: &FlagError, io: &mut Io) -> Status {
 fn run_v3(
     cluster: &mut dyn Cluster,
     console: &mut Console,
+    files: &mut dyn files::Files,
     env: &BTreeMap<String, String>,
     args: &[String],
     io: &mut Io,
@@ -301,6 +327,7 @@ fn run_v3(
     let mut ctx = command::Ctx {
         cluster,
         console,
+        files,
         io,
         flags: fl,
         path: path.clone(),

@@ -15,6 +15,7 @@ pub mod idb;
 pub mod journal;
 pub mod memory;
 pub mod record;
+pub mod wal_file;
 
 pub use journal::{DiskOp, EntryOp, Flush, Journal};
 pub use memory::MemoryDisk;

@@ -51,7 +51,7 @@ impl std::fmt::Display for RecordError {
 
 /// The record: four bytes for the checksum, then the body serialised right behind them (into
 /// a buffer of about the right size, so a 140 MB snapshot is not copied again or regrown).
-fn encode<T: Serialize>(v: &T, size_hint: usize) -> Vec<u8> {
+pub(super) fn encode<T: Serialize>(v: &T, size_hint: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(size_hint.saturating_add(4 + 64));
     out.extend_from_slice(&[0; 4]);
     let mut out = match crate::api::bytes::postcard_append(v, out) {
@@ -63,7 +63,7 @@ fn encode<T: Serialize>(v: &T, size_hint: usize) -> Vec<u8> {
     out
 }
 
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, RecordError> {
+pub(super) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, RecordError> {
     let (Some(sum), Some(body)) = (bytes.get(..4), bytes.get(4..)) else {
         return Err(RecordError::TooShort(bytes.len()));
     };

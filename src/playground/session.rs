@@ -77,8 +77,8 @@ pub struct Session {
     /// The console entry of the long-running command (watch, lock, elect, keep-alive) that
     /// is the playground's current job.
     job: Option<usize>,
-    /// The console entries of background jobs, by job number.
-    background: BTreeMap<u32, usize>,
+    /// The console entry and command line of each background job, by job number.
+    background: BTreeMap<u32, (usize, String)>,
     keyspace: KeyspaceData,
     /// Open folders of the keyspace not shown (v2 while v3 shows, and back), and those to
     /// open in the next tree read.
@@ -174,6 +174,10 @@ impl Session {
                     persist: true,
                     refresh: Refresh::Force,
                 }
+            }
+            Action::SaveEdit { path, text } => {
+                self.save_edit(&path, &text);
+                ran
             }
             Action::DropFile { name, bytes } => {
                 self.add_file(&name, bytes);

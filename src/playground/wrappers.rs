@@ -39,6 +39,7 @@ fn done(stdout: &str, stderr: &str, exit: i32) -> Plan {
             stdout: stdout.to_string(),
             stderr: stderr.to_string(),
             exit,
+            edit: None,
         },
         Vec::new(),
     )

@@ -118,9 +118,8 @@ impl Member {
                         vec![a]
                     }
                     AlarmAction::Deactivate => {
-                        let (gone, kept) = std::mem::take(&mut self.alarms)
-                            .into_iter()
-                            .partition(|a| {
+                        let (gone, kept) =
+                            std::mem::take(&mut self.alarms).into_iter().partition(|a| {
                                 a.member_id == *member_id
                                     && (a.alarm == *alarm || *alarm == AlarmType::None)
                             });

@@ -22,5 +22,6 @@ pub mod quota;
 mod read_index;
 mod ready;
 pub mod requests;
+pub mod restore;
 pub mod snapshot;
 pub mod watch;

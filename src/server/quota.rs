@@ -153,6 +153,9 @@ mod tests {
             member_id: 9372538179322589801,
             alarm: AlarmType::NoSpace,
         };
-        assert_eq!(alarm_text(&a), "memberID:9372538179322589801 alarm:NOSPACE ");
+        assert_eq!(
+            alarm_text(&a),
+            "memberID:9372538179322589801 alarm:NOSPACE "
+        );
     }
 }

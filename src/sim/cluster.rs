@@ -2,7 +2,8 @@
 //! hands over to the world's client surface; letting time pass runs the world's event loop.
 //!
 //! Owns: the mapping of the trait onto [`World`] (a member answers at an endpoint only while
-//! it runs; a snapshot's key count as a bolt file would hold it). Must not touch: the world's state beyond its public client surface.
+//! it runs; a snapshot's key count as a bolt file would hold it; the data directory a restore
+//! writes). Must not touch: the world's state beyond its public client surface.
 
 use std::time::Duration;
 
@@ -11,9 +12,10 @@ use serde::Deserialize;
 
 use super::World;
 use crate::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
-use crate::cluster::{CallId, Cluster, WatchId};
-#[cfg(test)]
+use crate::cluster::{CallId, Cluster, RestoreSpec, RestoredDir, WatchId};
+use crate::persist::wal_file::{encode_wal, WalFile, WAL_NAME};
 use crate::server::apply::StateMachine;
+use crate::server::restore::{restored_disk, restored_members};
 
 impl Cluster for World {
     fn now(&self) -> Duration {
@@ -79,6 +81,37 @@ impl Cluster for World {
 
     fn watch_cancel(&mut self, watch: WatchId) {
         World::watch_cancel(self, watch)
+    }
+
+    fn restore_data_dir(&self, blob: &[u8], spec: &RestoreSpec) -> Result<RestoredDir, String> {
+        let (members, cluster_id) = restored_members(&spec.initial_cluster, &spec.token);
+        let me = members
+            .iter()
+            .find(|m| m.name == spec.name)
+            .map(|m| m.id)
+            .ok_or_else(|| {
+                format!(
+                    "couldn't find local name \"{}\" in the initial cluster configuration",
+                    spec.name
+                )
+            })?;
+        let state = restored_disk(blob, &members)?;
+        let wal = encode_wal(&WalFile {
+            member_id: me,
+            cluster_id,
+            state,
+        });
+        Ok(RestoredDir {
+            cluster_id,
+            members: members
+                .iter()
+                .map(|m| (m.id, m.peer_urls.clone()))
+                .collect(),
+            files: vec![
+                ("member/snap/db".to_string(), blob.to_vec()),
+                (format!("member/wal/{WAL_NAME}"), wal),
+            ],
+        })
     }
 }
 

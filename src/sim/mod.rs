@@ -6,7 +6,8 @@
 //! places in the world ([`World`], built here). Its sections: the client surface that etcdctl
 //! uses (`client`: call, submit, watch), the event loop (`event_loop`: time moves only through
 //! the event queue, a tick every 100 ms for every running member and message deliveries),
-//! faults (`faults`), a power cycle (`restore`) and views (`view`).
+//! faults (`faults`), a power cycle (`restore`), members put in and taken out whole
+//! (`members`: a node lab's etcd) and views (`view`).
 //! Must not touch: etcd's rules (the members' own, in `server`), the DOM, wall-clock time,
 //! threads or I/O.
 
@@ -15,6 +16,7 @@ mod cluster;
 pub mod endpoint;
 mod event_loop;
 mod faults;
+pub mod members;
 pub mod network;
 pub mod restore;
 pub mod view;
@@ -33,6 +35,7 @@ use crate::server::membership::bootstrap_log;
 
 pub use client::FiredView;
 pub use faults::FaultError;
+pub use members::bootstrap_state;
 pub use network::NetConfig;
 pub use restore::Settings;
 pub use view::{LogEntryView, MemberView, MessageView, ProgressView, Role, TraceEvent, TraceKind};
@@ -113,6 +116,9 @@ pub struct World {
     /// not at every view (a txn of the large /registry sample is 120 kB; the views show 200
     /// entries of three members, several times per command).
     summaries: std::cell::RefCell<BTreeMap<(u64, u64), String>>,
+    /// Client URLs a member listens on besides its advertised ones (`--listen-client-urls`
+    /// of a member added with [`World::add_member`]).
+    listen: BTreeMap<u64, Vec<String>>,
 }
 
 /// At most this many entry summaries are kept (the lowest indexes are dropped first).
@@ -209,6 +215,7 @@ impl World {
             snapshot_count: crate::server::snapshot::DEFAULT_SNAPSHOT_COUNT,
             quota_backend_bytes: 0,
             summaries: std::cell::RefCell::new(BTreeMap::new()),
+            listen: BTreeMap::new(),
         };
         (w, configs)
     }
@@ -264,9 +271,11 @@ impl World {
         self.slots
             .iter()
             .find(|s| {
+                let extra = self.listen.get(&s.config.id).map(Vec::as_slice);
                 s.config
                     .client_urls
                     .iter()
+                    .chain(extra.unwrap_or(&[]))
                     .any(|u| endpoint::loopback_port(u) == Some(port))
             })
             .map(|s| s.config.id)

@@ -272,7 +272,7 @@ impl World {
 
     /// A leader leads, has committed an entry of its term (so it knows everything committed
     /// before), and every running member applied that far.
-    fn settled(&self) -> bool {
+    pub(super) fn settled(&self) -> bool {
         let Some(lead) = self.leader().and_then(|id| self.member(id)) else {
             return false;
         };

@@ -1,4 +1,4 @@
-//! The page: a title bar (product, theme, help), then two resizable columns: on the left the
+//! The page: a title bar (product, lab selector, theme, help), then two resizable columns: on the left the
 //! time bar, the cluster picture with its member strip, and the console; on the right the
 //! keyspace and the detail pane (a key, a member or a link, whichever was selected last).
 //!
@@ -7,7 +7,8 @@
 //! applies the action, flushes the members' disks when it may have written, refreshes the
 //! keyspace and re-renders. Also the play timer (the only place wall time enters), the
 //! theme, view state (what is selected), and the notices of persistence (disk banner, second
-//! tab, reset).
+//! tab, reset). The labs: the page shows one lab's session at a time (`labs`); a `lab` line
+//! or the selector switches, and an output that asks for the editor (`vi FILE`) opens it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -18,31 +19,38 @@ use super::actions::{LinkPanel, MemberPanel, MemberStrip, TracePanel};
 use super::cluster::{ClusterPicture, Selection};
 use super::console::{Console, HistoryMove};
 use super::controls::TimeBar;
+use super::editor::Editor;
+use super::lab_select::LabSelect;
+use super::labs::{lab_line, remember, remembered, DbSlot, LabLine, Labs};
 use super::keyspace::{KeyDetail, KeyspacePanel};
 use super::registry_view::RegistryDetail;
 use crate::playground::completion::Completion;
-use crate::playground::session::{Action, Session, DEFAULT_SEED};
+use crate::playground::lab::LabKind;
+use crate::playground::session::Action;
+use crate::process::Edit;
 
 /// Wall milliseconds between two frames of play.
 pub const FRAME_MS: u32 = 33;
 
-type SessionRef = Rc<RefCell<Session>>;
-type DbSlot = Rc<RefCell<Option<DbHandle>>>;
+type SessionRef = super::labs::SessionRef;
+type LabsRef = Rc<RefCell<Labs>>;
 
-/// The page's one path from input to screen: borrow the session, apply the action, store
-/// what the members' disks wrote, refresh the keyspace, re-render. (A single callback over
-/// the shared session rather than `use_reducer`: the session is also driven by the
-/// persistence tasks and the play timer outside rendering, and is mutated in place.)
-pub fn dispatcher(
-    session: SessionRef,
-    db: DbSlot,
-    update: UseForceUpdateHandle,
-) -> Callback<Action> {
+/// The page's one path from input to screen: borrow the current lab's session, apply the
+/// action, store what the members' disks wrote, refresh the keyspace, re-render. (A single
+/// callback over the shared session rather than `use_reducer`: the session is also driven by
+/// the persistence tasks and the play timer outside rendering, and is mutated in place.)
+pub fn dispatcher(labs: LabsRef, update: UseForceUpdateHandle) -> Callback<Action> {
     Callback::from(move |action: Action| {
+        let Ok(current) = labs.try_borrow().map(|l| l.current()) else {
+            return;
+        };
+        let (session, db) = (current.session, current.db);
         // Busy (an action re-entered while another is applied): never panic, drop it.
         let Ok(mut s) = session.try_borrow_mut() else {
             return;
         };
+        // (a reset or a rewind builds a new playground: the page's editor is always there)
+        s.playground_mut().set_editor_available(true);
         let applied = s.apply(action);
         drop(s);
         if applied.persist {
@@ -57,23 +65,28 @@ pub fn dispatcher(
 
 #[component]
 pub fn App() -> Html {
-    let session: SessionRef = use_mut_ref(|| Session::new(DEFAULT_SEED));
+    let labs: LabsRef = use_mut_ref(|| Labs::new(remembered().unwrap_or(LabKind::Local)));
+    let current = labs.borrow().current();
+    let kind = current.kind;
+    let session: SessionRef = current.session.clone();
+    let db: DbSlot = current.db.clone();
     let update = use_force_update();
     let ready = use_state(|| false);
     let note = use_state(|| None::<String>);
-    let db: DbSlot = use_mut_ref(|| None::<DbHandle>);
     let selection = use_state(|| None::<Selection>);
+    let editing = use_state(|| None::<Edit>);
     let theme = use_state(|| None::<&'static str>);
     let help_open = use_state(|| false);
     let disk_banner = use_state(|| None::<String>);
     let second_tab = use_state(|| false);
-    let dispatch = dispatcher(session.clone(), db.clone(), update.clone());
+    let dispatch = dispatcher(labs.clone(), update.clone());
     let disk_ui = {
         let update = update.clone();
         let disk_banner = disk_banner.clone();
         let second_tab = second_tab.clone();
         let ready = ready.clone();
         let note = note.clone();
+        let labs = labs.clone();
         DiskUi {
             update: Callback::from(move |_| update.force_update()),
             banner: Callback::from(move |b| disk_banner.set(b)),
@@ -81,6 +94,10 @@ pub fn App() -> Html {
             ready: Callback::from(move |(r, n): (bool, Option<String>)| {
                 if n.is_some() {
                     note.set(n);
+                }
+                if r {
+                    // a lab opened by `lab NAME`: its answer shows in it
+                    show_pending_line(&labs);
                 }
                 ready.set(r);
             }),
@@ -94,7 +111,7 @@ pub fn App() -> Html {
         let db = db.clone();
         let disk_ui = disk_ui.clone();
         use_effect_with((), move |_| {
-            boot(session, db, disk_ui, false);
+            boot(session, db, disk_ui, false, kind);
         });
     }
     let on_take_over = {
@@ -102,7 +119,7 @@ pub fn App() -> Html {
         let db = db.clone();
         let disk_ui = disk_ui.clone();
         Callback::from(move |_: MouseEvent| {
-            boot(session.clone(), db.clone(), disk_ui.clone(), true)
+            boot(session.clone(), db.clone(), disk_ui.clone(), true, kind)
         })
     };
     let on_reset_playground = {
@@ -110,22 +127,22 @@ pub fn App() -> Html {
         let db = db.clone();
         let disk_ui = disk_ui.clone();
         Callback::from(move |_: MouseEvent| {
-            reset_playground(session.clone(), db.clone(), disk_ui.clone())
+            reset_playground(session.clone(), db.clone(), disk_ui.clone(), kind)
         })
     };
-    let on_export = Callback::from(move |_: MouseEvent| export_disks());
+    let on_export = Callback::from(move |_: MouseEvent| export_disks(kind));
     let on_dismiss = {
         let disk_banner = disk_banner.clone();
         Callback::from(move |_: MouseEvent| disk_banner.set(None))
     };
 
-    // Play: turn wall time into simulated time while playing.
+    // Play: turn wall time into simulated time while playing (the lab in view's).
     // After a trap (out of memory) the session can stay borrowed for good: rendering tries,
     // so later events do not panic in a cascade.
     let playing = session.try_borrow().is_ok_and(|s| s.playing());
     {
         let dispatch = dispatch.clone();
-        use_effect_with(playing, move |playing| {
+        use_effect_with((playing, kind), move |(playing, _)| {
             let timer = playing.then(|| start_timer(dispatch));
             move || {
                 let _stopped_here = timer;
@@ -170,6 +187,77 @@ pub fn App() -> Html {
                 candidates: Vec::new(),
             },
         })
+    };
+
+    // A console line: `lab` lines are the page's own (they switch the session in view); the
+    // rest go to the session, and one that opens a file (`vi FILE`) opens the editor.
+    let on_run = {
+        let labs = labs.clone();
+        let dispatch = dispatch.clone();
+        let editing = editing.clone();
+        let selection = selection.clone();
+        let disk_ui = disk_ui.clone();
+        let update = update.clone();
+        Callback::from(move |text: String| {
+            let Ok(current) = labs.try_borrow().map(|l| l.current()) else {
+                return;
+            };
+            match lab_line(&text, current.kind) {
+                LabLine::NotLab => {
+                    let before = current.session.borrow().next_entry_id();
+                    dispatch.emit(Action::Run(text));
+                    let edit = current.session.try_borrow().ok().and_then(|s| {
+                        s.entries()
+                            .iter()
+                            .rev()
+                            .take_while(|e| e.id >= before)
+                            .find_map(|e| e.output.edit.clone())
+                    });
+                    if edit.is_some() {
+                        editing.set(edit);
+                    }
+                }
+                LabLine::Answer(out) => {
+                    if let Ok(mut s) = current.session.try_borrow_mut() {
+                        s.show(&text, out);
+                    }
+                    store(&current.db);
+                    update.force_update();
+                }
+                LabLine::Switch(to, out) => {
+                    let (slot, new) = labs.borrow_mut().switch(to);
+                    remember(to);
+                    selection.set(None);
+                    editing.set(None);
+                    if new {
+                        labs.borrow_mut().set_pending_line(text, out);
+                        disk_ui.ready.emit((false, None));
+                        open_lab(slot.session, slot.db, disk_ui.clone(), to);
+                    } else {
+                        if let Ok(mut s) = slot.session.try_borrow_mut() {
+                            s.show(&text, out);
+                        }
+                        store(&slot.db);
+                    }
+                    update.force_update();
+                }
+            }
+        })
+    };
+    let on_choose_lab = on_run.reform(|name: String| format!("lab {name}"));
+    let on_save_edit = {
+        let dispatch = dispatch.clone();
+        let editing = editing.clone();
+        Callback::from(move |text: String| {
+            if let Some(e) = (*editing).clone() {
+                editing.set(None);
+                dispatch.emit(Action::SaveEdit { path: e.path, text });
+            }
+        })
+    };
+    let on_cancel_edit = {
+        let editing = editing.clone();
+        Callback::from(move |_| editing.set(None))
     };
 
     // View state: what the detail pane shows.
@@ -267,6 +355,8 @@ pub fn App() -> Html {
                 <h1><span class="logo" aria-hidden="true"></span>{ "etcd playground" }</h1>
                 <span class="subtitle">{ "etcd 3.4 and Raft, running in this tab" }</span>
                 <span class="spacer"></span>
+                <LabSelect labs={Labs::choices()} current={kind.name()} on_choose={on_choose_lab}
+                           disabled={!*ready || *second_tab || editing.is_some()} />
                 <button class="linkbutton" data-testid="theme-toggle" onclick={toggle_theme}
                         title="switch between the light and the dark theme">
                     { "◐ theme" }
@@ -276,7 +366,7 @@ pub fn App() -> Html {
                     { if *help_open { "Close help" } else { "What is this?" } }
                 </button>
                 <button class="linkbutton" data-testid="reset-playground" onclick={on_reset_playground.clone()}
-                        title="forget everything stored in this browser and start a fresh cluster">
+                        title="forget everything this browser stores of this lab and start it afresh">
                     { "reset playground" }
                 </button>
             </header>
@@ -292,6 +382,9 @@ pub fn App() -> Html {
             if *help_open {
                 <HelpPanel />
             }
+            if let Some(e) = (*editing).clone() {
+                <Editor key={e.path.clone()} path={e.path.clone()} text={e.text} on_save={on_save_edit} on_cancel={on_cancel_edit} />
+            }
             <main class="panes">
                 <div class="pane left">
                     <TimeBar playing={s.playing()} speed={s.speed()} now_ms={s.now_ms()} horizon_ms={s.horizon_ms()}
@@ -305,11 +398,12 @@ pub fn App() -> Html {
                     </section>
                     <Console entries={s.entries().clone()} ready={*ready && !*second_tab} note={(*note).clone()}
                              durable_upto={s.durable_upto()}
-                             on_run={dispatch.reform(Action::Run)} on_clear={dispatch.reform(|_| Action::ClearScreen)}
+                             {on_run} on_clear={dispatch.reform(|_| Action::ClearScreen)}
                              {on_history} {on_complete} on_interrupt={dispatch.reform(|_| Action::Interrupt)} {on_download}
                              on_drop_file={dispatch.reform(|(name, bytes)| Action::DropFile { name, bytes })}
                              job_running={s.job_running()} on_select={on_select_entry} selected={selected_entry}
-                             show_requests={s.show_requests()} />
+                             show_requests={s.show_requests()} prompt={s.prompt()} busy={editing.is_some()}
+                             banner={lab_banner(kind)} />
                 </div>
                 <div class="pane right">
                     <KeyspacePanel data={s.keyspace().clone()} selected_key={s.selected_key().cloned()}
@@ -385,12 +479,36 @@ fn HelpPanel() -> Html {
     }
 }
 
-// ---- the browser side: timer, theme, IndexedDB (nothing natively, where effects never run) ----
+/// What the console's banner says in a lab other than local.
+fn lab_banner(kind: LabKind) -> Option<String> {
+    match kind {
+        LabKind::Local => None,
+        LabKind::Kubeadm => Some(
+            "You are root on `controlplane`, the control-plane node of a kubeadm cluster; etcd runs as a static pod with TLS only. \
+             Try: cat /etc/kubernetes/manifests/etcd.yaml, ls /etc/kubernetes/pki/etcd, crictl ps, kubectl get pods -n kube-system, lab."
+                .to_string(),
+        ),
+        other => Some(format!("lab {}: {}", other.name(), other.title())),
+    }
+}
 
-#[cfg(target_arch = "wasm32")]
-type DbHandle = Rc<super::persistence::Persist>;
-#[cfg(not(target_arch = "wasm32"))]
-type DbHandle = ();
+/// Shows the answer of the `lab NAME` that opened the lab now in view.
+fn show_pending_line(labs: &LabsRef) {
+    let Ok(mut l) = labs.try_borrow_mut() else {
+        return;
+    };
+    let Some((line, out)) = l.take_pending_line() else {
+        return;
+    };
+    let current = l.current();
+    drop(l);
+    if let Ok(mut s) = current.session.try_borrow_mut() {
+        s.show(&line, out);
+    }
+    store(&current.db);
+}
+
+// ---- the browser side: timer, theme, IndexedDB (nothing natively, where effects never run) ----
 
 /// What persistence tells the page (see `persistence::Ui`).
 #[derive(Clone)]
@@ -414,28 +532,36 @@ impl DiskUi {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn boot(session: SessionRef, db: DbSlot, ui: DiskUi, steal: bool) {
-    super::persistence::boot(session, db, ui.into_ui(), steal);
+fn boot(session: SessionRef, db: DbSlot, ui: DiskUi, steal: bool, kind: LabKind) {
+    super::persistence::boot(session, db, ui.into_ui(), steal, kind);
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn boot(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _steal: bool) {}
+fn boot(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _steal: bool, _kind: LabKind) {}
 
 #[cfg(target_arch = "wasm32")]
-fn reset_playground(session: SessionRef, db: DbSlot, ui: DiskUi) {
-    super::persistence::reset(session, db, ui.into_ui());
+fn open_lab(session: SessionRef, db: DbSlot, ui: DiskUi, kind: LabKind) {
+    super::persistence::open_lab(session, db, ui.into_ui(), kind);
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn reset_playground(_session: SessionRef, _db: DbSlot, _ui: DiskUi) {}
+fn open_lab(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _kind: LabKind) {}
 
 #[cfg(target_arch = "wasm32")]
-fn export_disks() {
-    super::persistence::export();
+fn reset_playground(session: SessionRef, db: DbSlot, ui: DiskUi, kind: LabKind) {
+    super::persistence::reset(session, db, ui.into_ui(), kind);
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn export_disks() {}
+fn reset_playground(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _kind: LabKind) {}
+
+#[cfg(target_arch = "wasm32")]
+fn export_disks(kind: LabKind) {
+    super::persistence::export(kind);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn export_disks(_kind: LabKind) {}
 
 /// Every frame while playing: the wall time since the last frame, as an action.
 #[cfg(target_arch = "wasm32")]

@@ -1,10 +1,16 @@
 //! The console panel: a prompt and an input (Enter runs the line, ↑/↓ walk the history,
-//! Ctrl+L clears), and the finished commands above it, each with its output. Output is text,
-//! never markup: whatever a key or value holds is shown as characters.
+//! Ctrl+L clears), and the finished commands above it, each with its output; what background
+//! jobs print later arrives at the bottom. Output is text, never markup: whatever a key or
+//! value holds is shown as characters.
 //!
-//! Owns: the input line. The page's session runs the lines (typed here or sent by a click
+//! The newest output stays in view: after every render the output area is scrolled to its
+//! end, unless the user scrolled up on purpose; then a "new output ↓" marker appears when
+//! more arrives and takes them down. Running a line always scrolls down.
+//!
+//! Owns: the input line and the output area's scroll position. The page's session runs the lines (typed here or sent by a click
 //! elsewhere on the page) and keeps the entries ([`Entry`]) and the history.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -57,6 +63,23 @@ pub struct ConsoleProps {
     /// Whether kubectl's etcd requests are shown (the checkbox runs `requests on|off`).
     #[prop_or_default]
     pub show_requests: bool,
+    /// The shell prompt the input line shows (the current lab's).
+    #[prop_or_else(|| "$ ".to_string())]
+    pub prompt: String,
+    /// Something else has the keyboard (the editor): the input is disabled meanwhile and
+    /// takes the focus back after.
+    #[prop_or_default]
+    pub busy: bool,
+    /// What the banner says (the current lab's introduction).
+    #[prop_or_default]
+    pub banner: Option<String>,
+}
+
+/// How close to the end (in px) still counts as "at the end" of the output.
+const AT_END_SLACK: i32 = 8;
+
+fn at_end(el: &web_sys::Element) -> bool {
+    el.scroll_top() + el.client_height() >= el.scroll_height() - AT_END_SLACK
 }
 
 #[component]
@@ -69,27 +92,75 @@ pub fn Console(props: &ConsoleProps) -> Html {
     let offered = use_state(Vec::<String>::new);
     let input_ref = use_node_ref();
     let output_ref = use_node_ref();
+    // Whether the output follows its end (false once the user scrolled up), the height last
+    // seen, and whether more arrived below while not following.
+    let follow = use_mut_ref(|| Cell::new(true));
+    let seen_height = use_mut_ref(|| Cell::new(0));
+    let new_output = use_state(|| false);
 
-    // Focus the input once it is enabled, and keep the newest output in view.
+    // Focus the input once it is enabled (and again when the editor closes).
     {
         let input_ref = input_ref.clone();
-        use_effect_with(props.ready, move |ready| {
-            if *ready {
+        use_effect_with(props.ready && !props.busy, move |enabled| {
+            if *enabled {
                 if let Some(input) = input_ref.cast::<HtmlInputElement>() {
                     let _ = input.focus();
                 }
             }
         });
     }
+    // After every render: keep the end of the newest output in view, or say that more came.
     {
         let output_ref = output_ref.clone();
-        let last = props.entries.last().map(|e| e.id);
-        use_effect_with(last, move |_| {
+        let follow = follow.clone();
+        let seen_height = seen_height.clone();
+        let new_output = new_output.clone();
+        use_effect(move || {
             if let Some(el) = output_ref.cast::<web_sys::Element>() {
-                el.set_scroll_top(el.scroll_height());
+                let h = el.scroll_height();
+                if h <= el.client_height() {
+                    // all of it fits (a fresh or cleared console): follow again
+                    follow.borrow().set(true);
+                }
+                if follow.borrow().get() {
+                    el.set_scroll_top(h);
+                } else if h > seen_height.borrow().get() && !*new_output {
+                    new_output.set(true);
+                }
+                seen_height.borrow().set(h);
             }
         });
     }
+    let onscroll = {
+        let follow = follow.clone();
+        let new_output = new_output.clone();
+        Callback::from(move |e: Event| {
+            let Some(el) = e.target_dyn_into::<web_sys::Element>() else {
+                return;
+            };
+            let end = at_end(&el);
+            follow.borrow().set(end);
+            if end && *new_output {
+                new_output.set(false);
+            }
+        })
+    };
+    let to_end = {
+        let output_ref = output_ref.clone();
+        let follow = follow.clone();
+        let new_output = new_output.clone();
+        Rc::new(move || {
+            follow.borrow().set(true);
+            new_output.set(false);
+            if let Some(el) = output_ref.cast::<web_sys::Element>() {
+                el.set_scroll_top(el.scroll_height());
+            }
+        })
+    };
+    let on_new_output = {
+        let to_end = to_end.clone();
+        Callback::from(move |_: MouseEvent| to_end())
+    };
 
     let oninput = {
         let value = value.clone();
@@ -108,8 +179,9 @@ pub fn Console(props: &ConsoleProps) -> Html {
     let onpaste = {
         let value = value.clone();
         let pending = pending.clone();
-        let ready = props.ready;
+        let ready = props.ready && !props.busy;
         let on_run = props.on_run.clone();
+        let to_end = to_end.clone();
         Callback::from(move |e: Event| {
             let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else {
                 return;
@@ -135,6 +207,7 @@ pub fn Console(props: &ConsoleProps) -> Html {
             pending.set(more.to_string());
             value.set(last.to_string());
             if !complete.trim().is_empty() {
+                to_end();
                 on_run.emit(complete.to_string());
             }
         })
@@ -143,8 +216,9 @@ pub fn Console(props: &ConsoleProps) -> Html {
     let onkeydown = {
         let value = value.clone();
         let pending = pending.clone();
-        let ready = props.ready;
+        let ready = props.ready && !props.busy;
         let on_run = props.on_run.clone();
+        let to_end = to_end.clone();
         let on_clear = props.on_clear.clone();
         let on_history = props.on_history.clone();
         let on_interrupt = props.on_interrupt.clone();
@@ -182,6 +256,7 @@ pub fn Console(props: &ConsoleProps) -> Html {
                     return;
                 }
                 pending.set(String::new());
+                to_end();
                 on_run.emit(text);
             }
             "ArrowUp" => {
@@ -239,28 +314,36 @@ pub fn Console(props: &ConsoleProps) -> Html {
         <section class="console" data-testid="console" data-ready={props.ready.to_string()}
                  aria-label="etcdctl console" {ondragover} {ondrop}>
             <div class="output" data-testid="console-output" ref={output_ref} role="log" aria-live="polite"
-                 onclick={on_output_click}>
+                 onclick={on_output_click} {onscroll}>
                 <div class="banner">
-                    { "A three-member etcd 3.4 cluster (infra1, infra2, infra3) runs in this page. " }
-                    { "Try: etcdctl put foo bar, etcdctl get foo, stop infra1, help." }
+                    if let Some(b) = &props.banner {
+                        { b.clone() }
+                    } else {
+                        { "A three-member etcd 3.4 cluster (infra1, infra2, infra3) runs in this page. " }
+                        { "Try: etcdctl put foo bar, etcdctl get foo, stop infra1, lab, help." }
+                    }
                     if let Some(note) = &props.note {
                         <div class="note" data-testid="console-note">{ note.clone() }</div>
                     }
                 </div>
-                { for props.entries.iter().map(|e| if e.id >= props.durable_upto {
+                { for props.entries.iter().map(|e| if e.id >= props.durable_upto && e.job_output.is_none() {
                     view_pending(e)
                 } else {
                     view_entry_with(e, Some(&props.on_select), props.selected == Some(e.id))
                 }) }
             </div>
+            if *new_output {
+                <button class="new-output" data-testid="new-output" onclick={on_new_output}
+                        title="scroll down to the newest output">{ "new output ↓" }</button>
+            }
             if !pending.is_empty() {
                 <pre class="pending" data-testid="console-pending">{ prompted(pending.trim_end_matches('\n')) }</pre>
             }
             <div class="inputline">
-                <span class="prompt">{ if pending.is_empty() { "$ " } else { "> " } }</span>
+                <span class="prompt" data-testid="console-prompt">{ if pending.is_empty() { props.prompt.as_str() } else { "> " } }</span>
                 <input data-testid="console-input" ref={input_ref} type="text"
                        value={(*value).clone()} {oninput} {onkeydown} {onpaste}
-                       disabled={!props.ready}
+                       disabled={!props.ready || props.busy}
                        autocomplete="off" autocapitalize="off" spellcheck="false"
                        aria-label="command line" />
                 <label class="requests-toggle" title="print, under each kubectl command, the etcd range or txn it made">
@@ -304,6 +387,9 @@ pub fn view_entry(entry: &Entry) -> Html {
 /// An entry; one that wrote something gets a button that traces its write.
 pub fn view_entry_with(entry: &Entry, on_select: Option<&Callback<usize>>, selected: bool) -> Html {
     let out = &entry.output;
+    if let Some(n) = entry.job_output {
+        return view_job_output(entry, n);
+    }
     let trace = entry.trace.as_ref().map(|t| {
         let id = entry.id;
         let onclick = on_select.cloned().map(|cb| Callback::from(move |_: MouseEvent| cb.emit(id)));
@@ -348,6 +434,25 @@ pub fn view_entry_with(entry: &Entry, on_select: Option<&Callback<usize>>, selec
             } else if entry.interrupted {
                 <div class="exit">{ "^C" }</div>
             } else if out.exit != 0 {
+                <div class="exit">{ format!("exit status {}", out.exit) }</div>
+            }
+        </div>
+    }
+}
+
+/// What background job `%n` printed later, where it arrived: the job's line as a dim tag.
+fn view_job_output(entry: &Entry, n: u32) -> Html {
+    let out = &entry.output;
+    html! {
+        <div class="entry job-output" data-testid="console-job-output" key={entry.id}>
+            <div class="job-tag">{ format!("[{n}] {}", entry.line) }</div>
+            if !out.stdout.is_empty() {
+                <pre class="stdout">{ out.stdout.clone() }</pre>
+            }
+            if !out.stderr.is_empty() {
+                <pre class="stderr">{ out.stderr.clone() }</pre>
+            }
+            if out.exit != 0 {
                 <div class="exit">{ format!("exit status {}", out.exit) }</div>
             }
         </div>

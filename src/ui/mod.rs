@@ -8,6 +8,8 @@
 //!
 //! - `app`: the page layout and the dispatch;
 //! - `console`: the etcdctl console;
+//! - `editor`: the in-page editor `vi FILE` opens on a lab's node;
+//! - `lab_select`: the title bar's lab selector; `labs`: one session per lab, switching;
 //! - `cluster`, `actions`, `controls`: the Raft picture, its buttons and panels, the time bar;
 //! - `keyspace`: the key tree (over `registry::tree`), the revision slider, the key detail;
 //! - `registry_view`: the `/registry` layout treemap and the decoded Kubernetes object.
@@ -17,7 +19,10 @@ pub mod app;
 pub mod cluster;
 pub mod console;
 pub mod controls;
+pub mod editor;
 pub mod keyspace;
+pub mod lab_select;
+pub mod labs;
 #[cfg(target_arch = "wasm32")]
 pub mod persistence;
 pub mod registry_view;

@@ -19,7 +19,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::Callback;
 
+use super::labs::{db_name, page_session};
 use super::storage::{self, WriteError};
+use crate::playground::lab::LabKind;
 use crate::playground::session::persistence::Found;
 use crate::playground::session::{PlaygroundState, Session, SCHEMA_VERSION};
 
@@ -110,14 +112,14 @@ fn request_lock(
 }
 
 /// Loads the page: takes the driver lock (or, with `steal`, takes it over), then restores
-/// the playground from IndexedDB.
-pub fn boot(session: SessionRef, slot: Slot, ui: Ui, steal: bool) {
+/// lab `kind` from its IndexedDB database.
+pub fn boot(session: SessionRef, slot: Slot, ui: Ui, steal: bool, kind: LabKind) {
     let granted = {
         let (session, slot, ui) = (session.clone(), slot.clone(), ui.clone());
         move |ok: bool| {
             if ok {
                 ui.second_tab.emit(false);
-                wasm_bindgen_futures::spawn_local(open_and_restore(session, slot, ui));
+                wasm_bindgen_futures::spawn_local(open_and_restore(session, slot, ui, kind));
             } else {
                 ui.second_tab.emit(true);
                 ui.ready.emit((false, None));
@@ -142,8 +144,13 @@ pub fn boot(session: SessionRef, slot: Slot, ui: Ui, steal: bool) {
     }
 }
 
-async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui) {
-    let db = match storage::open(storage::DB_NAME).await {
+/// Opens another lab's database (the driver lock is already held) and restores that lab.
+pub fn open_lab(session: SessionRef, slot: Slot, ui: Ui, kind: LabKind) {
+    wasm_bindgen_futures::spawn_local(open_and_restore(session, slot, ui, kind));
+}
+
+async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, kind: LabKind) {
+    let db = match storage::open(&db_name(kind)).await {
         Ok(db) => db,
         Err(e) => {
             ui.ready
@@ -170,12 +177,19 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui) {
             "{name}'s disk cannot be read: {why}. {name} started with an empty disk and is restored from its peers; the other members' data is untouched"
         ));
     }
-    let (new_session, note) = Session::open(Found {
+    let (mut new_session, note) = Session::open(Found {
         state: stored.state.clone(),
         state_unreadable: stored.state_problem.is_some(),
         disks: stored.usable_disks(),
         inputs: stored.inputs.records.clone(),
     });
+    if new_session.lab() != kind {
+        // a fresh database (or an unreadable state) of a lab other than local
+        new_session = page_session(kind);
+        new_session.start_persisting();
+        let _ = new_session.take_new_inputs();
+    }
+    new_session.playground_mut().set_editor_available(true);
     if !stored.inputs.unreadable.is_empty() {
         problems.push(format!(
             "{} stored console line(s) could not be read: {}",
@@ -254,6 +268,8 @@ pub fn flush(p: &Rc<Persist>) {
                     || l.env != state.env
                     || l.hints != state.hints
                     || l.settings != state.settings
+                    || l.lab != state.lab
+                    || l.node != state.node
                     || state.clock_us.saturating_sub(l.clock_us) >= 1_000_000
             }
         }
@@ -371,8 +387,9 @@ fn publish_times() {
     });
 }
 
-/// "Reset the playground": every store emptied, a fresh world written whole.
-pub fn reset(session: SessionRef, slot: Slot, ui: Ui) {
+/// "Reset the playground": every store of lab `kind`'s database emptied, a fresh world of that
+/// lab written whole (the other labs are untouched).
+pub fn reset(session: SessionRef, slot: Slot, ui: Ui, kind: LabKind) {
     let p = slot.borrow().clone();
     wasm_bindgen_futures::spawn_local(async move {
         if let Some(p) = &p {
@@ -383,7 +400,7 @@ pub fn reset(session: SessionRef, slot: Slot, ui: Ui) {
         }
         {
             let mut s = session.borrow_mut();
-            let mut fresh = Session::fresh_page();
+            let mut fresh = page_session(kind);
             fresh.set_speed(s.speed());
             if p.is_some() {
                 fresh.start_persisting();
@@ -400,10 +417,10 @@ pub fn reset(session: SessionRef, slot: Slot, ui: Ui) {
     });
 }
 
-/// "Export what can be read": downloads every readable record as JSON.
-pub fn export() {
+/// "Export what can be read": downloads every readable record of lab `kind` as JSON.
+pub fn export(kind: LabKind) {
     wasm_bindgen_futures::spawn_local(async move {
-        let text = match export_json().await {
+        let text = match export_json(kind).await {
             Ok(t) => t,
             Err(e) => format!("{{\"error\":{}}}", serde_json::Value::String(e)),
         };
@@ -415,8 +432,8 @@ pub fn export() {
     });
 }
 
-async fn export_json() -> Result<String, String> {
-    let db = storage::open(storage::DB_NAME).await?;
+async fn export_json(kind: LabKind) -> Result<String, String> {
+    let db = storage::open(&db_name(kind)).await?;
     let stored = storage::load_all(&db).await?;
     let mut members = serde_json::Map::new();
     for (name, d) in &stored.disks {

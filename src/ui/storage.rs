@@ -1,4 +1,5 @@
-//! The page's IndexedDB database `etcd-playground`: its schema and migrations, the `meta`
+//! The page's IndexedDB databases (one a lab, see `labs::db_name`; `etcd-playground` is the
+//! local lab's): their schema and migrations, the `meta`
 //! record (the [`PlaygroundState`]: seed, clock, environment, settings, hints) and the
 //! `inputs` store (the console's history); the members' own stores are `persist::idb`'s.
 //!
@@ -21,8 +22,8 @@ use std::collections::BTreeMap;
 pub use crate::playground::session::PlaygroundState;
 pub use disk_idb::WriteError;
 
-/// The database the page uses.
-pub const DB_NAME: &str = "etcd-playground";
+/// The local lab's database (the page's original one).
+pub const DB_NAME: &str = super::labs::BASE_DB_NAME;
 const DB_VERSION: u32 = crate::playground::session::SCHEMA_VERSION;
 const INPUTS: &str = "inputs";
 const META: &str = "meta";

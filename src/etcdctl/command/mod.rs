@@ -26,6 +26,7 @@ pub mod watch;
 use crate::cluster::Cluster;
 
 use super::client::{CallFail, Client};
+use super::files::Files;
 use super::flags::{self, Flags};
 use super::printer::{new_printer, PrintOpts, Printer};
 use super::{Console, Fail, Io, Status, EXIT_BAD_ARGS, EXIT_ERROR};
@@ -34,6 +35,8 @@ use super::{Console, Fail, Io, Status, EXIT_BAD_ARGS, EXIT_ERROR};
 pub struct Ctx<'a> {
     pub cluster: &'a mut dyn Cluster,
     pub console: &'a mut Console,
+    /// The files etcdctl opens (certificates, snapshot files, data directories).
+    pub files: &'a mut dyn Files,
     pub io: &'a mut Io,
     pub flags: Flags,
     pub path: String,
@@ -61,7 +64,7 @@ impl Ctx<'_> {
     }
     /// `mustClientFromCmd`.
     pub fn client(&mut self) -> Result<Client, Fail> {
-        Client::from_flags(self.cluster, self.console, self.io, &self.flags)
+        Client::from_flags(self.cluster, self.console, self.files, self.io, &self.flags)
     }
 }
 

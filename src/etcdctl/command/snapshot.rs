@@ -1,9 +1,11 @@
-//! `etcdctl snapshot save|status|restore`: snapshot files live in the playground's virtual
-//! working directory (`Console::files`).
+//! `etcdctl snapshot save|status|restore`: snapshot files and restored data directories are
+//! read and written through [`Files`](super::super::files::Files) (the playground's working
+//! directory, or a node's filesystem in a node lab).
 
 use crate::api::{Request, Response};
+use crate::cluster::RestoreSpec;
 
-use super::super::client::{host_of, json_str};
+use super::super::client::json_str;
 use super::super::printer::{humanize_bytes, DbStatus};
 use super::super::{Fail, EXIT_ERROR, EXIT_INTERRUPTED};
 use super::{bad_args, Ctx};
@@ -48,8 +50,9 @@ fn crc32(data: &[u8]) -> u32 {
     !crc
 }
 
+/// zap's epoch time: seconds as Go's shortest float text (`1704067246.58`).
 fn zap_ts(unix_nanos: i64) -> String {
-    format!("{:.7e}", unix_nanos as f64 / 1e9).replace("e9", "e+09")
+    format!("{}", unix_nanos as f64 / 1e9)
 }
 
 pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
@@ -68,7 +71,8 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
             ),
         ));
     }
-    let ep = host_of(&client.endpoints[0]).to_string();
+    // zap logs the endpoint as it was given (`127.0.0.1:2379`, `https://127.0.0.1:2379`)
+    let ep = client.endpoints[0].clone();
     let start = ctx.cluster.unix_nanos();
     let part = format!("{}.part", path);
     ctx.io.errln(&format!(
@@ -105,8 +109,13 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
         json_str(&humanize_bytes(size)),
         took
     ));
-    ctx.console.files.insert(path.clone(), data);
-    ctx.console.written.push(path.clone());
+    if let Err(e) = ctx.files.write(&path, &data) {
+        return Err(Fail::new(
+            EXIT_ERROR,
+            format!("could not open {part} ({e})"),
+        ));
+    }
+    ctx.files.written(&path);
     ctx.io.errln(&format!(
         "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:152\",\"msg\":\"saved\",\"path\":{}}}",
         zap_ts(now),
@@ -127,12 +136,11 @@ pub fn status(ctx: &mut Ctx) -> Result<(), Fail> {
         return Err(bad_args("snapshot status requires exactly one argument"));
     }
     let p = ctx.printer()?;
-    let Some(data) = ctx.console.files.get(&args[0]) else {
-        return Err(Fail::new(
-            EXIT_ERROR,
-            format!("stat {}: no such file or directory", args[0]),
-        ));
+    let data = match ctx.files.read(&args[0]) {
+        Ok(d) => d,
+        Err(e) => return Err(Fail::new(EXIT_ERROR, format!("stat {}: {e}", args[0]))),
     };
+    let data = &data;
     let Some((rev, keys, size)) = decode(data) else {
         return Err(Fail::new(EXIT_ERROR, "invalid database"));
     };
@@ -145,16 +153,125 @@ pub fn status(ctx: &mut Ctx) -> Result<(), Fail> {
     p.db_status(ctx.io, &st)
 }
 
+/// The zap fields naming a restore's directories (`path`, `wal-dir`, `data-dir`, `snap-dir`).
+fn restore_fields(path: &str, data_dir: &str) -> String {
+    format!(
+        "\"path\":{},\"wal-dir\":{},\"data-dir\":{},\"snap-dir\":{}",
+        json_str(path),
+        json_str(&format!("{data_dir}/member/wal")),
+        json_str(data_dir),
+        json_str(&format!("{data_dir}/member/snap"))
+    )
+}
+
 pub fn restore(ctx: &mut Ctx) -> Result<(), Fail> {
     let args = ctx.args().to_vec();
     if args.len() != 1 {
         return Err(bad_args("snapshot restore requires exactly one argument"));
     }
-    if !ctx.console.files.contains_key(&args[0]) {
+    let path = args[0].clone();
+    let name = ctx.flags.str("name");
+    let name = if name.is_empty() {
+        "default".to_string()
+    } else {
+        name
+    };
+    let mut data_dir = ctx.flags.str("data-dir");
+    if data_dir.is_empty() {
+        data_dir = format!("{name}.etcd");
+    }
+    let data_dir = data_dir.trim_end_matches('/').to_string();
+    let peer_urls = ctx.flags.str("initial-advertise-peer-urls");
+    let peer_urls = if peer_urls.is_empty() {
+        "http://localhost:2380".to_string()
+    } else {
+        peer_urls
+    };
+    let initial = ctx.flags.str("initial-cluster");
+    let initial = if initial.is_empty() {
+        peer_urls
+            .split(',')
+            .map(|u| format!("{name}={u}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    } else {
+        initial
+    };
+    let mut pairs = Vec::new();
+    for kv in initial.split(',').filter(|s| !s.is_empty()) {
+        match kv.split_once('=') {
+            Some((k, v)) => pairs.push((k.to_string(), v.to_string())),
+            None => {
+                return Err(Fail::new(
+                    EXIT_ERROR,
+                    format!("malformed initial cluster string ({kv})"),
+                ))
+            }
+        }
+    }
+    let token = ctx.flags.str("initial-cluster-token");
+    let token = if token.is_empty() {
+        "etcd-cluster".to_string()
+    } else {
+        token
+    };
+    if ctx.files.exists(&data_dir) {
         return Err(Fail::new(
             EXIT_ERROR,
-            format!("stat {}: no such file or directory", args[0]),
+            format!("data-dir {} exists", json_str(&data_dir)),
         ));
     }
-    Err(Fail::new(EXIT_ERROR, "snapshot restore writes a member data directory, which the playground's in-page cluster does not have"))
+    let start = ctx.cluster.unix_nanos();
+    ctx.io.errln(&format!(
+        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:296\",\"msg\":\"restoring snapshot\",{}}}",
+        zap_ts(start),
+        restore_fields(&path, &data_dir)
+    ));
+    let file = ctx
+        .files
+        .read(&path)
+        .map_err(|e| Fail::new(EXIT_ERROR, format!("open {path}: {e}")))?;
+    let blob = file
+        .strip_prefix(MAGIC)
+        .and_then(|rest| {
+            rest.iter()
+                .position(|&b| b == b'\n')
+                .map(|nl| &rest[nl + 1..])
+        })
+        .ok_or_else(|| {
+            Fail::new(
+                EXIT_ERROR,
+                "snapshot file integrity check failed: invalid database",
+            )
+        })?;
+    let spec = RestoreSpec {
+        name,
+        initial_cluster: pairs,
+        token,
+    };
+    let dir = ctx
+        .cluster
+        .restore_data_dir(blob, &spec)
+        .map_err(|e| Fail::new(EXIT_ERROR, e))?;
+    for (id, urls) in &dir.members {
+        ctx.io.errln(&format!(
+            "{{\"level\":\"info\",\"ts\":{},\"caller\":\"membership/cluster.go:392\",\"msg\":\"added member\",\"cluster-id\":\"{:x}\",\"local-member-id\":\"0\",\"added-peer-id\":\"{:x}\",\"added-peer-peer-urls\":[{}]}}",
+            zap_ts(ctx.cluster.unix_nanos()),
+            dir.cluster_id,
+            id,
+            urls.iter().map(|u| json_str(u)).collect::<Vec<_>>().join(",")
+        ));
+    }
+    for (rel, bytes) in &dir.files {
+        let p = format!("{data_dir}/{rel}");
+        ctx.files
+            .write(&p, bytes)
+            .map_err(|e| Fail::new(EXIT_ERROR, format!("mkdir {data_dir}: {e}")))?;
+    }
+    ctx.io.errln(&format!(
+        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:309\",\"msg\":\"restored snapshot\",{}}}",
+        zap_ts(ctx.cluster.unix_nanos()),
+        restore_fields(&path, &data_dir)
+    ));
+    Ok(())
 }

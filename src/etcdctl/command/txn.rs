@@ -258,6 +258,7 @@ fn parse_request(
     io: &mut Io,
     cluster: &mut dyn crate::cluster::Cluster,
     console: &mut super::super::Console,
+    files: &mut dyn super::super::files::Files,
 ) -> Result<RequestOp, Fail> {
     let args = argify(line);
     if args.len() < 2 {
@@ -278,6 +279,7 @@ fn parse_request(
     let mut sub = Ctx {
         cluster,
         console,
+        files,
         io,
         flags: fl,
         path: path.clone(),
@@ -324,7 +326,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
             if line.is_empty() {
                 break;
             }
-            let op = parse_request(&line, ctx.io, ctx.cluster, ctx.console)?;
+            let op = parse_request(&line, ctx.io, ctx.cluster, ctx.console, ctx.files)?;
             if section == 0 {
                 txn.success.push(op);
             } else {

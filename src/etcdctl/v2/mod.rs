@@ -57,6 +57,7 @@ pub fn run(
                 stdout: out,
                 stderr: err,
                 exit: 1,
+                edit: None,
             });
         }
     };
@@ -99,6 +100,7 @@ pub fn run(
                 stdout: ctx.out,
                 stderr: ctx.err,
                 exit: 0,
+                edit: None,
             };
             let mut task = task;
             let (first, status) = task.poll(ctx.cluster);
@@ -106,6 +108,7 @@ pub fn run(
                 stdout: o.stdout + &first.stdout,
                 stderr: o.stderr + &first.stderr,
                 exit: status.unwrap_or(0),
+                edit: None,
             };
             match status {
                 Some(_) => Outcome::Done(o),
@@ -116,11 +119,13 @@ pub fn run(
             stdout: ctx.out,
             stderr: ctx.err,
             exit: 0,
+            edit: None,
         }),
         Err(code) => Outcome::Done(Output {
             stdout: ctx.out,
             stderr: ctx.err,
             exit: code,
+            edit: None,
         }),
     }
 }
@@ -130,6 +135,7 @@ fn done(stdout: String, stderr: String, exit: i32) -> Outcome {
         stdout,
         stderr,
         exit,
+        edit: None,
     })
 }
 

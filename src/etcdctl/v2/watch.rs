@@ -152,6 +152,7 @@ impl WatchTask {
             stdout: std::mem::take(&mut ctx.out),
             stderr: std::mem::take(&mut ctx.err),
             exit: status.unwrap_or(0),
+            edit: None,
         };
         (out, status)
     }

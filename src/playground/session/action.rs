@@ -19,6 +19,11 @@ pub enum Action {
     Interrupt,
     /// Ctrl+L.
     ClearScreen,
+    /// The editor `vi FILE` opened saved `text` to `path`.
+    SaveEdit {
+        path: String,
+        text: String,
+    },
     /// A file dropped on the console.
     DropFile {
         name: String,

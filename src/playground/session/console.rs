@@ -1,7 +1,8 @@
 //! The console's entries: each line run (typed, pasted or sent by a click) with what it
 //! printed, its hints, the files it wrote and the Raft entries and revisions its write made;
 //! the long-running command that is the current job and the background jobs, whose later
-//! output is appended to their entries.
+//! output arrives as entries of its own at the bottom, in the order it happens (as a terminal
+//! prints it), while the entry that started the job keeps its "running in the background".
 //!
 //! What the page keeps is bounded (see [`crate::playground::tail`]): the newest
 //! [`MAX_ENTRIES`] entries, the head of each command's output with a line saying how many
@@ -34,6 +35,9 @@ pub struct Entry {
     pub interrupted: bool,
     /// Running in the background as job `%N` (`LINE &`).
     pub background: Option<u32>,
+    /// Not a command: what background job `%N` printed later (`line` is the job's command
+    /// line; `exit`/`interrupted` say how it ended when it did).
+    pub job_output: Option<u32>,
     /// Console hints for learners (dimmed; never etcdctl's output).
     pub hints: Vec<String>,
     /// The etcd requests its kubectl made (`requests on`; dimmed, never kubectl's output).
@@ -100,6 +104,10 @@ pub struct WriteTrace {
     pub revisions: Option<(i64, i64)>,
 }
 
+/// How a save in the page's editor is stored among the inputs: this, then the file's path
+/// (the text is the record's stdin). A comment to a shell, so the history shows it harmlessly.
+pub const EDITOR_SAVED: &str = "# saved in the editor: ";
+
 /// Added to `help`: what the page adds to the playground's commands.
 pub const PAGE_HELP: &str = "\nIn this page also:\n  speed X      play simulated time X times as fast as the wall clock (1/100 to 100)\n  reset        a fresh cluster; the stored inputs are forgotten\n";
 
@@ -127,7 +135,7 @@ impl Session {
         let entries = Rc::make_mut(&mut self.entries);
         entries.push(Entry {
             id: self.next_id,
-            line,
+            line: line.clone(),
             output: bound_output(output),
             running,
             background,
@@ -141,36 +149,80 @@ impl Session {
             self.job = Some(self.next_id);
         }
         if let Some(n) = background {
-            self.background.insert(n, self.next_id);
+            self.background.insert(n, (self.next_id, line.clone()));
         }
         self.next_id += 1;
         self.drain_background();
     }
 
-    /// Appends what the background jobs printed to their entries; an ended job's entry
-    /// shows how it ended.
+    /// Shows what the background jobs printed since the last look, each chunk as a new
+    /// entry at the bottom; a job that ended says so there, and its starting entry stops
+    /// showing "running in the background".
     pub(super) fn drain_background(&mut self) {
         let got = self.playground.take_background();
         if got.is_empty() {
             return;
         }
-        let entries = Rc::make_mut(&mut self.entries);
         for b in got {
-            let Some(&id) = self.background.get(&b.number) else {
+            let Some((id, line)) = self.background.get(&b.number).cloned() else {
                 continue;
             };
-            if let Some(e) = entries.iter_mut().find(|e| e.id == id) {
-                e.append(&b.out);
-                if let Some((code, killed)) = b.ended {
-                    e.background = None;
-                    e.interrupted = killed;
-                    e.output.exit = code;
-                }
-            }
+            let entries = Rc::make_mut(&mut self.entries);
             if b.ended.is_some() {
+                if let Some(start) = entries.iter_mut().find(|e| e.id == id) {
+                    start.background = None;
+                }
                 self.background.remove(&b.number);
             }
+            // (an end with nothing printed, as after `kill %N`, is told by what ended it)
+            if b.out.stdout.is_empty() && b.out.stderr.is_empty() {
+                continue;
+            }
+            let (exit, interrupted) = b.ended.unwrap_or((0, false));
+            entries.push(Entry {
+                id: self.next_id,
+                line,
+                output: bound_output(Output { exit, ..b.out }),
+                interrupted,
+                job_output: Some(b.number),
+                ..Default::default()
+            });
+            forget_oldest(entries);
+            self.next_id += 1;
         }
+    }
+
+    /// Shows a line the page answered itself (`lab`, `lab NAME`): an entry and a line of the
+    /// history, not a stored input (a replay does not run it again).
+    pub fn show(&mut self, line: &str, output: Output) {
+        self.history.push(line);
+        self.push_entry(line.to_string(), output);
+    }
+
+    /// The editor that `vi FILE` opened saved `text` to `path`: written on the node, shown as
+    /// an entry, and stored as an input so that a reload or a rewind writes it again.
+    pub fn save_edit(&mut self, path: &str, text: &str) -> LogChange {
+        self.future.clear();
+        let record = InputRecord {
+            line: format!("{EDITOR_SAVED}{path}"),
+            stdin: Some(text.to_string()),
+            at_ms: Some(self.now_ms()),
+        };
+        let output = self.playground.save_edit(path, text);
+        self.push_entry(record.line.clone(), output);
+        self.inputs.push(record.clone());
+        self.touch_horizon();
+        LogChange::Append(record)
+    }
+
+    /// The shell prompt the console shows (the current lab's), with its space.
+    pub fn prompt(&self) -> String {
+        format!("{} ", self.playground.prompt())
+    }
+
+    /// Which lab this session is.
+    pub fn lab(&self) -> crate::playground::lab::LabKind {
+        self.playground.lab()
     }
 
     /// A file dropped on the page: taken into the working directory if it is a snapshot
@@ -265,6 +317,7 @@ impl Session {
             output.stdout.push_str(PAGE_HELP);
         }
         self.note_output(&output);
+        let id = self.next_id;
         self.push_ran(line.to_string(), output);
         // Trace the write: the Raft entries appended while it ran, the revisions it made.
         let index_after = self.last_index();
@@ -272,7 +325,12 @@ impl Session {
         let rev_after = self.keyspace.revision;
         if index_after > index_before && !self.keyspace.v2 {
             let term = self.entry_term(index_after);
-            if let Some(e) = Rc::make_mut(&mut self.entries).last_mut() {
+            // (its entry, not background output that arrived after it)
+            if let Some(e) = Rc::make_mut(&mut self.entries)
+                .iter_mut()
+                .rev()
+                .find(|e| e.id == id)
+            {
                 e.trace = Some(WriteTrace {
                     first_index: index_before + 1,
                     last_index: index_after,
@@ -321,6 +379,14 @@ impl Session {
     pub(super) fn rerun(&mut self, r: InputRecord, show: bool) {
         if r.line == INTERRUPT {
             self.interrupt_job();
+            self.inputs.push(r);
+            return;
+        }
+        if let Some(path) = r.line.strip_prefix(EDITOR_SAVED) {
+            let output = self
+                .playground
+                .save_edit(path, r.stdin.as_deref().unwrap_or(""));
+            self.push_entry(r.line.clone(), output);
             self.inputs.push(r);
             return;
         }

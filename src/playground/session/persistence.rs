@@ -24,6 +24,8 @@ use super::keyspace::READ_TIMEOUT;
 use super::timeline::{InputRecord, INTERRUPT};
 use super::Session;
 use crate::api::Request;
+use crate::playground::lab::node::NodeLab;
+use crate::playground::lab::LabKind;
 use crate::playground::Playground;
 use crate::process::Output;
 use crate::sim::{Settings, World, DEFAULT_MEMBERS};
@@ -59,6 +61,13 @@ pub struct PlaygroundState {
     pub hints: bool,
     #[serde(default)]
     pub settings: Settings,
+    /// Which lab this is (each lab has its own database).
+    #[serde(default)]
+    pub lab: LabKind,
+    /// A node lab's node: its files (the member's data directory among them), shell and
+    /// kubelet. The member's disk is its data directory's WAL file.
+    #[serde(default)]
+    pub node: Option<NodeLab>,
 }
 
 fn yes() -> bool {
@@ -80,6 +89,15 @@ impl Base {
     /// The playground restored from this base.
     pub(super) fn playground(&self, journal: bool) -> Playground {
         let st = &self.state;
+        if let (LabKind::Kubeadm, Some(node)) = (st.lab, &st.node) {
+            return Playground::restore_node(
+                st.seed,
+                Duration::from_micros(st.clock_us),
+                node.clone(),
+                st.env.clone(),
+                st.hints,
+            );
+        }
         let world = World::restore(
             st.seed,
             Duration::from_micros(st.clock_us),
@@ -116,6 +134,16 @@ impl Session {
     pub fn fresh_page() -> Session {
         let mut s = Session::new(DEFAULT_SEED);
         s.playground.world_mut().set_snapshot_count(SNAPSHOT_COUNT);
+        s
+    }
+
+    /// A fresh session for the page in a lab (`local` is [`Session::fresh_page`]).
+    pub fn fresh_lab(kind: LabKind) -> Session {
+        let mut s = Session::fresh_page();
+        if kind != LabKind::Local {
+            s.playground = Playground::for_lab(kind, DEFAULT_SEED);
+            s.horizon_ms = s.now_ms();
+        }
         s
     }
 
@@ -233,6 +261,7 @@ impl Session {
                     stdout: String::new(),
                     stderr: stderr.to_string(),
                     exit: 1,
+                    edit: None,
                 };
                 e.trace = None;
             }
@@ -270,6 +299,8 @@ impl Session {
             env: self.playground.env().clone(),
             hints: self.playground.hints_enabled,
             settings: w.settings(),
+            lab: self.playground.lab(),
+            node: self.playground.node().cloned(),
         }
     }
 

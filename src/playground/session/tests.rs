@@ -356,6 +356,39 @@ fn a_member_name_is_never_run_as_a_command() {
 }
 
 #[test]
+fn background_output_arrives_at_the_bottom_in_order() {
+    let mut s = Session::new(1);
+    s.run_line("etcdctl watch foo &");
+    s.run_line("etcdctl put foo one");
+    s.run_line("etcdctl put bar x");
+    s.run_line("etcdctl put foo two");
+    let e = s.entries();
+    let lines: Vec<(Option<u32>, &str, &str)> = e
+        .iter()
+        .map(|e| (e.job_output, e.line.as_str(), e.output.stdout.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            (None, "etcdctl watch foo &", e[0].output.stdout.as_str()),
+            (None, "etcdctl put foo one", "OK\n"),
+            (Some(1), "etcdctl watch foo &", "PUT\nfoo\none\n"),
+            (None, "etcdctl put bar x", "OK\n"),
+            (None, "etcdctl put foo two", "OK\n"),
+            (Some(1), "etcdctl watch foo &", "PUT\nfoo\ntwo\n"),
+        ]
+    );
+    assert_eq!(e[0].background, Some(1), "the starting entry still runs");
+    assert!(e[1].trace.is_some() && e[2].trace.is_none(), "the put is traced");
+    assert!(!e[0].output.stdout.contains("PUT"), "nothing appended far above");
+    s.clear_screen();
+    s.run_line("etcdctl put foo three");
+    assert_eq!(s.entries().last().unwrap().job_output, Some(1), "after Ctrl+L too");
+    s.run_line("kill %1");
+    assert!(s.entries().last().unwrap().output.stdout.contains("Terminated"));
+}
+
+#[test]
 fn a_page_load_restores_migrates_or_starts_over() {
     let record = |line: &str| InputRecord {
         line: line.into(),

@@ -114,7 +114,7 @@ impl Session {
     pub(super) fn reset(&mut self) {
         self.playground = match &self.base {
             Some(b) => b.playground(false),
-            None => Playground::new(self.seed),
+            None => Playground::for_lab(self.playground.lab(), self.seed),
         };
         if self.persisting {
             self.playground.world_mut().start_journals(true);

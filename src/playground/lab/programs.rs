@@ -1,0 +1,354 @@
+//! The programs of the kubeadm node that the node shell does not have: `etcdctl` (over the
+//! member's TLS listeners, its files on the node), `kubectl` (refused while kube-apiserver is
+//! down; `exec` into the etcd pod), `crictl`, `journalctl`, `systemctl` (kubelet), and
+//! `vi`/`vim`/`nano` (the page's editor).
+//!
+//! Owns: [`Programs`] (the shell's `External`), [`NodeFiles`] (etcdctl's files on the node).
+//! Must not touch: the commands' own logic (etcdctl, kubectl, node).
+
+use std::collections::BTreeMap;
+
+use super::cluster::{LabCluster, Listeners};
+use super::etcd::RunningEtcd;
+use super::node::{edit_of, NO_EDITOR};
+use super::tls::ServerTls;
+use crate::cluster::ClientTls;
+use crate::etcdctl::files::Files;
+use crate::etcdctl::{self, Console, Io, Job, Status};
+use crate::node::cmd::Ctx;
+use crate::node::fs::{join, Fs, Millis};
+use crate::node::kubelet::{Event, Kubelet};
+use crate::node::kubelet_print::{crictl_ps, journalctl, systemctl_status};
+use crate::node::shell::External;
+use crate::playground::wrappers::{self, Plan};
+use crate::process::Edit;
+use crate::sim::World;
+
+/// What kubectl prints on the node while kube-apiserver is down.
+pub const APISERVER_REFUSED: &str =
+    "The connection to the server controlplane:6443 was refused - did you specify the right host or port?";
+
+/// The node's filesystem as etcdctl's files (paths relative to the shell's directory).
+pub struct NodeFiles<'a> {
+    pub fs: &'a mut Fs,
+    pub cwd: &'a [String],
+    pub now: Millis,
+}
+
+/// Go's text for an errno (`no such file or directory`).
+fn go_text(e: crate::node::fs::Errno) -> String {
+    let t = e.text();
+    let mut c = t.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+impl Files for NodeFiles<'_> {
+    fn read(&self, path: &str) -> Result<Vec<u8>, String> {
+        let (c, _) = self.fs.resolve(self.cwd, path).map_err(go_text)?;
+        self.fs.read(&c).map(|d| d.to_vec()).map_err(go_text)
+    }
+    fn exists(&self, path: &str) -> bool {
+        self.fs
+            .resolve(self.cwd, path)
+            .is_ok_and(|(c, _)| self.fs.exists(&c))
+    }
+    fn write(&mut self, path: &str, data: &[u8]) -> Result<(), String> {
+        // os.MkdirAll of the parent first: its components are taken as written
+        let mut c: Vec<String> = if path.starts_with('/') {
+            Vec::new()
+        } else {
+            self.cwd.to_vec()
+        };
+        for part in path.split('/').filter(|p| !p.is_empty() && *p != ".") {
+            if part == ".." {
+                c.pop();
+            } else {
+                c.push(part.to_string());
+            }
+        }
+        if let Some((_, parent)) = c.split_last() {
+            self.fs.mkdir_all(parent, self.now).map_err(go_text)?;
+        }
+        self.fs.write(&c, data, false, self.now).map_err(go_text)
+    }
+}
+
+/// The member's listeners as the node's files and the member's flags make them.
+pub fn listeners(etcd: Option<&RunningEtcd>, fs: &Fs) -> Listeners {
+    let Some(e) = etcd else {
+        return Listeners::default();
+    };
+    let read = |p: &Option<String>| {
+        p.as_ref()
+            .and_then(|p| fs.resolve(&[], p).ok())
+            .and_then(|(c, _)| fs.read(&c).ok().map(|d| d.to_vec()))
+    };
+    let secure = e
+        .listen_client_urls
+        .iter()
+        .any(|u| u.starts_with("https://"));
+    Listeners {
+        urls: e.listen_client_urls.clone(),
+        tls: secure.then(|| ServerTls {
+            cert: read(&e.cert_file).unwrap_or_default(),
+            trusted_ca: read(&e.trusted_ca_file),
+            client_cert_auth: e.client_cert_auth,
+        }),
+    }
+}
+
+/// The lab's programs for one shell line.
+pub struct Programs<'a> {
+    pub world: &'a mut World,
+    pub console: &'a mut Console,
+    pub kubelet: &'a mut Kubelet,
+    pub etcd: &'a Option<RunningEtcd>,
+    pub editor: bool,
+    /// Set by `vi FILE`.
+    pub edit: Option<Edit>,
+    /// A command that keeps running (`etcdctl watch`).
+    pub job: Option<Box<dyn Job>>,
+    pub hints: Vec<String>,
+    /// kubelet's decisions (`systemctl restart kubelet`).
+    pub events: Vec<Event>,
+}
+
+fn out(ctx: &mut Ctx, s: &str) {
+    ctx.out.extend_from_slice(s.as_bytes());
+}
+
+impl Programs<'_> {
+    fn etcdctl(&mut self, args: &[String], env: &BTreeMap<String, String>, ctx: &mut Ctx) -> i32 {
+        self.world.advance(super::super::ETCDCTL_STARTUP);
+        let mut io = if ctx.stdin.is_empty() {
+            Io::without_tty()
+        } else {
+            Io::new(&String::from_utf8_lossy(ctx.stdin))
+        };
+        let listeners = listeners(self.etcd.as_ref(), ctx.fs);
+        let mut cluster = LabCluster {
+            world: self.world,
+            listeners,
+            client: ClientTls::default(),
+        };
+        let mut files = NodeFiles {
+            fs: ctx.fs,
+            cwd: ctx.cwd,
+            now: ctx.now,
+        };
+        let status = etcdctl::run_in(&mut cluster, self.console, &mut files, env, args, &mut io);
+        let code = match status {
+            Status::Done(c) => c,
+            Status::Running(job) => {
+                self.job = Some(job);
+                0
+            }
+        };
+        let o = crate::process::Output {
+            stdout: io.stdout,
+            stderr: io.stderr,
+            exit: code,
+            edit: None,
+        };
+        self.hints.extend(super::super::hints(env, args, &o));
+        out(ctx, &o.stdout);
+        ctx.err.extend_from_slice(o.stderr.as_bytes());
+        code
+    }
+
+    fn apiserver_up(&self) -> bool {
+        self.kubelet.etcd_running() && self.etcd.is_some()
+    }
+
+    fn kubectl(&mut self, args: &[String], ctx: &mut Ctx) -> i32 {
+        if wrappers::is_kubectl_exec(args) {
+            let exec = match wrappers::parse_kubectl_exec(args) {
+                Ok(e) => e,
+                Err(o) => {
+                    out(ctx, &o.stdout);
+                    ctx.err.extend_from_slice(o.stderr.as_bytes());
+                    return o.exit;
+                }
+            };
+            if !self.apiserver_up() {
+                ctx.eprintln(APISERVER_REFUSED);
+                return 1;
+            }
+            if exec.pod != format!("etcd-{}", self.kubelet.node) {
+                ctx.eprintln(&format!(
+                    "error: this lab runs commands only in the etcd pod (etcd-{}), not in {}",
+                    self.kubelet.node, exec.pod
+                ));
+                return 1;
+            }
+            return match wrappers::kubectl_exec_plan(&exec) {
+                Plan::Done(o, _) => {
+                    out(ctx, &o.stdout);
+                    ctx.err.extend_from_slice(o.stderr.as_bytes());
+                    o.exit
+                }
+                Plan::Inner {
+                    env, words, stderr, ..
+                } => {
+                    ctx.err.extend_from_slice(stderr.as_bytes());
+                    let env: BTreeMap<String, String> = env.into_iter().collect();
+                    match words.first().map(|w| wrappers::program(w)) {
+                        Some("etcdctl") => self.etcdctl(&words[1..], &env, ctx),
+                        _ => {
+                            let o = wrappers::etcd(words.get(1..).unwrap_or(&[]));
+                            out(ctx, &o.stdout);
+                            ctx.err.extend_from_slice(o.stderr.as_bytes());
+                            o.exit
+                        }
+                    }
+                }
+            };
+        }
+        if !self.apiserver_up() {
+            ctx.eprintln(APISERVER_REFUSED);
+            return 1;
+        }
+        let (stdout, stderr, exit, _) = crate::kubectl::run(self.world, args);
+        out(ctx, &stdout);
+        ctx.err.extend_from_slice(stderr.as_bytes());
+        exit
+    }
+
+    fn crictl(&mut self, args: &[String], ctx: &mut Ctx) -> i32 {
+        match args.first().map(String::as_str) {
+            Some("ps") => {
+                let all = args.iter().any(|a| a == "-a" || a == "--all");
+                let name = args
+                    .iter()
+                    .position(|a| a == "--name")
+                    .and_then(|i| args.get(i + 1))
+                    .map(String::as_str);
+                let text = crictl_ps(self.kubelet, all, name, ctx.now);
+                out(ctx, &text);
+                0
+            }
+            _ => {
+                ctx.eprintln("crictl: this lab knows `crictl ps [-a] [--name NAME]`");
+                1
+            }
+        }
+    }
+
+    fn systemctl(&mut self, args: &[String], ctx: &mut Ctx) -> i32 {
+        let words: Vec<&str> = args
+            .iter()
+            .map(String::as_str)
+            .filter(|a| !a.starts_with('-'))
+            .collect();
+        let unit = words.get(1).map(|u| u.trim_end_matches(".service"));
+        match (words.first().copied(), unit) {
+            (Some("status"), Some("kubelet")) => {
+                let (text, code) = systemctl_status(self.kubelet, ctx.now);
+                out(ctx, &text);
+                code
+            }
+            (Some("restart"), Some("kubelet")) | (Some("start"), Some("kubelet")) => {
+                let ev = if words[0] == "start" && self.kubelet.active {
+                    Vec::new()
+                } else {
+                    self.kubelet.restart(ctx.fs, ctx.now)
+                };
+                self.events.extend(ev);
+                0
+            }
+            (Some("stop"), Some("kubelet")) => {
+                self.kubelet.stop(ctx.now);
+                0
+            }
+            (Some("daemon-reload"), None) => 0,
+            (Some(_), Some(u)) => {
+                ctx.eprintln(&format!("Unit {u}.service could not be found."));
+                4
+            }
+            _ => {
+                ctx.eprintln(
+                    "systemctl: this lab knows `systemctl status|restart|stop|start kubelet`",
+                );
+                1
+            }
+        }
+    }
+
+    fn journalctl(&mut self, args: &[String], ctx: &mut Ctx) -> i32 {
+        let unit = args
+            .iter()
+            .position(|a| a == "-u")
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+            .or_else(|| {
+                args.iter()
+                    .find_map(|a| a.strip_prefix("--unit=").map(str::to_string))
+            });
+        let lines = args
+            .iter()
+            .position(|a| a == "-n")
+            .and_then(|i| args.get(i + 1))
+            .and_then(|n| n.parse().ok());
+        match unit.as_deref().map(|u| u.trim_end_matches(".service")) {
+            Some("kubelet") => {
+                let text = journalctl(self.kubelet, lines);
+                out(ctx, &text);
+                0
+            }
+            _ => {
+                out(ctx, "-- No entries --\n");
+                0
+            }
+        }
+    }
+
+    fn editor(&mut self, name: &str, args: &[String], ctx: &mut Ctx) -> i32 {
+        let files: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+        if !self.editor {
+            ctx.eprintln(&format!("{name}: {NO_EDITOR}"));
+            return 1;
+        }
+        let [path] = files.as_slice() else {
+            ctx.eprintln(&format!("{name}: open one file: {name} FILE"));
+            return 1;
+        };
+        let (c, _) = match ctx.resolve(path) {
+            Ok(c) => c,
+            Err(e) => {
+                ctx.eprintln(&format!("{name}: {path}: {e}"));
+                return 1;
+            }
+        };
+        if ctx.fs.is_dir(&c) {
+            ctx.eprintln(&format!("{name}: {path}: Is a directory"));
+            return 1;
+        }
+        let text = ctx.fs.read(&c).map(|d| d.to_vec()).unwrap_or_default();
+        self.edit = Some(edit_of(join(&c), &text));
+        0
+    }
+}
+
+impl External for Programs<'_> {
+    fn run(
+        &mut self,
+        argv: &[String],
+        env: &BTreeMap<String, String>,
+        ctx: &mut Ctx,
+    ) -> Option<i32> {
+        let name = argv.first()?.as_str();
+        let args = argv.get(1..).unwrap_or(&[]);
+        Some(match wrappers::program(name) {
+            "etcdctl" => self.etcdctl(args, env, ctx),
+            "kubectl" => self.kubectl(args, ctx),
+            "crictl" => self.crictl(args, ctx),
+            "systemctl" => self.systemctl(args, ctx),
+            "journalctl" => self.journalctl(args, ctx),
+            "vi" | "vim" | "nano" => self.editor(name, args, ctx),
+            _ => return None,
+        })
+    }
+}
