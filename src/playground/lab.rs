@@ -12,6 +12,7 @@
 
 mod cluster;
 pub mod etcd;
+mod mirror;
 pub mod node;
 mod programs;
 mod tls;

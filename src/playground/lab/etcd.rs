@@ -186,7 +186,10 @@ impl Playground {
             .world
             .add_member_listening(config, disk, running.listen_client_urls.clone())
         {
-            Ok(()) => node.etcd = Some(running),
+            Ok(()) => {
+                node.etcd = Some(running);
+                node.mirror_pending = true;
+            }
             Err(e) => node.kubelet.etcd_exited(1, &e, now),
         }
     }

@@ -32,6 +32,9 @@ pub struct NodeLab {
     pub kubelet: Kubelet,
     /// The running etcd member, if kubelet runs one.
     pub etcd: Option<super::etcd::RunningEtcd>,
+    /// etcd (re)started: the mirror pods are brought in step once it has a leader.
+    #[serde(default)]
+    pub mirror_pending: bool,
     /// Whether the page has an editor for `vi FILE` (not persisted: the page says so).
     #[serde(skip)]
     pub editor: bool,
@@ -63,6 +66,7 @@ impl NodeLab {
             shell: Shell::new("/root"),
             kubelet: Kubelet::new(&p.node, now),
             etcd: None,
+            mirror_pending: false,
             editor: false,
         }
     }
@@ -96,6 +100,10 @@ impl Playground {
         let warm = crate::sim::WARM_UP.saturating_sub(p.world.now());
         p.node_advance(warm);
         let _ = super::super::load::load_k8s(&mut p.world, false);
+        p.sync_mirror_pods();
+        if let Some(n) = p.node.as_mut() {
+            n.mirror_pending = false;
+        }
         p.node_tick();
         p
     }
@@ -109,6 +117,13 @@ impl Playground {
         let now = node_now(&self.world);
         let events = node.kubelet.tick(&mut node.fs, now);
         self.kubelet_events(events);
+        let pending = self.node.as_ref().is_some_and(|n| n.mirror_pending);
+        if pending && self.world.leader().is_some() {
+            if let Some(n) = self.node.as_mut() {
+                n.mirror_pending = false;
+            }
+            self.sync_mirror_pods();
+        }
         self.sync_etcd_files();
     }
 

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use super::cluster::{LabCluster, Listeners};
 use super::etcd::RunningEtcd;
+use super::mirror::{recreate_mirror_pod, registry_get};
 use super::node::{edit_of, NO_EDITOR};
 use super::tls::ServerTls;
 use crate::cluster::ClientTls;
@@ -27,6 +28,13 @@ use crate::sim::World;
 /// What kubectl prints on the node while kube-apiserver is down.
 pub const APISERVER_REFUSED: &str =
     "The connection to the server controlplane:6443 was refused - did you specify the right host or port?";
+
+/// The hint under `context deadline exceeded` while etcd runs with TLS.
+pub const TLS_HINT: &str = "hint: this etcd answers only TLS clients with a certificate of its CA: use an https:// (or no) endpoint and --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key (the paths are in /etc/kubernetes/manifests/etcd.yaml)";
+
+/// The hint under `context deadline exceeded` while etcd does not run.
+pub const DOWN_HINT: &str =
+    "hint: etcd is not running: see crictl ps -a and journalctl -u kubelet";
 
 /// The node's filesystem as etcdctl's files (paths relative to the shell's directory).
 pub struct NodeFiles<'a> {
@@ -116,6 +124,34 @@ pub struct Programs<'a> {
     pub events: Vec<Event>,
 }
 
+/// kubectl takes `-n NS` before the verb too (`kubectl -n kube-system delete pod ...`): the
+/// words with a leading namespace flag moved behind the verb.
+fn namespace_after_verb(args: &[String]) -> Vec<String> {
+    let mut lead = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "-n" | "--namespace" if i + 1 < args.len() => {
+                lead.push(args[i].clone());
+                lead.push(args[i + 1].clone());
+                i += 2;
+            }
+            a if a.starts_with("--namespace=") => {
+                lead.push(args[i].clone());
+                i += 1;
+            }
+            _ => break,
+        }
+    }
+    if lead.is_empty() || i >= args.len() {
+        return args.to_vec();
+    }
+    let mut v = vec![args[i].clone()];
+    v.extend(lead);
+    v.extend(args[i + 1..].iter().cloned());
+    v
+}
+
 fn out(ctx: &mut Ctx, s: &str) {
     ctx.out.extend_from_slice(s.as_bytes());
 }
@@ -153,7 +189,22 @@ impl Programs<'_> {
             exit: code,
             edit: None,
         };
-        self.hints.extend(super::super::hints(env, args, &o));
+        let secure = self.etcd.as_ref().is_some_and(|e| {
+            e.listen_client_urls
+                .iter()
+                .any(|u| u.starts_with("https://"))
+        });
+        for h in super::super::hints(env, args, &o) {
+            if h.contains("no answer in time") {
+                self.hints.push(if secure && self.kubelet.etcd_running() {
+                    TLS_HINT.to_string()
+                } else {
+                    DOWN_HINT.to_string()
+                });
+            } else {
+                self.hints.push(h);
+            }
+        }
         out(ctx, &o.stdout);
         ctx.err.extend_from_slice(o.stderr.as_bytes());
         code
@@ -164,6 +215,7 @@ impl Programs<'_> {
     }
 
     fn kubectl(&mut self, args: &[String], ctx: &mut Ctx) -> i32 {
+        let args = &namespace_after_verb(args);
         if wrappers::is_kubectl_exec(args) {
             let exec = match wrappers::parse_kubectl_exec(args) {
                 Ok(e) => e,
@@ -211,10 +263,51 @@ impl Programs<'_> {
             ctx.eprintln(APISERVER_REFUSED);
             return 1;
         }
+        // a mirror pod deleted through the API comes back: kubelet creates it again
+        let mirror = self.deleted_mirror_pod(args);
         let (stdout, stderr, exit, _) = crate::kubectl::run(self.world, args);
+        if let (Some((key, old)), 0) = (mirror, exit) {
+            recreate_mirror_pod(self.world, &key, &old);
+        }
         out(ctx, &stdout);
         ctx.err.extend_from_slice(stderr.as_bytes());
         exit
+    }
+
+    /// The key and object of the mirror pod a `kubectl delete pod NAME` names, if it names one.
+    fn deleted_mirror_pod(&mut self, args: &[String]) -> Option<(String, Vec<u8>)> {
+        let mut words: Vec<&str> = Vec::new();
+        let mut it = args.iter().map(String::as_str);
+        while let Some(w) = it.next() {
+            match w {
+                "-n" | "--namespace" => {
+                    it.next();
+                }
+                w if w.starts_with('-') => {}
+                w => words.push(w),
+            }
+        }
+        let [verb, kind, name] = words.as_slice() else {
+            return None;
+        };
+        if *verb != "delete" || !matches!(*kind, "pod" | "pods" | "po") {
+            return None;
+        }
+        let suffix = format!("-{}", self.kubelet.node);
+        let base = name.strip_suffix(&suffix)?;
+        if ![
+            "etcd",
+            "kube-apiserver",
+            "kube-controller-manager",
+            "kube-scheduler",
+        ]
+        .contains(&base)
+        {
+            return None;
+        }
+        let key = format!("/registry/pods/kube-system/{name}");
+        let old = registry_get(self.world, &key)?;
+        Some((key, old))
     }
 
     fn crictl(&mut self, args: &[String], ctx: &mut Ctx) -> i32 {
