@@ -11,7 +11,7 @@
 //! ```text
 //!  module          may import                                   what it is
 //!  bin ─────────> ui, transcript, playground                    etcdplay REPL, web entry
-//!  ui ──────────> playground, registry, api                     Yew components, one dispatch
+//!  ui ──────────> playground, registry, process, api            Yew components, one dispatch
 //!  transcript ──> playground                                    conformance transcripts
 //!  playground ──> node, kubectl, etcdctl, registry, sim,        the session a page or etcdplay
 //!                 cluster, process and all of server's          drives: shell, jobs, completion,

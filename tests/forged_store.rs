@@ -4,7 +4,7 @@
 //! (default 2000, of which a tenth run here: each opens a whole session).
 
 use etcd_playground::persist::DiskState;
-use etcd_playground::playground::session::forged::{damage, run, stored_after_writes};
+use etcd_playground::playground::session::forged::{run, stored_after_writes};
 use etcd_playground::playground::session::recovery::unrecoverable;
 use etcd_playground::playground::session::Session;
 use proptest::prelude::*;
@@ -58,3 +58,4 @@ fn the_reproductions_of_issue_23() {
     let (s, _) = Session::open(f);
     assert!(s.world().leader().is_some());
 }
+

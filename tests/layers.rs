@@ -61,7 +61,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     ("transcript", &["playground"]),
-    ("ui", &["api", "registry", "playground"]),
+    ("ui", &["api", "registry", "playground", "process"]),
     ("bin", &["playground", "transcript", "ui"]),
     ("wasm_alloc", &[]),
 ];

@@ -58,6 +58,10 @@ pub struct DiskState {
     pub entries: Vec<Entry>,
 }
 
+/// Terms at or past this are forged: a cluster campaigning every millisecond takes millions of
+/// years to reach it, and Raft adds one to a term when it campaigns.
+pub const MAX_TERM: u64 = 1 << 63;
+
 impl DiskState {
     /// Checks that the state can start a member, as a disk written by Raft always can: the
     /// entries contiguous right after the snapshot, their terms never going down, none before
@@ -96,6 +100,12 @@ impl DiskState {
             return Err(format!(
                 "the hard state commits index {} but the log ends at {last}",
                 self.hard_state.commit
+            ));
+        }
+        if self.hard_state.term >= MAX_TERM {
+            return Err(format!(
+                "the hard state's term {} is past any term a cluster reaches",
+                self.hard_state.term
             ));
         }
         if term > self.hard_state.term {

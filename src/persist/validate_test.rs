@@ -1,7 +1,7 @@
 //! [`DiskState::validate`] on forged and damaged disks (issue 23): what a disk written by Raft
 //! always satisfies, and each way a forged one breaks it.
 
-use super::DiskState;
+use super::{DiskState, MAX_TERM};
 use crate::raft::{ConfState, Entry, HardState, Snapshot, SnapshotMetadata};
 
 fn entry(index: u64, term: u64) -> Entry {
@@ -98,4 +98,14 @@ fn forged_disks_are_refused() {
             "{d:?}: {got:?}, want {want}"
         );
     }
+}
+
+#[test]
+fn a_term_past_any_real_one_is_refused() {
+    // Raft adds one to the term when it campaigns: a forged u64::MAX would overflow
+    let mut d = DiskState::default();
+    d.hard_state.term = u64::MAX;
+    assert!(d.validate().is_err());
+    d.hard_state.term = MAX_TERM - 1;
+    assert!(d.validate().is_ok());
 }

