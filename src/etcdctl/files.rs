@@ -20,6 +20,24 @@ pub trait Files {
     fn write(&mut self, path: &str, data: &[u8]) -> Result<(), String>;
     /// Files written by this command (the page offers them as downloads).
     fn written(&mut self, _path: &str) {}
+    /// Whether `os.OpenFile(path, O_CREATE)` would succeed: the directory above it exists
+    /// and `path` is not a directory (no directory is made). Err is Go's error text.
+    fn can_create(&self, path: &str) -> Result<(), String> {
+        if let Some((parent, _)) = path.rsplit_once('/') {
+            if !parent.is_empty() {
+                if self.read(parent).is_ok() {
+                    return Err("not a directory".into());
+                }
+                if !self.exists(parent) {
+                    return Err("no such file or directory".into());
+                }
+            }
+        }
+        if self.exists(path) && self.read(path).is_err() {
+            return Err("is a directory".into());
+        }
+        Ok(())
+    }
 }
 
 /// The playground's working directory: flat names (`backup.db`), or `dir/...` names for the

@@ -75,6 +75,13 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
     let ep = client.endpoints[0].clone();
     let start = ctx.cluster.unix_nanos();
     let part = format!("{}.part", path);
+    // etcd opens the temporary file before it asks for the snapshot
+    if let Err(e) = ctx.files.can_create(&part) {
+        return Err(Fail::new(
+            EXIT_INTERRUPTED,
+            format!("could not open {part} (open {part}: {e})"),
+        ));
+    }
     ctx.io.errln(&format!(
         "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:119\",\"msg\":\"created temporary db file\",\"path\":{}}}",
         zap_ts(start),
@@ -111,8 +118,8 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
     ));
     if let Err(e) = ctx.files.write(&path, &data) {
         return Err(Fail::new(
-            EXIT_ERROR,
-            format!("could not open {part} ({e})"),
+            EXIT_INTERRUPTED,
+            format!("could not open {part} (open {part}: {e})"),
         ));
     }
     ctx.files.written(&path);
