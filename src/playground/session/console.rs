@@ -187,9 +187,10 @@ impl Session {
                 job_output: Some(b.number),
                 ..Default::default()
             });
-            forget_oldest(entries);
             self.next_id += 1;
         }
+        // once, not per chunk: a put that fires a thousand watches adds a thousand entries
+        forget_oldest(Rc::make_mut(&mut self.entries));
     }
 
     /// Shows a line the page answered itself (`lab`, `lab NAME`): an entry and a line of the
