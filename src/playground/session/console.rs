@@ -163,7 +163,9 @@ impl Session {
         if got.is_empty() {
             return;
         }
-        for b in got {
+        // chunks that the console would forget at once are not built at all
+        let unseen = got.len().saturating_sub(MAX_ENTRIES);
+        for (i, b) in got.into_iter().enumerate() {
             let Some((id, line)) = self.background.get(&b.number).cloned() else {
                 continue;
             };
@@ -175,7 +177,7 @@ impl Session {
                 self.background.remove(&b.number);
             }
             // (an end with nothing printed, as after `kill %N`, is told by what ended it)
-            if b.out.stdout.is_empty() && b.out.stderr.is_empty() {
+            if (b.out.stdout.is_empty() && b.out.stderr.is_empty()) || i < unseen {
                 continue;
             }
             let (exit, interrupted) = b.ended.unwrap_or((0, false));
