@@ -54,7 +54,14 @@ async fn the_member_disk_round_trips_through_indexeddb() {
     let got = disk_idb::load(&db, "infra1").await.unwrap();
     assert!(got.problems.is_empty(), "{:?}", got.problems);
     assert_eq!(got.state, d.load());
-    // A conflicting, shorter tail replaces the old one.
+    // A conflicting, shorter tail replaces the old one (from the leader of term 2, whose term
+    // the member has stored first, as Raft does).
+    d.set_hard_state(HardState {
+        term: 2,
+        vote: 0,
+        commit: 2,
+    })
+    .unwrap();
     d.append(&[e(3, 2)]).unwrap();
     flush(&db, "infra1", &mut d).await;
     assert_eq!(disk_idb::load(&db, "infra1").await.unwrap().state, d.load());
@@ -67,6 +74,7 @@ async fn the_member_disk_round_trips_through_indexeddb() {
     };
     snap.metadata.index = 4;
     snap.metadata.term = 2;
+    snap.metadata.conf_state.voters = vec![1];
     d.save_snapshot(&snap).unwrap();
     d.compact(5).unwrap();
     flush(&db, "infra1", &mut d).await;
