@@ -281,6 +281,19 @@ impl World {
             .map(|s| s.config.id)
     }
 
+    /// A client URL member `id` answers on in this world (a loopback one: what
+    /// [`World::call`] resolves), for a reader of the world such as the keyspace panel.
+    pub fn client_url(&self, id: u64) -> Option<String> {
+        let slot = self.slots.iter().find(|s| s.config.id == id)?;
+        let extra = self.listen.get(&id).map(Vec::as_slice).unwrap_or(&[]);
+        slot.config
+            .client_urls
+            .iter()
+            .chain(extra)
+            .find(|u| endpoint::loopback_port(u).is_some())
+            .cloned()
+    }
+
     /// All member IDs of the world, in ID order.
     pub fn member_ids(&self) -> Vec<u64> {
         let mut v: Vec<u64> = self.slots.iter().map(|s| s.config.id).collect();

@@ -16,7 +16,6 @@ use crate::api::{
     CallError, EventType, KeyValue, RangeRequest, Request, Response, WatchCreateRequest,
 };
 use crate::registry::tree::{KeyTree, NodeId};
-use crate::sim::DEFAULT_MEMBERS;
 
 pub(super) const READ_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -74,17 +73,15 @@ impl PartialEq for KeyspaceData {
 }
 
 impl Session {
-    /// The client URL of the member to read from: the leader when it runs, else any running one.
-    fn read_endpoint(&self) -> Option<&'static str> {
+    /// The client URL of the member to read from: the leader when it runs, else any running one
+    /// (whatever the lab: the local members or the kubeadm node's).
+    fn read_endpoint(&self) -> Option<String> {
         let views = self.world().member_views();
         let pick = views
             .iter()
             .find(|m| m.running && m.role == crate::sim::Role::Leader)
             .or_else(|| views.iter().find(|m| m.running))?;
-        DEFAULT_MEMBERS
-            .iter()
-            .find(|(n, _, _)| *n == pick.name)
-            .map(|(_, c, _)| *c)
+        self.world().client_url(pick.id)
     }
 
     fn range(&mut self, req: RangeRequest) -> Result<(Vec<KeyValue>, i64), String> {
@@ -92,7 +89,7 @@ impl Session {
         match self
             .playground
             .world_mut()
-            .call(ep, None, Request::Range(req), READ_TIMEOUT)
+            .call(&ep, None, Request::Range(req), READ_TIMEOUT)
         {
             Ok(Response::Range(r)) => Ok((r.kvs, r.header.revision)),
             Ok(_) => Err("unexpected answer".into()),
@@ -182,7 +179,7 @@ impl Session {
             credentials: None,
             now: world.unix_nanos(),
         };
-        match world.call(ep, None, Request::V2(req), READ_TIMEOUT) {
+        match world.call(&ep, None, Request::V2(req), READ_TIMEOUT) {
             Ok(Response::V2(V2Response::Event(e))) => Ok(e.node),
             Ok(Response::V2(V2Response::Error(e))) => Err(e.to_string()),
             Ok(_) => Err("unexpected answer".into()),
@@ -332,7 +329,7 @@ impl Session {
         let start = self.keyspace.compacted.saturating_add(1).max(1);
         let world = self.playground.world_mut();
         if let Ok(w) = world.watch(
-            ep,
+            &ep,
             None,
             WatchCreateRequest {
                 key: key.to_vec(),

@@ -427,3 +427,13 @@ fn a_page_load_restores_migrates_or_starts_over() {
     assert_eq!(c.world().settings().snapshot_count, SNAPSHOT_COUNT);
     assert_eq!(c.durable_upto(), 0);
 }
+
+#[test]
+fn the_keyspace_reads_the_kubeadm_labs_member() {
+    // the node's etcd is not one of infra1..3: the panel reads whichever member leads
+    let mut s = Session::fresh_lab(crate::playground::lab::LabKind::Kubeadm);
+    s.refresh_keyspace(true);
+    let k = s.keyspace();
+    assert_eq!(k.error, None);
+    assert!(k.tree.borrow().key_count() > 0, "the lab's /registry is shown");
+}
