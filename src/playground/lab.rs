@@ -16,6 +16,7 @@ mod mirror;
 pub mod node;
 mod programs;
 mod tls;
+pub mod watch;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -122,6 +122,8 @@ pub struct Programs<'a> {
     pub hints: Vec<String>,
     /// kubelet's decisions (`systemctl restart kubelet`).
     pub events: Vec<Event>,
+    /// Set by `watch [-n SECS] CMD...` (the lab runs it as the foreground job).
+    pub watch: Option<crate::node::watch::Watch>,
 }
 
 /// kubectl takes `-n NS` before the verb too (`kubectl -n kube-system delete pod ...`): the
@@ -441,6 +443,17 @@ impl External for Programs<'_> {
             "systemctl" => self.systemctl(args, ctx),
             "journalctl" => self.journalctl(args, ctx),
             "vi" | "vim" | "nano" => self.editor(name, args, ctx),
+            "watch" => match crate::node::watch::parse(args) {
+                Ok(w) => {
+                    self.watch = Some(w);
+                    0
+                }
+                Err(e) => {
+                    out(ctx, &e.stdout);
+                    ctx.err.extend_from_slice(e.stderr.as_bytes());
+                    e.status
+                }
+            },
             _ => return None,
         })
     }
