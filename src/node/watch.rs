@@ -56,7 +56,9 @@ pub fn parse_seconds(s: &str) -> Option<f64> {
     if s.is_empty() {
         return None;
     }
-    let b = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']).as_bytes();
+    let b = s
+        .trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c'])
+        .as_bytes();
     let mut i = 0;
     let negative = match b.first() {
         Some(b'-') => {
@@ -168,7 +170,11 @@ pub fn parse(args: &[String]) -> Result<Watch, Exit> {
                 .filter(|(n, ..)| n.starts_with(name))
                 .collect();
             let exact = LONG.iter().copied().find(|(n, ..)| *n == name);
-            let unique = if hits.len() == 1 { hits.first().copied() } else { None };
+            let unique = if hits.len() == 1 {
+                hits.first().copied()
+            } else {
+                None
+            };
             let Some((full, opt, arg)) = exact.or(unique) else {
                 return Err(fail(if hits.is_empty() {
                     format!("watch: unrecognized option '{a}'\n")

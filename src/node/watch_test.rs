@@ -39,7 +39,10 @@ fn intervals_parse_as_procps_does() {
 #[test]
 fn options_and_errors() {
     let w = parse(&args("-n5 -t --interval=3 crictl ps -a")).unwrap();
-    assert_eq!((w.interval, w.title, w.command.as_str()), (3.0, false, "crictl ps -a"));
+    assert_eq!(
+        (w.interval, w.title, w.command.as_str()),
+        (3.0, false, "crictl ps -a")
+    );
     assert_eq!(parse(&args("--int 4 -d ls -l")).unwrap().command, "ls -l");
     assert_eq!(parse(&args("ls -n 3")).unwrap().interval, 2.0);
     let e = parse(&[]).unwrap_err();
@@ -52,15 +55,24 @@ fn options_and_errors() {
     let e = parse(&args("-n abc ls")).unwrap_err();
     assert_eq!(
         (e.stderr.as_str(), e.status),
-        ("watch: failed to parse argument: 'abc': Invalid argument\n", 1)
+        (
+            "watch: failed to parse argument: 'abc': Invalid argument\n",
+            1
+        )
     );
     let e = parse(&args("-z ls")).unwrap_err();
     assert_eq!(e.stderr, format!("watch: invalid option -- 'z'\n{USAGE}"));
     let e = parse(&args("--bogus ls")).unwrap_err();
-    assert_eq!(e.stderr, format!("watch: unrecognized option '--bogus'\n{USAGE}"));
+    assert_eq!(
+        e.stderr,
+        format!("watch: unrecognized option '--bogus'\n{USAGE}")
+    );
     let e = parse(&args("-h")).unwrap_err();
     assert_eq!((e.stdout.as_str(), e.status), (USAGE, 0));
-    assert_eq!(parse(&args("-v")).unwrap_err().stdout, "watch from procps-ng 4.0.2\n");
+    assert_eq!(
+        parse(&args("-v")).unwrap_err().stdout,
+        "watch from procps-ng 4.0.2\n"
+    );
     assert_eq!(parse(&args("--")).unwrap_err().status, 1);
 }
 

@@ -12,6 +12,7 @@
 
 mod cluster;
 pub mod etcd;
+mod logs;
 mod mirror;
 pub mod node;
 mod programs;

@@ -265,6 +265,24 @@ impl Programs<'_> {
             ctx.eprintln(APISERVER_REFUSED);
             return 1;
         }
+        if args.first().map(String::as_str) == Some("logs") {
+            let world = &mut *self.world;
+            let mut has = |ns: &str, name: &str| {
+                registry_get(world, &format!("/registry/pods/{ns}/{name}")).is_some()
+            };
+            let ip = super::node::params().ip;
+            let (o, e, code) = super::logs::logs(
+                &args[1..],
+                self.kubelet,
+                self.etcd.as_ref(),
+                ctx.fs,
+                &ip,
+                &mut has,
+            );
+            out(ctx, &o);
+            ctx.err.extend_from_slice(e.as_bytes());
+            return code;
+        }
         // a mirror pod deleted through the API comes back: kubelet creates it again
         let mirror = self.deleted_mirror_pod(args);
         let (stdout, stderr, exit, _) = crate::kubectl::run(self.world, args);
