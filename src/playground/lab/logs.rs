@@ -458,14 +458,8 @@ pub fn logs(
                 .ok()
                 .and_then(|d| parse_pod("/etc/kubernetes/manifests/etcd.yaml", d).ok())
                 .and_then(|p| etcd_start(&p, fs).ok());
-            let fresh = kubelet
-                .containers
-                .iter()
-                .filter(|x| x.name == "etcd")
-                .count()
-                == 1;
             match (spec, etcd) {
-                (Some(s), Some(e)) => etcd_startup(&s, e, c.created, fresh),
+                (Some(s), Some(e)) => etcd_startup(&s, e, c.created, !e.restarted),
                 _ => String::new(),
             }
         }
