@@ -66,6 +66,8 @@ pub struct Playground {
     node: Option<Box<lab::node::NodeLab>>,
     /// Whether the page has an editor for `vi FILE`.
     editor: bool,
+    /// A node's `watch CMD` running in the foreground.
+    node_watch: Option<lab::watch::NodeWatch>,
 }
 
 impl Playground {
@@ -84,6 +86,7 @@ impl Playground {
             lab: lab::LabKind::Local,
             node: None,
             editor: false,
+            node_watch: None,
         }
     }
 
@@ -109,6 +112,7 @@ impl Playground {
             lab: lab::LabKind::Local,
             node: None,
             editor: false,
+            node_watch: None,
         }
     }
 
@@ -145,7 +149,7 @@ impl Playground {
 
     /// Whether a long-running command is the current job.
     pub fn is_running(&self) -> bool {
-        self.job.is_some()
+        self.job.is_some() || self.node_watch.is_some()
     }
 
     /// Console hints of the last line run (shown dimmed in the page; never part of
@@ -167,7 +171,7 @@ impl Playground {
     /// A line run while a job runs interrupts that job first.
     pub fn run(&mut self, line: &str, stdin: Option<&str>) -> Output {
         let mut pre = Output::default();
-        if self.job.is_some() {
+        if self.is_running() {
             pre = self.interrupt();
         }
         self.last_requests.clear();
@@ -230,7 +234,7 @@ impl Playground {
     pub fn poll(&mut self, d: Duration) -> Output {
         let mut io = Io::new("");
         let mut fg = self.job.take();
-        if fg.is_none() && self.background.is_empty() {
+        if fg.is_none() && self.background.is_empty() && self.node_watch.is_none() {
             match self.node {
                 Some(_) => self.node_advance(d),
                 None => self.world.advance(d),
@@ -244,6 +248,10 @@ impl Playground {
             self.world.advance(step);
             self.node_tick();
             self.background.poll(&mut self.world);
+            if self.watch_due() {
+                let screen = self.watch_refresh();
+                io.stdout.push_str(&screen);
+            }
             if let Some(rj) = fg.as_mut() {
                 if let Some(code) = rj.job.poll(&mut self.world, &mut io) {
                     result = Some(code);
@@ -305,6 +313,10 @@ impl Playground {
     /// Ctrl+C: the current job cleans up (a lock is released, a campaign resigns) and ends.
     pub fn interrupt(&mut self) -> Output {
         let mut io = Io::new("");
+        if self.node_watch.take().is_some() {
+            // watch ends on SIGINT with status 0
+            return Output::default();
+        }
         let Some(mut rj) = self.job.take() else {
             return Output::default();
         };

@@ -16,8 +16,11 @@ pub mod manifest;
 pub mod regex;
 pub mod shell;
 pub mod time;
+pub mod watch;
 
 #[cfg(test)]
 mod fuzz_test;
 #[cfg(test)]
 mod scenario_test;
+#[cfg(test)]
+mod watch_test;

@@ -12,10 +12,12 @@
 
 mod cluster;
 pub mod etcd;
+mod logs;
 mod mirror;
 pub mod node;
 mod programs;
 mod tls;
+pub mod watch;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

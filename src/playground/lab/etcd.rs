@@ -47,6 +47,10 @@ pub struct RunningEtcd {
     pub cert_file: Option<String>,
     pub trusted_ca_file: Option<String>,
     pub client_cert_auth: bool,
+    /// Whether it started on a data directory that already held a member (etcd's
+    /// "restarting member" start rather than a new one).
+    #[serde(default)]
+    pub restarted: bool,
     /// The disk of a member whose data lives only in its container (lost when it stops).
     #[serde(skip)]
     pub synced: Option<(u64, u64)>,
@@ -112,6 +116,7 @@ impl Playground {
             .host_data_dir
             .as_deref()
             .and_then(|d| read_data_dir(&node.fs, d));
+        let restarted = matches!(found, Some(Ok(_)));
         let (member_id, cluster_id, disk): (u64, u64, DiskState) = match found {
             Some(Ok(w)) => (w.member_id, w.cluster_id, w.state),
             Some(Err(e)) => {
@@ -180,6 +185,7 @@ impl Playground {
             cert_file: flag_path(&spec, "cert-file"),
             trusted_ca_file: flag_path(&spec, "trusted-ca-file"),
             client_cert_auth: spec.client_cert_auth(),
+            restarted,
             synced: None,
         };
         match self

@@ -21,6 +21,7 @@ use crate::node::fs::{Fs, Millis};
 use crate::node::kubeadm::{self, Params};
 use crate::node::kubelet::Kubelet;
 use crate::node::shell::Shell;
+use crate::node::watch::Watch;
 use crate::process::Edit;
 use crate::sim::World;
 
@@ -156,8 +157,23 @@ impl Playground {
             };
             return (self.playground_command(&words), Vec::new());
         }
+        let (mut o, hints, watch) = self.node_shell_line(line, stdin);
+        if let Some(spec) = watch {
+            let screen = self.start_watch(spec);
+            o.stdout.push_str(&screen);
+        }
+        (o, hints)
+    }
+
+    /// Runs a line in the node's shell (not the playground's words): its output, hints, and
+    /// the `watch` it asks for.
+    pub(crate) fn node_shell_line(
+        &mut self,
+        line: &str,
+        stdin: Option<&str>,
+    ) -> (Output, Vec<String>, Option<Watch>) {
         let Some(mut node) = self.node.take() else {
-            return (Output::default(), Vec::new());
+            return (Output::default(), Vec::new(), None);
         };
         let now = node_now(&self.world);
         let node_ref = &mut *node;
@@ -171,6 +187,7 @@ impl Playground {
             job: None,
             hints: Vec::new(),
             events: Vec::new(),
+            watch: None,
         };
         let o = node_ref
             .shell
@@ -179,6 +196,7 @@ impl Playground {
         let job = programs.job.take();
         let hints = std::mem::take(&mut programs.hints);
         let events = std::mem::take(&mut programs.events);
+        let watch = programs.watch.take();
         drop(programs);
         self.node = Some(node);
         if let Some(job) = job {
@@ -194,6 +212,7 @@ impl Playground {
                 edit,
             },
             hints,
+            watch,
         )
     }
 

@@ -122,6 +122,8 @@ pub struct Programs<'a> {
     pub hints: Vec<String>,
     /// kubelet's decisions (`systemctl restart kubelet`).
     pub events: Vec<Event>,
+    /// Set by `watch [-n SECS] CMD...` (the lab runs it as the foreground job).
+    pub watch: Option<crate::node::watch::Watch>,
 }
 
 /// kubectl takes `-n NS` before the verb too (`kubectl -n kube-system delete pod ...`): the
@@ -262,6 +264,24 @@ impl Programs<'_> {
         if !self.apiserver_up() {
             ctx.eprintln(APISERVER_REFUSED);
             return 1;
+        }
+        if args.first().map(String::as_str) == Some("logs") {
+            let world = &mut *self.world;
+            let mut has = |ns: &str, name: &str| {
+                registry_get(world, &format!("/registry/pods/{ns}/{name}")).is_some()
+            };
+            let ip = super::node::params().ip;
+            let (o, e, code) = super::logs::logs(
+                &args[1..],
+                self.kubelet,
+                self.etcd.as_ref(),
+                ctx.fs,
+                &ip,
+                &mut has,
+            );
+            out(ctx, &o);
+            ctx.err.extend_from_slice(e.as_bytes());
+            return code;
         }
         // a mirror pod deleted through the API comes back: kubelet creates it again
         let mirror = self.deleted_mirror_pod(args);
@@ -441,6 +461,17 @@ impl External for Programs<'_> {
             "systemctl" => self.systemctl(args, ctx),
             "journalctl" => self.journalctl(args, ctx),
             "vi" | "vim" | "nano" => self.editor(name, args, ctx),
+            "watch" => match crate::node::watch::parse(args) {
+                Ok(w) => {
+                    self.watch = Some(w);
+                    0
+                }
+                Err(e) => {
+                    out(ctx, &e.stdout);
+                    ctx.err.extend_from_slice(e.stderr.as_bytes());
+                    e.status
+                }
+            },
             _ => return None,
         })
     }
