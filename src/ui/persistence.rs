@@ -23,6 +23,7 @@ use super::labs::{db_name, page_session};
 use super::storage::{self, WriteError};
 use crate::playground::lab::LabKind;
 use crate::playground::session::persistence::Found;
+use crate::playground::session::recovery::unrecoverable;
 use crate::playground::session::{PlaygroundState, Session, SCHEMA_VERSION};
 
 pub type SessionRef = Rc<RefCell<Session>>;
@@ -171,18 +172,31 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, kind: LabKind
     if let Some(p) = &stored.state_problem {
         problems.push(format!("{p} (the seed, clock and settings were reset)"));
     }
-    let damaged = stored.damaged();
-    for (name, why) in &damaged {
-        problems.push(format!(
-            "{name}'s disk cannot be read: {why}. {name} started with an empty disk and is restored from its peers; the other members' data is untouched"
-        ));
-    }
-    let (mut new_session, note) = Session::open(Found {
+    let found = Found {
         state: stored.state.clone(),
         state_unreadable: stored.state_problem.is_some(),
         disks: stored.usable_disks(),
         inputs: stored.inputs.records.clone(),
-    });
+    };
+    // (the verdict knows the local members; a lab's node restarts its own member)
+    let verdict = match kind {
+        LabKind::Local => unrecoverable(&found),
+        _ => None,
+    };
+    let damaged = stored.damaged();
+    if let Some(v) = &verdict {
+        problems.push(v.clone());
+    }
+    for (name, why) in &damaged {
+        problems.push(if verdict.is_some() {
+            format!("{name}'s disk cannot be read: {why}")
+        } else {
+            format!(
+                "{name}'s disk cannot be read: {why}. {name} started with an empty disk and is restored from its peers; the other members' data is untouched"
+            )
+        });
+    }
+    let (mut new_session, note) = Session::open(found);
     if new_session.lab() != kind {
         // a fresh database (or an unreadable state) of a lab other than local
         new_session = page_session(kind);

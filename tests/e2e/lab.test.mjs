@@ -106,6 +106,8 @@ test('the kubeadm lab: backup, a later write, restore, the manifest edited in th
     // At 390 px: the selector and the editor fit.
     await page.setViewportSize({ width: 390, height: 800 });
     await screenshot(page, 'lab-narrow.png');
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 390, `the page is ${wide} px wide at 390 px`);
     await run(page, `vi ${MANIFEST}`);
     await page.waitForSelector('[data-testid="editor"]');
     await screenshot(page, 'lab-editor-narrow.png');

@@ -124,6 +124,52 @@ test('a corrupted record shows the banner, the member is restored, reset recover
   assert.deepEqual(errors, []);
 });
 
+test('every disk damaged: the banner says no peer can restore the cluster and offers reset and export', async () => {
+  const errors = [];
+  const context = await launch(newProfile(), errors);
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    await page.goto(server.url);
+    await consoleReady(page);
+    for (let i = 0; i < 3; i++) assert.match(await run(page, `etcdctl put ${key(i)} v${i}`), /\nOK\n?$/);
+    // Damage the newest entry record of every member (issue 23 item 5).
+    await page.evaluate(() => new Promise((resolve, reject) => {
+      const open = indexedDB.open('etcd-playground');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        const names = ['infra1.entries', 'infra2.entries', 'infra3.entries'];
+        const tx = db.transaction(names, 'readwrite');
+        for (const n of names) {
+          const store = tx.objectStore(n);
+          const keys = store.getAllKeys();
+          keys.onsuccess = () => store.put(new Uint8Array([9, 9, 9, 9]), keys.result[keys.result.length - 1]);
+        }
+        tx.oncomplete = () => { db.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+    }));
+    await page.reload();
+    await consoleReady(page);
+    const banner = page.locator('[data-testid="disk-banner"]');
+    await banner.waitFor();
+    const text = await banner.innerText();
+    assert.match(text, /No member's stored disk could be read with the cluster's membership committed on it, so there is no peer to restore the cluster from/);
+    assert.match(text, /infra1's disk cannot be read: entry \d+: checksum mismatch/);
+    assert.doesNotMatch(text, /restored from its peers/);
+    assert.equal(await page.locator('[data-testid="disk-export"]').count(), 1);
+    await screenshot(page, 'persist-unrecoverable-banner.png');
+    // Reset brings a working cluster back.
+    await page.click('[data-testid="disk-reset"]');
+    await banner.waitFor({ state: 'detached' });
+    await consoleReady(page);
+    assert.match(await run(page, 'etcdctl put after-reset 1'), /\nOK\n?$/);
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(errors, []);
+});
+
 test('a second tab yields to the first and can take over', async () => {
   const errors = [];
   const context = await launch(newProfile(), errors);
