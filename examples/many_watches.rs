@@ -42,11 +42,7 @@ fn main() {
         }
     }
     let put_time = start.elapsed();
-    let kept: usize = p
-        .take_background()
-        .iter()
-        .map(|b| b.out.stdout.len())
-        .sum();
+    let kept: usize = p.take_background().iter().map(|b| b.out.stdout.len()).sum();
     println!(
         "{watches} background watches: started in {:.2} s; {puts} puts in {:.2} s ({:.0} µs each); \
          output taken during the puts {:.1} MB, kept at the end {:.1} MB; peak memory {:.0} MB",

@@ -28,11 +28,7 @@ fn lines(case: &str) -> Vec<String> {
     let v: Vec<&str> = match case {
         "snapshot" => vec!["load k8s large", "etcdctl snapshot save s.db"],
         "json" => vec!["load k8s large", "etcdctl get /registry --prefix -w json"],
-        "reload3" => [
-            "load k8s large",
-            "etcdctl del /registry --prefix",
-        ]
-        .repeat(3),
+        "reload3" => ["load k8s large", "etcdctl del /registry --prefix"].repeat(3),
         other => other.split(';').map(str::trim).collect(),
     };
     v.into_iter().map(str::to_string).collect()

@@ -103,7 +103,10 @@ fn a_background_job_keeps_a_bounded_tail_and_says_what_it_dropped() {
     // each put prints 2 + 2 + 101 bytes: enough puts to pass twice the budget
     let puts = 2 * JOB_TAIL_BYTES / 100 + 50;
     for _ in 0..puts {
-        assert_eq!(p.run(&format!("etcdctl put k {value}"), None).stdout, "OK\n");
+        assert_eq!(
+            p.run(&format!("etcdctl put k {value}"), None).stdout,
+            "OK\n"
+        );
     }
     let got = p.take_background();
     let out = &got[0].out.stdout;
@@ -114,9 +117,15 @@ fn a_background_job_keeps_a_bounded_tail_and_says_what_it_dropped() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{note:?}"));
     assert!(rest.len() <= 2 * JOB_TAIL_BYTES, "{}", rest.len());
-    assert!(rest.ends_with(&format!("PUT\nk\n{value}\n")), "whole lines kept");
+    assert!(
+        rest.ends_with(&format!("PUT\nk\n{value}\n")),
+        "whole lines kept"
+    );
     assert_eq!(dropped + rest.lines().count(), 3 * puts);
     // taken: the next take starts afresh
     p.run(&format!("etcdctl put k {value}"), None);
-    assert_eq!(p.take_background()[0].out.stdout, format!("PUT\nk\n{value}\n"));
+    assert_eq!(
+        p.take_background()[0].out.stdout,
+        format!("PUT\nk\n{value}\n")
+    );
 }

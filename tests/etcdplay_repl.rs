@@ -31,7 +31,10 @@ fn repl(input: &[u8]) -> (String, String, i32) {
 #[test]
 fn a_line_of_invalid_utf8_does_not_end_the_repl() {
     let (out, err, code) = repl(b"\xff\xfe\netcdctl put k v\netcdctl get k\n");
-    assert!(err.contains("bash: \u{fffd}\u{fffd}: command not found"), "{err}");
+    assert!(
+        err.contains("bash: \u{fffd}\u{fffd}: command not found"),
+        "{err}"
+    );
     assert!(out.contains("OK\nk\nv\n"), "{out}");
     assert_eq!(code, 0);
 }
@@ -44,7 +47,8 @@ fn invalid_utf8_inside_a_value_is_read_lossily() {
 
 #[test]
 fn double_angle_inside_quotes_is_not_a_here_document() {
-    let (out, err, code) = repl(b"etcdctl put k \"a<<b\"\netcdctl put j 'c<<d'\netcdctl get j\netcdctl get k\n");
+    let (out, err, code) =
+        repl(b"etcdctl put k \"a<<b\"\netcdctl put j 'c<<d'\netcdctl get j\netcdctl get k\n");
     assert!(out.contains("OK\nOK\n"), "{out}\n{err}");
     assert!(out.contains("j\nc<<d\nk\na<<b\n"), "{out}\n{err}");
     assert_eq!(code, 0);

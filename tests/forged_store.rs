@@ -58,4 +58,3 @@ fn the_reproductions_of_issue_23() {
     let (s, _) = Session::open(f);
     assert!(s.world().leader().is_some());
 }
-

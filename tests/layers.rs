@@ -576,7 +576,9 @@ fn moved_references(files: &[(String, String)], moved: &[(&str, &str)]) -> Vec<S
             v.extend(rooted_paths(src, "etcd_playground"));
             if let Some((_, path)) = module_of(rel) {
                 if let Some((old, new)) = is_old(&path.join("::")) {
-                    errors.push(format!("{rel}: `{old}` moved to `crate::{new}`: delete this file"));
+                    errors.push(format!(
+                        "{rel}: `{old}` moved to `crate::{new}`: delete this file"
+                    ));
                 }
             }
             v
@@ -606,17 +608,41 @@ fn nothing_names_a_moved_path() {
 #[test]
 fn moved_paths_are_found_everywhere() {
     let files = [
-        ("src/sim/a.rs".to_string(), "use crate::server::api::Request;\n".to_string()),
-        ("src/server/bytes.rs".to_string(), "//! re-export\n".to_string()),
-        ("tests/t.rs".to_string(), "use etcd_playground::{playground::Output, api::X};\n".to_string()),
-        ("src/server/apply.rs".to_string(), "use super::api::Request;\n".to_string()),
-        ("benches/b.rs".to_string(), "use etcd_playground::server::apply::X;\n".to_string()),
+        (
+            "src/sim/a.rs".to_string(),
+            "use crate::server::api::Request;\n".to_string(),
+        ),
+        (
+            "src/server/bytes.rs".to_string(),
+            "//! re-export\n".to_string(),
+        ),
+        (
+            "tests/t.rs".to_string(),
+            "use etcd_playground::{playground::Output, api::X};\n".to_string(),
+        ),
+        (
+            "src/server/apply.rs".to_string(),
+            "use super::api::Request;\n".to_string(),
+        ),
+        (
+            "benches/b.rs".to_string(),
+            "use etcd_playground::server::apply::X;\n".to_string(),
+        ),
     ];
     let e = moved_references(&files, MOVED);
     assert_eq!(e.len(), 3, "{e:?}");
-    assert!(e[0].starts_with("src/sim/a.rs:1: `server::api::Request`"), "{e:?}");
-    assert!(e[1].starts_with("src/server/bytes.rs: `server::bytes` moved"), "{e:?}");
-    assert!(e[2].starts_with("tests/t.rs:1: `playground::Output`"), "{e:?}");
+    assert!(
+        e[0].starts_with("src/sim/a.rs:1: `server::api::Request`"),
+        "{e:?}"
+    );
+    assert!(
+        e[1].starts_with("src/server/bytes.rs: `server::bytes` moved"),
+        "{e:?}"
+    );
+    assert!(
+        e[2].starts_with("tests/t.rs:1: `playground::Output`"),
+        "{e:?}"
+    );
 }
 
 #[test]

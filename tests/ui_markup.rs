@@ -615,7 +615,10 @@ mod labs_and_editor {
         .await;
         assert!(html.contains(r#"data-testid="lab-select""#), "{html}");
         assert!(html.contains(r#"data-testid="lab-option-local""#), "{html}");
-        assert!(html.contains(r#"data-testid="lab-option-kubeadm""#), "{html}");
+        assert!(
+            html.contains(r#"data-testid="lab-option-kubeadm""#),
+            "{html}"
+        );
         assert_eq!(html.matches("selected=").count(), 1, "{html}");
         assert!(html.contains(r#"value="kubeadm" selected"#), "{html}");
         assert!(!html.contains("<b>"), "titles are text: {html}");
@@ -671,7 +674,10 @@ mod labs_and_editor {
         .hydratable(false)
         .render()
         .await;
-        assert!(html.contains(r#"data-testid="console-job-output""#), "{html}");
+        assert!(
+            html.contains(r#"data-testid="console-job-output""#),
+            "{html}"
+        );
         assert!(!html.contains(r#"data-testid="console-entry""#), "{html}");
         assert!(html.contains("[1] etcdctl watch foo &amp;"), "{html}");
         assert!(html.contains("&lt;i&gt;x&lt;/i&gt;"), "{html}");

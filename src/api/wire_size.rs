@@ -161,15 +161,11 @@ fn auth_len(a: &AuthRequest) -> usize {
         | AuthRequest::UserChangePassword { name, password } => {
             s(&[name.as_bytes(), password.as_bytes()]) + 2
         }
-        AuthRequest::UserGet { name } | AuthRequest::UserDelete { name } => {
-            s(&[name.as_bytes()])
-        }
+        AuthRequest::UserGet { name } | AuthRequest::UserDelete { name } => s(&[name.as_bytes()]),
         AuthRequest::UserGrantRole { user, role } => s(&[user.as_bytes(), role.as_bytes()]),
         AuthRequest::UserRevokeRole { name, role } => s(&[name.as_bytes(), role.as_bytes()]),
         AuthRequest::RoleAdd { name } => s(&[name.as_bytes()]),
-        AuthRequest::RoleGet { role } | AuthRequest::RoleDelete { role } => {
-            s(&[role.as_bytes()])
-        }
+        AuthRequest::RoleGet { role } | AuthRequest::RoleDelete { role } => s(&[role.as_bytes()]),
         AuthRequest::RoleGrantPermission { name, perm } => {
             s(&[name.as_bytes(), &perm.key, &perm.range_end]) + 4
         }

@@ -76,7 +76,12 @@ impl Obj {
         self.raw(k, o.render())
     }
     pub fn render(&self) -> String {
-        let size = self.0.iter().map(|(k, v)| k.len() + v.len() + 4).sum::<usize>() + 2;
+        let size = self
+            .0
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 4)
+            .sum::<usize>()
+            + 2;
         let mut s = String::with_capacity(size);
         s.push('{');
         for (n, (k, v)) in self.0.iter().enumerate() {

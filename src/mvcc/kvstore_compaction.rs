@@ -8,8 +8,8 @@
 //!
 //! Owns: nothing beyond the store. Must not touch: leases, watchers.
 
-use super::error::Error;
 use super::backend_size::entry_bytes;
+use super::error::Error;
 use super::kvstore::KvStore;
 
 impl KvStore {

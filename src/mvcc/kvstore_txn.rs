@@ -9,8 +9,8 @@
 //! Owns: the revision bookkeeping of one transaction. Must not touch: leases (callers attach
 //! and detach from the events), auth, watchers.
 
-use super::error::Error;
 use super::backend_size::entry_bytes;
+use super::error::Error;
 use super::index::RangeEnd;
 use super::kvstore::{KvStore, RangeOptions, RangeResult, StoredKv, Value};
 use super::revision::Revision;

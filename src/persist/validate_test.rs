@@ -46,7 +46,11 @@ fn snapshot(index: u64, term: u64, voters: &[u64]) -> Snapshot {
 fn disks_raft_writes_are_valid() {
     assert_eq!(DiskState::default().validate(), Ok(()));
     assert_eq!(disk(&[1, 1, 1, 2, 2, 5], 5, 4).validate(), Ok(()));
-    assert_eq!(disk(&[1, 1], 7, 2).validate(), Ok(()), "a later term without entries");
+    assert_eq!(
+        disk(&[1, 1], 7, 2).validate(),
+        Ok(()),
+        "a later term without entries"
+    );
     let mut d = disk(&[], 3, 10);
     d.snapshot = snapshot(10, 3, &[1, 2, 3]);
     d.entries = vec![entry(11, 3), entry(12, 4)];
@@ -59,7 +63,10 @@ fn forged_disks_are_refused() {
     let cases: Vec<(DiskState, &str)> = vec![
         (disk(&[0, 0], 0, 0), "entry 1 has term 0"),
         (disk(&[1, 2, 1], 2, 0), "entry 3 has term 1 after term 2"),
-        (disk(&[1, 1], 0, 0), "the log has term 1 but the hard state is at term 0"),
+        (
+            disk(&[1, 1], 0, 0),
+            "the log has term 1 but the hard state is at term 0",
+        ),
         (disk(&[1, 1], 1, 3), "the hard state commits index 3"),
         (
             DiskState {

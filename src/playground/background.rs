@@ -134,8 +134,10 @@ impl Background {
                 let mut out = std::mem::take(&mut j.out);
                 let dropped = std::mem::take(&mut j.dropped);
                 if dropped > 0 {
-                    out.stdout
-                        .insert_str(0, &format!("[{}] … {dropped} earlier lines dropped\n", j.number));
+                    out.stdout.insert_str(
+                        0,
+                        &format!("[{}] … {dropped} earlier lines dropped\n", j.number),
+                    );
                 }
                 BackgroundOutput {
                     number: j.number,

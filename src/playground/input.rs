@@ -211,8 +211,14 @@ mod tests {
         assert_eq!(heredoc_terminator("etcdctl put k v # <<EOF"), None);
         assert_eq!(heredoc_terminator("cat <<<EOF"), None);
         assert_eq!(heredoc_terminator("etcdctl put k \"a\\\"<<b\""), None);
-        assert_eq!(heredoc_terminator("etcdctl put \"k<<\" v <<EOF"), Some("EOF".into()));
-        assert_eq!(heredoc_terminator("etcdctl txn <<\"EOF\""), Some("EOF".into()));
+        assert_eq!(
+            heredoc_terminator("etcdctl put \"k<<\" v <<EOF"),
+            Some("EOF".into())
+        );
+        assert_eq!(
+            heredoc_terminator("etcdctl txn <<\"EOF\""),
+            Some("EOF".into())
+        );
         assert_eq!(heredoc_terminator("x a#b <<EOF"), Some("EOF".into()));
         assert_eq!(heredoc_terminator("é <<EOF"), Some("EOF".into()));
         let (cs, rest) = split_input("etcdctl put k \"a<<b\"\netcdctl get k\n");

@@ -25,10 +25,10 @@ pub mod action;
 pub mod cluster_model;
 pub mod commands;
 pub mod console;
+pub mod forged;
 pub mod history;
 pub mod keyspace;
 pub mod persistence;
-pub mod forged;
 pub mod recovery;
 pub mod timeline;
 

@@ -34,7 +34,10 @@ pub fn drop_front(s: &mut String, keep: usize) -> u64 {
         return 0;
     }
     let from = s.len() - keep;
-    let cut = match s.as_bytes()[from.saturating_sub(1)..].iter().position(|&b| b == b'\n') {
+    let cut = match s.as_bytes()[from.saturating_sub(1)..]
+        .iter()
+        .position(|&b| b == b'\n')
+    {
         // the earliest line start at or after `from`
         Some(p) => from.saturating_sub(1) + p + 1,
         None => from,

@@ -12,11 +12,11 @@ use super::membership::is_member_change;
 use super::payload::{encode_conf_change, ConfChangeContext, Payload};
 use super::quota::alarm_text;
 use super::read_index::PendingRead;
+use crate::api::wire_size::{internal_raft_request_len, MAX_REQUEST_BYTES};
 use crate::api::{
     errors, AlarmAction, AlarmResponse, AuthRequest, CallError, EtcdError, MemberListResponse,
     Request, Response, ResponseHeader, SnapshotResponse, StatusResponse,
 };
-use crate::api::wire_size::{internal_raft_request_len, MAX_REQUEST_BYTES};
 use crate::raft::{Entry, EntryType};
 
 /// Where a request is served.

@@ -9,10 +9,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::api::Member as ApiMember;
 use super::apply::StateMachine;
 use super::ids;
 use super::snapshot::{MemberSnapshot, RecentIds};
+use crate::api::Member as ApiMember;
 use crate::persist::DiskState;
 use crate::raft::{ConfState, HardState, Snapshot, SnapshotMetadata};
 

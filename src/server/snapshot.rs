@@ -194,7 +194,11 @@ mod tests {
         assert_eq!(now.len(), before.len());
         assert!(now == before, "the same bytes");
         let sm_len = sm.raft_snapshot_len().unwrap();
-        assert_eq!(now.capacity(), sm_len + 4096, "one allocation, sized up front");
+        assert_eq!(
+            now.capacity(),
+            sm_len + 4096,
+            "one allocation, sized up front"
+        );
         let back = decode_member_snapshot(&now).unwrap();
         assert_eq!(back.sm, sm.to_raft_snapshot());
     }

@@ -20,8 +20,12 @@ fn a_key_deeper_than_the_limit_is_refused_before_anything_is_made() {
     assert_eq!(e.error_code, ECODE_INVALID_FIELD);
     assert!(e.cause.contains("40000 levels"), "{}", e.cause);
     assert_eq!(s, before, "nothing created, index unchanged");
-    assert!(s.set(&deep_key(MAX_DEPTH), false, "v", None, false, NOW).is_ok());
-    assert!(s.set(&deep_key(MAX_DEPTH + 1), false, "v", None, false, NOW).is_err());
+    assert!(s
+        .set(&deep_key(MAX_DEPTH), false, "v", None, false, NOW)
+        .is_ok());
+    assert!(s
+        .set(&deep_key(MAX_DEPTH + 1), false, "v", None, false, NOW)
+        .is_err());
 }
 
 #[test]
@@ -31,11 +35,17 @@ fn long_names_in_deep_keys_are_bounded_by_bytes() {
     let key = format!("/{name}").repeat(100);
     let e = s.set(&key, false, "v", None, false, NOW).unwrap_err();
     assert_eq!(e.error_code, ECODE_INVALID_FIELD);
-    assert!(e.cause.contains(&MAX_NEW_DIR_BYTES.to_string()), "{}", e.cause);
+    assert!(
+        e.cause.contains(&MAX_NEW_DIR_BYTES.to_string()),
+        "{}",
+        e.cause
+    );
     // the same levels, made a few at a time, are fine: existing directories cost nothing
     for depth in [10, 18, 24] {
         let k = format!("/{name}").repeat(depth);
-        assert!(s.set(&format!("{k}/leaf"), false, "v", None, false, NOW).is_ok());
+        assert!(s
+            .set(&format!("{k}/leaf"), false, "v", None, false, NOW)
+            .is_ok());
     }
 }
 
@@ -64,4 +74,3 @@ fn the_deepest_tree_fits_a_small_stack() {
         .join()
         .unwrap();
 }
-

@@ -79,7 +79,11 @@ pub fn run(data: &[u8]) {
                 dir: b.byte() % 3 == 0,
                 recursive: b.byte() % 2 == 0,
                 prev_exist: b.pick(&[None, Some(true), Some(false)]).flatten(),
-                expiration: if b.byte() % 4 == 0 { T0 + 1_000_000_000 } else { 0 },
+                expiration: if b.byte() % 4 == 0 {
+                    T0 + 1_000_000_000
+                } else {
+                    0
+                },
                 ..Default::default()
             }),
             credentials: None,
@@ -93,8 +97,14 @@ pub fn run(data: &[u8]) {
         assert!(a.index() >= before, "the index went down");
     }
     // `/1` and the key's levels: the stored tree is never deeper than a key may be
-    assert!(depth(&a.store) <= MAX_DEPTH + 1, "a key deeper than MAX_DEPTH was stored");
+    assert!(
+        depth(&a.store) <= MAX_DEPTH + 1,
+        "a key deeper than MAX_DEPTH was stored"
+    );
     let bytes = postcard::to_allocvec(&a).unwrap_or_default();
     let back: Result<ApplierV2, _> = postcard::from_bytes(&bytes);
-    assert!(back.is_ok_and(|back| back == a), "save and restore changed the store");
+    assert!(
+        back.is_ok_and(|back| back == a),
+        "save and restore changed the store"
+    );
 }

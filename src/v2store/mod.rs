@@ -45,6 +45,6 @@ pub const STORE_KEYS_PREFIX: &str = "/1";
 pub const STORE_CLUSTER_PREFIX: &str = "/0";
 
 #[cfg(test)]
-mod store_test;
-#[cfg(test)]
 mod depth_test;
+#[cfg(test)]
+mod store_test;

@@ -223,7 +223,14 @@ pub fn run(args: &[String], ctx: &mut Ctx, extended: bool) -> i32 {
             if binary {
                 ctx.eprintln(&format!("grep: {}: binary file matches", name));
             } else {
-                print_lines(ctx, &all, &selected, &o, if with_names { Some(&name) } else { None }, &mut printed_group);
+                print_lines(
+                    ctx,
+                    &all,
+                    &selected,
+                    &o,
+                    if with_names { Some(&name) } else { None },
+                    &mut printed_group,
+                );
             }
         }
         if o.count {
@@ -271,12 +278,16 @@ fn print_lines(
     for (k, spans) in selected {
         let from = k.saturating_sub(o.before);
         let from = last_printed.map_or(from, |l| from.max(l + 1));
-        if context && (*printed_group || last_printed.is_some()) && last_printed.is_none_or(|l| from > l + 1) {
+        if context
+            && (*printed_group || last_printed.is_some())
+            && last_printed.is_none_or(|l| from > l + 1)
+        {
             ctx.print("--\n");
         }
         for c in from..*k {
             ctx.print(&prefix(c, '-'));
-            ctx.out.extend_from_slice(all[c].strip_suffix(b"\n").unwrap_or(all[c]));
+            ctx.out
+                .extend_from_slice(all[c].strip_suffix(b"\n").unwrap_or(all[c]));
             ctx.print("\n");
         }
         let body = all[*k].strip_suffix(b"\n").unwrap_or(all[*k]);
@@ -294,14 +305,19 @@ fn print_lines(
         last_printed = Some(*k);
         *printed_group = true;
         // trailing context up to the next selected line
-        let next = selected.iter().find(|(n, _)| n > k).map(|(n, _)| *n).unwrap_or(usize::MAX);
+        let next = selected
+            .iter()
+            .find(|(n, _)| n > k)
+            .map(|(n, _)| *n)
+            .unwrap_or(usize::MAX);
         let end = (k + o.after).min(all.len().saturating_sub(1));
         for c in k + 1..=end {
             if c >= next {
                 break;
             }
             ctx.print(&prefix(c, '-'));
-            ctx.out.extend_from_slice(all[c].strip_suffix(b"\n").unwrap_or(all[c]));
+            ctx.out
+                .extend_from_slice(all[c].strip_suffix(b"\n").unwrap_or(all[c]));
             ctx.print("\n");
             last_printed = Some(c);
         }

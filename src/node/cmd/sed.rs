@@ -334,12 +334,21 @@ impl ScriptParser<'_> {
 
     fn translate(&mut self) -> Result<Cmd, ParseError> {
         const UNTERMINATED: &str = "unterminated `y' command";
-        let Some(delim) = self.peek() else { return self.err(self.i, UNTERMINATED) };
+        let Some(delim) = self.peek() else {
+            return self.err(self.i, UNTERMINATED);
+        };
         self.i += 1;
-        let Some(from) = self.delimited(delim) else { return self.err(self.i, UNTERMINATED) };
-        let Some(to) = self.delimited(delim) else { return self.err(self.i, UNTERMINATED) };
+        let Some(from) = self.delimited(delim) else {
+            return self.err(self.i, UNTERMINATED);
+        };
+        let Some(to) = self.delimited(delim) else {
+            return self.err(self.i, UNTERMINATED);
+        };
         let unescape = |s: &str| s.replace("\\n", "\n").replace("\\\\", "\\");
-        let (from, to): (Vec<char>, Vec<char>) = (unescape(&from).chars().collect(), unescape(&to).chars().collect());
+        let (from, to): (Vec<char>, Vec<char>) = (
+            unescape(&from).chars().collect(),
+            unescape(&to).chars().collect(),
+        );
         if from.len() != to.len() {
             return self.err(self.i, "strings for `y' command are different lengths");
         }

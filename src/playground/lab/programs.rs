@@ -33,8 +33,7 @@ pub const APISERVER_REFUSED: &str =
 pub const TLS_HINT: &str = "hint: this etcd answers only TLS clients with a certificate of its CA: use an https:// (or no) endpoint and --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key (the paths are in /etc/kubernetes/manifests/etcd.yaml)";
 
 /// The hint under `context deadline exceeded` while etcd does not run.
-pub const DOWN_HINT: &str =
-    "hint: etcd is not running: see crictl ps -a and journalctl -u kubelet";
+pub const DOWN_HINT: &str = "hint: etcd is not running: see crictl ps -a and journalctl -u kubelet";
 
 /// The node's filesystem as etcdctl's files (paths relative to the shell's directory).
 pub struct NodeFiles<'a> {

@@ -42,10 +42,17 @@ fn a_background_job_adds_bounded_entries_at_the_bottom() {
     assert_eq!(last.line, "etcdctl watch k &");
     assert_eq!(last.output.stdout, format!("PUT\nk\n{value}\n"));
     for e in s.entries().iter() {
-        assert!(e.output.stdout.len() <= ENTRY_HEAD_BYTES + 100, "{}", e.output.stdout.len());
+        assert!(
+            e.output.stdout.len() <= ENTRY_HEAD_BYTES + 100,
+            "{}",
+            e.output.stdout.len()
+        );
     }
     // the entry that started the job has scrolled out; the job still runs
-    assert!(!s.entries().iter().any(|e| e.job_output.is_none() && e.line == "etcdctl watch k &"));
+    assert!(!s
+        .entries()
+        .iter()
+        .any(|e| e.job_output.is_none() && e.line == "etcdctl watch k &"));
 }
 
 #[test]
@@ -55,7 +62,10 @@ fn the_console_keeps_the_newest_entries() {
         s.run_line(&format!("# {i}"));
     }
     assert_eq!(s.entries().len(), MAX_ENTRIES);
-    assert_eq!(s.entries().last().unwrap().line, format!("# {}", MAX_ENTRIES + 19));
+    assert_eq!(
+        s.entries().last().unwrap().line,
+        format!("# {}", MAX_ENTRIES + 19)
+    );
     assert_eq!(s.entries()[0].line, "# 20");
 }
 

@@ -92,9 +92,7 @@ pub fn damage(found: &mut Found, data: &[u8]) -> bool {
     if let Some(st) = found.state.as_mut() {
         match d.next() % 6 {
             0 => st.clock_us = d.big(),
-            1 => {
-                st.settings.removed = vec!["infra1".into(), "infra2".into(), "infra3".into()]
-            }
+            1 => st.settings.removed = vec!["infra1".into(), "infra2".into(), "infra3".into()],
             2 => st.settings.latency_us = d.big(),
             3 => st.settings.snapshot_count = d.big(),
             4 => st.settings.quota_backend_bytes = d.big() as i64,

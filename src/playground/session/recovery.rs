@@ -15,7 +15,10 @@ use crate::sim::DEFAULT_MEMBERS;
 pub fn unrecoverable(found: &Found) -> Option<String> {
     let state = found.state.as_ref()?;
     let names = DEFAULT_MEMBERS.map(|(name, _, _)| name);
-    if names.iter().all(|n| state.settings.removed.iter().any(|r| r == n)) {
+    if names
+        .iter()
+        .all(|n| state.settings.removed.iter().any(|r| r == n))
+    {
         return Some(
             "The stored playground lists every member as removed, so no member can start: reset the playground (export it first to keep a copy)"
                 .to_string(),

@@ -379,13 +379,29 @@ fn background_output_arrives_at_the_bottom_in_order() {
         ]
     );
     assert_eq!(e[0].background, Some(1), "the starting entry still runs");
-    assert!(e[1].trace.is_some() && e[2].trace.is_none(), "the put is traced");
-    assert!(!e[0].output.stdout.contains("PUT"), "nothing appended far above");
+    assert!(
+        e[1].trace.is_some() && e[2].trace.is_none(),
+        "the put is traced"
+    );
+    assert!(
+        !e[0].output.stdout.contains("PUT"),
+        "nothing appended far above"
+    );
     s.clear_screen();
     s.run_line("etcdctl put foo three");
-    assert_eq!(s.entries().last().unwrap().job_output, Some(1), "after Ctrl+L too");
+    assert_eq!(
+        s.entries().last().unwrap().job_output,
+        Some(1),
+        "after Ctrl+L too"
+    );
     s.run_line("kill %1");
-    assert!(s.entries().last().unwrap().output.stdout.contains("Terminated"));
+    assert!(s
+        .entries()
+        .last()
+        .unwrap()
+        .output
+        .stdout
+        .contains("Terminated"));
 }
 
 #[test]
@@ -435,5 +451,8 @@ fn the_keyspace_reads_the_kubeadm_labs_member() {
     s.refresh_keyspace(true);
     let k = s.keyspace();
     assert_eq!(k.error, None);
-    assert!(k.tree.borrow().key_count() > 0, "the lab's /registry is shown");
+    assert!(
+        k.tree.borrow().key_count() > 0,
+        "the lab's /registry is shown"
+    );
 }

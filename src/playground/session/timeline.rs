@@ -188,9 +188,7 @@ impl Session {
 
     /// The moment the timeline starts at (the restored base, or the seed's first moment).
     pub fn timeline_start_ms(&self) -> u64 {
-        self.base
-            .as_ref()
-            .map_or(0, |b| b.state.clock_us / 1000)
+        self.base.as_ref().map_or(0, |b| b.state.clock_us / 1000)
     }
 
     /// Past [`REWIND_INPUTS`] inputs, the timeline starts again at the present: the members'
