@@ -310,6 +310,20 @@ pub fn Console(props: &ConsoleProps) -> Html {
         })
     };
 
+    // The entries as one fragment of their own, keyed by id: beside the banner in one child
+    // list they would be patched by position, and every entry dropped at the top would make
+    // the page rebuild (and lay out again) all the entries below it.
+    let entries: Html = props
+        .entries
+        .iter()
+        .map(|e| {
+            if e.id >= props.durable_upto && e.job_output.is_none() {
+                view_pending(e)
+            } else {
+                view_entry_with(e, Some(&props.on_select), props.selected == Some(e.id))
+            }
+        })
+        .collect();
     html! {
         <section class="console" data-testid="console" data-ready={props.ready.to_string()}
                  aria-label="etcdctl console" {ondragover} {ondrop}>
@@ -326,11 +340,7 @@ pub fn Console(props: &ConsoleProps) -> Html {
                         <div class="note" data-testid="console-note">{ note.clone() }</div>
                     }
                 </div>
-                { for props.entries.iter().map(|e| if e.id >= props.durable_upto && e.job_output.is_none() {
-                    view_pending(e)
-                } else {
-                    view_entry_with(e, Some(&props.on_select), props.selected == Some(e.id))
-                }) }
+                { entries }
             </div>
             if *new_output {
                 <button class="new-output" data-testid="new-output" onclick={on_new_output}
@@ -440,12 +450,18 @@ pub fn view_entry_with(entry: &Entry, on_select: Option<&Callback<usize>>, selec
     }
 }
 
-/// What background job `%n` printed later, where it arrived: the job's line as a dim tag.
+/// What background job `%n` printed later, where it arrived: the job's line as a dim tag (or,
+/// for what several jobs printed at one moment, how many from `%n` on).
 fn view_job_output(entry: &Entry, n: u32) -> Html {
     let out = &entry.output;
+    let tag = if entry.jobs > 1 {
+        format!("[{n}] and {} more jobs: {}", entry.jobs - 1, entry.line)
+    } else {
+        format!("[{n}] {}", entry.line)
+    };
     html! {
         <div class="entry job-output" data-testid="console-job-output" key={entry.id}>
-            <div class="job-tag">{ format!("[{n}] {}", entry.line) }</div>
+            <div class="job-tag">{ tag }</div>
             if !out.stdout.is_empty() {
                 <pre class="stdout">{ out.stdout.clone() }</pre>
             }

@@ -1,6 +1,7 @@
 //! What the page's session keeps stays bounded (issue 22): a command's output, what a job
 //! prints, the number of entries, the rewind history.
 
+use super::console::{GATHERED_BYTES, JOBS_APART};
 use super::timeline::REWIND_INPUTS;
 use super::*;
 use crate::playground::tail::{ENTRY_HEAD_BYTES, MAX_ENTRIES};
@@ -53,6 +54,65 @@ fn a_background_job_adds_bounded_entries_at_the_bottom() {
         .entries()
         .iter()
         .any(|e| e.job_output.is_none() && e.line == "etcdctl watch k &"));
+}
+
+#[test]
+fn a_put_that_fires_many_watches_keeps_its_own_entry() {
+    // what the running jobs printed at one moment is gathered into one entry past a few jobs,
+    // so the put's own entry (and the console before it) stays on screen
+    let mut s = Session::new(1);
+    let watches = 1000;
+    for _ in 0..watches {
+        s.run_line("etcdctl watch k &");
+    }
+    s.run_line("etcdctl put k v1");
+    let es = s.entries();
+    assert_eq!(es.len(), MAX_ENTRIES);
+    let put = &es[es.len() - 2];
+    assert_eq!(
+        (put.line.as_str(), put.output.stdout.as_str()),
+        ("etcdctl put k v1", "OK\n")
+    );
+    let g = es.last().unwrap();
+    assert_eq!((g.job_output, g.jobs), (Some(1), watches));
+    assert_eq!(g.line, "etcdctl watch k &");
+    assert_eq!(g.output.stdout, "PUT\nk\nv1\n".repeat(watches));
+
+    // a few jobs keep an entry each
+    let mut s = Session::new(1);
+    for _ in 0..JOBS_APART {
+        s.run_line("etcdctl watch k &");
+    }
+    s.run_line("etcdctl put k v1");
+    let es = s.entries();
+    let apart: Vec<_> = es.iter().filter(|e| e.job_output.is_some()).collect();
+    assert_eq!(apart.len(), JOBS_APART);
+    assert!(apart
+        .iter()
+        .all(|e| e.jobs == 0 && e.output.stdout == "PUT\nk\nv1\n"));
+}
+
+#[test]
+fn gathered_job_output_keeps_its_head() {
+    let mut s = Session::new(1);
+    for _ in 0..1000 {
+        s.run_line("etcdctl watch k &");
+    }
+    let value = "v".repeat(1000);
+    s.run_line(&format!("etcdctl put k {value}"));
+    let g = s.entries().last().unwrap();
+    let one = format!("PUT\nk\n{value}\n");
+    let out = &g.output.stdout;
+    let note = out.lines().last().unwrap();
+    let kept = out.len() - note.len() - 1;
+    assert!(kept <= GATHERED_BYTES && out.starts_with(&one), "{kept}");
+    assert_eq!(
+        note,
+        format!(
+            "… output truncated: {} bytes not shown",
+            1000 * one.len() - kept
+        )
+    );
 }
 
 #[test]

@@ -49,12 +49,34 @@ pub struct Entry {
     /// Lines a job appended that are no longer kept (the first line of `output.stdout` says
     /// how many).
     pub dropped_lines: u64,
+    /// With `job_output`: how many jobs' output this entry gathers (0 or 1: one job's). One
+    /// look at the jobs that finds more than [`JOBS_APART`] of them with something to say
+    /// gathers what the running ones printed into one entry, in job order.
+    pub jobs: usize,
 }
 
+/// At most this many background jobs' output of one look gets an entry of its own: past it,
+/// what the running jobs printed is gathered into one entry, so that a put that fires a
+/// thousand watches does not push its own entry (and all before it) out of the console.
+pub const JOBS_APART: usize = 8;
+
+/// What an entry gathering several jobs' output keeps of it (its head).
+pub const GATHERED_BYTES: usize = ENTRY_TAIL_BYTES;
+
 /// Keeps the head of a command's output, with a line saying how much was not shown.
-fn bound_output(mut output: Output) -> Output {
-    for s in [&mut output.stdout, &mut output.stderr] {
-        let cut = cut_back(s, ENTRY_HEAD_BYTES);
+fn bound_output(output: Output) -> Output {
+    bound_output_after(output, ENTRY_HEAD_BYTES, [0, 0])
+}
+
+/// Keeps the first `keep` bytes of each stream of an output from which `skipped` bytes
+/// (stdout, stderr) were already left out at its end, with a line saying how much was not
+/// shown.
+fn bound_output_after(mut output: Output, keep: usize, skipped: [usize; 2]) -> Output {
+    for (s, skipped) in [&mut output.stdout, &mut output.stderr]
+        .into_iter()
+        .zip(skipped)
+    {
+        let cut = cut_back(s, keep) + skipped;
         if cut > 0 {
             if !s.is_empty() && !s.ends_with('\n') {
                 s.push('\n');
@@ -163,9 +185,14 @@ impl Session {
         if got.is_empty() {
             return;
         }
-        // chunks that the console would forget at once are not built at all
-        let unseen = got.len().saturating_sub(MAX_ENTRIES);
-        for (i, b) in got.into_iter().enumerate() {
+        let speaking = got
+            .iter()
+            .filter(|b| !b.out.stdout.is_empty() || !b.out.stderr.is_empty())
+            .count();
+        let gather = speaking > JOBS_APART;
+        let mut group: Option<Entry> = None;
+        let mut skipped = [0usize; 2];
+        for b in got {
             let Some((id, line)) = self.background.get(&b.number).cloned() else {
                 continue;
             };
@@ -177,7 +204,33 @@ impl Session {
                 self.background.remove(&b.number);
             }
             // (an end with nothing printed, as after `kill %N`, is told by what ended it)
-            if (b.out.stdout.is_empty() && b.out.stderr.is_empty()) || i < unseen {
+            if b.out.stdout.is_empty() && b.out.stderr.is_empty() {
+                continue;
+            }
+            if gather && b.ended.is_none() {
+                let g = group.get_or_insert_with(|| Entry {
+                    line: line.clone(),
+                    job_output: Some(b.number),
+                    ..Default::default()
+                });
+                if g.line != line {
+                    g.line = "(several commands)".to_string();
+                }
+                g.jobs += 1;
+                for (i, (to, from)) in [
+                    (&mut g.output.stdout, &b.out.stdout),
+                    (&mut g.output.stderr, &b.out.stderr),
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    // what is past the head would not be shown: not kept either
+                    if to.len() <= GATHERED_BYTES {
+                        to.push_str(from);
+                    } else {
+                        skipped[i] += from.len();
+                    }
+                }
                 continue;
             }
             let (exit, interrupted) = b.ended.unwrap_or((0, false));
@@ -191,7 +244,13 @@ impl Session {
             });
             self.next_id += 1;
         }
-        // once, not per chunk: a put that fires a thousand watches adds a thousand entries
+        if let Some(mut g) = group {
+            g.id = self.next_id;
+            g.output = bound_output_after(std::mem::take(&mut g.output), GATHERED_BYTES, skipped);
+            Rc::make_mut(&mut self.entries).push(g);
+            self.next_id += 1;
+        }
+        // once, not per chunk
         forget_oldest(Rc::make_mut(&mut self.entries));
     }
 
