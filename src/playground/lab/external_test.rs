@@ -216,3 +216,126 @@ fn the_editor_saves_on_the_node_in_view() {
     p.run("advance 1s", None);
     assert!(p.world().now() > Duration::ZERO);
 }
+
+#[test]
+fn a_broken_unit_file_gets_systemds_errors() {
+    let mut p = Playground::for_lab(LabKind::ExternalEtcd, 1);
+    run(&mut p, "ssh etcd-server");
+    let o = run(
+        &mut p,
+        &format!("echo '[Service]' > {UNIT}; echo 'nonsense' >> {UNIT}"),
+    );
+    assert_eq!(o.exit, 0, "{o:?}");
+    assert_eq!(run(&mut p, "systemctl daemon-reload").exit, 0);
+    let o = run(&mut p, "systemctl restart etcd");
+    assert_eq!(
+        o.stderr,
+        "Failed to restart etcd.service: Unit etcd.service has a bad unit file setting.\nSee system logs and 'systemctl status etcd.service' for details.\n"
+    );
+    let j = run(&mut p, "journalctl -u etcd -n 2").stdout;
+    assert!(
+        j.contains(&format!("{UNIT}:2: Missing '=', ignoring line.\n")),
+        "{j}"
+    );
+    assert!(
+        j.contains(
+            "etcd.service: Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.\n"
+        ),
+        "{j}"
+    );
+    // an ExecStart etcd's flags reject
+    run(
+        &mut p,
+        &format!(
+            "echo '[Service]' > {UNIT}; echo 'ExecStart=/usr/local/bin/etcd --name' >> {UNIT}"
+        ),
+    );
+    run(&mut p, "systemctl daemon-reload");
+    assert_eq!(run(&mut p, "systemctl restart etcd").exit, 1);
+    assert!(run(&mut p, "journalctl -u etcd")
+        .stdout
+        .contains("error verifying flags, flag needs an argument: -name. See 'etcd --help'.\n"));
+    // the unit file removed
+    run(&mut p, &format!("rm {UNIT}"));
+    run(&mut p, "systemctl daemon-reload");
+    assert_eq!(
+        run(&mut p, "systemctl start etcd").stderr,
+        "Failed to start etcd.service: Unit etcd.service not found.\n"
+    );
+    assert_eq!(run(&mut p, "systemctl cat etcd").exit, 1);
+    assert_eq!(run(&mut p, "systemctl").exit, 1);
+    assert_eq!(run(&mut p, "systemctl frobnicate etcd").exit, 1);
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "ssh",
+        "etcd-server",
+        "controlplane",
+        "exit",
+        "logout",
+        "systemctl",
+        "daemon-reload",
+        "restart",
+        "start",
+        "stop",
+        "status",
+        "cat",
+        "is-active",
+        "enable",
+        "disable",
+        "etcd",
+        "etcd.service",
+        "journalctl",
+        "-u",
+        "-n",
+        "3",
+        "sed",
+        "-i",
+        "s/etcd/x/",
+        UNIT,
+        "chown",
+        "-R",
+        "etcd:etcd",
+        "/var/lib/etcd",
+        "/var/lib/etcd-from-backup",
+        "etcdctl",
+        "snapshot",
+        "restore",
+        "/opt/b.db",
+        "--data-dir",
+        "rm",
+        "-rf",
+        "echo",
+        ">",
+        "'['",
+        "ExecStart=",
+        "kubectl",
+        "get",
+        "deploy",
+        "advance",
+        "5s",
+        "hostname",
+        ";",
+        "&&",
+    ];
+
+    fn line() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(WORDS), 1..7).prop_map(|w| w.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn random_lines_on_both_nodes_never_panic(lines in prop::collection::vec(line(), 1..12)) {
+            let mut p = Playground::for_lab(LabKind::ExternalEtcd, 1);
+            for l in &lines {
+                let _ = p.run(l, None);
+            }
+            let _ = p.prompt();
+        }
+    }
+}
