@@ -123,9 +123,8 @@ pub fn unit_name(name: &str) -> String {
 }
 
 impl Systemd {
-    /// systemd on `host`, booted at `now` with nothing loaded.
-    pub fn new(host: &str, now: Millis) -> Systemd {
-        let _ = now;
+    /// systemd on `host`, with nothing loaded.
+    pub fn new(host: &str) -> Systemd {
         Systemd {
             host: host.to_string(),
             units: BTreeMap::new(),
@@ -462,7 +461,7 @@ impl Systemd {
         if u.active != Active::Running {
             return;
         }
-        let (pid, desc) = (u.pid, description(u));
+        let pid = u.pid;
         let again = u.loaded.as_ref().map_or(Restart::No, |f| f.restart) != Restart::No;
         let wait = u.loaded.as_ref().map_or(100, |f| f.restart_ms);
         let ident = ident(Some(u));

@@ -64,7 +64,7 @@ fn node(text: &str) -> (Systemd, Fs) {
     let mut fs = Fs::new(0);
     let _ = fs.mkdir_all(&comps("/etc/systemd/system"), 0);
     fs.write(&comps(PATH), text.as_bytes(), false, 0).unwrap();
-    let mut sd = Systemd::new("etcd-server", 0);
+    let mut sd = Systemd::new("etcd-server");
     sd.add_unit(&fs, PATH, true, 0);
     (sd, fs)
 }

@@ -385,7 +385,7 @@ impl Playground {
         node.kubelet = Kubelet::new(&p.node, now);
         node.kubelet.external_etcd = Some(false);
         let fs = layout::etcd_server(&p, now);
-        let mut systemd = Systemd::new(ETCD_HOST, now);
+        let mut systemd = Systemd::new(ETCD_HOST);
         systemd.add_unit(&fs, UNIT_PATH, true, now);
         node.etcd_server = Some(Box::new(Host {
             name: ETCD_HOST.to_string(),
