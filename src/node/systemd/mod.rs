@@ -479,7 +479,6 @@ impl Systemd {
             &name,
             &format!("{name}: Failed with result 'exit-code'."),
         );
-        let _ = desc;
         if let Some(u) = self.units.get_mut(&name) {
             u.active = if again {
                 Active::AutoRestart(code, now + wait)

@@ -373,6 +373,52 @@ impl Programs<'_> {
 }
 
 impl Playground {
+    /// `ssh HOST COMMAND...` as a whole line: the command runs in a login shell on HOST (ssh
+    /// joins its words with spaces, the remote shell reads them again), and the console
+    /// stays where it was. None if the line is not one (ssh's own errors come from the
+    /// shell's `ssh`).
+    pub(crate) fn ssh_command(
+        &mut self,
+        line: &str,
+        stdin: Option<&str>,
+    ) -> Option<(super::super::Output, Vec<String>)> {
+        if line.contains([';', '&', '|', '>', '<', '`', '$']) {
+            return None;
+        }
+        let words = crate::etcdctl::shell::split(line).ok()?.words;
+        if words.first().map(String::as_str) != Some("ssh")
+            || words.iter().any(|w| w.starts_with('-'))
+        {
+            return None;
+        }
+        let [_, host, command @ ..] = words.as_slice() else {
+            return None;
+        };
+        if command.is_empty() {
+            return None;
+        }
+        let node = self.node.as_deref_mut()?;
+        let server = resolve(host, node.on_etcd_server())??;
+        if server && node.etcd_server.is_none() {
+            return None;
+        }
+        let name = host.rsplit_once('@').map_or(host.as_str(), |(_, h)| h);
+        let saved = server.then(|| {
+            node.etcd_server
+                .as_deref_mut()
+                .map(|h| std::mem::replace(&mut h.shell, Shell::new("/root")))
+        });
+        node.ssh.push((server, name.to_string()));
+        let (o, hints, _) = self.node_shell_line(&command.join(" "), stdin);
+        if let Some(node) = self.node.as_deref_mut() {
+            node.ssh.pop();
+            if let (Some(Some(shell)), Some(h)) = (saved, node.etcd_server.as_deref_mut()) {
+                h.shell = shell;
+            }
+        }
+        Some((o, hints))
+    }
+
     /// The external-etcd lab: the control-plane node after `kubeadm init` with an external
     /// etcd, etcd-server with etcd.service started, a leader elected, and a small Kubernetes
     /// cluster's objects in `/registry`.

@@ -36,6 +36,15 @@ fn ssh_moves_the_console_between_the_two_nodes() {
         )
     );
     assert_eq!(run(&mut p, "ssh").exit, 255);
+    // a command given to ssh runs there; the console stays here
+    let o = run(&mut p, "ssh etcd-server 'systemctl is-active etcd'");
+    assert_eq!((o.stdout.as_str(), o.exit), ("active\n", 0));
+    assert_eq!(
+        run(&mut p, "ssh etcd-server hostname").stdout,
+        "etcd-server\n"
+    );
+    assert_eq!(run(&mut p, "ssh etcd-server false").exit, 1);
+    assert_eq!(p.prompt(), "root@controlplane:~#");
     assert_eq!(run(&mut p, "ssh root@etcd-server").exit, 0);
     assert_eq!(p.prompt(), "root@etcd-server:~#");
     assert_eq!(run(&mut p, "hostname").stdout, "etcd-server\n");

@@ -199,6 +199,9 @@ impl Playground {
             };
             return (self.playground_command(&words), Vec::new());
         }
+        if let Some(done) = self.ssh_command(line, stdin) {
+            return done;
+        }
         let (mut o, hints, watch) = self.node_shell_line(line, stdin);
         if let Some(spec) = watch {
             let screen = self.start_watch(spec);
