@@ -66,11 +66,52 @@ fn lines_until(all: Vec<String>, stage: Stage) -> Vec<String> {
         Stage::Member => "advertise client URLs = ",
         Stage::Backend => "initial cluster = ",
     };
-    let end = all
+    let mut end = all
         .iter()
         .position(|l| l.starts_with(marker))
         .map_or(all.len(), |i| i + 1);
+    // the data directory's permission warning comes before what stops etcd there
+    if all
+        .get(end)
+        .is_some_and(|l| l.starts_with("check file permission"))
+    {
+        end += 1;
+    }
     all.into_iter().take(end).collect()
+}
+
+/// Go's `FileMode.String()` of a directory: `drwxr-xr-x`.
+fn dir_mode_text(mode: u32) -> String {
+    let mut s = String::from("d");
+    for shift in [6, 3, 0] {
+        let b = (mode >> shift) & 7;
+        s.push(if b & 4 != 0 { 'r' } else { '-' });
+        s.push(if b & 2 != 0 { 'w' } else { '-' });
+        s.push(if b & 1 != 0 { 'x' } else { '-' });
+    }
+    s
+}
+
+/// etcd's warning for an existing data directory that is not mode 700, after its
+/// configuration lines (`pkg/fileutil`'s `check file permission`).
+fn permission_warning(lines: &mut Vec<String>, dir: &str, mode: Option<u32>) {
+    let Some(mode) = mode.filter(|m| m & 0o777 != 0o700) else {
+        return;
+    };
+    let Some(at) = lines
+        .iter()
+        .position(|l| l.starts_with("advertise client URLs = "))
+    else {
+        return;
+    };
+    lines.insert(
+        at + 1,
+        format!(
+            "check file permission: directory \"{}\" exist, but the permission is \"{}\". The recommended permission is \"-rwx------\" to prevent possible unprivileged access to the data.",
+            dir.trim_end_matches('/'),
+            dir_mode_text(mode & 0o777)
+        ),
+    );
 }
 
 impl Spawn for EtcdSpawn<'_> {
@@ -117,8 +158,17 @@ impl Spawn for EtcdSpawn<'_> {
             owner: Some((uid, gid)),
             synced: None,
         };
+        let mode = fs
+            .resolve(&[], &dir)
+            .ok()
+            .and_then(|(c, _)| fs.stat(&c).ok())
+            .filter(|st| st.is_dir)
+            .map(|st| st.mode);
         if let Err(e) = check_data_dir(fs, &dir, uid, gid, now) {
-            let all = journal_lines(&etcd_startup(&spec, &dummy, now, fresh));
+            let mut all = journal_lines(&etcd_startup(&spec, &dummy, now, fresh));
+            if e.stage != Stage::Listing {
+                permission_warning(&mut all, &dir, mode);
+            }
             let mut lines = lines_until(all, e.stage);
             lines.push(e.message.clone());
             if e.panic {
@@ -133,7 +183,8 @@ impl Spawn for EtcdSpawn<'_> {
         match start_member(self.world, fs, &spec) {
             Ok(mut run) => {
                 run.owner = Some((uid, gid));
-                let lines = journal_lines(&etcd_startup(&spec, &run, now, fresh));
+                let mut lines = journal_lines(&etcd_startup(&spec, &run, now, fresh));
+                permission_warning(&mut lines, &dir, mode);
                 *self.etcd = Some(run);
                 self.started = true;
                 // Type=notify: systemd waits for etcd's READY=1, which etcd sends once it is

@@ -208,6 +208,18 @@ fn the_editor_saves_on_the_node_in_view() {
     assert!(run(&mut p, "journalctl -u etcd -n 12")
         .stdout
         .contains("cannot access data directory: mkdir /var/lib/etcd-new: permission denied\n"));
+    // made by root (mode 755): etcd can list it, not write in it
+    run(&mut p, "mkdir /var/lib/etcd-new");
+    assert_eq!(run(&mut p, "systemctl restart etcd").exit, 1);
+    let j = run(&mut p, "journalctl -u etcd -n 12").stdout;
+    assert!(j.contains("]: check file permission: directory \"/var/lib/etcd-new\" exist, but the permission is \"drwxr-xr-x\". The recommended permission is \"-rwx------\" to prevent possible unprivileged access to the data.\n"), "{j}");
+    assert!(
+        j.contains(
+            "]: cannot access data directory: open /var/lib/etcd-new/.touch: permission denied\n"
+        ),
+        "{j}"
+    );
+    run(&mut p, "rmdir /var/lib/etcd-new");
     // made by root and given to etcd, it is a new empty member's
     run(
         &mut p,
