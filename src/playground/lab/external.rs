@@ -262,14 +262,11 @@ impl Programs<'_> {
             ctx.eprintln(SSH_USAGE);
             return 255;
         };
-        if words.len() > 1 {
-            ctx.eprintln(&format!(
-                "ssh: this lab opens interactive sessions only: run `ssh {host}`, then the command there"
-            ));
-            return 255;
-        }
         let name = host.rsplit_once('@').map_or(host.as_str(), |(_, h)| h);
-        match resolve(host, self.on_etcd_server) {
+        // the kubeadm lab has no second node
+        let two_nodes = self.etcd_fs.is_some() || self.on_etcd_server;
+        let found = resolve(host, self.on_etcd_server).filter(|r| two_nodes || *r != Some(true));
+        match found {
             None => {
                 ctx.eprintln(&format!(
                     "ssh: Could not resolve hostname {}: Name or service not known",
@@ -280,6 +277,12 @@ impl Programs<'_> {
             Some(None) => {
                 ctx.eprintln(&format!(
                     "ssh: connect to host {name} port 22: No route to host"
+                ));
+                255
+            }
+            Some(Some(_)) if words.len() > 1 => {
+                ctx.eprintln(&format!(
+                    "ssh: this lab runs `ssh {host} COMMAND` only as a whole line (no ;, &&, | or redirections): run `ssh {host}`, then the command there"
                 ));
                 255
             }
@@ -438,7 +441,7 @@ impl Playground {
         }
         let words = crate::etcdctl::shell::split(line).ok()?.words;
         if words.first().map(String::as_str) != Some("ssh")
-            || words.iter().any(|w| w.starts_with('-'))
+            || words.get(1).is_some_and(|w| w.starts_with('-'))
         {
             return None;
         }

@@ -44,6 +44,8 @@ fn ssh_moves_the_console_between_the_two_nodes() {
         "etcd-server\n"
     );
     assert_eq!(run(&mut p, "ssh etcd-server false").exit, 1);
+    let o = run(&mut p, "ssh etcd-server systemctl status etcd --no-pager");
+    assert!(o.stdout.contains("Active: active (running)"), "{o:?}");
     assert_eq!(p.prompt(), "root@controlplane:~#");
     assert_eq!(run(&mut p, "ssh root@etcd-server").exit, 0);
     assert_eq!(p.prompt(), "root@etcd-server:~#");
@@ -236,6 +238,27 @@ fn the_editor_saves_on_the_node_in_view() {
     );
     p.run("advance 1s", None);
     assert!(p.world().now() > Duration::ZERO);
+}
+
+#[test]
+fn the_kubeadm_lab_has_no_etcd_server() {
+    let mut p = Playground::for_lab(LabKind::Kubeadm, 1);
+    let o = run(&mut p, "ssh etcd-server");
+    assert_eq!(
+        (o.stderr.as_str(), o.exit),
+        (
+            "ssh: Could not resolve hostname etcd-server: Name or service not known\n",
+            255
+        )
+    );
+    assert!(run(&mut p, "ssh etcd-server hostname")
+        .stderr
+        .starts_with("ssh: Could not resolve hostname etcd-server"));
+    assert_eq!(
+        run(&mut p, "ssh controlplane hostname").stdout,
+        "controlplane\n"
+    );
+    assert_eq!(p.prompt(), "root@controlplane:~#");
 }
 
 #[test]
