@@ -397,7 +397,7 @@ impl Programs<'_> {
                 1
             }
             (_, []) => {
-                ctx.eprintln(&format!("Too few arguments."));
+                ctx.eprintln("Too few arguments.");
                 1
             }
             _ => {
