@@ -88,6 +88,14 @@ impl NodeLab {
         }
     }
 
+    /// The name of the node the console is on.
+    pub fn host_name(&self) -> String {
+        match (&self.etcd_server, self.on_etcd_server()) {
+            (Some(h), true) => h.name.clone(),
+            _ => self.kubelet.node.clone(),
+        }
+    }
+
     /// Whether the console is on etcd-server.
     pub fn on_etcd_server(&self) -> bool {
         self.etcd_server.is_some() && self.ssh.last().is_some_and(|s| s.0)

@@ -507,14 +507,14 @@ impl External for Programs<'_> {
             "exit" | "logout" => self.exit(name, ctx),
             "hostname" => {
                 let host = if remote {
-                    crate::node::kubeadm::external::ETCD_HOST.to_string()
+                    crate::node::kubeadm::external::ETCD_HOST
                 } else {
-                    self.kubelet.node.clone()
+                    self.kubelet.node.as_str()
                 };
                 out(ctx, &format!("{host}\n"));
                 0
             }
-            "kubectl" | "crictl" | "watch" if remote => return None,
+            "kubectl" | "crictl" if remote => return None,
             "systemctl" if remote => self.systemctl_etcd_server(args, ctx),
             "etcdctl" => self.etcdctl(args, env, ctx),
             "kubectl" => self.kubectl(args, ctx),
