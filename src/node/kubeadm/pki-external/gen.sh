@@ -22,4 +22,4 @@ X
 openssl req -new -key etcd-key.pem -subj "/CN=etcd-server" -out etcd.csr
 openssl x509 -req -in etcd.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -sha256 -days 365 \
   -extfile "$ext" -out etcd.pem 2>/dev/null
-rm -f etcd.csr ./*.srl "$ext"
+rm -f etcd.csr ./*.srl "$ext" ca-key.pem  # the CA key is not on either node
