@@ -16,7 +16,7 @@
 //!  playground ──> node, kubectl, etcdctl, registry, sim,        the session a page or etcdplay
 //!                 cluster, process and all of server's          drives: shell, jobs, completion,
 //!                                                               session (timeline, persistence)
-//!  node ────────> etcdctl, cluster, process, api                kubeadm lab: fs, shell, kubelet
+//!  node ────────> etcdctl, cluster, process, api                node labs: fs, shell, kubelet, systemd
 //!  kubectl ─────> registry, cluster, process, api               the consoles: commands and
 //!  etcdctl ─────> cluster, process, api                         printers
 //!  registry ────> api                                           /registry samples, key tree

@@ -119,8 +119,9 @@ impl Playground {
     /// The playground of a lab: `local` is [`Playground::new`].
     pub fn for_lab(kind: lab::LabKind, seed: u64) -> Playground {
         match kind {
-            lab::LabKind::Local | lab::LabKind::ExternalEtcd => Playground::new(seed),
+            lab::LabKind::Local => Playground::new(seed),
             lab::LabKind::Kubeadm => Playground::kubeadm_lab(seed),
+            lab::LabKind::ExternalEtcd => Playground::external_etcd_lab(seed),
         }
     }
 

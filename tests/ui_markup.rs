@@ -597,8 +597,9 @@ mod labs_and_editor {
 
     #[tokio::test]
     async fn the_selector_offers_each_lab_and_shows_the_current_one() {
-        let labs = ["local", "kubeadm"]
+        let labs = etcd_playground::playground::lab::LabKind::ALL
             .iter()
+            .map(|k| k.name())
             .map(|n| LabChoice {
                 name: n.to_string(),
                 title: format!("{n} <b>lab</b>"),
@@ -617,6 +618,10 @@ mod labs_and_editor {
         assert!(html.contains(r#"data-testid="lab-option-local""#), "{html}");
         assert!(
             html.contains(r#"data-testid="lab-option-kubeadm""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"data-testid="lab-option-external-etcd""#),
             "{html}"
         );
         assert_eq!(html.matches("selected=").count(), 1, "{html}");

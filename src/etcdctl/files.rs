@@ -20,6 +20,9 @@ pub trait Files {
     fn write(&mut self, path: &str, data: &[u8]) -> Result<(), String>;
     /// Files written by this command (the page offers them as downloads).
     fn written(&mut self, _path: &str) {}
+    /// `snapshot restore` wrote `data_dir`: etcd's modes on a real disk (directories 700,
+    /// the `.snap` file 644, the others 600), where the files have modes.
+    fn restored(&mut self, _data_dir: &str) {}
     /// Whether `os.OpenFile(path, O_CREATE)` would succeed: the directory above it exists
     /// and `path` is not a directory (no directory is made). Err is Go's error text.
     fn can_create(&self, path: &str) -> Result<(), String> {

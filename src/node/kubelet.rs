@@ -95,6 +95,9 @@ pub struct Kubelet {
     pub containers: Vec<Container>,
     journal: Vec<(Millis, String)>,
     seq: u64,
+    /// With an external etcd (no etcd pod): whether it answers (kube-apiserver follows it).
+    #[serde(default)]
+    pub external_etcd: Option<bool>,
 }
 
 fn hex(data: &str) -> String {
@@ -123,6 +126,7 @@ impl Kubelet {
             containers: Vec::new(),
             journal: Vec::new(),
             seq: 0,
+            external_etcd: None,
         };
         k.systemd(now, "Started kubelet: The Kubernetes Node Agent.");
         k
@@ -402,10 +406,7 @@ impl Kubelet {
             exit_message: None,
         };
         // kube-apiserver cannot run without etcd
-        let etcd_up = self
-            .containers
-            .iter()
-            .any(|c| c.name == "etcd" && c.state == State::Running);
+        let etcd_up = self.etcd_running();
         let mut failed = false;
         match decision {
             Some(Ok(spec)) => {
@@ -464,10 +465,7 @@ impl Kubelet {
 
     /// kube-apiserver exits when etcd is not running and comes back after it.
     fn follow_etcd(&mut self, now: Millis) {
-        let etcd_up = self
-            .containers
-            .iter()
-            .any(|c| c.name == "etcd" && c.state == State::Running);
+        let etcd_up = self.etcd_running();
         if etcd_up {
             return;
         }
@@ -515,11 +513,13 @@ impl Kubelet {
         }
     }
 
-    /// True while an etcd container runs.
+    /// True while an etcd container runs (or, with an external etcd, while it answers).
     pub fn etcd_running(&self) -> bool {
-        self.containers
-            .iter()
-            .any(|c| c.name == "etcd" && c.state == State::Running)
+        self.external_etcd.unwrap_or_else(|| {
+            self.containers
+                .iter()
+                .any(|c| c.name == "etcd" && c.state == State::Running)
+        })
     }
 }
 

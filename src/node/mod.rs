@@ -8,6 +8,7 @@
 //! playground session (the lab wires these together).
 
 pub mod cmd;
+pub mod etcd_service;
 pub mod fs;
 pub mod kubeadm;
 pub mod kubelet;
@@ -15,6 +16,7 @@ pub mod kubelet_print;
 pub mod manifest;
 pub mod regex;
 pub mod shell;
+pub mod systemd;
 pub mod time;
 pub mod watch;
 

@@ -12,6 +12,7 @@
 
 mod cluster;
 pub mod etcd;
+mod external;
 mod logs;
 mod mirror;
 pub mod node;
@@ -36,13 +37,13 @@ pub enum LabKind {
     Local,
     /// A kubeadm control-plane node `controlplane` with a stacked TLS etcd.
     Kubeadm,
-    /// etcd as a systemd service on its own node (not built yet: not in [`LabKind::ALL`]).
+    /// A kubeadm control-plane node whose etcd is a systemd service on `etcd-server`.
     ExternalEtcd,
 }
 
 impl LabKind {
     /// The labs that can be switched to.
-    pub const ALL: [LabKind; 2] = [LabKind::Local, LabKind::Kubeadm];
+    pub const ALL: [LabKind; 3] = [LabKind::Local, LabKind::Kubeadm, LabKind::ExternalEtcd];
 
     /// The name `lab NAME` takes.
     pub fn name(self) -> &'static str {
@@ -65,7 +66,9 @@ impl LabKind {
             LabKind::Kubeadm => {
                 "a kubeadm control-plane node: TLS etcd as a static pod (CKA backup and restore)"
             }
-            LabKind::ExternalEtcd => "etcd as a systemd service on its own node",
+            LabKind::ExternalEtcd => {
+                "a kubeadm control-plane node with an external etcd: a systemd service on etcd-server (CKA backup and restore)"
+            }
         }
     }
 }
@@ -105,9 +108,19 @@ pub fn parse_lab_command(line: &str) -> Option<Result<LabCommand, String>> {
 /// What `lab` prints: one line per lab, the current one marked with `*`.
 pub fn list_text(current: LabKind) -> String {
     let mut s = String::new();
+    let width = LabKind::ALL
+        .iter()
+        .map(|k| k.name().len())
+        .max()
+        .unwrap_or(0);
     for k in LabKind::ALL {
         let mark = if k == current { '*' } else { ' ' };
-        s.push_str(&format!("{mark} {:<8} {}\n", k.name(), k.title()));
+        s.push_str(&format!(
+            "{mark} {:<w$} {}\n",
+            k.name(),
+            k.title(),
+            w = width
+        ));
     }
     s
 }
@@ -116,10 +129,8 @@ pub fn list_text(current: LabKind) -> String {
 fn switched_text(kind: LabKind) -> String {
     match kind {
         LabKind::Local => "lab local: three members infra1, infra2, infra3 (etcdctl talks to http://127.0.0.1:2379)\n".to_string(),
-        _ => format!(
-            "lab {}: you are root on the control-plane node `controlplane`; etcd is the static pod in /etc/kubernetes/manifests/etcd.yaml\n",
-            kind.name()
-        ),
+        LabKind::Kubeadm => "lab kubeadm: you are root on the control-plane node `controlplane`; etcd is the static pod in /etc/kubernetes/manifests/etcd.yaml\n".to_string(),
+        LabKind::ExternalEtcd => "lab external-etcd: you are root on the control-plane node `controlplane`; etcd runs on etcd-server (ssh etcd-server) as the systemd service etcd.service\n".to_string(),
     }
 }
 
@@ -248,3 +259,7 @@ mod tests {
 #[cfg(test)]
 #[path = "lab/lab_test.rs"]
 mod lab_test;
+
+#[cfg(test)]
+#[path = "lab/external_test.rs"]
+mod external_test;

@@ -488,7 +488,11 @@ fn lab_banner(kind: LabKind) -> Option<String> {
              Try: cat /etc/kubernetes/manifests/etcd.yaml, ls /etc/kubernetes/pki/etcd, crictl ps, kubectl get pods -n kube-system, lab."
                 .to_string(),
         ),
-        other => Some(format!("lab {}: {}", other.name(), other.title())),
+        LabKind::ExternalEtcd => Some(
+            "You are root on `controlplane`, the control-plane node of a kubeadm cluster whose etcd runs on a second node as a systemd service (TLS only). \
+             Try: grep etcd /etc/kubernetes/manifests/kube-apiserver.yaml, ssh etcd-server, systemctl cat etcd, journalctl -u etcd, exit, lab."
+                .to_string(),
+        ),
     }
 }
 

@@ -118,3 +118,35 @@ test('the kubeadm lab: backup, a later write, restore, the manifest edited in th
   }
   assert.deepEqual(errors, []);
 });
+
+test('the external-etcd lab: ssh to etcd-server, its systemd unit, a reload keeps the session', async () => {
+  const profile = newProfile();
+  const errors = [];
+  const context = await launch(profile, errors);
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    await page.goto(server.url);
+    await consoleReady(page);
+    assert.equal(await page.locator('[data-testid="lab-option-external-etcd"]').count(), 1);
+    await choose(page, 'external-etcd');
+    assert.equal(await prompt(page), 'root@controlplane:~#');
+    assert.match(await run(page, 'ssh etcd-sever'), /ssh: Could not resolve hostname etcd-sever: Name or service not known/);
+    await run(page, 'ssh etcd-server');
+    assert.equal(await prompt(page), 'root@etcd-server:~#');
+    const status = await run(page, 'systemctl status etcd');
+    assert.match(status, /● etcd\.service - etcd/);
+    assert.match(status, /Active: active \(running\)/);
+    await screenshot(page, 'lab-external-etcd.png');
+    await page.reload();
+    await consoleReady(page);
+    assert.equal(await page.locator('[data-testid="lab-select"]').inputValue(), 'external-etcd');
+    assert.equal(await prompt(page), 'root@etcd-server:~#');
+    assert.match(await run(page, 'systemctl is-active etcd'), /\nactive\s*$/);
+    assert.match(await run(page, 'exit'), /Connection to etcd-server closed\./);
+    assert.equal(await prompt(page), 'root@controlplane:~#');
+    assert.match(await run(page, 'kubectl get deploy'), /nginx/);
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(errors, []);
+});

@@ -275,6 +275,7 @@ pub fn restore(ctx: &mut Ctx) -> Result<(), Fail> {
             .write(&p, bytes)
             .map_err(|e| Fail::new(EXIT_ERROR, format!("mkdir {data_dir}: {e}")))?;
     }
+    ctx.files.restored(&data_dir);
     ctx.io.errln(&format!(
         "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:309\",\"msg\":\"restored snapshot\",{}}}",
         zap_ts(ctx.cluster.unix_nanos()),

@@ -7,6 +7,7 @@
 //! Owns: the node's initial filesystem. Must not touch: the etcd member's files after
 //! start (the lab keeps `/var/lib/etcd/member` in step with the running member).
 
+pub mod external;
 pub mod manifests;
 
 use crate::node::fs::{Components, Fs, Millis};
@@ -72,20 +73,20 @@ pub const PKI: [(&str, &[u8]); 22] = [
 /// often kubelet looks).
 pub const KUBELET_CONFIG: &str = "apiVersion: kubelet.config.k8s.io/v1beta1\nauthentication:\n  anonymous:\n    enabled: false\n  webhook:\n    cacheTTL: 0s\n    enabled: true\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\nauthorization:\n  mode: Webhook\ncgroupDriver: systemd\nclusterDNS:\n- 10.96.0.10\nclusterDomain: cluster.local\ncontainerRuntimeEndpoint: \"\"\nfileCheckFrequency: 0s\nhealthzBindAddress: 127.0.0.1\nhealthzPort: 10248\nkind: KubeletConfiguration\nrotateCertificates: true\nruntimeRequestTimeout: 0s\nstaticPodPath: /etc/kubernetes/manifests\nsyncFrequency: 0s\n";
 
-fn comps(path: &str) -> Components {
+pub(crate) fn comps(path: &str) -> Components {
     path.split('/')
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .collect()
 }
 
-fn dir(fs: &mut Fs, path: &str, mode: u32, t: Millis) {
+pub(crate) fn dir(fs: &mut Fs, path: &str, mode: u32, t: Millis) {
     let c = comps(path);
     let _ = fs.mkdir_all(&c, t);
     let _ = fs.chmod(&c, mode);
 }
 
-fn file(fs: &mut Fs, path: &str, data: &[u8], mode: u32, t: Millis) {
+pub(crate) fn file(fs: &mut Fs, path: &str, data: &[u8], mode: u32, t: Millis) {
     let c = comps(path);
     let _ = fs.write(&c, data, false, t);
     let _ = fs.chmod(&c, mode);

@@ -26,7 +26,7 @@ use crate::persist::wal_file::{decode_wal, encode_wal, WalFile, WAL_NAME};
 use crate::persist::DiskState;
 use crate::server::ids;
 use crate::server::member::MemberConfig;
-use crate::sim::bootstrap_state;
+use crate::sim::{bootstrap_state, World};
 
 /// The etcd member kubelet runs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +51,10 @@ pub struct RunningEtcd {
     /// "restarting member" start rather than a new one).
     #[serde(default)]
     pub restarted: bool,
+    /// The user and group its files belong to (etcd run by systemd as `User=etcd`); None:
+    /// root.
+    #[serde(default)]
+    pub owner: Option<(u32, u32)>,
     /// The disk of a member whose data lives only in its container (lost when it stops).
     #[serde(skip)]
     pub synced: Option<(u64, u64)>,
@@ -74,9 +78,22 @@ pub fn read_data_dir(fs: &Fs, dir: &str) -> Option<Result<WalFile, String>> {
     Some(decode_wal(data))
 }
 
-/// Writes a member's disk (and its backend, if given) into a data directory.
-fn write_data_dir(fs: &mut Fs, dir: &str, wal: &WalFile, db: Option<&[u8]>, now: u64) {
+/// Writes a member's disk (and its backend, if given) into a data directory, as `owner`
+/// (None: root) would: etcd creates `member/` and its directories with mode 700.
+fn write_data_dir(
+    fs: &mut Fs,
+    dir: &str,
+    wal: &WalFile,
+    db: Option<&[u8]>,
+    owner: Option<(u32, u32)>,
+    now: u64,
+) {
     let d = dir.trim_end_matches('/');
+    let member = comps(&format!("{d}/member"));
+    if !fs.exists(&member) {
+        let _ = fs.mkdir_all(&member, now);
+        let _ = fs.chmod(&member, 0o700);
+    }
     for sub in ["member/snap", "member/wal"] {
         let c = comps(&format!("{d}/{sub}"));
         let _ = fs.mkdir_all(&c, now);
@@ -86,12 +103,121 @@ fn write_data_dir(fs: &mut Fs, dir: &str, wal: &WalFile, db: Option<&[u8]>, now:
     if let Some(db) = db {
         let _ = fs.write(&comps(&format!("{d}/member/snap/db")), db, false, now);
     }
+    if let Some((uid, gid)) = owner {
+        for p in [
+            format!("{d}/member"),
+            format!("{d}/member/snap"),
+            format!("{d}/member/wal"),
+            wal_path(d),
+            format!("{d}/member/snap/db"),
+        ] {
+            let _ = fs.chown(&comps(&p), Some(uid), Some(gid));
+        }
+    }
 }
 
 /// The node path behind a container path of the etcd pod: through the data volume for the
 /// data directory; the certificate volume is mounted at the same path.
 fn flag_path(spec: &EtcdStart, flag: &str) -> Option<String> {
     spec.flag(flag).map(str::to_string)
+}
+
+/// Starts a member in `world` as `spec` says, from its data directory in `fs`: the member
+/// kubelet or systemd runs, or why etcd exits.
+pub fn start_member(world: &mut World, fs: &Fs, spec: &EtcdStart) -> Result<RunningEtcd, String> {
+    let found = spec
+        .host_data_dir
+        .as_deref()
+        .and_then(|d| read_data_dir(fs, d));
+    let restarted = matches!(found, Some(Ok(_)));
+    let (member_id, cluster_id, disk): (u64, u64, DiskState) = match found {
+        Some(Ok(w)) => (w.member_id, w.cluster_id, w.state),
+        Some(Err(e)) => return Err(format!("failed to open WAL: {e}")),
+        None => bootstrap(spec),
+    };
+    let config = MemberConfig {
+        id: member_id,
+        name: spec.name.clone(),
+        peer_urls: spec.initial_advertise_peer_urls(),
+        client_urls: spec.advertise_client_urls(),
+        cluster_id,
+    };
+    let running = RunningEtcd {
+        id: member_id,
+        cluster_id,
+        host_data_dir: spec.host_data_dir.clone(),
+        name: spec.name.clone(),
+        peer_urls: spec.initial_advertise_peer_urls(),
+        listen_client_urls: spec.listen_client_urls(),
+        client_urls: spec.advertise_client_urls(),
+        cert_file: flag_path(spec, "cert-file"),
+        trusted_ca_file: flag_path(spec, "trusted-ca-file"),
+        client_cert_auth: spec.client_cert_auth(),
+        restarted,
+        owner: None,
+        synced: None,
+    };
+    world.add_member_listening(config, disk, running.listen_client_urls.clone())?;
+    Ok(running)
+}
+
+/// A new member's IDs and disk from `--initial-cluster`, `--initial-cluster-token`.
+fn bootstrap(spec: &EtcdStart) -> (u64, u64, DiskState) {
+    let token = spec.initial_cluster_token();
+    let initial = spec.initial_cluster();
+    let mut configs = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for (n, _) in &initial {
+        if !names.contains(&n.as_str()) {
+            names.push(n);
+        }
+    }
+    let member_ids: Vec<u64> = names
+        .iter()
+        .map(|n| {
+            let urls: Vec<&str> = initial
+                .iter()
+                .filter(|(m, _)| m == n)
+                .map(|(_, u)| u.as_str())
+                .collect();
+            ids::member_id(&urls, &token)
+        })
+        .collect();
+    let cluster_id = ids::cluster_id(&member_ids);
+    for (n, id) in names.iter().zip(&member_ids) {
+        configs.push(MemberConfig {
+            id: *id,
+            name: n.to_string(),
+            peer_urls: initial
+                .iter()
+                .filter(|(m, _)| m == n)
+                .map(|(_, u)| u.clone())
+                .collect(),
+            client_urls: Vec::new(),
+            cluster_id,
+        });
+    }
+    let me = names
+        .iter()
+        .position(|n| *n == spec.name)
+        .and_then(|i| member_ids.get(i).copied())
+        .unwrap_or(0);
+    (me, cluster_id, bootstrap_state(&configs))
+}
+
+/// Stops a member: its disk goes to its data directory in `fs`.
+pub fn stop_member(world: &mut World, fs: &mut Fs, run: &RunningEtcd, now: u64) {
+    let Some(disk) = world.remove_member(run.id) else {
+        return;
+    };
+    if let Some(dir) = &run.host_data_dir {
+        let wal = WalFile {
+            member_id: run.id,
+            cluster_id: run.cluster_id,
+            state: disk,
+        };
+        write_data_dir(fs, dir, &wal, None, run.owner, now);
+    }
 }
 
 impl Playground {
@@ -105,94 +231,15 @@ impl Playground {
         }
     }
 
-    /// Starts the member as `spec` says, from its data directory.
+    /// Starts the member as `spec` says, from its data directory (kubelet's container).
     fn start_etcd(&mut self, spec: EtcdStart) {
         self.stop_etcd();
         let now = node_now(&self.world);
         let Some(node) = self.node.as_mut() else {
             return;
         };
-        let found = spec
-            .host_data_dir
-            .as_deref()
-            .and_then(|d| read_data_dir(&node.fs, d));
-        let restarted = matches!(found, Some(Ok(_)));
-        let (member_id, cluster_id, disk): (u64, u64, DiskState) = match found {
-            Some(Ok(w)) => (w.member_id, w.cluster_id, w.state),
-            Some(Err(e)) => {
-                node.kubelet
-                    .etcd_exited(1, &format!("failed to open WAL: {e}"), now);
-                return;
-            }
-            None => {
-                let token = spec.initial_cluster_token();
-                let initial = spec.initial_cluster();
-                let mut configs = Vec::new();
-                let mut names: Vec<&str> = Vec::new();
-                for (n, _) in &initial {
-                    if !names.contains(&n.as_str()) {
-                        names.push(n);
-                    }
-                }
-                let member_ids: Vec<u64> = names
-                    .iter()
-                    .map(|n| {
-                        let urls: Vec<&str> = initial
-                            .iter()
-                            .filter(|(m, _)| m == n)
-                            .map(|(_, u)| u.as_str())
-                            .collect();
-                        ids::member_id(&urls, &token)
-                    })
-                    .collect();
-                let cluster_id = ids::cluster_id(&member_ids);
-                for (n, id) in names.iter().zip(&member_ids) {
-                    configs.push(MemberConfig {
-                        id: *id,
-                        name: n.to_string(),
-                        peer_urls: initial
-                            .iter()
-                            .filter(|(m, _)| m == n)
-                            .map(|(_, u)| u.clone())
-                            .collect(),
-                        client_urls: Vec::new(),
-                        cluster_id,
-                    });
-                }
-                let me = names
-                    .iter()
-                    .position(|n| *n == spec.name)
-                    .and_then(|i| member_ids.get(i).copied())
-                    .unwrap_or(0);
-                (me, cluster_id, bootstrap_state(&configs))
-            }
-        };
-        let config = MemberConfig {
-            id: member_id,
-            name: spec.name.clone(),
-            peer_urls: spec.initial_advertise_peer_urls(),
-            client_urls: spec.advertise_client_urls(),
-            cluster_id,
-        };
-        let running = RunningEtcd {
-            id: member_id,
-            cluster_id,
-            host_data_dir: spec.host_data_dir.clone(),
-            name: spec.name.clone(),
-            peer_urls: spec.initial_advertise_peer_urls(),
-            listen_client_urls: spec.listen_client_urls(),
-            client_urls: spec.advertise_client_urls(),
-            cert_file: flag_path(&spec, "cert-file"),
-            trusted_ca_file: flag_path(&spec, "trusted-ca-file"),
-            client_cert_auth: spec.client_cert_auth(),
-            restarted,
-            synced: None,
-        };
-        match self
-            .world
-            .add_member_listening(config, disk, running.listen_client_urls.clone())
-        {
-            Ok(()) => {
+        match start_member(&mut self.world, node.etcd_fs(), &spec) {
+            Ok(running) => {
                 node.etcd = Some(running);
                 node.mirror_pending = true;
             }
@@ -220,13 +267,12 @@ impl Playground {
         let disk = match run
             .host_data_dir
             .as_deref()
-            .and_then(|d| read_data_dir(&node.fs, d))
+            .and_then(|d| read_data_dir(node.etcd_fs(), d))
         {
             Some(Ok(w)) => w.state,
             Some(Err(e)) => {
                 node.etcd = None;
-                node.kubelet
-                    .etcd_exited(1, &format!("failed to open WAL: {e}"), now);
+                node.etcd_exited(&format!("failed to open WAL: {e}"), now);
                 return;
             }
             None => bootstrap_state(std::slice::from_ref(&config)),
@@ -236,7 +282,7 @@ impl Playground {
                 .add_member_listening(config, disk, run.listen_client_urls.clone())
         {
             node.etcd = None;
-            node.kubelet.etcd_exited(1, &e, now);
+            node.etcd_exited(&e, now);
         }
     }
 
@@ -250,17 +296,7 @@ impl Playground {
         let Some(run) = node.etcd.take() else {
             return;
         };
-        let Some(disk) = self.world.remove_member(run.id) else {
-            return;
-        };
-        if let Some(dir) = &run.host_data_dir {
-            let wal = WalFile {
-                member_id: run.id,
-                cluster_id: run.cluster_id,
-                state: disk,
-            };
-            write_data_dir(&mut node.fs, dir, &wal, None, now);
-        }
+        stop_member(&mut self.world, node.etcd_fs_mut(), &run, now);
     }
 
     /// Writes the running member's disk and backend to its data directory if they changed
@@ -270,7 +306,7 @@ impl Playground {
         let Some(node) = self.node.as_mut() else {
             return;
         };
-        let Some(run) = node.etcd.as_mut() else {
+        let Some(run) = node.etcd.clone() else {
             return;
         };
         let Some(dir) = run.host_data_dir.clone() else {
@@ -280,7 +316,7 @@ impl Playground {
             return;
         };
         let mark = (m.applied, m.node.raft.raft_log.last_index());
-        if run.synced == Some(mark) && node.fs.exists(&comps(&wal_path(&dir))) {
+        if run.synced == Some(mark) && node.etcd_fs().exists(&comps(&wal_path(&dir))) {
             return;
         }
         let db = m.sm.to_snapshot();
@@ -292,7 +328,9 @@ impl Playground {
             cluster_id: run.cluster_id,
             state: disk,
         };
-        write_data_dir(&mut node.fs, &dir, &wal, Some(&db), now);
-        run.synced = Some(mark);
+        write_data_dir(node.etcd_fs_mut(), &dir, &wal, Some(&db), run.owner, now);
+        if let Some(r) = node.etcd.as_mut() {
+            r.synced = Some(mark);
+        }
     }
 }

@@ -36,6 +36,12 @@ pub struct NodeLab {
     /// etcd (re)started: the mirror pods are brought in step once it has a leader.
     #[serde(default)]
     pub mirror_pending: bool,
+    /// The external-etcd lab's second node, `etcd-server` (None in the kubeadm lab).
+    #[serde(default)]
+    pub etcd_server: Option<Box<super::external::Host>>,
+    /// The `ssh` sessions open, innermost last: (on etcd-server, the host as typed).
+    #[serde(default)]
+    pub ssh: Vec<(bool, String)>,
     /// Whether the page has an editor for `vi FILE` (not persisted: the page says so).
     #[serde(skip)]
     pub editor: bool,
@@ -68,14 +74,57 @@ impl NodeLab {
             kubelet: Kubelet::new(&p.node, now),
             etcd: None,
             mirror_pending: false,
+            etcd_server: None,
+            ssh: Vec::new(),
             editor: false,
         }
     }
 
-    /// The shell prompt: `root@controlplane:~#`.
+    /// etcd exited with `message`: its container (kubelet) or its unit (systemd) says so.
+    pub fn etcd_exited(&mut self, message: &str, now: Millis) {
+        match self.etcd_server.as_deref_mut() {
+            Some(h) => h.systemd.exited("etcd", 1, &[message.to_string()], now),
+            None => self.kubelet.etcd_exited(1, message, now),
+        }
+    }
+
+    /// The name of the node the console is on.
+    pub fn host_name(&self) -> String {
+        match (&self.etcd_server, self.on_etcd_server()) {
+            (Some(h), true) => h.name.clone(),
+            _ => self.kubelet.node.clone(),
+        }
+    }
+
+    /// Whether the console is on etcd-server.
+    pub fn on_etcd_server(&self) -> bool {
+        self.etcd_server.is_some() && self.ssh.last().is_some_and(|s| s.0)
+    }
+
+    /// The filesystem etcd's data directory is on.
+    pub fn etcd_fs(&self) -> &Fs {
+        match &self.etcd_server {
+            Some(h) => &h.fs,
+            None => &self.fs,
+        }
+    }
+
+    /// The filesystem etcd's data directory is on.
+    pub fn etcd_fs_mut(&mut self) -> &mut Fs {
+        match &mut self.etcd_server {
+            Some(h) => &mut h.fs,
+            None => &mut self.fs,
+        }
+    }
+
+    /// The shell prompt: `root@controlplane:~#` (`root@etcd-server:~#` after `ssh`).
     pub fn prompt(&self) -> String {
-        let pwd = self.shell.pwd();
-        let home = self.shell.vars.get("HOME").cloned().unwrap_or_default();
+        let (shell, host) = match (&self.etcd_server, self.on_etcd_server()) {
+            (Some(h), true) => (&h.shell, h.name.as_str()),
+            _ => (&self.shell, self.kubelet.node.as_str()),
+        };
+        let pwd = shell.pwd();
+        let home = shell.vars.get("HOME").cloned().unwrap_or_default();
         let shown = if !home.is_empty() && pwd == home {
             "~".to_string()
         } else if !home.is_empty() && pwd.starts_with(&format!("{home}/")) {
@@ -83,7 +132,7 @@ impl NodeLab {
         } else {
             pwd
         };
-        format!("root@{}:{}#", self.kubelet.node, shown)
+        format!("root@{host}:{shown}#")
     }
 }
 
@@ -112,6 +161,7 @@ impl Playground {
     /// Lets kubelet look at the node now, and acts on what it decided; then writes the
     /// running member's disk to its data directory.
     pub(crate) fn node_tick(&mut self) {
+        self.etcd_server_tick();
         let Some(node) = self.node.as_mut() else {
             return;
         };
@@ -157,6 +207,9 @@ impl Playground {
             };
             return (self.playground_command(&words), Vec::new());
         }
+        if let Some(done) = self.ssh_command(line, stdin) {
+            return done;
+        }
         let (mut o, hints, watch) = self.node_shell_line(line, stdin);
         if let Some(spec) = watch {
             let screen = self.start_watch(spec);
@@ -176,12 +229,29 @@ impl Playground {
             return (Output::default(), Vec::new(), None);
         };
         let now = node_now(&self.world);
+        let on_server = node.on_etcd_server();
+        let ssh_host = node.ssh.last().map(|s| s.1.clone());
         let node_ref = &mut *node;
+        let (shell, fs, systemd, etcd_fs) = match (on_server, node_ref.etcd_server.as_deref_mut()) {
+            (true, Some(h)) => (&mut h.shell, &mut h.fs, Some(&mut h.systemd), None),
+            (_, h) => (
+                &mut node_ref.shell,
+                &mut node_ref.fs,
+                None,
+                h.map(|h| &h.fs),
+            ),
+        };
         let mut programs = Programs {
             world: &mut self.world,
             console: &mut self.console,
             kubelet: &mut node_ref.kubelet,
-            etcd: &node_ref.etcd,
+            etcd: &mut node_ref.etcd,
+            etcd_fs,
+            systemd,
+            on_etcd_server: on_server,
+            ssh_host,
+            ssh_change: None,
+            etcd_started: false,
             editor: node_ref.editor,
             edit: None,
             job: None,
@@ -189,16 +259,20 @@ impl Playground {
             events: Vec::new(),
             watch: None,
         };
-        let o = node_ref
-            .shell
-            .run(&mut node_ref.fs, line, stdin, now, &mut programs);
+        let o = shell.run(fs, line, stdin, now, &mut programs);
+        let ssh_change = programs.ssh_change.take();
+        let etcd_started = programs.etcd_started;
         let edit = programs.edit.take();
         let job = programs.job.take();
         let hints = std::mem::take(&mut programs.hints);
         let events = std::mem::take(&mut programs.events);
         let watch = programs.watch.take();
         drop(programs);
+        if etcd_started {
+            node.mirror_pending = true;
+        }
         self.node = Some(node);
+        self.apply_ssh(ssh_change);
         if let Some(job) = job {
             self.job = Some(super::super::RunningJob { job });
         }
@@ -227,10 +301,14 @@ impl Playground {
                 ..Default::default()
             };
         };
-        let res = node
-            .fs
-            .resolve(&node.shell.cwd, path)
-            .and_then(|(c, _)| node.fs.write(&c, text.as_bytes(), false, now));
+        let on_server = node.on_etcd_server();
+        let (fs, shell) = match (on_server, node.etcd_server.as_deref_mut()) {
+            (true, Some(h)) => (&mut h.fs, &h.shell),
+            _ => (&mut node.fs, &node.shell),
+        };
+        let res = fs
+            .resolve(&shell.cwd, path)
+            .and_then(|(c, _)| fs.write(&c, text.as_bytes(), false, now));
         match res {
             Ok(()) => Output {
                 stdout: format!(
@@ -275,6 +353,7 @@ impl Playground {
     /// A node lab's playground after a reload: the node as saved, its member started again
     /// from its data directory at simulated time `now`.
     pub(crate) fn restore_node(
+        kind: super::LabKind,
         seed: u64,
         now: Duration,
         node: NodeLab,
@@ -283,7 +362,7 @@ impl Playground {
     ) -> Playground {
         let world = World::empty_at(seed, now);
         let mut p = Playground::from_world(world, env, hints);
-        p.lab = super::LabKind::Kubeadm;
+        p.lab = kind;
         p.node = Some(Box::new(node));
         p.resume_etcd();
         p.world.run_until_settled(Duration::from_secs(10));

@@ -32,6 +32,13 @@ pub const APISERVER_REFUSED: &str =
 /// The hint under `context deadline exceeded` while etcd runs with TLS.
 pub const TLS_HINT: &str = "hint: this etcd answers only TLS clients with a certificate of its CA: use an https:// (or no) endpoint and --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key (the paths are in /etc/kubernetes/manifests/etcd.yaml)";
 
+/// The hint under `context deadline exceeded` in the external-etcd lab while etcd runs.
+pub const EXTERNAL_TLS_HINT: &str = "hint: this etcd answers only TLS clients with a certificate of its CA: on etcd-server use --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/pki/ca.pem --cert=/etc/etcd/pki/etcd.pem --key=/etc/etcd/pki/etcd-key.pem (the paths are in systemctl cat etcd); from controlplane, https://172.30.1.3:2379 and the files in /etc/kubernetes/pki/etcd/";
+
+/// The hint under `context deadline exceeded` in the external-etcd lab while etcd is down.
+pub const EXTERNAL_DOWN_HINT: &str =
+    "hint: etcd is not running: on etcd-server see systemctl status etcd and journalctl -u etcd";
+
 /// The hint under `context deadline exceeded` while etcd does not run.
 pub const DOWN_HINT: &str = "hint: etcd is not running: see crictl ps -a and journalctl -u kubelet";
 
@@ -81,6 +88,19 @@ impl Files for NodeFiles<'_> {
         }
         self.fs.write(&c, data, false, self.now).map_err(go_text)
     }
+    fn restored(&mut self, data_dir: &str) {
+        let Ok((root, _)) = self.fs.resolve(self.cwd, data_dir) else {
+            return;
+        };
+        for p in self.fs.walk(&root) {
+            let mode = match (self.fs.is_dir(&p), p.last()) {
+                (true, _) => 0o700,
+                (false, Some(n)) if n.ends_with(".snap") => 0o644,
+                (false, _) => 0o600,
+            };
+            let _ = self.fs.chmod(&p, mode);
+        }
+    }
 }
 
 /// The member's listeners as the node's files and the member's flags make them.
@@ -112,7 +132,19 @@ pub struct Programs<'a> {
     pub world: &'a mut World,
     pub console: &'a mut Console,
     pub kubelet: &'a mut Kubelet,
-    pub etcd: &'a Option<RunningEtcd>,
+    pub etcd: &'a mut Option<RunningEtcd>,
+    /// The filesystem etcd's files are on when it is another node's (external etcd, seen
+    /// from the control-plane node): its loopback listeners are not reachable from here.
+    pub etcd_fs: Option<&'a Fs>,
+    /// etcd-server's systemd, while the console is there.
+    pub systemd: Option<&'a mut crate::node::systemd::Systemd>,
+    pub on_etcd_server: bool,
+    /// The innermost `ssh` session's host as typed (None: the lab's own console).
+    pub ssh_host: Option<String>,
+    /// What `ssh` / `exit` asked.
+    pub ssh_change: Option<super::external::SshChange>,
+    /// systemd (re)started etcd.
+    pub etcd_started: bool,
     pub editor: bool,
     /// Set by `vi FILE`.
     pub edit: Option<Edit>,
@@ -165,7 +197,17 @@ impl Programs<'_> {
         } else {
             Io::new(&String::from_utf8_lossy(ctx.stdin))
         };
-        let listeners = listeners(self.etcd.as_ref(), ctx.fs);
+        let mut listeners = match self.etcd_fs {
+            Some(fs) => listeners(self.etcd.as_ref(), fs),
+            None => listeners(self.etcd.as_ref(), ctx.fs),
+        };
+        if self.etcd_fs.is_some() {
+            // another node's loopback is not this node's
+            listeners.urls.retain(|u| {
+                let host = u.split("://").nth(1).unwrap_or(u);
+                !(host.starts_with("127.") || host.starts_with("localhost"))
+            });
+        }
         let mut cluster = LabCluster {
             world: self.world,
             listeners,
@@ -195,13 +237,16 @@ impl Programs<'_> {
                 .iter()
                 .any(|u| u.starts_with("https://"))
         });
+        let external = self.etcd_fs.is_some() || self.on_etcd_server;
         for h in super::super::hints(env, args, &o) {
             if h.contains("no answer in time") {
-                self.hints.push(if secure && self.kubelet.etcd_running() {
-                    TLS_HINT.to_string()
-                } else {
-                    DOWN_HINT.to_string()
-                });
+                self.hints
+                    .push(match (external, secure && self.kubelet.etcd_running()) {
+                        (false, true) => TLS_HINT.to_string(),
+                        (false, false) => DOWN_HINT.to_string(),
+                        (true, true) => EXTERNAL_TLS_HINT.to_string(),
+                        (true, false) => EXTERNAL_DOWN_HINT.to_string(),
+                    });
             } else {
                 self.hints.push(h);
             }
@@ -404,6 +449,9 @@ impl Programs<'_> {
             .position(|a| a == "-n")
             .and_then(|i| args.get(i + 1))
             .and_then(|n| n.parse().ok());
+        if self.on_etcd_server {
+            return self.journalctl_etcd_server(unit.as_deref(), lines, ctx);
+        }
         match unit.as_deref().map(|u| u.trim_end_matches(".service")) {
             Some("kubelet") => {
                 let text = journalctl(self.kubelet, lines);
@@ -453,7 +501,21 @@ impl External for Programs<'_> {
     ) -> Option<i32> {
         let name = argv.first()?.as_str();
         let args = argv.get(1..).unwrap_or(&[]);
+        let remote = self.on_etcd_server;
         Some(match wrappers::program(name) {
+            "ssh" => self.ssh(args, ctx),
+            "exit" | "logout" => self.exit(name, ctx),
+            "hostname" => {
+                let host = if remote {
+                    crate::node::kubeadm::external::ETCD_HOST
+                } else {
+                    self.kubelet.node.as_str()
+                };
+                out(ctx, &format!("{host}\n"));
+                0
+            }
+            "kubectl" | "crictl" if remote => return None,
+            "systemctl" if remote => self.systemctl_etcd_server(args, ctx),
             "etcdctl" => self.etcdctl(args, env, ctx),
             "kubectl" => self.kubectl(args, ctx),
             "crictl" => self.crictl(args, ctx),

@@ -44,7 +44,7 @@ impl Playground {
         let host = self
             .node
             .as_ref()
-            .map(|n| n.kubelet.node.clone())
+            .map(|n| n.host_name())
             .unwrap_or_default();
         let started = node_now(&self.world);
         let (o, _, _) = self.node_shell_line(&w.spec.command, None);

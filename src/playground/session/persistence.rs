@@ -89,8 +89,9 @@ impl Base {
     /// The playground restored from this base.
     pub(super) fn playground(&self, journal: bool) -> Playground {
         let st = &self.state;
-        if let (LabKind::Kubeadm, Some(node)) = (st.lab, &st.node) {
+        if let (LabKind::Kubeadm | LabKind::ExternalEtcd, Some(node)) = (st.lab, &st.node) {
             return Playground::restore_node(
+                st.lab,
                 st.seed,
                 Duration::from_micros(st.clock_us),
                 node.clone(),
