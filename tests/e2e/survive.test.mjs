@@ -51,7 +51,9 @@ test('1,000 background watches and 2,000 puts: the page answers and reloads', { 
   assert.match(await page.locator('[data-testid="console-entry"]').last().innerText(), /\nOK\n?$/);
   const gathered = await page.locator('[data-testid="console-job-output"]').last().innerText();
   assert.match(gathered, new RegExp(`^\\[1\\] and ${WATCHES - 1} more jobs: etcdctl watch k &\\nPUT\\nk\\n${value}-1750\\n`));
+  assert.doesNotMatch(gathered, /PUT\nk\n… output truncated/, "a gathered entry keeps whole events");
   assert.match(gathered, /… output truncated: \d+ bytes not shown\n?$/);
+  await screenshot(page, 'survive-gathered.png');
 
   // Still answering, and the console keeps a bounded number of entries.
   assert.match(await run(page, 'etcdctl get k1999'), new RegExp(`k1999\\n${value}`));

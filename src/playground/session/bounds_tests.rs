@@ -106,6 +106,7 @@ fn gathered_job_output_keeps_its_head() {
     let note = out.lines().last().unwrap();
     let kept = out.len() - note.len() - 1;
     assert!(kept <= GATHERED_BYTES && out.starts_with(&one), "{kept}");
+    assert_eq!(kept % one.len(), 0, "whole events only: {kept}");
     assert_eq!(
         note,
         format!(

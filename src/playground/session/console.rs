@@ -224,8 +224,9 @@ impl Session {
                 .into_iter()
                 .enumerate()
                 {
-                    // what is past the head would not be shown: not kept either
-                    if to.len() <= GATHERED_BYTES {
+                    // whole chunks up to the head (a watch event is not cut in two); what is
+                    // past it would not be shown: not kept either
+                    if to.is_empty() || to.len() + from.len() <= GATHERED_BYTES {
                         to.push_str(from);
                     } else {
                         skipped[i] += from.len();
