@@ -30,6 +30,7 @@ pub mod history;
 pub mod keyspace;
 pub mod persistence;
 pub mod recovery;
+pub mod share;
 pub mod timeline;
 
 pub use action::{Action, Applied, Refresh};
@@ -327,5 +328,7 @@ impl Session {
 
 #[cfg(test)]
 mod bounds_tests;
+#[cfg(test)]
+mod share_tests;
 #[cfg(test)]
 mod tests;

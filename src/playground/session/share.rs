@@ -1,0 +1,197 @@
+//! Share links: a session as a URL fragment. The fragment holds the lab, the seed, every
+//! console input with the simulated moment it ran at, and the moment the session was shared,
+//! deflated and in URL-safe base64; opening it replays those inputs on a fresh playground,
+//! which (the core being deterministic) reaches the same keys, revisions and members.
+//!
+//! What a link can carry is only console input: a decoded link is checked (sizes, times that
+//! only move forward, within [`MAX_SHARED_MS`]) before anything runs, and a link that does not
+//! decode gets a sentence saying why, never a panic.
+//!
+//! Owns: the link format. Must not touch: where the inputs are stored (the page reads them),
+//! how they run (the session replays them).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+
+use super::timeline::InputRecord;
+use super::Session;
+use crate::playground::lab::LabKind;
+
+/// The fragment's prefix; the digit is the format's version.
+pub const PREFIX: &str = "#share=1.";
+
+/// The longest fragment a link may carry (compressed and encoded): past it, export instead.
+pub const MAX_LINK_BYTES: usize = 8 * 1024;
+
+/// The most inputs a link replays.
+pub const MAX_INPUTS: usize = 5_000;
+
+/// The longest a decoded link may be (its JSON), so a small link cannot inflate into a huge one.
+const MAX_DECODED_BYTES: usize = 1 << 20;
+
+/// The latest simulated moment a link may name (a day): a replay lets at most this much
+/// time pass.
+pub const MAX_SHARED_MS: u64 = 24 * 3600 * 1000;
+
+/// A shared session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shared {
+    /// The lab's name (`lab NAME`).
+    pub lab: String,
+    pub seed: u64,
+    pub inputs: Vec<InputRecord>,
+    /// The simulated moment it was shared at (the replay lets time pass until then).
+    pub at_ms: u64,
+}
+
+/// Why a session cannot become a link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TooLong {
+    /// Its compressed fragment would be this many bytes.
+    Bytes(usize),
+    /// It has this many inputs.
+    Inputs(usize),
+}
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TooLong::Bytes(n) => write!(
+                f,
+                "this session is too long for a link ({n} bytes compressed, at most {MAX_LINK_BYTES}): export it to a file instead"
+            ),
+            TooLong::Inputs(n) => write!(
+                f,
+                "this session is too long for a link ({n} inputs, at most {MAX_INPUTS}): export it to a file instead"
+            ),
+        }
+    }
+}
+
+/// The fragment (with its `#`) that carries `shared`.
+pub fn encode(shared: &Shared) -> Result<String, TooLong> {
+    if shared.inputs.len() > MAX_INPUTS {
+        return Err(TooLong::Inputs(shared.inputs.len()));
+    }
+    let json = serde_json::to_vec(shared).unwrap_or_default();
+    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    let text = format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(packed));
+    if text.len() > MAX_LINK_BYTES {
+        return Err(TooLong::Bytes(text.len()));
+    }
+    Ok(text)
+}
+
+/// Whether a URL fragment is meant as a share link (then [`decode`] says what it holds).
+pub fn is_share_fragment(fragment: &str) -> bool {
+    fragment.starts_with("#share=")
+}
+
+/// Reads a fragment made by [`encode`]; Err says, for the page, why it cannot be opened.
+pub fn decode(fragment: &str) -> Result<Shared, String> {
+    const BAD: &str = "this share link is damaged or incomplete";
+    let Some(body) = fragment.strip_prefix(PREFIX) else {
+        return Err(if is_share_fragment(fragment) {
+            "this share link was made by another version of the playground".to_string()
+        } else {
+            "this is not a share link".to_string()
+        });
+    };
+    if body.len() > MAX_LINK_BYTES {
+        return Err(format!("{BAD} (longer than a link can be)"));
+    }
+    let packed = URL_SAFE_NO_PAD
+        .decode(body.trim_end_matches('='))
+        .map_err(|_| format!("{BAD} (it is not base64)"))?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DECODED_BYTES)
+        .map_err(|_| format!("{BAD} (it does not decompress)"))?;
+    let shared: Shared = serde_json::from_slice(&json).map_err(|e| format!("{BAD} ({e})"))?;
+    check(&shared)?;
+    Ok(shared)
+}
+
+/// What a decoded link must satisfy before any of it runs.
+fn check(s: &Shared) -> Result<(), String> {
+    if LabKind::parse(&s.lab).is_none() {
+        return Err(format!(
+            "this share link names a lab the playground does not have ({:?})",
+            s.lab
+        ));
+    }
+    if s.inputs.len() > MAX_INPUTS {
+        return Err(format!(
+            "this share link holds {} inputs, more than the {MAX_INPUTS} a link may replay",
+            s.inputs.len()
+        ));
+    }
+    let mut last = 0;
+    for (i, r) in s.inputs.iter().enumerate() {
+        let at = r.at_ms.unwrap_or(last);
+        if at < last || at > MAX_SHARED_MS {
+            return Err(format!(
+                "this share link is damaged: input {} runs at {at} ms, {}",
+                i + 1,
+                if at < last {
+                    "before the one before it"
+                } else {
+                    "past a day of simulated time"
+                }
+            ));
+        }
+        last = at;
+    }
+    if s.at_ms < last || s.at_ms > MAX_SHARED_MS {
+        return Err(format!(
+            "this share link is damaged: it was shared at {} ms, before its last input or past a day",
+            s.at_ms
+        ));
+    }
+    Ok(())
+}
+
+impl Shared {
+    /// The lab it runs in.
+    pub fn lab(&self) -> LabKind {
+        LabKind::parse(&self.lab).unwrap_or_default()
+    }
+}
+
+impl Session {
+    /// A fresh session of lab `kind` from `seed`, as the page starts one.
+    pub fn fresh_seeded(kind: LabKind, seed: u64) -> Session {
+        let mut s = Session::fresh_lab(kind);
+        if seed != s.seed {
+            s = Session::new(seed);
+            s.playground = crate::playground::Playground::for_lab(kind, seed);
+            s.playground
+                .world_mut()
+                .set_snapshot_count(super::persistence::SNAPSHOT_COUNT);
+            s.horizon_ms = s.now_ms();
+        }
+        s
+    }
+
+    /// What a link of this session holds, given the whole stored input log since the seed.
+    pub fn to_shared(&self, inputs: Vec<InputRecord>) -> Shared {
+        Shared {
+            lab: self.lab().name().to_string(),
+            seed: self.seed,
+            inputs,
+            at_ms: self.now_ms(),
+        }
+    }
+
+    /// Opens a link: a fresh session replays its inputs and lets time pass to the moment it
+    /// was shared.
+    pub fn from_shared(shared: &Shared) -> Session {
+        let mut s = Session::fresh_seeded(shared.lab(), shared.seed);
+        s.replay(shared.inputs.clone());
+        let now = s.now_ms();
+        if shared.at_ms > now {
+            s.pass(std::time::Duration::from_millis(shared.at_ms - now));
+        }
+        s.touch_horizon();
+        s
+    }
+}

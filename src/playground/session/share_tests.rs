@@ -1,0 +1,226 @@
+//! Share links (issue 16): a link replays to the same state; a bad link is a sentence, not a
+//! panic.
+
+use super::share::{decode, encode, Shared, TooLong, MAX_INPUTS, MAX_SHARED_MS, PREFIX};
+use super::*;
+use crate::playground::lab::LabKind;
+
+/// What two sessions must agree on: every key with its revisions, the members, the clock.
+fn fingerprint(s: &mut Session) -> String {
+    let members: Vec<String> = s
+        .world()
+        .member_views()
+        .iter()
+        .map(|m| format!("{} {} {}", m.name, m.running, m.last_index))
+        .collect();
+    let now = s.now_ms();
+    let mut run = |l: &str| {
+        let o = s.playground_mut().run(l, None);
+        format!("{}{}", o.stdout, o.stderr)
+    };
+    let keys = run("etcdctl --endpoints=127.0.0.1:22379 get '' --prefix -w json");
+    let status = run("etcdctl --endpoints=127.0.0.1:22379 endpoint status --cluster -w table");
+    format!("{now}\n{members:?}\n{keys}\n{status}")
+}
+
+fn session_with(lines: &[&str]) -> Session {
+    let mut s = Session::fresh_page();
+    for l in lines {
+        s.run_line(l);
+        s.pass(std::time::Duration::from_millis(700));
+    }
+    s
+}
+
+#[test]
+fn a_link_replays_to_the_same_state() {
+    let mut s = session_with(&[
+        "etcdctl put config/mode fast",
+        "etcdctl put config/mode safe",
+        "etcdctl lease grant 30",
+        "stop infra1",
+        "advance 3s",
+        "etcdctl --endpoints=127.0.0.1:22379 put after-stop yes",
+        "etcdctl --endpoints=127.0.0.1:22379 del config/mode",
+    ]);
+    s.pass(std::time::Duration::from_millis(1234));
+    let link = encode(&s.to_shared(s.inputs.clone())).expect("short enough");
+    assert!(
+        link.starts_with(PREFIX) && link.len() < 2000,
+        "{}",
+        link.len()
+    );
+    let shared = decode(&link).expect("decodes");
+    let mut opened = Session::from_shared(&shared);
+    assert_eq!(opened.now_ms(), s.now_ms());
+    let (a, b) = (fingerprint(&mut s), fingerprint(&mut opened));
+    assert_eq!(a, b);
+    // (after-stop, base64 in -w json)
+    assert!(
+        a.contains("YWZ0ZXItc3RvcA") && a.contains("infra1 false"),
+        "{a}"
+    );
+    // the opened console shows the commands that ran
+    assert!(opened
+        .entries()
+        .iter()
+        .any(|e| e.line == "etcdctl put config/mode safe" && e.output.stdout == "OK\n"));
+}
+
+#[test]
+fn a_lab_link_opens_in_its_lab() {
+    let mut s = Session::fresh_lab(LabKind::Kubeadm);
+    s.run_line("kubectl delete deploy nginx");
+    let shared = decode(&encode(&s.to_shared(s.inputs.clone())).unwrap()).unwrap();
+    let mut opened = Session::from_shared(&shared);
+    assert_eq!(opened.lab(), LabKind::Kubeadm);
+    let out = opened.playground_mut().run("kubectl get deploy", None);
+    let before = s.playground_mut().run("kubectl get deploy", None);
+    assert_eq!(out, before);
+}
+
+#[test]
+fn bad_links_say_why() {
+    let s = session_with(&["etcdctl put a 1"]);
+    let link = encode(&s.to_shared(s.inputs.clone())).unwrap();
+    let cases = [
+        ("#share=2.abc".to_string(), "another version"),
+        ("#nothing".to_string(), "not a share link"),
+        (format!("{PREFIX}!!!"), "not base64"),
+        (link[..link.len() - 6].to_string(), "damaged or incomplete"),
+        (format!("{PREFIX}AAAA"), "does not decompress"),
+    ];
+    for (l, why) in cases {
+        let e = decode(&l).unwrap_err();
+        assert!(e.contains(why), "{l}: {e}");
+    }
+    // every one-character change is caught or still a valid session: never a panic
+    for i in PREFIX.len()..link.len() {
+        let mut b = link.clone().into_bytes();
+        b[i] = if b[i] == b'A' { b'B' } else { b'A' };
+        let _ = decode(&String::from_utf8(b).unwrap());
+    }
+}
+
+fn link_of(shared: &Shared) -> String {
+    // encoded without the checks encode() makes, as a forger would
+    let json = serde_json::to_vec(shared).unwrap();
+    let packed = miniz_oxide::deflate::compress_to_vec(&json, 6);
+    use base64::Engine;
+    format!(
+        "{PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
+    )
+}
+
+#[test]
+fn forged_links_are_refused_before_anything_runs() {
+    let rec = |line: &str, at: u64| InputRecord {
+        line: line.into(),
+        stdin: None,
+        at_ms: Some(at),
+    };
+    let base = Shared {
+        lab: "local".into(),
+        seed: DEFAULT_SEED,
+        inputs: vec![rec("etcdctl put a 1", 10)],
+        at_ms: 10,
+    };
+    let forged = [
+        (
+            Shared {
+                lab: "cloud".into(),
+                ..base.clone()
+            },
+            "lab",
+        ),
+        (
+            Shared {
+                at_ms: u64::MAX,
+                ..base.clone()
+            },
+            "past a day",
+        ),
+        (
+            Shared {
+                at_ms: 5,
+                ..base.clone()
+            },
+            "before its last input",
+        ),
+        (
+            Shared {
+                inputs: vec![rec("# a", 20), rec("# b", 10)],
+                at_ms: 30,
+                ..base.clone()
+            },
+            "before the one before it",
+        ),
+        (
+            Shared {
+                inputs: vec![rec("# a", MAX_SHARED_MS + 1)],
+                at_ms: MAX_SHARED_MS + 1,
+                ..base.clone()
+            },
+            "past a day",
+        ),
+        (
+            Shared {
+                inputs: vec![rec("# a", 1); MAX_INPUTS + 1],
+                ..base.clone()
+            },
+            "inputs",
+        ),
+    ];
+    for (f, why) in forged {
+        let e = decode(&link_of(&f)).unwrap_err();
+        assert!(e.contains(why), "{why}: {e}");
+    }
+    assert_eq!(decode(&link_of(&base)).unwrap(), base);
+}
+
+#[test]
+fn a_session_too_long_for_a_link_says_so() {
+    let mut s = Session::fresh_page();
+    // values that do not compress
+    let mut x: u64 = 1;
+    for i in 0..400 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        s.run_line(&format!(
+            "etcdctl put k{i} {x:016x}{:016x}",
+            x.rotate_left(17)
+        ));
+    }
+    match encode(&s.to_shared(s.inputs.clone())) {
+        Err(e @ TooLong::Bytes(_)) => assert!(e.to_string().contains("export it to a file")),
+        other => panic!("{other:?}"),
+    }
+    let many = Shared {
+        inputs: vec![s.inputs[0].clone(); MAX_INPUTS + 1],
+        ..s.to_shared(Vec::new())
+    };
+    assert_eq!(encode(&many), Err(TooLong::Inputs(MAX_INPUTS + 1)));
+}
+
+#[test]
+fn a_link_a_day_long_opens_quickly_enough() {
+    // the longest time a link may name passes in bounded work (no 100 ms steps)
+    let shared = Shared {
+        lab: "local".into(),
+        seed: DEFAULT_SEED,
+        inputs: vec![InputRecord {
+            line: "etcdctl put a 1".into(),
+            stdin: None,
+            at_ms: Some(0),
+        }],
+        at_ms: MAX_SHARED_MS,
+    };
+    let mut s = Session::from_shared(&decode(&link_of(&shared)).unwrap());
+    assert_eq!(s.now_ms(), MAX_SHARED_MS);
+    let out = s
+        .playground_mut()
+        .run("etcdctl get a --print-value-only", None);
+    assert_eq!(out.stdout, "1\n");
+}
