@@ -24,8 +24,10 @@ use super::keyspace::{KeyDetail, KeyspacePanel};
 use super::lab_select::LabSelect;
 use super::labs::{lab_line, remember, remembered, DbSlot, LabLine, Labs};
 use super::registry_view::RegistryDetail;
+use super::share::{ShareOffer, SharePanel};
 use crate::playground::completion::Completion;
 use crate::playground::lab::LabKind;
+use crate::playground::session::share::Shared;
 use crate::playground::session::Action;
 use crate::process::Edit;
 
@@ -65,7 +67,9 @@ pub fn dispatcher(labs: LabsRef, update: UseForceUpdateHandle) -> Callback<Actio
 
 #[component]
 pub fn App() -> Html {
-    let labs: LabsRef = use_mut_ref(|| Labs::new(remembered().unwrap_or(LabKind::Local)));
+    // (a share link in the address opens its lab)
+    let labs: LabsRef =
+        use_mut_ref(|| Labs::new(link_lab().or_else(remembered).unwrap_or(LabKind::Local)));
     let current = labs.borrow().current();
     let kind = current.kind;
     let session: SessionRef = current.session.clone();
@@ -79,6 +83,8 @@ pub fn App() -> Html {
     let help_open = use_state(|| false);
     let disk_banner = use_state(|| None::<String>);
     let second_tab = use_state(|| false);
+    let share = use_state(|| None::<Result<String, String>>);
+    let offer = use_state(|| None::<Shared>);
     let dispatch = dispatcher(labs.clone(), update.clone());
     let disk_ui = {
         let update = update.clone();
@@ -87,7 +93,9 @@ pub fn App() -> Html {
         let ready = ready.clone();
         let note = note.clone();
         let labs = labs.clone();
+        let offer = offer.clone();
         DiskUi {
+            offer: Callback::from(move |o| offer.set(o)),
             update: Callback::from(move |_| update.force_update()),
             banner: Callback::from(move |b| disk_banner.set(b)),
             second_tab: Callback::from(move |b| second_tab.set(b)),
@@ -131,6 +139,34 @@ pub fn App() -> Html {
         })
     };
     let on_export = Callback::from(move |_: MouseEvent| export_disks(kind));
+    let on_share = {
+        let (session, db, share) = (session.clone(), db.clone(), share.clone());
+        Callback::from(move |_: MouseEvent| {
+            let share = share.clone();
+            make_share_link(
+                session.clone(),
+                db.clone(),
+                Callback::from(move |l| share.set(Some(l))),
+            );
+        })
+    };
+    let on_share_close = {
+        let share = share.clone();
+        Callback::from(move |_: MouseEvent| share.set(None))
+    };
+    let on_open_shared = {
+        let (session, db, disk_ui, offer) =
+            (session.clone(), db.clone(), disk_ui.clone(), offer.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(shared) = (*offer).clone() {
+                open_shared(session.clone(), db.clone(), disk_ui.clone(), shared);
+            }
+        })
+    };
+    let on_keep_mine = {
+        let offer = offer.clone();
+        Callback::from(move |_: MouseEvent| offer.set(None))
+    };
     let on_dismiss = {
         let disk_banner = disk_banner.clone();
         Callback::from(move |_: MouseEvent| disk_banner.set(None))
@@ -357,6 +393,11 @@ pub fn App() -> Html {
                 <span class="spacer"></span>
                 <LabSelect labs={Labs::choices()} current={kind.name()} on_choose={on_choose_lab}
                            disabled={!*ready || *second_tab || editing.is_some()} />
+                <button class="linkbutton" data-testid="share" onclick={on_share}
+                        disabled={!*ready || *second_tab}
+                        title="a link that replays this session in any browser">
+                    { "share" }
+                </button>
                 <button class="linkbutton" data-testid="theme-toggle" onclick={toggle_theme}
                         title="switch between the light and the dark theme">
                     { "◐ theme" }
@@ -370,6 +411,12 @@ pub fn App() -> Html {
                     { "reset playground" }
                 </button>
             </header>
+            if let Some(link) = (*share).clone() {
+                <SharePanel {link} on_close={on_share_close} />
+            }
+            if let Some(o) = &*offer {
+                <ShareOffer inputs={o.inputs.len()} lab={o.lab.clone()} on_open={on_open_shared} on_dismiss={on_keep_mine} />
+            }
             if let Some(text) = (*disk_banner).clone() {
                 <DiskBanner {text} on_reset={on_reset_playground.clone()} {on_export} {on_dismiss} />
             }
@@ -521,6 +568,7 @@ pub struct DiskUi {
     pub banner: Callback<Option<String>>,
     pub second_tab: Callback<bool>,
     pub ready: Callback<(bool, Option<String>)>,
+    pub offer: Callback<Option<Shared>>,
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -531,6 +579,7 @@ impl DiskUi {
             banner: self.banner,
             second_tab: self.second_tab,
             ready: self.ready,
+            offer: self.offer,
         }
     }
 }
@@ -558,6 +607,32 @@ fn reset_playground(session: SessionRef, db: DbSlot, ui: DiskUi, kind: LabKind) 
 
 #[cfg(not(target_arch = "wasm32"))]
 fn reset_playground(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _kind: LabKind) {}
+
+#[cfg(target_arch = "wasm32")]
+fn make_share_link(session: SessionRef, db: DbSlot, done: Callback<Result<String, String>>) {
+    super::persistence::share_link(session, db, done);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn make_share_link(_session: SessionRef, _db: DbSlot, _done: Callback<Result<String, String>>) {}
+
+#[cfg(target_arch = "wasm32")]
+fn open_shared(session: SessionRef, db: DbSlot, ui: DiskUi, shared: Shared) {
+    super::persistence::open_shared(session, db, ui.into_ui(), shared);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn open_shared(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _shared: Shared) {}
+
+#[cfg(target_arch = "wasm32")]
+fn link_lab() -> Option<LabKind> {
+    super::share::link_lab()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn link_lab() -> Option<LabKind> {
+    None
+}
 
 #[cfg(target_arch = "wasm32")]
 fn export_disks(kind: LabKind) {

@@ -12,7 +12,8 @@
 //! - `lab_select`: the title bar's lab selector; `labs`: one session per lab, switching;
 //! - `cluster`, `actions`, `controls`: the Raft picture, its buttons and panels, the time bar;
 //! - `keyspace`: the key tree (over `registry::tree`), the revision slider, the key detail;
-//! - `registry_view`: the `/registry` layout treemap and the decoded Kubernetes object.
+//! - `registry_view`: the `/registry` layout treemap and the decoded Kubernetes object;
+//! - `share`: the share button's strip and a link's offer.
 
 pub mod actions;
 pub mod app;
@@ -26,6 +27,7 @@ pub mod labs;
 #[cfg(target_arch = "wasm32")]
 pub mod persistence;
 pub mod registry_view;
+pub mod share;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;
 

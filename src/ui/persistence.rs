@@ -24,7 +24,9 @@ use super::storage::{self, WriteError};
 use crate::playground::lab::LabKind;
 use crate::playground::session::persistence::Found;
 use crate::playground::session::recovery::unrecoverable;
+use crate::playground::session::share::{decode, Shared};
 use crate::playground::session::{PlaygroundState, Session, SCHEMA_VERSION};
+use crate::ui::share::{clear_fragment, page_address, share_fragment};
 
 pub type SessionRef = Rc<RefCell<Session>>;
 pub type Slot = Rc<RefCell<Option<Rc<Persist>>>>;
@@ -46,6 +48,8 @@ pub struct Ui {
     pub second_tab: Callback<bool>,
     /// The console may take input, with a note for it.
     pub ready: Callback<(bool, Option<String>)>,
+    /// A share link this page was opened with, offered (it would replace stored work).
+    pub offer: Callback<Option<Shared>>,
 }
 
 /// An open database bound to the page's session.
@@ -235,11 +239,84 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, kind: LabKind
         snapshot_scheduled: Cell::new(false),
     });
     *slot.borrow_mut() = Some(p.clone());
+    // A share link: opened at once when this lab keeps no work, offered otherwise.
+    let mut open_now = None;
+    if let Some(fragment) = share_fragment() {
+        clear_fragment();
+        match decode(&fragment) {
+            Err(e) => problems.push(format!(
+                "The link could not be opened: {e}. Nothing from it was run"
+            )),
+            Ok(shared) if shared.lab() != kind => problems.push(format!(
+                "The link holds a session of lab {}: choose that lab, then open the link again",
+                shared.lab
+            )),
+            Ok(shared) if stored.inputs.records.is_empty() => open_now = Some(shared),
+            Ok(shared) => ui.offer.emit(Some(shared)),
+        }
+    }
     if !problems.is_empty() {
         ui.banner.emit(Some(problems.join(". ") + "."));
     }
     flush(&p);
     ui.ready.emit((true, note));
+    if let Some(shared) = open_now {
+        open_shared(p.session.clone(), slot, ui, shared);
+    }
+}
+
+/// Replaces lab `shared.lab`'s session (in view, its database emptied first) with the replay
+/// of a share link, written whole.
+pub fn open_shared(session: SessionRef, slot: Slot, ui: Ui, shared: Shared) {
+    let p = slot.borrow().clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Some(p) = &p {
+            if let Err(e) = storage::clear_all(&p.db).await {
+                ui.banner
+                    .emit(Some(format!("Opening the shared session failed: {e}")));
+                return;
+            }
+        }
+        {
+            let mut s = session.borrow_mut();
+            let mut opened = Session::from_shared(&shared);
+            opened.playground_mut().set_editor_available(true);
+            opened.set_speed(s.speed());
+            if p.is_some() {
+                opened.start_persisting();
+            }
+            *s = opened;
+            s.refresh_keyspace(true);
+        }
+        if let Some(p) = &p {
+            *p.last_state.borrow_mut() = None;
+            flush(p);
+        }
+        ui.offer.emit(None);
+        ui.update.emit(());
+    });
+}
+
+/// The share link of the session in view (read from its whole stored input log), or why
+/// there is none, handed to `done`.
+pub fn share_link(session: SessionRef, slot: Slot, done: Callback<Result<String, String>>) {
+    let p = slot.borrow().clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let inputs = match &p {
+            Some(p) => match storage::load_all(&p.db).await {
+                Ok(stored) if stored.inputs.unreadable.is_empty() => stored.inputs.records,
+                Ok(_) => {
+                    return done.emit(Err(
+                        "some stored console lines cannot be read, so this session cannot be replayed: export it instead".to_string(),
+                    ))
+                }
+                Err(e) => return done.emit(Err(format!("the stored session cannot be read: {e}"))),
+            },
+            None => session.borrow().inputs().to_vec(),
+        };
+        let link = session.borrow().share_link(inputs);
+        done.emit(link.map(|fragment| format!("{}{fragment}", page_address())));
+    });
 }
 
 /// A benchmark hook: `#bench-fill=N` writes N keys (directly through the world, in txns)

@@ -182,6 +182,36 @@ impl Session {
         }
     }
 
+    /// The inputs this session ran since its timeline's start (the seed, or the restored
+    /// moment after a reload: the page reads the whole log from its storage instead).
+    pub fn inputs(&self) -> &[InputRecord] {
+        &self.inputs
+    }
+
+    /// What a replay of a link must reach to be this session: the clock, and each member's
+    /// state and log.
+    pub fn share_fingerprint(&self) -> (u64, Vec<(String, bool, u64)>) {
+        let members = self
+            .world()
+            .member_views()
+            .into_iter()
+            .map(|m| (m.name, m.running, m.last_index))
+            .collect();
+        (self.now_ms(), members)
+    }
+
+    /// The link of this session (its fragment), given its whole stored input log, checked by
+    /// replaying it: Err says why there is none (too long, or a log that no longer replays to
+    /// this state, as after a rewind past a reload).
+    pub fn share_link(&self, inputs: Vec<InputRecord>) -> Result<String, String> {
+        let shared = self.to_shared(inputs);
+        let link = encode(&shared).map_err(|e| e.to_string())?;
+        if Session::from_shared(&shared).share_fingerprint() != self.share_fingerprint() {
+            return Err("this session's stored history no longer replays to what you see (it was rewound or cut): export it to a file instead".to_string());
+        }
+        Ok(link)
+    }
+
     /// Opens a link: a fresh session replays its inputs and lets time pass to the moment it
     /// was shared.
     pub fn from_shared(shared: &Shared) -> Session {

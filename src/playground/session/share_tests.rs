@@ -224,3 +224,13 @@ fn a_link_a_day_long_opens_quickly_enough() {
         .run("etcdctl get a --print-value-only", None);
     assert_eq!(out.stdout, "1\n");
 }
+
+#[test]
+fn share_link_checks_the_replay() {
+    let s = session_with(&["etcdctl put a 1", "stop infra2"]);
+    let link = s.share_link(s.inputs().to_vec()).unwrap();
+    assert!(decode(&link).is_ok());
+    // a log missing its first input does not replay to this state
+    let e = s.share_link(s.inputs()[1..].to_vec()).unwrap_err();
+    assert!(e.contains("no longer replays"), "{e}");
+}
