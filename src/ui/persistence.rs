@@ -268,31 +268,53 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, kind: LabKind
 /// Replaces lab `shared.lab`'s session (in view, its database emptied first) with the replay
 /// of a share link, written whole.
 pub fn open_shared(session: SessionRef, slot: Slot, ui: Ui, shared: Shared) {
+    let offer = ui.offer.clone();
+    replace_session(
+        session,
+        slot,
+        ui,
+        "Opening the shared session failed",
+        move || {
+            offer.emit(None);
+            let mut s = Session::from_shared(&shared);
+            s.playground_mut().set_editor_available(true);
+            s
+        },
+    );
+}
+
+/// Empties the database of the lab in view, then puts the session `make` builds in place of
+/// its session and writes it whole (`failed` starts the banner's text if emptying fails).
+fn replace_session(
+    session: SessionRef,
+    slot: Slot,
+    ui: Ui,
+    failed: &'static str,
+    make: impl FnOnce() -> Session + 'static,
+) {
     let p = slot.borrow().clone();
     wasm_bindgen_futures::spawn_local(async move {
         if let Some(p) = &p {
             if let Err(e) = storage::clear_all(&p.db).await {
-                ui.banner
-                    .emit(Some(format!("Opening the shared session failed: {e}")));
+                ui.banner.emit(Some(format!("{failed}: {e}")));
                 return;
             }
         }
         {
+            let mut fresh = make();
             let mut s = session.borrow_mut();
-            let mut opened = Session::from_shared(&shared);
-            opened.playground_mut().set_editor_available(true);
-            opened.set_speed(s.speed());
+            fresh.set_speed(s.speed());
             if p.is_some() {
-                opened.start_persisting();
+                fresh.start_persisting();
             }
-            *s = opened;
+            *s = fresh;
             s.refresh_keyspace(true);
         }
         if let Some(p) = &p {
             *p.last_state.borrow_mut() = None;
             flush(p);
         }
-        ui.offer.emit(None);
+        ui.banner.emit(None);
         ui.update.emit(());
     });
 }
@@ -481,30 +503,8 @@ fn publish_times() {
 /// "Reset the playground": every store of lab `kind`'s database emptied, a fresh world of that
 /// lab written whole (the other labs are untouched).
 pub fn reset(session: SessionRef, slot: Slot, ui: Ui, kind: LabKind) {
-    let p = slot.borrow().clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Some(p) = &p {
-            if let Err(e) = storage::clear_all(&p.db).await {
-                ui.banner.emit(Some(format!("Reset failed: {e}")));
-                return;
-            }
-        }
-        {
-            let mut s = session.borrow_mut();
-            let mut fresh = page_session(kind);
-            fresh.set_speed(s.speed());
-            if p.is_some() {
-                fresh.start_persisting();
-            }
-            *s = fresh;
-            s.refresh_keyspace(true);
-        }
-        if let Some(p) = &p {
-            *p.last_state.borrow_mut() = None;
-            flush(p);
-        }
-        ui.banner.emit(None);
-        ui.update.emit(());
+    replace_session(session, slot, ui, "Reset failed", move || {
+        page_session(kind)
     });
 }
 
