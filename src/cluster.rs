@@ -78,11 +78,6 @@ pub trait Cluster {
     /// address, or the member is stopped).
     fn member_at(&self, endpoint: &str) -> Option<u64>;
 
-    /// How many keys etcd's backend file would hold for `blob`, a snapshot this cluster
-    /// answered a `Snapshot` call with (`snapshot save` writes the count into its file and
-    /// `snapshot status` prints it). The backend's format is the cluster's, not the client's.
-    fn snapshot_key_count(&self, blob: &[u8]) -> i64;
-
     /// Sends one request to the member at `endpoint` and waits for its answer, at most
     /// `timeout`. `auth_token` is what `Authenticate` handed out.
     fn call(

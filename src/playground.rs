@@ -68,6 +68,10 @@ pub struct Playground {
     editor: bool,
     /// A node's `watch CMD` running in the foreground.
     node_watch: Option<lab::watch::NodeWatch>,
+    /// What etcdctl keeps of each output stream (see [`Io::limit`]); None: everything.
+    output_limit: Option<usize>,
+    /// The bytes (stdout, stderr) the last line printed past `output_limit`.
+    skipped: [usize; 2],
 }
 
 impl Playground {
@@ -87,7 +91,20 @@ impl Playground {
             node: None,
             editor: false,
             node_watch: None,
+            output_limit: None,
+            skipped: [0, 0],
         }
+    }
+
+    /// Keeps at least `limit` bytes of what etcdctl prints to each stream, and counts the
+    /// rest without building it (the page keeps only an output's head; etcdplay: None).
+    pub fn set_output_limit(&mut self, limit: Option<usize>) {
+        self.output_limit = limit;
+    }
+
+    /// The bytes (stdout, stderr) the last line printed past the output limit.
+    pub fn skipped(&self) -> [usize; 2] {
+        self.skipped
     }
 
     /// A playground around a world rebuilt from its members' disks (a reload of the page),
@@ -113,6 +130,8 @@ impl Playground {
             node: None,
             editor: false,
             node_watch: None,
+            output_limit: None,
+            skipped: [0, 0],
         }
     }
 
@@ -178,6 +197,7 @@ impl Playground {
         self.last_requests.clear();
         self.last_background = None;
         self.console.written.clear();
+        self.skipped = [0, 0];
         let (line, to_background) = background_suffix(line);
         let (mut out, hints) = self.run_line(line, stdin);
         if to_background {
@@ -436,7 +456,11 @@ impl Playground {
             Some(text) => Io::new(text),
             None => Io::without_tty(),
         };
+        io.limit = self.output_limit;
         let status = etcdctl::run(&mut self.world, &mut self.console, env, args, &mut io);
+        for (s, n) in self.skipped.iter_mut().zip(io.skipped) {
+            *s += n;
+        }
         let mut out = Output {
             stdout: io.stdout,
             stderr: io.stderr,

@@ -328,6 +328,14 @@ pub struct StatusResponse {
 pub struct SnapshotResponse {
     pub header: ResponseHeader,
     pub blob: Vec<u8>,
+    /// How many keys the backend file holds (`snapshot status` prints it; the member counts
+    /// them, the blob's format being its own).
+    #[serde(default)]
+    pub total_key: i64,
+    /// The backend file's size (a snapshot is a copy of it: the size `endpoint status`
+    /// prints); 0 when the cluster does not say.
+    #[serde(default)]
+    pub db_size: i64,
 }
 
 // ---- auth --------------------------------------------------------------------------------

@@ -159,6 +159,11 @@ impl AuthStore {
         self.revision
     }
 
+    /// How many users and roles there are.
+    pub fn users_and_roles(&self) -> usize {
+        self.users.len() + self.roles.len()
+    }
+
     pub fn user(&self, name: &str) -> Option<&User> {
         self.users.get(name)
     }

@@ -18,6 +18,11 @@ pub trait Files {
     /// Writes a whole file, creating the directories above it (`os.MkdirAll` then
     /// `os.WriteFile`); Err is Go's error text.
     fn write(&mut self, path: &str, data: &[u8]) -> Result<(), String>;
+    /// [`write`](Self::write) of bytes the caller gives away (a snapshot of the large sample
+    /// is over 100 MB: where the files are kept in memory, they are kept without a copy).
+    fn write_owned(&mut self, path: &str, data: Vec<u8>) -> Result<(), String> {
+        self.write(path, &data)
+    }
     /// Files written by this command (the page offers them as downloads).
     fn written(&mut self, _path: &str) {}
     /// `snapshot restore` wrote `data_dir`: etcd's modes on a real disk (directories 700,
@@ -73,6 +78,9 @@ impl Files for WorkingDir<'_> {
         self.files.contains_key(&p) || self.files.keys().any(|k| k.starts_with(&dir))
     }
     fn write(&mut self, path: &str, data: &[u8]) -> Result<(), String> {
+        self.write_owned(path, data.to_vec())
+    }
+    fn write_owned(&mut self, path: &str, data: Vec<u8>) -> Result<(), String> {
         let p = clean(path);
         if p.is_empty() || p.starts_with('/') || p.split('/').any(|c| c == "..") {
             return Err("permission denied".into());
@@ -92,7 +100,7 @@ impl Files for WorkingDir<'_> {
             }
             prefix.push('/');
         }
-        self.files.insert(p, data.to_vec());
+        self.files.insert(p, data);
         Ok(())
     }
     fn written(&mut self, path: &str) {

@@ -73,6 +73,31 @@ pub struct Io {
     /// stdin is not a terminal (a command run without input, as with `< /dev/null`):
     /// password prompts then fail to switch off echo, as etcdctl's `stty` calls do.
     pub no_tty: bool,
+    /// Where the page keeps only the head of an output: the bytes of each stream kept (at
+    /// least; a stream stops growing once it holds them). None (etcdplay): everything.
+    pub limit: Option<usize>,
+    /// The bytes (stdout, stderr) printed past `limit`: counted, not kept.
+    pub skipped: [usize; 2],
+}
+
+/// Appends `s` to `buf` while `buf` holds less than `limit` bytes (the piece that crosses it
+/// only up to it); what is not kept is counted in `skipped`.
+fn push_bounded(buf: &mut String, skipped: &mut usize, limit: Option<usize>, s: &str) {
+    let room = match limit {
+        None => usize::MAX,
+        Some(_) if *skipped > 0 => 0,
+        Some(l) => l.saturating_sub(buf.len()),
+    };
+    if s.len() <= room {
+        buf.push_str(s);
+        return;
+    }
+    let mut end = room;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    buf.push_str(&s[..end]);
+    *skipped += s.len() - end;
 }
 
 impl Io {
@@ -133,15 +158,18 @@ impl Io {
         rest
     }
     pub fn out(&mut self, s: &str) {
-        self.stdout.push_str(s);
+        push_bounded(&mut self.stdout, &mut self.skipped[0], self.limit, s);
     }
     pub fn outln(&mut self, s: &str) {
-        self.stdout.push_str(s);
-        self.stdout.push('\n');
+        self.out(s);
+        self.out("\n");
+    }
+    pub fn err(&mut self, s: &str) {
+        push_bounded(&mut self.stderr, &mut self.skipped[1], self.limit, s);
     }
     pub fn errln(&mut self, s: &str) {
-        self.stderr.push_str(s);
-        self.stderr.push('\n');
+        self.err(s);
+        self.err("\n");
     }
 }
 
@@ -230,8 +258,8 @@ struct V2Watch(v2::WatchTask);
 impl Job for V2Watch {
     fn poll(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> Option<i32> {
         let (o, end) = self.0.poll(cluster);
-        io.stdout.push_str(&o.stdout);
-        io.stderr.push_str(&o.stderr);
+        io.out(&o.stdout);
+        io.err(&o.stderr);
         end
     }
     fn interrupt(&mut self, _cluster: &mut dyn Cluster, _io: &mut Io) -> i32 {
@@ -255,13 +283,13 @@ fn run_v2(
     };
     match v2::run(cluster, args, &lookup, stdin) {
         v2::Outcome::Done(o) => {
-            io.stdout.push_str(&o.stdout);
-            io.stderr.push_str(&o.stderr);
+            io.out(&o.stdout);
+            io.err(&o.stderr);
             Status::Done(o.exit)
         }
         v2::Outcome::Running(o, task) => {
-            io.stdout.push_str(&o.stdout);
-            io.stderr.push_str(&o.stderr);
+            io.out(&o.stdout);
+            io.err(&o.stderr);
             Status::Running(Box::new(V2Watch(task)))
         }
     }

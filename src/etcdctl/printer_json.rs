@@ -139,6 +139,30 @@ fn range_obj(r: &RangeResponse) -> Obj {
         .num("count", r.count)
 }
 
+/// [`range_obj`]'s text, written into `io` one key at a time: a range of the large sample
+/// is hundreds of MB of JSON, and the page keeps only its head (`io` counts the rest).
+fn write_range(io: &mut Io, r: &RangeResponse) {
+    io.out("{\"header\":");
+    io.out(&header(&r.header).render());
+    if !r.kvs.is_empty() {
+        io.out(",\"kvs\":[");
+        for (n, k) in r.kvs.iter().enumerate() {
+            if n > 0 {
+                io.out(",");
+            }
+            io.out(&kv(k).render());
+        }
+        io.out("]");
+    }
+    if r.more {
+        io.out(",\"more\":true");
+    }
+    if r.count != 0 {
+        io.out(&format!(",\"count\":{}", r.count));
+    }
+    io.out("}\n");
+}
+
 fn put_obj(r: &PutResponse) -> Obj {
     let o = Obj::new().obj("header", header(&r.header));
     match &r.prev_kv {
@@ -254,7 +278,8 @@ impl Printer for JsonPrinter {
         out(io, del_obj(r))
     }
     fn get(&self, io: &mut Io, r: &RangeResponse) -> PResult {
-        out(io, range_obj(r))
+        write_range(io, r);
+        Ok(())
     }
     fn put(&self, io: &mut Io, r: &PutResponse) -> PResult {
         out(io, put_obj(r))
@@ -529,5 +554,56 @@ impl Printer for JsonPrinter {
     }
     fn user_delete(&self, io: &mut Io, _u: &str, h: &ResponseHeader) -> PResult {
         out(io, Obj::new().obj("header", header(h)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn range(n: usize, more: bool, count: i64) -> RangeResponse {
+        RangeResponse {
+            header: ResponseHeader {
+                cluster_id: 1,
+                member_id: 2,
+                revision: 3,
+                raft_term: 4,
+            },
+            kvs: (0..n)
+                .map(|i| KeyValue {
+                    key: format!("k{i}").into_bytes(),
+                    value: vec![b'v'; i * 3],
+                    create_revision: i as i64,
+                    mod_revision: 2,
+                    version: 1,
+                    lease: 0,
+                })
+                .collect(),
+            more,
+            count,
+        }
+    }
+
+    #[test]
+    fn a_range_is_written_as_its_object_renders() {
+        for r in [range(0, false, 0), range(3, true, 5), range(50, false, 50)] {
+            let mut io = Io::default();
+            write_range(&mut io, &r);
+            assert_eq!(io.stdout, range_obj(&r).render() + "\n");
+            assert_eq!(io.skipped, [0, 0]);
+        }
+    }
+
+    #[test]
+    fn past_its_limit_a_range_is_counted_not_kept() {
+        let r = range(200, false, 200);
+        let full = range_obj(&r).render() + "\n";
+        let mut io = Io {
+            limit: Some(1000),
+            ..Default::default()
+        };
+        write_range(&mut io, &r);
+        assert_eq!(io.stdout, full[..1000]);
+        assert_eq!(io.skipped, [full.len() - 1000, 0]);
     }
 }

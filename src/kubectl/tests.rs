@@ -149,9 +149,6 @@ impl Cluster for MemCluster {
     fn member_at(&self, endpoint: &str) -> Option<u64> {
         (endpoint == client::ETCD_ENDPOINT && !self.down).then_some(1)
     }
-    fn snapshot_key_count(&self, _: &[u8]) -> i64 {
-        0
-    }
     fn call(
         &mut self,
         endpoint: &str,

@@ -12,6 +12,11 @@ pub const JOB_TAIL_BYTES: usize = 16 * 1024;
 /// What the page keeps of one command's output (its first lines; the rest is counted).
 pub const ENTRY_HEAD_BYTES: usize = 64 * 1024;
 
+/// What the page's playground builds of a command's output stream (the rest is counted, never
+/// built): a byte more than the entry keeps, so that cutting it to [`ENTRY_HEAD_BYTES`] ends
+/// where cutting the whole output would.
+pub const OUTPUT_LIMIT: usize = ENTRY_HEAD_BYTES + 1;
+
 /// What the page keeps of the output a running or background job appends to its entry.
 pub const ENTRY_TAIL_BYTES: usize = 16 * 1024;
 

@@ -413,12 +413,29 @@ impl StateMachine {
         serde_json::from_slice(bytes).map_err(|e| e.to_string())
     }
 
-    /// The applied state as a Raft snapshot carries it: the same data as
-    /// [`to_snapshot`](Self::to_snapshot), in postcard after a marker (several times faster
-    /// to write and read than JSON; a member snapshots every 100 000 entries).
+    /// The applied state as a Raft snapshot (and a `snapshot save` file) carries it: the same
+    /// data as [`to_snapshot`](Self::to_snapshot), in postcard after a marker, written once
+    /// into one allocation of its final size (several times faster to write and read than
+    /// JSON and about a third of its size: JSON writes bytes as arrays of numbers).
     pub fn to_raft_snapshot(&self) -> Vec<u8> {
-        crate::api::bytes::postcard_append(self, RAFT_SNAPSHOT_MAGIC.to_vec())
-            .unwrap_or_else(|_| self.to_snapshot())
+        self.raft_snapshot_len()
+            .and_then(|n| self.append_raft_snapshot(Vec::with_capacity(n)))
+            .unwrap_or_else(|| self.to_snapshot())
+    }
+
+    /// How many keys etcd's bolt backend would hold for this state: one per MVCC revision
+    /// entry, the meta keys (consistent index, compaction marks), one per member, the cluster
+    /// version, the auth revision (and enabled flag), one per user, role and lease.
+    pub fn backend_keys(&self, members: usize) -> i64 {
+        let mut n = members as i64 + 3 + self.kv.revision_count() as i64;
+        if self.kv.compact_rev() > 0 {
+            n += 2;
+        }
+        n += self.lessor.len() as i64;
+        if self.auth.is_enabled() {
+            n += 1;
+        }
+        n + self.auth.users_and_roles() as i64
     }
 
     /// The length of [`to_raft_snapshot`](Self::to_raft_snapshot)'s bytes, counted without

@@ -245,7 +245,9 @@ impl Member {
             }
             Request::Snapshot => Ok(Response::Snapshot(SnapshotResponse {
                 header: self.header(),
-                blob: self.sm.to_snapshot(),
+                blob: self.sm.to_raft_snapshot(),
+                total_key: self.sm.backend_keys(self.members.len()),
+                db_size: self.sm.kv.db_size(),
             })),
             Request::Status => {
                 let r = &self.node.raft;

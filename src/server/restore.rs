@@ -51,9 +51,11 @@ pub fn restored_members(initial: &[(String, String)], token: &str) -> (Vec<Resto
 }
 
 /// The disk of a member restored from `sm_blob` (a snapshot file's backend, as
-/// [`StateMachine::to_snapshot`] writes it) into a cluster of `members`.
+/// [`StateMachine::to_raft_snapshot`] writes it, or JSON as earlier versions did) into a
+/// cluster of `members`.
 pub fn restored_disk(sm_blob: &[u8], members: &[RestoredMember]) -> Result<DiskState, String> {
-    let sm = StateMachine::from_snapshot(sm_blob).map_err(|_| "invalid database".to_string())?;
+    let sm =
+        StateMachine::from_raft_snapshot(sm_blob).map_err(|_| "invalid database".to_string())?;
     let index = members.len() as u64;
     let snap = MemberSnapshot {
         members: members

@@ -2,13 +2,10 @@
 //! hands over to the world's client surface; letting time pass runs the world's event loop.
 //!
 //! Owns: the mapping of the trait onto [`World`] (a member answers at an endpoint only while
-//! it runs; a snapshot's key count as a bolt file would hold it; the data directory a restore
-//! writes). Must not touch: the world's state beyond its public client surface.
+//! it runs; the data directory a restore writes). Must not touch: the world's state beyond
+//! its public client surface.
 
 use std::time::Duration;
-
-use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
 
 use super::World;
 use crate::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
@@ -36,10 +33,6 @@ impl Cluster for World {
     fn member_at(&self, endpoint: &str) -> Option<u64> {
         self.resolve_endpoint(endpoint)
             .filter(|id| self.is_running(*id))
-    }
-
-    fn snapshot_key_count(&self, blob: &[u8]) -> i64 {
-        backend_keys(blob, self.member_ids().len() as i64)
     }
 
     fn call(
@@ -114,100 +107,13 @@ impl Cluster for World {
     }
 }
 
-/// The keys etcd's bolt backend would hold: one per MVCC revision entry, the meta keys
-/// (consistent index, compaction marks), one per member, the cluster version, the auth
-/// revision (and enabled flag), one per user, role and lease.
-fn backend_keys(blob: &[u8], members: i64) -> i64 {
-    let mut n = members + 1 + 1 + 1;
-    // Counted in one pass over the JSON, without building the store (a snapshot of the
-    // large /registry sample is hundreds of MB: parsing it whole cost GBs).
-    if let Ok(c) = serde_json::from_slice::<Counted>(blob) {
-        n += c.kv.bucket.0 as i64;
-        if c.kv.compact_main_rev > 0 {
-            n += 2;
-        }
-        n += c.lessor.leases.0 as i64;
-        if c.auth.enabled {
-            n += 1;
-        }
-        n += (c.auth.users.0 + c.auth.roles.0) as i64;
-    }
-    n
-}
-
-/// What [`backend_keys`] reads of a state machine's snapshot (its other fields are skipped).
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Counted {
-    kv: CountedKv,
-    lessor: CountedLessor,
-    auth: CountedAuth,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CountedKv {
-    bucket: Count,
-    compact_main_rev: i64,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CountedLessor {
-    leases: Count,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CountedAuth {
-    enabled: bool,
-    users: Count,
-    roles: Count,
-}
-
-/// The number of elements of a JSON array or entries of an object, each skipped unread.
-#[derive(Default)]
-struct Count(usize);
-
-impl<'de> Deserialize<'de> for Count {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(CountVisitor)
-    }
-}
-
-struct CountVisitor;
-
-impl<'de> Visitor<'de> for CountVisitor {
-    type Value = Count;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array or a map")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Count, A::Error> {
-        let mut n = 0;
-        while seq.next_element::<IgnoredAny>()?.is_some() {
-            n += 1;
-        }
-        Ok(Count(n))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Count, A::Error> {
-        let mut n = 0;
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {
-            n += 1;
-        }
-        Ok(Count(n))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::server::apply::StateMachine;
 
     #[test]
-    fn backend_keys_counts_what_the_store_holds() {
+    fn a_snapshot_counts_the_keys_its_backend_holds() {
         let mut w = World::new(1);
         let ep = "127.0.0.1:2379";
         let t = Duration::from_secs(5);
@@ -222,10 +128,9 @@ mod tests {
         let Ok(Response::Snapshot(s)) = w.call(ep, None, Request::Snapshot, t) else {
             panic!("no snapshot");
         };
-        let sm = StateMachine::from_snapshot(&s.blob).unwrap();
+        let sm = StateMachine::from_raft_snapshot(&s.blob).unwrap();
         // 3 members + 3 meta keys + one per revision (3 puts)
         assert_eq!(sm.kv.revision_count(), 3);
-        assert_eq!(backend_keys(&s.blob, 3), 3 + 3 + 3);
-        assert_eq!(backend_keys(b"not json", 3), 6);
+        assert_eq!(s.total_key, 3 + 3 + 3);
     }
 }

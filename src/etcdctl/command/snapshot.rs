@@ -2,7 +2,7 @@
 //! read and written through [`Files`](super::super::files::Files) (the playground's working
 //! directory, or a node's filesystem in a node lab).
 
-use crate::api::{Request, Response};
+use crate::api::{Request, Response, SnapshotResponse};
 use crate::cluster::RestoreSpec;
 
 use super::super::client::json_str;
@@ -12,10 +12,13 @@ use super::{bad_args, Ctx};
 
 const MAGIC: &[u8] = b"etcd-playground snapshot v1\n";
 
-/// The file: a magic line, `revision total_keys db_size\n`, then the member's backend blob.
+/// The file: a magic line, `revision total_keys db_size\n`, then the member's backend blob
+/// (one allocation of the file's size).
 fn encode(rev: i64, keys: i64, size: i64, blob: &[u8]) -> Vec<u8> {
-    let mut v = MAGIC.to_vec();
-    v.extend_from_slice(format!("{} {} {}\n", rev, keys, size).as_bytes());
+    let line = format!("{} {} {}\n", rev, keys, size);
+    let mut v = Vec::with_capacity(MAGIC.len() + line.len() + blob.len());
+    v.extend_from_slice(MAGIC);
+    v.extend_from_slice(line.as_bytes());
     v.extend_from_slice(blob);
     v
 }
@@ -32,22 +35,19 @@ fn decode(data: &[u8]) -> Option<(i64, i64, i64)> {
     ))
 }
 
-/// A bolt file's size: 4 KiB pages, 20 kB for a small database.
-fn db_size(blob: &[u8]) -> i64 {
-    let pages = (blob.len() as i64 * 2 + 4095) / 4096;
+/// A bolt file's size: what the cluster says its backend file holds (a snapshot is a copy of
+/// it), else 4 KiB pages for twice the blob, 20 kB for a small database.
+fn db_size(s: &SnapshotResponse) -> i64 {
+    if s.db_size > 0 {
+        return s.db_size;
+    }
+    let pages = (s.blob.len() as i64 * 2 + 4095) / 4096;
     4096 * pages.max(5)
 }
 
+/// The file's CRC-32 (IEEE), as `snapshot status` prints it.
 fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xffff_ffffu32;
-    for &b in data {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            let mask = (!(crc & 1)).wrapping_add(1);
-            crc = (crc >> 1) ^ (0xedb8_8320 & mask);
-        }
-    }
-    !crc
+    crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC).checksum(data)
 }
 
 /// zap's epoch time: seconds as Go's shortest float text (`1704067246.58`).
@@ -104,9 +104,10 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
     ));
     ctx.io.errln(&format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:208\",\"msg\":\"completed snapshot read; closing\"}}", iso));
     let rev = s.header.revision;
-    let keys = ctx.cluster.snapshot_key_count(&s.blob);
-    let dbsize = db_size(&s.blob);
-    let data = encode(rev, keys, dbsize, &s.blob);
+    let dbsize = db_size(&s);
+    let data = encode(rev, s.total_key, dbsize, &s.blob);
+    // the member's blob is not needed again: only the file's bytes are kept
+    drop(s);
     let size = dbsize as u64;
     let took = (now - start).max(0) as f64 / 1e9;
     ctx.io.errln(&format!(
@@ -116,7 +117,7 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
         json_str(&humanize_bytes(size)),
         took
     ));
-    if let Err(e) = ctx.files.write(&path, &data) {
+    if let Err(e) = ctx.files.write_owned(&path, data) {
         return Err(Fail::new(
             EXIT_INTERRUPTED,
             format!("could not open {part} (open {part}: {e})"),

@@ -95,9 +95,6 @@ impl Cluster for LabCluster<'_> {
         let ep = self.route(endpoint)?;
         Cluster::member_at(&*self.world, &ep)
     }
-    fn snapshot_key_count(&self, blob: &[u8]) -> i64 {
-        self.world.snapshot_key_count(blob)
-    }
     fn call(
         &mut self,
         endpoint: &str,

@@ -319,7 +319,7 @@ impl Playground {
         if run.synced == Some(mark) && node.etcd_fs().exists(&comps(&wal_path(&dir))) {
             return;
         }
-        let db = m.sm.to_snapshot();
+        let db = m.sm.to_raft_snapshot();
         let Some(disk) = self.world.member_disk(run.id) else {
             return;
         };

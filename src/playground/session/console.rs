@@ -19,7 +19,7 @@ use super::Session;
 use crate::playground::input::complete_input;
 use crate::playground::tail::{
     cut_back, drop_front, dropped_note, truncated_note, ENTRY_HEAD_BYTES, ENTRY_TAIL_BYTES,
-    MAX_ENTRIES,
+    MAX_ENTRIES, OUTPUT_LIMIT,
 };
 use crate::process::Output;
 
@@ -146,6 +146,14 @@ impl Session {
         self.next_id += 1;
     }
 
+    /// Runs a line in the playground, which builds only the head of etcdctl's output that
+    /// the entry keeps ([`OUTPUT_LIMIT`]) and counts the rest (`get --prefix -w json` of the
+    /// large sample is 170 MB of text: building it whole, then copying it, took GBs).
+    fn run_bounded(&mut self, line: &str, stdin: Option<&str>) -> Output {
+        self.playground.set_output_limit(Some(OUTPUT_LIMIT));
+        self.playground.run(line, stdin)
+    }
+
     /// Pushes the entry of a line the playground just ran: its hints, and whether it keeps
     /// running as the current job.
     pub(super) fn push_ran(&mut self, line: String, output: Output) {
@@ -154,11 +162,12 @@ impl Session {
         let background = self.playground.last_background();
         let requests = self.playground.requests().to_vec();
         let files = self.playground.last_written().to_vec();
+        let skipped = self.playground.skipped();
         let entries = Rc::make_mut(&mut self.entries);
         entries.push(Entry {
             id: self.next_id,
             line: line.clone(),
-            output: bound_output(output),
+            output: bound_output_after(output, ENTRY_HEAD_BYTES, skipped),
             running,
             background,
             hints,
@@ -375,7 +384,7 @@ impl Session {
         let index_before = self.last_index();
         self.refresh_keyspace(false);
         let rev_before = self.keyspace.revision;
-        let mut output = self.playground.run(line, stdin);
+        let mut output = self.run_bounded(line, stdin);
         if words.first() == Some(&"help") {
             output.stdout.push_str(PAGE_HELP);
         }
@@ -454,7 +463,7 @@ impl Session {
             return;
         }
         self.finish_job(false);
-        let output = self.playground.run(&r.line, r.stdin.as_deref());
+        let output = self.run_bounded(&r.line, r.stdin.as_deref());
         self.note_output(&output);
         if show {
             self.history.push(&r.line);
