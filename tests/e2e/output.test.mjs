@@ -29,7 +29,7 @@ async function waitEndInView(page) {
     const box = out.getBoundingClientRect();
     const r = last.getBoundingClientRect();
     return r.bottom <= box.bottom + 1 && r.bottom >= box.top;
-  }, null, { timeout: 5000 });
+  }, null, { timeout: 15000 });
 }
 
 /** The text of the last thing in the console's output. */
