@@ -52,6 +52,7 @@ bench-web: setup-test build
 	node tests/bench/web.mjs
 	node tests/bench/ui.mjs
 	node tests/bench/registry.mjs
+	node tests/bench/memory.mjs
 
 ## Many more chaos seeds than make test runs
 soak:
