@@ -520,43 +520,41 @@ impl Playground {
         pg
     }
 
-    /// `systemctl start etcd` at boot.
-    fn start_etcd_service(&mut self) {
+    /// Runs `f` on etcd-server's systemd, with etcd as the process it starts (None without
+    /// etcd-server); also says whether the member (re)started.
+    fn with_etcd_service<R>(
+        &mut self,
+        f: impl FnOnce(&mut Systemd, &mut Fs, Millis, &mut EtcdSpawn<'_>) -> R,
+    ) -> Option<(R, bool)> {
         let now = node_now(&self.world);
-        let Some(node) = self.node.as_deref_mut() else {
-            return;
-        };
-        let Some(host) = node.etcd_server.as_deref_mut() else {
-            return;
-        };
+        let node = self.node.as_deref_mut()?;
+        let host = node.etcd_server.as_deref_mut()?;
         let mut spawn = EtcdSpawn {
             world: &mut self.world,
             etcd: &mut node.etcd,
             started: false,
         };
-        let _ = host.systemd.start("etcd", &mut host.fs, now, &mut spawn);
+        let r = f(&mut host.systemd, &mut host.fs, now, &mut spawn);
+        Some((r, spawn.started))
+    }
+
+    /// `systemctl start etcd` at boot.
+    fn start_etcd_service(&mut self) {
+        let _ = self.with_etcd_service(|sd, fs, now, spawn| sd.start("etcd", fs, now, spawn));
     }
 
     /// etcd-server's systemd lets time pass (restarts that are due), and kube-apiserver on
     /// the control-plane node follows whether etcd answers.
     pub(crate) fn etcd_server_tick(&mut self) {
-        let now = node_now(&self.world);
-        let Some(node) = self.node.as_deref_mut() else {
+        let Some(((), started)) =
+            self.with_etcd_service(|sd, fs, now, spawn| sd.tick(fs, now, spawn))
+        else {
             return;
         };
-        let Some(host) = node.etcd_server.as_deref_mut() else {
-            return;
-        };
-        let mut spawn = EtcdSpawn {
-            world: &mut self.world,
-            etcd: &mut node.etcd,
-            started: false,
-        };
-        host.systemd.tick(&mut host.fs, now, &mut spawn);
-        if spawn.started {
-            node.mirror_pending = true;
+        if let Some(node) = self.node.as_deref_mut() {
+            node.mirror_pending |= started;
+            node.kubelet.external_etcd = Some(node.etcd.is_some());
         }
-        node.kubelet.external_etcd = Some(node.etcd.is_some());
     }
 
     /// Applies what a line asked of the `ssh` sessions.

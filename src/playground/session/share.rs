@@ -160,15 +160,15 @@ impl Shared {
 impl Session {
     /// A fresh session of lab `kind` from `seed`, as the page starts one.
     pub fn fresh_seeded(kind: LabKind, seed: u64) -> Session {
-        let mut s = Session::fresh_lab(kind);
-        if seed != s.seed {
-            s = Session::new(seed);
-            s.playground = crate::playground::Playground::for_lab(kind, seed);
-            s.playground
-                .world_mut()
-                .set_snapshot_count(super::persistence::SNAPSHOT_COUNT);
-            s.horizon_ms = s.now_ms();
+        if seed == super::persistence::DEFAULT_SEED {
+            return Session::fresh_lab(kind);
         }
+        let mut s = Session::new(seed);
+        s.playground = crate::playground::Playground::for_lab(kind, seed);
+        s.playground
+            .world_mut()
+            .set_snapshot_count(super::persistence::SNAPSHOT_COUNT);
+        s.horizon_ms = s.now_ms();
         s
     }
 
