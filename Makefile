@@ -30,6 +30,7 @@ build:
 
 test-native:
 	cargo test --profile ci
+	cargo run --profile ci --bin etcdplay -- lessons --verify
 
 test-wasm:
 	cargo test --target wasm32-unknown-unknown --test web --test web_disk

@@ -23,6 +23,7 @@ pub mod completion;
 pub mod fault_text;
 pub mod input;
 pub mod lab;
+pub mod lesson;
 pub mod load;
 pub mod session;
 pub mod tail;
@@ -170,6 +171,11 @@ impl Playground {
     /// Whether a long-running command is the current job.
     pub fn is_running(&self) -> bool {
         self.job.is_some() || self.node_watch.is_some()
+    }
+
+    /// How many jobs run: the current one and those in the background.
+    pub fn jobs_running(&self) -> usize {
+        usize::from(self.is_running()) + self.background.running()
     }
 
     /// Console hints of the last line run (shown dimmed in the page; never part of

@@ -1,5 +1,7 @@
 //! `etcdplay`: the playground's console natively. No arguments: a REPL on stdin.
 //! `etcdplay transcript FILE`: run a conformance scenario and print its transcript.
+//! `etcdplay lessons [--verify [DIR]]`: list the lessons, or verify them (those compiled in,
+//! or the `*.md` files of DIR).
 
 use std::io::{BufRead, Write};
 use std::time::Duration;
@@ -32,7 +34,66 @@ fn main() {
         print!("{}", transcript::run_scenario(&steps, 1));
         return;
     }
+    if args.first().map(|s| s.as_str()) == Some("lessons") {
+        std::process::exit(lessons(&args[1..]));
+    }
     repl();
+}
+
+/// `etcdplay lessons`: the list; `--verify [DIR]`: the verification (exit 1 on a failure).
+fn lessons(args: &[String]) -> i32 {
+    use etcd_playground::playground::lesson::{self, verify, Kind};
+    match args {
+        [] => {
+            for l in lesson::catalog() {
+                let kind = match l.kind {
+                    Kind::Lesson => "lesson",
+                    Kind::Challenge => "challenge",
+                };
+                println!("{:<24} {:<9} {:<13} {}", l.id, kind, l.lab.name(), l.title);
+            }
+            0
+        }
+        [v] if v == "--verify" => report(verify::verify_catalog()),
+        [v, dir] if v == "--verify" => {
+            let mut files = Vec::new();
+            let entries = match std::fs::read_dir(dir) {
+                Ok(e) => e,
+                Err(e) => {
+                    eprintln!("etcdplay: {dir}: {e}");
+                    return 1;
+                }
+            };
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if !name.ends_with(".md") || name == "README.md" {
+                    continue;
+                }
+                match std::fs::read_to_string(e.path()) {
+                    Ok(t) => files.push((name, t)),
+                    Err(err) => {
+                        eprintln!("etcdplay: {}: {err}", e.path().display());
+                        return 1;
+                    }
+                }
+            }
+            files.sort();
+            report(verify::verify_files(&files))
+        }
+        _ => {
+            eprintln!("usage: etcdplay lessons [--verify [DIR]]");
+            2
+        }
+    }
+}
+
+fn report(r: etcd_playground::playground::lesson::verify::Report) -> i32 {
+    print!("{}", r.text());
+    if r.ok() {
+        0
+    } else {
+        1
+    }
 }
 
 /// The lines of stdin as the REPL reads them: without their `\n` (or `\r\n`), bytes that are

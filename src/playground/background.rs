@@ -81,6 +81,11 @@ impl Background {
         self.jobs.iter().all(|j| j.ended.is_some())
     }
 
+    /// How many jobs still run.
+    pub fn running(&self) -> usize {
+        self.jobs.iter().filter(|j| j.ended.is_none()).count()
+    }
+
     /// Lets every job look at the cluster (no time passes here).
     pub fn poll(&mut self, cluster: &mut dyn Cluster) {
         for j in self.jobs.iter_mut().filter(|j| j.ended.is_none()) {

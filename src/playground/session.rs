@@ -28,6 +28,7 @@ pub mod console;
 pub mod forged;
 pub mod history;
 pub mod keyspace;
+pub mod lesson;
 pub mod persistence;
 pub mod recovery;
 pub mod share;
@@ -89,6 +90,9 @@ pub struct Session {
     detail: Option<KeyDetailModel>,
     /// What the keyspace was last read for (applied indexes, running members).
     read_epoch: Vec<(u64, bool)>,
+    /// The lesson in progress (see [`lesson`]).
+    lesson: Option<crate::playground::lesson::LessonRun>,
+    lessons_finished: std::collections::BTreeSet<String>,
 }
 
 impl Session {
@@ -121,6 +125,8 @@ impl Session {
             selected_key: None,
             detail: None,
             read_epoch: Vec::new(),
+            lesson: None,
+            lessons_finished: Default::default(),
         }
     }
 
@@ -128,6 +134,14 @@ impl Session {
     /// order: flush the members' disks (`persist`), then [`Session::refresh`] the keyspace,
     /// then re-render.
     pub fn apply(&mut self, action: Action) -> Applied {
+        let applied = self.apply_action(action);
+        if applied.persist {
+            self.lesson_saw_time();
+        }
+        applied
+    }
+
+    fn apply_action(&mut self, action: Action) -> Applied {
         let ran = Applied {
             persist: true,
             refresh: Refresh::IfChanged,
@@ -152,6 +166,14 @@ impl Session {
                     self.run_input(&format!("speed {f}"));
                 }
                 ran
+            }
+            Action::ShowMe => {
+                self.show_me();
+                ran
+            }
+            Action::CloseLesson => {
+                self.close_lesson();
+                view
             }
             Action::Interrupt => {
                 self.interrupt();
@@ -233,6 +255,11 @@ impl Session {
 
     pub fn world(&self) -> &crate::sim::World {
         self.playground.world()
+    }
+
+    /// The playground (lessons' checks read it).
+    pub fn playground(&self) -> &Playground {
+        &self.playground
     }
 
     /// The playground, to replace its world's settings (tests, benchmarks).

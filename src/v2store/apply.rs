@@ -143,6 +143,16 @@ impl ApplierV2 {
         self.store.index()
     }
 
+    /// A key of the v2 keyspace as this member's store holds it, without expiring anything:
+    /// `Some(Some(value))` for a key, `Some(None)` for a directory, `None` when absent
+    /// (lessons' checks read it; `now` 0 sees TTL keys not yet expired by a SYNC).
+    pub fn peek(&self, key: &str) -> Option<Option<String>> {
+        let p = join(STORE_KEYS_PREFIX, &clean(key));
+        let e = self.store.get(&p, false, false, 0).ok()?;
+        let node = e.node;
+        Some(if node.dir { None } else { node.value })
+    }
+
     /// Serves a read-only request ([`V2Request::is_read`]) from this member's store. A keys
     /// get or watch is answered in place; anything else (or a get while auth is on, or while
     /// a TTL node is due) is answered as if applied on a copy, leaving the store unchanged.

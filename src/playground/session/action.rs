@@ -15,6 +15,10 @@ pub enum Action {
     Run(String),
     /// A button of the cluster picture, the member strip or a link's panel.
     Cluster(ClusterOp),
+    /// The lessons panel's "show me": run the current step's solution.
+    ShowMe,
+    /// Leave the lesson in progress.
+    CloseLesson,
     /// Ctrl+C while a long-running command is the current job.
     Interrupt,
     /// Ctrl+L.

@@ -368,7 +368,8 @@ impl Session {
                         "a fresh cluster: infra1, infra2, infra3 (the stored inputs are forgotten)",
                     ),
                 );
-                return LogChange::Rewrite(Vec::new());
+                self.restart_lesson();
+                return LogChange::Rewrite(self.inputs.clone());
             }
             _ => {}
         }
@@ -389,6 +390,7 @@ impl Session {
             output.stdout.push_str(PAGE_HELP);
         }
         self.note_output(&output);
+        self.lesson_saw_line(line, &output);
         let id = self.next_id;
         self.push_ran(line.to_string(), output);
         // Trace the write: the Raft entries appended while it ran, the revisions it made.
@@ -465,6 +467,7 @@ impl Session {
         self.finish_job(false);
         let output = self.run_bounded(&r.line, r.stdin.as_deref());
         self.note_output(&output);
+        self.lesson_saw_line(&r.line, &output);
         if show {
             self.history.push(&r.line);
         }

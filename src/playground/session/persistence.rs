@@ -68,6 +68,11 @@ pub struct PlaygroundState {
     /// kubelet. The member's disk is its data directory's WAL file.
     #[serde(default)]
     pub node: Option<NodeLab>,
+    /// The lesson in progress and the lessons finished.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<crate::playground::lesson::LessonRun>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lessons_finished: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -177,10 +182,12 @@ impl Session {
                 return (s, note);
             }
         };
+        let (run, finished) = (state.lesson.clone(), state.lessons_finished.clone());
         let mut s = Session::restore(Base {
             state,
             disks: found.disks,
         });
+        s.restore_lesson(run, &finished);
         for r in &found.inputs {
             if r.line != INTERRUPT {
                 s.history.push(&r.line);
@@ -302,6 +309,8 @@ impl Session {
             settings: w.settings(),
             lab: self.playground.lab(),
             node: self.playground.node().cloned(),
+            lesson: self.lesson.clone(),
+            lessons_finished: self.lessons_finished.iter().cloned().collect(),
         }
     }
 

@@ -43,6 +43,16 @@ pub struct Shared {
     pub inputs: Vec<InputRecord>,
     /// The simulated moment it was shared at (the replay lets time pass until then).
     pub at_ms: u64,
+    /// The lesson in progress (its id) and how many of its steps were done: the replay
+    /// makes the progress again, and keeps at least this much.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<String>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lesson_done: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Why a session cannot become a link.
@@ -179,6 +189,8 @@ impl Session {
             seed: self.seed,
             inputs,
             at_ms: self.now_ms(),
+            lesson: self.lesson().map(|r| r.id.clone()),
+            lesson_done: self.lesson().map_or(0, |r| r.done),
         }
     }
 
@@ -216,12 +228,28 @@ impl Session {
     /// was shared.
     pub fn from_shared(shared: &Shared) -> Session {
         let mut s = Session::fresh_seeded(shared.lab(), shared.seed);
+        let lesson = shared
+            .lesson
+            .as_deref()
+            .and_then(crate::playground::lesson::find)
+            .filter(|l| l.lab == shared.lab() && l.seed == shared.seed);
+        if let Some(l) = lesson {
+            s.attach_lesson(l);
+        }
         s.replay(shared.inputs.clone());
         let now = s.now_ms();
         if shared.at_ms > now {
             s.pass(std::time::Duration::from_millis(shared.at_ms - now));
         }
         s.touch_horizon();
+        s.lesson_saw_time();
+        if let Some(run) = &mut s.lesson {
+            let steps = run.lesson().map_or(0, |l| l.steps.len());
+            run.done = run.done.max(shared.lesson_done.min(steps));
+            if run.done > 0 {
+                run.pending_setup = 0;
+            }
+        }
         s
     }
 }

@@ -125,6 +125,8 @@ fn forged_links_are_refused_before_anything_runs() {
         seed: DEFAULT_SEED,
         inputs: vec![rec("etcdctl put a 1", 10)],
         at_ms: 10,
+        lesson: None,
+        lesson_done: 0,
     };
     let forged = [
         (
@@ -216,6 +218,8 @@ fn a_link_a_day_long_opens_quickly_enough() {
             at_ms: Some(0),
         }],
         at_ms: MAX_SHARED_MS,
+        lesson: None,
+        lesson_done: 0,
     };
     let mut s = Session::from_shared(&decode(&link_of(&shared)).unwrap());
     assert_eq!(s.now_ms(), MAX_SHARED_MS);

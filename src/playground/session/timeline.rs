@@ -138,6 +138,13 @@ impl Session {
     /// An input that itself takes time (`advance 5s`, a put that waits for its timeout) is
     /// replayed whole, so the world may end up past `t_ms`.
     pub fn seek(&mut self, t_ms: u64) {
+        // (a lesson's progress only moves forward: the replay is not shown to it)
+        let lesson = self.lesson.take();
+        self.seek_inner(t_ms);
+        self.lesson = lesson;
+    }
+
+    fn seek_inner(&mut self, t_ms: u64) {
         let mut all = std::mem::take(&mut self.inputs);
         all.append(&mut self.future);
         let next_id = self.next_id;
