@@ -23,10 +23,12 @@ use super::editor::Editor;
 use super::keyspace::{KeyDetail, KeyspacePanel};
 use super::lab_select::LabSelect;
 use super::labs::{lab_line, remember, remembered, DbSlot, LabLine, Labs};
+use super::lessons::{has_own_inputs, view_of, LessonsPanel};
 use super::registry_view::RegistryDetail;
 use super::share::{ShareOffer, SharePanel};
 use crate::playground::completion::Completion;
 use crate::playground::lab::LabKind;
+use crate::playground::lesson::{self, Lesson};
 use crate::playground::session::share::Shared;
 use crate::playground::session::Action;
 use crate::process::Edit;
@@ -85,6 +87,12 @@ pub fn App() -> Html {
     let second_tab = use_state(|| false);
     let share = use_state(|| None::<Result<String, String>>);
     let offer = use_state(|| None::<Shared>);
+    // the lessons panel: None until toggled (then open while a lesson is in progress)
+    let lessons_open = use_state(|| None::<bool>);
+    let lesson_confirm = use_state(|| None::<(String, String)>);
+    // a lesson to start once its lab is in view and ready
+    let lesson_queued = use_state(|| None::<String>);
+    let fill = use_state(|| None::<(u32, String)>);
     let dispatch = dispatcher(labs.clone(), update.clone());
     let disk_ui = {
         let update = update.clone();
@@ -186,6 +194,55 @@ pub fn App() -> Html {
         });
     }
 
+    // Lessons: a chosen lesson starts once its lab is the one in view and ready (a switch
+    // to a lab not opened yet waits for its restore).
+    {
+        let (session, db, disk_ui, queued) = (
+            session.clone(),
+            db.clone(),
+            disk_ui.clone(),
+            lesson_queued.clone(),
+        );
+        let ready = *ready;
+        use_effect_with(
+            ((*lesson_queued).clone(), ready, kind),
+            move |(q, ready, kind)| {
+                if let (Some(id), true) = (q, *ready) {
+                    match lesson::find(id) {
+                        Some(l) if l.lab == *kind => {
+                            queued.set(None);
+                            start_lesson(session, db, disk_ui, l);
+                        }
+                        Some(_) => {}
+                        None => queued.set(None),
+                    }
+                }
+            },
+        );
+    }
+    let on_choose_lesson = {
+        let (labs, session, confirm, queued) = (
+            labs.clone(),
+            session.clone(),
+            lesson_confirm.clone(),
+            lesson_queued.clone(),
+        );
+        Callback::from(move |id: String| {
+            let Some(l) = lesson::find(&id) else { return };
+            let Ok(s) = session.try_borrow() else { return };
+            if s.lesson().is_some_and(|r| r.id == id && !r.finished()) {
+                return; // already the one in progress: the panel shows it
+            }
+            let own = has_own_inputs(&s);
+            drop(s);
+            let here = labs.try_borrow().is_ok_and(|l2| l2.kind() == l.lab);
+            if here && !own {
+                queued.set(Some(id));
+            } else {
+                confirm.set(Some((id, start_question(&l, here))));
+            }
+        })
+    };
     // Theme: an explicit choice overrides the system's preference.
     {
         use_effect_with(*theme, move |t| {
@@ -281,6 +338,49 @@ pub fn App() -> Html {
         })
     };
     let on_choose_lab = on_run.reform(|name: String| format!("lab {name}"));
+    let on_confirm_lesson = {
+        let (confirm, queued, on_run) = (
+            lesson_confirm.clone(),
+            lesson_queued.clone(),
+            on_run.clone(),
+        );
+        Callback::from(move |_| {
+            let Some((id, _)) = (*confirm).clone() else {
+                return;
+            };
+            confirm.set(None);
+            if let Some(l) = lesson::find(&id) {
+                if l.lab != kind {
+                    // the same as typing `lab NAME` (a lab not opened yet restores first)
+                    on_run.emit(format!("lab {}", l.lab.name()));
+                }
+            }
+            queued.set(Some(id));
+        })
+    };
+    let on_cancel_lesson = {
+        let confirm = lesson_confirm.clone();
+        Callback::from(move |_| confirm.set(None))
+    };
+    let on_fill = {
+        let fill = fill.clone();
+        Callback::from(move |line: String| {
+            let n = fill.as_ref().map_or(0, |(n, _)| n.wrapping_add(1));
+            fill.set(Some((n, line)));
+        })
+    };
+    let toggle_lessons = {
+        let (open, session) = (lessons_open.clone(), session.clone());
+        Callback::from(move |_: MouseEvent| {
+            let now =
+                (*open).unwrap_or_else(|| session.try_borrow().is_ok_and(|s| s.lesson().is_some()));
+            open.set(Some(!now));
+        })
+    };
+    let on_close_lessons = {
+        let open = lessons_open.clone();
+        Callback::from(move |_| open.set(Some(false)))
+    };
     let on_save_edit = {
         let dispatch = dispatch.clone();
         let editing = editing.clone();
@@ -381,6 +481,9 @@ pub fn App() -> Html {
             .map(|t| (t.first_index, t.last_index)),
         _ => None,
     };
+    let lessons = (*lessons_open)
+        .unwrap_or(s.lesson().is_some())
+        .then(|| view_of(&s));
     let selected_entry = match &*selection {
         Some(Selection::Entry(id)) => Some(*id),
         _ => None,
@@ -393,6 +496,11 @@ pub fn App() -> Html {
                 <span class="spacer"></span>
                 <LabSelect labs={Labs::choices()} current={kind.name()} on_choose={on_choose_lab}
                            disabled={!*ready || *second_tab || editing.is_some()} />
+                <button class="linkbutton" data-testid="lessons-open" onclick={toggle_lessons}
+                        aria-expanded={lessons.is_some().to_string()}
+                        title="guided lessons on etcd and Raft, and challenges">
+                    { "lessons" }
+                </button>
                 <button class="linkbutton" data-testid="share" onclick={on_share}
                         disabled={!*ready || *second_tab}
                         title="a link that replays this session in any browser">
@@ -450,9 +558,15 @@ pub fn App() -> Html {
                              on_drop_file={dispatch.reform(|(name, bytes)| Action::DropFile { name, bytes })}
                              job_running={s.job_running()} on_select={on_select_entry} selected={selected_entry}
                              show_requests={s.show_requests()} prompt={s.prompt()} busy={editing.is_some()}
-                             banner={lab_banner(kind)} />
+                             banner={lab_banner(kind)} fill={(*fill).clone()} />
                 </div>
                 <div class="pane right">
+                    if let Some((items, run)) = lessons {
+                        <LessonsPanel {items} {run} confirm={(*lesson_confirm).clone()}
+                                      on_choose={on_choose_lesson} on_confirm={on_confirm_lesson} on_cancel={on_cancel_lesson}
+                                      {on_fill} on_show_me={dispatch.reform(|_| Action::ShowMe)}
+                                      on_leave={dispatch.reform(|_| Action::CloseLesson)} on_close={on_close_lessons} />
+                    }
                     <KeyspacePanel data={s.keyspace().clone()} selected_key={s.selected_key().cloned()}
                                    {on_select_key} on_revision={dispatch.reform(Action::Revision)}
                                    on_v2={dispatch.reform(Action::V2)} on_toggle={dispatch.reform(Action::ToggleFolder)}
@@ -523,6 +637,22 @@ fn HelpPanel() -> Html {
                 { "A command's output shows once its writes are on disk. The timeline starts at the reload." }
             </p>
         </section>
+    }
+}
+
+/// Why the page asks before starting `l` (`here`: it runs in the lab in view).
+fn start_question(l: &Lesson, here: bool) -> String {
+    if here {
+        format!(
+            "Starting “{}” replaces this lab's session with a fresh cluster: what you typed here is dropped. Use share or export first to keep it.",
+            l.title
+        )
+    } else {
+        format!(
+            "“{}” runs in lab {}: the page switches to it and replaces that lab's session with a fresh one.",
+            l.title,
+            l.lab.name()
+        )
     }
 }
 
@@ -623,6 +753,14 @@ fn open_shared(session: SessionRef, db: DbSlot, ui: DiskUi, shared: Shared) {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn open_shared(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _shared: Shared) {}
+
+#[cfg(target_arch = "wasm32")]
+fn start_lesson(session: SessionRef, db: DbSlot, ui: DiskUi, lesson: Rc<Lesson>) {
+    super::persistence::start_lesson(session, db, ui.into_ui(), lesson);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn start_lesson(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _lesson: Rc<Lesson>) {}
 
 #[cfg(target_arch = "wasm32")]
 fn link_lab() -> Option<LabKind> {

@@ -73,6 +73,10 @@ pub struct ConsoleProps {
     /// What the banner says (the current lab's introduction).
     #[prop_or_default]
     pub banner: Option<String>,
+    /// A line to put in the input (a lesson step's command was clicked): the number changes
+    /// with every click, so clicking the same command again fills it again.
+    #[prop_or_default]
+    pub fill: Option<(u32, String)>,
 }
 
 /// How close to the end (in px) still counts as "at the end" of the output.
@@ -103,6 +107,27 @@ pub fn Console(props: &ConsoleProps) -> Html {
         let input_ref = input_ref.clone();
         use_effect_with(props.ready && !props.busy, move |enabled| {
             if *enabled {
+                if let Some(input) = input_ref.cast::<HtmlInputElement>() {
+                    let _ = input.focus();
+                }
+            }
+        });
+    }
+    // A clicked lesson command: into the input, with the focus (Enter runs it).
+    {
+        let input_ref = input_ref.clone();
+        let value = value.clone();
+        let pending = pending.clone();
+        use_effect_with(props.fill.clone(), move |fill| {
+            if let Some((_, line)) = fill {
+                // several lines (a here-document): all but the last wait as typed, the last
+                // is in the input, and Enter runs the whole
+                let (head, last) = match line.rfind('\n') {
+                    Some(i) => (&line[..=i], &line[i + 1..]),
+                    None => ("", line.as_str()),
+                };
+                pending.set(head.to_string());
+                value.set(last.to_string());
                 if let Some(input) = input_ref.cast::<HtmlInputElement>() {
                     let _ = input.focus();
                 }

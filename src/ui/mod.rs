@@ -13,7 +13,8 @@
 //! - `cluster`, `actions`, `controls`: the Raft picture, its buttons and panels, the time bar;
 //! - `keyspace`: the key tree (over `registry::tree`), the revision slider, the key detail;
 //! - `registry_view`: the `/registry` layout treemap and the decoded Kubernetes object;
-//! - `share`: the share button's strip and a link's offer.
+//! - `share`: the share button's strip and a link's offer;
+//! - `lessons`: the lessons panel (the list, the lesson in progress, its steps).
 
 pub mod actions;
 pub mod app;
@@ -24,6 +25,7 @@ pub mod editor;
 pub mod keyspace;
 pub mod lab_select;
 pub mod labs;
+pub mod lessons;
 #[cfg(target_arch = "wasm32")]
 pub mod persistence;
 pub mod registry_view;

@@ -22,6 +22,7 @@ use yew::Callback;
 use super::labs::{db_name, page_session};
 use super::storage::{self, WriteError};
 use crate::playground::lab::LabKind;
+use crate::playground::lesson::Lesson;
 use crate::playground::session::persistence::Found;
 use crate::playground::session::recovery::unrecoverable;
 use crate::playground::session::share::{decode, Shared};
@@ -281,6 +282,20 @@ pub fn open_shared(session: SessionRef, slot: Slot, ui: Ui, shared: Shared) {
             s
         },
     );
+}
+
+/// Replaces the session in view with a fresh one of `lesson`'s lab and seed, the lesson
+/// started (its setup run); the lessons finished before are carried over.
+pub fn start_lesson(session: SessionRef, slot: Slot, ui: Ui, lesson: Rc<Lesson>) {
+    let old = session.clone();
+    replace_session(session, slot, ui, "Starting the lesson failed", move || {
+        let mut s = Session::for_lesson(lesson);
+        s.playground_mut().set_editor_available(true);
+        if let Ok(o) = old.try_borrow() {
+            s.inherit_lessons(&o);
+        }
+        s
+    });
 }
 
 /// Empties the database of the lab in view, then puts the session `make` builds in place of

@@ -134,3 +134,13 @@ export async function screenshot(page, name) {
   await page.screenshot({ path, fullPage: false });
   return path;
 }
+
+/** Opens `url` in a fresh profile (console ready); resolves to { page, context, errors }. */
+export async function openFresh(url) {
+  const errors = [];
+  const context = await launch(newProfile(), errors);
+  const page = context.pages()[0] ?? await context.newPage();
+  await page.goto(url);
+  await consoleReady(page);
+  return { page, context, errors };
+}

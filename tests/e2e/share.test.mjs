@@ -4,21 +4,13 @@
 // link opened where work is kept is offered, not forced.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, newProfile, consoleReady, run, screenshot } from './harness.mjs';
+import { serveDist, consoleReady, run, screenshot, openFresh } from './harness.mjs';
 
 let server;
 before(async () => { server = await serveDist(); });
 after(async () => { await server?.close(); });
 
-/** Opens `url` in a fresh profile; resolves to { page, context, errors }. */
-async function open(url) {
-  const errors = [];
-  const context = await launch(newProfile(), errors);
-  const page = context.pages()[0] ?? await context.newPage();
-  await page.goto(url);
-  await consoleReady(page);
-  return { page, context, errors };
-}
+const open = openFresh;
 
 const STATE = 'etcdctl --endpoints=127.0.0.1:22379 get greeting -w fields';
 const STATUS = 'etcdctl --endpoints=127.0.0.1:22379,127.0.0.1:32379 endpoint status -w table';

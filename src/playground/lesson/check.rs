@@ -499,6 +499,67 @@ impl Scene<'_> {
     }
 }
 
+/// A solution (or setup) line with its placeholders filled from the state, for what the
+/// learner reads off an earlier answer, all in hexadecimal: `{id NAME}` is member NAME's ID
+/// (or the one member added and not started yet), `{lease}` the newest lease's ID (the
+/// highest), `{lease KEY}` the lease KEY is attached to. One that cannot be filled stays as
+/// written (the command then fails and says why).
+pub fn fill_placeholders(line: &str, pg: &Playground) -> String {
+    let none = StartState::default();
+    let scene = Scene {
+        pg,
+        attempts: &[],
+        start: &none,
+    };
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        let inner = &rest[open + 1..close];
+        let value = match inner.split_whitespace().collect::<Vec<_>>().as_slice() {
+            // (a member added but not started yet: the one the cluster knows and no slot runs,
+            // which `start NAME` would start)
+            ["id", name] => id_of(&scene, name)
+                .or_else(|| {
+                    let w = pg.world();
+                    let ids = w.member_ids();
+                    let unstarted: Vec<u64> = scene
+                        .reader()?
+                        .cluster_members()
+                        .into_iter()
+                        .map(|c| c.id)
+                        .filter(|id| !ids.contains(id))
+                        .collect();
+                    match unstarted.as_slice() {
+                        [one] => Some(*one),
+                        _ => None,
+                    }
+                })
+                .map(|id| format!("{id:x}")),
+            ["lease", key] => scene
+                .reader()
+                .map(|m| m.sm.lessor.get_lease(key.as_bytes()))
+                .filter(|id| *id != 0)
+                .map(|id| format!("{id:x}")),
+            ["lease"] => scene
+                .reader()
+                .and_then(|m| m.sm.lessor.leases().iter().map(|l| l.id).max())
+                .map(|id| format!("{id:x}")),
+            _ => None,
+        };
+        out.push_str(&rest[..open]);
+        match value {
+            Some(v) => out.push_str(&v),
+            None => out.push_str(&rest[open..=close]),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn id_of(scene: &Scene<'_>, name: &str) -> Option<u64> {
     let w = scene.pg.world();
     w.member_ids()
@@ -592,6 +653,30 @@ fn file_test(scene: &Scene<'_>, path: &str, text: Option<&str>, exists: bool) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_fill_from_the_state() {
+        let mut pg = Playground::new(1);
+        assert_eq!(
+            fill_placeholders("promote {id infra3} {lease} {nope} {id", &pg),
+            "promote fd422379fda50e48 {lease} {nope} {id"
+        );
+        pg.run("etcdctl lease grant 60", None);
+        let first = fill_placeholders("{lease}", &pg);
+        assert!(u64::from_str_radix(&first, 16).is_ok(), "{first}");
+        pg.run(&format!("etcdctl put --lease={first} k v"), None);
+        pg.run("etcdctl lease grant 60", None);
+        assert_ne!(fill_placeholders("{lease}", &pg), first, "the newest");
+        assert_eq!(fill_placeholders("{lease k}", &pg), first);
+        assert_eq!(fill_placeholders("{lease other}", &pg), "{lease other}");
+        // a member added and not started yet
+        pg.run(
+            "etcdctl member add infra4 --learner --peer-urls=http://127.0.0.1:42380",
+            None,
+        );
+        let id = fill_placeholders("{id infra4}", &pg);
+        assert!(!id.contains('{') && id.len() == 16, "{id}");
+    }
 
     #[test]
     fn parses_the_vocabulary() {

@@ -1,7 +1,8 @@
 //! Reads a lesson file: front matter between `---` lines (`title`, `kind`, `lab`, `seed`,
 //! `summary`, `setup` lines), an introduction, then one `## Title` section a step, whose
 //! lines are prose except the directives `command:`, `solution:`, `check:`, `hint:` and
-//! `hint when PREDICATE: TEXT`. Every mistake is reported with the file and line.
+//! `hint when PREDICATE: TEXT`; `> ` lines after a command or solution line continue it
+//! (a here-document). Every mistake is reported with the file and line.
 //!
 //! Owns: the file format (documented in `lessons/README.md`).
 
@@ -131,6 +132,8 @@ pub fn parse(name: &str, text: &str) -> Result<Lesson, ParseError> {
     let mut intro: Vec<&str> = Vec::new();
     let mut prose: Vec<&str> = Vec::new();
     let mut cur: Option<Step> = None;
+    // whether a `> ` line continues the step's command (true) or its last solution line
+    let mut continues: Option<bool> = None;
     let finish = |step: Option<Step>, prose: &mut Vec<&str>, lesson: &mut Lesson| {
         if let Some(mut s) = step {
             s.text = paragraphs(prose);
@@ -141,6 +144,7 @@ pub fn parse(name: &str, text: &str) -> Result<Lesson, ParseError> {
     for (i, l) in lines.iter().enumerate().skip(end + 1) {
         let n = i + 1;
         if let Some(title) = l.strip_prefix("## ") {
+            continues = None;
             finish(cur.take(), &mut prose, &mut lesson);
             cur = Some(Step {
                 title: title.trim().to_string(),
@@ -156,6 +160,29 @@ pub fn parse(name: &str, text: &str) -> Result<Lesson, ParseError> {
         let directive = ["command:", "solution:", "check:", "hint:", "hint when "]
             .into_iter()
             .find(|d| l.starts_with(d));
+        // `> LINE` after a command or solution line: its next line (a here-document's body,
+        // as a shell's `> ` prompt shows it)
+        if let (Some(step), Some(is_command), Some(more)) = (
+            cur.as_mut(),
+            continues,
+            l.strip_prefix("> ").or((l.trim_end() == ">").then_some("")),
+        ) {
+            let target = if is_command {
+                step.command.as_mut()
+            } else {
+                step.solution.last_mut()
+            };
+            if let Some(t) = target {
+                t.push('\n');
+                t.push_str(more.trim_end());
+                continue;
+            }
+        }
+        continues = match directive {
+            Some("command:") => Some(true),
+            Some("solution:") => Some(false),
+            _ => None,
+        };
         let Some(step) = cur.as_mut() else {
             if directive.is_some() {
                 return Err(err(
@@ -268,6 +295,19 @@ fn split_when(s: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_here_document_continues_a_command() {
+        let text = "---\ntitle: T\nsummary: S\n---\n## One\ncommand: etcdctl txn <<EOF\n> value(\"a\") = \"1\"\n>\n> put a 2\n> EOF\ncheck: key a = 2\n## Two\nsolution: cat <<X\n> hi\n> X\nsolution: echo\ncheck: key b = 1\n";
+        let l = parse("t.md", text).expect("parses");
+        let cmd = "etcdctl txn <<EOF\nvalue(\"a\") = \"1\"\n\nput a 2\nEOF";
+        assert_eq!(l.steps[0].command.as_deref(), Some(cmd));
+        assert_eq!(l.steps[0].solution, vec![cmd.to_string()]);
+        assert_eq!(
+            l.steps[1].solution,
+            vec!["cat <<X\nhi\nX".to_string(), "echo".to_string()]
+        );
+    }
 
     const GOOD: &str = "---\ntitle: T\nsummary: S\nseed: 3\nsetup: etcdctl put a 1\n---\nIntro `x`.\n\n## One\nWhy.\n\ncommand: etcdctl put foo bar\ncheck: key foo = bar\nhint when printed \"a: b\": look\nhint: try again\n## Two\nsolution: stop infra1\ncheck: member infra1 down\n";
 

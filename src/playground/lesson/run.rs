@@ -156,6 +156,27 @@ impl LessonRun {
         }
     }
 
+    /// What a job printed later (a background watch's events): counted as printed by the
+    /// current step's latest attempt (`printed` sees it), then the step is looked at again.
+    pub fn saw_job_output(&mut self, out: &Output, pg: &Playground) {
+        if self.pending_setup > 0 || self.current().is_none() {
+            return;
+        }
+        if self.attempts.is_empty() {
+            self.attempts.push(Attempt::default());
+        }
+        if let Some(a) = self.attempts.last_mut() {
+            for s in [&out.stdout, &out.stderr] {
+                let mut end = s.len().min(ATTEMPT_OUTPUT.saturating_sub(a.output.len()));
+                while !s.is_char_boundary(end) {
+                    end -= 1;
+                }
+                a.output.push_str(&s[..end]);
+            }
+        }
+        self.advance(pg);
+    }
+
     /// Time passed (or anything else changed the state): completes what now holds.
     pub fn saw_time(&mut self, pg: &Playground) {
         if self.pending_setup == 0 {

@@ -1,6 +1,7 @@
-//! A lesson's prose: paragraphs of plain text with `code` spans and [links](https://...).
-//! Nothing else of Markdown: the page draws these pieces as text nodes, code elements and
-//! links, never as markup, and a link is kept only when it is an `https://` address.
+//! A lesson's prose: paragraphs of plain text with `code` spans, *emphasis* and
+//! [links](https://...).
+//! Nothing else of Markdown: the page draws these pieces as text nodes, code and emphasis
+//! elements and links, never as markup, and a link is kept only when it is an `https://` address.
 //!
 //! Owns: [`Inline`], [`Paragraph`], cutting text into them.
 
@@ -9,7 +10,12 @@
 pub enum Inline {
     Text(String),
     Code(String),
-    Link { text: String, url: String },
+    /// `*a term*` (a word being defined).
+    Emphasis(String),
+    Link {
+        text: String,
+        url: String,
+    },
 }
 
 pub type Paragraph = Vec<Inline>;
@@ -44,6 +50,19 @@ pub fn inline(text: &str) -> Paragraph {
                 out.push(Inline::Code(rest[1..1 + end].to_string()));
                 rest = &rest[end + 2..];
                 continue;
+            }
+        }
+        if c == '*' {
+            // `*word*`: not `* ` (a list-like star) and not an empty pair
+            let inner = &rest[1..];
+            if let Some(end) = inner.find('*') {
+                let word = &inner[..end];
+                if !word.is_empty() && !word.starts_with(' ') && !word.ends_with(' ') {
+                    flush(&mut plain, &mut out);
+                    out.push(Inline::Emphasis(word.to_string()));
+                    rest = &inner[end + 1..];
+                    continue;
+                }
             }
         }
         if c == '[' {
@@ -94,6 +113,7 @@ pub fn plain(p: &Paragraph) -> String {
         .map(|i| match i {
             Inline::Text(t) => t.clone(),
             Inline::Code(c) => format!("`{c}`"),
+            Inline::Emphasis(t) => format!("*{t}*"),
             Inline::Link { text, url } => format!("{text} <{url}>"),
         })
         .collect()
@@ -119,6 +139,18 @@ mod tests {
                 Inline::Text(" or ".into()),
                 Inline::Text("x".into()),
                 Inline::Text(") [unclosed".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn emphasis_marks_a_term() {
+        assert_eq!(
+            inline("one *term* here, 2 * 3 * 4, a ** b"),
+            vec![
+                Inline::Text("one ".into()),
+                Inline::Emphasis("term".into()),
+                Inline::Text(" here, 2 * 3 * 4, a ** b".into()),
             ]
         );
     }

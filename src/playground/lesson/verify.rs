@@ -144,7 +144,8 @@ fn verify_one(l: &Rc<Lesson>, report: &mut Report) {
         }
         let first_entry = s.next_entry_id();
         for line in l.solution(i) {
-            s.apply(Action::Run(line.clone()));
+            let line = super::check::fill_placeholders(line, s.playground());
+            s.apply(Action::Run(line));
         }
         let done = s.lesson().map_or(0, |r| r.done);
         if done != i + 1 {

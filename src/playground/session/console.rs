@@ -158,7 +158,14 @@ impl Session {
     /// running as the current job.
     pub(super) fn push_ran(&mut self, line: String, output: Output) {
         let running = self.playground.is_running();
-        let hints = self.playground.hints().to_vec();
+        let mut hints = self.playground.hints().to_vec();
+        if self.playground.hints_enabled {
+            hints.extend(super::timeline::paused_fault_hint(
+                &line,
+                output.exit,
+                self.playing,
+            ));
+        }
         let background = self.playground.last_background();
         let requests = self.playground.requests().to_vec();
         let files = self.playground.last_written().to_vec();
@@ -216,6 +223,8 @@ impl Session {
             if b.out.stdout.is_empty() && b.out.stderr.is_empty() {
                 continue;
             }
+            self.lesson_saw_job_output(&b.out);
+            let entries = Rc::make_mut(&mut self.entries);
             if gather && b.ended.is_none() {
                 let g = group.get_or_insert_with(|| Entry {
                     line: line.clone(),

@@ -23,6 +23,7 @@ impl Session {
         let setup = lesson.setup.clone();
         self.lesson = Some(LessonRun::new(lesson, &self.playground));
         for line in setup {
+            let line = lesson::check::fill_placeholders(&line, &self.playground);
             self.run_line(&line);
         }
     }
@@ -63,6 +64,7 @@ impl Session {
             return;
         };
         for line in l.solution(i).to_vec() {
+            let line = lesson::check::fill_placeholders(&line, &self.playground);
             self.run_input(&line);
         }
     }
@@ -71,6 +73,14 @@ impl Session {
     pub(super) fn lesson_saw_line(&mut self, line: &str, out: &Output) {
         if let Some(run) = &mut self.lesson {
             run.saw_line(line, out, &self.playground);
+            self.note_finished();
+        }
+    }
+
+    /// A background job printed `out` (a watch's events).
+    pub(super) fn lesson_saw_job_output(&mut self, out: &Output) {
+        if let Some(run) = &mut self.lesson {
+            run.saw_job_output(out, &self.playground);
             self.note_finished();
         }
     }

@@ -456,3 +456,28 @@ fn the_keyspace_reads_the_kubeadm_labs_member() {
         "the lab's /registry is shown"
     );
 }
+
+#[test]
+fn a_fault_while_paused_says_how_to_let_time_pass() {
+    let paused = |s: &Session| {
+        s.entries
+            .last()
+            .is_some_and(|e| e.hints.iter().any(|h| h.contains("Time is paused")))
+    };
+    let mut s = Session::new(1);
+    s.run_line("stop infra1");
+    assert!(paused(&s), "{:?}", s.entries.last());
+    s.run_line("start infra1");
+    assert!(!paused(&s), "starting is no fault");
+    s.run_line("stop nosuch");
+    assert!(!paused(&s), "a failed command changed nothing");
+    s.run_line("loss 0");
+    assert!(!paused(&s));
+    s.playing = true;
+    s.run_line("partition infra1 | infra2 infra3");
+    assert!(!paused(&s), "time runs: it follows by itself");
+    s.playing = false;
+    s.run_line("hints off");
+    s.run_line("cut infra1 infra2");
+    assert!(!paused(&s), "hints off");
+}

@@ -315,3 +315,23 @@ impl Session {
         self.world().now() - start
     }
 }
+
+/// The console hint under a fault typed or clicked while time is paused: nothing follows a
+/// stopped leader or a cut link until simulated time passes, and a newcomer must see how to
+/// let it pass. (Time stays paused by default so that what a lesson or a share link shows
+/// happens when the learner asks, the same in every replay.)
+pub(super) fn paused_fault_hint(line: &str, exit: i32, playing: bool) -> Option<String> {
+    if playing || exit != 0 {
+        return None;
+    }
+    let mut words = line.split_whitespace();
+    let fault = match words.next()? {
+        "stop" | "partition" | "cut" => words.next().is_some(),
+        "loss" => words.next().is_some_and(|p| p != "0"),
+        _ => false,
+    };
+    fault.then(|| {
+        "Time is paused, so nothing follows yet: press ▶ Play, or type `advance 3s`, to see what the cluster does next."
+            .to_string()
+    })
+}
