@@ -163,3 +163,26 @@ test('raft-election with clicks on the picture; show me; a lesson over work asks
     await a.context.close();
   }
 });
+
+test('transactions: a here-document command fills the console and runs whole', { timeout: 120000 }, async () => {
+  const a = await open(server.url);
+  try {
+    const { page } = a;
+    await start(page, 'transactions');
+    for (let i = 0; i < 2; i++) {
+      await steps(page).nth(i).locator('[data-testid="lesson-step-command"]').click();
+      if (i === 1) {
+        // the body waits after `> ` prompts; the input holds the terminator
+        assert.match(await page.locator('[data-testid="console-pending"]').innerText(), /etcdctl txn <<EOF\n> value\("flag"\) = "off"/);
+        assert.equal(await page.locator('[data-testid="console-input"]').inputValue(), 'EOF');
+      }
+      await page.keyboard.press('Enter');
+      await waitDone(page, i + 1);
+    }
+    // (its output shows once its writes are on disk)
+    await page.waitForFunction(() => /SUCCESS/.test(document.querySelector('[data-testid="console-output"]').innerText));
+    assert.deepEqual(a.errors, []);
+  } finally {
+    await a.context.close();
+  }
+});
