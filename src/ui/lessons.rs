@@ -77,14 +77,15 @@ pub fn view_of(s: &Session) -> (Vec<LessonItem>, Option<RunView>) {
     (items, run)
 }
 
-/// Whether starting a lesson would drop something the learner typed in this session (more
-/// than the lesson in progress's own setup lines).
+/// Whether starting a lesson could drop something the learner did in this session: more
+/// inputs than the lesson in progress's own setup lines, or a session restored by a reload
+/// (what ran before the reload is not counted here, so the page asks).
 pub fn has_own_inputs(s: &Session) -> bool {
     let setup = s
         .lesson()
         .and_then(|r| r.lesson())
         .map_or(0, |l| l.setup.len());
-    s.inputs().len() > setup
+    s.restored() || s.inputs().len() > setup
 }
 
 #[derive(Properties, PartialEq)]
@@ -113,47 +114,49 @@ pub fn LessonsPanel(props: &LessonsPanelProps) -> Html {
     let browsing = use_state(|| false);
     let showing_list = props.run.is_none() || *browsing || props.confirm.is_some();
     let on_close = props.on_close.reform(|_: MouseEvent| ());
-    let body = if showing_list {
-        let on_choose = {
-            let browsing = browsing.clone();
-            props.on_choose.reform(move |id: String| {
-                browsing.set(false);
-                id
-            })
-        };
-        let back = (props.run.is_some() && props.confirm.is_none()).then(|| {
-            let browsing = browsing.clone();
+    let body = match props.run.clone().filter(|_| !showing_list) {
+        Some(run) => {
+            let to_list = {
+                let browsing = browsing.clone();
+                Callback::from(move |_: MouseEvent| browsing.set(true))
+            };
+            let next = next_item(&props.items, &run.lesson.id);
             html! {
-                <button class="linkbutton" data-testid="lesson-resume" onclick={Callback::from(move |_: MouseEvent| browsing.set(false))}>
-                    { "back to the lesson" }
-                </button>
+                <LessonView {run} {next} on_choose={props.on_choose.clone()} on_fill={props.on_fill.clone()}
+                            on_show_me={props.on_show_me.clone()} on_leave={props.on_leave.clone()} on_list={to_list} />
             }
-        });
-        html! { <>
-            if let Some((id, why)) = &props.confirm {
-                <div class="lesson-confirm" data-testid="lesson-confirm" role="alert">
-                    <p>{ why.clone() }</p>
-                    <button data-testid="lesson-confirm-start" onclick={props.on_confirm.reform(|_: MouseEvent| ())}>
-                        { format!("start {id}") }
+        }
+        None => {
+            let on_choose = {
+                let browsing = browsing.clone();
+                props.on_choose.reform(move |id: String| {
+                    browsing.set(false);
+                    id
+                })
+            };
+            let back = (props.run.is_some() && props.confirm.is_none()).then(|| {
+                let browsing = browsing.clone();
+                html! {
+                    <button class="linkbutton" data-testid="lesson-resume" onclick={Callback::from(move |_: MouseEvent| browsing.set(false))}>
+                        { "back to the lesson" }
                     </button>
-                    <button class="linkbutton" data-testid="lesson-confirm-cancel" onclick={props.on_cancel.reform(|_: MouseEvent| ())}>
-                        { "cancel" }
-                    </button>
-                </div>
-            }
-            { for back }
-            { list(&props.items, props.run.as_ref().map(|r| r.lesson.id.as_str()), &on_choose) }
-        </> }
-    } else {
-        let run = props.run.clone().unwrap_or_else(|| unreachable_run());
-        let to_list = {
-            let browsing = browsing.clone();
-            Callback::from(move |_: MouseEvent| browsing.set(true))
-        };
-        let next = next_item(&props.items, &run.lesson.id);
-        html! {
-            <LessonView {run} {next} on_choose={props.on_choose.clone()} on_fill={props.on_fill.clone()}
-                        on_show_me={props.on_show_me.clone()} on_leave={props.on_leave.clone()} on_list={to_list} />
+                }
+            });
+            html! { <>
+                if let Some((id, why)) = &props.confirm {
+                    <div class="lesson-confirm" data-testid="lesson-confirm" role="alert">
+                        <p>{ why.clone() }</p>
+                        <button data-testid="lesson-confirm-start" onclick={props.on_confirm.reform(|_: MouseEvent| ())}>
+                            { format!("start {id}") }
+                        </button>
+                        <button class="linkbutton" data-testid="lesson-confirm-cancel" onclick={props.on_cancel.reform(|_: MouseEvent| ())}>
+                            { "cancel" }
+                        </button>
+                    </div>
+                }
+                { for back }
+                { list(&props.items, props.run.as_ref().map(|r| r.lesson.id.as_str()), &on_choose) }
+            </> }
         }
     };
     html! {
@@ -167,25 +170,6 @@ pub fn LessonsPanel(props: &LessonsPanelProps) -> Html {
             </header>
             { body }
         </section>
-    }
-}
-
-/// (Never shown: the panel draws a lesson only when there is one.)
-fn unreachable_run() -> RunView {
-    RunView {
-        lesson: Rc::new(Lesson {
-            id: String::new(),
-            title: String::new(),
-            kind: Kind::Lesson,
-            lab: crate::playground::lab::LabKind::Local,
-            seed: 1,
-            summary: String::new(),
-            setup: Vec::new(),
-            intro: Vec::new(),
-            steps: Vec::new(),
-        }),
-        done: 0,
-        hint: None,
     }
 }
 
@@ -384,6 +368,15 @@ mod tests {
                 "show me completes the step"
             );
         }
+        // after a reload, what ran before it is not in the inputs: the page asks anyway
+        let mut a = Session::new(1);
+        a.start_persisting();
+        let restored = Session::restore(crate::playground::session::persistence::Base {
+            state: a.state(),
+            disks: a.world().disk_states(),
+        });
+        assert!(has_own_inputs(&restored));
+        assert!(!has_own_inputs(&Session::new(1)));
         let (items, run) = view_of(&s);
         assert!(run.expect("still shown").finished());
         assert!(items.iter().any(|i| i.id == "etcd-basics" && i.finished));

@@ -194,6 +194,12 @@ impl Session {
         }
     }
 
+    /// Whether the timeline starts at a restored moment (a reload) rather than at the seed:
+    /// what ran before it is not in [`Session::inputs`].
+    pub fn restored(&self) -> bool {
+        self.base.is_some()
+    }
+
     /// The inputs this session ran since its timeline's start (the seed, or the restored
     /// moment after a reload: the page reads the whole log from its storage instead).
     pub fn inputs(&self) -> &[InputRecord] {
