@@ -1,5 +1,5 @@
-// Lessons (issue 16): the panel opens from the title bar; etcd-basics is taken step by step by
-// clicking each step's command (it lands in the console input) and pressing Enter, each step
+// Lessons (issue 16): the panel opens from the title bar; etcd-basics is taken step by step,
+// typing each step's command or clicking it (it lands in the console input) and pressing Enter, each step
 // turning done only after its own command; raft-election is taken with clicks on the member
 // strip and the time bar; a wrong attempt shows a hint; progress survives a reload and travels
 // in a share link opened in a second, empty browser profile.
@@ -61,8 +61,15 @@ test('etcd-basics, step by step by its commands; progress in a reload and a shar
       assert.equal(await current.getAttribute('data-current'), 'true', `step ${i + 1} is current`);
       const command = current.locator('[data-testid="lesson-step-command"]');
       const line = (await command.innerText()).trim();
-      await command.click();
-      assert.equal(await page.locator('[data-testid="console-input"]').inputValue(), line, 'the click fills the input');
+      const input = page.locator('[data-testid="console-input"]');
+      if (i % 2 === 0) {
+        // typed key by key, as a learner would
+        await input.fill('');
+        await input.pressSequentially(line);
+      } else {
+        await command.click();
+        assert.equal(await input.inputValue(), line, 'the click fills the input');
+      }
       if (i === 2) await screenshot(page, 'lesson-step.png');
       await page.keyboard.press('Enter');
       await waitDone(page, i + 1);
