@@ -146,6 +146,18 @@ impl World {
         if name.is_empty() || self.slots.iter().any(|s| s.config.name == name) {
             return Err(FaultError::NameTaken(name.to_string()));
         }
+        let unstarted = self.added_not_started();
+        let m = match unstarted.as_slice() {
+            [] => return Err(FaultError::NoAddedMember),
+            [one] => one.clone(),
+            _ => return Err(FaultError::SeveralAdded(unstarted.len())),
+        };
+        self.boot_joining(&m, name)
+    }
+
+    /// The members the cluster's configuration holds (as the leader, or else a running
+    /// member, applied it) that no slot runs: added by `member add`, not started yet.
+    pub fn added_not_started(&self) -> Vec<ApiMember> {
         let known = self
             .leader()
             .or_else(|| {
@@ -157,16 +169,10 @@ impl World {
             .and_then(|id| self.member(id))
             .map(|m| m.cluster_members())
             .unwrap_or_default();
-        let unstarted: Vec<ApiMember> = known
+        known
             .into_iter()
             .filter(|m| !self.slots.iter().any(|s| s.config.id == m.id))
-            .collect();
-        let m = match unstarted.as_slice() {
-            [] => return Err(FaultError::NoAddedMember),
-            [one] => one.clone(),
-            _ => return Err(FaultError::SeveralAdded(unstarted.len())),
-        };
-        self.boot_joining(&m, name)
+            .collect()
     }
 
     /// Adds a slot for a member the cluster knows (from `member add`) and boots it with an

@@ -522,20 +522,9 @@ pub fn fill_placeholders(line: &str, pg: &Playground) -> String {
             // (a member added but not started yet: the one the cluster knows and no slot runs,
             // which `start NAME` would start)
             ["id", name] => id_of(&scene, name)
-                .or_else(|| {
-                    let w = pg.world();
-                    let ids = w.member_ids();
-                    let unstarted: Vec<u64> = scene
-                        .reader()?
-                        .cluster_members()
-                        .into_iter()
-                        .map(|c| c.id)
-                        .filter(|id| !ids.contains(id))
-                        .collect();
-                    match unstarted.as_slice() {
-                        [one] => Some(*one),
-                        _ => None,
-                    }
+                .or_else(|| match pg.world().added_not_started().as_slice() {
+                    [one] => Some(one.id),
+                    _ => None,
                 })
                 .map(|id| format!("{id:x}")),
             ["lease", key] => scene

@@ -22,6 +22,15 @@ use crate::process::Output;
 const MAX_ATTEMPTS: usize = 32;
 const ATTEMPT_OUTPUT: usize = 8 * 1024;
 
+/// Appends at most `max` bytes of the head of `s` (cut at a character boundary).
+fn push_head(to: &mut String, s: &str, max: usize) {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    to.push_str(&s[..end]);
+}
+
 /// A console line run while a step was current.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attempt {
@@ -136,11 +145,7 @@ impl LessonRun {
         }
         let mut output = String::new();
         for s in [&out.stdout, &out.stderr] {
-            let mut end = s.len().min(ATTEMPT_OUTPUT);
-            while !s.is_char_boundary(end) {
-                end -= 1;
-            }
-            output.push_str(&s[..end]);
+            push_head(&mut output, s, ATTEMPT_OUTPUT);
         }
         if self.attempts.len() >= MAX_ATTEMPTS {
             self.attempts.remove(0);
@@ -167,11 +172,8 @@ impl LessonRun {
         }
         if let Some(a) = self.attempts.last_mut() {
             for s in [&out.stdout, &out.stderr] {
-                let mut end = s.len().min(ATTEMPT_OUTPUT.saturating_sub(a.output.len()));
-                while !s.is_char_boundary(end) {
-                    end -= 1;
-                }
-                a.output.push_str(&s[..end]);
+                let room = ATTEMPT_OUTPUT.saturating_sub(a.output.len());
+                push_head(&mut a.output, s, room);
             }
         }
         self.advance(pg);
