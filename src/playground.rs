@@ -21,16 +21,19 @@ use crate::sim::{FaultError, World};
 pub mod background;
 pub mod completion;
 pub mod fault_text;
+mod hints;
 pub mod input;
 pub mod lab;
 pub mod lesson;
 pub mod load;
 pub mod session;
+pub mod shell_line;
 pub mod tail;
 pub mod wrappers;
 
 use background::{Background, BackgroundOutput};
 use fault_text::fault_text;
+use hints::hints;
 use wrappers::Plan;
 
 use crate::process::Output;
@@ -360,6 +363,9 @@ impl Playground {
         if self.node.is_some() {
             return self.node_line(line, stdin);
         }
+        if shell_line::takes_shell(line) {
+            return self.shell_line(line, stdin);
+        }
         let parsed = match shell::split(line) {
             Ok(l) => l,
             Err(e) => {
@@ -681,7 +687,9 @@ fn usage_of(cmd: &str) -> &'static str {
 /// The playground's own commands.
 pub const PLAYGROUND_HELP: &str = "\
 playground commands (everything else is a shell line: etcdctl ..., export, unset,
-etcd --version, docker exec NAME etcdctl ..., kubectl ..., kubectl exec POD -- etcdctl ...):
+etcd --version, docker exec NAME etcdctl ..., kubectl ..., kubectl exec POD -- etcdctl ...;
+pipes, &&, ||, ; and > FILE as in bash, with grep, jq, base64, hexdump -C, xxd, strings,
+sort, cut, awk, head, tail, wc, cat, ls, echo, printf):
   stop NAME                      crash a member (infra1, infra2, infra3)
   start NAME                     restart a stopped member from its disk, or start
                                  the member `etcdctl member add` announced
@@ -711,80 +719,6 @@ fn background_suffix(line: &str) -> (&str, bool) {
         Some(rest) if !rest.ends_with('&') && !rest.trim().is_empty() => (rest, true),
         _ => (line, false),
     }
-}
-
-/// Hint lines for classic confusions (shown dimmed in the page; never in transcripts).
-fn hints(env: &BTreeMap<String, String>, args: &[String], out: &Output) -> Vec<String> {
-    let mut h = Vec::new();
-    let v2 = env.get("ETCDCTL_API").map(|s| s == "2").unwrap_or(false);
-    let first = args
-        .iter()
-        .find(|a| !a.starts_with('-'))
-        .map(|s| s.as_str())
-        .unwrap_or("");
-    let v2_command = matches!(
-        first,
-        "set"
-            | "mk"
-            | "mkdir"
-            | "rm"
-            | "rmdir"
-            | "ls"
-            | "setdir"
-            | "update"
-            | "updatedir"
-            | "cluster-health"
-            | "exec-watch"
-    );
-    if !v2 && v2_command && out.stderr.contains("unknown command") {
-        h.push(format!(
-            "hint: `{}` is an etcd v2 command; etcdctl 3.4 speaks v3 by default. Run `export ETCDCTL_API=2` to use the v2 commands.",
-            first
-        ));
-    }
-    if !v2 && out.stderr.starts_with("Error: unknown flag: --version") {
-        h.push("hint: etcdctl 3.4 prints its version with `etcdctl version`; `--version` is the v2 flag (`ETCDCTL_API=2 etcdctl --version`).".to_string());
-    }
-    if out.stderr.contains("unknown shorthand flag") {
-        if let Some(a) = args
-            .iter()
-            .find(|a| a.len() > 2 && a.starts_with('-') && !a.starts_with("--"))
-        {
-            h.push(format!(
-                "hint: `{a}` has one dash, so etcdctl reads it as one-letter flags ({} ...); long flags take two dashes: `-{a}`.",
-                a.chars()
-                    .skip(1)
-                    .take(3)
-                    .map(|c| format!("-{c}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ));
-        }
-    }
-    if out.stderr.contains("required revision has been compacted") {
-        h.push(
-            "hint: history before the compacted revision is gone; use a later --rev.".to_string(),
-        );
-    }
-    if out.stderr.contains("context deadline exceeded") {
-        h.push("hint: no answer in time: is the member stopped, or has the cluster lost quorum (`start NAME`, `heal`)?".to_string());
-    }
-    if !v2
-        && first == "get"
-        && out.exit == 0
-        && out.stdout.is_empty()
-        && args.iter().filter(|a| !a.starts_with('-')).count() == 2
-    {
-        if let Some(k) = args.iter().filter(|a| !a.starts_with('-')).nth(1) {
-            if k.ends_with('/') && !args.iter().any(|a| a == "--prefix" || a == "--from-key") {
-                h.push(format!(
-                    "hint: `get {}` reads one key; add --prefix to read every key under it.",
-                    k
-                ));
-            }
-        }
-    }
-    h
 }
 
 #[cfg(test)]

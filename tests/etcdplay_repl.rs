@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-/// Runs `etcdplay` on `input`; its stdout (without the `$ ` prompts), stderr and exit status.
+/// Runs `etcdplay` on `input` (a pipe: no prompts are printed); its stdout, stderr and exit status.
 fn repl(input: &[u8]) -> (String, String, i32) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_etcdplay"))
         .stdin(Stdio::piped())
@@ -22,7 +22,7 @@ fn repl(input: &[u8]) -> (String, String, i32) {
         .expect("write stdin");
     let out = child.wait_with_output().expect("etcdplay ends");
     (
-        String::from_utf8_lossy(&out.stdout).replace("$ ", ""),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
         out.status.code().unwrap_or(-1),
     )
@@ -60,4 +60,12 @@ fn a_here_document_still_feeds_txn() {
     let (out, err, _) = repl(input);
     assert!(out.contains("SUCCESS\n\nOK\n"), "{out}\n{err}");
     assert!(out.ends_with("\n1\n"), "{out}\n{err}");
+}
+
+#[test]
+fn read_from_a_pipe_it_prints_the_answers_alone() {
+    // no `$ ` prompt before the answers
+    let (out, _, code) =
+        repl(b"etcdctl put a b\netcdctl get a -w json | jq -r '.kvs[0].value | @base64d'\n");
+    assert_eq!((out.as_str(), code), ("OK\nb\n", 0));
 }

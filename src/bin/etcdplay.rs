@@ -137,9 +137,13 @@ fn repl() {
         failed: false,
     };
     let mut out = std::io::stdout();
+    // prompts are for a person at a terminal: read from a pipe, only the answers print
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
     loop {
-        let _ = write!(out, "{} ", labs.playground().prompt());
-        let _ = out.flush();
+        if interactive {
+            let _ = write!(out, "{} ", labs.playground().prompt());
+            let _ = out.flush();
+        }
         let Some(mut line) = lines.next() else {
             break;
         };

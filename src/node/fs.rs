@@ -440,6 +440,44 @@ impl Fs {
         Ok(())
     }
 
+    /// [`write`](Self::write) of bytes the caller gives away (no copy of a large file).
+    /// On an error the bytes come back with it.
+    pub fn write_owned(
+        &mut self,
+        path: &[String],
+        data: Vec<u8>,
+        now: Millis,
+    ) -> Result<(), (Errno, Vec<u8>)> {
+        let len = data.len() as u64;
+        let old = match self.node(path) {
+            Some(Node::File { data, .. }) => data.len() as u64,
+            _ => 0,
+        };
+        if let Err(e) = self.check_size(old, len) {
+            return Err((e, data));
+        }
+        if let Err(e) = self.write(path, b"", false, now) {
+            return Err((e, data));
+        }
+        if let Some(Node::File { data: d, .. }) = self.node_mut(path) {
+            *d = data;
+        }
+        self.used += len;
+        Ok(())
+    }
+
+    /// Removes a regular file and gives its bytes back.
+    pub fn take_file(&mut self, path: &[String], now: Millis) -> Result<Vec<u8>, Errno> {
+        match self.node(path) {
+            Some(Node::Dir { .. }) => Err(Errno::IsDir),
+            Some(Node::File { .. }) => match self.detach(path, now)? {
+                Node::File { data, .. } => Ok(data),
+                Node::Dir { .. } => Err(Errno::IsDir),
+            },
+            None => Err(Errno::NoEnt),
+        }
+    }
+
     /// Creates one directory (mode 755, owner root). The parent must exist.
     pub fn mkdir(&mut self, path: &[String], now: Millis) -> Result<(), Errno> {
         let (parent, name) = split_last(path)?;

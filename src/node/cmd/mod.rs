@@ -6,16 +6,24 @@
 //! tools use in their messages. Must not touch: shell syntax, redirections, builtins that
 //! change the shell's state (`cd`, `export`: those live in `shell`).
 
+mod awk;
+mod base64;
 mod cat;
 mod chown;
 mod cp_mv;
+mod cut;
 mod echo;
 mod grep;
 mod head_tail;
+mod hexdump;
+pub mod jq;
 mod ls;
 mod mkdir;
+mod printf;
 mod rm;
 mod sed;
+mod sort;
+mod strings;
 mod touch;
 mod wc;
 
@@ -64,9 +72,10 @@ impl Ctx<'_> {
 }
 
 /// The commands this module runs.
-pub const NAMES: [&str; 17] = [
+pub const NAMES: [&str; 27] = [
     "cat", "ls", "mkdir", "rm", "rmdir", "cp", "mv", "chown", "grep", "egrep", "sed", "echo",
-    "head", "tail", "wc", "touch", "chmod",
+    "head", "tail", "wc", "touch", "chmod", "jq", "base64", "hexdump", "hd", "xxd", "strings",
+    "sort", "cut", "awk", "printf",
 ];
 
 /// Runs a command by name; None if it is not one of ours.
@@ -89,6 +98,15 @@ pub fn run(name: &str, args: &[String], ctx: &mut Ctx) -> Option<i32> {
         "tail" => head_tail::tail(args, ctx),
         "wc" => wc::run(args, ctx),
         "touch" => touch::run(args, ctx),
+        "jq" => jq::run(args, ctx),
+        "base64" => base64::run(args, ctx),
+        "hexdump" | "hd" => hexdump::hexdump(name, args, ctx),
+        "xxd" => hexdump::xxd(args, ctx),
+        "strings" => strings::run(args, ctx),
+        "sort" => sort::run(args, ctx),
+        "cut" => cut::run(args, ctx),
+        "awk" => awk::run(args, ctx),
+        "printf" => printf::run(args, ctx),
         _ => return None,
     })
 }

@@ -103,6 +103,11 @@ def record(fixture, scenario):
         for b in BINDS:
             os.makedirs(os.path.join(root, b), exist_ok=True)
         os.makedirs(os.path.join(root, REC), exist_ok=True)
+        # Debian's `awk` is mawk through /etc/alternatives, which the fixture has not
+        alt = os.path.join(root, "etc/alternatives")
+        os.makedirs(alt, exist_ok=True)
+        if not os.path.lexists(os.path.join(alt, "awk")):
+            os.symlink("/usr/bin/mawk", os.path.join(alt, "awk"))
         open(os.path.join(root, "dev/null"), "w").close()
         for d in [root, os.path.join(root, "dev")]:
             t = fixture["root"]["Dir"]["meta"]["mtime"] / 1000

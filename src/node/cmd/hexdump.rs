@@ -1,0 +1,216 @@
+//! The hex dumps a learner pipes a value into to see its bytes (`| hexdump -C`, the usual check
+//! that a Secret is encrypted at rest): util-linux `hexdump` (`-C`, and the default 16-bit
+//! words), `hd`, and vim's `xxd` (default layout, `-p`, `-c`, `-g`, `-l`, `-u`). Layouts and
+//! messages as the real tools print them.
+//!
+//! Owns: the dump layouts. Must not touch: anything else.
+
+use super::{opt_error, parse_opts, Ctx};
+
+/// Reads the operands (or stdin); prints `tool: FILE: error` for those that fail.
+fn inputs(files: &[String], tool: &str, ctx: &mut Ctx) -> (Vec<u8>, usize) {
+    if files.is_empty() {
+        return (ctx.stdin.to_vec(), 0);
+    }
+    let mut data = Vec::new();
+    let mut failed = 0;
+    for f in files {
+        match ctx.read_file(f) {
+            Ok(d) => data.extend_from_slice(&d),
+            Err(e) => {
+                ctx.eprintln(&format!("{tool}: {f}: {e}"));
+                failed += 1;
+            }
+        }
+    }
+    (data, failed)
+}
+
+fn printable(b: u8) -> char {
+    if (0x20..0x7f).contains(&b) {
+        b as char
+    } else {
+        '.'
+    }
+}
+
+/// The 16-byte lines of a dump, a run of identical full lines shown once and then `*`, and
+/// the length at the end; `line` writes one line from its offset.
+fn dump_lines(data: &[u8], out: &mut String, end: &str, line: impl Fn(usize, &[u8], &mut String)) {
+    let mut prev: Option<&[u8]> = None;
+    let mut starred = false;
+    for (k, chunk) in data.chunks(16).enumerate() {
+        if chunk.len() == 16 && prev == Some(chunk) {
+            if !starred {
+                out.push_str("*\n");
+                starred = true;
+            }
+            continue;
+        }
+        starred = false;
+        prev = Some(chunk);
+        line(k * 16, chunk, out);
+    }
+    if !data.is_empty() {
+        out.push_str(end);
+    }
+}
+
+/// `hexdump -C` / `hd`: canonical hex+ASCII.
+fn canonical(data: &[u8], out: &mut String) {
+    let end = format!("{:08x}\n", data.len());
+    dump_lines(data, out, &end, |at, line, out| {
+        out.push_str(&format!("{at:08x}  "));
+        for i in 0..16 {
+            match line.get(i) {
+                Some(b) => out.push_str(&format!("{b:02x} ")),
+                None => out.push_str("   "),
+            }
+            if i == 7 {
+                out.push(' ');
+            }
+        }
+        out.push_str(" |");
+        out.extend(line.iter().map(|b| printable(*b)));
+        out.push_str("|\n");
+    });
+}
+
+/// `hexdump` alone: 16-bit little-endian words, the last line padded.
+fn words(data: &[u8], out: &mut String) {
+    let end = format!("{:07x}\n", data.len());
+    dump_lines(data, out, &end, |at, line, out| {
+        out.push_str(&format!("{at:07x}"));
+        for w in 0..8 {
+            match (line.get(2 * w), line.get(2 * w + 1)) {
+                (Some(a), Some(b)) => out.push_str(&format!(" {b:02x}{a:02x}")),
+                (Some(a), None) => out.push_str(&format!(" 00{a:02x}")),
+                _ => out.push_str("     "),
+            }
+        }
+        out.push('\n');
+    });
+}
+
+pub fn hexdump(name: &str, args: &[String], ctx: &mut Ctx) -> i32 {
+    let p = match parse_opts(args, "Cbcdovx", "nse", &["canonical"]) {
+        Ok(p) => p,
+        Err(e) => {
+            if let super::OptError::Invalid(c) = e {
+                ctx.eprintln(&format!("{name}: invalid option -- '{c}'"));
+                ctx.eprintln(&format!("Try '{name} --help' for more information."));
+                return 1;
+            }
+            return opt_error(ctx, name, e, 1);
+        }
+    };
+    if let Some(c) = p.flags.iter().map(|f| f.0).find(|c| !"Cv".contains(*c)) {
+        ctx.eprintln(&format!(
+            "{name}: this playground's {name} prints only -C (canonical) and its default layout, not -{c}"
+        ));
+        return 1;
+    }
+    let (mut data, failed) = inputs(&p.operands, name, ctx);
+    if failed > 0 && failed == p.operands.len() {
+        ctx.eprintln(&format!("{name}: all input file arguments failed"));
+        return 1;
+    }
+    if let Some(n) = p
+        .flags
+        .iter()
+        .filter(|f| f.0 == 'n')
+        .filter_map(|f| f.1.as_ref()?.parse::<usize>().ok())
+        .last()
+    {
+        data.truncate(n);
+    }
+    let mut out = String::new();
+    if name == "hd" || p.has('C') || p.has_long("canonical") {
+        canonical(&data, &mut out);
+    } else {
+        words(&data, &mut out);
+    }
+    ctx.print(&out);
+    i32::from(failed > 0)
+}
+
+pub fn xxd(args: &[String], ctx: &mut Ctx) -> i32 {
+    let mut plain = false;
+    let mut upper = false;
+    let mut cols: Option<usize> = None;
+    let mut group: Option<usize> = None;
+    let mut len: Option<usize> = None;
+    let mut files = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        i += 1;
+        let value = |i: &mut usize| -> Option<usize> {
+            let v = args.get(*i)?.parse::<usize>().ok();
+            *i += 1;
+            v
+        };
+        match a {
+            "-p" | "-ps" | "-postscript" | "-plain" => plain = true,
+            "-u" => upper = true,
+            "-c" | "-cols" => cols = value(&mut i),
+            "-g" | "-groupsize" => group = value(&mut i),
+            "-l" | "-len" => len = value(&mut i),
+            f if !f.starts_with('-') || f == "-" => files.push(f.to_string()),
+            _ => {
+                ctx.eprintln(&format!(
+                    "xxd: this playground's xxd knows -p, -c, -g, -l and -u, not {a}"
+                ));
+                return 1;
+            }
+        }
+    }
+    if files.len() > 1 {
+        ctx.eprintln("xxd: this playground's xxd reads one file and writes to the console");
+        return 1;
+    }
+    let (mut data, failed) = inputs(&files, "xxd", ctx);
+    if failed > 0 {
+        return 2;
+    }
+    if let Some(n) = len {
+        data.truncate(n);
+    }
+    let hex = |b: &u8| {
+        if upper {
+            format!("{b:02X}")
+        } else {
+            format!("{b:02x}")
+        }
+    };
+    let mut out = String::new();
+    if plain {
+        for line in data.chunks(cols.unwrap_or(30).max(1)) {
+            out.extend(line.iter().map(hex));
+            out.push('\n');
+        }
+        ctx.print(&out);
+        return 0;
+    }
+    let cols = cols.unwrap_or(16).clamp(1, 256);
+    let group = group.unwrap_or(2);
+    let width = if group == 0 {
+        cols * 2
+    } else {
+        cols * 2 + cols.div_ceil(group)
+    };
+    for (k, line) in data.chunks(cols).enumerate() {
+        let mut h = String::new();
+        for (j, b) in line.iter().enumerate() {
+            h.push_str(&hex(b));
+            if group > 0 && (j + 1) % group == 0 {
+                h.push(' ');
+            }
+        }
+        out.push_str(&format!("{:08x}: {h:<width$} ", k * cols));
+        out.extend(line.iter().map(|b| printable(*b)));
+        out.push('\n');
+    }
+    ctx.print(&out);
+    0
+}
