@@ -557,7 +557,7 @@ pub fn App() -> Html {
                              {on_history} {on_complete} on_interrupt={dispatch.reform(|_| Action::Interrupt)} {on_download}
                              on_drop_file={dispatch.reform(|(name, bytes)| Action::DropFile { name, bytes })}
                              job_running={s.job_running()} on_select={on_select_entry} selected={selected_entry}
-                             show_requests={s.show_requests()} prompt={s.prompt()} busy={editing.is_some()}
+                             show_requests={s.show_requests()} prompt={s.prompt()} api={s.api_version()} busy={editing.is_some()}
                              banner={lab_banner(kind)} fill={(*fill).clone()} />
                 </div>
                 <div class="pane right">

@@ -66,6 +66,9 @@ pub struct ConsoleProps {
     /// The shell prompt the input line shows (the current lab's).
     #[prop_or_else(|| "$ ".to_string())]
     pub prompt: String,
+    /// The etcdctl API the exported `ETCDCTL_API` selects (2 or 3), shown beside the prompt.
+    #[prop_or(3)]
+    pub api: u8,
     /// Something else has the keyboard (the editor): the input is disabled meanwhile and
     /// takes the focus back after.
     #[prop_or_default]
@@ -381,6 +384,14 @@ pub fn Console(props: &ConsoleProps) -> Html {
                        disabled={!props.ready || props.busy}
                        autocomplete="off" autocapitalize="off" spellcheck="false"
                        aria-label="command line" />
+                <span class={classes!("api-version", (props.api == 2).then_some("v2"))} data-testid="api-version"
+                      title={if props.api == 2 {
+                          "ETCDCTL_API=2 is exported: etcdctl reads and writes the v2 keyspace, which is separate from the v3 one (export ETCDCTL_API=3 to go back)"
+                      } else {
+                          "etcdctl speaks the v3 API (etcd 3.4's default); export ETCDCTL_API=2 for the v2 commands and the v2 keyspace, which is separate"
+                      }}>
+                    { format!("API v{}", props.api) }
+                </span>
                 <label class="requests-toggle" title="print, under each kubectl command, the etcd range or txn it made">
                     <input type="checkbox" data-testid="show-requests" checked={props.show_requests}
                            disabled={!props.ready} onchange={toggle_requests} />
