@@ -1,5 +1,6 @@
 //! The console panel: a prompt and an input (Enter runs the line, ↑/↓ walk the history,
-//! Ctrl+L clears), and the finished commands above it, each with its output; what background
+//! Tab completes a word — on an empty line it moves the focus on, as everywhere — Ctrl+L
+//! clears), and the finished commands above it, each with its output; what background
 //! jobs print later arrives at the bottom. Output is text, never markup: whatever a key or
 //! value holds is shown as characters.
 //!
@@ -254,7 +255,15 @@ pub fn Console(props: &ConsoleProps) -> Html {
         let on_complete = props.on_complete.clone();
         let offered = offered.clone();
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
-            "Tab" if !e.shift_key() && !e.ctrl_key() && !e.alt_key() && !e.meta_key() => {
+            // (on an empty line there is nothing to complete: the focus moves on, so the
+            // rest of the page is reachable from the keyboard)
+            "Tab"
+                if !e.shift_key()
+                    && !e.ctrl_key()
+                    && !e.alt_key()
+                    && !e.meta_key()
+                    && !value.trim().is_empty() =>
+            {
                 e.prevent_default();
                 let done = on_complete.emit((*value).clone());
                 value.set(done.line);
