@@ -22,6 +22,7 @@ use std::rc::Rc;
 use super::Playground;
 
 pub mod action;
+pub mod api_hint;
 pub mod cluster_model;
 pub mod commands;
 pub mod console;
@@ -66,6 +67,12 @@ pub struct Session {
     /// After a rewind: the inputs past the current moment (the timeline can go forward again
     /// until something new runs).
     future: Vec<InputRecord>,
+    /// Showing the first election (a moment before the seed's world is handed out): when
+    /// time reaches this moment (ms), the timeline's start is rebuilt and the inputs go on.
+    cold_until: Option<u64>,
+    /// The timeline starts at the seed's first moment (`t = 0`), not at the world handed out
+    /// after the first election: a line was typed while that election was shown.
+    cold_start: bool,
     entries: Rc<Vec<Entry>>,
     next_id: usize,
     history: History,
@@ -110,6 +117,8 @@ impl Session {
             inputs: Vec::new(),
             rewind_dropped: 0,
             future: Vec::new(),
+            cold_until: None,
+            cold_start: false,
             entries: Rc::new(Vec::new()),
             next_id: 0,
             history: History::default(),
@@ -190,6 +199,13 @@ impl Session {
             Action::Play(wall_ms) => {
                 self.play_for(wall_ms);
                 ran
+            }
+            Action::WatchElection => {
+                self.watch_election();
+                Applied {
+                    persist: true,
+                    refresh: Refresh::Force,
+                }
             }
             Action::Seek(t_ms) => {
                 self.seek(t_ms);

@@ -145,6 +145,15 @@ fn bootstrap_disk(configs: &[MemberConfig]) -> MemoryDisk {
 impl World {
     /// The default cluster, ready: infra1 leader at term 2, v3 revision 1, up more than 5 s.
     pub fn new(seed: u64) -> World {
+        let mut w = World::cold(seed);
+        w.run_until(WARM_UP, |_| false);
+        w
+    }
+
+    /// The world of `seed` at its first moment (`now() == 0`): the members just booted and
+    /// infra1's first campaign on the wire, before [`WARM_UP`] (the timeline replays the
+    /// first election from here; [`World::new`] is this after the warm-up).
+    pub fn cold(seed: u64) -> World {
         let (mut w, configs) = World::blank(seed);
         let member_ids: Vec<u64> = configs.iter().map(|c| c.id).collect();
         for c in &configs {
@@ -170,7 +179,6 @@ impl World {
             }
             w.handle_outbox(first, out);
         }
-        w.run_until(WARM_UP, |_| false);
         w
     }
 

@@ -26,6 +26,7 @@ use super::labs::{lab_line, remember, remembered, DbSlot, LabLine, Labs};
 use super::lessons::{has_own_inputs, view_of, LessonsPanel};
 use super::registry_view::RegistryDetail;
 use super::share::{ShareOffer, SharePanel};
+use super::time_travel::TimeTravelConfirm;
 use crate::playground::completion::Completion;
 use crate::playground::lab::LabKind;
 use crate::playground::lesson::{self, Lesson};
@@ -37,6 +38,14 @@ use crate::process::Edit;
 pub const FRAME_MS: u32 = 33;
 
 type SessionRef = super::labs::SessionRef;
+
+/// An input held while the page asks whether to discard what came after a rewind.
+#[derive(Clone, PartialEq)]
+enum Held {
+    /// A console line (cancel puts it back into the input).
+    Line(String),
+    Act(Action),
+}
 type LabsRef = Rc<RefCell<Labs>>;
 
 /// The page's one path from input to screen: borrow the current lab's session, apply the
@@ -93,7 +102,20 @@ pub fn App() -> Html {
     // a lesson to start once its lab is in view and ready
     let lesson_queued = use_state(|| None::<String>);
     let fill = use_state(|| None::<(u32, String)>);
+    let held = use_state(|| None::<Held>);
     let dispatch = dispatcher(labs.clone(), update.clone());
+    // After a rewind, an input that would discard the later ones waits for an answer.
+    let inputs_ahead = session.try_borrow().map_or(0, |s| s.inputs_ahead());
+    let guarded = {
+        let (dispatch, held) = (dispatch.clone(), held.clone());
+        Callback::from(move |a: Action| {
+            if inputs_ahead > 0 && a.adds_input() {
+                held.set(Some(Held::Act(a)));
+            } else {
+                dispatch.emit(a);
+            }
+        })
+    };
     let disk_ui = {
         let update = update.clone();
         let disk_banner = disk_banner.clone();
@@ -284,7 +306,7 @@ pub fn App() -> Html {
 
     // A console line: `lab` lines are the page's own (they switch the session in view); the
     // rest go to the session, and one that opens a file (`vi FILE`) opens the editor.
-    let on_run = {
+    let run_now = {
         let labs = labs.clone();
         let dispatch = dispatch.clone();
         let editing = editing.clone();
@@ -337,6 +359,16 @@ pub fn App() -> Html {
             }
         })
     };
+    let on_run = {
+        let (run_now, held) = (run_now.clone(), held.clone());
+        Callback::from(move |text: String| {
+            if inputs_ahead > 0 && matches!(lab_line(&text, kind), LabLine::NotLab) {
+                held.set(Some(Held::Line(text)));
+            } else {
+                run_now.emit(text);
+            }
+        })
+    };
     let on_choose_lab = on_run.reform(|name: String| format!("lab {name}"));
     let on_confirm_lesson = {
         let (confirm, queued, on_run) = (
@@ -382,15 +414,62 @@ pub fn App() -> Html {
         Callback::from(move |_| open.set(Some(false)))
     };
     let on_save_edit = {
-        let dispatch = dispatch.clone();
+        let guarded = guarded.clone();
         let editing = editing.clone();
         Callback::from(move |text: String| {
             if let Some(e) = (*editing).clone() {
                 editing.set(None);
-                dispatch.emit(Action::SaveEdit { path: e.path, text });
+                guarded.emit(Action::SaveEdit { path: e.path, text });
             }
         })
     };
+    // The answers to "discard what came after?": cancel gives the input back.
+    let on_discard = {
+        let (held, run_now, dispatch) = (held.clone(), run_now.clone(), dispatch.clone());
+        Callback::from(move |_| {
+            match (*held).clone() {
+                Some(Held::Line(text)) => run_now.emit(text),
+                Some(Held::Act(a)) => dispatch.emit(a),
+                None => {}
+            }
+            held.set(None);
+        })
+    };
+    let on_cancel_held = {
+        let (held, fill, editing) = (held.clone(), fill.clone(), editing.clone());
+        Callback::from(move |_| {
+            match (*held).clone() {
+                Some(Held::Line(line)) => {
+                    let n = fill.as_ref().map_or(0, |(n, _)| n.wrapping_add(1));
+                    fill.set(Some((n, line)));
+                }
+                Some(Held::Act(Action::SaveEdit { path, text })) => {
+                    editing.set(Some(Edit { path, text }));
+                }
+                _ => {}
+            }
+            held.set(None);
+        })
+    };
+    // Esc closes whatever dialog is open (a question answers "cancel").
+    {
+        let (help_open, share, confirm, offer) = (
+            help_open.clone(),
+            share.clone(),
+            lesson_confirm.clone(),
+            offer.clone(),
+        );
+        let (held_open, on_cancel_held) = (held.is_some(), on_cancel_held.clone());
+        super::keys::use_escape(Callback::from(move |_| {
+            help_open.set(false);
+            share.set(None);
+            confirm.set(None);
+            offer.set(None);
+            if held_open {
+                on_cancel_held.emit(());
+            }
+        }));
+    }
     let on_cancel_edit = {
         let editing = editing.clone();
         Callback::from(move |_| editing.set(None))
@@ -445,7 +524,7 @@ pub fn App() -> Html {
             .member(n)
             .map(|m| html! { <MemberPanel member={m.clone()} /> }),
         Some(Selection::Link(a, b)) => Some(html! {
-            <LinkPanel a={a.clone()} b={b.clone()} model={cluster.clone()} on_op={dispatch.reform(Action::Cluster)} />
+            <LinkPanel a={a.clone()} b={b.clone()} model={cluster.clone()} on_op={guarded.reform(Action::Cluster)} />
         }),
         Some(Selection::Key) => s.detail().cloned().map(|d| {
             // a /registry key also shows what Kubernetes object it holds
@@ -543,35 +622,41 @@ pub fn App() -> Html {
             <main class="panes">
                 <div class="pane left">
                     <TimeBar playing={s.playing()} speed={s.speed()} now_ms={s.now_ms()} horizon_ms={s.horizon_ms()}
+                             viewing_past={s.viewing_past()} inputs_ahead={s.inputs_ahead()}
+                             on_watch_election={dispatch.reform(|_| Action::WatchElection)}
                              on_play_pause={dispatch.reform(|_| Action::PlayPause)}
                              on_step={dispatch.reform(|_| Action::Step)}
                              on_idle={dispatch.reform(|_| Action::UntilIdle)}
                              on_speed={dispatch.reform(Action::Speed)} on_seek={dispatch.reform(Action::Seek)} />
                     <section class="picture" aria-label="cluster">
                         <ClusterPicture model={cluster.clone()} selected={(*selection).clone()} on_select={on_select} {traced} />
-                        <MemberStrip model={cluster.clone()} on_op={dispatch.reform(Action::Cluster)} on_select={on_select_member} />
+                        <MemberStrip model={cluster.clone()} on_op={guarded.reform(Action::Cluster)} on_select={on_select_member} />
                     </section>
+                    if let Some(h) = &*held {
+                        <TimeTravelConfirm what={held_text(h, &cluster)} now_ms={s.now_ms()} inputs_ahead={s.inputs_ahead()}
+                                           {on_discard} on_cancel={on_cancel_held} />
+                    }
                     <Console entries={s.entries().clone()} ready={*ready && !*second_tab} note={(*note).clone()}
                              durable_upto={s.durable_upto()}
                              {on_run} on_clear={dispatch.reform(|_| Action::ClearScreen)}
                              {on_history} {on_complete} on_interrupt={dispatch.reform(|_| Action::Interrupt)} {on_download}
                              on_drop_file={dispatch.reform(|(name, bytes)| Action::DropFile { name, bytes })}
                              job_running={s.job_running()} on_select={on_select_entry} selected={selected_entry}
-                             show_requests={s.show_requests()} prompt={s.prompt()} busy={editing.is_some()}
+                             show_requests={s.show_requests()} prompt={s.prompt()} api={s.api_version()} busy={editing.is_some()}
                              banner={lab_banner(kind)} fill={(*fill).clone()} />
                 </div>
                 <div class="pane right">
                     if let Some((items, run)) = lessons {
                         <LessonsPanel {items} {run} confirm={(*lesson_confirm).clone()}
                                       on_choose={on_choose_lesson} on_confirm={on_confirm_lesson} on_cancel={on_cancel_lesson}
-                                      {on_fill} on_show_me={dispatch.reform(|_| Action::ShowMe)}
+                                      {on_fill} on_show_me={guarded.reform(|_| Action::ShowMe)}
                                       on_leave={dispatch.reform(|_| Action::CloseLesson)} on_close={on_close_lessons} />
                     }
                     <KeyspacePanel data={s.keyspace().clone()} selected_key={s.selected_key().cloned()}
                                    {on_select_key} on_revision={dispatch.reform(Action::Revision)}
                                    on_v2={dispatch.reform(Action::V2)} on_toggle={dispatch.reform(Action::ToggleFolder)}
                                    on_filter={dispatch.reform(Action::Filter)} on_drill={dispatch.reform(Action::Drill)}
-                                   on_command={dispatch.reform(Action::Run)} />
+                                   on_command={guarded.reform(Action::Run)} />
                     <aside class="detail" data-testid="detail-pane" aria-label="detail">
                         if let Some(d) = detail {
                             { d }
@@ -631,12 +716,25 @@ fn HelpPanel() -> Html {
                 { ". Every button on the page sends one of these lines through the console." }
             </p>
             <p>
-                { "Keys: Enter runs a line, ↑/↓ walk the history, Ctrl+L clears the screen. " }
+                { "Keys: Enter runs a line, ↑/↓ walk the history, Tab completes (on an empty line it moves to the next control), " }
+                { "Ctrl+L clears the screen, Esc closes this and the page's questions. " }
                 { "Each member's disk (its Raft log, hard state and snapshots) is kept in this browser (IndexedDB): " }
                 { "a reload is a power cycle, the members restart from their disks and elect a leader. " }
-                { "A command's output shows once its writes are on disk. The timeline starts at the reload." }
+                { "A command's output shows once its writes are on disk. " }
+                { "The timeline rewinds to the reload (or to the first election, from t = 0); a command typed in the past asks before it discards what came after." }
             </p>
         </section>
+    }
+}
+
+/// What a held input is, in the console's words.
+fn held_text(h: &Held, cluster: &crate::playground::session::ClusterModel) -> String {
+    match h {
+        Held::Line(line) | Held::Act(Action::Run(line)) => line.clone(),
+        Held::Act(Action::Cluster(op)) => op.line(cluster).unwrap_or_default(),
+        Held::Act(Action::ShowMe) => "the lesson's “show me”".to_string(),
+        Held::Act(Action::SaveEdit { path, .. }) => format!("the save of {path}"),
+        Held::Act(_) => "this".to_string(),
     }
 }
 

@@ -1,5 +1,6 @@
 //! The console panel: a prompt and an input (Enter runs the line, ↑/↓ walk the history,
-//! Ctrl+L clears), and the finished commands above it, each with its output; what background
+//! Tab completes a word — on an empty line it moves the focus on, as everywhere — Ctrl+L
+//! clears), and the finished commands above it, each with its output; what background
 //! jobs print later arrives at the bottom. Output is text, never markup: whatever a key or
 //! value holds is shown as characters.
 //!
@@ -66,6 +67,9 @@ pub struct ConsoleProps {
     /// The shell prompt the input line shows (the current lab's).
     #[prop_or_else(|| "$ ".to_string())]
     pub prompt: String,
+    /// The etcdctl API the exported `ETCDCTL_API` selects (2 or 3), shown beside the prompt.
+    #[prop_or(3)]
+    pub api: u8,
     /// Something else has the keyboard (the editor): the input is disabled meanwhile and
     /// takes the focus back after.
     #[prop_or_default]
@@ -251,7 +255,15 @@ pub fn Console(props: &ConsoleProps) -> Html {
         let on_complete = props.on_complete.clone();
         let offered = offered.clone();
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
-            "Tab" if !e.shift_key() && !e.ctrl_key() && !e.alt_key() && !e.meta_key() => {
+            // (on an empty line there is nothing to complete: the focus moves on, so the
+            // rest of the page is reachable from the keyboard)
+            "Tab"
+                if !e.shift_key()
+                    && !e.ctrl_key()
+                    && !e.alt_key()
+                    && !e.meta_key()
+                    && !value.trim().is_empty() =>
+            {
                 e.prevent_default();
                 let done = on_complete.emit((*value).clone());
                 value.set(done.line);
@@ -381,6 +393,14 @@ pub fn Console(props: &ConsoleProps) -> Html {
                        disabled={!props.ready || props.busy}
                        autocomplete="off" autocapitalize="off" spellcheck="false"
                        aria-label="command line" />
+                <span class={classes!("api-version", (props.api == 2).then_some("v2"))} data-testid="api-version"
+                      title={if props.api == 2 {
+                          "ETCDCTL_API=2 is exported: etcdctl reads and writes the v2 keyspace, which is separate from the v3 one (export ETCDCTL_API=3 to go back)"
+                      } else {
+                          "etcdctl speaks the v3 API (etcd 3.4's default); export ETCDCTL_API=2 for the v2 commands and the v2 keyspace, which is separate"
+                      }}>
+                    { format!("API v{}", props.api) }
+                </span>
                 <label class="requests-toggle" title="print, under each kubectl command, the etcd range or txn it made">
                     <input type="checkbox" data-testid="show-requests" checked={props.show_requests}
                            disabled={!props.ready} onchange={toggle_requests} />

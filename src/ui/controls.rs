@@ -20,6 +20,14 @@ pub struct TimeProps {
     pub on_idle: Callback<()>,
     pub on_speed: Callback<usize>,
     pub on_seek: Callback<u64>,
+    /// An earlier moment than the newest is shown (the timeline was dragged back).
+    #[prop_or_default]
+    pub viewing_past: bool,
+    /// How many inputs come after the moment shown.
+    #[prop_or_default]
+    pub inputs_ahead: usize,
+    #[prop_or_default]
+    pub on_watch_election: Callback<()>,
 }
 
 /// `12.345 s`
@@ -61,7 +69,22 @@ pub fn TimeBar(props: &TimeProps) -> Html {
             }
         })
     };
+    let watch = {
+        let cb = props.on_watch_election.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let back = {
+        let cb = props.on_seek.clone();
+        let horizon = props.horizon_ms;
+        Callback::from(move |_: MouseEvent| cb.emit(horizon))
+    };
+    let ahead = match props.inputs_ahead {
+        0 => String::new(),
+        1 => " · 1 later input runs again as time passes".to_string(),
+        n => format!(" · {n} later inputs run again as time passes"),
+    };
     html! {
+        <>
         <div class="timebar" role="toolbar" aria-label="simulated time">
             <button data-testid="play-pause" class={classes!("primary", props.playing.then_some("on"))}
                     onclick={play} aria-pressed={props.playing.to_string()}
@@ -88,6 +111,20 @@ pub fn TimeBar(props: &TimeProps) -> Html {
                        min="0" max={props.horizon_ms.to_string()} step="1"
                        value={props.now_ms.to_string()} onchange={seek} />
             </label>
+            <button data-testid="watch-election" class="watch-election" onclick={watch}
+                    title="Rewind to t = 0, when the members have just started and infra1 campaigns, and play at 1/100× speed: nothing you ran is lost (it runs again as time passes, or return to now)">
+                { "watch an election slowly" }
+            </button>
         </div>
+        if props.viewing_past {
+            <div class="time-travel" data-testid="time-travel-banner" role="status">
+                <span>{ format!("viewing t = {} — now is {}{ahead}", seconds(props.now_ms), seconds(props.horizon_ms)) }</span>
+                <button data-testid="time-travel-return" onclick={back}
+                        title="jump back to the newest moment, with everything you ran">
+                    { "return to now" }
+                </button>
+            </div>
+        }
+        </>
     }
 }

@@ -14,7 +14,9 @@
 //! - `keyspace`: the key tree (over `registry::tree`), the revision slider, the key detail;
 //! - `registry_view`: the `/registry` layout treemap and the decoded Kubernetes object;
 //! - `share`: the share button's strip and a link's offer;
-//! - `lessons`: the lessons panel (the list, the lesson in progress, its steps).
+//! - `lessons`: the lessons panel (the list, the lesson in progress, its steps);
+//! - `time_travel`: the question before a new input discards what came after a rewind;
+//! - `keys`: page-wide keys (Esc closes the open dialogs).
 
 pub mod actions;
 pub mod app;
@@ -22,6 +24,7 @@ pub mod cluster;
 pub mod console;
 pub mod controls;
 pub mod editor;
+pub mod keys;
 pub mod keyspace;
 pub mod lab_select;
 pub mod labs;
@@ -32,6 +35,7 @@ pub mod registry_view;
 pub mod share;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;
+pub mod time_travel;
 
 /// Mounts the app on the page's body (the wasm entry point calls this).
 #[cfg(target_arch = "wasm32")]

@@ -398,6 +398,7 @@ pub fn flush(p: &Rc<Persist>) {
                     || l.settings != state.settings
                     || l.lab != state.lab
                     || l.node != state.node
+                    || l.jobs != state.jobs
                     || state.clock_us.saturating_sub(l.clock_us) >= 1_000_000
             }
         }

@@ -42,6 +42,8 @@ pub enum Action {
     Speed(usize),
     /// The timeline moved to a moment, in ms of simulated time.
     Seek(u64),
+    /// Replay the first election slowly: back to `t = 0`, playing at the slowest speed.
+    WatchElection,
     SelectKey(Vec<u8>),
     /// The revision slider (`None`: the newest).
     Revision(Option<i64>),
@@ -51,6 +53,17 @@ pub enum Action {
     /// The layout picture's drill-down into one folder.
     Drill(NodeId),
     Filter(String),
+}
+
+impl Action {
+    /// Whether it adds an input to the timeline: shown an earlier moment, it would discard
+    /// the inputs that came after (the page asks first).
+    pub fn adds_input(&self) -> bool {
+        matches!(
+            self,
+            Action::Run(_) | Action::Cluster(_) | Action::ShowMe | Action::SaveEdit { .. }
+        )
+    }
 }
 
 /// What the page does after an action, in order: flush the members' disks, refresh the

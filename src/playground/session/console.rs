@@ -165,6 +165,7 @@ impl Session {
                 output.exit,
                 self.playing,
             ));
+            hints.extend(self.api_hint(&line, &output));
         }
         let background = self.playground.last_background();
         let requests = self.playground.requests().to_vec();
@@ -283,6 +284,7 @@ impl Session {
     /// The editor that `vi FILE` opened saved `text` to `path`: written on the node, shown as
     /// an entry, and stored as an input so that a reload or a rewind writes it again.
     pub fn save_edit(&mut self, path: &str, text: &str) -> LogChange {
+        self.leave_cold_view();
         self.future.clear();
         let record = InputRecord {
             line: format!("{EDITOR_SAVED}{path}"),
@@ -367,6 +369,7 @@ impl Session {
             }
             ["reset"] => {
                 self.base = None;
+                self.cold_start = false;
                 self.rewind_dropped = 0;
                 self.inputs_clear = true;
                 self.inputs_stored = 0;
@@ -382,7 +385,8 @@ impl Session {
             }
             _ => {}
         }
-        let rewrite = !self.future.is_empty();
+        let rewrite = !self.future.is_empty() || self.cold_until.is_some();
+        self.leave_cold_view();
         self.future.clear();
         let record = InputRecord {
             line: line.to_string(),

@@ -84,7 +84,7 @@ impl Session {
         self.world().client_url(pick.id)
     }
 
-    fn range(&mut self, req: RangeRequest) -> Result<(Vec<KeyValue>, i64), String> {
+    pub(super) fn range(&mut self, req: RangeRequest) -> Result<(Vec<KeyValue>, i64), String> {
         let ep = self.read_endpoint().ok_or("no member is running")?;
         match self
             .playground
@@ -165,7 +165,7 @@ impl Session {
     }
 
     /// A v2 keys request (a serializable get), answered by the read member's own store.
-    fn v2_get(&mut self, path: &str, recursive: bool) -> Result<NodeExtern, String> {
+    pub(super) fn v2_get(&mut self, path: &str, recursive: bool) -> Result<NodeExtern, String> {
         let ep = self.read_endpoint().ok_or("no member is running")?;
         let world = self.playground.world_mut();
         let req = V2Request {

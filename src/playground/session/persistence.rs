@@ -73,6 +73,10 @@ pub struct PlaygroundState {
     pub lesson: Option<crate::playground::lesson::LessonRun>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lessons_finished: Vec<String>,
+    /// The commands running when this was stored (the current job, then the background
+    /// jobs as `[N] LINE &`): a reload ends them, and the console then says so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jobs: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -129,6 +133,26 @@ pub struct Found {
     pub inputs: Vec<InputRecord>,
 }
 
+/// What the console says after a reload that ended running commands (a reload is a power
+/// cycle: a watch or a keep-alive does not survive it, and restarting one would not be the
+/// same job), or `None` when none ran.
+pub fn ended_with_the_reload(jobs: &[String]) -> Option<String> {
+    if jobs.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = jobs
+        .iter()
+        .map(|j| match j.strip_prefix('[') {
+            Some(_) => format!("background job {j} ended with the reload"),
+            None => format!("`{j}` ended with the reload"),
+        })
+        .collect();
+    Some(format!(
+        "{}: a reload is a power cycle; run it again to restart it.",
+        lines.join("; ")
+    ))
+}
+
 /// The members whose disks the page keeps: the default three (members a `member add`
 /// brought in are not kept across a reload; the restored world is the default three).
 pub fn stored_members() -> impl Iterator<Item = &'static str> {
@@ -182,6 +206,7 @@ impl Session {
                 return (s, note);
             }
         };
+        let ended = ended_with_the_reload(&state.jobs);
         let (run, finished) = (state.lesson.clone(), state.lessons_finished.clone());
         let mut s = Session::restore(Base {
             state,
@@ -193,7 +218,7 @@ impl Session {
                 s.history.push(&r.line);
             }
         }
-        (s, None)
+        (s, ended)
     }
 
     /// A session whose world is restored from the members' disks (a reload): members missing
@@ -311,7 +336,25 @@ impl Session {
             node: self.playground.node().cloned(),
             lesson: self.lesson.clone(),
             lessons_finished: self.lessons_finished.iter().cloned().collect(),
+            jobs: self.running_jobs(),
         }
+    }
+
+    /// The commands running now: the current job's line, then each background job as
+    /// `[N] LINE &`.
+    pub fn running_jobs(&self) -> Vec<String> {
+        let current = self.job.and_then(|id| {
+            let e = self.entries.iter().rev().find(|e| e.id == id)?;
+            e.running.then(|| e.line.clone())
+        });
+        current
+            .into_iter()
+            .chain(
+                self.background.iter().map(|(n, (_, line))| {
+                    format!("[{n}] {} &", line.trim_end_matches('&').trim_end())
+                }),
+            )
+            .collect()
     }
 
     /// Whether a member's snapshot was held back (by a bulk load) and is due.

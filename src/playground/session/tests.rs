@@ -481,3 +481,134 @@ fn a_fault_while_paused_says_how_to_let_time_pass() {
     s.run_line("cut infra1 infra2");
     assert!(!paused(&s), "hints off");
 }
+
+#[test]
+fn a_reload_keeps_the_history_and_says_which_jobs_it_ended() {
+    let mut s = Session::fresh_page();
+    s.start_persisting();
+    s.run_line("etcdctl watch foo &");
+    s.run_line("etcdctl lease grant 60");
+    s.run_line("etcdctl watch bar");
+    let state = s.state();
+    assert_eq!(state.jobs, ["etcdctl watch bar", "[1] etcdctl watch foo &"]);
+    let (_, inputs) = s.take_new_inputs();
+    let found = persistence::Found {
+        state: Some(state),
+        disks: s.world().disk_states(),
+        inputs,
+        ..Default::default()
+    };
+    let (mut again, note) = Session::open(found);
+    let note = note.unwrap_or_default();
+    assert!(
+        note.contains("background job [1] etcdctl watch foo & ended with the reload"),
+        "{note}"
+    );
+    assert!(
+        note.contains("`etcdctl watch bar` ended with the reload"),
+        "{note}"
+    );
+    assert!(again.running_jobs().is_empty());
+    assert_eq!(again.history_up("").as_deref(), Some("etcdctl watch bar"));
+    assert_eq!(
+        again.history_up("").as_deref(),
+        Some("etcdctl lease grant 60")
+    );
+    // with no job running, nothing to say
+    let mut quiet = Session::fresh_page();
+    quiet.run_line("etcdctl put a 1");
+    let found = persistence::Found {
+        state: Some(quiet.state()),
+        disks: quiet.world().disk_states(),
+        ..Default::default()
+    };
+    assert_eq!(Session::open(found).1, None);
+}
+
+#[test]
+fn playing_on_after_a_rewind_runs_the_later_inputs_again() {
+    let mut s = Session::new(1);
+    s.run_line("etcdctl put a 1");
+    s.run_line("advance 2s");
+    s.run_line("etcdctl put b 2");
+    let horizon = s.horizon_ms();
+    s.seek(s.inputs[0].at_ms.unwrap());
+    assert!(s.viewing_past());
+    assert_eq!(s.inputs_ahead(), 3);
+    // Step, play and "until idle" move time on without discarding anything: each input
+    // runs again at its moment.
+    assert_eq!(s.step(), LogChange::None);
+    s.playing = true;
+    for _ in 0..40 {
+        s.play_for(100.0);
+    }
+    assert_eq!(s.inputs_ahead(), 0, "both ran again");
+    assert_eq!(s.inputs.len(), 3);
+    assert!(s.now_ms() >= horizon);
+    assert!(!s.viewing_past());
+    s.run_line("etcdctl get b --print-value-only");
+    assert_eq!(s.entries.last().unwrap().output.stdout, "2\n");
+}
+
+#[test]
+fn the_timeline_starts_at_the_first_election() {
+    let mut s = Session::new(1);
+    s.run_line("etcdctl put a 1");
+    let horizon = s.horizon_ms();
+    s.apply(Action::WatchElection);
+    assert_eq!(s.now_ms(), 0);
+    assert!(s.playing() && s.speed() == 0, "the slowest speed");
+    assert!(s.viewing_past());
+    assert_eq!(s.inputs_ahead(), 1);
+    let leaders = |s: &Session| {
+        s.cluster()
+            .members
+            .iter()
+            .filter(|m| m.running && m.role == "leader")
+            .count()
+    };
+    assert_eq!(leaders(&s), 0, "no leader yet at t = 0");
+    // until idle: the first election, and nothing discarded
+    s.run_until_idle();
+    assert_eq!(leaders(&s), 1);
+    assert!(s.now_ms() < timeline::first_moment_ms());
+    assert_eq!(s.inputs_ahead(), 1);
+    // past the seed's first moment the timeline's start is rebuilt, and the input runs again
+    s.set_speed(8);
+    for _ in 0..200 {
+        s.play_for(1000.0);
+        if !s.viewing_past() {
+            break;
+        }
+    }
+    assert!(!s.viewing_past());
+    assert!(s.now_ms() >= horizon);
+    assert_eq!(s.inputs.len(), 1);
+    s.run_line("etcdctl get a --print-value-only");
+    assert_eq!(s.entries.last().unwrap().output.stdout, "1\n");
+    // seeking back to now from the first election works too
+    s.seek(700);
+    assert_eq!(s.now_ms(), 700);
+    s.seek(s.horizon_ms());
+    assert!(!s.viewing_past());
+    assert_eq!(s.inputs.len(), 2);
+}
+
+#[test]
+fn a_line_typed_in_the_first_election_starts_the_timeline_there() {
+    let mut s = Session::new(1);
+    s.run_line("etcdctl put a 1");
+    s.seek(0);
+    s.run_until_idle();
+    let t = s.now_ms();
+    let change = s.run_line("etcdctl put early 1");
+    assert!(matches!(change, LogChange::Rewrite(ref all) if all.len() == 1));
+    assert!(!s.viewing_past());
+    assert_eq!(s.timeline_start_ms(), 0);
+    // a later rewind rebuilds that world, not the seed's
+    s.run_line("advance 1s");
+    s.seek(t + 1);
+    s.seek(s.horizon_ms());
+    s.run_line("etcdctl get early --print-value-only");
+    assert_eq!(s.entries.last().unwrap().output.stdout, "1\n");
+}

@@ -11,6 +11,7 @@
 //! Owns: [`InputRecord`], [`LogChange`], the speeds, the rewind bound. Must not touch: the stored form of the
 //! log (the page's storage) or what an input does (the console and the playground).
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -18,7 +19,9 @@ use serde::{Deserialize, Serialize};
 use super::keyspace::KeyspaceData;
 use super::persistence::Base;
 use super::Session;
+use crate::playground::lab::LabKind;
 use crate::playground::Playground;
+use crate::sim::World;
 
 /// One console input as it was run, and the simulated moment it ran at.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +66,12 @@ pub const REWIND_INPUTS: usize = 2_000;
 
 /// How a Ctrl+C is kept in the input log (a shell comment: harmless anywhere else).
 pub const INTERRUPT: &str = "# ^C";
+
+/// The moment the seed's world is handed out at (after the first election): the timeline
+/// shows the moments before it from the seed's first moment (`t = 0`).
+pub fn first_moment_ms() -> u64 {
+    ms(crate::sim::WARM_UP)
+}
 
 pub(super) fn default_speed() -> usize {
     4
@@ -114,11 +123,13 @@ impl Session {
     pub(super) fn reset(&mut self) {
         self.playground = match &self.base {
             Some(b) => b.playground(false),
+            None if self.cold_start => self.cold_playground(),
             None => Playground::for_lab(self.playground.lab(), self.seed),
         };
         if self.persisting {
             self.playground.world_mut().start_journals(true);
         }
+        self.cold_until = None;
         self.inputs.clear();
         self.future.clear();
         self.job = None;
@@ -176,6 +187,12 @@ impl Session {
         self.inputs_stored = self.inputs_stored.min(self.inputs.len());
         self.horizon_ms = horizon.max(self.now_ms());
         self.read_epoch.clear();
+        self.cold_until = None;
+        let from_zero = self.cold_start && self.base.is_none();
+        if t_ms < first_moment_ms() && self.playground.lab() == LabKind::Local && !from_zero {
+            self.view_cold(t_ms);
+            return;
+        }
         if self.rewind_dropped > 0 && t_ms < start {
             let text = format!(
                 "the timeline keeps the last {REWIND_INPUTS} inputs ({} earlier ones cannot be replayed): rewound to its start at {:.1} s instead of {:.1} s\n",
@@ -193,8 +210,107 @@ impl Session {
         }
     }
 
+    /// A moment before the seed's world is handed out (the first election): the world of the
+    /// seed from `now() == 0`, with every input still ahead. Time passing past
+    /// [`first_moment_ms`] rebuilds the timeline's start and carries on with the inputs.
+    fn view_cold(&mut self, t_ms: u64) {
+        let mut cold = self.cold_playground();
+        if self.persisting {
+            cold.world_mut().start_journals(true);
+        }
+        self.playground = cold;
+        let mut ahead = std::mem::take(&mut self.inputs);
+        ahead.append(&mut self.future);
+        self.future = ahead;
+        self.inputs_stored = 0;
+        self.job = None;
+        self.background.clear();
+        self.entries = std::rc::Rc::new(Vec::new());
+        self.cold_until = Some(first_moment_ms());
+        self.pass(Duration::from_millis(t_ms));
+    }
+
+    /// A new input while the first election is shown: the world goes on from there, so the
+    /// timeline's start becomes the seed's first moment (a later rewind replays the inputs
+    /// from `t = 0`; with a restored base, the seed's world at `t = 0` replaces it).
+    pub(super) fn leave_cold_view(&mut self) {
+        if self.cold_until.take().is_some() {
+            self.base = None;
+            self.rewind_dropped = 0;
+            self.cold_start = true;
+            self.future.clear();
+            self.horizon_ms = self.now_ms();
+        }
+    }
+
+    /// The seed's world at its first moment, with the page's settings.
+    fn cold_playground(&self) -> Playground {
+        let mut cold = Playground::from_world(
+            World::cold(self.seed),
+            BTreeMap::new(),
+            self.playground.hints_enabled,
+        );
+        let snapshots = self.world().settings().snapshot_count;
+        cold.world_mut().set_snapshot_count(snapshots);
+        cold
+    }
+
+    /// Whether the page shows an earlier moment than the newest one reached (the timeline
+    /// was dragged back): the page says so and offers the way back.
+    pub fn viewing_past(&self) -> bool {
+        self.now_ms() < self.horizon_ms || self.cold_until.is_some()
+    }
+
+    /// How many inputs come after the moment shown (after a rewind): a new input would
+    /// discard them, so the page asks first.
+    pub fn inputs_ahead(&self) -> usize {
+        self.future.len()
+    }
+
+    /// "Watch an election slowly": back to the first moment (`t = 0`, infra1's first
+    /// campaign on the wire) and playing at the slowest speed. Nothing is discarded: the
+    /// inputs run again at their moments as time passes, or "return to now" jumps back.
+    pub fn watch_election(&mut self) {
+        self.seek(0);
+        self.speed = 0;
+        self.playing = true;
+    }
+
+    /// Lets `d` of simulated time pass while showing an earlier moment: the inputs ahead run
+    /// again when their moment comes (nothing after a rewind is lost by playing on), and the
+    /// view of the first election becomes the timeline's start when it reaches it.
+    pub(super) fn pass_forward(&mut self, d: Duration) {
+        let end = self.world().now().saturating_add(d);
+        loop {
+            if let Some(first) = self.cold_until {
+                if Duration::from_millis(first) <= end {
+                    self.seek(first);
+                    continue;
+                }
+                break;
+            }
+            match self.future.first().map(|r| r.at_ms.unwrap_or(0)) {
+                Some(at) if Duration::from_millis(at) <= end => {
+                    let r = self.future.remove(0);
+                    // (the lesson saw these inputs when they were typed)
+                    let lesson = self.lesson.take();
+                    self.replay_one(r, false);
+                    self.lesson = lesson;
+                }
+                _ => break,
+            }
+        }
+        let now = self.world().now();
+        if end > now {
+            self.pass(end - now);
+        }
+    }
+
     /// The moment the timeline starts at (the restored base, or the seed's first moment).
     pub fn timeline_start_ms(&self) -> u64 {
+        if self.base.is_none() && !self.cold_start {
+            return 0;
+        }
         self.base.as_ref().map_or(0, |b| b.state.clock_us / 1000)
     }
 
@@ -235,32 +351,28 @@ impl Session {
         let whole = self.carry_us.floor();
         if whole >= 1.0 {
             self.carry_us -= whole;
-            self.pass(Duration::from_micros(whole as u64));
+            self.pass_forward(Duration::from_micros(whole as u64));
             self.after_time_moved();
         }
     }
 
     fn after_time_moved(&mut self) {
-        // Time moving on makes the inputs past a rewind moot.
-        if !self.future.is_empty()
-            && self.now_ms() > self.future.first().and_then(|r| r.at_ms).unwrap_or(0)
-        {
-            self.future.clear();
-        }
+        // (the inputs ahead of a rewind ran again as their moments passed: see pass_forward)
         self.touch_horizon();
     }
 
     /// A "step" click: runs the step command, or, while a job runs (a typed line would end
-    /// it), lets the same time pass directly.
+    /// it) or an earlier moment is shown (a new input would discard what came after), lets
+    /// the same time pass directly.
     pub fn step(&mut self) -> LogChange {
         let line = self.step_command();
-        if self.job.is_some() {
+        if self.job.is_some() || !self.future.is_empty() || self.cold_until.is_some() {
             let ms = line
                 .trim_start_matches("advance ")
                 .trim_end_matches("ms")
                 .parse()
                 .unwrap_or(100);
-            self.pass(Duration::from_millis(ms));
+            self.pass_forward(Duration::from_millis(ms));
             self.after_time_moved();
             return LogChange::None;
         }
@@ -309,7 +421,7 @@ impl Session {
             if idle {
                 break;
             }
-            self.pass(TICK);
+            self.pass_forward(TICK);
         }
         self.after_time_moved();
         self.world().now() - start
