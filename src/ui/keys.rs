@@ -8,9 +8,11 @@ use yew::prelude::*;
 
 /// Calls `on_escape` when Esc is pressed anywhere in the page (and nothing handled it).
 #[hook]
+#[allow(dropping_copy_types)]
 pub fn use_escape(on_escape: Callback<()>) {
     // (again when the callback changes: it closes over the dialogs open now)
     use_effect_with(on_escape, move |on_escape| {
+        // dropping the listener (in wasm) removes it from the document; natively it is `()`
         let listener = listen(on_escape.clone());
         move || drop(listener)
     });
