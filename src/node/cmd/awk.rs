@@ -35,13 +35,12 @@ struct Rule {
 
 const UNSUPPORTED: &str = "awk: this playground's awk runs rules like '{print $2}', '/re/ {print $1, $NF}' or 'NR==2' (print with $N, $NF, NR, NF and strings); use grep, cut or sort for the rest";
 
-struct P<'a> {
+struct P {
     c: Vec<char>,
     i: usize,
-    _src: &'a str,
 }
 
-impl P<'_> {
+impl P {
     fn ws(&mut self) {
         while self.i < self.c.len()
             && (self.c[self.i] == ' '
@@ -304,7 +303,6 @@ pub fn run(args: &[String], ctx: &mut Ctx) -> i32 {
     let mut p = P {
         c: program.chars().collect(),
         i: 0,
-        _src: &program,
     };
     let Some(rules) = p.rules() else {
         ctx.eprintln(UNSUPPORTED);

@@ -185,7 +185,7 @@ pub(super) fn eval(ast: &Ast, v: &Jv, budget: &mut usize) -> Out {
                 match x {
                     Jv::Arr(a) => out.extend(a),
                     Jv::Obj(o) => out.extend(o.into_iter().map(|p| p.1)),
-                    o => return Err(format!("Cannot iterate over {}", o.described_iter())),
+                    o => return Err(format!("Cannot iterate over {}", o.described())),
                 }
             }
             Ok(out)
@@ -278,13 +278,6 @@ pub(super) fn eval(ast: &Ast, v: &Jv, budget: &mut usize) -> Out {
             (_, x) => one(Jv::Str(tostring(x))),
         },
         Ast::Call(name, args) => call(name, args, v, budget),
-    }
-}
-
-impl Jv {
-    /// How `Cannot iterate over` names a value: `null (null)`, `number (5)`.
-    pub(super) fn described_iter(&self) -> String {
-        self.described()
     }
 }
 

@@ -417,14 +417,9 @@ impl Parser<'_> {
                     let mut args = Vec::new();
                     if self.is_op("(") {
                         self.at += 1;
-                        loop {
-                            args.push(self.pipe_no_semicolon()?);
-                            if self.is_op(")") {
-                                self.at += 1;
-                                break;
-                            }
-                            return Err(self.unexpected());
-                        }
+                        // every builtin here takes at most one argument
+                        args.push(self.pipe()?);
+                        self.expect(")")?;
                     }
                     Ok(Ast::Call(w, args))
                 }
@@ -434,9 +429,6 @@ impl Parser<'_> {
                 Err(self.unexpected())
             }
         }
-    }
-    fn pipe_no_semicolon(&mut self) -> Result<Ast, CompileError> {
-        self.pipe()
     }
 }
 
@@ -467,7 +459,7 @@ pub(super) const BUILTINS: [(&str, usize); 21] = [
 
 /// jq 1.6 builtins left out here (a filter using one gets a message saying so, not jq's
 /// "not defined").
-pub(super) const LEFT_OUT: [&str; 24] = [
+pub(super) const LEFT_OUT: [&str; 23] = [
     "test",
     "match",
     "capture",
@@ -485,7 +477,6 @@ pub(super) const LEFT_OUT: [&str; 24] = [
     "leaf_paths",
     "path",
     "del",
-    "to_entries",
     "from_entries",
     "with_entries",
     "group_by",
