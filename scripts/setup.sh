@@ -3,7 +3,8 @@
 # checks versions and prints one line per tool.
 #
 #   scripts/setup.sh build   the wasm32 target, trunk, wasm-bindgen-cli, npm packages (wasm-opt)
-#   scripts/setup.sh test    the above, plus Debian's chromium and chromium-driver
+#   scripts/setup.sh test    the above, plus Debian's chromium, chromium-driver and
+#                            etcd-client (real etcdctl, to check the page's snapshot files)
 #
 # Everything comes from crates.io, npm and Debian: Trunk finds wasm-bindgen and wasm-opt on
 # PATH (see Makefile) and never downloads them.
@@ -58,6 +59,15 @@ if [ "$mode" = test ]; then
     SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver
+  fi
+  # Debian's real etcdctl 3.4.23: tests check that the page's snapshot files pass it.
+  if [ -x /usr/bin/etcdctl ]; then
+    have etcdctl "$(/usr/bin/etcdctl version 2>/dev/null | awk 'NR==1 {print $3}') present"
+  else
+    echo "installing Debian's etcd-client (real etcdctl)"
+    SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq etcd-client
   fi
   command -v python3 >/dev/null || { echo "python3 is needed for the conformance check"; exit 1; }
 fi

@@ -18,16 +18,18 @@
 //!                                                               session (timeline, persistence)
 //!  node ────────> etcdctl, cluster, process, api                node labs: fs, shell, kubelet, systemd
 //!  kubectl ─────> registry, cluster, process, api               the consoles: commands and
-//!  etcdctl ─────> cluster, process, api                         printers
+//!  etcdctl ─────> cluster, process, bbolt, api                  printers
 //!  registry ────> api                                           /registry samples, key tree
 //!  sim ─────────> server, cluster and all of server's           clock, seeded RNG, network;
 //!                                                               implements `cluster`
-//!  server ──────> mvcc, lease, auth, v2store, persist, raft, api  one member; wire error texts
+//!  server ──────> mvcc, lease, auth, v2store, persist, raft,    one member; wire error texts;
+//!                 bbolt, api                                    its backend file
 //!  cluster ─────> api                                           the trait consoles talk to
 //!  mvcc ────────> lease, api                                    as etcd's mvcc imports lease
 //!  lease, auth, v2store ──> api
 //!  persist ─────> raft, api                                     the member's disk: WAL, snapshots
 //!  raft, api, process, wasm_alloc ──> nothing                   raft standalone; api the protocol
+//!  bbolt ───────> nothing                                       bbolt's file format
 //! ```
 //!
 //! An arrow only points inward, and `tests/layers.rs` keeps it so: its `ALLOWED` table is this
@@ -41,6 +43,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod bbolt;
 pub mod cluster;
 pub mod etcdctl;
 pub mod kubectl;

@@ -322,15 +322,16 @@ impl Playground {
             return Err("the dropped file has no usable name; nothing was added".to_string());
         }
         match etcdctl::command::snapshot::check(&data) {
-            Some((rev, keys, _)) => {
+            Ok((rev, keys, _)) => {
                 let n = data.len();
                 self.console.files.insert(name.to_string(), data);
                 Ok(format!(
                     "added {name} ({n} bytes, an etcd snapshot at revision {rev} with {keys} keys): try etcdctl snapshot status {name} -w table"
                 ))
             }
-            None => Err(format!(
-                "{name} is not an etcd snapshot file (etcdctl snapshot status would say: invalid database); nothing was added"
+            Err(e) => Err(format!(
+                "{name} is not an etcd snapshot file (etcdctl snapshot status would say: {}); nothing was added",
+                e.lines().next().unwrap_or("")
             )),
         }
     }
@@ -655,6 +656,15 @@ impl Playground {
             {
                 res(load::load_k8s(&mut self.world, w.len() == 3))
             }
+            "load" if w.len() == 2 && arg != "k8s" => match self.console.files.get(arg.as_str()) {
+                Some(data) => {
+                    let data = data.clone();
+                    res(load::load_snapshot(&mut self.world, &data, &arg))
+                }
+                None => err(format!(
+                    "load: {arg}: no such file (drop a snapshot file on the console, or save one with etcdctl snapshot save {arg})"
+                )),
+            },
             "help" => ok(PLAYGROUND_HELP.trim_end().to_string()),
             "stop" | "start" | "partition" | "heal" | "cut" | "loss" | "latency" | "advance"
             | "quota" | "hints" | "requests" | "load" => err(format!("usage: {}", usage_of(&w[0]))),
@@ -679,7 +689,7 @@ fn usage_of(cmd: &str) -> &'static str {
         "advance" => "advance DURATION (e.g. advance 3s)",
         "quota" => "quota [BYTES] (e.g. quota 40000)",
         "requests" => "requests on|off",
-        "load" => "load k8s [large]",
+        "load" => "load k8s [large] | load FILE (the keys of a snapshot file)",
         _ => "hints on|off",
     }
 }
@@ -705,6 +715,8 @@ sort, cut, awk, head, tail, wc, cat, ls, echo, printf):
   quota BYTES                    --quota-backend-bytes of every member (0: 2 GiB)
   hints on|off                   console hints for classic confusions
   load k8s [large]               write a sample Kubernetes cluster under /registry (for kubectl)
+  load FILE                      write the keys of a snapshot file (a real etcd's too:
+                                 drop it on the console) into the cluster, to browse them
   requests on|off                show the etcd requests under each kubectl command
   LINE &                         run a watch, lock, elect... in the background
   jobs                           list the background jobs

@@ -29,6 +29,21 @@ struct Recording {
 }
 
 impl Recording {
+    /// A backend file as a member streams it: four pairs, the last revision 7.
+    fn backend() -> Vec<u8> {
+        let mut key = etcd_playground::bbolt::Bucket::new("key");
+        for rev in [5i64, 7] {
+            let mut k = rev.to_be_bytes().to_vec();
+            k.push(b'_');
+            k.extend_from_slice(&0i64.to_be_bytes());
+            key.put(&k, b"\x0a\x03foo");
+        }
+        let mut meta = etcd_playground::bbolt::Bucket::new("meta");
+        meta.put(b"consistent_index", &9u64.to_be_bytes());
+        meta.put(b"x", b"");
+        etcd_playground::bbolt::write(&[key, meta], 20480, 0)
+    }
+
     fn header() -> ResponseHeader {
         ResponseHeader {
             cluster_id: 0x1111,
@@ -78,7 +93,7 @@ impl Cluster for Recording {
             self.log.push(format!("call {endpoint} Snapshot"));
             return Ok(Response::Snapshot(SnapshotResponse {
                 header: Self::header(),
-                blob: b"BLOB".to_vec(),
+                blob: Self::backend(),
                 total_key: 4,
                 db_size: 0,
             }));
@@ -249,9 +264,10 @@ fn snapshot_save_asks_the_cluster_what_its_backend_holds() {
         (0, "Snapshot saved at a.db\n")
     );
     assert_eq!(c.log, ["call 127.0.0.1:2379 Snapshot"]);
-    // the file's header line: revision, the key count the cluster gave, the db size
+    // the file: the member's database as it streamed it, then its SHA-256
     let file = &console.files["a.db"];
-    assert!(file.ends_with(b"\n7 4 20480\nBLOB"), "{file:?}");
+    assert_eq!(file.len(), 20480 + 32);
+    assert_eq!(&file[..20480], &Recording::backend()[..]);
     let (s, io) = etcdctl_in(&mut c, &mut console, "snapshot status a.db -w json");
     assert_eq!(exit(s), 0);
     assert!(

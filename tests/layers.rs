@@ -25,6 +25,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("api", &[]),
     // Standalone, like etcd's raft library.
     ("raft", &[]),
+    // bbolt's file format (etcd's backend and snapshot files).
+    ("bbolt", &[]),
     // The member's disk stores raft entries, as etcd's wal imports raftpb.
     ("persist", &["api", "raft"]),
     ("lease", &["api"]),
@@ -34,7 +36,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("mvcc", &["api", "lease"]),
     (
         "server",
-        &["api", "raft", "persist", "mvcc", "lease", "auth", "v2store"],
+        &[
+            "api", "raft", "persist", "mvcc", "lease", "auth", "v2store", "bbolt",
+        ],
     ),
     // What a client sees of a cluster (the trait etcdctl and kubectl talk to).
     ("cluster", &["api"]),
@@ -45,11 +49,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "sim",
         &[
             "api", "raft", "persist", "mvcc", "lease", "auth", "v2store", "server", "cluster",
+            "bbolt",
         ],
     ),
     // Sample /registry layouts and the key tree.
     ("registry", &["api"]),
-    ("etcdctl", &["api", "cluster", "process"]),
+    ("etcdctl", &["api", "cluster", "process", "bbolt"]),
     ("kubectl", &["api", "cluster", "process", "registry"]),
     // The node shell of the kubeadm lab reuses etcdctl's shell lexer.
     ("node", &["api", "cluster", "process", "etcdctl"]),
@@ -57,7 +62,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "playground",
         &[
             "api", "raft", "persist", "mvcc", "lease", "auth", "v2store", "server", "cluster",
-            "sim", "registry", "etcdctl", "kubectl", "node", "process",
+            "sim", "registry", "etcdctl", "kubectl", "node", "process", "bbolt",
         ],
     ),
     ("transcript", &["playground"]),

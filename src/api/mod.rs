@@ -8,6 +8,7 @@
 //! - [`rpctypes`]: the errors a member answers with, their gRPC codes and wire texts
 //!   (etcd's `api/v3rpc/rpctypes`), and why a call got no answer.
 //! - [`v2`]: the v2 API: keys and auth requests, events and nodes, the numbered v2 errors.
+//! - [`proto_wire`]: the protobuf wire format of the records etcd's backend keeps.
 //! - [`bytes`], [`serde_pairs`]: the serde helpers these types (and the stores' own
 //!   persisted forms) are encoded with.
 //!
@@ -18,6 +19,7 @@ pub mod authpb;
 pub mod bytes;
 pub mod etcdserverpb;
 pub mod mvccpb;
+pub mod proto_wire;
 pub mod rpctypes;
 pub mod serde_pairs;
 pub mod v2;

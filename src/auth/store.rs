@@ -159,6 +159,27 @@ impl AuthStore {
         self.revision
     }
 
+    /// The store a backend file holds: its flag, revision, users and roles (no tokens).
+    pub fn restored(enabled: bool, revision: u64, users: Vec<User>, roles: Vec<Role>) -> Self {
+        AuthStore {
+            enabled,
+            revision,
+            users: users.into_iter().map(|u| (u.name.clone(), u)).collect(),
+            roles: roles.into_iter().map(|r| (r.name.clone(), r)).collect(),
+            ..AuthStore::default()
+        }
+    }
+
+    /// The users, by name.
+    pub fn users(&self) -> impl Iterator<Item = &User> {
+        self.users.values()
+    }
+
+    /// The roles, by name.
+    pub fn roles(&self) -> impl Iterator<Item = &Role> {
+        self.roles.values()
+    }
+
     /// How many users and roles there are.
     pub fn users_and_roles(&self) -> usize {
         self.users.len() + self.roles.len()

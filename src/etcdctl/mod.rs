@@ -18,6 +18,7 @@ pub mod printer_json;
 pub mod printer_simple;
 pub mod printer_table;
 pub mod shell;
+pub mod snapshot_file;
 pub mod v2;
 
 use std::collections::BTreeMap;

@@ -123,6 +123,14 @@ impl TreeIndex {
         TreeIndex::default()
     }
 
+    /// The index of these keys (each key once).
+    pub(crate) fn from_key_indexes(keys: impl IntoIterator<Item = KeyIndex>) -> Self {
+        let tree: BTreeMap<Arc<[u8]>, KeyIndex> =
+            keys.into_iter().map(|ki| (ki.key.clone(), ki)).collect();
+        let live = tree.values().filter(|ki| ki.is_live()).count();
+        TreeIndex { tree, live }
+    }
+
     /// How many keys exist at the newest revision.
     pub fn live_count(&self) -> usize {
         self.live

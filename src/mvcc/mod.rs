@@ -11,6 +11,7 @@
 //! - [`kvstore`]: the store (index + bucket), reads at any revision.
 //! - [`kvstore_txn`]: a write transaction (one main revision, increasing sub revisions).
 //! - [`kvstore_compaction`]: compaction at a revision (history below it dropped).
+//! - [`restore`]: the store rebuilt from its bucket alone (a backend file read back).
 //! - [`hash`]: HashKV as etcd computes it.
 //! - [`backend_size`]: the size of etcd's bolt file for what the store holds (DB SIZE, quota).
 //! - [`watch`]: watchers replaying history and following live events.
@@ -31,6 +32,7 @@ pub mod key_index;
 pub mod kvstore;
 pub mod kvstore_compaction;
 pub mod kvstore_txn;
+pub mod restore;
 pub mod revision;
 pub mod watch;
 

@@ -11,6 +11,7 @@
 
 pub mod apply;
 pub mod apply_entries;
+pub mod backend_file;
 pub mod errors;
 pub mod ids;
 pub mod idutil;

@@ -9,7 +9,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::apply::StateMachine;
 use super::ids;
 use super::snapshot::{MemberSnapshot, RecentIds};
 use crate::api::Member as ApiMember;
@@ -50,12 +49,10 @@ pub fn restored_members(initial: &[(String, String)], token: &str) -> (Vec<Resto
     (members, ids::cluster_id(&ids))
 }
 
-/// The disk of a member restored from `sm_blob` (a snapshot file's backend, as
-/// [`StateMachine::to_raft_snapshot`] writes it, or JSON as earlier versions did) into a
-/// cluster of `members`.
+/// The disk of a member restored from `sm_blob` (a snapshot file's bbolt database, or the
+/// member state earlier versions' files held) into a cluster of `members`.
 pub fn restored_disk(sm_blob: &[u8], members: &[RestoredMember]) -> Result<DiskState, String> {
-    let sm =
-        StateMachine::from_raft_snapshot(sm_blob).map_err(|_| "invalid database".to_string())?;
+    let sm = super::backend_file::state_of(sm_blob)?;
     let index = members.len() as u64;
     let snap = MemberSnapshot {
         members: members
@@ -105,6 +102,7 @@ pub fn restored_disk(sm_blob: &[u8], members: &[RestoredMember]) -> Result<DiskS
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::apply::StateMachine;
 
     #[test]
     fn a_restore_without_flags_gets_etcds_ids() {

@@ -110,7 +110,7 @@ impl Cluster for World {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::apply::StateMachine;
+    use crate::server::backend_file::read_backend;
 
     #[test]
     fn a_snapshot_counts_the_keys_its_backend_holds() {
@@ -128,9 +128,18 @@ mod tests {
         let Ok(Response::Snapshot(s)) = w.call(ep, None, Request::Snapshot, t) else {
             panic!("no snapshot");
         };
-        let sm = StateMachine::from_raft_snapshot(&s.blob).unwrap();
-        // 3 members + 3 meta keys + one per revision (3 puts)
-        assert_eq!(sm.kv.revision_count(), 3);
+        // the blob is the member's bbolt file: 3 members + 3 meta keys + one per revision
+        let db = crate::bbolt::Db::open(&s.blob).unwrap();
+        let pairs: usize = db
+            .root()
+            .unwrap()
+            .iter()
+            .map(|b| db.nested(b).unwrap().len())
+            .sum();
+        assert_eq!(pairs, 3 + 3 + 3);
         assert_eq!(s.total_key, 3 + 3 + 3);
+        let sm = read_backend(&db).unwrap();
+        assert_eq!(sm.kv.revision_count(), 3);
+        assert_eq!(db.size() as i64, s.db_size);
     }
 }

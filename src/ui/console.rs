@@ -331,7 +331,7 @@ pub fn Console(props: &ConsoleProps) -> Html {
             let Some(t) = e.target_dyn_into::<web_sys::Element>() else {
                 return;
             };
-            if let Ok(Some(b)) = t.closest("[data-testid=\"download-file\"]") {
+            if let Ok(Some(b)) = t.closest("[data-testid=\"snapshot-download\"]") {
                 if let Some(name) = b.get_attribute("data-file") {
                     cb.emit(name);
                 }
@@ -477,7 +477,7 @@ pub fn view_entry_with(entry: &Entry, on_select: Option<&Callback<usize>>, selec
                 <div class="request" data-testid="etcd-request">{ request.clone() }</div>
             }
             for f in entry.files.iter() {
-                <button class="small download" data-testid="download-file" data-file={f.clone()}
+                <button class="small download" data-testid="snapshot-download" data-file={f.clone()}
                         title="save this file from the playground's working directory">
                     { format!("⤓ download {f}") }
                 </button>

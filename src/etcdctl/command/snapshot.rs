@@ -6,48 +6,14 @@ use crate::api::{Request, Response, SnapshotResponse};
 use crate::cluster::RestoreSpec;
 
 use super::super::client::json_str;
-use super::super::printer::{humanize_bytes, DbStatus};
+use super::super::printer::humanize_bytes;
+use super::super::snapshot_file::{self, SnapshotFile};
 use super::super::{Fail, EXIT_ERROR, EXIT_INTERRUPTED};
 use super::{bad_args, Ctx};
 
-const MAGIC: &[u8] = b"etcd-playground snapshot v1\n";
-
-/// The file: a magic line, `revision total_keys db_size\n`, then the member's backend blob
-/// (one allocation of the file's size).
-fn encode(rev: i64, keys: i64, size: i64, blob: &[u8]) -> Vec<u8> {
-    let line = format!("{} {} {}\n", rev, keys, size);
-    let mut v = Vec::with_capacity(MAGIC.len() + line.len() + blob.len());
-    v.extend_from_slice(MAGIC);
-    v.extend_from_slice(line.as_bytes());
-    v.extend_from_slice(blob);
-    v
-}
-
-fn decode(data: &[u8]) -> Option<(i64, i64, i64)> {
-    let rest = data.strip_prefix(MAGIC)?;
-    let nl = rest.iter().position(|&b| b == b'\n')?;
-    let line = std::str::from_utf8(&rest[..nl]).ok()?;
-    let mut it = line.split(' ');
-    Some((
-        it.next()?.parse().ok()?,
-        it.next()?.parse().ok()?,
-        it.next()?.parse().ok()?,
-    ))
-}
-
-/// A bolt file's size: what the cluster says its backend file holds (a snapshot is a copy of
-/// it), else 4 KiB pages for twice the blob, 20 kB for a small database.
-fn db_size(s: &SnapshotResponse) -> i64 {
-    if s.db_size > 0 {
-        return s.db_size;
-    }
-    let pages = (s.blob.len() as i64 * 2 + 4095) / 4096;
-    4096 * pages.max(5)
-}
-
-/// The file's CRC-32 (IEEE), as `snapshot status` prints it.
-fn crc32(data: &[u8]) -> u32 {
-    crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC).checksum(data)
+/// A bolt file's size when the cluster does not say: the database's own.
+fn saved_size(s: &SnapshotResponse) -> u64 {
+    s.blob.len() as u64
 }
 
 /// zap's epoch time: seconds as Go's shortest float text (`1704067246.58`).
@@ -103,12 +69,9 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
         json_str(&ep)
     ));
     ctx.io.errln(&format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:208\",\"msg\":\"completed snapshot read; closing\"}}", iso));
-    let rev = s.header.revision;
-    let dbsize = db_size(&s);
-    let data = encode(rev, s.total_key, dbsize, &s.blob);
-    // the member's blob is not needed again: only the file's bytes are kept
-    drop(s);
-    let size = dbsize as u64;
+    // the database, then its SHA-256 (what the member streams; etcdctl keeps it all)
+    let size = saved_size(&s) + 32;
+    let data = snapshot_file::encode(s.blob);
     let took = (now - start).max(0) as f64 / 1e9;
     ctx.io.errln(&format!(
         "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:142\",\"msg\":\"fetched snapshot\",\"endpoint\":{},\"size\":{},\"took\":{}}}",
@@ -133,9 +96,11 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
     Ok(())
 }
 
-/// Whether `data` reads as a snapshot file `snapshot save` wrote: (revision, keys, size).
-pub fn check(data: &[u8]) -> Option<(i64, i64, i64)> {
-    decode(data)
+/// Whether `data` reads as a snapshot file (one `snapshot save` wrote, a real etcd's, or a
+/// data directory's `db`): (revision, keys, size); Err: what `snapshot status` would say.
+pub fn check(data: &[u8]) -> Result<(i64, i64, i64), String> {
+    let st = SnapshotFile::read(data).status()?;
+    Ok((st.revision, st.total_key, st.total_size))
 }
 
 pub fn status(ctx: &mut Ctx) -> Result<(), Fail> {
@@ -148,16 +113,16 @@ pub fn status(ctx: &mut Ctx) -> Result<(), Fail> {
         Ok(d) => d,
         Err(e) => return Err(Fail::new(EXIT_ERROR, format!("stat {}: {e}", args[0]))),
     };
-    let data = &data;
-    let Some((rev, keys, size)) = decode(data) else {
-        return Err(Fail::new(EXIT_ERROR, "invalid database"));
-    };
-    let st = DbStatus {
-        hash: crc32(data),
-        revision: rev,
-        total_key: keys,
-        total_size: size,
-    };
+    if data.is_empty() {
+        // bbolt initialises an empty file, which it opened read-only
+        return Err(Fail::new(
+            EXIT_ERROR,
+            format!("write {}: bad file descriptor", args[0]),
+        ));
+    }
+    let st = SnapshotFile::read(&data)
+        .status()
+        .map_err(|e| Fail::new(EXIT_ERROR, e))?;
     p.db_status(ctx.io, &st)
 }
 
@@ -239,19 +204,9 @@ pub fn restore(ctx: &mut Ctx) -> Result<(), Fail> {
         .files
         .read(&path)
         .map_err(|e| Fail::new(EXIT_ERROR, format!("open {path}: {e}")))?;
-    let blob = file
-        .strip_prefix(MAGIC)
-        .and_then(|rest| {
-            rest.iter()
-                .position(|&b| b == b'\n')
-                .map(|nl| &rest[nl + 1..])
-        })
-        .ok_or_else(|| {
-            Fail::new(
-                EXIT_ERROR,
-                "snapshot file integrity check failed: invalid database",
-            )
-        })?;
+    let blob = SnapshotFile::read(&file)
+        .restore_db(ctx.flags.bool("skip-hash-check"))
+        .map_err(|e| Fail::new(EXIT_ERROR, e))?;
     let spec = RestoreSpec {
         name,
         initial_cluster: pairs,
