@@ -29,6 +29,7 @@ pub mod load;
 pub mod session;
 pub mod shell_line;
 pub mod tail;
+pub mod terminal;
 pub mod wrappers;
 
 use background::{Background, BackgroundOutput};
@@ -76,6 +77,8 @@ pub struct Playground {
     output_limit: Option<usize>,
     /// The bytes (stdout, stderr) the last line printed past `output_limit`.
     skipped: [usize; 2],
+    /// The stdin of the line running is what was typed at the terminal (see [`terminal`]).
+    typed: bool,
 }
 
 impl Playground {
@@ -97,6 +100,7 @@ impl Playground {
             node_watch: None,
             output_limit: None,
             skipped: [0, 0],
+            typed: false,
         }
     }
 
@@ -136,6 +140,7 @@ impl Playground {
             node_watch: None,
             output_limit: None,
             skipped: [0, 0],
+            typed: false,
         }
     }
 
@@ -465,6 +470,7 @@ impl Playground {
         // a real etcdctl process takes a few milliseconds to start and dial
         self.world.advance(ETCDCTL_STARTUP);
         let mut io = match stdin {
+            Some(text) if self.typed => Io::terminal(text),
             Some(text) => Io::new(text),
             None => Io::without_tty(),
         };

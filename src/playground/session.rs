@@ -33,6 +33,7 @@ pub mod lesson;
 pub mod persistence;
 pub mod recovery;
 pub mod share;
+pub mod terminal;
 pub mod timeline;
 
 pub use action::{Action, Applied, Refresh};
@@ -100,6 +101,8 @@ pub struct Session {
     /// The lesson in progress (see [`lesson`]).
     lesson: Option<crate::playground::lesson::LessonRun>,
     lessons_finished: std::collections::BTreeSet<String>,
+    /// A command waiting for what is typed at the terminal (see [`terminal`]).
+    terminal: Option<terminal::TerminalInput>,
 }
 
 impl Session {
@@ -136,6 +139,7 @@ impl Session {
             read_epoch: Vec::new(),
             lesson: None,
             lessons_finished: Default::default(),
+            terminal: None,
         }
     }
 
@@ -186,6 +190,14 @@ impl Session {
             }
             Action::Interrupt => {
                 self.interrupt();
+                ran
+            }
+            Action::TerminalLine(text) => {
+                self.terminal_input(&text);
+                ran
+            }
+            Action::TerminalEof(text) => {
+                self.terminal_eof(&text);
                 ran
             }
             Action::Step => {
@@ -373,5 +385,7 @@ impl Session {
 mod bounds_tests;
 #[cfg(test)]
 mod share_tests;
+#[cfg(test)]
+mod terminal_tests;
 #[cfg(test)]
 mod tests;
