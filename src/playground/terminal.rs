@@ -11,11 +11,14 @@
 //! Owns: recognising such a line. Must not touch: what is typed (the session collects it).
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use super::input::heredoc_terminator;
 use super::{background_suffix, shell_line, wrappers, Playground};
 use crate::etcdctl::shell;
-use crate::etcdctl::terminal::{probe, Reading};
+use crate::etcdctl::terminal::probe;
+pub use crate::etcdctl::terminal::Reading;
+pub use crate::etcdctl::Want;
 use crate::process::Output;
 
 impl Playground {
@@ -45,6 +48,19 @@ impl Playground {
     pub fn run_typed(&mut self, line: &str, typed: &str) -> Output {
         self.typed = true;
         let out = self.run(line, Some(typed));
+        self.typed = false;
+        out
+    }
+
+    /// [`Playground::run_typed`] as [`Playground::run_bounded`] runs a line (etcdplay).
+    pub fn run_typed_bounded(
+        &mut self,
+        line: &str,
+        typed: &str,
+        timeout: Duration,
+    ) -> (Output, bool) {
+        self.typed = true;
+        let out = self.run_bounded(line, Some(typed), timeout);
         self.typed = false;
         out
     }

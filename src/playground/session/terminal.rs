@@ -94,8 +94,10 @@ impl Session {
     /// Enter: `text` (one line, or several pasted) is typed at the waiting command. Once the
     /// command has its input it runs; lines typed after that go to the shell.
     pub fn terminal_input(&mut self, text: &str) -> LogChange {
+        // (nothing waits any more, as after a rewind: what was typed for it, maybe a
+        // password, is never run as a command)
         let Some(mut t) = self.terminal.take() else {
-            return self.run_input(text);
+            return LogChange::None;
         };
         let mut lines = text.split('\n');
         let mut ran = None;
