@@ -151,6 +151,10 @@ impl Io {
         let line = self.take_line(false);
         if line.is_none() {
             self.starve(Want::Password);
+            if self.echo {
+                // Ctrl+D at a terminal's password prompt reads as an empty password
+                return Some(String::new());
+            }
         }
         line.map(|(l, _)| l)
     }

@@ -80,12 +80,10 @@ fn a_malformed_compare_ends_the_command() {
     assert!(s.terminal().is_none(), "etcdctl stops at the line");
     let e = s.entries.last().unwrap();
     assert_eq!(e.output.stdout, "compares:\nvalue(k) = v\n");
-    assert!(
-        e.output
-            .stderr
-            .starts_with("Error: malformed comparison: value(k) = v"),
-        "{}",
-        e.output.stderr
+    // as etcdctl 3.4.23 answers at a terminal
+    assert_eq!(
+        e.output.stderr,
+        "Error: malformed comparison: value(k) = v; got value(\"\")  \"\"\n"
     );
     assert_eq!(e.output.exit, crate::etcdctl::EXIT_INVALID_INPUT);
     // an unknown request too
@@ -194,6 +192,18 @@ fn passwords_are_read_without_echo_and_kept_out_of_history_and_output() {
         assert_eq!(a.output, b.output);
     }
     assert!(!again.history.lines().iter().any(|l| l.contains("Sup3r")));
+}
+
+#[test]
+fn ctrl_d_at_a_password_prompt_is_an_empty_password() {
+    // etcdctl 3.4.23 at a terminal: `Password of eve: ` then `Error: empty password`
+    let mut s = Session::new(1);
+    s.run_line("etcdctl user add eve");
+    s.terminal_eof("");
+    let e = s.entries.last().unwrap();
+    assert_eq!(e.output.stdout, "Password of eve: \n");
+    assert_eq!(e.output.stderr, "Error: empty password\n");
+    assert_eq!(e.output.exit, crate::etcdctl::EXIT_BAD_ARGS);
 }
 
 #[test]
