@@ -304,19 +304,15 @@ pub fn Console(props: &ConsoleProps) -> Html {
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
             // a command reads the terminal: Enter gives it the line, Ctrl+D the end of its
             // input, Ctrl+C drops it; no history, no completion (it is not the shell)
-            "Enter" if reading => {
+            k @ ("Enter" | "d" | "D") if reading && (k == "Enter" || e.ctrl_key()) => {
                 e.prevent_default();
                 let text = (*value).clone();
                 value.set(String::new());
                 to_end();
-                on_terminal_line.emit(text);
-            }
-            "d" | "D" if reading && e.ctrl_key() => {
-                e.prevent_default();
-                let text = (*value).clone();
-                value.set(String::new());
-                to_end();
-                on_terminal_eof.emit(text);
+                match k {
+                    "Enter" => on_terminal_line.emit(text),
+                    _ => on_terminal_eof.emit(text),
+                }
             }
             "c" | "C" if reading && e.ctrl_key() => {
                 e.prevent_default();
