@@ -434,6 +434,14 @@ pub fn Console(props: &ConsoleProps) -> Html {
         None if pending.is_empty() => (props.prompt.clone(), "text"),
         None => ("> ".to_string(), "text"),
     };
+    // (dim in the empty input: a learner who typed `etcdctl put k` sees why nothing came)
+    let placeholder = props.terminal.as_ref().map(|t| {
+        if t.password {
+            "the password is not shown as you type it · Ctrl+C stops"
+        } else {
+            "etcdctl reads what you type: Enter sends a line · Ctrl+D ends the input · Ctrl+C stops"
+        }
+    });
     // the command reading the terminal: its line and what the terminal shows so far
     let reading = props.terminal.as_ref().map(|t| {
         html! {
@@ -475,7 +483,7 @@ pub fn Console(props: &ConsoleProps) -> Html {
                  data-testid={if props.terminal.is_some() { "terminal-input" } else { "console-inputline" }}
                  data-password={props.terminal.as_ref().map(|t| t.password.to_string())}>
                 <span class="prompt" data-testid="console-prompt">{ input_prompt }</span>
-                <input data-testid="console-input" ref={input_ref} type={input_type}
+                <input data-testid="console-input" ref={input_ref} type={input_type} placeholder={placeholder}
                        value={(*value).clone()} {oninput} {onkeydown} {onpaste}
                        disabled={!props.ready || props.busy}
                        autocomplete="off" autocapitalize="off" spellcheck="false"
