@@ -437,9 +437,9 @@ pub fn Console(props: &ConsoleProps) -> Html {
     // (dim in the empty input: a learner who typed `etcdctl put k` sees why nothing came)
     let placeholder = props.terminal.as_ref().map(|t| {
         if t.password {
-            "the password is not shown as you type it · Ctrl+C stops"
+            "not shown as you type · Ctrl+C stops"
         } else {
-            "etcdctl reads what you type: Enter sends a line · Ctrl+D ends the input · Ctrl+C stops"
+            "etcdctl reads this · Enter: a line · Ctrl+D: end of input · Ctrl+C: stop"
         }
     });
     // the command reading the terminal: its line and what the terminal shows so far

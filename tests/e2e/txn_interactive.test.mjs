@@ -66,7 +66,9 @@ test('user add asks for the password in a password field and never shows it', ()
   await page.waitForSelector('[data-testid="terminal-input"][data-password="true"]');
   assert.equal(await input(page).getAttribute('type'), 'password');
   assert.match(await page.locator('[data-testid="console-prompt"]').innerText(), /^Password of root:\s*$/);
-  await typeLine(page, secret);
+  await input(page).fill(secret);
+  await screenshot(page, 'user-add-prompt.png');
+  await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid="console-prompt"]')
     ?.innerText.startsWith('Type password of root again'));
   assert.equal(await input(page).inputValue(), '');
