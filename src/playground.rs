@@ -7,7 +7,8 @@
 //! `/registry`) or a playground command. [`input`] cuts typed or pasted text into lines.
 //! Long-running etcdctl commands (watch, lock, elect, lease keep-alive) become the current
 //! job: [`Playground::poll`] lets simulated time pass and collects what they print,
-//! [`Playground::interrupt`] is Ctrl+C.
+//! [`Playground::interrupt`] is Ctrl+C. A line whose etcdctl reads the terminal (`txn -i`,
+//! a password prompt) runs once over what was typed at it ([`terminal`]).
 //!
 //! Owns: the console environment, the current job. Must not touch: the DOM, wall-clock time.
 

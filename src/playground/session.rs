@@ -12,7 +12,8 @@
 //! entries), [`timeline`] (input log, replay, seek, play speed: the only place the page's wall
 //! time turns into simulated time), [`keyspace`] (reads through the world's client surface),
 //! [`persistence`] (journals to drain, the stored state, durable entries), [`action`] (the
-//! action type) and [`commands`] (the console lines a click runs).
+//! action type), [`commands`] (the console lines a click runs) and [`terminal`] (a command
+//! waiting for what is typed at its terminal).
 //! Must not touch: the DOM or IndexedDB (the page's `ui` does), etcd rules (the playground
 //! and the layers below do).
 

@@ -1,7 +1,10 @@
 //! The console panel: a prompt and an input (Enter runs the line, ↑/↓ walk the history,
 //! Tab completes a word — on an empty line it moves the focus on, as everywhere — Ctrl+L
 //! clears), and the finished commands above it, each with its output; what background
-//! jobs print later arrives at the bottom. Output is text, never markup: whatever a key or
+//! jobs print later arrives at the bottom. While a command reads the terminal (`etcdctl txn
+//! -i`, a password prompt) the input is its: the prompt it printed stands before the input
+//! (a password field while a password is read), Enter sends it the line, Ctrl+D ends its
+//! input, Ctrl+C stops it. Output is text, never markup: whatever a key or
 //! value holds is shown as characters.
 //!
 //! The newest output stays in view: after every render the output area is scrolled to its
