@@ -19,6 +19,13 @@ fn type_lines(s: &mut Session, lines: &[&str]) -> LogChange {
     last
 }
 
+/// The entry of `cmd` run over `lines` typed at its terminal.
+fn typed_entry(s: &mut Session, cmd: &str, lines: &[&str]) -> Entry {
+    s.run_line(cmd);
+    type_lines(s, lines);
+    s.entries.last().cloned().unwrap_or_default()
+}
+
 impl Session {
     fn apply_terminal_line(&mut self, l: &str) -> LogChange {
         assert!(self.terminal().is_some(), "waiting for input before {l:?}");
@@ -87,9 +94,7 @@ fn a_malformed_compare_ends_the_command() {
     );
     assert_eq!(e.output.exit, crate::etcdctl::EXIT_INVALID_INPUT);
     // an unknown request too
-    s.run_line("etcdctl txn -i");
-    type_lines(&mut s, &["", "frob k v"]);
-    let e = s.entries.last().unwrap();
+    let e = typed_entry(&mut s, "etcdctl txn -i", &["", "frob k v"]);
     assert_eq!(e.output.stderr, "Error: invalid txn request: frob k v\n");
 }
 
@@ -208,10 +213,7 @@ fn ctrl_d_at_a_password_prompt_is_an_empty_password() {
 
 #[test]
 fn different_passwords_fail_at_the_second_prompt() {
-    let mut s = Session::new(1);
-    s.run_line("etcdctl user add bob");
-    type_lines(&mut s, &["a", "b"]);
-    let e = s.entries.last().unwrap();
+    let e = typed_entry(&mut Session::new(1), "etcdctl user add bob", &["a", "b"]);
     assert_eq!(e.output.stderr, "Error: given passwords are different\n");
 }
 
