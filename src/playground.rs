@@ -7,7 +7,8 @@
 //! `/registry`) or a playground command. [`input`] cuts typed or pasted text into lines.
 //! Long-running etcdctl commands (watch, lock, elect, lease keep-alive) become the current
 //! job: [`Playground::poll`] lets simulated time pass and collects what they print,
-//! [`Playground::interrupt`] is Ctrl+C.
+//! [`Playground::interrupt`] is Ctrl+C. A line whose etcdctl reads the terminal (`txn -i`,
+//! a password prompt) runs once over what was typed at it ([`terminal`]).
 //!
 //! Owns: the console environment, the current job. Must not touch: the DOM, wall-clock time.
 
@@ -29,6 +30,7 @@ pub mod load;
 pub mod session;
 pub mod shell_line;
 pub mod tail;
+pub mod terminal;
 pub mod wrappers;
 
 use background::{Background, BackgroundOutput};
@@ -76,6 +78,8 @@ pub struct Playground {
     output_limit: Option<usize>,
     /// The bytes (stdout, stderr) the last line printed past `output_limit`.
     skipped: [usize; 2],
+    /// The stdin of the line running is what was typed at the terminal (see [`terminal`]).
+    typed: bool,
 }
 
 impl Playground {
@@ -97,6 +101,7 @@ impl Playground {
             node_watch: None,
             output_limit: None,
             skipped: [0, 0],
+            typed: false,
         }
     }
 
@@ -136,6 +141,7 @@ impl Playground {
             node_watch: None,
             output_limit: None,
             skipped: [0, 0],
+            typed: false,
         }
     }
 
@@ -466,6 +472,7 @@ impl Playground {
         // a real etcdctl process takes a few milliseconds to start and dial
         self.world.advance(ETCDCTL_STARTUP);
         let mut io = match stdin {
+            Some(text) if self.typed => Io::terminal(text),
             Some(text) => Io::new(text),
             None => Io::without_tty(),
         };

@@ -69,3 +69,23 @@ fn read_from_a_pipe_it_prints_the_answers_alone() {
         repl(b"etcdctl put a b\netcdctl get a -w json | jq -r '.kvs[0].value | @base64d'\n");
     assert_eq!((out.as_str(), code), ("OK\nb\n", 0));
 }
+
+#[test]
+fn a_command_that_reads_stdin_takes_the_following_lines() {
+    // as a shell's command reads the shell's stdin: up to where it stops reading
+    let input = b"etcdctl txn -i\nvalue(\"a\") = \"x\"\n\nput a 1\n\nput a 2\n\netcdctl get a --print-value-only\n";
+    let (out, err, code) = repl(input);
+    assert_eq!(
+        out,
+        "compares:\nsuccess requests (get, put, del):\nfailure requests (get, put, del):\nFAILURE\n\nOK\n2\n",
+        "{err}"
+    );
+    assert_eq!(code, 0);
+    // a line etcdctl rejects ends it there; the next line is the shell's again
+    let (out, err, _) = repl(b"etcdctl txn -i\nvalue(a) = b\netcdctl put k v\n");
+    assert_eq!(out, "compares:\nOK\n", "{err}");
+    assert!(
+        err.starts_with("Error: malformed comparison: value(a) = b"),
+        "{err}"
+    );
+}

@@ -688,3 +688,73 @@ mod labs_and_editor {
         assert!(html.contains("&lt;i&gt;x&lt;/i&gt;"), "{html}");
     }
 }
+
+/// A command reading the terminal: its prompts above, its prompt on the input's line, and a
+/// password field while a password is read.
+mod terminal_input {
+    use std::rc::Rc;
+
+    use etcd_playground::playground::completion::Completion;
+    use etcd_playground::ui::console::{Console, ConsoleProps, TerminalView};
+    use yew::prelude::*;
+    use yew::LocalServerRenderer;
+
+    async fn render(terminal: Option<TerminalView>) -> String {
+        let props = yew::props!(ConsoleProps {
+            entries: Rc::new(Vec::new()),
+            ready: true,
+            on_run: Callback::noop(),
+            on_clear: Callback::noop(),
+            on_history: Callback::from(|_| None),
+            on_complete: Callback::from(|line| Completion {
+                line,
+                candidates: Vec::new(),
+            }),
+            terminal,
+        });
+        LocalServerRenderer::<Console>::with_props(props)
+            .hydratable(false)
+            .render()
+            .await
+    }
+
+    #[tokio::test]
+    async fn txn_prompts_show_above_an_input_without_the_shell_prompt() {
+        let html = render(Some(TerminalView {
+            line: "etcdctl txn -i".into(),
+            above: "compares:".into(),
+            prompt: String::new(),
+            password: false,
+        }))
+        .await;
+        assert!(html.contains(r#"data-testid="terminal-entry""#), "{html}");
+        assert!(html.contains("compares:"), "{html}");
+        assert!(html.contains(r#"data-testid="terminal-input""#), "{html}");
+        assert!(html.contains(r#"data-password="false""#), "{html}");
+        assert!(html.contains(r#"type="text""#), "{html}");
+        assert!(
+            html.contains(r#"<span data-testid="console-prompt" class="prompt"></span>"#),
+            "{html}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_password_is_read_in_a_password_field() {
+        let html = render(Some(TerminalView {
+            line: "etcdctl user add root".into(),
+            above: String::new(),
+            prompt: "Password of root: ".into(),
+            password: true,
+        }))
+        .await;
+        assert!(html.contains(r#"type="password""#), "{html}");
+        assert!(html.contains(r#"data-password="true""#), "{html}");
+        assert!(html.contains("Password of root: </span>"), "{html}");
+        // the shell's own input otherwise
+        let html = render(None).await;
+        assert!(
+            !html.contains("terminal-input") && html.contains(r#"type="text""#),
+            "{html}"
+        );
+    }
+}

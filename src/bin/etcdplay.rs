@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use etcd_playground::playground::input;
 use etcd_playground::playground::lab::Labs;
+use etcd_playground::playground::terminal::Want;
+use etcd_playground::playground::Playground;
 use etcd_playground::transcript;
 
 fn main() {
@@ -129,6 +131,61 @@ impl<R: BufRead> Iterator for InputLines<R> {
     }
 }
 
+/// The lines a command that reads the terminal (`etcdctl txn -i`, a password prompt) takes
+/// from the REPL's input, as a shell's command reads the shell's stdin: up to the line after
+/// which it no longer reads, or the end of input (Ctrl+D at a terminal). At a terminal its
+/// prompts print as it waits, and a password is read with the echo off. Also says how much
+/// of the command's output the terminal already shows (prompts and echoed lines).
+fn read_typed(
+    p: &Playground,
+    line: &str,
+    lines: &mut impl Iterator<Item = String>,
+    interactive: bool,
+) -> Option<(String, usize)> {
+    let mut r = p.terminal_probe(line, "")?;
+    r.want?;
+    let mut typed = String::new();
+    let mut shown = 0;
+    let mut out = std::io::stdout();
+    loop {
+        let password = r.want == Some(Want::Password);
+        if interactive {
+            let _ = write!(out, "{}", r.shown.get(shown..).unwrap_or(""));
+            let _ = out.flush();
+            shown = r.shown.len();
+            if password {
+                stty("-echo");
+            }
+        }
+        let next = lines.next();
+        if interactive && password {
+            stty("echo");
+        }
+        let Some(l) = next else {
+            break;
+        };
+        typed.push_str(&l);
+        typed.push('\n');
+        if interactive && !password {
+            // the terminal echoed it
+            shown += l.len() + 1;
+        }
+        match p.terminal_probe(line, &typed) {
+            Some(next) if next.want.is_some() => r = next,
+            _ => break,
+        }
+    }
+    Some((typed, shown))
+}
+
+/// Turns the terminal's echo off or on again (as etcdctl's password prompt does).
+fn stty(arg: &str) {
+    let _ = std::process::Command::new("stty")
+        .arg(arg)
+        .stdin(std::process::Stdio::inherit())
+        .status();
+}
+
 fn repl() {
     let mut labs = Labs::new(1);
     let stdin = std::io::stdin();
@@ -169,12 +226,19 @@ fn repl() {
             }
             b
         });
-        let (o, _) = labs.run_bounded(
-            body,
-            block.as_deref(),
-            Duration::from_secs_f64(timeout.unwrap_or(5.0)),
-        );
-        print!("{}", o.stdout);
+        let timeout = Duration::from_secs_f64(timeout.unwrap_or(5.0));
+        let typed = match block {
+            None => read_typed(labs.playground(), body, &mut lines, interactive),
+            Some(_) => None,
+        };
+        let (o, _) = match &typed {
+            // at a terminal the command's prompts and the echoed lines are already shown
+            Some((t, _)) if interactive => labs.playground().run_typed_bounded(body, t, timeout),
+            Some((t, _)) => labs.playground().run_bounded(body, Some(t), timeout),
+            None => labs.run_bounded(body, block.as_deref(), timeout),
+        };
+        let shown = typed.map_or(0, |(_, n)| n);
+        print!("{}", o.stdout.get(shown..).unwrap_or(&o.stdout));
         eprint!("{}", o.stderr);
         let p = labs.playground();
         for h in p.hints().iter().chain(p.requests()) {

@@ -107,6 +107,29 @@ pub fn json_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
+/// `authCfgFromCmd`: the user and password of `--user` (and `--password`), asking
+/// `Password: ` when `--user` names no password; `None` without `--user`.
+pub fn auth_from_flags(flags: &Flags, io: &mut Io) -> Option<(String, String)> {
+    let user = flags.str("user");
+    if user.is_empty() {
+        return None;
+    }
+    // with --password the whole --user value is the name
+    let pw = flags.str("password");
+    if !pw.is_empty() {
+        return Some((user, pw));
+    }
+    Some(match user.split_once(':') {
+        Some((n, p)) => (n.to_string(), p.to_string()),
+        None => {
+            io.out("Password: ");
+            let line = io.read_password().unwrap_or_default();
+            io.out("\n");
+            (user, line)
+        }
+    })
+}
+
 impl Client {
     /// Builds the client from the global flags, authenticating if `--user` is set.
     pub fn from_flags(
@@ -128,23 +151,7 @@ impl Client {
         if c.endpoints.is_empty() {
             c.endpoints.push("127.0.0.1:2379".to_string());
         }
-        let user = flags.str("user");
-        if !user.is_empty() {
-            // authCfgFromCmd: with --password the whole --user value is the name
-            let pw = flags.str("password");
-            let (name, password) = if !pw.is_empty() {
-                (user.clone(), pw)
-            } else {
-                match user.split_once(':') {
-                    Some((n, p)) => (n.to_string(), p.to_string()),
-                    None => {
-                        io.out("Password: ");
-                        let line = io.read_password().unwrap_or_default();
-                        io.out("\n");
-                        (user.clone(), line)
-                    }
-                }
-            };
+        if let Some((name, password)) = auth_from_flags(flags, io) {
             let req = Request::Auth(AuthRequest::Authenticate { name, password });
             match c.call(cluster, io, req) {
                 Ok(Response::Auth(AuthResponse::Authenticate { token, .. })) => {

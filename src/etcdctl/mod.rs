@@ -19,6 +19,7 @@ pub mod printer_simple;
 pub mod printer_table;
 pub mod shell;
 pub mod snapshot_file;
+pub mod terminal;
 pub mod v2;
 
 use std::collections::BTreeMap;
@@ -79,6 +80,24 @@ pub struct Io {
     pub limit: Option<usize>,
     /// The bytes (stdout, stderr) printed past `limit`: counted, not kept.
     pub skipped: [usize; 2],
+    /// stdin is what a person typed at a terminal: each line read shows in stdout as the
+    /// terminal echoed it (a password does not: its echo is off).
+    pub echo: bool,
+    /// What the read that found the end of stdin waited for: a command run over what was
+    /// typed so far ([`terminal::probe`]) wants more.
+    pub starved: Option<Want>,
+    /// How much of stdout was printed when stdin first ran out (what a terminal showed
+    /// while the read waited).
+    pub shown_when_starved: usize,
+}
+
+/// What a read from a terminal waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Want {
+    /// A line, shown as it is typed.
+    Line,
+    /// A password: echo off.
+    Password,
 }
 
 /// Appends `s` to `buf` while `buf` holds less than `limit` bytes (the piece that crosses it
@@ -108,6 +127,13 @@ impl Io {
             ..Default::default()
         }
     }
+    /// stdin that a person typed at a terminal (see [`Io::echo`]).
+    pub fn terminal(typed: &str) -> Io {
+        Io {
+            echo: true,
+            ..Io::new(typed)
+        }
+    }
     /// A command run without any stdin (not a terminal).
     pub fn without_tty() -> Io {
         Io {
@@ -116,46 +142,73 @@ impl Io {
         }
     }
     /// What a password prompt reads: a line, or "" at end of input (after speakeasy's
-    /// `stty` complaints when stdin is not a terminal).
+    /// `stty` complaints when stdin is not a terminal). Never echoed.
     pub fn read_password(&mut self) -> Option<String> {
         if self.no_tty {
             self.errln("stty: 'standard input': Inappropriate ioctl for device");
             self.errln("stty: 'standard input': Inappropriate ioctl for device");
             return Some(String::new());
         }
-        self.read_line()
+        let line = self.take_line(false);
+        if line.is_none() {
+            self.starve(Want::Password);
+            if self.echo {
+                // Ctrl+D at a terminal's password prompt reads as an empty password
+                return Some(String::new());
+            }
+        }
+        line.map(|(l, _)| l)
     }
     /// One line of stdin without its newline; `None` at end of input.
     pub fn read_line(&mut self) -> Option<String> {
+        let line = self.take_line(self.echo);
+        if line.is_none() {
+            self.starve(Want::Line);
+        }
+        line.map(|(l, _)| l)
+    }
+    /// One `\n`-terminated line (without it); `None` if input ends first (Go's ReadString EOF).
+    pub fn read_line_terminated(&mut self) -> Option<String> {
+        match self.take_line(self.echo) {
+            Some((l, true)) => Some(l),
+            _ => {
+                self.starve(Want::Line);
+                None
+            }
+        }
+    }
+    /// The next line of stdin and whether a newline ended it, shown when `echo`.
+    fn take_line(&mut self, echo: bool) -> Option<(String, bool)> {
         let rest = self.stdin.get(self.pos..)?;
         if rest.is_empty() {
             return None;
         }
-        match rest.find('\n') {
-            Some(i) => {
-                let l = rest[..i].to_string();
-                self.pos += i + 1;
-                Some(l)
-            }
-            None => {
-                let l = rest.to_string();
-                self.pos = self.stdin.len();
-                Some(l)
-            }
+        let (line, used) = match rest.find('\n') {
+            Some(i) => (rest[..i].to_string(), i + 1),
+            None => (rest.to_string(), rest.len()),
+        };
+        if echo {
+            let shown = rest[..used].to_string();
+            self.out(&shown);
+        }
+        self.pos += used;
+        let ended = used > line.len();
+        Some((line, ended))
+    }
+    fn starve(&mut self, want: Want) {
+        if self.starved.is_none() {
+            self.starved = Some(want);
+            self.shown_when_starved = self.stdout.len();
         }
     }
-    /// One `\n`-terminated line (without it); `None` if input ends first (Go's ReadString EOF).
-    pub fn read_line_terminated(&mut self) -> Option<String> {
-        let rest = self.stdin.get(self.pos..)?;
-        let i = rest.find('\n')?;
-        let l = rest[..i].to_string();
-        self.pos += i + 1;
-        Some(l)
-    }
-    /// Everything left on stdin.
+    /// Everything left on stdin (at a terminal: up to Ctrl+D, so it always wants more).
     pub fn read_all(&mut self) -> String {
         let rest = self.stdin.get(self.pos..).unwrap_or("").to_string();
         self.pos = self.stdin.len();
+        if self.echo {
+            self.out(&rest);
+        }
+        self.starve(Want::Line);
         rest
     }
     pub fn out(&mut self, s: &str) {
@@ -304,6 +357,25 @@ fn usage_error(path: &str, err: &FlagError, io: &mut Io) -> Status {
     Status::Done(EXIT_ERROR)
 }
 
+/// Global flags not given on the command line come from `ETCDCTL_*` variables.
+fn env_globals(fl: &mut flags::Flags, env: &BTreeMap<String, String>) {
+    let globals: Vec<String> = fl
+        .defs
+        .iter()
+        .filter(|d| d.global)
+        .map(|d| d.name.clone())
+        .collect();
+    for name in globals {
+        if fl.changed(&name) {
+            continue;
+        }
+        let var = format!("ETCDCTL_{}", name.to_uppercase().replace('-', "_"));
+        if let Some(v) = env.get(&var) {
+            let _ = fl.set_from_env(&name, v);
+        }
+    }
+}
+
 fn run_v3(
     cluster: &mut dyn Cluster,
     console: &mut Console,
@@ -337,22 +409,7 @@ fn run_v3(
         io.out(flags::help_text(&path).unwrap_or(""));
         return Status::Done(EXIT_SUCCESS);
     }
-    // global flags not given on the command line come from ETCDCTL_* variables
-    let globals: Vec<String> = fl
-        .defs
-        .iter()
-        .filter(|d| d.global)
-        .map(|d| d.name.clone())
-        .collect();
-    for name in globals {
-        if fl.changed(&name) {
-            continue;
-        }
-        let var = format!("ETCDCTL_{}", name.to_uppercase().replace('-', "_"));
-        if let Some(v) = env.get(&var) {
-            let _ = fl.set_from_env(&name, v);
-        }
-    }
+    env_globals(&mut fl, env);
     let mut ctx = command::Ctx {
         cluster,
         console,

@@ -12,7 +12,8 @@
 //! entries), [`timeline`] (input log, replay, seek, play speed: the only place the page's wall
 //! time turns into simulated time), [`keyspace`] (reads through the world's client surface),
 //! [`persistence`] (journals to drain, the stored state, durable entries), [`action`] (the
-//! action type) and [`commands`] (the console lines a click runs).
+//! action type), [`commands`] (the console lines a click runs) and [`terminal`] (a command
+//! waiting for what is typed at its terminal).
 //! Must not touch: the DOM or IndexedDB (the page's `ui` does), etcd rules (the playground
 //! and the layers below do).
 
@@ -33,6 +34,7 @@ pub mod lesson;
 pub mod persistence;
 pub mod recovery;
 pub mod share;
+pub mod terminal;
 pub mod timeline;
 
 pub use action::{Action, Applied, Refresh};
@@ -100,6 +102,8 @@ pub struct Session {
     /// The lesson in progress (see [`lesson`]).
     lesson: Option<crate::playground::lesson::LessonRun>,
     lessons_finished: std::collections::BTreeSet<String>,
+    /// A command waiting for what is typed at the terminal (see [`terminal`]).
+    terminal: Option<terminal::TerminalInput>,
 }
 
 impl Session {
@@ -136,6 +140,7 @@ impl Session {
             read_epoch: Vec::new(),
             lesson: None,
             lessons_finished: Default::default(),
+            terminal: None,
         }
     }
 
@@ -186,6 +191,14 @@ impl Session {
             }
             Action::Interrupt => {
                 self.interrupt();
+                ran
+            }
+            Action::TerminalLine(text) => {
+                self.terminal_input(&text);
+                ran
+            }
+            Action::TerminalEof(text) => {
+                self.terminal_eof(&text);
                 ran
             }
             Action::Step => {
@@ -373,5 +386,7 @@ impl Session {
 mod bounds_tests;
 #[cfg(test)]
 mod share_tests;
+#[cfg(test)]
+mod terminal_tests;
 #[cfg(test)]
 mod tests;

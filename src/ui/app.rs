@@ -17,7 +17,7 @@ use yew::prelude::*;
 
 use super::actions::{LinkPanel, MemberPanel, MemberStrip, TracePanel};
 use super::cluster::{ClusterPicture, Selection};
-use super::console::{Console, HistoryMove};
+use super::console::{Console, HistoryMove, TerminalView};
 use super::controls::TimeBar;
 use super::editor::Editor;
 use super::keyspace::{KeyDetail, KeyspacePanel};
@@ -643,6 +643,8 @@ pub fn App() -> Html {
                              on_drop_file={dispatch.reform(|(name, bytes)| Action::DropFile { name, bytes })}
                              job_running={s.job_running()} on_select={on_select_entry} selected={selected_entry}
                              show_requests={s.show_requests()} prompt={s.prompt()} api={s.api_version()} busy={editing.is_some()}
+                             terminal={s.terminal().map(TerminalView::from)} on_terminal_line={dispatch.reform(Action::TerminalLine)}
+                             on_terminal_eof={dispatch.reform(Action::TerminalEof)}
                              banner={lab_banner(kind)} fill={(*fill).clone()} />
                 </div>
                 <div class="pane right">

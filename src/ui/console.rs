@@ -1,7 +1,10 @@
 //! The console panel: a prompt and an input (Enter runs the line, ↑/↓ walk the history,
 //! Tab completes a word — on an empty line it moves the focus on, as everywhere — Ctrl+L
 //! clears), and the finished commands above it, each with its output; what background
-//! jobs print later arrives at the bottom. Output is text, never markup: whatever a key or
+//! jobs print later arrives at the bottom. While a command reads the terminal (`etcdctl txn
+//! -i`, a password prompt) the input is its: the prompt it printed stands before the input
+//! (a password field while a password is read), Enter sends it the line, Ctrl+D ends its
+//! input, Ctrl+C stops it. Output is text, never markup: whatever a key or
 //! value holds is shown as characters.
 //!
 //! The newest output stays in view: after every render the output area is scrolled to its
@@ -20,7 +23,31 @@ use yew::prelude::*;
 
 use crate::playground::completion::Completion;
 use crate::playground::input::{complete_input, split_input};
+use crate::playground::session::terminal::TerminalInput;
 use crate::playground::session::Entry;
+
+/// What the console shows of a command waiting for terminal input (never what was typed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TerminalView {
+    pub line: String,
+    /// What the terminal shows above the input line: prompts and echoed lines.
+    pub above: String,
+    /// The prompt on the input's own line (`Password: `; empty after `compares:`).
+    pub prompt: String,
+    /// A password is read: the input does not echo.
+    pub password: bool,
+}
+
+impl From<&TerminalInput> for TerminalView {
+    fn from(t: &TerminalInput) -> TerminalView {
+        TerminalView {
+            line: t.line.clone(),
+            above: t.above().to_string(),
+            prompt: t.prompt().to_string(),
+            password: t.password(),
+        }
+    }
+}
 
 /// ↑ or ↓ in the input, with what it holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,6 +104,14 @@ pub struct ConsoleProps {
     /// What the banner says (the current lab's introduction).
     #[prop_or_default]
     pub banner: Option<String>,
+    /// A command waiting for terminal input (`etcdctl txn -i`, a password prompt): Enter
+    /// sends the line to it, Ctrl+D ends its input, Ctrl+C drops it.
+    #[prop_or_default]
+    pub terminal: Option<TerminalView>,
+    #[prop_or_default]
+    pub on_terminal_line: Callback<String>,
+    #[prop_or_default]
+    pub on_terminal_eof: Callback<String>,
     /// A line to put in the input (a lesson step's command was clicked): the number changes
     /// with every click, so clicking the same command again fills it again.
     #[prop_or_default]
@@ -211,6 +246,8 @@ pub fn Console(props: &ConsoleProps) -> Html {
         let ready = props.ready && !props.busy;
         let on_run = props.on_run.clone();
         let to_end = to_end.clone();
+        let reading = props.terminal.is_some();
+        let on_terminal_line = props.on_terminal_line.clone();
         Callback::from(move |e: Event| {
             let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else {
                 return;
@@ -223,6 +260,16 @@ pub fn Console(props: &ConsoleProps) -> Html {
             }
             e.prevent_default();
             let text = text.replace("\r\n", "\n");
+            if reading {
+                // the lines go to the command reading the terminal; a last unfinished one
+                // stays in the input
+                let all = format!("{}{}", *value, text);
+                let (lines, last) = all.rsplit_once('\n').unwrap_or(("", all.as_str()));
+                value.set(last.to_string());
+                to_end();
+                on_terminal_line.emit(lines.to_string());
+                return;
+            }
             let all = format!("{}{}{}", *pending, *value, text);
             let (_, rest) = split_input(&all);
             let complete = all.get(..all.len() - rest.len()).unwrap_or("");
@@ -254,7 +301,28 @@ pub fn Console(props: &ConsoleProps) -> Html {
         let job_running = props.job_running;
         let on_complete = props.on_complete.clone();
         let offered = offered.clone();
+        let reading = props.terminal.is_some();
+        let on_terminal_line = props.on_terminal_line.clone();
+        let on_terminal_eof = props.on_terminal_eof.clone();
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            // a command reads the terminal: Enter gives it the line, Ctrl+D the end of its
+            // input, Ctrl+C drops it; no history, no completion (it is not the shell)
+            k @ ("Enter" | "d" | "D") if reading && (k == "Enter" || e.ctrl_key()) => {
+                e.prevent_default();
+                let text = (*value).clone();
+                value.set(String::new());
+                to_end();
+                match k {
+                    "Enter" => on_terminal_line.emit(text),
+                    _ => on_terminal_eof.emit(text),
+                }
+            }
+            "c" | "C" if reading && e.ctrl_key() => {
+                e.prevent_default();
+                value.set(String::new());
+                on_interrupt.emit(());
+            }
+            "Tab" | "ArrowUp" | "ArrowDown" if reading => {}
             // (on an empty line there is nothing to complete: the focus moves on, so the
             // rest of the page is reachable from the keyboard)
             "Tab"
@@ -361,6 +429,33 @@ pub fn Console(props: &ConsoleProps) -> Html {
             }
         })
         .collect();
+    let (input_prompt, input_type) = match &props.terminal {
+        Some(t) => (
+            t.prompt.clone(),
+            if t.password { "password" } else { "text" },
+        ),
+        None if pending.is_empty() => (props.prompt.clone(), "text"),
+        None => ("> ".to_string(), "text"),
+    };
+    // (dim in the empty input: a learner who typed `etcdctl put k` sees why nothing came)
+    let placeholder = props.terminal.as_ref().map(|t| {
+        if t.password {
+            "not shown as you type · Ctrl+C stops"
+        } else {
+            "etcdctl reads this · Enter: a line · Ctrl+D: end of input · Ctrl+C: stop"
+        }
+    });
+    // the command reading the terminal: its line and what the terminal shows so far
+    let reading = props.terminal.as_ref().map(|t| {
+        html! {
+            <div class="entry reading" data-testid="terminal-entry">
+                <div class="cmd"><span class="prompt">{ "$ " }</span>{ prompted(&t.line) }</div>
+                if !t.above.is_empty() {
+                    <pre class="stdout">{ t.above.clone() }</pre>
+                }
+            </div>
+        }
+    });
     html! {
         <section class="console" data-testid="console" data-ready={props.ready.to_string()}
                  aria-label="etcdctl console" {ondragover} {ondrop}>
@@ -378,6 +473,7 @@ pub fn Console(props: &ConsoleProps) -> Html {
                     }
                 </div>
                 { entries }
+                { for reading }
             </div>
             if *new_output {
                 <button class="new-output" data-testid="new-output" onclick={on_new_output}
@@ -386,9 +482,11 @@ pub fn Console(props: &ConsoleProps) -> Html {
             if !pending.is_empty() {
                 <pre class="pending" data-testid="console-pending">{ prompted(pending.trim_end_matches('\n')) }</pre>
             }
-            <div class="inputline">
-                <span class="prompt" data-testid="console-prompt">{ if pending.is_empty() { props.prompt.as_str() } else { "> " } }</span>
-                <input data-testid="console-input" ref={input_ref} type="text"
+            <div class={classes!("inputline", props.terminal.is_some().then_some("reading"))}
+                 data-testid={if props.terminal.is_some() { "terminal-input" } else { "console-inputline" }}
+                 data-password={props.terminal.as_ref().map(|t| t.password.to_string())}>
+                <span class="prompt" data-testid="console-prompt">{ input_prompt }</span>
+                <input data-testid="console-input" ref={input_ref} type={input_type} placeholder={placeholder}
                        value={(*value).clone()} {oninput} {onkeydown} {onpaste}
                        disabled={!props.ready || props.busy}
                        autocomplete="off" autocapitalize="off" spellcheck="false"

@@ -2,20 +2,21 @@
 
 use crate::api::{DeleteRangeRequest, Request, Response};
 
+use super::super::flags::Flags;
 use super::super::printer_simple::prefix_range_end;
 use super::super::Fail;
 use super::{bad_args, fail, Ctx};
 
 /// `getDelOp`: the request the arguments and flags describe.
-pub fn del_op(ctx: &Ctx) -> Result<DeleteRangeRequest, Fail> {
-    let args = ctx.args().to_vec();
+pub fn del_op(f: &Flags) -> Result<DeleteRangeRequest, Fail> {
+    let args = &f.args;
     if args.is_empty() || args.len() > 2 {
         return Err(bad_args(
             "del command needs one argument as key and an optional argument as range_end",
         ));
     }
-    let prefix = ctx.flags.bool("prefix");
-    let from_key = ctx.flags.bool("from-key");
+    let prefix = f.bool("prefix");
+    let from_key = f.bool("from-key");
     if prefix && from_key {
         return Err(bad_args(
             "`--prefix` and `--from-key` cannot be set at the same time, choose one",
@@ -39,7 +40,7 @@ pub fn del_op(ctx: &Ctx) -> Result<DeleteRangeRequest, Fail> {
             req.range_end = prefix_range_end(&req.key);
         }
     }
-    req.prev_kv = ctx.flags.bool("prev-kv");
+    req.prev_kv = f.bool("prev-kv");
     if from_key {
         if req.key.is_empty() {
             req.key = vec![0];
@@ -50,7 +51,7 @@ pub fn del_op(ctx: &Ctx) -> Result<DeleteRangeRequest, Fail> {
 }
 
 pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
-    let req = del_op(ctx)?;
+    let req = del_op(&ctx.flags)?;
     let client = ctx.client()?;
     let resp = client
         .call(ctx.cluster, ctx.io, Request::DeleteRange(req))

@@ -2,14 +2,14 @@
 
 use crate::api::{RangeRequest, Request, Response, SortOrder, SortTarget};
 
+use super::super::flags::Flags;
 use super::super::printer_simple::prefix_range_end;
 use super::super::{Fail, EXIT_BAD_FEATURE};
 use super::{bad_args, fail, Ctx};
 
 /// `getGetOp`: the request the flags describe.
-pub fn get_op(ctx: &Ctx) -> Result<RangeRequest, Fail> {
-    let args = ctx.args();
-    let f = &ctx.flags;
+pub fn get_op(f: &Flags) -> Result<RangeRequest, Fail> {
+    let args = &f.args;
     if args.is_empty() {
         return Err(bad_args(
             "get command needs one argument as key and an optional argument as range_end",
@@ -97,7 +97,7 @@ pub fn get_op(ctx: &Ctx) -> Result<RangeRequest, Fail> {
 }
 
 pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
-    let req = get_op(ctx)?;
+    let req = get_op(&ctx.flags)?;
     let client = ctx.client()?;
     let resp = client
         .call(ctx.cluster, ctx.io, Request::Range(req))

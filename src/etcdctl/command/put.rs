@@ -2,7 +2,8 @@
 
 use crate::api::{PutRequest, Request, Response};
 
-use super::super::Fail;
+use super::super::flags::Flags;
+use super::super::{Fail, Io};
 use super::{bad_args, fail, Ctx};
 
 /// Go's `strconv.ParseInt(s, 16, 64)` (lease IDs are given in hex).
@@ -45,13 +46,13 @@ pub fn parse_hex_u64(s: &str) -> Result<u64, String> {
 }
 
 /// `getPutOp`: the request the arguments and flags describe.
-pub fn put_op(ctx: &mut Ctx) -> Result<PutRequest, Fail> {
-    let args = ctx.args().to_vec();
+pub fn put_op(f: &Flags, io: &mut Io) -> Result<PutRequest, Fail> {
+    let args = &f.args;
     let need = "put command needs 1 argument and input from stdin or 2 arguments";
     if args.is_empty() {
         return Err(bad_args(need));
     }
-    let ignore_value = ctx.flags.bool("ignore-value");
+    let ignore_value = f.bool("ignore-value");
     if ignore_value && args.len() > 1 {
         return Err(bad_args(
             "put command needs only 1 argument when 'ignore-value' is set",
@@ -62,7 +63,7 @@ pub fn put_op(ctx: &mut Ctx) -> Result<PutRequest, Fail> {
         value = match args.get(1) {
             Some(v) => v.clone(),
             None => {
-                let s = ctx.io.read_all();
+                let s = io.read_all();
                 if s.is_empty() {
                     return Err(bad_args(need));
                 }
@@ -70,21 +71,21 @@ pub fn put_op(ctx: &mut Ctx) -> Result<PutRequest, Fail> {
             }
         };
     }
-    let lease = parse_hex_i64(&ctx.flags.str("lease"))
+    let lease = parse_hex_i64(&f.str("lease"))
         .map_err(|e| bad_args(&format!("bad lease ID ({}), expecting ID in Hex", e)))?;
     let req = PutRequest {
         key: args[0].as_bytes().to_vec(),
         value: value.into_bytes(),
         lease,
-        prev_kv: ctx.flags.bool("prev-kv"),
+        prev_kv: f.bool("prev-kv"),
         ignore_value,
-        ignore_lease: ctx.flags.bool("ignore-lease"),
+        ignore_lease: f.bool("ignore-lease"),
     };
     Ok(req)
 }
 
 pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
-    let req = put_op(ctx)?;
+    let req = put_op(&ctx.flags, ctx.io)?;
     let client = ctx.client()?;
     let resp = client
         .call(ctx.cluster, ctx.io, Request::Put(req))

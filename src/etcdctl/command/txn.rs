@@ -3,7 +3,7 @@
 
 use crate::api::{Compare, CompareResult, CompareTarget, Request, RequestOp, Response, TxnRequest};
 
-use super::super::flags::{self, go_quote, Found};
+use super::super::flags::{self, go_quote, Flags, Found};
 use super::super::{Fail, Io, EXIT_BAD_CONNECTION, EXIT_INVALID_INPUT};
 use super::{bad_args, fail, Ctx};
 
@@ -13,8 +13,6 @@ fn invalid(msg: String) -> Fail {
 
 /// A line as `bufio.Reader.ReadString('\n')` returns it: an unterminated line is an EOF error.
 fn read_line(io: &mut Io) -> Result<String, Fail> {
-    let before = io.stdout.len();
-    let _ = before;
     match io.read_line_terminated() {
         Some(l) => Ok(l),
         None => Err(invalid("EOF".to_string())),
@@ -253,13 +251,7 @@ fn lease_panic(io: &mut Io) -> Fail {
 }
 
 /// Parses one request line (`put k v`, `get k --prefix`, `del k`) as etcdctl's txn does.
-fn parse_request(
-    line: &str,
-    io: &mut Io,
-    cluster: &mut dyn crate::cluster::Cluster,
-    console: &mut super::super::Console,
-    files: &mut dyn super::super::files::Files,
-) -> Result<RequestOp, Fail> {
+fn parse_request(line: &str, io: &mut Io) -> Result<RequestOp, Fail> {
     let args = argify(line);
     if args.len() < 2 {
         return Err(invalid(format!("invalid txn compare request: {}", line)));
@@ -276,57 +268,56 @@ fn parse_request(
     if fl.defs.iter().any(|d| d.global && fl.changed(&d.name)) {
         return Err(bad());
     }
-    let mut sub = Ctx {
-        cluster,
-        console,
-        files,
-        io,
-        flags: fl,
-        path: path.clone(),
-    };
     match path.as_str() {
-        "get" => Ok(RequestOp::Range(super::get::get_op(&sub)?)),
-        "del" => Ok(RequestOp::DeleteRange(super::del::del_op(&sub)?)),
-        _ => Ok(RequestOp::Put(super::put::put_op(&mut sub)?)),
+        "get" => Ok(RequestOp::Range(super::get::get_op(&fl)?)),
+        "del" => Ok(RequestOp::DeleteRange(super::del::del_op(&fl)?)),
+        _ => Ok(RequestOp::Put(super::put::put_op(&fl, io)?)),
     }
 }
 
-pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
-    if !ctx.args().is_empty() {
+/// `txnCommandFunc` up to the commit: the password `--user` asks for, then the compares,
+/// the success and the failure requests (with their prompts under `--interactive`).
+/// [`run`] commits what it returns; over what was typed so far it tells the console
+/// whether the command still reads ([`Io::starved`]).
+pub fn read_input(fl: &Flags, io: &mut Io) -> Result<TxnRequest, Fail> {
+    if !fl.args.is_empty() {
         return Err(bad_args("txn command does not accept argument"));
     }
-    let interactive = ctx.flags.bool("interactive");
-    let client = ctx.client()?;
+    let _ = super::super::client::auth_from_flags(fl, io);
+    read_txn(io, fl.bool("interactive"))
+}
+
+fn read_txn(io: &mut Io, interactive: bool) -> Result<TxnRequest, Fail> {
     let mut txn = TxnRequest::default();
     if interactive {
-        ctx.io.outln("compares:");
+        io.outln("compares:");
     }
     loop {
-        let line = read_line(ctx.io)?;
+        let line = read_line(io)?;
         let line = line.trim();
         if line.is_empty() {
             break;
         }
         match parse_compare(line)? {
             Parsed::Cmp(c) => txn.compare.push(c),
-            Parsed::LeasePanic => return Err(lease_panic(ctx.io)),
+            Parsed::LeasePanic => return Err(lease_panic(io)),
         }
     }
     for section in 0..2 {
         if interactive {
-            ctx.io.outln(if section == 0 {
+            io.outln(if section == 0 {
                 "success requests (get, put, del):"
             } else {
                 "failure requests (get, put, del):"
             });
         }
         loop {
-            let line = read_line(ctx.io)?;
+            let line = read_line(io)?;
             let line = line.trim().to_string();
             if line.is_empty() {
                 break;
             }
-            let op = parse_request(&line, ctx.io, ctx.cluster, ctx.console, ctx.files)?;
+            let op = parse_request(&line, io)?;
             if section == 0 {
                 txn.success.push(op);
             } else {
@@ -334,6 +325,15 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
             }
         }
     }
+    Ok(txn)
+}
+
+pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
+    if !ctx.args().is_empty() {
+        return Err(bad_args("txn command does not accept argument"));
+    }
+    let client = ctx.client()?;
+    let txn = read_txn(ctx.io, ctx.flags.bool("interactive"))?;
     let resp = client
         .call(ctx.cluster, ctx.io, Request::Txn(txn))
         .map_err(fail)?;

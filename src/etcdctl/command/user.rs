@@ -3,6 +3,7 @@
 
 use crate::api::{AuthRequest, AuthResponse, Request, Response, ResponseHeader};
 
+use super::super::flags::Flags;
 use super::super::{Fail, Io};
 use super::{bad_args, fail, Ctx};
 
@@ -59,37 +60,45 @@ fn call(ctx: &mut Ctx, req: AuthRequest) -> Result<Response, Fail> {
         .map_err(fail)
 }
 
-pub fn add(ctx: &mut Ctx) -> Result<(), Fail> {
-    let args = ctx.args().to_vec();
+/// `userAddCommandFunc` up to the call: the user's name and password (from the flags,
+/// `name:password`, or stdin: the two prompts, or one word without `--interactive`).
+pub fn add_input(fl: &Flags, io: &mut Io) -> Result<(String, String), Fail> {
+    let args = &fl.args;
     if args.len() != 1 {
         return Err(bad_args(
             "user add command requires user name as its argument",
         ));
     }
-    let no_password = ctx.flags.bool("no-password");
-    let from_flag = ctx.flags.str("new-user-password");
-    let (user, password) = if no_password {
-        (args[0].clone(), String::new())
-    } else if from_flag.is_empty() {
-        match args[0].split_once(':') {
-            Some((u, p)) => {
-                if u.is_empty() {
-                    return Err(bad_args("empty user name is not allowed"));
-                }
-                (u.to_string(), p.to_string())
+    let from_flag = fl.str("new-user-password");
+    if fl.bool("no-password") {
+        return Ok((args[0].clone(), String::new()));
+    }
+    if !from_flag.is_empty() {
+        return Ok((args[0].clone(), from_flag));
+    }
+    match args[0].split_once(':') {
+        Some((u, p)) => {
+            if u.is_empty() {
+                return Err(bad_args("empty user name is not allowed"));
             }
-            None => {
-                let p = if ctx.flags.bool("interactive") {
-                    read_password_interactive(ctx.io, &args[0])?
-                } else {
-                    scan_word(ctx.io)
-                };
-                (args[0].clone(), p)
-            }
+            Ok((u.to_string(), p.to_string()))
         }
+        None => Ok((args[0].clone(), new_password(fl, io)?)),
+    }
+}
+
+/// A new password from stdin: the two prompts, or one word without `--interactive`.
+fn new_password(fl: &Flags, io: &mut Io) -> Result<String, Fail> {
+    if fl.bool("interactive") {
+        read_password_interactive(io, &fl.args[0])
     } else {
-        (args[0].clone(), from_flag)
-    };
+        Ok(scan_word(io))
+    }
+}
+
+pub fn add(ctx: &mut Ctx) -> Result<(), Fail> {
+    let no_password = ctx.flags.bool("no-password");
+    let (user, password) = add_input(&ctx.flags, ctx.io)?;
     let r = call(
         ctx,
         AuthRequest::UserAdd {
@@ -173,18 +182,19 @@ pub fn list(ctx: &mut Ctx) -> Result<(), Fail> {
     p.user_list(ctx.io, &header_of(&r), &users)
 }
 
-pub fn passwd(ctx: &mut Ctx) -> Result<(), Fail> {
-    let args = ctx.args().to_vec();
-    if args.len() != 1 {
+/// `userPasswdCommandFunc` up to the call: the new password.
+pub fn passwd_input(fl: &Flags, io: &mut Io) -> Result<String, Fail> {
+    if fl.args.len() != 1 {
         return Err(bad_args(
             "user passwd command requires user name as its argument",
         ));
     }
-    let password = if ctx.flags.bool("interactive") {
-        read_password_interactive(ctx.io, &args[0])?
-    } else {
-        scan_word(ctx.io)
-    };
+    new_password(fl, io)
+}
+
+pub fn passwd(ctx: &mut Ctx) -> Result<(), Fail> {
+    let args = ctx.args().to_vec();
+    let password = passwd_input(&ctx.flags, ctx.io)?;
     let r = call(
         ctx,
         AuthRequest::UserChangePassword {

@@ -19,8 +19,14 @@ pub enum Action {
     ShowMe,
     /// Leave the lesson in progress.
     CloseLesson,
-    /// Ctrl+C while a long-running command is the current job.
+    /// Ctrl+C while a long-running command is the current job (or a command waits for
+    /// terminal input).
     Interrupt,
+    /// Enter while a command reads the terminal: the line typed (a paste: several).
+    TerminalLine(String),
+    /// Ctrl+D while a command reads the terminal: the end of its input (after what the
+    /// input holds).
+    TerminalEof(String),
     /// Ctrl+L.
     ClearScreen,
     /// The editor `vi FILE` opened saved `text` to `path`.
@@ -61,7 +67,12 @@ impl Action {
     pub fn adds_input(&self) -> bool {
         matches!(
             self,
-            Action::Run(_) | Action::Cluster(_) | Action::ShowMe | Action::SaveEdit { .. }
+            Action::Run(_)
+                | Action::Cluster(_)
+                | Action::ShowMe
+                | Action::SaveEdit { .. }
+                | Action::TerminalLine(_)
+                | Action::TerminalEof(_)
         )
     }
 }

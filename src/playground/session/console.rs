@@ -149,9 +149,12 @@ impl Session {
     /// Runs a line in the playground, which builds only the head of etcdctl's output that
     /// the entry keeps ([`OUTPUT_LIMIT`]) and counts the rest (`get --prefix -w json` of the
     /// large sample is 170 MB of text: building it whole, then copying it, took GBs).
-    fn run_bounded(&mut self, line: &str, stdin: Option<&str>) -> Output {
+    fn run_bounded(&mut self, line: &str, stdin: Option<&str>, typed: bool) -> Output {
         self.playground.set_output_limit(Some(OUTPUT_LIMIT));
-        self.playground.run(line, stdin)
+        match stdin {
+            Some(text) if typed => self.playground.run_typed(line, text),
+            _ => self.playground.run(line, stdin),
+        }
     }
 
     /// Pushes the entry of a line the playground just ran: its hints, and whether it keeps
@@ -359,7 +362,23 @@ impl Session {
 
     /// [`Session::run_line`] with a here-document as the command's stdin.
     pub fn run_line_with(&mut self, line: &str, stdin: Option<&str>) -> LogChange {
+        // a command waiting for terminal input is dropped by the next command line
+        self.interrupt_terminal();
         self.history.push(line);
+        if stdin.is_none() && self.start_terminal(line) {
+            return LogChange::None;
+        }
+        self.run_command(line, stdin, false)
+    }
+
+    /// Runs a command line with its stdin (a here-document, or what was `typed` at its
+    /// terminal) and stores it as an input.
+    pub(super) fn run_command(
+        &mut self,
+        line: &str,
+        stdin: Option<&str>,
+        typed: bool,
+    ) -> LogChange {
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
             ["speed", x] => {
@@ -398,7 +417,7 @@ impl Session {
         let index_before = self.last_index();
         self.refresh_keyspace(false);
         let rev_before = self.keyspace.revision;
-        let mut output = self.run_bounded(line, stdin);
+        let mut output = self.run_bounded(line, stdin, typed);
         if words.first() == Some(&"help") {
             output.stdout.push_str(PAGE_HELP);
         }
@@ -478,7 +497,8 @@ impl Session {
             return;
         }
         self.finish_job(false);
-        let output = self.run_bounded(&r.line, r.stdin.as_deref());
+        let typed = super::terminal::typed_at_terminal(&r);
+        let output = self.run_bounded(&r.line, r.stdin.as_deref(), typed);
         self.note_output(&output);
         self.lesson_saw_line(&r.line, &output);
         if show {
@@ -526,6 +546,9 @@ impl Session {
 
     /// Ctrl+C: the current job ends (recorded, so a replay ends it at the same moment).
     pub fn interrupt(&mut self) -> LogChange {
+        if self.interrupt_terminal() {
+            return LogChange::None;
+        }
         if self.job.is_none() && !self.playground.is_running() {
             return LogChange::None;
         }

@@ -143,6 +143,7 @@ impl Session {
         self.selected_key = None;
         self.detail = None;
         self.read_epoch.clear();
+        self.terminal = None;
     }
 
     /// Rebuilds the moment `t_ms` from the seed and the inputs run before it (the timeline).

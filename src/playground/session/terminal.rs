@@ -1,0 +1,163 @@
+//! A command waiting for terminal input: `etcdctl txn -i` (or `etcdctl txn`), the password
+//! prompts (`user add NAME`, `user passwd NAME`, `--user NAME`), `etcdctl put KEY`.
+//!
+//! A line whose command reads the terminal ([`Playground::terminal_probe`]) does not run at
+//! once: the console waits, showing the command's prompts, and takes the lines typed one by
+//! one. After each, the probe says whether the command still reads; once it does not (its
+//! input is complete, or a line ends it, as a malformed compare does), the command runs once
+//! over everything typed, and the line and what was typed are one input of the timeline
+//! (the stdin of its [`InputRecord`], as a here-document's): a replay, a reload or a share
+//! link runs it the same way. Ctrl+D ends the input (the command then reads the end of
+//! input); Ctrl+C drops the command (nothing ran, nothing is stored).
+//!
+//! Secrets: a password typed at a prompt is never echoed (the page's input is a password
+//! field meanwhile), never in the history (only the command line is) and never in an
+//! entry's output; like `--new-user-password` on a command line it is in the stored input
+//! (what a replay needs to make the same user), and only there.
+//!
+//! Owns: [`TerminalInput`]. Must not touch: which commands read (the playground and etcdctl
+//! say) or how the page shows it.
+//!
+//! [`Playground::terminal_probe`]: crate::playground::Playground::terminal_probe
+
+use super::console::EDITOR_SAVED;
+use super::timeline::{InputRecord, LogChange};
+use super::Session;
+use crate::etcdctl::Want;
+use crate::playground::input::heredoc_terminator;
+use crate::process::Output;
+
+/// The exit status a shell reports for a command ended by Ctrl+C (128 + SIGINT).
+pub const INTERRUPTED_EXIT: i32 = 130;
+
+/// The command line waiting for terminal input and what was typed so far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TerminalInput {
+    pub line: String,
+    /// The lines typed so far, each ended by `\n` (passwords too: never shown).
+    typed: String,
+    /// What the terminal shows of the command so far: its prompts and the echoed lines.
+    shown: String,
+    want: Want,
+}
+
+impl TerminalInput {
+    /// The prompt the input line shows: the end of what the command printed that no
+    /// newline ended yet (`Password: `); empty after a prompt on a line of its own
+    /// (`compares:`).
+    pub fn prompt(&self) -> &str {
+        self.shown
+            .rsplit_once('\n')
+            .map_or(self.shown.as_str(), |(_, p)| p)
+    }
+
+    /// What the terminal shows above the input line (the prompt's line excluded).
+    pub fn above(&self) -> &str {
+        self.shown.rsplit_once('\n').map_or("", |(a, _)| a)
+    }
+
+    /// Whether a password is read (the input must not echo).
+    pub fn password(&self) -> bool {
+        self.want == Want::Password
+    }
+}
+
+/// Whether a stored input is a command with what was typed at its terminal (not a
+/// here-document, not an editor save).
+pub fn typed_at_terminal(r: &InputRecord) -> bool {
+    r.stdin.is_some() && heredoc_terminator(&r.line).is_none() && !r.line.starts_with(EDITOR_SAVED)
+}
+
+impl Session {
+    /// The command waiting for terminal input, if one is.
+    pub fn terminal(&self) -> Option<&TerminalInput> {
+        self.terminal.as_ref()
+    }
+
+    /// Starts waiting for terminal input if `line`'s command reads the terminal.
+    pub(super) fn start_terminal(&mut self, line: &str) -> bool {
+        let Some(r) = self.playground.terminal_probe(line, "") else {
+            return false;
+        };
+        let Some(want) = r.want else {
+            return false;
+        };
+        self.terminal = Some(TerminalInput {
+            line: line.to_string(),
+            typed: String::new(),
+            shown: r.shown,
+            want,
+        });
+        true
+    }
+
+    /// Enter: `text` (one line, or several pasted) is typed at the waiting command. Once the
+    /// command has its input it runs; lines typed after that go to the shell.
+    pub fn terminal_input(&mut self, text: &str) -> LogChange {
+        // (nothing waits any more, as after a rewind: what was typed for it, maybe a
+        // password, is never run as a command)
+        let Some(mut t) = self.terminal.take() else {
+            return LogChange::None;
+        };
+        let mut lines = text.split('\n');
+        let mut ran = None;
+        for l in lines.by_ref() {
+            t.typed.push_str(l.trim_end_matches('\r'));
+            t.typed.push('\n');
+            match self.playground.terminal_probe(&t.line, &t.typed) {
+                Some(r) if r.want.is_some() => {
+                    t.shown = r.shown;
+                    t.want = r.want.unwrap_or(Want::Line);
+                }
+                _ => {
+                    ran = Some(self.run_terminal(t.clone()));
+                    break;
+                }
+            }
+        }
+        let Some(change) = ran else {
+            self.terminal = Some(t);
+            return LogChange::None;
+        };
+        let rest: Vec<&str> = lines.collect();
+        if rest.iter().all(|l| l.trim().is_empty()) {
+            return change;
+        }
+        match self.run_input(&rest.join("\n")) {
+            LogChange::None => change,
+            _ => LogChange::Rewrite(self.inputs.clone()),
+        }
+    }
+
+    /// Ctrl+D: what the input holds (no newline) and then the end of input; the command
+    /// runs over what was typed.
+    pub fn terminal_eof(&mut self, partial: &str) -> LogChange {
+        let Some(mut t) = self.terminal.take() else {
+            return LogChange::None;
+        };
+        t.typed.push_str(partial);
+        self.run_terminal(t)
+    }
+
+    /// Ctrl+C while a command waits for terminal input: it ends before it ran (its entry
+    /// shows what the terminal showed, then `^C`); nothing is stored.
+    pub(super) fn interrupt_terminal(&mut self) -> bool {
+        let Some(t) = self.terminal.take() else {
+            return false;
+        };
+        let output = Output {
+            stdout: t.shown,
+            exit: INTERRUPTED_EXIT,
+            ..Default::default()
+        };
+        self.push_entry(t.line, output);
+        if let Some(e) = std::rc::Rc::make_mut(&mut self.entries).last_mut() {
+            e.interrupted = true;
+        }
+        true
+    }
+
+    fn run_terminal(&mut self, t: TerminalInput) -> LogChange {
+        self.run_command(&t.line, Some(&t.typed), true)
+    }
+}
