@@ -300,6 +300,7 @@ impl Playground {
             stderr: io.stderr,
             exit: 0,
             edit: None,
+            order: io.order,
         };
         match result {
             Some(code) => out.exit = code,
@@ -363,6 +364,7 @@ impl Playground {
             stderr: io.stderr,
             exit: code,
             edit: None,
+            order: io.order,
         }
     }
 
@@ -484,6 +486,7 @@ impl Playground {
         let mut out = Output {
             stdout: io.stdout,
             stderr: io.stderr,
+            order: io.order,
             ..Default::default()
         };
         match status {
@@ -548,6 +551,7 @@ impl Playground {
                 stderr,
                 exit,
                 edit: None,
+                order: Vec::new(),
             },
             hints,
         )

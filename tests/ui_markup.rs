@@ -99,6 +99,25 @@ mod entries {
         assert!(ended.contains("^C") && !ended.contains("console-running"));
     }
 
+    /// `auth enable` before root has the root role: etcd's retry warning reaches the
+    /// terminal before "Authentication Enabled" (the order a terminal shows, not stdout
+    /// first); the entry is the session's own.
+    #[tokio::test]
+    async fn streams_show_in_the_order_they_were_written() {
+        let mut s = etcd_playground::playground::session::Session::new(1);
+        s.run_line("etcdctl user add root --new-user-password=pw");
+        s.run_line("etcdctl auth enable");
+        let entry = s.entries().last().unwrap().clone();
+        assert!(entry.output.stdout.starts_with("Authentication Enabled"));
+        let html = render(entry).await;
+        let warn = html
+            .find("retrying of unary invoker failed")
+            .expect("the warning");
+        let enabled = html.find("Authentication Enabled").expect("the answer");
+        assert!(warn < enabled, "{html}");
+        assert!(html.find(r#"class="stderr""#) < html.find(r#"class="stdout""#));
+    }
+
     #[tokio::test]
     async fn errors_show_stderr_and_the_exit_status() {
         let html = render(Entry {

@@ -89,6 +89,8 @@ pub struct Io {
     /// How much of stdout was printed when stdin first ran out (what a terminal showed
     /// while the read waited).
     pub shown_when_starved: usize,
+    /// The order the streams were written in: (stderr?, bytes) runs.
+    pub order: Vec<(bool, usize)>,
 }
 
 /// What a read from a terminal waits for.
@@ -212,14 +214,28 @@ impl Io {
         rest
     }
     pub fn out(&mut self, s: &str) {
+        let before = self.stdout.len();
         push_bounded(&mut self.stdout, &mut self.skipped[0], self.limit, s);
+        self.ordered(false, self.stdout.len().saturating_sub(before));
+    }
+    /// Records `n` bytes written to a stream, for [`Output::order`](crate::process::Output).
+    fn ordered(&mut self, err: bool, n: usize) {
+        if n == 0 {
+            return;
+        }
+        match self.order.last_mut() {
+            Some((e, len)) if *e == err => *len += n,
+            _ => self.order.push((err, n)),
+        }
     }
     pub fn outln(&mut self, s: &str) {
         self.out(s);
         self.out("\n");
     }
     pub fn err(&mut self, s: &str) {
+        let before = self.stderr.len();
         push_bounded(&mut self.stderr, &mut self.skipped[1], self.limit, s);
+        self.ordered(true, self.stderr.len().saturating_sub(before));
     }
     pub fn errln(&mut self, s: &str) {
         self.err(s);

@@ -34,6 +34,7 @@ pub mod client;
 pub mod columns;
 pub mod describe;
 pub mod printers;
+mod workload;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -171,6 +172,10 @@ fn command<C: Cluster + ?Sized>(
         return Ok(());
     };
     match verb {
+        "run" => return workload::run(st, rest, now, out),
+        "create" if matches!(rest.first(), Some(&"deployment") | Some(&"deploy")) => {
+            return workload::create_deployment(st, &rest[1..], now, out)
+        }
         "get" | "describe" | "delete" | "create" => {}
         "-h" | "--help" | "help" => {
             out.stdout.push_str(HELP);
@@ -470,7 +475,7 @@ fn create<C: Cluster + ?Sized>(
         return Err(if what.is_empty() {
             "error: must specify one of -f and -k".to_string()
         } else {
-            format!("error: this playground's kubectl creates namespaces only (`kubectl create namespace NAME`), not \"{what}\"")
+            format!("error: this playground's kubectl creates namespaces and deployments only (`kubectl create namespace NAME`, `kubectl create deployment NAME --image=IMG`), not \"{what}\"")
         });
     }
     let Some(name) = args.positional.get(1) else {

@@ -219,6 +219,7 @@ impl Playground {
             stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
             exit: o.status,
             edit: None,
+            order: Vec::new(),
         };
         if self.is_running() && !keep_job {
             let _ = self.interrupt();

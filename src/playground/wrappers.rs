@@ -40,6 +40,7 @@ fn done(stdout: &str, stderr: &str, exit: i32) -> Plan {
             stderr: stderr.to_string(),
             exit,
             edit: None,
+            order: Vec::new(),
         },
         Vec::new(),
     )

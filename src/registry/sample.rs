@@ -28,6 +28,7 @@
 mod apiserver;
 mod config;
 mod core_objects;
+pub mod created;
 mod generator;
 mod networking;
 mod pods;

@@ -562,12 +562,7 @@ pub fn view_entry_with(entry: &Entry, on_select: Option<&Callback<usize>>, selec
     html! {
         <div class={classes!("entry", selected.then_some("selected"))} data-testid="console-entry" key={entry.id}>
             <div class="cmd"><span class="prompt">{ "$ " }</span>{ prompted(&entry.line) }{ for trace }</div>
-            if !out.stdout.is_empty() {
-                <pre class="stdout">{ out.stdout.clone() }</pre>
-            }
-            if !out.stderr.is_empty() {
-                <pre class="stderr">{ out.stderr.clone() }</pre>
-            }
+            { streams(out) }
             for hint in entry.hints.iter() {
                 <div class="hint">{ hint.clone() }</div>
             }
@@ -605,12 +600,7 @@ fn view_job_output(entry: &Entry, n: u32) -> Html {
     html! {
         <div class="entry job-output" data-testid="console-job-output" key={entry.id}>
             <div class="job-tag">{ tag }</div>
-            if !out.stdout.is_empty() {
-                <pre class="stdout">{ out.stdout.clone() }</pre>
-            }
-            if !out.stderr.is_empty() {
-                <pre class="stderr">{ out.stderr.clone() }</pre>
-            }
+            { streams(out) }
             if out.exit != 0 {
                 <div class="exit">{ format!("exit status {}", out.exit) }</div>
             }
@@ -638,3 +628,13 @@ fn read_dropped_files(e: &DragEvent, cb: Callback<(String, Vec<u8>)>) {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn read_dropped_files(_e: &DragEvent, _cb: Callback<(String, Vec<u8>)>) {}
+
+/// An output's two streams in the order they were written, as a terminal shows them.
+fn streams(out: &crate::process::Output) -> Html {
+    out.pieces()
+        .into_iter()
+        .map(|(err, text)| {
+            html! { <pre class={if err { "stderr" } else { "stdout" }}>{ text.to_string() }</pre> }
+        })
+        .collect()
+}

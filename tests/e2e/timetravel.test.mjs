@@ -26,6 +26,7 @@ test('rewound: a banner, return to now, and a question before discarding', () =>
   const now = await simMs(page);
   const timeline = page.locator('[data-testid="timeline"]');
   assert.equal(await timeline.getAttribute('min'), '0');
+  const entries = await page.locator('[data-testid="console-entry"]').count();
 
   await timeline.fill(String(t1 + 1000));
   const banner = page.locator('[data-testid="time-travel-banner"]');
@@ -54,6 +55,8 @@ test('rewound: a banner, return to now, and a question before discarding', () =>
   await page.click('[data-testid="time-travel-return"]');
   await banner.waitFor({ state: 'detached' });
   assert.equal(await simMs(page), now);
+  // the console shows every entry again before the next line is typed
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="console-entry"]').length >= n, entries);
   assert.match(await run(page, 'etcdctl get b --print-value-only'), /\n2\s*$/);
 
   // rewound again, discard: the line runs, the later inputs are gone

@@ -58,6 +58,7 @@ pub fn run(
                 stderr: err,
                 exit: 1,
                 edit: None,
+                order: Vec::new(),
             });
         }
     };
@@ -101,6 +102,7 @@ pub fn run(
                 stderr: ctx.err,
                 exit: 0,
                 edit: None,
+                order: Vec::new(),
             };
             let mut task = task;
             let (first, status) = task.poll(ctx.cluster);
@@ -109,6 +111,7 @@ pub fn run(
                 stderr: o.stderr + &first.stderr,
                 exit: status.unwrap_or(0),
                 edit: None,
+                order: Vec::new(),
             };
             match status {
                 Some(_) => Outcome::Done(o),
@@ -120,12 +123,14 @@ pub fn run(
             stderr: ctx.err,
             exit: 0,
             edit: None,
+            order: Vec::new(),
         }),
         Err(code) => Outcome::Done(Output {
             stdout: ctx.out,
             stderr: ctx.err,
             exit: code,
             edit: None,
+            order: Vec::new(),
         }),
     }
 }
@@ -136,6 +141,7 @@ fn done(stdout: String, stderr: String, exit: i32) -> Outcome {
         stderr,
         exit,
         edit: None,
+        order: Vec::new(),
     })
 }
 

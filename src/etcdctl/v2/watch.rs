@@ -153,6 +153,7 @@ impl WatchTask {
             stderr: std::mem::take(&mut ctx.err),
             exit: status.unwrap_or(0),
             edit: None,
+            order: Vec::new(),
         };
         (out, status)
     }

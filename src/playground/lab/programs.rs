@@ -231,6 +231,7 @@ impl Programs<'_> {
             stderr: io.stderr,
             exit: code,
             edit: None,
+            order: io.order,
         };
         let secure = self.etcd.as_ref().is_some_and(|e| {
             e.listen_client_urls

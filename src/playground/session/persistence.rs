@@ -295,6 +295,7 @@ impl Session {
                     stderr: stderr.to_string(),
                     exit: 1,
                     edit: None,
+                    order: Vec::new(),
                 };
                 e.trace = None;
             }

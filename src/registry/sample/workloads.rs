@@ -224,8 +224,21 @@ impl Gen {
         label_key: &str,
         events: bool,
     ) -> Vec<PodRef> {
-        let sel = json!({label_key: name});
         let c = Container::new(name, image, Some(port), None);
+        self.replicated_with(ns, name, replicas, &c, label_key, events)
+    }
+
+    /// [`replicated`](Self::replicated) with the pods' container given.
+    pub(super) fn replicated_with(
+        &mut self,
+        ns: &str,
+        name: &str,
+        replicas: usize,
+        c: &Container,
+        label_key: &str,
+        events: bool,
+    ) -> Vec<PodRef> {
+        let sel = json!({label_key: name});
         let (mut m, dep_uid) = self.meta(Some(ns), name, sel.clone());
         m["annotations"] = json!({"deployment.kubernetes.io/revision": "1"});
         m["generation"] = json!(1);
@@ -269,7 +282,7 @@ impl Gen {
                 node.min(self.nodes.len().saturating_sub(1)),
                 &rs_labels_text,
                 &rs_ref,
-                &c,
+                c,
                 sa,
                 false,
                 prio,
