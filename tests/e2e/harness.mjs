@@ -95,7 +95,18 @@ export async function run(page, line) {
   await page.keyboard.press('Enter');
   await page.waitForFunction(
     (n) => document.querySelectorAll('[data-testid="console-entry"]').length > n, before);
-  return entries.nth(before).innerText();
+  // The line's own entry: the first new one showing it (an entry that lands meanwhile, such
+  // as a line the page ran after a question, or entries a return from the past brings back,
+  // is not it); the first new one if none shows it within a few seconds.
+  const head = `$ ${line.split('\n')[0]}`;
+  const found = await page.waitForFunction(([n, head]) => {
+    const es = document.querySelectorAll('[data-testid="console-entry"]');
+    for (let i = n; i < es.length; i++) {
+      if (es[i].querySelector('.cmd')?.innerText.startsWith(head)) return i + 1;
+    }
+    return false;
+  }, [before, head], { timeout: 5000 }).then(async (h) => (await h.jsonValue()) - 1, () => -1);
+  return entries.nth(found >= 0 ? found : before).innerText();
 }
 
 /**
