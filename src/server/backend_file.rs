@@ -166,6 +166,22 @@ pub fn backend_file(sm: &StateMachine, m: &Membership<'_>, min_size: usize) -> V
     bbolt::write(&buckets, min_size, SHA_ROOM)
 }
 
+impl super::member::Member {
+    /// This member's backend file (`member/snap/db`; what a snapshot streams), as large as
+    /// the DB SIZE it reports.
+    pub fn backend_file(&self) -> Vec<u8> {
+        let m = Membership {
+            members: self.members.values().collect(),
+            removed: &self.removed,
+            cluster_version: self.cluster_version.as_deref(),
+            alarms: &self.alarms,
+            consistent_index: self.applied,
+        };
+        let min = usize::try_from(self.sm.kv.db_size()).unwrap_or(0);
+        backend_file(&self.sm, &m, min)
+    }
+}
+
 fn be_u64(b: &[u8]) -> Option<u64> {
     Some(u64::from_be_bytes(b.get(..8)?.try_into().ok()?))
 }

@@ -243,23 +243,12 @@ impl Member {
                 self.sm.kv.defrag();
                 Ok(Response::Header(self.header()))
             }
-            Request::Snapshot => {
-                let m = super::backend_file::Membership {
-                    members: self.members.values().collect(),
-                    removed: &self.removed,
-                    cluster_version: self.cluster_version.as_deref(),
-                    alarms: &self.alarms,
-                    consistent_index: self.applied,
-                };
-                let db_size = self.sm.kv.db_size();
-                let min = usize::try_from(db_size).unwrap_or(0);
-                Ok(Response::Snapshot(SnapshotResponse {
-                    header: self.header(),
-                    blob: super::backend_file::backend_file(&self.sm, &m, min),
-                    total_key: self.sm.backend_keys(self.members.len()),
-                    db_size,
-                }))
-            }
+            Request::Snapshot => Ok(Response::Snapshot(SnapshotResponse {
+                header: self.header(),
+                blob: self.backend_file(),
+                total_key: self.sm.backend_keys(self.members.len()),
+                db_size: self.sm.kv.db_size(),
+            })),
             Request::Status => {
                 let r = &self.node.raft;
                 // etcd's status lists "no leader" and the alarms.

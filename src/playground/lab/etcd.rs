@@ -3,9 +3,10 @@
 //! The data directory holds what the member's disk holds, in two files:
 //! `member/wal/0000000000000000-0000000000000000.wal` is the disk itself (member and cluster
 //! IDs, hard state, latest Raft snapshot and the entries after it: `persist::wal_file`), and
-//! `member/snap/db` is the backend (the applied key-value state, in the format of a snapshot
-//! file's backend). They are rewritten after every console line while the member runs, and
-//! once more when it stops, so a manifest pointing back at the directory finds the data again.
+//! `member/snap/db` is the backend: the applied state as the bbolt file etcd keeps
+//! (`etcdctl snapshot status` reads it, as it reads a copy of a real member's `db`). They
+//! are rewritten after every console line while the member runs, and once more when it
+//! stops, so a manifest pointing back at the directory finds the data again.
 //!
 //! When kubelet starts etcd: a directory without a WAL file bootstraps a new cluster from the
 //! flags (`--initial-cluster`, `--initial-advertise-peer-urls`, `--initial-cluster-token`,
@@ -99,9 +100,13 @@ fn write_data_dir(
         let _ = fs.mkdir_all(&c, now);
         let _ = fs.chmod(&c, 0o700);
     }
+    // etcd creates its files with mode 600
     let _ = fs.write(&comps(&wal_path(d)), &encode_wal(wal), false, now);
+    let _ = fs.chmod(&comps(&wal_path(d)), 0o600);
     if let Some(db) = db {
-        let _ = fs.write(&comps(&format!("{d}/member/snap/db")), db, false, now);
+        let path = comps(&format!("{d}/member/snap/db"));
+        let _ = fs.write(&path, db, false, now);
+        let _ = fs.chmod(&path, 0o600);
     }
     if let Some((uid, gid)) = owner {
         for p in [
@@ -319,7 +324,7 @@ impl Playground {
         if run.synced == Some(mark) && node.etcd_fs().exists(&comps(&wal_path(&dir))) {
             return;
         }
-        let db = m.sm.to_raft_snapshot();
+        let db = m.backend_file();
         let Some(disk) = self.world.member_disk(run.id) else {
             return;
         };
