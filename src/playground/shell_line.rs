@@ -219,7 +219,7 @@ impl Playground {
             stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
             exit: o.status,
             edit: None,
-            order: Vec::new(),
+            order: o.order,
         };
         if self.is_running() && !keep_job {
             let _ = self.interrupt();

@@ -103,3 +103,20 @@ fn syntax_errors_are_bash_errors() {
     assert_eq!(o.exit, 2);
     assert!(o.stderr.starts_with("bash: syntax error"), "{o:?}");
 }
+
+#[test]
+fn a_compound_line_shows_its_streams_in_the_order_written() {
+    let mut p = Playground::new(1);
+    let o = run(
+        &mut p,
+        "echo one; etcdctl snapshot status nope.db; echo two",
+    );
+    assert_eq!(
+        o.pieces(),
+        [
+            (false, "one\n"),
+            (true, "Error: stat nope.db: no such file or directory\n"),
+            (false, "two\n")
+        ]
+    );
+}

@@ -24,6 +24,21 @@ pub struct Output {
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
     pub status: i32,
+    /// The order the two streams reached the terminal: (stderr?, bytes) runs, command by
+    /// command (a command's stderr before its stdout).
+    pub order: Vec<(bool, usize)>,
+}
+
+impl Output {
+    fn ordered(&mut self, err: bool, n: usize) {
+        if n == 0 {
+            return;
+        }
+        match self.order.last_mut() {
+            Some((e, len)) if *e == err => *len += n,
+            _ => self.order.push((err, n)),
+        }
+    }
 }
 
 /// A program the node shell does not implement: it gets the words, the environment and
@@ -152,9 +167,12 @@ impl Shell {
             let n = pipeline.0.len();
             for (k, simple) in pipeline.0.iter().enumerate() {
                 let last = k + 1 == n;
+                let errs = out.stderr.len();
                 let (stdout, status) =
                     self.run_simple(fs, simple, &input, heredoc, now, ext, &mut out.stderr);
+                out.ordered(true, out.stderr.len() - errs);
                 if last {
+                    out.ordered(false, stdout.len());
                     out.stdout.extend_from_slice(&stdout);
                     self.status = status;
                 } else {

@@ -284,7 +284,7 @@ impl Playground {
                 stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
                 exit: o.status,
                 edit,
-                order: Vec::new(),
+                order: o.order.clone(),
             },
             hints,
             watch,
