@@ -257,6 +257,10 @@ impl Playground {
             out.exit = more.exit;
             return (out, false);
         }
+        if self.job_reads_input() {
+            // it reads the lines that follow (`watch -i`): the caller feeds them
+            return (out, true);
+        }
         let end = self.interrupt();
         out.stdout.push_str(&end.stdout);
         out.stderr.push_str(&end.stderr);

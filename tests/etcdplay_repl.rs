@@ -89,3 +89,14 @@ fn a_command_that_reads_stdin_takes_the_following_lines() {
         "{err}"
     );
 }
+
+#[test]
+fn an_interactive_watch_reads_the_lines_that_follow() {
+    let (out, err, _) =
+        repl(b"etcdctl put foo 1\netcdctl watch -i\nwatch foo --rev=2\nprogress\nnope\n");
+    assert_eq!(out, "OK\nPUT\nfoo\n1\nprogress notify: 2\n");
+    assert_eq!(
+        err,
+        "Invalid command nope (only support watch)\nError: Error reading watch request line: EOF\n"
+    );
+}

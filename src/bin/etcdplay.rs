@@ -186,6 +186,30 @@ fn stty(arg: &str) {
         .status();
 }
 
+/// A running command that reads its terminal (`etcdctl watch -i`) takes the lines that
+/// follow until it ends or the input does: each line, then what the command printed while
+/// `timeout` of simulated time passed.
+fn feed_running_job(
+    p: &mut etcd_playground::playground::Playground,
+    lines: &mut InputLines<impl BufRead>,
+    timeout: Duration,
+) {
+    while p.job_reads_input() {
+        let line = lines.next();
+        let o = p.feed_job(line.as_deref());
+        // at a terminal the line was echoed as it was typed; from a pipe nothing echoes it
+        let echo = line.as_ref().map_or(0, |l| l.len() + 1);
+        print!("{}", o.stdout.get(echo..).unwrap_or(&o.stdout));
+        eprint!("{}", o.stderr);
+        if line.is_none() || !p.is_running() {
+            return;
+        }
+        let more = p.poll(timeout);
+        print!("{}", more.stdout);
+        eprint!("{}", more.stderr);
+    }
+}
+
 fn repl() {
     let mut labs = Labs::new(1);
     let stdin = std::io::stdin();
@@ -240,6 +264,7 @@ fn repl() {
         let shown = typed.map_or(0, |(_, n)| n);
         print!("{}", o.stdout.get(shown..).unwrap_or(&o.stdout));
         eprint!("{}", o.stderr);
+        feed_running_job(labs.playground(), &mut lines, timeout);
         let p = labs.playground();
         for h in p.hints().iter().chain(p.requests()) {
             eprintln!("\x1b[2m{}\x1b[0m", h);

@@ -250,6 +250,20 @@ pub trait Job {
     fn poll(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> Option<i32>;
     /// Ctrl+C: the job cleans up (e.g. releases a lock) and ends.
     fn interrupt(&mut self, cluster: &mut dyn Cluster, io: &mut Io) -> i32;
+    /// Whether the job reads lines from the terminal while it runs (`watch -i`).
+    fn reads_input(&self) -> bool {
+        false
+    }
+    /// A line typed at the job's terminal (None: Ctrl+D, the end of input); `Some(exit)` if
+    /// it ended the job.
+    fn input(
+        &mut self,
+        _cluster: &mut dyn Cluster,
+        _io: &mut Io,
+        _line: Option<&str>,
+    ) -> Option<i32> {
+        None
+    }
 }
 
 /// How a command invocation ended (or that it keeps running).

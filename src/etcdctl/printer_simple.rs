@@ -46,6 +46,16 @@ fn perm_lines(io: &mut Io, perm: &[Permission], write: bool) {
     }
 }
 
+/// clientv3's `WithPrefix` on `key`: the key and range end it asks for (an empty key
+/// means every key: `\0` to `\0`).
+pub fn with_prefix(key: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    if key.is_empty() {
+        (vec![0], vec![0])
+    } else {
+        (key.to_vec(), prefix_range_end(key))
+    }
+}
+
 /// clientv3's `GetPrefixRangeEnd`.
 pub fn prefix_range_end(key: &[u8]) -> Vec<u8> {
     let mut end = key.to_vec();

@@ -390,3 +390,5 @@ mod share_tests;
 mod terminal_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod watch_input_tests;

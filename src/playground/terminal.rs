@@ -65,3 +65,35 @@ impl Playground {
         out
     }
 }
+
+impl Playground {
+    /// Whether the running foreground job reads lines typed at its terminal (`etcdctl watch
+    /// -i`): the console then gives it the lines instead of running them.
+    pub fn job_reads_input(&self) -> bool {
+        self.job.as_ref().is_some_and(|rj| rj.job.reads_input())
+    }
+
+    /// A line typed at the running job's terminal (None: Ctrl+D): the terminal's echo of it,
+    /// then what the job printed; the job is over if the output says so (`is_running`).
+    pub fn feed_job(&mut self, line: Option<&str>) -> Output {
+        let Some(mut rj) = self.job.take() else {
+            return Output::default();
+        };
+        let mut io = crate::etcdctl::Io::new("");
+        io.limit = self.output_limit;
+        if let Some(l) = line {
+            io.outln(l);
+        }
+        let ended = rj.job.input(&mut self.world, &mut io, line);
+        if ended.is_none() {
+            self.job = Some(rj);
+        }
+        Output {
+            stdout: io.stdout,
+            stderr: io.stderr,
+            exit: ended.unwrap_or(0),
+            order: io.order,
+            ..Default::default()
+        }
+    }
+}

@@ -317,6 +317,12 @@ pub fn Console(props: &ConsoleProps) -> Html {
                     _ => on_terminal_eof.emit(text),
                 }
             }
+            // a running command that reads its terminal (`watch -i`): Ctrl+D ends its input
+            "d" | "D" if job_running && e.ctrl_key() => {
+                e.prevent_default();
+                value.set(String::new());
+                on_terminal_eof.emit(String::new());
+            }
             "c" | "C" if reading && e.ctrl_key() => {
                 e.prevent_default();
                 value.set(String::new());

@@ -3,7 +3,7 @@
 use crate::api::{DeleteRangeRequest, Request, Response};
 
 use super::super::flags::Flags;
-use super::super::printer_simple::prefix_range_end;
+use super::super::printer_simple::with_prefix;
 use super::super::Fail;
 use super::{bad_args, fail, Ctx};
 
@@ -33,12 +33,7 @@ pub fn del_op(f: &Flags) -> Result<DeleteRangeRequest, Fail> {
         req.range_end = end.as_bytes().to_vec();
     }
     if prefix {
-        if req.key.is_empty() {
-            req.key = vec![0];
-            req.range_end = vec![0];
-        } else {
-            req.range_end = prefix_range_end(&req.key);
-        }
+        (req.key, req.range_end) = with_prefix(&req.key);
     }
     req.prev_kv = f.bool("prev-kv");
     if from_key {

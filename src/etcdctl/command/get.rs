@@ -3,7 +3,7 @@
 use crate::api::{RangeRequest, Request, Response, SortOrder, SortTarget};
 
 use super::super::flags::Flags;
-use super::super::printer_simple::prefix_range_end;
+use super::super::printer_simple::with_prefix;
 use super::super::{Fail, EXIT_BAD_FEATURE};
 use super::{bad_args, fail, Ctx};
 
@@ -79,12 +79,7 @@ pub fn get_op(f: &Flags) -> Result<RangeRequest, Fail> {
         req.sort_order = SortOrder::None;
     }
     if prefix {
-        if req.key.is_empty() {
-            req.key = vec![0];
-            req.range_end = vec![0];
-        } else {
-            req.range_end = prefix_range_end(&req.key);
-        }
+        (req.key, req.range_end) = with_prefix(&req.key);
     }
     if from_key {
         if req.key.is_empty() {

@@ -22,6 +22,7 @@ pub mod txn;
 pub mod user;
 pub mod version;
 pub mod watch;
+pub mod watch_interactive;
 
 use crate::cluster::Cluster;
 

@@ -5,18 +5,23 @@ use crate::api::{CallError, WatchCreateRequest, WatchResponse};
 use crate::cluster::Cluster;
 
 use super::super::printer::Printer;
-use super::super::printer_simple::prefix_range_end;
+use super::super::printer_simple::with_prefix;
 use super::super::{Fail, Io, Job, Status, EXIT_ERROR, EXIT_INTERRUPTED};
 use super::lock::exec;
 use super::{bad_args, Ctx};
 
-struct WatchJob {
-    printer: Box<dyn Printer>,
-    watch: Option<u64>,
-    exec: Vec<String>,
+pub(super) struct WatchJob {
+    pub(super) printer: Box<dyn Printer>,
+    pub(super) watch: Option<u64>,
+    pub(super) exec: Vec<String>,
 }
 
-fn canceled(cluster: &mut dyn Cluster, io: &mut Io, id: Option<u64>, reason: &str) -> i32 {
+pub(super) fn canceled(
+    cluster: &mut dyn Cluster,
+    io: &mut Io,
+    id: Option<u64>,
+    reason: &str,
+) -> i32 {
     if let Some(id) = id {
         cluster.watch_cancel(id);
     }
@@ -118,10 +123,20 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
         ));
     }
     if ctx.flags.bool("interactive") {
-        return Err(Fail::new(
-            EXIT_ERROR,
-            "interactive watch is not available in the playground",
-        ));
+        let client = ctx.client()?;
+        let endpoint = client.pick(ctx.cluster);
+        return Ok(Status::Running(Box::new(
+            super::watch_interactive::InteractiveWatch {
+                endpoint,
+                token: client.token,
+                output: ctx.write_out(),
+                hex: ctx.flags.bool("hex"),
+                prefix: ctx.flags.bool("prefix"),
+                rev: ctx.flags.int("rev"),
+                prev_kv: ctx.flags.bool("prev-kv"),
+                watches: Vec::new(),
+            },
+        )));
     }
     if watch_args.is_empty() {
         return Err(bad_args("bad number of arguments"));
@@ -145,12 +160,7 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
         req.range_end = end.as_bytes().to_vec();
     }
     if prefix {
-        if req.key.is_empty() {
-            req.key = vec![0];
-            req.range_end = vec![0];
-        } else {
-            req.range_end = prefix_range_end(&req.key);
-        }
+        (req.key, req.range_end) = with_prefix(&req.key);
     }
     let client = ctx.client()?;
     let printer = ctx.printer()?;

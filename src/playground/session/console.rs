@@ -14,7 +14,7 @@
 
 use std::rc::Rc;
 
-use super::timeline::{InputRecord, LogChange, INTERRUPT, SPEEDS};
+use super::timeline::{InputRecord, LogChange, INTERRUPT, JOB_INPUT, SPEEDS};
 use super::Session;
 use crate::playground::input::complete_input;
 use crate::playground::tail::{
@@ -91,12 +91,25 @@ impl Entry {
     /// Appends what a job printed, keeping the newest [`ENTRY_TAIL_BYTES`] of each stream
     /// (cut when twice that is reached) under a line saying how many lines went.
     fn append(&mut self, out: &Output) {
-        self.output.stdout.push_str(&out.stdout);
-        self.output.stderr.push_str(&out.stderr);
+        // the streams' order goes on: the entry's runs, then the new output's
+        let o = &mut self.output;
+        if o.order.is_empty() {
+            o.order = vec![(false, o.stdout.len()), (true, o.stderr.len())];
+        }
+        if out.order.is_empty() {
+            o.order
+                .extend([(false, out.stdout.len()), (true, out.stderr.len())]);
+        } else {
+            o.order.extend_from_slice(&out.order);
+        }
+        o.stdout.push_str(&out.stdout);
+        o.stderr.push_str(&out.stderr);
         let over = |s: &String| s.len() > 2 * ENTRY_TAIL_BYTES;
         if !over(&self.output.stdout) && !over(&self.output.stderr) {
             return;
         }
+        // cut at the front: the runs no longer match (stdout, then stderr)
+        self.output.order.clear();
         let note = dropped_note(self.dropped_lines);
         if self.dropped_lines > 0 && self.output.stdout.starts_with(&note) {
             self.output.stdout.drain(..note.len());
@@ -362,6 +375,10 @@ impl Session {
 
     /// [`Session::run_line`] with a here-document as the command's stdin.
     pub fn run_line_with(&mut self, line: &str, stdin: Option<&str>) -> LogChange {
+        // a running command that reads its terminal (`watch -i`) takes the line
+        if stdin.is_none() && self.job.is_some() && self.playground.job_reads_input() {
+            return self.feed_job(Some(line));
+        }
         // a command waiting for terminal input is dropped by the next command line
         self.interrupt_terminal();
         self.history.push(line);
@@ -485,6 +502,11 @@ impl Session {
     pub(super) fn rerun(&mut self, r: InputRecord, show: bool) {
         if r.line == INTERRUPT {
             self.interrupt_job();
+            self.inputs.push(r);
+            return;
+        }
+        if r.line == JOB_INPUT {
+            self.refeed_job(&r);
             self.inputs.push(r);
             return;
         }

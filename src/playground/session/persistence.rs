@@ -21,7 +21,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::keyspace::READ_TIMEOUT;
-use super::timeline::{InputRecord, INTERRUPT};
+use super::timeline::{InputRecord, INTERRUPT, JOB_INPUT};
 use super::Session;
 use crate::api::Request;
 use crate::playground::lab::node::NodeLab;
@@ -214,7 +214,7 @@ impl Session {
         });
         s.restore_lesson(run, &finished);
         for r in &found.inputs {
-            if r.line != INTERRUPT {
+            if r.line != INTERRUPT && r.line != JOB_INPUT {
                 s.history.push(&r.line);
             }
         }

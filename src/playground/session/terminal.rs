@@ -21,7 +21,7 @@
 //! [`Playground::terminal_probe`]: crate::playground::Playground::terminal_probe
 
 use super::console::EDITOR_SAVED;
-use super::timeline::{InputRecord, LogChange};
+use super::timeline::{InputRecord, LogChange, JOB_INPUT};
 use super::Session;
 use crate::etcdctl::Want;
 use crate::playground::input::heredoc_terminator;
@@ -133,7 +133,8 @@ impl Session {
     /// runs over what was typed.
     pub fn terminal_eof(&mut self, partial: &str) -> LogChange {
         let Some(mut t) = self.terminal.take() else {
-            return LogChange::None;
+            // a running command that reads the terminal (`watch -i`) sees the end of input
+            return self.feed_job(None);
         };
         t.typed.push_str(partial);
         self.run_terminal(t)
@@ -159,5 +160,42 @@ impl Session {
 
     fn run_terminal(&mut self, t: TerminalInput) -> LogChange {
         self.run_command(&t.line, Some(&t.typed), true)
+    }
+}
+
+impl Session {
+    /// A line typed to the running command that reads its terminal (`etcdctl watch -i`), or
+    /// None for Ctrl+D; stored as an input (see [`JOB_INPUT`]) so a replay types it at the
+    /// same moment.
+    pub fn feed_job(&mut self, line: Option<&str>) -> LogChange {
+        if self.job.is_none() || !self.playground.job_reads_input() {
+            return LogChange::None;
+        }
+        let record = InputRecord {
+            line: JOB_INPUT.to_string(),
+            stdin: line.map(|l| format!("{l}\n")),
+            at_ms: Some(self.now_ms()),
+        };
+        let rewrite = !self.future.is_empty();
+        self.future.clear();
+        self.refeed_job(&record);
+        self.inputs.push(record.clone());
+        self.touch_horizon();
+        if rewrite {
+            self.horizon_ms = self.now_ms();
+            LogChange::Rewrite(self.inputs.clone())
+        } else {
+            LogChange::Append(record)
+        }
+    }
+
+    /// Gives the running command a stored [`JOB_INPUT`] record's line.
+    pub(super) fn refeed_job(&mut self, r: &InputRecord) {
+        let line = r
+            .stdin
+            .as_deref()
+            .map(|s| s.strip_suffix('\n').unwrap_or(s));
+        let out = self.playground.feed_job(line);
+        self.append_to_job(out, false);
     }
 }

@@ -67,6 +67,10 @@ pub const REWIND_INPUTS: usize = 2_000;
 /// How a Ctrl+C is kept in the input log (a shell comment: harmless anywhere else).
 pub const INTERRUPT: &str = "# ^C";
 
+/// How a line typed to the running command (`etcdctl watch -i`) is kept in the input log:
+/// this, with the line as the record's stdin (none: Ctrl+D).
+pub const JOB_INPUT: &str = "# typed to the running command";
+
 /// The moment the seed's world is handed out at (after the first election): the timeline
 /// shows the moments before it from the seed's first moment (`t = 0`).
 pub fn first_moment_ms() -> u64 {
