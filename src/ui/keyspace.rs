@@ -292,7 +292,7 @@ pub fn TreeView(props: &TreeProps) -> Html {
     };
     // A folder opened from the picture: once it is among the rows, scroll the list so it
     // sits in the middle (the list is virtualised: its row may not be drawn yet), and bring
-    // the list itself into the page's view.
+    // the list itself into the window.
     let list = use_node_ref();
     let revealed = use_mut_ref(|| 0u64);
     {
@@ -325,9 +325,15 @@ pub fn TreeView(props: &TreeProps) -> Html {
                 el.set_scroll_top(i32::try_from(top).unwrap_or(i32::MAX));
                 scroll.set(el.scroll_top().max(0) as u32);
                 view_h.set(h);
-                let opts = web_sys::ScrollIntoViewOptions::new();
-                opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
-                el.scroll_into_view_with_scroll_into_view_options(&opts);
+                // The page itself (narrow screens stack the panes): scroll it, not the
+                // panel (whose overflow is hidden), until the list is in the window.
+                if let Some(w) = web_sys::window() {
+                    let (r, inner) = (el.get_bounding_client_rect(), w.inner_height());
+                    let vh = inner.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+                    if r.top() < 0.0 || (vh > 0.0 && r.bottom() > vh) {
+                        w.scroll_by_with_x_and_y(0.0, r.top() - 8.0);
+                    }
+                }
             },
         );
     }

@@ -209,19 +209,14 @@ pub fn RegistryLayout(props: &LayoutProps) -> Html {
         }
     });
     let explain = if *by_bytes {
-        "Each box is one resource type (pods, secrets, …); its area is the bytes its keys and values take in etcd."
+        "Each box is one resource type; its area is the bytes its keys and values take in etcd."
     } else {
-        "Each box is one resource type (pods, secrets, …); its area is how many keys it has."
+        "Each box is one resource type; its area is how many keys it has."
     };
     html! {
         <section class="registry-layout" data-testid="registry-layout" aria-labelledby="registry-layout-title">
-            <h4 id="registry-layout-title" data-testid="layout-title">{ "What /registry holds" }</h4>
-            <p class="note" data-testid="layout-explain">{ explain }{ " Click a box to open its folder in the tree." }</p>
             <div class="layout-bar">
-                <span data-testid="layout-total" data-keys={total_keys.to_string()} data-bytes={total_bytes.to_string()}
-                      title={format!("{} bytes of keys and values", grouped(total_bytes))}>
-                    { format!("/registry: {} resource types, {} keys, {} of keys and values", summary.len(), total_keys, humanize(total_bytes)) }
-                </span>
+                <h4 id="registry-layout-title" data-testid="layout-title">{ "What /registry holds" }</h4>
                 <span class="spacer"></span>
                 <div class="seg" role="group" aria-label="box area by">
                     <button data-testid="layout-by-keys" class={classes!((!*by_bytes).then_some("on"))}
@@ -230,6 +225,14 @@ pub fn RegistryLayout(props: &LayoutProps) -> Html {
                             aria-pressed={by_bytes.to_string()} onclick={set(true)}>{ "bytes" }</button>
                 </div>
             </div>
+            <p class="layout-explain">
+                <span data-testid="layout-total" data-keys={total_keys.to_string()} data-bytes={total_bytes.to_string()}
+                      title={format!("{} bytes of keys and values", grouped(total_bytes))}>
+                    { format!("/registry: {} resource types, {} keys, {} of keys and values.", summary.len(), total_keys, humanize(total_bytes)) }
+                </span>
+                { " " }
+                <span data-testid="layout-explain">{ explain }{ " Click a box to open its folder in the tree." }</span>
+            </p>
             <svg viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="img"
                  aria-label={format!("/registry by resource type: one box per type, sized by its {}", if *by_bytes { "bytes" } else { "keys" })}>
                 { for blocks }
