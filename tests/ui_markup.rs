@@ -356,6 +356,7 @@ mod keyspace {
             on_filter: Callback::noop(),
             on_drill: Callback::noop(),
             on_command: Callback::noop(),
+            on_sizes: Callback::noop(),
         })
         .hydratable(false)
         .render()

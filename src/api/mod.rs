@@ -9,6 +9,7 @@
 //!   (etcd's `api/v3rpc/rpctypes`), and why a call got no answer.
 //! - [`v2`]: the v2 API: keys and auth requests, events and nodes, the numbered v2 errors.
 //! - [`proto_wire`]: the protobuf wire format of the records etcd's backend keeps.
+//! - [`size`]: a byte count written for people (the page's one unit convention).
 //! - [`bytes`], [`serde_pairs`]: the serde helpers these types (and the stores' own
 //!   persisted forms) are encoded with.
 //!
@@ -22,6 +23,7 @@ pub mod mvccpb;
 pub mod proto_wire;
 pub mod rpctypes;
 pub mod serde_pairs;
+pub mod size;
 pub mod v2;
 pub mod wire_size;
 

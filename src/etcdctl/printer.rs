@@ -241,20 +241,9 @@ pub fn go_quote_bytes(b: &[u8]) -> String {
     out
 }
 
-/// humanize.Bytes: SI units, e.g. `20 kB`, `1.2 MB`, `953 B`.
+/// humanize.Bytes: SI units, e.g. `20 kB`, `1.2 MB`, `953 B` (the page writes sizes the same way).
 pub fn humanize_bytes(n: u64) -> String {
-    if n < 10 {
-        return format!("{} B", n);
-    }
-    let sizes = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
-    let e = ((n as f64).ln() / 1000f64.ln()).floor() as usize;
-    let e = e.min(sizes.len() - 1);
-    let val = (n as f64 / 1000f64.powi(e as i32) * 10.0 + 0.5).floor() / 10.0;
-    if val < 10.0 {
-        format!("{:.1} {}", val, sizes[e])
-    } else {
-        format!("{:.0} {}", val, sizes[e])
-    }
+    crate::api::size::humanize(n)
 }
 
 /// The member list rows shared by simple and table output.

@@ -629,13 +629,10 @@ pub fn load_sample(cluster: &mut dyn Cluster, seed: u64, large: bool) -> Result<
             i += 1;
         }
     }
-    let shown = if bytes >= 10 << 20 {
-        format!("{:.1} MB", bytes as f64 / 1_048_576.0)
-    } else {
-        format!("{:.1} kB", bytes as f64 / 1024.0)
-    };
+    // Bytes of keys and values, written as the keyspace's /registry picture writes them.
+    let shown = crate::api::size::humanize(bytes as u64);
     Ok(format!(
-        "loaded the {} Kubernetes sample: {} keys ({shown}) under /registry in {n} {}, revisions {}..{}",
+        "loaded the {} Kubernetes sample: {} keys ({shown} of keys and values) under /registry in {n} {}, revisions {}..{}",
         if large { "large" } else { "small" },
         keys,
         if large { "txns" } else { "puts" },

@@ -266,6 +266,10 @@ impl Session {
                 self.drill(id);
                 view
             }
+            Action::KeySizes(on) => {
+                self.set_key_sizes(on);
+                view
+            }
             Action::Filter(text) => {
                 self.set_filter(text);
                 view

@@ -37,6 +37,9 @@ pub struct TreeNode {
     pub is_key: bool,
     /// Bytes of this node's own key and value, if it is a key.
     pub own_bytes: u64,
+    /// The key's mod_revision when it was read with its value size (0: not known), so a
+    /// later read of the keys alone can tell which sizes still hold.
+    pub mod_revision: i64,
     /// Keys at or below this node.
     pub key_count: u64,
     /// Key and value bytes at or below this node.
@@ -163,6 +166,19 @@ impl KeyTree {
 
     /// Adds a key, or updates its value size if it is already there.
     pub fn insert(&mut self, key: &[u8], value_len: usize) {
+        self.insert_at(key, value_len, 0);
+    }
+
+    /// The value size of `key` as last inserted, if it was inserted at `mod_revision` (a
+    /// key's mod_revision names one value, so the size still holds).
+    pub fn value_len_at(&self, key: &[u8], mod_revision: i64) -> Option<usize> {
+        let n = self.node(self.find(key)?)?;
+        (n.is_key && mod_revision != 0 && n.mod_revision == mod_revision)
+            .then(|| (n.own_bytes as usize).saturating_sub(key.len()))
+    }
+
+    /// [`KeyTree::insert`] of a value read at `mod_revision`.
+    pub fn insert_at(&mut self, key: &[u8], value_len: usize, mod_revision: i64) {
         let own = (key.len() + value_len) as u64;
         let mut at = ROOT;
         for (depth, seg) in key.split(|b| *b == b'/').enumerate() {
@@ -198,6 +214,7 @@ impl KeyTree {
         };
         leaf.is_key = true;
         leaf.own_bytes = own;
+        leaf.mod_revision = mod_revision;
         let hit = u32::from(
             dk == 1
                 && self
@@ -240,6 +257,7 @@ impl KeyTree {
         );
         n.is_key = false;
         n.own_bytes = 0;
+        n.mod_revision = 0;
         let mut at = id;
         while let Some(n) = self.nodes.get_mut(at as usize) {
             n.key_count = n.key_count.saturating_sub(1);
@@ -479,6 +497,11 @@ impl KeyTree {
     /// Number of visible rows.
     pub fn visible_len(&mut self) -> usize {
         self.rows().len()
+    }
+
+    /// Where a node is among the visible rows (to scroll a list to it).
+    pub fn row_index(&mut self, id: NodeId) -> Option<usize> {
+        self.rows().iter().position(|r| r.node == id)
     }
 
     fn flatten_into(&self, top: NodeId, rows: &mut Vec<Row>) {

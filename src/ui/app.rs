@@ -658,7 +658,7 @@ pub fn App() -> Html {
                                    {on_select_key} on_revision={dispatch.reform(Action::Revision)}
                                    on_v2={dispatch.reform(Action::V2)} on_toggle={dispatch.reform(Action::ToggleFolder)}
                                    on_filter={dispatch.reform(Action::Filter)} on_drill={dispatch.reform(Action::Drill)}
-                                   on_command={guarded.reform(Action::Run)} />
+                                   on_command={guarded.reform(Action::Run)} on_sizes={dispatch.reform(Action::KeySizes)} />
                     <aside class="detail" data-testid="detail-pane" aria-label="detail">
                         if let Some(d) = detail {
                             { d }

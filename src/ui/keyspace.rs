@@ -13,6 +13,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::registry_view::RegistryLayout;
+use crate::api::size::{grouped, humanize};
 use crate::playground::session::{KeyDetailModel, KeyspaceData};
 use crate::registry::tree::{KeyTree, NodeId};
 
@@ -55,6 +56,9 @@ pub struct KeyspaceProps {
     /// A console line to run (the "load the Kubernetes sample" button).
     #[prop_or_default]
     pub on_command: Callback<String>,
+    /// The /registry picture opened or closed: the tree should carry value sizes or not.
+    #[prop_or_default]
+    pub on_sizes: Callback<bool>,
 }
 
 #[component]
@@ -75,9 +79,38 @@ pub fn KeyspacePanel(props: &KeyspaceProps) -> Html {
             },
         )
     };
+    // The picture shows bytes: while it is open the session reads the value sizes too.
+    {
+        let on_sizes = props.on_sizes.clone();
+        let want = *show_layout && has_registry;
+        use_effect_with((want, d.sizes), move |(want, sizes)| {
+            if want != sizes {
+                on_sizes.emit(*want);
+            }
+        });
+    }
     let toggle_layout = {
         let show_layout = show_layout.clone();
         Callback::from(move |_: MouseEvent| show_layout.set(!*show_layout))
+    };
+    // The folder a click on the picture opened: scrolled to and marked in the tree.
+    let reveal = use_state(|| None::<Reveal>);
+    let on_drill = {
+        let (cb, reveal, tree) = (props.on_drill.clone(), reveal.clone(), d.tree.clone());
+        Callback::from(move |id: NodeId| {
+            let prefix = tree.borrow().folder_prefix(id);
+            let seq = reveal.as_ref().map_or(1, |r| r.seq + 1);
+            cb.emit(id);
+            reveal.set(Some(Reveal { prefix, seq }));
+        })
+    };
+    let on_row_click = {
+        let reveal = reveal.clone();
+        Callback::from(move |_: ()| {
+            if reveal.is_some() {
+                reveal.set(None);
+            }
+        })
     };
     let load_sample = {
         let cb = props.on_command.clone();
@@ -113,7 +146,9 @@ pub fn KeyspacePanel(props: &KeyspaceProps) -> Html {
                 if has_registry {
                     <button class={classes!("small", show_layout.then_some("on"))} data-testid="registry-layout-toggle"
                             aria-pressed={show_layout.to_string()} onclick={toggle_layout}
-                            title="/registry by resource type">{ "layout" }</button>
+                            title="a picture of /registry: one box per resource type, sized by its keys or its bytes">
+                        { "what's in /registry" }
+                    </button>
                 } else if !d.v2 {
                     <button class="small" data-testid="load-k8s" onclick={load_sample}
                             title="write a small kubeadm-style cluster's /registry keys through Raft (the console's `load k8s`)">
@@ -122,7 +157,7 @@ pub fn KeyspacePanel(props: &KeyspaceProps) -> Html {
                 }
             </div>
             if has_registry && *show_layout {
-                <RegistryLayout summary={std::rc::Rc::new((*summary).clone())} on_drill={props.on_drill.clone()} />
+                <RegistryLayout summary={std::rc::Rc::new((*summary).clone())} {on_drill} />
             }
             if !d.v2 {
                 <RevisionSlider revision={d.revision} at={d.at} compacted={d.compacted}
@@ -132,7 +167,7 @@ pub fn KeyspacePanel(props: &KeyspaceProps) -> Html {
                 <div class="ks-error" data-testid="keyspace-error" role="alert">{ e.clone() }</div>
             }
             <TreeView tree={d.tree.clone()} generation={d.generation} filtering={!d.filter.is_empty()}
-                      selected={props.selected_key.clone()}
+                      selected={props.selected_key.clone()} reveal={(*reveal).clone()} {on_row_click}
                       on_toggle={props.on_toggle.clone()} on_select={props.on_select_key.clone()} />
         </section>
     }
@@ -196,6 +231,14 @@ pub fn RevisionSlider(props: &SliderProps) -> Html {
     }
 }
 
+/// A folder to bring into view and mark: its path with the trailing `/` (node ids change
+/// when the keys are read again), and a count that makes each click a new request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reveal {
+    pub prefix: Vec<u8>,
+    pub seq: u64,
+}
+
 #[derive(Properties)]
 pub struct TreeProps {
     pub tree: Rc<RefCell<KeyTree>>,
@@ -203,8 +246,14 @@ pub struct TreeProps {
     pub generation: u64,
     pub filtering: bool,
     pub selected: Option<Vec<u8>>,
+    /// The folder the /registry picture opened: scrolled into view and marked.
+    #[prop_or_default]
+    pub reveal: Option<Reveal>,
     pub on_toggle: Callback<NodeId>,
     pub on_select: Callback<Vec<u8>>,
+    /// Any row clicked (the picture's mark goes).
+    #[prop_or_default]
+    pub on_row_click: Callback<()>,
 }
 
 impl PartialEq for TreeProps {
@@ -212,6 +261,7 @@ impl PartialEq for TreeProps {
         self.generation == o.generation
             && Rc::ptr_eq(&self.tree, &o.tree)
             && self.selected == o.selected
+            && self.reveal == o.reveal
     }
 }
 
@@ -240,6 +290,53 @@ pub fn TreeView(props: &TreeProps) -> Html {
             view_h.set(el.client_height().max(0) as u32);
         })
     };
+    // A folder opened from the picture: once it is among the rows, scroll the list so it
+    // sits in the middle (the list is virtualised: its row may not be drawn yet), and bring
+    // the list itself into the window.
+    let list = use_node_ref();
+    let revealed = use_mut_ref(|| 0u64);
+    {
+        let (list, tree, scroll, view_h) = (
+            list.clone(),
+            props.tree.clone(),
+            scroll.clone(),
+            view_h.clone(),
+        );
+        let revealed = revealed.clone();
+        use_effect_with(
+            (props.reveal.clone(), props.generation),
+            move |(reveal, _)| {
+                let Some(r) = reveal.as_ref().filter(|r| *revealed.borrow() != r.seq) else {
+                    return;
+                };
+                let path = r.prefix.strip_suffix(b"/").unwrap_or(&r.prefix);
+                let index = {
+                    let mut t = tree.borrow_mut();
+                    t.find(path)
+                        .filter(|id| t.node(*id).is_some_and(|n| n.expanded))
+                        .and_then(|id| t.row_index(id))
+                };
+                let (Some(i), Some(el)) = (index, list.cast::<web_sys::Element>()) else {
+                    return;
+                };
+                *revealed.borrow_mut() = r.seq;
+                let h = el.client_height().max(0) as u32;
+                let top = (i as u32 * ROW_H + ROW_H / 2).saturating_sub(h / 2);
+                el.set_scroll_top(i32::try_from(top).unwrap_or(i32::MAX));
+                scroll.set(el.scroll_top().max(0) as u32);
+                view_h.set(h);
+                // The page itself (narrow screens stack the panes): scroll it, not the
+                // panel (whose overflow is hidden), until the list is in the window.
+                if let Some(w) = web_sys::window() {
+                    let (r, inner) = (el.get_bounding_client_rect(), w.inner_height());
+                    let vh = inner.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+                    if r.top() < 0.0 || (vh > 0.0 && r.bottom() > vh) {
+                        w.scroll_by_with_x_and_y(0.0, r.top() - 8.0);
+                    }
+                }
+            },
+        );
+    }
     let (total, rows) = {
         let mut t = props.tree.borrow_mut();
         let total = t.visible_len();
@@ -282,7 +379,7 @@ pub fn TreeView(props: &TreeProps) -> Html {
     let above = first as u32 * ROW_H;
     let below = total.saturating_sub(first + rows.len()) as u32 * ROW_H;
     html! {
-        <div class="tree" data-testid="keyspace-tree" {onscroll} role="tree"
+        <div class="tree" data-testid="keyspace-tree" ref={list} {onscroll} role="tree"
              aria-label="keys" data-rows={total.to_string()}>
             // Spacers are SVGs because their height is an attribute, not an inline style.
             <svg class="spacer" width="1" height={above.to_string()} aria-hidden="true"></svg>
@@ -296,12 +393,18 @@ pub fn TreeView(props: &TreeProps) -> Html {
 }
 
 fn view_row(props: &TreeProps, r: RowView) -> Html {
-    let selected = r.is_key && props.selected.as_deref() == Some(r.path.as_slice());
+    let selected = if r.folder {
+        props.reveal.as_ref().is_some_and(|v| v.prefix == r.path)
+    } else {
+        r.is_key && props.selected.as_deref() == Some(r.path.as_slice())
+    };
     let onclick = {
         let toggle = props.on_toggle.clone();
         let select = props.on_select.clone();
+        let clicked = props.on_row_click.clone();
         let (id, folder, is_key, path) = (r.id, r.folder, r.is_key, r.path.clone());
         Callback::from(move |_: MouseEvent| {
+            clicked.emit(());
             if folder {
                 toggle.emit(id);
             }
@@ -417,6 +520,7 @@ pub fn KeyDetail(props: &DetailProps) -> Html {
                     <dt>{ "createdIndex" }</dt><dd data-testid="detail-create">{ kv.create_revision.to_string() }</dd>
                     <dt>{ "modifiedIndex" }</dt><dd data-testid="detail-mod">{ kv.mod_revision.to_string() }</dd>
                     <dt>{ "ttl" }</dt><dd>{ if ttl == 0 { "permanent".to_string() } else { format!("{ttl} s") } }</dd>
+                    { size_fact(&d.key, &kv.value) }
                 </dl>
                 <div class="valuebox" data-testid="detail-value">{ view_value(&kv.value) }</div>
             } else if let Some(kv) = &d.kv {
@@ -425,6 +529,7 @@ pub fn KeyDetail(props: &DetailProps) -> Html {
                     <dt>{ "mod_revision" }</dt><dd data-testid="detail-mod">{ kv.mod_revision.to_string() }</dd>
                     <dt>{ "version" }</dt><dd data-testid="detail-version">{ kv.version.to_string() }</dd>
                     <dt>{ "lease" }</dt><dd>{ if kv.lease == 0 { "none".to_string() } else { format!("{:x}", kv.lease) } }</dd>
+                    { size_fact(&d.key, &kv.value) }
                 </dl>
                 <div class="valuebox" data-testid="detail-value">{ view_value(&kv.value) }</div>
             } else if d.error.is_none() {
@@ -456,6 +561,20 @@ pub fn KeyDetail(props: &DetailProps) -> Html {
                 }
             }
         </section>
+    }
+}
+
+/// The key's size as the /registry picture counts it: its key and its value, in bytes.
+fn size_fact(key: &[u8], value: &[u8]) -> Html {
+    let (k, v) = (key.len() as u64, value.len() as u64);
+    html! {
+        <>
+            <dt>{ "size" }</dt>
+            <dd data-testid="detail-size" data-bytes={(k + v).to_string()}
+                title="what this key takes in etcd: the key's bytes and the value's, as the /registry picture counts them">
+                { format!("{} (key {} + value {} bytes)", humanize(k + v), grouped(k), grouped(v)) }
+            </dd>
+        </>
     }
 }
 

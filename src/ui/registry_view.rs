@@ -1,6 +1,6 @@
-//! Kubernetes in the keyspace: the layout picture of `/registry` (a treemap of resource types
-//! by keys or bytes; a click drills into the tree), and the decoded view of one `/registry`
-//! key (kind, namespace, name, owners and related objects as links to their keys, and the
+//! Kubernetes in the keyspace: the picture of what `/registry` holds (a treemap: one box per
+//! resource type, its area the type's keys or the bytes of its keys and values; a click opens
+//! the folder in the tree), and the decoded view of one `/registry` key (kind, namespace, name, owners and related objects as links to their keys, and the
 //! bytes as kube-apiserver really stores them).
 //!
 //! Owns: the treemap layout (pure, tested natively) and these two views. The decoding itself
@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::api::size::{grouped, humanize};
 use crate::registry::decode::{self, Decoded, Link, StorageFormat};
 use crate::registry::tree::{NodeId, ResourceSummary};
 
@@ -118,22 +119,6 @@ fn lay_row(row: &[(usize, f64)], free: Rect, out: &mut [Rect]) -> Rect {
     }
 }
 
-/// "1.2 MB", "830 B".
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u + 1 < UNITS.len() {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
-
 const VIEW_W: f64 = 480.0;
 const VIEW_H: f64 = 130.0;
 
@@ -144,7 +129,8 @@ pub struct LayoutProps {
     pub on_drill: Callback<NodeId>,
 }
 
-/// `/registry` as a treemap of resource types, sized by keys or by bytes.
+/// What `/registry` holds: a treemap of resource types, sized by keys or by bytes, titled
+/// and explained in plain words (a newcomer need not know what a treemap is).
 #[component]
 pub fn RegistryLayout(props: &LayoutProps) -> Html {
     let by_bytes = use_state(|| false);
@@ -190,10 +176,11 @@ pub fn RegistryLayout(props: &LayoutProps) -> Html {
             })
         };
         let title = format!(
-            "{} — {} keys, {}{}; click to open it in the tree",
+            "{} — {} keys, {} of keys and values ({} bytes){}; click to open it in the tree",
             s.prefix,
             s.keys,
-            human_bytes(s.bytes),
+            humanize(s.bytes),
+            grouped(s.bytes),
             s.kind
                 .as_ref()
                 .map(|k| format!(" ({k})"))
@@ -202,13 +189,13 @@ pub fn RegistryLayout(props: &LayoutProps) -> Html {
         let fits_name = r.w >= 46.0 && r.h >= 16.0;
         let fits_count = r.w >= 46.0 && r.h >= 30.0;
         let count = if *by_bytes {
-            human_bytes(s.bytes)
+            humanize(s.bytes)
         } else {
             s.keys.to_string()
         };
         html! {
             <g class={classes!("block", format!("hue{}", i % 8))} data-testid="layout-block"
-               data-resource={s.resource.clone()} data-keys={s.keys.to_string()}
+               data-resource={s.resource.clone()} data-keys={s.keys.to_string()} data-bytes={s.bytes.to_string()}
                tabindex="0" role="button" aria-label={title.clone()} {onclick} {onkeydown}>
                 <title>{ title }</title>
                 <rect x={f(r.x)} y={f(r.y)} width={f((r.w - 1.0).max(0.0))} height={f((r.h - 1.0).max(0.0))} rx="2" />
@@ -221,20 +208,33 @@ pub fn RegistryLayout(props: &LayoutProps) -> Html {
             </g>
         }
     });
+    let explain = if *by_bytes {
+        "Each box is one resource type; its area is the bytes its keys and values take in etcd."
+    } else {
+        "Each box is one resource type; its area is how many keys it has."
+    };
     html! {
-        <section class="registry-layout" data-testid="registry-layout" aria-label="/registry by resource type">
+        <section class="registry-layout" data-testid="registry-layout" aria-labelledby="registry-layout-title">
             <div class="layout-bar">
-                <span>{ format!("/registry: {} resource types, {} keys, {}", summary.len(), total_keys, human_bytes(total_bytes)) }</span>
+                <h4 id="registry-layout-title" data-testid="layout-title">{ "What /registry holds" }</h4>
                 <span class="spacer"></span>
-                <div class="seg" role="group" aria-label="size by">
+                <div class="seg" role="group" aria-label="box area by">
                     <button data-testid="layout-by-keys" class={classes!((!*by_bytes).then_some("on"))}
                             aria-pressed={(!*by_bytes).to_string()} onclick={set(false)}>{ "keys" }</button>
                     <button data-testid="layout-by-bytes" class={classes!(by_bytes.then_some("on"))}
                             aria-pressed={by_bytes.to_string()} onclick={set(true)}>{ "bytes" }</button>
                 </div>
             </div>
+            <p class="layout-explain">
+                <span data-testid="layout-total" data-keys={total_keys.to_string()} data-bytes={total_bytes.to_string()}
+                      title={format!("{} bytes of keys and values", grouped(total_bytes))}>
+                    { format!("/registry: {} resource types, {} keys, {} of keys and values.", summary.len(), total_keys, humanize(total_bytes)) }
+                </span>
+                { " " }
+                <span data-testid="layout-explain">{ explain }{ " Click a box to open its folder in the tree." }</span>
+            </p>
             <svg viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} role="img"
-                 aria-label="treemap of /registry by resource type">
+                 aria-label={format!("/registry by resource type: one box per type, sized by its {}", if *by_bytes { "bytes" } else { "keys" })}>
                 { for blocks }
             </svg>
         </section>
@@ -438,10 +438,7 @@ mod tests {
     }
 
     #[test]
-    fn bytes_read_for_people() {
-        assert_eq!(human_bytes(830), "830 B");
-        assert_eq!(human_bytes(2048), "2.0 KB");
-        assert_eq!(human_bytes(119 * 1024 * 1024), "119.0 MB");
+    fn labels_fit_their_box() {
         assert_eq!(clip("apiregistration.k8s.io/apiservices", 60.0), "apiregi…");
         assert_eq!(clip("pods", 60.0), "pods");
     }

@@ -58,6 +58,8 @@ pub enum Action {
     ToggleFolder(NodeId),
     /// The layout picture's drill-down into one folder.
     Drill(NodeId),
+    /// The layout picture opened (`true`: the tree reads each key's value size) or closed.
+    KeySizes(bool),
     Filter(String),
 }
 

@@ -18,6 +18,10 @@ use crate::api::{
 use crate::registry::tree::{KeyTree, NodeId};
 
 pub(super) const READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// Keys whose value sizes are read one by one; more changed keys are read in pages.
+const SIZE_READS_ONE_BY_ONE: usize = 64;
+/// Keys a page of the value-size read holds (about 1 MB of the large /registry sample).
+const SIZE_PAGE: i64 = 1000;
 
 /// One change of a key, newest first in a history.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +67,9 @@ pub struct KeyspaceData {
     pub compacted: i64,
     /// The v2 tree instead of the v3 keys.
     pub v2: bool,
+    /// The tree carries each key's value size, not only its keys (the /registry picture is
+    /// open and shows bytes). Sizes cost a read of the values: only what changed is re-read.
+    pub sizes: bool,
     pub error: Option<String>,
 }
 
@@ -127,9 +134,24 @@ impl Session {
             };
             match self.range(req) {
                 Ok((kvs, rev)) => {
-                    self.replace_tree(KeyTree::from_keys(
-                        kvs.iter().map(|kv| (kv.key.as_slice(), 0)),
-                    ));
+                    let lens = if self.keyspace.sizes {
+                        self.value_lens(&kvs, at.unwrap_or(rev))
+                    } else {
+                        vec![0; kvs.len()]
+                    };
+                    let mut tree = KeyTree::new();
+                    for (kv, len) in kvs.iter().zip(lens) {
+                        tree.insert_at(
+                            &kv.key,
+                            len,
+                            if self.keyspace.sizes {
+                                kv.mod_revision
+                            } else {
+                                0
+                            },
+                        );
+                    }
+                    self.replace_tree(tree);
                     if at.is_none() {
                         self.keyspace.revision = rev;
                     }
@@ -190,22 +212,109 @@ impl Session {
     fn read_v2(&mut self) {
         match self.v2_get("/", true) {
             Ok(root) => {
-                let mut keys: Vec<Vec<u8>> = Vec::new();
+                // (key, value size): the recursive get holds the values anyway.
+                let mut keys: Vec<(Vec<u8>, usize)> = Vec::new();
                 let mut todo = vec![root];
                 while let Some(n) = todo.pop() {
                     match n.nodes {
                         Some(children) if !children.is_empty() => todo.extend(children),
-                        _ if n.key != "/" && !n.key.is_empty() => keys.push(n.key.into_bytes()),
+                        _ if n.key != "/" && !n.key.is_empty() => {
+                            let len = n.value.as_ref().map_or(0, String::len);
+                            keys.push((n.key.into_bytes(), len));
+                        }
                         _ => {}
                     }
                 }
                 keys.sort();
-                self.replace_tree(KeyTree::from_keys(keys.iter().map(|k| (k.as_slice(), 0))));
+                self.replace_tree(KeyTree::from_keys(
+                    keys.iter().map(|(k, len)| (k.as_slice(), *len)),
+                ));
                 self.keyspace.error = None;
             }
             Err(e) => {
                 self.clear_tree();
                 self.keyspace.error = Some(e);
+            }
+        }
+    }
+
+    /// The value sizes of `kvs` (read keys only, at `rev`): those the tree already knows at
+    /// the same mod_revision, the rest read with their values (one key at a time when few
+    /// changed, else the whole keyspace in pages, so no response holds all the values).
+    fn value_lens(&mut self, kvs: &[KeyValue], rev: i64) -> Vec<usize> {
+        let mut lens = Vec::with_capacity(kvs.len());
+        let mut missing = Vec::new();
+        {
+            let tree = self.keyspace.tree.borrow();
+            for (i, kv) in kvs.iter().enumerate() {
+                match tree.value_len_at(&kv.key, kv.mod_revision) {
+                    Some(n) => lens.push(n),
+                    None => {
+                        lens.push(0);
+                        missing.push(i);
+                    }
+                }
+            }
+        }
+        if missing.len() <= SIZE_READS_ONE_BY_ONE {
+            for i in missing {
+                let Some(kv) = kvs.get(i) else { continue };
+                let req = RangeRequest {
+                    key: kv.key.clone(),
+                    serializable: true,
+                    revision: rev,
+                    ..Default::default()
+                };
+                if let Ok((got, _)) = self.range(req) {
+                    if let (Some(v), Some(l)) = (got.first(), lens.get_mut(i)) {
+                        *l = v.value.len();
+                    }
+                }
+            }
+            return lens;
+        }
+        // In key order, as the keys-only read returned them.
+        let mut from = vec![0u8];
+        let mut at = 0usize;
+        loop {
+            let req = RangeRequest {
+                key: from,
+                range_end: vec![0],
+                serializable: true,
+                revision: rev,
+                limit: SIZE_PAGE,
+                ..Default::default()
+            };
+            let Ok((page, _)) = self.range(req) else {
+                break;
+            };
+            for v in &page {
+                while kvs.get(at).is_some_and(|k| k.key < v.key) {
+                    at += 1;
+                }
+                if let (Some(k), Some(l)) = (kvs.get(at), lens.get_mut(at)) {
+                    if k.key == v.key {
+                        *l = v.value.len();
+                    }
+                }
+            }
+            match page.last() {
+                Some(last) if page.len() as i64 == SIZE_PAGE => {
+                    from = last.key.clone();
+                    from.push(0);
+                }
+                _ => break,
+            }
+        }
+        lens
+    }
+
+    /// Reads the value sizes too (the /registry picture is open), or stops.
+    pub fn set_key_sizes(&mut self, on: bool) {
+        if self.keyspace.sizes != on {
+            self.keyspace.sizes = on;
+            if on && !self.keyspace.v2 {
+                self.refresh_keyspace(true);
             }
         }
     }
