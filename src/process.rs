@@ -20,6 +20,18 @@ pub struct Output {
     pub order: Vec<(bool, usize)>,
 }
 
+/// Records `n` bytes written to a stream (stderr?) in an [`Output::order`]: a run of the
+/// stream written last grows, another stream starts a run.
+pub fn push_run(order: &mut Vec<(bool, usize)>, err: bool, n: usize) {
+    if n == 0 {
+        return;
+    }
+    match order.last_mut() {
+        Some((e, len)) if *e == err => *len += n,
+        _ => order.push((err, n)),
+    }
+}
+
 impl Output {
     /// stdout and stderr cut into the runs they were written in (stderr? and text), in
     /// order; every byte of both appears once, whatever `order` says.

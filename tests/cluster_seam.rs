@@ -94,8 +94,6 @@ impl Cluster for Recording {
             return Ok(Response::Snapshot(SnapshotResponse {
                 header: Self::header(),
                 blob: Self::backend(),
-                total_key: 4,
-                db_size: 0,
             }));
         }
         let Request::Range(r) = &req else {

@@ -327,15 +327,9 @@ pub struct StatusResponse {
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SnapshotResponse {
     pub header: ResponseHeader,
+    /// The member's backend file (bbolt), as large as the DB SIZE it reports: `snapshot
+    /// status` reads its key count and size from it.
     pub blob: Vec<u8>,
-    /// How many keys the backend file holds (`snapshot status` prints it; the member counts
-    /// them, the blob's format being its own).
-    #[serde(default)]
-    pub total_key: i64,
-    /// The backend file's size (a snapshot is a copy of it: the size `endpoint status`
-    /// prints); 0 when the cluster does not say.
-    #[serde(default)]
-    pub db_size: i64,
 }
 
 // ---- auth --------------------------------------------------------------------------------

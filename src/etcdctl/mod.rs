@@ -220,13 +220,7 @@ impl Io {
     }
     /// Records `n` bytes written to a stream, for [`Output::order`](crate::process::Output).
     fn ordered(&mut self, err: bool, n: usize) {
-        if n == 0 {
-            return;
-        }
-        match self.order.last_mut() {
-            Some((e, len)) if *e == err => *len += n,
-            _ => self.order.push((err, n)),
-        }
+        crate::process::push_run(&mut self.order, err, n);
     }
     pub fn outln(&mut self, s: &str) {
         self.out(s);

@@ -423,21 +423,6 @@ impl StateMachine {
             .unwrap_or_else(|| self.to_snapshot())
     }
 
-    /// How many keys etcd's bolt backend would hold for this state: one per MVCC revision
-    /// entry, the meta keys (consistent index, compaction marks), one per member, the cluster
-    /// version, the auth revision (and enabled flag), one per user, role and lease.
-    pub fn backend_keys(&self, members: usize) -> i64 {
-        let mut n = members as i64 + 3 + self.kv.revision_count() as i64;
-        if self.kv.compact_rev() > 0 {
-            n += 2;
-        }
-        n += self.lessor.len() as i64;
-        if self.auth.is_enabled() {
-            n += 1;
-        }
-        n + self.auth.users_and_roles() as i64
-    }
-
     /// The length of [`to_raft_snapshot`](Self::to_raft_snapshot)'s bytes, counted without
     /// writing them.
     pub fn raft_snapshot_len(&self) -> Option<usize> {

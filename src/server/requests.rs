@@ -246,8 +246,6 @@ impl Member {
             Request::Snapshot => Ok(Response::Snapshot(SnapshotResponse {
                 header: self.header(),
                 blob: self.backend_file(),
-                total_key: self.sm.backend_keys(self.members.len()),
-                db_size: self.sm.kv.db_size(),
             })),
             Request::Status => {
                 let r = &self.node.raft;

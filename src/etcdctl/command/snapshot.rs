@@ -2,7 +2,7 @@
 //! read and written through [`Files`](super::super::files::Files) (the playground's working
 //! directory, or a node's filesystem in a node lab).
 
-use crate::api::{Request, Response, SnapshotResponse};
+use crate::api::{Request, Response};
 use crate::cluster::RestoreSpec;
 
 use super::super::client::json_str;
@@ -10,11 +10,6 @@ use super::super::printer::humanize_bytes;
 use super::super::snapshot_file::{self, SnapshotFile};
 use super::super::{Fail, EXIT_ERROR, EXIT_INTERRUPTED};
 use super::{bad_args, Ctx};
-
-/// A bolt file's size when the cluster does not say: the database's own.
-fn saved_size(s: &SnapshotResponse) -> u64 {
-    s.blob.len() as u64
-}
 
 /// zap's epoch time: seconds as Go's shortest float text (`1704067246.58`).
 fn zap_ts(unix_nanos: i64) -> String {
@@ -70,7 +65,7 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
     ));
     ctx.io.errln(&format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:208\",\"msg\":\"completed snapshot read; closing\"}}", iso));
     // the database, then its SHA-256 (what the member streams; etcdctl keeps it all)
-    let size = saved_size(&s) + 32;
+    let size = s.blob.len() as u64 + 32;
     let data = snapshot_file::encode(s.blob);
     let took = (now - start).max(0) as f64 / 1e9;
     ctx.io.errln(&format!(

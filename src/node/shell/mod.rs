@@ -31,13 +31,7 @@ pub struct Output {
 
 impl Output {
     fn ordered(&mut self, err: bool, n: usize) {
-        if n == 0 {
-            return;
-        }
-        match self.order.last_mut() {
-            Some((e, len)) if *e == err => *len += n,
-            _ => self.order.push((err, n)),
-        }
+        crate::process::push_run(&mut self.order, err, n);
     }
 }
 
