@@ -385,6 +385,23 @@ pub enum AuthRequest {
         key: Vec<u8>,
         range_end: Vec<u8>,
     },
+    // What a member proposes in place of the requests that carry a password (never sent by a
+    // client; last, so that older stored log entries still decode): the log and the disks
+    // never hold a password, only its bcrypt hash, as etcd 3.5 proposes `hashedPassword`.
+    /// `UserAdd` with a password, hashed by the proposing member.
+    UserAddHashed {
+        name: String,
+        hashed_password: String,
+    },
+    /// `UserChangePassword`, hashed by the proposing member.
+    UserChangePasswordHashed {
+        name: String,
+        hashed_password: String,
+    },
+    /// `Authenticate` once the proposing member checked the password.
+    AuthenticateChecked {
+        name: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -161,6 +161,15 @@ fn auth_len(a: &AuthRequest) -> usize {
         | AuthRequest::UserChangePassword { name, password } => {
             s(&[name.as_bytes(), password.as_bytes()]) + 2
         }
+        AuthRequest::UserAddHashed {
+            name,
+            hashed_password,
+        }
+        | AuthRequest::UserChangePasswordHashed {
+            name,
+            hashed_password,
+        } => s(&[name.as_bytes(), hashed_password.as_bytes()]) + 2,
+        AuthRequest::AuthenticateChecked { name } => s(&[name.as_bytes()]),
         AuthRequest::UserGet { name } | AuthRequest::UserDelete { name } => s(&[name.as_bytes()]),
         AuthRequest::UserGrantRole { user, role } => s(&[user.as_bytes(), role.as_bytes()]),
         AuthRequest::UserRevokeRole { name, role } => s(&[name.as_bytes(), role.as_bytes()]),

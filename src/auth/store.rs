@@ -197,6 +197,60 @@ impl AuthStore {
         self.revision = self.revision.saturating_add(1);
     }
 
+    /// Adds a user with its password's hash (`None`: `--no-password`).
+    fn user_add(&mut self, name: &str, hash: Option<String>) -> Result<(), Error> {
+        if name.is_empty() {
+            return Err(Error::UserEmpty);
+        }
+        if self.users.contains_key(name) {
+            return Err(Error::UserAlreadyExist);
+        }
+        self.users.insert(
+            name.to_string(),
+            User {
+                name: name.to_string(),
+                no_password: hash.is_none(),
+                password: hash,
+                roles: Vec::new(),
+            },
+        );
+        self.commit();
+        Ok(())
+    }
+
+    /// Sets a user's password hash; its tokens end.
+    fn change_password(&mut self, name: &str, hash: String) -> Result<(), Error> {
+        let u = self.users.get_mut(name).ok_or(Error::UserNotFound)?;
+        u.password = Some(hash);
+        self.tokens.retain(|_, u| u != name);
+        self.commit();
+        Ok(())
+    }
+
+    /// What a member proposes in place of a request that carries a password: the same
+    /// request with the password's bcrypt hash (salted as the apply would salt it now), so
+    /// that the log never holds the password. Other requests are returned as they are.
+    pub fn seal(&self, req: AuthRequest) -> AuthRequest {
+        match req {
+            AuthRequest::UserAdd {
+                name,
+                password,
+                no_password: false,
+            } => AuthRequest::UserAddHashed {
+                hashed_password: self.hash_password(&name, &password),
+                name,
+            },
+            AuthRequest::UserChangePassword { name, password } => {
+                AuthRequest::UserChangePasswordHashed {
+                    hashed_password: self.hash_password(&name, &password),
+                    name,
+                }
+            }
+            AuthRequest::Authenticate { name, .. } => AuthRequest::AuthenticateChecked { name },
+            other => other,
+        }
+    }
+
     fn hash_password(&self, name: &str, password: &str) -> String {
         let mut rng = ChaCha8Rng::seed_from_u64(seed_of(&[
             name.as_bytes(),
@@ -235,6 +289,19 @@ impl AuthStore {
     /// (0: use an internal counter).
     pub fn authenticate(&mut self, name: &str, pw: &str, index: u64) -> Result<String, Error> {
         self.check_password(name, pw)?;
+        self.hand_out_token(name, index)
+    }
+
+    /// Hands out a simple token to a user whose password was checked before the request was
+    /// proposed (it may have been deleted, or its password taken away, since).
+    fn hand_out_token(&mut self, name: &str, index: u64) -> Result<String, Error> {
+        if !self.enabled {
+            return Err(Error::AuthNotEnabled);
+        }
+        match self.users.get(name) {
+            Some(u) if !u.no_password => {}
+            _ => return Err(Error::AuthFailed),
+        }
         self.token_seq = self.token_seq.saturating_add(1);
         let mut rng = ChaCha8Rng::seed_from_u64(seed_of(&[
             name.as_bytes(),
@@ -411,28 +478,23 @@ impl AuthStore {
                 password,
                 no_password,
             } => {
-                if name.is_empty() {
-                    return Err(Error::UserEmpty);
-                }
-                if self.users.contains_key(name) {
-                    return Err(Error::UserAlreadyExist);
-                }
-                let hash = if *no_password {
-                    None
-                } else {
-                    Some(self.hash_password(name, password))
-                };
-                self.users.insert(
-                    name.clone(),
-                    User {
-                        name: name.clone(),
-                        password: hash,
-                        roles: Vec::new(),
-                        no_password: *no_password,
-                    },
-                );
-                self.commit();
+                let hash = (!*no_password).then(|| self.hash_password(name, password));
+                self.user_add(name, hash)?;
                 done
+            }
+            AuthRequest::UserAddHashed {
+                name,
+                hashed_password,
+            } => {
+                self.user_add(name, Some(hashed_password.clone()))?;
+                done
+            }
+            AuthRequest::AuthenticateChecked { name } => {
+                let token = self.hand_out_token(name, index)?;
+                Ok(AuthResponse::Authenticate {
+                    header: ResponseHeader::default(),
+                    token,
+                })
             }
             AuthRequest::UserGet { .. }
             | AuthRequest::UserList
@@ -453,11 +515,14 @@ impl AuthStore {
                     return Err(Error::UserNotFound);
                 }
                 let hash = self.hash_password(name, password);
-                if let Some(u) = self.users.get_mut(name) {
-                    u.password = Some(hash);
-                }
-                self.tokens.retain(|_, u| u != name);
-                self.commit();
+                self.change_password(name, hash)?;
+                done
+            }
+            AuthRequest::UserChangePasswordHashed {
+                name,
+                hashed_password,
+            } => {
+                self.change_password(name, hashed_password.clone())?;
                 done
             }
             AuthRequest::UserGrantRole { user, role } => {
@@ -574,6 +639,55 @@ mod tests {
 
     fn ok(a: &mut AuthStore, r: AuthRequest) {
         a.apply(&r, 0).unwrap();
+    }
+
+    #[test]
+    fn sealed_requests_carry_no_password_and_work_as_the_plain_ones() {
+        let mut a = store();
+        let secret = "Sup3r-secret";
+        let add = a.seal(AuthRequest::UserAdd {
+            name: "root".into(),
+            password: secret.into(),
+            no_password: false,
+        });
+        let grant = AuthRequest::UserGrantRole {
+            user: "root".into(),
+            role: "root".into(),
+        };
+        for r in [add, grant, AuthRequest::Enable] {
+            assert!(!format!("{r:?}").contains(secret), "{r:?}");
+            ok(&mut a, r);
+        }
+        let auth = a.seal(AuthRequest::Authenticate {
+            name: "root".into(),
+            password: secret.into(),
+        });
+        assert!(!format!("{auth:?}").contains(secret));
+        assert!(a.check_password("root", secret).is_ok());
+        assert!(a.check_password("root", "wrong").is_err());
+        assert!(matches!(
+            a.apply(&auth, 7),
+            Ok(AuthResponse::Authenticate { .. })
+        ));
+        let change = a.seal(AuthRequest::UserChangePassword {
+            name: "root".into(),
+            password: "other".into(),
+        });
+        assert!(!format!("{change:?}").contains("other"));
+        ok(&mut a, change);
+        assert!(a.check_password("root", "other").is_ok());
+        assert!(a.check_password("root", secret).is_err());
+        // a user without a password gets no token from a sealed Authenticate
+        ok(
+            &mut a,
+            AuthRequest::UserAdd {
+                name: "np".into(),
+                password: String::new(),
+                no_password: true,
+            },
+        );
+        let np = AuthRequest::AuthenticateChecked { name: "np".into() };
+        assert_eq!(a.apply(&np, 8), Err(Error::AuthFailed));
     }
 
     #[test]

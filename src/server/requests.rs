@@ -177,6 +177,11 @@ impl Member {
                     self.process_ready(env, out);
                     return;
                 }
+                // The password itself never enters the log (its hash does).
+                let req = match req {
+                    Request::Auth(a) => Request::Auth(self.sm.auth.seal(a)),
+                    req => req,
+                };
                 let p = Payload::Request {
                     id: rid,
                     req,
