@@ -80,6 +80,8 @@ pub struct Playground {
     skipped: [usize; 2],
     /// The stdin of the line running is what was typed at the terminal (see [`terminal`]).
     typed: bool,
+    /// The etcd release this lab runs (its members, etcdctl and etcdutl).
+    version: crate::api::EtcdVersion,
 }
 
 impl Playground {
@@ -102,6 +104,7 @@ impl Playground {
             output_limit: None,
             skipped: [0, 0],
             typed: false,
+            version: crate::api::EtcdVersion::default(),
         }
     }
 
@@ -142,6 +145,7 @@ impl Playground {
             output_limit: None,
             skipped: [0, 0],
             typed: false,
+            version: crate::api::EtcdVersion::default(),
         }
     }
 
@@ -152,6 +156,35 @@ impl Playground {
             lab::LabKind::Kubeadm => Playground::kubeadm_lab(seed),
             lab::LabKind::ExternalEtcd => Playground::external_etcd_lab(seed),
         }
+    }
+
+    /// The playground of a lab whose etcd is the release `version`.
+    pub fn for_lab_version(
+        kind: lab::LabKind,
+        seed: u64,
+        version: crate::api::EtcdVersion,
+    ) -> Playground {
+        let mut p = match kind {
+            lab::LabKind::Local if version != crate::api::EtcdVersion::default() => {
+                let world = World::new_with(seed, version);
+                Playground::from_world(world, BTreeMap::new(), true)
+            }
+            _ => Playground::for_lab(kind, seed),
+        };
+        p.set_etcd_version(version);
+        p
+    }
+
+    /// Makes this lab's etcd the release `v` (members, etcdctl, etcdutl).
+    pub fn set_etcd_version(&mut self, v: crate::api::EtcdVersion) {
+        self.version = v;
+        self.console.version = v;
+        self.world.set_etcd_version(v);
+    }
+
+    /// The etcd release this lab runs.
+    pub fn etcd_version(&self) -> crate::api::EtcdVersion {
+        self.version
     }
 
     /// Which lab this playground is.
@@ -439,7 +472,7 @@ impl Playground {
         let args = rest.get(1..).unwrap_or(&[]);
         match wrappers::program(prog) {
             "etcdctl" => self.run_etcdctl(&env, args, stdin),
-            "etcd" => (wrappers::etcd(args), Vec::new()),
+            "etcd" => (wrappers::etcd(args, self.version), Vec::new()),
             "docker" => self.run_plan(wrappers::docker(args), stdin),
             "kubectl" => self.run_kubectl(args, stdin),
             _ => (self.playground_command(rest), Vec::new()),
@@ -460,7 +493,7 @@ impl Playground {
                 let args = words.get(1..).unwrap_or(&[]);
                 let (mut out, mut hints) = match words.first().map(|w| wrappers::program(w)) {
                     Some("etcdctl") => self.run_etcdctl(&env, args, stdin),
-                    _ => (wrappers::etcd(args), Vec::new()),
+                    _ => (wrappers::etcd(args, self.version), Vec::new()),
                 };
                 out.stderr = stderr + &out.stderr;
                 hints.append(&mut after);

@@ -273,6 +273,8 @@ pub struct Console {
     /// The files the current command wrote (the page offers them as downloads).
     pub written: Vec<String>,
     pub rng: ChaCha8Rng,
+    /// The etcdctl release this is (3.4.23 or 3.5.1): its texts, flags and version.
+    pub version: crate::api::EtcdVersion,
 }
 
 impl Console {
@@ -282,6 +284,7 @@ impl Console {
             files: BTreeMap::new(),
             written: Vec::new(),
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6574_6364_6374_6c33),
+            version: crate::api::EtcdVersion::default(),
         }
     }
 }
@@ -320,7 +323,7 @@ pub fn run_in(
 ) -> Status {
     let api = env.get("ETCDCTL_API").map(|s| s.as_str()).unwrap_or("");
     if api == "2" {
-        return run_v2(cluster, env, args, io);
+        return run_v2(cluster, env, args, io, console.version);
     }
     if !api.is_empty() && api != "3" {
         // etcdctl 3.4: any other value falls back to v3 after a warning? It refuses.
@@ -351,6 +354,7 @@ fn run_v2(
     env: &BTreeMap<String, String>,
     args: &[String],
     io: &mut Io,
+    version: crate::api::EtcdVersion,
 ) -> Status {
     let lookup = |k: &str| env.get(k).cloned();
     let stdin = io.read_all();
@@ -359,7 +363,7 @@ fn run_v2(
     } else {
         Some(stdin.as_str())
     };
-    match v2::run(cluster, args, &lookup, stdin) {
+    match v2::run(cluster, args, &lookup, stdin, version) {
         v2::Outcome::Done(o) => {
             io.out(&o.stdout);
             io.err(&o.stderr);

@@ -137,6 +137,8 @@ fn switched_text(kind: LabKind) -> String {
 /// One playground per lab, created on the first switch to it (`etcdplay`).
 pub struct Labs {
     seed: u64,
+    /// The etcd release of the labs created from now on.
+    version: crate::api::EtcdVersion,
     current: LabKind,
     labs: BTreeMap<LabKind, Playground>,
 }
@@ -144,10 +146,19 @@ pub struct Labs {
 impl Labs {
     /// The `local` lab, ready.
     pub fn new(seed: u64) -> Labs {
+        Labs::with_version(seed, crate::api::EtcdVersion::default())
+    }
+
+    /// The `local` lab, ready, its etcd (and every lab's) the release `version`.
+    pub fn with_version(seed: u64, version: crate::api::EtcdVersion) -> Labs {
         let mut labs = BTreeMap::new();
-        labs.insert(LabKind::Local, Playground::new(seed));
+        labs.insert(
+            LabKind::Local,
+            Playground::for_lab_version(LabKind::Local, seed, version),
+        );
         Labs {
             seed,
+            version,
             current: LabKind::Local,
             labs,
         }
@@ -159,10 +170,10 @@ impl Labs {
 
     /// The current lab's playground.
     pub fn playground(&mut self) -> &mut Playground {
-        let (seed, kind) = (self.seed, self.current);
+        let (seed, kind, version) = (self.seed, self.current, self.version);
         self.labs
             .entry(kind)
-            .or_insert_with(|| Playground::for_lab(kind, seed))
+            .or_insert_with(|| Playground::for_lab_version(kind, seed, version))
     }
 
     /// Handles a `lab` line; None for any other line.

@@ -257,7 +257,7 @@ impl Member {
                 errs.extend(self.alarms.iter().map(alarm_text));
                 Ok(Response::Status(StatusResponse {
                     header: self.header(),
-                    version: "3.4.23".to_string(),
+                    version: self.version.full().to_string(),
                     db_size: self.sm.kv.db_size(),
                     leader: r.lead,
                     raft_index: r.raft_log.committed,

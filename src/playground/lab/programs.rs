@@ -297,7 +297,8 @@ impl Programs<'_> {
                     match words.first().map(|w| wrappers::program(w)) {
                         Some("etcdctl") => self.etcdctl(&words[1..], &env, ctx),
                         _ => {
-                            let o = wrappers::etcd(words.get(1..).unwrap_or(&[]));
+                            let v = self.console.version;
+                            let o = wrappers::etcd(words.get(1..).unwrap_or(&[]), v);
                             out(ctx, &o.stdout);
                             ctx.err.extend_from_slice(o.stderr.as_bytes());
                             o.exit
