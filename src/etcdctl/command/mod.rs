@@ -60,6 +60,7 @@ impl Ctx<'_> {
             PrintOpts {
                 hex: self.flags.bool("hex"),
                 value_only,
+                version: self.console.version,
             },
         )
     }

@@ -11,10 +11,7 @@ use super::super::snapshot_file::{self, SnapshotFile};
 use super::super::{Fail, EXIT_ERROR, EXIT_INTERRUPTED};
 use super::{bad_args, Ctx};
 
-/// zap's epoch time: seconds as Go's shortest float text (`1704067246.58`).
-fn zap_ts(unix_nanos: i64) -> String {
-    format!("{}", unix_nanos as f64 / 1e9)
-}
+use super::super::client::epoch_seconds as zap_ts;
 
 pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
     let args = ctx.args().to_vec();
