@@ -17,6 +17,10 @@ const V2_OUTPUT: [&str; 3] = ["extended", "json", "simple"];
 
 /// Candidates for the last word of an etcdctl line. `args` are the words after the program
 /// name except the one being completed (`current`); `api` is `ETCDCTL_API` ("" for the
+
+/// Completion offers etcdctl 3.4.23's commands and flags.
+const V34: crate::api::EtcdVersion = crate::api::EtcdVersion::V3_4_23;
+
 /// default). Candidates are sorted and all start with `current`.
 pub fn candidates(args: &[String], current: &str, api: &str) -> Vec<String> {
     let mut out = if api == "2" {
@@ -61,7 +65,7 @@ fn v3_candidates(args: &[String], current: &str) -> Vec<String> {
             }
             continue;
         }
-        let child = flags::children(&path)
+        let child = flags::children(&path, V34)
             .into_iter()
             .find(|c| *c == a.as_str());
         if let Some(c) = child {
@@ -96,7 +100,7 @@ fn v3_candidates(args: &[String], current: &str) -> Vec<String> {
         }
         return names;
     }
-    flags::children(&path)
+    flags::children(&path, V34)
         .into_iter()
         .map(|c| c.to_string())
         .collect()
@@ -104,9 +108,9 @@ fn v3_candidates(args: &[String], current: &str) -> Vec<String> {
 
 /// The flags a v3 command accepts: its own and the global ones, with their kinds.
 fn v3_flags(path: &str) -> Vec<(String, FlagKind)> {
-    let mut v: Vec<(String, FlagKind)> = flags::command_flags(path)
+    let mut v: Vec<(String, FlagKind)> = flags::command_flags(path, V34)
         .into_iter()
-        .chain(flags::command_flags(""))
+        .chain(flags::command_flags("", V34))
         .map(|d| (d.name, d.kind))
         .collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));
@@ -120,9 +124,9 @@ fn v3_flag_name(path: &str, word: &str) -> Option<String> {
     }
     // a shorthand cluster: the last letter decides whether a value follows
     let last = word.chars().last()?;
-    flags::command_flags(path)
+    flags::command_flags(path, V34)
         .into_iter()
-        .chain(flags::command_flags(""))
+        .chain(flags::command_flags("", V34))
         .find(|d| d.short == Some(last))
         .map(|d| d.name)
 }

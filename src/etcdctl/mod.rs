@@ -377,8 +377,8 @@ fn run_v2(
     }
 }
 
-fn usage_error(path: &str, err: &FlagError, io: &mut Io) -> Status {
-    io.out(flags::help_text(path).unwrap_or(""));
+fn usage_error(path: &str, err: &FlagError, io: &mut Io, v: crate::api::EtcdVersion) -> Status {
+    io.out(flags::help_text(path, v).unwrap_or(""));
     io.errln(&format!("Error: {}", err.0));
     io.errln("");
     io.errln(&format!("Error: {}", err.0));
@@ -412,7 +412,8 @@ fn run_v3(
     args: &[String],
     io: &mut Io,
 ) -> Status {
-    let (path, rest) = match flags::find(args) {
+    let v = console.version;
+    let (path, rest) = match flags::find(args, v) {
         Found::Unknown { name, suggestions } => {
             let msg = flags::unknown_command_message(&name, &suggestions);
             io.errln(&format!("Error: {}", msg));
@@ -422,19 +423,19 @@ fn run_v3(
         }
         Found::Command { path, args } => (path, args),
     };
-    let mut fl = match flags::parse(&path, &rest) {
+    let mut fl = match flags::parse(&path, &rest, v) {
         Ok(f) => f,
-        Err(e) => return usage_error(&path, &e, io),
+        Err(e) => return usage_error(&path, &e, io, v),
     };
     if fl.help {
-        io.out(flags::help_text(&path).unwrap_or(""));
+        io.out(flags::help_text(&path, v).unwrap_or(""));
         return Status::Done(EXIT_SUCCESS);
     }
     if path == "help" {
-        return command::help::run(&fl, io);
+        return command::help::run(&fl, io, v);
     }
-    if !command::runnable(&path) {
-        io.out(flags::help_text(&path).unwrap_or(""));
+    if !command::runnable(&path, v) {
+        io.out(flags::help_text(&path, v).unwrap_or(""));
         return Status::Done(EXIT_SUCCESS);
     }
     env_globals(&mut fl, env);

@@ -34,16 +34,20 @@ fn command_flags(env: &BTreeMap<String, String>, args: &[String]) -> Option<(Str
     if !api.is_empty() && api != "3" {
         return None;
     }
-    let Found::Command { path, args } = flags::find(args) else {
+    let Found::Command { path, args } = flags::find(args, V34) else {
         return None;
     };
-    let mut fl = flags::parse(&path, &args).ok()?;
-    if fl.help || path == "help" || !command::runnable(&path) {
+    let mut fl = flags::parse(&path, &args, V34).ok()?;
+    if fl.help || path == "help" || !command::runnable(&path, V34) {
         return None;
     }
     env_globals(&mut fl, env);
     Some((path, fl))
 }
+
+/// The release whose flags the terminal probe reads (3.5's extra flags never read the
+/// terminal).
+const V34: crate::api::EtcdVersion = crate::api::EtcdVersion::V3_4_23;
 
 /// Commands that never build a client (so never ask for `--user`'s password).
 const NO_CLIENT: [&str; 3] = ["version", "snapshot status", "snapshot restore"];

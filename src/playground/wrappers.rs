@@ -475,7 +475,7 @@ mod tests {
         assert_eq!(etcd_v34(&w("-version")).stdout, ETCD_VERSION);
         assert_eq!(etcd_v34(&w("--name x --version=true")).stdout, ETCD_VERSION);
         assert_eq!(etcd_v34(&w("--version=false")).stdout, ETCD_ALREADY_RUNNING);
-        assert_eq!(etcd(&[]).stdout, ETCD_ALREADY_RUNNING);
+        assert_eq!(etcd_v34(&[]).stdout, ETCD_ALREADY_RUNNING);
         assert_eq!(program("/usr/local/bin/etcdctl"), "etcdctl");
         assert_eq!(program("./etcd"), "etcd");
     }

@@ -80,8 +80,8 @@ pub fn bad_args(msg: &str) -> Fail {
 }
 
 /// Whether a command path runs something (group commands only print their help).
-pub fn runnable(path: &str) -> bool {
-    !path.is_empty() && flags::children(path).is_empty()
+pub fn runnable(path: &str, v: crate::api::EtcdVersion) -> bool {
+    !path.is_empty() && flags::children(path, v).is_empty()
 }
 
 /// Runs the command at `ctx.path`.

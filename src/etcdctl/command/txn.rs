@@ -1,6 +1,7 @@
 //! `etcdctl txn`: reads compares, success requests and failure requests from stdin (three
 //! sections, each ended by an empty line), with `--interactive` prompts.
 
+use crate::api::EtcdVersion;
 use crate::api::{Compare, CompareResult, CompareTarget, Request, RequestOp, Response, TxnRequest};
 
 use super::super::flags::{self, go_quote, Flags, Found};
@@ -257,13 +258,13 @@ fn parse_request(line: &str, io: &mut Io) -> Result<RequestOp, Fail> {
         return Err(invalid(format!("invalid txn compare request: {}", line)));
     }
     let bad = || invalid(format!("invalid txn request: {}", line));
-    let (path, rest) = match flags::find(&args) {
+    let (path, rest) = match flags::find(&args, EtcdVersion::default()) {
         Found::Command { path, args } if matches!(path.as_str(), "put" | "get" | "del") => {
             (path, args)
         }
         _ => return Err(bad()),
     };
-    let fl = flags::parse(&path, &rest).map_err(|_| bad())?;
+    let fl = flags::parse(&path, &rest, EtcdVersion::default()).map_err(|_| bad())?;
     // only the command's own flags exist in txn's request parser
     if fl.defs.iter().any(|d| d.global && fl.changed(&d.name)) {
         return Err(bad());
