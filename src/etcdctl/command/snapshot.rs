@@ -40,9 +40,12 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
             format!("could not open {part} (open {part}: {e})"),
         ));
     }
+    let v35 = ctx.console.version.is_3_5();
+    let line = |v34: u32, v35n: u32| if v35 { v35n } else { v34 };
     ctx.io.errln(&format!(
-        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:119\",\"msg\":\"created temporary db file\",\"path\":{}}}",
+        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:{}\",\"msg\":\"created temporary db file\",\"path\":{}}}",
         zap_ts(start),
+        line(119, 68),
         json_str(&part)
     ));
     let resp = match client.call(ctx.cluster, ctx.io, Request::Snapshot) {
@@ -53,21 +56,42 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
         return Err(Fail::new(EXIT_INTERRUPTED, "unexpected response"));
     };
     let now = ctx.cluster.unix_nanos();
-    let iso = super::super::client::iso8601(now);
-    ctx.io.errln(&format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:200\",\"msg\":\"opened snapshot stream; downloading\"}}", iso));
+    // the client's own lines: 3.4's logger prints ISO times, 3.5's is the "client" logger
+    let client_line = |msg: &str, l34: u32, l35: u32| {
+        if v35 {
+            format!("{{\"level\":\"info\",\"ts\":{},\"logger\":\"client\",\"caller\":\"v3/maintenance.go:{}\",\"msg\":\"{}\"}}", zap_ts(now), l35, msg)
+        } else {
+            let iso = super::super::client::iso8601(now);
+            format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:{}\",\"msg\":\"{}\"}}", iso, l34, msg)
+        }
+    };
+    ctx.io.errln(&client_line(
+        "opened snapshot stream; downloading",
+        200,
+        211,
+    ));
     ctx.io.errln(&format!(
-        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:127\",\"msg\":\"fetching snapshot\",\"endpoint\":{}}}",
+        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:{}\",\"msg\":\"fetching snapshot\",\"endpoint\":{}}}",
         zap_ts(now),
+        line(127, 76),
         json_str(&ep)
     ));
-    ctx.io.errln(&format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:208\",\"msg\":\"completed snapshot read; closing\"}}", iso));
+    ctx.io
+        .errln(&client_line("completed snapshot read; closing", 208, 219));
     // the database, then its SHA-256 (what the member streams; etcdctl keeps it all)
     let size = s.blob.len() as u64 + 32;
     let data = snapshot_file::encode(s.blob);
-    let took = (now - start).max(0) as f64 / 1e9;
+    let secs = (now - start).max(0) as f64 / 1e9;
+    // 3.5 logs humanize's time: "now" for what took under a second
+    let took = if v35 {
+        json_str(&humanize_time(secs))
+    } else {
+        secs.to_string()
+    };
     ctx.io.errln(&format!(
-        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:142\",\"msg\":\"fetched snapshot\",\"endpoint\":{},\"size\":{},\"took\":{}}}",
+        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:{}\",\"msg\":\"fetched snapshot\",\"endpoint\":{},\"size\":{},\"took\":{}}}",
         zap_ts(now),
+        line(142, 91),
         json_str(&ep),
         json_str(&humanize_bytes(size)),
         took
@@ -80,12 +104,26 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
     }
     ctx.files.written(&path);
     ctx.io.errln(&format!(
-        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:152\",\"msg\":\"saved\",\"path\":{}}}",
+        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:{}\",\"msg\":\"saved\",\"path\":{}}}",
         zap_ts(now),
+        line(152, 100),
         json_str(&path)
     ));
     ctx.io.outln(&format!("Snapshot saved at {}", path));
     Ok(())
+}
+
+/// go-humanize's `Time` of a duration in the past, as etcd 3.5 logs what a snapshot
+/// took: "now" under a second, then "1 second ago", "N seconds ago", "1 minute ago", ...
+fn humanize_time(secs: f64) -> String {
+    let s = secs as u64;
+    match s {
+        0 => "now".to_string(),
+        1 => "1 second ago".to_string(),
+        2..=59 => format!("{s} seconds ago"),
+        60..=119 => "1 minute ago".to_string(),
+        _ => format!("{} minutes ago", s / 60),
+    }
 }
 
 /// Whether `data` reads as a snapshot file (one `snapshot save` wrote, a real etcd's, or a
