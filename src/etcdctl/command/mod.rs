@@ -18,6 +18,7 @@ pub mod move_leader;
 pub mod put;
 pub mod role;
 pub mod snapshot;
+pub mod snapshot_restore;
 pub mod txn;
 pub mod user;
 pub mod version;
