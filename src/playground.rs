@@ -21,6 +21,7 @@ use crate::sim::{FaultError, World};
 
 pub mod background;
 pub mod completion;
+mod etcd_release;
 pub mod fault_text;
 mod hints;
 pub mod input;
@@ -39,6 +40,8 @@ use hints::hints;
 use wrappers::Plan;
 
 use crate::process::Output;
+
+pub use crate::api::EtcdVersion;
 
 /// Simulated time an etcdctl process takes to start (the cluster keeps running meanwhile).
 pub const ETCDCTL_STARTUP: Duration = Duration::from_millis(10);
@@ -156,35 +159,6 @@ impl Playground {
             lab::LabKind::Kubeadm => Playground::kubeadm_lab(seed),
             lab::LabKind::ExternalEtcd => Playground::external_etcd_lab(seed),
         }
-    }
-
-    /// The playground of a lab whose etcd is the release `version`.
-    pub fn for_lab_version(
-        kind: lab::LabKind,
-        seed: u64,
-        version: crate::api::EtcdVersion,
-    ) -> Playground {
-        let mut p = match kind {
-            lab::LabKind::Local if version != crate::api::EtcdVersion::default() => {
-                let world = World::new_with(seed, version);
-                Playground::from_world(world, BTreeMap::new(), true)
-            }
-            _ => Playground::for_lab(kind, seed),
-        };
-        p.set_etcd_version(version);
-        p
-    }
-
-    /// Makes this lab's etcd the release `v` (members, etcdctl, etcdutl).
-    pub fn set_etcd_version(&mut self, v: crate::api::EtcdVersion) {
-        self.version = v;
-        self.console.version = v;
-        self.world.set_etcd_version(v);
-    }
-
-    /// The etcd release this lab runs.
-    pub fn etcd_version(&self) -> crate::api::EtcdVersion {
-        self.version
     }
 
     /// Which lab this playground is.
@@ -472,6 +446,7 @@ impl Playground {
         let args = rest.get(1..).unwrap_or(&[]);
         match wrappers::program(prog) {
             "etcdctl" => self.run_etcdctl(&env, args, stdin),
+            "etcdutl" => self.run_etcdutl(args),
             "etcd" => (wrappers::etcd(args, self.version), Vec::new()),
             "docker" => self.run_plan(wrappers::docker(args), stdin),
             "kubectl" => self.run_kubectl(args, stdin),

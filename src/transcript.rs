@@ -257,7 +257,12 @@ pub fn run_scenario(steps: &[Step], seed: u64) -> String {
 /// (`requests on`), each as a `~ ` line after the command's stderr (the playground's own
 /// tests; never in a conformance transcript).
 pub fn run_scenario_with(steps: &[Step], seed: u64, notes: bool) -> String {
-    run_scenario_version(steps, seed, notes, crate::api::EtcdVersion::default())
+    run_scenario_version(
+        steps,
+        seed,
+        notes,
+        crate::playground::EtcdVersion::default(),
+    )
 }
 
 /// [`run_scenario_with`] on labs whose etcd is the release `version` (`etcdplay --etcd 3.5`).
@@ -265,7 +270,7 @@ pub fn run_scenario_version(
     steps: &[Step],
     seed: u64,
     notes: bool,
-    version: crate::api::EtcdVersion,
+    version: crate::playground::EtcdVersion,
 ) -> String {
     let mut labs = Labs::with_version(seed, version);
     let p = labs.playground();

@@ -7,11 +7,10 @@
 use std::io::{BufRead, Write};
 use std::time::Duration;
 
-use etcd_playground::api::EtcdVersion;
 use etcd_playground::playground::input;
 use etcd_playground::playground::lab::Labs;
 use etcd_playground::playground::terminal::Want;
-use etcd_playground::playground::Playground;
+use etcd_playground::playground::{EtcdVersion, Playground};
 use etcd_playground::transcript;
 
 fn main() {
