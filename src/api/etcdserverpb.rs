@@ -385,6 +385,8 @@ pub enum AuthRequest {
         key: Vec<u8>,
         range_end: Vec<u8>,
     },
+    /// `auth status` (etcd 3.5).
+    Status,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -410,6 +412,11 @@ pub enum AuthResponse {
     RoleList {
         header: ResponseHeader,
         roles: Vec<String>,
+    },
+    Status {
+        header: ResponseHeader,
+        enabled: bool,
+        auth_revision: u64,
     },
 }
 

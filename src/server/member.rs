@@ -302,7 +302,8 @@ impl Member {
                 | crate::api::AuthResponse::UserGet { header, .. }
                 | crate::api::AuthResponse::UserList { header, .. }
                 | crate::api::AuthResponse::RoleGet { header, .. }
-                | crate::api::AuthResponse::RoleList { header, .. } => set(header),
+                | crate::api::AuthResponse::RoleList { header, .. }
+                | crate::api::AuthResponse::Status { header, .. } => set(header),
             },
             #[allow(unreachable_patterns)]
             _ => {}

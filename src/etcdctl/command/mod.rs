@@ -119,6 +119,7 @@ pub fn dispatch(ctx: &mut Ctx) -> Result<Status, Fail> {
         "elect" => elect::run(ctx),
         "auth enable" => done(auth::enable(ctx)),
         "auth disable" => done(auth::disable(ctx)),
+        "auth status" => done(auth::status(ctx)),
         "user add" => done(user::add(ctx)),
         "user delete" => done(user::delete(ctx)),
         "user get" => done(user::get(ctx)),
