@@ -296,6 +296,10 @@ impl<'a> Ctx<'a> {
                     errs.push(format!("client: endpoint {} exceeded header timeout", ep));
                     return Err(ClientError::Cluster(errs));
                 }
+                // an HTTP 500 (etcd 3.5's failed `updatedir`): the client tries the next member
+                Err(CallError::Server(e)) if e.code == crate::api::Code::Internal => {
+                    errs.push(format!("client: etcd member {} has no leader", ep))
+                }
                 Err(CallError::Server(e)) => return Err(ClientError::Plain(e.message)),
             }
         }
