@@ -13,7 +13,7 @@ use crate::etcdctl::Io;
 use crate::sim::World;
 
 /// The hint under `etcdutl` in a 3.4 lab.
-pub const NO_ETCDUTL_HINT: &str = "etcdutl ships with etcd 3.5 and later; this lab runs etcd 3.4.23, where `etcdctl snapshot status` and `etcdctl snapshot restore` do its work (`lab local --etcd 3.5` for a 3.5 lab)";
+pub const NO_ETCDUTL_HINT: &str = "etcdutl ships with etcd 3.5 and later; this lab runs etcd 3.4.23, where `etcdctl snapshot status` and `etcdctl snapshot restore` do its work (a 3.5 lab in etcdplay: `lab local --etcd 3.5`)";
 
 impl Playground {
     /// The playground of a lab whose etcd is the release `version`.
