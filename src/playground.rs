@@ -156,7 +156,7 @@ impl Playground {
     pub fn for_lab(kind: lab::LabKind, seed: u64) -> Playground {
         match kind {
             lab::LabKind::Local => Playground::new(seed),
-            lab::LabKind::Kubeadm => Playground::kubeadm_lab(seed),
+            lab::LabKind::Kubeadm => Playground::kubeadm_lab(seed, EtcdVersion::default()),
             lab::LabKind::ExternalEtcd => Playground::external_etcd_lab(seed),
         }
     }

@@ -23,6 +23,7 @@ impl Playground {
                 let world = World::new_with(seed, version);
                 Playground::from_world(world, BTreeMap::new(), true)
             }
+            lab::LabKind::Kubeadm => Playground::kubeadm_lab(seed, version),
             _ => Playground::for_lab(kind, seed),
         };
         p.set_etcd_version(version);
