@@ -1,5 +1,5 @@
-//! Replays the etcd 3.5.1 corpus (`../shared/conformance-3.5/public/` and `public-new/`)
-//! through `etcdplay --etcd 3.5 transcript` with that corpus's own `check.py`, prints the
+//! Replays the etcd 3.5.1 corpus (`../shared/conformance-3.5/public/` and `public-new/`, and
+//! this crate's scenarios recorded from etcd 3.5.1 in `tests/scenarios35/`) through `etcdplay --etcd 3.5 transcript` with that corpus's own `check.py`, prints the
 //! per-file pass counts, and enforces the ratchet in `tests/conformance35_passing.txt` (as
 //! `tests/conformance.rs` does for 3.4.23).
 
@@ -15,7 +15,8 @@ fn conformance_transcripts_3_5() {
         eprintln!("skipped: {} not found", dir.display());
         return;
     }
-    let files = ratchet::scenario_files(&[dir.join("public"), dir.join("public-new")]);
+    let own = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios35");
+    let files = ratchet::scenario_files(&[dir.join("public"), dir.join("public-new"), own]);
     // check.py splits --bin like a shell: the flag goes with the program
     let bin = format!("{} --etcd 3.5", env!("CARGO_BIN_EXE_etcdplay"));
     let Some(text) = ratchet::run_check(&dir.join("check.py"), &bin, &files) else {

@@ -56,7 +56,12 @@ pub fn restore(
             "snapshot restore requires exactly one argument".to_string(),
         ));
     }
-    let o = RestoreOpts::new(&p.args[0], &|n| p.str(n), p.bool("skip-hash-check"));
+    // the flags' defaults (`--initial-cluster` does not follow `--name`)
+    let get = |n: &str| match (n, p.str(n)) {
+        ("initial-cluster", v) if v.is_empty() => "default=http://localhost:2380".to_string(),
+        (_, v) => v,
+    };
+    let o = RestoreOpts::new(&p.args[0], &get, p.bool("skip-hash-check"));
     snapshot_restore::restore(cluster, files, io, &o, RestoreBy::Etcdutl).map_err(failed)
 }
 

@@ -160,6 +160,16 @@ pub fn restore(
         };
         return Err(Fail::new(EXIT_ERROR, msg));
     }
+    if v35 && !pairs.iter().any(|(n, _)| *n == o.name) {
+        // 3.5 builds the new cluster's membership before it logs anything
+        return Err(Fail::new(
+            EXIT_ERROR,
+            format!(
+                "couldn't find local name {} in the initial cluster configuration",
+                json_str(&o.name)
+            ),
+        ));
+    }
     let start = cluster.unix_nanos();
     if v35 {
         let mut f = dir_fields(o);
