@@ -505,7 +505,7 @@ impl Playground {
             Status::Done(code) => out.exit = code,
             Status::Running(job) => self.job = Some(RunningJob { job }),
         }
-        let h = hints(env, args, &out);
+        let h = hints(env, args, &out, self.version);
         (out, h)
     }
 

@@ -259,7 +259,7 @@ impl Programs<'_> {
                 .any(|u| u.starts_with("https://"))
         });
         let external = self.etcd_fs.is_some() || self.on_etcd_server;
-        for h in super::super::hints(env, args, &o) {
+        for h in super::super::hints(env, args, &o, self.console.version) {
             if h.contains("no answer in time") {
                 self.hints
                     .push(match (external, secure && self.kubelet.etcd_running()) {
