@@ -78,3 +78,50 @@ impl Playground {
         (out, Vec::new())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::playground::session::persistence::Base;
+    use crate::playground::session::{PlaygroundState, Session};
+
+    #[test]
+    fn a_3_5_lab_is_kept_as_3_5_and_old_records_read_as_3_4() {
+        let mut s = Session::fresh_lab_version(lab::LabKind::Local, EtcdVersion::V3_5_1);
+        s.playground_mut().run("etcdctl put k v", None);
+        let state = s.state();
+        assert_eq!(state.etcd_version, EtcdVersion::V3_5_1);
+        let json = serde_json::to_string(&state).unwrap();
+        // a record stored before releases existed has no `etcd_version`: 3.4.23
+        let mut old: serde_json::Value = serde_json::from_str(&json).unwrap();
+        old.as_object_mut().unwrap().remove("etcd_version");
+        let old: PlaygroundState = serde_json::from_value(old).unwrap();
+        assert_eq!(old.etcd_version, EtcdVersion::V3_4_23);
+        let state: PlaygroundState = serde_json::from_str(&json).unwrap();
+        let disks = s.playground().world().disk_states();
+        let mut r = Session::restore(Base { state, disks });
+        let p = r.playground_mut();
+        assert_eq!(p.etcd_version(), EtcdVersion::V3_5_1);
+        assert_eq!(
+            p.run("etcdctl version", None).stdout,
+            "etcdctl version: 3.5.1\nAPI version: 3.5\n"
+        );
+        assert_eq!(
+            p.run("etcdctl get k --print-value-only", None).stdout,
+            "v\n"
+        );
+        let status = p.run("etcdctl endpoint status", None).stdout;
+        assert!(status.contains(", 3.5.1, "), "{status}");
+    }
+
+    #[test]
+    fn etcdutl_is_not_found_under_3_4() {
+        let mut p = Playground::new(1);
+        let o = p.run("etcdutl version", None);
+        assert_eq!(
+            (o.exit, o.stderr.as_str()),
+            (127, "bash: etcdutl: command not found\n")
+        );
+        assert_eq!(p.hints(), [NO_ETCDUTL_HINT.to_string()]);
+    }
+}
