@@ -3,6 +3,7 @@
 
 use crate::api::{DeleteRangeRequest, PutRequest, RangeRequest, Request, Response};
 
+use super::super::client::Client;
 use super::super::printer_simple::prefix_range_end;
 
 use super::super::{Fail, EXIT_BAD_FEATURE, EXIT_ERROR, EXIT_INVALID_INPUT};
@@ -10,6 +11,28 @@ use super::Ctx;
 
 fn load_ok(load: &str) -> bool {
     matches!(load, "s" | "m" | "l" | "xl")
+}
+
+/// Whether the check's prefix holds keys already (the check refuses to run then).
+fn has_keys(ctx: &mut Ctx, client: &Client, prefix: &str, range_end: &[u8]) -> bool {
+    let probe = RangeRequest {
+        key: prefix.as_bytes().to_vec(),
+        range_end: range_end.to_vec(),
+        count_only: true,
+        ..Default::default()
+    };
+    matches!(
+        client.call(ctx.cluster, ctx.io, Request::Range(probe)),
+        Ok(Response::Range(r)) if r.count > 0
+    )
+}
+
+fn has_keys_text(prefix: &str) -> String {
+    format!(
+        "prefix {} has keys. Delete with etcdctl del --prefix {} first",
+        super::super::flags::go_quote(prefix),
+        prefix
+    )
 }
 
 pub fn perf(ctx: &mut Ctx) -> Result<(), Fail> {
@@ -23,23 +46,11 @@ pub fn perf(ctx: &mut Ctx) -> Result<(), Fail> {
     let client = ctx.client()?;
     let prefix = ctx.flags.str("prefix");
     let range_end = prefix_range_end(prefix.as_bytes());
-    let probe = RangeRequest {
-        key: prefix.as_bytes().to_vec(),
-        range_end: range_end.clone(),
-        count_only: true,
-        ..Default::default()
-    };
-    if let Ok(Response::Range(r)) = client.call(ctx.cluster, ctx.io, Request::Range(probe)) {
-        if r.count > 0 {
-            return Err(Fail::new(
-                EXIT_ERROR,
-                format!(
-                    "prefix {} has keys. Delete with etcdctl del --prefix {} first.",
-                    super::super::flags::go_quote(&prefix),
-                    prefix
-                ),
-            ));
-        }
+    if has_keys(ctx, &client, &prefix, &range_end) {
+        return Err(Fail::new(
+            EXIT_ERROR,
+            format!("{}.", has_keys_text(&prefix)),
+        ));
     }
     let start = ctx.cluster.now();
     let n = 50;
@@ -94,23 +105,8 @@ pub fn datascale(ctx: &mut Ctx) -> Result<(), Fail> {
     let client = ctx.client()?;
     let prefix = "/etcdctl-check-datascale/";
     let range_end = prefix_range_end(prefix.as_bytes());
-    let probe = RangeRequest {
-        key: prefix.as_bytes().to_vec(),
-        range_end: range_end.clone(),
-        count_only: true,
-        ..Default::default()
-    };
-    if let Ok(Response::Range(r)) = client.call(ctx.cluster, ctx.io, Request::Range(probe)) {
-        if r.count > 0 {
-            return Err(Fail::new(
-                EXIT_INVALID_INPUT,
-                format!(
-                    "prefix {} has keys. Delete with etcdctl del --prefix {} first",
-                    super::super::flags::go_quote(prefix),
-                    prefix
-                ),
-            ));
-        }
+    if has_keys(ctx, &client, prefix, &range_end) {
+        return Err(Fail::new(EXIT_INVALID_INPUT, has_keys_text(prefix)));
     }
     // the small load: 10,000 puts of 1 KiB keys and values
     let (n, size) = (10_000u32, 1024usize);
