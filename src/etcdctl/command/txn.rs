@@ -317,12 +317,7 @@ fn parse_request(line: &str, io: &mut Io, v: EtcdVersion) -> Result<RequestOp, F
 /// the success and the failure requests (with their prompts under `--interactive`).
 /// [`run`] commits what it returns; over what was typed so far it tells the console
 /// whether the command still reads ([`Io::starved`]).
-pub fn read_input(fl: &Flags, io: &mut Io) -> Result<TxnRequest, Fail> {
-    read_input_of(fl, io, EtcdVersion::default())
-}
-
-/// [`read_input`] as etcdctl release `v` reads it.
-pub fn read_input_of(fl: &Flags, io: &mut Io, v: EtcdVersion) -> Result<TxnRequest, Fail> {
+pub fn read_input(fl: &Flags, io: &mut Io, v: EtcdVersion) -> Result<TxnRequest, Fail> {
     if !fl.args.is_empty() {
         return Err(bad_args("txn command does not accept argument"));
     }
