@@ -9,6 +9,7 @@
 
 use super::flags::{self, FlagKind};
 use super::v2::cli::{self as v2cli, CommandDef, Kind as V2Kind};
+use crate::api::EtcdVersion;
 
 /// The words that may follow `-w`/`--write-out`.
 const WRITE_OUT: [&str; 5] = ["fields", "json", "protobuf", "simple", "table"];
@@ -17,9 +18,7 @@ const V2_OUTPUT: [&str; 3] = ["extended", "json", "simple"];
 
 /// Candidates for the last word of an etcdctl line. `args` are the words after the program
 /// name except the one being completed (`current`); `api` is `ETCDCTL_API` ("" for the
-use crate::api::EtcdVersion;
-
-/// default). Candidates are sorted and all start with `current`.
+/// default); `v` the etcdctl release. Candidates are sorted and all start with `current`.
 pub fn candidates(args: &[String], current: &str, api: &str, v: EtcdVersion) -> Vec<String> {
     let mut out = if api == "2" {
         v2_candidates(args, current)

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use super::command::{self, put, txn, user};
 use super::flags::{self, Flags, Found};
 use super::{client, env_globals, Io, Want};
+use crate::api::EtcdVersion;
 
 /// Where a command stands over the lines typed so far.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,8 +49,6 @@ fn command_flags(
     env_globals(&mut fl, env);
     Some((path, fl))
 }
-
-use crate::api::EtcdVersion;
 
 /// Commands that never build a client (so never ask for `--user`'s password).
 const NO_CLIENT: [&str; 3] = ["version", "snapshot status", "snapshot restore"];
