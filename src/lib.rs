@@ -13,11 +13,12 @@
 //!  bin ─────────> ui, transcript, playground                    etcdplay REPL, web entry
 //!  ui ──────────> playground, registry, process, api            Yew components, one dispatch
 //!  transcript ──> playground                                    conformance transcripts
-//!  playground ──> node, kubectl, etcdctl, registry, sim,        the session a page or etcdplay
-//!                 cluster, process and all of server's          drives: shell, jobs, completion,
+//!  playground ──> node, kubectl, etcdctl, etcdutl, registry,    the session a page or etcdplay
+//!                 sim, cluster, process and all of server's     drives: shell, jobs, completion,
 //!                                                               session (timeline, persistence)
 //!  node ────────> etcdctl, cluster, process, api                node labs: fs, shell, kubelet, systemd
 //!  kubectl ─────> registry, cluster, process, api               the consoles: commands and
+//!  etcdutl ─────> etcdctl, cluster, process, bbolt, api         etcd 3.5's offline tool
 //!  etcdctl ─────> cluster, process, bbolt, api                  printers
 //!  registry ────> api                                           /registry samples, key tree
 //!  sim ─────────> server, cluster and all of server's           clock, seeded RNG, network;
@@ -46,6 +47,7 @@ pub mod auth;
 pub mod bbolt;
 pub mod cluster;
 pub mod etcdctl;
+pub mod etcdutl;
 pub mod kubectl;
 pub mod lease;
 pub mod mvcc;

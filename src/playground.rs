@@ -21,6 +21,7 @@ use crate::sim::{FaultError, World};
 
 pub mod background;
 pub mod completion;
+mod etcd_release;
 pub mod fault_text;
 mod hints;
 pub mod input;
@@ -39,6 +40,8 @@ use hints::hints;
 use wrappers::Plan;
 
 use crate::process::Output;
+
+pub use crate::api::EtcdVersion;
 
 /// Simulated time an etcdctl process takes to start (the cluster keeps running meanwhile).
 pub const ETCDCTL_STARTUP: Duration = Duration::from_millis(10);
@@ -80,6 +83,8 @@ pub struct Playground {
     skipped: [usize; 2],
     /// The stdin of the line running is what was typed at the terminal (see [`terminal`]).
     typed: bool,
+    /// The etcd release this lab runs (its members, etcdctl and etcdutl).
+    version: crate::api::EtcdVersion,
 }
 
 impl Playground {
@@ -102,6 +107,7 @@ impl Playground {
             output_limit: None,
             skipped: [0, 0],
             typed: false,
+            version: crate::api::EtcdVersion::default(),
         }
     }
 
@@ -142,6 +148,7 @@ impl Playground {
             output_limit: None,
             skipped: [0, 0],
             typed: false,
+            version: crate::api::EtcdVersion::default(),
         }
     }
 
@@ -149,7 +156,7 @@ impl Playground {
     pub fn for_lab(kind: lab::LabKind, seed: u64) -> Playground {
         match kind {
             lab::LabKind::Local => Playground::new(seed),
-            lab::LabKind::Kubeadm => Playground::kubeadm_lab(seed),
+            lab::LabKind::Kubeadm => Playground::kubeadm_lab(seed, EtcdVersion::default()),
             lab::LabKind::ExternalEtcd => Playground::external_etcd_lab(seed),
         }
     }
@@ -439,7 +446,8 @@ impl Playground {
         let args = rest.get(1..).unwrap_or(&[]);
         match wrappers::program(prog) {
             "etcdctl" => self.run_etcdctl(&env, args, stdin),
-            "etcd" => (wrappers::etcd(args), Vec::new()),
+            "etcdutl" => self.run_etcdutl(args),
+            "etcd" => (wrappers::etcd(args, self.version), Vec::new()),
             "docker" => self.run_plan(wrappers::docker(args), stdin),
             "kubectl" => self.run_kubectl(args, stdin),
             _ => (self.playground_command(rest), Vec::new()),
@@ -460,7 +468,7 @@ impl Playground {
                 let args = words.get(1..).unwrap_or(&[]);
                 let (mut out, mut hints) = match words.first().map(|w| wrappers::program(w)) {
                     Some("etcdctl") => self.run_etcdctl(&env, args, stdin),
-                    _ => (wrappers::etcd(args), Vec::new()),
+                    _ => (wrappers::etcd(args, self.version), Vec::new()),
                 };
                 out.stderr = stderr + &out.stderr;
                 hints.append(&mut after);
@@ -497,7 +505,7 @@ impl Playground {
             Status::Done(code) => out.exit = code,
             Status::Running(job) => self.job = Some(RunningJob { job }),
         }
-        let h = hints(env, args, &out);
+        let h = hints(env, args, &out, self.version);
         (out, h)
     }
 

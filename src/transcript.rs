@@ -257,7 +257,22 @@ pub fn run_scenario(steps: &[Step], seed: u64) -> String {
 /// (`requests on`), each as a `~ ` line after the command's stderr (the playground's own
 /// tests; never in a conformance transcript).
 pub fn run_scenario_with(steps: &[Step], seed: u64, notes: bool) -> String {
-    let mut labs = Labs::new(seed);
+    run_scenario_version(
+        steps,
+        seed,
+        notes,
+        crate::playground::EtcdVersion::default(),
+    )
+}
+
+/// [`run_scenario_with`] on labs whose etcd is the release `version` (`etcdplay --etcd 3.5`).
+pub fn run_scenario_version(
+    steps: &[Step],
+    seed: u64,
+    notes: bool,
+    version: crate::playground::EtcdVersion,
+) -> String {
+    let mut labs = Labs::with_version(seed, version);
     let p = labs.playground();
     let known = p.world().member_ids();
     let cluster = p.world().cluster_id();

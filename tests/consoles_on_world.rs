@@ -256,7 +256,13 @@ fn no_panic_on_any_command_line() {
             if std::env::var("V2_FUZZ_SHOW").is_ok() {
                 eprintln!("{:?}", args);
             }
-            match v2::run(&mut *world, &args, &env, Some("pw\nmore\n")) {
+            match v2::run(
+                &mut *world,
+                &args,
+                &env,
+                Some("pw\nmore\n"),
+                Default::default(),
+            ) {
                 Outcome::Done(_) => {}
                 Outcome::Running(_, mut task) => {
                     world.advance(std::time::Duration::from_millis(300));

@@ -55,6 +55,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // Sample /registry layouts and the key tree.
     ("registry", &["api"]),
     ("etcdctl", &["api", "cluster", "process", "bbolt"]),
+    // etcd 3.5's offline tool reuses etcdctl's files, printers and restore.
+    (
+        "etcdutl",
+        &["api", "cluster", "process", "bbolt", "etcdctl"],
+    ),
     ("kubectl", &["api", "cluster", "process", "registry"]),
     // The node shell of the kubeadm lab reuses etcdctl's shell lexer.
     ("node", &["api", "cluster", "process", "etcdctl"]),
@@ -62,7 +67,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "playground",
         &[
             "api", "raft", "persist", "mvcc", "lease", "auth", "v2store", "server", "cluster",
-            "sim", "registry", "etcdctl", "kubectl", "node", "process", "bbolt",
+            "sim", "registry", "etcdctl", "etcdutl", "kubectl", "node", "process", "bbolt",
         ],
     ),
     ("transcript", &["playground"]),

@@ -236,7 +236,13 @@ fn replay(path: &str) -> (usize, usize) {
                 .as_ref()
                 .map(|b| b.iter().map(|l| format!("{}\n", l)).collect::<String>());
             let env = |_: &str| None;
-            let (o, exit) = match run(&mut world, &args, &env, stdin.as_deref()) {
+            let (o, exit) = match run(
+                &mut world,
+                &args,
+                &env,
+                stdin.as_deref(),
+                Default::default(),
+            ) {
                 Outcome::Done(o) => {
                     let e = o.exit;
                     (o, Some(e))

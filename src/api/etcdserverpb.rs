@@ -385,6 +385,8 @@ pub enum AuthRequest {
         key: Vec<u8>,
         range_end: Vec<u8>,
     },
+    /// `auth status` (etcd 3.5).
+    Status,
     // What a member proposes in place of the requests that carry a password (never sent by a
     // client; last, so that older stored log entries still decode): the log and the disks
     // never hold a password, only its bcrypt hash, as etcd 3.5 proposes `hashedPassword`.
@@ -427,6 +429,11 @@ pub enum AuthResponse {
     RoleList {
         header: ResponseHeader,
         roles: Vec<String>,
+    },
+    Status {
+        header: ResponseHeader,
+        enabled: bool,
+        auth_revision: u64,
     },
 }
 

@@ -9,6 +9,7 @@
 //!   (etcd's `api/v3rpc/rpctypes`), and why a call got no answer.
 //! - [`v2`]: the v2 API: keys and auth requests, events and nodes, the numbered v2 errors.
 //! - [`proto_wire`]: the protobuf wire format of the records etcd's backend keeps.
+//! - [`version`]: which etcd release a lab runs (3.4.23 or 3.5.1) and its version strings.
 //! - [`size`]: a byte count written for people (the page's one unit convention).
 //! - [`bytes`], [`serde_pairs`]: the serde helpers these types (and the stores' own
 //!   persisted forms) are encoded with.
@@ -25,9 +26,11 @@ pub mod rpctypes;
 pub mod serde_pairs;
 pub mod size;
 pub mod v2;
+pub mod version;
 pub mod wire_size;
 
 pub use authpb::*;
 pub use etcdserverpb::*;
 pub use mvccpb::*;
 pub use rpctypes::*;
+pub use version::EtcdVersion;

@@ -155,7 +155,7 @@ fn auth_len(a: &AuthRequest) -> usize {
     let s = |v: &[&[u8]]| -> usize { v.iter().map(|b| bytes_field(1, b.len(), false)).sum() };
     match a {
         AuthRequest::Enable | AuthRequest::Disable | AuthRequest::UserList => 0,
-        AuthRequest::RoleList => 0,
+        AuthRequest::RoleList | AuthRequest::Status => 0,
         AuthRequest::Authenticate { name, password }
         | AuthRequest::UserAdd { name, password, .. }
         | AuthRequest::UserChangePassword { name, password } => {

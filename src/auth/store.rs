@@ -423,6 +423,11 @@ impl AuthStore {
                     roles: u.roles.clone(),
                 })
             }
+            AuthRequest::Status => Ok(AuthResponse::Status {
+                header: h,
+                enabled: self.enabled,
+                auth_revision: self.revision(),
+            }),
             AuthRequest::UserList => Ok(AuthResponse::UserList {
                 header: h,
                 users: self.users.keys().cloned().collect(),
@@ -499,7 +504,8 @@ impl AuthStore {
             AuthRequest::UserGet { .. }
             | AuthRequest::UserList
             | AuthRequest::RoleGet { .. }
-            | AuthRequest::RoleList => self.read(req),
+            | AuthRequest::RoleList
+            | AuthRequest::Status => self.read(req),
             AuthRequest::UserDelete { name } => {
                 if self.enabled && name == ROOT_USER {
                     return Err(Error::InvalidAuthMgmt);

@@ -1,5 +1,6 @@
 //! `etcdplay`: the playground's console natively. No arguments: a REPL on stdin.
 //! `etcdplay transcript FILE`: run a conformance scenario and print its transcript.
+//! `etcdplay --etcd 3.5 …` (or `ETCDPLAY_ETCD=3.5`): the same with etcd 3.5.1.
 //! `etcdplay lessons [--verify [DIR]]`: list the lessons, or verify them (those compiled in,
 //! or the `*.md` files of DIR).
 
@@ -9,11 +10,18 @@ use std::time::Duration;
 use etcd_playground::playground::input;
 use etcd_playground::playground::lab::Labs;
 use etcd_playground::playground::terminal::Want;
-use etcd_playground::playground::Playground;
+use etcd_playground::playground::{EtcdVersion, Playground};
 use etcd_playground::transcript;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let version = match etcd_version(&mut args) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("etcdplay: {e}");
+            std::process::exit(2);
+        }
+    };
     if args.first().map(|s| s.as_str()) == Some("transcript") {
         let Some(path) = args.get(1) else {
             eprintln!("usage: etcdplay transcript FILE");
@@ -33,13 +41,42 @@ fn main() {
                 std::process::exit(1);
             }
         };
-        print!("{}", transcript::run_scenario(&steps, 1));
+        print!(
+            "{}",
+            transcript::run_scenario_version(&steps, 1, false, version)
+        );
         return;
     }
     if args.first().map(|s| s.as_str()) == Some("lessons") {
         std::process::exit(lessons(&args[1..]));
     }
-    repl();
+    repl(version);
+}
+
+/// The etcd release to run: `--etcd V` (or `--etcd=V`) before the subcommand, else the
+/// environment's `ETCDPLAY_ETCD`, else 3.4.23. Takes the flag out of `args`.
+fn etcd_version(args: &mut Vec<String>) -> Result<EtcdVersion, String> {
+    let mut given = std::env::var("ETCDPLAY_ETCD")
+        .ok()
+        .filter(|v| !v.is_empty());
+    if let Some(first) = args.first().cloned() {
+        if first == "--etcd" {
+            let Some(v) = args.get(1).cloned() else {
+                return Err("--etcd needs a version (3.4 or 3.5)".to_string());
+            };
+            given = Some(v);
+            args.drain(..2);
+        } else if let Some(v) = first.strip_prefix("--etcd=") {
+            given = Some(v.to_string());
+            args.remove(0);
+        }
+    }
+    match given {
+        None => Ok(EtcdVersion::default()),
+        Some(v) => {
+            EtcdVersion::parse(&v).ok_or_else(|| format!("unknown etcd version '{v}' (3.4 or 3.5)"))
+        }
+    }
 }
 
 /// `etcdplay lessons`: the list; `--verify [DIR]`: the verification (exit 1 on a failure).
@@ -210,8 +247,8 @@ fn feed_running_job(
     }
 }
 
-fn repl() {
-    let mut labs = Labs::new(1);
+fn repl(version: EtcdVersion) {
+    let mut labs = Labs::with_version(1, version);
     let stdin = std::io::stdin();
     let mut lines = InputLines {
         input: stdin.lock(),

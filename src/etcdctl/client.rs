@@ -42,6 +42,10 @@ pub struct Client {
     /// Calls on a dedicated connection to one endpoint (Status, HashKV, Defragment) name
     /// their target `passthrough:///<endpoint>`.
     pub passthrough: bool,
+    /// The client's release: 3.5's logger names its lines otherwise.
+    pub version: crate::api::EtcdVersion,
+    /// The zap logger of 3.5's `endpoint health` client (`"logger":"client"`, epoch `ts`).
+    pub health_logger: bool,
 }
 
 /// `host:port` of an endpoint URL.
@@ -102,6 +106,11 @@ pub fn iso8601(unix_nanos: i64) -> String {
     )
 }
 
+/// zap's epoch time: seconds as Go's shortest float text (`1704067246.58`).
+pub fn epoch_seconds(unix_nanos: i64) -> String {
+    format!("{}", unix_nanos as f64 / 1e9)
+}
+
 /// A JSON string literal.
 pub fn json_str(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
@@ -147,6 +156,8 @@ impl Client {
             dial_timeout: flags.duration("dial-timeout"),
             uuid: new_uuid(console),
             passthrough: false,
+            version: console.version,
+            health_logger: false,
         };
         if c.endpoints.is_empty() {
             c.endpoints.push("127.0.0.1:2379".to_string());
@@ -172,6 +183,11 @@ impl Client {
         c
     }
 
+    /// The address etcd 3.5's resolver target names (a Go pointer: any hex number).
+    fn target_addr(&self) -> String {
+        format!("c000{}", self.uuid.get(..6).unwrap_or("3f4000"))
+    }
+
     /// The endpoint requests go to: the first one a member answers at.
     pub fn pick(&self, cluster: &dyn Cluster) -> String {
         for e in &self.endpoints {
@@ -185,6 +201,30 @@ impl Client {
     /// The zap warning line clientv3's retry interceptor prints for a failed unary call.
     pub fn warn(&self, cluster: &dyn Cluster, io: &mut Io, code: &str, desc: &str) {
         let first = self.endpoints.first().map(|s| s.as_str()).unwrap_or("");
+        if self.version.is_3_5() {
+            // etcd 3.5's client: one resolver target for every call, its address in hex
+            let target = format!(
+                "etcd-endpoints://0x{}/{}",
+                self.target_addr(),
+                host_of(first)
+            );
+            let (ts, logger) = if self.health_logger {
+                (epoch_seconds(cluster.unix_nanos()), "client")
+            } else {
+                (
+                    format!("\"{}\"", iso8601(cluster.unix_nanos())),
+                    "etcd-client",
+                )
+            };
+            io.errln(&format!(
+                "{{\"level\":\"warn\",\"ts\":{},\"logger\":\"{}\",\"caller\":\"v3/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":{},\"attempt\":0,\"error\":{}}}",
+                ts,
+                logger,
+                json_str(&target),
+                json_str(&format!("rpc error: code = {} desc = {}", code, desc))
+            ));
+            return;
+        }
         let target = if self.passthrough {
             format!("passthrough:///{}", first)
         } else {
@@ -218,7 +258,11 @@ impl Client {
             }
             Err(CallError::Unreachable) => {
                 cluster.advance(self.command_timeout);
-                if self.passthrough {
+                if self.version.is_3_5() {
+                    let host = host_of(self.endpoints.first().map(|s| s.as_str()).unwrap_or(""))
+                        .to_string();
+                    self.warn(cluster, io, "DeadlineExceeded", &format!("latest balancer error: last connection error: connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"", host));
+                } else if self.passthrough {
                     let host = host_of(self.endpoints.first().map(|s| s.as_str()).unwrap_or(""))
                         .to_string();
                     self.warn(cluster, io, "DeadlineExceeded", &format!("latest balancer error: connection error: desc = \"transport: Error while dialing dial tcp {}: connect: connection refused\"", host));

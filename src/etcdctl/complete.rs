@@ -9,6 +9,7 @@
 
 use super::flags::{self, FlagKind};
 use super::v2::cli::{self as v2cli, CommandDef, Kind as V2Kind};
+use crate::api::EtcdVersion;
 
 /// The words that may follow `-w`/`--write-out`.
 const WRITE_OUT: [&str; 5] = ["fields", "json", "protobuf", "simple", "table"];
@@ -17,12 +18,12 @@ const V2_OUTPUT: [&str; 3] = ["extended", "json", "simple"];
 
 /// Candidates for the last word of an etcdctl line. `args` are the words after the program
 /// name except the one being completed (`current`); `api` is `ETCDCTL_API` ("" for the
-/// default). Candidates are sorted and all start with `current`.
-pub fn candidates(args: &[String], current: &str, api: &str) -> Vec<String> {
+/// default); `v` the etcdctl release. Candidates are sorted and all start with `current`.
+pub fn candidates(args: &[String], current: &str, api: &str, v: EtcdVersion) -> Vec<String> {
     let mut out = if api == "2" {
         v2_candidates(args, current)
     } else {
-        v3_candidates(args, current)
+        v3_candidates(args, current, v)
     };
     out.retain(|c| c.starts_with(current));
     out.sort();
@@ -38,7 +39,7 @@ enum Pending {
     Value(String),
 }
 
-fn v3_candidates(args: &[String], current: &str) -> Vec<String> {
+fn v3_candidates(args: &[String], current: &str, v: EtcdVersion) -> Vec<String> {
     let mut path = String::new();
     let mut pending = Pending::Word;
     let mut dashdash = false;
@@ -53,15 +54,15 @@ fn v3_candidates(args: &[String], current: &str) -> Vec<String> {
         }
         if !dashdash && a.starts_with('-') && a.len() > 1 {
             if !a.contains('=') {
-                if let Some(name) = v3_flag_name(&path, a) {
-                    if v3_flag_takes_value(&path, &name) && !is_short_cluster_with_value(a) {
+                if let Some(name) = v3_flag_name(&path, a, v) {
+                    if v3_flag_takes_value(&path, &name, v) && !is_short_cluster_with_value(a) {
                         pending = Pending::Value(name);
                     }
                 }
             }
             continue;
         }
-        let child = flags::children(&path)
+        let child = flags::children(&path, v)
             .into_iter()
             .find(|c| *c == a.as_str());
         if let Some(c) = child {
@@ -87,7 +88,7 @@ fn v3_candidates(args: &[String], current: &str) -> Vec<String> {
         return WRITE_OUT.iter().map(|w| format!("{prefix}{w}")).collect();
     }
     if current.starts_with('-') && !dashdash {
-        let mut names: Vec<String> = v3_flags(&path)
+        let mut names: Vec<String> = v3_flags(&path, v)
             .into_iter()
             .map(|(name, _)| format!("--{name}"))
             .collect();
@@ -96,17 +97,17 @@ fn v3_candidates(args: &[String], current: &str) -> Vec<String> {
         }
         return names;
     }
-    flags::children(&path)
+    flags::children(&path, v)
         .into_iter()
         .map(|c| c.to_string())
         .collect()
 }
 
 /// The flags a v3 command accepts: its own and the global ones, with their kinds.
-fn v3_flags(path: &str) -> Vec<(String, FlagKind)> {
-    let mut v: Vec<(String, FlagKind)> = flags::command_flags(path)
+fn v3_flags(path: &str, v: EtcdVersion) -> Vec<(String, FlagKind)> {
+    let mut v: Vec<(String, FlagKind)> = flags::command_flags(path, v)
         .into_iter()
-        .chain(flags::command_flags(""))
+        .chain(flags::command_flags("", v))
         .map(|d| (d.name, d.kind))
         .collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));
@@ -114,21 +115,21 @@ fn v3_flags(path: &str) -> Vec<(String, FlagKind)> {
     v
 }
 
-fn v3_flag_name(path: &str, word: &str) -> Option<String> {
+fn v3_flag_name(path: &str, word: &str, v: EtcdVersion) -> Option<String> {
     if let Some(long) = word.strip_prefix("--") {
         return Some(long.to_string());
     }
     // a shorthand cluster: the last letter decides whether a value follows
     let last = word.chars().last()?;
-    flags::command_flags(path)
+    flags::command_flags(path, v)
         .into_iter()
-        .chain(flags::command_flags(""))
+        .chain(flags::command_flags("", v))
         .find(|d| d.short == Some(last))
         .map(|d| d.name)
 }
 
-fn v3_flag_takes_value(path: &str, name: &str) -> bool {
-    v3_flags(path)
+fn v3_flag_takes_value(path: &str, name: &str, v: EtcdVersion) -> bool {
+    v3_flags(path, v)
         .iter()
         .any(|(n, k)| n == name && *k != FlagKind::Bool)
 }
@@ -185,6 +186,7 @@ fn v2_candidates(args: &[String], current: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    const V34: EtcdVersion = EtcdVersion::V3_4_23;
 
     fn words(s: &str) -> Vec<String> {
         s.split_whitespace().map(|w| w.to_string()).collect()
@@ -192,49 +194,67 @@ mod tests {
 
     #[test]
     fn completes_commands_and_subcommands() {
-        assert_eq!(candidates(&[], "pu", ""), vec!["put"]);
+        assert_eq!(candidates(&[], "pu", "", V34), vec!["put"]);
         assert_eq!(
-            candidates(&words("member"), "", ""),
+            candidates(&words("member"), "", "", V34),
             vec!["add", "list", "promote", "remove", "update"]
         );
-        assert_eq!(candidates(&words("lease"), "t", ""), vec!["timetolive"]);
-        assert!(candidates(&[], "", "").contains(&"endpoint".to_string()));
+        assert_eq!(
+            candidates(&words("lease"), "t", "", V34),
+            vec!["timetolive"]
+        );
+        assert!(candidates(&[], "", "", V34).contains(&"endpoint".to_string()));
     }
 
     #[test]
     fn completes_flags_of_the_command_and_global_ones() {
-        let c = candidates(&words("get foo"), "--pre", "");
+        let c = candidates(&words("get foo"), "--pre", "", V34);
         assert_eq!(c, vec!["--prefix"]);
-        let c = candidates(&words("get"), "--end", "");
+        let c = candidates(&words("get"), "--end", "", V34);
         assert_eq!(c, vec!["--endpoints"]);
-        let c = candidates(&words("put"), "--", "");
+        let c = candidates(&words("put"), "--", "", V34);
         assert!(c.contains(&"--lease".to_string()) && c.contains(&"--prev-kv".to_string()));
         assert!(!c.contains(&"--prefix".to_string()));
     }
 
     #[test]
     fn completes_write_out_values() {
-        assert_eq!(candidates(&words("get foo -w"), "j", ""), vec!["json"]);
-        assert_eq!(candidates(&words("--write-out"), "t", ""), vec!["table"]);
+        assert_eq!(candidates(&words("get foo -w"), "j", "", V34), vec!["json"]);
         assert_eq!(
-            candidates(&words("get"), "--write-out=f", ""),
+            candidates(&words("--write-out"), "t", "", V34),
+            vec!["table"]
+        );
+        assert_eq!(
+            candidates(&words("get"), "--write-out=f", "", V34),
             vec!["--write-out=fields"]
         );
         // a value already given: back to commands
-        assert_eq!(candidates(&words("-w json"), "ge", ""), vec!["get"]);
+        assert_eq!(candidates(&words("-w json"), "ge", "", V34), vec!["get"]);
     }
 
     #[test]
     fn completes_the_v2_command_set() {
-        assert_eq!(candidates(&[], "se", "2"), vec!["set", "setdir"]);
-        assert_eq!(candidates(&words("member"), "l", "2"), vec!["list"]);
-        assert!(candidates(&words("set"), "--t", "2").contains(&"--ttl".to_string()));
-        assert_eq!(candidates(&words("-o"), "j", "2"), vec!["json"]);
+        assert_eq!(candidates(&[], "se", "2", V34), vec!["set", "setdir"]);
+        assert_eq!(candidates(&words("member"), "l", "2", V34), vec!["list"]);
+        assert!(candidates(&words("set"), "--t", "2", V34).contains(&"--ttl".to_string()));
+        assert_eq!(candidates(&words("-o"), "j", "2", V34), vec!["json"]);
+    }
+
+    #[test]
+    fn the_lab_release_decides_the_commands_and_flags() {
+        let v35 = EtcdVersion::V3_5_1;
+        assert_eq!(candidates(&words("auth"), "s", "", v35), vec!["status"]);
+        assert!(candidates(&words("auth"), "s", "", V34).is_empty());
+        assert_eq!(
+            candidates(&words("get a"), "--cou", "", v35),
+            vec!["--count-only"]
+        );
+        assert!(candidates(&[], "mig", "", v35).is_empty());
     }
 
     #[test]
     fn nothing_to_offer_is_empty() {
-        assert!(candidates(&words("get"), "zz", "").is_empty());
-        assert!(candidates(&words("put --lease"), "", "").is_empty());
+        assert!(candidates(&words("get"), "zz", "", V34).is_empty());
+        assert!(candidates(&words("put --lease"), "", "", V34).is_empty());
     }
 }

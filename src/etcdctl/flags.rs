@@ -7,7 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::help::HELP;
+use super::help::help_table;
+use crate::api::EtcdVersion;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FlagKind {
@@ -86,13 +87,16 @@ pub fn flag_defs(help: &str) -> Vec<FlagDef> {
 }
 
 /// The help text of a command path ("" is the root).
-pub fn help_text(path: &str) -> Option<&'static str> {
-    HELP.iter().find(|(p, _)| *p == path).map(|(_, t)| *t)
+pub fn help_text(path: &str, v: EtcdVersion) -> Option<&'static str> {
+    help_table(v)
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, t)| *t)
 }
 
 /// The direct children of a command path, sorted by name.
-pub fn children(path: &str) -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = HELP
+pub fn children(path: &str, version: EtcdVersion) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = help_table(version)
         .iter()
         .filter_map(|(p, _)| {
             if p.is_empty() {
@@ -121,8 +125,8 @@ fn join(path: &str, name: &str) -> String {
 }
 
 /// The flags a command accepts: its own and the inherited global ones.
-pub fn command_flags(path: &str) -> Vec<FlagDef> {
-    let help = help_text(path).unwrap_or("");
+pub fn command_flags(path: &str, v: EtcdVersion) -> Vec<FlagDef> {
+    let help = help_text(path, v).unwrap_or("");
     let mut defs = flag_defs(help);
     if path.is_empty() {
         for d in &mut defs {
@@ -220,14 +224,14 @@ pub enum Found {
 }
 
 /// cobra's `Find` from the root.
-pub fn find(args: &[String]) -> Found {
+pub fn find(args: &[String], v: EtcdVersion) -> Found {
     let mut path = String::new();
     let mut rest = args.to_vec();
     loop {
-        let defs = command_flags(&path);
+        let defs = command_flags(&path, v);
         let stripped = strip_flags(&rest, &defs);
         let Some(next) = stripped.first() else { break };
-        let kids = children(&path);
+        let kids = children(&path, v);
         // etcdctl enables cobra's prefix matching: a unique prefix names the command
         let name = if kids.iter().any(|k| k == next) {
             next.clone()
@@ -245,11 +249,11 @@ pub fn find(args: &[String]) -> Found {
         path = join(&path, &name);
     }
     if path.is_empty() {
-        let stripped = strip_flags(&rest, &command_flags(""));
+        let stripped = strip_flags(&rest, &command_flags("", v));
         if let Some(name) = stripped.first() {
             return Found::Unknown {
                 name: name.clone(),
-                suggestions: suggestions(name),
+                suggestions: suggestions(name, v),
             };
         }
     }
@@ -302,8 +306,8 @@ const REGISTRATION_ORDER: [&str; 24] = [
 ];
 
 /// cobra's `SuggestionsFor` over the root's available commands (not `help`).
-pub fn suggestions(typed: &str) -> Vec<String> {
-    let mut roots = children("");
+pub fn suggestions(typed: &str, v: EtcdVersion) -> Vec<String> {
+    let mut roots = children("", v);
     roots.sort_by_key(|c| {
         REGISTRATION_ORDER
             .iter()
@@ -546,8 +550,8 @@ fn flag_display(def: &FlagDef) -> String {
 }
 
 /// pflag's interspersed parse of a command's args.
-pub fn parse(path: &str, args: &[String]) -> Result<Flags, FlagError> {
-    let defs = command_flags(path);
+pub fn parse(path: &str, args: &[String], v: EtcdVersion) -> Result<Flags, FlagError> {
+    let defs = command_flags(path, v);
     let mut f = Flags {
         defs: defs.clone(),
         ..Default::default()
@@ -666,6 +670,7 @@ pub fn parse_int_base10(s: &str) -> Result<i64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    const V34: EtcdVersion = EtcdVersion::V3_4_23;
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
@@ -673,7 +678,7 @@ mod tests {
 
     #[test]
     fn defs_from_help() {
-        let d = command_flags("get");
+        let d = command_flags("get", V34);
         let rev = d.iter().find(|d| d.name == "rev").unwrap();
         assert_eq!(rev.kind, FlagKind::Int);
         let w = d.iter().find(|d| d.name == "write-out").unwrap();
@@ -693,21 +698,21 @@ mod tests {
 
     #[test]
     fn find_commands() {
-        match find(&s(&["--endpoints", "x", "lease", "grant", "10"])) {
+        match find(&s(&["--endpoints", "x", "lease", "grant", "10"]), V34) {
             Found::Command { path, args } => {
                 assert_eq!(path, "lease grant");
                 assert_eq!(args, s(&["--endpoints", "x", "10"]));
             }
             f => panic!("{:?}", f),
         }
-        match find(&s(&["--bogus", "get", "a"])) {
+        match find(&s(&["--bogus", "get", "a"]), V34) {
             Found::Unknown { name, suggestions } => {
                 assert_eq!(name, "a");
                 assert_eq!(suggestions, s(&["alarm", "auth"]));
             }
             f => panic!("{:?}", f),
         }
-        match find(&s(&["gett", "foo"])) {
+        match find(&s(&["gett", "foo"]), V34) {
             Found::Unknown { suggestions, .. } => assert_eq!(suggestions, s(&["get"])),
             f => panic!("{:?}", f),
         }
@@ -718,6 +723,7 @@ mod tests {
         let f = parse(
             "get",
             &s(&["a", "--rev=3", "-wjson", "--prefix", "--limit", "2", "b"]),
+            V34,
         )
         .unwrap();
         assert_eq!(f.args, s(&["a", "b"]));
@@ -725,17 +731,17 @@ mod tests {
         assert_eq!(f.str("write-out"), "json");
         assert!(f.bool("prefix"));
         assert_eq!(f.int("limit"), 2);
-        let e = parse("get", &s(&["a", "--rev=abc"])).unwrap_err();
+        let e = parse("get", &s(&["a", "--rev=abc"]), V34).unwrap_err();
         assert_eq!(e.0, "invalid argument \"abc\" for \"--rev\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax");
         assert_eq!(
-            parse("lease grant", &s(&["-5"])).unwrap_err().0,
+            parse("lease grant", &s(&["-5"]), V34).unwrap_err().0,
             "unknown shorthand flag: '5' in -5"
         );
         assert_eq!(
-            parse("get", &s(&["--bogus"])).unwrap_err().0,
+            parse("get", &s(&["--bogus"]), V34).unwrap_err().0,
             "unknown flag: --bogus"
         );
-        let f = parse("put", &s(&["--", "-dash", "value"])).unwrap();
+        let f = parse("put", &s(&["--", "-dash", "value"]), V34).unwrap();
         assert_eq!(f.args, s(&["-dash", "value"]));
     }
 }

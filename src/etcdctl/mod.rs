@@ -273,6 +273,8 @@ pub struct Console {
     /// The files the current command wrote (the page offers them as downloads).
     pub written: Vec<String>,
     pub rng: ChaCha8Rng,
+    /// The etcdctl release this is (3.4.23 or 3.5.1): its texts, flags and version.
+    pub version: crate::api::EtcdVersion,
 }
 
 impl Console {
@@ -282,6 +284,7 @@ impl Console {
             files: BTreeMap::new(),
             written: Vec::new(),
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6574_6364_6374_6c33),
+            version: crate::api::EtcdVersion::default(),
         }
     }
 }
@@ -320,7 +323,7 @@ pub fn run_in(
 ) -> Status {
     let api = env.get("ETCDCTL_API").map(|s| s.as_str()).unwrap_or("");
     if api == "2" {
-        return run_v2(cluster, env, args, io);
+        return run_v2(cluster, env, args, io, console.version);
     }
     if !api.is_empty() && api != "3" {
         // etcdctl 3.4: any other value falls back to v3 after a warning? It refuses.
@@ -351,6 +354,7 @@ fn run_v2(
     env: &BTreeMap<String, String>,
     args: &[String],
     io: &mut Io,
+    version: crate::api::EtcdVersion,
 ) -> Status {
     let lookup = |k: &str| env.get(k).cloned();
     let stdin = io.read_all();
@@ -359,7 +363,7 @@ fn run_v2(
     } else {
         Some(stdin.as_str())
     };
-    match v2::run(cluster, args, &lookup, stdin) {
+    match v2::run(cluster, args, &lookup, stdin, version) {
         v2::Outcome::Done(o) => {
             io.out(&o.stdout);
             io.err(&o.stderr);
@@ -373,8 +377,8 @@ fn run_v2(
     }
 }
 
-fn usage_error(path: &str, err: &FlagError, io: &mut Io) -> Status {
-    io.out(flags::help_text(path).unwrap_or(""));
+fn usage_error(path: &str, err: &FlagError, io: &mut Io, v: crate::api::EtcdVersion) -> Status {
+    io.out(flags::help_text(path, v).unwrap_or(""));
     io.errln(&format!("Error: {}", err.0));
     io.errln("");
     io.errln(&format!("Error: {}", err.0));
@@ -408,7 +412,8 @@ fn run_v3(
     args: &[String],
     io: &mut Io,
 ) -> Status {
-    let (path, rest) = match flags::find(args) {
+    let v = console.version;
+    let (path, rest) = match flags::find(args, v) {
         Found::Unknown { name, suggestions } => {
             let msg = flags::unknown_command_message(&name, &suggestions);
             io.errln(&format!("Error: {}", msg));
@@ -418,19 +423,19 @@ fn run_v3(
         }
         Found::Command { path, args } => (path, args),
     };
-    let mut fl = match flags::parse(&path, &rest) {
+    let mut fl = match flags::parse(&path, &rest, v) {
         Ok(f) => f,
-        Err(e) => return usage_error(&path, &e, io),
+        Err(e) => return usage_error(&path, &e, io, v),
     };
     if fl.help {
-        io.out(flags::help_text(&path).unwrap_or(""));
+        io.out(flags::help_text(&path, v).unwrap_or(""));
         return Status::Done(EXIT_SUCCESS);
     }
     if path == "help" {
-        return command::help::run(&fl, io);
+        return command::help::run(&fl, io, v);
     }
-    if !command::runnable(&path) {
-        io.out(flags::help_text(&path).unwrap_or(""));
+    if !command::runnable(&path, v) {
+        io.out(flags::help_text(&path, v).unwrap_or(""));
         return Status::Done(EXIT_SUCCESS);
     }
     env_globals(&mut fl, env);

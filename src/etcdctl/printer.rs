@@ -47,6 +47,8 @@ pub struct DbStatus {
 pub struct PrintOpts {
     pub hex: bool,
     pub value_only: bool,
+    /// The etcdctl release printing (3.5 names txn responses and streams otherwise).
+    pub version: crate::api::EtcdVersion,
 }
 
 pub type PResult = Result<(), Fail>;

@@ -233,7 +233,16 @@ impl Printer for FieldsPrinter {
     fn move_leader(&self, io: &mut Io, leader: u64, target: u64, r: &ResponseHeader) -> PResult {
         SimplePrinter { opts: self.opts }.move_leader(io, leader, target, r)
     }
-    fn alarm(&self, io: &mut Io, _r: &AlarmResponse, disarm: bool) -> PResult {
+    fn alarm(&self, io: &mut Io, r: &AlarmResponse, disarm: bool) -> PResult {
+        if self.opts.version.is_3_5() {
+            hdr(io, &r.header);
+            for a in &r.alarms {
+                io.outln(&format!("\"MemberID\" : {}", a.member_id));
+                io.outln(&format!("\"AlarmType\" : {}", alarm_name(a.alarm)));
+                io.outln("");
+            }
+            return Ok(());
+        }
         // etcdctl 3.4.23's alarm response has no header: the fields printer dereferences nil.
         if disarm {
             Err(nil_header_panic(

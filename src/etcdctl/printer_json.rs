@@ -181,16 +181,22 @@ fn del_obj(r: &DeleteRangeResponse) -> Obj {
         )
 }
 
-fn txn_obj(r: &TxnResponse) -> Obj {
+/// A txn response; `snake` names the oneof's fields as etcdctl 3.5 does (`response_put`;
+/// 3.4: `ResponsePut`).
+fn txn_obj(r: &TxnResponse, snake: bool) -> Obj {
+    let pick = |go: &'static str, proto: &'static str| if snake { proto } else { go };
     let ops = r
         .responses
         .iter()
         .map(|op| {
             let (name, o) = match op {
-                ResponseOp::Range(g) => ("ResponseRange", range_obj(g)),
-                ResponseOp::Put(p) => ("ResponsePut", put_obj(p)),
-                ResponseOp::DeleteRange(d) => ("ResponseDeleteRange", del_obj(d)),
-                ResponseOp::Txn(t) => ("ResponseTxn", txn_obj(t)),
+                ResponseOp::Range(g) => (pick("ResponseRange", "response_range"), range_obj(g)),
+                ResponseOp::Put(p) => (pick("ResponsePut", "response_put"), put_obj(p)),
+                ResponseOp::DeleteRange(d) => (
+                    pick("ResponseDeleteRange", "response_delete_range"),
+                    del_obj(d),
+                ),
+                ResponseOp::Txn(t) => (pick("ResponseTxn", "response_txn"), txn_obj(t, snake)),
             };
             Obj::new().obj("Response", Obj::new().obj(name, o)).render()
         })
@@ -285,7 +291,7 @@ impl Printer for JsonPrinter {
         out(io, put_obj(r))
     }
     fn txn(&self, io: &mut Io, r: &TxnResponse) -> PResult {
-        out(io, txn_obj(r))
+        out(io, txn_obj(r, self.opts.version.is_3_5()))
     }
     fn watch(&self, io: &mut Io, r: &WatchResponse) -> PResult {
         let events = if r.events.is_empty() {
@@ -465,8 +471,17 @@ impl Printer for JsonPrinter {
                     .render()
             })
             .collect();
-        // etcd 3.4 answers alarm requests without a header
-        out(io, Obj::new().arr("alarms", items))
+        // etcd 3.4 answers alarm requests without a header; 3.5 with one
+        if self.opts.version.is_3_5() {
+            out(
+                io,
+                Obj::new()
+                    .obj("header", header(&r.header))
+                    .arr("alarms", items),
+            )
+        } else {
+            out(io, Obj::new().arr("alarms", items))
+        }
     }
     fn db_status(&self, io: &mut Io, r: &DbStatus) -> PResult {
         out(

@@ -200,10 +200,16 @@ impl Printer for SimplePrinter {
     fn endpoint_health(&self, io: &mut Io, r: &[EpHealth]) -> PResult {
         for h in r {
             if h.error.is_empty() {
-                io.errln(&format!(
+                let line = format!(
                     "{} is healthy: successfully committed proposal: took = {}",
                     h.ep, h.took
-                ));
+                );
+                // etcdctl 3.5 prints healthy endpoints on stdout
+                if self.opts.version.is_3_5() {
+                    io.outln(&line);
+                } else {
+                    io.errln(&line);
+                }
             } else {
                 io.errln(&format!(
                     "{} is unhealthy: failed to commit proposal: {}",

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use super::command::{self, put, txn, user};
 use super::flags::{self, Flags, Found};
 use super::{client, env_globals, Io, Want};
+use crate::api::EtcdVersion;
 
 /// Where a command stands over the lines typed so far.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,16 +30,20 @@ pub struct Reading {
 
 /// The v3 command `args` names, with the flags the environment adds; `None` when it only
 /// prints help or an error.
-fn command_flags(env: &BTreeMap<String, String>, args: &[String]) -> Option<(String, Flags)> {
+fn command_flags(
+    env: &BTreeMap<String, String>,
+    args: &[String],
+    v: EtcdVersion,
+) -> Option<(String, Flags)> {
     let api = env.get("ETCDCTL_API").map(String::as_str).unwrap_or("");
     if !api.is_empty() && api != "3" {
         return None;
     }
-    let Found::Command { path, args } = flags::find(args) else {
+    let Found::Command { path, args } = flags::find(args, v) else {
         return None;
     };
-    let mut fl = flags::parse(&path, &args).ok()?;
-    if fl.help || path == "help" || !command::runnable(&path) {
+    let mut fl = flags::parse(&path, &args, v).ok()?;
+    if fl.help || path == "help" || !command::runnable(&path, v) {
         return None;
     }
     env_globals(&mut fl, env);
@@ -51,11 +56,21 @@ const NO_CLIENT: [&str; 3] = ["version", "snapshot status", "snapshot restore"];
 /// etcdctl `args` (after the program name) in environment `env`, over `typed` (lines
 /// typed at the terminal so far): `None` when the command does not read the terminal.
 pub fn probe(env: &BTreeMap<String, String>, args: &[String], typed: &str) -> Option<Reading> {
-    let (path, fl) = command_flags(env, args)?;
+    probe_of(env, args, typed, EtcdVersion::default())
+}
+
+/// [`probe`] for etcdctl release `v` (its commands and flags).
+pub fn probe_of(
+    env: &BTreeMap<String, String>,
+    args: &[String],
+    typed: &str,
+    v: EtcdVersion,
+) -> Option<Reading> {
+    let (path, fl) = command_flags(env, args, v)?;
     let mut io = Io::terminal(typed);
     match path.as_str() {
         "txn" => {
-            let _ = txn::read_input(&fl, &mut io);
+            let _ = txn::read_input(&fl, &mut io, v);
         }
         "user add" => {
             if user::add_input(&fl, &mut io).is_ok() {

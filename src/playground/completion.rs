@@ -46,6 +46,16 @@ pub struct Completion {
 /// Completes the last word of `line`. `env` is the console environment (`ETCDCTL_API` picks
 /// the v2 or v3 command set) and `members` the members' names.
 pub fn complete(line: &str, env: &BTreeMap<String, String>, members: &[String]) -> Completion {
+    complete_for(line, env, members, super::EtcdVersion::default())
+}
+
+/// [`complete`] with etcdctl release `v`'s commands and flags.
+pub fn complete_for(
+    line: &str,
+    env: &BTreeMap<String, String>,
+    members: &[String],
+    v: super::EtcdVersion,
+) -> Completion {
     let unchanged = Completion {
         line: line.to_string(),
         candidates: Vec::new(),
@@ -83,7 +93,7 @@ pub fn complete(line: &str, env: &BTreeMap<String, String>, members: &[String]) 
                 .map(|(_, v)| v.as_str())
                 .or_else(|| env.get("ETCDCTL_API").map(|s| s.as_str()))
                 .unwrap_or("");
-            complete::candidates(args, current, api)
+            complete::candidates(args, current, api, v)
         }
         Some((prog, args)) => match prog.as_str() {
             "stop" | "start" if args.is_empty() => starting_with(members, current),

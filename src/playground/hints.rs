@@ -9,7 +9,12 @@ use std::collections::BTreeMap;
 use crate::process::Output;
 
 /// Hint lines for classic confusions (shown dimmed in the page; never in transcripts).
-pub(super) fn hints(env: &BTreeMap<String, String>, args: &[String], out: &Output) -> Vec<String> {
+pub(super) fn hints(
+    env: &BTreeMap<String, String>,
+    args: &[String],
+    out: &Output,
+    v: crate::api::EtcdVersion,
+) -> Vec<String> {
     let mut h = Vec::new();
     let v2 = env.get("ETCDCTL_API").map(|s| s == "2").unwrap_or(false);
     let first = args
@@ -33,12 +38,13 @@ pub(super) fn hints(env: &BTreeMap<String, String>, args: &[String], out: &Outpu
     );
     if !v2 && v2_command && out.stderr.contains("unknown command") {
         h.push(format!(
-            "hint: `{}` is an etcd v2 command; etcdctl 3.4 speaks v3 by default. Run `export ETCDCTL_API=2` to use the v2 commands.",
-            first
+            "hint: `{}` is an etcd v2 command; etcdctl {} speaks v3 by default. Run `export ETCDCTL_API=2` to use the v2 commands.",
+            first,
+            v.api()
         ));
     }
     if !v2 && out.stderr.starts_with("Error: unknown flag: --version") {
-        h.push("hint: etcdctl 3.4 prints its version with `etcdctl version`; `--version` is the v2 flag (`ETCDCTL_API=2 etcdctl --version`).".to_string());
+        h.push(format!("hint: etcdctl {} prints its version with `etcdctl version`; `--version` is the v2 flag (`ETCDCTL_API=2 etcdctl --version`).", v.api()));
     }
     if out.stderr.contains("unknown shorthand flag") {
         if let Some(a) = args

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Output, Playground};
+use super::{EtcdVersion, Output, Playground};
 
 /// An environment.
 #[derive(
@@ -78,14 +78,18 @@ impl LabKind {
 pub enum LabCommand {
     /// `lab`: list the labs.
     List,
-    /// `lab NAME`: switch to that lab.
-    Switch(LabKind),
+    /// `lab NAME [--etcd VERSION]`: switch to that lab (with that etcd release; None: the
+    /// one it had).
+    Switch(LabKind, Option<EtcdVersion>),
 }
 
 /// The usage line of `lab`.
 pub fn usage() -> String {
     let names: Vec<&str> = LabKind::ALL.iter().map(|k| k.name()).collect();
-    format!("usage: lab [NAME]   (NAME: {})", names.join(", "))
+    format!(
+        "usage: lab [NAME [--etcd 3.4|3.5]]   (NAME: {})",
+        names.join(", ")
+    )
 }
 
 /// Reads a console line as a `lab` command: None if it is not one; Err with the text to print
@@ -95,14 +99,27 @@ pub fn parse_lab_command(line: &str) -> Option<Result<LabCommand, String>> {
     if words.first() != Some(&"lab") {
         return None;
     }
-    Some(match words.as_slice() {
-        [_] | [_, "list"] => Ok(LabCommand::List),
-        [_, name] => match LabKind::parse(name) {
-            Some(k) => Ok(LabCommand::Switch(k)),
-            None => Err(format!("lab: no lab named '{name}'\n{}", usage())),
-        },
-        _ => Err(usage()),
-    })
+    let (name, version) = match words.as_slice() {
+        [_] | [_, "list"] => return Some(Ok(LabCommand::List)),
+        [_, name] => (*name, None),
+        [_, name, flag] if flag.starts_with("--etcd=") => (*name, flag.get(7..)),
+        [_, name, "--etcd", v] => (*name, Some(*v)),
+        _ => return Some(Err(usage())),
+    };
+    let Some(kind) = LabKind::parse(name) else {
+        return Some(Err(format!("lab: no lab named '{name}'\n{}", usage())));
+    };
+    let version = match version.map(|v| (v, EtcdVersion::parse(v))) {
+        None => None,
+        Some((_, Some(v))) => Some(v),
+        Some((v, None)) => {
+            return Some(Err(format!(
+                "lab: no etcd version '{v}' (3.4 or 3.5)\n{}",
+                usage()
+            )))
+        }
+    };
+    Some(Ok(LabCommand::Switch(kind, version)))
 }
 
 /// What `lab` prints: one line per lab, the current one marked with `*`.
@@ -125,8 +142,16 @@ pub fn list_text(current: LabKind) -> String {
     s
 }
 
-/// The line `lab NAME` prints after switching.
-fn switched_text(kind: LabKind) -> String {
+/// The line `lab NAME` prints after switching (with the release when it is not 3.4).
+fn switched_text(kind: LabKind, version: EtcdVersion) -> String {
+    let text = switched_text_34(kind);
+    if version == EtcdVersion::default() {
+        return text;
+    }
+    format!("{} (etcd {})\n", text.trim_end(), version.full())
+}
+
+fn switched_text_34(kind: LabKind) -> String {
     match kind {
         LabKind::Local => "lab local: three members infra1, infra2, infra3 (etcdctl talks to http://127.0.0.1:2379)\n".to_string(),
         LabKind::Kubeadm => "lab kubeadm: you are root on the control-plane node `controlplane`; etcd is the static pod in /etc/kubernetes/manifests/etcd.yaml\n".to_string(),
@@ -134,35 +159,56 @@ fn switched_text(kind: LabKind) -> String {
     }
 }
 
-/// One playground per lab, created on the first switch to it (`etcdplay`).
+/// One playground per lab and etcd release, created on the first switch to it
+/// (`etcdplay`): `lab local --etcd 3.5` and `lab local --etcd 3.4` are two playgrounds.
 pub struct Labs {
     seed: u64,
-    current: LabKind,
-    labs: BTreeMap<LabKind, Playground>,
+    /// The release each lab runs when `lab NAME` names none (the last one chosen; at first
+    /// the release `etcdplay --etcd` chose).
+    versions: BTreeMap<LabKind, EtcdVersion>,
+    default_version: EtcdVersion,
+    current: (LabKind, EtcdVersion),
+    labs: BTreeMap<(LabKind, EtcdVersion), Playground>,
 }
 
 impl Labs {
     /// The `local` lab, ready.
     pub fn new(seed: u64) -> Labs {
+        Labs::with_version(seed, crate::api::EtcdVersion::default())
+    }
+
+    /// The `local` lab, ready, its etcd (and every lab's) the release `version`.
+    pub fn with_version(seed: u64, version: EtcdVersion) -> Labs {
         let mut labs = BTreeMap::new();
-        labs.insert(LabKind::Local, Playground::new(seed));
+        let current = (LabKind::Local, version);
+        labs.insert(
+            current,
+            Playground::for_lab_version(LabKind::Local, seed, version),
+        );
         Labs {
             seed,
-            current: LabKind::Local,
+            versions: BTreeMap::new(),
+            default_version: version,
+            current,
             labs,
         }
     }
 
     pub fn current(&self) -> LabKind {
-        self.current
+        self.current.0
+    }
+
+    /// The etcd release of the lab in view.
+    pub fn current_version(&self) -> EtcdVersion {
+        self.current.1
     }
 
     /// The current lab's playground.
     pub fn playground(&mut self) -> &mut Playground {
-        let (seed, kind) = (self.seed, self.current);
+        let (seed, (kind, version)) = (self.seed, self.current);
         self.labs
-            .entry(kind)
-            .or_insert_with(|| Playground::for_lab(kind, seed))
+            .entry((kind, version))
+            .or_insert_with(|| Playground::for_lab_version(kind, seed, version))
     }
 
     /// Handles a `lab` line; None for any other line.
@@ -170,17 +216,19 @@ impl Labs {
         let cmd = parse_lab_command(line)?;
         Some(match cmd {
             Ok(LabCommand::List) => Output {
-                stdout: list_text(self.current),
+                stdout: list_text(self.current.0),
                 ..Default::default()
             },
-            Ok(LabCommand::Switch(kind)) => {
-                if self.current != kind {
-                    // a job of the lab left keeps its place; Ctrl+C is for the lab in view
-                    self.current = kind;
-                }
+            Ok(LabCommand::Switch(kind, version)) => {
+                let version = version
+                    .or_else(|| self.versions.get(&kind).copied())
+                    .unwrap_or(self.default_version);
+                self.versions.insert(kind, version);
+                // a job of the lab left keeps its place; Ctrl+C is for the lab in view
+                self.current = (kind, version);
                 self.playground();
                 Output {
-                    stdout: switched_text(kind),
+                    stdout: switched_text(kind, version),
                     ..Default::default()
                 }
             }
@@ -225,8 +273,19 @@ mod tests {
         assert_eq!(parse_lab_command(" lab "), Some(Ok(LabCommand::List)));
         assert_eq!(
             parse_lab_command("lab kubeadm"),
-            Some(Ok(LabCommand::Switch(LabKind::Kubeadm)))
+            Some(Ok(LabCommand::Switch(LabKind::Kubeadm, None)))
         );
+        assert_eq!(
+            parse_lab_command("lab local --etcd 3.5"),
+            Some(Ok(LabCommand::Switch(
+                LabKind::Local,
+                Some(EtcdVersion::V3_5_1)
+            )))
+        );
+        assert!(matches!(
+            parse_lab_command("lab local --etcd=3.6"),
+            Some(Err(_))
+        ));
         assert!(matches!(parse_lab_command("lab nosuch"), Some(Err(_))));
         assert!(matches!(parse_lab_command("lab a b"), Some(Err(_))));
         for k in LabKind::ALL {
@@ -253,6 +312,39 @@ mod tests {
         labs.run("lab kubeadm", None);
         assert_eq!(labs.run("pwd", None).stdout, "/etc/kubernetes\n");
         assert_eq!(labs.run("lab x", None).exit, 1);
+    }
+
+    #[test]
+    fn each_release_of_a_lab_keeps_its_keys() {
+        let mut labs = Labs::new(1);
+        labs.run("etcdctl put a 34", None);
+        let o = labs.run("lab local --etcd 3.5", None);
+        assert!(o.stdout.ends_with("(etcd 3.5.1)\n"), "{o:?}");
+        assert_eq!(labs.current_version(), EtcdVersion::V3_5_1);
+        assert_eq!(
+            labs.run("etcdctl version", None).stdout,
+            "etcdctl version: 3.5.1\nAPI version: 3.5\n"
+        );
+        assert_eq!(labs.run("etcdctl get a", None).stdout, "");
+        labs.run("etcdctl put a 35", None);
+        assert_eq!(labs.run("etcdutl version", None).exit, 0);
+        labs.run("lab kubeadm", None);
+        // `lab local` goes back to the release chosen last
+        labs.run("lab local", None);
+        assert_eq!(
+            labs.run("etcdctl get a --print-value-only", None).stdout,
+            "35\n"
+        );
+        labs.run("lab local --etcd 3.4", None);
+        assert_eq!(
+            labs.run("etcdctl get a --print-value-only", None).stdout,
+            "34\n"
+        );
+        let o = labs.run("etcdutl version", None);
+        assert_eq!(
+            (o.exit, o.stderr.as_str()),
+            (127, "bash: etcdutl: command not found\n")
+        );
     }
 }
 

@@ -318,7 +318,12 @@ impl Session {
             .into_iter()
             .filter_map(|id| world.member_name(id).map(|n| n.to_string()))
             .collect();
-        crate::playground::completion::complete(line, self.playground.env(), &members)
+        crate::playground::completion::complete_for(
+            line,
+            self.playground.env(),
+            &members,
+            self.playground.etcd_version(),
+        )
     }
 
     /// ↑ in the console: the previous line of the history.

@@ -16,7 +16,7 @@ use std::time::Duration;
 use super::input::heredoc_terminator;
 use super::{background_suffix, shell_line, wrappers, Playground};
 use crate::etcdctl::shell;
-use crate::etcdctl::terminal::probe;
+use crate::etcdctl::terminal::probe_of;
 pub use crate::etcdctl::terminal::Reading;
 pub use crate::etcdctl::Want;
 use crate::process::Output;
@@ -40,7 +40,7 @@ impl Playground {
         }
         let mut env: BTreeMap<String, String> = self.env.clone();
         env.extend(assign);
-        probe(&env, args, typed)
+        probe_of(&env, args, typed, self.version)
     }
 
     /// Runs `line` with `typed` as what its command read from the terminal: each line it

@@ -7,12 +7,25 @@
 //! Owns: parsing those command lines and the texts they answer. Must not touch: the world
 //! (the playground runs what [`Plan::Inner`] names), etcdctl semantics.
 
+use crate::api::EtcdVersion;
 use crate::etcdctl::shell;
 
 use crate::process::Output;
 
 /// etcd 3.4.23's `etcd --version` (Debian bookworm's etcd-server package, as it prints it).
 pub const ETCD_VERSION: &str = "etcd Version: 3.4.23\nGit SHA: Not provided (use ./build instead of go build)\nGo Version: go1.19.8\nGo OS/Arch: linux/amd64\n";
+
+/// etcd 3.5.1's `etcd --version` (the official release binary).
+pub const ETCD_VERSION_3_5: &str =
+    "etcd Version: 3.5.1\nGit SHA: e8732fb5f\nGo Version: go1.16.3\nGo OS/Arch: linux/amd64\n";
+
+/// `etcd --version` of the release `v`.
+pub fn etcd_version_text(v: EtcdVersion) -> &'static str {
+    match v {
+        EtcdVersion::V3_4_23 => ETCD_VERSION,
+        EtcdVersion::V3_5_1 => ETCD_VERSION_3_5,
+    }
+}
 
 /// What `etcd` (without `--version`) answers here.
 pub const ETCD_ALREADY_RUNNING: &str = "etcd is already running: this page's cluster has three members, infra1 (clients on 127.0.0.1:2379), infra2 (:22379) and infra3 (:32379), so nothing new was started. Talk to it with etcdctl (e.g. `etcdctl member list`); `stop infra1` / `start infra1` crash and restart a member.\n";
@@ -53,7 +66,7 @@ pub fn program(word: &str) -> &str {
 
 /// `etcd ARGS`: the version text for `--version` (Go's flag package: one or two dashes,
 /// `=true`), otherwise the note that the cluster already runs.
-pub fn etcd(args: &[String]) -> Output {
+pub fn etcd(args: &[String], v: EtcdVersion) -> Output {
     let version = args.iter().any(|a| {
         let name = a.strip_prefix("--").or_else(|| a.strip_prefix('-'));
         match name.map(|n| n.split_once('=').unwrap_or((n, "true"))) {
@@ -63,7 +76,7 @@ pub fn etcd(args: &[String]) -> Output {
     });
     Output {
         stdout: if version {
-            ETCD_VERSION
+            etcd_version_text(v)
         } else {
             ETCD_ALREADY_RUNNING
         }
@@ -452,13 +465,17 @@ mod tests {
         shell::split(s).unwrap().words
     }
 
+    fn etcd_v34(args: &[String]) -> Output {
+        etcd(args, EtcdVersion::V3_4_23)
+    }
+
     #[test]
     fn etcd_version_and_the_rest() {
-        assert_eq!(etcd(&w("--version")).stdout, ETCD_VERSION);
-        assert_eq!(etcd(&w("-version")).stdout, ETCD_VERSION);
-        assert_eq!(etcd(&w("--name x --version=true")).stdout, ETCD_VERSION);
-        assert_eq!(etcd(&w("--version=false")).stdout, ETCD_ALREADY_RUNNING);
-        assert_eq!(etcd(&[]).stdout, ETCD_ALREADY_RUNNING);
+        assert_eq!(etcd_v34(&w("--version")).stdout, ETCD_VERSION);
+        assert_eq!(etcd_v34(&w("-version")).stdout, ETCD_VERSION);
+        assert_eq!(etcd_v34(&w("--name x --version=true")).stdout, ETCD_VERSION);
+        assert_eq!(etcd_v34(&w("--version=false")).stdout, ETCD_ALREADY_RUNNING);
+        assert_eq!(etcd_v34(&[]).stdout, ETCD_ALREADY_RUNNING);
         assert_eq!(program("/usr/local/bin/etcdctl"), "etcdctl");
         assert_eq!(program("./etcd"), "etcd");
     }

@@ -234,7 +234,8 @@ impl StateMachine {
                 a @ (AuthRequest::UserGet { .. }
                 | AuthRequest::UserList
                 | AuthRequest::RoleGet { .. }
-                | AuthRequest::RoleList),
+                | AuthRequest::RoleList
+                | AuthRequest::Status),
             ) => {
                 let resp = self.auth.read(a)?;
                 Ok(Response::Auth(self.fill_auth(resp)))
@@ -254,6 +255,15 @@ impl StateMachine {
             AuthResponse::UserList { users, .. } => AuthResponse::UserList { header: h, users },
             AuthResponse::RoleGet { perm, .. } => AuthResponse::RoleGet { header: h, perm },
             AuthResponse::RoleList { roles, .. } => AuthResponse::RoleList { header: h, roles },
+            AuthResponse::Status {
+                enabled,
+                auth_revision,
+                ..
+            } => AuthResponse::Status {
+                header: h,
+                enabled,
+                auth_revision,
+            },
         }
     }
 

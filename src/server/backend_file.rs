@@ -3,7 +3,7 @@
 //! or from a real etcd.
 //!
 //! Buckets: `key` (revision bytes → `mvccpb.KeyValue`, tombstones marked `t`), `meta`
-//! (`consistent_index`, the compaction marks), `lease` (ID → `leasepb.Lease`), `auth`
+//! (`consistent_index`, the compaction marks; 3.5: `term`, `confState`), `lease` (ID → `leasepb.Lease`), `auth`
 //! (`authRevision`, `authEnabled`), `authUsers`, `authRoles` (`authpb` records), `cluster`
 //! (`clusterVersion`), `members` (hex ID → the member as JSON), `members_removed`, `alarm`.
 //!
@@ -27,6 +27,14 @@ pub struct Membership<'a> {
     pub alarms: &'a [AlarmMember],
     /// The index of the last applied entry.
     pub consistent_index: u64,
+    /// etcd 3.5 also keeps the raft term and the voters (`meta`'s `term` and `confState`).
+    pub raft_meta: Option<RaftMeta>,
+}
+
+/// What etcd 3.5 keeps of raft in its backend.
+pub struct RaftMeta {
+    pub term: u64,
+    pub voters: Vec<u64>,
 }
 
 fn json_str(s: &str) -> String {
@@ -116,6 +124,12 @@ pub fn backend_file(sm: &StateMachine, m: &Membership<'_>, min_size: usize) -> V
     }
     let mut meta = Bucket::new("meta");
     meta.put(b"consistent_index", &m.consistent_index.to_be_bytes());
+    if let Some(r) = &m.raft_meta {
+        let voters: Vec<String> = r.voters.iter().map(|v| v.to_string()).collect();
+        let conf = format!("{{\"voters\":[{}],\"auto_leave\":false}}", voters.join(","));
+        meta.put(b"confState", conf.as_bytes());
+        meta.put(b"term", &r.term.to_be_bytes());
+    }
     if kv.compact_rev() > 0 {
         let at = Revision::new(kv.compact_rev(), 0).to_bytes(false);
         meta.put(b"scheduledCompactRev", &at);
@@ -176,6 +190,15 @@ impl super::member::Member {
             cluster_version: self.cluster_version.as_deref(),
             alarms: &self.alarms,
             consistent_index: self.applied,
+            raft_meta: self.version.is_3_5().then(|| RaftMeta {
+                term: self.node.raft.term,
+                voters: self
+                    .members
+                    .values()
+                    .filter(|m| !m.is_learner)
+                    .map(|m| m.id)
+                    .collect(),
+            }),
         };
         let min = usize::try_from(self.sm.kv.db_size()).unwrap_or(0);
         backend_file(&self.sm, &m, min)

@@ -103,6 +103,7 @@ fn membership<'a>(members: &'a [ApiMember], removed: &'a BTreeSet<u64>) -> Membe
         cluster_version: Some("3.4.0"),
         alarms: &[],
         consistent_index: 42,
+        raft_meta: None,
     }
 }
 
@@ -157,6 +158,7 @@ fn records_are_byte_for_byte_what_etcd_wrote() {
     let removed = BTreeSet::new();
     let m = Membership {
         consistent_index: 16,
+        raft_meta: None,
         ..membership(&members, &removed)
     };
     let file = backend_file(&sm, &m, 0);

@@ -101,6 +101,9 @@ pub struct Member {
     pub(super) removed: BTreeSet<u64>,
     pub(super) alarms: Vec<AlarmMember>,
     pub(super) cluster_version: Option<String>,
+    /// The etcd release this member is (its `version` in a status, the cluster version it
+    /// proposes).
+    pub(super) version: crate::api::EtcdVersion,
     pub(super) id_gen: Generator,
     /// Index of the last applied entry.
     pub applied: u64,
@@ -187,6 +190,7 @@ impl Member {
             removed: BTreeSet::new(),
             alarms: Vec::new(),
             cluster_version: None,
+            version: crate::api::EtcdVersion::default(),
             id_gen,
             applied,
             waiters: BTreeMap::new(),
@@ -298,7 +302,8 @@ impl Member {
                 | crate::api::AuthResponse::UserGet { header, .. }
                 | crate::api::AuthResponse::UserList { header, .. }
                 | crate::api::AuthResponse::RoleGet { header, .. }
-                | crate::api::AuthResponse::RoleList { header, .. } => set(header),
+                | crate::api::AuthResponse::RoleList { header, .. }
+                | crate::api::AuthResponse::Status { header, .. } => set(header),
             },
             #[allow(unreachable_patterns)]
             _ => {}

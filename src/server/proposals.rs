@@ -137,7 +137,7 @@ impl Member {
                     .values()
                     .all(|m| !m.name.is_empty() || m.is_learner);
             if all_published {
-                let p = Payload::ClusterVersion("3.4.0".to_string());
+                let p = Payload::ClusterVersion(self.version.cluster().to_string());
                 self.propose_entry(
                     0,
                     Entry {

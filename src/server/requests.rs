@@ -160,6 +160,13 @@ impl Member {
                 if is_member_change(&req) {
                     return; // refused: the answer is in `out`
                 }
+                if self.version.is_3_5() && self.updates_v2_dir(&req) {
+                    // etcd 3.5.1's v2 server answers it with HTTP 500 ("Not a file")
+                    let e = crate::api::EtcdError::new(crate::api::Code::Internal, "Not a file");
+                    out.answers.push((call, Err(e.into())));
+                    self.process_ready(env, out);
+                    return;
+                }
                 if let Err(e) = self.check_quota(&req) {
                     out.answers.push((call, Err(e.into())));
                     self.process_ready(env, out);
@@ -192,6 +199,19 @@ impl Member {
                 self.batch.push((call, p.encode().into()));
             }
         }
+    }
+
+    /// Whether `req` is a v2 `updatedir` of a directory that exists (`PUT dir=true
+    /// prevExist=true`), which etcd 3.5.1 fails.
+    fn updates_v2_dir(&self, req: &Request) -> bool {
+        let Request::V2(r) = req else { return false };
+        let crate::api::v2::V2Op::Keys(k) = &r.op else {
+            return false;
+        };
+        k.method == crate::api::v2::Method::Put
+            && k.dir
+            && k.prev_exist == Some(true)
+            && self.sm.v2.peek(&k.path) == Some(None)
     }
 
     /// etcd's checks before a request is served or proposed: validation, then permissions
@@ -262,7 +282,7 @@ impl Member {
                 errs.extend(self.alarms.iter().map(alarm_text));
                 Ok(Response::Status(StatusResponse {
                     header: self.header(),
-                    version: "3.4.23".to_string(),
+                    version: self.version.full().to_string(),
                     db_size: self.sm.kv.db_size(),
                     leader: r.lead,
                     raft_index: r.raft_log.committed,

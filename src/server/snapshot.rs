@@ -97,6 +97,11 @@ impl Member {
         }
     }
 
+    /// The etcd release this member runs.
+    pub fn set_version(&mut self, v: crate::api::EtcdVersion) {
+        self.version = v;
+    }
+
     /// Applied entries between snapshots (etcd's `--snapshot-count`, 100000 by default).
     pub fn set_snapshot_count(&mut self, n: u64) {
         self.snapshot_count = n.max(1);

@@ -110,6 +110,8 @@ pub struct World {
     watches: BTreeMap<u64, WatchState>,
     next_watch: u64,
     snapshot_count: u64,
+    /// The etcd release every member runs.
+    version: crate::api::EtcdVersion,
     /// Every member's `--quota-backend-bytes` (0: etcd's default).
     quota_backend_bytes: i64,
     /// Summaries of log entries for the views, by (index, term): an entry is decoded once,
@@ -145,7 +147,12 @@ fn bootstrap_disk(configs: &[MemberConfig]) -> MemoryDisk {
 impl World {
     /// The default cluster, ready: infra1 leader at term 2, v3 revision 1, up more than 5 s.
     pub fn new(seed: u64) -> World {
-        let mut w = World::cold(seed);
+        World::new_with(seed, crate::api::EtcdVersion::default())
+    }
+
+    /// [`World::new`] with members of the etcd release `version`.
+    pub fn new_with(seed: u64, version: crate::api::EtcdVersion) -> World {
+        let mut w = World::cold_with(seed, version);
         w.run_until(WARM_UP, |_| false);
         w
     }
@@ -154,7 +161,13 @@ impl World {
     /// infra1's first campaign on the wire, before [`WARM_UP`] (the timeline replays the
     /// first election from here; [`World::new`] is this after the warm-up).
     pub fn cold(seed: u64) -> World {
+        World::cold_with(seed, crate::api::EtcdVersion::default())
+    }
+
+    /// [`World::cold`] with members of the etcd release `version`.
+    pub fn cold_with(seed: u64, version: crate::api::EtcdVersion) -> World {
         let (mut w, configs) = World::blank(seed);
+        w.version = version;
         let member_ids: Vec<u64> = configs.iter().map(|c| c.id).collect();
         for c in &configs {
             w.slots.push(Slot {
@@ -221,6 +234,7 @@ impl World {
             watches: BTreeMap::new(),
             next_watch: 1,
             snapshot_count: crate::server::snapshot::DEFAULT_SNAPSHOT_COUNT,
+            version: crate::api::EtcdVersion::default(),
             quota_backend_bytes: 0,
             summaries: std::cell::RefCell::new(BTreeMap::new()),
             listen: BTreeMap::new(),
@@ -240,6 +254,7 @@ impl World {
         match Member::start(slot.config.clone(), disk, seed, unix) {
             Ok(mut m) => {
                 m.set_snapshot_count(self.snapshot_count);
+                m.set_version(self.version);
                 m.set_quota_backend_bytes(self.quota_backend_bytes);
                 slot.member = Some(m);
                 slot.up_since = now;
@@ -345,6 +360,21 @@ impl World {
             .iter_mut()
             .find(|s| s.config.id == id)
             .and_then(|s| s.member.as_mut())
+    }
+
+    /// Sets the etcd release every member runs (members started later too).
+    pub fn set_etcd_version(&mut self, v: crate::api::EtcdVersion) {
+        self.version = v;
+        for s in &mut self.slots {
+            if let Some(m) = s.member.as_mut() {
+                m.set_version(v);
+            }
+        }
+    }
+
+    /// The etcd release the members run.
+    pub fn etcd_version(&self) -> crate::api::EtcdVersion {
+        self.version
     }
 
     /// Sets every member's snapshot interval (applied entries between snapshots).

@@ -150,7 +150,14 @@ pub fn lab_line(text: &str, current: LabKind) -> LabLine {
             stdout: list_text(current),
             ..Default::default()
         }),
-        Some(Ok(LabCommand::Switch(kind))) => LabLine::Switch(
+        // the page keeps one session per lab, at etcd 3.4.23 (`etcdplay --etcd 3.5` and
+        // `lab NAME --etcd 3.5` there have 3.5)
+        Some(Ok(LabCommand::Switch(_, Some(v)))) if v.is_3_5() => LabLine::Answer(Output {
+            stderr: "lab: the page runs etcd 3.4.23 for now; etcd 3.5 is in etcdplay (`etcdplay --etcd 3.5`, or `lab local --etcd 3.5` there)\n".to_string(),
+            exit: 1,
+            ..Default::default()
+        }),
+        Some(Ok(LabCommand::Switch(kind, _))) => LabLine::Switch(
             kind,
             Output {
                 stdout: switched_text(kind),

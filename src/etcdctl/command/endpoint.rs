@@ -39,6 +39,7 @@ pub fn health(ctx: &mut Ctx) -> Result<(), Fail> {
     for ep in eps {
         let mut c = base.with_endpoint(&ep);
         c.passthrough = false;
+        c.health_logger = true;
         let start = ctx.cluster.now();
         let r = c.call(
             ctx.cluster,

@@ -22,7 +22,15 @@ pub fn get_op(f: &Flags) -> Result<RangeRequest, Fail> {
             "`--prefix` and `--from-key` cannot be set at the same time, choose one",
         ));
     }
+    // `--count-only` exists from etcdctl 3.5 on (3.4's parser refuses it)
+    let count_only = req_count_only(f);
+    if f.bool("keys-only") && count_only {
+        return Err(bad_args(
+            "`--keys-only` and `--count-only` cannot be set at the same time, choose one",
+        ));
+    }
     let mut req = RangeRequest::default();
+    req.count_only = count_only;
     match f.str("consistency").as_str() {
         "s" => req.serializable = true,
         "l" => {}
@@ -91,12 +99,20 @@ pub fn get_op(f: &Flags) -> Result<RangeRequest, Fail> {
     Ok(req)
 }
 
+/// Whether `--count-only` was given (etcdctl 3.5).
+fn req_count_only(f: &Flags) -> bool {
+    f.bool("count-only")
+}
+
 pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
     let req = get_op(&ctx.flags)?;
     let client = ctx.client()?;
     let resp = client
         .call(ctx.cluster, ctx.io, Request::Range(req))
         .map_err(fail)?;
+    if req_count_only(&ctx.flags) && ctx.write_out() != "fields" {
+        return Err(bad_args("--count-only is only for `--write-out=fields`"));
+    }
     let value_only = ctx.flags.bool("print-value-only");
     if value_only && ctx.write_out() != "simple" {
         return Err(bad_args(

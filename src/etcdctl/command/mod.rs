@@ -18,6 +18,7 @@ pub mod move_leader;
 pub mod put;
 pub mod role;
 pub mod snapshot;
+pub mod snapshot_restore;
 pub mod txn;
 pub mod user;
 pub mod version;
@@ -60,6 +61,7 @@ impl Ctx<'_> {
             PrintOpts {
                 hex: self.flags.bool("hex"),
                 value_only,
+                version: self.console.version,
             },
         )
     }
@@ -79,8 +81,8 @@ pub fn bad_args(msg: &str) -> Fail {
 }
 
 /// Whether a command path runs something (group commands only print their help).
-pub fn runnable(path: &str) -> bool {
-    !path.is_empty() && flags::children(path).is_empty()
+pub fn runnable(path: &str, v: crate::api::EtcdVersion) -> bool {
+    !path.is_empty() && flags::children(path, v).is_empty()
 }
 
 /// Runs the command at `ctx.path`.
@@ -117,6 +119,7 @@ pub fn dispatch(ctx: &mut Ctx) -> Result<Status, Fail> {
         "elect" => elect::run(ctx),
         "auth enable" => done(auth::enable(ctx)),
         "auth disable" => done(auth::disable(ctx)),
+        "auth status" => done(auth::status(ctx)),
         "user add" => done(user::add(ctx)),
         "user delete" => done(user::delete(ctx)),
         "user get" => done(user::get(ctx)),

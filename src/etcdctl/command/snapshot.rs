@@ -3,18 +3,18 @@
 //! directory, or a node's filesystem in a node lab).
 
 use crate::api::{Request, Response};
-use crate::cluster::RestoreSpec;
 
 use super::super::client::json_str;
 use super::super::printer::humanize_bytes;
 use super::super::snapshot_file::{self, SnapshotFile};
 use super::super::{Fail, EXIT_ERROR, EXIT_INTERRUPTED};
+use super::snapshot_restore::{self, RestoreBy, RestoreOpts};
 use super::{bad_args, Ctx};
+use crate::etcdctl::files::Files;
+use crate::etcdctl::printer::Printer;
+use crate::etcdctl::Io;
 
-/// zap's epoch time: seconds as Go's shortest float text (`1704067246.58`).
-fn zap_ts(unix_nanos: i64) -> String {
-    format!("{}", unix_nanos as f64 / 1e9)
-}
+use super::super::client::epoch_seconds as zap_ts;
 
 pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
     let args = ctx.args().to_vec();
@@ -43,9 +43,12 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
             format!("could not open {part} (open {part}: {e})"),
         ));
     }
+    let v35 = ctx.console.version.is_3_5();
+    let line = |v34: u32, v35n: u32| if v35 { v35n } else { v34 };
     ctx.io.errln(&format!(
-        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:119\",\"msg\":\"created temporary db file\",\"path\":{}}}",
+        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:{}\",\"msg\":\"created temporary db file\",\"path\":{}}}",
         zap_ts(start),
+        line(119, 68),
         json_str(&part)
     ));
     let resp = match client.call(ctx.cluster, ctx.io, Request::Snapshot) {
@@ -56,21 +59,42 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
         return Err(Fail::new(EXIT_INTERRUPTED, "unexpected response"));
     };
     let now = ctx.cluster.unix_nanos();
-    let iso = super::super::client::iso8601(now);
-    ctx.io.errln(&format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:200\",\"msg\":\"opened snapshot stream; downloading\"}}", iso));
+    // the client's own lines: 3.4's logger prints ISO times, 3.5's is the "client" logger
+    let client_line = |msg: &str, l34: u32, l35: u32| {
+        if v35 {
+            format!("{{\"level\":\"info\",\"ts\":{},\"logger\":\"client\",\"caller\":\"v3/maintenance.go:{}\",\"msg\":\"{}\"}}", zap_ts(now), l35, msg)
+        } else {
+            let iso = super::super::client::iso8601(now);
+            format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:{}\",\"msg\":\"{}\"}}", iso, l34, msg)
+        }
+    };
+    ctx.io.errln(&client_line(
+        "opened snapshot stream; downloading",
+        200,
+        211,
+    ));
     ctx.io.errln(&format!(
-        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:127\",\"msg\":\"fetching snapshot\",\"endpoint\":{}}}",
+        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:{}\",\"msg\":\"fetching snapshot\",\"endpoint\":{}}}",
         zap_ts(now),
+        line(127, 76),
         json_str(&ep)
     ));
-    ctx.io.errln(&format!("{{\"level\":\"info\",\"ts\":\"{}\",\"caller\":\"clientv3/maintenance.go:208\",\"msg\":\"completed snapshot read; closing\"}}", iso));
+    ctx.io
+        .errln(&client_line("completed snapshot read; closing", 208, 219));
     // the database, then its SHA-256 (what the member streams; etcdctl keeps it all)
     let size = s.blob.len() as u64 + 32;
     let data = snapshot_file::encode(s.blob);
-    let took = (now - start).max(0) as f64 / 1e9;
+    let secs = (now - start).max(0) as f64 / 1e9;
+    // 3.5 logs humanize's time: "now" for what took under a second
+    let took = if v35 {
+        json_str(&humanize_time(secs))
+    } else {
+        secs.to_string()
+    };
     ctx.io.errln(&format!(
-        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:142\",\"msg\":\"fetched snapshot\",\"endpoint\":{},\"size\":{},\"took\":{}}}",
+        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:{}\",\"msg\":\"fetched snapshot\",\"endpoint\":{},\"size\":{},\"took\":{}}}",
         zap_ts(now),
+        line(142, 91),
         json_str(&ep),
         json_str(&humanize_bytes(size)),
         took
@@ -83,12 +107,26 @@ pub fn save(ctx: &mut Ctx) -> Result<(), Fail> {
     }
     ctx.files.written(&path);
     ctx.io.errln(&format!(
-        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:152\",\"msg\":\"saved\",\"path\":{}}}",
+        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:{}\",\"msg\":\"saved\",\"path\":{}}}",
         zap_ts(now),
+        line(152, 100),
         json_str(&path)
     ));
     ctx.io.outln(&format!("Snapshot saved at {}", path));
     Ok(())
+}
+
+/// go-humanize's `Time` of a duration in the past, as etcd 3.5 logs what a snapshot
+/// took: "now" under a second, then "1 second ago", "N seconds ago", "1 minute ago", ...
+fn humanize_time(secs: f64) -> String {
+    let s = secs as u64;
+    match s {
+        0 => "now".to_string(),
+        1 => "1 second ago".to_string(),
+        2..=59 => format!("{s} seconds ago"),
+        60..=119 => "1 minute ago".to_string(),
+        _ => format!("{} minutes ago", s / 60),
+    }
 }
 
 /// Whether `data` reads as a snapshot file (one `snapshot save` wrote, a real etcd's, or a
@@ -103,8 +141,19 @@ pub fn status(ctx: &mut Ctx) -> Result<(), Fail> {
     if args.len() != 1 {
         return Err(bad_args("snapshot status requires exactly one argument"));
     }
+    if ctx.console.version.is_3_5() {
+        ctx.io
+            .errln("Deprecated: Use `etcdutl snapshot status` instead.");
+        ctx.io.errln("");
+    }
     let p = ctx.printer()?;
-    let data = match ctx.files.read(&args[0]) {
+    status_of(ctx.files, &args[0], p.as_ref(), ctx.io)
+}
+
+/// `snapshot status FILE` printed by `p` (etcdctl's, and etcdutl's).
+pub fn status_of(files: &dyn Files, path: &str, p: &dyn Printer, io: &mut Io) -> Result<(), Fail> {
+    let args = [path.to_string()];
+    let data = match files.read(&args[0]) {
         Ok(d) => d,
         Err(e) => return Err(Fail::new(EXIT_ERROR, format!("stat {}: {e}", args[0]))),
     };
@@ -118,18 +167,7 @@ pub fn status(ctx: &mut Ctx) -> Result<(), Fail> {
     let st = SnapshotFile::read(&data)
         .status()
         .map_err(|e| Fail::new(EXIT_ERROR, e))?;
-    p.db_status(ctx.io, &st)
-}
-
-/// The zap fields naming a restore's directories (`path`, `wal-dir`, `data-dir`, `snap-dir`).
-fn restore_fields(path: &str, data_dir: &str) -> String {
-    format!(
-        "\"path\":{},\"wal-dir\":{},\"data-dir\":{},\"snap-dir\":{}",
-        json_str(path),
-        json_str(&format!("{data_dir}/member/wal")),
-        json_str(data_dir),
-        json_str(&format!("{data_dir}/member/snap"))
-    )
+    p.db_status(io, &st)
 }
 
 pub fn restore(ctx: &mut Ctx) -> Result<(), Fail> {
@@ -137,100 +175,11 @@ pub fn restore(ctx: &mut Ctx) -> Result<(), Fail> {
     if args.len() != 1 {
         return Err(bad_args("snapshot restore requires exactly one argument"));
     }
-    let path = args[0].clone();
-    let name = ctx.flags.str("name");
-    let name = if name.is_empty() {
-        "default".to_string()
+    let o = RestoreOpts::from_flags(&args[0], &ctx.flags);
+    let by = if ctx.console.version.is_3_5() {
+        RestoreBy::Etcdctl35
     } else {
-        name
+        RestoreBy::Etcdctl34
     };
-    let mut data_dir = ctx.flags.str("data-dir");
-    if data_dir.is_empty() {
-        data_dir = format!("{name}.etcd");
-    }
-    let data_dir = data_dir.trim_end_matches('/').to_string();
-    let peer_urls = ctx.flags.str("initial-advertise-peer-urls");
-    let peer_urls = if peer_urls.is_empty() {
-        "http://localhost:2380".to_string()
-    } else {
-        peer_urls
-    };
-    let initial = ctx.flags.str("initial-cluster");
-    let initial = if initial.is_empty() {
-        peer_urls
-            .split(',')
-            .map(|u| format!("{name}={u}"))
-            .collect::<Vec<_>>()
-            .join(",")
-    } else {
-        initial
-    };
-    let mut pairs = Vec::new();
-    for kv in initial.split(',').filter(|s| !s.is_empty()) {
-        match kv.split_once('=') {
-            Some((k, v)) => pairs.push((k.to_string(), v.to_string())),
-            None => {
-                return Err(Fail::new(
-                    EXIT_ERROR,
-                    format!("malformed initial cluster string ({kv})"),
-                ))
-            }
-        }
-    }
-    let token = ctx.flags.str("initial-cluster-token");
-    let token = if token.is_empty() {
-        "etcd-cluster".to_string()
-    } else {
-        token
-    };
-    if ctx.files.exists(&data_dir) {
-        return Err(Fail::new(
-            EXIT_ERROR,
-            format!("data-dir {} exists", json_str(&data_dir)),
-        ));
-    }
-    let start = ctx.cluster.unix_nanos();
-    ctx.io.errln(&format!(
-        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:296\",\"msg\":\"restoring snapshot\",{}}}",
-        zap_ts(start),
-        restore_fields(&path, &data_dir)
-    ));
-    let file = ctx
-        .files
-        .read(&path)
-        .map_err(|e| Fail::new(EXIT_ERROR, format!("open {path}: {e}")))?;
-    let blob = SnapshotFile::read(&file)
-        .restore_db(ctx.flags.bool("skip-hash-check"))
-        .map_err(|e| Fail::new(EXIT_ERROR, e))?;
-    let spec = RestoreSpec {
-        name,
-        initial_cluster: pairs,
-        token,
-    };
-    let dir = ctx
-        .cluster
-        .restore_data_dir(blob, &spec)
-        .map_err(|e| Fail::new(EXIT_ERROR, e))?;
-    for (id, urls) in &dir.members {
-        ctx.io.errln(&format!(
-            "{{\"level\":\"info\",\"ts\":{},\"caller\":\"membership/cluster.go:392\",\"msg\":\"added member\",\"cluster-id\":\"{:x}\",\"local-member-id\":\"0\",\"added-peer-id\":\"{:x}\",\"added-peer-peer-urls\":[{}]}}",
-            zap_ts(ctx.cluster.unix_nanos()),
-            dir.cluster_id,
-            id,
-            urls.iter().map(|u| json_str(u)).collect::<Vec<_>>().join(",")
-        ));
-    }
-    for (rel, bytes) in &dir.files {
-        let p = format!("{data_dir}/{rel}");
-        ctx.files
-            .write(&p, bytes)
-            .map_err(|e| Fail::new(EXIT_ERROR, format!("mkdir {data_dir}: {e}")))?;
-    }
-    ctx.files.restored(&data_dir);
-    ctx.io.errln(&format!(
-        "{{\"level\":\"info\",\"ts\":{},\"caller\":\"snapshot/v3_snapshot.go:309\",\"msg\":\"restored snapshot\",{}}}",
-        zap_ts(ctx.cluster.unix_nanos()),
-        restore_fields(&path, &data_dir)
-    ));
-    Ok(())
+    snapshot_restore::restore(ctx.cluster, ctx.files, ctx.io, &o, by)
 }

@@ -1,6 +1,7 @@
 //! `etcdctl txn`: reads compares, success requests and failure requests from stdin (three
 //! sections, each ended by an empty line), with `--interactive` prompts.
 
+use crate::api::EtcdVersion;
 use crate::api::{Compare, CompareResult, CompareTarget, Request, RequestOp, Response, TxnRequest};
 
 use super::super::flags::{self, go_quote, Flags, Found};
@@ -216,8 +217,45 @@ fn parse_compare(line: &str) -> Result<Parsed, Fail> {
     }))
 }
 
-/// The Go panic of etcdctl 3.4.23 on a `lease(...)` compare (clientv3.mustInt64 of a string).
-fn lease_panic(io: &mut Io) -> Fail {
+/// etcdctl 3.5.1's panic on a `lease(...)` compare (the release binary's build paths).
+const LEASE_PANIC_3_5: [&str; 27] = [
+    "panic: bad value",
+    "",
+    "goroutine 1 [running]:",
+    "go.etcd.io/etcd/client/v3.mustInt64(...)",
+    "\t/tmp/etcd-release-3.5.1/etcd/release/etcd/client/v3/compare.go:130",
+    "go.etcd.io/etcd/client/v3.mustInt64orLeaseID(...)",
+    "\t/tmp/etcd-release-3.5.1/etcd/release/etcd/client/v3/compare.go:139",
+    "go.etcd.io/etcd/client/v3.Compare(0xc0000b8000, 0x5, 0xc0000b8008, 0x5, 0x0, 0x0, 0x0, 0x0, 0x0, 0x0, ...)",
+    "\t/tmp/etcd-release-3.5.1/etcd/release/etcd/client/v3/compare.go:64 +0x6e5",
+    "go.etcd.io/etcd/etcdctl/v3/ctlv3/command.parseCompare(0xc0000b4000, 0x1b, 0x1b, 0x0, 0x0)",
+    "\t/tmp/etcd-release-3.5.1/etcd/release/etcd/etcdctl/ctlv3/command/txn_command.go:198 +0x5a5",
+    "go.etcd.io/etcd/etcdctl/v3/ctlv3/command.readCompares(0xc0000a8000, 0x0, 0x0, 0x0)",
+    "\t/tmp/etcd-release-3.5.1/etcd/release/etcd/etcdctl/ctlv3/command/txn_command.go:88 +0x7a",
+    "go.etcd.io/etcd/etcdctl/v3/ctlv3/command.txnCommandFunc(0xc000186000, 0x1e6a3a0, 0x0, 0x0)",
+    "\t/tmp/etcd-release-3.5.1/etcd/release/etcd/etcdctl/ctlv3/command/txn_command.go:55 +0x12d",
+    "github.com/spf13/cobra.(*Command).execute(0xc000186000, 0x1e6a3a0, 0x0, 0x0, 0xc000186000, 0x1e6a3a0)",
+    "\t/home/remote/sbatsche/.gvm/pkgsets/go1.16.3/global/pkg/mod/github.com/spf13/cobra@v1.1.3/command.go:856 +0x2c2",
+    "github.com/spf13/cobra.(*Command).ExecuteC(0x1e5f8e0, 0xc000000180, 0x1, 0x1)",
+    "\t/home/remote/sbatsche/.gvm/pkgsets/go1.16.3/global/pkg/mod/github.com/spf13/cobra@v1.1.3/command.go:960 +0x375",
+    "github.com/spf13/cobra.(*Command).Execute(...)",
+    "\t/home/remote/sbatsche/.gvm/pkgsets/go1.16.3/global/pkg/mod/github.com/spf13/cobra@v1.1.3/command.go:897",
+    "go.etcd.io/etcd/etcdctl/v3/ctlv3.Start(0xc000100000, 0x1)",
+    "\t/tmp/etcd-release-3.5.1/etcd/release/etcd/etcdctl/ctlv3/ctl.go:107 +0x85",
+    "go.etcd.io/etcd/etcdctl/v3/ctlv3.MustStart()",
+    "\t/tmp/etcd-release-3.5.1/etcd/release/etcd/etcdctl/ctlv3/ctl.go:111 +0x2f",
+    "main.main()",
+    "\t/tmp/etcd-release-3.5.1/etcd/release/etcd/etcdctl/main.go:59 +0x1b6",
+];
+
+/// The Go panic of etcdctl on a `lease(...)` compare (clientv3.mustInt64 of a string).
+fn lease_panic(io: &mut Io, v: EtcdVersion) -> Fail {
+    if v.is_3_5() {
+        for l in LEASE_PANIC_3_5 {
+            io.errln(l);
+        }
+        return Fail::silent(EXIT_BAD_CONNECTION);
+    }
     for l in [
         "panic: bad value",
         "",
@@ -251,19 +289,19 @@ fn lease_panic(io: &mut Io) -> Fail {
 }
 
 /// Parses one request line (`put k v`, `get k --prefix`, `del k`) as etcdctl's txn does.
-fn parse_request(line: &str, io: &mut Io) -> Result<RequestOp, Fail> {
+fn parse_request(line: &str, io: &mut Io, v: EtcdVersion) -> Result<RequestOp, Fail> {
     let args = argify(line);
     if args.len() < 2 {
         return Err(invalid(format!("invalid txn compare request: {}", line)));
     }
     let bad = || invalid(format!("invalid txn request: {}", line));
-    let (path, rest) = match flags::find(&args) {
+    let (path, rest) = match flags::find(&args, v) {
         Found::Command { path, args } if matches!(path.as_str(), "put" | "get" | "del") => {
             (path, args)
         }
         _ => return Err(bad()),
     };
-    let fl = flags::parse(&path, &rest).map_err(|_| bad())?;
+    let fl = flags::parse(&path, &rest, v).map_err(|_| bad())?;
     // only the command's own flags exist in txn's request parser
     if fl.defs.iter().any(|d| d.global && fl.changed(&d.name)) {
         return Err(bad());
@@ -279,15 +317,15 @@ fn parse_request(line: &str, io: &mut Io) -> Result<RequestOp, Fail> {
 /// the success and the failure requests (with their prompts under `--interactive`).
 /// [`run`] commits what it returns; over what was typed so far it tells the console
 /// whether the command still reads ([`Io::starved`]).
-pub fn read_input(fl: &Flags, io: &mut Io) -> Result<TxnRequest, Fail> {
+pub fn read_input(fl: &Flags, io: &mut Io, v: EtcdVersion) -> Result<TxnRequest, Fail> {
     if !fl.args.is_empty() {
         return Err(bad_args("txn command does not accept argument"));
     }
     let _ = super::super::client::auth_from_flags(fl, io);
-    read_txn(io, fl.bool("interactive"))
+    read_txn(io, fl.bool("interactive"), v)
 }
 
-fn read_txn(io: &mut Io, interactive: bool) -> Result<TxnRequest, Fail> {
+fn read_txn(io: &mut Io, interactive: bool, v: EtcdVersion) -> Result<TxnRequest, Fail> {
     let mut txn = TxnRequest::default();
     if interactive {
         io.outln("compares:");
@@ -300,7 +338,7 @@ fn read_txn(io: &mut Io, interactive: bool) -> Result<TxnRequest, Fail> {
         }
         match parse_compare(line)? {
             Parsed::Cmp(c) => txn.compare.push(c),
-            Parsed::LeasePanic => return Err(lease_panic(io)),
+            Parsed::LeasePanic => return Err(lease_panic(io, v)),
         }
     }
     for section in 0..2 {
@@ -317,7 +355,7 @@ fn read_txn(io: &mut Io, interactive: bool) -> Result<TxnRequest, Fail> {
             if line.is_empty() {
                 break;
             }
-            let op = parse_request(&line, io)?;
+            let op = parse_request(&line, io, v)?;
             if section == 0 {
                 txn.success.push(op);
             } else {
@@ -333,7 +371,7 @@ pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
         return Err(bad_args("txn command does not accept argument"));
     }
     let client = ctx.client()?;
-    let txn = read_txn(ctx.io, ctx.flags.bool("interactive"))?;
+    let txn = read_txn(ctx.io, ctx.flags.bool("interactive"), ctx.console.version)?;
     let resp = client
         .call(ctx.cluster, ctx.io, Request::Txn(txn))
         .map_err(fail)?;

@@ -4,7 +4,8 @@ use super::super::Fail;
 use super::Ctx;
 
 pub fn run(ctx: &mut Ctx) -> Result<(), Fail> {
-    ctx.io.outln("etcdctl version: 3.4.23");
-    ctx.io.outln("API version: 3.4");
+    let v = ctx.console.version;
+    ctx.io.outln(&format!("etcdctl version: {}", v.full()));
+    ctx.io.outln(&format!("API version: {}", v.api()));
     Ok(())
 }

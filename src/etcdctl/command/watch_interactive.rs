@@ -222,6 +222,7 @@ impl Job for InteractiveWatch {
                         PrintOpts {
                             hex: self.hex,
                             value_only: false,
+                            ..Default::default()
                         },
                     ) {
                         Ok(p) => p,

@@ -579,9 +579,10 @@ pub fn tabwrite(text: &str) -> String {
 }
 
 /// `AppHelpTemplate`.
-pub fn app_help() -> String {
-    let mut s = String::from(
-        "NAME:\n   etcdctl - A simple command line client for etcd.\n\nUSAGE:\n   etcdctl [global options] command [command options] [arguments...]\n\nVERSION:\n   3.4.23\n\nCOMMANDS:",
+pub fn app_help(version: crate::api::EtcdVersion) -> String {
+    let mut s = format!(
+        "NAME:\n   etcdctl - A simple command line client for etcd.\n\nUSAGE:\n   etcdctl [global options] command [command options] [arguments...]\n\nVERSION:\n   {}\n\nCOMMANDS:",
+        version.full()
     );
     for c in COMMANDS {
         s.push_str(&format!("\n   {}\t{}", c.name, c.usage));
@@ -655,7 +656,7 @@ mod tests {
 
     #[test]
     fn help_texts_match_etcdctl() {
-        assert_eq!(app_help(), fixture("app.txt"));
+        assert_eq!(app_help(Default::default()), fixture("app.txt"));
         for c in COMMANDS {
             assert_eq!(
                 command_help(None, c),

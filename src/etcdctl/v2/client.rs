@@ -82,6 +82,8 @@ pub struct Ctx<'a> {
     /// Endpoints after the cluster sync.
     pub endpoints: Vec<String>,
     pub credentials: Option<Credentials>,
+    /// The etcdctl release (3.5 exits 128 on a missing argument).
+    pub version: crate::api::EtcdVersion,
 }
 
 /// `host:port` of an endpoint URL, for `dial tcp` errors.
@@ -107,6 +109,16 @@ impl<'a> Ctx<'a> {
             err: String::new(),
             endpoints: vec![],
             credentials: None,
+            version: crate::api::EtcdVersion::default(),
+        }
+    }
+
+    /// The exit status of a usage error (`key required`): 1 in 3.4, 128 in 3.5.
+    pub fn bad_args(&self) -> Exit {
+        if self.version.is_3_5() {
+            128
+        } else {
+            EXIT_BAD_ARGS
         }
     }
 
@@ -283,6 +295,10 @@ impl<'a> Ctx<'a> {
                 Err(CallError::DeadlineExceeded) => {
                     errs.push(format!("client: endpoint {} exceeded header timeout", ep));
                     return Err(ClientError::Cluster(errs));
+                }
+                // an HTTP 500 (etcd 3.5's failed `updatedir`): the client tries the next member
+                Err(CallError::Server(e)) if e.code == crate::api::Code::Internal => {
+                    errs.push(format!("client: etcd member {} has no leader", ep))
                 }
                 Err(CallError::Server(e)) => return Err(ClientError::Plain(e.message)),
             }

@@ -3,7 +3,7 @@
 //! request and prints the answer with [`super::printer`].
 
 use super::cli::Parsed;
-use super::client::{ClientError, Ctx, Exit, EXIT_BAD_ARGS, EXIT_SERVER_ERROR};
+use super::client::{ClientError, Ctx, Exit, EXIT_SERVER_ERROR};
 use super::printer::print_response_key;
 use crate::api::v2::{Event, KeysRequest, Method, V2Op, V2Response};
 
@@ -43,7 +43,10 @@ fn print(ctx: &mut Ctx, e: &Event) {
 fn key_arg(ctx: &mut Ctx, p: &Parsed) -> Result<String, Exit> {
     match p.args.first() {
         Some(k) => Ok(k.clone()),
-        None => Err(ctx.fail(EXIT_BAD_ARGS, "key required")),
+        None => {
+            let code = ctx.bad_args();
+            Err(ctx.fail(code, "key required"))
+        }
     }
 }
 
@@ -54,7 +57,8 @@ fn value_arg(ctx: &mut Ctx, p: &Parsed) -> Result<String, Exit> {
     }
     let all = ctx.read_all();
     if all.is_empty() {
-        return Err(ctx.fail(EXIT_BAD_ARGS, "value required"));
+        let code = ctx.bad_args();
+        return Err(ctx.fail(code, "value required"));
     }
     Ok(all)
 }

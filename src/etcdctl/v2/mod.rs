@@ -43,6 +43,7 @@ pub fn run(
     args: &[String],
     env: &dyn Fn(&str) -> Option<String>,
     stdin: Option<&str>,
+    version: crate::api::EtcdVersion,
 ) -> Outcome {
     let mut out = String::new();
     let mut err = String::new();
@@ -51,7 +52,7 @@ pub fn run(
         Ok(g) => g,
         Err(e) => {
             out.push_str(&format!("Incorrect Usage. {}\n\n", e));
-            out.push_str(&cli::app_help());
+            out.push_str(&cli::app_help(version));
             err.push_str(&format!("{}\n", e));
             return Outcome::Done(Output {
                 stdout: out,
@@ -63,23 +64,23 @@ pub fn run(
         }
     };
     if g.bool("help") {
-        return done(cli::app_help(), String::new(), 0);
+        return done(cli::app_help(version), String::new(), 0);
     }
     if g.bool("version") {
         return done(
-            "etcdctl version: 3.4.23\nAPI version: 2\n".to_string(),
+            format!("etcdctl version: {}\nAPI version: 2\n", version.full()),
             String::new(),
             0,
         );
     }
     let rest = g.args.clone();
     let Some(name) = rest.first().cloned() else {
-        return done(cli::app_help(), String::new(), 0);
+        return done(cli::app_help(version), String::new(), 0);
     };
     let cmd_args = rest.get(1..).unwrap_or(&[]).to_vec();
     if name == "help" || name == "h" {
         return match cmd_args.first() {
-            None => done(cli::app_help(), String::new(), 0),
+            None => done(cli::app_help(version), String::new(), 0),
             Some(topic) => match find_command(COMMANDS, topic) {
                 Some(c) => done(cli::command_help(None, c), String::new(), 0),
                 None => done(String::new(), format!("No help topic for '{}'\n", topic), 3),
@@ -90,6 +91,7 @@ pub fn run(
         return done(String::new(), format!("No help topic for '{}'\n", name), 3);
     };
     let mut ctx = Ctx::new(cluster, g, env, stdin);
+    ctx.version = version;
     let result = if c.subcommands.is_empty() {
         run_leaf(&mut ctx, None, c, &cmd_args)
     } else {

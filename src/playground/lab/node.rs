@@ -52,6 +52,14 @@ pub fn params() -> Params {
     Params::default()
 }
 
+/// [`params`] with etcd the release `v` (the manifest's image tag follows it).
+pub fn params_of(v: crate::api::EtcdVersion) -> Params {
+    Params {
+        etcd_version: v.full().to_string(),
+        ..Params::default()
+    }
+}
+
 /// The node's clock: the world's, in milliseconds since the Unix epoch.
 pub fn node_now(world: &World) -> Millis {
     (world.unix_nanos().max(0) / 1_000_000) as Millis
@@ -67,7 +75,12 @@ const KUBELET_STEP: Duration = Duration::from_millis(500);
 impl NodeLab {
     /// The node right after `kubeadm init` at `now`.
     pub fn new(now: Millis) -> NodeLab {
-        let p = params();
+        NodeLab::new_with(now, crate::api::EtcdVersion::default())
+    }
+
+    /// The node of a kubeadm cluster whose etcd is the release `v`.
+    pub fn new_with(now: Millis, v: crate::api::EtcdVersion) -> NodeLab {
+        let p = params_of(v);
         NodeLab {
             fs: kubeadm::control_plane(&p, now),
             shell: Shell::new("/root"),
@@ -139,10 +152,11 @@ impl NodeLab {
 impl Playground {
     /// The kubeadm lab: the node after `kubeadm init`, kubelet running etcd from its manifest,
     /// a leader elected, and a small Kubernetes cluster's objects in `/registry`.
-    pub(crate) fn kubeadm_lab(seed: u64) -> Playground {
+    pub(crate) fn kubeadm_lab(seed: u64, v: crate::api::EtcdVersion) -> Playground {
         let world = World::empty(seed);
-        let node = NodeLab::new(node_now(&world));
+        let node = NodeLab::new_with(node_now(&world), v);
         let mut p = Playground::from_world(world, Default::default(), true);
+        p.set_etcd_version(v);
         p.lab = super::LabKind::Kubeadm;
         p.node = Some(Box::new(node));
         p.node_tick();

@@ -190,6 +190,26 @@ fn out(ctx: &mut Ctx, s: &str) {
 }
 
 impl Programs<'_> {
+    /// `etcdutl ARGS` over the node's files (etcd 3.5 labs).
+    fn etcdutl(&mut self, args: &[String], ctx: &mut Ctx) -> i32 {
+        self.world.advance(super::super::ETCDCTL_STARTUP);
+        let mut io = Io::without_tty();
+        let mut cluster = LabCluster {
+            world: self.world,
+            listeners: listeners(self.etcd.as_ref(), ctx.fs),
+            client: ClientTls::default(),
+        };
+        let mut files = NodeFiles {
+            fs: ctx.fs,
+            cwd: ctx.cwd,
+            now: ctx.now,
+        };
+        let code = crate::etcdutl::run(&mut cluster, &mut files, args, &mut io);
+        out(ctx, &io.stdout);
+        ctx.err.extend_from_slice(io.stderr.as_bytes());
+        code
+    }
+
     fn etcdctl(&mut self, args: &[String], env: &BTreeMap<String, String>, ctx: &mut Ctx) -> i32 {
         self.world.advance(super::super::ETCDCTL_STARTUP);
         let mut io = if ctx.stdin.is_empty() {
@@ -239,7 +259,7 @@ impl Programs<'_> {
                 .any(|u| u.starts_with("https://"))
         });
         let external = self.etcd_fs.is_some() || self.on_etcd_server;
-        for h in super::super::hints(env, args, &o) {
+        for h in super::super::hints(env, args, &o, self.console.version) {
             if h.contains("no answer in time") {
                 self.hints
                     .push(match (external, secure && self.kubelet.etcd_running()) {
@@ -297,7 +317,8 @@ impl Programs<'_> {
                     match words.first().map(|w| wrappers::program(w)) {
                         Some("etcdctl") => self.etcdctl(&words[1..], &env, ctx),
                         _ => {
-                            let o = wrappers::etcd(words.get(1..).unwrap_or(&[]));
+                            let v = self.console.version;
+                            let o = wrappers::etcd(words.get(1..).unwrap_or(&[]), v);
                             out(ctx, &o.stdout);
                             ctx.err.extend_from_slice(o.stderr.as_bytes());
                             o.exit
@@ -518,6 +539,8 @@ impl External for Programs<'_> {
             "kubectl" | "crictl" if remote => return None,
             "systemctl" if remote => self.systemctl_etcd_server(args, ctx),
             "etcdctl" => self.etcdctl(args, env, ctx),
+            // etcd 3.5's offline tool, installed beside etcdctl
+            "etcdutl" if self.console.version.is_3_5() => self.etcdutl(args, ctx),
             "kubectl" => self.kubectl(args, ctx),
             "crictl" => self.crictl(args, ctx),
             "systemctl" => self.systemctl(args, ctx),

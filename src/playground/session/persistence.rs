@@ -77,6 +77,9 @@ pub struct PlaygroundState {
     /// jobs as `[N] LINE &`): a reload ends them, and the console then says so.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub jobs: Vec<String>,
+    /// The etcd release the lab runs (records stored before 3.5 existed read as 3.4.23).
+    #[serde(default)]
+    pub etcd_version: crate::api::EtcdVersion,
 }
 
 fn yes() -> bool {
@@ -99,7 +102,7 @@ impl Base {
     pub(super) fn playground(&self, journal: bool) -> Playground {
         let st = &self.state;
         if let (LabKind::Kubeadm | LabKind::ExternalEtcd, Some(node)) = (st.lab, &st.node) {
-            return Playground::restore_node(
+            let mut p = Playground::restore_node(
                 st.lab,
                 st.seed,
                 Duration::from_micros(st.clock_us),
@@ -107,6 +110,8 @@ impl Base {
                 st.env.clone(),
                 st.hints,
             );
+            p.set_etcd_version(st.etcd_version);
+            return p;
         }
         let world = World::restore(
             st.seed,
@@ -115,7 +120,9 @@ impl Base {
             &st.settings,
             journal,
         );
-        Playground::from_world(world, st.env.clone(), st.hints)
+        let mut p = Playground::from_world(world, st.env.clone(), st.hints);
+        p.set_etcd_version(st.etcd_version);
+        p
     }
 }
 
@@ -169,9 +176,17 @@ impl Session {
 
     /// A fresh session for the page in a lab (`local` is [`Session::fresh_page`]).
     pub fn fresh_lab(kind: LabKind) -> Session {
+        Session::fresh_lab_version(kind, crate::api::EtcdVersion::default())
+    }
+
+    /// A fresh session for the page in a lab whose etcd is the release `version`.
+    pub fn fresh_lab_version(kind: LabKind, version: crate::api::EtcdVersion) -> Session {
         let mut s = Session::fresh_page();
-        if kind != LabKind::Local {
-            s.playground = Playground::for_lab(kind, DEFAULT_SEED);
+        if kind != LabKind::Local || version != crate::api::EtcdVersion::default() {
+            s.playground = Playground::for_lab_version(kind, DEFAULT_SEED, version);
+            if kind == LabKind::Local {
+                s.playground.world_mut().set_snapshot_count(SNAPSHOT_COUNT);
+            }
             s.horizon_ms = s.now_ms();
         }
         s
@@ -338,6 +353,7 @@ impl Session {
             lesson: self.lesson.clone(),
             lessons_finished: self.lessons_finished.iter().cloned().collect(),
             jobs: self.running_jobs(),
+            etcd_version: self.playground.etcd_version(),
         }
     }
 

@@ -128,7 +128,11 @@ impl Session {
         self.playground = match &self.base {
             Some(b) => b.playground(false),
             None if self.cold_start => self.cold_playground(),
-            None => Playground::for_lab(self.playground.lab(), self.seed),
+            None => Playground::for_lab_version(
+                self.playground.lab(),
+                self.seed,
+                self.playground.etcd_version(),
+            ),
         };
         if self.persisting {
             self.playground.world_mut().start_journals(true);
@@ -251,10 +255,11 @@ impl Session {
     /// The seed's world at its first moment, with the page's settings.
     fn cold_playground(&self) -> Playground {
         let mut cold = Playground::from_world(
-            World::cold(self.seed),
+            World::cold_with(self.seed, self.playground.etcd_version()),
             BTreeMap::new(),
             self.playground.hints_enabled,
         );
+        cold.set_etcd_version(self.playground.etcd_version());
         let snapshots = self.world().settings().snapshot_count;
         cold.world_mut().set_snapshot_count(snapshots);
         cold

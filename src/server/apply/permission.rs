@@ -94,6 +94,11 @@ fn permitted(
         }
         Request::Auth(a) => match a {
             AuthRequest::Authenticate { .. } | AuthRequest::AuthenticateChecked { .. } => Ok(()),
+            // any user may ask; without one, an enabled auth says the name is empty
+            AuthRequest::Status if auth.is_enabled() && user.is_empty() => {
+                Err(crate::auth::error::Error::UserEmpty)
+            }
+            AuthRequest::Status => Ok(()),
             AuthRequest::UserGet { name } => match auth.is_admin_permitted(user) {
                 Err(e) if name != user => Err(e),
                 _ => Ok(()),
