@@ -13,6 +13,7 @@ fn record(line: &str, stdin: Option<&str>) -> InputRecord {
         line: line.to_string(),
         stdin: stdin.map(str::to_string),
         at_ms: Some(5500),
+        ..Default::default()
     }
 }
 

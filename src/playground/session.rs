@@ -13,7 +13,8 @@
 //! time turns into simulated time), [`keyspace`] (reads through the world's client surface),
 //! [`persistence`] (journals to drain, the stored state, durable entries), [`action`] (the
 //! action type), [`commands`] (the console lines a click runs) and [`terminal`] (a command
-//! waiting for what is typed at its terminal).
+//! waiting for what is typed at its terminal); [`secrets`] keeps passwords out of what is
+//! stored and shown.
 //! Must not touch: the DOM or IndexedDB (the page's `ui` does), etcd rules (the playground
 //! and the layers below do).
 
@@ -33,6 +34,7 @@ pub mod keyspace;
 pub mod lesson;
 pub mod persistence;
 pub mod recovery;
+pub mod secrets;
 pub mod share;
 pub mod terminal;
 pub mod timeline;
@@ -104,6 +106,13 @@ pub struct Session {
     lessons_finished: std::collections::BTreeSet<String>,
     /// A command waiting for what is typed at the terminal (see [`terminal`]).
     terminal: Option<terminal::TerminalInput>,
+    /// The stored input log redacted on load (it was stored with secrets): stored again
+    /// whole by the next [`Session::take_new_inputs`].
+    restore_stored: Option<Vec<InputRecord>>,
+    /// Which lines typed at the terminal command about to run were passwords.
+    typed_secret_lines: Vec<usize>,
+    /// The pseudonyms of the secrets seen (see [`secrets`]).
+    secrets: secrets::Secrets,
 }
 
 impl Session {
@@ -141,6 +150,9 @@ impl Session {
             lesson: None,
             lessons_finished: Default::default(),
             terminal: None,
+            restore_stored: None,
+            typed_secret_lines: Vec::new(),
+            secrets: secrets::Secrets::default(),
         }
     }
 

@@ -41,7 +41,7 @@ pub struct TerminalView {
 impl From<&TerminalInput> for TerminalView {
     fn from(t: &TerminalInput) -> TerminalView {
         TerminalView {
-            line: t.line.clone(),
+            line: t.shown_line.clone(),
             above: t.above().to_string(),
             prompt: t.prompt().to_string(),
             password: t.password(),

@@ -385,7 +385,7 @@ pub fn flush(p: &Rc<Persist>) {
     let t0 = js_sys::Date::now();
     let disks = s.drain_disks();
     let (clear, inputs) = s.take_new_inputs();
-    let state = s.state();
+    let state = s.stored_state();
     let upto = s.next_entry_id();
     let write_state = {
         let last = p.last_state.borrow();

@@ -148,6 +148,7 @@ pub const PAGE_HELP: &str = "\nIn this page also:\n  speed X      play simulated
 
 impl Session {
     pub(super) fn push_entry(&mut self, line: String, output: Output) {
+        let line = self.secrets.redact_line(&line);
         let entries = Rc::make_mut(&mut self.entries);
         entries.push(Entry {
             id: self.next_id,
@@ -187,6 +188,7 @@ impl Session {
         let requests = self.playground.requests().to_vec();
         let files = self.playground.last_written().to_vec();
         let skipped = self.playground.skipped();
+        let line = self.secrets.redact_line(&line);
         let entries = Rc::make_mut(&mut self.entries);
         entries.push(Entry {
             id: self.next_id,
@@ -293,7 +295,7 @@ impl Session {
     /// Shows a line the page answered itself (`lab`, `lab NAME`): an entry and a line of the
     /// history, not a stored input (a replay does not run it again).
     pub fn show(&mut self, line: &str, output: Output) {
-        self.history.push(line);
+        self.history.push(&self.secrets.redact_line(line));
         self.push_entry(line.to_string(), output);
     }
 
@@ -306,6 +308,7 @@ impl Session {
             line: format!("{EDITOR_SAVED}{path}"),
             stdin: Some(text.to_string()),
             at_ms: Some(self.now_ms()),
+            ..Default::default()
         };
         let output = self.playground.save_edit(path, text);
         self.push_entry(record.line.clone(), output);
@@ -347,6 +350,9 @@ impl Session {
     /// `\` continues a line, `<<EOF` takes a here-document), each in order with its own
     /// entry. Says how the stored log changes (one change for the whole input).
     pub fn run_input(&mut self, text: &str) -> LogChange {
+        // a line recalled with ↑ shows pseudonyms: it runs with the secrets they stand for
+        let revealed = self.secrets.reveal_line(text);
+        let text = revealed.as_str();
         let commands = match complete_input(text) {
             Some(c)
                 if c.len() != 1 || c.iter().any(|c| c.stdin.is_some() || c.line.contains('\n')) =>
@@ -381,7 +387,7 @@ impl Session {
         }
         // a command waiting for terminal input is dropped by the next command line
         self.interrupt_terminal();
-        self.history.push(line);
+        self.history.push(&self.secrets.redact_line(line));
         if stdin.is_none() && self.start_terminal(line) {
             return LogChange::None;
         }
@@ -428,6 +434,7 @@ impl Session {
             line: line.to_string(),
             stdin: stdin.map(str::to_string),
             at_ms: Some(self.now_ms()),
+            secret_lines: std::mem::take(&mut self.typed_secret_lines),
         };
         // A line typed while a job runs ends that job first (the playground does it).
         self.finish_job(false);
@@ -524,7 +531,7 @@ impl Session {
         self.note_output(&output);
         self.lesson_saw_line(&r.line, &output);
         if show {
-            self.history.push(&r.line);
+            self.history.push(&self.secrets.redact_line(&r.line));
         }
         self.push_ran(r.line.clone(), output);
         self.inputs.push(r);
@@ -578,6 +585,7 @@ impl Session {
             line: INTERRUPT.to_string(),
             stdin: None,
             at_ms: Some(self.now_ms()),
+            ..Default::default()
         };
         self.interrupt_job();
         self.inputs.push(record.clone());

@@ -80,6 +80,16 @@ pub struct PlaygroundState {
     /// The etcd release the lab runs (records stored before 3.5 existed read as 3.4.23).
     #[serde(default)]
     pub etcd_version: crate::api::EtcdVersion,
+    /// How many secret pseudonyms were handed out (the numbering goes on after a reload).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub secrets_named: u64,
+    /// The variables that held a secret and are not stored (a reload asks to set them again).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unset_secrets: Vec<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn yes() -> bool {
@@ -160,6 +170,19 @@ pub fn ended_with_the_reload(jobs: &[String]) -> Option<String> {
     ))
 }
 
+/// What the console says after a reload when variables that held a secret were not stored.
+fn unset_note(names: &[String]) -> Option<String> {
+    if names.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} not kept across the reload (the page stores no password): export {} again to use {}.",
+        names.join(", "),
+        if names.len() == 1 { "it" } else { "them" },
+        if names.len() == 1 { "it" } else { "them" },
+    ))
+}
+
 /// The members whose disks the page keeps: the default three (members a `member add`
 /// brought in are not kept across a reload; the restored world is the default three).
 pub fn stored_members() -> impl Iterator<Item = &'static str> {
@@ -222,18 +245,32 @@ impl Session {
             }
         };
         let ended = ended_with_the_reload(&state.jobs);
+        let unset = unset_note(&state.unset_secrets);
         let (run, finished) = (state.lesson.clone(), state.lessons_finished.clone());
         let mut s = Session::restore(Base {
             state,
             disks: found.disks,
         });
         s.restore_lesson(run, &finished);
-        for r in &found.inputs {
+        // (a log stored before secrets were kept out of it is stored again without them)
+        let redacted: Vec<InputRecord> = found
+            .inputs
+            .iter()
+            .map(|r| s.secrets.redact_record(r))
+            .collect();
+        for r in &redacted {
             if r.line != INTERRUPT && r.line != JOB_INPUT {
                 s.history.push(&r.line);
             }
         }
-        (s, ended)
+        if redacted != found.inputs {
+            s.restore_stored = Some(redacted);
+        }
+        let note = match (ended, unset) {
+            (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
+            (a, b) => a.or(b),
+        };
+        (s, note)
     }
 
     /// A session whose world is restored from the members' disks (a reload): members missing
@@ -242,6 +279,7 @@ impl Session {
     pub fn restore(base: Base) -> Session {
         // The seed's world is cheap next to a restore; it is replaced at once.
         let mut s = Session::new(base.state.seed);
+        s.secrets = super::secrets::Secrets::continuing_from(base.state.secrets_named);
         s.playground = base.playground(true);
         s.base = Some(base);
         s.persisting = true;
@@ -277,10 +315,25 @@ impl Session {
 
     /// The inputs not yet in the stored history, and whether that history must be emptied
     /// first (after `reset`).
+    /// They hold pseudonyms instead of secrets (see [`super::secrets`]).
     pub fn take_new_inputs(&mut self) -> (bool, Vec<InputRecord>) {
-        let clear = std::mem::take(&mut self.inputs_clear);
+        let mut clear = std::mem::take(&mut self.inputs_clear);
         let from = self.inputs_stored.min(self.inputs.len());
-        let new = self.inputs.get(from..).unwrap_or(&[]).to_vec();
+        let mut new: Vec<InputRecord> = self
+            .inputs
+            .get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .map(|r| self.secrets.redact_record(r))
+            .collect();
+        if let Some(mut stored) = self.restore_stored.take() {
+            // the stored log again, redacted, unless a `reset` emptied it meanwhile
+            if !clear {
+                stored.append(&mut new);
+                new = stored;
+                clear = true;
+            }
+        }
         self.inputs_stored = self.inputs.len();
         self.bound_rewind();
         (clear, new)
@@ -338,7 +391,35 @@ impl Session {
         self.playing = false;
     }
 
-    /// The state stored beside the disks.
+    /// The state as the page stores it: [`Session::state`] without secrets (the variables
+    /// that hold one are left out and named; lesson attempts and jobs show pseudonyms).
+    pub fn stored_state(&self) -> PlaygroundState {
+        use super::secrets::drop_secret_vars;
+        let mut st = self.state();
+        let mut unset = drop_secret_vars(&mut st.env);
+        if let Some(node) = &mut st.node {
+            unset.extend(drop_secret_vars(&mut node.shell.vars));
+            if let Some(host) = &mut node.etcd_server {
+                unset.extend(drop_secret_vars(&mut host.shell.vars));
+            }
+        }
+        unset.sort();
+        unset.dedup();
+        st.unset_secrets = unset;
+        if let Some(run) = &mut st.lesson {
+            for a in &mut run.attempts {
+                a.line = self.secrets.redact_line(&a.line);
+            }
+        }
+        for j in &mut st.jobs {
+            *j = self.secrets.redact_line(j);
+        }
+        st.secrets_named = self.secrets.count();
+        st
+    }
+
+    /// The state stored beside the disks (in memory: [`Session::stored_state`] is what the
+    /// page writes).
     pub fn state(&self) -> PlaygroundState {
         let w = self.world();
         PlaygroundState {
@@ -354,6 +435,8 @@ impl Session {
             lessons_finished: self.lessons_finished.iter().cloned().collect(),
             jobs: self.running_jobs(),
             etcd_version: self.playground.etcd_version(),
+            secrets_named: self.secrets.count(),
+            unset_secrets: Vec::new(),
         }
     }
 

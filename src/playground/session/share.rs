@@ -182,12 +182,16 @@ impl Session {
         s
     }
 
-    /// What a link of this session holds, given the whole stored input log since the seed.
+    /// What a link of this session holds, given the whole stored input log since the seed
+    /// (secrets replaced by their pseudonyms).
     pub fn to_shared(&self, inputs: Vec<InputRecord>) -> Shared {
         Shared {
             lab: self.lab().name().to_string(),
             seed: self.seed,
-            inputs,
+            inputs: inputs
+                .iter()
+                .map(|r| self.secrets.redact_record(r))
+                .collect(),
             at_ms: self.now_ms(),
             lesson: self.lesson().map(|r| r.id.clone()),
             lesson_done: self.lesson().map_or(0, |r| r.done),

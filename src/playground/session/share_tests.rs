@@ -119,6 +119,7 @@ fn forged_links_are_refused_before_anything_runs() {
         line: line.into(),
         stdin: None,
         at_ms: Some(at),
+        ..Default::default()
     };
     let base = Shared {
         lab: "local".into(),
@@ -216,6 +217,7 @@ fn a_link_a_day_long_opens_quickly_enough() {
             line: "etcdctl put a 1".into(),
             stdin: None,
             at_ms: Some(0),
+            ..Default::default()
         }],
         at_ms: MAX_SHARED_MS,
         lesson: None,

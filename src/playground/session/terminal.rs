@@ -12,8 +12,8 @@
 //!
 //! Secrets: a password typed at a prompt is never echoed (the page's input is a password
 //! field meanwhile), never in the history (only the command line is) and never in an
-//! entry's output; like `--new-user-password` on a command line it is in the stored input
-//! (what a replay needs to make the same user), and only there.
+//! entry's output. The input keeps which typed lines were passwords, so the stored input
+//! holds their pseudonyms (see [`super::secrets`]), as for `--new-user-password`.
 //!
 //! Owns: [`TerminalInput`]. Must not touch: which commands read (the playground and etcdctl
 //! say) or how the page shows it.
@@ -34,11 +34,15 @@ pub const INTERRUPTED_EXIT: i32 = 130;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TerminalInput {
     pub line: String,
+    /// The line as the terminal shows it (its secrets replaced by pseudonyms).
+    pub shown_line: String,
     /// The lines typed so far, each ended by `\n` (passwords too: never shown).
     typed: String,
     /// What the terminal shows of the command so far: its prompts and the echoed lines.
     shown: String,
     want: Want,
+    /// Which lines of `typed` were typed at a password prompt.
+    secret_lines: Vec<usize>,
 }
 
 impl TerminalInput {
@@ -84,9 +88,11 @@ impl Session {
         };
         self.terminal = Some(TerminalInput {
             line: line.to_string(),
+            shown_line: self.secrets.redact_line(line),
             typed: String::new(),
             shown: r.shown,
             want,
+            secret_lines: Vec::new(),
         });
         true
     }
@@ -102,6 +108,9 @@ impl Session {
         let mut lines = text.split('\n');
         let mut ran = None;
         for l in lines.by_ref() {
+            if t.want == Want::Password {
+                t.secret_lines.push(t.typed.matches('\n').count());
+            }
             t.typed.push_str(l.trim_end_matches('\r'));
             t.typed.push('\n');
             match self.playground.terminal_probe(&t.line, &t.typed) {
@@ -136,6 +145,9 @@ impl Session {
             // a running command that reads the terminal (`watch -i`) sees the end of input
             return self.feed_job(None);
         };
+        if t.want == Want::Password && !partial.is_empty() {
+            t.secret_lines.push(t.typed.matches('\n').count());
+        }
         t.typed.push_str(partial);
         self.run_terminal(t)
     }
@@ -159,6 +171,7 @@ impl Session {
     }
 
     fn run_terminal(&mut self, t: TerminalInput) -> LogChange {
+        self.typed_secret_lines = t.secret_lines;
         self.run_command(&t.line, Some(&t.typed), true)
     }
 }
@@ -175,6 +188,7 @@ impl Session {
             line: JOB_INPUT.to_string(),
             stdin: line.map(|l| format!("{l}\n")),
             at_ms: Some(self.now_ms()),
+            ..Default::default()
         };
         let rewrite = !self.future.is_empty();
         self.future.clear();

@@ -184,12 +184,20 @@ fn passwords_are_read_without_echo_and_kept_out_of_history_and_output() {
         assert!(!format!("{e:?}").contains("Sup3r-secret"), "{e:?}");
     }
     assert!(!s.history.lines().iter().any(|l| l.contains("Sup3r-secret")));
-    // stored only as the input's stdin (what a replay needs), as a flag's value would be
+    // in memory the input keeps what was typed (a rewind replays it); stored, the
+    // password lines are its pseudonym (what a replay of the stored log needs)
     let LogChange::Append(r) = change else {
         panic!()
     };
     assert_eq!(r.line, "etcdctl user add root");
     assert_eq!(r.stdin.as_deref(), Some("Sup3r-secret\nSup3r-secret\n"));
+    assert_eq!(r.secret_lines, [0, 1]);
+    let (_, stored) = s.take_new_inputs();
+    let stored = stored
+        .iter()
+        .find(|r| r.line == "etcdctl user add root")
+        .unwrap();
+    assert_eq!(stored.stdin.as_deref(), Some("«secret-1»\n«secret-1»\n"));
     let mut again = Session::new(1);
     again.replay(s.inputs.clone());
     assert_eq!(again.entries.len(), s.entries.len());

@@ -410,6 +410,7 @@ fn a_page_load_restores_migrates_or_starts_over() {
         line: line.into(),
         stdin: None,
         at_ms: None,
+        ..Default::default()
     };
     // Schema 1 (inputs only): replayed once from the seed, then the disks are written whole.
     let (s, note) = Session::open(persistence::Found {

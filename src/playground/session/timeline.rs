@@ -24,7 +24,7 @@ use crate::playground::Playground;
 use crate::sim::World;
 
 /// One console input as it was run, and the simulated moment it ran at.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputRecord {
     pub line: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32,6 +32,10 @@ pub struct InputRecord {
     /// Milliseconds of simulated time when it ran (older records lack it: run at once).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_ms: Option<u64>,
+    /// Which lines of `stdin` were typed at a password prompt (never stored: the stored
+    /// record has their pseudonyms, see [`super::secrets`]).
+    #[serde(skip)]
+    pub secret_lines: Vec<usize>,
 }
 
 /// How the stored input log must change after something ran.
