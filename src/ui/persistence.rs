@@ -399,6 +399,8 @@ pub fn flush(p: &Rc<Persist>) {
                     || l.lab != state.lab
                     || l.node != state.node
                     || l.jobs != state.jobs
+                    || l.unset_secrets != state.unset_secrets
+                    || l.secrets_named != state.secrets_named
                     || state.clock_us.saturating_sub(l.clock_us) >= 1_000_000
             }
         }

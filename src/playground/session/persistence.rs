@@ -175,11 +175,14 @@ fn unset_note(names: &[String]) -> Option<String> {
     if names.is_empty() {
         return None;
     }
+    let (was, it) = if names.len() == 1 {
+        ("was", "it")
+    } else {
+        ("were", "them")
+    };
     Some(format!(
-        "{} not kept across the reload (the page stores no password): export {} again to use {}.",
+        "{} {was} not kept across the reload (the page stores no password): export {it} again to use {it}.",
         names.join(", "),
-        if names.len() == 1 { "it" } else { "them" },
-        if names.len() == 1 { "it" } else { "them" },
     ))
 }
 

@@ -286,7 +286,7 @@ fn a_reload_drops_the_secret_variables_and_says_so() {
     let (mut again, note) = Session::open(found);
     let note = note.expect("a note");
     assert!(
-        note.contains("ETCDCTL_PASSWORD not kept across the reload"),
+        note.contains("ETCDCTL_PASSWORD was not kept across the reload"),
         "{note}"
     );
     assert!(!again.state().env.contains_key("ETCDCTL_PASSWORD"));
