@@ -24,7 +24,9 @@ use super::storage::{self, WriteError};
 use crate::playground::lab::LabKind;
 use crate::playground::lesson::Lesson;
 use crate::playground::session::persistence::Found;
-use crate::playground::session::recovery::unrecoverable;
+use crate::playground::session::recovery::{
+    expects_a_leader, no_leader_after_restore, unreadable_payloads, unrecoverable,
+};
 use crate::playground::session::share::{decode, Shared};
 use crate::playground::session::{PlaygroundState, Session, SCHEMA_VERSION};
 use crate::ui::share::{clear_fragment, page_address, share_fragment};
@@ -177,18 +179,21 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, kind: LabKind
     if let Some(p) = &stored.state_problem {
         problems.push(format!("{p} (the seed, clock and settings were reset)"));
     }
-    let found = Found {
+    let mut found = Found {
         state: stored.state.clone(),
         state_unreadable: stored.state_problem.is_some(),
         disks: stored.usable_disks(),
         inputs: stored.inputs.records.clone(),
     };
+    // (a forged entry passes its checksum: its disk is damaged all the same)
+    let forged = unreadable_payloads(&mut found);
     // (the verdict knows the local members; a lab's node restarts its own member)
     let verdict = match kind {
         LabKind::Local => unrecoverable(&found),
         _ => None,
     };
-    let damaged = stored.damaged();
+    let mut damaged = stored.damaged();
+    damaged.extend(forged);
     if let Some(v) = &verdict {
         problems.push(v.clone());
     }
@@ -201,7 +206,11 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, kind: LabKind
             )
         });
     }
+    let expected = kind == LabKind::Local && verdict.is_none() && expects_a_leader(&found);
     let (mut new_session, note) = Session::open(found);
+    if let Some(v) = no_leader_after_restore(expected, &new_session) {
+        problems.push(v);
+    }
     if new_session.lab() != kind {
         // a fresh database (or an unreadable state) of a lab other than local
         new_session = page_session(kind);

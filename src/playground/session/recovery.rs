@@ -4,11 +4,84 @@
 //! from, or the settings remove every member, no restore can help and the page must offer
 //! reset and export instead of a console whose commands time out forever.
 //!
+//! A disk can pass its checksums and still hold what no member can apply: an entry or a
+//! snapshot whose bytes were forged ([`unreadable_payloads`] finds them, and the page treats
+//! that disk as damaged: its member is restored from its peers).
+//!
 //! Owns: that verdict and its text. Must not touch: the restore itself (`sim::restore`), the
 //! page's banner (`ui`).
 
 use super::persistence::Found;
+use crate::persist::DiskState;
+use crate::raft::EntryType;
+use crate::server::payload::{decode_conf_change, Payload};
+use crate::server::snapshot::decode_member_snapshot;
 use crate::sim::DEFAULT_MEMBERS;
+
+/// Whether the stored settings alone keep the cluster from electing a leader (members
+/// stopped, partitioned, losing or delaying messages): then no leader after a restore is
+/// what the learner set up, not damage.
+pub fn settings_may_hold_off_a_leader(found: &Found) -> bool {
+    found.state.as_ref().is_some_and(|st| {
+        !st.settings.stopped.is_empty()
+            || st.settings.partition.is_some()
+            || st.settings.loss_pct > 0
+            || st.settings.latency_us > 100_000
+    })
+}
+
+/// Whether a restore from `found` must end with a leader: a state was stored and nothing in
+/// its settings holds one off.
+pub fn expects_a_leader(found: &Found) -> bool {
+    found.state.is_some() && !settings_may_hold_off_a_leader(found)
+}
+
+/// After a restore from a store that passed every check and [`expects_a_leader`]: why the
+/// page must offer reset instead of a console, when the members elected no leader (stored
+/// records changed outside the page, still decodable, can disagree so that no member can win
+/// an election); `None` when a leader was elected or none was expected.
+pub fn no_leader_after_restore(expected: bool, restored: &super::Session) -> Option<String> {
+    if !expected || restored.world().leader().is_some() {
+        return None;
+    }
+    Some(
+        "The members restored from the stored disks elected no leader (the stored records disagree with each other: they were changed outside the page), so every command would wait forever: reset the playground (export it first to keep a copy)"
+            .to_string(),
+    )
+}
+
+/// Takes out of `found` the disks holding an entry or a snapshot whose bytes cannot be
+/// decoded (a forged record that passed its checksum); says which and why, as the page's
+/// banner names a damaged disk.
+pub fn unreadable_payloads(found: &mut Found) -> Vec<(String, String)> {
+    let bad: Vec<(String, String)> = found
+        .disks
+        .iter()
+        .filter_map(|(name, d)| Some((name.clone(), undecodable(d)?)))
+        .collect();
+    for (name, _) in &bad {
+        found.disks.remove(name);
+    }
+    bad
+}
+
+/// Why a member could not apply what `disk` holds, if it could not.
+fn undecodable(disk: &DiskState) -> Option<String> {
+    let snap = &disk.snapshot;
+    if !snap.data.is_empty() && decode_member_snapshot(&snap.data).is_none() {
+        return Some(format!(
+            "the snapshot at index {} cannot be decoded",
+            snap.metadata.index
+        ));
+    }
+    disk.entries.iter().find_map(|e| {
+        let readable = match e.entry_type {
+            EntryType::Normal => e.data.is_empty() || Payload::decode(&e.data).is_some(),
+            EntryType::ConfChange => decode_conf_change(&e.data).is_some(),
+        };
+        (!readable).then(|| format!("entry {}: its data cannot be decoded", e.index))
+    })
+}
 
 /// Why the cluster cannot be restored from `found`, or `None` when it can (or when nothing
 /// was stored: a fresh page).
@@ -56,6 +129,77 @@ mod tests {
             disks: s.world().disk_states(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_forged_entry_or_snapshot_makes_its_disk_damaged() {
+        // a healthy store with snapshots passes
+        let mut s = Session::new(7);
+        s.start_persisting();
+        s.playground_mut().world_mut().set_snapshot_count(3);
+        for i in 0..12 {
+            s.run_line(&format!("etcdctl put k{i} v"));
+        }
+        let mut f = Found {
+            state: Some(s.state()),
+            disks: s.world().disk_states(),
+            ..Default::default()
+        };
+        assert!(f.disks.values().all(|d| !d.snapshot.data.is_empty()));
+        assert!(unreadable_payloads(&mut f).is_empty());
+        let mut f = found_after_a_put();
+        assert!(unreadable_payloads(&mut f).is_empty());
+        let e = f
+            .disks
+            .get_mut("infra2")
+            .and_then(|d| d.entries.last_mut())
+            .unwrap();
+        let index = e.index;
+        e.data = vec![0xff; 12].into();
+        let s3 = &mut f.disks.get_mut("infra3").unwrap().snapshot;
+        s3.data = vec![0xff; 3].into();
+        s3.metadata.index = 9;
+        let bad = unreadable_payloads(&mut f);
+        assert_eq!(
+            bad,
+            [
+                (
+                    "infra2".to_string(),
+                    format!("entry {index}: its data cannot be decoded")
+                ),
+                (
+                    "infra3".to_string(),
+                    "the snapshot at index 9 cannot be decoded".to_string()
+                ),
+            ]
+        );
+        assert_eq!(f.disks.keys().collect::<Vec<_>>(), ["infra1"]);
+        assert_eq!(unrecoverable(&f), None, "infra1 restores the others");
+    }
+
+    #[test]
+    fn a_forged_entry_that_still_decodes_and_holds_off_a_leader_is_reported_after_the_restore() {
+        // found by the property test: infra2 gone, infra1's commit forged to 0 and one entry's
+        // byte changed so that it still decodes
+        let mut f = crate::playground::session::forged::stored_after_writes();
+        let forged = crate::playground::session::forged::damage(
+            &mut f,
+            &[3, 24, 0, 113, 34, 0, 0, 127, 0, 52, 29, 53, 35, 28],
+        );
+        assert!(forged && unreadable_payloads(&mut f).is_empty());
+        assert_eq!(
+            unrecoverable(&f),
+            None,
+            "nothing detectable before the restore"
+        );
+        let expected = expects_a_leader(&f);
+        let (s, _) = Session::open(f);
+        assert!(s.world().leader().is_none());
+        assert!(
+            no_leader_after_restore(expected, &s).is_some_and(|t| t.contains("elected no leader"))
+        );
+        let (healthy, _) = Session::open(found_after_a_put());
+        assert_eq!(no_leader_after_restore(true, &healthy), None);
     }
 
     #[test]
