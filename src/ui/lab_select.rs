@@ -87,13 +87,24 @@ pub fn LabSelect(props: &LabSelectProps) -> Html {
             cb.emit(s.value());
         })
     };
+    // The DOM's selection follows `current` (a typed `lab` line switches too): a choice the
+    // user made once is no longer moved by the options' `selected` attribute.
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(props.current.clone(), move |current| {
+            if let Some(s) = node.cast::<HtmlSelectElement>() {
+                s.set_value(current);
+            }
+        });
+    }
     let kind = props.kind;
     html! {
         <label class="lab-select" title={kind.hint()}>
             if let Some(label) = kind.label() {
                 <span class="lab-label">{ label }</span>
             }
-            <select data-testid={kind.testid()} {onchange} disabled={props.disabled} aria-label={kind.aria()}>
+            <select ref={node} data-testid={kind.testid()} {onchange} disabled={props.disabled} aria-label={kind.aria()}>
                 { for props.labs.iter().map(|l| html! {
                     <option value={l.name.clone()} data-testid={kind.option_testid(&l.name)}
                             selected={l.name == props.current}>
