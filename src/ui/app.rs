@@ -29,7 +29,7 @@ use super::share::{ShareOffer, SharePanel};
 use super::time_travel::TimeTravelConfirm;
 use crate::api::EtcdVersion;
 use crate::playground::completion::Completion;
-use crate::playground::lab::LabKind;
+use crate::playground::lab::{with_release, LabKind};
 use crate::playground::lesson::{self, Lesson};
 use crate::playground::session::share::Shared;
 use crate::playground::session::Action;
@@ -624,7 +624,7 @@ pub fn App() -> Html {
                 <SharePanel {link} on_close={on_share_close} />
             }
             if let Some(o) = &*offer {
-                <ShareOffer inputs={o.inputs.len()} lab={o.lab.clone()} on_open={on_open_shared} on_dismiss={on_keep_mine} />
+                <ShareOffer inputs={o.inputs.len()} lab={with_release(o.lab.clone(), o.etcd_version()).trim_end().to_string()} on_open={on_open_shared} on_dismiss={on_keep_mine} />
             }
             if let Some(text) = (*disk_banner).clone() {
                 <DiskBanner {text} on_reset={on_reset_playground.clone()} {on_export} {on_dismiss} />
