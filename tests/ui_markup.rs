@@ -21,6 +21,10 @@ async fn the_page_has_a_title_a_help_link_and_a_console() {
         r#"data-testid="console""#,
         r#"data-testid="console-output""#,
         r#"data-testid="console-input""#,
+        r#"data-testid="lab-select""#,
+        r#"data-testid="etcd-version""#,
+        r#"data-testid="etcd-version-3.4""#,
+        r#"data-testid="etcd-version-3.5""#,
     ] {
         assert!(html.contains(needle), "missing {needle} in {html}");
     }
@@ -611,7 +615,8 @@ mod labs_and_editor {
     use etcd_playground::process::Output;
     use etcd_playground::ui::console::view_entry;
     use etcd_playground::ui::editor::{Editor, EditorProps};
-    use etcd_playground::ui::lab_select::{LabChoice, LabSelect, LabSelectProps};
+    use etcd_playground::ui::lab_select::{LabChoice, LabSelect, LabSelectProps, SelectKind};
+    use etcd_playground::ui::labs::Labs;
     use yew::prelude::*;
     use yew::LocalServerRenderer;
 
@@ -630,6 +635,7 @@ mod labs_and_editor {
             current: "kubeadm".into(),
             on_choose: Callback::noop(),
             disabled: false,
+            kind: SelectKind::Lab,
         })
         .hydratable(false)
         .render()
@@ -647,6 +653,33 @@ mod labs_and_editor {
         assert_eq!(html.matches("selected=").count(), 1, "{html}");
         assert!(html.contains(r#"value="kubeadm" selected"#), "{html}");
         assert!(!html.contains("<b>"), "titles are text: {html}");
+    }
+
+    #[tokio::test]
+    async fn the_release_selector_offers_3_4_and_3_5() {
+        let html = LocalServerRenderer::<LabSelect>::with_props(LabSelectProps {
+            labs: Labs::version_choices(),
+            current: "3.5".into(),
+            on_choose: Callback::noop(),
+            disabled: false,
+            kind: SelectKind::Version,
+        })
+        .hydratable(false)
+        .render()
+        .await;
+        for needle in [
+            r#"data-testid="etcd-version""#,
+            r#"data-testid="etcd-version-3.4""#,
+            r#"data-testid="etcd-version-3.5""#,
+            "etcd 3.4.23",
+            "etcd 3.5.1",
+            r#"aria-label="etcd release""#,
+        ] {
+            assert!(html.contains(needle), "missing {needle} in {html}");
+        }
+        assert!(!html.contains(r#"data-testid="lab-select""#), "{html}");
+        assert_eq!(html.matches("selected=").count(), 1, "{html}");
+        assert!(html.contains(r#"value="3.5" selected"#), "{html}");
     }
 
     #[tokio::test]

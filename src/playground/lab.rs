@@ -5,7 +5,7 @@
 //!
 //! [`Labs`] keeps one [`Playground`] per lab (created on the first switch), so that switching
 //! back and forth loses nothing; `etcdplay` and `etcdplay transcript` drive one, the page keeps
-//! one session per lab itself and uses [`parse_lab_command`] and [`list_text`].
+//! one session per lab and release itself and uses [`parse_lab_command`] and [`list_text`].
 //!
 //! Owns: the lab names, the `lab` command, the holder. Must not touch: what runs inside a lab
 //! (the playground and `node`).
@@ -122,8 +122,9 @@ pub fn parse_lab_command(line: &str) -> Option<Result<LabCommand, String>> {
     Some(Ok(LabCommand::Switch(kind, version)))
 }
 
-/// What `lab` prints: one line per lab, the current one marked with `*`.
-pub fn list_text(current: LabKind) -> String {
+/// What `lab` prints: one line per lab, the current one marked with `*` (and its etcd release
+/// when it is not 3.4, as `lab NAME` says it).
+pub fn list_text(current: LabKind, version: EtcdVersion) -> String {
     let mut s = String::new();
     let width = LabKind::ALL
         .iter()
@@ -132,23 +133,27 @@ pub fn list_text(current: LabKind) -> String {
         .unwrap_or(0);
     for k in LabKind::ALL {
         let mark = if k == current { '*' } else { ' ' };
-        s.push_str(&format!(
-            "{mark} {:<w$} {}\n",
-            k.name(),
-            k.title(),
-            w = width
-        ));
+        let line = format!("{mark} {:<w$} {}\n", k.name(), k.title(), w = width);
+        s.push_str(&if k == current {
+            with_release(line, version)
+        } else {
+            line
+        });
     }
     s
 }
 
 /// The line `lab NAME` prints after switching (with the release when it is not 3.4).
 fn switched_text(kind: LabKind, version: EtcdVersion) -> String {
-    let text = switched_text_34(kind);
+    with_release(switched_text_34(kind), version)
+}
+
+/// A line of `lab`'s, with ` (etcd 3.5.1)` before its newline when the release is not 3.4.
+pub fn with_release(line: String, version: EtcdVersion) -> String {
     if version == EtcdVersion::default() {
-        return text;
+        return line;
     }
-    format!("{} (etcd {})\n", text.trim_end(), version.full())
+    format!("{} (etcd {})\n", line.trim_end(), version.full())
 }
 
 fn switched_text_34(kind: LabKind) -> String {
@@ -216,7 +221,7 @@ impl Labs {
         let cmd = parse_lab_command(line)?;
         Some(match cmd {
             Ok(LabCommand::List) => Output {
-                stdout: list_text(self.current.0),
+                stdout: list_text(self.current.0, self.current.1),
                 ..Default::default()
             },
             Ok(LabCommand::Switch(kind, version)) => {
@@ -291,9 +296,20 @@ mod tests {
         for k in LabKind::ALL {
             assert_eq!(LabKind::parse(k.name()), Some(k));
         }
-        let t = list_text(LabKind::Kubeadm);
+        let t = list_text(LabKind::Kubeadm, EtcdVersion::V3_4_23);
         assert!(t.contains("* kubeadm"), "{t}");
         assert!(t.starts_with("  local"), "{t}");
+        assert!(!t.contains("(etcd"), "{t}");
+        let t = list_text(LabKind::Local, EtcdVersion::V3_5_1);
+        assert!(t.starts_with("* local"), "{t}");
+        assert_eq!(
+            t.lines()
+                .next()
+                .map(|l| l.ends_with("machine (etcd 3.5.1)")),
+            Some(true),
+            "{t}"
+        );
+        assert_eq!(t.matches("(etcd").count(), 1, "{t}");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The page: a title bar (product, lab selector, theme, help), then two resizable columns: on the left the
+//! The page: a title bar (product, lab and etcd release selectors, theme, help), then two resizable columns: on the left the
 //! time bar, the cluster picture with its member strip, and the console; on the right the
 //! keyspace and the detail pane (a key, a member or a link, whichever was selected last).
 //!
@@ -7,8 +7,8 @@
 //! applies the action, flushes the members' disks when it may have written, refreshes the
 //! keyspace and re-renders. Also the play timer (the only place wall time enters), the
 //! theme, view state (what is selected), and the notices of persistence (disk banner, second
-//! tab, reset). The labs: the page shows one lab's session at a time (`labs`); a `lab` line
-//! or the selector switches, and an output that asks for the editor (`vi FILE`) opens it.
+//! tab, reset). The labs: the page shows one session of a lab at an etcd release at a time
+//! (`labs`); a `lab` line or a selector switches, and an output that asks for the editor (`vi FILE`) opens it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -21,14 +21,15 @@ use super::console::{Console, HistoryMove, TerminalView};
 use super::controls::TimeBar;
 use super::editor::Editor;
 use super::keyspace::{KeyDetail, KeyspacePanel};
-use super::lab_select::LabSelect;
+use super::lab_select::{LabSelect, SelectKind};
 use super::labs::{lab_line, remember, remembered, DbSlot, LabLine, Labs};
 use super::lessons::{has_own_inputs, view_of, LessonsPanel};
 use super::registry_view::RegistryDetail;
 use super::share::{ShareOffer, SharePanel};
 use super::time_travel::TimeTravelConfirm;
+use crate::api::EtcdVersion;
 use crate::playground::completion::Completion;
-use crate::playground::lab::LabKind;
+use crate::playground::lab::{with_release, LabKind};
 use crate::playground::lesson::{self, Lesson};
 use crate::playground::session::share::Shared;
 use crate::playground::session::Action;
@@ -47,6 +48,8 @@ enum Held {
     Act(Action),
 }
 type LabsRef = Rc<RefCell<Labs>>;
+/// A lab at an etcd release: what the page keeps one session (and one database) of.
+type LabAt = (LabKind, EtcdVersion);
 
 /// The page's one path from input to screen: borrow the current lab's session, apply the
 /// action, store what the members' disks wrote, refresh the keyspace, re-render. (A single
@@ -78,11 +81,13 @@ pub fn dispatcher(labs: LabsRef, update: UseForceUpdateHandle) -> Callback<Actio
 
 #[component]
 pub fn App() -> Html {
-    // (a share link in the address opens its lab)
-    let labs: LabsRef =
-        use_mut_ref(|| Labs::new(link_lab().or_else(remembered).unwrap_or(LabKind::Local)));
+    // (a share link in the address opens its lab and release)
+    let labs: LabsRef = use_mut_ref(|| {
+        let (kind, version) = link_lab().unwrap_or_else(remembered);
+        Labs::new(kind, version)
+    });
     let current = labs.borrow().current();
-    let kind = current.kind;
+    let (kind, version) = (current.kind, current.version);
     let session: SessionRef = current.session.clone();
     let db: DbSlot = current.db.clone();
     let update = use_force_update();
@@ -149,7 +154,7 @@ pub fn App() -> Html {
         let db = db.clone();
         let disk_ui = disk_ui.clone();
         use_effect_with((), move |_| {
-            boot(session, db, disk_ui, false, kind);
+            boot(session, db, disk_ui, false, (kind, version));
         });
     }
     let on_take_over = {
@@ -157,7 +162,13 @@ pub fn App() -> Html {
         let db = db.clone();
         let disk_ui = disk_ui.clone();
         Callback::from(move |_: MouseEvent| {
-            boot(session.clone(), db.clone(), disk_ui.clone(), true, kind)
+            boot(
+                session.clone(),
+                db.clone(),
+                disk_ui.clone(),
+                true,
+                (kind, version),
+            )
         })
     };
     let on_reset_playground = {
@@ -165,10 +176,15 @@ pub fn App() -> Html {
         let db = db.clone();
         let disk_ui = disk_ui.clone();
         Callback::from(move |_: MouseEvent| {
-            reset_playground(session.clone(), db.clone(), disk_ui.clone(), kind)
+            reset_playground(
+                session.clone(),
+                db.clone(),
+                disk_ui.clone(),
+                (kind, version),
+            )
         })
     };
-    let on_export = Callback::from(move |_: MouseEvent| export_disks(kind));
+    let on_export = Callback::from(move |_: MouseEvent| export_disks((kind, version)));
     let on_share = {
         let (session, db, share) = (session.clone(), db.clone(), share.clone());
         Callback::from(move |_: MouseEvent| {
@@ -208,7 +224,7 @@ pub fn App() -> Html {
     let playing = session.try_borrow().is_ok_and(|s| s.playing());
     {
         let dispatch = dispatch.clone();
-        use_effect_with((playing, kind), move |(playing, _)| {
+        use_effect_with((playing, kind, version), move |(playing, _, _)| {
             let timer = playing.then(|| start_timer(dispatch));
             move || {
                 let _stopped_here = timer;
@@ -216,8 +232,8 @@ pub fn App() -> Html {
         });
     }
 
-    // Lessons: a chosen lesson starts once its lab is the one in view and ready (a switch
-    // to a lab not opened yet waits for its restore).
+    // Lessons: a chosen lesson starts once its lab is the one in view, at etcd 3.4 (lessons
+    // are written for it), and ready (a switch to a lab not opened yet waits for its restore).
     {
         let (session, db, disk_ui, queued) = (
             session.clone(),
@@ -227,11 +243,11 @@ pub fn App() -> Html {
         );
         let ready = *ready;
         use_effect_with(
-            ((*lesson_queued).clone(), ready, kind),
-            move |(q, ready, kind)| {
+            ((*lesson_queued).clone(), ready, kind, version),
+            move |(q, ready, kind, version)| {
                 if let (Some(id), true) = (q, *ready) {
                     match lesson::find(id) {
-                        Some(l) if l.lab == *kind => {
+                        Some(l) if l.lab == *kind && *version == EtcdVersion::default() => {
                             queued.set(None);
                             start_lesson(session, db, disk_ui, l);
                         }
@@ -257,7 +273,9 @@ pub fn App() -> Html {
             }
             let own = has_own_inputs(&s);
             drop(s);
-            let here = labs.try_borrow().is_ok_and(|l2| l2.kind() == l.lab);
+            let here = labs
+                .try_borrow()
+                .is_ok_and(|l2| l2.kind() == l.lab && l2.version() == EtcdVersion::default());
             if here && !own {
                 queued.set(Some(id));
             } else {
@@ -317,7 +335,7 @@ pub fn App() -> Html {
             let Ok(current) = labs.try_borrow().map(|l| l.current()) else {
                 return;
             };
-            match lab_line(&text, current.kind) {
+            match lab_line(&text, current.kind, current.version) {
                 LabLine::NotLab => {
                     let before = current.session.borrow().next_entry_id();
                     dispatch.emit(Action::Run(text));
@@ -339,15 +357,15 @@ pub fn App() -> Html {
                     store(&current.db);
                     update.force_update();
                 }
-                LabLine::Switch(to, out) => {
-                    let (slot, new) = labs.borrow_mut().switch(to);
-                    remember(to);
+                LabLine::Switch(to, to_version, out) => {
+                    let (slot, new) = labs.borrow_mut().switch(to, to_version);
+                    remember(to, to_version);
                     selection.set(None);
                     editing.set(None);
                     if new {
                         labs.borrow_mut().set_pending_line(text, out);
                         disk_ui.ready.emit((false, None));
-                        open_lab(slot.session, slot.db, disk_ui.clone(), to);
+                        open_lab(slot.session, slot.db, disk_ui.clone(), (to, to_version));
                     } else {
                         if let Ok(mut s) = slot.session.try_borrow_mut() {
                             s.show(&text, out);
@@ -362,7 +380,7 @@ pub fn App() -> Html {
     let on_run = {
         let (run_now, held) = (run_now.clone(), held.clone());
         Callback::from(move |text: String| {
-            if inputs_ahead > 0 && matches!(lab_line(&text, kind), LabLine::NotLab) {
+            if inputs_ahead > 0 && matches!(lab_line(&text, kind, version), LabLine::NotLab) {
                 held.set(Some(Held::Line(text)));
             } else {
                 run_now.emit(text);
@@ -370,6 +388,8 @@ pub fn App() -> Html {
         })
     };
     let on_choose_lab = on_run.reform(|name: String| format!("lab {name}"));
+    let on_choose_version =
+        on_run.reform(move |v: String| format!("lab {} --etcd {v}", kind.name()));
     let on_confirm_lesson = {
         let (confirm, queued, on_run) = (
             lesson_confirm.clone(),
@@ -382,9 +402,9 @@ pub fn App() -> Html {
             };
             confirm.set(None);
             if let Some(l) = lesson::find(&id) {
-                if l.lab != kind {
+                if l.lab != kind || version != EtcdVersion::default() {
                     // the same as typing `lab NAME` (a lab not opened yet restores first)
-                    on_run.emit(format!("lab {}", l.lab.name()));
+                    on_run.emit(format!("lab {} --etcd 3.4", l.lab.name()));
                 }
             }
             queued.set(Some(id));
@@ -571,10 +591,12 @@ pub fn App() -> Html {
         <div class="app">
             <header class="titlebar">
                 <h1><span class="logo" aria-hidden="true"></span>{ "etcd playground" }</h1>
-                <span class="subtitle">{ "etcd 3.4 and Raft, running in this tab" }</span>
+                <span class="subtitle">{ format!("etcd {} and Raft, running in this tab", version.api()) }</span>
                 <span class="spacer"></span>
                 <LabSelect labs={Labs::choices()} current={kind.name()} on_choose={on_choose_lab}
                            disabled={!*ready || *second_tab || editing.is_some()} />
+                <LabSelect kind={SelectKind::Version} labs={Labs::version_choices()} current={version.api()}
+                           on_choose={on_choose_version} disabled={!*ready || *second_tab || editing.is_some()} />
                 <button class="linkbutton" data-testid="lessons-open" onclick={toggle_lessons}
                         aria-expanded={lessons.is_some().to_string()}
                         title="guided lessons on etcd and Raft, and challenges">
@@ -602,7 +624,7 @@ pub fn App() -> Html {
                 <SharePanel {link} on_close={on_share_close} />
             }
             if let Some(o) = &*offer {
-                <ShareOffer inputs={o.inputs.len()} lab={o.lab.clone()} on_open={on_open_shared} on_dismiss={on_keep_mine} />
+                <ShareOffer inputs={o.inputs.len()} lab={with_release(o.lab.clone(), o.etcd_version()).trim_end().to_string()} on_open={on_open_shared} on_dismiss={on_keep_mine} />
             }
             if let Some(text) = (*disk_banner).clone() {
                 <DiskBanner {text} on_reset={on_reset_playground.clone()} {on_export} {on_dismiss} />
@@ -749,7 +771,7 @@ fn start_question(l: &Lesson, here: bool) -> String {
         )
     } else {
         format!(
-            "“{}” runs in lab {}: the page switches to it and replaces that lab's session with a fresh one.",
+            "“{}” runs in lab {} at etcd 3.4.23: the page switches to it and replaces that lab's session with a fresh one.",
             l.title,
             l.lab.name()
         )
@@ -815,28 +837,28 @@ impl DiskUi {
 }
 
 #[cfg(target_arch = "wasm32")]
-fn boot(session: SessionRef, db: DbSlot, ui: DiskUi, steal: bool, kind: LabKind) {
-    super::persistence::boot(session, db, ui.into_ui(), steal, kind);
+fn boot(session: SessionRef, db: DbSlot, ui: DiskUi, steal: bool, lab: LabAt) {
+    super::persistence::boot(session, db, ui.into_ui(), steal, lab);
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn boot(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _steal: bool, _kind: LabKind) {}
+fn boot(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _steal: bool, _lab: LabAt) {}
 
 #[cfg(target_arch = "wasm32")]
-fn open_lab(session: SessionRef, db: DbSlot, ui: DiskUi, kind: LabKind) {
-    super::persistence::open_lab(session, db, ui.into_ui(), kind);
+fn open_lab(session: SessionRef, db: DbSlot, ui: DiskUi, lab: LabAt) {
+    super::persistence::open_lab(session, db, ui.into_ui(), lab);
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn open_lab(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _kind: LabKind) {}
+fn open_lab(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _lab: LabAt) {}
 
 #[cfg(target_arch = "wasm32")]
-fn reset_playground(session: SessionRef, db: DbSlot, ui: DiskUi, kind: LabKind) {
-    super::persistence::reset(session, db, ui.into_ui(), kind);
+fn reset_playground(session: SessionRef, db: DbSlot, ui: DiskUi, lab: LabAt) {
+    super::persistence::reset(session, db, ui.into_ui(), lab);
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn reset_playground(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _kind: LabKind) {}
+fn reset_playground(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _lab: LabAt) {}
 
 #[cfg(target_arch = "wasm32")]
 fn make_share_link(session: SessionRef, db: DbSlot, done: Callback<Result<String, String>>) {
@@ -863,22 +885,22 @@ fn start_lesson(session: SessionRef, db: DbSlot, ui: DiskUi, lesson: Rc<Lesson>)
 fn start_lesson(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _lesson: Rc<Lesson>) {}
 
 #[cfg(target_arch = "wasm32")]
-fn link_lab() -> Option<LabKind> {
+fn link_lab() -> Option<LabAt> {
     super::share::link_lab()
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn link_lab() -> Option<LabKind> {
+fn link_lab() -> Option<LabAt> {
     None
 }
 
 #[cfg(target_arch = "wasm32")]
-fn export_disks(kind: LabKind) {
-    super::persistence::export(kind);
+fn export_disks(lab: LabAt) {
+    super::persistence::export(lab);
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn export_disks(_kind: LabKind) {}
+fn export_disks(_lab: LabAt) {}
 
 /// Every frame while playing: the wall time since the last frame, as an action.
 #[cfg(target_arch = "wasm32")]

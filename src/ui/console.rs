@@ -471,7 +471,7 @@ pub fn Console(props: &ConsoleProps) -> Html {
                     if let Some(b) = &props.banner {
                         { b.clone() }
                     } else {
-                        { "A three-member etcd 3.4 cluster (infra1, infra2, infra3) runs in this page. " }
+                        { "A three-member etcd cluster (infra1, infra2, infra3) runs in this page. " }
                         { "Try: etcdctl put foo bar, etcdctl get foo, stop infra1, lab, help." }
                     }
                     if let Some(note) = &props.note {

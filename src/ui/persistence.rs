@@ -21,6 +21,7 @@ use yew::Callback;
 
 use super::labs::{db_name, page_session};
 use super::storage::{self, WriteError};
+use crate::api::EtcdVersion;
 use crate::playground::lab::LabKind;
 use crate::playground::lesson::Lesson;
 use crate::playground::session::persistence::Found;
@@ -120,14 +121,14 @@ fn request_lock(
 }
 
 /// Loads the page: takes the driver lock (or, with `steal`, takes it over), then restores
-/// lab `kind` from its IndexedDB database.
-pub fn boot(session: SessionRef, slot: Slot, ui: Ui, steal: bool, kind: LabKind) {
+/// lab `kind` at etcd `version` from its IndexedDB database.
+pub fn boot(session: SessionRef, slot: Slot, ui: Ui, steal: bool, lab: (LabKind, EtcdVersion)) {
     let granted = {
         let (session, slot, ui) = (session.clone(), slot.clone(), ui.clone());
         move |ok: bool| {
             if ok {
                 ui.second_tab.emit(false);
-                wasm_bindgen_futures::spawn_local(open_and_restore(session, slot, ui, kind));
+                wasm_bindgen_futures::spawn_local(open_and_restore(session, slot, ui, lab));
             } else {
                 ui.second_tab.emit(true);
                 ui.ready.emit((false, None));
@@ -152,13 +153,15 @@ pub fn boot(session: SessionRef, slot: Slot, ui: Ui, steal: bool, kind: LabKind)
     }
 }
 
-/// Opens another lab's database (the driver lock is already held) and restores that lab.
-pub fn open_lab(session: SessionRef, slot: Slot, ui: Ui, kind: LabKind) {
-    wasm_bindgen_futures::spawn_local(open_and_restore(session, slot, ui, kind));
+/// Opens another lab's (or release's) database (the driver lock is already held) and
+/// restores that lab.
+pub fn open_lab(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind, EtcdVersion)) {
+    wasm_bindgen_futures::spawn_local(open_and_restore(session, slot, ui, lab));
 }
 
-async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, kind: LabKind) {
-    let db = match storage::open(&db_name(kind)).await {
+async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind, EtcdVersion)) {
+    let (kind, version) = lab;
+    let db = match storage::open(&db_name(kind, version)).await {
         Ok(db) => db,
         Err(e) => {
             ui.ready
@@ -211,9 +214,9 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, kind: LabKind
     if let Some(v) = no_leader_after_restore(expected, &new_session) {
         problems.push(v);
     }
-    if new_session.lab() != kind {
-        // a fresh database (or an unreadable state) of a lab other than local
-        new_session = page_session(kind);
+    if new_session.lab() != kind || new_session.playground().etcd_version() != version {
+        // a fresh database (or an unreadable state) of a lab other than local at 3.4
+        new_session = page_session(kind, version);
         new_session.start_persisting();
         let _ = new_session.take_new_inputs();
     }
@@ -257,9 +260,10 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, kind: LabKind
             Err(e) => problems.push(format!(
                 "The link could not be opened: {e}. Nothing from it was run"
             )),
-            Ok(shared) if shared.lab() != kind => problems.push(format!(
-                "The link holds a session of lab {}: choose that lab, then open the link again",
-                shared.lab
+            Ok(shared) if (shared.lab(), shared.etcd_version()) != lab => problems.push(format!(
+                "The link holds a session of lab {} at etcd {}: choose that lab and release, then open the link again",
+                shared.lab,
+                shared.etcd_version().full()
             )),
             Ok(shared) if stored.inputs.records.is_empty() => open_now = Some(shared),
             Ok(shared) => ui.offer.emit(Some(shared)),
@@ -527,31 +531,33 @@ fn publish_times() {
     });
 }
 
-/// "Reset the playground": every store of lab `kind`'s database emptied, a fresh world of that
-/// lab written whole (the other labs are untouched).
-pub fn reset(session: SessionRef, slot: Slot, ui: Ui, kind: LabKind) {
+/// "Reset the playground": every store of lab `kind`'s database at etcd `version` emptied, a
+/// fresh world of that lab and release written whole (the other labs and releases are
+/// untouched).
+pub fn reset(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind, EtcdVersion)) {
     replace_session(session, slot, ui, "Reset failed", move || {
-        page_session(kind)
+        page_session(lab.0, lab.1)
     });
 }
 
-/// "Export what can be read": downloads every readable record of lab `kind` as JSON.
-pub fn export(kind: LabKind) {
+/// "Export what can be read": downloads every readable record of lab `kind` at etcd
+/// `version` as JSON.
+pub fn export(lab: (LabKind, EtcdVersion)) {
     wasm_bindgen_futures::spawn_local(async move {
-        let text = match export_json(kind).await {
+        let text = match export_json(lab).await {
             Ok(t) => t,
             Err(e) => format!("{{\"error\":{}}}", serde_json::Value::String(e)),
         };
         download(
-            "etcd-playground-export.json",
+            &format!("{}-export.json", db_name(lab.0, lab.1)),
             "application/json",
             text.as_bytes(),
         );
     });
 }
 
-async fn export_json(kind: LabKind) -> Result<String, String> {
-    let db = storage::open(&db_name(kind)).await?;
+async fn export_json(lab: (LabKind, EtcdVersion)) -> Result<String, String> {
+    let db = storage::open(&db_name(lab.0, lab.1)).await?;
     let stored = storage::load_all(&db).await?;
     let mut members = serde_json::Map::new();
     for (name, d) in &stored.disks {

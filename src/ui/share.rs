@@ -8,6 +8,7 @@
 
 use yew::prelude::*;
 
+use crate::api::EtcdVersion;
 use crate::playground::lab::LabKind;
 use crate::playground::session::share::{decode, is_share_fragment, Shared};
 
@@ -86,11 +87,11 @@ pub fn share_fragment() -> Option<String> {
     is_share_fragment(&hash).then_some(hash)
 }
 
-/// The lab a share link in the URL opens, if it decodes.
-pub fn link_lab() -> Option<LabKind> {
+/// The lab and etcd release a share link in the URL opens, if it decodes.
+pub fn link_lab() -> Option<(LabKind, EtcdVersion)> {
     share_fragment()
         .and_then(|f| decode(&f).ok())
-        .map(|s: Shared| s.lab())
+        .map(|s: Shared| (s.lab(), s.etcd_version()))
 }
 
 /// Drops the fragment (a reload does not offer the link again).

@@ -139,6 +139,18 @@ export async function paste(page, text) {
   }, text);
 }
 
+/** Clicks the title bar's share button and returns the link (fails with the page's reason). */
+export async function shareLink(page) {
+  await page.locator('[data-testid="share"]').click();
+  await page.locator('[data-testid="share-panel"]').waitFor();
+  if (await page.locator('[data-testid="share-error"]').count() > 0) {
+    throw new Error(`no share link: ${await page.locator('[data-testid="share-panel"]').innerText()}`);
+  }
+  const link = await page.locator('[data-testid="share-url"]').inputValue();
+  await page.locator('[data-testid="share-close"]').click();
+  return link;
+}
+
 export async function screenshot(page, name) {
   await mkdir(SHOTS, { recursive: true });
   const path = join(SHOTS, name);

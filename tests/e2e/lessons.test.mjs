@@ -5,7 +5,7 @@
 // in a share link opened in a second, empty browser profile.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, consoleReady, run, screenshot, openFresh } from './harness.mjs';
+import { serveDist, consoleReady, run, screenshot, openFresh, shareLink } from './harness.mjs';
 
 let server;
 before(async () => { server = await serveDist(); });
@@ -78,14 +78,7 @@ test('etcd-basics, step by step by its commands; progress in a reload and a shar
     await page.locator('[data-testid="lesson-finished"]').waitFor();
     await screenshot(page, 'lesson-finished.png');
 
-    await page.locator('[data-testid="share"]').click();
-    await page.locator('[data-testid="share-panel"]').waitFor();
-    assert.equal(await page.locator('[data-testid="share-error"]').count(), 0,
-      await page.locator('[data-testid="share-panel"]').innerText());
-    const url = page.locator('[data-testid="share-url"]');
-    await url.waitFor();
-    link = await url.inputValue();
-    await page.locator('[data-testid="share-close"]').click();
+    link = await shareLink(page);
 
     // kept in IndexedDB: a reload shows the finished lesson and the tick in the list
     await page.reload();

@@ -13,7 +13,8 @@ use crate::process::Output;
 impl Session {
     /// A fresh session of the lesson's lab and seed, the lesson started and its setup run.
     pub fn for_lesson(lesson: Rc<Lesson>) -> Session {
-        let mut s = Session::fresh_seeded(lesson.lab, lesson.seed);
+        let mut s =
+            Session::fresh_seeded(lesson.lab, crate::api::EtcdVersion::default(), lesson.seed);
         s.start_lesson(lesson);
         s
     }

@@ -1,4 +1,5 @@
-//! Share links: a session as a URL fragment. The fragment holds the lab, the seed, every
+//! Share links: a session as a URL fragment. The fragment holds the lab (and its etcd release
+//! when it is not 3.4: a link made before releases existed has none and opens as 3.4), the seed, every
 //! console input with the simulated moment it ran at, and the moment the session was shared,
 //! deflated and in URL-safe base64; opening it replays those inputs on a fresh playground,
 //! which (the core being deterministic) reaches the same keys, revisions and members.
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::timeline::InputRecord;
 use super::Session;
+use crate::api::EtcdVersion;
 use crate::playground::lab::LabKind;
 
 /// The fragment's prefix; the digit is the format's version.
@@ -39,6 +41,10 @@ pub const MAX_SHARED_MS: u64 = 24 * 3600 * 1000;
 pub struct Shared {
     /// The lab's name (`lab NAME`).
     pub lab: String,
+    /// The lab's etcd release (`3.5.1`); absent for 3.4.23 (and in links made before
+    /// releases existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etcd: Option<String>,
     pub seed: u64,
     pub inputs: Vec<InputRecord>,
     /// The simulated moment it was shared at (the replay lets time pass until then).
@@ -129,6 +135,15 @@ fn check(s: &Shared) -> Result<(), String> {
             s.lab
         ));
     }
+    if let Some(v) = s
+        .etcd
+        .as_deref()
+        .filter(|v| EtcdVersion::parse(v).is_none())
+    {
+        return Err(format!(
+            "this share link names an etcd release the playground does not have ({v:?}; it has 3.4.23 and 3.5.1)"
+        ));
+    }
     if s.inputs.len() > MAX_INPUTS {
         return Err(format!(
             "this share link holds {} inputs, more than the {MAX_INPUTS} a link may replay",
@@ -165,16 +180,24 @@ impl Shared {
     pub fn lab(&self) -> LabKind {
         LabKind::parse(&self.lab).unwrap_or_default()
     }
+
+    /// The etcd release its lab runs (3.4.23 when the link names none).
+    pub fn etcd_version(&self) -> EtcdVersion {
+        self.etcd
+            .as_deref()
+            .and_then(EtcdVersion::parse)
+            .unwrap_or_default()
+    }
 }
 
 impl Session {
-    /// A fresh session of lab `kind` from `seed`, as the page starts one.
-    pub fn fresh_seeded(kind: LabKind, seed: u64) -> Session {
+    /// A fresh session of lab `kind` at etcd `version` from `seed`, as the page starts one.
+    pub fn fresh_seeded(kind: LabKind, version: EtcdVersion, seed: u64) -> Session {
         if seed == super::persistence::DEFAULT_SEED {
-            return Session::fresh_lab(kind);
+            return Session::fresh_lab_version(kind, version);
         }
         let mut s = Session::new(seed);
-        s.playground = crate::playground::Playground::for_lab(kind, seed);
+        s.playground = crate::playground::Playground::for_lab_version(kind, seed, version);
         s.playground
             .world_mut()
             .set_snapshot_count(super::persistence::SNAPSHOT_COUNT);
@@ -187,6 +210,9 @@ impl Session {
     pub fn to_shared(&self, inputs: Vec<InputRecord>) -> Shared {
         Shared {
             lab: self.lab().name().to_string(),
+            etcd: Some(self.playground.etcd_version())
+                .filter(|v| *v != EtcdVersion::default())
+                .map(|v| v.full().to_string()),
             seed: self.seed,
             inputs: inputs
                 .iter()
@@ -237,7 +263,7 @@ impl Session {
     /// Opens a link: a fresh session replays its inputs and lets time pass to the moment it
     /// was shared.
     pub fn from_shared(shared: &Shared) -> Session {
-        let mut s = Session::fresh_seeded(shared.lab(), shared.seed);
+        let mut s = Session::fresh_seeded(shared.lab(), shared.etcd_version(), shared.seed);
         let lesson = shared
             .lesson
             .as_deref()

@@ -3,6 +3,7 @@
 
 use super::share::{decode, encode, Shared, TooLong, MAX_INPUTS, MAX_SHARED_MS, PREFIX};
 use super::*;
+use crate::api::EtcdVersion;
 use crate::playground::lab::LabKind;
 
 /// What two sessions must agree on: every key with its revisions, the members, the clock.
@@ -80,6 +81,55 @@ fn a_lab_link_opens_in_its_lab() {
 }
 
 #[test]
+fn a_link_carries_its_etcd_release() {
+    let mut s = Session::fresh_lab_version(LabKind::Local, EtcdVersion::V3_5_1);
+    s.run_line("etcdctl put foo v35");
+    let link = encode(&s.to_shared(s.inputs.clone())).unwrap();
+    let shared = decode(&link).unwrap();
+    assert_eq!(shared.etcd.as_deref(), Some("3.5.1"));
+    assert_eq!(shared.etcd_version(), EtcdVersion::V3_5_1);
+    let mut opened = Session::from_shared(&shared);
+    assert!(s.share_link(s.inputs().to_vec()).is_ok());
+    assert_eq!(fingerprint(&mut s), fingerprint(&mut opened));
+    let version = opened.playground_mut().run("etcdctl version", None);
+    assert_eq!(version.stdout, "etcdctl version: 3.5.1\nAPI version: 3.5\n");
+    // a 3.4 link names no release: the same bytes as before releases existed
+    let s34 = session_with(&["etcdctl put foo v34"]);
+    let shared = s34.to_shared(s34.inputs.clone());
+    assert_eq!(shared.etcd, None);
+    let json = serde_json::to_string(&shared).unwrap();
+    assert!(!json.contains("etcd\""), "{json}");
+}
+
+#[test]
+fn a_link_made_before_releases_opens_as_3_4() {
+    // the JSON of a link from before `etcd` existed
+    let old = serde_json::json!({
+        "lab": "local",
+        "seed": DEFAULT_SEED,
+        "inputs": [{"line": "etcdctl put foo old", "at_ms": 10}],
+        "at_ms": 10,
+    });
+    let packed = miniz_oxide::deflate::compress_to_vec(&serde_json::to_vec(&old).unwrap(), 9);
+    use base64::Engine;
+    let link = format!(
+        "{PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
+    );
+    let shared = decode(&link).unwrap();
+    assert_eq!(shared.etcd_version(), EtcdVersion::V3_4_23);
+    let mut opened = Session::from_shared(&shared);
+    assert_eq!(
+        opened.playground_mut().run("etcdctl version", None).stdout,
+        "etcdctl version: 3.4.23\nAPI version: 3.4\n"
+    );
+    let foo = opened
+        .playground_mut()
+        .run("etcdctl get foo --print-value-only", None);
+    assert_eq!(foo.stdout, "old\n");
+}
+
+#[test]
 fn bad_links_say_why() {
     let s = session_with(&["etcdctl put a 1"]);
     let link = encode(&s.to_shared(s.inputs.clone())).unwrap();
@@ -123,6 +173,7 @@ fn forged_links_are_refused_before_anything_runs() {
     };
     let base = Shared {
         lab: "local".into(),
+        etcd: None,
         seed: DEFAULT_SEED,
         inputs: vec![rec("etcdctl put a 1", 10)],
         at_ms: 10,
@@ -174,6 +225,20 @@ fn forged_links_are_refused_before_anything_runs() {
             },
             "inputs",
         ),
+        (
+            Shared {
+                etcd: Some("3.9.9".into()),
+                ..base.clone()
+            },
+            "etcd release",
+        ),
+        (
+            Shared {
+                etcd: Some("<b>x</b>\u{0}".into()),
+                ..base.clone()
+            },
+            "etcd release",
+        ),
     ];
     for (f, why) in forged {
         let e = decode(&link_of(&f)).unwrap_err();
@@ -212,6 +277,7 @@ fn a_link_a_day_long_opens_quickly_enough() {
     // the longest time a link may name passes in bounded work (no 100 ms steps)
     let shared = Shared {
         lab: "local".into(),
+        etcd: None,
         seed: DEFAULT_SEED,
         inputs: vec![InputRecord {
             line: "etcdctl put a 1".into(),
