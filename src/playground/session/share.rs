@@ -236,26 +236,32 @@ impl Session {
         &self.inputs
     }
 
-    /// What a replay of a link must reach to be this session: the clock, and each member's
-    /// state and log.
-    pub fn share_fingerprint(&self) -> (u64, Vec<(String, bool, u64)>) {
-        let members = self
-            .world()
-            .member_views()
-            .into_iter()
-            .map(|m| (m.name, m.running, m.last_index))
-            .collect();
-        (self.now_ms(), members)
+    /// What a replay of a link must reach to be this session: the clock, which members run,
+    /// and the newest keyspace among them (its revision and MVCC hash, as `etcdctl endpoint
+    /// hashkv` gives). Not the Raft logs, nor how far each follower got: after a reload (a
+    /// power cycle) the members elected a leader again, which adds entries and shifts
+    /// heartbeats that a replay from the seed does not, with the same keys.
+    pub fn share_fingerprint(&self) -> (u64, Vec<(String, bool)>, Option<(i64, u32)>) {
+        let world = self.world();
+        let views = world.member_views();
+        let newest = views
+            .iter()
+            .filter(|m| m.running)
+            .filter_map(|m| world.member(m.id)?.sm.kv.hash_by_rev(0).ok())
+            .map(|h| (h.current_rev, h.hash))
+            .max();
+        let members = views.into_iter().map(|m| (m.name, m.running)).collect();
+        (self.now_ms(), members, newest)
     }
 
     /// The link of this session (its fragment), given its whole stored input log, checked by
     /// replaying it: Err says why there is none (too long, or a log that no longer replays to
-    /// this state, as after a rewind past a reload).
+    /// this state, as after a rewind past a reload or a cut history).
     pub fn share_link(&self, inputs: Vec<InputRecord>) -> Result<String, String> {
         let shared = self.to_shared(inputs);
         let link = encode(&shared).map_err(|e| e.to_string())?;
         if Session::from_shared(&shared).share_fingerprint() != self.share_fingerprint() {
-            return Err("this session's stored history no longer replays to what you see (it was rewound or cut): export it to a file instead".to_string());
+            return Err("this session's stored history no longer replays to what you see (it was rewound or cut, or a password typed before a reload was used again after it: the page keeps no password, so the replay cannot know it was the same): export it to a file instead".to_string());
         }
         Ok(link)
     }

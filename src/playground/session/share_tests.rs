@@ -306,3 +306,67 @@ fn share_link_checks_the_replay() {
     let e = s.share_link(s.inputs()[1..].to_vec()).unwrap_err();
     assert!(e.contains("no longer replays"), "{e}");
 }
+
+/// A reload as the page does it: the stored state and disks opened again; the stored inputs
+/// so far come back with it.
+fn reloaded(s: &mut Session, stored: &mut Vec<InputRecord>) -> Session {
+    let (_, new) = s.take_new_inputs();
+    stored.extend(new);
+    let found = persistence::Found {
+        state: Some(s.stored_state()),
+        disks: s.world().disk_states(),
+        inputs: stored.clone(),
+        ..Default::default()
+    };
+    Session::open(found).0
+}
+
+#[test]
+fn a_link_made_after_a_reload_replays() {
+    // the members elect a leader again after the reload: more Raft entries than a replay
+    // from the seed makes, the same keys
+    let mut stored = Vec::new();
+    let mut s = Session::fresh_page();
+    s.start_persisting();
+    s.run_line("etcdctl put a 1");
+    let mut again = reloaded(&mut s, &mut stored);
+    again.run_line("etcdctl put b 2");
+    let (_, new) = again.take_new_inputs();
+    stored.extend(new);
+    let link = again.share_link(stored.clone()).expect("replays");
+    let mut opened = Session::from_shared(&decode(&link).unwrap());
+    opened.run_line("etcdctl get --prefix ''");
+    assert_eq!(
+        opened.entries().last().unwrap().output.stdout,
+        "a\n1\nb\n2\n"
+    );
+    // a history missing an input still does not
+    let e = again.share_link(stored[1..].to_vec()).unwrap_err();
+    assert!(e.contains("no longer replays"), "{e}");
+}
+
+#[test]
+fn a_password_typed_before_a_reload_and_again_after_it_is_named_when_no_link_can_be_made() {
+    let mut stored = Vec::new();
+    let mut s = Session::fresh_page();
+    s.start_persisting();
+    for l in [
+        "etcdctl user add root:pw",
+        "etcdctl user grant-role root root",
+        "etcdctl auth enable",
+    ] {
+        s.run_line(l);
+    }
+    let mut again = reloaded(&mut s, &mut stored);
+    again.run_line("etcdctl --user root:pw put k v");
+    assert!(again.entries().last().unwrap().output.stdout.contains("OK"));
+    let (_, new) = again.take_new_inputs();
+    stored.extend(new);
+    // stored as «secret-2» (the numbering goes on), where the user was made with «secret-1»
+    assert_eq!(
+        stored.last().unwrap().line,
+        "etcdctl --user root:«secret-2» put k v"
+    );
+    let e = again.share_link(stored).unwrap_err();
+    assert!(e.contains("a password typed before a reload"), "{e}");
+}
