@@ -77,6 +77,36 @@ fn classify(member: &str, e: impl std::fmt::Display) -> WriteError {
     }
 }
 
+/// Commits `tx`; the future says how it ended: `Ok(())` committed, `Err((quota, why))` not,
+/// `quota` when the browser refused it for its storage quota (Chromium aborts such a
+/// transaction, its `error` a `QuotaExceededError`, rather than failing the commit).
+pub fn commit_watched(
+    tx: idb::Transaction,
+) -> Result<impl std::future::Future<Output = Result<(), (bool, String)>>, idb::Error> {
+    let raw: web_sys::IdbTransaction = tx.commit()?.into();
+    let watched = raw.clone();
+    let done = idb::Transaction::from(raw).into_future();
+    Ok(async move {
+        match done.await {
+            Ok(TransactionResult::Committed) => Ok(()),
+            Ok(TransactionResult::Aborted) => {
+                let why = watched.error().map(|e| (e.name(), e.message()));
+                match why {
+                    Some((name, msg)) => Err((
+                        name == "QuotaExceededError",
+                        format!("the transaction was aborted: {name}: {msg}"),
+                    )),
+                    None => Err((false, "the transaction was aborted".to_string())),
+                }
+            }
+            Err(e) => {
+                let text = e.to_string();
+                Err((text.contains("Quota") || text.contains("quota"), text))
+            }
+        }
+    })
+}
+
 /// Issues one member's writes as one transaction now; the returned future resolves once the
 /// transaction committed (or says why it did not).
 pub fn write(
@@ -133,14 +163,13 @@ pub fn write(
         )
         .map_err(c)?;
     }
-    let done = tx.commit().map_err(c)?.into_future();
+    let done = commit_watched(tx).map_err(c)?;
     let member = member.to_string();
     Ok(async move {
-        match done.await {
-            Ok(TransactionResult::Committed) => Ok(()),
-            Ok(TransactionResult::Aborted) => Err(classify(&member, "the transaction was aborted")),
-            Err(e) => Err(classify(&member, e)),
-        }
+        done.await.map_err(|(quota, why)| match quota {
+            true => WriteError::QuotaExceeded(err(&member, "write", why)),
+            false => WriteError::Other(err(&member, "write", why)),
+        })
     })
 }
 

@@ -109,6 +109,8 @@ pub struct Session {
     /// The stored input log redacted on load (it was stored with secrets): stored again
     /// whole by the next [`Session::take_new_inputs`].
     restore_stored: Option<Vec<InputRecord>>,
+    /// Inputs (redacted) whose flush failed: handed out first by the next take.
+    retry_inputs: Vec<InputRecord>,
     /// Which lines typed at the terminal command about to run were passwords.
     typed_secret_lines: Vec<usize>,
     /// The pseudonyms of the secrets seen (see [`secrets`]).
@@ -151,6 +153,7 @@ impl Session {
             lessons_finished: Default::default(),
             terminal: None,
             restore_stored: None,
+            retry_inputs: Vec::new(),
             typed_secret_lines: Vec::new(),
             secrets: secrets::Secrets::default(),
         }

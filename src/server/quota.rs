@@ -85,12 +85,12 @@ impl Member {
     }
 
     /// Whether a NOSPACE alarm is on (for any member).
-    pub(super) fn nospace(&self) -> bool {
+    pub(crate) fn nospace(&self) -> bool {
         self.alarms.iter().any(|a| a.alarm == AlarmType::NoSpace)
     }
 
-    /// Proposes the NOSPACE alarm for this member.
-    pub(super) fn raise_nospace(&mut self) {
+    /// Proposes the NOSPACE alarm for this member (also when the page's storage is full).
+    pub(crate) fn raise_nospace(&mut self) {
         let p = Payload::Request {
             id: self.next_request_id(),
             req: Request::Alarm {

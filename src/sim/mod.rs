@@ -355,6 +355,24 @@ impl World {
             .and_then(|s| s.member.as_ref())
     }
 
+    /// Whether a NOSPACE alarm is on (as a running member knows it).
+    pub fn nospace(&self) -> bool {
+        self.slots
+            .iter()
+            .filter_map(|s| s.member.as_ref())
+            .any(|m| m.nospace())
+    }
+
+    /// The disks are full (the page's browser storage refused a write): every running member
+    /// raises the NOSPACE alarm for itself, as etcd does when its backend reaches its quota.
+    pub fn disk_full(&mut self) {
+        for slot in &mut self.slots {
+            if let Some(m) = slot.member.as_mut() {
+                m.raise_nospace();
+            }
+        }
+    }
+
     pub(super) fn member_mut(&mut self, id: u64) -> Option<&mut Member> {
         self.slots
             .iter_mut()

@@ -67,6 +67,8 @@ pub struct Persist {
     last_state: RefCell<Option<PlaygroundState>>,
     /// A write failed: the next flush rewrites the stores whole.
     needs_baseline: Cell<bool>,
+    /// The last flush failed for the browser's quota (its banner shows until one commits).
+    disk_full: Cell<bool>,
     /// A snapshot held back by a bulk load is scheduled (see [`snapshot_when_idle`]).
     snapshot_scheduled: Cell<bool>,
 }
@@ -249,6 +251,7 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
         wanted: Cell::new(0),
         last_state: RefCell::new(None),
         needs_baseline: Cell::new(false),
+        disk_full: Cell::new(false),
         snapshot_scheduled: Cell::new(false),
     });
     *slot.borrow_mut() = Some(p.clone());
@@ -428,6 +431,8 @@ pub fn flush(p: &Rc<Persist>) {
     }
     drop(s);
     let fut = storage::flush(&p.db, &disks, write_state.then_some(&state), clear, &inputs);
+    // (kept to be written again if this flush fails)
+    let unstored = (clear, inputs);
     if write_state {
         *p.last_state.borrow_mut() = Some(state);
     }
@@ -447,11 +452,12 @@ pub fn flush(p: &Rc<Persist>) {
                 Ok(()) => s.mark_durable(upto),
                 Err(e) => {
                     p.needs_baseline.set(true);
-                    let text = match e {
-                        WriteError::QuotaExceeded(_) => format!("Error: {NOSPACE}\n"),
-                        WriteError::Other(e) => format!("Error: {e}\n"),
-                    };
-                    s.fail_pending(upto, &text);
+                    let (clear, inputs) = unstored;
+                    s.inputs_not_stored(clear, inputs);
+                    match e {
+                        WriteError::QuotaExceeded(_) => s.disk_full(upto),
+                        WriteError::Other(e) => s.fail_pending(upto, &format!("Error: {e}\n")),
+                    }
                 }
             }
             if p.in_flight.get() == 0 && r.is_ok() {
@@ -461,14 +467,19 @@ pub fn flush(p: &Rc<Persist>) {
                 snapshot_when_idle(&p);
             }
         }
-        if let Err(e) = r {
-            let why = match &e {
-                WriteError::QuotaExceeded(x) => {
-                    format!("The browser's storage quota is full ({x}): etcd's alarm NOSPACE, {NOSPACE}. Writes are not acknowledged until space is freed")
-                }
-                WriteError::Other(x) => format!("A write to the disk failed: {x}"),
-            };
-            p.ui.banner.emit(Some(why));
+        match r {
+            Err(e) => {
+                let why = match &e {
+                    WriteError::QuotaExceeded(x) => {
+                        p.disk_full.set(true);
+                        format!("The browser's storage for this page is full ({x}). As an etcd member whose backend reached its quota, every member raised the NOSPACE alarm: writes are refused with `{NOSPACE}`; reads, deletes, compaction and defrag still work. What ran until then is kept in this tab and stored as soon as there is room (closing the tab before that loses it). Free space (export, then reset this lab or another one, or clear other sites' data in the browser), then run `etcdctl alarm disarm`")
+                    }
+                    WriteError::Other(x) => format!("A write to the disk failed: {x}"),
+                };
+                p.ui.banner.emit(Some(why));
+            }
+            Ok(()) if p.disk_full.replace(false) => p.ui.banner.emit(None),
+            Ok(()) => {}
         }
         p.ui.update.emit(());
     });

@@ -280,23 +280,13 @@ fn write_state(
         let json = serde_json::to_string(r).map_err(|x| WriteError::Other(err("encode", x)))?;
         store.add(&JsValue::from_str(&json), None).map_err(e)?;
     }
-    let done = std::future::IntoFuture::into_future(tx.commit().map_err(e)?);
+    let done =
+        crate::playground::session::persistence::member_stores::commit_watched(tx).map_err(e)?;
     Ok(async move {
-        match done.await {
-            Ok(idb::TransactionResult::Committed) => Ok(()),
-            Ok(idb::TransactionResult::Aborted) => Err(WriteError::Other(err(
-                "write",
-                "the transaction was aborted",
-            ))),
-            Err(x) => {
-                let t = x.to_string();
-                if t.contains("Quota") {
-                    Err(WriteError::QuotaExceeded(err("write", t)))
-                } else {
-                    Err(WriteError::Other(err("write", t)))
-                }
-            }
-        }
+        done.await.map_err(|(quota, why)| match quota {
+            true => WriteError::QuotaExceeded(err("write", why)),
+            false => WriteError::Other(err("write", why)),
+        })
     })
 }
 

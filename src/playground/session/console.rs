@@ -14,7 +14,7 @@
 
 use std::rc::Rc;
 
-use super::timeline::{InputRecord, LogChange, INTERRUPT, JOB_INPUT, SPEEDS};
+use super::timeline::{InputRecord, LogChange, DISK_FULL, INTERRUPT, JOB_INPUT, SPEEDS};
 use super::Session;
 use crate::playground::input::complete_input;
 use crate::playground::tail::{
@@ -514,6 +514,11 @@ impl Session {
         }
         if r.line == JOB_INPUT {
             self.refeed_job(&r);
+            self.inputs.push(r);
+            return;
+        }
+        if r.line == DISK_FULL {
+            self.playground.world_mut().disk_full();
             self.inputs.push(r);
             return;
         }

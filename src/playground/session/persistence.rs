@@ -21,7 +21,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::keyspace::READ_TIMEOUT;
-use super::timeline::{InputRecord, INTERRUPT, JOB_INPUT};
+use super::timeline::{InputRecord, DISK_FULL, INTERRUPT, JOB_INPUT};
 use super::Session;
 use crate::api::Request;
 use crate::playground::lab::node::NodeLab;
@@ -262,7 +262,7 @@ impl Session {
             .map(|r| s.secrets.redact_record(r))
             .collect();
         for r in &redacted {
-            if r.line != INTERRUPT && r.line != JOB_INPUT {
+            if r.line != INTERRUPT && r.line != JOB_INPUT && r.line != DISK_FULL {
                 s.history.push(&r.line);
             }
         }
@@ -329,6 +329,11 @@ impl Session {
             .iter()
             .map(|r| self.secrets.redact_record(r))
             .collect();
+        if !self.retry_inputs.is_empty() {
+            let mut retry = std::mem::take(&mut self.retry_inputs);
+            retry.append(&mut new);
+            new = retry;
+        }
         if let Some(mut stored) = self.restore_stored.take() {
             // the stored log again, redacted, unless a `reset` emptied it meanwhile
             if !clear {
@@ -340,6 +345,14 @@ impl Session {
         self.inputs_stored = self.inputs.len();
         self.bound_rewind();
         (clear, new)
+    }
+
+    /// The flush that carried `inputs` (and emptied the stored log first: `clear`) failed:
+    /// the next [`Session::take_new_inputs`] hands them out again, so none is lost.
+    pub fn inputs_not_stored(&mut self, clear: bool, mut inputs: Vec<InputRecord>) {
+        self.inputs_clear |= clear;
+        inputs.append(&mut self.retry_inputs);
+        self.retry_inputs = inputs;
     }
 
     /// The ID the next console entry gets: a flush issued now covers the entries below it.
@@ -372,6 +385,28 @@ impl Session {
             }
         }
         self.durable_upto = self.durable_upto.max(upto);
+    }
+
+    /// The browser's storage refused the flush carrying the entries below `upto` for its
+    /// quota. What those commands did stays in this tab (the next flushes write it whole
+    /// once space is back), so they show what they printed; and as etcd's backend at its
+    /// quota, every member raises NOSPACE: from now on the cluster refuses writes until
+    /// `alarm disarm`. The alarm is kept as an input, so a replay raises it at the same
+    /// moment.
+    pub fn disk_full(&mut self, upto: usize) {
+        if self.durable_upto == usize::MAX {
+            return;
+        }
+        self.mark_durable(upto);
+        if self.world().nospace() {
+            return;
+        }
+        self.playground.world_mut().disk_full();
+        self.inputs.push(InputRecord {
+            line: DISK_FULL.to_string(),
+            at_ms: Some(self.now_ms()),
+            ..Default::default()
+        });
     }
 
     /// Entries up to (not including) `id` are durable: their output may show.

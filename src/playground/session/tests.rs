@@ -613,3 +613,66 @@ fn a_line_typed_in_the_first_election_starts_the_timeline_there() {
     s.run_line("etcdctl get early --print-value-only");
     assert_eq!(s.entries.last().unwrap().output.stdout, "1\n");
 }
+
+#[test]
+fn a_full_browser_storage_raises_nospace_and_loses_nothing() {
+    let mut s = Session::fresh_page();
+    s.start_persisting();
+    s.run_line("etcdctl put a 1");
+    s.mark_durable(s.next_entry_id());
+    s.run_line("etcdctl put b 2");
+    s.run_line("etcdctl get a");
+    let (clear, inputs) = s.take_new_inputs();
+    // the flush carrying those two failed for the quota
+    s.inputs_not_stored(clear, inputs.clone());
+    s.disk_full(s.next_entry_id());
+    assert_eq!(s.durable_upto(), s.next_entry_id(), "their output shows");
+    let outs: Vec<&crate::process::Output> = s.entries.iter().map(|e| &e.output).collect();
+    assert_eq!(
+        outs[1].stdout, "OK\n",
+        "it ran: kept in the tab, stored once there is room"
+    );
+    assert_eq!(outs[2].stdout, "a\n1\n");
+    s.run_line("etcdctl put c 3");
+    let e = s.entries.last().unwrap();
+    assert!(
+        e.output
+            .stderr
+            .ends_with("Error: etcdserver: mvcc: database space exceeded\n"),
+        "{e:?}"
+    );
+    assert!(s.world().nospace());
+    s.run_line("etcdctl alarm list");
+    assert_eq!(
+        s.entries
+            .last()
+            .unwrap()
+            .output
+            .stdout
+            .matches("alarm:NOSPACE")
+            .count(),
+        3
+    );
+    // nothing is lost: the inputs of the failed flush come first, then the alarm and the rest
+    let (_, again) = s.take_new_inputs();
+    let lines: Vec<&str> = again.iter().map(|r| r.line.as_str()).collect();
+    assert_eq!(
+        lines,
+        [
+            "etcdctl put a 1",
+            "etcdctl put b 2",
+            "etcdctl get a",
+            timeline::DISK_FULL,
+            "etcdctl put c 3",
+            "etcdctl alarm list"
+        ]
+    );
+    // a replay raises it at the same moment; disarm lets writes in again
+    let mut replayed = Session::fresh_page();
+    replayed.replay(s.inputs.clone());
+    assert!(replayed.world().nospace());
+    s.run_line("etcdctl alarm disarm");
+    s.run_line("etcdctl put c 3");
+    assert_eq!(s.entries.last().unwrap().output.stdout, "OK\n");
+    assert!(!s.world().nospace());
+}

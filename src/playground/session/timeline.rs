@@ -71,6 +71,10 @@ pub const REWIND_INPUTS: usize = 2_000;
 /// How a Ctrl+C is kept in the input log (a shell comment: harmless anywhere else).
 pub const INTERRUPT: &str = "# ^C";
 
+/// How the page's storage refusing a write for its quota is kept in the input log (the
+/// members raised NOSPACE then: a replay raises it at the same moment).
+pub const DISK_FULL: &str = "# the browser's storage is full";
+
 /// How a line typed to the running command (`etcdctl watch -i`) is kept in the input log:
 /// this, with the line as the record's stdin (none: Ctrl+D).
 pub const JOB_INPUT: &str = "# typed to the running command";
