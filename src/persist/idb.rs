@@ -69,40 +69,50 @@ impl std::fmt::Display for WriteError {
 }
 
 fn classify(member: &str, e: impl std::fmt::Display) -> WriteError {
-    let text = e.to_string();
-    if text.contains("Quota") || text.contains("quota") {
-        WriteError::QuotaExceeded(err(member, "write", text))
+    write_error(e.to_string(), quota_text, |why| err(member, "write", why))
+}
+
+/// Whether an error's text is the browser's quota.
+fn quota_text(text: &str) -> bool {
+    text.contains("Quota") || text.contains("quota")
+}
+
+/// `why` as a [`WriteError`] (`describe` adds where it happened), the quota's when `quota`
+/// says so.
+fn write_error(
+    why: String,
+    quota: impl Fn(&str) -> bool,
+    describe: impl Fn(String) -> String,
+) -> WriteError {
+    if quota(&why) {
+        WriteError::QuotaExceeded(describe(why))
     } else {
-        WriteError::Other(err(member, "write", text))
+        WriteError::Other(describe(why))
     }
 }
 
-/// Commits `tx`; the future says how it ended: `Ok(())` committed, `Err((quota, why))` not,
-/// `quota` when the browser refused it for its storage quota (Chromium aborts such a
-/// transaction, its `error` a `QuotaExceededError`, rather than failing the commit).
+/// Commits `tx`; the future says how it ended, `describe` adding where to the reason. A
+/// transaction the browser refused for its storage quota is [`WriteError::QuotaExceeded`]:
+/// Chromium aborts it, its `error` a `QuotaExceededError`, rather than failing the commit.
 pub fn commit_watched(
     tx: idb::Transaction,
-) -> Result<impl std::future::Future<Output = Result<(), (bool, String)>>, idb::Error> {
+    describe: impl Fn(String) -> String + 'static,
+) -> Result<impl std::future::Future<Output = Result<(), WriteError>>, idb::Error> {
     let raw: web_sys::IdbTransaction = tx.commit()?.into();
     let watched = raw.clone();
     let done = idb::Transaction::from(raw).into_future();
     Ok(async move {
         match done.await {
             Ok(TransactionResult::Committed) => Ok(()),
-            Ok(TransactionResult::Aborted) => {
-                let why = watched.error().map(|e| (e.name(), e.message()));
-                match why {
-                    Some((name, msg)) => Err((
-                        name == "QuotaExceededError",
-                        format!("the transaction was aborted: {name}: {msg}"),
-                    )),
-                    None => Err((false, "the transaction was aborted".to_string())),
+            Ok(TransactionResult::Aborted) => Err(match watched.error() {
+                Some(e) => {
+                    let quota = e.name() == "QuotaExceededError";
+                    let why = format!("the transaction was aborted: {}: {}", e.name(), e.message());
+                    write_error(why, |_| quota, describe)
                 }
-            }
-            Err(e) => {
-                let text = e.to_string();
-                Err((text.contains("Quota") || text.contains("quota"), text))
-            }
+                None => write_error("the transaction was aborted".into(), |_| false, describe),
+            }),
+            Err(e) => Err(write_error(e.to_string(), quota_text, describe)),
         }
     })
 }
@@ -163,14 +173,8 @@ pub fn write(
         )
         .map_err(c)?;
     }
-    let done = commit_watched(tx).map_err(c)?;
     let member = member.to_string();
-    Ok(async move {
-        done.await.map_err(|(quota, why)| match quota {
-            true => WriteError::QuotaExceeded(err(&member, "write", why)),
-            false => WriteError::Other(err(&member, "write", why)),
-        })
-    })
+    commit_watched(tx, move |why| err(&member, "write", why)).map_err(c)
 }
 
 /// What a member's stores held.

@@ -280,14 +280,10 @@ fn write_state(
         let json = serde_json::to_string(r).map_err(|x| WriteError::Other(err("encode", x)))?;
         store.add(&JsValue::from_str(&json), None).map_err(e)?;
     }
-    let done =
-        crate::playground::session::persistence::member_stores::commit_watched(tx).map_err(e)?;
-    Ok(async move {
-        done.await.map_err(|(quota, why)| match quota {
-            true => WriteError::QuotaExceeded(err("write", why)),
-            false => WriteError::Other(err("write", why)),
-        })
+    crate::playground::session::persistence::member_stores::commit_watched(tx, |why| {
+        err("write", why)
     })
+    .map_err(e)
 }
 
 /// Empties every store (reset the playground).

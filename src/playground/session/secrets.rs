@@ -305,34 +305,28 @@ fn tokens(line: &str) -> Vec<Token> {
 fn find(line: &str) -> Found {
     let mut found = Found::default();
     let mut command: Vec<Word> = Vec::new();
-    // the words of the command piped into the current one
+    // the words of the command piped into the current one (none: not piped)
     let mut piped_from: Vec<Word> = Vec::new();
-    let mut piped = false;
-    let toks = tokens(line);
-    let mut it = toks.into_iter().peekable();
+    let mut toks = tokens(line).into_iter();
     loop {
-        let tok = it.next();
-        match tok {
-            Some(Token::Word(w)) => {
-                command.push(w);
-                continue;
-            }
-            Some(Token::Pipe) | Some(Token::End) | None => {}
+        let tok = toks.next();
+        if let Some(Token::Word(w)) = tok {
+            command.push(w);
+            continue;
         }
-        let reads_stdin = scan_command(&command, &mut found);
-        if reads_stdin {
-            if piped {
+        if scan_command(&command, &mut found) {
+            if piped_from.is_empty() {
+                found.stdin_first_line = true;
+            } else {
                 // `echo PASSWORD | etcdctl user add NAME --interactive=false`
                 scan_echo(&piped_from, &mut found);
-            } else if !found.stdin_first_line {
-                found.stdin_first_line = true;
             }
         }
-        let is_pipe = matches!(tok, Some(Token::Pipe));
         piped_from = std::mem::take(&mut command);
-        piped = is_pipe;
-        if tok.is_none() {
-            break;
+        match tok {
+            Some(Token::Pipe) => {}
+            None => break,
+            _ => piped_from.clear(),
         }
     }
     found.spans.sort_by_key(|s| s.start);
