@@ -169,6 +169,11 @@ impl Io {
         }
         line.map(|(l, _)| l)
     }
+    /// Whether stdin holds lines given all at once (a here-document or a pipe), not typed at
+    /// a terminal while the command runs.
+    pub fn piped_input(&self) -> bool {
+        !self.echo && !self.stdin.is_empty()
+    }
     /// One `\n`-terminated line (without it); `None` if input ends first (Go's ReadString EOF).
     pub fn read_line_terminated(&mut self) -> Option<String> {
         match self.take_line(self.echo) {

@@ -13,6 +13,7 @@ pub mod get;
 pub mod help;
 pub mod lease;
 pub mod lock;
+pub mod make_mirror;
 pub mod member;
 pub mod move_leader;
 pub mod put;
@@ -115,6 +116,7 @@ pub fn dispatch(ctx: &mut Ctx) -> Result<Status, Fail> {
         "snapshot status" => done(snapshot::status(ctx)),
         "snapshot restore" => done(snapshot::restore(ctx)),
         "move-leader" => done(move_leader::run(ctx)),
+        "make-mirror" => make_mirror::run(ctx),
         "lock" => lock::run(ctx),
         "elect" => elect::run(ctx),
         "auth enable" => done(auth::enable(ctx)),

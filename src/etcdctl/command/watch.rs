@@ -125,18 +125,28 @@ pub fn run(ctx: &mut Ctx) -> Result<Status, Fail> {
     if ctx.flags.bool("interactive") {
         let client = ctx.client()?;
         let endpoint = client.pick(ctx.cluster);
-        return Ok(Status::Running(Box::new(
-            super::watch_interactive::InteractiveWatch {
-                endpoint,
-                token: client.token,
-                output: ctx.write_out(),
-                hex: ctx.flags.bool("hex"),
-                prefix: ctx.flags.bool("prefix"),
-                rev: ctx.flags.int("rev"),
-                prev_kv: ctx.flags.bool("prev-kv"),
-                watches: Vec::new(),
-            },
-        )));
+        let mut job = super::watch_interactive::InteractiveWatch {
+            endpoint,
+            token: client.token,
+            output: ctx.write_out(),
+            hex: ctx.flags.bool("hex"),
+            prefix: ctx.flags.bool("prefix"),
+            rev: ctx.flags.int("rev"),
+            prev_kv: ctx.flags.bool("prev-kv"),
+            version: ctx.console.version,
+            piped: ctx.io.piped_input(),
+            watches: Vec::new(),
+        };
+        if job.piped {
+            // every line is read, then the end of input ends the job
+            loop {
+                let line = ctx.io.read_line_terminated();
+                if let Some(code) = job.input(ctx.cluster, ctx.io, line.as_deref()) {
+                    return Ok(Status::Done(code));
+                }
+            }
+        }
+        return Ok(Status::Running(Box::new(job)));
     }
     if watch_args.is_empty() {
         return Err(bad_args("bad number of arguments"));

@@ -3,7 +3,10 @@
 //! one more watch (its events print as they come, as `etcdctl watch` prints them),
 //! `progress` asks every open watch for a progress notification; any other line gets
 //! etcdctl's complaint and the job reads on. The end of input (Ctrl+D) ends it with exit 3,
-//! a flag it does not know with exit 128, as etcdctl 3.4 does.
+//! a flag it does not know with exit 128, as etcdctl does.
+//!
+//! Lines given all at once (a here-document, a pipe) are read before any watch answers: as
+//! with real etcdctl, the end of input comes first and no event prints.
 //!
 //! Owns: [`InteractiveWatch`]. Must not touch: how one watch prints (`watch`).
 
@@ -26,6 +29,10 @@ pub struct InteractiveWatch {
     pub prefix: bool,
     pub rev: i64,
     pub prev_kv: bool,
+    /// The release: 3.5 lowercases "error reading watch request line".
+    pub version: crate::api::EtcdVersion,
+    /// The lines come from a here-document or a pipe (see the module doc).
+    pub piped: bool,
     pub(super) watches: Vec<WatchJob>,
 }
 
@@ -201,12 +208,11 @@ impl Job for InteractiveWatch {
 
     fn input(&mut self, cluster: &mut dyn Cluster, io: &mut Io, line: Option<&str>) -> Option<i32> {
         let Some(line) = line else {
-            return Some(self.end(
-                cluster,
-                io,
-                EXIT_INVALID_INPUT,
-                "Error reading watch request line: EOF",
-            ));
+            let msg = match self.version {
+                crate::api::EtcdVersion::V3_4_23 => "Error reading watch request line: EOF",
+                _ => "error reading watch request line: EOF",
+            };
+            return Some(self.end(cluster, io, EXIT_INVALID_INPUT, msg));
         };
         let words = argify(line);
         match words.first().map(String::as_str) {
@@ -248,6 +254,9 @@ impl Job for InteractiveWatch {
                             watch: None,
                             exec: w.exec,
                         }),
+                    }
+                    if self.piped {
+                        return None;
                     }
                     return self.poll(cluster, io);
                 }

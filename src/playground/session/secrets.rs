@@ -1,5 +1,6 @@
 //! Secrets kept out of what the page stores and shows: a password on a command line
-//! (`--password`, `--user NAME:PASSWORD`, `--new-user-password`, `user add NAME:PASSWORD`, v2's
+//! (`--password`, `--user NAME:PASSWORD`, `--new-user-password`, make-mirror's
+//! `--dest-password` and `--dest-user NAME:PASSWORD`, `user add NAME:PASSWORD`, v2's
 //! `--username`/`-u`), in `ETCDCTL_PASSWORD`/`ETCDCTL_USER`/`ETCDCTL_USERNAME`, typed at a
 //! password prompt, or read from stdin by `user add|passwd --interactive=false`.
 //!
@@ -371,8 +372,8 @@ fn scan_command(words: &[Word], found: &mut Found) -> bool {
             None => (flag, None),
         };
         let whole = match name {
-            "password" | "new-user-password" => true,
-            "user" | "username" | "u" => false,
+            "password" | "new-user-password" | "dest-password" => true,
+            "user" | "username" | "u" | "dest-user" => false,
             "interactive" => {
                 interactive_false |= inline == Some("false");
                 continue;

@@ -33,6 +33,14 @@ fn each_place_etcdctl_takes_a_password_from_is_redacted() {
             "etcdctl user add bob:«secret-1»",
         ),
         (
+            "etcdctl make-mirror --dest-user root:pw 127.0.0.1:22379",
+            "etcdctl make-mirror --dest-user root:«secret-1» 127.0.0.1:22379",
+        ),
+        (
+            "etcdctl make-mirror --dest-user=root --dest-password=pw h:1",
+            "etcdctl make-mirror --dest-user=root --dest-password=«secret-1» h:1",
+        ),
+        (
             "etcdctl --endpoints=x user add 'bo b:p w'",
             "etcdctl --endpoints=x user add 'bo b:'«secret-1»",
         ),
