@@ -12,9 +12,11 @@ pub mod complete;
 pub mod files;
 pub mod flags;
 pub mod help;
+pub mod hexdump;
 pub mod printer;
 pub mod printer_fields;
 pub mod printer_json;
+pub mod printer_protobuf;
 pub mod printer_simple;
 pub mod printer_table;
 pub mod shell;
@@ -217,6 +219,11 @@ impl Io {
         }
         self.starve(Want::Line);
         rest
+    }
+    /// Whether stdout keeps no more (past the page's limit).
+    pub fn stdout_full(&self) -> bool {
+        self.limit
+            .is_some_and(|l| self.skipped[0] > 0 || self.stdout.len() >= l)
     }
     pub fn out(&mut self, s: &str) {
         let before = self.stdout.len();

@@ -187,17 +187,10 @@ pub fn new_printer(format: &str, opts: PrintOpts) -> Result<Box<dyn Printer>, Fa
         "json" => Ok(Box::new(super::printer_json::JsonPrinter { opts })),
         "fields" => Ok(Box::new(super::printer_fields::FieldsPrinter { opts })),
         "table" => Ok(Box::new(super::printer_table::TablePrinter { opts })),
-        "protobuf" => Ok(Box::new(ProtobufPrinter)),
+        "protobuf" => Ok(Box::new(super::printer_protobuf::ProtobufPrinter::new(
+            opts,
+        ))),
         _ => Err(Fail::new(EXIT_BAD_FEATURE, "unsupported output format")),
-    }
-}
-
-/// `-w protobuf`: binary output is not shown in the console.
-pub struct ProtobufPrinter;
-
-impl Printer for ProtobufPrinter {
-    fn name(&self) -> &'static str {
-        "protobuf"
     }
 }
 

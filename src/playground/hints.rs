@@ -1,6 +1,6 @@
 //! Console hints: a dimmed line under an etcdctl answer for the classic confusions (a v2
 //! command under API 3, `--version`, one-dash long flags, a compacted revision, no answer in
-//! time, `get dir/` without `--prefix`). Never in transcripts.
+//! time, `get dir/` without `--prefix`, how `-w protobuf` bytes are shown). Never in transcripts.
 //!
 //! Owns: when a hint shows and its text. Must not touch: running commands.
 
@@ -84,6 +84,15 @@ pub(super) fn hints(
                 ));
             }
         }
+    }
+    let protobuf = args
+        .windows(2)
+        .any(|w| matches!(w[0].as_str(), "-w" | "--write-out") && w[1] == "protobuf")
+        || args
+            .iter()
+            .any(|a| a == "-w=protobuf" || a == "--write-out=protobuf" || a == "-wprotobuf");
+    if protobuf && out.stdout.starts_with("00000000  ") {
+        h.push("hint: -w protobuf writes the response message's raw protobuf bytes; the console shows them as `hexdump -C` would (offset, hex, printable characters).".to_string());
     }
     h
 }

@@ -91,6 +91,10 @@ pub fn status(ctx: &mut Ctx) -> Result<(), Fail> {
                 .num("authRevision", auth_revision);
             ctx.io.outln(&o.render());
         }
+        "protobuf" => {
+            let b = super::super::printer_protobuf::auth_status(&h, enabled, auth_revision);
+            super::super::printer_protobuf::write_bytes(ctx.io, &b);
+        }
         other => {
             return Err(Fail::new(
                 EXIT_BAD_FEATURE,

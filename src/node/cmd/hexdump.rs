@@ -6,6 +6,7 @@
 //! Owns: the dump layouts. Must not touch: anything else.
 
 use super::{opt_error, parse_opts, Ctx};
+use crate::etcdctl::hexdump::{canonical, dump_lines, printable};
 
 /// Reads the operands (or stdin); prints `tool: FILE: error` for those that fail.
 fn inputs(files: &[String], tool: &str, ctx: &mut Ctx) -> (Vec<u8>, usize) {
@@ -24,56 +25,6 @@ fn inputs(files: &[String], tool: &str, ctx: &mut Ctx) -> (Vec<u8>, usize) {
         }
     }
     (data, failed)
-}
-
-fn printable(b: u8) -> char {
-    if (0x20..0x7f).contains(&b) {
-        b as char
-    } else {
-        '.'
-    }
-}
-
-/// The 16-byte lines of a dump, a run of identical full lines shown once and then `*`, and
-/// the length at the end; `line` writes one line from its offset.
-fn dump_lines(data: &[u8], out: &mut String, end: &str, line: impl Fn(usize, &[u8], &mut String)) {
-    let mut prev: Option<&[u8]> = None;
-    let mut starred = false;
-    for (k, chunk) in data.chunks(16).enumerate() {
-        if chunk.len() == 16 && prev == Some(chunk) {
-            if !starred {
-                out.push_str("*\n");
-                starred = true;
-            }
-            continue;
-        }
-        starred = false;
-        prev = Some(chunk);
-        line(k * 16, chunk, out);
-    }
-    if !data.is_empty() {
-        out.push_str(end);
-    }
-}
-
-/// `hexdump -C` / `hd`: canonical hex+ASCII.
-fn canonical(data: &[u8], out: &mut String) {
-    let end = format!("{:08x}\n", data.len());
-    dump_lines(data, out, &end, |at, line, out| {
-        out.push_str(&format!("{at:08x}  "));
-        for i in 0..16 {
-            match line.get(i) {
-                Some(b) => out.push_str(&format!("{b:02x} ")),
-                None => out.push_str("   "),
-            }
-            if i == 7 {
-                out.push(' ');
-            }
-        }
-        out.push_str(" |");
-        out.extend(line.iter().map(|b| printable(*b)));
-        out.push_str("|\n");
-    });
 }
 
 /// `hexdump` alone: 16-bit little-endian words, the last line padded.
