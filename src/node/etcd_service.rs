@@ -85,6 +85,9 @@ pub fn etcd_spec(args: &[String]) -> Result<EtcdStart, String> {
         data_dir,
         host_data_dir: Some(host),
         flags,
+        argv: std::iter::once("etcd".to_string())
+            .chain(args.iter().cloned())
+            .collect(),
         image: String::new(),
         creates: Vec::new(),
     })

@@ -260,6 +260,8 @@ pub struct EtcdStart {
     pub host_data_dir: Option<String>,
     /// Every `--flag=value` of the command (a bare `--flag` has value `true`).
     pub flags: BTreeMap<String, String>,
+    /// The command line as written: the program, then its arguments (etcd 3.5 logs it).
+    pub argv: Vec<String>,
     pub image: String,
     /// hostPath directories and files kubelet creates first (`DirectoryOrCreate`,
     /// `FileOrCreate`), as (path, is_dir).
@@ -515,6 +517,7 @@ pub fn etcd_start(pod: &StaticPod, fs: &Fs) -> Result<EtcdStart, EtcdFailure> {
         data_dir,
         host_data_dir,
         flags,
+        argv: c.argv.clone(),
         image: c.image.clone(),
         creates,
     };

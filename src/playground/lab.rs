@@ -14,6 +14,7 @@ mod cluster;
 pub mod etcd;
 mod external;
 mod logs;
+mod logs_zap;
 mod mirror;
 pub mod node;
 mod programs;

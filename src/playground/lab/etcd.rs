@@ -59,6 +59,12 @@ pub struct RunningEtcd {
     /// The disk of a member whose data lives only in its container (lost when it stops).
     #[serde(skip)]
     pub synced: Option<(u64, u64)>,
+    /// The commit index of its disk and its store's revision when it started (etcd 3.5 logs
+    /// them when it restarts on a data directory).
+    #[serde(default)]
+    pub start_commit: u64,
+    #[serde(default)]
+    pub start_rev: i64,
 }
 
 fn comps(path: &str) -> Components {
@@ -161,9 +167,15 @@ pub fn start_member(world: &mut World, fs: &Fs, spec: &EtcdStart) -> Result<Runn
         restarted,
         owner: None,
         synced: None,
+        start_commit: disk.hard_state.commit,
+        start_rev: 0,
     };
     world.add_member_listening(config, disk, running.listen_client_urls.clone())?;
-    Ok(running)
+    let start_rev = world.member(member_id).map_or(1, |m| m.sm.revision());
+    Ok(RunningEtcd {
+        start_rev,
+        ..running
+    })
 }
 
 /// A new member's IDs and disk from `--initial-cluster`, `--initial-cluster-token`.

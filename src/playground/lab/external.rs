@@ -18,7 +18,7 @@ use super::etcd::{start_member, stop_member, RunningEtcd};
 use super::logs::etcd_startup;
 use super::node::{node_now, params, NodeLab};
 use super::programs::Programs;
-use crate::api::{DeleteRangeRequest, Request};
+use crate::api::{DeleteRangeRequest, EtcdVersion, Request};
 use crate::node::cmd::Ctx;
 use crate::node::etcd_service::{check_data_dir, etcd_spec, Stage};
 use crate::node::fs::{Fs, Millis};
@@ -43,6 +43,8 @@ pub struct EtcdSpawn<'a> {
     pub etcd: &'a mut Option<RunningEtcd>,
     /// Set when the member (re)started.
     pub started: bool,
+    /// The lab's etcd release (what etcd logs).
+    pub version: EtcdVersion,
 }
 
 /// capnslog's lines as systemd's journal keeps them: its journald formatter sends the bare
@@ -123,7 +125,7 @@ impl Spawn for EtcdSpawn<'_> {
         now: Millis,
     ) -> Result<Vec<String>, (i32, Vec<String>)> {
         let args = file.exec_start.get(1..).unwrap_or(&[]);
-        let spec = match etcd_spec(args) {
+        let mut spec = match etcd_spec(args) {
             Ok(s) => s,
             Err(e) => {
                 return Err((
@@ -132,6 +134,9 @@ impl Spawn for EtcdSpawn<'_> {
                 ))
             }
         };
+        if let (Some(a0), Some(program)) = (spec.argv.first_mut(), file.exec_start.first()) {
+            a0.clone_from(program);
+        }
         let user = file.user.as_deref().unwrap_or("root");
         let Some(uid) = fs.uid_of(user) else {
             return Err((217, Vec::new()));
@@ -157,6 +162,8 @@ impl Spawn for EtcdSpawn<'_> {
             restarted: !fresh,
             owner: Some((uid, gid)),
             synced: None,
+            start_commit: 0,
+            start_rev: 1,
         };
         let mode = fs
             .resolve(&[], &dir)
@@ -165,7 +172,7 @@ impl Spawn for EtcdSpawn<'_> {
             .filter(|st| st.is_dir)
             .map(|st| st.mode);
         if let Err(e) = check_data_dir(fs, &dir, uid, gid, now) {
-            let mut all = journal_lines(&etcd_startup(&spec, &dummy, now, fresh));
+            let mut all = journal_lines(&etcd_startup(self.version, &spec, &dummy, now, fresh));
             if e.stage != Stage::Listing {
                 permission_warning(&mut all, &dir, mode);
             }
@@ -183,7 +190,7 @@ impl Spawn for EtcdSpawn<'_> {
         match start_member(self.world, fs, &spec) {
             Ok(mut run) => {
                 run.owner = Some((uid, gid));
-                let mut lines = journal_lines(&etcd_startup(&spec, &run, now, fresh));
+                let mut lines = journal_lines(&etcd_startup(self.version, &spec, &run, now, fresh));
                 permission_warning(&mut lines, &dir, mode);
                 *self.etcd = Some(run);
                 self.started = true;
@@ -194,7 +201,7 @@ impl Spawn for EtcdSpawn<'_> {
             }
             Err(e) => {
                 let mut lines = lines_until(
-                    journal_lines(&etcd_startup(&spec, &dummy, now, fresh)),
+                    journal_lines(&etcd_startup(self.version, &spec, &dummy, now, fresh)),
                     Stage::Backend,
                 );
                 lines.push(e);
@@ -327,6 +334,7 @@ impl Programs<'_> {
             world: self.world,
             etcd: self.etcd,
             started: false,
+            version: self.console.version,
         };
         let code = match (verb, units) {
             ("daemon-reload", []) => {
@@ -527,12 +535,14 @@ impl Playground {
         f: impl FnOnce(&mut Systemd, &mut Fs, Millis, &mut EtcdSpawn<'_>) -> R,
     ) -> Option<(R, bool)> {
         let now = node_now(&self.world);
+        let version = self.etcd_version();
         let node = self.node.as_deref_mut()?;
         let host = node.etcd_server.as_deref_mut()?;
         let mut spawn = EtcdSpawn {
             world: &mut self.world,
             etcd: &mut node.etcd,
             started: false,
+            version,
         };
         let r = f(&mut host.systemd, &mut host.fs, now, &mut spawn);
         Some((r, spawn.started))

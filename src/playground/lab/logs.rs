@@ -3,9 +3,13 @@
 //! etcd 3.4.23 started with kubeadm's flags; etcd's Raft lines are left out), and a few lines
 //! for the other static pods; kubectl's errors for a missing pod or bad arguments.
 //!
+//! Under etcd 3.5.1 etcd's lines are its zap JSON lines instead (`logs_zap`).
+//!
 //! Owns: [`logs`]. Must not touch: kubelet's containers (read only), the member.
 
 use super::etcd::RunningEtcd;
+use super::logs_zap::etcd_startup_zap;
+use crate::api::EtcdVersion;
 use crate::node::fs::{Fs, Millis};
 use crate::node::kubelet::{Kubelet, State};
 use crate::node::manifest::{etcd_start, parse_pod, EtcdStart};
@@ -46,9 +50,24 @@ fn url_hosts(urls: &str) -> Vec<String> {
         .collect()
 }
 
-/// etcd's startup lines for the member started at `at` from `spec`: a new member (`fresh`)
-/// or one restarting on a data directory it already has.
-pub fn etcd_startup(spec: &EtcdStart, e: &RunningEtcd, at: Millis, fresh: bool) -> String {
+/// etcd's startup lines, as the lab's release prints them.
+pub fn etcd_startup(
+    version: EtcdVersion,
+    spec: &EtcdStart,
+    e: &RunningEtcd,
+    at: Millis,
+    fresh: bool,
+) -> String {
+    if version.is_3_5() {
+        etcd_startup_zap(spec, e, at, fresh)
+    } else {
+        etcd_startup_capnslog(spec, e, at, fresh)
+    }
+}
+
+/// etcd 3.4.23's startup lines for the member started at `at` from `spec`: a new member
+/// (`fresh`) or one restarting on a data directory it already has.
+fn etcd_startup_capnslog(spec: &EtcdStart, e: &RunningEtcd, at: Millis, fresh: bool) -> String {
     let f = |n: &str| spec.flag(n).unwrap_or("").to_string();
     let mut us = 0u64;
     let mut out = String::from(DEPRECATED);
@@ -383,6 +402,7 @@ pub fn logs(
     etcd: Option<&RunningEtcd>,
     fs: &Fs,
     ip: &str,
+    version: EtcdVersion,
     registry_has: &mut dyn FnMut(&str, &str) -> bool,
 ) -> (String, String, i32) {
     let mut ns = "default".to_string();
@@ -459,7 +479,7 @@ pub fn logs(
                 .and_then(|d| parse_pod("/etc/kubernetes/manifests/etcd.yaml", d).ok())
                 .and_then(|p| etcd_start(&p, fs).ok());
             match (spec, etcd) {
-                (Some(s), Some(e)) => etcd_startup(&s, e, c.created, !e.restarted),
+                (Some(s), Some(e)) => etcd_startup(version, &s, e, c.created, !e.restarted),
                 _ => String::new(),
             }
         }

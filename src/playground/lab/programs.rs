@@ -343,6 +343,7 @@ impl Programs<'_> {
                 self.etcd.as_ref(),
                 ctx.fs,
                 &ip,
+                self.console.version,
                 &mut has,
             );
             out(ctx, &o);
