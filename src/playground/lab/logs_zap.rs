@@ -49,53 +49,7 @@ pub fn json_str(v: &str) -> String {
 
 /// Go's `time.Duration.String()` of `ns` nanoseconds: `900ms`, `1s`, `147.53µs`, `1h0m0s`.
 pub fn go_duration(ns: u64) -> String {
-    let frac = |v: u64, digits: usize| {
-        let t = format!("{v:0digits$}");
-        let t = t.trim_end_matches('0');
-        if t.is_empty() {
-            String::new()
-        } else {
-            format!(".{t}")
-        }
-    };
-    match ns {
-        0 => "0s".to_string(),
-        1..=999 => format!("{ns}ns"),
-        1_000..=999_999 => format!("{}{}µs", ns / 1_000, frac(ns % 1_000, 3)),
-        1_000_000..=999_999_999 => format!("{}{}ms", ns / 1_000_000, frac(ns % 1_000_000, 6)),
-        _ => {
-            let secs = ns / 1_000_000_000;
-            let f = frac(ns % 1_000_000_000, 9);
-            let (h, m, sec) = (secs / 3600, secs / 60 % 60, secs % 60);
-            if h > 0 {
-                format!("{h}h{m}m{sec}{f}s")
-            } else if m > 0 {
-                format!("{m}m{sec}{f}s")
-            } else {
-                format!("{sec}{f}s")
-            }
-        }
-    }
-}
-
-/// go-humanize's `Bytes`: `2.1 GB`, `20 kB`, `8 B`.
-fn humanize_bytes(n: u64) -> String {
-    const UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
-    if n < 10 {
-        return format!("{n} B");
-    }
-    let mut e = 0usize;
-    let mut div = 1f64;
-    while e + 1 < UNITS.len() && (n as f64) >= div * 1000.0 {
-        div *= 1000.0;
-        e += 1;
-    }
-    let val = ((n as f64) / div * 10.0 + 0.5).floor() / 10.0;
-    if val < 10.0 {
-        format!("{val:.1} {}", UNITS[e])
-    } else {
-        format!("{val:.0} {}", UNITS[e])
-    }
+    crate::etcdctl::client::go_duration(std::time::Duration::from_nanos(ns))
 }
 
 /// zap's time: `2024-01-01T00:00:00.123Z`.
@@ -410,7 +364,7 @@ pub fn etcd_startup_zap(spec: &EtcdStart, e: &RunningEtcd, at: Millis, fresh: bo
             &[
                 ("quota-name", s("v3-applier")),
                 ("quota-size-bytes", r(quota_bytes)),
-                ("quota-size", s(humanize_bytes(quota_bytes))),
+                ("quota-size", s(crate::api::size::humanize(quota_bytes))),
             ],
         ),
         Some(q) => log.line(
@@ -421,7 +375,7 @@ pub fn etcd_startup_zap(spec: &EtcdStart, e: &RunningEtcd, at: Millis, fresh: bo
             &[
                 ("quota-name", s("v3-applier")),
                 ("quota-size-bytes", r(q)),
-                ("quota-size", s(humanize_bytes(q))),
+                ("quota-size", s(crate::api::size::humanize(q))),
             ],
         ),
     }
@@ -692,8 +646,8 @@ mod tests {
         assert_eq!(go_duration(1_000_000_000), "1s");
         assert_eq!(go_duration(147_530), "147.53µs");
         assert_eq!(go_duration(3_600_000_000_000), "1h0m0s");
-        assert_eq!(humanize_bytes(2_147_483_648), "2.1 GB");
-        assert_eq!(humanize_bytes(20_480), "20 kB");
+        assert_eq!(crate::api::size::humanize(2_147_483_648), "2.1 GB");
+        assert_eq!(crate::api::size::humanize(20_480), "20 kB");
         assert_eq!(json_str("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
     }
 
