@@ -41,15 +41,8 @@ pub fn dump_lines(
 
 /// `hexdump -C` / `hd`: canonical hex+ASCII.
 pub fn canonical(data: &[u8], out: &mut String) {
-    canonical_at(data, 0, out)
-}
-
-/// [`canonical`] of bytes that follow `start` bytes already dumped (a stream's next piece).
-pub fn canonical_at(data: &[u8], start: usize, out: &mut String) {
-    let end = format!("{:08x}\n", start + data.len());
-    dump_lines(data, out, &end, |at, line, out| {
-        canonical_line(start + at, line, out)
-    });
+    let end = format!("{:08x}\n", data.len());
+    dump_lines(data, out, &end, canonical_line);
 }
 
 /// One line of the canonical layout: offset, up to 16 bytes in hex, the printable ones.

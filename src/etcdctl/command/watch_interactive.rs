@@ -208,9 +208,10 @@ impl Job for InteractiveWatch {
 
     fn input(&mut self, cluster: &mut dyn Cluster, io: &mut Io, line: Option<&str>) -> Option<i32> {
         let Some(line) = line else {
-            let msg = match self.version {
-                crate::api::EtcdVersion::V3_4_23 => "Error reading watch request line: EOF",
-                _ => "error reading watch request line: EOF",
+            let msg = if self.version.is_3_5() {
+                "error reading watch request line: EOF"
+            } else {
+                "Error reading watch request line: EOF"
             };
             return Some(self.end(cluster, io, EXIT_INVALID_INPUT, msg));
         };
