@@ -3,8 +3,9 @@
 # checks versions and prints one line per tool.
 #
 #   scripts/setup.sh build   the wasm32 target, trunk, wasm-bindgen-cli, npm packages (wasm-opt)
-#   scripts/setup.sh test    the above, plus Debian's chromium, chromium-driver and
+#   scripts/setup.sh test    the above, plus Debian's chromium, chromium-driver,
 #                            etcd-client (real etcdctl, to check the page's snapshot files)
+#                            and etcd-server (a real etcd for etcdplay --endpoints' test)
 #
 # Everything comes from crates.io, npm and Debian: Trunk finds wasm-bindgen and wasm-opt on
 # PATH (see Makefile) and never downloads them.
@@ -51,23 +52,34 @@ else
   cp package-lock.json node_modules/.etcdplay-lock-stamp
 fi
 
+# Installs Debian packages (as root, or with sudo).
+apt_install() {
+  local sudo=
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"
+}
+
 if [ "$mode" = test ]; then
   if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
     have chromium "$(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}') present"
   else
     echo "installing Debian's chromium and chromium-driver"
-    SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver
+    apt_install chromium chromium-driver
   fi
   # Debian's real etcdctl 3.4.23: tests check that the page's snapshot files pass it.
   if [ -x /usr/bin/etcdctl ]; then
     have etcdctl "$(/usr/bin/etcdctl version 2>/dev/null | awk 'NR==1 {print $3}') present"
   else
     echo "installing Debian's etcd-client (real etcdctl)"
-    SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq etcd-client
+    apt_install etcd-client
+  fi
+  # Debian's real etcd 3.4.23: tests/gateway_real_etcd.rs starts one on a free loopback port.
+  if [ -x /usr/bin/etcd ]; then
+    have etcd "$(/usr/bin/etcd --version 2>/dev/null | awk 'NR==1 {print $3}') present"
+  else
+    echo "installing Debian's etcd-server (real etcd)"
+    apt_install etcd-server
   fi
   command -v python3 >/dev/null || { echo "python3 is needed for the conformance check"; exit 1; }
 fi

@@ -10,7 +10,7 @@
 //!
 //! ```text
 //!  module          may import                                   what it is
-//!  bin ─────────> ui, transcript, playground                    etcdplay REPL, web entry
+//!  bin ─────────> ui, transcript, playground, gateway           etcdplay REPL, web entry
 //!  ui ──────────> playground, registry, process, api            Yew components, one dispatch
 //!  transcript ──> playground                                    conformance transcripts
 //!  playground ──> node, kubectl, etcdctl, etcdutl, registry,    the session a page or etcdplay
@@ -25,6 +25,8 @@
 //!                                                               implements `cluster`
 //!  server ──────> mvcc, lease, auth, v2store, persist, raft,    one member; wire error texts;
 //!                 bbolt, api                                    its backend file
+//!  gateway ─────> cluster, api                                  a real etcd's JSON gateway
+//!                                                               as a `cluster` (native HTTP)
 //!  cluster ─────> api                                           the trait consoles talk to
 //!  mvcc ────────> lease, api                                    as etcd's mvcc imports lease
 //!  lease, auth, v2store ──> api
@@ -48,6 +50,7 @@ pub mod bbolt;
 pub mod cluster;
 pub mod etcdctl;
 pub mod etcdutl;
+pub mod gateway;
 pub mod kubectl;
 pub mod lease;
 pub mod mvcc;

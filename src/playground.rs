@@ -23,11 +23,13 @@ pub mod background;
 pub mod completion;
 mod etcd_release;
 pub mod fault_text;
+mod help_text;
 mod hints;
 pub mod input;
 pub mod lab;
 pub mod lesson;
 pub mod load;
+pub mod remote;
 pub mod session;
 pub mod shell_line;
 pub mod tail;
@@ -36,6 +38,8 @@ pub mod wrappers;
 
 use background::{Background, BackgroundOutput};
 use fault_text::fault_text;
+use help_text::usage_of;
+pub use help_text::PLAYGROUND_HELP;
 use hints::hints;
 use wrappers::Plan;
 
@@ -85,7 +89,18 @@ pub struct Playground {
     typed: bool,
     /// The etcd release this lab runs (its members, etcdctl and etcdutl).
     version: crate::api::EtcdVersion,
+    /// The real cluster etcdctl lines go to instead of the world ([`remote`]).
+    remote: Option<remote::Remote>,
 }
+
+/// The cluster the console talks to (the real one when connected), borrowing only the
+/// playground's `remote` and `world`.
+macro_rules! cluster {
+    ($p:expr) => {
+        remote::cluster(&mut $p.remote, &mut $p.world)
+    };
+}
+pub(crate) use cluster;
 
 impl Playground {
     pub fn new(seed: u64) -> Playground {
@@ -108,6 +123,7 @@ impl Playground {
             skipped: [0, 0],
             typed: false,
             version: crate::api::EtcdVersion::default(),
+            remote: None,
         }
     }
 
@@ -149,6 +165,7 @@ impl Playground {
             skipped: [0, 0],
             typed: false,
             version: crate::api::EtcdVersion::default(),
+            remote: None,
         }
     }
 
@@ -231,8 +248,8 @@ impl Playground {
                 ));
             }
         }
-        self.background.poll(&mut self.world);
-        self.last_hints = if self.hints_enabled {
+        self.background.poll(cluster!(self));
+        self.last_hints = if self.hints_enabled && self.remote.is_none() {
             hints
         } else {
             Vec::new()
@@ -284,23 +301,23 @@ impl Playground {
         if fg.is_none() && self.background.is_empty() && self.node_watch.is_none() {
             match self.node {
                 Some(_) => self.node_advance(d),
-                None => self.world.advance(d),
+                None => cluster!(self).advance(d),
             }
             return Output::default();
         }
-        let end = self.world.now().saturating_add(d);
+        let end = cluster!(self).now().saturating_add(d);
         let mut result = None;
-        while self.world.now() < end {
-            let step = JOB_TICK.min(end.saturating_sub(self.world.now()));
-            self.world.advance(step);
+        while cluster!(self).now() < end {
+            let step = JOB_TICK.min(end.saturating_sub(cluster!(self).now()));
+            cluster!(self).advance(step);
             self.node_tick();
-            self.background.poll(&mut self.world);
+            self.background.poll(cluster!(self));
             if self.watch_due() {
                 let screen = self.watch_refresh();
                 io.stdout.push_str(&screen);
             }
             if let Some(rj) = fg.as_mut() {
-                if let Some(code) = rj.job.poll(&mut self.world, &mut io) {
+                if let Some(code) = rj.job.poll(cluster!(self), &mut io) {
                     result = Some(code);
                     break;
                 }
@@ -369,7 +386,7 @@ impl Playground {
         let Some(mut rj) = self.job.take() else {
             return Output::default();
         };
-        let code = rj.job.interrupt(&mut self.world, &mut io);
+        let code = rj.job.interrupt(cluster!(self), &mut io);
         Output {
             stdout: io.stdout,
             stderr: io.stderr,
@@ -444,6 +461,9 @@ impl Playground {
             return (Output::default(), Vec::new());
         };
         let args = rest.get(1..).unwrap_or(&[]);
+        if let Some(out) = remote::refusal(&self.remote, prog) {
+            return (out, Vec::new());
+        }
         match wrappers::program(prog) {
             "etcdctl" => self.run_etcdctl(&env, args, stdin),
             "etcdutl" => self.run_etcdutl(args),
@@ -484,14 +504,17 @@ impl Playground {
         stdin: Option<&str>,
     ) -> (Output, Vec<String>) {
         // a real etcdctl process takes a few milliseconds to start and dial
-        self.world.advance(ETCDCTL_STARTUP);
+        if self.remote.is_none() {
+            self.world.advance(ETCDCTL_STARTUP);
+        }
         let mut io = match stdin {
             Some(text) if self.typed => Io::terminal(text),
             Some(text) => Io::new(text),
             None => Io::without_tty(),
         };
         io.limit = self.output_limit;
-        let status = etcdctl::run(&mut self.world, &mut self.console, env, args, &mut io);
+        let cluster = cluster!(self);
+        let status = etcdctl::run(cluster, &mut self.console, env, args, &mut io);
         for (s, n) in self.skipped.iter_mut().zip(io.skipped) {
             *s += n;
         }
@@ -655,7 +678,7 @@ impl Playground {
                 stdout: self.background.list(),
                 ..Default::default()
             },
-            "kill" if w.len() == 2 => res(self.background.kill(&arg, &mut self.world)),
+            "kill" if w.len() == 2 => res(self.background.kill(&arg, cluster!(self))),
             "kill" => err("bash: kill: usage: kill %JOB (see `jobs`)".to_string()),
             "hints" if w.len() == 2 && (arg == "on" || arg == "off") => {
                 self.hints_enabled = arg == "on";
@@ -699,53 +722,6 @@ impl Playground {
         }
     }
 }
-
-fn usage_of(cmd: &str) -> &'static str {
-    match cmd {
-        "stop" => "stop NAME (e.g. stop infra2)",
-        "start" => "start NAME",
-        "partition" => "partition NAME... | NAME... (e.g. partition infra1 | infra2 infra3)",
-        "heal" => "heal [NAME NAME]",
-        "cut" => "cut NAME NAME (e.g. cut infra1 infra2)",
-        "loss" => "loss [NAME NAME] PERCENT",
-        "latency" => "latency [NAME NAME] MS",
-        "advance" => "advance DURATION (e.g. advance 3s)",
-        "quota" => "quota [BYTES] (e.g. quota 40000)",
-        "requests" => "requests on|off",
-        "load" => "load k8s [large] | load FILE (the keys of a snapshot file)",
-        _ => "hints on|off",
-    }
-}
-
-/// The playground's own commands.
-pub const PLAYGROUND_HELP: &str = "\
-playground commands (everything else is a shell line: etcdctl ..., export, unset,
-etcd --version, docker exec NAME etcdctl ..., kubectl ..., kubectl exec POD -- etcdctl ...;
-pipes, &&, ||, ; and > FILE as in bash, with grep, jq, base64, hexdump -C, xxd, strings,
-sort, cut, awk, head, tail, wc, cat, ls, echo, printf):
-  stop NAME                      crash a member (infra1, infra2, infra3)
-  start NAME                     restart a stopped member from its disk, or start
-                                 the member `etcdctl member add` announced
-  partition NAME... | NAME...    cut the network between the groups
-  heal                           remove every partition and cut link
-  cut NAME NAME                  cut the one link between two members
-  heal NAME NAME                 mend that link
-  loss PERCENT                   drop that share of messages
-  loss NAME NAME PERCENT         ... on one link only
-  latency MS                     one-way message delay
-  latency NAME NAME MS           ... on one link only
-  advance DURATION               let simulated time pass (e.g. advance 3s)
-  quota BYTES                    --quota-backend-bytes of every member (0: 2 GiB)
-  hints on|off                   console hints for classic confusions
-  load k8s [large]               write a sample Kubernetes cluster under /registry (for kubectl)
-  load FILE                      write the keys of a snapshot file (a real etcd's too:
-                                 drop it on the console) into the cluster, to browse them
-  requests on|off                show the etcd requests under each kubectl command
-  LINE &                         run a watch, lock, elect... in the background
-  jobs                           list the background jobs
-  kill %N                        stop background job N
-  help                           this text
-";
 
 /// A line ending in a lone `&` (not `&&`) runs in the background: the line without it.
 fn background_suffix(line: &str) -> (&str, bool) {

@@ -242,6 +242,24 @@ fn push_lines(out: &mut String, text: &str, prefix: &str) {
     }
 }
 
+/// Appends one command of a transcript (FORMAT.md section 3) to `out`: its `$ ` line, its
+/// stdin block, its stdout and its stderr (`! ` lines); the exit status line is the caller's.
+pub fn render_command(out: &mut String, step: &Step, stdout: &str, stderr: &str) {
+    out.push_str("$ ");
+    out.push_str(&step.command);
+    out.push('\n');
+    if let Some(b) = &step.stdin {
+        for l in b {
+            out.push_str(l);
+            out.push('\n');
+        }
+        out.push_str(&step.terminator);
+        out.push('\n');
+    }
+    push_lines(out, stdout, "");
+    push_lines(out, stderr, "! ");
+}
+
 /// Whether a command is one the recording harness performs silently around the cluster.
 fn is_harness_command(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or("");
@@ -273,13 +291,15 @@ pub fn run_scenario_version(
     version: crate::playground::EtcdVersion,
 ) -> String {
     let mut labs = Labs::with_version(seed, version);
-    let p = labs.playground();
-    let known = p.world().member_ids();
-    let cluster = p.world().cluster_id();
-    let members: Vec<(String, u64)> = known
-        .iter()
-        .map(|id| (p.world().member_name(*id).unwrap_or("").to_string(), *id))
-        .collect();
+    run_scenario_in(&mut labs, steps, notes)
+}
+
+/// [`run_scenario_with`] on labs made by the caller (their playground may be connected to a
+/// real cluster: `etcdplay --endpoints URL transcript FILE`); placeholders take the IDs of
+/// the cluster the console talks to.
+pub fn run_scenario_in(labs: &mut Labs, steps: &[Step], notes: bool) -> String {
+    let (cluster, members) = labs.playground().cluster_ids();
+    let known: Vec<u64> = members.iter().map(|(_, id)| *id).collect();
     let mut ids = IdTracker::default();
     let mut out = String::new();
     for s in steps {
@@ -321,19 +341,7 @@ pub fn run_scenario_version(
         }
         ids.scan(&o.stdout, &known, cluster);
         ids.scan(&o.stderr, &known, cluster);
-        out.push_str("$ ");
-        out.push_str(&s.command);
-        out.push('\n');
-        if let Some(b) = &s.stdin {
-            for l in b {
-                out.push_str(l);
-                out.push('\n');
-            }
-            out.push_str(&s.terminator);
-            out.push('\n');
-        }
-        push_lines(&mut out, &o.stdout, "");
-        push_lines(&mut out, &o.stderr, "! ");
+        render_command(&mut out, s, &o.stdout, &o.stderr);
         if notes {
             for n in p.hints().iter().chain(p.requests()) {
                 out.push_str("~ ");

@@ -42,6 +42,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     // What a client sees of a cluster (the trait etcdctl and kubectl talk to).
     ("cluster", &["api"]),
+    // A real etcd through its HTTP/JSON gateway, as a cluster (etcdplay --endpoints).
+    ("gateway", &["api", "cluster"]),
     // A process's result (stdout, stderr, exit status): what every console command returns.
     ("process", &[]),
     // The simulated world: members, network, clock; implements the cluster interface.
@@ -72,7 +74,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("transcript", &["playground"]),
     ("ui", &["api", "registry", "playground", "process"]),
-    ("bin", &["playground", "transcript", "ui"]),
+    // etcdplay --endpoints builds the gateway's HTTP client and hands it to the playground.
+    ("bin", &["playground", "transcript", "ui", "gateway"]),
     ("wasm_alloc", &[]),
 ];
 

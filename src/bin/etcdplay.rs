@@ -1,6 +1,8 @@
 //! `etcdplay`: the playground's console natively. No arguments: a REPL on stdin.
 //! `etcdplay transcript FILE`: run a conformance scenario and print its transcript.
 //! `etcdplay --etcd 3.5 …` (or `ETCDPLAY_ETCD=3.5`): the same with etcd 3.5.1.
+//! `etcdplay --endpoints URL[,URL…] …`: the REPL (or `transcript FILE`) with its etcdctl
+//! lines going to the real etcd at URL, through etcd's HTTP/JSON gateway (plain http).
 //! `etcdplay lessons [--verify [DIR]]`: list the lessons, or verify them (those compiled in,
 //! or the `*.md` files of DIR).
 
@@ -15,13 +17,20 @@ use etcd_playground::transcript;
 
 fn main() {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let version = match etcd_version(&mut args) {
+    let (version, endpoints) = match leading_flags(&mut args) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("etcdplay: {e}");
             std::process::exit(2);
         }
     };
+    let mut labs = Labs::with_version(1, version);
+    if let Some(eps) = endpoints {
+        if let Err(e) = connect(&mut labs, eps) {
+            eprintln!("etcdplay: {e}");
+            std::process::exit(2);
+        }
+    }
     if args.first().map(|s| s.as_str()) == Some("transcript") {
         let Some(path) = args.get(1) else {
             eprintln!("usage: etcdplay transcript FILE");
@@ -41,36 +50,75 @@ fn main() {
                 std::process::exit(1);
             }
         };
-        print!(
-            "{}",
-            transcript::run_scenario_version(&steps, 1, false, version)
-        );
+        print!("{}", transcript::run_scenario_in(&mut labs, &steps, false));
         return;
     }
     if args.first().map(|s| s.as_str()) == Some("lessons") {
         std::process::exit(lessons(&args[1..]));
     }
-    repl(version);
+    repl(labs);
+}
+
+/// Sends the console's etcdctl lines to the real cluster at `endpoints`, through its HTTP/JSON
+/// gateway.
+#[cfg(not(target_arch = "wasm32"))]
+fn connect(labs: &mut Labs, endpoints: Vec<String>) -> Result<(), String> {
+    let cluster = Box::new(etcd_playground::gateway::http_cluster());
+    labs.playground().connect(cluster, endpoints)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn connect(_labs: &mut Labs, _endpoints: Vec<String>) -> Result<(), String> {
+    Err("--endpoints needs the native etcdplay (it speaks HTTP)".to_string())
+}
+
+/// The flags before the subcommand: `--etcd V` and `--endpoints URL[,URL…]` (each also as
+/// `--NAME=VALUE`), taken out of `args`.
+fn leading_flags(args: &mut Vec<String>) -> Result<(EtcdVersion, Option<Vec<String>>), String> {
+    let mut version = None;
+    let mut endpoints = None;
+    loop {
+        let Some(first) = args.first().cloned() else {
+            break;
+        };
+        let (name, value) = match first.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
+            _ => (first.clone(), None),
+        };
+        if name != "--etcd" && name != "--endpoints" {
+            break;
+        }
+        let taken = if value.is_some() { 1 } else { 2 };
+        let Some(value) = value.or_else(|| args.get(1).cloned()) else {
+            return Err(format!("{name} needs a value"));
+        };
+        args.drain(..taken);
+        if name == "--etcd" {
+            version = Some(value);
+        } else {
+            let eps: Vec<String> = value
+                .split(',')
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(str::to_string)
+                .collect();
+            if eps.is_empty() {
+                return Err("--endpoints needs at least one URL (http://HOST:PORT)".to_string());
+            }
+            endpoints = Some(eps);
+        }
+    }
+    Ok((etcd_version(version)?, endpoints))
 }
 
 /// The etcd release to run: `--etcd V` (or `--etcd=V`) before the subcommand, else the
-/// environment's `ETCDPLAY_ETCD`, else 3.4.23. Takes the flag out of `args`.
-fn etcd_version(args: &mut Vec<String>) -> Result<EtcdVersion, String> {
-    let mut given = std::env::var("ETCDPLAY_ETCD")
-        .ok()
-        .filter(|v| !v.is_empty());
-    if let Some(first) = args.first().cloned() {
-        if first == "--etcd" {
-            let Some(v) = args.get(1).cloned() else {
-                return Err("--etcd needs a version (3.4 or 3.5)".to_string());
-            };
-            given = Some(v);
-            args.drain(..2);
-        } else if let Some(v) = first.strip_prefix("--etcd=") {
-            given = Some(v.to_string());
-            args.remove(0);
-        }
-    }
+/// environment's `ETCDPLAY_ETCD`, else 3.4.23.
+fn etcd_version(flag: Option<String>) -> Result<EtcdVersion, String> {
+    let given = flag.or_else(|| {
+        std::env::var("ETCDPLAY_ETCD")
+            .ok()
+            .filter(|v| !v.is_empty())
+    });
     match given {
         None => Ok(EtcdVersion::default()),
         Some(v) => {
@@ -247,8 +295,7 @@ fn feed_running_job(
     }
 }
 
-fn repl(version: EtcdVersion) {
-    let mut labs = Labs::with_version(1, version);
+fn repl(mut labs: Labs) {
     let stdin = std::io::stdin();
     let mut lines = InputLines {
         input: stdin.lock(),
@@ -257,6 +304,12 @@ fn repl(version: EtcdVersion) {
     let mut out = std::io::stdout();
     // prompts are for a person at a terminal: read from a pipe, only the answers print
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
+    if let (true, Some(eps)) = (interactive, labs.playground().connected()) {
+        eprintln!(
+            "connected to the real etcd at {} (etcdctl lines go to it, through its JSON gateway)",
+            eps.join(",")
+        );
+    }
     loop {
         if interactive {
             let _ = write!(out, "{} ", labs.playground().prompt());

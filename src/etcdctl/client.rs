@@ -150,7 +150,10 @@ impl Client {
     ) -> Result<Client, Fail> {
         cluster.set_client_tls(client_tls(files, flags)?);
         let mut c = Client {
-            endpoints: flags.slice("endpoints"),
+            endpoints: match &console.default_endpoints {
+                Some(eps) if !flags.changed("endpoints") => eps.clone(),
+                _ => flags.slice("endpoints"),
+            },
             token: None,
             command_timeout: flags.duration("command-timeout"),
             dial_timeout: flags.duration("dial-timeout"),

@@ -287,6 +287,9 @@ pub struct Console {
     pub rng: ChaCha8Rng,
     /// The etcdctl release this is (3.4.23 or 3.5.1): its texts, flags and version.
     pub version: crate::api::EtcdVersion,
+    /// The endpoints dialled when neither `--endpoints` nor `ETCDCTL_ENDPOINTS` names any:
+    /// a console connected to a real cluster sets its endpoints; None: `127.0.0.1:2379`.
+    pub default_endpoints: Option<Vec<String>>,
 }
 
 impl Console {
@@ -297,6 +300,7 @@ impl Console {
             written: Vec::new(),
             rng: ChaCha8Rng::seed_from_u64(seed ^ 0x6574_6364_6374_6c33),
             version: crate::api::EtcdVersion::default(),
+            default_endpoints: None,
         }
     }
 }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::input::heredoc_terminator;
-use super::{background_suffix, shell_line, wrappers, Playground};
+use super::{background_suffix, remote, shell_line, wrappers, Playground};
 use crate::etcdctl::shell;
 use crate::etcdctl::terminal::probe_of;
 pub use crate::etcdctl::terminal::Reading;
@@ -84,7 +84,7 @@ impl Playground {
         if let Some(l) = line {
             io.outln(l);
         }
-        let ended = rj.job.input(&mut self.world, &mut io, line);
+        let ended = rj.job.input(super::cluster!(self), &mut io, line);
         if ended.is_none() {
             self.job = Some(rj);
         }

@@ -1,0 +1,290 @@
+//! A real etcd cluster as a [`Cluster`], through its HTTP/JSON gateway: every call is a POST
+//! to the endpoint it names (`127.0.0.1:2379`, `http://10.0.0.5:2379`; plain HTTP only), and
+//! every answer — headers included — is the real cluster's.
+//!
+//! Time is the real one: [`Cluster::now`] is the time since this client was made (etcdctl's
+//! `took`, keep-alive schedules), [`Cluster::unix_nanos`] the machine's clock (log lines),
+//! and letting time pass ([`Cluster::advance`]) waits, less what a failed call already
+//! waited (a connect that timed out stands for the command timeout etcdctl then lets pass).
+//! Submitted calls are made at once (their answers wait to be taken), so nothing is ever in
+//! flight for [`Cluster::run_until_idle`]. A watch is a stream read on its own thread.
+//!
+//! Owns: endpoints as URLs, the answers and watches of this client. Must not touch: how
+//! requests and answers are written (`request`, `response`), what a console prints.
+
+use std::collections::BTreeMap;
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+
+use super::transport::{Reply, Transport};
+use super::{error, request, response};
+use crate::api::{CallError, Code, EtcdError, Request, Response, WatchCreateRequest};
+use crate::api::{ResponseHeader, WatchResponse};
+use crate::cluster::{CallId, ClientTls, Cluster, WatchId};
+
+/// How long [`Cluster::member_at`] waits for an endpoint's status.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long a submitted call may take (etcdctl's default command timeout).
+const SUBMIT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A real cluster behind its gateway, over the transport `T`.
+pub struct GatewayCluster<T: Transport> {
+    transport: T,
+    started: Instant,
+    tls: ClientTls,
+    /// What the last failed call waited: the next [`Cluster::advance`] waits that much less.
+    waited: Duration,
+    next_id: u64,
+    answers: BTreeMap<CallId, Result<Response, CallError>>,
+    watches: BTreeMap<WatchId, Receiver<String>>,
+}
+
+impl<T: Transport> GatewayCluster<T> {
+    pub fn new(transport: T) -> Self {
+        GatewayCluster {
+            transport,
+            started: Instant::now(),
+            tls: ClientTls::default(),
+            waited: Duration::ZERO,
+            next_id: 1,
+            answers: BTreeMap::new(),
+            watches: BTreeMap::new(),
+        }
+    }
+
+    /// The transport calls go through.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// The base URL an etcdctl endpoint dials, or why this client cannot dial it.
+    pub fn base_url(&self, endpoint: &str) -> Result<String, CallError> {
+        base_url(endpoint, self.tls.secure_default)
+    }
+
+    fn take_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+}
+
+fn refuse(msg: String) -> CallError {
+    CallError::Server(EtcdError::new(Code::Unavailable, msg))
+}
+
+/// `http://host:port` for an endpoint (`host:port`, `http://host:port[/]`); TLS endpoints
+/// (`https://`, or no scheme with a certificate flag) and other schemes are refused with
+/// what to do instead.
+pub fn base_url(endpoint: &str, secure_default: bool) -> Result<String, CallError> {
+    let e = endpoint.trim();
+    let (scheme, rest) = match e.split_once("://") {
+        Some((s, r)) => (s, r),
+        None if secure_default => ("https", e),
+        None => ("http", e),
+    };
+    let host = rest.split('/').next().unwrap_or("");
+    match scheme {
+        "http" if !host.is_empty() => Ok(format!("http://{host}")),
+        "https" => Err(refuse(format!(
+            "{endpoint}: TLS endpoints are not supported by etcdplay --endpoints yet (plain http:// only); run the real etcdctl with --cacert/--cert/--key for this one"
+        ))),
+        _ => Err(refuse(format!(
+            "{endpoint}: not an endpoint etcdplay can dial (use http://HOST:PORT)"
+        ))),
+    }
+}
+
+/// An answer to `req` from its HTTP reply: the decoded response, or the member's error.
+fn answer(
+    req: &Request,
+    url: &str,
+    post: &request::Post,
+    reply: Reply,
+) -> Result<Response, CallError> {
+    let object = match post.answer {
+        request::Answer::Unary => serde_json::from_str::<Value>(&reply.body).ok(),
+        // a stream's first line: {"result":…} or {"error":…}
+        request::Answer::Stream => reply
+            .body
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .and_then(|l| serde_json::from_str::<Value>(l).ok())
+            .map(|v| match (v.get("result"), v.get("error")) {
+                (Some(r), _) => r.clone(),
+                (None, Some(e)) => e.clone(),
+                _ => v,
+            }),
+    };
+    let Some(v) = object.filter(Value::is_object) else {
+        return Err(error::not_the_gateway(
+            url,
+            post.path,
+            reply.status,
+            &reply.body,
+        ));
+    };
+    if let Some(e) = error::gateway_error(&v) {
+        return Err(CallError::Server(e));
+    }
+    if !(200..300).contains(&reply.status) {
+        return Err(error::not_the_gateway(
+            url,
+            post.path,
+            reply.status,
+            &reply.body,
+        ));
+    }
+    Ok(response::decode(req, &v))
+}
+
+impl<T: Transport> Cluster for GatewayCluster<T> {
+    fn now(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    fn unix_nanos(&self) -> i64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as i64)
+            .unwrap_or(0)
+    }
+
+    fn advance(&mut self, d: Duration) {
+        let rest = d.saturating_sub(self.waited);
+        self.waited = self.waited.saturating_sub(d);
+        if !rest.is_zero() {
+            std::thread::sleep(rest);
+        }
+    }
+
+    fn run_until_idle(&mut self, _limit: Duration) {}
+
+    fn member_at(&self, endpoint: &str) -> Option<u64> {
+        let url = self.base_url(endpoint).ok()?;
+        let reply = self
+            .transport
+            .post(&url, "/v3/maintenance/status", "{}", None, PROBE_TIMEOUT)
+            .ok()?;
+        let v: Value = serde_json::from_str(&reply.body).ok()?;
+        let h: ResponseHeader = response::header(&v);
+        ((200..300).contains(&reply.status) && h.member_id != 0).then_some(h.member_id)
+    }
+
+    fn call(
+        &mut self,
+        endpoint: &str,
+        auth_token: Option<&str>,
+        req: Request,
+        timeout: Duration,
+    ) -> Result<Response, CallError> {
+        self.waited = Duration::ZERO;
+        let url = self.base_url(endpoint)?;
+        let post = request::encode(&req).map_err(error::unsupported)?;
+        let start = Instant::now();
+        let body = post.body.to_string();
+        match self
+            .transport
+            .post(&url, post.path, &body, auth_token, timeout)
+        {
+            Ok(reply) => answer(&req, &url, &post, reply),
+            Err(e) => {
+                self.waited = start.elapsed();
+                Err(error::transport(e))
+            }
+        }
+    }
+
+    fn submit(
+        &mut self,
+        endpoint: &str,
+        auth_token: Option<&str>,
+        req: Request,
+    ) -> Result<CallId, CallError> {
+        let answer = self.call(endpoint, auth_token, req, SUBMIT_TIMEOUT);
+        if answer == Err(CallError::Unreachable) {
+            return Err(CallError::Unreachable);
+        }
+        let id = self.take_id();
+        self.answers.insert(id, answer);
+        Ok(id)
+    }
+
+    fn take_answer(&mut self, call: CallId) -> Option<Result<Response, CallError>> {
+        self.answers.remove(&call)
+    }
+
+    fn watch(
+        &mut self,
+        endpoint: &str,
+        auth_token: Option<&str>,
+        req: WatchCreateRequest,
+    ) -> Result<WatchId, CallError> {
+        let url = self.base_url(endpoint)?;
+        let post = request::watch(&req);
+        let stream = self
+            .transport
+            .open_stream(
+                &url,
+                post.path,
+                &post.body.to_string(),
+                auth_token,
+                PROBE_TIMEOUT,
+            )
+            .map_err(error::transport)?;
+        if !(200..300).contains(&stream.status) {
+            let body: Vec<String> = stream.lines.iter().collect();
+            let body = body.join("\n");
+            let e = serde_json::from_str::<Value>(&body)
+                .ok()
+                .and_then(|v| error::gateway_error(&v));
+            return Err(match e {
+                Some(e) => CallError::Server(e),
+                None => error::not_the_gateway(&url, post.path, stream.status, &body),
+            });
+        }
+        let id = self.take_id();
+        self.watches.insert(id, stream.lines);
+        Ok(id)
+    }
+
+    fn watch_poll(&mut self, watch: WatchId) -> Vec<WatchResponse> {
+        let Some(lines) = self.watches.get(&watch) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut broken = false;
+        loop {
+            match lines.try_recv() {
+                Ok(line) => match serde_json::from_str::<Value>(&line) {
+                    Ok(v) => match v.get("result") {
+                        Some(r) => out.push(response::watch_response(r)),
+                        None => broken = true,
+                    },
+                    Err(_) => broken = true,
+                },
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    broken = true;
+                    break;
+                }
+            }
+        }
+        if broken {
+            self.watches.remove(&watch);
+        }
+        out
+    }
+
+    fn watch_cancel(&mut self, watch: WatchId) {
+        // the reading thread ends at the stream's next line, finding nobody listening
+        self.watches.remove(&watch);
+    }
+
+    fn set_client_tls(&mut self, tls: ClientTls) {
+        self.tls = tls;
+    }
+}
