@@ -92,6 +92,8 @@ $ etcdctl member list -w json
 $ etcdctl endpoint status -w table
 $ etcdctl endpoint health
 $ etcdctl alarm list
+$ etcdctl snapshot save backup.db
+$ etcdctl snapshot status backup.db -w table
 $ etcdctl move-leader 1
 $ etcdctl defrag
 $ etcdctl user add root:rootpw
@@ -187,7 +189,8 @@ impl Etcd {
 }
 
 /// The scenario run by the real etcdctl against `url`: its transcript.
-fn real_transcript(steps: &[Step], url: &str, members: &[(String, u64)], cluster: u64) -> String {
+fn real_transcript(etcd: &Etcd, steps: &[Step], members: &[(String, u64)], cluster: u64) -> String {
+    let url = &etcd.url;
     let known: Vec<u64> = members.iter().map(|(_, id)| *id).collect();
     let mut ids = IdTracker::default();
     let mut out = String::new();
@@ -208,6 +211,7 @@ fn real_transcript(steps: &[Step], url: &str, members: &[(String, u64)], cluster
         }
         let mut child = cmd
             .args(&rest[1..])
+            .current_dir(&etcd.dir)
             .envs(assign)
             .stdin(if stdin.is_some() {
                 Stdio::piped()
@@ -298,6 +302,13 @@ fn normalize(t: &str, members: &[(String, u64)], cluster: u64) -> String {
     s = replace_runs(&s, "remaining(", |c| c.is_ascii_digit(), "<TTL>");
     s = replace_runs(&s, "\"ttl\":", |c| c.is_ascii_digit(), "<TTL>");
     s = replace_runs(&s, "took = ", |c| !c.is_whitespace(), "<DURATION>");
+    s = replace_runs(
+        &s,
+        "\"took\":",
+        |c| c.is_ascii_digit() || c == '.',
+        "<DURATION>",
+    );
+    s = replace_runs(&s, "\"size\":\"", |c| c != '"', "<SIZE>");
     let mut out = String::new();
     let mut header: Vec<String> = Vec::new();
     for l in s.lines() {
@@ -306,11 +317,21 @@ fn normalize(t: &str, members: &[(String, u64)], cluster: u64) -> String {
         }
         if l.starts_with('|') && l.ends_with('|') {
             let cells: Vec<String> = l.split('|').map(|c| c.trim().to_string()).collect();
-            if header.is_empty() || cells.iter().any(|c| c == "ENDPOINT" || c == "ID") {
+            if header.is_empty()
+                || cells
+                    .iter()
+                    .any(|c| ["ENDPOINT", "ID", "HASH"].contains(&c.as_str()))
+            {
                 header = cells.clone();
                 out.push_str(&cells.join("|"));
             } else {
-                let volatile = ["DB SIZE", "RAFT INDEX", "RAFT APPLIED INDEX"];
+                let volatile = [
+                    "DB SIZE",
+                    "RAFT INDEX",
+                    "RAFT APPLIED INDEX",
+                    "HASH",
+                    "TOTAL SIZE",
+                ];
                 let row: Vec<&str> = cells
                     .iter()
                     .zip(header.iter().chain(std::iter::repeat(&String::new())))
@@ -362,13 +383,16 @@ fn etcdplay_endpoints_prints_what_real_etcdctl_prints() {
         }
     }
     let steps = parse_scenario(SCENARIO).unwrap();
-    let (client, peer) = (free_port(), free_port());
+    let client = free_port();
+    let peer = std::iter::repeat_with(free_port)
+        .find(|p| *p != client)
+        .unwrap();
 
     let (want, members, cluster) = {
         let etcd = Etcd::start(client, peer, "etcdctl");
         let (members, cluster) = cluster_ids(&etcd.url);
         (
-            real_transcript(&steps, &etcd.url, &members, cluster),
+            real_transcript(&etcd, &steps, &members, cluster),
             members,
             cluster,
         )

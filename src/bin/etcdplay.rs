@@ -77,10 +77,7 @@ fn connect(_labs: &mut Labs, _endpoints: Vec<String>) -> Result<(), String> {
 fn leading_flags(args: &mut Vec<String>) -> Result<(EtcdVersion, Option<Vec<String>>), String> {
     let mut version = None;
     let mut endpoints = None;
-    loop {
-        let Some(first) = args.first().cloned() else {
-            break;
-        };
+    while let Some(first) = args.first().cloned() {
         let (name, value) = match first.split_once('=') {
             Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
             _ => (first.clone(), None),

@@ -105,40 +105,29 @@ fn answer(
     post: &request::Post,
     reply: Reply,
 ) -> Result<Response, CallError> {
-    let object = match post.answer {
-        request::Answer::Unary => serde_json::from_str::<Value>(&reply.body).ok(),
-        // a stream's first line: {"result":…} or {"error":…}
-        request::Answer::Stream => reply
-            .body
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .and_then(|l| serde_json::from_str::<Value>(l).ok())
-            .map(|v| match (v.get("result"), v.get("error")) {
-                (Some(r), _) => r.clone(),
-                (None, Some(e)) => e.clone(),
-                _ => v,
-            }),
-    };
-    let Some(v) = object.filter(Value::is_object) else {
-        return Err(error::not_the_gateway(
-            url,
-            post.path,
-            reply.status,
-            &reply.body,
-        ));
-    };
-    if let Some(e) = error::gateway_error(&v) {
-        return Err(CallError::Server(e));
+    let foreign = || error::not_the_gateway(url, post.path, reply.status, &reply.body);
+    // a unary answer is one object; a stream's, one {"result":…} or {"error":…} a line
+    let mut objects = Vec::new();
+    for line in reply.body.lines().filter(|l| !l.trim().is_empty()) {
+        let v = serde_json::from_str::<Value>(line)
+            .ok()
+            .filter(Value::is_object)
+            .ok_or_else(foreign)?;
+        if let Some(e) = error::gateway_error(&v) {
+            return Err(CallError::Server(e));
+        }
+        objects.push(match (post.answer, v.get("result")) {
+            (request::Answer::Stream, Some(r)) => r.clone(),
+            _ => v,
+        });
+        if post.answer == request::Answer::Unary {
+            break;
+        }
     }
-    if !(200..300).contains(&reply.status) {
-        return Err(error::not_the_gateway(
-            url,
-            post.path,
-            reply.status,
-            &reply.body,
-        ));
+    if objects.is_empty() || !(200..300).contains(&reply.status) {
+        return Err(foreign());
     }
-    Ok(response::decode(req, &v))
+    response::decode_all(req, &objects).ok_or_else(foreign)
 }
 
 impl<T: Transport> Cluster for GatewayCluster<T> {

@@ -36,10 +36,14 @@ pub fn code_of(n: i64) -> Code {
     }
 }
 
-/// The error a gateway error object stands for (`{"error":…,"code":N,"message":…}`, as a
-/// unary answer or inside a stream's `{"error":…}` line); None when `v` is not one.
+/// The error a gateway error object stands for: a unary answer's
+/// `{"error":…,"code":N,"message":…}`, or a stream's `{"error":{"grpc_code":N,"message":…}}`
+/// line; None when `v` is not one.
 pub fn gateway_error(v: &Value) -> Option<EtcdError> {
-    let code = v.get("code")?.as_i64()?;
+    if let Some(inner) = v.get("error").filter(|e| e.is_object()) {
+        return gateway_error(inner);
+    }
+    let code = v.get("code").or_else(|| v.get("grpc_code"))?.as_i64()?;
     let message = v
         .get("message")
         .or_else(|| v.get("error"))

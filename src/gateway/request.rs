@@ -379,10 +379,11 @@ pub fn encode(req: &Request) -> Result<Post, String> {
             "etcd 3.4's JSON gateway does not serve HashKV (its /v3/maintenance/hash is the older Hash RPC): run the real etcdctl endpoint hashkv against this cluster"
                 .to_string(),
         ),
-        Request::Snapshot => Err(
-            "snapshot save is not available through etcd's JSON gateway in etcdplay: run the real etcdctl snapshot save against this cluster"
-                .to_string(),
-        ),
+        Request::Snapshot => Ok(Post {
+            path: "/v3/maintenance/snapshot",
+            body: o.done(),
+            answer: Answer::Stream,
+        }),
         Request::Auth(a) => auth(a),
         Request::V2(_) => Err(
             "the v2 API (ETCDCTL_API=2) is not served through etcd's v3 JSON gateway: unset ETCDCTL_API to use v3"

@@ -14,8 +14,8 @@ use crate::api::{
     DeleteRangeResponse, Event, EventType, KeyValue, LeaseGrantResponse, LeaseKeepAliveResponse,
     LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse, Member, MemberAddResponse,
     MemberChangeResponse, MemberListResponse, Permission, PermissionType, PutResponse,
-    RangeResponse, Request, Response, ResponseHeader, ResponseOp, StatusResponse, TxnResponse,
-    WatchResponse,
+    RangeResponse, Request, Response, ResponseHeader, ResponseOp, SnapshotResponse, StatusResponse,
+    TxnResponse, WatchResponse,
 };
 
 /// A field of an object (`Null` when absent).
@@ -291,6 +291,28 @@ pub fn decode(req: &Request, v: &Value) -> Response {
         // cannot carry never get here
         _ => Response::Header(header(v)),
     }
+}
+
+/// The answer to `req` from the gateway's objects: a unary answer's one, or a streamed
+/// answer's results in order (a snapshot is its chunks' blobs, less the SHA-256 of the
+/// database etcd sends last: etcdctl appends its own when it writes the file). None when
+/// the objects cannot be that answer.
+pub fn decode_all(req: &Request, objects: &[Value]) -> Option<Response> {
+    let first = objects.first()?;
+    if *req != Request::Snapshot {
+        return Some(decode(req, first));
+    }
+    let mut blob = Vec::new();
+    for o in objects {
+        blob.extend(bytes(o, "blob"));
+    }
+    let db = blob.len().checked_sub(32)?;
+    blob.truncate(db);
+    let header = objects.iter().map(header).find(|h| h.member_id != 0);
+    Some(Response::Snapshot(SnapshotResponse {
+        header: header.unwrap_or_default(),
+        blob,
+    }))
 }
 
 /// One `{"result":…}` line of a watch stream.
