@@ -461,7 +461,7 @@ impl Playground {
             return (Output::default(), Vec::new());
         };
         let args = rest.get(1..).unwrap_or(&[]);
-        if let Some(out) = remote::refusal(&self.remote, prog) {
+        if let Some(out) = remote::refusal(&self.remote, prog, &env) {
             return (out, Vec::new());
         }
         match wrappers::program(prog) {

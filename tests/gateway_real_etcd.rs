@@ -410,7 +410,30 @@ fn etcdplay_endpoints_prints_what_real_etcdctl_prints() {
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8(o.stdout).unwrap()
+        let transcript = String::from_utf8(o.stdout).unwrap();
+        // what the gateway cannot serve says so (real etcdctl answers these over gRPC)
+        let o = Command::new(env!("CARGO_BIN_EXE_etcdplay"))
+            .args(["--endpoints", &etcd.url])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                let lines = "etcdctl endpoint hashkv\nETCDCTL_API=2 etcdctl get /x\n";
+                c.stdin.take().unwrap().write_all(lines.as_bytes())?;
+                c.wait_with_output()
+            })
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("Error: etcd 3.4's JSON gateway does not serve HashKV"),
+            "{err}"
+        );
+        assert!(
+            err.contains("the v2 API (ETCDCTL_API=2) is not served"),
+            "{err}"
+        );
+        transcript
     };
 
     let want = blocks(&normalize(&want, &members, cluster));

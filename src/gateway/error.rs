@@ -57,7 +57,9 @@ pub fn gateway_error(v: &Value) -> Option<EtcdError> {
 pub fn not_the_gateway(url: &str, path: &str, status: u16, body: &str) -> CallError {
     let said = body.trim();
     let said = said.get(..said.len().min(80)).unwrap_or("");
-    let msg = if status == 404 {
+    let msg = if status == 404 && path == "/v3/maintenance/hashkv" {
+        "etcd 3.4's JSON gateway does not serve HashKV (its /v3/maintenance/hash is the older Hash RPC; 3.5 serves /v3/maintenance/hashkv): run the real etcdctl endpoint hashkv against this cluster".to_string()
+    } else if status == 404 {
         format!("{url} does not serve {path} (HTTP 404): not an etcd v3 JSON gateway, or this etcd release has no such call")
     } else {
         format!("{url}{path} answered HTTP {status} without etcd's JSON error: {said}")

@@ -4,7 +4,7 @@
 //! as over the simulated world (`etcdplay --endpoints URL`).
 //!
 //! - [`request`]: a [`Request`](crate::api::Request) as a path and a JSON body (or why the
-//!   gateway cannot carry it: HashKV, the v2 API);
+//!   gateway cannot carry it: the v2 API; HashKV goes to 3.5's path, which 3.4 lacks);
 //! - [`response`]: the JSON answers as [`Response`](crate::api::Response)s;
 //! - [`error`]: the gateway's error bodies and transport failures as the
 //!   [`CallError`](crate::api::CallError)s the simulated cluster gives for the same cause;

@@ -11,11 +11,11 @@ use serde_json::Value;
 
 use crate::api::{
     AlarmMember, AlarmResponse, AlarmType, AuthRequest, AuthResponse, CompactionResponse,
-    DeleteRangeResponse, Event, EventType, KeyValue, LeaseGrantResponse, LeaseKeepAliveResponse,
-    LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse, Member, MemberAddResponse,
-    MemberChangeResponse, MemberListResponse, Permission, PermissionType, PutResponse,
-    RangeResponse, Request, Response, ResponseHeader, ResponseOp, SnapshotResponse, StatusResponse,
-    TxnResponse, WatchResponse,
+    DeleteRangeResponse, Event, EventType, HashKvResponse, KeyValue, LeaseGrantResponse,
+    LeaseKeepAliveResponse, LeaseLeasesResponse, LeaseRevokeResponse, LeaseTimeToLiveResponse,
+    Member, MemberAddResponse, MemberChangeResponse, MemberListResponse, Permission,
+    PermissionType, PutResponse, RangeResponse, Request, Response, ResponseHeader, ResponseOp,
+    SnapshotResponse, StatusResponse, TxnResponse, WatchResponse,
 };
 
 /// A field of an object (`Null` when absent).
@@ -286,6 +286,11 @@ pub fn decode(req: &Request, v: &Value) -> Response {
                 .collect(),
         }),
         Request::Status => Response::Status(status(v)),
+        Request::HashKv { .. } => Response::HashKv(HashKvResponse {
+            header: header(v),
+            hash: uint(v, "hash") as u32,
+            compact_revision: int(v, "compact_revision"),
+        }),
         Request::Auth(a) => Response::Auth(auth(a, v)),
         // the rest answer with a header only (defragment, move-leader); those the gateway
         // cannot carry never get here

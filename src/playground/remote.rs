@@ -13,6 +13,8 @@
 //! Owns: the connection. Must not touch: how the real cluster is reached (the caller builds
 //! the [`Cluster`]: an HTTP client natively, fetch in the page).
 
+use std::collections::BTreeMap;
+
 use super::{wrappers, Playground};
 use crate::api::{Request, Response};
 use crate::cluster::Cluster;
@@ -39,17 +41,28 @@ pub(super) fn cluster<'a>(
 /// Programs that make sense on a real cluster: etcdctl, and the console's job control.
 const ALLOWED: &[&str] = &["etcdctl", "jobs", "kill", "hints", "help"];
 
-/// What a program line prints instead of running while connected, if it may not run.
-pub(super) fn refusal(remote: &Option<Remote>, prog: &str) -> Option<Output> {
+/// What a program line prints instead of running while connected, if it may not run: a
+/// playground command that acts on the simulation, or etcdctl's v2 API (etcd's gateway
+/// serves v3 only).
+pub(super) fn refusal(
+    remote: &Option<Remote>,
+    prog: &str,
+    env: &BTreeMap<String, String>,
+) -> Option<Output> {
     let r = remote.as_ref()?;
-    if ALLOWED.contains(&wrappers::program(prog)) {
-        return None;
-    }
-    Some(Output {
-        stderr: format!(
-            "{prog}: not available while connected to the real cluster at {} (only etcdctl lines go to it)\n",
+    let program = wrappers::program(prog);
+    let why = if !ALLOWED.contains(&program) {
+        format!(
+            "{prog}: not available while connected to the real cluster at {} (only etcdctl lines go to it)",
             r.endpoints.join(",")
-        ),
+        )
+    } else if program == "etcdctl" && env.get("ETCDCTL_API").map(String::as_str) == Some("2") {
+        "etcdctl: the v2 API (ETCDCTL_API=2) is not served through etcd's v3 JSON gateway: unset ETCDCTL_API to use v3".to_string()
+    } else {
+        return None;
+    };
+    Some(Output {
+        stderr: why + "\n",
         exit: 1,
         ..Default::default()
     })
@@ -142,6 +155,11 @@ mod tests {
         let o = p.run("stop infra1", None);
         assert_eq!(o.exit, 1);
         assert!(o.stderr.contains("not available while connected"), "{o:?}");
+        let o = p.run("ETCDCTL_API=2 etcdctl get /a", None);
+        assert!(
+            o.stderr.contains("v2 API (ETCDCTL_API=2) is not served"),
+            "{o:?}"
+        );
         let (cluster, members) = p.cluster_ids();
         assert_eq!(cluster, World::new(2).cluster_id());
         assert_eq!(members.len(), 3);
