@@ -9,8 +9,14 @@ use std::time::Duration;
 
 use super::World;
 use crate::api::{CallError, Request, Response, WatchCreateRequest, WatchResponse};
-use crate::cluster::{CallId, Cluster, RestoreSpec, RestoredDir, WatchId};
-use crate::persist::wal_file::{encode_wal, WalFile, WAL_NAME};
+use crate::cluster::{
+    BackedUpWal, CallId, Cluster, DroppedEntry, MigratedWal, RestoreSpec, RestoredDir, WatchId,
+};
+use crate::persist::wal_file::{
+    decode_wal, encode_snap_file, encode_wal, snap_file_name, WalFile, WAL_NAME,
+};
+use crate::server::backup::{backup_disk, Dropped, BACKUP_MEMBER_NAME, BACKUP_MEMBER_PEER_URL};
+use crate::server::migrate::migrate_disk;
 use crate::server::restore::{restored_disk, restored_members};
 
 impl Cluster for World {
@@ -88,6 +94,14 @@ impl Cluster for World {
                 )
             })?;
         let state = restored_disk(blob, &members)?;
+        let snap = &state.snapshot;
+        let snap_file = (
+            format!(
+                "member/snap/{}",
+                snap_file_name(snap.metadata.term, snap.metadata.index)
+            ),
+            encode_snap_file(snap),
+        );
         let wal = encode_wal(&WalFile {
             member_id: me,
             cluster_id,
@@ -100,9 +114,56 @@ impl Cluster for World {
                 .map(|m| (m.id, m.peer_urls.clone()))
                 .collect(),
             files: vec![
+                snap_file,
                 ("member/snap/db".to_string(), blob.to_vec()),
                 (format!("member/wal/{WAL_NAME}"), wal),
             ],
+        })
+    }
+
+    fn backup_wal(
+        &self,
+        wal: &[u8],
+        snap_file_found: bool,
+        with_v3: bool,
+    ) -> Result<BackedUpWal, String> {
+        let src = decode_wal(wal)?;
+        let b = backup_disk(&src, snap_file_found, with_v3, World::unix_nanos(self));
+        let snap = &b.wal.state.snapshot;
+        Ok(BackedUpWal {
+            dropped: b
+                .dropped
+                .into_iter()
+                .map(|d| match d {
+                    Dropped::ConfChange => DroppedEntry::ConfChange,
+                    Dropped::MemberAttributes { entry, path } => {
+                        DroppedEntry::MemberAttributes { entry, path }
+                    }
+                    Dropped::V3 => DroppedEntry::V3,
+                })
+                .collect(),
+            snap_file: b.has_snapshot.then(|| {
+                (
+                    snap_file_name(snap.metadata.term, snap.metadata.index),
+                    encode_snap_file(snap),
+                )
+            }),
+            commit: b.wal.state.hard_state.commit,
+            term: b.wal.state.hard_state.term,
+            wal_file: (WAL_NAME.to_string(), encode_wal(&b.wal)),
+            member_id: b.node_id,
+            cluster_id: b.cluster_id,
+            member_name: BACKUP_MEMBER_NAME.to_string(),
+            member_peer_url: BACKUP_MEMBER_PEER_URL.to_string(),
+        })
+    }
+
+    fn migrate_wal(&self, wal: &[u8], snap_file_found: bool) -> Result<MigratedWal, String> {
+        let m = migrate_disk(&decode_wal(wal)?, snap_file_found);
+        Ok(MigratedWal {
+            log: m.log,
+            keys: m.keys,
+            index: m.index,
         })
     }
 }
