@@ -5,17 +5,18 @@ export TRUNK_SKIP_VERSION_CHECK := true
 export CHROMEDRIVER := /usr/bin/chromedriver
 SEEDS ?= 10000
 
-.PHONY: run test setup-build setup-test build test-native test-wasm test-e2e conformance bench bench-web soak clean
+.PHONY: run test setup-build setup-test build size-check test-native test-wasm test-e2e conformance bench bench-web soak clean
 
 ## Install what is missing, build, and serve the playground on http://127.0.0.1:8080
 run: setup-build
 	trunk serve --release --address 127.0.0.1 --port 8080
 
-## Install what is missing, then every test: native, wasm in headless Chromium, release build, end-to-end
+## Install what is missing, then every test: native, wasm in headless Chromium, release build and its size budget, end-to-end
 test: setup-test
 	$(MAKE) test-native
 	$(MAKE) test-wasm
 	$(MAKE) build
+	$(MAKE) size-check
 	$(MAKE) test-e2e
 
 setup-build:
@@ -27,6 +28,10 @@ setup-test:
 ## Release build of the page into dist/
 build:
 	trunk build --release
+
+## First-visit bytes (gzip) of dist/ against size-budget.json: fails when over the budget
+size-check:
+	node scripts/size.mjs --check
 
 test-native:
 	cargo test --profile ci
