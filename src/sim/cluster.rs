@@ -205,4 +205,56 @@ mod tests {
         let db_size = w.member(member).map(|m| m.sm.kv.db_size());
         assert_eq!(Some(db.size() as i64), db_size);
     }
+
+    #[test]
+    fn a_defragmentation_snapshots_the_member_so_its_disk_shrinks() {
+        // after NOSPACE from the browser's storage, deleting, compacting and defragmenting
+        // must free what the page stores: the member's disk then holds the compacted store
+        let mut w = World::new(1);
+        w.set_snapshot_count(100);
+        let ep = "127.0.0.1:2379";
+        let t = Duration::from_secs(5);
+        let value = vec![b'v'; 2000];
+        for i in 0..250 {
+            let req = Request::Put(crate::api::PutRequest {
+                key: format!("k{i:03}").into_bytes(),
+                value: value.clone(),
+                ..Default::default()
+            });
+            assert!(w.call(ep, None, req, t).is_ok());
+        }
+        let id = w.member_at(ep).unwrap();
+        let snap_len = |w: &World| w.member_disk(id).unwrap().snapshot.data.len();
+        let full = snap_len(&w);
+        assert!(full > 150 * 2000, "a snapshot holds the keys: {full}");
+        let del = Request::DeleteRange(crate::api::DeleteRangeRequest {
+            key: b"k".to_vec(),
+            range_end: b"l".to_vec(),
+            ..Default::default()
+        });
+        let Ok(Response::DeleteRange(d)) = w.call(ep, None, del, t) else {
+            panic!("delete failed")
+        };
+        let rev = d.header.revision;
+        let compact = Request::Compaction(crate::api::CompactionRequest {
+            revision: rev,
+            physical: true,
+        });
+        assert!(w.call(ep, None, compact, t).is_ok());
+        assert_eq!(
+            snap_len(&w),
+            full,
+            "deleting and compacting alone keep the old snapshot"
+        );
+        let before = w.member_disk(id).unwrap();
+        assert!(w.call(ep, None, Request::Defragment, t).is_ok());
+        let after = w.member_disk(id).unwrap();
+        assert!(
+            after.snapshot.data.len() < full / 20,
+            "{} of {full}",
+            after.snapshot.data.len()
+        );
+        assert!(after.snapshot.metadata.index > before.snapshot.metadata.index);
+        assert!(after.validate().is_ok());
+    }
 }
