@@ -38,8 +38,11 @@ test('three large loads with deletes between them, then a reload', { timeout: 60
     }
   }
   assert.match(await typed(page, 'etcdctl get /registry/namespaces/default --keys-only'), /\/registry\/namespaces\/default/);
+  const t0 = Date.now();
   await page.reload();
   await consoleReady(page);
+  // a measurement (issue 23's recovery guarantee: ready within 5 s), printed, not asserted
+  console.log(`reload of the stored large sample: console ready after ${Date.now() - t0} ms`);
   const after = await typed(page, 'etcdctl get /registry --prefix --limit 1 -w json');
   assert.ok(Number(after.match(/"count":(\d+)/)?.[1]) > 100000, `after the reload: ${after.slice(0, 200)}`);
   // a pipe reads all of etcdctl's output, though the entry would keep only its head
