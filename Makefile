@@ -5,17 +5,18 @@ export TRUNK_SKIP_VERSION_CHECK := true
 export CHROMEDRIVER := /usr/bin/chromedriver
 SEEDS ?= 10000
 
-.PHONY: run test setup-build setup-test build test-native test-wasm test-e2e conformance bench bench-web soak clean
+.PHONY: run test setup-build setup-test setup-bench build size-check test-native test-wasm test-e2e conformance bench bench-web soak clean
 
 ## Install what is missing, build, and serve the playground on http://127.0.0.1:8080
 run: setup-build
 	trunk serve --release --address 127.0.0.1 --port 8080
 
-## Install what is missing, then every test: native, wasm in headless Chromium, release build, end-to-end
+## Install what is missing, then every test: native, wasm in headless Chromium, release build and its size budget, end-to-end
 test: setup-test
 	$(MAKE) test-native
 	$(MAKE) test-wasm
 	$(MAKE) build
+	$(MAKE) size-check
 	$(MAKE) test-e2e
 
 setup-build:
@@ -24,9 +25,16 @@ setup-build:
 setup-test:
 	@scripts/setup.sh test
 
+setup-bench:
+	@scripts/setup.sh bench
+
 ## Release build of the page into dist/
 build:
 	trunk build --release
+
+## First-visit bytes (gzip) of dist/ against size-budget.json: fails when over the budget
+size-check:
+	node scripts/size.mjs --check
 
 test-native:
 	cargo test --profile ci
@@ -47,8 +55,9 @@ conformance:
 bench:
 	cargo bench --no-default-features
 
-## Scripted runs in headless Chromium against the release build (page load, console, animation, key tree, /registry sample)
-bench-web: setup-test build
+## Where the bytes go (first visit, the wasm by crate and function), then scripted runs in headless Chromium against the release build (page load, console, animation, key tree, /registry sample)
+bench-web: setup-bench build
+	node tests/bench/bytes.mjs
 	cargo build --release --no-default-features --target wasm32-unknown-unknown --example load_large
 	node tests/bench/web.mjs
 	node tests/bench/ui.mjs

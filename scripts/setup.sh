@@ -6,6 +6,7 @@
 #   scripts/setup.sh test    the above, plus Debian's chromium, chromium-driver,
 #                            etcd-client (real etcdctl, to check the page's snapshot files)
 #                            and etcd-server (a real etcd for etcdplay --endpoints' test)
+#   scripts/setup.sh bench   the above, plus twiggy (the wasm size profiler make bench-web uses)
 #
 # Everything comes from crates.io, npm and Debian: Trunk finds wasm-bindgen and wasm-opt on
 # PATH (see Makefile) and never downloads them.
@@ -15,6 +16,7 @@ mode=${1:-build}
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 TRUNK_VERSION=0.22.0-beta.1
+TWIGGY_VERSION=0.8.0
 # wasm-bindgen-cli must equal the wasm-bindgen crate that Cargo.lock resolves.
 WB_VERSION=$(awk '$0 == "name = \"wasm-bindgen\"" {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock 2>/dev/null || true)
 WB_VERSION=${WB_VERSION:-0.2.130}
@@ -60,7 +62,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"
 }
 
-if [ "$mode" = test ]; then
+if [ "$mode" = test ] || [ "$mode" = bench ]; then
   if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
     have chromium "$(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}') present"
   else
@@ -82,4 +84,13 @@ if [ "$mode" = test ]; then
     apt_install etcd-server
   fi
   command -v python3 >/dev/null || { echo "python3 is needed for the conformance check"; exit 1; }
+fi
+
+if [ "$mode" = bench ]; then
+  if [ "$(twiggy --version 2>/dev/null | awk '{print $2}')" = "$TWIGGY_VERSION" ]; then
+    have twiggy "$TWIGGY_VERSION present"
+  else
+    echo "installing twiggy $TWIGGY_VERSION (about 2 minutes)"
+    cargo install --force twiggy --version "$TWIGGY_VERSION"
+  fi
 fi

@@ -57,6 +57,50 @@ pub struct RestoredDir {
     pub files: Vec<(String, Vec<u8>)>,
 }
 
+/// An entry `etcdutl backup` replaced with an empty one: what it logs about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DroppedEntry {
+    /// "ignoring EntryConfChange raft entry".
+    ConfChange,
+    /// "ignoring member attribute update on": the entry as protobuf text, the v2 path.
+    MemberAttributes { entry: String, path: String },
+    /// "ignoring v3 raft entry" (`--with-v3=false`).
+    V3,
+}
+
+/// What `etcdutl backup` makes of a data directory's WAL (the member's disk, in this
+/// cluster's kind of member's format).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BackedUpWal {
+    pub dropped: Vec<DroppedEntry>,
+    /// The `.snap` file for the backup's `member/snap` (name, bytes), if the source had a
+    /// snapshot.
+    pub snap_file: Option<(String, Vec<u8>)>,
+    /// The backup's WAL file (name, bytes).
+    pub wal_file: (String, Vec<u8>),
+    /// The hard state's commit index and term (the consistent index a backup without v3
+    /// data starts its backend with).
+    pub commit: u64,
+    pub term: u64,
+    /// The backup's one member (`etcdctl-v2-backup`) and its cluster.
+    pub member_id: u64,
+    pub cluster_id: u64,
+    pub member_name: String,
+    pub member_peer_url: String,
+}
+
+/// What `etcdctl migrate` reads from a data directory's WAL.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MigratedWal {
+    /// The membership's log lines (JSON), in order.
+    pub log: Vec<String>,
+    /// The v2 keys (not directories), without the store's `/1`; None: the store has no key
+    /// space ("no v2 keys to migrate").
+    pub keys: Option<Vec<crate::api::v2::NodeExtern>>,
+    /// The consistent index the backend moves up to.
+    pub index: u64,
+}
+
 /// What a client sees of an etcd cluster.
 pub trait Cluster {
     /// Time since the client's view of the cluster began (durations: `took`, keep-alive
@@ -126,5 +170,22 @@ pub trait Cluster {
     /// client's.
     fn restore_data_dir(&self, _blob: &[u8], _spec: &RestoreSpec) -> Result<RestoredDir, String> {
         Err("snapshot restore is not supported by this cluster".to_string())
+    }
+
+    /// `etcdutl backup` of a WAL file (`snap_file_found`: the source's `member/snap` holds a
+    /// `.snap` file), made now; Err is why the WAL does not read.
+    fn backup_wal(
+        &self,
+        _wal: &[u8],
+        _snap_file_found: bool,
+        _with_v3: bool,
+    ) -> Result<BackedUpWal, String> {
+        Err("etcdutl backup is not supported by this cluster".to_string())
+    }
+
+    /// `etcdctl migrate`'s reading of a WAL file (`snap_file_found`: the data directory's
+    /// `member/snap` holds a `.snap` file); Err is why the WAL does not read.
+    fn migrate_wal(&self, _wal: &[u8], _snap_file_found: bool) -> Result<MigratedWal, String> {
+        Err("etcdctl migrate is not supported by this cluster".to_string())
     }
 }

@@ -174,7 +174,9 @@ impl Playground {
         match kind {
             lab::LabKind::Local => Playground::new(seed),
             lab::LabKind::Kubeadm => Playground::kubeadm_lab(seed, EtcdVersion::default()),
-            lab::LabKind::ExternalEtcd => Playground::external_etcd_lab(seed),
+            lab::LabKind::ExternalEtcd => {
+                Playground::external_etcd_lab(seed, EtcdVersion::default())
+            }
         }
     }
 

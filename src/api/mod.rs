@@ -20,6 +20,7 @@
 pub mod authpb;
 pub mod bytes;
 pub mod etcdserverpb;
+pub mod go_json;
 pub mod mvccpb;
 pub mod proto_wire;
 pub mod rpctypes;

@@ -28,6 +28,18 @@ pub trait Files {
     /// `snapshot restore` wrote `data_dir`: etcd's modes on a real disk (directories 700,
     /// the `.snap` file 644, the others 600), where the files have modes.
     fn restored(&mut self, _data_dir: &str) {}
+    /// The names in directory `dir`, sorted (Go's `os.ReadDir`); Err is Go's error text.
+    fn list(&self, dir: &str) -> Result<Vec<String>, String>;
+    /// `os.MkdirAll(dir)`. Where directories exist only through their files (the
+    /// playground's working directory), there is nothing to do.
+    fn mkdir_all(&mut self, _dir: &str) -> Result<(), String> {
+        Ok(())
+    }
+    /// Whether a running etcd holds the file open and locked (its `member/snap/db`): bbolt
+    /// then waits for the lock.
+    fn locked(&self, _path: &str) -> bool {
+        false
+    }
     /// Whether `os.OpenFile(path, O_CREATE)` would succeed: the directory above it exists
     /// and `path` is not a directory (no directory is made). Err is Go's error text.
     fn can_create(&self, path: &str) -> Result<(), String> {
@@ -105,6 +117,28 @@ impl Files for WorkingDir<'_> {
     }
     fn written(&mut self, path: &str) {
         self.written.push(path.to_string());
+    }
+    fn list(&self, dir: &str) -> Result<Vec<String>, String> {
+        let d = clean(dir);
+        if self.files.contains_key(&d) {
+            return Err("not a directory".into());
+        }
+        let prefix = if d.is_empty() || d == "." {
+            String::new()
+        } else {
+            format!("{d}/")
+        };
+        let mut names: Vec<String> = self
+            .files
+            .keys()
+            .filter_map(|k| k.strip_prefix(&prefix))
+            .map(|rest| rest.split('/').next().unwrap_or(rest).to_string())
+            .collect();
+        names.dedup();
+        if names.is_empty() && !prefix.is_empty() {
+            return Err("no such file or directory".into());
+        }
+        Ok(names)
     }
 }
 

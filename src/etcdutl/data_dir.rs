@@ -1,6 +1,6 @@
 //! What etcdutl does with files: `snapshot status` (etcdctl's printers), `snapshot restore`
 //! (etcdctl's restore, etcdutl's log lines), `defrag --data-dir` (the member's `db`
-//! rewritten compact), `backup` (not simulated: it says so).
+//! rewritten compact). `backup` has its own file.
 //!
 //! Owns: these commands' texts. Must not touch: the bbolt layout (`bbolt`).
 
@@ -185,11 +185,4 @@ pub fn defrag(
         &f,
     ));
     Ok(())
-}
-
-pub fn backup(_files: &mut dyn Files, _p: &Parsed, _io: &mut Io) -> Result<(), Failed> {
-    Err((
-        EXIT_ERROR,
-        "etcdutl backup (the v2 backup of a data directory) is not simulated in this playground; use `etcdctl snapshot save` and `etcdutl snapshot restore`".to_string(),
-    ))
 }

@@ -10,6 +10,7 @@
 //! Owns: etcdutl's command tree, flags, help texts and exit codes. Must not touch: the
 //! restore itself (shared with etcdctl: `etcdctl::command::snapshot_restore`).
 
+mod backup;
 mod data_dir;
 
 use std::collections::BTreeMap;
@@ -266,7 +267,7 @@ pub fn run(cluster: &mut dyn Cluster, files: &mut dyn Files, args: &[String], io
         "snapshot status" => data_dir::status(files, &p, io),
         "snapshot restore" => data_dir::restore(cluster, files, &p, io),
         "defrag" => data_dir::defrag(cluster, files, &p, io),
-        "backup" => data_dir::backup(files, &p, io),
+        "backup" => backup::backup(cluster, files, &p, io),
         _ => Ok(()),
     };
     match r {

@@ -53,6 +53,18 @@ pub fn encode_wal(w: &WalFile) -> Vec<u8> {
     out
 }
 
+/// The name etcd gives the `.snap` file of a snapshot in `member/snap/`.
+pub fn snap_file_name(term: u64, index: u64) -> String {
+    format!("{term:016x}-{index:016x}.snap")
+}
+
+/// The `.snap` file beside the WAL: the latest Raft snapshot as one checksummed record. A
+/// member starts from the WAL file alone (it holds the same snapshot); this file is there
+/// because etcd's is (`ls`, and `etcdutl backup` looks for it).
+pub fn encode_snap_file(s: &Snapshot) -> Vec<u8> {
+    crate::persist::record::encode_snapshot(s)
+}
+
 /// Reads the file back; Err says why it cannot start a member (as etcd's WAL errors do).
 pub fn decode_wal(data: &[u8]) -> Result<WalFile, String> {
     let rest = data

@@ -24,6 +24,7 @@ impl Playground {
                 Playground::from_world(world, BTreeMap::new(), true)
             }
             lab::LabKind::Kubeadm => Playground::kubeadm_lab(seed, version),
+            lab::LabKind::ExternalEtcd => Playground::external_etcd_lab(seed, version),
             _ => Playground::for_lab(kind, seed),
         };
         p.set_etcd_version(version);

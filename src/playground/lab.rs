@@ -13,6 +13,7 @@
 mod cluster;
 pub mod etcd;
 mod external;
+mod journal_zap;
 mod logs;
 mod logs_zap;
 mod mirror;

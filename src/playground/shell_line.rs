@@ -206,6 +206,9 @@ impl Playground {
         let files = std::mem::take(&mut self.console.files);
         let kept = put_files(&mut fs, files, now);
         let script_keeps_job = last_is_alone(line);
+        // programs write into pipes and files here: the entry's bound applies to the line
+        let entry_limit = self.output_limit;
+        self.output_limit = entry_limit.map(|l| l.max(super::tail::PIPE_LIMIT));
         let mut programs = LocalPrograms {
             pg: self,
             hints: Vec::new(),
@@ -214,6 +217,7 @@ impl Playground {
         let o = shell.run(&mut fs, line, stdin, now, &mut programs);
         let keep_job = programs.last_started_job && script_keeps_job;
         let hints = std::mem::take(&mut programs.hints);
+        self.output_limit = entry_limit;
         let mut out = Output {
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&o.stderr).into_owned(),

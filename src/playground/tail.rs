@@ -17,6 +17,12 @@ pub const ENTRY_HEAD_BYTES: usize = 64 * 1024;
 /// where cutting the whole output would.
 pub const OUTPUT_LIMIT: usize = ENTRY_HEAD_BYTES + 1;
 
+/// What a program inside a shell line builds of its output when the page bounds it: the next
+/// program reads all of it (`etcdctl get --prefix --keys-only | wc -l` counts every key of the
+/// large sample: 7 MB), the line's own output is still cut to the entry. Past it, the bytes
+/// are counted and the entry says so.
+pub const PIPE_LIMIT: usize = 32 << 20;
+
 /// What the page keeps of the output a running or background job appends to its entry.
 pub const ENTRY_TAIL_BYTES: usize = 16 * 1024;
 

@@ -75,6 +75,12 @@ impl Member {
                 member_id,
                 name,
                 client_urls,
+            }
+            | Payload::Attributes {
+                member_id,
+                name,
+                client_urls,
+                ..
             } => {
                 if let Some(m) = self.members.get_mut(member_id) {
                     m.name = name.clone();

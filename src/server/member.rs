@@ -14,7 +14,7 @@
 //!
 //! Note for the v2 store: etcd's bootstrap writes 7 v2 keys (3 member `raftAttributes` from
 //! the initial conf changes, 3 `attributes` from each member publishing its name and client
-//! URLs, then `/0/version`). They reach this member as [`Payload::Publish`],
+//! URLs, then `/0/version`). They reach this member as [`Payload::Attributes`],
 //! [`Payload::ClusterVersion`] and conf-change entries, and are handed to the v2 store where
 //! they are applied (`apply_entries`, `membership`).
 

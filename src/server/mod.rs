@@ -12,11 +12,13 @@
 pub mod apply;
 pub mod apply_entries;
 pub mod backend_file;
+pub mod backup;
 pub mod errors;
 pub mod ids;
 pub mod idutil;
 pub mod member;
 pub mod membership;
+pub mod migrate;
 pub mod payload;
 mod proposals;
 pub mod quota;

@@ -28,6 +28,15 @@ pub enum Payload {
     },
     /// The leader sets the cluster version once every member has published.
     ClusterVersion(String),
+    /// A member publishes its name and client URLs, with the ID of etcd's v2 request that
+    /// carries them (`etcdutl backup` prints it); replaces [`Payload::Publish`], which entries
+    /// stored before it still hold.
+    Attributes {
+        request_id: u64,
+        member_id: u64,
+        name: String,
+        client_urls: Vec<String>,
+    },
 }
 
 impl Payload {
@@ -51,7 +60,9 @@ impl Payload {
     pub fn summary(&self) -> String {
         match self {
             Payload::Request { req, .. } => request_summary(req),
-            Payload::Publish { name, .. } => format!("publish {name}"),
+            Payload::Publish { name, .. } | Payload::Attributes { name, .. } => {
+                format!("publish {name}")
+            }
             Payload::ClusterVersion(v) => format!("cluster version {v}"),
         }
     }

@@ -117,7 +117,11 @@ impl Member {
         });
         if !self.published || (!published && self.ticks % 20 == 0) {
             self.published = true;
-            let p = Payload::Publish {
+            // etcd's publish is the member's first request: it takes the generator's next ID
+            // (read here without taking it, so that the IDs this member hands out later stay
+            // as they were)
+            let p = Payload::Attributes {
+                request_id: self.id_gen.clone().next_id(),
                 member_id: me,
                 name: self.config.name.clone(),
                 client_urls: self.config.client_urls.clone(),

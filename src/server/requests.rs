@@ -266,6 +266,7 @@ impl Member {
             })),
             Request::Defragment => {
                 self.sm.kv.defrag();
+                self.take_snapshot();
                 Ok(Response::Header(self.header()))
             }
             Request::Snapshot => Ok(Response::Snapshot(SnapshotResponse {

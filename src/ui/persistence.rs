@@ -472,7 +472,7 @@ pub fn flush(p: &Rc<Persist>) {
                 let why = match &e {
                     WriteError::QuotaExceeded(x) => {
                         p.disk_full.set(true);
-                        format!("The browser's storage for this page is full ({x}). As an etcd member whose backend reached its quota, every member raised the NOSPACE alarm: writes are refused with `{NOSPACE}`; reads, deletes, compaction and defrag still work. What ran until then is kept in this tab and stored as soon as there is room (closing the tab before that loses it). Free space (export, then reset this lab or another one, or clear other sites' data in the browser), then run `etcdctl alarm disarm`")
+                        format!("The browser's storage for this page is full ({x}). As an etcd member whose backend reached its quota, every member raised the NOSPACE alarm: writes are refused with `{NOSPACE}`; reads, deletes, compaction and defrag still work. What ran until then is kept in this tab and stored as soon as there is room (closing the tab before that loses it). Free space: delete keys you do not need, then `etcdctl compaction REV` (REV: the `revision` that `etcdctl get x -w json` shows) and `etcdctl defrag --cluster` (the members then store the compacted keyspace instead of its history); or export, then reset this lab or another one, or clear other sites' data in the browser. Then run `etcdctl alarm disarm`")
                     }
                     WriteError::Other(x) => format!("A write to the disk failed: {x}"),
                 };

@@ -15,7 +15,7 @@
 //!   `self.sm.v2.member_update(id, &peer_urls, false, 0)`;
 //!   `RemoveNode` of a known member: `self.sm.v2.member_remove(id, 0)` (two indexes);
 //!   `UpdateNode`: `self.sm.v2.member_update(id, &new_peer_urls, is_learner, 0)`;
-//! - `Payload::Publish` applied: `self.sm.v2.publish_attributes(member_id, &name, &client_urls, 0)`;
+//! - `Payload::Attributes` applied: `self.sm.v2.publish_attributes(member_id, &name, &client_urls, 0)`;
 //! - `Payload::ClusterVersion(v)` applied: `self.sm.v2.set_cluster_version(&v, 0)`.
 //!   On a fresh three-member cluster that is 3 + 3 + 1 = index 7, so the first user write gets
 //!   index 8 as in the transcripts ([`apply::ApplierV2::bootstrap`] builds the same state in one

@@ -15,6 +15,7 @@ pub mod lease;
 pub mod lock;
 pub mod make_mirror;
 pub mod member;
+pub mod migrate;
 pub mod move_leader;
 pub mod put;
 pub mod role;
@@ -117,6 +118,7 @@ pub fn dispatch(ctx: &mut Ctx) -> Result<Status, Fail> {
         "snapshot restore" => done(snapshot::restore(ctx)),
         "move-leader" => done(move_leader::run(ctx)),
         "make-mirror" => make_mirror::run(ctx),
+        "migrate" => done(migrate::run(ctx)),
         "lock" => lock::run(ctx),
         "elect" => elect::run(ctx),
         "auth enable" => done(auth::enable(ctx)),

@@ -144,6 +144,21 @@ impl Cluster for LabCluster<'_> {
     fn restore_data_dir(&self, blob: &[u8], spec: &RestoreSpec) -> Result<RestoredDir, String> {
         self.world.restore_data_dir(blob, spec)
     }
+    fn backup_wal(
+        &self,
+        wal: &[u8],
+        snap_file_found: bool,
+        with_v3: bool,
+    ) -> Result<crate::cluster::BackedUpWal, String> {
+        self.world.backup_wal(wal, snap_file_found, with_v3)
+    }
+    fn migrate_wal(
+        &self,
+        wal: &[u8],
+        snap_file_found: bool,
+    ) -> Result<crate::cluster::MigratedWal, String> {
+        self.world.migrate_wal(wal, snap_file_found)
+    }
 }
 
 #[cfg(test)]

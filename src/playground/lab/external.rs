@@ -116,6 +116,40 @@ fn permission_warning(lines: &mut Vec<String>, dir: &str, mode: Option<u32>) {
     );
 }
 
+impl EtcdSpawn<'_> {
+    /// etcd 3.5.1's journal lines and exit status when it stops at `stage` (see
+    /// [`journal_zap`](super::journal_zap)).
+    #[allow(clippy::too_many_arguments)]
+    fn failed_start_zap(
+        &self,
+        spec: &crate::node::manifest::EtcdStart,
+        dummy: &RunningEtcd,
+        now: Millis,
+        fresh: bool,
+        stage: Stage,
+        message: &str,
+        mode: Option<u32>,
+    ) -> (i32, Vec<String>) {
+        let startup: Vec<String> = etcd_startup(self.version, spec, dummy, now, fresh)
+            .lines()
+            .map(str::to_string)
+            .collect();
+        let dir = dummy.host_data_dir.clone().unwrap_or_default();
+        let warnings = mode
+            .filter(|m| m & 0o777 != 0o700)
+            .map(|m| {
+                super::journal_zap::permission_warning_zap(
+                    now,
+                    dir.trim_end_matches('/'),
+                    &dir_mode_text(m & 0o777),
+                )
+            })
+            .into_iter()
+            .collect();
+        super::journal_zap::failed_start_zap(&startup, dummy, stage, message, now, warnings)
+    }
+}
+
 impl Spawn for EtcdSpawn<'_> {
     fn spawn(
         &mut self,
@@ -172,6 +206,11 @@ impl Spawn for EtcdSpawn<'_> {
             .filter(|st| st.is_dir)
             .map(|st| st.mode);
         if let Err(e) = check_data_dir(fs, &dir, uid, gid, now) {
+            if self.version.is_3_5() {
+                return Err(
+                    self.failed_start_zap(&spec, &dummy, now, fresh, e.stage, &e.message, mode)
+                );
+            }
             let mut all = journal_lines(&etcd_startup(self.version, &spec, &dummy, now, fresh));
             if e.stage != Stage::Listing {
                 permission_warning(&mut all, &dir, mode);
@@ -199,6 +238,9 @@ impl Spawn for EtcdSpawn<'_> {
                 self.world.run_until_settled(Duration::from_secs(5));
                 Ok(lines)
             }
+            Err(e) if self.version.is_3_5() => {
+                Err(self.failed_start_zap(&spec, &dummy, now, fresh, Stage::Member, &e, mode))
+            }
             Err(e) => {
                 let mut lines = lines_until(
                     journal_lines(&etcd_startup(self.version, &spec, &dummy, now, fresh)),
@@ -211,8 +253,12 @@ impl Spawn for EtcdSpawn<'_> {
     }
 
     fn kill(&mut self, _unit: &str, fs: &mut Fs, now: Millis) -> Vec<String> {
-        if let Some(run) = self.etcd.take() {
-            stop_member(self.world, fs, &run, now);
+        let run = self.etcd.take();
+        if let Some(run) = &run {
+            stop_member(self.world, fs, run, now);
+        }
+        if let (true, Some(run)) = (self.version.is_3_5(), &run) {
+            return super::logs_zap::etcd_stop_zap(run, now);
         }
         vec![
             "received terminated signal, shutting down...".to_string(),
@@ -484,7 +530,7 @@ impl Playground {
     /// The external-etcd lab: the control-plane node after `kubeadm init` with an external
     /// etcd, etcd-server with etcd.service started, a leader elected, and a small Kubernetes
     /// cluster's objects in `/registry`.
-    pub(crate) fn external_etcd_lab(seed: u64) -> Playground {
+    pub(crate) fn external_etcd_lab(seed: u64, version: EtcdVersion) -> Playground {
         let world = World::empty(seed);
         let now = node_now(&world);
         let p = params();
@@ -502,6 +548,8 @@ impl Playground {
             systemd,
         }));
         let mut pg = Playground::from_world(world, Default::default(), true);
+        // the release first: the member etcd.service starts is of it
+        pg.set_etcd_version(version);
         pg.lab = super::LabKind::ExternalEtcd;
         pg.node = Some(Box::new(node));
         pg.start_etcd_service();

@@ -677,3 +677,62 @@ mod tests {
         assert!(o.stdout.contains(r#""msg":"restarting local member""#));
     }
 }
+
+/// What etcd 3.5.1 prints when SIGTERM stops it (recorded from a real single-member etcd;
+/// gRPC's reconnect warning, which races with the listeners closing, is left out).
+pub fn etcd_stop_zap(e: &RunningEtcd, at: Millis) -> Vec<String> {
+    let id = format!("{:x}", e.id);
+    let dir = e.host_data_dir.clone().unwrap_or_default();
+    let server = |msg: &str, caller: &str, at: Millis| {
+        zap_line(
+            at,
+            "info",
+            caller,
+            msg,
+            &[
+                ("name", s(e.name.clone())),
+                ("data-dir", s(dir.clone())),
+                ("advertise-peer-urls", V::L(e.peer_urls.clone())),
+                ("advertise-client-urls", V::L(e.client_urls.clone())),
+            ],
+        )
+    };
+    let mut out = vec![
+        zap_line(
+            at,
+            "info",
+            "osutil/interrupt_unix.go:64",
+            "received signal; shutting down",
+            &[("signal", s("terminated"))],
+        ),
+        server("closing etcd server", "embed/etcd.go:367", at),
+        zap_line(
+            at + 2,
+            "info",
+            "etcdserver/server.go:1438",
+            "skipped leadership transfer for single voting member cluster",
+            &[
+                ("local-member-id", s(id.clone())),
+                ("current-leader-member-id", s(id)),
+            ],
+        ),
+    ];
+    for u in &e.peer_urls {
+        let address = u.split("://").nth(1).unwrap_or(u).to_string();
+        for (msg, caller) in [
+            ("stopping serving peer traffic", "embed/etcd.go:562"),
+            ("stopped serving peer traffic", "embed/etcd.go:567"),
+        ] {
+            out.push(zap_line(
+                at + 4,
+                "info",
+                caller,
+                msg,
+                &[("address", s(address.clone()))],
+            ));
+        }
+    }
+    out.push(server("closed etcd server", "embed/etcd.go:369", at + 4));
+    // zap ends each line; the journal keeps lines without it
+    out.iter().map(|l| l.trim_end().to_string()).collect()
+}

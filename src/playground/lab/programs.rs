@@ -47,6 +47,8 @@ pub struct NodeFiles<'a> {
     pub fs: &'a mut Fs,
     pub cwd: &'a [String],
     pub now: Millis,
+    /// The backend file of the etcd running on this node (it holds bbolt's lock).
+    pub locked: Option<String>,
 }
 
 /// Go's text for an errno (`no such file or directory`).
@@ -56,6 +58,25 @@ fn go_text(e: crate::node::fs::Errno) -> String {
     match c.next() {
         Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
         None => String::new(),
+    }
+}
+
+impl NodeFiles<'_> {
+    /// A path's components as written (it need not exist yet).
+    fn components(&self, path: &str) -> Vec<String> {
+        let mut c: Vec<String> = if path.starts_with('/') {
+            Vec::new()
+        } else {
+            self.cwd.to_vec()
+        };
+        for part in path.split('/').filter(|p| !p.is_empty() && *p != ".") {
+            if part == ".." {
+                c.pop();
+            } else {
+                c.push(part.to_string());
+            }
+        }
+        c
     }
 }
 
@@ -70,23 +91,30 @@ impl Files for NodeFiles<'_> {
             .is_ok_and(|(c, _)| self.fs.exists(&c))
     }
     fn write(&mut self, path: &str, data: &[u8]) -> Result<(), String> {
-        // os.MkdirAll of the parent first: its components are taken as written
-        let mut c: Vec<String> = if path.starts_with('/') {
-            Vec::new()
-        } else {
-            self.cwd.to_vec()
-        };
-        for part in path.split('/').filter(|p| !p.is_empty() && *p != ".") {
-            if part == ".." {
-                c.pop();
-            } else {
-                c.push(part.to_string());
-            }
-        }
+        // os.MkdirAll of the parent first
+        let c = self.components(path);
         if let Some((_, parent)) = c.split_last() {
             self.fs.mkdir_all(parent, self.now).map_err(go_text)?;
         }
         self.fs.write(&c, data, false, self.now).map_err(go_text)
+    }
+    fn list(&self, dir: &str) -> Result<Vec<String>, String> {
+        let (c, _) = self.fs.resolve(self.cwd, dir).map_err(go_text)?;
+        let names = self.fs.list(&c).map_err(go_text)?;
+        Ok(names.into_iter().map(|(n, _)| n).collect())
+    }
+    fn mkdir_all(&mut self, dir: &str) -> Result<(), String> {
+        let c = self.components(dir);
+        self.fs.mkdir_all(&c, self.now).map_err(go_text)
+    }
+    fn locked(&self, path: &str) -> bool {
+        let Some(l) = &self.locked else {
+            return false;
+        };
+        match (self.fs.resolve(self.cwd, path), self.fs.resolve(&[], l)) {
+            (Ok((a, _)), Ok((b, _))) => a == b,
+            _ => false,
+        }
     }
     fn restored(&mut self, data_dir: &str) {
         let Ok((root, _)) = self.fs.resolve(self.cwd, data_dir) else {
@@ -190,10 +218,22 @@ fn out(ctx: &mut Ctx, s: &str) {
 }
 
 impl Programs<'_> {
+    /// The backend file of the etcd running on this node: it holds bbolt's lock on it.
+    fn locked_db(&self) -> Option<String> {
+        match (&self.etcd_fs, self.etcd.as_ref()) {
+            (None, Some(e)) => e
+                .host_data_dir
+                .as_ref()
+                .map(|d| format!("{}/member/snap/db", d.trim_end_matches('/'))),
+            _ => None,
+        }
+    }
+
     /// `etcdutl ARGS` over the node's files (etcd 3.5 labs).
     fn etcdutl(&mut self, args: &[String], ctx: &mut Ctx) -> i32 {
         self.world.advance(super::super::ETCDCTL_STARTUP);
         let mut io = Io::without_tty();
+        let locked = self.locked_db();
         let mut cluster = LabCluster {
             world: self.world,
             listeners: listeners(self.etcd.as_ref(), ctx.fs),
@@ -203,6 +243,7 @@ impl Programs<'_> {
             fs: ctx.fs,
             cwd: ctx.cwd,
             now: ctx.now,
+            locked,
         };
         let code = crate::etcdutl::run(&mut cluster, &mut files, args, &mut io);
         out(ctx, &io.stdout);
@@ -217,6 +258,7 @@ impl Programs<'_> {
         } else {
             Io::new(&String::from_utf8_lossy(ctx.stdin))
         };
+        let locked = self.locked_db();
         let mut listeners = match self.etcd_fs {
             Some(fs) => listeners(self.etcd.as_ref(), fs),
             None => listeners(self.etcd.as_ref(), ctx.fs),
@@ -237,6 +279,7 @@ impl Programs<'_> {
             fs: ctx.fs,
             cwd: ctx.cwd,
             now: ctx.now,
+            locked,
         };
         let status = etcdctl::run_in(&mut cluster, self.console, &mut files, env, args, &mut io);
         let code = match status {
@@ -539,6 +582,17 @@ impl External for Programs<'_> {
             }
             "kubectl" | "crictl" if remote => return None,
             "systemctl" if remote => self.systemctl_etcd_server(args, ctx),
+            // the binary etcd.service runs (/usr/local/bin/etcd)
+            "etcd" if remote => match args {
+                [v] if v == "--version" || v == "-version" => {
+                    out(ctx, wrappers::etcd_version_text(self.console.version));
+                    0
+                }
+                _ => {
+                    ctx.eprintln("etcd: on etcd-server, etcd runs as the systemd service etcd.service (see `systemctl cat etcd`); start and stop it with systemctl; this lab runs `etcd --version` by hand");
+                    1
+                }
+            },
             "etcdctl" => self.etcdctl(args, env, ctx),
             // etcd 3.5's offline tool, installed beside etcdctl
             "etcdutl" if self.console.version.is_3_5() => self.etcdutl(args, ctx),

@@ -27,6 +27,33 @@ fn a_long_output_keeps_its_head_and_says_how_much_was_not_shown() {
 }
 
 #[test]
+fn a_pipe_reads_all_of_an_output_the_entry_would_cut() {
+    // the entry keeps 64 KiB; `| wc -l` must still count every line etcdctl printed (before,
+    // the bound cut etcdctl's output before the pipe: 2,474 of the large sample's 201,700)
+    let mut s = Session::new(1);
+    let value = "v".repeat(1000);
+    for i in 0..200 {
+        s.run_line(&format!("etcdctl put k{i:03} {value}"));
+    }
+    s.run_line("etcdctl get k --prefix | wc -l");
+    assert_eq!(s.entries().last().unwrap().output.stdout.trim(), "400");
+    s.run_line("etcdctl get k --prefix | tail -1");
+    assert_eq!(
+        s.entries().last().unwrap().output.stdout,
+        format!("{value}\n")
+    );
+    // the line's own output is still bounded
+    s.run_line("etcdctl get k --prefix | cat");
+    let out = &s.entries().last().unwrap().output.stdout;
+    assert!(out.len() <= ENTRY_HEAD_BYTES + 100, "{}", out.len());
+    assert!(
+        out.trim_end().ends_with(" bytes not shown"),
+        "{}",
+        &out[out.len() - 80..]
+    );
+}
+
+#[test]
 fn a_background_job_adds_bounded_entries_at_the_bottom() {
     // a job's output arrives as entries of its own (issue 21); each is bounded like any
     // output, and the console keeps the newest entries, so a chatty watch cannot grow the page
