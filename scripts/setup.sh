@@ -82,6 +82,10 @@ if [ "$mode" = test ] || [ "$mode" = bench ]; then
   else
     echo "installing Debian's etcd-server (real etcd)"
     apt_install etcd-server
+    # the package enables and starts a system etcd on 127.0.0.1:2379; tests start their own
+    if command -v systemctl >/dev/null && systemctl is-system-running >/dev/null 2>&1; then
+      systemctl disable --now etcd >/dev/null 2>&1 || true
+    fi
   fi
   command -v python3 >/dev/null || { echo "python3 is needed for the conformance check"; exit 1; }
 fi
