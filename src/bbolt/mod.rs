@@ -22,7 +22,7 @@ pub mod read;
 pub mod write;
 
 pub use read::{Db, Entry};
-pub use write::{write, Bucket};
+pub use write::{buckets_of, write, Bucket};
 
 /// etcd's page size (the OS page size where it runs: 4 KiB on amd64 Linux).
 pub const PAGE_SIZE: usize = 4096;

@@ -294,3 +294,17 @@ pub fn write(buckets: &[Bucket], min_size: usize, extra: usize) -> Vec<u8> {
     }
     out.buf.unwrap_or_default()
 }
+
+/// Every top-level bucket of `db` with its pairs, as [`Bucket`]s to write again (a rewrite of
+/// a database: defragmented, trimmed, or with pairs added).
+pub fn buckets_of(db: &Db) -> Result<Vec<Bucket>, String> {
+    let mut out = Vec::new();
+    for e in db.root()?.iter().filter(|e| e.bucket) {
+        let mut b = Bucket::new(&String::from_utf8_lossy(e.key));
+        for p in db.nested(e)? {
+            b.put(p.key, p.value);
+        }
+        out.push(b);
+    }
+    Ok(out)
+}

@@ -127,19 +127,13 @@ fn backup_db(src: Option<&[u8]>, w: &BackedUpWal) -> Result<Vec<u8>, String> {
     let mut buckets = vec![members, Bucket::new("members_removed")];
     let min_size = match src {
         Some(data) => {
-            let db = Db::open(data).map_err(|_| "invalid database".to_string())?;
-            let root = db.root().map_err(|_| "invalid database".to_string())?;
-            for e in root.iter().filter(|e| e.bucket) {
-                let name = String::from_utf8_lossy(e.key).into_owned();
-                if ["cluster", "members", "members_removed"].contains(&name.as_str()) {
-                    continue;
-                }
-                let mut b = Bucket::new(&name);
-                for p in db.nested(e).map_err(|_| "invalid database".to_string())? {
-                    b.put(p.key, p.value);
-                }
-                buckets.push(b);
-            }
+            let invalid = |_| "invalid database".to_string();
+            let db = Db::open(data).map_err(invalid)?;
+            let mut kept = bbolt::buckets_of(&db).map_err(invalid)?;
+            kept.retain(|b| {
+                ![&b"cluster"[..], b"members", b"members_removed"].contains(&b.name.as_slice())
+            });
+            buckets.extend(kept);
             data.len()
         }
         None => {

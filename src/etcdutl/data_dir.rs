@@ -5,7 +5,7 @@
 //! Owns: these commands' texts. Must not touch: the bbolt layout (`bbolt`).
 
 use super::Parsed;
-use crate::bbolt::{self, Bucket, Db};
+use crate::bbolt::{self, Db};
 use crate::cluster::Cluster;
 use crate::etcdctl::command::snapshot;
 use crate::etcdctl::command::snapshot_restore::{self, console_line, RestoreBy, RestoreOpts};
@@ -113,15 +113,7 @@ fn defrag_panic(io: &mut Io, now: i64, db: &str) {
 /// The database `data` rewritten as a defragmented etcd holds it (no free pages).
 fn compacted(data: &[u8]) -> Option<Vec<u8>> {
     let db = Db::open(data).ok()?;
-    let mut buckets = Vec::new();
-    for e in db.root().ok()?.iter().filter(|e| e.bucket) {
-        let mut b = Bucket::new(&String::from_utf8_lossy(e.key));
-        for pair in db.nested(e).ok()? {
-            b.put(pair.key, pair.value);
-        }
-        buckets.push(b);
-    }
-    Some(bbolt::write(&buckets, 0, 0))
+    Some(bbolt::write(&bbolt::buckets_of(&db).ok()?, 0, 0))
 }
 
 pub fn defrag(

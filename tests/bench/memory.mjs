@@ -6,29 +6,10 @@
 // ends it). Prints a report with the load average; it asserts nothing.
 import { loadavg } from 'node:os';
 import { rmSync } from 'node:fs';
-import { serveDist, newProfile, launch, consoleReady } from '../e2e/harness.mjs';
+import { serveDist, newProfile, launch, consoleReady, typed } from '../e2e/harness.mjs';
 
 const MiB = (b) => `${(b / 1048576).toFixed(0)} MiB`;
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
-
-/** Types `line`, waits for its entry (or the stopped banner); resolves to { ms, text }. */
-async function typed(page, line, timeout = 600000) {
-  await page.locator('[data-testid="console-input"]').fill(line);
-  const t0 = Date.now();
-  await page.keyboard.press('Enter');
-  await page.waitForFunction((l) => {
-    if (document.querySelector('[data-testid="stopped-banner"]')) return true;
-    const es = document.querySelectorAll('[data-testid="console-entry"]');
-    const last = es[es.length - 1];
-    return last && last.innerText.startsWith(`$ ${l}`);
-  }, line, { timeout, polling: 100 });
-  const ms = Date.now() - t0;
-  const text = await page.evaluate(() => {
-    const es = document.querySelectorAll('[data-testid="console-entry"]');
-    return document.querySelector('[data-testid="stopped-banner"]') ? 'STOPPED' : es[es.length - 1].innerText;
-  });
-  return { ms, text };
-}
 
 const server = await serveDist();
 const errors = [];

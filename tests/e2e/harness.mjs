@@ -110,6 +110,29 @@ export async function run(page, line) {
 }
 
 /**
+ * Types `line`, presses Enter and waits (up to `timeout`) for the newest entry to be its own,
+ * or for the stopped banner (a trap in wasm ends the page); resolves to { ms, text }, text
+ * 'STOPPED' when the page stopped. For long commands whose entry is the newest one.
+ */
+export async function typed(page, line, timeout = 600000) {
+  await page.locator('[data-testid="console-input"]').fill(line);
+  const t0 = Date.now();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((l) => {
+    if (document.querySelector('[data-testid="stopped-banner"]')) return true;
+    const es = document.querySelectorAll('[data-testid="console-entry"]');
+    const last = es[es.length - 1];
+    return last && last.innerText.startsWith(`$ ${l}`);
+  }, line, { timeout, polling: 100 });
+  const ms = Date.now() - t0;
+  const text = await page.evaluate(() => {
+    const es = document.querySelectorAll('[data-testid="console-entry"]');
+    return document.querySelector('[data-testid="stopped-banner"]') ? 'STOPPED' : es[es.length - 1].innerText;
+  });
+  return { ms, text };
+}
+
+/**
  * Runs `fn(page, context)` on the page freshly opened in a new browser profile (console ready),
  * then closes the browser and fails if the page raised an error or a dialog.
  */

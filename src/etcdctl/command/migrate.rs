@@ -36,16 +36,14 @@ fn migrated_db(
     index: u64,
 ) -> Result<Vec<u8>, Fail> {
     let mut buckets: Vec<Bucket> = Vec::new();
-    let invalid = || Fail::new(EXIT_ERROR, "file is not a valid bolt database");
+    let mut old_index = 0;
+    let invalid = |_| Fail::new(EXIT_ERROR, "file is not a valid bolt database");
     if let Some(data) = db {
-        let d = Db::open(data).map_err(|_| invalid())?;
-        for e in d.root().map_err(|_| invalid())?.iter().filter(|e| e.bucket) {
-            let mut b = Bucket::new(&String::from_utf8_lossy(e.key));
-            for p in d.nested(e).map_err(|_| invalid())? {
-                b.put(p.key, p.value);
-            }
-            buckets.push(b);
-        }
+        let d = Db::open(data).map_err(invalid)?;
+        buckets = bbolt::buckets_of(&d).map_err(invalid)?;
+        old_index = lookup(&d, b"meta", b"consistent_index")
+            .and_then(|v| <[u8; 8]>::try_from(v.as_slice()).ok())
+            .map_or(0, u64::from_be_bytes);
     }
     for name in ["key", "meta"] {
         if !buckets.iter().any(|b| b.name == name.as_bytes()) {
@@ -69,12 +67,7 @@ fn migrated_db(
     }
     // mvcc.UpdateConsistentIndex: only ever up
     if let Some(meta) = buckets.iter_mut().find(|b| b.name == b"meta") {
-        let old = db
-            .and_then(|d| Db::open(d).ok())
-            .and_then(|d| lookup(&d, b"meta", b"consistent_index"))
-            .and_then(|v| <[u8; 8]>::try_from(v.as_slice()).ok())
-            .map_or(0, u64::from_be_bytes);
-        if index > old {
+        if index > old_index {
             meta.put(b"consistent_index", &index.to_be_bytes());
         }
     }

@@ -269,35 +269,22 @@ pub fn restore(
 /// `members_removed` emptied) and adds the restored cluster's members. A file that does
 /// not read is kept as it is.
 fn trim_membership(db: &[u8], members: &[(u64, Vec<String>)]) -> Vec<u8> {
-    let Ok(d) = Db::open(db) else {
+    let Some(mut buckets) = Db::open(db).ok().and_then(|d| bbolt::buckets_of(&d).ok()) else {
         return db.to_vec();
     };
-    let Ok(root) = d.root() else {
-        return db.to_vec();
-    };
-    let mut buckets = Vec::new();
-    for e in root.iter().filter(|e| e.bucket) {
-        let name = String::from_utf8_lossy(e.key).into_owned();
-        let mut b = Bucket::new(&name);
-        match name.as_str() {
-            "members" => {
+    for b in buckets.iter_mut() {
+        match b.name.as_slice() {
+            b"members" => {
+                *b = Bucket::new("members");
                 for (id, urls) in members {
                     let peers: Vec<String> = urls.iter().map(|u| json_str(u)).collect();
                     let json = format!("{{\"id\":{id},\"peerURLs\":[{}]}}", peers.join(","));
                     b.put(format!("{id:x}").as_bytes(), json.as_bytes());
                 }
             }
-            "members_removed" => {}
-            _ => {
-                let Ok(pairs) = d.nested(e) else {
-                    return db.to_vec();
-                };
-                for p in pairs {
-                    b.put(p.key, p.value);
-                }
-            }
+            b"members_removed" => *b = Bucket::new("members_removed"),
+            _ => {}
         }
-        buckets.push(b);
     }
     bbolt::write(&buckets, db.len(), 0)
 }
