@@ -676,6 +676,8 @@ impl Playground {
                 }
                 Err(_) => err(format!("quota: not a number of bytes: {arg}")),
             },
+            "connect" => self.connect_command(&w[1..]),
+            "disconnect" if w.len() == 1 => self.disconnect_command(),
             "jobs" if w.len() == 1 => Output {
                 stdout: self.background.list(),
                 ..Default::default()

@@ -433,6 +433,7 @@ fn etcdplay_endpoints_prints_what_real_etcdctl_prints() {
             err.contains("the v2 API (ETCDCTL_API=2) is not served"),
             "{err}"
         );
+        connect_and_disconnect(&etcd.url);
         transcript
     };
 
@@ -454,4 +455,71 @@ fn etcdplay_endpoints_prints_what_real_etcdctl_prints() {
         want.len()
     );
     assert!(failed.is_empty(), "\n{}", failed.join("\n"));
+}
+
+/// `connect URL` in the REPL: etcdctl lines go to the real etcd, `disconnect` comes back to
+/// the simulated cluster as it was, and an endpoint where nothing answers says so.
+fn connect_and_disconnect(url: &str) {
+    let dead = format!("http://127.0.0.1:{}", free_port());
+    let lines = format!(
+        "etcdctl put sim-only 1\nconnect {url}\netcdctl put from-console hello\netcdctl get sim-only\nstop infra1\ndisconnect\netcdctl get sim-only --print-value-only\netcdctl get from-console\nconnect {dead}\ndisconnect\n"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_etcdplay"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            c.stdin.take().unwrap().write_all(lines.as_bytes())?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    let real = Command::new(ETCDCTL)
+        .args([
+            "--endpoints",
+            url,
+            "get",
+            "from-console",
+            "--print-value-only",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&real.stdout),
+        "hello\n",
+        "{out}{err}"
+    );
+    assert!(
+        out.contains(&format!(
+            "connected to the real etcd cluster at {url}: cluster "
+        )),
+        "{out}"
+    );
+    assert!(out.contains("1 member: infra1 ("), "{out}");
+    assert!(
+        err.contains("stop: not available while connected to the real cluster"),
+        "{err}"
+    );
+    assert!(
+        out.contains(&format!(
+            "disconnected from {url}: etcdctl lines go to the simulated cluster again"
+        )),
+        "{out}"
+    );
+    // the simulated cluster kept its key and never saw the real one's
+    let after = out.split("disconnected from").nth(1).unwrap_or("");
+    assert!(
+        after.contains("\n1\n") && !after.contains("from-console"),
+        "{out}"
+    );
+    assert!(
+        err.contains(&format!("connect: {dead}: nothing answers there")),
+        "{err}"
+    );
+    assert!(
+        err.contains("disconnect: not connected to a real cluster"),
+        "{err}"
+    );
 }

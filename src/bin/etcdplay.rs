@@ -24,6 +24,8 @@ fn main() {
             std::process::exit(2);
         }
     };
+    #[cfg(not(target_arch = "wasm32"))]
+    etcd_playground::playground::remote::set_connector(etcd_playground::gateway::connect::native);
     let mut labs = Labs::with_version(1, version);
     if let Some(eps) = endpoints {
         if let Err(e) = connect(&mut labs, eps) {

@@ -3,9 +3,11 @@
 //! every answer — headers included — is the real cluster's.
 //!
 //! Time is the real one: [`Cluster::now`] is the time since this client was made (etcdctl's
-//! `took`, keep-alive schedules), [`Cluster::unix_nanos`] the machine's clock (log lines),
-//! and letting time pass ([`Cluster::advance`]) waits, less what a failed call already
+//! `took`, keep-alive schedules), [`Cluster::unix_nanos`] the machine's clock (log lines).
+//! Natively, letting time pass ([`Cluster::advance`]) waits, less what a failed call already
 //! waited (a connect that timed out stands for the command timeout etcdctl then lets pass).
+//! The page cannot wait (that would freeze it): there `advance` moves this client's clock
+//! on by `d` at once, and the page's timer lets the real time pass between its calls.
 //! Submitted calls are made at once (their answers wait to be taken), so nothing is ever in
 //! flight for [`Cluster::run_until_idle`]. A watch is a stream read on its own thread.
 //!
@@ -13,12 +15,13 @@
 //! requests and answers are written (`request`, `response`), what a console prints.
 
 use std::collections::BTreeMap;
-use std::sync::mpsc::{Receiver, TryRecvError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::mpsc::TryRecvError;
+use std::time::Duration;
 
 use serde_json::Value;
 
-use super::transport::{Reply, Transport};
+use super::clock;
+use super::transport::{Reply, Stream, Transport};
 use super::{error, request, response};
 use crate::api::{CallError, Code, EtcdError, Request, Response, WatchCreateRequest};
 use crate::api::{ResponseHeader, WatchResponse};
@@ -33,26 +36,40 @@ const SUBMIT_TIMEOUT: Duration = Duration::from_secs(5);
 /// A real cluster behind its gateway, over the transport `T`.
 pub struct GatewayCluster<T: Transport> {
     transport: T,
-    started: Instant,
+    /// The monotonic clock's reading when this client was made.
+    started: Duration,
+    /// Time [`Cluster::advance`] moved this client's clock on without waiting (the page).
+    skipped: Duration,
     tls: ClientTls,
+    /// Whether `https://` endpoints are dialled (the browser does TLS for the page; the
+    /// native client speaks plain HTTP only).
+    https: bool,
     /// What the last failed call waited: the next [`Cluster::advance`] waits that much less.
     waited: Duration,
     next_id: u64,
     answers: BTreeMap<CallId, Result<Response, CallError>>,
-    watches: BTreeMap<WatchId, Receiver<String>>,
+    watches: BTreeMap<WatchId, Stream>,
 }
 
 impl<T: Transport> GatewayCluster<T> {
     pub fn new(transport: T) -> Self {
         GatewayCluster {
             transport,
-            started: Instant::now(),
+            started: clock::monotonic(),
+            skipped: Duration::ZERO,
             tls: ClientTls::default(),
+            https: false,
             waited: Duration::ZERO,
             next_id: 1,
             answers: BTreeMap::new(),
             watches: BTreeMap::new(),
         }
+    }
+
+    /// The same, dialling `https://` endpoints too (its transport does TLS: the browser's).
+    pub fn with_https(mut self) -> Self {
+        self.https = true;
+        self
     }
 
     /// The transport calls go through.
@@ -62,6 +79,14 @@ impl<T: Transport> GatewayCluster<T> {
 
     /// The base URL an etcdctl endpoint dials, or why this client cannot dial it.
     pub fn base_url(&self, endpoint: &str) -> Result<String, CallError> {
+        if self.https {
+            if let Some(host) = endpoint.trim().strip_prefix("https://") {
+                let host = host.split('/').next().unwrap_or("");
+                if !host.is_empty() {
+                    return Ok(format!("https://{host}"));
+                }
+            }
+        }
         base_url(endpoint, self.tls.secure_default)
     }
 
@@ -132,21 +157,20 @@ fn answer(
 
 impl<T: Transport> Cluster for GatewayCluster<T> {
     fn now(&self) -> Duration {
-        self.started.elapsed()
+        clock::monotonic()
+            .saturating_sub(self.started)
+            .saturating_add(self.skipped)
     }
 
     fn unix_nanos(&self) -> i64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos() as i64)
-            .unwrap_or(0)
+        clock::unix_nanos()
     }
 
     fn advance(&mut self, d: Duration) {
         let rest = d.saturating_sub(self.waited);
         self.waited = self.waited.saturating_sub(d);
-        if !rest.is_zero() {
-            std::thread::sleep(rest);
+        if !rest.is_zero() && !clock::wait(rest) {
+            self.skipped = self.skipped.saturating_add(rest);
         }
     }
 
@@ -173,7 +197,7 @@ impl<T: Transport> Cluster for GatewayCluster<T> {
         self.waited = Duration::ZERO;
         let url = self.base_url(endpoint)?;
         let post = request::encode(&req).map_err(error::unsupported)?;
-        let start = Instant::now();
+        let start = clock::monotonic();
         let body = post.body.to_string();
         match self
             .transport
@@ -181,7 +205,7 @@ impl<T: Transport> Cluster for GatewayCluster<T> {
         {
             Ok(reply) => answer(&req, &url, &post, reply),
             Err(e) => {
-                self.waited = start.elapsed();
+                self.waited = clock::monotonic().saturating_sub(start);
                 Err(error::transport(e))
             }
         }
@@ -236,12 +260,12 @@ impl<T: Transport> Cluster for GatewayCluster<T> {
             });
         }
         let id = self.take_id();
-        self.watches.insert(id, stream.lines);
+        self.watches.insert(id, stream);
         Ok(id)
     }
 
     fn watch_poll(&mut self, watch: WatchId) -> Vec<WatchResponse> {
-        let Some(lines) = self.watches.get(&watch) else {
+        let Some(Stream { lines, .. }) = self.watches.get(&watch) else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -269,7 +293,8 @@ impl<T: Transport> Cluster for GatewayCluster<T> {
     }
 
     fn watch_cancel(&mut self, watch: WatchId) {
-        // the reading thread ends at the stream's next line, finding nobody listening
+        // the page's stream is aborted as it is dropped; the native reading thread ends at the
+        // stream's next line, finding nobody listening
         self.watches.remove(&watch);
     }
 

@@ -35,6 +35,15 @@ impl Default for HttpTransport {
 }
 
 fn failure(e: ureq::Error) -> TransportError {
+    match kind_of(e) {
+        TransportError::Unreachable(why) => TransportError::Unreachable(format!(
+            "nothing answers there ({why}): is etcd running, listening on that address (--listen-client-urls)?"
+        )),
+        other => other,
+    }
+}
+
+fn kind_of(e: ureq::Error) -> TransportError {
     use std::io::ErrorKind;
     match e {
         ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
@@ -131,6 +140,10 @@ impl Transport for HttpTransport {
                 }
             }
         });
-        Ok(Stream { status, lines: rx })
+        Ok(Stream {
+            status,
+            lines: rx,
+            closer: None,
+        })
     }
 }

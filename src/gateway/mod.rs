@@ -9,26 +9,27 @@
 //! - [`error`]: the gateway's error bodies and transport failures as the
 //!   [`CallError`](crate::api::CallError)s the simulated cluster gives for the same cause;
 //! - [`transport`]: HTTP as a small trait (tests answer it without a server);
-//! - `http` (native): the trait over a real HTTP client;
-//! - `cluster` (native): [`GatewayCluster`], the trait `Cluster` over a transport, with real
-//!   time.
-//!
-//! The mapping compiles for every target (the page can reuse it with the browser's fetch);
-//! what needs threads, sockets and the machine's clock is native only.
+//! - `http` (native): the trait over a real HTTP client; `fetch` (the page): over the
+//!   browser's;
+//! - [`clock`]: the real time such a client keeps (the machine's, or the browser's);
+//! - `cluster`: [`GatewayCluster`], the trait `Cluster` over a transport, with real time;
+//! - [`connect`]: `connect URL`'s probe, and a connector for each console.
 //!
 //! Owns: the JSON form of the v3 API. Must not touch: what a console prints, the simulation.
 
+pub mod clock;
+pub mod connect;
 pub mod error;
 pub mod request;
 pub mod response;
 pub mod transport;
 
-#[cfg(not(target_arch = "wasm32"))]
 mod cluster;
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
+pub mod fetch;
 #[cfg(not(target_arch = "wasm32"))]
 mod http;
 
-#[cfg(not(target_arch = "wasm32"))]
 pub use cluster::{base_url, GatewayCluster};
 #[cfg(not(target_arch = "wasm32"))]
 pub use http::HttpTransport;

@@ -70,6 +70,7 @@ impl Transport for Canned {
         Ok(Stream {
             status: 200,
             lines: rx,
+            closer: None,
         })
     }
 }

@@ -1,7 +1,8 @@
 //! What the gateway client needs of HTTP, as a small trait: a POST that answers with a
 //! status and a body, and a POST whose answer is a stream of lines (a watch). The native
-//! client implements it over a real HTTP library ([`super::http`]); tests implement it with
-//! canned answers, so the JSON mapping is checked without a server.
+//! client implements it over a real HTTP library (`http`), the page over the browser's
+//! XMLHttpRequest and fetch (`fetch`); tests implement it with canned answers, so the JSON
+//! mapping is checked without a server.
 //!
 //! Owns: the trait and its error kinds. Must not touch: JSON, etcd's semantics.
 
@@ -31,6 +32,10 @@ pub struct Reply {
 pub struct Stream {
     pub status: u16,
     pub lines: Receiver<String>,
+    /// Kept as long as the stream and dropped with it: what ends the reading when nobody
+    /// reads any more (the page's fetch is aborted then). None natively: the reading thread
+    /// ends at the stream's next line.
+    pub closer: Option<Box<dyn std::any::Any>>,
 }
 
 /// HTTP as the gateway client uses it. `url` is the endpoint's base (`http://host:port`),

@@ -129,6 +129,21 @@ impl Background {
         Ok(format!("[{n}]+  {:<24}{}", "Terminated", j.line))
     }
 
+    /// Ends every running job (`kill %N` of each), on the cluster it runs against; the lines
+    /// bash prints for them.
+    pub fn kill_all(&mut self, cluster: &mut dyn Cluster) -> Vec<String> {
+        let running: Vec<u32> = self
+            .jobs
+            .iter()
+            .filter(|j| j.ended.is_none())
+            .map(|j| j.number)
+            .collect();
+        running
+            .into_iter()
+            .filter_map(|n| self.kill(&format!("%{n}"), cluster).ok())
+            .collect()
+    }
+
     /// What each job printed since the last call; ended jobs are reported once, then forgotten.
     pub fn take(&mut self) -> Vec<BackgroundOutput> {
         let out = self

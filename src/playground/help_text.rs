@@ -46,5 +46,8 @@ sort, cut, awk, head, tail, wc, cat, ls, echo, printf):
   LINE &                         run a watch, lock, elect... in the background
   jobs                           list the background jobs
   kill %N                        stop background job N
+  connect URL[,URL...]           send etcdctl lines to a real etcd (its v3 JSON gateway,
+                                 e.g. http://127.0.0.1:2379) instead of this cluster
+  disconnect                     back to the simulated cluster, as it was
   help                           this text
 ";

@@ -14,6 +14,7 @@
 //! the [`Cluster`]: an HTTP client natively, fetch in the page).
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use super::{wrappers, Playground};
 use crate::api::{Request, Response};
@@ -38,8 +39,28 @@ pub(super) fn cluster<'a>(
     }
 }
 
+/// Makes a client of the real cluster at the endpoints given, once one of them answers; else
+/// says why none does, and what to do.
+pub type Connector = fn(&[String]) -> Result<Box<dyn Cluster>, String>;
+
+static CONNECTOR: OnceLock<Connector> = OnceLock::new();
+
+/// How this console reaches real clusters (`connect URL`): set once by whoever runs it (the
+/// native `etcdplay` with its HTTP client, the page with the browser's).
+pub fn set_connector(connector: Connector) {
+    let _ = CONNECTOR.set(connector);
+}
+
 /// Programs that make sense on a real cluster: etcdctl, and the console's job control.
-const ALLOWED: &[&str] = &["etcdctl", "jobs", "kill", "hints", "help"];
+const ALLOWED: &[&str] = &[
+    "etcdctl",
+    "jobs",
+    "kill",
+    "hints",
+    "help",
+    "connect",
+    "disconnect",
+];
 
 /// What a program line prints instead of running while connected, if it may not run: a
 /// playground command that acts on the simulation, or etcdctl's v2 API (etcd's gateway
@@ -86,7 +107,7 @@ impl Playground {
         if endpoints.is_empty() {
             return Err("connect: no endpoint given".to_string());
         }
-        let _ = self.interrupt();
+        self.end_jobs();
         self.console.default_endpoints = Some(endpoints.clone());
         self.remote = Some(Remote { cluster, endpoints });
         Ok(())
@@ -94,9 +115,106 @@ impl Playground {
 
     /// Back to the simulated cluster, as it was; false if the console was not connected.
     pub fn disconnect(&mut self) -> bool {
-        let _ = self.interrupt();
+        self.end_jobs();
         self.console.default_endpoints = None;
         self.remote.take().is_some()
+    }
+
+    /// Ends the current job and the background ones, on the cluster they run against (a job's
+    /// watches and leases are that cluster's): what bash prints for the background ones.
+    fn end_jobs(&mut self) -> String {
+        let _ = self.interrupt();
+        let cluster = cluster(&mut self.remote, &mut self.world);
+        let mut text = String::new();
+        for line in self.background.kill_all(cluster) {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        text
+    }
+
+    /// `connect URL[,URL…]`: the console's etcdctl lines (and the page's views) go to the real
+    /// cluster there, through the connector this console was given.
+    pub(super) fn connect_command(&mut self, args: &[String]) -> Output {
+        let fail = |stderr: String| Output {
+            stderr: stderr + "\n",
+            exit: 1,
+            ..Default::default()
+        };
+        let endpoints: Vec<String> = args
+            .iter()
+            .flat_map(|a| a.split(','))
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .map(str::to_string)
+            .collect();
+        if endpoints.is_empty() {
+            return fail(
+                "usage: connect URL[,URL...]: the client URL of a real etcd (e.g. http://127.0.0.1:2379), started with --cors for a page".to_string(),
+            );
+        }
+        if self.node.is_some() {
+            return fail(format!(
+                "connect: the {} lab's etcd belongs to its node: connect from the local lab",
+                self.lab.name()
+            ));
+        }
+        let Some(connector) = CONNECTOR.get() else {
+            return fail("connect: this console cannot reach real clusters".to_string());
+        };
+        let cluster = match connector(&endpoints) {
+            Ok(c) => c,
+            Err(e) => return fail(e),
+        };
+        let was = self.connected().map(|e| e.join(","));
+        let ended = self.end_jobs();
+        if let Err(e) = self.connect(cluster, endpoints.clone()) {
+            return fail(format!("connect: {e}"));
+        }
+        let (cluster_id, members) = self.cluster_ids();
+        let names: Vec<String> = members
+            .iter()
+            .map(|(name, id)| {
+                let name = if name.is_empty() { "(unstarted)" } else { name };
+                format!("{name} ({id:x})")
+            })
+            .collect();
+        let mut stdout = ended;
+        if let Some(was) = was {
+            stdout.push_str(&format!("disconnected from {was}\n"));
+        }
+        stdout.push_str(&format!(
+            "connected to the real etcd cluster at {}: cluster {cluster_id:x}, {} member{}: {}\n\
+             etcdctl lines now go to it; the simulated cluster is paused as it is (`disconnect` returns to it)\n",
+            endpoints.join(","),
+            members.len(),
+            if members.len() == 1 { "" } else { "s" },
+            names.join(", "),
+        ));
+        Output {
+            stdout,
+            ..Default::default()
+        }
+    }
+
+    /// `disconnect`: back to the simulated cluster.
+    pub(super) fn disconnect_command(&mut self) -> Output {
+        let Some(was) = self.connected().map(|e| e.join(",")) else {
+            return Output {
+                stderr: "disconnect: not connected to a real cluster (`connect URL` connects)\n"
+                    .to_string(),
+                exit: 1,
+                ..Default::default()
+            };
+        };
+        let ended = self.end_jobs();
+        self.disconnect();
+        Output {
+            stdout: format!(
+                "{ended}disconnected from {was}: etcdctl lines go to the simulated cluster again, as it was\n"
+            ),
+            ..Default::default()
+        }
     }
 
     /// The endpoints of the real cluster the console is connected to.
