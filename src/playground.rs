@@ -193,6 +193,11 @@ impl Playground {
         &mut self.world
     }
 
+    /// The cluster the console talks to: the real one when connected, else the world.
+    pub fn cluster_mut(&mut self) -> &mut dyn crate::cluster::Cluster {
+        cluster!(self)
+    }
+
     /// The console environment (`export`ed variables).
     pub fn env(&self) -> &BTreeMap<String, String> {
         &self.env

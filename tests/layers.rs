@@ -73,7 +73,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     ("transcript", &["playground"]),
-    ("ui", &["api", "registry", "playground", "process"]),
+    // the page hands the browser's gateway client (`connect URL`) to the playground
+    (
+        "ui",
+        &["api", "registry", "playground", "process", "gateway"],
+    ),
     // etcdplay --endpoints builds the gateway's HTTP client and hands it to the playground.
     ("bin", &["playground", "transcript", "ui", "gateway"]),
     ("wasm_alloc", &[]),

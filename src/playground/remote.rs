@@ -217,6 +217,20 @@ impl Playground {
         }
     }
 
+    /// The connection, taken out (a playground rebuilt for the timeline gets it back with
+    /// [`Playground::keep_connection`]).
+    pub fn take_connection(&mut self) -> Option<Remote> {
+        self.remote.take()
+    }
+
+    /// Puts back a connection taken out of another playground of the same console.
+    pub fn keep_connection(&mut self, remote: Option<Remote>) {
+        if let Some(r) = remote {
+            self.console.default_endpoints = Some(r.endpoints.clone());
+            self.remote = Some(r);
+        }
+    }
+
     /// The endpoints of the real cluster the console is connected to.
     pub fn connected(&self) -> Option<&[String]> {
         self.remote.as_ref().map(|r| r.endpoints.as_slice())

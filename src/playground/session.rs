@@ -101,6 +101,8 @@ pub struct Session {
     detail: Option<KeyDetailModel>,
     /// What the keyspace was last read for (applied indexes, running members).
     read_epoch: Vec<(u64, bool)>,
+    /// When a connected real cluster's revision was last asked for (its clock).
+    remote_checked: Option<std::time::Duration>,
     /// The lesson in progress (see [`lesson`]).
     lesson: Option<crate::playground::lesson::LessonRun>,
     lessons_finished: std::collections::BTreeSet<String>,
@@ -149,6 +151,7 @@ impl Session {
             selected_key: None,
             detail: None,
             read_epoch: Vec::new(),
+            remote_checked: None,
             lesson: None,
             lessons_finished: Default::default(),
             terminal: None,
@@ -310,6 +313,11 @@ impl Session {
         &self.playground
     }
 
+    /// The endpoints of the real cluster the console and the keyspace show, if connected.
+    pub fn connected(&self) -> Option<Vec<String>> {
+        self.playground.connected().map(<[String]>::to_vec)
+    }
+
     /// The playground, to replace its world's settings (tests, benchmarks).
     pub fn playground_mut(&mut self) -> &mut Playground {
         &mut self.playground
@@ -408,6 +416,8 @@ impl Session {
 
 #[cfg(test)]
 mod bounds_tests;
+#[cfg(test)]
+mod remote_tests;
 #[cfg(test)]
 mod share_tests;
 #[cfg(test)]

@@ -25,6 +25,7 @@ use super::lab_select::{LabSelect, SelectKind};
 use super::labs::{lab_line, remember, remembered, DbSlot, LabLine, Labs};
 use super::lessons::{has_own_inputs, view_of, LessonsPanel};
 use super::registry_view::RegistryDetail;
+use super::remote::{page_origin, use_connect_strip, ConnectPanel, ConnectionBanner};
 use super::share::{ShareOffer, SharePanel};
 use super::time_travel::TimeTravelConfirm;
 use crate::api::EtcdVersion;
@@ -196,6 +197,7 @@ pub fn App() -> Html {
             );
         })
     };
+    let connect = use_connect_strip(&dispatch);
     let on_share_close = {
         let share = share.clone();
         Callback::from(move |_: MouseEvent| share.set(None))
@@ -221,7 +223,10 @@ pub fn App() -> Html {
     // Play: turn wall time into simulated time while playing (the lab in view's).
     // After a trap (out of memory) the session can stay borrowed for good: rendering tries,
     // so later events do not panic in a cascade.
-    let playing = session.try_borrow().is_ok_and(|s| s.playing());
+    // (connected to a real cluster, its jobs are polled as wall time passes, playing or not)
+    let playing = session
+        .try_borrow()
+        .is_ok_and(|s| s.playing() || s.connected().is_some());
     {
         let dispatch = dispatch.clone();
         use_effect_with((playing, kind, version), move |(playing, _, _)| {
@@ -607,6 +612,11 @@ pub fn App() -> Html {
                         title="a link that replays this session in any browser">
                     { "share" }
                 </button>
+                <button class="linkbutton" data-testid="connect-open" onclick={connect.toggle.clone()}
+                        aria-expanded={connect.open.to_string()} disabled={!*ready || *second_tab || kind != LabKind::Local}
+                        title="connect the console and the keyspace to a real etcd">
+                    { "real etcd" }
+                </button>
                 <button class="linkbutton" data-testid="theme-toggle" onclick={toggle_theme}
                         title="switch between the light and the dark theme">
                     { "◐ theme" }
@@ -622,6 +632,12 @@ pub fn App() -> Html {
             </header>
             if let Some(link) = (*share).clone() {
                 <SharePanel {link} on_close={on_share_close} />
+            }
+            if connect.open {
+                <ConnectPanel origin={page_origin()} on_connect={connect.connect.clone()} on_close={connect.close.clone()} />
+            }
+            if let Some(endpoints) = s.connected() {
+                <ConnectionBanner {endpoints} on_disconnect={connect.disconnect.clone()} />
             }
             if let Some(o) = &*offer {
                 <ShareOffer inputs={o.inputs.len()} lab={with_release(o.lab.clone(), o.etcd_version()).trim_end().to_string()} on_open={on_open_shared} on_dismiss={on_keep_mine} />
@@ -650,7 +666,8 @@ pub fn App() -> Html {
                              on_step={dispatch.reform(|_| Action::Step)}
                              on_idle={dispatch.reform(|_| Action::UntilIdle)}
                              on_speed={dispatch.reform(Action::Speed)} on_seek={dispatch.reform(Action::Seek)} />
-                    <section class="picture" aria-label="cluster">
+                    <section class={classes!("picture", s.connected().is_some().then_some("sim-paused"))} aria-label="cluster"
+                             title={s.connected().map(|_| "the simulated cluster, paused while the console talks to a real etcd")}>
                         <ClusterPicture model={cluster.clone()} selected={(*selection).clone()} on_select={on_select} {traced} />
                         <MemberStrip model={cluster.clone()} on_op={guarded.reform(Action::Cluster)} on_select={on_select_member} />
                     </section>

@@ -15,6 +15,7 @@
 //! - `registry_view`: the `/registry` layout treemap and the decoded Kubernetes object;
 //! - `share`: the share button's strip and a link's offer;
 //! - `lessons`: the lessons panel (the list, the lesson in progress, its steps);
+//! - `remote`: connecting to a real etcd, and the banner while connected;
 //! - `time_travel`: the question before a new input discards what came after a rewind;
 //! - `keys`: page-wide keys (Esc closes the open dialogs).
 
@@ -32,6 +33,7 @@ pub mod lessons;
 #[cfg(target_arch = "wasm32")]
 pub mod persistence;
 pub mod registry_view;
+pub mod remote;
 pub mod share;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;
@@ -40,5 +42,7 @@ pub mod time_travel;
 /// Mounts the app on the page's body (the wasm entry point calls this).
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
+    // `connect URL` reaches real clusters with the browser's HTTP
+    crate::playground::remote::set_connector(crate::gateway::connect::page);
     yew::Renderer::<app::App>::new().render();
 }

@@ -190,3 +190,33 @@ export async function openFresh(url) {
   await consoleReady(page);
   return { page, context, errors };
 }
+
+/** Everything in every IndexedDB database of the page, and in localStorage, as text. */
+export function dumpStorage(page) {
+  return page.evaluate(async () => {
+    const text = (v) => {
+      if (v instanceof ArrayBuffer) v = new Uint8Array(v);
+      if (ArrayBuffer.isView(v)) return new TextDecoder('latin1').decode(v);
+      if (typeof v === 'string') return v;
+      return JSON.stringify(v, (_, x) => (ArrayBuffer.isView(x) || x instanceof ArrayBuffer ? text(x) : x));
+    };
+    const out = [JSON.stringify({ ...localStorage })];
+    for (const { name } of await indexedDB.databases()) {
+      const db = await new Promise((ok, err) => {
+        const r = indexedDB.open(name);
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => err(r.error);
+      });
+      for (const store of db.objectStoreNames) {
+        const all = await new Promise((ok, err) => {
+          const r = db.transaction([store]).objectStore(store).getAll();
+          r.onsuccess = () => ok(r.result);
+          r.onerror = () => err(r.error);
+        });
+        out.push(`${name}/${store}: ${all.map(text).join('\n')}`);
+      }
+      db.close();
+    }
+    return out.join('\n');
+  });
+}

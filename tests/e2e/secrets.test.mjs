@@ -4,7 +4,7 @@
 // variable that held a password is gone and the console says so.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, openFresh, consoleReady, screenshot } from './harness.mjs';
+import { serveDist, openFresh, consoleReady, screenshot, dumpStorage } from './harness.mjs';
 
 let server;
 before(async () => { server = await serveDist(); });
@@ -31,35 +31,6 @@ async function atPrompt(page, text) {
   await page.keyboard.press('Enter');
 }
 
-/** Everything in every IndexedDB database of the page, and in localStorage, as text. */
-function dumpStorage(page) {
-  return page.evaluate(async () => {
-    const text = (v) => {
-      if (v instanceof ArrayBuffer) v = new Uint8Array(v);
-      if (ArrayBuffer.isView(v)) return new TextDecoder('latin1').decode(v);
-      if (typeof v === 'string') return v;
-      return JSON.stringify(v, (_, x) => (ArrayBuffer.isView(x) || x instanceof ArrayBuffer ? text(x) : x));
-    };
-    const out = [JSON.stringify({ ...localStorage })];
-    for (const { name } of await indexedDB.databases()) {
-      const db = await new Promise((ok, err) => {
-        const r = indexedDB.open(name);
-        r.onsuccess = () => ok(r.result);
-        r.onerror = () => err(r.error);
-      });
-      for (const store of db.objectStoreNames) {
-        const all = await new Promise((ok, err) => {
-          const r = db.transaction([store]).objectStore(store).getAll();
-          r.onsuccess = () => ok(r.result);
-          r.onerror = () => err(r.error);
-        });
-        out.push(`${name}/${store}: ${all.map(text).join('\n')}`);
-      }
-      db.close();
-    }
-    return out.join('\n');
-  });
-}
 
 test('passwords are pseudonyms on screen, in history and in IndexedDB; ↑ still works', async () => {
   const { page, context, errors } = await openFresh(server.url);

@@ -409,6 +409,15 @@ impl Session {
                 self.push_entry(line.to_string(), out);
                 return LogChange::None;
             }
+            ["reset"] if self.playground.connected().is_some() => {
+                let out = Output {
+                    stderr: "reset: not while connected to a real cluster (`disconnect` first: the simulated cluster is the one reset)\n".to_string(),
+                    exit: 1,
+                    ..Default::default()
+                };
+                self.push_entry(line.to_string(), out);
+                return LogChange::None;
+            }
             ["reset"] => {
                 self.base = None;
                 self.cold_start = false;
@@ -426,6 +435,11 @@ impl Session {
                 return LogChange::Rewrite(self.inputs.clone());
             }
             _ => {}
+        }
+        if self.playground.connected().is_some()
+            || matches!(words.first(), Some(&"connect") | Some(&"disconnect"))
+        {
+            return self.run_connected(line, stdin, typed);
         }
         let rewrite = !self.future.is_empty() || self.cold_until.is_some();
         self.leave_cold_view();
@@ -483,6 +497,18 @@ impl Session {
         };
         self.bound_rewind();
         change
+    }
+
+    /// Runs a line while connected to a real cluster (or one that connects or disconnects):
+    /// shown, never stored as an input (a replay rebuilds the simulated cluster, which these
+    /// lines do not touch), and the keyspace is read again from whichever cluster is shown.
+    fn run_connected(&mut self, line: &str, stdin: Option<&str>, typed: bool) -> LogChange {
+        self.finish_job(false);
+        let output = self.run_bounded(line, stdin, typed);
+        self.push_ran(line.to_string(), output);
+        self.remote_checked = None;
+        self.refresh_keyspace(true);
+        LogChange::None
     }
 
     /// The newest log index among the running members.
@@ -584,6 +610,11 @@ impl Session {
             return LogChange::None;
         }
         if self.job.is_none() && !self.playground.is_running() {
+            return LogChange::None;
+        }
+        if self.playground.connected().is_some() {
+            // (a job on the real cluster: nothing to replay)
+            self.interrupt_job();
             return LogChange::None;
         }
         let record = InputRecord {

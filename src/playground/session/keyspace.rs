@@ -18,6 +18,12 @@ use crate::api::{
 use crate::registry::tree::{KeyTree, NodeId};
 
 pub(super) const READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// Keys a page of a real cluster's key list holds (never the whole keyspace in one answer).
+const REMOTE_PAGE: i64 = 1000;
+/// The most keys of a real cluster the tree lists.
+const REMOTE_MAX_KEYS: usize = 200_000;
+/// How often a real cluster is asked whether its keyspace changed.
+const REMOTE_CHECK: Duration = Duration::from_secs(1);
 /// Keys whose value sizes are read one by one; more changed keys are read in pages.
 const SIZE_READS_ONE_BY_ONE: usize = 64;
 /// Keys a page of the value-size read holds (about 1 MB of the large /registry sample).
@@ -83,6 +89,9 @@ impl Session {
     /// The client URL of the member to read from: the leader when it runs, else any running one
     /// (whatever the lab: the local members or the kubeadm node's).
     fn read_endpoint(&self) -> Option<String> {
+        if let Some(eps) = self.playground.connected() {
+            return eps.first().cloned();
+        }
         let views = self.world().member_views();
         let pick = views
             .iter()
@@ -92,20 +101,70 @@ impl Session {
     }
 
     pub(super) fn range(&mut self, req: RangeRequest) -> Result<(Vec<KeyValue>, i64), String> {
+        if self.playground.connected().is_some() && req.limit == 0 && !req.count_only {
+            return self.range_in_pages(req);
+        }
+        self.range_once(req).map(|(kvs, rev, _)| (kvs, rev))
+    }
+
+    fn range_once(&mut self, req: RangeRequest) -> Result<(Vec<KeyValue>, i64, bool), String> {
         let ep = self.read_endpoint().ok_or("no member is running")?;
         match self
             .playground
-            .world_mut()
+            .cluster_mut()
             .call(&ep, None, Request::Range(req), READ_TIMEOUT)
         {
-            Ok(Response::Range(r)) => Ok((r.kvs, r.header.revision)),
+            Ok(Response::Range(r)) => Ok((r.kvs, r.header.revision, r.more)),
             Ok(_) => Err("unexpected answer".into()),
             Err(e) => Err(call_error_text(&e)),
         }
     }
 
-    /// Whether the keyspace changed since it was last read (a member applied or restarted).
-    fn epoch(&self) -> Vec<(u64, bool)> {
+    /// A real cluster's range read a page at a time, all pages at the first one's revision.
+    fn range_in_pages(&mut self, mut req: RangeRequest) -> Result<(Vec<KeyValue>, i64), String> {
+        req.limit = REMOTE_PAGE;
+        let mut all: Vec<KeyValue> = Vec::new();
+        let mut at = 0;
+        loop {
+            let (kvs, rev, more) = self.range_once(req.clone())?;
+            if at == 0 {
+                at = rev;
+                req.revision = req.revision.max(rev);
+            }
+            let next = kvs.last().map(|kv| {
+                let mut k = kv.key.clone();
+                k.push(0);
+                k
+            });
+            all.extend(kvs);
+            match next {
+                Some(k) if more && all.len() < REMOTE_MAX_KEYS => req.key = k,
+                _ => return Ok((all, at)),
+            }
+        }
+    }
+
+    /// Whether the keyspace changed since it was last read (a member applied or restarted; a
+    /// real cluster's revision moved, asked at most every [`REMOTE_CHECK`]).
+    fn epoch(&mut self) -> Vec<(u64, bool)> {
+        if self.playground.connected().is_some() {
+            let now = self.playground.cluster_mut().now();
+            if let Some(t) = self.remote_checked {
+                if now < t.saturating_add(REMOTE_CHECK) && now >= t {
+                    return self.read_epoch.clone();
+                }
+            }
+            self.remote_checked = Some(now);
+            let rev = self.range_once(RangeRequest {
+                key: vec![0],
+                range_end: vec![0],
+                count_only: true,
+                serializable: true,
+                ..Default::default()
+            });
+            // (apart from any simulated epoch: connecting and disconnecting re-read)
+            return vec![(u64::MAX, false), (rev.map_or(0, |r| r.1) as u64, true)];
+        }
         self.world()
             .member_views()
             .iter()
@@ -188,6 +247,11 @@ impl Session {
 
     /// A v2 keys request (a serializable get), answered by the read member's own store.
     pub(super) fn v2_get(&mut self, path: &str, recursive: bool) -> Result<NodeExtern, String> {
+        if self.playground.connected().is_some() {
+            return Err(
+                "the v2 keyspace is not served through etcd's v3 JSON gateway (the real cluster's v3 keys show with v2 off)".to_string(),
+            );
+        }
         let ep = self.read_endpoint().ok_or("no member is running")?;
         let world = self.playground.world_mut();
         let req = V2Request {
@@ -436,6 +500,10 @@ impl Session {
             return (Vec::new(), false);
         };
         let start = self.keyspace.compacted.saturating_add(1).max(1);
+        if self.playground.connected().is_some() {
+            // (a real cluster's watch answers later, as its stream arrives)
+            return self.history_by_reads(key, top);
+        }
         let world = self.playground.world_mut();
         if let Ok(w) = world.watch(
             &ep,

@@ -133,6 +133,7 @@ impl Session {
 
     /// Back to the timeline's start (the restored base, or the seed), with nothing run.
     pub(super) fn reset(&mut self) {
+        let connection = self.playground.take_connection();
         self.playground = match &self.base {
             Some(b) => b.playground(false),
             None if self.cold_start => self.cold_playground(),
@@ -142,6 +143,7 @@ impl Session {
                 self.playground.etcd_version(),
             ),
         };
+        self.playground.keep_connection(connection);
         if self.persisting {
             self.playground.world_mut().start_journals(true);
         }
@@ -362,7 +364,19 @@ impl Session {
 
     /// Turns `wall_ms` of page time into simulated time at the current speed (while playing).
     pub fn play_for(&mut self, wall_ms: f64) {
-        if !self.playing || !wall_ms.is_finite() || wall_ms <= 0.0 {
+        if !wall_ms.is_finite() || wall_ms <= 0.0 {
+            return;
+        }
+        if self.playground.connected().is_some() {
+            // a real cluster's time is the wall clock's, playing or not; the simulated
+            // cluster stays paused
+            let d = Duration::from_micros((wall_ms.min(1000.0) * 1000.0) as u64);
+            let out = self.playground.poll(d);
+            self.append_to_job(out, false);
+            self.drain_background();
+            return;
+        }
+        if !self.playing {
             return;
         }
         self.carry_us += wall_ms.min(1000.0) * 1000.0 * self.speed_factor();

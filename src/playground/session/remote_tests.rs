@@ -1,0 +1,100 @@
+//! The page's session connected to a "real" cluster (another simulated world standing for
+//! it): the console and the keyspace show that cluster, nothing of it is stored as an input,
+//! a job on it ends with the connection, and disconnecting shows the simulated cluster as it
+//! was.
+
+use super::*;
+use crate::playground::remote::set_connector;
+use crate::process::Output;
+use crate::sim::World;
+
+fn connector(endpoints: &[String]) -> Result<Box<dyn crate::cluster::Cluster>, String> {
+    match endpoints.first().map(String::as_str) {
+        Some("http://127.0.0.1:1") => {
+            Err("connect: http://127.0.0.1:1: nothing answers there".into())
+        }
+        _ => Ok(Box::new(World::new(7))),
+    }
+}
+
+fn last(s: &Session) -> &Output {
+    &s.entries.last().unwrap().output
+}
+
+fn keys(s: &Session) -> Vec<String> {
+    let mut tree = s.keyspace.tree.borrow_mut();
+    let nodes: Vec<_> = tree.rows().iter().map(|r| r.node).collect();
+    nodes
+        .into_iter()
+        .map(|n| String::from_utf8_lossy(&tree.path(n)).into_owned())
+        .collect()
+}
+
+#[test]
+fn connected_lines_go_to_the_real_cluster_and_are_not_stored() {
+    set_connector(connector);
+    let mut s = Session::new(1);
+    s.run_line("etcdctl put sim-key 1");
+    let stored = s.inputs().len();
+    assert_eq!(s.run_line("connect http://127.0.0.1:1"), LogChange::None);
+    assert_eq!(last(&s).exit, 1);
+    assert_eq!(s.connected(), None);
+
+    assert_eq!(
+        s.run_line("connect http://127.0.0.1:22379"),
+        LogChange::None
+    );
+    let out = &last(&s);
+    assert!(
+        out.stdout
+            .starts_with("connected to the real etcd cluster at http://127.0.0.1:22379: cluster "),
+        "{out:?}"
+    );
+    assert_eq!(
+        s.connected(),
+        Some(vec!["http://127.0.0.1:22379".to_string()])
+    );
+    // the keyspace shows the real cluster (empty), not the simulated one's key
+    assert_eq!(keys(&s), Vec::<String>::new());
+    assert_eq!(s.run_line("etcdctl put real-key v"), LogChange::None);
+    assert_eq!(keys(&s), ["real-key"]);
+    s.select_key(b"real-key".to_vec());
+    let d = s.detail.clone().unwrap();
+    assert_eq!(d.kv.unwrap().value, b"v");
+    assert_eq!(d.history.len(), 1, "{:?}", d.history);
+    // a background watch on the real cluster sees its writes
+    s.run_line("etcdctl watch w &");
+    s.run_line("etcdctl put w seen");
+    s.pass(std::time::Duration::from_millis(500));
+    assert!(
+        s.entries
+            .iter()
+            .any(|e| e.output.stdout.contains("PUT\nw\nseen\n")),
+        "{:?}",
+        s.entries
+    );
+    // playground commands that act on the simulation, and reset, say they do not apply
+    s.run_line("stop infra1");
+    assert!(last(&s).stderr.contains("not available while connected"));
+    s.run_line("reset");
+    assert!(last(&s).stderr.starts_with("reset: not while connected"));
+    assert_eq!(
+        s.inputs().len(),
+        stored,
+        "nothing of the real cluster is stored"
+    );
+
+    s.run_line("disconnect");
+    let out = &last(&s);
+    assert!(out.stdout.contains("[1]+  Terminated"), "{out:?}");
+    assert!(
+        out.stdout
+            .contains("disconnected from http://127.0.0.1:22379"),
+        "{out:?}"
+    );
+    assert_eq!(s.connected(), None);
+    assert_eq!(keys(&s), ["sim-key"]);
+    s.run_line("etcdctl get real-key");
+    assert_eq!(last(&s).stdout, "");
+    assert_eq!(s.inputs().len(), stored + 1);
+}
