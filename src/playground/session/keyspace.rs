@@ -18,8 +18,9 @@ use crate::api::{
 use crate::registry::tree::{KeyTree, NodeId};
 
 pub(super) const READ_TIMEOUT: Duration = Duration::from_secs(5);
-/// Keys a page of a real cluster's key list holds (never the whole keyspace in one answer).
-const REMOTE_PAGE: i64 = 1000;
+/// Keys a page of a real cluster's key list holds (never the whole keyspace in one answer;
+/// smaller in tests, so the sample spans several pages).
+pub(super) const REMOTE_PAGE: i64 = if cfg!(test) { 100 } else { 1000 };
 /// The most keys of a real cluster the tree lists.
 const REMOTE_MAX_KEYS: usize = 200_000;
 /// How often a real cluster is asked whether its keyspace changed.

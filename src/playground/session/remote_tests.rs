@@ -98,3 +98,26 @@ fn connected_lines_go_to_the_real_cluster_and_are_not_stored() {
     assert_eq!(last(&s).stdout, "");
     assert_eq!(s.inputs().len(), stored + 1);
 }
+
+/// A real Kubernetes etcd's `/registry` (the sample written into the cluster standing for it):
+/// the tree, its value sizes and the layout picture's summary come from that cluster, read in
+/// pages.
+#[test]
+fn a_real_clusters_registry_shows_in_the_tree_and_the_layout() {
+    let mut real = World::new(7);
+    crate::kubectl::load_sample(&mut real, 7, false).unwrap();
+    let mut s = Session::new(1);
+    s.playground_mut()
+        .connect(Box::new(real), vec!["127.0.0.1:22379".to_string()])
+        .unwrap();
+    s.set_key_sizes(true);
+    s.refresh_keyspace(true);
+    let tree = s.keyspace.tree.borrow();
+    // every key, over several pages
+    assert_eq!(tree.key_count(), 340);
+    assert!(tree.key_count() > 3 * super::keyspace::REMOTE_PAGE as u64);
+    let summary = tree.resource_summary();
+    let pods = summary.iter().find(|r| r.resource == "pods").unwrap();
+    assert!(pods.keys > 0 && pods.bytes > 0, "{pods:?}");
+    assert_eq!(pods.kind.as_deref(), Some("Pod"));
+}
