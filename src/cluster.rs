@@ -189,3 +189,16 @@ pub trait Cluster {
         Err("etcdctl migrate is not supported by this cluster".to_string())
     }
 }
+
+/// A client of a real cluster on its way (`connect URL`): at once, or once its probe answers
+/// (the page's HTTP is asynchronous).
+pub enum Connecting {
+    Ready(Box<dyn Cluster>),
+    Probing(Box<dyn Probe>),
+}
+
+/// A connection's probe in flight.
+pub trait Probe {
+    /// The client once an endpoint answered, or why none did; None while it waits.
+    fn poll(&mut self) -> Option<Result<Box<dyn Cluster>, String>>;
+}

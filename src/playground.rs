@@ -91,6 +91,8 @@ pub struct Playground {
     version: crate::api::EtcdVersion,
     /// The real cluster etcdctl lines go to instead of the world ([`remote`]).
     remote: Option<remote::Remote>,
+    /// A `connect` waiting for its probe ([`remote`]).
+    arriving: Option<remote::Arriving>,
 }
 
 /// The cluster the console talks to (the real one when connected), borrowing only the
@@ -124,6 +126,7 @@ impl Playground {
             typed: false,
             version: crate::api::EtcdVersion::default(),
             remote: None,
+            arriving: None,
         }
     }
 
@@ -166,6 +169,7 @@ impl Playground {
             typed: false,
             version: crate::api::EtcdVersion::default(),
             remote: None,
+            arriving: None,
         }
     }
 
@@ -341,6 +345,7 @@ impl Playground {
             Some(code) => out.exit = code,
             None => self.job = fg,
         }
+        self.settle_connection(&mut out);
         out
     }
 
@@ -394,6 +399,8 @@ impl Playground {
             return Output::default();
         };
         let code = rj.job.interrupt(cluster!(self), &mut io);
+        // (an interrupted `connect` is given up)
+        self.arriving = None;
         Output {
             stdout: io.stdout,
             stderr: io.stderr,

@@ -13,7 +13,9 @@ use super::cluster::GatewayCluster;
 use super::transport::{Transport, TransportError};
 use super::{error, response};
 use crate::api::{CallError, ResponseHeader};
-use crate::cluster::Cluster;
+use crate::cluster::Connecting;
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
+use crate::cluster::{Cluster, Probe};
 
 /// How long the probe waits for an endpoint's status.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
@@ -42,22 +44,32 @@ fn answers<T: Transport>(cluster: &GatewayCluster<T>, endpoint: &str) -> Result<
     let url = cluster
         .base_url(endpoint)
         .map_err(|e| call_error_text(&e))?;
-    let path = "/v3/maintenance/status";
-    let reply = match cluster
+    match cluster
         .transport()
-        .post(&url, path, "{}", None, PROBE_TIMEOUT)
+        .post(&url, STATUS, "{}", None, PROBE_TIMEOUT)
     {
-        Ok(r) => r,
+        Ok(r) => judge(&url, r),
+        Err(e) => Err(failure_text(&url, e)),
+    }
+}
+
+/// The path the probe asks.
+const STATUS: &str = "/v3/maintenance/status";
+
+/// What a transport failure of the probe means.
+fn failure_text(url: &str, e: TransportError) -> String {
+    match e {
         // (the transport says why, and what to do: it knows what it can tell apart)
-        Err(TransportError::Unreachable(detail)) => return Err(detail),
-        Err(TransportError::TimedOut) => {
-            return Err(format!(
-                "{url} did not answer within {}s",
-                PROBE_TIMEOUT.as_secs()
-            ))
+        TransportError::Unreachable(detail) => detail,
+        TransportError::TimedOut => {
+            format!("{url} did not answer within {}s", PROBE_TIMEOUT.as_secs())
         }
-        Err(TransportError::Other(e)) => return Err(format!("{url}: {e}")),
-    };
+        TransportError::Other(e) => format!("{url}: {e}"),
+    }
+}
+
+/// Whether a status answer is etcd's gateway's.
+fn judge(url: &str, reply: super::transport::Reply) -> Result<(), String> {
     let v = serde_json::from_str::<Value>(&reply.body).ok();
     if let Some(v) = v.filter(Value::is_object) {
         // an etcd error (a member without a leader, auth) still says that etcd answers
@@ -70,8 +82,8 @@ fn answers<T: Transport>(cluster: &GatewayCluster<T>, endpoint: &str) -> Result<
         }
     }
     Err(call_error_text(&error::not_the_gateway(
-        &url,
-        path,
+        url,
+        STATUS,
         reply.status,
         &reply.body,
     )))
@@ -86,17 +98,71 @@ fn call_error_text(e: &CallError) -> String {
 
 /// The native console's connector: its HTTP client (plain `http://`).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn native(endpoints: &[String]) -> Result<Box<dyn Cluster>, String> {
+pub fn native(endpoints: &[String]) -> Result<Connecting, String> {
     let c = probe(super::http_cluster(), endpoints)?;
-    Ok(Box::new(c))
+    Ok(Connecting::Ready(Box::new(c)))
 }
 
 /// The page's connector: the browser's HTTP (`http://` and `https://`, CORS permitting).
+/// The probe is asynchronous, with a timeout (a synchronous request could hang the page on
+/// an address that never answers): `connect` runs as a job until it answers.
 #[cfg(all(target_arch = "wasm32", feature = "ui"))]
-pub fn page(endpoints: &[String]) -> Result<Box<dyn Cluster>, String> {
-    let c = probe(
-        GatewayCluster::new(super::fetch::FetchTransport).with_https(),
-        endpoints,
-    )?;
-    Ok(Box::new(c))
+pub fn page(endpoints: &[String]) -> Result<Connecting, String> {
+    let cluster = GatewayCluster::new(super::fetch::FetchTransport).with_https();
+    let mut urls = Vec::new();
+    for ep in endpoints {
+        let url = cluster
+            .base_url(ep)
+            .map_err(|e| format!("connect: {ep}: {}", call_error_text(&e)))?;
+        urls.push((ep.clone(), url));
+    }
+    let answers = urls
+        .into_iter()
+        .map(|(ep, url)| {
+            let answer = super::fetch::post_later(&url, STATUS, "{}", PROBE_TIMEOUT);
+            (ep, url, answer)
+        })
+        .collect();
+    Ok(Connecting::Probing(Box::new(PageProbe {
+        cluster: Some(cluster),
+        answers,
+    })))
+}
+
+/// The page's probes in flight, one per endpoint.
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
+struct PageProbe {
+    cluster: Option<GatewayCluster<super::fetch::FetchTransport>>,
+    answers: Vec<(String, String, super::fetch::Later)>,
+}
+
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
+impl Probe for PageProbe {
+    fn poll(&mut self) -> Option<Result<Box<dyn Cluster>, String>> {
+        // the first endpoint that answers wins; the others are waited for only while none has
+        let mut why = Vec::new();
+        let mut waiting = false;
+        for (ep, url, answer) in &self.answers {
+            match answer.borrow().as_ref() {
+                None => waiting = true,
+                Some(Ok(reply)) => match judge(url, reply.clone()) {
+                    Ok(()) => {
+                        let c = self.cluster.take()?;
+                        return Some(Ok(Box::new(c)));
+                    }
+                    Err(e) => why.push(format!("connect: {ep}: {e}")),
+                },
+                Some(Err(e)) => {
+                    why.push(format!("connect: {ep}: {}", failure_text(url, e.clone())))
+                }
+            }
+        }
+        if waiting {
+            return None;
+        }
+        if why.is_empty() {
+            why.push("connect: no endpoint given".to_string());
+        }
+        Some(Err(why.join("\n")))
+    }
 }

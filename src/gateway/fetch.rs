@@ -9,6 +9,8 @@
 //!
 //! Owns: the browser's HTTP. Must not touch: JSON, etcd's semantics.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -112,6 +114,61 @@ impl Transport for FetchTransport {
             closer: Some(Box::new(Abort(abort))),
         })
     }
+}
+
+/// An answer that arrives later: None until it did.
+pub type Later = Rc<RefCell<Option<Result<Reply, TransportError>>>>;
+
+/// POSTs `body` without waiting (a fetch, given up after `timeout`); its answer lands in the
+/// returned cell.
+pub fn post_later(url: &str, path: &str, body: &str, timeout: Duration) -> Later {
+    let later: Later = Rc::new(RefCell::new(None));
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(body));
+    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(
+        timeout.as_millis().min(u32::MAX as u128) as u32,
+    )));
+    let sent = web_sys::Headers::new()
+        .and_then(|h| h.set("Content-Type", "application/json").map(|_| h))
+        .and_then(|h| {
+            init.set_headers(&h);
+            web_sys::Request::new_with_str_and_init(&format!("{url}{path}"), &init)
+        })
+        .and_then(|r| {
+            web_sys::window()
+                .map(|w| w.fetch_with_request(&r))
+                .ok_or_else(|| JsValue::from_str("no window"))
+        });
+    let answer = match sent {
+        Ok(a) => a,
+        Err(e) => {
+            *later.borrow_mut() = Some(Err(TransportError::Other(format!("{e:?}"))));
+            return later;
+        }
+    };
+    let (cell, url) = (later.clone(), url.to_string());
+    wasm_bindgen_futures::spawn_local(async move {
+        let got = async {
+            let response: web_sys::Response = JsFuture::from(answer).await?.dyn_into()?;
+            let text = JsFuture::from(response.text()?).await?;
+            Ok::<_, JsValue>(Reply {
+                status: response.status(),
+                body: text.as_string().unwrap_or_default(),
+            })
+        }
+        .await;
+        *cell.borrow_mut() = Some(got.map_err(|e| {
+            let name = Reflect::get(&e, &JsValue::from_str("name"))
+                .ok()
+                .and_then(|n| n.as_string());
+            match name.as_deref() {
+                Some("TimeoutError") | Some("AbortError") => TransportError::TimedOut,
+                _ => TransportError::Unreachable(unreachable_text(&url)),
+            }
+        }));
+    });
+    later
 }
 
 /// Aborts the fetch of a stream nobody reads any more.

@@ -13,12 +13,15 @@
 //! Owns: the connection. Must not touch: how the real cluster is reached (the caller builds
 //! the [`Cluster`]: an HTTP client natively, fetch in the page).
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use super::{wrappers, Playground};
 use crate::api::{Request, Response};
-use crate::cluster::Cluster;
+use crate::cluster::{Cluster, Connecting, Probe};
+use crate::etcdctl::{Io, Job};
 use crate::process::Output;
 use crate::sim::World;
 
@@ -41,7 +44,41 @@ pub(super) fn cluster<'a>(
 
 /// Makes a client of the real cluster at the endpoints given, once one of them answers; else
 /// says why none does, and what to do.
-pub type Connector = fn(&[String]) -> Result<Box<dyn Cluster>, String>;
+pub type Connector = fn(&[String]) -> Result<Connecting, String>;
+
+/// A connection whose probe is still out: the endpoints, what the console was connected to
+/// before, and where the `connect` job leaves the client once the probe answered.
+pub struct Arriving {
+    endpoints: Vec<String>,
+    was: Option<String>,
+    slot: Rc<RefCell<Option<Box<dyn Cluster>>>>,
+}
+
+/// `connect URL` while its probe is out (the page): a job, so the console shows it running
+/// and Ctrl+C gives up.
+struct ConnectJob {
+    probe: Box<dyn Probe>,
+    slot: Rc<RefCell<Option<Box<dyn Cluster>>>>,
+}
+
+impl Job for ConnectJob {
+    fn poll(&mut self, _cluster: &mut dyn Cluster, io: &mut Io) -> Option<i32> {
+        match self.probe.poll()? {
+            Ok(cluster) => {
+                *self.slot.borrow_mut() = Some(cluster);
+                Some(0)
+            }
+            Err(e) => {
+                io.errln(&e);
+                Some(1)
+            }
+        }
+    }
+
+    fn interrupt(&mut self, _cluster: &mut dyn Cluster, _io: &mut Io) -> i32 {
+        130
+    }
+}
 
 static CONNECTOR: OnceLock<Connector> = OnceLock::new();
 
@@ -162,14 +199,68 @@ impl Playground {
         let Some(connector) = CONNECTOR.get() else {
             return fail("connect: this console cannot reach real clusters".to_string());
         };
-        let cluster = match connector(&endpoints) {
-            Ok(c) => c,
-            Err(e) => return fail(e),
-        };
         let was = self.connected().map(|e| e.join(","));
+        match connector(&endpoints) {
+            Ok(Connecting::Ready(cluster)) => self.connected_to(cluster, endpoints, was),
+            Ok(Connecting::Probing(probe)) => {
+                let _ = self.interrupt();
+                let slot = Rc::new(RefCell::new(None));
+                self.job = Some(super::RunningJob {
+                    job: Box::new(ConnectJob {
+                        probe,
+                        slot: slot.clone(),
+                    }),
+                });
+                self.arriving = Some(Arriving {
+                    endpoints,
+                    was,
+                    slot,
+                });
+                Output::default()
+            }
+            Err(e) => fail(e),
+        }
+    }
+
+    /// Whether a `connect` waits for its probe.
+    pub fn connecting(&self) -> bool {
+        self.arriving.is_some()
+    }
+
+    /// Once a `connect` job ended: the console is connected if its probe answered (what it
+    /// prints goes to `out`); else the attempt is forgotten.
+    pub(super) fn settle_connection(&mut self, out: &mut Output) {
+        if self.job.is_some() {
+            return;
+        }
+        let Some(a) = self.arriving.take() else {
+            return;
+        };
+        let Some(cluster) = a.slot.borrow_mut().take() else {
+            return;
+        };
+        let done = self.connected_to(cluster, a.endpoints, a.was);
+        out.stdout.push_str(&done.stdout);
+        out.stderr.push_str(&done.stderr);
+        if done.exit != 0 {
+            out.exit = done.exit;
+        }
+    }
+
+    /// Connects to `cluster`, which answered at `endpoints`: what `connect` prints.
+    fn connected_to(
+        &mut self,
+        cluster: Box<dyn Cluster>,
+        endpoints: Vec<String>,
+        was: Option<String>,
+    ) -> Output {
         let ended = self.end_jobs();
         if let Err(e) = self.connect(cluster, endpoints.clone()) {
-            return fail(format!("connect: {e}"));
+            return Output {
+                stderr: format!("connect: {e}\n"),
+                exit: 1,
+                ..Default::default()
+            };
         }
         let (cluster_id, members) = self.cluster_ids();
         let names: Vec<String> = members

@@ -318,6 +318,12 @@ impl Session {
         self.playground.connected().map(<[String]>::to_vec)
     }
 
+    /// Whether the console talks to a real cluster, or waits for one to answer `connect`
+    /// (then time is the wall clock's, and nothing it does is stored).
+    pub fn real_cluster(&self) -> bool {
+        self.playground.connected().is_some() || self.playground.connecting()
+    }
+
     /// The playground, to replace its world's settings (tests, benchmarks).
     pub fn playground_mut(&mut self) -> &mut Playground {
         &mut self.playground

@@ -226,7 +226,7 @@ pub fn App() -> Html {
     // (connected to a real cluster, its jobs are polled as wall time passes, playing or not)
     let playing = session
         .try_borrow()
-        .is_ok_and(|s| s.playing() || s.connected().is_some());
+        .is_ok_and(|s| s.playing() || s.real_cluster());
     {
         let dispatch = dispatch.clone();
         use_effect_with((playing, kind, version), move |(playing, _, _)| {

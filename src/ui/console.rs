@@ -583,6 +583,8 @@ pub fn view_entry_with(entry: &Entry, on_select: Option<&Callback<usize>>, selec
             }
             if let Some(n) = entry.background {
                 <div class="running" data-testid="console-background">{ format!("running in the background as %{n} (kill %{n} stops it)") }</div>
+            } else if entry.running && entry.real {
+                <div class="running" data-testid="console-running">{ "running… (Ctrl+C stops it)" }</div>
             } else if entry.running {
                 <div class="running" data-testid="console-running">{ "running… (Ctrl+C stops it; simulated time must pass for it to see anything: play or step)" }</div>
             } else if entry.interrupted {

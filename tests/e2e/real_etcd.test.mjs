@@ -80,7 +80,11 @@ test('the page connects to a real etcd, reads and writes it, and comes back to t
 
     // where nothing answers, the page says what to do, the exact --cors flag included
     const dead = `http://127.0.0.1:${await freePort()}`;
-    const refused = await run(page, `connect ${dead}`);
+    await run(page, `connect ${dead}`);
+    // (the probe runs as a job until the address answers or fails)
+    await page.waitForFunction(() => /exit status 1/.test(
+      [...document.querySelectorAll('[data-testid="console-entry"]')].pop()?.innerText));
+    const refused = await entries(page).last().innerText();
     assert.match(refused, new RegExp(`connect: ${dead}: no answer this page may read`));
     assert.ok(refused.includes(`--cors='${origin}'`), refused);
     assert.equal(await page.locator('[data-testid="connection"]').count(), 0);
@@ -89,9 +93,8 @@ test('the page connects to a real etcd, reads and writes it, and comes back to t
     await page.locator('[data-testid="connect-open"]').click();
     await page.locator('[data-testid="connect-url"]').fill(`${dead} && etcdctl del "" --prefix`);
     await page.locator('[data-testid="connect-submit"]').click();
-    await page.waitForFunction(() => /^\$ connect '/.test(
+    await page.waitForFunction(() => /^\$ connect '[^]*exit status 1/.test(
       [...document.querySelectorAll('[data-testid="console-entry"]')].pop()?.innerText));
-    assert.match(await entries(page).last().innerText(), /exit status 1/);
     assert.match(await run(page, 'etcdctl get sim-key --print-value-only'), /\nfrom-sim\s*$/);
 
     // the title bar's strip runs `connect URL` in the console
@@ -160,4 +163,45 @@ test('the page connects to a real etcd, reads and writes it, and comes back to t
   }
   const real = errors.filter((e) => !/Synchronous XMLHttpRequest|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e));
   assert.deepEqual(real, []);
+});
+
+test('an address that takes the connection but never answers leaves the page usable', async () => {
+  // (a TCP server that accepts and stays silent: the probe is a job, Ctrl+C gives up, and it
+  // gives up by itself after its timeout)
+  const sockets = [];
+  const silent = createServer((s) => sockets.push(s));
+  await new Promise((ok) => silent.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${silent.address().port}`;
+  const { page, context, errors } = await openFresh(server.url);
+  try {
+    assert.match(await run(page, 'etcdctl put sim-key still-here'), /OK/);
+    const input = page.locator('[data-testid="console-input"]');
+    await input.fill(`connect ${url}`);
+    await page.keyboard.press('Enter');
+    const running = page.locator('[data-testid="console-running"]');
+    await running.waitFor();
+    assert.equal(await running.innerText(), 'running… (Ctrl+C stops it)');
+    // the page answers meanwhile: typing works
+    await input.fill('etcdctl get sim-key');
+    assert.equal(await input.inputValue(), 'etcdctl get sim-key');
+    await input.press('Control+c');
+    await page.waitForFunction(() => /\^C/.test(
+      [...document.querySelectorAll('[data-testid="console-entry"]')].pop()?.innerText));
+    assert.equal(await page.locator('[data-testid="connection"]').count(), 0);
+    assert.match(await run(page, 'etcdctl get sim-key --print-value-only'), /\nstill-here\s*$/);
+
+    // left alone, it gives up after its timeout and says so
+    await run(page, `connect ${url}`);
+    await page.waitForFunction(() => /exit status 1/.test(
+      [...document.querySelectorAll('[data-testid="console-entry"]')].pop()?.innerText), null, { timeout: 15000 });
+    assert.match(await page.locator('[data-testid="console-entry"]').last().innerText(),
+      new RegExp(`connect: ${url}: ${url.replace(/[.:/]/g, '\\$&')} did not answer within 3s`));
+    assert.equal(await page.locator('[data-testid="connection"]').count(), 0);
+    assert.match(await run(page, 'etcdctl get sim-key --print-value-only'), /\nstill-here\s*$/);
+    assert.deepEqual(errors.filter((e) => !/Failed to load resource|ERR_|TimeoutError|aborted/.test(e)), []);
+  } finally {
+    await context.close();
+    for (const s of sockets) s.destroy();
+    await new Promise((ok) => silent.close(ok));
+  }
 });

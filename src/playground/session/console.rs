@@ -31,6 +31,9 @@ pub struct Entry {
     pub output: Output,
     /// Still running as the playground's job (watch, lock, elect, keep-alive).
     pub running: bool,
+    /// Ran against a real cluster (or waits for one to answer `connect`): its time is the
+    /// wall clock's, not the simulation's.
+    pub real: bool,
     /// Ended by Ctrl+C (or by the next line, or `kill %N`).
     pub interrupted: bool,
     /// Running in the background as job `%N` (`LINE &`).
@@ -436,9 +439,7 @@ impl Session {
             }
             _ => {}
         }
-        if self.playground.connected().is_some()
-            || matches!(words.first(), Some(&"connect") | Some(&"disconnect"))
-        {
+        if self.real_cluster() || matches!(words.first(), Some(&"connect") | Some(&"disconnect")) {
             return self.run_connected(line, stdin, typed);
         }
         let rewrite = !self.future.is_empty() || self.cold_until.is_some();
@@ -506,6 +507,9 @@ impl Session {
         self.finish_job(false);
         let output = self.run_bounded(line, stdin, typed);
         self.push_ran(line.to_string(), output);
+        if let Some(e) = Rc::make_mut(&mut self.entries).last_mut() {
+            e.real = true;
+        }
         self.remote_checked = None;
         self.refresh_keyspace(true);
         LogChange::None
@@ -612,8 +616,8 @@ impl Session {
         if self.job.is_none() && !self.playground.is_running() {
             return LogChange::None;
         }
-        if self.playground.connected().is_some() {
-            // (a job on the real cluster: nothing to replay)
+        if self.real_cluster() {
+            // (a job on the real cluster, or a `connect`: nothing to replay)
             self.interrupt_job();
             return LogChange::None;
         }

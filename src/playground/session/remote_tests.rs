@@ -4,16 +4,30 @@
 //! was.
 
 use super::*;
+use crate::cluster::{Connecting, Probe};
 use crate::playground::remote::set_connector;
 use crate::process::Output;
 use crate::sim::World;
 
-fn connector(endpoints: &[String]) -> Result<Box<dyn crate::cluster::Cluster>, String> {
+/// Answers at once, except for port 2 (the page's way: a probe that answers after a few
+/// polls) and port 1 (nothing answers).
+fn connector(endpoints: &[String]) -> Result<Connecting, String> {
     match endpoints.first().map(String::as_str) {
         Some("http://127.0.0.1:1") => {
             Err("connect: http://127.0.0.1:1: nothing answers there".into())
         }
-        _ => Ok(Box::new(World::new(7))),
+        Some("http://127.0.0.1:2") => Ok(Connecting::Probing(Box::new(Later(3)))),
+        _ => Ok(Connecting::Ready(Box::new(World::new(7)))),
+    }
+}
+
+/// A probe answering at its `n`th poll.
+struct Later(u32);
+
+impl Probe for Later {
+    fn poll(&mut self) -> Option<Result<Box<dyn crate::cluster::Cluster>, String>> {
+        self.0 = self.0.checked_sub(1)?;
+        (self.0 == 0).then(|| Ok(Box::new(World::new(7)) as Box<dyn crate::cluster::Cluster>))
     }
 }
 
@@ -120,4 +134,33 @@ fn a_real_clusters_registry_shows_in_the_tree_and_the_layout() {
     let pods = summary.iter().find(|r| r.resource == "pods").unwrap();
     assert!(pods.keys > 0 && pods.bytes > 0, "{pods:?}");
     assert_eq!(pods.kind.as_deref(), Some("Pod"));
+}
+
+/// The page's `connect`: a job while its probe is out (time passes by the wall clock, paused
+/// or not), connected when it answers; Ctrl+C gives up; nothing is stored.
+#[test]
+fn connect_waits_for_its_probe_as_a_job() {
+    set_connector(connector);
+    let mut s = Session::new(1);
+    let stored = s.inputs().len();
+    assert_eq!(s.run_line("connect http://127.0.0.1:2"), LogChange::None);
+    assert!(s.real_cluster() && s.connected().is_none() && s.job_running());
+    assert_eq!(s.interrupt(), LogChange::None);
+    assert!(!s.real_cluster());
+    s.run_line("connect http://127.0.0.1:2");
+    assert!(!s.playing());
+    for _ in 0..5 {
+        s.play_for(50.0);
+    }
+    assert_eq!(s.connected(), Some(vec!["http://127.0.0.1:2".to_string()]));
+    assert!(!s.job_running());
+    let e = s.entries.last().unwrap();
+    assert!(
+        e.line.starts_with("connect")
+            && e.output
+                .stdout
+                .starts_with("connected to the real etcd cluster at http://127.0.0.1:2: cluster "),
+        "{e:?}"
+    );
+    assert_eq!(s.inputs().len(), stored);
 }

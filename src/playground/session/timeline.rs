@@ -367,7 +367,7 @@ impl Session {
         if !wall_ms.is_finite() || wall_ms <= 0.0 {
             return;
         }
-        if self.playground.connected().is_some() {
+        if self.real_cluster() {
             // a real cluster's time is the wall clock's, playing or not; the simulated
             // cluster stays paused
             let d = Duration::from_micros((wall_ms.min(1000.0) * 1000.0) as u64);
