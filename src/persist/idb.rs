@@ -196,8 +196,21 @@ fn decode_value<T>(
     f(&a.to_vec())
 }
 
-/// Reads a member's stores back.
-pub async fn load(db: &Database, member: &str) -> Result<LoadedDisk, String> {
+/// A member's stores being read: the requests are out (issued together, so the browser
+/// reads several members' stores at once); [`Reading::finish`] decodes what they bring.
+pub struct Reading {
+    member: String,
+    keys: Answer<idb::request::GetAllKeysStoreRequest>,
+    values: Answer<idb::request::GetAllStoreRequest>,
+    hard: Answer<idb::request::GetStoreRequest>,
+    snap: Answer<idb::request::GetStoreRequest>,
+}
+
+/// A request's answer to come (idb names the future only through `IntoFuture`).
+type Answer<R> = <R as IntoFuture>::IntoFuture;
+
+/// Issues the reads of a member's stores (one readonly transaction).
+pub fn read(db: &Database, member: &str) -> Result<Reading, String> {
     let [es, hs, sn] = store_names(member);
     let tx = db
         .transaction(
@@ -207,22 +220,55 @@ pub async fn load(db: &Database, member: &str) -> Result<LoadedDisk, String> {
         .map_err(|e| err(member, "read", e))?;
     let e = |e| err(member, "read", e);
     let entries = tx.object_store(&es).map_err(e)?;
-    let keys = entries.get_all_keys(None, None).map_err(e)?;
-    let values = entries.get_all(None, None).map_err(e)?;
+    // (each request's handlers are attached as it is issued: its answer cannot be missed)
+    let keys = entries.get_all_keys(None, None).map_err(e)?.into_future();
+    let values = entries.get_all(None, None).map_err(e)?.into_future();
     let hard = tx
         .object_store(&hs)
         .map_err(e)?
         .get(JsValue::from_str(HARD_STATE_KEY))
-        .map_err(e)?;
+        .map_err(e)?
+        .into_future();
     let snap = tx
         .object_store(&sn)
         .map_err(e)?
         .get(JsValue::from_str(SNAPSHOT_KEY))
-        .map_err(e)?;
-    let keys = keys.await.map_err(e)?;
-    let values = values.await.map_err(e)?;
-    let hard = hard.await.map_err(e)?;
-    let snap = snap.await.map_err(e)?;
+        .map_err(e)?
+        .into_future();
+    Ok(Reading {
+        member: member.to_string(),
+        keys,
+        values,
+        hard,
+        snap,
+    })
+}
+
+/// Reads a member's stores back.
+pub async fn load(db: &Database, member: &str) -> Result<LoadedDisk, String> {
+    read(db, member)?.finish().await
+}
+
+impl Reading {
+    /// What the member's stores held, once read.
+    pub async fn finish(self) -> Result<LoadedDisk, String> {
+        let member = self.member.as_str();
+        let e = |e| err(member, "read", e);
+        let keys = self.keys.await.map_err(e)?;
+        let values = self.values.await.map_err(e)?;
+        let hard = self.hard.await.map_err(e)?;
+        let snap = self.snap.await.map_err(e)?;
+        Ok(decode_disk(keys, values, hard, snap))
+    }
+}
+
+/// A member's disk from its stores' records; what cannot be read is listed, never a panic.
+fn decode_disk(
+    keys: Vec<JsValue>,
+    values: Vec<JsValue>,
+    hard: Option<JsValue>,
+    snap: Option<JsValue>,
+) -> LoadedDisk {
     let mut out = LoadedDisk::default();
     if let Some(v) = hard {
         out.found = true;
@@ -260,5 +306,5 @@ pub async fn load(db: &Database, member: &str) -> Result<LoadedDisk, String> {
             out.problems.push(x);
         }
     }
-    Ok(out)
+    out
 }

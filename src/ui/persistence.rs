@@ -163,6 +163,7 @@ pub fn open_lab(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind, EtcdVers
 
 async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind, EtcdVersion)) {
     let (kind, version) = lab;
+    let mut times = OpenTimes::start();
     let db = match storage::open(&db_name(kind, version)).await {
         Ok(db) => db,
         Err(e) => {
@@ -180,6 +181,7 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
             return;
         }
     };
+    times.mark("read");
     let mut problems = Vec::new();
     if let Some(p) = &stored.state_problem {
         problems.push(format!("{p} (the seed, clock and settings were reset)"));
@@ -213,6 +215,7 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
     }
     let expected = kind == LabKind::Local && verdict.is_none() && expects_a_leader(&found);
     let (mut new_session, note) = Session::open(found);
+    times.mark("restore");
     if let Some(v) = no_leader_after_restore(expected, &new_session) {
         problems.push(v);
     }
@@ -276,6 +279,8 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
         ui.banner.emit(Some(problems.join(". ") + "."));
     }
     flush(&p);
+    times.mark("ready");
+    times.publish();
     ui.ready.emit((true, note));
     if let Some(shared) = open_now {
         open_shared(p.session.clone(), slot, ui, shared);
@@ -527,6 +532,41 @@ fn record_issue_time(ms: f64) {
 fn record_commit_time(ms: f64) {
     TIMES.with(|t| t.borrow_mut().1.push(ms));
     publish_times();
+}
+
+/// How long a page load's steps took (ms since the open began): reading the store, restoring
+/// the session from it, and the rest until the console is ready. Exposed to benchmarks and
+/// tests as `window.__etcdplayOpenTimes = {read, restore, ready}`.
+struct OpenTimes {
+    start: f64,
+    marks: Vec<(&'static str, f64)>,
+}
+
+impl OpenTimes {
+    fn now() -> f64 {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    }
+
+    fn start() -> Self {
+        OpenTimes {
+            start: Self::now(),
+            marks: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, step: &'static str) {
+        self.marks.push((step, Self::now() - self.start));
+    }
+
+    fn publish(&self) {
+        let obj = Object::new();
+        for (step, ms) in &self.marks {
+            let _ = Reflect::set(&obj, &(*step).into(), &JsValue::from_f64(*ms));
+        }
+        let _ = Reflect::set(&js_sys::global(), &"__etcdplayOpenTimes".into(), &obj);
+    }
 }
 
 /// Exposes the flush timings to benchmarks: `window.__etcdplayFlushTimes = {issue, commit}`.

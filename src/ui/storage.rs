@@ -197,9 +197,13 @@ pub async fn load_all(db: &Database) -> Result<Stored, String> {
             None => out.state_problem = Some("the playground record is not text".to_string()),
         }
     }
+    // (every member's reads are issued before any is awaited: the browser reads them at once)
+    let mut reading = Vec::new();
     for name in stored_members() {
-        out.disks
-            .insert(name.to_string(), disk_idb::load(db, name).await?);
+        reading.push((name, disk_idb::read(db, name)?));
+    }
+    for (name, r) in reading {
+        out.disks.insert(name.to_string(), r.finish().await?);
     }
     out.inputs = load(db).await?;
     Ok(out)
