@@ -72,7 +72,9 @@ async function typed(page, line) {
   }, line);
 }
 
-async function pageRun(url) {
+/** A fresh profile's page that typed `load k8s large`; `skipped` (the page closed) when its
+ * console has no such command. */
+async function loadLarge(url) {
   const errors = [];
   const profile = newProfile();
   const context = await launch(profile, errors);
@@ -90,6 +92,12 @@ async function pageRun(url) {
     rmSync(profile, { recursive: true, force: true });
     return { skipped: loaded.text.split('\n').slice(0, 3).join(' | ') };
   }
+  return { errors, profile, context, page, loaded };
+}
+
+async function pageRun(url) {
+  const { errors, profile, context, page, loaded, skipped } = await loadLarge(url);
+  if (skipped) return { skipped };
   const memory = await page.evaluate(() => window.__benchWasm?.memory?.buffer?.byteLength ?? 0);
   // The load's flush: the largest issue (drain the journals, start the IndexedDB transaction)
   // and commit (until IndexedDB reports it durable) times.
@@ -135,18 +143,8 @@ const stepsText = (t) => (t ? `read the store ${t.read.toFixed(0)} ms, restore $
 /** A reload at once after `load k8s large`'s answer: the members' snapshots are still held
  * back, so the restore replays their logs (issue 23's recovery within 5 s). */
 async function reloadAtOnce(url) {
-  const errors = [];
-  const profile = newProfile();
-  const context = await launch(profile, errors);
-  const page = context.pages()[0] ?? await context.newPage();
-  await page.goto(url);
-  await consoleReady(page);
-  const loaded = await typed(page, 'load k8s large');
-  if (!loaded.text.includes('loaded the large')) {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-    return { skipped: true };
-  }
+  const { errors, profile, context, page, skipped } = await loadLarge(url);
+  if (skipped) return { skipped };
   // (the load's own flush committed: what a reload finds is the load's log)
   await page.waitForFunction(() => (window.__etcdplayFlushTimes?.commit?.length ?? 0) > 0);
   const t0 = Date.now();
