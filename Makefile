@@ -55,7 +55,7 @@ conformance:
 bench:
 	cargo bench --no-default-features
 
-## Where the bytes go (first visit, the wasm by crate and function), then scripted runs in headless Chromium against the release build (page load, console, animation, key tree, /registry sample)
+## Where the bytes go (first visit, the wasm by crate and function), then scripted runs in headless Chromium against the release build (page load, console, animation, key tree, /registry sample, throttled open and the longest main-thread frames), and the wasm/native throughput ratio
 bench-web: setup-bench build
 	node tests/bench/bytes.mjs
 	cargo build --release --no-default-features --target wasm32-unknown-unknown --example load_large
@@ -63,6 +63,10 @@ bench-web: setup-bench build
 	node tests/bench/ui.mjs
 	node tests/bench/registry.mjs
 	node tests/bench/memory.mjs
+	node tests/bench/frames.mjs
+	cargo build --release --no-default-features --example cluster_throughput
+	cargo build --release --no-default-features --target wasm32-unknown-unknown --example cluster_throughput
+	node tests/bench/ratio.mjs
 
 ## Many more chaos seeds than make test runs
 soak:

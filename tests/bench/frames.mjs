@@ -1,0 +1,111 @@
+// Scripted measurements of how long the page keeps its main thread, in headless Chromium
+// (make bench-web; issue 20):
+//  - open → console ready on a throttled profile: Chromium's network emulation at 10 Mbit/s
+//    with 40 ms latency and a 4× CPU slowdown (DevTools protocol), 3 cold opens on fresh
+//    profiles, median and all runs;
+//  - the longest main-thread frame (Long Animation Frames; long tasks where those are not
+//    reported) while `load k8s large` runs (Enter → its flush committed), while the held-back
+//    member snapshots are taken and flushed, and while a reload of that store restores it
+//    (navigation → console ready), with how many frames took over 100 ms.
+// Needs `trunk build --release` (dist/). Prints a report with the load average; it asserts
+// nothing (benchmarks measure, tests assert).
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { serveDist, newProfile, launch, consoleReady } from '../e2e/harness.mjs';
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** Collects every long frame the page's main thread has from its start on. */
+function watchFrames() {
+  window.__benchFrames = [];
+  const type = PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')
+    ? 'long-animation-frame' : 'longtask';
+  window.__benchFrameType = type;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__benchFrames.push({ start: e.startTime, ms: e.duration });
+  }).observe({ type, buffered: true });
+}
+
+/** The longest frame (ms) and how many took over 100 ms, of those since `from` (page time). */
+async function framesSince(page, from) {
+  return page.evaluate((from) => {
+    const fs = window.__benchFrames.filter((f) => f.start + f.ms >= from);
+    return {
+      longest: Math.max(0, ...fs.map((f) => f.ms)),
+      over100: fs.filter((f) => f.ms > 100).length,
+      type: window.__benchFrameType,
+    };
+  }, from);
+}
+
+const flushes = (page) => page.evaluate(() => window.__etcdplayFlushTimes?.commit?.length ?? 0);
+
+async function throttledOpens(url, runs = 3) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const errors = [];
+    const profile = newProfile();
+    const context = await launch(profile, errors);
+    const page = context.pages()[0] ?? await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 40,
+      downloadThroughput: 10e6 / 8,
+      uploadThroughput: 10e6 / 8,
+    });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    await page.goto(url);
+    await consoleReady(page);
+    times.push(await page.evaluate(() => performance.now()));
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+    if (errors.length) throw new Error(errors.join('\n'));
+  }
+  return times;
+}
+
+async function longFrames(url) {
+  const errors = [];
+  const profile = newProfile();
+  const context = await launch(profile, errors);
+  const page = context.pages()[0] ?? await context.newPage();
+  await page.addInitScript(watchFrames);
+  await page.goto(url);
+  await consoleReady(page);
+  const before = await flushes(page);
+  const t0 = await page.evaluate(() => performance.now());
+  await page.locator('[data-testid="console-input"]').fill('load k8s large');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /loaded the large|Error/.test(
+    [...document.querySelectorAll('[data-testid="console-entry"]')].pop()?.innerText ?? ''), null, { timeout: 600000 });
+  await page.waitForFunction((n) => (window.__etcdplayFlushTimes?.commit?.length ?? 0) > n, before, { timeout: 600000 });
+  const t1 = await page.evaluate(() => performance.now());
+  const loading = await framesSince(page, t0);
+  // the three held-back snapshots, each flushed
+  const loaded = await flushes(page);
+  await page.waitForFunction((n) => (window.__etcdplayFlushTimes?.commit?.length ?? 0) >= n + 3, loaded, { timeout: 600000 });
+  const snapshots = await framesSince(page, t1);
+  await page.reload();
+  await consoleReady(page);
+  const reloading = await framesSince(page, 0);
+  const ready = await page.evaluate(() => performance.now());
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+  if (errors.length) throw new Error(errors.join('\n'));
+  return { loading, loadMs: t1 - t0, snapshots, reloading, ready };
+}
+
+const server = await serveDist();
+try {
+  console.log(`load average at start: ${load()}`);
+  const slow = await throttledOpens(server.url);
+  console.log(`open → console ready, throttled (10 Mbit/s, 40 ms latency, 4× CPU slowdown; ms): median ${median(slow).toFixed(0)}; runs ${slow.map((t) => t.toFixed(0)).join(', ')} [load ${load()}]`);
+  const f = await longFrames(server.url);
+  const text = (x) => `longest ${x.longest.toFixed(0)} ms, ${x.over100} over 100 ms`;
+  console.log(`main thread (${f.loading.type}): during \`load k8s large\` until its flush committed (${(f.loadMs / 1000).toFixed(2)} s): ${text(f.loading)}; during the held-back snapshots: ${text(f.snapshots)}; during the reload of that store until the console was ready (${(f.ready / 1000).toFixed(2)} s): ${text(f.reloading)} [load ${load()}]`);
+} finally {
+  await server.close();
+}
