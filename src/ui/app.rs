@@ -96,6 +96,7 @@ pub fn App() -> Html {
     let note = use_state(|| None::<String>);
     let selection = use_state(|| None::<Selection>);
     let editing = use_state(|| None::<Edit>);
+    let working = use_state(|| None::<String>);
     let theme = use_state(|| None::<&'static str>);
     let help_open = use_state(|| false);
     let disk_banner = use_state(|| None::<String>);
@@ -336,11 +337,17 @@ pub fn App() -> Html {
         let selection = selection.clone();
         let disk_ui = disk_ui.clone();
         let update = update.clone();
+        let working = working.clone();
         Callback::from(move |text: String| {
             let Ok(current) = labs.try_borrow().map(|l| l.current()) else {
                 return;
             };
             match lab_line(&text, current.kind, current.version) {
+                LabLine::NotLab if super::working::takes_long(&text) => {
+                    let dispatch = dispatch.clone();
+                    let run = move |t| dispatch.emit(Action::Run(t));
+                    super::working::run_after_paint(text, working.clone(), run);
+                }
                 LabLine::NotLab => {
                     let before = current.session.borrow().next_entry_id();
                     dispatch.emit(Action::Run(text));
@@ -681,7 +688,7 @@ pub fn App() -> Html {
                              {on_history} {on_complete} on_interrupt={dispatch.reform(|_| Action::Interrupt)} {on_download}
                              on_drop_file={dispatch.reform(|(name, bytes)| Action::DropFile { name, bytes })}
                              job_running={s.job_running()} on_select={on_select_entry} selected={selected_entry}
-                             show_requests={s.show_requests()} prompt={s.prompt()} api={s.api_version()} busy={editing.is_some()}
+                             show_requests={s.show_requests()} prompt={s.prompt()} api={s.api_version()} busy={editing.is_some() || working.is_some()} working={(*working).clone()}
                              terminal={s.terminal().map(TerminalView::from)} on_terminal_line={dispatch.reform(Action::TerminalLine)}
                              on_terminal_eof={dispatch.reform(Action::TerminalEof)}
                              banner={lab_banner(kind)} fill={(*fill).clone()} />

@@ -101,6 +101,9 @@ pub struct ConsoleProps {
     /// takes the focus back after.
     #[prop_or_default]
     pub busy: bool,
+    /// A line that keeps the page busy, shown as running before it runs ([`super::working`]).
+    #[prop_or_default]
+    pub working: Option<String>,
     /// What the banner says (the current lab's introduction).
     #[prop_or_default]
     pub banner: Option<String>,
@@ -518,6 +521,9 @@ pub fn Console(props: &ConsoleProps) -> Html {
             }
             if !props.ready {
                 <div class="status">{ "restoring the playground…" }</div>
+            }
+            if let Some(line) = &props.working {
+                { super::working::view(line) }
             }
         </section>
     }

@@ -38,6 +38,7 @@ pub mod share;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;
 pub mod time_travel;
+pub mod working;
 
 /// Mounts the app on the page's body (the wasm entry point calls this).
 #[cfg(target_arch = "wasm32")]

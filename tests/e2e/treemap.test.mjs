@@ -26,7 +26,20 @@ async function shownInTree(page, selector) {
 }
 
 test('the /registry picture: plain title, the load total, a click scrolls the tree, sizes add up', () => withPage(server.url, async (page) => {
+  // a load keeps the page busy: the console says it runs (input disabled) before it runs
+  await page.evaluate(() => {
+    window.__working = [];
+    new MutationObserver(() => {
+      const w = document.querySelector('[data-testid="console-working"]');
+      if (w) window.__working.push([w.innerText, document.querySelector('[data-testid="console-input"]').disabled]);
+    }).observe(document.body, { childList: true, subtree: true });
+  });
   const msg = await run(page, 'load k8s');
+  const shown = await page.evaluate(() => window.__working);
+  assert.ok(shown.length > 0, 'the working line was never shown');
+  assert.deepEqual(shown[0], ['running `load k8s`… the page answers again when it is done', true]);
+  assert.equal(await page.locator('[data-testid="console-working"]').count(), 0);
+  assert.equal(await page.locator('[data-testid="console-input"]').isDisabled(), false);
   const m = msg.match(/(\d+) keys \(([^)]+) of keys and values\)/);
   assert.ok(m, msg);
   const [, keys, size] = m;
