@@ -68,10 +68,12 @@ pub fn dispatcher(labs: LabsRef, update: UseForceUpdateHandle) -> Callback<Actio
         };
         // (a reset or a rewind builds a new playground: the page's editor is always there)
         s.playground_mut().set_editor_available(true);
+        // (a long line's flush in a task of its own: the page paints between the two)
+        let soon = matches!(&action, Action::Run(t) if super::working::takes_long(t));
         let applied = s.apply(action);
         drop(s);
         if applied.persist {
-            store(&db);
+            store(&db, soon);
         }
         if let Ok(mut s) = session.try_borrow_mut() {
             s.refresh(applied.refresh);
@@ -366,7 +368,7 @@ pub fn App() -> Html {
                     if let Ok(mut s) = current.session.try_borrow_mut() {
                         s.show(&text, out);
                     }
-                    store(&current.db);
+                    store(&current.db, false);
                     update.force_update();
                 }
                 LabLine::Switch(to, to_version, out) => {
@@ -382,7 +384,7 @@ pub fn App() -> Html {
                         if let Ok(mut s) = slot.session.try_borrow_mut() {
                             s.show(&text, out);
                         }
-                        store(&slot.db);
+                        store(&slot.db, false);
                     }
                     update.force_update();
                 }
@@ -832,7 +834,7 @@ fn show_pending_line(labs: &LabsRef) {
     if let Ok(mut s) = current.session.try_borrow_mut() {
         s.show(&line, out);
     }
-    store(&current.db);
+    store(&current.db, false);
 }
 
 // ---- the browser side: timer, theme, IndexedDB (nothing natively, where effects never run) ----
@@ -981,12 +983,14 @@ fn download_file(_name: &str, _bytes: &[u8]) {}
 
 /// Flushes the members' journals and the new inputs (the session hands out what is new).
 #[cfg(target_arch = "wasm32")]
-fn store(db: &DbSlot) {
+fn store(db: &DbSlot, soon: bool) {
     let p = db.borrow().clone();
-    if let Some(p) = p {
-        super::persistence::flush(&p);
+    match p {
+        Some(p) if soon => super::persistence::flush_soon(&p),
+        Some(p) => super::persistence::flush(&p),
+        None => {}
     }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn store(_db: &DbSlot) {}
+fn store(_db: &DbSlot, _soon: bool) {}

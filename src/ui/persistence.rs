@@ -490,11 +490,20 @@ pub fn flush(p: &Rc<Persist>) {
     });
 }
 
+/// [`flush`] in a task of its own, a moment later (after a line that kept the page busy:
+/// the page paints between the two). What it writes waits as the entries shown meanwhile
+/// do ("writing to disk…").
+pub fn flush_soon(p: &Rc<Persist>) {
+    let p = p.clone();
+    gloo_timers::callback::Timeout::new(0, move || flush(&p)).forget();
+}
+
 /// After a bulk load (`load k8s large`) the members' snapshots are due but were held back, so
 /// that the load's answer does not wait for them: they are taken here, a moment after the
 /// load's flush committed (as etcd snapshots in the background), one member at a time, each
 /// flushed like any other write (its commit schedules the next), instead of stalling whichever
-/// command comes next.
+/// command comes next. A snapshot and its flush run in separate tasks, so that the longest
+/// frame is the longer of the two, not their sum.
 fn snapshot_when_idle(p: &Rc<Persist>) {
     if p.snapshot_scheduled.replace(true) {
         return;
@@ -511,8 +520,12 @@ fn snapshot_when_idle(p: &Rc<Persist>) {
             }
         };
         if took {
-            flush(&p);
-            p.ui.update.emit(());
+            // (its flush in a task of its own: the page paints between the two)
+            gloo_timers::callback::Timeout::new(0, move || {
+                flush(&p);
+                p.ui.update.emit(());
+            })
+            .forget();
         }
     })
     .forget();
