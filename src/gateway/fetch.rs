@@ -86,22 +86,8 @@ impl Transport for FetchTransport {
     ) -> Result<Stream, TransportError> {
         let failed = |e: JsValue| TransportError::Other(format!("{e:?}"));
         let abort = AbortController::new().map_err(failed)?;
-        let init = RequestInit::new();
-        init.set_method("POST");
-        init.set_body(&JsValue::from_str(body));
-        init.set_signal(Some(&abort.signal()));
-        let headers = web_sys::Headers::new().map_err(failed)?;
-        headers
-            .set("Content-Type", "application/json")
-            .map_err(failed)?;
-        if let Some(t) = token {
-            headers.set("Authorization", t).map_err(failed)?;
-        }
-        init.set_headers(&headers);
-        let request = web_sys::Request::new_with_str_and_init(&format!("{url}{path}"), &init)
-            .map_err(failed)?;
-        let window = web_sys::window().ok_or_else(|| TransportError::Other("no window".into()))?;
-        let answer = window.fetch_with_request(&request);
+        let answer =
+            fetch_post(&format!("{url}{path}"), body, token, &abort.signal()).map_err(failed)?;
         let (tx, rx) = mpsc::channel();
         wasm_bindgen_futures::spawn_local(async move {
             // an error ends the task: the channel closes, and the watch reads as broken
@@ -123,24 +109,9 @@ pub type Later = Rc<RefCell<Option<Result<Reply, TransportError>>>>;
 /// returned cell.
 pub fn post_later(url: &str, path: &str, body: &str, timeout: Duration) -> Later {
     let later: Later = Rc::new(RefCell::new(None));
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&JsValue::from_str(body));
-    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(
-        timeout.as_millis().min(u32::MAX as u128) as u32,
-    )));
-    let sent = web_sys::Headers::new()
-        .and_then(|h| h.set("Content-Type", "application/json").map(|_| h))
-        .and_then(|h| {
-            init.set_headers(&h);
-            web_sys::Request::new_with_str_and_init(&format!("{url}{path}"), &init)
-        })
-        .and_then(|r| {
-            web_sys::window()
-                .map(|w| w.fetch_with_request(&r))
-                .ok_or_else(|| JsValue::from_str("no window"))
-        });
-    let answer = match sent {
+    let signal =
+        web_sys::AbortSignal::timeout_with_u32(timeout.as_millis().min(u32::MAX as u128) as u32);
+    let answer = match fetch_post(&format!("{url}{path}"), body, None, &signal) {
         Ok(a) => a,
         Err(e) => {
             *later.borrow_mut() = Some(Err(TransportError::Other(format!("{e:?}"))));
@@ -169,6 +140,28 @@ pub fn post_later(url: &str, path: &str, body: &str, timeout: Duration) -> Later
         }));
     });
     later
+}
+
+/// Starts a JSON POST with fetch (`signal` aborts it); the promise of its response.
+fn fetch_post(
+    url: &str,
+    body: &str,
+    token: Option<&str>,
+    signal: &web_sys::AbortSignal,
+) -> Result<js_sys::Promise, JsValue> {
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(body));
+    init.set_signal(Some(signal));
+    let headers = web_sys::Headers::new()?;
+    headers.set("Content-Type", "application/json")?;
+    if let Some(t) = token {
+        headers.set("Authorization", t)?;
+    }
+    init.set_headers(&headers);
+    let request = web_sys::Request::new_with_str_and_init(url, &init)?;
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    Ok(window.fetch_with_request(&request))
 }
 
 /// Aborts the fetch of a stream nobody reads any more.

@@ -18,11 +18,7 @@ pub fn load_k8s(world: &mut World, large: bool) -> Result<String, String> {
     if !large {
         return kubectl::load_sample(world, seed, false);
     }
-    let count = world.snapshot_count();
-    world.set_snapshot_count(u64::MAX);
-    let r = kubectl::load_sample(world, seed, true);
-    world.set_snapshot_count(count);
-    r
+    world.holding_snapshots(|w| kubectl::load_sample(w, seed, true))
 }
 
 /// Puts per transaction when a snapshot's keys are loaded (etcd's `--max-txn-ops` is 128).

@@ -82,6 +82,15 @@ impl Job for ConnectJob {
 
 static CONNECTOR: OnceLock<Connector> = OnceLock::new();
 
+/// What `connect` prints when it fails: `stderr`, exit status 1.
+fn failed(stderr: String) -> Output {
+    Output {
+        stderr: stderr + "\n",
+        exit: 1,
+        ..Default::default()
+    }
+}
+
 /// How this console reaches real clusters (`connect URL`): set once by whoever runs it (the
 /// native `etcdplay` with its HTTP client, the page with the browser's).
 pub fn set_connector(connector: Connector) {
@@ -173,11 +182,6 @@ impl Playground {
     /// `connect URL[,URL…]`: the console's etcdctl lines (and the page's views) go to the real
     /// cluster there, through the connector this console was given.
     pub(super) fn connect_command(&mut self, args: &[String]) -> Output {
-        let fail = |stderr: String| Output {
-            stderr: stderr + "\n",
-            exit: 1,
-            ..Default::default()
-        };
         let endpoints: Vec<String> = args
             .iter()
             .flat_map(|a| a.split(','))
@@ -186,18 +190,18 @@ impl Playground {
             .map(str::to_string)
             .collect();
         if endpoints.is_empty() {
-            return fail(
+            return failed(
                 "usage: connect URL[,URL...]: the client URL of a real etcd (e.g. http://127.0.0.1:2379), started with --cors for a page".to_string(),
             );
         }
         if self.node.is_some() {
-            return fail(format!(
+            return failed(format!(
                 "connect: the {} lab's etcd belongs to its node: connect from the local lab",
                 self.lab.name()
             ));
         }
         let Some(connector) = CONNECTOR.get() else {
-            return fail("connect: this console cannot reach real clusters".to_string());
+            return failed("connect: this console cannot reach real clusters".to_string());
         };
         let was = self.connected().map(|e| e.join(","));
         match connector(&endpoints) {
@@ -218,7 +222,7 @@ impl Playground {
                 });
                 Output::default()
             }
-            Err(e) => fail(e),
+            Err(e) => failed(e),
         }
     }
 
@@ -256,11 +260,7 @@ impl Playground {
     ) -> Output {
         let ended = self.end_jobs();
         if let Err(e) = self.connect(cluster, endpoints.clone()) {
-            return Output {
-                stderr: format!("connect: {e}\n"),
-                exit: 1,
-                ..Default::default()
-            };
+            return failed(format!("connect: {e}"));
         }
         let (cluster_id, members) = self.cluster_ids();
         let names: Vec<String> = members

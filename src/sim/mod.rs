@@ -426,6 +426,17 @@ impl World {
         self.snapshot_count
     }
 
+    /// Runs `f` with the members' snapshots held back (a bulk load, a restore replaying a
+    /// long log): the snapshots `f` makes due are taken afterwards, not inline, three times
+    /// over. The snapshot interval is what it was once `f` returns.
+    pub fn holding_snapshots<R>(&mut self, f: impl FnOnce(&mut World) -> R) -> R {
+        let count = self.snapshot_count;
+        self.set_snapshot_count(u64::MAX);
+        let r = f(self);
+        self.set_snapshot_count(count);
+        r
+    }
+
     /// Whether a running member has applied a snapshot interval's worth of entries since its
     /// last snapshot (a bulk load holds snapshots back; see [`World::snapshot_if_due`]).
     pub fn snapshot_due(&self) -> bool {

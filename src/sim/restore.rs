@@ -237,44 +237,47 @@ impl World {
         // after a bulk load) are held back, as the load held them back: taking three of them
         // here would keep the page from its console for seconds. They are due once the
         // members are up (the page takes them when idle, one member at a time).
-        let snapshot_count = w.snapshot_count;
-        w.set_snapshot_count(u64::MAX);
-        for i in 0..w.slots.len() {
-            let skip = w
+        w.holding_snapshots(|w| w.bring_up(settings));
+        w
+    }
+
+    /// Boots the members `settings` does not keep stopped or removed from their disks and runs
+    /// until they settled; then members that joined later (`member add` + `start`, with no
+    /// stored disk) rejoin empty and are restored from their peers, as etcd restores a member
+    /// that lost its disk.
+    fn bring_up(&mut self, settings: &Settings) {
+        for i in 0..self.slots.len() {
+            let skip = self
                 .slots
                 .get(i)
                 .is_none_or(|s| s.removed || settings.stopped.contains(&s.config.name));
             if !skip {
-                w.boot(i);
+                self.boot(i);
             }
         }
-        let first_tick = w.now + TICK;
-        w.schedule(first_tick, Event::Tick);
-        let deadline = w.now + RESTART_LIMIT;
-        w.run_until(deadline, |w| w.settled());
-        // Members that joined with `member add` + `start` have no stored disk: they rejoin
-        // empty and are restored from their peers, as etcd restores a member that lost its disk.
-        let joined: Vec<ApiMember> = w
+        let first_tick = self.now + TICK;
+        self.schedule(first_tick, Event::Tick);
+        let deadline = self.now + RESTART_LIMIT;
+        self.run_until(deadline, |w| w.settled());
+        let joined: Vec<ApiMember> = self
             .leader()
-            .and_then(|id| w.member(id))
+            .and_then(|id| self.member(id))
             .map(|m| m.cluster_members())
             .unwrap_or_default()
             .into_iter()
             .filter(|m| {
                 !m.name.is_empty()
                     && !settings.stopped.contains(&m.name)
-                    && !w.slots.iter().any(|s| s.config.id == m.id)
+                    && !self.slots.iter().any(|s| s.config.id == m.id)
             })
             .collect();
         if !joined.is_empty() {
             for m in &joined {
-                let _ = w.boot_joining(m, &m.name);
+                let _ = self.boot_joining(m, &m.name);
             }
-            let deadline = w.now + RESTART_LIMIT;
-            w.run_until(deadline, |w| w.settled());
+            let deadline = self.now + RESTART_LIMIT;
+            self.run_until(deadline, |w| w.settled());
         }
-        w.set_snapshot_count(snapshot_count);
-        w
     }
 
     /// A leader leads, has committed an entry of its term (so it knows everything committed

@@ -520,12 +520,8 @@ fn snapshot_when_idle(p: &Rc<Persist>) {
             }
         };
         if took {
-            // (its flush in a task of its own: the page paints between the two)
-            gloo_timers::callback::Timeout::new(0, move || {
-                flush(&p);
-                p.ui.update.emit(());
-            })
-            .forget();
+            p.ui.update.emit(());
+            flush_soon(&p);
         }
     })
     .forget();
