@@ -1,11 +1,16 @@
 //! The IndexedDB member disk in headless Chromium (`cargo test --target
 //! wasm32-unknown-unknown --test web_disk`): a member's journaled writes land in its stores
 //! and read back as the same disk — append, a conflicting tail overwritten, a snapshot,
-//! compaction, a reopen — and a damaged record is reported, never a panic.
+//! compaction, a reopen — and a damaged record is reported, never a panic. A snapshot the
+//! members share is stored once and deleted once no member names it; a snapshot stored whole
+//! by schema 2 still reads.
 #![cfg(target_arch = "wasm32")]
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use etcd_playground::persist::idb as disk_idb;
-use etcd_playground::persist::{Disk, MemoryDisk};
+use etcd_playground::persist::{record, Disk, MemoryDisk, SharedSnapshots};
 use etcd_playground::raft::{Entry, HardState, Snapshot};
 use etcd_playground::ui::storage;
 use wasm_bindgen::JsValue;
@@ -24,10 +29,37 @@ fn e(index: u64, term: u64) -> Entry {
 
 async fn flush(db: &idb::Database, member: &str, disk: &mut MemoryDisk) {
     let f = disk.drain_journal();
-    disk_idb::write(db, member, &f)
+    disk_idb::write(db, member, &f, &SharedSnapshots::default())
         .expect("issue")
+        .commit
         .await
         .expect("commit");
+}
+
+/// The keys the shared snapshot store holds.
+async fn shared_keys(db: &idb::Database) -> Vec<String> {
+    let tx = db
+        .transaction(&[disk_idb::SHARED_STORE], idb::TransactionMode::ReadOnly)
+        .unwrap();
+    let keys = tx
+        .object_store(disk_idb::SHARED_STORE)
+        .unwrap()
+        .get_all_keys(None, None)
+        .unwrap()
+        .await
+        .unwrap();
+    keys.iter().filter_map(JsValue::as_string).collect()
+}
+
+fn snapshot(index: u64, fill: u8) -> Snapshot {
+    let mut s = Snapshot {
+        data: vec![fill; 100_000].into(),
+        ..Default::default()
+    };
+    s.metadata.index = index;
+    s.metadata.term = 2;
+    s.metadata.conf_state.voters = vec![1, 2, 3];
+    s
 }
 
 async fn fresh(name: &str) -> idb::Database {
@@ -90,6 +122,184 @@ async fn the_member_disk_round_trips_through_indexeddb() {
     let got = disk_idb::load(&db, "infra1").await.unwrap();
     assert_eq!(got.state, d.load());
     assert!(got.state.validate().is_ok());
+    db.close();
+}
+
+/// Three members at one snapshot: one shared record, each member's store names it, each
+/// reads it back; when they all move on, the old record is deleted — only once the last
+/// member no longer names it.
+#[wasm_bindgen_test]
+async fn a_snapshot_the_members_share_is_stored_once() {
+    let db = fresh("etcd-playground-test-shared").await;
+    let shared = Rc::new(RefCell::new(SharedSnapshots::default()));
+    let members = ["infra1", "infra2", "infra3"];
+    let mut disks: Vec<MemoryDisk> = members.iter().map(|_| MemoryDisk::new()).collect();
+    for d in &mut disks {
+        d.start_journal(true);
+        d.append(&[e(1, 1), e(2, 1), e(3, 1), e(4, 2), e(5, 2)])
+            .unwrap();
+        d.set_hard_state(HardState {
+            term: 2,
+            vote: 1,
+            commit: 5,
+        })
+        .unwrap();
+    }
+    // One member at a time, as the page takes held-back snapshots.
+    let store_at = |index: u64, fill: u8, disks: &mut Vec<MemoryDisk>| {
+        let mut flushes = Vec::new();
+        for (m, d) in members.iter().zip(disks.iter_mut()) {
+            d.save_snapshot(&snapshot(index, fill)).unwrap();
+            flushes.push((m.to_string(), d.drain_journal()));
+        }
+        flushes
+    };
+    for (m, f) in store_at(4, 7, &mut disks) {
+        storage::flush(&db, &shared, &[(m, f)], None, false, &[])
+            .await
+            .expect("commit");
+        assert!(storage::delete_unnamed(&db, &shared).is_none());
+    }
+    let first = shared_keys(&db).await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    let stored = storage::load_all(&db).await.unwrap();
+    for (m, d) in members.iter().zip(&disks) {
+        let got = &stored.disks[*m];
+        assert!(got.problems.is_empty(), "{m}: {:?}", got.problems);
+        assert_eq!(got.names.as_deref(), Some(first[0].as_str()));
+        assert_eq!(got.state, d.load(), "{m}");
+    }
+    assert_eq!(stored.shared_snapshots(), shared.borrow().clone());
+    // The next snapshot: the old record stays until the last member names the new one.
+    let next = store_at(5, 8, &mut disks);
+    for (i, (m, f)) in next.into_iter().enumerate() {
+        storage::flush(&db, &shared, &[(m, f)], None, false, &[])
+            .await
+            .expect("commit");
+        match storage::delete_unnamed(&db, &shared) {
+            Some(deleting) => {
+                assert_eq!(i, 2, "deleted while a member named it");
+                deleting.await.expect("delete");
+            }
+            None => assert!(i < 2),
+        }
+        assert_eq!(shared_keys(&db).await.len(), if i < 2 { 2 } else { 1 });
+    }
+    let stored = storage::load_all(&db).await.unwrap();
+    assert!(stored.damaged().is_empty(), "{:?}", stored.damaged());
+    assert_eq!(stored.disks["infra3"].state.snapshot.metadata.index, 5);
+    db.close();
+}
+
+/// A snapshot stored whole in the member's store (schema 2) still reads; a member store
+/// naming a record that is not there is a damaged disk, never a panic.
+#[wasm_bindgen_test]
+async fn a_whole_snapshot_reads_and_a_missing_record_is_reported() {
+    let db = fresh("etcd-playground-test-shared-old").await;
+    let s = snapshot(4, 3);
+    let tx = db
+        .transaction(
+            &["infra1.snapshot", "infra1.hardstate", "infra2.snapshot"],
+            idb::TransactionMode::ReadWrite,
+        )
+        .unwrap();
+    let hs = HardState {
+        term: 2,
+        vote: 1,
+        commit: 4,
+    };
+    tx.object_store("infra1.hardstate")
+        .unwrap()
+        .put(
+            &js_sys::Uint8Array::from(&record::encode_hard_state(&hs)[..]).into(),
+            Some(&JsValue::from_str("hardstate")),
+        )
+        .unwrap();
+    tx.object_store("infra1.snapshot")
+        .unwrap()
+        .put(
+            &js_sys::Uint8Array::from(&record::encode_snapshot(&s)[..]).into(),
+            Some(&JsValue::from_str("snapshot")),
+        )
+        .unwrap();
+    tx.object_store("infra2.snapshot")
+        .unwrap()
+        .put(
+            &JsValue::from_str("4-2-deadbeef-100"),
+            Some(&JsValue::from_str("snapshot")),
+        )
+        .unwrap();
+    tx.commit().unwrap().await.unwrap();
+    let stored = storage::load_all(&db).await.unwrap();
+    assert_eq!(stored.disks["infra1"].state.snapshot, s);
+    assert!(
+        stored.disks["infra1"].problems.is_empty(),
+        "{:?}",
+        stored.disks["infra1"].problems
+    );
+    let damaged = stored.damaged();
+    assert_eq!(damaged.len(), 1, "{damaged:?}");
+    assert!(
+        damaged[0]
+            .1
+            .contains("the snapshot: its record 4-2-deadbeef-100 is missing"),
+        "{damaged:?}"
+    );
+    db.close();
+}
+
+/// A database of schema 2 (member snapshots stored whole, no shared store) opens as schema 3:
+/// the upgrade adds the shared store, and the member's snapshot reads as before.
+#[wasm_bindgen_test]
+async fn a_schema_2_database_upgrades_in_place() {
+    let name = "etcd-playground-test-schema2";
+    let factory = idb::Factory::new().unwrap();
+    factory.delete(name).unwrap().await.unwrap();
+    let mut open = factory.open(name, Some(2)).unwrap();
+    open.on_upgrade_needed(|event| {
+        use idb::DatabaseEvent;
+        let db = event.database().unwrap();
+        for m in ["infra1", "infra2", "infra3"] {
+            disk_idb::create_stores(&db, m).unwrap();
+        }
+    });
+    let db = open.await.unwrap();
+    let s = snapshot(4, 5);
+    let hs = HardState {
+        term: 2,
+        vote: 1,
+        commit: 4,
+    };
+    let tx = db
+        .transaction(
+            &["infra3.snapshot", "infra3.hardstate"],
+            idb::TransactionMode::ReadWrite,
+        )
+        .unwrap();
+    tx.object_store("infra3.snapshot")
+        .unwrap()
+        .put(
+            &js_sys::Uint8Array::from(&record::encode_snapshot(&s)[..]).into(),
+            Some(&JsValue::from_str("snapshot")),
+        )
+        .unwrap();
+    tx.object_store("infra3.hardstate")
+        .unwrap()
+        .put(
+            &js_sys::Uint8Array::from(&record::encode_hard_state(&hs)[..]).into(),
+            Some(&JsValue::from_str("hardstate")),
+        )
+        .unwrap();
+    tx.commit().unwrap().await.unwrap();
+    assert!(!db.store_names().iter().any(|n| n == disk_idb::SHARED_STORE));
+    db.close();
+
+    let db = storage::open(name).await.expect("upgrade");
+    assert!(db.store_names().iter().any(|n| n == disk_idb::SHARED_STORE));
+    let stored = storage::load_all(&db).await.unwrap();
+    assert!(stored.damaged().is_empty(), "{:?}", stored.damaged());
+    assert_eq!(stored.disks["infra3"].state.snapshot, s);
+    assert_eq!(stored.disks["infra3"].names, None);
     db.close();
 }
 

@@ -23,6 +23,9 @@ pub struct Lease {
     /// The granted TTL in seconds (after the minimum was applied).
     pub ttl: i64,
     /// When the lease expires (simulated time); `None` = never (lessor not primary).
+    /// Leader-local, as in etcd: a snapshot stores every lease as a follower holds it
+    /// (no expiry), and the member that becomes leader refreshes them all.
+    #[serde(with = "as_follower")]
     pub expiry: Option<Duration>,
     /// Attached keys, in byte order.
     #[serde(with = "keyset")]
@@ -43,6 +46,25 @@ mod keyset {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeSet<Vec<u8>>, D::Error> {
         Ok(Vec::<Vec<u8>>::deserialize(d)?.into_iter().collect())
+    }
+}
+
+/// Writes a leader-local field as a follower holds it (`T::default()`: no expiry, not
+/// primary) and reads any stored value back as that, so older stores read the same way.
+mod as_follower {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Default + Serialize, S: Serializer>(
+        _: &T,
+        ser: S,
+    ) -> Result<S::Ok, S::Error> {
+        T::default().serialize(ser)
+    }
+
+    pub fn deserialize<'de, T: Default + Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<T, D::Error> {
+        T::deserialize(d).map(|_| T::default())
     }
 }
 
@@ -88,7 +110,11 @@ pub struct Lessor {
     leases: BTreeMap<i64, Lease>,
     #[serde(with = "crate::api::serde_pairs")]
     items: BTreeMap<Vec<u8>, i64>,
-    /// Whether this lessor is the primary (the member is the leader).
+    /// Whether this lessor is the primary (the member is the leader). Stored as false, like
+    /// the expiries: the snapshots of every member at one index are then the same bytes
+    /// (the page stores them once), and a member restored from a leader's snapshot does not
+    /// think it is still primary.
+    #[serde(with = "as_follower")]
     primary: bool,
     /// The minimum TTL in seconds.
     min_ttl: i64,
@@ -293,6 +319,22 @@ mod tests {
             Lessor::min_ttl_for_election_timeout(Duration::from_millis(5000)),
             8
         );
+    }
+
+    #[test]
+    fn stored_as_a_follower_holds_it() {
+        let mut leader = Lessor::new();
+        let mut follower = Lessor::new();
+        for le in [&mut leader, &mut follower] {
+            le.grant(7, 60, Duration::ZERO).unwrap();
+        }
+        leader.promote(10 * S, S);
+        assert!(leader.is_primary() && leader.leases[&7].expiry.is_some());
+        let bytes = postcard::to_allocvec(&leader).unwrap();
+        assert_eq!(bytes, postcard::to_allocvec(&follower).unwrap());
+        let back: Lessor = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back, follower);
+        assert!(!back.is_primary() && back.leases[&7].expiry.is_none());
     }
 
     #[test]

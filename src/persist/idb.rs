@@ -1,6 +1,10 @@
 //! IndexedDB as the members' disks (wasm, `ui` feature): three object stores per member —
 //! `NAME.entries` (one record per log entry, keyed by index), `NAME.hardstate` and
-//! `NAME.snapshot` (one record each) — holding the [`record`](super::record) byte format.
+//! `NAME.snapshot` (one record each) — holding the [`record`](super::record) byte format, and
+//! one store the members share, `snapshots`: a member's snapshot record is kept there once,
+//! under its [`shared::key`], and `NAME.snapshot` holds that key as a string (see
+//! [`shared`](super::shared); a byte record there is a snapshot stored whole, as schema 2 did,
+//! and still reads).
 //!
 //! Writes come from the journal: [`write`] issues one member's [`Flush`] as one readwrite
 //! transaction, synchronously (so transactions run in the order they were issued), and hands
@@ -15,10 +19,14 @@ use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::record::{self, RecordError};
+use super::shared::{self, SharedSnapshots, SnapshotWrite};
 use super::{DiskState, EntryOp, Flush};
+use crate::raft::Snapshot;
 
 const HARD_STATE_KEY: &str = "hardstate";
 const SNAPSHOT_KEY: &str = "snapshot";
+/// The store of the snapshot records the members share.
+pub const SHARED_STORE: &str = "snapshots";
 
 /// The three store names of a member: entries, hard state, snapshot.
 pub fn store_names(member: &str) -> [String; 3] {
@@ -27,6 +35,15 @@ pub fn store_names(member: &str) -> [String; 3] {
         format!("{member}.hardstate"),
         format!("{member}.snapshot"),
     ]
+}
+
+/// Creates the shared snapshot store if it is missing (in an upgrade).
+pub fn create_shared_store(db: &Database) -> Result<(), String> {
+    if !db.store_names().iter().any(|n| n == SHARED_STORE) {
+        db.create_object_store(SHARED_STORE, ObjectStoreParams::new())
+            .map_err(|e| format!("create {SHARED_STORE}: {e}"))?;
+    }
+    Ok(())
 }
 
 /// Creates a member's stores that are missing (in an upgrade).
@@ -69,7 +86,8 @@ impl std::fmt::Display for WriteError {
 }
 
 fn classify(member: &str, e: impl std::fmt::Display) -> WriteError {
-    write_error(e.to_string(), quota_text, |why| err(member, "write", why))
+    let why = e.to_string();
+    write_error(quota_text(&why), &format!("{member}'s disk: write"), why)
 }
 
 /// Whether an error's text is the browser's quota.
@@ -77,26 +95,24 @@ fn quota_text(text: &str) -> bool {
     text.contains("Quota") || text.contains("quota")
 }
 
-/// `why` as a [`WriteError`] (`describe` adds where it happened), the quota's when `quota`
-/// says so.
-fn write_error(
-    why: String,
-    quota: impl Fn(&str) -> bool,
-    describe: impl Fn(String) -> String,
-) -> WriteError {
-    if quota(&why) {
-        WriteError::QuotaExceeded(describe(why))
+/// `why` as a [`WriteError`] after `place` (where it happened), the quota's when `quota`.
+fn write_error(quota: bool, place: &str, why: String) -> WriteError {
+    let text = format!("{place}: {why}");
+    if quota {
+        WriteError::QuotaExceeded(text)
     } else {
-        WriteError::Other(describe(why))
+        WriteError::Other(text)
     }
 }
 
-/// Commits `tx`; the future says how it ended, `describe` adding where to the reason. A
+/// Commits `tx`; the future says how it ended, after `place` (where it happened). A
 /// transaction the browser refused for its storage quota is [`WriteError::QuotaExceeded`]:
 /// Chromium aborts it, its `error` a `QuotaExceededError`, rather than failing the commit.
+/// (One function for every store, not generic: each instance of such a future is kilobytes
+/// of the page's wasm.)
 pub fn commit_watched(
     tx: idb::Transaction,
-    describe: impl Fn(String) -> String + 'static,
+    place: String,
 ) -> Result<impl std::future::Future<Output = Result<(), WriteError>>, idb::Error> {
     let raw: web_sys::IdbTransaction = tx.commit()?.into();
     let watched = raw.clone();
@@ -108,30 +124,50 @@ pub fn commit_watched(
                 Some(e) => {
                     let quota = e.name() == "QuotaExceededError";
                     let why = format!("the transaction was aborted: {}: {}", e.name(), e.message());
-                    write_error(why, |_| quota, describe)
+                    write_error(quota, &place, why)
                 }
-                None => write_error("the transaction was aborted".into(), |_| false, describe),
+                None => write_error(false, &place, "the transaction was aborted".into()),
             }),
-            Err(e) => Err(write_error(e.to_string(), quota_text, describe)),
+            Err(e) => {
+                let why = e.to_string();
+                Err(write_error(quota_text(&why), &place, why))
+            }
         }
     })
 }
 
+/// A member's write issued: its commit to come, and its part in the shared snapshots'
+/// bookkeeping (`None`: it leaves the member's snapshot as it was).
+pub struct Issued<F> {
+    pub commit: F,
+    pub snapshot: Option<SnapshotWrite>,
+}
+
 /// Issues one member's writes as one transaction now; the returned future resolves once the
-/// transaction committed (or says why it did not).
+/// transaction committed (or says why it did not). A snapshot is written as the key of its
+/// shared record, and the record itself unless `shared` knows it is stored.
 pub fn write(
     db: &Database,
     member: &str,
     flush: &Flush,
-) -> Result<impl std::future::Future<Output = Result<(), WriteError>>, WriteError> {
-    let [es, hs, sn] = store_names(member);
-    let tx = db
-        .transaction(
-            &[es.as_str(), hs.as_str(), sn.as_str()],
-            TransactionMode::ReadWrite,
-        )
-        .map_err(|e| classify(member, e))?;
+    shared: &SharedSnapshots,
+) -> Result<Issued<impl std::future::Future<Output = Result<(), WriteError>>>, WriteError> {
     let c = |e| classify(member, e);
+    // the snapshot's record, its key, and whether this write stores the record
+    let snapshot = flush.snapshot.as_ref().map(|s| {
+        let rec = record::encode_snapshot(s);
+        let key = shared::key(s, &rec);
+        let carries = shared.must_store(&key);
+        (rec, key, carries)
+    });
+    let [es, hs, sn] = store_names(member);
+    let mut scope = vec![es.as_str(), hs.as_str(), sn.as_str()];
+    if matches!(snapshot, Some((_, _, true))) {
+        scope.push(SHARED_STORE);
+    }
+    let tx = db
+        .transaction(&scope, TransactionMode::ReadWrite)
+        .map_err(c)?;
     let entries = tx.object_store(&es).map_err(c)?;
     let hard = tx.object_store(&hs).map_err(c)?;
     let snap = tx.object_store(&sn).map_err(c)?;
@@ -166,15 +202,53 @@ pub fn write(
         )
         .map_err(c)?;
     }
-    if let Some(s) = &flush.snapshot {
-        snap.put(
-            &bytes(&record::encode_snapshot(s)),
-            Some(&JsValue::from_str(SNAPSHOT_KEY)),
-        )
+    let written = match snapshot {
+        Some((rec, shared_key, carries)) => {
+            if carries {
+                tx.object_store(SHARED_STORE)
+                    .map_err(c)?
+                    .put(&bytes(&rec), Some(&JsValue::from_str(&shared_key)))
+                    .map_err(c)?;
+            }
+            snap.put(
+                &JsValue::from_str(&shared_key),
+                Some(&JsValue::from_str(SNAPSHOT_KEY)),
+            )
+            .map_err(c)?;
+            Some(SnapshotWrite {
+                member: member.to_string(),
+                names: Some(shared_key),
+                carries,
+            })
+        }
+        None if flush.clear => Some(SnapshotWrite {
+            member: member.to_string(),
+            names: None,
+            carries: false,
+        }),
+        None => None,
+    };
+    let commit = commit_watched(tx, format!("{member}'s disk: write")).map_err(c)?;
+    Ok(Issued {
+        commit,
+        snapshot: written,
+    })
+}
+
+/// Deletes shared snapshot records no member names any more.
+pub fn delete_shared(
+    db: &Database,
+    keys: &[String],
+) -> Result<impl std::future::Future<Output = Result<(), WriteError>>, WriteError> {
+    let c = |e| classify(SHARED_STORE, e);
+    let tx = db
+        .transaction(&[SHARED_STORE], TransactionMode::ReadWrite)
         .map_err(c)?;
+    let store = tx.object_store(SHARED_STORE).map_err(c)?;
+    for k in keys {
+        store.delete(Query::from(JsValue::from_str(k))).map_err(c)?;
     }
-    let member = member.to_string();
-    commit_watched(tx, move |why| err(&member, "write", why)).map_err(c)
+    commit_watched(tx, format!("{SHARED_STORE}: delete")).map_err(c)
 }
 
 /// What a member's stores held.
@@ -186,6 +260,8 @@ pub struct LoadedDisk {
     pub found: bool,
     /// What could not be read, one line each.
     pub problems: Vec<String>,
+    /// The shared snapshot record the member's snapshot store names.
+    pub names: Option<String>,
 }
 
 fn decode_value<T>(
@@ -200,10 +276,12 @@ fn decode_value<T>(
 /// reads several members' stores at once); [`Reading::finish`] decodes what they bring.
 pub struct Reading {
     member: String,
+    snap: Option<Answer<idb::request::GetStoreRequest>>,
+    /// What the snapshot store held, once read.
+    snap_value: Option<JsValue>,
     keys: Answer<idb::request::GetAllKeysStoreRequest>,
     values: Answer<idb::request::GetAllStoreRequest>,
     hard: Answer<idb::request::GetStoreRequest>,
-    snap: Answer<idb::request::GetStoreRequest>,
 }
 
 /// A request's answer to come (idb names the future only through `IntoFuture`).
@@ -219,8 +297,16 @@ pub fn read(db: &Database, member: &str) -> Result<Reading, String> {
         )
         .map_err(|e| err(member, "read", e))?;
     let e = |e| err(member, "read", e);
+    // (each request's handlers are attached as it is issued: its answer cannot be missed;
+    // the snapshot store first, so the shared record it names can be asked for while the
+    // entries are still being read)
+    let snap = tx
+        .object_store(&sn)
+        .map_err(e)?
+        .get(JsValue::from_str(SNAPSHOT_KEY))
+        .map_err(e)?
+        .into_future();
     let entries = tx.object_store(&es).map_err(e)?;
-    // (each request's handlers are attached as it is issued: its answer cannot be missed)
     let keys = entries.get_all_keys(None, None).map_err(e)?.into_future();
     let values = entries.get_all(None, None).map_err(e)?.into_future();
     let hard = tx
@@ -229,37 +315,122 @@ pub fn read(db: &Database, member: &str) -> Result<Reading, String> {
         .get(JsValue::from_str(HARD_STATE_KEY))
         .map_err(e)?
         .into_future();
-    let snap = tx
-        .object_store(&sn)
-        .map_err(e)?
-        .get(JsValue::from_str(SNAPSHOT_KEY))
-        .map_err(e)?
-        .into_future();
     Ok(Reading {
         member: member.to_string(),
+        snap: Some(snap),
+        snap_value: None,
         keys,
         values,
         hard,
-        snap,
     })
 }
 
 /// Reads a member's stores back.
 pub async fn load(db: &Database, member: &str) -> Result<LoadedDisk, String> {
-    read(db, member)?.finish().await
+    let mut reading = read(db, member)?;
+    let names: Vec<String> = reading.names().await?.into_iter().collect();
+    let shared = read_shared(db, &names)?.finish().await?;
+    reading.finish(&shared.records).await
 }
 
 impl Reading {
-    /// What the member's stores held, once read.
-    pub async fn finish(self) -> Result<LoadedDisk, String> {
+    /// The shared snapshot record the member's snapshot store names (read first).
+    pub async fn names(&mut self) -> Result<Option<String>, String> {
+        if let Some(snap) = self.snap.take() {
+            let member = self.member.as_str();
+            self.snap_value = snap.await.map_err(|e| err(member, "read", e))?;
+        }
+        Ok(self.snap_value.as_ref().and_then(JsValue::as_string))
+    }
+
+    /// What the member's stores held, once read; `shared` holds the shared snapshot records
+    /// read (see [`read_shared`]).
+    pub async fn finish(mut self, shared: &SharedRecords) -> Result<LoadedDisk, String> {
+        self.names().await?;
         let member = self.member.as_str();
         let e = |e| err(member, "read", e);
         let keys = self.keys.await.map_err(e)?;
         let values = self.values.await.map_err(e)?;
         let hard = self.hard.await.map_err(e)?;
-        let snap = self.snap.await.map_err(e)?;
-        Ok(decode_disk(keys, values, hard, snap))
+        Ok(decode_disk(keys, values, hard, self.snap_value, shared))
     }
+}
+
+/// The shared snapshot records read, by key (`Err`: why one cannot be read).
+pub type SharedRecords = std::collections::BTreeMap<String, Result<Snapshot, String>>;
+
+/// The shared snapshot records being read.
+pub struct SharedReading {
+    records: Vec<(String, Answer<idb::request::GetStoreRequest>)>,
+    all_keys: Answer<idb::request::GetAllKeysStoreRequest>,
+}
+
+/// What the shared store held: the records asked for, decoded once each, and the key of
+/// every record it holds.
+pub struct SharedRead {
+    pub records: SharedRecords,
+    pub stored: Vec<String>,
+}
+
+/// Issues the reads of the shared records `keys` (one readonly transaction), and of the
+/// keys of every record stored.
+pub fn read_shared(db: &Database, keys: &[String]) -> Result<SharedReading, String> {
+    let e = |e| err(SHARED_STORE, "read", e);
+    let tx = db
+        .transaction(&[SHARED_STORE], TransactionMode::ReadOnly)
+        .map_err(e)?;
+    let store = tx.object_store(SHARED_STORE).map_err(e)?;
+    let mut records = Vec::new();
+    for k in keys {
+        if records.iter().any(|(have, _)| have == k) {
+            continue;
+        }
+        let get = store.get(JsValue::from_str(k)).map_err(e)?.into_future();
+        records.push((k.clone(), get));
+    }
+    let all_keys = store.get_all_keys(None, None).map_err(e)?.into_future();
+    Ok(SharedReading { records, all_keys })
+}
+
+impl SharedReading {
+    pub async fn finish(self) -> Result<SharedRead, String> {
+        let e = |e| err(SHARED_STORE, "read", e);
+        let mut out = SharedRecords::new();
+        for (k, get) in self.records {
+            let decoded = match get.await.map_err(e)? {
+                None => Err(format!("its record {k} is missing")),
+                Some(v) => decode_shared(&k, &v),
+            };
+            out.insert(k, decoded);
+        }
+        let stored = self
+            .all_keys
+            .await
+            .map_err(e)?
+            .iter()
+            .filter_map(JsValue::as_string)
+            .collect();
+        Ok(SharedRead {
+            records: out,
+            stored,
+        })
+    }
+}
+
+/// A shared record, which must be the snapshot its key names.
+fn decode_shared(key: &str, v: &JsValue) -> Result<Snapshot, String> {
+    let a = v
+        .dyn_ref::<Uint8Array>()
+        .ok_or_else(|| format!("its record {key}: {}", RecordError::NotBytes))?;
+    let rec = a.to_vec();
+    let s = record::decode_snapshot(&rec).map_err(|x| format!("its record {key}: {x}"))?;
+    if shared::key(&s, &rec) != key {
+        return Err(format!(
+            "its record {key} holds another snapshot ({})",
+            shared::key(&s, &rec)
+        ));
+    }
+    Ok(s)
 }
 
 /// A member's disk from its stores' records; what cannot be read is listed, never a panic.
@@ -268,6 +439,7 @@ fn decode_disk(
     values: Vec<JsValue>,
     hard: Option<JsValue>,
     snap: Option<JsValue>,
+    shared: &SharedRecords,
 ) -> LoadedDisk {
     let mut out = LoadedDisk::default();
     if let Some(v) = hard {
@@ -279,7 +451,18 @@ fn decode_disk(
     }
     if let Some(v) = snap {
         out.found = true;
-        match decode_value(&v, record::decode_snapshot) {
+        let snapshot = match v.as_string() {
+            Some(k) => {
+                let found = shared
+                    .get(&k)
+                    .cloned()
+                    .unwrap_or_else(|| Err(format!("its record {k} was not read")));
+                out.names = Some(k);
+                found
+            }
+            None => decode_value(&v, record::decode_snapshot).map_err(|x| x.to_string()),
+        };
+        match snapshot {
             Ok(s) => out.state.snapshot = s,
             Err(x) => out.problems.push(format!("the snapshot: {x}")),
         }

@@ -15,10 +15,12 @@ pub mod idb;
 pub mod journal;
 pub mod memory;
 pub mod record;
+pub mod shared;
 pub mod wal_file;
 
 pub use journal::{DiskOp, EntryOp, Flush, Journal};
 pub use memory::MemoryDisk;
+pub use shared::SharedSnapshots;
 
 use crate::raft::{Entry, HardState, Snapshot};
 

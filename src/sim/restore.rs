@@ -453,6 +453,31 @@ mod tests {
         assert!(r.safety_violations().is_empty());
     }
 
+    /// What lets the page store a snapshot the members share once: at one index, every
+    /// member's snapshot is the same bytes, the leader's too (its leases' expiries and its
+    /// primary lessor are leader-local and not stored).
+    #[test]
+    fn the_members_snapshots_at_one_index_are_the_same_bytes() {
+        let mut w = World::new(5);
+        w.set_snapshot_count(u64::MAX);
+        for i in 0..30 {
+            assert!(put(&mut w, &format!("k{i:02}")));
+        }
+        let grant = Request::LeaseGrant(crate::api::LeaseGrantRequest { ttl: 600, id: 7 });
+        assert!(matches!(
+            w.call(EP, None, grant, T),
+            Ok(Response::LeaseGrant(_))
+        ));
+        w.advance(Duration::from_secs(1));
+        w.set_snapshot_count(10);
+        assert!(w.snapshot_if_due());
+        let disks = w.disk_states();
+        let snaps: Vec<_> = disks.values().map(|d| &d.snapshot).collect();
+        assert_eq!(snaps.len(), 3);
+        assert!(snaps[0].metadata.index > 30);
+        assert!(snaps.iter().all(|s| *s == snaps[0]), "differ");
+    }
+
     #[test]
     fn a_member_that_lost_its_disk_is_restored_from_its_peers() {
         let mut w = World::new(4);

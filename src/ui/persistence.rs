@@ -24,7 +24,7 @@ use super::storage::{self, WriteError};
 use crate::api::EtcdVersion;
 use crate::playground::lab::LabKind;
 use crate::playground::lesson::Lesson;
-use crate::playground::session::persistence::Found;
+use crate::playground::session::persistence::{Found, SharedSnapshots};
 use crate::playground::session::recovery::{
     expects_a_leader, no_leader_after_restore, unreadable_payloads, unrecoverable,
 };
@@ -71,6 +71,8 @@ pub struct Persist {
     disk_full: Cell<bool>,
     /// A snapshot held back by a bulk load is scheduled (see [`snapshot_when_idle`]).
     snapshot_scheduled: Cell<bool>,
+    /// The snapshot records the members share, as stored (see `persist::shared`).
+    shared: Rc<RefCell<SharedSnapshots>>,
 }
 
 /// Asks for the driver lock; `on_granted(true|false)` says whether this tab drives,
@@ -256,6 +258,7 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
         needs_baseline: Cell::new(false),
         disk_full: Cell::new(false),
         snapshot_scheduled: Cell::new(false),
+        shared: Rc::new(RefCell::new(stored.shared_snapshots())),
     });
     *slot.borrow_mut() = Some(p.clone());
     // A share link: opened at once when this lab keeps no work, offered otherwise.
@@ -335,6 +338,7 @@ fn replace_session(
                 ui.banner.emit(Some(format!("{failed}: {e}")));
                 return;
             }
+            *p.shared.borrow_mut() = SharedSnapshots::default();
         }
         {
             let mut fresh = make();
@@ -435,7 +439,14 @@ pub fn flush(p: &Rc<Persist>) {
         return;
     }
     drop(s);
-    let fut = storage::flush(&p.db, &disks, write_state.then_some(&state), clear, &inputs);
+    let fut = storage::flush(
+        &p.db,
+        &p.shared,
+        &disks,
+        write_state.then_some(&state),
+        clear,
+        &inputs,
+    );
     // (kept to be written again if this flush fails)
     let unstored = (clear, inputs);
     if write_state {
@@ -448,6 +459,11 @@ pub fn flush(p: &Rc<Persist>) {
         let t1 = js_sys::Date::now();
         let r = fut.await;
         record_commit_time(js_sys::Date::now() - t1);
+        if let Some(deleting) = storage::delete_unnamed(&p.db, &p.shared) {
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = deleting.await;
+            });
+        }
         p.in_flight.set(p.in_flight.get().saturating_sub(1));
         {
             let Ok(mut s) = p.session.try_borrow_mut() else {

@@ -4,9 +4,10 @@
 //! `inputs` store (the console's history); the members' own stores are `persist::idb`'s.
 //!
 //! Schema versions (the database version): 1 had only `inputs` (a reload replayed them from
-//! the seed); 2 adds `meta` and three stores per member. Opening a version-1 database
-//! upgrades it in place; the page then finds inputs but no `meta` and migrates by replaying
-//! the inputs once and writing the members' disks whole.
+//! the seed); 2 adds `meta` and three stores per member; 3 adds `snapshots`, where a snapshot
+//! the members share is stored once (a member's snapshot written whole by version 2 still
+//! reads). Opening a version-1 database upgrades it in place; the page then finds inputs but
+//! no `meta` and migrates by replaying the inputs once and writing the members' disks whole.
 //!
 //! Owns: the database, `meta`, `inputs`. Must not touch: the playground's state (it only
 //! hands back what was stored).
@@ -15,9 +16,13 @@ use idb::{Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use wasm_bindgen::JsValue;
 
 use crate::playground::session::persistence::{
-    member_stores as disk_idb, stored_members, DiskState, Flush,
+    member_stores as disk_idb, stored_members, DiskState, Flush, SharedSnapshots,
 };
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
 
 pub use crate::playground::session::PlaygroundState;
 pub use disk_idb::WriteError;
@@ -63,6 +68,7 @@ pub async fn open(name: &str) -> Result<Database, String> {
             for name in stored_members() {
                 let _ = disk_idb::create_stores(&db, name);
             }
+            let _ = disk_idb::create_shared_store(&db);
         }
     });
     request.await.map_err(|e| err("open", e))
@@ -150,6 +156,8 @@ pub struct Stored {
     pub state_problem: Option<String>,
     /// Each member's disk as read.
     pub disks: BTreeMap<String, disk_idb::LoadedDisk>,
+    /// The key of every shared snapshot record stored.
+    pub shared_stored: Vec<String>,
     pub inputs: Loaded,
 }
 
@@ -161,6 +169,16 @@ impl Stored {
             .filter(|(_, d)| !d.problems.is_empty())
             .map(|(n, d)| (n.clone(), d.problems.join("; ")))
             .collect()
+    }
+
+    /// The shared snapshot records as stored: which each member names, which exist.
+    pub fn shared_snapshots(&self) -> SharedSnapshots {
+        SharedSnapshots::found(
+            self.disks
+                .iter()
+                .filter_map(|(n, d)| Some((n.clone(), d.names.clone()?))),
+            self.shared_stored.iter().cloned(),
+        )
     }
 
     /// The disks that can start a member (damaged and missing ones left out: those members
@@ -197,29 +215,42 @@ pub async fn load_all(db: &Database) -> Result<Stored, String> {
             None => out.state_problem = Some("the playground record is not text".to_string()),
         }
     }
-    // (every member's reads are issued before any is awaited: the browser reads them at once)
+    // (every member's reads are issued before any is awaited: the browser reads them at once;
+    // each member's snapshot store answers first, and the shared records they name are read
+    // once each, alongside the members' entries)
     let mut reading = Vec::new();
     for name in stored_members() {
         reading.push((name, disk_idb::read(db, name)?));
     }
-    for (name, r) in reading {
-        out.disks.insert(name.to_string(), r.finish().await?);
+    let mut names = Vec::new();
+    for (_, r) in &mut reading {
+        names.extend(r.names().await?);
     }
+    let shared = disk_idb::read_shared(db, &names)?.finish().await?;
+    for (name, r) in reading {
+        out.disks
+            .insert(name.to_string(), r.finish(&shared.records).await?);
+    }
+    out.shared_stored = shared.stored;
     out.inputs = load(db).await?;
     Ok(out)
 }
 
+type Pending = Pin<Box<dyn Future<Output = Result<(), WriteError>>>>;
+
 /// Issues one flush now — each member's writes in its own transaction, then the state and new
 /// inputs in one more — and resolves once all of them committed. Transactions are issued in
-/// order, so flushes land in the order they were made.
+/// order, so flushes land in the order they were made. `shared` is the bookkeeping of the
+/// shared snapshot records: each member write settles in it (then call [`delete_unnamed`]).
 pub fn flush(
     db: &Database,
+    shared: &Rc<RefCell<SharedSnapshots>>,
     disks: &[(String, Flush)],
     state: Option<&PlaygroundState>,
     clear_inputs: bool,
     inputs: &[InputRecord],
-) -> impl std::future::Future<Output = Result<(), WriteError>> {
-    let mut pending = Vec::new();
+) -> impl Future<Output = Result<(), WriteError>> {
+    let mut pending: Vec<Pending> = Vec::new();
     let mut first_error = None;
     // Only the default members have stores; members a `member add` brought in are not kept
     // across a reload (the restored world is the default three).
@@ -227,9 +258,21 @@ pub fn flush(
         .iter()
         .filter(|(n, _)| stored_members().any(|m| m == n.as_str()));
     for (name, f) in kept {
-        match disk_idb::write(db, name, f) {
-            Ok(fut) => pending.push(Box::pin(fut)
-                as std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), WriteError>>>>),
+        let issued = disk_idb::write(db, name, f, &shared.borrow());
+        match issued {
+            Ok(w) => {
+                shared.borrow_mut().issued();
+                let shared = shared.clone();
+                pending.push(Box::pin(async move {
+                    let r = w.commit.await;
+                    let mut sh = shared.borrow_mut();
+                    match &w.snapshot {
+                        Some(sw) => sh.settled(sw, r.is_ok()),
+                        None => sh.settled_other(),
+                    }
+                    r
+                }));
+            }
             Err(e) => {
                 first_error.get_or_insert(e);
             }
@@ -254,6 +297,20 @@ pub fn flush(
             None => Ok(()),
         }
     }
+}
+
+/// Once no write is in flight, issues the deletion of the shared snapshot records no member
+/// names any more. (A deletion that fails leaves records no one names: the next open finds
+/// them, and the first flush after it deletes them.)
+pub fn delete_unnamed(
+    db: &Database,
+    shared: &RefCell<SharedSnapshots>,
+) -> Option<impl Future<Output = Result<(), WriteError>>> {
+    let unnamed = shared.borrow_mut().take_unnamed();
+    if unnamed.is_empty() {
+        return None;
+    }
+    disk_idb::delete_shared(db, &unnamed).ok()
 }
 
 fn write_state(
@@ -284,10 +341,7 @@ fn write_state(
         let json = serde_json::to_string(r).map_err(|x| WriteError::Other(err("encode", x)))?;
         store.add(&JsValue::from_str(&json), None).map_err(e)?;
     }
-    crate::playground::session::persistence::member_stores::commit_watched(tx, |why| {
-        err("write", why)
-    })
-    .map_err(e)
+    disk_idb::commit_watched(tx, "IndexedDB: write".to_string()).map_err(e)
 }
 
 /// Empties every store (reset the playground).

@@ -33,6 +33,9 @@ use crate::sim::{Settings, World, DEFAULT_MEMBERS};
 /// A member's disk as stored, and what one flush writes of it (the page's storage keeps them).
 pub use crate::persist::{DiskState, Flush};
 
+/// The bookkeeping of the snapshot records the members share (the page's storage keeps it).
+pub use crate::persist::SharedSnapshots;
+
 /// The members' own IndexedDB stores (the page's storage opens, loads and writes them).
 #[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub use crate::persist::idb as member_stores;
@@ -96,8 +99,9 @@ fn yes() -> bool {
     true
 }
 
-/// The storage schema: 1 kept only the input log; 2 adds the members' disks and `meta`.
-pub const SCHEMA_VERSION: u32 = 2;
+/// The storage schema: 1 kept only the input log; 2 adds the members' disks and `meta`; 3
+/// stores a snapshot the members share once (the page's `snapshots` store).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Where the timeline starts after a reload: the state and the disks the world was restored
 /// from.
