@@ -303,6 +303,60 @@ async fn a_schema_2_database_upgrades_in_place() {
     db.close();
 }
 
+/// A transaction whose requests fail one after another (as every put does on a full disk)
+/// ends as one aborted write, its reason given, and leaves no handler that throws on the
+/// later failures.
+#[wasm_bindgen_test]
+async fn a_transaction_with_many_failed_requests_is_one_aborted_write() {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let db = fresh("etcd-playground-test-failing").await;
+    let window = web_sys::window().unwrap();
+    let thrown = Rc::new(RefCell::new(Vec::<String>::new()));
+    let seen = thrown.clone();
+    let on_error = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+        let message = js_sys::Reflect::get(&e, &"message".into()).unwrap_or_default();
+        seen.borrow_mut().push(format!("{message:?}"));
+    });
+    window
+        .add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref())
+        .unwrap();
+    let tx = db
+        .transaction(&["infra1.snapshot"], idb::TransactionMode::ReadWrite)
+        .unwrap();
+    let store = tx.object_store("infra1.snapshot").unwrap();
+    let key = JsValue::from_str("snapshot");
+    for _ in 0..4 {
+        // (the second and later adds of one key fail with ConstraintError)
+        let _ = store.add(&JsValue::from_str("x"), Some(&key)).unwrap();
+    }
+    let ended = disk_idb::commit_watched(tx, "test".to_string())
+        .unwrap()
+        .await;
+    match ended {
+        Err(disk_idb::WriteError::Other(why)) => {
+            assert!(
+                why.starts_with("test: the transaction was aborted"),
+                "{why}"
+            );
+            assert!(why.contains("ConstraintError"), "{why}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // (the later request errors are dispatched before the abort; give them a turn anyway)
+    let later = js_sys::Promise::new(&mut |res, _| {
+        let _ = web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&res, 50);
+    });
+    wasm_bindgen_futures::JsFuture::from(later).await.unwrap();
+    window
+        .remove_event_listener_with_callback("error", on_error.as_ref().unchecked_ref())
+        .unwrap();
+    assert!(thrown.borrow().is_empty(), "{:?}", thrown.borrow());
+    db.close();
+}
+
 #[wasm_bindgen_test]
 async fn a_damaged_record_is_reported_not_a_panic() {
     let name = "etcd-playground-test-damage";

@@ -14,7 +14,7 @@
 
 use std::future::IntoFuture;
 
-use idb::{Database, KeyRange, ObjectStoreParams, Query, TransactionMode, TransactionResult};
+use idb::{Database, KeyRange, ObjectStoreParams, Query, TransactionMode};
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -108,32 +108,80 @@ fn write_error(quota: bool, place: &str, why: String) -> WriteError {
 /// Commits `tx`; the future says how it ended, after `place` (where it happened). A
 /// transaction the browser refused for its storage quota is [`WriteError::QuotaExceeded`]:
 /// Chromium aborts it, its `error` a `QuotaExceededError`, rather than failing the commit.
-/// (One function for every store, not generic: each instance of such a future is kilobytes
-/// of the page's wasm.)
+///
+/// It settles on the transaction's `complete` or `abort` only. A request that fails (a full
+/// disk fails every put) sends an `error` event, and the transaction then aborts; so `error`
+/// is not listened to. (idb's own transaction future settles on the first `error` and leaves a
+/// dropped handler that throws on every later one.) One function for every store, not
+/// generic: each instance of such a future is kilobytes of the page's wasm.
 pub fn commit_watched(
     tx: idb::Transaction,
     place: String,
 ) -> Result<impl std::future::Future<Output = Result<(), WriteError>>, idb::Error> {
     let raw: web_sys::IdbTransaction = tx.commit()?.into();
-    let watched = raw.clone();
-    let done = idb::Transaction::from(raw).into_future();
+    let ending = Ending::watch(raw);
     Ok(async move {
-        match done.await {
-            Ok(TransactionResult::Committed) => Ok(()),
-            Ok(TransactionResult::Aborted) => Err(match watched.error() {
-                Some(e) => {
-                    let quota = e.name() == "QuotaExceededError";
-                    let why = format!("the transaction was aborted: {}: {}", e.name(), e.message());
-                    write_error(quota, &place, why)
-                }
-                None => write_error(false, &place, "the transaction was aborted".into()),
-            }),
-            Err(e) => {
-                let why = e.to_string();
-                Err(write_error(quota_text(&why), &place, why))
-            }
+        let committed = ending.ended().await;
+        let raw = &ending.raw;
+        if committed {
+            return Ok(());
         }
+        Err(match raw.error() {
+            Some(e) => {
+                let quota = e.name() == "QuotaExceededError";
+                let why = format!("the transaction was aborted: {}: {}", e.name(), e.message());
+                write_error(quota, &place, why)
+            }
+            None => write_error(false, &place, "the transaction was aborted".into()),
+        })
     })
+}
+
+/// A transaction's `complete` and `abort` handlers, and the promise they settle; dropping it
+/// takes the handlers off the transaction first.
+struct Ending {
+    raw: web_sys::IdbTransaction,
+    ended: js_sys::Promise,
+    _handlers: Option<[wasm_bindgen::closure::Closure<dyn FnMut()>; 2]>,
+}
+
+impl Ending {
+    fn watch(raw: web_sys::IdbTransaction) -> Ending {
+        use wasm_bindgen::closure::Closure;
+        let mut resolve = None;
+        let ended = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+        let handlers = resolve.map(|resolve| {
+            let on_abort = resolve.clone();
+            let complete = Closure::<dyn FnMut()>::new(move || {
+                let _ = resolve.call1(&JsValue::UNDEFINED, &JsValue::TRUE);
+            });
+            let abort = Closure::<dyn FnMut()>::new(move || {
+                let _ = on_abort.call1(&JsValue::UNDEFINED, &JsValue::FALSE);
+            });
+            raw.set_oncomplete(Some(complete.as_ref().unchecked_ref()));
+            raw.set_onabort(Some(abort.as_ref().unchecked_ref()));
+            [complete, abort]
+        });
+        Ending {
+            raw,
+            ended,
+            _handlers: handlers,
+        }
+    }
+
+    /// Whether the transaction committed (false: it aborted).
+    async fn ended(&self) -> bool {
+        wasm_bindgen_futures::JsFuture::from(self.ended.clone())
+            .await
+            .is_ok_and(|v| v.as_bool() == Some(true))
+    }
+}
+
+impl Drop for Ending {
+    fn drop(&mut self) {
+        self.raw.set_oncomplete(None);
+        self.raw.set_onabort(None);
+    }
 }
 
 /// A member's write issued: its commit to come, and its part in the shared snapshots'
