@@ -922,7 +922,7 @@ fn link_lab() -> Option<LabAt> {
 
 #[cfg(target_arch = "wasm32")]
 fn export_disks(lab: LabAt) {
-    super::persistence::export(lab);
+    super::export::export(lab);
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -13,7 +13,7 @@
 //! - `cluster`, `actions`, `controls`: the Raft picture, its buttons and panels, the time bar;
 //! - `keyspace`: the key tree (over `registry::tree`), the revision slider, the key detail;
 //! - `registry_view`: the `/registry` layout treemap and the decoded Kubernetes object;
-//! - `share`: the share button's strip and a link's offer;
+//! - `share`: the share button's strip and a link's offer; `export`: the disk banner's export;
 //! - `lessons`: the lessons panel (the list, the lesson in progress, its steps);
 //! - `remote`: connecting to a real etcd, and the banner while connected;
 //! - `time_travel`: the question before a new input discards what came after a rewind;
@@ -25,6 +25,8 @@ pub mod cluster;
 pub mod console;
 pub mod controls;
 pub mod editor;
+#[cfg(target_arch = "wasm32")]
+pub mod export;
 pub mod keys;
 pub mod keyspace;
 pub mod lab_select;

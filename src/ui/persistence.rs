@@ -8,7 +8,7 @@
 //! Faults: an unreadable record gives the disk banner (that member starts empty and is
 //! restored from its peers; the others are untouched), a full quota answers etcd's NOSPACE
 //! error, a second tab yields and offers to take over.
-//! Owns: the lock, the flush bookkeeping, reset and export. Must not touch: etcd rules, the
+//! Owns: the lock, the flush bookkeeping, reset (export is `export`'s). Must not touch: etcd rules, the
 //! record format (`persist`).
 
 use std::cell::{Cell, RefCell};
@@ -29,7 +29,7 @@ use crate::playground::session::recovery::{
     expects_a_leader, no_leader_after_restore, unreadable_payloads, unrecoverable,
 };
 use crate::playground::session::share::{decode, Shared};
-use crate::playground::session::{PlaygroundState, Session, SCHEMA_VERSION};
+use crate::playground::session::{PlaygroundState, Session};
 use crate::ui::share::{clear_fragment, page_address, share_fragment};
 
 pub type SessionRef = Rc<RefCell<Session>>;
@@ -278,6 +278,12 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
             Ok(shared) => ui.offer.emit(Some(shared)),
         }
     }
+    // What was read is what the banner's export hands over: the first flush below rewrites
+    // the damaged disks (a member restored from its peers, or nothing left to restore).
+    super::export::keep(
+        lab,
+        (!damaged.is_empty() || verdict.is_some()).then_some(stored),
+    );
     if !problems.is_empty() {
         ui.banner.emit(Some(problems.join(". ") + "."));
     }
@@ -611,62 +617,29 @@ fn publish_times() {
 /// fresh world of that lab and release written whole (the other labs and releases are
 /// untouched).
 pub fn reset(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind, EtcdVersion)) {
+    super::export::keep(lab, None);
     replace_session(session, slot, ui, "Reset failed", move || {
         page_session(lab.0, lab.1)
     });
 }
 
-/// "Export what can be read": downloads every readable record of lab `kind` at etcd
-/// `version` as JSON.
-pub fn export(lab: (LabKind, EtcdVersion)) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let text = match export_json(lab).await {
-            Ok(t) => t,
-            Err(e) => format!("{{\"error\":{}}}", serde_json::Value::String(e)),
-        };
-        download(
-            &format!("{}-export.json", db_name(lab.0, lab.1)),
-            "application/json",
-            text.as_bytes(),
-        );
-    });
-}
-
-async fn export_json(lab: (LabKind, EtcdVersion)) -> Result<String, String> {
-    let db = storage::open(&db_name(lab.0, lab.1)).await?;
-    let stored = storage::load_all(&db).await?;
-    let mut members = serde_json::Map::new();
-    for (name, d) in &stored.disks {
-        members.insert(
-            name.clone(),
-            serde_json::json!({
-                "hard_state": d.state.hard_state,
-                "snapshot": d.state.snapshot,
-                "entries": d.state.entries,
-                "problems": d.problems,
-            }),
-        );
-    }
-    let v = serde_json::json!({
-        "schema": SCHEMA_VERSION,
-        "state": stored.state,
-        "state_problem": stored.state_problem,
-        "members": members,
-        "inputs": stored.inputs.records,
-        "unreadable_inputs": stored.inputs.unreadable,
-    });
-    serde_json::to_string(&v).map_err(|e| e.to_string())
-}
-
 /// Offers `bytes` as a file download.
 pub fn download(name: &str, mime: &str, bytes: &[u8]) {
+    download_parts(
+        name,
+        mime,
+        &js_sys::Array::of1(&js_sys::Uint8Array::from(bytes)),
+    );
+}
+
+/// Offers the Blob made of `parts` as a file download.
+pub fn download_parts(name: &str, mime: &str, parts: &js_sys::Array) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts) else {
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &opts) else {
         return;
     };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {

@@ -6,6 +6,7 @@
 //  - two tabs: the second yields and can take over.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { serveDist, newProfile, launch, consoleReady, run, screenshot } from './harness.mjs';
 
 let server;
@@ -159,6 +160,18 @@ test('every disk damaged: the banner says no peer can restore the cluster and of
     assert.doesNotMatch(text, /restored from its peers/);
     assert.equal(await page.locator('[data-testid="disk-export"]').count(), 1);
     await screenshot(page, 'persist-unrecoverable-banner.png');
+    // Export hands over what can be read: every member's records with its damage named (bytes
+    // as base64), and the console's inputs.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="disk-export"]')]);
+    assert.equal(download.suggestedFilename(), 'etcd-playground-export.json');
+    const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    assert.equal(exported.schema, 3);
+    assert.deepEqual(Object.keys(exported.members).sort(), ['infra1', 'infra2', 'infra3']);
+    for (const [name, m] of Object.entries(exported.members)) {
+      assert.match(m.problems.join('; '), /checksum mismatch/, `${name}: ${JSON.stringify(m).slice(0, 600)}`);
+      assert.ok(m.entries.some((e) => Buffer.from(e.data_base64, 'base64').includes(key(1))), `${name}: no entry holds ${key(1)}`);
+    }
+    assert.ok(JSON.stringify(exported.inputs).includes(`etcdctl put ${key(1)} v1`));
     // Reset brings a working cluster back.
     await page.click('[data-testid="disk-reset"]');
     await banner.waitFor({ state: 'detached' });
