@@ -13,6 +13,7 @@ use super::cluster::GatewayCluster;
 use super::transport::{Transport, TransportError};
 use super::{error, response};
 use crate::api::{CallError, ResponseHeader};
+#[cfg(any(not(target_arch = "wasm32"), feature = "ui"))]
 use crate::cluster::Connecting;
 #[cfg(all(target_arch = "wasm32", feature = "ui"))]
 use crate::cluster::{Cluster, Probe};
