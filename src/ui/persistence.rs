@@ -371,8 +371,9 @@ pub fn share_link(session: SessionRef, slot: Slot, done: Callback<Result<String,
     let p = slot.borrow().clone();
     wasm_bindgen_futures::spawn_local(async move {
         let inputs = match &p {
-            Some(p) => match storage::load_all(&p.db).await {
-                Ok(stored) if stored.inputs.unreadable.is_empty() => stored.inputs.records,
+            // (the inputs only: the members' disks can be hundreds of MB)
+            Some(p) => match storage::load(&p.db).await {
+                Ok(inputs) if inputs.unreadable.is_empty() => inputs.records,
                 Ok(_) => {
                     return done.emit(Err(
                         "some stored console lines cannot be read, so this session cannot be replayed: export it instead".to_string(),
