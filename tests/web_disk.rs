@@ -51,6 +51,26 @@ async fn shared_keys(db: &idb::Database) -> Vec<String> {
     keys.iter().filter_map(JsValue::as_string).collect()
 }
 
+/// Writes raw records, `(store, key, value)`, in one transaction: what an older schema or a
+/// damaged store left behind.
+async fn put_raw(db: &idb::Database, records: &[(&str, &str, JsValue)]) {
+    let stores: Vec<&str> = records.iter().map(|(store, _, _)| *store).collect();
+    let tx = db
+        .transaction(&stores, idb::TransactionMode::ReadWrite)
+        .unwrap();
+    for (store, key, value) in records {
+        tx.object_store(store)
+            .unwrap()
+            .put(value, Some(&JsValue::from_str(key)))
+            .unwrap();
+    }
+    tx.commit().unwrap().await.unwrap();
+}
+
+fn bytes_of(b: &[u8]) -> JsValue {
+    js_sys::Uint8Array::from(b).into()
+}
+
 fn snapshot(index: u64, fill: u8) -> Snapshot {
     let mut s = Snapshot {
         data: vec![fill; 100_000].into(),
@@ -197,39 +217,32 @@ async fn a_snapshot_the_members_share_is_stored_once() {
 async fn a_whole_snapshot_reads_and_a_missing_record_is_reported() {
     let db = fresh("etcd-playground-test-shared-old").await;
     let s = snapshot(4, 3);
-    let tx = db
-        .transaction(
-            &["infra1.snapshot", "infra1.hardstate", "infra2.snapshot"],
-            idb::TransactionMode::ReadWrite,
-        )
-        .unwrap();
     let hs = HardState {
         term: 2,
         vote: 1,
         commit: 4,
     };
-    tx.object_store("infra1.hardstate")
-        .unwrap()
-        .put(
-            &js_sys::Uint8Array::from(&record::encode_hard_state(&hs)[..]).into(),
-            Some(&JsValue::from_str("hardstate")),
-        )
-        .unwrap();
-    tx.object_store("infra1.snapshot")
-        .unwrap()
-        .put(
-            &js_sys::Uint8Array::from(&record::encode_snapshot(&s)[..]).into(),
-            Some(&JsValue::from_str("snapshot")),
-        )
-        .unwrap();
-    tx.object_store("infra2.snapshot")
-        .unwrap()
-        .put(
-            &JsValue::from_str("4-2-deadbeef-100"),
-            Some(&JsValue::from_str("snapshot")),
-        )
-        .unwrap();
-    tx.commit().unwrap().await.unwrap();
+    put_raw(
+        &db,
+        &[
+            (
+                "infra1.hardstate",
+                "hardstate",
+                bytes_of(&record::encode_hard_state(&hs)),
+            ),
+            (
+                "infra1.snapshot",
+                "snapshot",
+                bytes_of(&record::encode_snapshot(&s)),
+            ),
+            (
+                "infra2.snapshot",
+                "snapshot",
+                JsValue::from_str("4-2-deadbeef-100"),
+            ),
+        ],
+    )
+    .await;
     let stored = storage::load_all(&db).await.unwrap();
     assert_eq!(stored.disks["infra1"].state.snapshot, s);
     assert!(
@@ -270,27 +283,22 @@ async fn a_schema_2_database_upgrades_in_place() {
         vote: 1,
         commit: 4,
     };
-    let tx = db
-        .transaction(
-            &["infra3.snapshot", "infra3.hardstate"],
-            idb::TransactionMode::ReadWrite,
-        )
-        .unwrap();
-    tx.object_store("infra3.snapshot")
-        .unwrap()
-        .put(
-            &js_sys::Uint8Array::from(&record::encode_snapshot(&s)[..]).into(),
-            Some(&JsValue::from_str("snapshot")),
-        )
-        .unwrap();
-    tx.object_store("infra3.hardstate")
-        .unwrap()
-        .put(
-            &js_sys::Uint8Array::from(&record::encode_hard_state(&hs)[..]).into(),
-            Some(&JsValue::from_str("hardstate")),
-        )
-        .unwrap();
-    tx.commit().unwrap().await.unwrap();
+    put_raw(
+        &db,
+        &[
+            (
+                "infra3.snapshot",
+                "snapshot",
+                bytes_of(&record::encode_snapshot(&s)),
+            ),
+            (
+                "infra3.hardstate",
+                "hardstate",
+                bytes_of(&record::encode_hard_state(&hs)),
+            ),
+        ],
+    )
+    .await;
     assert!(!db.store_names().iter().any(|n| n == disk_idb::SHARED_STORE));
     db.close();
 

@@ -76,12 +76,13 @@ impl SharedSnapshots {
         self.in_flight += 1;
     }
 
-    /// A member write settled (`committed`: it landed whole; otherwise nothing of it did).
-    pub fn settled(&mut self, write: &SnapshotWrite, committed: bool) {
+    /// A member write settled (`committed`: it landed whole; otherwise nothing of it did);
+    /// `write` is its part in the bookkeeping (`None`: it left the member's snapshot alone).
+    pub fn settled(&mut self, write: Option<&SnapshotWrite>, committed: bool) {
         self.in_flight = self.in_flight.saturating_sub(1);
-        if !committed {
+        let Some(write) = write.filter(|_| committed) else {
             return;
-        }
+        };
         match &write.names {
             Some(key) => {
                 self.named.insert(write.member.clone(), key.clone());
@@ -93,11 +94,6 @@ impl SharedSnapshots {
                 self.named.remove(&write.member);
             }
         }
-    }
-
-    /// A write that settled without touching a member's snapshot.
-    pub fn settled_other(&mut self) {
-        self.in_flight = self.in_flight.saturating_sub(1);
     }
 
     /// The stored records no member names, forgotten here: the caller deletes them. Empty
@@ -160,21 +156,21 @@ mod tests {
         let w1 = write("infra1", Some("A"), true);
         // (nothing is deleted while a write is in flight)
         assert!(s.take_unnamed().is_empty());
-        s.settled(&w1, true);
+        s.settled(Some(&w1), true);
         assert!(!s.must_store("A"), "the second member only names it");
         for m in ["infra2", "infra3"] {
             s.issued();
-            s.settled(&write(m, Some("A"), false), true);
+            s.settled(Some(&write(m, Some("A"), false)), true);
         }
         assert!(s.take_unnamed().is_empty());
         // The next snapshot: A stays while a member still names it.
         for (i, m) in ["infra1", "infra2"].into_iter().enumerate() {
             s.issued();
-            s.settled(&write(m, Some("B"), i == 0), true);
+            s.settled(Some(&write(m, Some("B"), i == 0)), true);
         }
         assert!(s.take_unnamed().is_empty());
         s.issued();
-        s.settled(&write("infra3", Some("B"), false), true);
+        s.settled(Some(&write("infra3", Some("B"), false)), true);
         assert_eq!(s.take_unnamed(), vec!["A".to_string()]);
         assert!(s.take_unnamed().is_empty(), "forgotten once handed out");
         assert_eq!(s.named_by("infra3"), Some("B"));
@@ -184,12 +180,12 @@ mod tests {
     fn a_failed_write_changes_nothing() {
         let mut s = SharedSnapshots::found([("infra1".into(), "A".into())], ["A".into()]);
         s.issued();
-        s.settled(&write("infra2", Some("B"), true), false);
+        s.settled(Some(&write("infra2", Some("B"), true)), false);
         assert!(s.must_store("B"), "it was never stored");
         assert_eq!(s.named_by("infra2"), None);
         // A member emptied (a rewrite without a snapshot) no longer names its record.
         s.issued();
-        s.settled(&write("infra1", None, false), true);
+        s.settled(Some(&write("infra1", None, false)), true);
         assert_eq!(s.take_unnamed(), vec!["A".to_string()]);
     }
 
@@ -201,7 +197,7 @@ mod tests {
         );
         s.issued();
         assert!(s.take_unnamed().is_empty());
-        s.settled_other();
+        s.settled(None, true);
         assert_eq!(s.take_unnamed(), vec!["A".to_string(), "C".to_string()]);
     }
 }

@@ -8,8 +8,8 @@
 //! Faults: an unreadable record gives the disk banner (that member starts empty and is
 //! restored from its peers; the others are untouched), a full quota answers etcd's NOSPACE
 //! error, a second tab yields and offers to take over.
-//! Owns: the lock, the flush bookkeeping, reset (export is `export`'s). Must not touch: etcd rules, the
-//! record format (`persist`).
+//! Owns: the lock, the flush bookkeeping, reset (export is `export`'s). Must not touch: etcd
+//! rules, the record format (`persist`).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;

@@ -265,11 +265,7 @@ pub fn flush(
                 let shared = shared.clone();
                 pending.push(Box::pin(async move {
                     let r = w.commit.await;
-                    let mut sh = shared.borrow_mut();
-                    match &w.snapshot {
-                        Some(sw) => sh.settled(sw, r.is_ok()),
-                        None => sh.settled_other(),
-                    }
+                    shared.borrow_mut().settled(w.snapshot.as_ref(), r.is_ok());
                     r
                 }));
             }
