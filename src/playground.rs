@@ -34,6 +34,7 @@ pub mod session;
 pub mod shell_line;
 pub mod tail;
 pub mod terminal;
+pub mod work;
 pub mod wrappers;
 
 use background::{Background, BackgroundOutput};
@@ -93,6 +94,9 @@ pub struct Playground {
     remote: Option<remote::Remote>,
     /// A `connect` waiting for its probe ([`remote`]).
     arriving: Option<remote::Arriving>,
+    /// Long commands run a step at a time instead of to their end ([`work`]).
+    stepping: bool,
+    work: Option<work::Work>,
 }
 
 /// The cluster the console talks to (the real one when connected), borrowing only the
@@ -111,6 +115,8 @@ impl Playground {
             console: Console::new(seed),
             env: BTreeMap::new(),
             job: None,
+            stepping: false,
+            work: None,
             hints_enabled: true,
             last_hints: Vec::new(),
             show_requests: false,
@@ -154,6 +160,8 @@ impl Playground {
             console: Console::new(seed),
             env,
             job: None,
+            stepping: false,
+            work: None,
             hints_enabled,
             last_hints: Vec::new(),
             show_requests: false,
@@ -241,6 +249,9 @@ impl Playground {
     /// A line run while a job runs interrupts that job first.
     pub fn run(&mut self, line: &str, stdin: Option<&str>) -> Output {
         let mut pre = Output::default();
+        if self.work.is_some() {
+            pre = self.finish_work();
+        }
         if self.is_running() {
             pre = self.interrupt();
         }
@@ -716,7 +727,10 @@ impl Playground {
                     && (w.len() == 2
                         || (w.len() == 3 && matches!(w[2].as_str(), "large" | "--large"))) =>
             {
-                res(load::load_k8s(&mut self.world, w.len() == 3))
+                match w.len() == 3 {
+                    true => self.start_large_load(),
+                    false => res(load::load_k8s(&mut self.world, false)),
+                }
             }
             "load" if w.len() == 2 && arg != "k8s" => match self.console.files.get(arg.as_str()) {
                 Some(data) => {

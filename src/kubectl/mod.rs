@@ -33,6 +33,7 @@
 pub mod client;
 pub mod columns;
 pub mod describe;
+pub mod load;
 pub mod printers;
 mod workload;
 
@@ -41,15 +42,13 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 
 pub use client::EtcdRequest;
-use client::{etcd_call, unix_seconds, Storage, StoreError};
+use client::{unix_seconds, Storage, StoreError};
+pub use load::{load_sample, LoadProgress, SampleLoad};
 
 use crate::cluster::Cluster;
 
-use crate::api::{CallError, RangeRequest, Request, Response};
 use crate::registry::k8stime::rfc3339;
 use crate::registry::resources::{by_kubectl_name, list_prefix, object_key, ResourceType};
-use crate::registry::sample::{generate, into_load_requests, SampleOptions, SampleSize};
-use std::time::Duration;
 
 /// What kubectl prints when no API server answers (here: nothing under `/registry`).
 pub const CONNECTION_REFUSED: &str =
@@ -525,121 +524,6 @@ fn create<C: Cluster + ?Sized>(
 }
 
 const HELP: &str = "kubectl controls the Kubernetes cluster manager.\n\n This playground's kubectl reads and writes the objects kube-apiserver keeps under /registry in etcd.\n\nBasic Commands:\n  create        Create a resource (here: create namespace NAME)\n  get           Display one or many resources\n  delete        Delete resources by resource and names\n  describe      Show details of a specific resource (here: pods)\n\nUsage:\n  kubectl [flags] [options]\n";
-
-/// How often a bulk load looks for the answers still missing (the simulation's tick).
-const ANSWER_POLL: Duration = Duration::from_millis(100);
-
-/// `load k8s [--large]`: writes the sample cluster (generated from `seed`) through the
-/// cluster's etcd, as client requests, so it has real revisions and history. Refuses when
-/// `/registry` already holds keys.
-pub fn load_sample(cluster: &mut dyn Cluster, seed: u64, large: bool) -> Result<String, String> {
-    let size = if large {
-        SampleSize::Large
-    } else {
-        SampleSize::Small
-    };
-    let probe = RangeRequest {
-        key: b"/registry/".to_vec(),
-        range_end: client::prefix_end(b"/registry/"),
-        limit: 1,
-        keys_only: true,
-        ..Default::default()
-    };
-    let revision =
-        match etcd_call(cluster, Request::Range(probe)) {
-            Ok(Response::Range(r)) if r.kvs.is_empty() => r.header.revision,
-            Ok(Response::Range(_)) => return Err(
-                "/registry already holds keys: remove them first (etcdctl del /registry --prefix)"
-                    .into(),
-            ),
-            Ok(_) => return Err("unexpected response from etcd".into()),
-            Err(e) => return Err(format!("etcd did not answer: {e:?}")),
-        };
-    let mut opts = SampleOptions::new(seed, size, revision + 1, unix_seconds(cluster));
-    if large {
-        opts.objects_per_txn = 100;
-    }
-    let sample = generate(&opts);
-    let (bytes, keys, last_revision) = (
-        sample.total_bytes(),
-        sample.objects.len(),
-        sample.last_revision(),
-    );
-    let reqs = into_load_requests(sample);
-    let n = reqs.len();
-    // The large sample is submitted in rounds (many proposals per round, which Raft batches
-    // into shared log appends and messages), each round run until the cluster is idle; the
-    // small one one call after another (its history, simulated times included, is what the
-    // tutorial's transcript shows). The answers must land at consecutive revisions so that
-    // every resourceVersion equals its mod_revision.
-    let round = if large { 64 } else { 1 };
-    let mut i = 0usize;
-    let mut reqs = reqs.into_iter();
-    while i < n {
-        if !large {
-            let Some(req) = reqs.next() else { break };
-            let want = revision + 1 + i as i64;
-            match etcd_call(cluster, req) {
-                Ok(Response::Put(p)) if p.header.revision == want => {}
-                Ok(Response::Txn(t)) if t.header.revision == want => {}
-                Ok(_) => return Err(format!("write {} of {n} landed at an unexpected revision (another client wrote meanwhile?); resourceVersions may not match mod_revisions", i + 1)),
-                Err(e) => return Err(format!("write {} of {n} failed: {e:?}", i + 1)),
-            }
-            i += 1;
-            continue;
-        }
-        let mut calls = Vec::with_capacity(round);
-        for req in reqs.by_ref().take(round) {
-            match cluster.submit(client::ETCD_ENDPOINT, None, req) {
-                Ok(c) => calls.push(c),
-                Err(e) => {
-                    return Err(format!(
-                        "write {} of {n} failed: {e:?}",
-                        i + calls.len() + 1
-                    ))
-                }
-            }
-        }
-        if calls.is_empty() {
-            break;
-        }
-        cluster.run_until_idle(Duration::from_secs(5));
-        // Answers still missing (no leader yet, a slow network): run on, up to 5 s more.
-        let mut waited = Duration::ZERO;
-        let mut answers: Vec<Option<Result<Response, CallError>>> =
-            calls.iter().map(|c| cluster.take_answer(*c)).collect();
-        while answers.iter().any(Option::is_none) && waited < Duration::from_secs(5) {
-            cluster.advance(ANSWER_POLL);
-            waited += ANSWER_POLL;
-            for (a, c) in answers.iter_mut().zip(&calls) {
-                if a.is_none() {
-                    *a = cluster.take_answer(*c);
-                }
-            }
-        }
-        for a in answers {
-            let want = revision + 1 + i as i64;
-            match a {
-                Some(Ok(Response::Put(p))) if p.header.revision == want => {}
-                Some(Ok(Response::Txn(t))) if t.header.revision == want => {}
-                Some(Ok(_)) => return Err(format!("write {} of {n} landed at an unexpected revision (another client wrote meanwhile?); resourceVersions may not match mod_revisions", i + 1)),
-                Some(Err(e)) => return Err(format!("write {} of {n} failed: {e:?}", i + 1)),
-                None => return Err(format!("write {} of {n} failed: {:?}", i + 1, CallError::DeadlineExceeded)),
-            }
-            i += 1;
-        }
-    }
-    // Bytes of keys and values, written as the keyspace's /registry picture writes them.
-    let shown = crate::api::size::humanize(bytes as u64);
-    Ok(format!(
-        "loaded the {} Kubernetes sample: {} keys ({shown} of keys and values) under /registry in {n} {}, revisions {}..{}",
-        if large { "large" } else { "small" },
-        keys,
-        if large { "txns" } else { "puts" },
-        revision + 1,
-        last_revision
-    ))
-}
 
 #[cfg(test)]
 mod tests;

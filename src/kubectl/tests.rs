@@ -2,10 +2,11 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::api::{
-    CallError, CompareTarget, DeleteRangeResponse, KeyValue, PutResponse, RangeResponse, RequestOp,
-    ResponseHeader, ResponseOp, TxnResponse,
+    CallError, CompareTarget, DeleteRangeResponse, KeyValue, PutResponse, RangeRequest,
+    RangeResponse, Request, RequestOp, Response, ResponseHeader, ResponseOp, TxnResponse,
 };
-use crate::registry::sample::load_requests;
+use crate::registry::sample::{generate, load_requests, SampleOptions, SampleSize};
+use std::time::Duration;
 
 const NOW: i64 = 1_795_586_400;
 

@@ -5,10 +5,11 @@
 //! During the large load the members take no snapshot (each would serialise the whole
 //! growing store on every member, twice over ~1000 txns); a snapshot is due right after it,
 //! taken by the next write or by [`World::snapshot_if_due`] (the page runs it when idle).
+//! The page runs the large load a step at a time ([`LargeLoad`]) so that it keeps answering.
 //! That is the world's business, not the client's: it is why this lives here and not in
-//! `kubectl`. Owns: nothing. Must not touch: the sample itself, kubectl's requests.
+//! `kubectl`. Owns: [`LargeLoad`]. Must not touch: the sample itself, kubectl's requests.
 
-use crate::kubectl;
+use crate::kubectl::{self, LoadProgress, SampleLoad};
 use crate::sim::World;
 
 /// Writes the small (or large) Kubernetes sample into `world` through its etcd; answers the
@@ -18,7 +19,67 @@ pub fn load_k8s(world: &mut World, large: bool) -> Result<String, String> {
     if !large {
         return kubectl::load_sample(world, seed, false);
     }
-    world.holding_snapshots(|w| kubectl::load_sample(w, seed, true))
+    let mut work = LargeLoad::start(world)?;
+    loop {
+        if let Some(done) = work.step(world) {
+            return done;
+        }
+    }
+}
+
+/// `load k8s large` in progress, with the members' snapshots held back until it ends (see
+/// [`SampleLoad`] for what a step is).
+pub struct LargeLoad {
+    load: SampleLoad,
+    /// The snapshot interval to give back.
+    snapshot_count: u64,
+    steps: u64,
+}
+
+impl LargeLoad {
+    pub fn start(world: &mut World) -> Result<Self, String> {
+        let seed = world.seed();
+        let load = SampleLoad::start(world, seed, true)?;
+        let snapshot_count = world.snapshot_count();
+        world.set_snapshot_count(u64::MAX);
+        Ok(LargeLoad {
+            load,
+            snapshot_count,
+            steps: 0,
+        })
+    }
+
+    /// One step; `Some` once the load ended (its line, or why it failed), snapshots given back.
+    pub fn step(&mut self, world: &mut World) -> Option<Result<String, String>> {
+        self.steps += 1;
+        let r = match self.load.step(world) {
+            Ok(None) => return None,
+            Ok(Some(line)) => Ok(line),
+            Err(e) => Err(e),
+        };
+        world.set_snapshot_count(self.snapshot_count);
+        Some(r)
+    }
+
+    /// Ctrl+C: the load ends where it is (what was written stays); the line to print.
+    pub fn stop(self, world: &mut World) -> String {
+        world.set_snapshot_count(self.snapshot_count);
+        self.load.stopped()
+    }
+
+    /// Steps run so far (running as many again from the start stops at the same place).
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    pub fn progress(&self) -> LoadProgress {
+        self.load.progress()
+    }
+
+    /// The snapshot interval in force once the load ends (the world's is held back meanwhile).
+    pub fn snapshot_count(&self) -> u64 {
+        self.snapshot_count
+    }
 }
 
 /// Puts per transaction when a snapshot's keys are loaded (etcd's `--max-txn-ops` is 128).

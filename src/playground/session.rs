@@ -38,6 +38,7 @@ pub mod secrets;
 pub mod share;
 pub mod terminal;
 pub mod timeline;
+pub mod work;
 
 pub use action::{Action, Applied, Refresh};
 pub use cluster_model::ClusterModel;
@@ -115,6 +116,11 @@ pub struct Session {
     retry_inputs: Vec<InputRecord>,
     /// Which lines typed at the terminal command about to run were passwords.
     typed_secret_lines: Vec<usize>,
+    /// Long commands run a step at a time (the page's [`Session::work`]); the one in
+    /// progress; the lines typed meanwhile, run once it ends (see [`work`]).
+    stepping: bool,
+    work: Option<work::Ran>,
+    typeahead: Vec<String>,
     /// The pseudonyms of the secrets seen (see [`secrets`]).
     secrets: secrets::Secrets,
 }
@@ -158,6 +164,9 @@ impl Session {
             restore_stored: None,
             retry_inputs: Vec::new(),
             typed_secret_lines: Vec::new(),
+            stepping: false,
+            work: None,
+            typeahead: Vec::new(),
             secrets: secrets::Secrets::default(),
         }
     }
@@ -174,6 +183,15 @@ impl Session {
     }
 
     fn apply_action(&mut self, action: Action) -> Applied {
+        let action = match self.while_working(action) {
+            Some(a) => a,
+            None => {
+                return Applied {
+                    persist: false,
+                    refresh: Refresh::None,
+                }
+            }
+        };
         let ran = Applied {
             persist: true,
             refresh: Refresh::IfChanged,

@@ -143,22 +143,24 @@ pub fn load_requests(sample: &Sample) -> Vec<Request> {
 /// [`load_requests`] that takes the sample: the values move into the requests instead of
 /// being copied (the large sample holds about 120 MB of them).
 pub fn into_load_requests(sample: Sample) -> Vec<Request> {
-    let per = sample.options.objects_per_txn.clamp(1, 128);
+    into_requests(sample.objects, sample.options.objects_per_txn)
+}
+
+/// The requests that write `objects` (in order): one `Put` each, or txns of `per` puts (the
+/// last one may hold fewer).
+pub fn into_requests(objects: Vec<SampleObject>, per: usize) -> Vec<Request> {
+    let per = per.clamp(1, 128);
     let put = |o: SampleObject| PutRequest {
         key: o.key.into_bytes(),
         value: o.value,
         ..Default::default()
     };
     if per == 1 {
-        return sample
-            .objects
-            .into_iter()
-            .map(|o| Request::Put(put(o)))
-            .collect();
+        return objects.into_iter().map(|o| Request::Put(put(o))).collect();
     }
-    let mut out = Vec::with_capacity(sample.objects.len().div_ceil(per));
+    let mut out = Vec::with_capacity(objects.len().div_ceil(per));
     let mut ops = Vec::with_capacity(per);
-    for o in sample.objects {
+    for o in objects {
         ops.push(RequestOp::Put(put(o)));
         if ops.len() == per {
             out.push(std::mem::replace(&mut ops, Vec::with_capacity(per)));
@@ -180,11 +182,58 @@ pub fn into_load_requests(sample: Sample) -> Vec<Request> {
 
 /// Generates the cluster.
 pub fn generate(options: &SampleOptions) -> Sample {
-    let mut g = Gen::new(options);
-    g.cluster();
+    let mut g = Generation::new(options);
+    let mut objects = Vec::new();
+    while g.step() {
+        objects.append(&mut g.take());
+    }
     Sample {
         options: options.clone(),
-        objects: g.out,
+        objects,
+    }
+}
+
+/// The generator run a part at a time (a bootstrap, then one application deployment each), so
+/// that a caller can write what is generated and let other work run in between: the objects
+/// come out in the same order, with the same bytes, as [`generate`] gives them.
+pub struct Generation {
+    gen: Gen,
+    scale: generator::Scale,
+    parts: Vec<generator::Part>,
+    next: usize,
+}
+
+impl Generation {
+    pub fn new(options: &SampleOptions) -> Self {
+        let mut gen = Gen::new(options);
+        let scale = gen.scale();
+        let parts = Gen::parts(&scale);
+        Generation {
+            gen,
+            scale,
+            parts,
+            next: 0,
+        }
+    }
+
+    /// Generates the next part; false when every part was generated.
+    pub fn step(&mut self) -> bool {
+        let Some(part) = self.parts.get(self.next) else {
+            return false;
+        };
+        self.gen.write_part(&self.scale, part);
+        self.next += 1;
+        true
+    }
+
+    /// The objects generated since the last call, in order.
+    pub fn take(&mut self) -> Vec<SampleObject> {
+        self.gen.take()
+    }
+
+    /// Parts generated, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.parts.len())
     }
 }
 

@@ -28,12 +28,13 @@ use super::registry_view::RegistryDetail;
 use super::remote::{page_origin, use_connect_strip, ConnectPanel, ConnectionBanner};
 use super::share::{ShareOffer, SharePanel};
 use super::time_travel::TimeTravelConfirm;
+use super::working::Working;
 use crate::api::EtcdVersion;
 use crate::playground::completion::Completion;
 use crate::playground::lab::{with_release, LabKind};
 use crate::playground::lesson::{self, Lesson};
 use crate::playground::session::share::Shared;
-use crate::playground::session::Action;
+use crate::playground::session::{Action, Refresh};
 use crate::process::Edit;
 
 /// Wall milliseconds between two frames of play.
@@ -68,10 +69,28 @@ pub fn dispatcher(labs: LabsRef, update: UseForceUpdateHandle) -> Callback<Actio
         };
         // (a reset or a rewind builds a new playground: the page's editor is always there)
         s.playground_mut().set_editor_available(true);
+        // (a long command runs a step at a time: see `drive` below)
+        s.step_long_commands(true);
         // (a long line's flush in a task of its own: the page paints between the two)
         let soon = matches!(&action, Action::Run(t) if super::working::takes_long(t));
         let applied = s.apply(action);
+        let working = s.working().is_some();
         drop(s);
+        if working {
+            // its steps run in slices between frames; once it ended, its writes are stored
+            let driven = session.clone();
+            let (session, db, update) = (session.clone(), db.clone(), update.clone());
+            let after = move |ended: bool| {
+                if ended {
+                    store(&db, true);
+                    if let Ok(mut s) = session.try_borrow_mut() {
+                        s.refresh(Refresh::IfChanged);
+                    }
+                }
+                update.force_update();
+            };
+            super::working::drive(driven, Rc::new(after));
+        }
         if applied.persist {
             store(&db, soon);
         }
@@ -294,7 +313,7 @@ pub fn App() -> Html {
     // Theme: an explicit choice overrides the system's preference.
     {
         use_effect_with(*theme, move |t| {
-            set_theme_attribute(*t);
+            super::theme::set_attribute(*t);
         });
     }
 
@@ -535,7 +554,7 @@ pub fn App() -> Html {
         Callback::from(move |_: MouseEvent| {
             let dark = match *theme {
                 Some(t) => t == "dark",
-                None => system_prefers_dark(),
+                None => super::theme::system_prefers_dark(),
             };
             theme.set(Some(if dark { "light" } else { "dark" }));
         })
@@ -689,8 +708,9 @@ pub fn App() -> Html {
                              {on_run} on_clear={dispatch.reform(|_| Action::ClearScreen)}
                              {on_history} {on_complete} on_interrupt={dispatch.reform(|_| Action::Interrupt)} {on_download}
                              on_drop_file={dispatch.reform(|(name, bytes)| Action::DropFile { name, bytes })}
-                             job_running={s.job_running()} on_select={on_select_entry} selected={selected_entry}
-                             show_requests={s.show_requests()} prompt={s.prompt()} api={s.api_version()} busy={editing.is_some() || working.is_some()} working={(*working).clone()}
+                             job_running={s.job_running() || s.working().is_some()} on_select={on_select_entry} selected={selected_entry}
+                             show_requests={s.show_requests()} prompt={s.prompt()} api={s.api_version()} busy={editing.is_some() || working.is_some()}
+                             working={working.as_deref().map(Working::before).or_else(|| Working::of(&s))}
                              terminal={s.terminal().map(TerminalView::from)} on_terminal_line={dispatch.reform(Action::TerminalLine)}
                              on_terminal_eof={dispatch.reform(Action::TerminalEof)}
                              banner={lab_banner(kind)} fill={(*fill).clone()} />
@@ -942,35 +962,6 @@ fn start_timer(dispatch: Callback<Action>) -> gloo_timers::callback::Interval {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn start_timer(_dispatch: Callback<Action>) {}
-
-#[cfg(target_arch = "wasm32")]
-fn system_prefers_dark() -> bool {
-    web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches())
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn system_prefers_dark() -> bool {
-    false
-}
-
-#[cfg(target_arch = "wasm32")]
-fn set_theme_attribute(theme: Option<&str>) {
-    let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    else {
-        return;
-    };
-    let _ = match theme {
-        Some(t) => root.set_attribute("data-theme", t),
-        None => root.remove_attribute("data-theme"),
-    };
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn set_theme_attribute(_theme: Option<&str>) {}
 
 /// Saves a file of the playground's working directory as a browser download.
 #[cfg(target_arch = "wasm32")]

@@ -101,9 +101,10 @@ pub struct ConsoleProps {
     /// takes the focus back after.
     #[prop_or_default]
     pub busy: bool,
-    /// A line that keeps the page busy, shown as running before it runs ([`super::working`]).
+    /// A line that keeps the page busy: a long command in progress, or a line shown as
+    /// running before it runs ([`super::working`]).
     #[prop_or_default]
-    pub working: Option<String>,
+    pub working: Option<super::working::Working>,
     /// What the banner says (the current lab's introduction).
     #[prop_or_default]
     pub banner: Option<String>,
@@ -522,8 +523,8 @@ pub fn Console(props: &ConsoleProps) -> Html {
             if !props.ready {
                 <div class="status">{ "restoring the playground…" }</div>
             }
-            if let Some(line) = &props.working {
-                { super::working::view(line) }
+            if let Some(w) = &props.working {
+                { super::working::view(w) }
             }
         </section>
     }

@@ -39,6 +39,7 @@ pub mod remote;
 pub mod share;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;
+pub mod theme;
 pub mod time_travel;
 pub mod working;
 

@@ -1,18 +1,34 @@
-//! Lines known to keep the page busy for seconds (`load k8s large`): the console says such a
-//! line runs before it runs — the line runs a moment later, once the page has shown that —
-//! so a learner sees at once what the page is doing instead of a page that stopped answering.
+//! Lines that keep the page busy: a long command that runs a step at a time (`load k8s
+//! large`, see the session's `work`) is driven here in slices between frames, with its
+//! progress on screen, while the console keeps answering (typing, scrolling, Ctrl+C); a line
+//! that runs at once but can take a while (`load FILE`) is shown as running before it runs.
 //!
-//! Owns: which lines take long, and the delay. Must not touch: what they do.
+//! Owns: the slices and their length, the delay before a slow line. Must not touch: what a
+//! step does, when the session's state is stored (the caller's `ended`).
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
+use crate::playground::session::Session;
+
 /// How long the page has to show the line before it runs (a frame or two).
 const PAINT_MS: u32 = 40;
 
-/// Whether `line` is one that can keep the page busy for seconds.
+/// Wall time one slice of steps may take before the page gets the thread back (a step is a
+/// few ms to a few tens of ms: a frame stays well under 100 ms).
+const SLICE_MS: f64 = 30.0;
+
+thread_local! {
+    /// Whether slices are already scheduled (one driver per page).
+    static DRIVING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether `line` runs at once but can keep the page busy for a while.
 pub fn takes_long(line: &str) -> bool {
-    line.trim_start().starts_with("load ")
+    line.trim_start().starts_with("load ") && !crate::playground::work::runs_a_step_at_a_time(line)
 }
 
 /// Shows `line` as running (`working`), then runs it a moment later.
@@ -29,11 +45,91 @@ pub fn run_after_paint(
     .forget();
 }
 
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Runs the session's long command in slices of [`SLICE_MS`], one task each, until it ends
+/// (or Ctrl+C ended it); `after(ended)` runs after every slice (re-render; store once ended).
+pub fn drive(session: Rc<RefCell<Session>>, after: Rc<dyn Fn(bool)>) {
+    if DRIVING.with(|d| d.replace(true)) {
+        return;
+    }
+    Timeout::new(0, move || slice(session, after)).forget();
+}
+
+fn slice(session: Rc<RefCell<Session>>, after: Rc<dyn Fn(bool)>) {
+    let start = now_ms();
+    let ended = match session.try_borrow_mut() {
+        Ok(mut s) => {
+            while s.working().is_some() && now_ms() - start < SLICE_MS {
+                if s.work().is_some() {
+                    break;
+                }
+            }
+            s.working().is_none()
+        }
+        // (an action is being applied: the next slice goes on)
+        Err(_) => false,
+    };
+    after(ended);
+    if ended {
+        DRIVING.with(|d| d.set(false));
+        return;
+    }
+    Timeout::new(0, move || slice(session, after)).forget();
+}
+
+/// A long command in progress, as the console shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Working {
+    pub line: String,
+    /// Keys written, of about how many (None: not known).
+    pub progress: Option<(usize, usize)>,
+    /// Lines typed meanwhile, run once it ends.
+    pub typeahead: Vec<String>,
+}
+
+impl Working {
+    /// A line shown as running before it runs.
+    pub fn before(line: &str) -> Self {
+        Working {
+            line: line.to_string(),
+            progress: None,
+            typeahead: Vec::new(),
+        }
+    }
+
+    /// The session's long command, if one runs.
+    pub fn of(s: &Session) -> Option<Self> {
+        let (line, p) = s.working()?;
+        Some(Working {
+            line: line.to_string(),
+            progress: Some((p.written, p.expected)),
+            typeahead: s.typeahead().to_vec(),
+        })
+    }
+}
+
 /// The console's line while such a line runs.
-pub fn view(line: &str) -> Html {
+pub fn view(w: &Working) -> Html {
+    let Some((done, of)) = w.progress else {
+        return html! {
+            <div class="status working" data-testid="console-working" aria-live="polite">
+                { format!("running `{}`… the page answers again when it is done", w.line) }
+            </div>
+        };
+    };
+    let pct = (done * 100).checked_div(of).unwrap_or(0).min(100);
     html! {
-        <div class="status working" data-testid="console-working" aria-live="polite">
-            { format!("running `{line}`… the page answers again when it is done") }
+        <div class="status working" data-testid="console-working">
+            <span aria-live="polite">
+                { format!("running `{}`: {done} of about {of} keys written ({pct}%) · Ctrl+C stops it", w.line) }
+            </span>
+            <progress data-testid="console-progress" max={of.max(1).to_string()} value={done.to_string()} />
+            { for w.typeahead.iter().map(|l| html! {
+                <div class="typeahead" data-testid="console-typeahead">{ format!("waiting: {l}") }</div>
+            }) }
         </div>
     }
 }
@@ -44,8 +140,9 @@ mod tests {
 
     #[test]
     fn loads_take_long_and_etcdctl_lines_do_not() {
-        assert!(takes_long("load k8s large"));
+        assert!(takes_long("load snap.db"));
         assert!(takes_long("  load k8s"));
+        assert!(!takes_long("load k8s large"), "runs a step at a time");
         assert!(!takes_long("etcdctl put load x"));
         assert!(!takes_long("loader"));
     }

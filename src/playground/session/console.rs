@@ -15,6 +15,7 @@
 use std::rc::Rc;
 
 use super::timeline::{InputRecord, LogChange, DISK_FULL, INTERRUPT, JOB_INPUT, SPEEDS};
+use super::work::Ran;
 use super::Session;
 use crate::playground::input::complete_input;
 use crate::playground::tail::{
@@ -449,6 +450,7 @@ impl Session {
             line: line.to_string(),
             stdin: stdin.map(str::to_string),
             at_ms: Some(self.now_ms()),
+            steps: None,
             secret_lines: std::mem::take(&mut self.typed_secret_lines),
         };
         // A line typed while a job runs ends that job first (the playground does it).
@@ -456,8 +458,34 @@ impl Session {
         let index_before = self.last_index();
         self.refresh_keyspace(false);
         let rev_before = self.keyspace.revision;
-        let mut output = self.run_bounded(line, stdin, typed);
-        if words.first() == Some(&"help") {
+        self.playground.set_stepping(self.stepping);
+        let output = self.run_bounded(line, stdin, typed);
+        self.playground.set_stepping(false);
+        let ran = Ran {
+            record,
+            index_before,
+            rev_before,
+            rewrite,
+        };
+        if self.playground.working().is_some() {
+            // a long command runs on a step at a time: see [`Session::work`]
+            self.work = Some(ran);
+            return LogChange::None;
+        }
+        self.ran_command(ran, output)
+    }
+
+    /// The end of [`Session::run_command`] once the command ended: its entry, what its writes
+    /// made, the input stored.
+    pub(super) fn ran_command(&mut self, ran: Ran, mut output: Output) -> LogChange {
+        let Ran {
+            record,
+            index_before,
+            rev_before,
+            rewrite,
+        } = ran;
+        let line = record.line.as_str();
+        if line.split_whitespace().next() == Some("help") {
             output.stdout.push_str(PAGE_HELP);
         }
         self.note_output(&output);
@@ -562,7 +590,10 @@ impl Session {
         }
         self.finish_job(false);
         let typed = super::terminal::typed_at_terminal(&r);
-        let output = self.run_bounded(&r.line, r.stdin.as_deref(), typed);
+        let output = match r.steps {
+            Some(steps) => self.playground.run_stopped_after(&r.line, steps),
+            None => self.run_bounded(&r.line, r.stdin.as_deref(), typed),
+        };
         self.note_output(&output);
         self.lesson_saw_line(&r.line, &output);
         if show {

@@ -470,7 +470,14 @@ impl Session {
             clock_us: w.now().as_micros().min(u64::MAX as u128) as u64,
             env: self.playground.env().clone(),
             hints: self.playground.hints_enabled,
-            settings: w.settings(),
+            settings: {
+                // (a long command in progress holds the snapshots back: not what is stored)
+                let mut s = w.settings();
+                if let Some(n) = self.playground.snapshot_count_after_work() {
+                    s.snapshot_count = n;
+                }
+                s
+            },
             lab: self.playground.lab(),
             node: self.playground.node().cloned(),
             lesson: self.lesson.clone(),

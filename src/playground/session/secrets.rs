@@ -127,6 +127,7 @@ impl Secrets {
             line: self.redact_line(&r.line),
             stdin,
             at_ms: r.at_ms,
+            steps: r.steps,
             secret_lines: Vec::new(),
         }
     }

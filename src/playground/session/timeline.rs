@@ -32,6 +32,9 @@ pub struct InputRecord {
     /// Milliseconds of simulated time when it ran (older records lack it: run at once).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_ms: Option<u64>,
+    /// A long command Ctrl+C stopped: how many steps it ran (see `playground::work`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<u64>,
     /// Which lines of `stdin` were typed at a password prompt (never stored: the stored
     /// record has their pseudonyms, see [`super::secrets`]).
     #[serde(skip)]

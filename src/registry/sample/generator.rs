@@ -49,6 +49,18 @@ pub(super) enum PodHealth {
 /// `(deployment, replicas, image, port)`.
 pub(super) type AppDeployment = (String, usize, String, u16);
 
+/// One piece of the generator's work (see [`Gen::parts`]).
+pub(super) enum Part {
+    /// Everything before the applications.
+    Bootstrap,
+    /// Deployment `dep` of namespace `ns` in the scale's apps (`done` deployments before it).
+    Deployment { ns: usize, dep: usize, done: usize },
+    /// What a namespace's applications hold besides their deployments.
+    NamespaceEnd(usize),
+    /// The service IP and node port allocations.
+    Ranges,
+}
+
 pub(super) struct Scale {
     pub(super) workers: usize,
     /// Namespaces and their deployments.
@@ -58,6 +70,8 @@ pub(super) struct Scale {
 pub(super) struct Gen {
     pub(super) rng: ChaCha8Rng,
     pub(super) out: Vec<SampleObject>,
+    /// Objects generated before `out` (handed out by [`Gen::take`]): revisions count them.
+    pub(super) taken: usize,
     pub(super) first_revision: i64,
     pub(super) per_txn: usize,
     pub(super) now: i64,
@@ -139,6 +153,7 @@ impl Gen {
         Gen {
             rng,
             out: Vec::new(),
+            taken: 0,
             first_revision: o.first_revision,
             per_txn: o.objects_per_txn.clamp(1, 128),
             now: o.now_unix,
@@ -154,7 +169,8 @@ impl Gen {
     }
 
     pub(super) fn next_revision(&self) -> i64 {
-        let index = i64::try_from(self.out.len() / self.per_txn).unwrap_or(i64::MAX / 2);
+        let index =
+            i64::try_from((self.taken + self.out.len()) / self.per_txn).unwrap_or(i64::MAX / 2);
         self.first_revision.saturating_add(index)
     }
 
@@ -303,8 +319,67 @@ impl Gen {
         });
     }
 
-    pub(super) fn cluster(&mut self) {
-        let scale = self.scale();
+    /// The objects generated since the last call (earlier parts' objects are never patched
+    /// again, so they can be written while the generator goes on).
+    pub(super) fn take(&mut self) -> Vec<SampleObject> {
+        self.taken += self.out.len();
+        std::mem::take(&mut self.out)
+    }
+
+    /// The parts of a kubeadm bootstrap at `scale`, in the order it writes them.
+    pub(super) fn parts(scale: &Scale) -> Vec<Part> {
+        let mut parts = vec![Part::Bootstrap];
+        let mut done = 0;
+        for (ns, (_, deployments)) in scale.apps.iter().enumerate() {
+            for dep in 0..deployments.len() {
+                parts.push(Part::Deployment { ns, dep, done });
+                done += 1;
+            }
+            parts.push(Part::NamespaceEnd(ns));
+        }
+        parts.push(Part::Ranges);
+        parts
+    }
+
+    /// Generates one part of the cluster.
+    pub(super) fn write_part(&mut self, scale: &Scale, part: &Part) {
+        match *part {
+            Part::Bootstrap => self.bootstrap(scale),
+            Part::Deployment { ns, dep, done } => {
+                // Applications were rolled out during the last hour (events live for one hour).
+                let total: usize = scale
+                    .apps
+                    .iter()
+                    .map(|(_, d)| d.len())
+                    .sum::<usize>()
+                    .max(1);
+                let window = 3000i64;
+                let start = self.now - window - 120;
+                let done = i64::try_from(done).unwrap_or(0);
+                self.clock = start + done * window / i64::try_from(total).unwrap_or(1);
+                let (ns, deployments) = &scale.apps[ns];
+                let (name, replicas, image, port) = &deployments[dep];
+                self.deployment_with_service(ns, name, *replicas, image, *port, true);
+            }
+            Part::NamespaceEnd(ns) => {
+                let ns = &scale.apps[ns].0;
+                if ns == "demo" {
+                    self.secret_opaque("demo", "redis-auth", &[("password", 16)]);
+                    self.redis_statefulset("demo");
+                } else if ns != "default" {
+                    self.secret_opaque(ns, "db-credentials", &[("username", 8), ("password", 24)]);
+                }
+            }
+            Part::Ranges => {
+                self.clock = self.now - 60;
+                self.ranges();
+            }
+        }
+    }
+
+    /// The cluster before its applications: the control plane, the nodes, the add-ons and
+    /// the applications' namespaces.
+    fn bootstrap(&mut self, scale: &Scale) {
         for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
             self.namespace(ns);
         }
@@ -332,31 +407,6 @@ impl Gen {
                 self.root_ca_config_map(ns);
             }
         }
-        // Applications were rolled out during the last hour (events live for one hour).
-        let total: usize = scale
-            .apps
-            .iter()
-            .map(|(_, d)| d.len())
-            .sum::<usize>()
-            .max(1);
-        let window = 3000i64;
-        let start = self.now - window - 120;
-        let mut done = 0i64;
-        for (ns, deployments) in &scale.apps {
-            for (name, replicas, image, port) in deployments {
-                self.clock = start + done * window / i64::try_from(total).unwrap_or(1);
-                done += 1;
-                self.deployment_with_service(ns, name, *replicas, image, *port, true);
-            }
-            if ns == "demo" {
-                self.secret_opaque("demo", "redis-auth", &[("password", 16)]);
-                self.redis_statefulset("demo");
-            } else if ns != "default" {
-                self.secret_opaque(ns, "db-credentials", &[("username", 8), ("password", 24)]);
-            }
-        }
-        self.clock = self.now - 60;
-        self.ranges();
     }
 
     pub(super) fn scale(&mut self) -> Scale {

@@ -1,0 +1,191 @@
+//! A long command in progress on the page (`load k8s large`, see `playground::work`): the
+//! page runs it a step at a time between frames with [`Session::work`], shows how far it got
+//! ([`Session::working`]), and Ctrl+C stops it where it is. While it runs, simulated time
+//! belongs to it: clicks that would let time pass or change the cluster wait, lines typed
+//! meanwhile run once it ends (a shell's type-ahead), and Ctrl+C drops them as a terminal
+//! does.
+//!
+//! The command's input is stored once it ended; a stopped one with the number of steps it
+//! ran, so that a replay stops it at the same place.
+//!
+//! Owns: [`Ran`], the type-ahead. Must not touch: what a step does.
+
+use super::timeline::InputRecord;
+use super::{Action, LogChange, Session};
+use crate::kubectl::LoadProgress;
+
+/// A command line that ran, as [`Session::ran_command`] needs it to finish its entry.
+pub(crate) struct Ran {
+    pub(super) record: InputRecord,
+    pub(super) index_before: u64,
+    pub(super) rev_before: i64,
+    pub(super) rewrite: bool,
+}
+
+impl Session {
+    /// Whether long commands run a step at a time (the page) or to their end at once.
+    pub fn step_long_commands(&mut self, on: bool) {
+        self.stepping = on;
+    }
+
+    /// The long command in progress, and how far it got.
+    pub fn working(&self) -> Option<(&str, LoadProgress)> {
+        let ran = self.work.as_ref()?;
+        Some((ran.record.line.as_str(), self.playground.working()?))
+    }
+
+    /// Lines typed while the long command runs, waiting for it.
+    pub fn typeahead(&self) -> &[String] {
+        &self.typeahead
+    }
+
+    /// Runs one step of the long command in progress. When it ended, its entry is shown, its
+    /// input stored, and the lines typed meanwhile run; the answer is then the log's change.
+    pub fn work(&mut self) -> Option<LogChange> {
+        self.work.as_ref()?;
+        let out = self.playground.work()?;
+        let ran = self.work.take()?;
+        let change = self.ran_command(ran, out);
+        self.run_typeahead();
+        Some(change)
+    }
+
+    /// Ctrl+C while a long command runs: it stops where it is (what it wrote stays) and the
+    /// lines typed meanwhile are dropped. False when none runs.
+    pub(super) fn stop_work(&mut self) -> bool {
+        let Some(mut ran) = self.work.take() else {
+            return false;
+        };
+        self.typeahead.clear();
+        let Some((out, steps)) = self.playground.stop_work() else {
+            return false;
+        };
+        ran.record.steps = Some(steps);
+        self.ran_command(ran, out);
+        true
+    }
+
+    fn run_typeahead(&mut self) {
+        while self.work.is_none() && !self.typeahead.is_empty() {
+            let line = self.typeahead.remove(0);
+            self.run_input(&line);
+        }
+    }
+
+    /// While a long command runs: the action to apply now (None: it waits or is dropped).
+    pub(super) fn while_working(&mut self, action: Action) -> Option<Action> {
+        if self.work.is_none() {
+            return Some(action);
+        }
+        match action {
+            Action::Interrupt => {
+                self.stop_work();
+                None
+            }
+            Action::Run(line) => {
+                self.typeahead.push(line);
+                None
+            }
+            // what only changes the view
+            Action::CloseLesson
+            | Action::PlayPause
+            | Action::ClearScreen
+            | Action::SelectKey(_)
+            | Action::Revision(_)
+            | Action::V2(_)
+            | Action::ToggleFolder(_)
+            | Action::Drill(_)
+            | Action::KeySizes(_)
+            | Action::Filter(_) => Some(action),
+            // time passing, cluster changes, files, seeking: not while it runs
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(s: &mut Session) -> String {
+        s.run_line("etcdctl get /registry --prefix --keys-only | wc -l");
+        s.entries().last().unwrap().output.stdout.clone()
+    }
+
+    #[test]
+    fn a_long_load_runs_a_step_at_a_time_and_lines_typed_meanwhile_wait() {
+        let mut s = Session::new(1);
+        s.step_long_commands(true);
+        let before = s.entries().len();
+        s.apply(Action::Run("load k8s large".into()));
+        assert_eq!(s.working().map(|w| w.0), Some("load k8s large"));
+        assert_eq!(s.entries().len(), before, "no entry until it ends");
+        s.apply(Action::Run("etcdctl put after load".into()));
+        assert_eq!(s.typeahead(), ["etcdctl put after load".to_string()]);
+        let now = s.world().now();
+        s.apply(Action::UntilIdle);
+        s.apply(Action::Step);
+        assert_eq!(s.world().now(), now, "time is the load's while it runs");
+        let mut steps = 0;
+        let change = loop {
+            steps += 1;
+            if let Some(c) = s.work() {
+                break c;
+            }
+        };
+        assert!(steps > 100);
+        assert!(s.working().is_none());
+        assert!(
+            matches!(change, LogChange::Append(ref r) if r.line == "load k8s large" && r.steps.is_none())
+        );
+        let e = s.entries();
+        let lines: Vec<&str> = e[before..].iter().map(|e| e.line.as_str()).collect();
+        assert_eq!(lines, ["load k8s large", "etcdctl put after load"]);
+        assert!(e[before]
+            .output
+            .stdout
+            .starts_with("loaded the large Kubernetes sample"));
+        assert_eq!(e[before + 1].output.stdout, "OK\n");
+        assert_eq!(s.inputs().len(), 2);
+    }
+
+    #[test]
+    fn ctrl_c_stops_a_long_load_and_a_replay_stops_it_at_the_same_place() {
+        let mut s = Session::new(1);
+        s.step_long_commands(true);
+        s.apply(Action::Run("load k8s large".into()));
+        for _ in 0..60 {
+            assert!(s.work().is_none());
+        }
+        s.apply(Action::Run("etcdctl put dropped by ctrl-c x".into()));
+        s.apply(Action::Interrupt);
+        assert!(s.working().is_none());
+        assert!(s.typeahead().is_empty(), "Ctrl+C drops the type-ahead");
+        let e = s.entries().last().unwrap().clone();
+        assert_eq!(e.line, "load k8s large");
+        assert_eq!(e.output.exit, 130);
+        assert!(e
+            .output
+            .stderr
+            .starts_with("^C\nload: stopped by Ctrl+C after "));
+        let inputs = s.inputs().to_vec();
+        assert_eq!(inputs.len(), 1);
+        assert_eq!(inputs[0].steps, Some(60));
+        let n = keys(&mut s);
+        let now = s.world().now();
+        // the stored input replays to the same place
+        let mut again = Session::new(1);
+        again.replay(inputs);
+        assert_eq!(again.entries().last().unwrap().output, e.output);
+        assert_eq!(keys(&mut again), n);
+        let n: usize = n.trim().parse().unwrap();
+        assert!(n > 0 && n < 100_000, "{n}");
+        // (the key count read above took time in both)
+        assert_eq!(again.world().now(), s.world().now());
+        assert!(now <= s.world().now());
+        // a rewind to before the count replays it too
+        s.seek(0);
+        s.seek(now.as_millis() as u64);
+        assert_eq!(keys(&mut s).trim(), n.to_string());
+    }
+}
