@@ -202,15 +202,20 @@ pub fn write(
 ) -> Result<Issued<impl std::future::Future<Output = Result<(), WriteError>>>, WriteError> {
     let c = |e| classify(member, e);
     // the snapshot's record, its key, and whether this write stores the record
-    let snapshot = flush.snapshot.as_ref().map(|s| {
-        let rec = record::encode_snapshot(s);
-        let key = shared::key(s, &rec);
-        let carries = shared.must_store(&key);
-        (rec, key, carries)
+    // (the record is encoded only to be stored, or to learn its key)
+    let snapshot = flush.snapshot.as_ref().map(|s| match shared.key_known(s) {
+        Some(key) if !shared.must_store(&key) => (None, key, false),
+        _ => {
+            let rec = record::encode_snapshot(s);
+            let key = shared::key(s, &rec);
+            shared.remember_key(s, &key);
+            let carries = shared.must_store(&key);
+            (Some(rec), key, carries)
+        }
     });
     let [es, hs, sn] = store_names(member);
     let mut scope = vec![es.as_str(), hs.as_str(), sn.as_str()];
-    if matches!(snapshot, Some((_, _, true))) {
+    if matches!(snapshot, Some((Some(_), _, true))) {
         scope.push(SHARED_STORE);
     }
     let tx = db
@@ -252,7 +257,7 @@ pub fn write(
     }
     let written = match snapshot {
         Some((rec, shared_key, carries)) => {
-            if carries {
+            if let (true, Some(rec)) = (carries, rec) {
                 tx.object_store(SHARED_STORE)
                     .map_err(c)?
                     .put(&bytes(&rec), Some(&JsValue::from_str(&shared_key)))

@@ -13,9 +13,10 @@
 //! Owns: the shared-record key and the decisions above. Must not touch: IndexedDB itself
 //! (`idb`), the record format (`record`).
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::raft::Snapshot;
+use crate::raft::{Snapshot, SnapshotMetadata};
 
 /// The shared record's key for `snapshot`, whose encoded record is `record` (its first four
 /// bytes are the record's checksum): `INDEX-TERM-CHECKSUM-LENGTH`.
@@ -33,7 +34,7 @@ pub fn key(snapshot: &Snapshot, record: &[u8]) -> String {
 }
 
 /// What the driving page knows of the shared records.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct SharedSnapshots {
     /// Per member, the record its stored snapshot names, as committed.
     named: BTreeMap<String, String>,
@@ -41,7 +42,22 @@ pub struct SharedSnapshots {
     stored: BTreeSet<String>,
     /// Writes issued and not yet settled.
     in_flight: usize,
+    /// The key of the last snapshot record encoded, by that snapshot's bytes in memory (their
+    /// address and length) and its metadata: members that took the same bytes (see
+    /// `World::snapshot_one_if_due`) have the same record, so the later ones' writes need not
+    /// encode hundreds of MB again only to learn its key.
+    key_memo: RefCell<Option<(usize, usize, SnapshotMetadata, String)>>,
 }
+
+/// The bookkeeping compares; the key memo is a cache, not part of it.
+impl PartialEq for SharedSnapshots {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.named, &self.stored, self.in_flight)
+            == (&other.named, &other.stored, other.in_flight)
+    }
+}
+
+impl Eq for SharedSnapshots {}
 
 /// A member write's part in the bookkeeping, handed back when it settles.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,7 +79,29 @@ impl SharedSnapshots {
             named: named.into_iter().collect(),
             stored: stored.into_iter().collect(),
             in_flight: 0,
+            key_memo: RefCell::new(None),
         }
+    }
+
+    /// The key of `snapshot`'s record if the last record encoded was of the same snapshot
+    /// (the same bytes in memory, the same metadata).
+    pub fn key_known(&self, snapshot: &Snapshot) -> Option<String> {
+        let memo = self.key_memo.borrow();
+        let (at, len, meta, key) = memo.as_ref()?;
+        (*at == snapshot.data.as_ptr() as usize
+            && *len == snapshot.data.len()
+            && *meta == snapshot.metadata)
+            .then(|| key.clone())
+    }
+
+    /// Remembers `key` as the key of `snapshot`'s record.
+    pub fn remember_key(&self, snapshot: &Snapshot, key: &str) {
+        *self.key_memo.borrow_mut() = Some((
+            snapshot.data.as_ptr() as usize,
+            snapshot.data.len(),
+            snapshot.metadata.clone(),
+            key.to_string(),
+        ));
     }
 
     /// Whether a write that makes a member name `key` must store the record as well.
@@ -174,6 +212,33 @@ mod tests {
         assert_eq!(s.take_unnamed(), vec!["A".to_string()]);
         assert!(s.take_unnamed().is_empty(), "forgotten once handed out");
         assert_eq!(s.named_by("infra3"), Some("B"));
+    }
+
+    #[test]
+    fn the_key_is_known_again_for_the_same_bytes_only() {
+        let data: crate::raft::EntryData = vec![1u8, 2, 3].into();
+        let mut s = Snapshot {
+            data: data.clone(),
+            ..Default::default()
+        };
+        s.metadata.index = 9;
+        let shared = SharedSnapshots::default();
+        assert_eq!(shared.key_known(&s), None);
+        shared.remember_key(&s, "9-0-00000001-7");
+        let same = Snapshot {
+            data,
+            metadata: s.metadata.clone(),
+        };
+        assert_eq!(shared.key_known(&same).as_deref(), Some("9-0-00000001-7"));
+        // equal bytes elsewhere in memory, or other metadata: not known
+        let copy = Snapshot {
+            data: vec![1u8, 2, 3].into(),
+            metadata: s.metadata.clone(),
+        };
+        assert_eq!(shared.key_known(&copy), None);
+        let mut later = same.clone();
+        later.metadata.term = 2;
+        assert_eq!(shared.key_known(&later), None);
     }
 
     #[test]

@@ -222,7 +222,7 @@ impl RawNode {
         &mut self,
         index: u64,
         cs: ConfState,
-        data: Vec<u8>,
+        data: impl Into<super::message::EntryData>,
         keep: u64,
     ) -> Result<(), RaftError> {
         self.raft

@@ -99,7 +99,7 @@ impl MemStorage {
         &mut self,
         index: u64,
         cs: Option<ConfState>,
-        data: Vec<u8>,
+        data: impl Into<EntryData>,
     ) -> Result<&Snapshot, RaftError> {
         if index <= self.snapshot.metadata.index {
             return Err(RaftError::SnapshotOutOfDate);

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::apply::StateMachine;
 use super::member::{Member, ELECTION_TIMEOUT};
 use crate::api::Member as ApiMember;
+use crate::raft::EntryData;
 
 /// Applied entries between two snapshots by default.
 pub const DEFAULT_SNAPSHOT_COUNT: u64 = 100_000;
@@ -114,9 +115,30 @@ impl Member {
 
     /// Takes the snapshot if it is due; returns whether it did.
     pub fn snapshot_if_due(&mut self) -> bool {
+        self.snapshot_if_due_as(None)
+    }
+
+    /// [`Member::snapshot_if_due`] with `same`: the bytes of another member's snapshot at this
+    /// member's applied index, taken instead of encoding the state again. They are the same
+    /// bytes: the applied state is the same at one index, and what only a leader holds is
+    /// written as a follower holds it (debug builds encode and compare).
+    pub fn snapshot_if_due_as(&mut self, same: Option<EntryData>) -> bool {
         let before = self.last_snapshot;
-        self.maybe_snapshot();
+        if self.snapshot_due() {
+            self.take_snapshot_with(same);
+        }
         self.last_snapshot != before
+    }
+
+    /// The index and bytes of the member's newest snapshot (None: it has none).
+    pub fn snapshot_data(&self) -> Option<(u64, EntryData)> {
+        let s = self.node.raft.raft_log.storage.snapshot();
+        (!s.is_empty()).then(|| (s.metadata.index, s.data.clone()))
+    }
+
+    /// The index the member applied up to.
+    pub fn applied(&self) -> u64 {
+        self.applied
     }
 
     pub(super) fn maybe_snapshot(&mut self) {
@@ -132,15 +154,32 @@ impl Member {
     /// compaction left behind, so freeing space after NOSPACE frees the browser's storage
     /// too. Nothing a client sees changes (indexes, revisions, the backend).
     pub(super) fn take_snapshot(&mut self) {
+        self.take_snapshot_with(None);
+    }
+
+    fn take_snapshot_with(&mut self, same: Option<EntryData>) {
         if self.applied <= self.node.raft.raft_log.storage.snapshot().metadata.index {
             return;
         }
-        let data = encode_member_snapshot(
-            &self.members,
-            &self.removed,
-            &self.cluster_version,
-            &self.sm,
-        );
+        let encode = || {
+            encode_member_snapshot(
+                &self.members,
+                &self.removed,
+                &self.cluster_version,
+                &self.sm,
+            )
+        };
+        let data: EntryData = match same {
+            Some(d) => {
+                debug_assert!(
+                    d[..] == encode()[..],
+                    "a member's snapshot differs from another's at index {}",
+                    self.applied
+                );
+                d
+            }
+            None => encode().into(),
+        };
         let cs = self.node.raft.prs.conf_state();
         let keep = SNAPSHOT_CATCH_UP_ENTRIES.min(self.snapshot_count);
         if self.node.compact(self.applied, cs, data, keep).is_ok() {
