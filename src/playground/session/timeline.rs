@@ -154,6 +154,9 @@ impl Session {
         self.inputs.clear();
         self.future.clear();
         self.job = None;
+        // (a long command in progress belonged to the playground replaced)
+        self.work = None;
+        self.typeahead.clear();
         self.background.clear();
         self.entries = std::rc::Rc::new(Vec::new());
         self.horizon_ms = self.now_ms();

@@ -74,6 +74,11 @@ impl Session {
 
     /// While a long command runs: the action to apply now (None: it waits or is dropped).
     pub(super) fn while_working(&mut self, action: Action) -> Option<Action> {
+        if self.work.is_some() && self.playground.working().is_none() {
+            // (its playground was replaced: nothing runs any more)
+            self.work = None;
+            self.typeahead.clear();
+        }
         if self.work.is_none() {
             return Some(action);
         }
