@@ -727,15 +727,13 @@ impl Playground {
                     && (w.len() == 2
                         || (w.len() == 3 && matches!(w[2].as_str(), "large" | "--large"))) =>
             {
-                match w.len() == 3 {
-                    true => self.start_large_load(),
-                    false => res(load::load_k8s(&mut self.world, false)),
-                }
+                let load = load::Load::k8s(&mut self.world, w.len() == 3);
+                self.start_load(load)
             }
             "load" if w.len() == 2 && arg != "k8s" => match self.console.files.get(arg.as_str()) {
                 Some(data) => {
-                    let data = data.clone();
-                    res(load::load_snapshot(&mut self.world, &data, &arg))
+                    let load = load::Load::file(data.clone(), &arg);
+                    self.start_load(Ok(load))
                 }
                 None => err(format!(
                     "load: {arg}: no such file (drop a snapshot file on the console, or save one with etcdctl snapshot save {arg})"

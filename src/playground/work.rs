@@ -1,6 +1,6 @@
-//! Long commands run a step at a time (`load k8s large`): the page runs the steps between
-//! frames, so it keeps answering, shows how far the command got, and Ctrl+C stops it where
-//! it is. Everywhere else (transcripts, the REPL, a replay) the command runs to its end at
+//! Long commands run a step at a time (`load k8s [large]`, `load FILE`): the page runs the
+//! steps between frames, so it keeps answering, shows how far the command got, and Ctrl+C
+//! stops it where it is. Everywhere else (transcripts, the REPL, a replay) the command runs to its end at
 //! once, as any other line does.
 //!
 //! A step is a fixed piece of the command's work, so the same inputs and the same number of
@@ -10,20 +10,14 @@
 //! Owns: the command in progress. Must not touch: what a step does (`load`), when steps run
 //! (the page).
 
-use super::load::LargeLoad;
+use super::load::Load;
 use super::Playground;
 use crate::kubectl::LoadProgress;
 use crate::process::Output;
 
 /// A command in progress.
 pub struct Work {
-    load: LargeLoad,
-}
-
-/// Whether `line` is a command that runs a step at a time when stepping is on.
-pub fn runs_a_step_at_a_time(line: &str) -> bool {
-    let w: Vec<&str> = line.split_whitespace().collect();
-    matches!(w.as_slice(), ["load", "k8s", "large" | "--large"])
+    load: Load,
 }
 
 /// The exit status of a command stopped by Ctrl+C (a shell's 128 + SIGINT).
@@ -50,9 +44,9 @@ impl Playground {
         self.stepping = on;
     }
 
-    /// `load k8s large`: started (stepping), or run to its end.
-    pub(super) fn start_large_load(&mut self) -> Output {
-        let mut load = match LargeLoad::start(&mut self.world) {
+    /// A load set up: started (stepping), or run to its end.
+    pub(super) fn start_load(&mut self, load: Result<Load, String>) -> Output {
+        let mut load = match load {
             Ok(l) => l,
             Err(e) => return line_out(Err(e)),
         };
@@ -75,7 +69,7 @@ impl Playground {
     /// The snapshot interval in force once the command in progress ends (the world's is
     /// held back meanwhile): what a stored state must say.
     pub fn snapshot_count_after_work(&self) -> Option<u64> {
-        self.work.as_ref().map(|w| w.load.snapshot_count())
+        self.work.as_ref().and_then(|w| w.load.snapshot_count())
     }
 
     /// Runs one step of the command in progress: its output once it ended.
@@ -208,6 +202,70 @@ mod tests {
         // what was written stays; a second load says so
         let again = live.run("load k8s large", None);
         assert!(again.stderr.contains("/registry already holds keys"));
+    }
+
+    /// Runs `line` with stepping on to its end: its output and how many steps it took.
+    fn stepped(p: &mut Playground, line: &str) -> (Output, usize) {
+        p.set_stepping(true);
+        let started = p.run(line, None);
+        p.set_stepping(false);
+        assert_eq!(started.stdout, "");
+        let mut steps = 0;
+        loop {
+            steps += 1;
+            if let Some(out) = p.work() {
+                return (out, steps);
+            }
+        }
+    }
+
+    #[test]
+    fn the_small_sample_and_a_file_load_step_as_they_run_at_once() {
+        let mut once = Playground::new(8);
+        let mut step = Playground::new(8);
+        let a = once.run("load k8s", None);
+        let (b, steps) = stepped(&mut step, "load k8s");
+        assert!(steps > 300, "one put a step: {steps}");
+        assert_eq!(a, b);
+        assert!(a.stdout.starts_with("loaded the small Kubernetes sample"));
+        assert_eq!(once.world().now(), step.world().now());
+        // a snapshot file of that, loaded into fresh clusters
+        once.run("etcdctl snapshot save s.db", None);
+        let file = once.console.files.get("s.db").unwrap().clone();
+        let mut at_once = Playground::new(9);
+        let mut in_steps = Playground::new(9);
+        at_once.add_file("s.db", file.clone()).unwrap();
+        in_steps.add_file("s.db", file).unwrap();
+        let a = at_once.run("load s.db", None);
+        let (b, steps) = stepped(&mut in_steps, "load s.db");
+        assert_eq!(a, b);
+        assert!(a.stdout.starts_with("loaded the "), "{}", a.stdout);
+        assert!(steps >= 3, "read, txns, end: {steps}");
+        assert_eq!(keys(&mut at_once), keys(&mut in_steps));
+        assert_eq!(at_once.world().now(), in_steps.world().now());
+        // stopped after its first txn
+        let mut stopped = Playground::new(9);
+        stopped
+            .add_file("s.db", once.console.files["s.db"].clone())
+            .unwrap();
+        let out = stopped.run_stopped_after("load s.db", 2);
+        assert_eq!(out.exit, STOPPED_EXIT);
+        assert!(
+            out.stderr
+                .starts_with("^C\nload: s.db: stopped by Ctrl+C after 128 of its "),
+            "{}",
+            out.stderr
+        );
+        // a file that is not a snapshot fails at its first step, stepping or not
+        let mut bad = Playground::new(9);
+        bad.console
+            .files
+            .insert("x.db".into(), b"not a snapshot".to_vec());
+        let a = bad.run("load x.db", None);
+        let (b, _) = stepped(&mut bad, "load x.db");
+        assert_eq!(a, b);
+        assert_eq!(a.exit, 1);
+        assert!(a.stderr.starts_with("load: x.db: "), "{}", a.stderr);
     }
 
     #[test]

@@ -71,8 +71,6 @@ pub fn dispatcher(labs: LabsRef, update: UseForceUpdateHandle) -> Callback<Actio
         s.playground_mut().set_editor_available(true);
         // (a long command runs a step at a time: see `drive` below)
         s.step_long_commands(true);
-        // (a long line's flush in a task of its own: the page paints between the two)
-        let soon = matches!(&action, Action::Run(t) if super::working::takes_long(t));
         let applied = s.apply(action);
         let working = s.working().is_some();
         drop(s);
@@ -92,7 +90,7 @@ pub fn dispatcher(labs: LabsRef, update: UseForceUpdateHandle) -> Callback<Actio
             super::working::drive(driven, Rc::new(after));
         }
         if applied.persist {
-            store(&db, soon);
+            store(&db, false);
         }
         if let Ok(mut s) = session.try_borrow_mut() {
             s.refresh(applied.refresh);
@@ -117,7 +115,6 @@ pub fn App() -> Html {
     let note = use_state(|| None::<String>);
     let selection = use_state(|| None::<Selection>);
     let editing = use_state(|| None::<Edit>);
-    let working = use_state(|| None::<String>);
     let theme = use_state(|| None::<&'static str>);
     let help_open = use_state(|| false);
     let disk_banner = use_state(|| None::<String>);
@@ -358,17 +355,11 @@ pub fn App() -> Html {
         let selection = selection.clone();
         let disk_ui = disk_ui.clone();
         let update = update.clone();
-        let working = working.clone();
         Callback::from(move |text: String| {
             let Ok(current) = labs.try_borrow().map(|l| l.current()) else {
                 return;
             };
             match lab_line(&text, current.kind, current.version) {
-                LabLine::NotLab if super::working::takes_long(&text) => {
-                    let dispatch = dispatch.clone();
-                    let run = move |t| dispatch.emit(Action::Run(t));
-                    super::working::run_after_paint(text, working.clone(), run);
-                }
                 LabLine::NotLab => {
                     let before = current.session.borrow().next_entry_id();
                     dispatch.emit(Action::Run(text));
@@ -709,8 +700,8 @@ pub fn App() -> Html {
                              {on_history} {on_complete} on_interrupt={dispatch.reform(|_| Action::Interrupt)} {on_download}
                              on_drop_file={dispatch.reform(|(name, bytes)| Action::DropFile { name, bytes })}
                              job_running={s.job_running() || s.working().is_some()} on_select={on_select_entry} selected={selected_entry}
-                             show_requests={s.show_requests()} prompt={s.prompt()} api={s.api_version()} busy={editing.is_some() || working.is_some()}
-                             working={working.as_deref().map(Working::before).or_else(|| Working::of(&s))}
+                             show_requests={s.show_requests()} prompt={s.prompt()} api={s.api_version()} busy={editing.is_some()}
+                             working={Working::of(&s)}
                              terminal={s.terminal().map(TerminalView::from)} on_terminal_line={dispatch.reform(Action::TerminalLine)}
                              on_terminal_eof={dispatch.reform(Action::TerminalEof)}
                              banner={lab_banner(kind)} fill={(*fill).clone()} />

@@ -1,10 +1,9 @@
-//! Lines that keep the page busy: a long command that runs a step at a time (`load k8s
-//! large`, see the session's `work`) is driven here in slices between frames, with its
-//! progress on screen, while the console keeps answering (typing, scrolling, Ctrl+C); a line
-//! that runs at once but can take a while (`load FILE`) is shown as running before it runs.
+//! Long commands (`load k8s [large]`, `load FILE`: see the session's `work`) are driven here
+//! a step at a time, in slices between frames, with their progress on screen, while the
+//! console keeps answering (typing, scrolling, Ctrl+C).
 //!
-//! Owns: the slices and their length, the delay before a slow line. Must not touch: what a
-//! step does, when the session's state is stored (the caller's `ended`).
+//! Owns: the slices and their length. Must not touch: what a step does, when the session's
+//! state is stored (the caller's `after`).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -14,9 +13,6 @@ use yew::prelude::*;
 
 use crate::playground::session::Session;
 
-/// How long the page has to show the line before it runs (a frame or two).
-const PAINT_MS: u32 = 40;
-
 /// Wall time one slice of steps may take before the page gets the thread back (a step is a
 /// few ms to a few tens of ms: a frame stays well under 100 ms).
 const SLICE_MS: f64 = 30.0;
@@ -24,25 +20,6 @@ const SLICE_MS: f64 = 30.0;
 thread_local! {
     /// Whether slices are already scheduled (one driver per page).
     static DRIVING: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Whether `line` runs at once but can keep the page busy for a while.
-pub fn takes_long(line: &str) -> bool {
-    line.trim_start().starts_with("load ") && !crate::playground::work::runs_a_step_at_a_time(line)
-}
-
-/// Shows `line` as running (`working`), then runs it a moment later.
-pub fn run_after_paint(
-    line: String,
-    working: UseStateHandle<Option<String>>,
-    run: impl FnOnce(String) + 'static,
-) {
-    working.set(Some(line.clone()));
-    Timeout::new(PAINT_MS, move || {
-        run(line);
-        working.set(None);
-    })
-    .forget();
 }
 
 fn now_ms() -> f64 {
@@ -84,28 +61,19 @@ fn slice(session: Rc<RefCell<Session>>, after: Rc<dyn Fn(bool)>) {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Working {
     pub line: String,
-    /// Keys written, of about how many (None: not known).
-    pub progress: Option<(usize, usize)>,
+    /// Keys written, of about how many.
+    pub progress: (usize, usize),
     /// Lines typed meanwhile, run once it ends.
     pub typeahead: Vec<String>,
 }
 
 impl Working {
-    /// A line shown as running before it runs.
-    pub fn before(line: &str) -> Self {
-        Working {
-            line: line.to_string(),
-            progress: None,
-            typeahead: Vec::new(),
-        }
-    }
-
     /// The session's long command, if one runs.
     pub fn of(s: &Session) -> Option<Self> {
         let (line, p) = s.working()?;
         Some(Working {
             line: line.to_string(),
-            progress: Some((p.written, p.expected)),
+            progress: (p.written, p.expected),
             typeahead: s.typeahead().to_vec(),
         })
     }
@@ -113,13 +81,7 @@ impl Working {
 
 /// The console's line while such a line runs.
 pub fn view(w: &Working) -> Html {
-    let Some((done, of)) = w.progress else {
-        return html! {
-            <div class="status working" data-testid="console-working" aria-live="polite">
-                { format!("running `{}`… the page answers again when it is done", w.line) }
-            </div>
-        };
-    };
+    let (done, of) = w.progress;
     let pct = (done * 100).checked_div(of).unwrap_or(0).min(100);
     html! {
         <div class="status working" data-testid="console-working">
@@ -131,19 +93,5 @@ pub fn view(w: &Working) -> Html {
                 <div class="typeahead" data-testid="console-typeahead">{ format!("waiting: {l}") }</div>
             }) }
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn loads_take_long_and_etcdctl_lines_do_not() {
-        assert!(takes_long("load snap.db"));
-        assert!(takes_long("  load k8s"));
-        assert!(!takes_long("load k8s large"), "runs a step at a time");
-        assert!(!takes_long("etcdctl put load x"));
-        assert!(!takes_long("loader"));
     }
 }
