@@ -76,12 +76,20 @@ async function longFrames(url) {
   await page.goto(url);
   await consoleReady(page);
   const before = await flushes(page);
+  const issuedBefore = await page.evaluate(() => window.__etcdplayFlushTimes?.issue?.length ?? 0);
   const t0 = await page.evaluate(() => performance.now());
   await page.locator('[data-testid="console-input"]').fill('load k8s large');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => /loaded the large|Error/.test(
-    [...document.querySelectorAll('[data-testid="console-entry"]')].pop()?.innerText ?? ''), null, { timeout: 600000 });
-  await page.waitForFunction((n) => (window.__etcdplayFlushTimes?.commit?.length ?? 0) > n, before, { timeout: 600000 });
+    [...document.querySelectorAll('[data-testid="console-entry"]')].pop()?.innerText ?? ''), null, { timeout: 600000, polling: 20 });
+  // the flush that stores the load is issued in a task queued when its entry shows (a
+  // zero-delay timer queued after it runs after it): then wait until every flush issued
+  // has committed
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+  await page.waitForFunction((n) => {
+    const t = window.__etcdplayFlushTimes;
+    return t && t.issue.length > n && t.commit.length === t.issue.length;
+  }, issuedBefore, { timeout: 600000 });
   const t1 = await page.evaluate(() => performance.now());
   const loading = await framesSince(page, t0);
   // the three held-back snapshots, each flushed
