@@ -436,3 +436,50 @@ fn forged_stores_open_or_say_why_in_wasm() {
         total / f64::from(cases)
     );
 }
+
+/// One flush of three members whose logs hold the same entries (one allocation each, as the
+/// members' logs share them) encodes each record once for all of them; a member whose entry
+/// at an index differs (another term, other data) gets its own record. Each reads back as
+/// its own disk.
+#[wasm_bindgen_test]
+async fn members_sharing_entries_in_one_flush_read_back_their_own_logs() {
+    let db = fresh("etcd-playground-test-shared-entries").await;
+    let shared = Rc::new(RefCell::new(SharedSnapshots::default()));
+    let common = vec![e(1, 1), e(2, 1), e(3, 2), e(4, 2)];
+    let members = ["infra1", "infra2", "infra3"];
+    let mut disks: Vec<MemoryDisk> = members.iter().map(|_| MemoryDisk::new()).collect();
+    for (i, d) in disks.iter_mut().enumerate() {
+        d.start_journal(true);
+        let mut log = common.clone();
+        if i == 2 {
+            // the same index with another term and data (a tail a new leader overwrites)
+            log[3] = Entry {
+                data: b"another leader's entry".to_vec().into(),
+                ..e(4, 3)
+            };
+        }
+        d.append(&log).unwrap();
+        d.set_hard_state(HardState {
+            term: 3,
+            vote: 1,
+            commit: 2,
+        })
+        .unwrap();
+    }
+    let flushes: Vec<_> = members
+        .iter()
+        .zip(disks.iter_mut())
+        .map(|(m, d)| (m.to_string(), d.drain_journal()))
+        .collect();
+    storage::flush(&db, &shared, &flushes, None, false, &[])
+        .await
+        .expect("commit");
+    let stored = storage::load_all(&db).await.unwrap();
+    for (m, d) in members.iter().zip(&disks) {
+        let got = &stored.disks[*m];
+        assert!(got.problems.is_empty(), "{m}: {:?}", got.problems);
+        assert_eq!(got.state, d.load(), "{m}");
+    }
+    assert_eq!(stored.disks["infra3"].state.entries[3].term, 3);
+    assert_eq!(stored.disks["infra1"].state.entries[3].term, 2);
+}

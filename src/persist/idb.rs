@@ -21,7 +21,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::record::{self, RecordError};
 use super::shared::{self, SharedSnapshots, SnapshotWrite};
 use super::{DiskState, EntryOp, Flush};
-use crate::raft::Snapshot;
+use crate::raft::{Entry, EntryType, Snapshot};
 
 const HARD_STATE_KEY: &str = "hardstate";
 const SNAPSHOT_KEY: &str = "snapshot";
@@ -200,6 +200,47 @@ pub fn write(
     flush: &Flush,
     shared: &SharedSnapshots,
 ) -> Result<Issued<impl std::future::Future<Output = Result<(), WriteError>>>, WriteError> {
+    write_sharing(db, member, flush, shared, &mut EncodedEntries::default())
+}
+
+/// Entry records encoded while one flush is issued, by entry: the members' logs hold the same
+/// entries (their data one allocation in memory), so each record is encoded, checksummed and
+/// copied out of wasm once per flush instead of once per member (after `load k8s large`:
+/// 124 MB each). Keyed by the data's address and length with the index and term, which is
+/// sound only while the entries are alive: one flush's lifetime.
+#[derive(Default)]
+pub struct EncodedEntries(Vec<EncodedEntry>);
+
+/// An entry's record: `(index, term, data address, data length)`, its type, the record.
+type EncodedEntry = ((u64, u64, usize, usize), EntryType, JsValue);
+
+impl EncodedEntries {
+    fn record(&mut self, e: &Entry) -> JsValue {
+        let key = (e.index, e.term, e.data.as_ptr() as usize, e.data.len());
+        // (kept in key order: the members' entries arrive in index order, so inserting
+        // appends)
+        match self.0.binary_search_by(|(k, ..)| k.cmp(&key)) {
+            Ok(i) if self.0[i].1 == e.entry_type => self.0[i].2.clone(),
+            found => {
+                let v = bytes(&record::encode_entry(e));
+                match found {
+                    Ok(i) => self.0[i] = (key, e.entry_type, v.clone()),
+                    Err(i) => self.0.insert(i, (key, e.entry_type, v.clone())),
+                }
+                v
+            }
+        }
+    }
+}
+
+/// [`write`], with the entry records `encoded` holds for the other members of the same flush.
+pub fn write_sharing(
+    db: &Database,
+    member: &str,
+    flush: &Flush,
+    shared: &SharedSnapshots,
+    encoded: &mut EncodedEntries,
+) -> Result<Issued<impl std::future::Future<Output = Result<(), WriteError>>>, WriteError> {
     let c = |e| classify(member, e);
     // the snapshot's record, its key, and whether this write stores the record
     // (the record is encoded only to be stored, or to learn its key)
@@ -234,7 +275,7 @@ pub fn write(
             EntryOp::Put(list) => {
                 for e in list {
                     entries
-                        .put(&bytes(&record::encode_entry(e)), Some(&key(e.index)))
+                        .put(&encoded.record(e), Some(&key(e.index)))
                         .map_err(c)?;
                 }
             }

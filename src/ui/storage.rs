@@ -257,8 +257,9 @@ pub fn flush(
     let kept = disks
         .iter()
         .filter(|(n, _)| stored_members().any(|m| m == n.as_str()));
+    let mut encoded = disk_idb::EncodedEntries::default();
     for (name, f) in kept {
-        let issued = disk_idb::write(db, name, f, &shared.borrow());
+        let issued = disk_idb::write_sharing(db, name, f, &shared.borrow(), &mut encoded);
         match issued {
             Ok(w) => {
                 shared.borrow_mut().issued();

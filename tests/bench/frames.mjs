@@ -29,6 +29,8 @@ function watchFrames() {
 
 /** The longest frame (ms) and how many took over 100 ms, of those since `from` (page time). */
 async function framesSince(page, from) {
+  // (an observer hears of a frame a moment after it ended: let the last one arrive)
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 200))));
   return page.evaluate((from) => {
     const fs = window.__benchFrames.filter((f) => f.start + f.ms >= from);
     return {
