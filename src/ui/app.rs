@@ -678,6 +678,8 @@ pub fn App() -> Html {
             }
             <main class="panes">
                 <div class="pane left">
+                    // (while a load runs, time and the cluster are its: these wait)
+                    <fieldset class="while-working" disabled={s.working().is_some()}>
                     <TimeBar playing={s.playing()} speed={s.speed()} now_ms={s.now_ms()} horizon_ms={s.horizon_ms()}
                              viewing_past={s.viewing_past()} inputs_ahead={s.inputs_ahead()}
                              on_watch_election={dispatch.reform(|_| Action::WatchElection)}
@@ -685,10 +687,13 @@ pub fn App() -> Html {
                              on_step={dispatch.reform(|_| Action::Step)}
                              on_idle={dispatch.reform(|_| Action::UntilIdle)}
                              on_speed={dispatch.reform(Action::Speed)} on_seek={dispatch.reform(Action::Seek)} />
+                    </fieldset>
                     <section class={classes!("picture", s.connected().is_some().then_some("sim-paused"))} aria-label="cluster"
                              title={s.connected().map(|_| "the simulated cluster, paused while the console talks to a real etcd")}>
                         <ClusterPicture model={cluster.clone()} selected={(*selection).clone()} on_select={on_select} {traced} />
-                        <MemberStrip model={cluster.clone()} on_op={guarded.reform(Action::Cluster)} on_select={on_select_member} />
+                        <fieldset class="while-working" disabled={s.working().is_some()}>
+                            <MemberStrip model={cluster.clone()} on_op={guarded.reform(Action::Cluster)} on_select={on_select_member} />
+                        </fieldset>
                     </section>
                     if let Some(h) = &*held {
                         <TimeTravelConfirm what={held_text(h, &cluster)} now_ms={s.now_ms()} inputs_ahead={s.inputs_ahead()}

@@ -38,6 +38,9 @@ test('Ctrl+C stops a long load where it is, and the page answers while it runs',
     /running `load k8s large`: \d+ of about \d+ keys written \(\d+%\) · Ctrl\+C stops it/);
   assert.equal(await page.locator('[data-testid="console-entry"]').count(), before,
     'no entry until the load ends');
+  // time and the cluster are the load's while it runs: their buttons wait
+  assert.equal(await page.locator('[data-testid="member-stop-infra1"]').isDisabled(), true);
+  assert.equal(await page.locator('[data-testid="step"]').isDisabled(), true);
 
   // typing while it runs: the line waits for the load
   assert.equal(await input(page).isDisabled(), false);
@@ -60,6 +63,7 @@ test('Ctrl+C stops a long load where it is, and the page answers while it runs',
   const keys = Number(m[1]);
   assert.ok(keys > 0 && keys < 100000, `${keys} keys`);
   assert.equal(await count(page), keys, 'what the load wrote stays, and only that');
+  assert.equal(await page.locator('[data-testid="member-stop-infra1"]').isDisabled(), false);
   assert.equal((await run(page, 'etcdctl get typed-meanwhile')).trim(), '$ etcdctl get typed-meanwhile',
     'Ctrl+C drops the lines typed meanwhile');
   await screenshot(page, 'long-load-stopped.png');
