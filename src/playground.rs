@@ -96,7 +96,7 @@ pub struct Playground {
     arriving: Option<remote::Arriving>,
     /// Long commands run a step at a time instead of to their end ([`work`]).
     stepping: bool,
-    work: Option<work::Work>,
+    work: Option<load::Load>,
 }
 
 /// The cluster the console talks to (the real one when connected), borrowing only the

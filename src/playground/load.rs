@@ -20,14 +20,6 @@ pub fn load_k8s(world: &mut World, large: bool) -> Result<String, String> {
     Load::k8s(world, large)?.run_to_end(world)
 }
 
-/// `load FILE`: the keys a snapshot file holds at its last revision (one this playground
-/// saved, a real etcd's, or a data directory's `db`), written into the cluster through etcd
-/// so they can be browsed. Only the latest values are copied: not their history, leases or
-/// users (a restore keeps those; this is a way to look at the data).
-pub fn load_snapshot(world: &mut World, data: &[u8], name: &str) -> Result<String, String> {
-    Load::file(data.to_vec(), name).run_to_end(world)
-}
-
 /// A load in progress.
 pub struct Load {
     what: What,
@@ -58,8 +50,11 @@ impl Load {
         })
     }
 
-    /// `load FILE` of the file's bytes: its first step reads the file (the keys it holds at
-    /// its last revision), the next ones write them.
+    /// `load FILE`: the keys a snapshot file holds at its last revision (one this playground
+    /// saved, a real etcd's, or a data directory's `db`), written into the cluster through
+    /// etcd so they can be browsed. Only the latest values are copied: not their history,
+    /// leases or users (a restore keeps those; this is a way to look at the data). Its first
+    /// step reads the file, the next ones write its keys.
     pub fn file(data: Vec<u8>, name: &str) -> Load {
         Load {
             what: What::File(FileLoad {
@@ -102,7 +97,8 @@ impl Load {
         }
     }
 
-    fn run_to_end(mut self, world: &mut World) -> Result<String, String> {
+    /// Runs every step: the line the load prints, or why it failed.
+    pub fn run_to_end(mut self, world: &mut World) -> Result<String, String> {
         loop {
             if let Some(done) = self.step(world) {
                 return done;

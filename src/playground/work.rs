@@ -1,7 +1,7 @@
 //! Long commands run a step at a time (`load k8s [large]`, `load FILE`): the page runs the
 //! steps between frames, so it keeps answering, shows how far the command got, and Ctrl+C
-//! stops it where it is. Everywhere else (transcripts, the REPL, a replay) the command runs to its end at
-//! once, as any other line does.
+//! stops it where it is. Everywhere else (transcripts, the REPL, a replay) the command runs
+//! to its end at once, as any other line does.
 //!
 //! A step is a fixed piece of the command's work, so the same inputs and the same number of
 //! steps always leave the same world: a command stopped after N steps is replayed by running
@@ -15,15 +15,11 @@ use super::Playground;
 use crate::kubectl::LoadProgress;
 use crate::process::Output;
 
-/// A command in progress.
-pub struct Work {
-    load: Load,
-}
-
 /// The exit status of a command stopped by Ctrl+C (a shell's 128 + SIGINT).
 pub const STOPPED_EXIT: i32 = 130;
 
-fn line_out(r: Result<String, String>) -> Output {
+/// A command's line as it prints it: on stdout, or on stderr with status 1.
+pub(super) fn line_out(r: Result<String, String>) -> Output {
     match r {
         Ok(s) => Output {
             stdout: format!("{s}\n"),
@@ -46,36 +42,30 @@ impl Playground {
 
     /// A load set up: started (stepping), or run to its end.
     pub(super) fn start_load(&mut self, load: Result<Load, String>) -> Output {
-        let mut load = match load {
-            Ok(l) => l,
-            Err(e) => return line_out(Err(e)),
-        };
-        if self.stepping {
-            self.work = Some(Work { load });
-            return Output::default();
-        }
-        loop {
-            if let Some(done) = load.step(&mut self.world) {
-                return line_out(done);
+        match load {
+            Ok(load) if self.stepping => {
+                self.work = Some(load);
+                Output::default()
             }
+            Ok(load) => line_out(load.run_to_end(&mut self.world)),
+            Err(e) => line_out(Err(e)),
         }
     }
 
     /// How far the command in progress got (None: none is).
     pub fn working(&self) -> Option<LoadProgress> {
-        self.work.as_ref().map(|w| w.load.progress())
+        self.work.as_ref().map(Load::progress)
     }
 
     /// The snapshot interval in force once the command in progress ends (the world's is
     /// held back meanwhile): what a stored state must say.
     pub fn snapshot_count_after_work(&self) -> Option<u64> {
-        self.work.as_ref().and_then(|w| w.load.snapshot_count())
+        self.work.as_ref().and_then(Load::snapshot_count)
     }
 
     /// Runs one step of the command in progress: its output once it ended.
     pub fn work(&mut self) -> Option<Output> {
-        let w = self.work.as_mut()?;
-        let done = w.load.step(&mut self.world)?;
+        let done = self.work.as_mut()?.step(&mut self.world)?;
         self.work = None;
         Some(line_out(done))
     }
@@ -83,9 +73,9 @@ impl Playground {
     /// Ctrl+C: the command in progress stops where it is; its output and how many steps it
     /// ran (None: none was running).
     pub fn stop_work(&mut self) -> Option<(Output, u64)> {
-        let w = self.work.take()?;
-        let steps = w.load.steps();
-        let line = w.load.stop(&mut self.world);
+        let load = self.work.take()?;
+        let steps = load.steps();
+        let line = load.stop(&mut self.world);
         Some((
             Output {
                 stderr: format!("^C\n{line}\n"),

@@ -140,14 +140,9 @@ pub fn load_requests(sample: &Sample) -> Vec<Request> {
         .collect()
 }
 
-/// [`load_requests`] that takes the sample: the values move into the requests instead of
-/// being copied (the large sample holds about 120 MB of them).
-pub fn into_load_requests(sample: Sample) -> Vec<Request> {
-    into_requests(sample.objects, sample.options.objects_per_txn)
-}
-
-/// The requests that write `objects` (in order): one `Put` each, or txns of `per` puts (the
-/// last one may hold fewer).
+/// [`load_requests`] that takes the objects: the values move into the requests instead of
+/// being copied (the large sample holds about 120 MB of them). One `Put` each, or txns of
+/// `per` puts (the last one may hold fewer).
 pub fn into_requests(objects: Vec<SampleObject>, per: usize) -> Vec<Request> {
     let per = per.clamp(1, 128);
     let put = |o: SampleObject| PutRequest {

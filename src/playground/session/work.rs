@@ -51,18 +51,16 @@ impl Session {
     }
 
     /// Ctrl+C while a long command runs: it stops where it is (what it wrote stays) and the
-    /// lines typed meanwhile are dropped. False when none runs.
-    pub(super) fn stop_work(&mut self) -> bool {
+    /// lines typed meanwhile are dropped.
+    fn stop_work(&mut self) {
         let Some(mut ran) = self.work.take() else {
-            return false;
+            return;
         };
         self.typeahead.clear();
-        let Some((out, steps)) = self.playground.stop_work() else {
-            return false;
-        };
-        ran.record.steps = Some(steps);
-        self.ran_command(ran, out);
-        true
+        if let Some((out, steps)) = self.playground.stop_work() {
+            ran.record.steps = Some(steps);
+            self.ran_command(ran, out);
+        }
     }
 
     fn run_typeahead(&mut self) {
