@@ -38,6 +38,8 @@ size-check:
 
 test-native:
 	cargo test --profile ci
+	# the first-visit module's own tests (feature lite: the hand-over to the full module)
+	cargo test --profile ci --features lite --lib lite_
 	cargo run --profile ci --bin etcdplay -- lessons --verify
 
 test-wasm:

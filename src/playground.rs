@@ -16,7 +16,6 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::etcdctl::{self, shell, Console, Io, Job, Status};
-use crate::kubectl;
 use crate::sim::{FaultError, World};
 
 pub mod background;
@@ -26,6 +25,8 @@ pub mod fault_text;
 mod help_text;
 mod hints;
 pub mod input;
+#[cfg(not(feature = "lite"))]
+mod kubectl_line;
 pub mod lab;
 pub mod lesson;
 pub mod load;
@@ -97,6 +98,9 @@ pub struct Playground {
     /// Long commands run a step at a time instead of to their end ([`work`]).
     stepping: bool,
     work: Option<load::Load>,
+    /// What the last line needed that only the page's full module has (feature `lite`: see
+    /// [`Playground::take_full_only`]); always None in a full build.
+    full_only: Option<&'static str>,
 }
 
 /// The cluster the console talks to (the real one when connected), borrowing only the
@@ -133,6 +137,7 @@ impl Playground {
             version: crate::api::EtcdVersion::default(),
             remote: None,
             arriving: None,
+            full_only: None,
         }
     }
 
@@ -178,6 +183,7 @@ impl Playground {
             version: crate::api::EtcdVersion::default(),
             remote: None,
             arriving: None,
+            full_only: None,
         }
     }
 
@@ -190,6 +196,22 @@ impl Playground {
                 Playground::external_etcd_lab(seed, EtcdVersion::default())
             }
         }
+    }
+
+    /// What the last line needed that the page's first-visit module (feature `lite`) does not
+    /// have: kubectl, the /registry sample, a node lab, etcd 3.5. The line was not finished
+    /// (what it did so far is to be thrown away with this playground): the page loads the full
+    /// module, which restores what was stored and runs the line again. Always None in a full
+    /// build. Taking it clears it.
+    pub fn take_full_only(&mut self) -> Option<&'static str> {
+        self.full_only.take()
+    }
+
+    /// Marks the line running as one for the full module (see [`Playground::take_full_only`]).
+    #[cfg(feature = "lite")]
+    fn needs_full(&mut self, what: &'static str) -> (Output, Vec<String>) {
+        self.full_only = Some(what);
+        (Output::default(), Vec::new())
     }
 
     /// Which lab this playground is.
@@ -494,7 +516,10 @@ impl Playground {
             "etcdutl" => self.run_etcdutl(args),
             "etcd" => (wrappers::etcd(args, self.version), Vec::new()),
             "docker" => self.run_plan(wrappers::docker(args), stdin),
+            #[cfg(not(feature = "lite"))]
             "kubectl" => self.run_kubectl(args, stdin),
+            #[cfg(feature = "lite")]
+            "kubectl" => self.needs_full("kubectl"),
             _ => (self.playground_command(rest), Vec::new()),
         }
     }
@@ -555,66 +580,6 @@ impl Playground {
         }
         let h = hints(env, args, &out, self.version);
         (out, h)
-    }
-
-    /// `kubectl ...`: `exec` into the etcd pod, or a command over `/registry`.
-    fn run_kubectl(&mut self, args: &[String], stdin: Option<&str>) -> (Output, Vec<String>) {
-        if wrappers::is_kubectl_exec(args) {
-            let exec = match wrappers::parse_kubectl_exec(args) {
-                Ok(e) => e,
-                Err(out) => return (out, Vec::new()),
-            };
-            if !wrappers::is_etcd_pod(&exec.pod) {
-                // the pod may exist (then it just has no etcdctl), or kubectl says why not
-                let get: Vec<String> = ["get", "pod", exec.pod.as_str(), "-n"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .chain([exec.namespace.clone()])
-                    .collect();
-                let (_, stderr, code, _) = kubectl::run(&mut self.world, &get);
-                let mut hints = Vec::new();
-                let out = if code != 0 {
-                    if stderr.contains(kubectl::CONNECTION_REFUSED) {
-                        hints.push(kubectl::NO_CLUSTER_HINT.to_string());
-                    }
-                    Output {
-                        stderr,
-                        exit: code,
-                        ..Default::default()
-                    }
-                } else {
-                    Output {
-                        stderr: format!("error: this playground runs commands only in the etcd pod (a pod named etcd-...), not in {}\n", exec.pod),
-                        exit: 1,
-                        ..Default::default()
-                    }
-                };
-                return (out, hints);
-            }
-            let plan = wrappers::kubectl_exec_plan(&exec);
-            return self.run_plan(plan, stdin);
-        }
-        let (stdout, stderr, exit, requests) = kubectl::run(&mut self.world, args);
-        let mut hints = Vec::new();
-        if stderr.contains(kubectl::CONNECTION_REFUSED) {
-            hints.push(kubectl::NO_CLUSTER_HINT.to_string());
-        }
-        if self.show_requests {
-            self.last_requests = requests
-                .iter()
-                .map(|r| format!("etcd: {}", r.line()))
-                .collect();
-        }
-        (
-            Output {
-                stdout,
-                stderr,
-                exit,
-                edit: None,
-                order: Vec::new(),
-            },
-            hints,
-        )
     }
 
     fn playground_command(&mut self, w: &[String]) -> Output {
@@ -727,8 +692,14 @@ impl Playground {
                     && (w.len() == 2
                         || (w.len() == 3 && matches!(w[2].as_str(), "large" | "--large"))) =>
             {
-                let load = load::Load::k8s(&mut self.world, w.len() == 3);
-                self.start_load(load)
+                #[cfg(not(feature = "lite"))]
+                let out = {
+                    let load = load::Load::k8s(&mut self.world, w.len() == 3);
+                    self.start_load(load)
+                };
+                #[cfg(feature = "lite")]
+                let out = self.needs_full("load k8s").0;
+                out
             }
             "load" if w.len() == 2 && arg != "k8s" => match self.console.files.get(arg.as_str()) {
                 Some(data) => {
@@ -877,9 +848,12 @@ mod tests {
     fn kubectl_over_the_registry() {
         let mut p = Playground::new(1);
         let o = p.run("kubectl get pods -n kube-system", None);
-        assert_eq!(o.stderr, format!("{}\n", kubectl::CONNECTION_REFUSED));
+        assert_eq!(
+            o.stderr,
+            format!("{}\n", crate::kubectl::CONNECTION_REFUSED)
+        );
         assert_eq!(o.exit, 1);
-        assert_eq!(p.hints(), [kubectl::NO_CLUSTER_HINT.to_string()]);
+        assert_eq!(p.hints(), [crate::kubectl::NO_CLUSTER_HINT.to_string()]);
         let o = p.run("kubectl exec coredns-x -n kube-system -- ls", None);
         assert_eq!(o.exit, 1);
         assert_eq!(p.run("load k8s", None).exit, 0);

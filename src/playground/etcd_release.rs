@@ -7,8 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{lab, EtcdVersion, Output, Playground, ETCDCTL_STARTUP};
+#[cfg(not(feature = "lite"))]
+use super::ETCDCTL_STARTUP;
+use super::{lab, EtcdVersion, Output, Playground};
+#[cfg(not(feature = "lite"))]
 use crate::etcdctl::files::WorkingDir;
+#[cfg(not(feature = "lite"))]
 use crate::etcdctl::Io;
 use crate::sim::World;
 
@@ -33,6 +37,12 @@ impl Playground {
 
     /// Makes this lab's etcd the release `v` (members, etcdctl, etcdutl).
     pub fn set_etcd_version(&mut self, v: EtcdVersion) {
+        // (the page's first-visit module runs 3.4 only: 3.5 is the full module's)
+        #[cfg(feature = "lite")]
+        if v != EtcdVersion::default() {
+            self.full_only = Some("etcd 3.5");
+            return;
+        }
         self.version = v;
         self.console.version = v;
         self.world.set_etcd_version(v);
@@ -54,6 +64,17 @@ impl Playground {
             };
             return (out, vec![NO_ETCDUTL_HINT.to_string()]);
         }
+        self.etcdutl_3_5(args)
+    }
+
+    /// etcdutl 3.5 (the page's first-visit module has no 3.5: see `take_full_only`).
+    #[cfg(feature = "lite")]
+    fn etcdutl_3_5(&mut self, _args: &[String]) -> (Output, Vec<String>) {
+        self.needs_full("etcdutl")
+    }
+
+    #[cfg(not(feature = "lite"))]
+    fn etcdutl_3_5(&mut self, args: &[String]) -> (Output, Vec<String>) {
         self.world.advance(ETCDCTL_STARTUP);
         let mut io = Io::without_tty();
         io.limit = self.output_limit;

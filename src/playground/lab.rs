@@ -10,17 +10,33 @@
 //! Owns: the lab names, the `lab` command, the holder. Must not touch: what runs inside a lab
 //! (the playground and `node`).
 
+#[cfg(not(feature = "lite"))]
 mod cluster;
+#[cfg(not(feature = "lite"))]
 pub mod etcd;
+#[cfg(not(feature = "lite"))]
 mod external;
+#[cfg(not(feature = "lite"))]
 mod journal_zap;
+#[cfg(not(feature = "lite"))]
 mod logs;
+#[cfg(not(feature = "lite"))]
 mod logs_zap;
+#[cfg(not(feature = "lite"))]
 mod mirror;
+#[cfg(not(feature = "lite"))]
 pub mod node;
+#[cfg(not(feature = "lite"))]
 mod programs;
+#[cfg(not(feature = "lite"))]
 mod tls;
+#[cfg(not(feature = "lite"))]
 pub mod watch;
+// The page's first-visit module has no node labs: they come with the full module.
+#[cfg(feature = "lite")]
+mod lite;
+#[cfg(feature = "lite")]
+pub use lite::{node, watch};
 
 use std::collections::BTreeMap;
 use std::time::Duration;

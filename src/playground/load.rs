@@ -11,11 +11,14 @@
 //! `kubectl`. Owns: [`Load`]. Must not touch: the sample itself, kubectl's requests.
 
 use crate::api::{KeyValue, PutRequest, Request, RequestOp, Response, TxnRequest};
-use crate::kubectl::{LoadProgress, SampleLoad};
+use crate::kubectl::LoadProgress;
+#[cfg(not(feature = "lite"))]
+use crate::kubectl::SampleLoad;
 use crate::sim::World;
 
 /// Writes the small (or large) Kubernetes sample into `world` through its etcd; answers the
-/// line the console prints.
+/// line the console prints. (The page's first-visit module, feature `lite`, has no sample.)
+#[cfg(not(feature = "lite"))]
 pub fn load_k8s(world: &mut World, large: bool) -> Result<String, String> {
     Load::k8s(world, large)?.run_to_end(world)
 }
@@ -29,12 +32,14 @@ pub struct Load {
 }
 
 enum What {
+    #[cfg(not(feature = "lite"))]
     Sample(SampleLoad),
     File(FileLoad),
 }
 
 impl Load {
     /// `load k8s [large]`, checked and set up: nothing is written yet.
+    #[cfg(not(feature = "lite"))]
     pub fn k8s(world: &mut World, large: bool) -> Result<Load, String> {
         let seed = world.seed();
         let load = SampleLoad::start(world, seed, large)?;
@@ -75,6 +80,7 @@ impl Load {
     pub fn step(&mut self, world: &mut World) -> Option<Result<String, String>> {
         self.steps += 1;
         let r = match &mut self.what {
+            #[cfg(not(feature = "lite"))]
             What::Sample(l) => l.step(world).transpose()?,
             What::File(f) => f.step(world)?,
         };
@@ -86,6 +92,7 @@ impl Load {
     pub fn stop(mut self, world: &mut World) -> String {
         self.give_back(world);
         match &self.what {
+            #[cfg(not(feature = "lite"))]
             What::Sample(l) => l.stopped(),
             What::File(f) => f.stopped(),
         }
@@ -113,6 +120,7 @@ impl Load {
 
     pub fn progress(&self) -> LoadProgress {
         match &self.what {
+            #[cfg(not(feature = "lite"))]
             What::Sample(l) => l.progress(),
             What::File(f) => LoadProgress {
                 written: f.written,

@@ -29,6 +29,7 @@ pub mod cluster_model;
 pub mod commands;
 pub mod console;
 pub mod forged;
+pub mod handover;
 pub mod history;
 pub mod keyspace;
 pub mod lesson;
@@ -123,6 +124,8 @@ pub struct Session {
     typeahead: Vec<String>,
     /// The pseudonyms of the secrets seen (see [`secrets`]).
     secrets: secrets::Secrets,
+    /// A line that needs the page's full module (see [`handover`]).
+    handover: Option<handover::Handover>,
 }
 
 impl Session {
@@ -168,6 +171,7 @@ impl Session {
             work: None,
             typeahead: Vec::new(),
             secrets: secrets::Secrets::default(),
+            handover: None,
         }
     }
 
@@ -203,6 +207,7 @@ impl Session {
         match action {
             Action::Run(text) => {
                 self.run_input(&text);
+                self.hand_over_text(&text);
                 ran
             }
             Action::Cluster(op) => {
@@ -440,6 +445,8 @@ impl Session {
 
 #[cfg(test)]
 mod bounds_tests;
+#[cfg(test)]
+mod handover_tests;
 #[cfg(test)]
 mod remote_tests;
 #[cfg(test)]

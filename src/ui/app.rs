@@ -2,12 +2,10 @@
 //! time bar, the cluster picture with its member strip, and the console; on the right the
 //! keyspace and the detail pane (a key, a member or a link, whichever was selected last).
 //!
-//! Owns: the page's one path from input to screen, [`dispatcher`]: every click, key and timer
-//! tick that changes something is a session [`Action`], and the dispatch borrows the session,
-//! applies the action, flushes the members' disks when it may have written, refreshes the
-//! keyspace and re-renders. Also the play timer (the only place wall time enters), the
-//! theme, view state (what is selected), and the notices of persistence (disk banner, second
-//! tab, reset). The labs: the page shows one session of a lab at an etcd release at a time
+//! Owns: the layout and what wires it to the page's one path from input to screen (the
+//! `dispatch`: every click, key and timer tick that changes something is a session
+//! [`Action`]). Also the play timer (the only place wall time enters), the theme, view state
+//! (what is selected), and the notices of persistence (disk banner, second tab, reset). The labs: the page shows one session of a lab at an etcd release at a time
 //! (`labs`); a `lab` line or a selector switches, and an output that asks for the editor (`vi FILE`) opens it.
 
 use std::cell::RefCell;
@@ -19,11 +17,13 @@ use super::actions::{LinkPanel, MemberPanel, MemberStrip, TracePanel};
 use super::cluster::{ClusterPicture, Selection};
 use super::console::{Console, HistoryMove, TerminalView};
 use super::controls::TimeBar;
+use super::dispatch::{dispatcher, store};
 use super::editor::Editor;
 use super::keyspace::{KeyDetail, KeyspacePanel};
 use super::lab_select::{LabSelect, SelectKind};
 use super::labs::{lab_line, remember, remembered, DbSlot, LabLine, Labs};
 use super::lessons::{has_own_inputs, view_of, LessonsPanel};
+use super::module::{self, hand_over_lines as hand_over, lab_needs, Next};
 use super::registry_view::RegistryDetail;
 use super::remote::{page_origin, use_connect_strip, ConnectPanel, ConnectionBanner};
 use super::share::{ShareOffer, SharePanel};
@@ -34,7 +34,7 @@ use crate::playground::completion::Completion;
 use crate::playground::lab::{with_release, LabKind};
 use crate::playground::lesson::{self, Lesson};
 use crate::playground::session::share::Shared;
-use crate::playground::session::{Action, Refresh};
+use crate::playground::session::Action;
 use crate::process::Edit;
 
 /// Wall milliseconds between two frames of play.
@@ -52,52 +52,6 @@ enum Held {
 type LabsRef = Rc<RefCell<Labs>>;
 /// A lab at an etcd release: what the page keeps one session (and one database) of.
 type LabAt = (LabKind, EtcdVersion);
-
-/// The page's one path from input to screen: borrow the current lab's session, apply the
-/// action, store what the members' disks wrote, refresh the keyspace, re-render. (A single
-/// callback over the shared session rather than `use_reducer`: the session is also driven by
-/// the persistence tasks and the play timer outside rendering, and is mutated in place.)
-pub fn dispatcher(labs: LabsRef, update: UseForceUpdateHandle) -> Callback<Action> {
-    Callback::from(move |action: Action| {
-        let Ok(current) = labs.try_borrow().map(|l| l.current()) else {
-            return;
-        };
-        let (session, db) = (current.session, current.db);
-        // Busy (an action re-entered while another is applied): never panic, drop it.
-        let Ok(mut s) = session.try_borrow_mut() else {
-            return;
-        };
-        // (a reset or a rewind builds a new playground: the page's editor is always there)
-        s.playground_mut().set_editor_available(true);
-        // (a long command runs a step at a time: see `drive` below)
-        s.step_long_commands(true);
-        let applied = s.apply(action);
-        let working = s.working().is_some();
-        drop(s);
-        if working {
-            // its steps run in slices between frames; once it ended, its writes are stored
-            let driven = session.clone();
-            let (session, db, update) = (session.clone(), db.clone(), update.clone());
-            let after = move |ended: bool| {
-                if ended {
-                    store(&db, true);
-                    if let Ok(mut s) = session.try_borrow_mut() {
-                        s.refresh(Refresh::IfChanged);
-                    }
-                }
-                update.force_update();
-            };
-            super::working::drive(driven, Rc::new(after));
-        }
-        if applied.persist {
-            store(&db, false);
-        }
-        if let Ok(mut s) = session.try_borrow_mut() {
-            s.refresh(applied.refresh);
-        }
-        update.force_update();
-    })
-}
 
 #[component]
 pub fn App() -> Html {
@@ -126,6 +80,8 @@ pub fn App() -> Html {
     let lesson_confirm = use_state(|| None::<(String, String)>);
     // a lesson to start once its lab is in view and ready
     let lesson_queued = use_state(|| None::<String>);
+    // what the first-visit module left to do here (the full module: see `module`)
+    let arrived = use_mut_ref(module::arrived);
     let fill = use_state(|| None::<(u32, String)>);
     let held = use_state(|| None::<Held>);
     let dispatch = dispatcher(labs.clone(), update.clone());
@@ -173,8 +129,11 @@ pub fn App() -> Html {
         let session = session.clone();
         let db = db.clone();
         let disk_ui = disk_ui.clone();
-        use_effect_with((), move |_| {
-            boot(session, db, disk_ui, false, (kind, version));
+        let update = update.clone();
+        use_effect_with((), move |_| match module::runs(kind, version) {
+            true => boot(session, db, disk_ui, false, (kind, version)),
+            // (a lab or release of a link or remembered: the full module's)
+            false => hand_over(&db, lab_needs(kind, version), Vec::new(), &update),
         });
     }
     let on_take_over = {
@@ -381,6 +340,9 @@ pub fn App() -> Html {
                     store(&current.db, false);
                     update.force_update();
                 }
+                LabLine::Switch(to, v, _) if !module::runs(to, v) => {
+                    hand_over(&current.db, lab_needs(to, v), vec![text], &update);
+                }
                 LabLine::Switch(to, to_version, out) => {
                     let (slot, new) = labs.borrow_mut().switch(to, to_version);
                     remember(to, to_version);
@@ -401,6 +363,19 @@ pub fn App() -> Html {
             }
         })
     };
+    {
+        let (arrived, run_now, queued) = (arrived.clone(), run_now.clone(), lesson_queued.clone());
+        use_effect_with(*ready, move |ready| {
+            if !*ready {
+                return;
+            }
+            let next = arrived.borrow_mut().take();
+            if let Some(next) = next {
+                next.lines.into_iter().for_each(|l| run_now.emit(l));
+                queued.set(next.lesson);
+            }
+        });
+    }
     let on_run = {
         let (run_now, held) = (run_now.clone(), held.clone());
         Callback::from(move |text: String| {
@@ -420,12 +395,25 @@ pub fn App() -> Html {
             lesson_queued.clone(),
             on_run.clone(),
         );
+        let (db, update) = (db.clone(), update.clone());
         Callback::from(move |_| {
             let Some((id, _)) = (*confirm).clone() else {
                 return;
             };
             confirm.set(None);
             if let Some(l) = lesson::find(&id) {
+                if !module::runs(l.lab, EtcdVersion::default()) {
+                    // (the lesson's lab is the full module's: it starts there)
+                    let line = format!("lab {} --etcd 3.4", l.lab.name());
+                    let (needs, lesson) = (lab_needs(l.lab, version), Some(id));
+                    let next = Next {
+                        needs,
+                        lines: vec![line],
+                        lesson,
+                        ..Next::default()
+                    };
+                    return module::hand_over_next(&db, next, &update);
+                }
                 if l.lab != kind || version != EtcdVersion::default() {
                     // the same as typing `lab NAME` (a lab not opened yet restores first)
                     on_run.emit(format!("lab {} --etcd 3.4", l.lab.name()));
@@ -607,6 +595,7 @@ pub fn App() -> Html {
     let lessons = (*lessons_open)
         .unwrap_or(s.lesson().is_some())
         .then(|| view_of(&s));
+    let handing = module::handing_over();
     let selected_entry = match &*selection {
         Some(Selection::Entry(id)) => Some(*id),
         _ => None,
@@ -699,7 +688,8 @@ pub fn App() -> Html {
                         <TimeTravelConfirm what={held_text(h, &cluster)} now_ms={s.now_ms()} inputs_ahead={s.inputs_ahead()}
                                            {on_discard} on_cancel={on_cancel_held} />
                     }
-                    <Console entries={s.entries().clone()} ready={*ready && !*second_tab} note={(*note).clone()}
+                    <Console entries={s.entries().clone()} ready={*ready && !*second_tab && handing.is_none()}
+                             note={handing.as_deref().map(module::loading_text).or_else(|| (*note).clone())}
                              durable_upto={s.durable_upto()}
                              {on_run} on_clear={dispatch.reform(|_| Action::ClearScreen)}
                              {on_history} {on_complete} on_interrupt={dispatch.reform(|_| Action::Interrupt)} {on_download}
@@ -967,17 +957,3 @@ fn download_file(name: &str, bytes: &[u8]) {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn download_file(_name: &str, _bytes: &[u8]) {}
-
-/// Flushes the members' journals and the new inputs (the session hands out what is new).
-#[cfg(target_arch = "wasm32")]
-fn store(db: &DbSlot, soon: bool) {
-    let p = db.borrow().clone();
-    match p {
-        Some(p) if soon => super::persistence::flush_soon(&p),
-        Some(p) => super::persistence::flush(&p),
-        None => {}
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn store(_db: &DbSlot, _soon: bool) {}

@@ -17,13 +17,15 @@
 //! - `lessons`: the lessons panel (the list, the lesson in progress, its steps);
 //! - `remote`: connecting to a real etcd, and the banner while connected;
 //! - `time_travel`: the question before a new input discards what came after a rewind;
-//! - `keys`: page-wide keys (Esc closes the open dialogs).
+//! - `keys`: page-wide keys (Esc closes the open dialogs);
+//! - `module`: the hand-over from the first-visit module to the full one.
 
 pub mod actions;
 pub mod app;
 pub mod cluster;
 pub mod console;
 pub mod controls;
+pub mod dispatch;
 pub mod editor;
 #[cfg(target_arch = "wasm32")]
 pub mod export;
@@ -32,6 +34,7 @@ pub mod keyspace;
 pub mod lab_select;
 pub mod labs;
 pub mod lessons;
+pub mod module;
 #[cfg(target_arch = "wasm32")]
 pub mod persistence;
 pub mod registry_view;
@@ -48,5 +51,7 @@ pub mod working;
 pub fn start() {
     // `connect URL` reaches real clusters with the browser's HTTP
     crate::playground::remote::set_connector(crate::gateway::connect::page);
+    // (what the first-visit module handed over, before anything reads the address)
+    module::arrive();
     yew::Renderer::<app::App>::new().render();
 }

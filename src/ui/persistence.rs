@@ -28,12 +28,14 @@ use crate::playground::session::persistence::{Found, SharedSnapshots};
 use crate::playground::session::recovery::{
     expects_a_leader, no_leader_after_restore, unreadable_payloads, unrecoverable,
 };
-use crate::playground::session::share::{decode, Shared};
+use crate::playground::session::share::{decode, encode, Shared};
 use crate::playground::session::{PlaygroundState, Session};
+use crate::ui::module::{self, Next};
 use crate::ui::share::{clear_fragment, page_address, share_fragment};
 
 pub type SessionRef = Rc<RefCell<Session>>;
 pub type Slot = Rc<RefCell<Option<Rc<Persist>>>>;
+pub type DbHandle = Rc<Persist>;
 
 /// The Web Lock the driving tab holds.
 pub const LOCK_NAME: &str = "etcd-playground-driver";
@@ -73,6 +75,18 @@ pub struct Persist {
     snapshot_scheduled: Cell<bool>,
     /// The snapshot records the members share, as stored (see `persist::shared`).
     shared: Rc<RefCell<SharedSnapshots>>,
+    /// Nothing more is written (the page hands over to its full module: `module`).
+    frozen: Cell<bool>,
+}
+
+/// From now on nothing more is written from this page (see `module`).
+pub fn freeze(p: &Persist) {
+    p.frozen.set(true);
+}
+
+/// Flushes issued and not committed yet.
+pub fn in_flight(p: &Persist) -> usize {
+    p.in_flight.get()
 }
 
 /// Asks for the driver lock; `on_granted(true|false)` says whether this tab drives,
@@ -258,12 +272,14 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
         needs_baseline: Cell::new(false),
         disk_full: Cell::new(false),
         snapshot_scheduled: Cell::new(false),
+        frozen: Cell::new(false),
         shared: Rc::new(RefCell::new(stored.shared_snapshots())),
     });
     *slot.borrow_mut() = Some(p.clone());
     // A share link: opened at once when this lab keeps no work, offered otherwise.
     let mut open_now = None;
-    if let Some(fragment) = share_fragment() {
+    let link = share_fragment();
+    if let Some(fragment) = link.clone() {
         clear_fragment();
         match decode(&fragment) {
             Err(e) => problems.push(format!(
@@ -287,6 +303,16 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
     if !problems.is_empty() {
         ui.banner.emit(Some(problems.join(". ") + "."));
     }
+    // (a stored lab this module does not run: the full module's, see `module`)
+    let handover = p.session.borrow_mut().take_handover();
+    if let Some(h) = handover {
+        let next = Next {
+            needs: h.needs.to_string(),
+            shared: link,
+            ..Next::default()
+        };
+        return module::hand_over(&slot, next, ui.update.clone());
+    }
     flush(&p);
     times.mark("ready");
     times.publish();
@@ -300,11 +326,15 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
 /// of a share link, written whole.
 pub fn open_shared(session: SessionRef, slot: Slot, ui: Ui, shared: Shared) {
     let offer = ui.offer.clone();
+    let next = Next {
+        shared: encode(&shared).ok(),
+        ..Next::default()
+    };
     replace_session(
         session,
         slot,
         ui,
-        "Opening the shared session failed",
+        ("Opening the shared session failed", next),
         move || {
             offer.emit(None);
             let mut s = Session::from_shared(&shared);
@@ -318,7 +348,12 @@ pub fn open_shared(session: SessionRef, slot: Slot, ui: Ui, shared: Shared) {
 /// started (its setup run); the lessons finished before are carried over.
 pub fn start_lesson(session: SessionRef, slot: Slot, ui: Ui, lesson: Rc<Lesson>) {
     let old = session.clone();
-    replace_session(session, slot, ui, "Starting the lesson failed", move || {
+    let next = Next {
+        lesson: Some(lesson.id.clone()),
+        ..Next::default()
+    };
+    let why = ("Starting the lesson failed", next);
+    replace_session(session, slot, ui, why, move || {
         let mut s = Session::for_lesson(lesson);
         s.playground_mut().set_editor_available(true);
         if let Ok(o) = old.try_borrow() {
@@ -329,12 +364,13 @@ pub fn start_lesson(session: SessionRef, slot: Slot, ui: Ui, lesson: Rc<Lesson>)
 }
 
 /// Empties the database of the lab in view, then puts the session `make` builds in place of
-/// its session and writes it whole (`failed` starts the banner's text if emptying fails).
+/// its session and writes it whole (`failed` starts the banner's text if emptying fails). A
+/// session that needs the full module (its replay did) is built there: `next` says how.
 fn replace_session(
     session: SessionRef,
     slot: Slot,
     ui: Ui,
-    failed: &'static str,
+    (failed, next): (&'static str, Next),
     make: impl FnOnce() -> Session + 'static,
 ) {
     let p = slot.borrow().clone();
@@ -348,6 +384,10 @@ fn replace_session(
         }
         {
             let mut fresh = make();
+            if let Some(h) = fresh.take_handover() {
+                let needs = h.needs.to_string();
+                return module::hand_over(&slot, Next { needs, ..next }, ui.update.clone());
+            }
             let mut s = session.borrow_mut();
             fresh.set_speed(s.speed());
             if p.is_some() {
@@ -408,7 +448,7 @@ pub fn flush(p: &Rc<Persist>) {
     let Ok(mut s) = p.session.try_borrow_mut() else {
         return;
     };
-    if !s.is_persisting() {
+    if !s.is_persisting() || p.frozen.get() {
         return;
     }
     if p.needs_baseline.replace(false) {
@@ -619,9 +659,13 @@ fn publish_times() {
 /// untouched).
 pub fn reset(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind, EtcdVersion)) {
     super::export::keep(lab, None);
-    replace_session(session, slot, ui, "Reset failed", move || {
-        page_session(lab.0, lab.1)
-    });
+    replace_session(
+        session,
+        slot,
+        ui,
+        ("Reset failed", Next::default()),
+        move || page_session(lab.0, lab.1),
+    );
 }
 
 /// Offers `bytes` as a file download.

@@ -101,21 +101,29 @@ export async function consoleReady(page) {
 export async function run(page, line) {
   const entries = page.locator('[data-testid="console-entry"]');
   const before = await entries.count();
+  // (a line the first-visit module hands over to the full one reloads the page: the mark is
+  // gone then, and the line's entry is the last one showing it)
+  await page.evaluate(() => { window.__etcdplayRunMark = true; });
   await page.locator('[data-testid="console-input"]').fill(line);
   await page.keyboard.press('Enter');
-  await page.waitForFunction(
-    (n) => document.querySelectorAll('[data-testid="console-entry"]').length > n, before);
+  await page.waitForFunction((n) => !window.__etcdplayRunMark
+    || document.querySelectorAll('[data-testid="console-entry"]').length > n, before, { timeout: 60000 });
   // The line's own entry: the first new one showing it (an entry that lands meanwhile, such
   // as a line the page ran after a question, or entries a return from the past brings back,
   // is not it); the first new one if none shows it within a few seconds.
   const head = `$ ${line.split('\n')[0]}`;
+  const reloaded = await page.evaluate(() => !window.__etcdplayRunMark).catch(() => true);
   const found = await page.waitForFunction(([n, head]) => {
     const es = document.querySelectorAll('[data-testid="console-entry"]');
-    for (let i = n; i < es.length; i++) {
-      if (es[i].querySelector('.cmd')?.innerText.startsWith(head)) return i + 1;
+    const shows = (i) => es[i].querySelector('.cmd')?.innerText.startsWith(head);
+    if (!window.__etcdplayRunMark) {
+      for (let i = es.length - 1; i >= 0; i--) if (shows(i)) return i + 1;
+      return false;
     }
+    for (let i = n; i < es.length; i++) if (shows(i)) return i + 1;
     return false;
-  }, [before, head], { timeout: 5000 }).then(async (h) => (await h.jsonValue()) - 1, () => -1);
+  }, [before, head], { timeout: reloaded ? 60000 : 5000 })
+    .then(async (h) => (await h.jsonValue()) - 1, () => -1);
   return entries.nth(found >= 0 ? found : before).innerText();
 }
 

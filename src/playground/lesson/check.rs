@@ -617,12 +617,25 @@ fn member_test(scene: &Scene<'_>, name: &str, test: MemberTest) -> bool {
 }
 
 fn file_test(scene: &Scene<'_>, path: &str, text: Option<&str>, exists: bool) -> bool {
+    let data = file_data(scene, path);
+    match (exists, text, data) {
+        (false, _, d) => d.is_none(),
+        (true, None, d) => d.is_some(),
+        (true, Some(t), Some(d)) => String::from_utf8_lossy(&d).contains(t),
+        _ => false,
+    }
+}
+
+/// A file's bytes (a folder's: empty): on the node in a node lab, else in the console's
+/// working directory.
+#[cfg(not(feature = "lite"))]
+fn file_data(scene: &Scene<'_>, path: &str) -> Option<Vec<u8>> {
     let parts: Vec<String> = path
         .split('/')
         .filter(|p| !p.is_empty())
         .map(str::to_string)
         .collect();
-    let data: Option<Vec<u8>> = match scene.pg.node() {
+    match scene.pg.node() {
         Some(node) => node
             .fs
             .read(&parts)
@@ -630,13 +643,13 @@ fn file_test(scene: &Scene<'_>, path: &str, text: Option<&str>, exists: bool) ->
             .map(<[u8]>::to_vec)
             .or_else(|| node.fs.is_dir(&parts).then(Vec::new)),
         None => scene.pg.files().get(path.trim_start_matches("./")).cloned(),
-    };
-    match (exists, text, data) {
-        (false, _, d) => d.is_none(),
-        (true, None, d) => d.is_some(),
-        (true, Some(t), Some(d)) => String::from_utf8_lossy(&d).contains(t),
-        _ => false,
     }
+}
+
+/// The page's first-visit module has no node labs: the console's working directory.
+#[cfg(feature = "lite")]
+fn file_data(scene: &Scene<'_>, path: &str) -> Option<Vec<u8>> {
+    scene.pg.files().get(path.trim_start_matches("./")).cloned()
 }
 
 #[cfg(test)]

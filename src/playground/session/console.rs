@@ -385,6 +385,10 @@ impl Session {
 
     /// [`Session::run_line`] with a here-document as the command's stdin.
     pub fn run_line_with(&mut self, line: &str, stdin: Option<&str>) -> LogChange {
+        // (after a line that needs the page's full module, nothing more runs here)
+        if self.handing_over() {
+            return LogChange::None;
+        }
         // a running command that reads its terminal (`watch -i`) takes the line
         if stdin.is_none() && self.job.is_some() && self.playground.job_reads_input() {
             return self.feed_job(Some(line));
@@ -461,6 +465,9 @@ impl Session {
         self.playground.set_stepping(self.stepping);
         let output = self.run_bounded(line, stdin, typed);
         self.playground.set_stepping(false);
+        if self.needed_full_module() {
+            return LogChange::None;
+        }
         let ran = Ran {
             record,
             index_before,
@@ -594,6 +601,9 @@ impl Session {
             Some(steps) => self.playground.run_stopped_after(&r.line, steps),
             None => self.run_bounded(&r.line, r.stdin.as_deref(), typed),
         };
+        if self.needed_full_module() {
+            return;
+        }
         self.note_output(&output);
         self.lesson_saw_line(&r.line, &output);
         if show {

@@ -439,6 +439,7 @@ impl Session {
         use super::secrets::drop_secret_vars;
         let mut st = self.state();
         let mut unset = drop_secret_vars(&mut st.env);
+        #[cfg(not(feature = "lite"))]
         if let Some(node) = &mut st.node {
             unset.extend(drop_secret_vars(&mut node.shell.vars));
             if let Some(host) = &mut node.etcd_server {

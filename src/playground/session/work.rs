@@ -67,6 +67,12 @@ impl Session {
         while self.work.is_none() && !self.typeahead.is_empty() {
             let line = self.typeahead.remove(0);
             self.run_input(&line);
+            if self.handing_over() {
+                // (it and those typed after it run in the page's full module)
+                self.hand_over_text(&line);
+                let rest: Vec<String> = self.typeahead.drain(..).collect();
+                rest.iter().for_each(|l| self.hand_over_text(l));
+            }
         }
     }
 

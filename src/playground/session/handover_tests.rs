@@ -1,0 +1,127 @@
+//! The hand-over to the page's full module: in the first-visit build (feature `lite`; `make
+//! test` runs these as `cargo test --features lite --lib lite_`) a line that needs a heavy
+//! part is handed over whole and leaves nothing behind; in a full build nothing is.
+
+use super::action::Action;
+use super::Session;
+
+fn lines(s: &Session) -> Vec<String> {
+    s.entries().iter().map(|e| e.line.clone()).collect()
+}
+
+#[cfg(feature = "lite")]
+mod lite {
+    use super::*;
+    use crate::playground::session::persistence::Base;
+
+    #[test]
+    fn lite_a_kubectl_line_is_handed_over_whole_and_kept_nowhere() {
+        let mut s = Session::new(1);
+        s.apply(Action::Run("etcdctl put a 1".into()));
+        let (entries, inputs) = (s.entries().len(), s.inputs().len());
+        let line = "etcdctl put b 2 && kubectl get ns";
+        s.apply(Action::Run(line.into()));
+        assert!(s.handing_over());
+        assert_eq!(s.entries().len(), entries, "no entry for it");
+        assert_eq!(s.inputs().len(), inputs, "no input stored for it");
+        let h = s.take_handover().expect("handed over");
+        assert_eq!((h.needs, h.lines), ("kubectl", vec![line.to_string()]));
+        assert!(s.take_handover().is_none(), "taking it clears it");
+    }
+
+    #[test]
+    fn lite_a_paste_is_handed_over_whole_and_its_later_lines_do_not_run_here() {
+        let mut s = Session::new(1);
+        let paste = "etcdctl put a 1\nload k8s\netcdctl put c 3";
+        s.apply(Action::Run(paste.into()));
+        let h = s.take_handover().expect("handed over");
+        assert_eq!((h.needs, h.lines), ("load k8s", vec![paste.to_string()]));
+        assert!(
+            !lines(&s).iter().any(|l| l == "etcdctl put c 3"),
+            "the line after it did not run here"
+        );
+        assert!(s.inputs().iter().all(|r| r.line != "etcdctl put c 3"));
+    }
+
+    #[test]
+    fn lite_what_the_first_visit_module_has_is_not_handed_over() {
+        let mut s = Session::new(1);
+        for line in [
+            "etcdctl put a 1",
+            "etcdctl get a -w json | jq .count",
+            "etcdutl version",
+            "kubectlx",
+            "ETCDCTL_API=2 etcdctl ls /",
+            "lab",
+        ] {
+            s.apply(Action::Run(line.into()));
+            assert!(s.take_handover().is_none(), "{line}");
+        }
+        // etcdutl is not in etcd 3.4: the shell says so, as in a full build
+        let e = s
+            .entries()
+            .iter()
+            .find(|e| e.line == "etcdutl version")
+            .unwrap();
+        assert_eq!(e.output.exit, 127);
+    }
+
+    #[test]
+    fn lite_lines_typed_during_a_load_are_handed_over_from_the_first_that_needs_it() {
+        let mut s = Session::new(1);
+        s.apply(Action::Run("etcdctl put a 1".into()));
+        s.apply(Action::Run("etcdctl snapshot save s.db".into()));
+        s.step_long_commands(true);
+        s.apply(Action::Run("load s.db".into()));
+        assert!(s.working().is_some());
+        for l in ["etcdctl put b 2", "kubectl get pods", "etcdctl put c 3"] {
+            s.apply(Action::Run(l.into()));
+        }
+        while s.work().is_none() {}
+        let h = s.take_handover().expect("handed over");
+        assert_eq!(h.needs, "kubectl");
+        assert_eq!(h.lines, ["kubectl get pods", "etcdctl put c 3"]);
+        // the load and the line typed before the hand-over ran here and are kept
+        let inputs: Vec<&str> = s.inputs().iter().map(|r| r.line.as_str()).collect();
+        assert_eq!(inputs[inputs.len() - 2..], ["load s.db", "etcdctl put b 2"]);
+    }
+
+    #[test]
+    fn lite_a_stored_node_lab_or_etcd_3_5_is_handed_over_on_restore() {
+        let state = Session::new(1).stored_state();
+        let mut json = serde_json::to_value(&state).unwrap();
+        json["lab"] = serde_json::to_value(crate::playground::lab::LabKind::Kubeadm).unwrap();
+        json["node"] = serde_json::json!({"fs": {"any": ["thing", 1]}, "shell": null});
+        let node_state = serde_json::from_value(json).expect("a node lab's record reads");
+        let mut s = Session::restore(Base {
+            state: node_state,
+            disks: Default::default(),
+        });
+        assert_eq!(s.take_handover().map(|h| h.needs), Some("a node lab"));
+
+        let mut json = serde_json::to_value(&state).unwrap();
+        json["etcd_version"] = serde_json::to_value(crate::api::EtcdVersion::V3_5_1).unwrap();
+        let state_35 = serde_json::from_value(json).unwrap();
+        let mut s = Session::restore(Base {
+            state: state_35,
+            disks: Default::default(),
+        });
+        assert_eq!(s.take_handover().map(|h| h.needs), Some("etcd 3.5"));
+    }
+}
+
+#[cfg(not(feature = "lite"))]
+#[test]
+fn a_full_build_hands_nothing_over() {
+    let mut s = Session::new(1);
+    for line in [
+        "kubectl get ns",
+        "load k8s",
+        "lab kubeadm",
+        "etcdutl version",
+    ] {
+        s.apply(Action::Run(line.into()));
+        assert!(s.take_handover().is_none(), "{line}");
+    }
+    assert!(lines(&s).iter().any(|l| l == "load k8s"));
+}
