@@ -12,7 +12,11 @@
 // wasm-bindgen's init (`module_or_path`), and CSS @import and url(). A dynamic import() or a
 // fetch() at run time is not a first-visit file: what is loaded on first use stays out.
 // tests/e2e/first_visit.test.mjs checks in Chromium that this list is what the page fetches.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+//
+// The full module (web_full-<hash>.js and web_full-<hash>_bg.wasm, see scripts/external-loader.mjs)
+// is loaded on first use of a part the lite module leaves out, never on a first visit: it is
+// printed on its own, after the table, and a first visit that reaches it is an error.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -23,6 +27,9 @@ export const BUDGET_FILE = join(ROOT, 'size-budget.json');
 
 // <link rel=…> values that make the browser fetch while the page opens.
 const EAGER_RELS = new Set(['stylesheet', 'modulepreload', 'preload', 'icon', 'shortcut', 'manifest', 'apple-touch-icon']);
+
+// The full module's files, as scripts/external-loader.mjs names them.
+export const FULL_MODULE = /^web_full-[0-9a-f]{16}(?:\.js|_bg\.wasm)$/;
 
 const attrs = (tag) => {
   const out = {};
@@ -97,6 +104,9 @@ export function firstVisit(dist = DIST) {
       const path = local(ref, name);
       if (path === null || seen.has(path)) continue;
       seen.add(path);
+      if (FULL_MODULE.test(path)) {
+        throw new Error(`${name} makes the first visit fetch the full module's ${path}: it must be loaded only on first use`);
+      }
       const file = join(dist, path);
       if (!file.startsWith(dist) || !existsSync(file) || !statSync(file).isFile()) { missing.push(`${ref} (from ${name})`); continue; }
       queue.push(path);
@@ -104,6 +114,18 @@ export function firstVisit(dist = DIST) {
   }
   rows.missing = missing;
   return rows;
+}
+
+/** The full module's files in `dist` ([{ name, raw, gzip }], JS first); throws unless there is one of each. */
+export function fullModule(dist = DIST) {
+  const names = readdirSync(dist).filter((n) => FULL_MODULE.test(n)).sort((a, b) => Number(a.endsWith('.wasm')) - Number(b.endsWith('.wasm')));
+  if (names.length !== 2 || !names[0].endsWith('.js') || !names[1].endsWith('_bg.wasm')) {
+    throw new Error(`dist/ should hold one web_full-<hash>.js and one web_full-<hash>_bg.wasm, not [${names.join(', ')}]: run \`trunk build --release\` (make build)`);
+  }
+  return names.map((name) => {
+    const body = readFileSync(join(dist, name));
+    return { name, raw: body.length, gzip: gzipSync(body, { level: 9 }).length };
+  });
 }
 
 export const total = (rows) => rows.reduce((a, r) => ({ raw: a.raw + r.raw, gzip: a.gzip + r.gzip }), { raw: 0, gzip: 0 });
@@ -152,6 +174,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     console.log('first visit: what dist/index.html makes the browser fetch before the console answers (bytes)');
     for (const l of table(rows)) console.log(l);
     for (const m of rows.missing) console.error(`warning: dist/ has no file for the reference ${m}`);
+    console.log('\nloaded on first use (full module): what the boot script loads instead of the lite module once the page asks for it (bytes; not in the first visit)');
+    for (const l of table(fullModule())) console.log(l);
     if (process.argv.includes('--check')) {
       const result = check(rows, readBudget());
       console.log(`(size check took ${((performance.now() - t0) / 1000).toFixed(2)} s)`);

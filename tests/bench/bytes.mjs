@@ -1,14 +1,17 @@
 // Where the bytes go (make bench-web; issue 20):
 //  - first-visit bytes: every file the page fetches before the console answers, raw and gzip,
 //    against size-budget.json (scripts/size.mjs);
-//  - the release wasm by crate, by module of the playground crate, and its largest functions,
-//    from twiggy (crates.io; `scripts/setup.sh bench` installs it when missing).
+//  - the full module (loaded on first use, not on a first visit): its JS and wasm, raw and gzip,
+//    and how its wasm compares with the lite one;
+//  - the first-visit (lite) wasm by crate, by module of the playground crate, and its largest
+//    functions, from twiggy (crates.io; `scripts/setup.sh bench` installs it when missing).
 //
 // The shipped wasm has no names (wasm-opt drops the name section), so the attribution is made on
 // a copy built from the same input with the same wasm-opt run plus -g, which keeps the names:
-// Trunk's wasm-bindgen output target/wasm-bindgen/release/web_bg.wasm (names kept) through
-// `wasm-opt -O<level from index.html> -g`. The report prints how that copy's sections compare
-// with the shipped file's, so the numbers can be trusted to the byte or the gap is shown.
+// Trunk's wasm-bindgen output of the lite module (bin web), target/wasm-bindgen/release/web_bg.wasm
+// (names kept; the full module's, web_full_bg.wasm, sits next to it), through
+// `wasm-opt -O<level from index.html's web link> -g`. The report prints how that copy's sections
+// compare with the shipped file's, so the numbers can be trusted to the byte or the gap is shown.
 // Sizes are raw (uncompressed) bytes of the wasm; a crate's share of the gzip total is close to
 // its share of the raw bytes only on average (the report prints how code and data compress).
 import { execFileSync } from 'node:child_process';
@@ -16,7 +19,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ROOT, DIST, firstVisit, table, check, readBudget } from '../../scripts/size.mjs';
+import { ROOT, DIST, firstVisit, fullModule, table, check, readBudget } from '../../scripts/size.mjs';
 
 const TOP = Number(process.env.TOP ?? 25);
 const num = (n) => n.toLocaleString('en-US');
@@ -173,6 +176,9 @@ const visit = firstVisit();
 console.log('first visit: what dist/index.html makes the browser fetch before the console answers (bytes)');
 for (const l of table(visit)) console.log(l);
 console.log(check(visit, readBudget()).text);
+const full = fullModule();
+console.log('\nloaded on first use (full module): what the boot script loads instead of the lite module once the page asks for it (bytes)');
+for (const l of table(full)) console.log(l);
 
 // ---- 2. the wasm by crate, module and function ---------------------------------------------
 const shippedRow = visit.filter((r) => r.name.endsWith('.wasm')).sort((a, b) => b.raw - a.raw)[0];
@@ -183,8 +189,10 @@ const bindgen = join(target, 'wasm-bindgen', 'release', 'web_bg.wasm');
 if (!existsSync(bindgen) || statSync(bindgen).mtimeMs > statSync(join(DIST, shippedRow.name)).mtimeMs + 1) {
   throw new Error(`${bindgen} is missing or newer than dist/: run \`trunk build --release\` (make build) first`);
 }
-// The wasm-opt level and parameters Trunk used, from index.html's rust link.
-const link = readFileSync(join(ROOT, 'index.html'), 'utf8').match(/<link\b[^>]*data-trunk[^>]*rel="rust"[^>]*>/)?.[0] ?? '';
+// The wasm-opt level and parameters Trunk used, from index.html's rust link of bin web (the lite module).
+const link = [...readFileSync(join(ROOT, 'index.html'), 'utf8').matchAll(/<link\b[^>]*data-trunk[^>]*rel="rust"[^>]*>/g)]
+  .map((x) => x[0]).find((l) => /\sdata-bin="web"/.test(l)) ?? '';
+if (!link) throw new Error('index.html has no <link data-trunk rel="rust" data-bin="web">');
 const level = link.match(/data-wasm-opt="([^"]*)"/)?.[1] ?? '0';
 const params = (link.match(/data-wasm-opt-params="([^"]*)"/)?.[1] ?? '').split(/\s+/).filter(Boolean);
 const tmp = mkdtempSync(join(tmpdir(), 'etcdplay-bytes-'));
@@ -211,6 +219,12 @@ try {
   console.log(`\nthe wasm: ${shippedRow.name}, ${num(shipped.length)} bytes raw, ${num(shippedRow.gzip)} gzip; `
     + `code ${num(code[0])} raw / ${num(gz('code'))} gzip, data ${num(data[0])} raw / ${num(gz('data'))} gzip; `
     + `sections: ${a.map((s) => `${s.name} ${num(s.size)}`).join(', ')}`);
+  const fullWasm = readFileSync(join(DIST, full[1].name));
+  const f = sections(fullWasm);
+  console.log(`the full module's wasm: ${full[1].name}, ${num(fullWasm.length)} bytes raw, ${num(full[1].gzip)} gzip `
+    + `(${fullWasm.length >= shipped.length ? '+' : ''}${num(fullWasm.length - shipped.length)} raw, `
+    + `${full[1].gzip >= shippedRow.gzip ? '+' : ''}${num(full[1].gzip - shippedRow.gzip)} gzip against the lite one); `
+    + `code ${num(bySection(f, 'code'))} raw, data ${num(bySection(f, 'data'))} raw. Below: the lite (first-visit) wasm only`);
   console.log(`named copy (wasm-opt -O${level}${params.length ? ` ${params.join(' ')}` : ''} -g on Trunk's wasm-bindgen output, ${(optMs / 1000).toFixed(1)} s): `
     + `${num(namedBuf.length)} bytes, of which the name section ${num(namesBytes)}; its code section is ${same('code')}, its data section ${same('data')}`);
 
