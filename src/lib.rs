@@ -43,6 +43,11 @@
 //!
 //! `mvcc` knows nothing of `raft`, `etcdctl` knows nothing of the DOM or of the simulation,
 //! and `ui` holds no etcd logic.
+//!
+//! The page ships this crate twice (issue 20): the first visit loads a build with the feature
+//! `lite`, which leaves out the node labs, kubectl, the `/registry` sample and etcd 3.5; where
+//! the playground meets one of them it marks the line, and the page hands it over to the full
+//! build (`playground::session::handover`, `ui::module`).
 
 pub mod api;
 pub mod auth;

@@ -448,7 +448,13 @@ impl Playground {
             return self.node_line(line, stdin);
         }
         if shell_line::takes_shell(line) {
-            return self.shell_line(line, stdin);
+            // A load in a shell line runs to its end where it stands: what comes after it
+            // (`load k8s && etcdctl get ...`) waits for it, and what came before keeps its
+            // output; only a line that is the load alone runs a step at a time.
+            let stepping = std::mem::replace(&mut self.stepping, false);
+            let ran = self.shell_line(line, stdin);
+            self.stepping = stepping;
+            return ran;
         }
         let parsed = match shell::split(line) {
             Ok(l) => l,

@@ -286,4 +286,25 @@ mod tests {
             out.stdout
         );
     }
+
+    #[test]
+    fn a_load_in_a_shell_line_runs_where_it_stands() {
+        let line = "etcdctl put y 2 && load k8s && etcdctl put z 3";
+        let mut once = Playground::new(7);
+        let a = once.run(line, None);
+        let mut stepped = Playground::new(7);
+        stepped.set_stepping(true);
+        let b = stepped.run(line, None);
+        assert!(stepped.working().is_none(), "it ran to its end");
+        assert_eq!(a.stdout, b.stdout);
+        assert!(
+            b.stdout
+                .starts_with("OK\nloaded the small Kubernetes sample: 341 keys")
+                && b.stdout.ends_with("revisions 3..343\nOK\n"),
+            "{}",
+            b.stdout
+        );
+        let z = "etcdctl get z -w fields | grep ModRevision";
+        assert_eq!(stepped.run(z, None).stdout, "\"ModRevision\" : 344\n");
+    }
 }

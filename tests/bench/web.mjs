@@ -11,6 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST, serveDist, newProfile, launch, consoleReady, run } from '../e2e/harness.mjs';
+import { FULL_MODULE } from '../../scripts/size.mjs';
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]; };
@@ -95,10 +96,16 @@ async function reloadWithKeys(url, n = 100000) {
 const server = await serveDist();
 try {
   const rows = await sizes();
-  const total = rows.reduce((a, r) => ({ raw: a.raw + r.raw, gzip: a.gzip + r.gzip }), { raw: 0, gzip: 0 });
+  const sum = (rs) => rs.reduce((a, r) => ({ raw: a.raw + r.raw, gzip: a.gzip + r.gzip }), { raw: 0, gzip: 0 });
+  const line = (name, r) => `  ${name.padEnd(40)} raw ${String(r.raw).padStart(9)}  gzip ${String(r.gzip).padStart(8)}`;
+  // (the full module, web_full-*, is loaded on the first use of a part the lite one leaves out)
+  const later = rows.filter((r) => FULL_MODULE.test(r.name));
+  const first = rows.filter((r) => !FULL_MODULE.test(r.name));
   console.log('page assets (bytes):');
-  for (const r of rows) console.log(`  ${r.name.padEnd(40)} raw ${String(r.raw).padStart(9)}  gzip ${String(r.gzip).padStart(8)}`);
-  console.log(`  ${'total'.padEnd(40)} raw ${String(total.raw).padStart(9)}  gzip ${String(total.gzip).padStart(8)}`);
+  for (const r of first) console.log(line(r.name, r));
+  console.log(line('total (the first visit)', sum(first)));
+  for (const r of later) console.log(line(r.name, r));
+  console.log(line('total (the full module, on first use)', sum(later)));
 
   const opens = await openTimes(server.url);
   console.log(`open → console ready (ms): median ${median(opens).toFixed(1)}; runs ${opens.map((t) => t.toFixed(1)).join(', ')}`);

@@ -4,7 +4,7 @@
 // the sum of its keys' sizes as each key's detail shows them.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, withPage, run, screenshot } from './harness.mjs';
+import { serveDist, withPage, run, screenshot, consoleReady } from './harness.mjs';
 
 let server;
 before(async () => { server = await serveDist(); });
@@ -26,6 +26,11 @@ async function shownInTree(page, selector) {
 }
 
 test('the /registry picture: plain title, the load total, a click scrolls the tree, sizes add up', () => withPage(server.url, async (page) => {
+  // (`load k8s` is the full module's: this page opens it at once, as after a hand-over)
+  await page.evaluate(() => localStorage.setItem('etcdplay-module', 'full'));
+  await page.reload();
+  await consoleReady(page);
+  assert.equal(await page.evaluate(() => window.__etcdplayModule), 'full');
   // a load runs a step at a time: the console shows how far it got, and takes typing meanwhile
   await page.evaluate(() => {
     window.__working = [];
