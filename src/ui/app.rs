@@ -133,7 +133,12 @@ pub fn App() -> Html {
         use_effect_with((), move |_| match module::runs(kind, version) {
             true => boot(session, db, disk_ui, false, (kind, version)),
             // (a lab or release of a link or remembered: the full module's)
-            false => hand_over(&db, lab_needs(kind, version), Vec::new(), &update),
+            false => hand_over(
+                (&db, &session),
+                lab_needs(kind, version),
+                Vec::new(),
+                &update,
+            ),
         });
     }
     let on_take_over = {
@@ -341,7 +346,8 @@ pub fn App() -> Html {
                     update.force_update();
                 }
                 LabLine::Switch(to, v, _) if !module::runs(to, v) => {
-                    hand_over(&current.db, lab_needs(to, v), vec![text], &update);
+                    let at = (&current.db, &current.session);
+                    hand_over(at, lab_needs(to, v), vec![text], &update);
                 }
                 LabLine::Switch(to, to_version, out) => {
                     let (slot, new) = labs.borrow_mut().switch(to, to_version);
@@ -395,7 +401,7 @@ pub fn App() -> Html {
             lesson_queued.clone(),
             on_run.clone(),
         );
-        let (db, update) = (db.clone(), update.clone());
+        let (db, update, session) = (db.clone(), update.clone(), session.clone());
         Callback::from(move |_| {
             let Some((id, _)) = (*confirm).clone() else {
                 return;
@@ -412,7 +418,7 @@ pub fn App() -> Html {
                         lesson,
                         ..Next::default()
                     };
-                    return module::hand_over_next(&db, next, &update);
+                    return module::hand_over_next((&db, &session), next, &update);
                 }
                 if l.lab != kind || version != EtcdVersion::default() {
                     // the same as typing `lab NAME` (a lab not opened yet restores first)

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::labs::{DbSlot, Labs};
+use super::labs::{DbSlot, Labs, SessionRef};
 use super::module;
 use crate::playground::session::handover::Handover;
 use crate::playground::session::{Action, Refresh};
@@ -43,7 +43,7 @@ pub fn dispatcher(labs: Rc<RefCell<Labs>>, update: UseForceUpdateHandle) -> Call
         drop(s);
         if let Some(h) = handover {
             // (nothing of the line is stored here: the full module runs it again)
-            hand_over(&db, h, &update);
+            hand_over((&db, &session), h, &update);
             return;
         }
         if working {
@@ -59,7 +59,7 @@ pub fn dispatcher(labs: Rc<RefCell<Labs>>, update: UseForceUpdateHandle) -> Call
                     // (the load is kept; the line typed meanwhile that needs the full
                     // module, and those after it, run there)
                     store(&db, false);
-                    return hand_over(&db, h, &update);
+                    return hand_over((&db, &session), h, &update);
                 }
                 if ended {
                     store(&db, true);
@@ -82,8 +82,8 @@ pub fn dispatcher(labs: Rc<RefCell<Labs>>, update: UseForceUpdateHandle) -> Call
 }
 
 /// Hands the session's line over to the full module (see `module`).
-fn hand_over(db: &DbSlot, h: Handover, update: &UseForceUpdateHandle) {
-    module::hand_over_lines(db, h.needs.to_string(), h.lines, update);
+fn hand_over(at: (&DbSlot, &SessionRef), h: Handover, update: &UseForceUpdateHandle) {
+    module::hand_over_lines(at, h.needs.to_string(), h.lines, update);
 }
 
 /// Flushes the members' journals and the new inputs (the session hands out what is new).

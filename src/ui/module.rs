@@ -18,6 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::EtcdVersion;
 use crate::playground::lab::LabKind;
+use crate::playground::session::handover::Shown;
+use crate::ui::labs::{DbSlot, SessionRef};
 
 /// localStorage: which module the boot script loads (`full`; otherwise the lite one).
 pub const MODULE_KEY: &str = "etcdplay-module";
@@ -40,7 +42,13 @@ pub struct Next {
     /// The share link being opened (the lite module read it from the address and cleared
     /// it there): put back in the address for the full module to open.
     pub shared: Option<String>,
+    /// The console's newest entries, shown again above what runs there.
+    #[serde(default)]
+    pub entries: Vec<Shown>,
 }
+
+/// How many of the console's entries are carried over.
+pub const CARRIED_ENTRIES: usize = 40;
 
 /// Whether this module runs the lab `kind` at `version` (the lite one: the local lab, 3.4).
 pub fn runs(kind: LabKind, version: EtcdVersion) -> bool {
@@ -57,7 +65,7 @@ pub fn lab_needs(kind: LabKind, version: EtcdVersion) -> String {
 
 /// [`hand_over`] of console lines (`needs`: what they need), re-rendering with `update`.
 pub fn hand_over_lines(
-    db: &crate::ui::labs::DbSlot,
+    (db, session): (&DbSlot, &SessionRef),
     needs: String,
     lines: Vec<String>,
     update: &yew::functional::UseForceUpdateHandle,
@@ -67,15 +75,18 @@ pub fn hand_over_lines(
         lines,
         ..Next::default()
     };
-    hand_over_next(db, next, update);
+    hand_over_next((db, session), next, update);
 }
 
-/// [`hand_over`], re-rendering with `update`.
+/// [`hand_over`] with the console's entries carried over, re-rendering with `update`.
 pub fn hand_over_next(
-    db: &crate::ui::labs::DbSlot,
-    next: Next,
+    (db, session): (&DbSlot, &SessionRef),
+    mut next: Next,
     update: &yew::functional::UseForceUpdateHandle,
 ) {
+    if let Ok(s) = session.try_borrow() {
+        next.entries = s.shown(CARRIED_ENTRIES);
+    }
     let update = update.clone();
     hand_over(
         db,
@@ -90,7 +101,7 @@ pub fn loading_text(needs: &str) -> String {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub use page::{arrive, arrived, hand_over, handing_over};
+pub use page::{arrive, arrived, arrived_entries, hand_over, handing_over};
 
 #[cfg(target_arch = "wasm32")]
 mod page {
@@ -99,8 +110,7 @@ mod page {
     use gloo_timers::callback::Timeout;
     use yew::Callback;
 
-    use super::{Next, MODULE_KEY, NEXT_KEY};
-    use crate::ui::labs::DbSlot;
+    use super::{Next, Shown, MODULE_KEY, NEXT_KEY};
     use crate::ui::persistence;
 
     thread_local! {
@@ -108,12 +118,15 @@ mod page {
         static HANDING_OVER: RefCell<Option<String>> = const { RefCell::new(None) };
         /// What the first-visit module left to do, once this page is ready.
         static ARRIVED: RefCell<Option<Next>> = const { RefCell::new(None) };
+        /// The entries it showed, for the restored session to show first.
+        static SHOWN: RefCell<Vec<Shown>> = const { RefCell::new(Vec::new()) };
     }
 
     /// Before the page starts: takes what the first-visit module left to do, and puts the
     /// share link it was opening back into the address (for the boot to open it).
     pub fn arrive() {
-        let Some(next) = take_next() else { return };
+        let Some(mut next) = take_next() else { return };
+        SHOWN.with(|s| *s.borrow_mut() = std::mem::take(&mut next.entries));
         if let (Some(fragment), Some(w)) = (&next.shared, web_sys::window()) {
             let path = w.location().pathname().unwrap_or_default();
             let search = w.location().search().unwrap_or_default();
@@ -130,6 +143,11 @@ mod page {
         ARRIVED.with(|a| a.borrow_mut().take())
     }
 
+    /// The entries it showed (taken once).
+    pub fn arrived_entries() -> Vec<Shown> {
+        SHOWN.with(|s| std::mem::take(&mut *s.borrow_mut()))
+    }
+
     /// What the hand-over in progress is for (the page says it, and takes no input).
     pub fn handing_over() -> Option<String> {
         HANDING_OVER.with(|h| h.borrow().clone())
@@ -138,7 +156,7 @@ mod page {
     /// Hands over to the full module (see the module doc): nothing more is stored from here;
     /// once the flushes in flight committed, `next` is left for it and the page reloads.
     /// `changed` re-renders (the note shows).
-    pub fn hand_over(db: &DbSlot, next: Next, changed: Callback<()>) {
+    pub fn hand_over(db: &crate::ui::labs::DbSlot, next: Next, changed: Callback<()>) {
         if HANDING_OVER
             .with(|h| h.replace(Some(next.needs.clone())))
             .is_some()
@@ -200,7 +218,7 @@ pub fn handing_over() -> Option<String> {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-pub fn hand_over(_db: &crate::ui::labs::DbSlot, _next: Next, _changed: yew::Callback<()>) {}
+pub fn hand_over(_db: &DbSlot, _next: Next, _changed: yew::Callback<()>) {}
 
 #[cfg(not(target_arch = "wasm32"))]
 pub fn arrived() -> Option<Next> {
@@ -225,6 +243,11 @@ mod tests {
             lines: vec!["kubectl get ns\netcdctl get a".into()],
             lesson: Some("kubeadm-backup".into()),
             shared: Some("#share=abc".into()),
+            entries: vec![Shown {
+                line: "etcdctl put a 1".into(),
+                stdout: "OK\n".into(),
+                ..Shown::default()
+            }],
         };
         let json = serde_json::to_string(&next).unwrap();
         assert_eq!(serde_json::from_str::<Next>(&json).unwrap(), next);

@@ -254,6 +254,8 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
         let speed = s.speed();
         *s = new_session;
         s.set_speed(speed);
+        // (what the first-visit module showed before it handed over: see `module`)
+        s.show_earlier(module::arrived_entries());
         s.refresh_keyspace(true);
         if let Some(n) = bench_fill() {
             s.bench_fill(n);

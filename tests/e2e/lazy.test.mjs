@@ -44,6 +44,12 @@ test('kubectl on first use: the full module loads, runs the line, and nothing ty
       ['/web_full.js', '/web_full_bg.wasm'], 'the full module was fetched once');
     assert.match(out, /kubectl get ns/);
     assert.match(out, /connection to the server localhost:8080 was refused/);
+    // the console still shows what ran before, above the line
+    const shown = await page.locator('[data-testid="console-entry"]').allInnerTexts();
+    const at = (head) => shown.findIndex((t) => t.startsWith(head));
+    assert.ok(at('$ etcdctl put before-kubectl 1') >= 0 && /\nOK/.test(shown[at('$ etcdctl put before-kubectl 1')]), shown.join('\n---\n'));
+    assert.ok(at('$ etcdctl put second 2') > at('$ etcdctl put before-kubectl 1'));
+    assert.ok(at('$ kubectl get ns') > at('$ etcdctl put second 2'));
     await screenshot(page, 'lazy-kubectl.png');
 
     // what ran in the lite module was stored and restored here

@@ -11,7 +11,20 @@
 //!
 //! Owns: [`Handover`]. Must not touch: how the page loads the other module (`ui::module`).
 
+use serde::{Deserialize, Serialize};
+
 use super::Session;
+use crate::process::Output;
+
+/// A console entry as it showed, carried over to the full module (its text only: its trace,
+/// hints and files stay behind).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shown {
+    pub line: String,
+    pub stdout: String,
+    pub stderr: String,
+    pub exit: i32,
+}
 
 /// What the full module is to do once it restored the stored state.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -46,6 +59,35 @@ impl Session {
             });
         }
         self.handover.is_some()
+    }
+
+    /// The newest `n` console entries as text, for the full module to show.
+    pub fn shown(&self, n: usize) -> Vec<Shown> {
+        let e = self.entries();
+        e[e.len().saturating_sub(n)..]
+            .iter()
+            .map(|e| Shown {
+                line: e.line.clone(),
+                stdout: e.output.stdout.clone(),
+                stderr: e.output.stderr.clone(),
+                exit: e.output.exit,
+            })
+            .collect()
+    }
+
+    /// Shows the entries the first-visit module showed before it handed over: not inputs
+    /// (what they did is in the restored state), and nothing of theirs waits for a write.
+    pub fn show_earlier(&mut self, shown: Vec<Shown>) {
+        for e in shown {
+            let output = Output {
+                stdout: e.stdout,
+                stderr: e.stderr,
+                exit: e.exit,
+                ..Output::default()
+            };
+            self.push_entry(e.line, output);
+        }
+        self.mark_durable(self.next_id);
     }
 
     /// The console text the page sent, when a line of it needed the full module.

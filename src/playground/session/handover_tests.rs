@@ -110,6 +110,27 @@ mod lite {
     }
 }
 
+#[test]
+fn the_entries_shown_before_a_hand_over_show_again_as_text() {
+    let mut s = Session::new(1);
+    s.apply(Action::Run("etcdctl put a 1".into()));
+    s.apply(Action::Run("etcdctl get nosuch --bad".into()));
+    let shown = s.shown(40);
+    assert_eq!(shown.len(), 2);
+    assert_eq!((shown[0].stdout.as_str(), shown[1].exit), ("OK\n", 1));
+    assert_eq!(s.shown(1), shown[1..]);
+    let mut full = Session::new(1);
+    full.start_persisting();
+    full.show_earlier(shown.clone());
+    assert_eq!(full.shown(40), shown);
+    assert!(full.inputs().is_empty(), "not inputs");
+    assert_eq!(
+        full.durable_upto(),
+        full.next_entry_id(),
+        "nothing waits for a write"
+    );
+}
+
 #[cfg(not(feature = "lite"))]
 #[test]
 fn a_full_build_hands_nothing_over() {
