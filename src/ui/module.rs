@@ -50,6 +50,36 @@ pub struct Next {
 /// How many of the console's entries are carried over.
 pub const CARRIED_ENTRIES: usize = 40;
 
+/// How much of each stream of a carried entry is kept (sessionStorage holds a few MB; an
+/// entry keeps up to 64 KiB).
+pub const CARRIED_BYTES: usize = 8 * 1024;
+
+/// The entries as carried over: each stream cut to [`CARRIED_BYTES`], saying so.
+pub fn carried(entries: Vec<Shown>) -> Vec<Shown> {
+    fn cut(s: &mut String) {
+        if s.len() <= CARRIED_BYTES {
+            return;
+        }
+        let mut at = CARRIED_BYTES;
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        let left = s.len() - at;
+        s.truncate(at);
+        s.push_str(&format!(
+            "\n[{left} more bytes of this output were not carried over to the full module]\n"
+        ));
+    }
+    entries
+        .into_iter()
+        .map(|mut e| {
+            cut(&mut e.stdout);
+            cut(&mut e.stderr);
+            e
+        })
+        .collect()
+}
+
 /// Whether this module runs the lab `kind` at `version` (the lite one: the local lab, 3.4).
 pub fn runs(kind: LabKind, version: EtcdVersion) -> bool {
     !LITE || (kind == LabKind::Local && version == EtcdVersion::default())
@@ -85,7 +115,7 @@ pub fn hand_over_next(
     update: &yew::functional::UseForceUpdateHandle,
 ) {
     if let Ok(s) = session.try_borrow() {
-        next.entries = s.shown(CARRIED_ENTRIES);
+        next.entries = carried(s.shown(CARRIED_ENTRIES));
     }
     let update = update.clone();
     hand_over(
@@ -174,8 +204,17 @@ mod page {
                 .as_ref()
                 .and_then(|w| w.session_storage().ok().flatten())
             {
-                if let Ok(json) = serde_json::to_string(&next) {
-                    let _ = s.set_item(NEXT_KEY, &json);
+                // (too much for the storage: the lines still go, without the entries)
+                let stored = |next: &Next| match serde_json::to_string(next) {
+                    Ok(json) => s.set_item(NEXT_KEY, &json).is_ok(),
+                    Err(_) => false,
+                };
+                if !stored(&next) {
+                    let lines_only = Next {
+                        entries: Vec::new(),
+                        ..next
+                    };
+                    stored(&lines_only);
                 }
             }
             if let Some(s) = window
@@ -234,6 +273,25 @@ mod tests {
         assert!(runs(LabKind::Local, EtcdVersion::default()));
         assert_eq!(runs(LabKind::Kubeadm, EtcdVersion::default()), !LITE);
         assert_eq!(runs(LabKind::Local, EtcdVersion::V3_5_1), !LITE);
+    }
+
+    #[test]
+    fn a_long_output_is_cut_when_carried_over() {
+        // (2 bytes a char after the first: the cut at CARRIED_BYTES falls inside one)
+        let long = format!("x{}", "é".repeat(CARRIED_BYTES));
+        let e = Shown {
+            line: "etcdctl get --prefix".into(),
+            stdout: long.clone(),
+            stderr: "short\n".into(),
+            exit: 0,
+        };
+        let c = carried(vec![e.clone()]).remove(0);
+        assert!(c.stdout.starts_with(&long[..CARRIED_BYTES - 1]));
+        assert!(c.stdout.ends_with(&format!(
+            "\n[{} more bytes of this output were not carried over to the full module]\n",
+            long.len() - (CARRIED_BYTES - 1)
+        )));
+        assert_eq!((c.stderr, c.line), (e.stderr, e.line));
     }
 
     #[test]
