@@ -5,8 +5,10 @@
 //! Owns: the layout and what wires it to the page's one path from input to screen (the
 //! `dispatch`: every click, key and timer tick that changes something is a session
 //! [`Action`]). Also the play timer (the only place wall time enters), the theme, view state
-//! (what is selected), and the notices of persistence (disk banner, second tab, reset). The labs: the page shows one session of a lab at an etcd release at a time
-//! (`labs`); a `lab` line or a selector switches, and an output that asks for the editor (`vi FILE`) opens it.
+//! (what is selected), and the notices of persistence (disk banner, second tab, reset). The
+//! labs: the page shows one session of a lab at an etcd release at a time (`labs`); a `lab`
+//! line or a selector switches (to the full module first when this one does not run that lab:
+//! `module`), and an output that asks for the editor (`vi FILE`) opens it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
