@@ -175,7 +175,7 @@ async fn a_snapshot_the_members_share_is_stored_once() {
         flushes
     };
     for (m, f) in store_at(4, 7, &mut disks) {
-        storage::flush(&db, &shared, &[(m, f)], None, false, &[])
+        storage::flush(&db, &shared, vec![(m, f)], None, false, &[])
             .await
             .expect("commit");
         assert!(storage::delete_unnamed(&db, &shared).is_none());
@@ -193,7 +193,7 @@ async fn a_snapshot_the_members_share_is_stored_once() {
     // The next snapshot: the old record stays until the last member names the new one.
     let next = store_at(5, 8, &mut disks);
     for (i, (m, f)) in next.into_iter().enumerate() {
-        storage::flush(&db, &shared, &[(m, f)], None, false, &[])
+        storage::flush(&db, &shared, vec![(m, f)], None, false, &[])
             .await
             .expect("commit");
         match storage::delete_unnamed(&db, &shared) {
@@ -471,7 +471,7 @@ async fn members_sharing_entries_in_one_flush_read_back_their_own_logs() {
         .zip(disks.iter_mut())
         .map(|(m, d)| (m.to_string(), d.drain_journal()))
         .collect();
-    storage::flush(&db, &shared, &flushes, None, false, &[])
+    storage::flush(&db, &shared, flushes, None, false, &[])
         .await
         .expect("commit");
     let stored = storage::load_all(&db).await.unwrap();
@@ -482,4 +482,79 @@ async fn members_sharing_entries_in_one_flush_read_back_their_own_logs() {
     }
     assert_eq!(stored.disks["infra3"].state.entries[3].term, 3);
     assert_eq!(stored.disks["infra1"].state.entries[3].term, 2);
+}
+
+/// A flush larger than a slice reaches IndexedDB over several tasks (the page paints between
+/// them): the first slice of each member in the flush's own task, the rest from the success
+/// of the slice before. Each member's write still lands whole, and a flush issued right
+/// after it in the same task (a new leader's conflicting tail) lands after it.
+#[wasm_bindgen_test]
+async fn a_large_flush_is_issued_in_slices_and_lands_whole_and_in_order() {
+    let db = fresh("etcd-playground-test-slices").await;
+    let shared = Rc::new(RefCell::new(SharedSnapshots::default()));
+    let members = ["infra1", "infra2", "infra3"];
+    // 40 entries of 300 kB: 12 MB a member, three slices or more each
+    let big = |index: u64, term: u64| Entry {
+        index,
+        term,
+        data: vec![index as u8; 300_000].into(),
+        ..Default::default()
+    };
+    let log: Vec<Entry> = (1..=40).map(|i| big(i, 1)).collect();
+    let mut disks: Vec<MemoryDisk> = members.iter().map(|_| MemoryDisk::new()).collect();
+    for d in disks.iter_mut() {
+        d.start_journal(true);
+        d.append(&log).unwrap();
+        d.set_hard_state(HardState {
+            term: 1,
+            vote: 1,
+            commit: 40,
+        })
+        .unwrap();
+    }
+    let drain = |disks: &mut Vec<MemoryDisk>| -> Vec<(String, etcd_playground::persist::Flush)> {
+        members
+            .iter()
+            .zip(disks.iter_mut())
+            .map(|(m, d)| (m.to_string(), d.drain_journal()))
+            .collect()
+    };
+    let first = drain(&mut disks);
+    // infra3 then takes a conflicting tail from a leader of term 2 (in a later flush)
+    disks[2]
+        .set_hard_state(HardState {
+            term: 2,
+            vote: 2,
+            commit: 30,
+        })
+        .unwrap();
+    disks[2]
+        .append(&[Entry {
+            data: b"term 2".to_vec().into(),
+            ..big(31, 2)
+        }])
+        .unwrap();
+    let second = drain(&mut disks);
+    let before = disk_idb::slices_issued();
+    let landing = storage::flush(&db, &shared, first, None, false, &[]);
+    assert_eq!(
+        disk_idb::slices_issued() - before,
+        3,
+        "one slice a member in the flush's own task"
+    );
+    let after = storage::flush(&db, &shared, second, None, false, &[]);
+    landing.await.expect("commit");
+    after.await.expect("commit");
+    let slices = disk_idb::slices_issued() - before;
+    let per_member = 12_000_000 / disk_idb::SLICE_BYTES;
+    assert!(slices >= 3 * per_member + 3, "{slices} slices");
+    let stored = storage::load_all(&db).await.unwrap();
+    for (m, d) in members.iter().zip(&disks) {
+        let got = &stored.disks[*m];
+        assert!(got.problems.is_empty(), "{m}: {:?}", got.problems);
+        assert_eq!(got.state, d.load(), "{m}");
+    }
+    assert_eq!(stored.disks["infra3"].state.entries.len(), 31);
+    assert_eq!(stored.disks["infra1"].state.entries.len(), 40);
+    db.close();
 }

@@ -6,13 +6,16 @@
 //! [`shared`](super::shared); a byte record there is a snapshot stored whole, as schema 2 did,
 //! and still reads).
 //!
-//! Writes come from the journal: [`write`] issues one member's [`Flush`] as one readwrite
-//! transaction, synchronously (so transactions run in the order they were issued), and hands
-//! back a future that resolves when it committed. [`load`] reads a member back; a record that
+//! Writes come from the journal: [`write_members`] issues each member's [`Flush`] as one
+//! readwrite transaction, created at once (so transactions run in the order they were issued)
+//! and fed its records in slices between which the page paints, and hands back a future that
+//! resolves when it committed. [`load`] reads a member back; a record that
 //! cannot be read is reported, never a panic.
 //! Owns: the member stores. Must not touch: the page's own stores (`ui::storage`).
 
+use std::cell::{Cell, RefCell};
 use std::future::IntoFuture;
+use std::rc::Rc;
 
 use idb::{Database, KeyRange, ObjectStoreParams, Query, TransactionMode};
 use js_sys::Uint8Array;
@@ -119,22 +122,21 @@ pub fn commit_watched(
     place: String,
 ) -> Result<impl std::future::Future<Output = Result<(), WriteError>>, idb::Error> {
     let raw: web_sys::IdbTransaction = tx.commit()?.into();
-    let ending = Ending::watch(raw);
-    Ok(async move {
-        let committed = ending.ended().await;
-        let raw = &ending.raw;
-        if committed {
-            return Ok(());
-        }
-        Err(match raw.error() {
-            Some(e) => {
-                let quota = e.name() == "QuotaExceededError";
-                let why = format!("the transaction was aborted: {}: {}", e.name(), e.message());
-                write_error(quota, &place, why)
-            }
-            None => write_error(false, &place, "the transaction was aborted".into()),
-        })
-    })
+    Ok(settle(Ending::watch(raw), place, None))
+}
+
+/// How a transaction ended: committed, or why not (`chain`: a member write whose request
+/// failed to issue says so). One future for every write, see [`commit_watched`].
+async fn settle(ending: Ending, place: String, chain: Option<Rc<Chain>>) -> Result<(), WriteError> {
+    if ending.ended().await {
+        return Ok(());
+    }
+    // (the chain is held until its transaction ended: the later slices' handlers only hold
+    // it weakly)
+    match chain.and_then(|c| c.failed.borrow_mut().take()) {
+        Some(e) => Err(e),
+        None => Err(ending.why(&place)),
+    }
 }
 
 /// A transaction's `complete` and `abort` handlers, and the promise they settle; dropping it
@@ -169,6 +171,18 @@ impl Ending {
         }
     }
 
+    /// Why the transaction aborted, after `place` (where it happened).
+    fn why(&self, place: &str) -> WriteError {
+        match self.raw.error() {
+            Some(e) => {
+                let quota = e.name() == "QuotaExceededError";
+                let why = format!("the transaction was aborted: {}: {}", e.name(), e.message());
+                write_error(quota, place, why)
+            }
+            None => write_error(false, place, "the transaction was aborted".into()),
+        }
+    }
+
     /// Whether the transaction committed (false: it aborted).
     async fn ended(&self) -> bool {
         wasm_bindgen_futures::JsFuture::from(self.ended.clone())
@@ -191,25 +205,64 @@ pub struct Issued<F> {
     pub snapshot: Option<SnapshotWrite>,
 }
 
-/// Issues one member's writes as one transaction now; the returned future resolves once the
-/// transaction committed (or says why it did not). A snapshot is written as the key of its
-/// shared record, and the record itself unless `shared` knows it is stored.
+/// How many bytes of records one task hands to IndexedDB at most (a record larger than this
+/// goes in a slice of its own). Encoding a record, copying it out of wasm and the browser's
+/// structured clone of it all run on the page's main thread: after `load k8s large` a
+/// member's flush is 124 MB, which issued at once kept the page from painting for 0.6–0.7 s.
+/// 4 MB is a few milliseconds of that work.
+pub const SLICE_BYTES: usize = 4 << 20;
+
+/// Issues one member's writes as one transaction; the returned future resolves once the
+/// transaction committed (or says why it did not). See [`write_members`].
 pub fn write(
     db: &Database,
     member: &str,
     flush: &Flush,
     shared: &SharedSnapshots,
 ) -> Result<Issued<impl std::future::Future<Output = Result<(), WriteError>>>, WriteError> {
-    write_sharing(db, member, flush, shared, &mut EncodedEntries::default())
+    let members = Rc::new(Members {
+        disks: vec![(member.to_string(), flush.clone())],
+        encoded: RefCell::default(),
+    });
+    write_member(db, &members, 0, shared)
+}
+
+/// Issues each member's writes of one flush, each as one transaction (created now, in the
+/// order given, so transactions run in the order flushes were made), and hands back what
+/// [`write`] does for each. The records go to the browser in slices of [`SLICE_BYTES`]: the
+/// first slice now, each later one from the `success` of the slice before (its transaction
+/// stays active then), so the page paints between slices and a transaction still commits
+/// all of a member's writes or none.
+pub fn write_members(
+    db: &Database,
+    disks: Vec<(String, Flush)>,
+    shared: &SharedSnapshots,
+) -> Vec<Result<Issued<impl std::future::Future<Output = Result<(), WriteError>>>, WriteError>> {
+    let n = disks.len();
+    let members = Rc::new(Members {
+        disks,
+        encoded: RefCell::default(),
+    });
+    (0..n)
+        .map(|i| write_member(db, &members, i, shared))
+        .collect()
+}
+
+/// The flushes being written. They are kept until every member's slices are issued: the
+/// entry records in `encoded` are keyed by their data's address, which is sound only while
+/// that data is alive.
+struct Members {
+    disks: Vec<(String, Flush)>,
+    encoded: RefCell<EncodedEntries>,
 }
 
 /// Entry records encoded while one flush is issued, by entry: the members' logs hold the same
 /// entries (their data one allocation in memory), so each record is encoded, checksummed and
 /// copied out of wasm once per flush instead of once per member (after `load k8s large`:
-/// 124 MB each). Keyed by the data's address and length with the index and term, which is
-/// sound only while the entries are alive: one flush's lifetime.
+/// 124 MB each). Keyed by the data's address and length with the index and term (see
+/// [`Members`]).
 #[derive(Default)]
-pub struct EncodedEntries(Vec<EncodedEntry>);
+struct EncodedEntries(Vec<EncodedEntry>);
 
 /// An entry's record: `(index, term, data address, data length)`, its type, the record.
 type EncodedEntry = ((u64, u64, usize, usize), EntryType, JsValue);
@@ -233,86 +286,108 @@ impl EncodedEntries {
     }
 }
 
-/// [`write`], with the entry records `encoded` holds for the other members of the same flush.
-pub fn write_sharing(
+/// One request of a member's write, in the order they are issued.
+#[derive(Clone, Copy)]
+enum Step {
+    /// Every store emptied.
+    Clear,
+    /// `flush.entries[op]`'s `i`th entry written.
+    Put(usize, usize),
+    /// `flush.entries[op]`, a range of entries, deleted.
+    Delete(usize),
+    HardState,
+    /// The shared snapshot record.
+    Record,
+    /// The member's snapshot store naming the shared record.
+    Names,
+}
+
+/// A member's write while its slices are issued.
+struct Chain {
+    members: Rc<Members>,
+    at: usize,
+    tx: web_sys::IdbTransaction,
+    /// The member's entries, hard state and snapshot stores.
+    stores: [idb::ObjectStore; 3],
+    /// The shared snapshot store, when this write stores a record there.
+    shared_store: Option<idb::ObjectStore>,
+    steps: Vec<Step>,
+    next: Cell<usize>,
+    /// The shared record (to store, if `Some`) and its key.
+    record: RefCell<(Option<(Uint8Array, usize)>, String)>,
+    /// A request that could not be issued (the transaction was aborted for it).
+    failed: RefCell<Option<WriteError>>,
+    /// What issues the next slice, from the success of the slice before.
+    next_slice: RefCell<Option<wasm_bindgen::closure::Closure<dyn FnMut()>>>,
+}
+
+fn write_member(
     db: &Database,
-    member: &str,
-    flush: &Flush,
+    members: &Rc<Members>,
+    at: usize,
     shared: &SharedSnapshots,
-    encoded: &mut EncodedEntries,
 ) -> Result<Issued<impl std::future::Future<Output = Result<(), WriteError>>>, WriteError> {
+    let (member, flush) = &members.disks[at];
     let c = |e| classify(member, e);
     // the snapshot's record, its key, and whether this write stores the record
     // (the record is encoded only to be stored, or to learn its key)
     let snapshot = flush.snapshot.as_ref().map(|s| match shared.key_known(s) {
-        Some(key) if !shared.must_store(&key) => (None, key, false),
+        Some(key) if !shared.must_store(&key) => (None, key),
         _ => {
             let rec = record::encode_snapshot(s);
             let key = shared::key(s, &rec);
             shared.remember_key(s, &key);
             let carries = shared.must_store(&key);
-            (Some(rec), key, carries)
+            // (copied out of wasm at once: a record of hundreds of MB is not kept in the
+            // wasm heap, which never shrinks, until its slice comes)
+            (
+                carries.then(|| (Uint8Array::from(&rec[..]), rec.len())),
+                key,
+            )
         }
     });
     let [es, hs, sn] = store_names(member);
     let mut scope = vec![es.as_str(), hs.as_str(), sn.as_str()];
-    if matches!(snapshot, Some((Some(_), _, true))) {
+    if matches!(snapshot, Some((Some(_), _))) {
         scope.push(SHARED_STORE);
     }
     let tx = db
         .transaction(&scope, TransactionMode::ReadWrite)
         .map_err(c)?;
-    let entries = tx.object_store(&es).map_err(c)?;
-    let hard = tx.object_store(&hs).map_err(c)?;
-    let snap = tx.object_store(&sn).map_err(c)?;
+    let stores = [
+        tx.object_store(&es).map_err(c)?,
+        tx.object_store(&hs).map_err(c)?,
+        tx.object_store(&sn).map_err(c)?,
+    ];
+    let shared_store = match scope.len() {
+        4 => Some(tx.object_store(SHARED_STORE).map_err(c)?),
+        _ => None,
+    };
+    let tx: web_sys::IdbTransaction = tx.into();
+    let ending = Ending::watch(tx.clone());
+    let mut steps = Vec::new();
     if flush.clear {
-        entries.clear().map_err(c)?;
-        hard.clear().map_err(c)?;
-        snap.clear().map_err(c)?;
+        steps.push(Step::Clear);
     }
-    for op in &flush.entries {
-        match op {
-            EntryOp::Put(list) => {
-                for e in list {
-                    entries
-                        .put(&encoded.record(e), Some(&key(e.index)))
-                        .map_err(c)?;
-                }
-            }
-            EntryOp::Delete { from, to } => {
-                let range = match to {
-                    Some(to) => KeyRange::bound(&key(*from), &key(*to), None, None),
-                    None => KeyRange::lower_bound(&key(*from), None),
-                }
-                .map_err(c)?;
-                entries.delete(Query::from(range)).map_err(c)?;
-            }
+    for (op, change) in flush.entries.iter().enumerate() {
+        match change {
+            EntryOp::Put(list) => steps.extend((0..list.len()).map(|i| Step::Put(op, i))),
+            EntryOp::Delete { .. } => steps.push(Step::Delete(op)),
         }
     }
-    if let Some(h) = &flush.hard_state {
-        hard.put(
-            &bytes(&record::encode_hard_state(h)),
-            Some(&JsValue::from_str(HARD_STATE_KEY)),
-        )
-        .map_err(c)?;
+    if flush.hard_state.is_some() {
+        steps.push(Step::HardState);
     }
-    let written = match snapshot {
-        Some((rec, shared_key, carries)) => {
-            if let (true, Some(rec)) = (carries, rec) {
-                tx.object_store(SHARED_STORE)
-                    .map_err(c)?
-                    .put(&bytes(&rec), Some(&JsValue::from_str(&shared_key)))
-                    .map_err(c)?;
+    let written = match &snapshot {
+        Some((rec, key)) => {
+            if rec.is_some() {
+                steps.push(Step::Record);
             }
-            snap.put(
-                &JsValue::from_str(&shared_key),
-                Some(&JsValue::from_str(SNAPSHOT_KEY)),
-            )
-            .map_err(c)?;
+            steps.push(Step::Names);
             Some(SnapshotWrite {
                 member: member.to_string(),
-                names: Some(shared_key),
-                carries,
+                names: Some(key.clone()),
+                carries: rec.is_some(),
             })
         }
         None if flush.clear => Some(SnapshotWrite {
@@ -322,11 +397,178 @@ pub fn write_sharing(
         }),
         None => None,
     };
-    let commit = commit_watched(tx, format!("{member}'s disk: write")).map_err(c)?;
+    let chain = Rc::new(Chain {
+        members: members.clone(),
+        at,
+        tx,
+        stores,
+        shared_store,
+        steps,
+        next: Cell::new(0),
+        record: RefCell::new(snapshot.unwrap_or_default()),
+        failed: RefCell::new(None),
+        next_slice: RefCell::new(None),
+    });
+    chain.issue_slice();
+    if let Some(e) = chain.failed.borrow_mut().take() {
+        return Err(e);
+    }
+    let place = format!("{member}'s disk: write");
     Ok(Issued {
-        commit,
+        commit: settle(ending, place, Some(chain)),
         snapshot: written,
     })
+}
+
+impl Chain {
+    /// Issues the next slice of requests, then the commit once all are issued.
+    fn issue_slice(self: &Rc<Self>) {
+        SLICES.with(|n| n.set(n.get() + 1));
+        let mut size = 0;
+        let mut last: Option<web_sys::IdbRequest> = None;
+        while let Some(&step) = self.steps.get(self.next.get()) {
+            let bytes = self.bytes(step);
+            if last.is_some() && size + bytes > SLICE_BYTES {
+                break;
+            }
+            match self.issue(step) {
+                Ok(request) => last = Some(request),
+                Err(e) => return self.fail(e),
+            }
+            self.next.set(self.next.get() + 1);
+            size += bytes;
+        }
+        match last {
+            Some(request) if self.next.get() < self.steps.len() => {
+                // (one handler for every slice of this write; it holds the chain weakly, and
+                // the chain holds it until the transaction ended, after its last success)
+                let mut next = self.next_slice.borrow_mut();
+                let handler = next.get_or_insert_with(|| {
+                    let chain = Rc::downgrade(self);
+                    wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                        if let Some(chain) = chain.upgrade() {
+                            chain.issue_slice();
+                        }
+                    })
+                });
+                request.set_onsuccess(Some(handler.as_ref().unchecked_ref()));
+            }
+            _ => {
+                // (`commit` is in IndexedDB 3.0 and every browser; web-sys marks it
+                // deprecated, as idb's own `commit` notes)
+                #[allow(deprecated)]
+                if let Err(e) = self.tx.commit() {
+                    let why = e.as_string().unwrap_or_else(|| "commit refused".into());
+                    self.fail(classify(self.member(), why));
+                }
+            }
+        }
+    }
+
+    fn member(&self) -> &str {
+        &self.members.disks[self.at].0
+    }
+
+    fn flush(&self) -> &Flush {
+        &self.members.disks[self.at].1
+    }
+
+    /// What a step hands the browser, in bytes (0: a few bytes).
+    fn bytes(&self, step: Step) -> usize {
+        match step {
+            Step::Put(op, i) => match &self.flush().entries[op] {
+                EntryOp::Put(list) => list.get(i).map_or(0, |e| e.data.len()),
+                EntryOp::Delete { .. } => 0,
+            },
+            Step::Record => self.record.borrow().0.as_ref().map_or(0, |r| r.1),
+            _ => 0,
+        }
+    }
+
+    fn issue(&self, step: Step) -> Result<web_sys::IdbRequest, WriteError> {
+        let member = self.member();
+        let c = |e| classify(member, e);
+        let [entries, hard, snap] = &self.stores;
+        let flush = self.flush();
+        Ok(match step {
+            Step::Clear => {
+                entries.clear().map_err(c)?;
+                hard.clear().map_err(c)?;
+                snap.clear().map_err(c)?.into()
+            }
+            Step::Put(op, i) => {
+                let Some(EntryOp::Put(list)) = flush.entries.get(op) else {
+                    return Err(classify(member, "no such entry"));
+                };
+                let Some(e) = list.get(i) else {
+                    return Err(classify(member, "no such entry"));
+                };
+                let value = self.members.encoded.borrow_mut().record(e);
+                entries.put(&value, Some(&key(e.index))).map_err(c)?.into()
+            }
+            Step::Delete(op) => {
+                let Some(EntryOp::Delete { from, to }) = flush.entries.get(op) else {
+                    return Err(classify(member, "no such deletion"));
+                };
+                let range = match to {
+                    Some(to) => KeyRange::bound(&key(*from), &key(*to), None, None),
+                    None => KeyRange::lower_bound(&key(*from), None),
+                }
+                .map_err(c)?;
+                entries.delete(Query::from(range)).map_err(c)?.into()
+            }
+            Step::HardState => {
+                let h = flush.hard_state.as_ref().cloned().unwrap_or_default();
+                hard.put(
+                    &bytes(&record::encode_hard_state(&h)),
+                    Some(&JsValue::from_str(HARD_STATE_KEY)),
+                )
+                .map_err(c)?
+                .into()
+            }
+            Step::Record => {
+                let (rec, key) = {
+                    let mut r = self.record.borrow_mut();
+                    (r.0.take(), r.1.clone())
+                };
+                let value: JsValue = rec.map(|(r, _)| r.into()).unwrap_or_default();
+                let Some(store) = &self.shared_store else {
+                    return Err(classify(
+                        member,
+                        "the shared snapshot store is not in the scope",
+                    ));
+                };
+                store
+                    .put(&value, Some(&JsValue::from_str(&key)))
+                    .map_err(c)?
+                    .into()
+            }
+            Step::Names => {
+                let key = self.record.borrow().1.clone();
+                snap.put(
+                    &JsValue::from_str(&key),
+                    Some(&JsValue::from_str(SNAPSHOT_KEY)),
+                )
+                .map_err(c)?
+                .into()
+            }
+        })
+    }
+
+    /// A request could not be issued: nothing of this write may commit.
+    fn fail(&self, e: WriteError) {
+        let _ = self.tx.abort();
+        self.failed.borrow_mut().get_or_insert(e);
+    }
+}
+
+thread_local! {
+    static SLICES: Cell<usize> = const { Cell::new(0) };
+}
+
+/// How many slices of member writes this page has issued (for tests).
+pub fn slices_issued() -> usize {
+    SLICES.with(Cell::get)
 }
 
 /// Deletes shared snapshot records no member names any more.

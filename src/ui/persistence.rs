@@ -491,7 +491,7 @@ pub fn flush(p: &Rc<Persist>) {
     let fut = storage::flush(
         &p.db,
         &p.shared,
-        &disks,
+        disks,
         write_state.then_some(&state),
         clear,
         &inputs,

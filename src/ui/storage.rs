@@ -245,7 +245,7 @@ type Pending = Pin<Box<dyn Future<Output = Result<(), WriteError>>>>;
 pub fn flush(
     db: &Database,
     shared: &Rc<RefCell<SharedSnapshots>>,
-    disks: &[(String, Flush)],
+    disks: Vec<(String, Flush)>,
     state: Option<&PlaygroundState>,
     clear_inputs: bool,
     inputs: &[InputRecord],
@@ -254,12 +254,12 @@ pub fn flush(
     let mut first_error = None;
     // Only the default members have stores; members a `member add` brought in are not kept
     // across a reload (the restored world is the default three).
-    let kept = disks
-        .iter()
-        .filter(|(n, _)| stored_members().any(|m| m == n.as_str()));
-    let mut encoded = disk_idb::EncodedEntries::default();
-    for (name, f) in kept {
-        let issued = disk_idb::write_sharing(db, name, f, &shared.borrow(), &mut encoded);
+    let kept: Vec<(String, Flush)> = disks
+        .into_iter()
+        .filter(|(n, _)| stored_members().any(|m| m == n.as_str()))
+        .collect();
+    let issued_all = disk_idb::write_members(db, kept, &shared.borrow());
+    for issued in issued_all {
         match issued {
             Ok(w) => {
                 shared.borrow_mut().issued();
