@@ -33,6 +33,7 @@ pub mod handover;
 pub mod history;
 pub mod keyspace;
 pub mod lesson;
+pub mod opening;
 pub mod persistence;
 pub mod recovery;
 pub mod secrets;

@@ -37,7 +37,7 @@ pub use client::FiredView;
 pub use faults::FaultError;
 pub use members::bootstrap_state;
 pub use network::NetConfig;
-pub use restore::Settings;
+pub use restore::{Restoring, Settings};
 pub use view::{LogEntryView, MemberView, MessageView, ProgressView, Role, TraceEvent, TraceKind};
 
 use client::WatchState;
@@ -424,17 +424,6 @@ impl World {
     /// Every member's snapshot interval.
     pub fn snapshot_count(&self) -> u64 {
         self.snapshot_count
-    }
-
-    /// Runs `f` with the members' snapshots held back (a bulk load, a restore replaying a
-    /// long log): the snapshots `f` makes due are taken afterwards, not inline, three times
-    /// over. The snapshot interval is what it was once `f` returns.
-    pub fn holding_snapshots<R>(&mut self, f: impl FnOnce(&mut World) -> R) -> R {
-        let count = self.snapshot_count;
-        self.set_snapshot_count(u64::MAX);
-        let r = f(self);
-        self.set_snapshot_count(count);
-        r
     }
 
     /// Whether a running member has applied a snapshot interval's worth of entries since its

@@ -230,7 +230,20 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
         });
     }
     let expected = kind == LabKind::Local && verdict.is_none() && expects_a_leader(&found);
-    let (mut new_session, note) = Session::open(found);
+    // (a member a task, apart from the read's, once a task took more than a frame: each
+    // decodes its snapshot, see `opening`; the read decoded the records just now)
+    let mut opening = Session::opening(found);
+    let mut since = f64::NEG_INFINITY;
+    loop {
+        if OpenTimes::now() - since > FRAME_MS {
+            next_task().await;
+            since = OpenTimes::now();
+        }
+        if !opening.step() {
+            break;
+        }
+    }
+    let (mut new_session, note) = opening.finish();
     times.mark("restore");
     if let Some(v) = no_leader_after_restore(expected, &new_session) {
         problems.push(v);
@@ -322,6 +335,26 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
     if let Some(shared) = open_now {
         open_shared(p.session.clone(), slot, ui, shared);
     }
+}
+
+/// How long a task of the restore may run before the page gets a turn to paint.
+const FRAME_MS: f64 = 16.0;
+
+/// Resolves in a task of its own, once the page had its turn to paint.
+async fn next_task() {
+    let turn = Promise::new(&mut |resolve, _| {
+        let Some(window) = web_sys::window() else {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+            return;
+        };
+        if window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .is_err()
+        {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(turn).await;
 }
 
 /// Replaces lab `shared.lab`'s session (in view, its database emptied first) with the replay

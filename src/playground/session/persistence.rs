@@ -21,7 +21,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::keyspace::READ_TIMEOUT;
-use super::timeline::{InputRecord, DISK_FULL, INTERRUPT, JOB_INPUT};
+use super::opening::RestoringPlayground;
+use super::timeline::{InputRecord, DISK_FULL};
 use super::Session;
 use crate::api::Request;
 use crate::playground::lab::node::NodeLab;
@@ -114,6 +115,13 @@ pub struct Base {
 impl Base {
     /// The playground restored from this base.
     pub(super) fn playground(&self, journal: bool) -> Playground {
+        let mut r = self.restoring(journal);
+        while r.step() {}
+        r.finish()
+    }
+
+    /// [`Base::playground`] a member at a time (see `opening`).
+    pub(super) fn restoring(&self, journal: bool) -> RestoringPlayground {
         let st = &self.state;
         if let (LabKind::Kubeadm | LabKind::ExternalEtcd, Some(node)) = (st.lab, &st.node) {
             let mut p = Playground::restore_node(
@@ -125,18 +133,20 @@ impl Base {
                 st.hints,
             );
             p.set_etcd_version(st.etcd_version);
-            return p;
+            return RestoringPlayground::Ready(Box::new(p));
         }
-        let world = World::restore(
-            st.seed,
-            Duration::from_micros(st.clock_us),
-            &self.disks,
-            &st.settings,
-            journal,
-        );
-        let mut p = Playground::from_world(world, st.env.clone(), st.hints);
-        p.set_etcd_version(st.etcd_version);
-        p
+        RestoringPlayground::World {
+            world: World::restoring(
+                st.seed,
+                Duration::from_micros(st.clock_us),
+                &self.disks,
+                &st.settings,
+                journal,
+            ),
+            env: st.env.clone(),
+            hints: st.hints,
+            version: st.etcd_version,
+        }
     }
 }
 
@@ -175,7 +185,7 @@ pub fn ended_with_the_reload(jobs: &[String]) -> Option<String> {
 }
 
 /// What the console says after a reload when variables that held a secret were not stored.
-fn unset_note(names: &[String]) -> Option<String> {
+pub(super) fn unset_note(names: &[String]) -> Option<String> {
     if names.is_empty() {
         return None;
     }
@@ -228,71 +238,36 @@ impl Session {
     /// reset); without one (a fresh database, or schema 1, inputs only) the inputs are
     /// replayed once from the seed and the members' disks are then written whole.
     pub fn open(found: Found) -> (Session, Option<String>) {
-        let state = match (found.state, found.state_unreadable) {
-            (Some(state), _) => state,
-            (None, true) => {
-                let mut state = Session::new(DEFAULT_SEED).state();
-                state.settings.snapshot_count = SNAPSHOT_COUNT;
-                state
-            }
-            (None, false) => {
-                let mut s = Session::fresh_page();
-                let mut note = None;
-                if !found.inputs.is_empty() {
-                    note = Some(format!(
-                        "Migrated the stored playground to schema {}: replayed {} input(s) once; from now on a reload restarts the members from their disks.",
-                        SCHEMA_VERSION,
-                        found.inputs.len()
-                    ));
-                    s.replay(found.inputs);
-                }
-                s.start_persisting();
-                let _ = s.take_new_inputs();
-                return (s, note);
-            }
-        };
-        let ended = ended_with_the_reload(&state.jobs);
-        let unset = unset_note(&state.unset_secrets);
-        let (run, finished) = (state.lesson.clone(), state.lessons_finished.clone());
-        let mut s = Session::restore(Base {
-            state,
-            disks: found.disks,
-        });
-        s.restore_lesson(run, &finished);
-        // (a log stored before secrets were kept out of it is stored again without them)
-        let redacted: Vec<InputRecord> = found
-            .inputs
-            .iter()
-            .map(|r| s.secrets.redact_record(r))
-            .collect();
-        for r in &redacted {
-            if r.line != INTERRUPT && r.line != JOB_INPUT && r.line != DISK_FULL {
-                s.history.push(&r.line);
-            }
-        }
-        if redacted != found.inputs {
-            s.restore_stored = Some(redacted);
-        }
-        let note = match (ended, unset) {
-            (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
-            (a, b) => a.or(b),
-        };
-        (s, note)
+        let mut opening = Session::opening(found);
+        while opening.step() {}
+        opening.finish()
     }
 
     /// A session whose world is restored from the members' disks (a reload): members missing
     /// from `disks` lost theirs and are restored from their peers. Journals run from the
     /// start (a lost disk's begins with a clear).
     pub fn restore(base: Base) -> Session {
+        let shell = Session::restore_shell(&base);
+        let playground = base.playground(true);
+        shell.restored_with(base, playground)
+    }
+
+    /// The session a restore from `base` fills in (see [`Session::restored_with`]).
+    pub(super) fn restore_shell(base: &Base) -> Session {
         // The seed's world is cheap next to a restore; it is replaced at once.
         let mut s = Session::new(base.state.seed);
         s.secrets = super::secrets::Secrets::continuing_from(base.state.secrets_named);
-        s.playground = base.playground(true);
-        s.base = Some(base);
-        s.persisting = true;
-        s.durable_upto = 0;
-        s.horizon_ms = s.now_ms();
         s
+    }
+
+    /// This shell with the `playground` restored from `base`.
+    pub(super) fn restored_with(mut self, base: Base, playground: Playground) -> Session {
+        self.playground = playground;
+        self.base = Some(base);
+        self.persisting = true;
+        self.durable_upto = 0;
+        self.horizon_ms = self.now_ms();
+        self
     }
 
     /// Starts journaling every member's disk with a full baseline (a fresh store, a

@@ -445,6 +445,48 @@ fn a_page_load_restores_migrates_or_starts_over() {
     assert_eq!(c.durable_upto(), 0);
 }
 
+/// The page opens a stored session a member a task (`Session::opening`): one step a running
+/// member, none for a fresh store, and the session it finishes with is the one `open` gives.
+#[test]
+fn a_page_load_in_steps_boots_a_member_a_step_and_opens_the_same_session() {
+    let mut a = Session::fresh_page();
+    a.start_persisting();
+    a.run_line("etcdctl put k v");
+    a.run_line("etcdctl watch w &");
+    let found = || persistence::Found {
+        state: Some(a.state()),
+        disks: a.world().disk_states(),
+        inputs: vec![InputRecord {
+            line: "etcdctl put k v".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let mut opening = Session::opening(found());
+    let mut steps = 0;
+    while opening.step() {
+        steps += 1;
+    }
+    assert_eq!(steps, 3);
+    let (mut stepped, note) = opening.finish();
+    let (mut at_once, note_at_once) = Session::open(found());
+    assert_eq!(note, note_at_once);
+    assert!(note.unwrap_or_default().contains("ended with the reload"));
+    assert_eq!(stepped.state(), at_once.state());
+    assert_eq!(stepped.world().disk_states(), at_once.world().disk_states());
+    assert_eq!(stepped.history_up("").as_deref(), Some("etcdctl put k v"));
+    stepped.run_line("etcdctl get k -w json");
+    at_once.run_line("etcdctl get k -w json");
+    assert_eq!(
+        stepped.entries().last().unwrap().output,
+        at_once.entries().last().unwrap().output
+    );
+    // a fresh store: nothing to boot
+    let mut fresh = Session::opening(persistence::Found::default());
+    assert!(!fresh.step());
+    assert_eq!(fresh.finish().0.state(), Session::fresh_page().state());
+}
+
 #[test]
 fn the_keyspace_reads_the_kubeadm_labs_member() {
     // the node's etcd is not one of infra1..3: the panel reads whichever member leads
