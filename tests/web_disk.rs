@@ -558,3 +558,73 @@ async fn a_large_flush_is_issued_in_slices_and_lands_whole_and_in_order() {
     assert_eq!(stored.disks["infra1"].state.entries.len(), 40);
     db.close();
 }
+
+/// A shared snapshot record is read in parts (its data copied straight into the snapshot):
+/// it reads back whole, and a damaged, truncated or foreign record is reported for the member
+/// that names it, never a panic.
+#[wasm_bindgen_test]
+async fn a_shared_record_read_in_parts_reads_whole_and_reports_damage() {
+    let db = fresh("etcd-playground-test-shared-parts").await;
+    let s = snapshot(4, 7);
+    let rec = record::encode_snapshot(&s);
+    let key = etcd_playground::persist::shared::key(&s, &rec);
+    let mut flipped = rec.clone();
+    flipped[5000] ^= 1;
+    let other = record::encode_snapshot(&snapshot(4, 8));
+    put_raw(
+        &db,
+        &[
+            (disk_idb::SHARED_STORE, key.as_str(), bytes_of(&rec)),
+            (
+                disk_idb::SHARED_STORE,
+                "4-2-00000001-100",
+                bytes_of(&flipped),
+            ),
+            (
+                disk_idb::SHARED_STORE,
+                "4-2-00000002-3",
+                bytes_of(&rec[..3]),
+            ),
+            (disk_idb::SHARED_STORE, "4-2-00000003-9", bytes_of(&other)),
+            ("infra1.snapshot", "snapshot", JsValue::from_str(&key)),
+            (
+                "infra2.snapshot",
+                "snapshot",
+                JsValue::from_str("4-2-00000001-100"),
+            ),
+            (
+                "infra3.snapshot",
+                "snapshot",
+                JsValue::from_str("4-2-00000002-3"),
+            ),
+        ],
+    )
+    .await;
+    let stored = storage::load_all(&db).await.unwrap();
+    assert_eq!(stored.disks["infra1"].state.snapshot, s);
+    let problems = |m: &str| stored.disks[m].problems.join("; ");
+    assert!(
+        problems("infra2").contains("checksum mismatch"),
+        "{}",
+        problems("infra2")
+    );
+    assert!(
+        problems("infra3").contains("too short"),
+        "{}",
+        problems("infra3")
+    );
+    // a record under another snapshot's key
+    put_raw(
+        &db,
+        &[(
+            "infra3.snapshot",
+            "snapshot",
+            JsValue::from_str("4-2-00000003-9"),
+        )],
+    )
+    .await;
+    let stored = storage::load_all(&db).await.unwrap();
+    let p = stored.disks["infra3"].problems.join("; ");
+    assert!(p.contains("holds another snapshot"), "{p}");
+    db.close();
+}

@@ -758,15 +758,41 @@ fn decode_shared(key: &str, v: &JsValue) -> Result<Snapshot, String> {
     let a = v
         .dyn_ref::<Uint8Array>()
         .ok_or_else(|| format!("its record {key}: {}", RecordError::NotBytes))?;
-    let rec = a.to_vec();
-    let s = record::decode_snapshot(&rec).map_err(|x| format!("its record {key}: {x}"))?;
-    if shared::key(&s, &rec) != key {
-        return Err(format!(
-            "its record {key} holds another snapshot ({})",
-            shared::key(&s, &rec)
-        ));
+    let (s, sum, len) = read_snapshot(a).map_err(|x| format!("its record {key}: {x}"))?;
+    let holds = shared::key_of(&s, sum, len);
+    if holds != key {
+        return Err(format!("its record {key} holds another snapshot ({holds})"));
     }
     Ok(s)
+}
+
+/// A snapshot record out of the browser's memory, with its checksum and length: the data
+/// (hundreds of MB after the large sample) is copied once, straight into the snapshot's own
+/// allocation, not into a copy of the whole record first (see `record::snapshot_layout`).
+fn read_snapshot(a: &Uint8Array) -> Result<(Snapshot, u32, usize), RecordError> {
+    let len = a.length() as usize;
+    let part = |from: usize, to: usize| a.subarray(from as u32, to as u32).to_vec();
+    let head = part(0, len.min(record::SNAPSHOT_HEAD));
+    let Some(layout) = record::snapshot_layout(&head, len) else {
+        // (it does not parse: the whole record says why)
+        return Err(record::decode_snapshot(&a.to_vec())
+            .err()
+            .unwrap_or(RecordError::TooShort(len)));
+    };
+    let source = a.subarray(layout.data.start as u32, layout.data.end as u32);
+    if source.length() as usize != layout.data.len() {
+        return Err(RecordError::TooShort(len));
+    }
+    let mut data = std::sync::Arc::<[u8]>::new_uninit_slice(layout.data.len());
+    let Some(into) = std::sync::Arc::get_mut(&mut data) else {
+        return Err(RecordError::Decode("the snapshot's data is shared".into()));
+    };
+    source.copy_to_uninit(into);
+    // SAFETY: `copy_to_uninit` initialised every byte of `into`: the source is exactly as
+    // long (checked above; it panics otherwise rather than leave a byte out).
+    let data: crate::raft::EntryData = unsafe { data.assume_init() };
+    let s = record::snapshot_from_parts(&layout, data, &part(layout.data.end, len))?;
+    Ok((s, layout.stored, len))
 }
 
 /// A member's disk from its stores' records; what cannot be read is listed, never a panic.

@@ -107,6 +107,75 @@ pub fn decode_snapshot(bytes: &[u8]) -> Result<Snapshot, RecordError> {
     decode(bytes)
 }
 
+/// Where a snapshot record's parts lie, read from its first [`SNAPSHOT_HEAD`] bytes: a
+/// snapshot's body is its data (a length, then the bytes) and then its metadata, so the data
+/// can be copied out of a record straight into its own allocation (see
+/// [`snapshot_from_parts`]) instead of into a copy of the whole record first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SnapshotLayout {
+    /// The checksum the record holds.
+    pub stored: u32,
+    /// The data's length in the body's encoding.
+    pub length: Vec<u8>,
+    /// The data's place in the record.
+    pub data: std::ops::Range<usize>,
+}
+
+/// The checksum a record holds (its first four bytes; 0 if it is shorter).
+pub fn stored_checksum(record: &[u8]) -> u32 {
+    match record.get(..4) {
+        Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]),
+        _ => 0,
+    }
+}
+
+/// How many bytes of a snapshot record [`snapshot_layout`] needs (fewer if the record is
+/// shorter): the checksum and the longest length encoding.
+pub const SNAPSHOT_HEAD: usize = 4 + 10;
+
+/// The layout of a snapshot record `len` bytes long whose first bytes are `head`; `None` when
+/// it does not parse (then decode the whole record with [`decode_snapshot`], which says why).
+pub fn snapshot_layout(head: &[u8], len: usize) -> Option<SnapshotLayout> {
+    let stored = u32::from_le_bytes(head.get(..4)?.try_into().ok()?);
+    let mut n: u64 = 0;
+    for (i, b) in head.get(4..)?.iter().enumerate().take(10) {
+        n |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            let start = 4 + i + 1;
+            let end = start.checked_add(usize::try_from(n).ok()?)?;
+            return (end <= len).then(|| SnapshotLayout {
+                stored,
+                length: head[4..start].to_vec(),
+                data: start..end,
+            });
+        }
+    }
+    None
+}
+
+/// The snapshot of a record laid out as `layout`, from its `data` (copied out already) and
+/// the bytes after it, `tail`: the checksum is checked over the parts as [`decode_snapshot`]
+/// checks it over the whole body.
+pub fn snapshot_from_parts(
+    layout: &SnapshotLayout,
+    data: crate::raft::EntryData,
+    tail: &[u8],
+) -> Result<Snapshot, RecordError> {
+    let mut digest = CASTAGNOLI.digest();
+    digest.update(&layout.length);
+    digest.update(&data);
+    digest.update(tail);
+    let computed = digest.finalize();
+    if computed != layout.stored {
+        return Err(RecordError::Checksum {
+            stored: layout.stored,
+            computed,
+        });
+    }
+    let metadata = postcard::from_bytes(tail).map_err(|e| RecordError::Decode(e.to_string()))?;
+    Ok(Snapshot { data, metadata })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +225,54 @@ mod tests {
         for n in 0..b.len() {
             assert!(decode_snapshot(&b[..n]).is_err());
         }
+    }
+
+    /// A snapshot read in parts (its data copied out on its own) is the snapshot the whole
+    /// record decodes to, and a record damaged anywhere fails its checksum as the whole
+    /// record does; a layout that does not parse is left to `decode_snapshot`.
+    #[test]
+    fn a_snapshot_read_in_parts_is_the_whole_records() {
+        let mut s = Snapshot {
+            data: (0..300u32).map(|i| i as u8).collect::<Vec<u8>>().into(),
+            ..Default::default()
+        };
+        s.metadata.index = 70;
+        s.metadata.term = 3;
+        s.metadata.conf_state.voters = vec![1, 2, 3];
+        let rec = encode_snapshot(&s);
+        let parts = |rec: &[u8]| {
+            let head = &rec[..rec.len().min(SNAPSHOT_HEAD)];
+            snapshot_layout(head, rec.len()).map(|l| {
+                let data = rec[l.data.clone()].to_vec().into();
+                snapshot_from_parts(&l, data, &rec[l.data.end..])
+            })
+        };
+        assert_eq!(parts(&rec), Some(Ok(s.clone())));
+        assert_eq!(
+            parts(&rec).unwrap().unwrap(),
+            decode_snapshot(&rec).unwrap()
+        );
+        for at in [0, 4, 5, 6, 100, rec.len() - 1] {
+            let mut bad = rec.clone();
+            bad[at] ^= 0x10;
+            match parts(&bad) {
+                // (a damaged length may no longer parse: the whole record says why)
+                None => assert!(decode_snapshot(&bad).is_err(), "{at}"),
+                Some(r) => {
+                    assert!(
+                        matches!(r, Err(RecordError::Checksum { .. })),
+                        "{at}: {r:?}"
+                    );
+                    assert_eq!(r, decode_snapshot(&bad), "{at}");
+                }
+            }
+        }
+        assert_eq!(snapshot_layout(&rec[..3], rec.len()), None);
+        assert_eq!(
+            snapshot_layout(&rec[..SNAPSHOT_HEAD], 40),
+            None,
+            "data past the end"
+        );
+        assert_eq!(snapshot_layout(&[0, 0, 0, 0, 0xff, 0xff], 100), None);
     }
 }

@@ -21,15 +21,18 @@ use crate::raft::{Snapshot, SnapshotMetadata};
 /// The shared record's key for `snapshot`, whose encoded record is `record` (its first four
 /// bytes are the record's checksum): `INDEX-TERM-CHECKSUM-LENGTH`.
 pub fn key(snapshot: &Snapshot, record: &[u8]) -> String {
-    let sum = match record.get(..4) {
-        Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]),
-        _ => 0,
-    };
+    key_of(
+        snapshot,
+        super::record::stored_checksum(record),
+        record.len(),
+    )
+}
+
+/// [`key`] from the record's checksum `sum` and length `len`.
+pub fn key_of(snapshot: &Snapshot, sum: u32, len: usize) -> String {
     format!(
-        "{}-{}-{sum:08x}-{}",
-        snapshot.metadata.index,
-        snapshot.metadata.term,
-        record.len()
+        "{}-{}-{sum:08x}-{len}",
+        snapshot.metadata.index, snapshot.metadata.term
     )
 }
 
