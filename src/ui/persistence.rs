@@ -231,9 +231,18 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
     }
     let expected = kind == LabKind::Local && verdict.is_none() && expects_a_leader(&found);
     // (a member a task, apart from the read's, once a task took more than a frame: each
-    // decodes its snapshot, see `opening`; the read decoded the records just now)
+    // decodes its snapshot, see `opening`; the read decoded the records just now, which took
+    // a frame or more if they are more than a few MB)
+    let stored_bytes: usize = found
+        .disks
+        .values()
+        .map(|d| d.snapshot.data.len() + d.entries.iter().map(|e| e.data.len()).sum::<usize>())
+        .sum();
     let mut opening = Session::opening(found);
-    let mut since = f64::NEG_INFINITY;
+    let mut since = match stored_bytes > HEAVY_READ_BYTES {
+        true => f64::NEG_INFINITY,
+        false => OpenTimes::now(),
+    };
     loop {
         if OpenTimes::now() - since > FRAME_MS {
             next_task().await;
@@ -339,6 +348,10 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
 
 /// How long a task of the restore may run before the page gets a turn to paint.
 const FRAME_MS: f64 = 16.0;
+
+/// Stored bytes past which reading them took a frame (the first member's boot then waits for
+/// a task of its own).
+const HEAVY_READ_BYTES: usize = 4 << 20;
 
 /// Resolves in a task of its own, once the page had its turn to paint.
 async fn next_task() {
