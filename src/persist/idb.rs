@@ -314,7 +314,7 @@ struct Chain {
     steps: Vec<Step>,
     next: Cell<usize>,
     /// The shared record (to store, if `Some`) and its key.
-    record: RefCell<(Option<(Uint8Array, usize)>, String)>,
+    record: RefCell<(Option<Uint8Array>, String)>,
     /// A request that could not be issued (the transaction was aborted for it).
     failed: RefCell<Option<WriteError>>,
     /// What issues the next slice, from the success of the slice before.
@@ -340,10 +340,7 @@ fn write_member(
             let carries = shared.must_store(&key);
             // (copied out of wasm at once: a record of hundreds of MB is not kept in the
             // wasm heap, which never shrinks, until its slice comes)
-            (
-                carries.then(|| (Uint8Array::from(&rec[..]), rec.len())),
-                key,
-            )
+            (carries.then(|| Uint8Array::from(&rec[..])), key)
         }
     });
     let [es, hs, sn] = store_names(member);
@@ -480,7 +477,12 @@ impl Chain {
                 EntryOp::Put(list) => list.get(i).map_or(0, |e| e.data.len()),
                 EntryOp::Delete { .. } => 0,
             },
-            Step::Record => self.record.borrow().0.as_ref().map_or(0, |r| r.1),
+            Step::Record => self
+                .record
+                .borrow()
+                .0
+                .as_ref()
+                .map_or(0, |r| r.length() as usize),
             _ => 0,
         }
     }
@@ -531,7 +533,7 @@ impl Chain {
                     let mut r = self.record.borrow_mut();
                     (r.0.take(), r.1.clone())
                 };
-                let value: JsValue = rec.map(|(r, _)| r.into()).unwrap_or_default();
+                let value: JsValue = rec.map(JsValue::from).unwrap_or_default();
                 let Some(store) = &self.shared_store else {
                     return Err(classify(
                         member,
