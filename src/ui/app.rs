@@ -74,7 +74,7 @@ pub fn App() -> Html {
     let theme = use_state(|| None::<&'static str>);
     let help_open = use_state(|| false);
     let disk_banner = use_state(|| None::<String>);
-    let second_tab = use_state(|| false);
+    let second_tab = use_state_eq(|| false);
     let share = use_state(|| None::<Result<String, String>>);
     let offer = use_state(|| None::<Shared>);
     // the lessons panel: None until toggled (then open while a lesson is in progress)

@@ -18,7 +18,8 @@
 //! - `remote`: connecting to a real etcd, and the banner while connected;
 //! - `time_travel`: the question before a new input discards what came after a rewind;
 //! - `keys`: page-wide keys (Esc closes the open dialogs);
-//! - `module`: the hand-over from the first-visit module to the full one.
+//! - `module`: the hand-over from the first-visit module to the full one;
+//! - `early`: the driver lock and the database, asked for before the first render.
 
 pub mod actions;
 pub mod app;
@@ -26,6 +27,8 @@ pub mod cluster;
 pub mod console;
 pub mod controls;
 pub mod dispatch;
+#[cfg(target_arch = "wasm32")]
+pub mod early;
 pub mod editor;
 #[cfg(target_arch = "wasm32")]
 pub mod export;
@@ -53,5 +56,10 @@ pub fn start() {
     crate::playground::remote::set_connector(crate::gateway::connect::page);
     // (what the first-visit module handed over, before anything reads the address)
     module::arrive();
+    // (the driver lock and the database, asked for while the first frame is built)
+    let (kind, version) = share::link_lab().unwrap_or_else(labs::remembered);
+    if module::runs(kind, version) {
+        early::begin(kind, version);
+    }
     yew::Renderer::<app::App>::new().render();
 }

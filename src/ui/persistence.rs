@@ -19,6 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::Callback;
 
+use super::early::{self, Opened};
 use super::labs::{db_name, page_session};
 use super::storage::{self, WriteError};
 use crate::api::EtcdVersion;
@@ -92,10 +93,10 @@ pub fn in_flight(p: &Persist) -> usize {
 /// Asks for the driver lock; `on_granted(true|false)` says whether this tab drives,
 /// `on_lost` runs when another tab takes it over. Returns false when the browser has no Web
 /// Locks (the tab then drives).
-fn request_lock(
+pub(super) fn request_lock(
     steal: bool,
-    on_granted: impl FnOnce(bool) + 'static,
-    on_lost: impl FnOnce() + 'static,
+    on_granted: Box<dyn FnOnce(bool)>,
+    on_lost: Box<dyn FnOnce()>,
 ) -> bool {
     let Ok(nav) = Reflect::get(&js_sys::global(), &"navigator".into()) else {
         return false;
@@ -139,14 +140,15 @@ fn request_lock(
 }
 
 /// Loads the page: takes the driver lock (or, with `steal`, takes it over), then restores
-/// lab `kind` at etcd `version` from its IndexedDB database.
+/// lab `kind` at etcd `version` from its IndexedDB database. The first boot takes what the
+/// page asked for before its first render (`early`).
 pub fn boot(session: SessionRef, slot: Slot, ui: Ui, steal: bool, lab: (LabKind, EtcdVersion)) {
     let granted = {
         let (session, slot, ui) = (session.clone(), slot.clone(), ui.clone());
-        move |ok: bool| {
+        move |ok: bool, opened: Option<Opened>| {
             if ok {
                 ui.second_tab.emit(false);
-                wasm_bindgen_futures::spawn_local(open_and_restore(session, slot, ui, lab));
+                wasm_bindgen_futures::spawn_local(open_and_restore(session, slot, ui, lab, opened));
             } else {
                 ui.second_tab.emit(true);
                 ui.ready.emit((false, None));
@@ -165,22 +167,37 @@ pub fn boot(session: SessionRef, slot: Slot, ui: Ui, steal: bool, lab: (LabKind,
             ui.ready.emit((false, None));
         }
     };
-    let supported = request_lock(steal, granted.clone(), lost);
+    if !steal && early::take(lab.0, lab.1, granted.clone(), lost.clone()) {
+        return;
+    }
+    let asked = granted.clone();
+    let supported = request_lock(steal, Box::new(move |ok| asked(ok, None)), Box::new(lost));
     if !supported {
-        granted(true);
+        granted(true, None);
     }
 }
 
 /// Opens another lab's (or release's) database (the driver lock is already held) and
 /// restores that lab.
 pub fn open_lab(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind, EtcdVersion)) {
-    wasm_bindgen_futures::spawn_local(open_and_restore(session, slot, ui, lab));
+    wasm_bindgen_futures::spawn_local(open_and_restore(session, slot, ui, lab, None));
 }
 
-async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind, EtcdVersion)) {
+/// Restores lab `lab` from its database (`opened`: already opened, or why it did not open).
+async fn open_and_restore(
+    session: SessionRef,
+    slot: Slot,
+    ui: Ui,
+    lab: (LabKind, EtcdVersion),
+    opened: Option<Opened>,
+) {
     let (kind, version) = lab;
     let mut times = OpenTimes::start();
-    let db = match storage::open(&db_name(kind, version)).await {
+    let opened = match opened {
+        Some(o) => o,
+        None => storage::open(&db_name(kind, version)).await,
+    };
+    let db = match opened {
         Ok(db) => db,
         Err(e) => {
             ui.ready
@@ -271,10 +288,12 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
             stored.inputs.unreadable.join("; ")
         ));
     }
+    // (the placeholder the page first drew goes once the ready page is painted)
+    let placeholder;
     {
         let mut s = session.borrow_mut();
         let speed = s.speed();
-        *s = new_session;
+        placeholder = std::mem::replace(&mut *s, new_session);
         s.set_speed(speed);
         // (what the first-visit module showed before it handed over: see `module`)
         s.show_earlier(module::arrived_entries());
@@ -337,12 +356,42 @@ async fn open_and_restore(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind
         };
         return module::hand_over(&slot, next, ui.update.clone());
     }
-    flush(&p);
     times.mark("ready");
     times.publish();
     ui.ready.emit((true, note));
-    if let Some(shared) = open_now {
-        open_shared(p.session.clone(), slot, ui, shared);
+    match open_now {
+        Some(shared) => {
+            flush(&p);
+            open_shared(p.session.clone(), slot, ui, shared);
+        }
+        // (the first flush writes the restored or fresh members whole: it waits for the
+        // ready page's paint, and a line typed before it drains the same writes)
+        None => after_paint(move || {
+            drop(placeholder);
+            flush(&p);
+        }),
+    }
+}
+
+/// Runs `f` in a task of its own once the page painted its next frame (at once without one).
+fn after_paint(f: impl FnOnce() + 'static) {
+    let f: Rc<Cell<Option<Box<dyn FnOnce()>>>> = Rc::new(Cell::new(Some(Box::new(f))));
+    let later = f.clone();
+    let frame = Closure::once_into_js(move || {
+        gloo_timers::callback::Timeout::new(0, move || {
+            if let Some(f) = later.take() {
+                f();
+            }
+        })
+        .forget();
+    });
+    let asked = web_sys::window()
+        .map(|w| w.request_animation_frame(frame.unchecked_ref()).is_ok())
+        .unwrap_or(false);
+    if !asked {
+        if let Some(f) = f.take() {
+            f();
+        }
     }
 }
 
