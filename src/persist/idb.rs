@@ -4,7 +4,8 @@
 //! one store the members share, `snapshots`: a member's snapshot record is kept there once,
 //! under its [`shared::key`], and `NAME.snapshot` holds that key as a string (see
 //! [`shared`](super::shared); a byte record there is a snapshot stored whole, as schema 2 did,
-//! and still reads).
+//! and still reads). A long record is stored in parts (see `idb_shared`, which reads the
+//! shared store back).
 //!
 //! Writes come from the journal: [`write_members`] issues each member's [`Flush`] as one
 //! readwrite transaction, created at once (so transactions run in the order they were issued)
@@ -21,6 +22,9 @@ use idb::{Database, KeyRange, ObjectStoreParams, Query, TransactionMode};
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
 
+pub use super::idb_shared::{
+    delete_shared, part_key, parts_of, read_shared, SharedRead, SharedReading, PART_BYTES,
+};
 use super::record::{self, RecordError};
 use super::shared::{self, SharedSnapshots, SnapshotWrite};
 use super::{DiskState, EntryOp, Flush};
@@ -61,7 +65,7 @@ pub fn create_stores(db: &Database, member: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn err(member: &str, what: &str, e: impl std::fmt::Display) -> String {
+pub(super) fn err(member: &str, what: &str, e: impl std::fmt::Display) -> String {
     format!("{member}'s disk: {what}: {e}")
 }
 
@@ -88,7 +92,7 @@ impl std::fmt::Display for WriteError {
     }
 }
 
-fn classify(member: &str, e: impl std::fmt::Display) -> WriteError {
+pub(super) fn classify(member: &str, e: impl std::fmt::Display) -> WriteError {
     let why = e.to_string();
     write_error(quota_text(&why), &format!("{member}'s disk: write"), why)
 }
@@ -296,8 +300,8 @@ enum Step {
     /// `flush.entries[op]`, a range of entries, deleted.
     Delete(usize),
     HardState,
-    /// The shared snapshot record.
-    Record,
+    /// Part `i` of the shared snapshot record (the whole record when it has one part).
+    Record(usize),
     /// The member's snapshot store naming the shared record.
     Names,
 }
@@ -313,8 +317,8 @@ struct Chain {
     shared_store: Option<idb::ObjectStore>,
     steps: Vec<Step>,
     next: Cell<usize>,
-    /// The shared record (to store, if `Some`) and its key.
-    record: RefCell<(Option<Uint8Array>, String)>,
+    /// The shared record's parts (to store, if any; each taken once issued) and its key.
+    record: RefCell<(Vec<Option<Uint8Array>>, String)>,
     /// A request that could not be issued (the transaction was aborted for it).
     failed: RefCell<Option<WriteError>>,
     /// What issues the next slice, from the success of the slice before.
@@ -332,26 +336,33 @@ fn write_member(
     // the snapshot's record, its key, and whether this write stores the record
     // (the record is encoded only to be stored, or to learn its key)
     let snapshot = flush.snapshot.as_ref().map(|s| match shared.key_known(s) {
-        Some(key) if !shared.must_store(&key) => (None, key),
+        Some(key) if !shared.must_store(&key) => (Vec::new(), key),
         _ => {
             let rec = record::encode_snapshot(s);
             let key = shared::key(s, &rec);
             shared.remember_key(s, &key);
             let carries = shared.must_store(&key);
-            // (copied out of wasm at once: a record of hundreds of MB is not kept in the
-            // wasm heap, which never shrinks, until its slice comes. A Blob instead of a byte
-            // array was tried: IndexedDB stores it without a structured clone on the page,
-            // which took the held-back snapshots' longest frame from 756 to 295 ms and the
-            // reload's from 584 to 327 ms; but Chromium 156 then fails the commit with
-            // "DataError: Failed to write blobs (InvalidBlob)" once the page holds a few GB,
-            // which is exactly when records are this large: a second `load k8s large` here,
-            // and outside the page the fourth 140 MB Blob beside a 3.5 GB wasm memory.)
-            (carries.then(|| Uint8Array::from(&rec[..])), key)
+            // (copied out of wasm at once, part by part: a record of hundreds of MB is not
+            // kept in the wasm heap, which never shrinks, until its slices come. A Blob
+            // instead of byte arrays was tried: IndexedDB stores it without a structured
+            // clone on the page, but Chromium 156 then fails the commit with "DataError:
+            // Failed to write blobs (InvalidBlob)" once the page holds a few GB, which is
+            // when records are this large: a second `load k8s large` here, and outside the
+            // page the fourth 140 MB Blob beside a 3.5 GB wasm memory.)
+            let parts = match carries {
+                true if parts_of(&key) > 1 => rec
+                    .chunks(PART_BYTES)
+                    .map(|p| Some(Uint8Array::from(p)))
+                    .collect(),
+                true => vec![Some(Uint8Array::from(&rec[..]))],
+                false => Vec::new(),
+            };
+            (parts, key)
         }
     });
     let [es, hs, sn] = store_names(member);
     let mut scope = vec![es.as_str(), hs.as_str(), sn.as_str()];
-    if matches!(snapshot, Some((Some(_), _))) {
+    if matches!(&snapshot, Some((parts, _)) if !parts.is_empty()) {
         scope.push(SHARED_STORE);
     }
     let tx = db
@@ -382,15 +393,13 @@ fn write_member(
         steps.push(Step::HardState);
     }
     let written = match &snapshot {
-        Some((rec, key)) => {
-            if rec.is_some() {
-                steps.push(Step::Record);
-            }
+        Some((parts, key)) => {
+            steps.extend((0..parts.len()).map(Step::Record));
             steps.push(Step::Names);
             Some(SnapshotWrite {
                 member: member.to_string(),
                 names: Some(key.clone()),
-                carries: rec.is_some(),
+                carries: !parts.is_empty(),
             })
         }
         None if flush.clear => Some(SnapshotWrite {
@@ -483,12 +492,12 @@ impl Chain {
                 EntryOp::Put(list) => list.get(i).map_or(0, |e| e.data.len()),
                 EntryOp::Delete { .. } => 0,
             },
-            Step::Record => self
+            Step::Record(i) => self
                 .record
                 .borrow()
                 .0
-                .as_ref()
-                .map_or(0, |r| r.length() as usize),
+                .get(i)
+                .map_or(0, |r| r.as_ref().map_or(0, |r| r.length() as usize)),
             _ => 0,
         }
     }
@@ -534,10 +543,16 @@ impl Chain {
                 .map_err(c)?
                 .into()
             }
-            Step::Record => {
+            Step::Record(i) => {
                 let (rec, key) = {
                     let mut r = self.record.borrow_mut();
-                    (r.0.take(), r.1.clone())
+                    let parts = r.0.len();
+                    let rec = r.0.get_mut(i).and_then(Option::take);
+                    let key = match parts {
+                        1 => r.1.clone(),
+                        _ => part_key(&r.1, i),
+                    };
+                    (rec, key)
                 };
                 let value: JsValue = rec.map(JsValue::from).unwrap_or_default();
                 let Some(store) = &self.shared_store else {
@@ -579,22 +594,6 @@ pub fn slices_issued() -> usize {
     SLICES.with(Cell::get)
 }
 
-/// Deletes shared snapshot records no member names any more.
-pub fn delete_shared(
-    db: &Database,
-    keys: &[String],
-) -> Result<impl std::future::Future<Output = Result<(), WriteError>>, WriteError> {
-    let c = |e| classify(SHARED_STORE, e);
-    let tx = db
-        .transaction(&[SHARED_STORE], TransactionMode::ReadWrite)
-        .map_err(c)?;
-    let store = tx.object_store(SHARED_STORE).map_err(c)?;
-    for k in keys {
-        store.delete(Query::from(JsValue::from_str(k))).map_err(c)?;
-    }
-    commit_watched(tx, format!("{SHARED_STORE}: delete")).map_err(c)
-}
-
 /// What a member's stores held.
 #[derive(Clone, Debug, Default)]
 pub struct LoadedDisk {
@@ -629,7 +628,7 @@ pub struct Reading {
 }
 
 /// A request's answer to come (idb names the future only through `IntoFuture`).
-type Answer<R> = <R as IntoFuture>::IntoFuture;
+pub(super) type Answer<R> = <R as IntoFuture>::IntoFuture;
 
 /// Issues the reads of a member's stores (one readonly transaction).
 pub fn read(db: &Database, member: &str) -> Result<Reading, String> {
@@ -702,106 +701,6 @@ impl Reading {
 
 /// The shared snapshot records read, by key (`Err`: why one cannot be read).
 pub type SharedRecords = std::collections::BTreeMap<String, Result<Snapshot, String>>;
-
-/// The shared snapshot records being read.
-pub struct SharedReading {
-    records: Vec<(String, Answer<idb::request::GetStoreRequest>)>,
-    all_keys: Answer<idb::request::GetAllKeysStoreRequest>,
-}
-
-/// What the shared store held: the records asked for, decoded once each, and the key of
-/// every record it holds.
-pub struct SharedRead {
-    pub records: SharedRecords,
-    pub stored: Vec<String>,
-}
-
-/// Issues the reads of the shared records `keys` (one readonly transaction), and of the
-/// keys of every record stored.
-pub fn read_shared(db: &Database, keys: &[String]) -> Result<SharedReading, String> {
-    let e = |e| err(SHARED_STORE, "read", e);
-    let tx = db
-        .transaction(&[SHARED_STORE], TransactionMode::ReadOnly)
-        .map_err(e)?;
-    let store = tx.object_store(SHARED_STORE).map_err(e)?;
-    let mut records = Vec::new();
-    for k in keys {
-        if records.iter().any(|(have, _)| have == k) {
-            continue;
-        }
-        let get = store.get(JsValue::from_str(k)).map_err(e)?.into_future();
-        records.push((k.clone(), get));
-    }
-    let all_keys = store.get_all_keys(None, None).map_err(e)?.into_future();
-    Ok(SharedReading { records, all_keys })
-}
-
-impl SharedReading {
-    pub async fn finish(self) -> Result<SharedRead, String> {
-        let e = |e| err(SHARED_STORE, "read", e);
-        let mut out = SharedRecords::new();
-        for (k, get) in self.records {
-            let decoded = match get.await.map_err(e)? {
-                None => Err(format!("its record {k} is missing")),
-                Some(v) => decode_shared(&k, &v),
-            };
-            out.insert(k, decoded);
-        }
-        let stored = self
-            .all_keys
-            .await
-            .map_err(e)?
-            .iter()
-            .filter_map(JsValue::as_string)
-            .collect();
-        Ok(SharedRead {
-            records: out,
-            stored,
-        })
-    }
-}
-
-/// A shared record, which must be the snapshot its key names.
-fn decode_shared(key: &str, v: &JsValue) -> Result<Snapshot, String> {
-    let a = v
-        .dyn_ref::<Uint8Array>()
-        .ok_or_else(|| format!("its record {key}: {}", RecordError::NotBytes))?;
-    let (s, sum, len) = read_snapshot(a).map_err(|x| format!("its record {key}: {x}"))?;
-    let holds = shared::key_of(&s, sum, len);
-    if holds != key {
-        return Err(format!("its record {key} holds another snapshot ({holds})"));
-    }
-    Ok(s)
-}
-
-/// A snapshot record out of the browser's memory, with its checksum and length: the data
-/// (hundreds of MB after the large sample) is copied once, straight into the snapshot's own
-/// allocation, not into a copy of the whole record first (see `record::snapshot_layout`).
-fn read_snapshot(a: &Uint8Array) -> Result<(Snapshot, u32, usize), RecordError> {
-    let len = a.length() as usize;
-    let part = |from: usize, to: usize| a.subarray(from as u32, to as u32).to_vec();
-    let head = part(0, len.min(record::SNAPSHOT_HEAD));
-    let Some(layout) = record::snapshot_layout(&head, len) else {
-        // (it does not parse: the whole record says why)
-        return Err(record::decode_snapshot(&a.to_vec())
-            .err()
-            .unwrap_or(RecordError::TooShort(len)));
-    };
-    let source = a.subarray(layout.data.start as u32, layout.data.end as u32);
-    if source.length() as usize != layout.data.len() {
-        return Err(RecordError::TooShort(len));
-    }
-    let mut data = std::sync::Arc::<[u8]>::new_uninit_slice(layout.data.len());
-    let Some(into) = std::sync::Arc::get_mut(&mut data) else {
-        return Err(RecordError::Decode("the snapshot's data is shared".into()));
-    };
-    source.copy_to_uninit(into);
-    // SAFETY: `copy_to_uninit` initialised every byte of `into`: the source is exactly as
-    // long (checked above; it panics otherwise rather than leave a byte out).
-    let data: crate::raft::EntryData = unsafe { data.assume_init() };
-    let s = record::snapshot_from_parts(&layout, data, &part(layout.data.end, len))?;
-    Ok((s, layout.stored, len))
-}
 
 /// A member's disk from its stores' records; what cannot be read is listed, never a panic.
 fn decode_disk(

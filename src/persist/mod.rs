@@ -12,6 +12,8 @@
 
 #[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod idb;
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
+pub mod idb_shared;
 pub mod journal;
 pub mod memory;
 pub mod record;

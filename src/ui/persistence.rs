@@ -375,7 +375,8 @@ async fn open_and_restore(
 
 /// Runs `f` in a task of its own once the page painted its next frame (at once without one).
 fn after_paint(f: impl FnOnce() + 'static) {
-    let f: Rc<Cell<Option<Box<dyn FnOnce()>>>> = Rc::new(Cell::new(Some(Box::new(f))));
+    type Once = Cell<Option<Box<dyn FnOnce()>>>;
+    let f: Rc<Once> = Rc::new(Cell::new(Some(Box::new(f))));
     let later = f.clone();
     let frame = Closure::once_into_js(move || {
         gloo_timers::callback::Timeout::new(0, move || {
