@@ -5,7 +5,7 @@
 //! they waited one after the other.
 //!
 //! `persistence::boot` takes what was begun here (once) and goes on as if it had asked itself:
-//! the lock's answer is the page's whatever lab it boots; the database only if it is that lab's.
+//! the lock's answer holds whichever lab the page boots; the database only if it is that lab's.
 //! Owns: the early request and its answer until the page takes it. Must not touch: the
 //! session, the restore (`persistence`).
 

@@ -390,28 +390,35 @@ fn refresh_keyspace(p: &Persist, wanted: bool) {
     p.ui.update.emit(());
 }
 
-/// Runs `f` in a task of its own once the page painted its next frame (at once without one).
+/// Runs `f` in a task of its own once the page painted its next frame, or after
+/// [`PAINT_WAIT_MS`] if no frame comes first (a tab opened in the background paints no frame
+/// until it is shown), whichever is first; at once if the browser has no frames to offer.
 fn after_paint(f: impl FnOnce() + 'static) {
-    type Once = Cell<Option<Box<dyn FnOnce()>>>;
-    let f: Rc<Once> = Rc::new(Cell::new(Some(Box::new(f))));
-    let later = f.clone();
-    let frame = Closure::once_into_js(move || {
-        gloo_timers::callback::Timeout::new(0, move || {
-            if let Some(f) = later.take() {
+    type Once = Rc<Cell<Option<Box<dyn FnOnce()>>>>;
+    let f: Once = Rc::new(Cell::new(Some(Box::new(f))));
+    let run = |f: Once| {
+        move || {
+            if let Some(f) = f.take() {
                 f();
             }
-        })
-        .forget();
+        }
+    };
+    let painted = run(f.clone());
+    let frame = Closure::once_into_js(move || {
+        gloo_timers::callback::Timeout::new(0, painted).forget();
     });
     let asked = web_sys::window()
         .map(|w| w.request_animation_frame(frame.unchecked_ref()).is_ok())
         .unwrap_or(false);
-    if !asked {
-        if let Some(f) = f.take() {
-            f();
-        }
+    if asked {
+        gloo_timers::callback::Timeout::new(PAINT_WAIT_MS, run(f)).forget();
+    } else {
+        run(f)();
     }
 }
+
+/// How long [`after_paint`] waits for a frame.
+const PAINT_WAIT_MS: u32 = 200;
 
 /// How long a task of the restore may run before the page gets a turn to paint.
 const FRAME_MS: f64 = 16.0;
