@@ -13,9 +13,8 @@
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { serveDist, newProfile, launch, consoleReady } from '../e2e/harness.mjs';
-import { openTimes, describe, throttle } from './open.mjs';
+import { openTimes, describe, median, throttle } from './open.mjs';
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 /** Collects every long frame the page's main thread has from its start on. */

@@ -14,9 +14,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DIST, serveDist, newProfile, launch, consoleReady, run } from '../e2e/harness.mjs';
 import { FULL_MODULE } from '../../scripts/size.mjs';
-import { openTimes as openTimesInPage, describe } from './open.mjs';
+import { openTimes as openTimesInPage, describe, median } from './open.mjs';
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]; };
 
 async function sizes() {
