@@ -33,6 +33,7 @@
 //!  persist ─────> raft, api                                     the member's disk: WAL, snapshots
 //!  raft, api, process, wasm_alloc ──> nothing                   raft standalone; api the protocol
 //!  bbolt ───────> nothing                                       bbolt's file format
+//!  sort ────────> nothing; every module may import it           one compiled stable sort
 //! ```
 //!
 //! An arrow only points inward, and `tests/layers.rs` keeps it so: its `ALLOWED` table is this
@@ -45,9 +46,9 @@
 //! and `ui` holds no etcd logic.
 //!
 //! The page ships this crate twice (issue 20): the first visit loads a build with the feature
-//! `lite`, which leaves out the node labs, kubectl, the `/registry` sample and etcd 3.5; where
-//! the playground meets one of them it marks the line, and the page hands it over to the full
-//! build (`playground::session::handover`, `ui::module`).
+//! `lite`, which leaves out the node labs, kubectl, the `/registry` sample, etcd 3.5 and the
+//! gateway client (`connect`); where the playground meets one of them it marks the line, and
+//! the page hands it over to the full build (`playground::session::handover`, `ui::module`).
 
 pub mod api;
 pub mod auth;
@@ -67,6 +68,7 @@ pub mod raft;
 pub mod registry;
 pub mod server;
 pub mod sim;
+pub mod sort;
 pub mod transcript;
 pub mod v2store;
 

@@ -12,6 +12,7 @@
 //!
 //! Owns: the console environment, the current job. Must not touch: the DOM, wall-clock time.
 
+use crate::sort::Inserted;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -540,7 +541,7 @@ impl Playground {
                 stderr,
                 hints: mut after,
             } => {
-                let env: BTreeMap<String, String> = env.into_iter().collect();
+                let env: BTreeMap<String, String> = env.into_iter().btree_map();
                 let args = words.get(1..).unwrap_or(&[]);
                 let (mut out, mut hints) = match words.first().map(|w| wrappers::program(w)) {
                     Some("etcdctl") => self.run_etcdctl(&env, args, stdin),

@@ -81,7 +81,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // etcdplay --endpoints builds the gateway's HTTP client and hands it to the playground.
     ("bin", &["playground", "transcript", "ui", "gateway"]),
     ("wasm_alloc", &[]),
+    ("sort", &[]),
 ];
+
+/// Leaf modules every module may import, as it does `std`: each imports nothing of the crate.
+const EVERYWHERE: &[&str] = &["sort"];
 
 /// An edge today's code has against the map: from a module to a path prefix, and who removes
 /// it. The lead empties this list; it must not grow.
@@ -475,7 +479,7 @@ fn check(
         };
         for r in references(rel, src) {
             let Some(to) = r.path.first() else { continue };
-            if *to == top || may.contains(&to.as_str()) {
+            if *to == top || may.contains(&to.as_str()) || EVERYWHERE.contains(&to.as_str()) {
                 continue;
             }
             let joined = r.path.join("::");

@@ -74,7 +74,9 @@ pub fn covers_range(perms: &[KeyInterval], key: &[u8], range_end: &[u8]) -> bool
         end: end.to_vec(),
     };
     let mut hits: Vec<&KeyInterval> = perms.iter().filter(|iv| iv.intersects(&want)).collect();
-    hits.sort_by(|a, b| cmp_affine(&a.begin, &b.begin).then_with(|| cmp_affine(&a.end, &b.end)));
+    crate::sort::sort_by(&mut hits, |a, b| {
+        cmp_affine(&a.begin, &b.begin).then_with(|| cmp_affine(&a.end, &b.end))
+    });
     let Some(first) = hits.first() else {
         return false;
     };

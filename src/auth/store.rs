@@ -16,6 +16,7 @@
 //!
 //! Owns: the auth state. Must not touch: the KV store, the clock, the OS RNG.
 
+use crate::sort::Inserted;
 use std::collections::BTreeMap;
 
 use rand::{Rng, SeedableRng};
@@ -164,8 +165,8 @@ impl AuthStore {
         AuthStore {
             enabled,
             revision,
-            users: users.into_iter().map(|u| (u.name.clone(), u)).collect(),
-            roles: roles.into_iter().map(|r| (r.name.clone(), r)).collect(),
+            users: users.into_iter().map(|u| (u.name.clone(), u)).btree_map(),
+            roles: roles.into_iter().map(|r| (r.name.clone(), r)).btree_map(),
             ..AuthStore::default()
         }
     }
@@ -608,7 +609,7 @@ impl AuthStore {
                         });
                         // Go's sort.Sort on a nearly sorted slice: a stable sort by key gives
                         // the same order here.
-                        r.perms.sort_by(|a, b| a.key.cmp(&b.key));
+                        crate::sort::sort_by(&mut r.perms, |a, b| a.key.cmp(&b.key));
                     }
                 }
                 self.commit();

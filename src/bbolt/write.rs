@@ -60,7 +60,7 @@ impl Bucket {
         let mut pairs: Vec<(&[u8], &[u8])> = (0..self.len()).map(|i| self.pair(i)).collect();
         if !pairs.windows(2).all(|w| w[0].0 < w[1].0) {
             // stable: of equal keys the last put comes last, and is the one kept
-            pairs.sort_by(|a, b| a.0.cmp(b.0));
+            crate::sort::sort_by(&mut pairs, |a, b| a.0.cmp(b.0));
             let mut kept: Vec<(&[u8], &[u8])> = Vec::with_capacity(pairs.len());
             for p in pairs {
                 match kept.last_mut() {
@@ -252,7 +252,7 @@ fn meta_page(id: u64, root: u64, pgid: u64, txid: u64) -> Vec<u8> {
 /// in a buffer with room for `extra` more bytes (a snapshot appends its hash).
 pub fn write(buckets: &[Bucket], min_size: usize, extra: usize) -> Vec<u8> {
     let mut named: Vec<&Bucket> = buckets.iter().collect();
-    named.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut named, |a, b| a.name.cmp(&b.name));
     named.dedup_by(|a, b| a.name == b.name);
     let sorted: Vec<Vec<(&[u8], &[u8])>> = named.iter().map(|b| b.sorted()).collect();
     // the same layout twice: counted, then written

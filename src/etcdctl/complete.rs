@@ -26,7 +26,7 @@ pub fn candidates(args: &[String], current: &str, api: &str, v: EtcdVersion) -> 
         v3_candidates(args, current, v)
     };
     out.retain(|c| c.starts_with(current));
-    out.sort();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }
@@ -110,7 +110,7 @@ fn v3_flags(path: &str, v: EtcdVersion) -> Vec<(String, FlagKind)> {
         .chain(flags::command_flags("", v))
         .map(|d| (d.name, d.kind))
         .collect();
-    v.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut v, |a, b| a.0.cmp(&b.0));
     v.dedup_by(|a, b| a.0 == b.0);
     v
 }

@@ -112,7 +112,7 @@ pub fn children(path: &str, version: EtcdVersion) -> Vec<&'static str> {
         })
         .map(|full| full.rsplit(' ').next().unwrap_or(full))
         .collect();
-    v.sort_unstable();
+    crate::sort::sort(&mut v);
     v
 }
 
@@ -308,7 +308,7 @@ const REGISTRATION_ORDER: [&str; 24] = [
 /// cobra's `SuggestionsFor` over the root's available commands (not `help`).
 pub fn suggestions(typed: &str, v: EtcdVersion) -> Vec<String> {
     let mut roots = children("", v);
-    roots.sort_by_key(|c| {
+    crate::sort::sort_by_key(&mut roots, |c| {
         REGISTRATION_ORDER
             .iter()
             .position(|r| r == c)

@@ -263,7 +263,7 @@ pub fn describe_pod(pod: &Value, events: &[Value], now: i64) -> String {
     // kubectl flushes before the events table, so it aligns on its own.
     let mut out = tabwriter(&w, 0, 2);
     let mut ev: Vec<&Value> = events.iter().collect();
-    ev.sort_by_key(|e| {
+    crate::sort::sort_by_key(&mut ev, |e| {
         e["lastTimestamp"]
             .as_str()
             .and_then(parse_rfc3339)

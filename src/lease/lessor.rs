@@ -239,7 +239,7 @@ impl Lessor {
     /// Every lease, sorted by expiry as etcd's `Leases()` does (then by ID).
     pub fn leases(&self) -> Vec<&Lease> {
         let mut v: Vec<&Lease> = self.leases.values().collect();
-        v.sort_by_key(|l| (l.expiry.is_none(), l.expiry, l.id));
+        crate::sort::sort_by_key(&mut v, |l| (l.expiry.is_none(), l.expiry, l.id));
         v
     }
 

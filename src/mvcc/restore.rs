@@ -20,7 +20,7 @@ impl KvStore {
     /// The store holding `entries` (in any order; one per revision), compacted at
     /// `compact_main_rev` (-1: never).
     pub fn from_bucket(mut entries: Vec<(Revision, StoredKv)>, compact_main_rev: i64) -> KvStore {
-        entries.sort_by_key(|(r, _)| *r);
+        crate::sort::sort_by_key(&mut entries, |(r, _)| *r);
         entries.dedup_by_key(|(r, _)| *r);
         let mut keys: BTreeMap<Arc<[u8]>, KeyIndex> = BTreeMap::new();
         let mut bucket = Bucket::new();

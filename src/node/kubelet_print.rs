@@ -87,7 +87,7 @@ pub fn crictl_ps(k: &Kubelet, all: bool, name: Option<&str>, now: Millis) -> Str
         .filter(|c| all || c.state == State::Running)
         .filter(|c| name.is_none_or(|n| c.name.contains(n)))
         .collect();
-    list.sort_by(|a, b| b.created.cmp(&a.created));
+    crate::sort::sort_by(&mut list, |a, b| b.created.cmp(&a.created));
     for c in list {
         rows.push(vec![
             c.id[..13.min(c.id.len())].to_string(),

@@ -8,6 +8,7 @@
 //! Owns: the shared records' keys, their reading and their deletion. Must not touch: the
 //! member stores (`idb`).
 
+use crate::sort::Inserted;
 use std::collections::BTreeSet;
 use std::future::IntoFuture;
 
@@ -171,7 +172,7 @@ impl SharedReading {
             .iter()
             .filter_map(|k| k.as_string())
             .map(|k| record_of(&k).to_string())
-            .collect();
+            .btree_set();
         Ok(SharedRead {
             records: out,
             stored: stored.into_iter().collect(),

@@ -13,6 +13,7 @@
 //! Owns: the shared-record key and the decisions above. Must not touch: IndexedDB itself
 //! (`idb`), the record format (`record`).
 
+use crate::sort::Inserted;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -143,7 +144,7 @@ impl SharedSnapshots {
         if self.in_flight > 0 {
             return Vec::new();
         }
-        let named: BTreeSet<&String> = self.named.values().collect();
+        let named: BTreeSet<&String> = self.named.values().btree_set();
         let unnamed: Vec<String> = self
             .stored
             .iter()

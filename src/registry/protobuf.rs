@@ -239,7 +239,7 @@ fn encode_message(
             }
         }
     }
-    fields.sort_by_key(|(f, _)| f.number);
+    crate::sort::sort_by_key(&mut fields, |(f, _)| f.number);
     let mut out = Vec::new();
     for (f, val) in fields {
         let p = format!("{path}{}", f.json);

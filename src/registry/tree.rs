@@ -561,7 +561,7 @@ impl KeyTree {
                 out.push(self.summary_of(c, name));
             }
         }
-        out.sort_by(|a, b| {
+        crate::sort::sort_by(&mut out, |a, b| {
             b.keys
                 .cmp(&a.keys)
                 .then_with(|| a.resource.cmp(&b.resource))
@@ -592,7 +592,9 @@ impl KeyTree {
                     });
                 }
             }
-            children.sort_by(|a, b| b.keys.cmp(&a.keys).then_with(|| a.name.cmp(&b.name)));
+            crate::sort::sort_by(&mut children, |a, b| {
+                b.keys.cmp(&a.keys).then_with(|| a.name.cmp(&b.name))
+            });
         }
         ResourceSummary {
             resource: label,

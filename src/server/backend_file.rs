@@ -286,7 +286,7 @@ fn user_entry(e: &Entry<'_>) -> Option<User> {
             _ => {}
         }
     }
-    u.roles.sort();
+    crate::sort::sort(&mut u.roles);
     u.roles.dedup();
     Some(u).filter(|u| !u.name.is_empty())
 }
@@ -318,7 +318,7 @@ fn role_entry(e: &Entry<'_>) -> Option<Role> {
             _ => {}
         }
     }
-    r.perms.sort_by(|a, b| a.key.cmp(&b.key));
+    crate::sort::sort_by(&mut r.perms, |a, b| a.key.cmp(&b.key));
     Some(r).filter(|r| !r.name.is_empty())
 }
 

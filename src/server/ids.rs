@@ -19,7 +19,7 @@ fn first_u64(digest: &[u8]) -> u64 {
 /// The ID etcd gives a member of the initial cluster (`membership.NewMember` with no time).
 pub fn member_id(peer_urls: &[&str], cluster_token: &str) -> u64 {
     let mut urls: Vec<&str> = peer_urls.to_vec();
-    urls.sort_unstable();
+    crate::sort::sort(&mut urls);
     let mut h = Sha1::new();
     for u in urls {
         h.update(u.as_bytes());
@@ -31,7 +31,7 @@ pub fn member_id(peer_urls: &[&str], cluster_token: &str) -> u64 {
 /// The cluster ID etcd derives from its members' IDs (`RaftCluster.genID`).
 pub fn cluster_id(member_ids: &[u64]) -> u64 {
     let mut ids = member_ids.to_vec();
-    ids.sort_unstable();
+    crate::sort::sort(&mut ids);
     let mut h = Sha1::new();
     for id in ids {
         h.update(id.to_be_bytes());

@@ -7,6 +7,7 @@
 //! Owns: [`restored_disk`], [`RestoredMember`]. Must not touch: files (the caller writes them),
 //! the snapshot file's format (etcdctl's).
 
+use crate::sort::Inserted;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::ids;
@@ -69,7 +70,7 @@ pub fn restored_disk(sm_blob: &[u8], members: &[RestoredMember]) -> Result<DiskS
                     },
                 )
             })
-            .collect(),
+            .btree_map(),
         removed: BTreeSet::new(),
         cluster_version: None,
         recent: RecentIds::default(),
@@ -77,7 +78,7 @@ pub fn restored_disk(sm_blob: &[u8], members: &[RestoredMember]) -> Result<DiskS
     };
     let data = crate::api::bytes::postcard_append(&snap, Vec::new()).map_err(|e| e.to_string())?;
     let mut voters: Vec<u64> = members.iter().map(|m| m.id).collect();
-    voters.sort_unstable();
+    crate::sort::sort(&mut voters);
     Ok(DiskState {
         hard_state: HardState {
             term: 1,

@@ -70,7 +70,7 @@ impl EventQueue {
 
     pub(super) fn in_order(&self) -> Vec<(Duration, &Event)> {
         let mut v: Vec<&Queued> = self.heap.iter().map(|std::cmp::Reverse(q)| q).collect();
-        v.sort_by_key(|q| (q.at, q.seq));
+        crate::sort::sort_by_key(&mut v, |q| (q.at, q.seq));
         v.into_iter().map(|q| (q.at, &q.ev)).collect()
     }
 }

@@ -8,6 +8,7 @@
 //! Owns: the fault controls and their checks. Must not touch: how messages are delivered
 //! (the event loop reads the network settings), etcd's rules, the console's wording of errors.
 
+use crate::sort::Inserted;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -241,7 +242,7 @@ impl World {
             .member_ids()
             .into_iter()
             .filter(|id| !seen.contains(id))
-            .collect();
+            .btree_set();
         if !rest.is_empty() {
             sets.push(rest);
         }

@@ -320,7 +320,7 @@ impl World {
     /// All member IDs of the world, in ID order.
     pub fn member_ids(&self) -> Vec<u64> {
         let mut v: Vec<u64> = self.slots.iter().map(|s| s.config.id).collect();
-        v.sort_unstable();
+        crate::sort::sort(&mut v);
         v
     }
 

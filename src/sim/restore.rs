@@ -6,7 +6,8 @@
 //! Owns: [`Settings`], [`World::restore`], the journal plumbing. Must not touch: how disks are
 //! stored (persist) or the page.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sort::Inserted;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use rand::SeedableRng;
@@ -132,11 +133,7 @@ impl World {
         self.net.partition = s.partition.as_ref().map(|groups| {
             groups
                 .iter()
-                .map(|g| {
-                    g.iter()
-                        .filter_map(|n| self.id_of(n))
-                        .collect::<BTreeSet<u64>>()
-                })
+                .map(|g| g.iter().filter_map(|n| self.id_of(n)).btree_set())
                 .collect()
         });
         self.net.link_latency = s
@@ -149,12 +146,12 @@ impl World {
                     Duration::from_micros((*d).min(60_000_000)),
                 ))
             })
-            .collect();
+            .btree_map();
         self.net.cut = s
             .cut
             .iter()
             .filter_map(|(a, b)| Some(super::network::link(self.id_of(a)?, self.id_of(b)?)))
-            .collect();
+            .btree_set();
         self.net.link_loss = s
             .link_loss
             .iter()
@@ -164,7 +161,7 @@ impl World {
                     (*p).min(100),
                 ))
             })
-            .collect();
+            .btree_map();
         self.snapshot_count = s.snapshot_count.max(1);
         self.quota_backend_bytes = s.quota_backend_bytes;
         self.confirm_settings(s);
@@ -352,7 +349,7 @@ impl World {
                 };
                 Some((s.config.name.clone(), d.load()))
             })
-            .collect()
+            .btree_map()
     }
 }
 

@@ -52,7 +52,9 @@ pub mod working;
 /// Mounts the app on the page's body (the wasm entry point calls this).
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
-    // `connect URL` reaches real clusters with the browser's HTTP
+    // `connect URL` reaches real clusters with the browser's HTTP (in the full module: the
+    // first-visit one hands `connect` over)
+    #[cfg(not(feature = "lite"))]
     crate::playground::remote::set_connector(crate::gateway::connect::page);
     // (what the first-visit module handed over, before anything reads the address)
     module::arrive();

@@ -1,6 +1,6 @@
 //! The page's two modules (issue 20: a light first visit). index.html preloads the lite
 //! module (bin `web`, feature `lite`): everything but the node labs, kubectl, the /registry
-//! sample and etcd 3.5. The full module (bin `web_full`) has everything; the boot script
+//! sample, etcd 3.5 and the real-etcd connection (`connect`). The full module (bin `web_full`) has everything; the boot script
 //! (`scripts/external-loader.mjs`) loads it instead once this browser asked for it
 //! (`localStorage[MODULE_KEY] == "full"`).
 //!

@@ -137,7 +137,7 @@ pub fn RegistryLayout(props: &LayoutProps) -> Html {
     let summary = &props.summary;
     let mut order: Vec<&ResourceSummary> = summary.iter().collect();
     let weight = |s: &ResourceSummary| if *by_bytes { s.bytes } else { s.keys } as f64;
-    order.sort_by(|a, b| {
+    crate::sort::sort_by(&mut order, |a, b| {
         weight(b)
             .partial_cmp(&weight(a))
             .unwrap_or(std::cmp::Ordering::Equal)

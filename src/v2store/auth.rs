@@ -9,6 +9,7 @@
 //! leaves the store, and a password change always counts as a change, as bcrypt's fresh
 //! salt makes it in etcd).
 
+use crate::sort::Inserted;
 use serde::{Deserialize, Serialize};
 
 use super::store::Store;
@@ -127,7 +128,7 @@ fn merge_list(
     dup: impl Fn(&str) -> AuthError,
     strict_remove: Option<&dyn Fn(&str) -> AuthError>,
 ) -> Result<Vec<String>, AuthError> {
-    let mut set: std::collections::BTreeSet<String> = current.iter().flatten().cloned().collect();
+    let mut set: std::collections::BTreeSet<String> = current.iter().flatten().cloned().btree_set();
     for a in add {
         if !set.insert(a.clone()) {
             return Err(dup(a));
@@ -236,14 +237,14 @@ impl AuthStore<'_> {
 
     pub fn all_users(&self) -> Vec<String> {
         let mut v = self.list("/users/").unwrap_or_default();
-        v.sort();
+        crate::sort::sort(&mut v);
         v
     }
 
     pub fn all_roles(&self) -> Vec<String> {
         let mut v = vec![ROOT_ROLE_NAME.to_string()];
         v.extend(self.list("/roles/").unwrap_or_default());
-        v.sort();
+        crate::sort::sort(&mut v);
         v
     }
 

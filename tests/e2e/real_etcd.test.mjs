@@ -78,9 +78,14 @@ test('the page connects to a real etcd, reads and writes it, and comes back to t
     assert.match(await run(page, 'etcdctl put sim-key from-sim'), /OK/);
     const origin = new URL(server.url).origin;
 
-    // where nothing answers, the page says what to do, the exact --cors flag included
+    // where nothing answers, the page says what to do, the exact --cors flag included; the
+    // first-visit module has no gateway client, so the line is handed over to the full module
+    // (issue 20), which runs it on what was stored
+    const moduleOf = () => page.evaluate(() => window.__etcdplayModule);
+    assert.equal(await moduleOf(), 'lite');
     const dead = `http://127.0.0.1:${await freePort()}`;
     await run(page, `connect ${dead}`);
+    assert.equal(await moduleOf(), 'full');
     // (the probe runs as a job until the address answers or fails)
     await page.waitForFunction(() => /exit status 1/.test(
       [...document.querySelectorAll('[data-testid="console-entry"]')].pop()?.innerText));

@@ -11,7 +11,7 @@ fn members(ctx: &mut Ctx) -> Result<Vec<Member>, ClientError> {
     match ctx.send_raw(Request::MemberList)? {
         Response::MemberList(ml) => {
             let mut m = ml.members;
-            m.sort_by_key(|m| m.id);
+            crate::sort::sort_by_key(&mut m, |m| m.id);
             Ok(m)
         }
         other => Err(ClientError::Plain(format!(

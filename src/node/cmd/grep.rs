@@ -355,7 +355,7 @@ fn matches(regexes: &[Regex], text: &[char], o: &Opts) -> Option<Vec<(usize, usi
     if spans.is_empty() {
         None
     } else {
-        spans.sort();
+        crate::sort::sort(&mut spans);
         // `-o` prints non-empty matches only
         spans.retain(|(a, b)| b > a);
         Some(spans)

@@ -57,8 +57,8 @@ pub fn run(args: &[String], ctx: &mut Ctx) -> i32 {
             }
         }
     }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    dirs.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut files, |a, b| a.name.cmp(&b.name));
+    crate::sort::sort_by(&mut dirs, |a, b| a.0.cmp(&b.0));
     let many = ops.len() > 1;
     let mut first = true;
     if !files.is_empty() {

@@ -230,7 +230,7 @@ pub fn run(args: &[String], ctx: &mut Ctx) -> i32 {
         .into_iter()
         .map(|l| l.strip_suffix(b"\n").unwrap_or(l))
         .collect();
-    rows.sort_by(|a, b| {
+    crate::sort::sort_by(&mut rows, |a, b| {
         let mut c = compare(a, b, &o);
         if c == Ordering::Equal && !stable && !unique {
             c = a.cmp(b);

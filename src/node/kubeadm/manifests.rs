@@ -54,7 +54,7 @@ fn mounts(list: &[Mount]) -> String {
 fn volumes(list: &[Mount]) -> String {
     // kubeadm sorts the volumes by name
     let mut sorted: Vec<&Mount> = list.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    crate::sort::sort_by(&mut sorted, |a, b| a.0.cmp(b.0));
     let mut s = String::from("  volumes:\n");
     for (name, path, ty, _) in sorted {
         s.push_str(&format!(

@@ -230,7 +230,7 @@ fn glob(field: &Field, env: &Env) -> Vec<String> {
         }
     }
     let mut out: Vec<String> = cands.into_iter().map(|(_, s)| s).collect();
-    out.sort();
+    crate::sort::sort(&mut out);
     out
 }
 

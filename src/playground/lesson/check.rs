@@ -7,6 +7,7 @@
 //!
 //! Owns: the predicates. Must not touch: a lesson's order of steps (`run`).
 
+use crate::sort::Inserted;
 use std::collections::BTreeMap;
 
 use super::run::Attempt;
@@ -494,7 +495,7 @@ impl Scene<'_> {
                     };
                     (name, c.is_learner)
                 })
-                .collect(),
+                .btree_map(),
         )
     }
 }

@@ -5,6 +5,7 @@
 //! Owns: the translation from `MemberView`/`MessageView`/`TraceEvent` to what is drawn.
 //! Must not touch: the world (it only reads its views) or any etcd rule.
 
+use crate::sort::Inserted;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
@@ -342,7 +343,7 @@ pub fn others(members: &[MemberModel], name: &str) -> Vec<String> {
         .iter()
         .map(|m| m.name.clone())
         .filter(|n| n != name)
-        .collect::<BTreeSet<_>>()
+        .btree_set()
         .into_iter()
         .collect()
 }

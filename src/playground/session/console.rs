@@ -541,6 +541,9 @@ impl Session {
     fn run_connected(&mut self, line: &str, stdin: Option<&str>, typed: bool) -> LogChange {
         self.finish_job(false);
         let output = self.run_bounded(line, stdin, typed);
+        if self.needed_full_module() {
+            return LogChange::None; // (`connect` in the first-visit module)
+        }
         self.push_ran(line.to_string(), output);
         if let Some(e) = Rc::make_mut(&mut self.entries).last_mut() {
             e.real = true;

@@ -1,6 +1,6 @@
 //! Handing a line over to the page's full module. The page's first visit loads a module
-//! without the heavy parts (feature `lite`: no node labs, kubectl, /registry sample or etcd
-//! 3.5). A line that needs one of them is not finished here: the playground marks it
+//! without the heavy parts (feature `lite`: no node labs, kubectl, /registry sample, etcd
+//! 3.5 or real-etcd connection). A line that needs one of them is not finished here: the playground marks it
 //! ([`Playground::take_full_only`](crate::playground::Playground::take_full_only)), the
 //! session keeps neither its entry nor its input, and [`Session::take_handover`] gives the
 //! page the console text to run again once the full module restored what was stored. What

@@ -44,6 +44,27 @@ mod lite {
     }
 
     #[test]
+    fn lite_connect_is_handed_over_and_its_usage_error_is_not() {
+        let mut s = Session::new(1);
+        s.apply(Action::Run("connect".into()));
+        assert!(
+            s.take_handover().is_none(),
+            "a usage error needs no gateway"
+        );
+        assert!(s
+            .entries()
+            .last()
+            .unwrap()
+            .output
+            .stderr
+            .contains("usage: connect URL"));
+        let line = "connect http://127.0.0.1:2379";
+        s.apply(Action::Run(line.into()));
+        let h = s.take_handover().expect("handed over");
+        assert_eq!((h.needs, h.lines), ("connect", vec![line.to_string()]));
+    }
+
+    #[test]
     fn lite_what_the_first_visit_module_has_is_not_handed_over() {
         let mut s = Session::new(1);
         for line in [

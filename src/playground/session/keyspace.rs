@@ -290,7 +290,7 @@ impl Session {
                         _ => {}
                     }
                 }
-                keys.sort();
+                crate::sort::sort(&mut keys);
                 self.replace_tree(KeyTree::from_keys(
                     keys.iter().map(|(k, len)| (k.as_slice(), *len)),
                 ));
@@ -618,7 +618,7 @@ impl Session {
         let mut keys: Vec<Vec<u8>> = (0..n)
             .map(|i| format!("/registry/ns-{:02}/pods/pod-{i:07}", i % 20).into_bytes())
             .collect();
-        keys.sort();
+        crate::sort::sort(&mut keys);
         self.replace_tree(KeyTree::from_keys(keys.iter().map(|k| (k.as_slice(), 0))));
         self.keyspace.error = None;
         self.keyspace.generation += 1;

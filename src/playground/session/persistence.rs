@@ -421,7 +421,7 @@ impl Session {
                 unset.extend(drop_secret_vars(&mut host.shell.vars));
             }
         }
-        unset.sort();
+        crate::sort::sort(&mut unset);
         unset.dedup();
         st.unset_secrets = unset;
         if let Some(run) = &mut st.lesson {

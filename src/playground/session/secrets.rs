@@ -331,7 +331,7 @@ fn find(line: &str) -> Found {
             _ => piped_from.clear(),
         }
     }
-    found.spans.sort_by_key(|s| s.start);
+    crate::sort::sort_by_key(&mut found.spans, |s| s.start);
     found.spans.dedup_by_key(|s| s.start);
     found
 }

@@ -131,7 +131,7 @@ fn check_intervals(reqs: &[RequestOp]) -> Result<(), EtcdError> {
                 _ => None,
             })
             .collect();
-        keys.sort_unstable();
+        crate::sort::sort(&mut keys);
         if keys.windows(2).any(|w| w.first() == w.get(1)) {
             return Err(errors::duplicate_key());
         }

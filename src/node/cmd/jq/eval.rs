@@ -57,8 +57,8 @@ pub(super) fn cmp_values(a: &Jv, b: &Jv) -> std::cmp::Ordering {
         (Jv::Obj(x), Jv::Obj(y)) => {
             let mut kx: Vec<&String> = x.iter().map(|p| &p.0).collect();
             let mut ky: Vec<&String> = y.iter().map(|p| &p.0).collect();
-            kx.sort();
-            ky.sort();
+            crate::sort::sort(&mut kx);
+            crate::sort::sort(&mut ky);
             match kx.cmp(&ky) {
                 Ordering::Equal => {
                     for k in kx {
@@ -381,7 +381,7 @@ pub(super) fn call(name: &str, args: &[Ast], v: &Jv, budget: &mut usize) -> Out 
             Jv::Obj(o) => {
                 let mut k: Vec<String> = o.iter().map(|p| p.0.clone()).collect();
                 if name == "keys" {
-                    k.sort();
+                    crate::sort::sort(&mut k);
                 }
                 one(Jv::Arr(k.into_iter().map(Jv::Str).collect()))
             }
@@ -434,7 +434,7 @@ pub(super) fn call(name: &str, args: &[Ast], v: &Jv, budget: &mut usize) -> Out 
         ("sort", _) => match v {
             Jv::Arr(a) => {
                 let mut a = a.clone();
-                a.sort_by(cmp_values);
+                crate::sort::sort_by(&mut a, cmp_values);
                 one(Jv::Arr(a))
             }
             o => Err(format!(

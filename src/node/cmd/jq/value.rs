@@ -262,7 +262,7 @@ pub(super) fn dump(v: &Jv, out: &mut String, indent: Option<usize>, level: usize
         Jv::Obj(o) => {
             let mut pairs: Vec<&(String, Jv)> = o.iter().collect();
             if sort {
-                pairs.sort_by(|a, b| a.0.cmp(&b.0));
+                crate::sort::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
             }
             out.push('{');
             for (i, (k, x)) in pairs.into_iter().enumerate() {
