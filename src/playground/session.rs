@@ -100,6 +100,10 @@ pub struct Session {
     /// open in the next tree read.
     other_open: Vec<Vec<u8>>,
     pending_open: Vec<Vec<u8>>,
+    /// A keyspace read whose key tree is built later (the end of a long command, see
+    /// [`work`]): its keys and revision. `defer_tree` asks the next read to leave it here.
+    tree_pending: Option<(Vec<crate::api::KeyValue>, i64)>,
+    defer_tree: bool,
     selected_key: Option<Vec<u8>>,
     detail: Option<KeyDetailModel>,
     /// What the keyspace was last read for (applied indexes, running members).
@@ -122,6 +126,8 @@ pub struct Session {
     /// progress; the lines typed meanwhile, run once it ends (see [`work`]).
     stepping: bool,
     work: Option<work::Ran>,
+    /// The end of a long command whose steps are done (see [`work`]).
+    finishing: Option<work::Finishing>,
     typeahead: Vec<String>,
     /// The pseudonyms of the secrets seen (see [`secrets`]).
     secrets: secrets::Secrets,
@@ -158,6 +164,8 @@ impl Session {
             keyspace: KeyspaceData::default(),
             other_open: Vec::new(),
             pending_open: Vec::new(),
+            tree_pending: None,
+            defer_tree: false,
             selected_key: None,
             detail: None,
             read_epoch: Vec::new(),
@@ -170,6 +178,7 @@ impl Session {
             typed_secret_lines: Vec::new(),
             stepping: false,
             work: None,
+            finishing: None,
             typeahead: Vec::new(),
             secrets: secrets::Secrets::default(),
             handover: None,

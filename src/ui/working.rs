@@ -27,7 +27,7 @@ fn now_ms() -> f64 {
 }
 
 /// Runs the session's long command in slices of [`SLICE_MS`], one task each, until it ends
-/// (or Ctrl+C ended it); `after(ended)` runs after every slice (re-render; store once ended).
+/// (or Ctrl+C ended it); the parts of its end take a slice each; `after(ended)` runs after every slice (re-render; store once ended).
 pub fn drive(session: Rc<RefCell<Session>>, after: Rc<dyn Fn(bool)>) {
     if DRIVING.with(|d| d.replace(true)) {
         return;
@@ -40,7 +40,8 @@ fn slice(session: Rc<RefCell<Session>>, after: Rc<dyn Fn(bool)>) {
     let ended = match session.try_borrow_mut() {
         Ok(mut s) => {
             while s.working().is_some() && now_ms() - start < SLICE_MS {
-                if s.work().is_some() {
+                // (each part of its end gets a slice of its own: see the session's `work`)
+                if s.work().is_some() || s.finishing() {
                     break;
                 }
             }

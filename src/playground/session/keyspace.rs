@@ -180,6 +180,8 @@ impl Session {
             return;
         }
         self.read_epoch = epoch;
+        // (a newer read replaces one whose tree was left for later)
+        self.tree_pending = None;
         let at = self.keyspace.at;
         if self.keyspace.v2 {
             self.read_v2();
@@ -194,28 +196,16 @@ impl Session {
             };
             match self.range(req) {
                 Ok((kvs, rev)) => {
-                    let lens = if self.keyspace.sizes {
-                        self.value_lens(&kvs, at.unwrap_or(rev))
-                    } else {
-                        vec![0; kvs.len()]
-                    };
-                    let mut tree = KeyTree::new();
-                    for (kv, len) in kvs.iter().zip(lens) {
-                        tree.insert_at(
-                            &kv.key,
-                            len,
-                            if self.keyspace.sizes {
-                                kv.mod_revision
-                            } else {
-                                0
-                            },
-                        );
-                    }
-                    self.replace_tree(tree);
                     if at.is_none() {
                         self.keyspace.revision = rev;
                     }
                     self.keyspace.error = None;
+                    let at = at.unwrap_or(rev);
+                    if self.defer_tree {
+                        self.tree_pending = Some((kvs, at));
+                    } else {
+                        self.build_tree(kvs, at);
+                    }
                 }
                 Err(e) => {
                     if e.contains("compacted") {
@@ -306,6 +296,32 @@ impl Session {
     /// The value sizes of `kvs` (read keys only, at `rev`): those the tree already knows at
     /// the same mod_revision, the rest read with their values (one key at a time when few
     /// changed, else the whole keyspace in pages, so no response holds all the values).
+    /// The key tree of a read of the whole keyspace at `rev`.
+    fn build_tree(&mut self, kvs: Vec<KeyValue>, rev: i64) {
+        let lens = if self.keyspace.sizes {
+            self.value_lens(&kvs, rev)
+        } else {
+            vec![0; kvs.len()]
+        };
+        let mut tree = KeyTree::new();
+        for (kv, len) in kvs.iter().zip(lens) {
+            let mod_revision = if self.keyspace.sizes {
+                kv.mod_revision
+            } else {
+                0
+            };
+            tree.insert_at(&kv.key, len, mod_revision);
+        }
+        self.replace_tree(tree);
+    }
+
+    /// Builds the key tree of the read left for later (see `defer_tree`), if one is.
+    pub(super) fn build_pending_tree(&mut self) {
+        if let Some((kvs, rev)) = self.tree_pending.take() {
+            self.build_tree(kvs, rev);
+        }
+    }
+
     fn value_lens(&mut self, kvs: &[KeyValue], rev: i64) -> Vec<usize> {
         let mut lens = Vec::with_capacity(kvs.len());
         let mut missing = Vec::new();

@@ -156,6 +156,8 @@ impl Session {
         self.job = None;
         // (a long command in progress belonged to the playground replaced)
         self.work = None;
+        self.finishing = None;
+        self.tree_pending = None;
         self.typeahead.clear();
         self.background.clear();
         self.entries = std::rc::Rc::new(Vec::new());

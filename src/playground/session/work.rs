@@ -8,11 +8,17 @@
 //! The command's input is stored once it ended; a stopped one with the number of steps it
 //! ran, so that a replay stops it at the same place.
 //!
-//! Owns: [`Ran`], the type-ahead. Must not touch: what a step does.
+//! Its end is shown over slices of its own ([`Finishing`]): after the last step, its entry
+//! (with the keyspace's read); then the key tree built from that read, and the lines typed
+//! meanwhile. After a large load each is tens of ms; together with the last steps they made
+//! one frame of 140-190 ms. Anything else the page asks for meanwhile ends them at once first.
+//!
+//! Owns: [`Ran`], [`Finishing`], the type-ahead. Must not touch: what a step does.
 
 use super::timeline::InputRecord;
 use super::{Action, LogChange, Session};
 use crate::kubectl::LoadProgress;
+use crate::process::Output;
 
 /// A command line that ran, as [`Session::ran_command`] needs it to finish its entry.
 pub(crate) struct Ran {
@@ -20,6 +26,22 @@ pub(crate) struct Ran {
     pub(super) index_before: u64,
     pub(super) rev_before: i64,
     pub(super) rewrite: bool,
+}
+
+/// The end of a long command whose steps are done, one part per call of [`Session::work`].
+pub(super) enum Finishing {
+    /// The last step ran: its entry is shown next (the key tree is left for the next part).
+    Entry {
+        ran: Ran,
+        out: Output,
+        progress: LoadProgress,
+    },
+    /// Its entry is shown: the key tree is built next, then the type-ahead runs.
+    Tree {
+        line: String,
+        change: LogChange,
+        progress: LoadProgress,
+    },
 }
 
 impl Session {
@@ -30,8 +52,23 @@ impl Session {
 
     /// The long command in progress, and how far it got.
     pub fn working(&self) -> Option<(&str, LoadProgress)> {
+        match &self.finishing {
+            Some(Finishing::Entry { ran, progress, .. }) => {
+                return Some((ran.record.line.as_str(), *progress))
+            }
+            Some(Finishing::Tree { line, progress, .. }) => {
+                return Some((line.as_str(), *progress))
+            }
+            None => {}
+        }
         let ran = self.work.as_ref()?;
         Some((ran.record.line.as_str(), self.playground.working()?))
+    }
+
+    /// Whether the long command's steps are done and the next [`Session::work`] shows a part
+    /// of its end (the page gives each part a slice of its own).
+    pub fn finishing(&self) -> bool {
+        self.finishing.is_some()
     }
 
     /// Lines typed while the long command runs, waiting for it.
@@ -39,15 +76,60 @@ impl Session {
         &self.typeahead
     }
 
-    /// Runs one step of the long command in progress. When it ended, its entry is shown, its
-    /// input stored, and the lines typed meanwhile run; the answer is then the log's change.
+    /// Runs one step of the long command in progress, or one part of its end
+    /// ([`Finishing`]). Once it ended, its entry is shown, its input stored, and the lines
+    /// typed meanwhile ran; the answer is then the log's change.
     pub fn work(&mut self) -> Option<LogChange> {
+        if let Some(f) = self.finishing.take() {
+            return self.finish_part(f);
+        }
         self.work.as_ref()?;
+        let before = self.playground.working().unwrap_or_default();
         let out = self.playground.work()?;
         let ran = self.work.take()?;
-        let change = self.ran_command(ran, out);
-        self.run_typeahead();
-        Some(change)
+        let all = before.written.max(before.expected);
+        self.finishing = Some(Finishing::Entry {
+            ran,
+            out,
+            progress: LoadProgress {
+                written: all,
+                expected: all,
+            },
+        });
+        None
+    }
+
+    fn finish_part(&mut self, f: Finishing) -> Option<LogChange> {
+        match f {
+            Finishing::Entry { ran, out, progress } => {
+                let line = ran.record.line.clone();
+                self.defer_tree = true;
+                let change = self.ran_command(ran, out);
+                self.defer_tree = false;
+                if self.tree_pending.is_some() {
+                    self.finishing = Some(Finishing::Tree {
+                        line,
+                        change,
+                        progress,
+                    });
+                    return None;
+                }
+                self.run_typeahead();
+                Some(change)
+            }
+            Finishing::Tree { change, .. } => {
+                self.build_pending_tree();
+                self.run_typeahead();
+                Some(change)
+            }
+        }
+    }
+
+    /// Ends at once what the next calls of [`Session::work`] would end part by part.
+    fn finish_now(&mut self) {
+        while let Some(f) = self.finishing.take() {
+            self.finish_part(f);
+        }
     }
 
     /// Ctrl+C while a long command runs: it stops where it is (what it wrote stays) and the
@@ -78,6 +160,18 @@ impl Session {
 
     /// While a long command runs: the action to apply now (None: it waits or is dropped).
     pub(super) fn while_working(&mut self, action: Action) -> Option<Action> {
+        if self.finishing.is_some() {
+            // (its steps are done: its end is shown first; Ctrl+C came too late to stop it,
+            // and drops the type-ahead as it would have)
+            let interrupt = matches!(action, Action::Interrupt);
+            if interrupt {
+                self.typeahead.clear();
+            }
+            self.finish_now();
+            if interrupt {
+                return None;
+            }
+        }
         if self.work.is_some() && self.playground.working().is_none() {
             // (its playground was replaced: nothing runs any more)
             self.work = None;
@@ -156,6 +250,80 @@ mod tests {
             .starts_with("loaded the large Kubernetes sample"));
         assert_eq!(e[before + 1].output.stdout, "OK\n");
         assert_eq!(s.inputs().len(), 2);
+    }
+
+    /// Steps `s`'s long command until its steps are done (its end not shown yet).
+    fn until_finishing(s: &mut Session) {
+        while !s.finishing() {
+            assert!(s.work().is_none(), "it ends in parts");
+        }
+    }
+
+    #[test]
+    fn the_end_of_a_long_load_comes_in_parts_entry_then_tree_then_typeahead() {
+        let mut s = Session::new(1);
+        s.step_long_commands(true);
+        let before = s.entries().len();
+        s.apply(Action::Run("load k8s".into()));
+        s.apply(Action::Run("etcdctl put after load".into()));
+        let keys_before = s.keyspace.tree.borrow().key_count();
+        until_finishing(&mut s);
+        assert_eq!(s.entries().len(), before, "no entry yet");
+        let (line, p) = s.working().expect("still working while it ends");
+        assert_eq!((line, p.written), ("load k8s", p.expected));
+        // (1) its entry, with the keyspace read; the tree is left for the next part
+        assert!(s.work().is_none());
+        assert!(s.finishing());
+        assert_eq!(s.entries().len(), before + 1);
+        assert_eq!(
+            s.keyspace.tree.borrow().key_count(),
+            keys_before,
+            "tree not built yet"
+        );
+        assert!(s.inputs().iter().any(|r| r.line == "load k8s"));
+        // (2) the tree, then the type-ahead
+        let change = s.work().expect("ended");
+        assert!(matches!(change, LogChange::Append(ref r) if r.line == "load k8s"));
+        assert!(!s.finishing() && s.working().is_none());
+        let keys = s.keyspace.tree.borrow().key_count();
+        assert!(keys > keys_before + 100, "{keys_before} -> {keys}");
+        assert_eq!(s.entries().last().unwrap().line, "etcdctl put after load");
+        // the same as a session that ran it at once
+        let mut whole = Session::new(1);
+        whole.run_line("load k8s");
+        whole.run_line("etcdctl put after load");
+        assert_eq!(whole.keyspace.tree.borrow().key_count(), keys);
+        assert_eq!(whole.keyspace.revision, s.keyspace.revision);
+    }
+
+    #[test]
+    fn what_comes_while_a_load_ends_ends_it_first() {
+        // a click on the tree: the load's end is shown at once, then the click applies
+        let mut s = Session::new(1);
+        s.step_long_commands(true);
+        s.apply(Action::Run("load k8s".into()));
+        s.apply(Action::Run("etcdctl put after load".into()));
+        until_finishing(&mut s);
+        s.apply(Action::ClearScreen);
+        assert!(!s.finishing() && s.working().is_none());
+        assert!(s.keyspace.tree.borrow().key_count() > 100);
+        assert!(s
+            .inputs()
+            .iter()
+            .any(|r| r.line == "etcdctl put after load"));
+        // Ctrl+C after the last step: the load ended whole; the type-ahead is dropped
+        let mut s = Session::new(1);
+        s.step_long_commands(true);
+        s.apply(Action::Run("load k8s".into()));
+        s.apply(Action::Run("etcdctl put dropped".into()));
+        until_finishing(&mut s);
+        assert!(s.work().is_none(), "its entry");
+        s.apply(Action::Interrupt);
+        assert!(!s.finishing() && s.working().is_none());
+        let e = s.entries().last().unwrap();
+        assert_eq!((e.line.as_str(), e.output.exit), ("load k8s", 0));
+        assert!(s.keyspace.tree.borrow().key_count() > 100);
+        assert!(s.inputs().iter().all(|r| r.line != "etcdctl put dropped"));
     }
 
     #[test]
