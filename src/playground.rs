@@ -12,12 +12,12 @@
 //!
 //! Owns: the console environment, the current job. Must not touch: the DOM, wall-clock time.
 
-use crate::sort::Inserted;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::etcdctl::{self, shell, Console, Io, Job, Status};
 use crate::sim::{FaultError, World};
+use crate::sort::Inserted;
 
 pub mod background;
 pub mod completion;

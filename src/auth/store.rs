@@ -16,7 +16,6 @@
 //!
 //! Owns: the auth state. Must not touch: the KV store, the clock, the OS RNG.
 
-use crate::sort::Inserted;
 use std::collections::BTreeMap;
 
 use rand::{Rng, SeedableRng};
@@ -27,6 +26,7 @@ use super::error::Error;
 use super::password;
 use super::range_perm::{contains_point, covers_range, KeyInterval};
 use crate::api::{AuthRequest, AuthResponse, Permission, PermissionType, ResponseHeader};
+use crate::sort::Inserted;
 
 pub const ROOT_USER: &str = "root";
 pub const ROOT_ROLE: &str = "root";

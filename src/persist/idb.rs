@@ -349,12 +349,13 @@ fn write_member(
             // Failed to write blobs (InvalidBlob)" once the page holds a few GB, which is
             // when records are this large: a second `load k8s large` here, and outside the
             // page the fourth 140 MB Blob beside a 3.5 GB wasm memory.)
+            // (a record is never empty: it starts with its checksum; one of PART_BYTES or
+            // fewer is one part, stored whole, as `parts_of` reads it)
             let parts = match carries {
-                true if parts_of(&key) > 1 => rec
+                true => rec
                     .chunks(PART_BYTES)
                     .map(|p| Some(Uint8Array::from(p)))
                     .collect(),
-                true => vec![Some(Uint8Array::from(&rec[..]))],
                 false => Vec::new(),
             };
             (parts, key)

@@ -8,7 +8,6 @@
 //! Owns: the shared records' keys, their reading and their deletion. Must not touch: the
 //! member stores (`idb`).
 
-use crate::sort::Inserted;
 use std::collections::BTreeSet;
 use std::future::IntoFuture;
 
@@ -20,6 +19,7 @@ use super::idb::{classify, commit_watched, err, Answer, SharedRecords, WriteErro
 use super::record::{self, RecordError};
 use super::shared;
 use crate::raft::Snapshot;
+use crate::sort::Inserted;
 
 /// The longest shared snapshot record stored whole; a longer one is stored in parts of this
 /// many bytes (the last one shorter). After `load k8s large` the record is 140 MB: whole, its
@@ -34,7 +34,7 @@ pub fn part_key(key: &str, i: usize) -> String {
 /// How many parts the shared record `key` is stored in: 1 (whole, under `key`) unless the
 /// length its key names is over [`PART_BYTES`].
 pub fn parts_of(key: &str) -> usize {
-    match key.rsplit('-').next().and_then(|l| l.parse::<usize>().ok()) {
+    match shared::record_len(key) {
         Some(len) if len > PART_BYTES => len.div_ceil(PART_BYTES),
         _ => 1,
     }

@@ -13,11 +13,11 @@
 //! Owns: the shared-record key and the decisions above. Must not touch: IndexedDB itself
 //! (`idb`), the record format (`record`).
 
-use crate::sort::Inserted;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::raft::{Snapshot, SnapshotMetadata};
+use crate::sort::Inserted;
 
 /// The shared record's key for `snapshot`, whose encoded record is `record` (its first four
 /// bytes are the record's checksum): `INDEX-TERM-CHECKSUM-LENGTH`.
@@ -35,6 +35,11 @@ pub fn key_of(snapshot: &Snapshot, sum: u32, len: usize) -> String {
         "{}-{}-{sum:08x}-{len}",
         snapshot.metadata.index, snapshot.metadata.term
     )
+}
+
+/// The record length a [`key_of`] key names (None: not such a key).
+pub fn record_len(key: &str) -> Option<usize> {
+    key.rsplit('-').next()?.parse().ok()
 }
 
 /// What the driving page knows of the shared records.

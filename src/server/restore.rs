@@ -7,7 +7,6 @@
 //! Owns: [`restored_disk`], [`RestoredMember`]. Must not touch: files (the caller writes them),
 //! the snapshot file's format (etcdctl's).
 
-use crate::sort::Inserted;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::ids;
@@ -15,6 +14,7 @@ use super::snapshot::{MemberSnapshot, RecentIds};
 use crate::api::Member as ApiMember;
 use crate::persist::DiskState;
 use crate::raft::{ConfState, HardState, Snapshot, SnapshotMetadata};
+use crate::sort::Inserted;
 
 /// A member of the restored cluster.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,7 +8,6 @@
 //! Owns: the fault controls and their checks. Must not touch: how messages are delivered
 //! (the event loop reads the network settings), etcd's rules, the console's wording of errors.
 
-use crate::sort::Inserted;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -18,6 +17,7 @@ use super::{endpoint, Slot, World};
 use crate::api::Member as ApiMember;
 use crate::persist::MemoryDisk;
 use crate::server::member::MemberConfig;
+use crate::sort::Inserted;
 
 /// Why a fault could not be set.
 #[derive(Clone, Debug, PartialEq, Eq)]

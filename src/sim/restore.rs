@@ -6,7 +6,6 @@
 //! Owns: [`Settings`], [`World::restore`], the journal plumbing. Must not touch: how disks are
 //! stored (persist) or the page.
 
-use crate::sort::Inserted;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -17,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::{Event, Slot, World, TICK};
 use crate::api::Member as ApiMember;
 use crate::persist::{Disk, DiskState, Flush, MemoryDisk};
+use crate::sort::Inserted;
 
 /// How long a restored world runs at most to elect a leader and apply its committed log.
 pub const RESTART_LIMIT: Duration = Duration::from_secs(10);

@@ -9,11 +9,11 @@
 //! leaves the store, and a password change always counts as a change, as bcrypt's fresh
 //! salt makes it in etcd).
 
-use crate::sort::Inserted;
 use serde::{Deserialize, Serialize};
 
 use super::store::Store;
 use crate::api::v2::error::{ECODE_KEY_NOT_FOUND, ECODE_NODE_EXIST};
+use crate::sort::Inserted;
 
 pub const STORE_PERMS_PREFIX: &str = "/2";
 pub const ROOT_ROLE_NAME: &str = "root";

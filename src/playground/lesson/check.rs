@@ -7,7 +7,6 @@
 //!
 //! Owns: the predicates. Must not touch: a lesson's order of steps (`run`).
 
-use crate::sort::Inserted;
 use std::collections::BTreeMap;
 
 use super::run::Attempt;
@@ -15,6 +14,7 @@ use crate::mvcc::index::RangeEnd;
 use crate::mvcc::kvstore::RangeOptions;
 use crate::playground::Playground;
 use crate::server::member::Member;
+use crate::sort::Inserted;
 
 /// A comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

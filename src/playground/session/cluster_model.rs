@@ -5,11 +5,11 @@
 //! Owns: the translation from `MemberView`/`MessageView`/`TraceEvent` to what is drawn.
 //! Must not touch: the world (it only reads its views) or any etcd rule.
 
-use crate::sort::Inserted;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use crate::sim::{MemberView, MessageView, TraceEvent, TraceKind, World};
+use crate::sort::Inserted;
 
 /// How many of a member's newest log entries the picture shows.
 pub const LOG_SHOWN: usize = 11;
