@@ -27,7 +27,7 @@ use rand_chacha::ChaCha8Rng;
 use super::apply::{ApplyContext, StateMachine};
 use super::idutil::Generator;
 use super::read_index::PendingRead;
-use super::snapshot::{decode_member_snapshot, DEFAULT_SNAPSHOT_COUNT};
+use super::snapshot::{read_member_snapshot, DEFAULT_SNAPSHOT_COUNT};
 use crate::api::{AlarmMember, CallError, Member as ApiMember, Response, ResponseHeader};
 use crate::lease::Lessor;
 use crate::persist::Disk;
@@ -180,7 +180,9 @@ impl Member {
             lead: 0,
             role: StateRole::Follower,
         };
-        let snap = decode_member_snapshot(&node.raft.raft_log.storage.snapshot().data);
+        // (the snapshot's bytes, shared: its state machine is decoded from them in place)
+        let data = node.raft.raft_log.storage.snapshot().data.clone();
+        let snap = read_member_snapshot(&data);
         let mut m = Member {
             config,
             sm: StateMachine::new(),

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::apply::StateMachine;
 use super::payload::{decode_conf_change, ConfChangeContext, Payload};
-use super::snapshot::decode_member_snapshot;
+use super::snapshot::read_member_snapshot;
 use crate::api::v2::{NodeExtern, V2Op, V2Request, V2Response};
 use crate::api::Request;
 use crate::persist::wal_file::WalFile;
@@ -73,8 +73,8 @@ pub fn migrate_disk(src: &WalFile, snap_file_found: bool) -> Migrated {
     let mut key_space = false;
     if from_snapshot {
         index = snap.metadata.index;
-        if let Some(ms) = decode_member_snapshot(&snap.data) {
-            if let Ok(sm) = StateMachine::from_raft_snapshot(&ms.sm) {
+        if let Some(ms) = read_member_snapshot(&snap.data) {
+            if let Ok(sm) = StateMachine::from_raft_snapshot(ms.sm) {
                 v2 = sm.v2;
             }
             key_space = true;
