@@ -17,9 +17,15 @@ use crate::playground::session::Session;
 /// few ms to a few tens of ms: a frame stays well under 100 ms).
 const SLICE_MS: f64 = 30.0;
 
+/// How often the progress is drawn again while it runs: a re-render of the page costs a frame
+/// tens of ms after 100k keys, which each slice paid when every slice drew it.
+const SHOW_MS: f64 = 250.0;
+
 thread_local! {
     /// Whether slices are already scheduled (one driver per page).
     static DRIVING: Cell<bool> = const { Cell::new(false) };
+    /// When the progress was last drawn.
+    static SHOWN: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
 }
 
 fn now_ms() -> f64 {
@@ -27,7 +33,9 @@ fn now_ms() -> f64 {
 }
 
 /// Runs the session's long command in slices of [`SLICE_MS`], one task each, until it ends
-/// (or Ctrl+C ended it); the parts of its end take a slice each; `after(ended)` runs after every slice (re-render; store once ended).
+/// (or Ctrl+C ended it); the parts of its end take a slice each. `after(ended)` runs once it
+/// ended (store, re-render), and meanwhile after a slice every [`SHOW_MS`] (re-render: the
+/// progress).
 pub fn drive(session: Rc<RefCell<Session>>, after: Rc<dyn Fn(bool)>) {
     if DRIVING.with(|d| d.replace(true)) {
         return;
@@ -50,7 +58,11 @@ fn slice(session: Rc<RefCell<Session>>, after: Rc<dyn Fn(bool)>) {
         // (an action is being applied: the next slice goes on)
         Err(_) => false,
     };
-    after(ended);
+    let now = now_ms();
+    if ended || now - SHOWN.with(Cell::get) >= SHOW_MS {
+        SHOWN.with(|s| s.set(now));
+        after(ended);
+    }
     if ended {
         DRIVING.with(|d| d.set(false));
         return;
