@@ -293,9 +293,6 @@ impl Session {
         }
     }
 
-    /// The value sizes of `kvs` (read keys only, at `rev`): those the tree already knows at
-    /// the same mod_revision, the rest read with their values (one key at a time when few
-    /// changed, else the whole keyspace in pages, so no response holds all the values).
     /// The key tree of a read of the whole keyspace at `rev`.
     fn build_tree(&mut self, kvs: Vec<KeyValue>, rev: i64) {
         let lens = if self.keyspace.sizes {
@@ -322,6 +319,9 @@ impl Session {
         }
     }
 
+    /// The value sizes of `kvs` (read keys only, at `rev`): those the tree already knows at
+    /// the same mod_revision, the rest read with their values (one key at a time when few
+    /// changed, else the whole keyspace in pages, so no response holds all the values).
     fn value_lens(&mut self, kvs: &[KeyValue], rev: i64) -> Vec<usize> {
         let mut lens = Vec::with_capacity(kvs.len());
         let mut missing = Vec::new();

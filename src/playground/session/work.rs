@@ -28,20 +28,19 @@ pub(crate) struct Ran {
     pub(super) rewrite: bool,
 }
 
-/// The end of a long command whose steps are done, one part per call of [`Session::work`].
-pub(super) enum Finishing {
+/// The end of a long command whose steps are done, one part per call of [`Session::work`];
+/// the console still shows the line as working, all of it written.
+pub(super) struct Finishing {
+    line: String,
+    progress: LoadProgress,
+    part: Part,
+}
+
+enum Part {
     /// The last step ran: its entry is shown next (the key tree is left for the next part).
-    Entry {
-        ran: Ran,
-        out: Output,
-        progress: LoadProgress,
-    },
+    Entry(Ran, Output),
     /// Its entry is shown: the key tree is built next, then the type-ahead runs.
-    Tree {
-        line: String,
-        change: LogChange,
-        progress: LoadProgress,
-    },
+    Tree(LogChange),
 }
 
 impl Session {
@@ -52,14 +51,8 @@ impl Session {
 
     /// The long command in progress, and how far it got.
     pub fn working(&self) -> Option<(&str, LoadProgress)> {
-        match &self.finishing {
-            Some(Finishing::Entry { ran, progress, .. }) => {
-                return Some((ran.record.line.as_str(), *progress))
-            }
-            Some(Finishing::Tree { line, progress, .. }) => {
-                return Some((line.as_str(), *progress))
-            }
-            None => {}
+        if let Some(f) = &self.finishing {
+            return Some((f.line.as_str(), f.progress));
         }
         let ran = self.work.as_ref()?;
         Some((ran.record.line.as_str(), self.playground.working()?))
@@ -88,36 +81,34 @@ impl Session {
         let out = self.playground.work()?;
         let ran = self.work.take()?;
         let all = before.written.max(before.expected);
-        self.finishing = Some(Finishing::Entry {
-            ran,
-            out,
+        self.finishing = Some(Finishing {
+            line: ran.record.line.clone(),
             progress: LoadProgress {
                 written: all,
                 expected: all,
             },
+            part: Part::Entry(ran, out),
         });
         None
     }
 
     fn finish_part(&mut self, f: Finishing) -> Option<LogChange> {
-        match f {
-            Finishing::Entry { ran, out, progress } => {
-                let line = ran.record.line.clone();
+        match f.part {
+            Part::Entry(ran, out) => {
                 self.defer_tree = true;
                 let change = self.ran_command(ran, out);
                 self.defer_tree = false;
                 if self.tree_pending.is_some() {
-                    self.finishing = Some(Finishing::Tree {
-                        line,
-                        change,
-                        progress,
+                    self.finishing = Some(Finishing {
+                        part: Part::Tree(change),
+                        ..f
                     });
                     return None;
                 }
                 self.run_typeahead();
                 Some(change)
             }
-            Finishing::Tree { change, .. } => {
+            Part::Tree(change) => {
                 self.build_pending_tree();
                 self.run_typeahead();
                 Some(change)
