@@ -172,6 +172,30 @@ impl Bucket {
     }
 }
 
+impl Bucket {
+    /// Writes the stored form's entries (see `Serialize for Bucket`) after revision `after`
+    /// (from the first when None) into `out` until it holds `until` bytes; returns the last
+    /// revision written then, or None once every entry is written.
+    pub(crate) fn put_stored_after(
+        &self,
+        after: Option<Revision>,
+        out: &mut crate::api::bytes::Pieces,
+        until: usize,
+    ) -> postcard::Result<Option<Revision>> {
+        let rest: Box<dyn Iterator<Item = (&Revision, &StoredKv)>> = match after {
+            Some(a) => Box::new(self.iter_from(a).skip_while(move |(r, _)| **r == a)),
+            None => Box::new(self.iter()),
+        };
+        for e in rest {
+            out.put(&e)?;
+            if out.written() >= until {
+                return Ok(Some(*e.0));
+            }
+        }
+        Ok(None)
+    }
+}
+
 /// Equal entries, however they are cut into chunks.
 impl PartialEq for Bucket {
     fn eq(&self, other: &Self) -> bool {

@@ -213,6 +213,26 @@ impl TreeIndex {
         }
     }
 
+    /// Writes the stored form's pairs (see [`to_stored`](Self::to_stored)) of the keys after
+    /// `after` (from the first key when None) into `out` until it holds `until` bytes; returns
+    /// the last key written then, or None once every pair is written.
+    pub(crate) fn put_stored_after<H: History>(
+        &self,
+        h: &H,
+        after: Option<&[u8]>,
+        out: &mut crate::api::bytes::Pieces,
+        until: usize,
+    ) -> postcard::Result<Option<Arc<[u8]>>> {
+        let from = after.map_or(Bound::Unbounded, Bound::Excluded);
+        for (k, ki) in self.tree.range::<[u8], _>((from, Bound::Unbounded)) {
+            out.put(&(StoredKey(k), ki.to_stored(h)))?;
+            if out.written() >= until {
+                return Ok(Some(k.clone()));
+            }
+        }
+        Ok(None)
+    }
+
     /// Records a put at `rev` and returns what the key looks like after it, with one lookup
     /// of the key.
     pub fn put(&mut self, key: &[u8], rev: Revision) -> Result<PutKey, KeyIndexError> {

@@ -12,6 +12,8 @@
 //! - [`kvstore_txn`]: a write transaction (one main revision, increasing sub revisions).
 //! - [`kvstore_compaction`]: compaction at a revision (history below it dropped).
 //! - [`restore`]: the store rebuilt from its bucket alone (a backend file read back).
+//! - [`stored_pieces`]: the stored form written a piece at a time (a large snapshot between
+//!   frames).
 //! - [`hash`]: HashKV as etcd computes it.
 //! - [`backend_size`]: the size of etcd's bolt file for what the store holds (DB SIZE, quota).
 //! - [`watch`]: watchers replaying history and following live events.
@@ -34,6 +36,7 @@ pub mod kvstore_compaction;
 pub mod kvstore_txn;
 pub mod restore;
 pub mod revision;
+pub mod stored_pieces;
 pub mod watch;
 
 pub use error::Error;

@@ -306,6 +306,50 @@ enum Step {
     Names,
 }
 
+/// The snapshot a member's write saves: its shared record's key, and the record with its
+/// checksum when this write stores it too.
+struct Stored {
+    record: Option<(record::SnapshotRecord, u32)>,
+    key: String,
+}
+
+impl Stored {
+    /// How many parts the record is stored in (0: this write does not store it; 1: whole,
+    /// as `parts_of` reads it back).
+    fn parts(&self) -> usize {
+        self.record
+            .as_ref()
+            .map_or(0, |(rec, _)| rec.len().div_ceil(PART_BYTES).max(1))
+    }
+
+    /// Where part `i` lies in the record.
+    fn part(&self, i: usize) -> std::ops::Range<usize> {
+        let len = self.record.as_ref().map_or(0, |(rec, _)| rec.len());
+        let start = i.saturating_mul(PART_BYTES).min(len);
+        start..start.saturating_add(PART_BYTES).min(len)
+    }
+
+    /// Part `i`'s key and its bytes, copied out of the snapshot into the browser's memory.
+    fn part_value(&self, i: usize) -> (String, JsValue) {
+        let key = match self.parts() {
+            1 => self.key.clone(),
+            _ => part_key(&self.key, i),
+        };
+        let Some((rec, sum)) = &self.record else {
+            return (key, JsValue::UNDEFINED);
+        };
+        let range = self.part(i);
+        let value = Uint8Array::new_with_length(range.len() as u32);
+        let mut at = 0u32;
+        rec.read(*sum, range, |b| {
+            let end = at + b.len() as u32;
+            value.subarray(at, end).copy_from(b);
+            at = end;
+        });
+        (key, value.into())
+    }
+}
+
 /// A member's write while its slices are issued.
 struct Chain {
     members: Rc<Members>,
@@ -317,8 +361,8 @@ struct Chain {
     shared_store: Option<idb::ObjectStore>,
     steps: Vec<Step>,
     next: Cell<usize>,
-    /// The shared record's parts (to store, if any; each taken once issued) and its key.
-    record: RefCell<(Vec<Option<Uint8Array>>, String)>,
+    /// The member's snapshot, if the flush saves one.
+    snapshot: Option<Stored>,
     /// A request that could not be issued (the transaction was aborted for it).
     failed: RefCell<Option<WriteError>>,
     /// What issues the next slice, from the success of the slice before.
@@ -333,37 +377,39 @@ fn write_member(
 ) -> Result<Issued<impl std::future::Future<Output = Result<(), WriteError>>>, WriteError> {
     let (member, flush) = &members.disks[at];
     let c = |e| classify(member, e);
-    // the snapshot's record, its key, and whether this write stores the record
-    // (the record is encoded only to be stored, or to learn its key)
-    let snapshot = flush.snapshot.as_ref().map(|s| match shared.key_known(s) {
-        Some(key) if !shared.must_store(&key) => (Vec::new(), key),
-        _ => {
-            let rec = record::encode_snapshot(s);
-            let key = shared::key(s, &rec);
-            shared.remember_key(s, &key);
-            let carries = shared.must_store(&key);
-            // (copied out of wasm at once, part by part: a record of hundreds of MB is not
-            // kept in the wasm heap, which never shrinks, until its slices come. A Blob
-            // instead of byte arrays was tried: IndexedDB stores it without a structured
-            // clone on the page, but Chromium 156 then fails the commit with "DataError:
-            // Failed to write blobs (InvalidBlob)" once the page holds a few GB, which is
-            // when records are this large: a second `load k8s large` here, and outside the
-            // page the fourth 140 MB Blob beside a 3.5 GB wasm memory.)
-            // (a record is never empty: it starts with its checksum; one of PART_BYTES or
-            // fewer is one part, stored whole, as `parts_of` reads it)
-            let parts = match carries {
-                true => rec
-                    .chunks(PART_BYTES)
-                    .map(|p| Some(Uint8Array::from(p)))
-                    .collect(),
-                false => Vec::new(),
-            };
-            (parts, key)
+    // the snapshot's record (when this write stores it) and its key: the record is read
+    // out of the snapshot part by part as its slices are issued, never encoded whole (a
+    // record of hundreds of MB is neither copied in the wasm heap, which never shrinks, nor
+    // handed to the browser at once), and its checksum is computed only when the page did
+    // not compute it beforehand, between frames (see `shared.remember_key`)
+    // (A Blob instead of byte arrays was tried: IndexedDB stores it without a structured
+    // clone on the page, but Chromium 156 then fails the commit with "DataError: Failed to
+    // write blobs (InvalidBlob)" once the page holds a few GB, which is when records are this
+    // large: a second `load k8s large` here, and outside the page the fourth 140 MB Blob
+    // beside a 3.5 GB wasm memory.)
+    let snapshot = flush.snapshot.as_ref().map(|s| {
+        let rec = record::SnapshotRecord::new(s);
+        let (key, sum) = match shared.key_known(s) {
+            Some(key) => {
+                let sum = shared::record_sum(&key).unwrap_or_else(|| rec.checksum());
+                (key, sum)
+            }
+            None => {
+                let sum = rec.checksum();
+                let key = shared::key_of(s, sum, rec.len());
+                shared.remember_key(s, &key);
+                (key, sum)
+            }
+        };
+        let carries = shared.must_store(&key);
+        Stored {
+            record: carries.then_some((rec, sum)),
+            key,
         }
     });
     let [es, hs, sn] = store_names(member);
     let mut scope = vec![es.as_str(), hs.as_str(), sn.as_str()];
-    if matches!(&snapshot, Some((parts, _)) if !parts.is_empty()) {
+    if matches!(&snapshot, Some(s) if s.record.is_some()) {
         scope.push(SHARED_STORE);
     }
     let tx = db
@@ -394,13 +440,13 @@ fn write_member(
         steps.push(Step::HardState);
     }
     let written = match &snapshot {
-        Some((parts, key)) => {
-            steps.extend((0..parts.len()).map(Step::Record));
+        Some(stored) => {
+            steps.extend((0..stored.parts()).map(Step::Record));
             steps.push(Step::Names);
             Some(SnapshotWrite {
                 member: member.to_string(),
-                names: Some(key.clone()),
-                carries: !parts.is_empty(),
+                names: Some(stored.key.clone()),
+                carries: stored.record.is_some(),
             })
         }
         None if flush.clear => Some(SnapshotWrite {
@@ -418,7 +464,7 @@ fn write_member(
         shared_store,
         steps,
         next: Cell::new(0),
-        record: RefCell::new(snapshot.unwrap_or_default()),
+        snapshot,
         failed: RefCell::new(None),
         next_slice: RefCell::new(None),
     });
@@ -493,12 +539,7 @@ impl Chain {
                 EntryOp::Put(list) => list.get(i).map_or(0, |e| e.data.len()),
                 EntryOp::Delete { .. } => 0,
             },
-            Step::Record(i) => self
-                .record
-                .borrow()
-                .0
-                .get(i)
-                .map_or(0, |r| r.as_ref().map_or(0, |r| r.length() as usize)),
+            Step::Record(i) => self.snapshot.as_ref().map_or(0, |s| s.part(i).len()),
             _ => 0,
         }
     }
@@ -545,17 +586,10 @@ impl Chain {
                 .into()
             }
             Step::Record(i) => {
-                let (rec, key) = {
-                    let mut r = self.record.borrow_mut();
-                    let parts = r.0.len();
-                    let rec = r.0.get_mut(i).and_then(Option::take);
-                    let key = match parts {
-                        1 => r.1.clone(),
-                        _ => part_key(&r.1, i),
-                    };
-                    (rec, key)
+                let Some(stored) = &self.snapshot else {
+                    return Err(classify(member, "no snapshot to store"));
                 };
-                let value: JsValue = rec.map(JsValue::from).unwrap_or_default();
+                let (key, value) = stored.part_value(i);
                 let Some(store) = &self.shared_store else {
                     return Err(classify(
                         member,
@@ -568,7 +602,11 @@ impl Chain {
                     .into()
             }
             Step::Names => {
-                let key = self.record.borrow().1.clone();
+                let key = self
+                    .snapshot
+                    .as_ref()
+                    .map(|s| s.key.clone())
+                    .unwrap_or_default();
                 snap.put(
                     &JsValue::from_str(&key),
                     Some(&JsValue::from_str(SNAPSHOT_KEY)),

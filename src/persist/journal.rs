@@ -116,6 +116,11 @@ impl Journal {
     pub fn is_empty(&self) -> bool {
         self.pending.is_empty()
     }
+
+    /// The snapshot the pending batch saves, if any.
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.pending.snapshot.as_ref()
+    }
 }
 
 /// Applies a batch to a [`DiskState`](super::DiskState) the way a durable store does (what

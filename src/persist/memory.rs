@@ -171,6 +171,10 @@ impl Disk for MemoryDisk {
             .map(Journal::drain)
             .unwrap_or_default()
     }
+
+    fn journaled_snapshot(&self) -> Option<&Snapshot> {
+        self.journal.as_ref()?.snapshot()
+    }
 }
 
 #[cfg(test)]

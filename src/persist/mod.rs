@@ -145,4 +145,8 @@ pub trait Disk {
     fn drain_journal(&mut self) -> Flush {
         Flush::default()
     }
+    /// The snapshot the journaled writes save, if any (the next drain carries it).
+    fn journaled_snapshot(&self) -> Option<&Snapshot> {
+        None
+    }
 }

@@ -37,6 +37,12 @@ pub fn key_of(snapshot: &Snapshot, sum: u32, len: usize) -> String {
     )
 }
 
+/// The record checksum a [`key_of`] key names (None: not such a key).
+pub fn record_sum(key: &str) -> Option<u32> {
+    let sum = key.rsplit('-').nth(1)?;
+    (sum.len() == 8).then(|| u32::from_str_radix(sum, 16).ok())?
+}
+
 /// The record length a [`key_of`] key names (None: not such a key).
 pub fn record_len(key: &str) -> Option<usize> {
     key.rsplit('-').next()?.parse().ok()
@@ -193,6 +199,10 @@ mod tests {
         };
         assert_eq!(key(&s, &[0x78, 0x56, 0x34, 0x12, 9]), "40-3-12345678-5");
         assert_eq!(key(&s, &[1]), "40-3-00000000-1");
+        assert_eq!(record_sum("40-3-12345678-5"), Some(0x1234_5678));
+        assert_eq!(record_len("40-3-12345678-5"), Some(5));
+        assert_eq!(record_sum("40-3-1234-5"), None);
+        assert_eq!(record_sum("5"), None);
     }
 
     #[test]

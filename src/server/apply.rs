@@ -97,7 +97,7 @@ pub struct StateMachine {
 }
 
 /// What starts a postcard Raft snapshot (a JSON one starts with `{`).
-const RAFT_SNAPSHOT_MAGIC: &[u8] = b"\0sm-postcard-1\0";
+pub(super) const RAFT_SNAPSHOT_MAGIC: &[u8] = b"\0sm-postcard-1\0";
 
 fn hdr(rev: i64) -> ResponseHeader {
     ResponseHeader {

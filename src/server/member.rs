@@ -133,6 +133,8 @@ pub struct Member {
     pub(super) revoking: BTreeMap<i64, u64>,
     /// `--quota-backend-bytes` (0: etcd's default, 2 GiB; see `quota`).
     pub(super) quota_backend_bytes: i64,
+    /// The due snapshot being taken a piece at a time (see `Member::snapshot_piece`).
+    pub(super) snapshot_job: Option<super::snapshot_pieces::SnapshotWriter>,
 }
 
 /// etcd's default election timeout (10 ticks of 100 ms).
@@ -209,6 +211,7 @@ impl Member {
             last_snapshot: applied,
             revoking: BTreeMap::new(),
             quota_backend_bytes: 0,
+            snapshot_job: None,
         };
         if let Some(snap) = snap {
             m.install(snap);

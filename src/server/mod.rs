@@ -27,4 +27,5 @@ mod ready;
 pub mod requests;
 pub mod restore;
 pub mod snapshot;
+pub mod snapshot_pieces;
 pub mod watch;

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::apply::StateMachine;
 use super::member::{Member, ELECTION_TIMEOUT};
+use super::snapshot_pieces::{Advanced, Membership, SnapshotWriter};
 use crate::api::Member as ApiMember;
 use crate::raft::EntryData;
 
@@ -34,6 +35,17 @@ pub struct MemberSnapshot {
     pub sm: Vec<u8>,
 }
 
+/// What a piece of a due snapshot did (see [`Member::snapshot_piece`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SnapshotPiece {
+    /// No snapshot is due (or none can be taken).
+    NotDue,
+    /// Part of it is written; more pieces follow.
+    Working,
+    /// The snapshot was taken.
+    Took,
+}
+
 /// Where earlier versions kept the IDs of recently applied requests (to apply a request they
 /// had proposed again only once). etcd never proposes a request again, so nothing is
 /// recorded; the field stays so that snapshots stored by those versions still decode.
@@ -47,11 +59,26 @@ pub struct RecentIds {
 /// fields one after the other, so these bytes, `sm`'s length and `sm`'s bytes are the
 /// snapshot's bytes.
 #[derive(Serialize)]
-struct MemberSnapshotHead<'a> {
+pub(super) struct MemberSnapshotHead<'a> {
     members: &'a BTreeMap<u64, ApiMember>,
     removed: &'a BTreeSet<u64>,
     cluster_version: &'a Option<String>,
     recent: RecentIds,
+}
+
+impl<'a> MemberSnapshotHead<'a> {
+    pub(super) fn new(
+        members: &'a BTreeMap<u64, ApiMember>,
+        removed: &'a BTreeSet<u64>,
+        cluster_version: &'a Option<String>,
+    ) -> Self {
+        MemberSnapshotHead {
+            members,
+            removed,
+            cluster_version,
+            recent: RecentIds::default(),
+        }
+    }
 }
 
 /// The bytes of a [`MemberSnapshot`] of `sm`, written once into one allocation of their
@@ -64,12 +91,7 @@ pub fn encode_member_snapshot(
     cluster_version: &Option<String>,
     sm: &StateMachine,
 ) -> Vec<u8> {
-    let head = MemberSnapshotHead {
-        members,
-        removed,
-        cluster_version,
-        recent: RecentIds::default(),
-    };
+    let head = MemberSnapshotHead::new(members, removed, cluster_version);
     let Some(sm_len) = sm.raft_snapshot_len() else {
         return Vec::new();
     };
@@ -147,6 +169,41 @@ impl Member {
         self.last_snapshot != before
     }
 
+    /// Takes a piece of the snapshot that is due, about `budget` bytes of its writing (a
+    /// large one is taken a piece at a time between the page's frames: see
+    /// [`SnapshotWriter`]). A member whose applied index moved since the last piece starts
+    /// over; one that took a snapshot meanwhile drops what it had written.
+    pub fn snapshot_piece(&mut self, budget: usize) -> SnapshotPiece {
+        let job = self.snapshot_job.take();
+        if !self.snapshot_due()
+            || self.applied <= self.node.raft.raft_log.storage.snapshot().metadata.index
+        {
+            return SnapshotPiece::NotDue;
+        }
+        let job = match job {
+            Some(j) if j.applied == self.applied => j,
+            _ => SnapshotWriter::new(self.applied),
+        };
+        match job.advance(self.membership(), &self.sm, budget) {
+            Advanced::More(job) => {
+                self.snapshot_job = Some(job);
+                SnapshotPiece::Working
+            }
+            Advanced::Done(data) => match self.snapshot_if_due_as(Some(data)) {
+                true => SnapshotPiece::Took,
+                false => SnapshotPiece::NotDue,
+            },
+        }
+    }
+
+    fn membership(&self) -> Membership<'_> {
+        Membership {
+            members: &self.members,
+            removed: &self.removed,
+            cluster_version: &self.cluster_version,
+        }
+    }
+
     /// The index and bytes of the member's newest snapshot (None: it has none).
     pub fn snapshot_data(&self) -> Option<(u64, EntryData)> {
         let s = self.node.raft.raft_log.storage.snapshot();
@@ -195,7 +252,7 @@ impl Member {
                 );
                 d
             }
-            None => encode().into(),
+            None => SnapshotWriter::write_whole(self.applied, self.membership(), &self.sm),
         };
         let cs = self.node.raft.prs.conf_state();
         let keep = SNAPSHOT_CATCH_UP_ENTRIES.min(self.snapshot_count);
@@ -206,6 +263,7 @@ impl Member {
             let first = self.node.raft.raft_log.storage.first_index();
             let _ = self.disk.compact(first.saturating_sub(1));
             self.last_snapshot = self.applied;
+            self.snapshot_job = None;
         }
     }
 
@@ -272,6 +330,27 @@ mod tests {
             sm_len + 4096,
             "one allocation, sized up front"
         );
+        // written a piece at a time (as the page takes a held-back snapshot), or in one go
+        let membership = Membership {
+            members: &members,
+            removed: &removed,
+            cluster_version: &cv,
+        };
+        let whole = SnapshotWriter::write_whole(9, membership, &sm);
+        assert!(whole[..] == now[..], "written whole: the same bytes");
+        for budget in [1, 300, 5000] {
+            let mut job = SnapshotWriter::new(9);
+            let mut pieces = 0;
+            let data = loop {
+                match job.advance(membership, &sm, budget) {
+                    Advanced::More(more) => job = more,
+                    Advanced::Done(data) => break data,
+                }
+                pieces += 1;
+            };
+            assert!(data[..] == now[..], "in pieces of {budget}: the same bytes");
+            assert!(pieces >= 2 * now.len() / (budget + 400), "{pieces} pieces");
+        }
         let back = decode_member_snapshot(&now).unwrap();
         assert_eq!(back.sm, sm.to_raft_snapshot());
         // read in place: the same fields, the state machine's bytes inside the snapshot's

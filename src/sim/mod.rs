@@ -32,6 +32,7 @@ use crate::persist::{Disk, MemoryDisk};
 use crate::server::ids;
 use crate::server::member::{Member, MemberConfig, Outbox};
 use crate::server::membership::bootstrap_log;
+pub use crate::server::snapshot::SnapshotPiece;
 
 pub use client::FiredView;
 pub use faults::FaultError;
@@ -445,27 +446,48 @@ impl World {
         any
     }
 
-    /// Lets the first running member whose snapshot is due take it; returns whether one did.
-    /// The page calls this when idle after a bulk load, one member per idle moment, so that
-    /// it never stops answering for longer than one member's snapshot.
+    /// Lets the first running member whose snapshot is due take it; returns whether one did
+    /// (see [`World::snapshot_piece`], here with no limit).
+    pub fn snapshot_one_if_due(&mut self) -> bool {
+        loop {
+            match self.snapshot_piece(usize::MAX) {
+                SnapshotPiece::Working => continue,
+                SnapshotPiece::Took => return true,
+                SnapshotPiece::NotDue => return false,
+            }
+        }
+    }
+
+    /// A piece of the first due snapshot of a running member, about `budget` bytes of its
+    /// writing. The page calls this when idle after a bulk load, a piece at a time between
+    /// frames, so that it never stops answering for longer than a piece (a member's snapshot
+    /// after the large sample is about 140 MB).
     ///
     /// A member whose applied index is that of another member's snapshot takes the same
-    /// bytes instead of encoding its state again (after the large sample: ~400 ms of the
-    /// page's main thread each in wasm).
-    pub fn snapshot_one_if_due(&mut self) -> bool {
+    /// bytes at once instead of writing its state again.
+    pub fn snapshot_piece(&mut self, budget: usize) -> SnapshotPiece {
         let taken: Vec<(u64, crate::raft::EntryData)> = self
             .slots
             .iter()
             .filter_map(|s| s.member.as_ref()?.snapshot_data())
             .collect();
-        self.slots
-            .iter_mut()
-            .filter_map(|s| s.member.as_mut())
-            .any(|m| {
-                let applied = m.applied();
-                let same = taken.iter().find(|(i, _)| *i == applied);
-                m.snapshot_if_due_as(same.map(|(_, d)| d.clone()))
-            })
+        for m in self.slots.iter_mut().filter_map(|s| s.member.as_mut()) {
+            if !m.snapshot_due() {
+                continue;
+            }
+            let applied = m.applied();
+            let piece = match taken.iter().find(|(i, _)| *i == applied) {
+                Some((_, same)) => match m.snapshot_if_due_as(Some(same.clone())) {
+                    true => SnapshotPiece::Took,
+                    false => SnapshotPiece::NotDue,
+                },
+                None => m.snapshot_piece(budget),
+            };
+            if piece != SnapshotPiece::NotDue {
+                return piece;
+            }
+        }
+        SnapshotPiece::NotDue
     }
 
     /// Turns the event trace on or off (benchmarks turn it off).

@@ -337,6 +337,28 @@ impl World {
         out
     }
 
+    /// The snapshots the members' journals save at their next drain (each once: members that
+    /// took the same bytes share them).
+    pub fn journaled_snapshots(&self) -> Vec<crate::raft::Snapshot> {
+        let mut out: Vec<crate::raft::Snapshot> = Vec::new();
+        for s in &self.slots {
+            let disk = match (&s.member, &s.disk) {
+                (Some(m), _) => Some(m.disk()),
+                (None, Some(d)) => Some(&**d),
+                (None, None) => None,
+            };
+            if let Some(snap) = disk.and_then(|d| d.journaled_snapshot()) {
+                if !out
+                    .iter()
+                    .any(|o| std::sync::Arc::ptr_eq(&o.data, &snap.data))
+                {
+                    out.push(snap.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// What each member's disk holds now, by member name.
     pub fn disk_states(&self) -> BTreeMap<String, DiskState> {
         self.slots
@@ -396,6 +418,7 @@ mod tests {
     use super::*;
     use crate::api::{PutRequest, RangeRequest, Request, Response};
     use crate::persist::journal::apply;
+    use crate::sim::SnapshotPiece;
 
     const EP: &str = "127.0.0.1:2379";
     const T: Duration = Duration::from_secs(5);
@@ -531,6 +554,76 @@ mod tests {
                 .all(|s| std::sync::Arc::ptr_eq(&s.data, &snaps[0].data)),
             "encoded again"
         );
+    }
+
+    /// A world whose members' snapshots are held back and due, with a lease and 40 keys.
+    fn held_back(seed: u64) -> World {
+        let mut w = World::new(seed);
+        w.set_snapshot_count(u64::MAX);
+        for i in 0..40 {
+            assert!(put(&mut w, &format!("k{i:02}")));
+        }
+        let grant = Request::LeaseGrant(crate::api::LeaseGrantRequest { ttl: 600, id: 7 });
+        assert!(matches!(
+            w.call(EP, None, grant, T),
+            Ok(Response::LeaseGrant(_))
+        ));
+        w.set_snapshot_count(10);
+        w
+    }
+
+    /// The page takes a held-back snapshot a piece at a time between frames: the members end
+    /// with the disks a snapshot taken at once gives; the first member's snapshot is written
+    /// in many pieces, the others take its bytes at once.
+    #[test]
+    fn a_snapshot_in_pieces_is_the_snapshot_at_once() {
+        let mut at_once = held_back(6);
+        assert!(at_once.snapshot_if_due());
+        let mut pieces = held_back(6);
+        let (mut working, mut took) = (0, 0);
+        loop {
+            match pieces.snapshot_piece(64) {
+                SnapshotPiece::Working => working += 1,
+                SnapshotPiece::Took => took += 1,
+                SnapshotPiece::NotDue => break,
+            }
+        }
+        assert_eq!(took, 3);
+        assert!(working > 20, "{working} pieces");
+        assert!(!pieces.snapshot_due());
+        assert_eq!(pieces.disk_states(), at_once.disk_states());
+        assert!(put(&mut pieces, "after"));
+        assert_eq!(count(&mut pieces, EP), 41);
+        assert!(pieces.safety_violations().is_empty());
+    }
+
+    /// A snapshot whose member applied more between two pieces is started over at the new
+    /// index (the pieces before are of another state); one held back again is dropped.
+    #[test]
+    fn a_snapshot_in_pieces_starts_over_when_its_member_applied_more() {
+        let mut w = held_back(6);
+        for _ in 0..3 {
+            assert_eq!(w.snapshot_piece(64), SnapshotPiece::Working);
+        }
+        // (a bulk load holds snapshots back: a write meanwhile takes none)
+        w.set_snapshot_count(u64::MAX);
+        assert_eq!(w.snapshot_piece(64), SnapshotPiece::NotDue);
+        assert!(put(&mut w, "between"));
+        w.set_snapshot_count(10);
+        let applied: Vec<u64> = w.member_views().iter().map(|v| v.applied).collect();
+        assert!(w.snapshot_if_due());
+        let mut at_once = held_back(6);
+        at_once.set_snapshot_count(u64::MAX);
+        assert!(put(&mut at_once, "between"));
+        at_once.set_snapshot_count(10);
+        assert!(at_once.snapshot_if_due());
+        assert_eq!(w.disk_states(), at_once.disk_states());
+        let indexes: Vec<u64> = w
+            .disk_states()
+            .values()
+            .map(|d| d.snapshot.metadata.index)
+            .collect();
+        assert_eq!(indexes, applied, "of the state after the write");
     }
 
     #[test]

@@ -25,7 +25,9 @@ use super::storage::{self, WriteError};
 use crate::api::EtcdVersion;
 use crate::playground::lab::LabKind;
 use crate::playground::lesson::Lesson;
-use crate::playground::session::persistence::{Found, SharedSnapshots};
+use crate::playground::session::persistence::{
+    Found, RecordChecksum, SharedSnapshots, SnapshotPiece,
+};
 use crate::playground::session::recovery::{
     expects_a_leader, no_leader_after_restore, unreadable_payloads, unrecoverable,
 };
@@ -687,26 +689,73 @@ pub fn flush_soon(p: &Rc<Persist>) {
 /// that the load's answer does not wait for them: they are taken here, a moment after the
 /// load's flush committed (as etcd snapshots in the background), one member at a time, each
 /// flushed like any other write (its commit schedules the next), instead of stalling whichever
-/// command comes next. A snapshot and its flush run in separate tasks, so that the longest
-/// frame is the longer of the two, not their sum.
+/// command comes next. A snapshot is written in pieces, a slice of them per task (a member's
+/// snapshot after the large sample is about 140 MB: 300 ms and more of the main thread in one
+/// go), and its flush runs in a task of its own.
 fn snapshot_when_idle(p: &Rc<Persist>) {
+    snapshot_pieces_after(p, SNAPSHOT_IDLE_MS);
+}
+
+fn snapshot_pieces_after(p: &Rc<Persist>, ms: u32) {
     if p.snapshot_scheduled.replace(true) {
         return;
     }
     let p = p.clone();
-    gloo_timers::callback::Timeout::new(SNAPSHOT_IDLE_MS, move || {
+    gloo_timers::callback::Timeout::new(ms, move || {
         p.snapshot_scheduled.set(false);
-        let took = match p.session.try_borrow_mut() {
-            Ok(mut s) => s.snapshot_one_if_due(),
+        let start = js_sys::Date::now();
+        let piece = match p.session.try_borrow_mut() {
+            Ok(mut s) => loop {
+                let piece = s.snapshot_piece();
+                if piece != SnapshotPiece::Working
+                    || js_sys::Date::now() - start >= super::working::SLICE_MS
+                {
+                    break piece;
+                }
+            },
             // Busy (a command is running): try again later.
             Err(_) => {
                 snapshot_when_idle(&p);
                 return;
             }
         };
-        if took {
-            p.ui.update.emit(());
-            flush_soon(&p);
+        match piece {
+            SnapshotPiece::Working => snapshot_pieces_after(&p, 0),
+            SnapshotPiece::Took => {
+                p.ui.update.emit(());
+                checksum_then_flush(&p);
+            }
+            SnapshotPiece::NotDue => {}
+        }
+    })
+    .forget();
+}
+
+/// Computes the checksum of the snapshot record the next flush stores, a slice of pieces per
+/// task, then flushes: the member write finds the record's key known and only copies the
+/// record out, a part per slice. (A flush that comes meanwhile, after a command, computes it
+/// in one go instead; nothing waits for this one.)
+fn checksum_then_flush(p: &Rc<Persist>) {
+    let job = match p.session.try_borrow() {
+        Ok(s) => s.record_checksum(&p.shared.borrow()),
+        Err(_) => None,
+    };
+    match job {
+        Some(job) => checksum_slice(p.clone(), job),
+        None => flush_soon(p),
+    }
+}
+
+fn checksum_slice(p: Rc<Persist>, mut job: RecordChecksum) {
+    gloo_timers::callback::Timeout::new(0, move || {
+        let start = js_sys::Date::now();
+        loop {
+            if job.advance(&p.shared.borrow()) {
+                return flush(&p);
+            }
+            if js_sys::Date::now() - start >= super::working::SLICE_MS {
+                return checksum_slice(p, job);
+            }
         }
     })
     .forget();

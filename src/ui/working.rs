@@ -15,7 +15,7 @@ use crate::playground::session::Session;
 
 /// Wall time one slice of steps may take before the page gets the thread back (a step is a
 /// few ms to a few tens of ms: a frame stays well under 100 ms).
-const SLICE_MS: f64 = 30.0;
+pub(super) const SLICE_MS: f64 = 30.0;
 
 /// How often the progress is drawn again while it runs: a re-render of the page costs a frame
 /// tens of ms after 100k keys, which each slice paid when every slice drew it.

@@ -29,11 +29,13 @@ use crate::playground::lab::node::NodeLab;
 use crate::playground::lab::LabKind;
 use crate::playground::Playground;
 use crate::process::Output;
+pub use crate::sim::SnapshotPiece;
 use crate::sim::{Settings, World, DEFAULT_MEMBERS};
 
 /// A member's disk as stored, and what one flush writes of it (the page's storage keeps them).
 pub use crate::persist::{DiskState, Flush};
 
+use crate::persist::record::{Checksumming, SnapshotRecord};
 /// The bookkeeping of the snapshot records the members share (the page's storage keeps it).
 pub use crate::persist::SharedSnapshots;
 
@@ -48,6 +50,10 @@ pub const SNAPSHOT_COUNT: u64 = 500;
 /// The seed of the page's world. Fixed, so that replaying the stored inputs rebuilds the
 /// same history after a reload.
 pub const DEFAULT_SEED: u64 = 1;
+
+/// How much of a held-back snapshot one piece writes (about a millisecond of wasm: the page
+/// runs pieces until its slice of a frame is used).
+pub const SNAPSHOT_PIECE_BYTES: usize = 1 << 20;
 
 /// The playground's own state kept beside the members' disks: what a reload needs besides
 /// them (the `meta` record).
@@ -206,6 +212,30 @@ pub fn stored_members() -> impl Iterator<Item = &'static str> {
     DEFAULT_MEMBERS.iter().map(|m| m.0)
 }
 
+/// A snapshot record's checksum, computed a piece at a time before the flush that stores the
+/// record (after `load k8s large` it is 140 MB: in one go, most of a 170 ms frame), then
+/// remembered with its key, which the member write then finds known.
+pub struct RecordChecksum {
+    snapshot: crate::raft::Snapshot,
+    record: SnapshotRecord,
+    job: Checksumming,
+}
+
+impl RecordChecksum {
+    /// Checksums about [`SNAPSHOT_PIECE_BYTES`] more; once every byte is, remembers the
+    /// record's key in `shared` and returns true.
+    pub fn advance(&mut self, shared: &SharedSnapshots) -> bool {
+        match self.job.advance(&self.record, SNAPSHOT_PIECE_BYTES) {
+            Some(sum) => {
+                let key = crate::persist::shared::key_of(&self.snapshot, sum, self.record.len());
+                shared.remember_key(&self.snapshot, &key);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 impl Session {
     /// A fresh session for the page: the page's seed and snapshot interval.
     pub fn fresh_page() -> Session {
@@ -293,6 +323,26 @@ impl Session {
             return Vec::new();
         }
         self.playground.world_mut().drain_journals()
+    }
+
+    /// The checksum of the first snapshot record the next drain carries whose key `shared`
+    /// does not know yet, to compute a piece at a time (None: every key is known).
+    pub fn record_checksum(&self, shared: &SharedSnapshots) -> Option<RecordChecksum> {
+        if !self.persisting {
+            return None;
+        }
+        let snapshot = self
+            .world()
+            .journaled_snapshots()
+            .into_iter()
+            .find(|s| shared.key_known(s).is_none())?;
+        let record = SnapshotRecord::new(&snapshot);
+        let job = Checksumming::new(&record);
+        Some(RecordChecksum {
+            snapshot,
+            record,
+            job,
+        })
     }
 
     /// The inputs not yet in the stored history, and whether that history must be emptied
@@ -487,9 +537,17 @@ impl Session {
         self.world().snapshot_due()
     }
 
-    /// Takes one held-back snapshot, if one is due (the page calls it when idle).
+    /// Takes one held-back snapshot, if one is due.
     pub fn snapshot_one_if_due(&mut self) -> bool {
         self.playground.world_mut().snapshot_one_if_due()
+    }
+
+    /// A piece of a held-back snapshot, if one is due: a few ms of work (the page calls it
+    /// when idle, between frames, until the snapshot is taken).
+    pub fn snapshot_piece(&mut self) -> SnapshotPiece {
+        self.playground
+            .world_mut()
+            .snapshot_piece(SNAPSHOT_PIECE_BYTES)
     }
 
     /// Writes `n` keys `bench/key-NNNNNNN` straight through the world, 128 puts a txn (the
