@@ -213,6 +213,14 @@ impl TreeIndex {
         }
     }
 
+    /// The index of `keys`, read back a piece at a time (see `stored_pieces`): what
+    /// [`StoredTreeIndex::into_index`] builds, from keys already linked.
+    pub(crate) fn from_keys(keys: Vec<(Arc<[u8]>, KeyIndex)>) -> TreeIndex {
+        let tree: BTreeMap<Arc<[u8]>, KeyIndex> = keys.into_iter().collect();
+        let live = tree.values().filter(|ki| ki.is_live()).count();
+        TreeIndex { tree, live }
+    }
+
     /// Writes the stored form's pairs (see [`to_stored`](Self::to_stored)) of the keys after
     /// `after` (from the first key when None) into `out` until it holds `until` bytes; returns
     /// the last key written then, or None once every pair is written.

@@ -447,6 +447,23 @@ impl StateMachine {
         crate::api::bytes::postcard_append(self, buf).ok()
     }
 
+    /// The state machine of these parts, as a snapshot read back a piece at a time gives
+    /// them (see `snapshot_pieces`; the watchers are not stored).
+    pub(super) fn from_parts(
+        kv: KvStore,
+        lessor: Lessor,
+        auth: AuthStore,
+        v2: crate::v2store::ApplierV2,
+    ) -> StateMachine {
+        StateMachine {
+            kv,
+            lessor,
+            auth,
+            watches: WatchHub::default(),
+            v2,
+        }
+    }
+
     /// Restores [`to_raft_snapshot`](Self::to_raft_snapshot) bytes (or JSON ones, as older
     /// snapshots hold).
     pub fn from_raft_snapshot(bytes: &[u8]) -> Result<StateMachine, String> {

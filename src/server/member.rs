@@ -28,6 +28,7 @@ use super::apply::{ApplyContext, StateMachine};
 use super::idutil::Generator;
 use super::read_index::PendingRead;
 use super::snapshot::{read_member_snapshot, DEFAULT_SNAPSHOT_COUNT};
+use super::snapshot_pieces::DecodedSnapshot;
 use crate::api::{AlarmMember, CallError, Member as ApiMember, Response, ResponseHeader};
 use crate::lease::Lessor;
 use crate::persist::Disk;
@@ -168,6 +169,19 @@ impl Member {
         raft_seed: u64,
         unix_nanos: i64,
     ) -> Result<Member, RaftError> {
+        Member::start_with(config, disk, raft_seed, unix_nanos, None)
+    }
+
+    /// [`Member::start`] with its snapshot already read (a piece at a time, between the
+    /// page's frames: see `snapshot_pieces`); `decoded` is used if it is of the very bytes
+    /// the disk holds, else the snapshot is read here.
+    pub fn start_with(
+        config: MemberConfig,
+        disk: Box<dyn Disk>,
+        raft_seed: u64,
+        unix_nanos: i64,
+        decoded: Option<DecodedSnapshot>,
+    ) -> Result<Member, RaftError> {
         let state = disk.load();
         let applied = state.snapshot.metadata.index;
         let node = RawNode::new(
@@ -184,7 +198,11 @@ impl Member {
         };
         // (the snapshot's bytes, shared: its state machine is decoded from them in place)
         let data = node.raft.raft_log.storage.snapshot().data.clone();
-        let snap = read_member_snapshot(&data);
+        let decoded = decoded.filter(|d| std::sync::Arc::ptr_eq(&d.data, &data));
+        let snap = match decoded {
+            Some(_) => None,
+            None => read_member_snapshot(&data),
+        };
         let mut m = Member {
             config,
             sm: StateMachine::new(),
@@ -213,7 +231,12 @@ impl Member {
             quota_backend_bytes: 0,
             snapshot_job: None,
         };
-        if let Some(snap) = snap {
+        if let Some(d) = decoded {
+            m.members = d.members;
+            m.removed = d.removed;
+            m.cluster_version = d.cluster_version;
+            m.sm = d.sm;
+        } else if let Some(snap) = snap {
             m.install(snap);
         }
         m.configure_sm();

@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 use super::apply::StateMachine;
 use super::member::{Member, ELECTION_TIMEOUT};
 use super::snapshot_pieces::{Advanced, Membership, SnapshotWriter};
+#[cfg(test)]
+use super::snapshot_pieces::{Read, SnapshotReader};
 use crate::api::Member as ApiMember;
 use crate::raft::EntryData;
 
@@ -351,6 +353,57 @@ mod tests {
             assert!(data[..] == now[..], "in pieces of {budget}: the same bytes");
             assert!(pieces >= 2 * now.len() / (budget + 400), "{pieces} pieces");
         }
+        // read back a piece at a time (as a reload boots a member): the state and membership
+        // the whole decoding gives
+        let data: EntryData = now.clone().into();
+        for budget in [1, 300, 5000, usize::MAX] {
+            let mut r = SnapshotReader::new(data.clone()).expect("a postcard snapshot");
+            let mut pieces = 0;
+            let read = loop {
+                match r.advance(budget) {
+                    Read::More(more) => r = more,
+                    Read::Done(d) => break d,
+                    Read::Failed => panic!("it reads"),
+                }
+                pieces += 1;
+            };
+            assert!(
+                pieces >= now.len() / (budget.saturating_add(400)),
+                "{pieces} pieces"
+            );
+            assert!(read.sm.kv == sm.kv, "read in pieces of {budget}");
+            assert_eq!((&read.members, &read.removed), (&members, &removed));
+            assert_eq!(read.cluster_version, cv);
+            let again = encode_member_snapshot(
+                &read.members,
+                &read.removed,
+                &read.cluster_version,
+                &read.sm,
+            );
+            assert!(again == now, "the same state: the same bytes");
+        }
+        assert!(SnapshotReader::read_whole(data.clone()).is_some());
+        // a damaged or cut snapshot fails to read, never panics
+        for cut in (0..now.len()).step_by(37) {
+            let part: EntryData = now[..cut].to_vec().into();
+            if let Some(mut r) = SnapshotReader::new(part) {
+                let mut rounds = 0;
+                loop {
+                    match r.advance(64) {
+                        Read::More(more) => r = more,
+                        Read::Done(_) => panic!("a cut snapshot read whole at {cut}"),
+                        Read::Failed => break,
+                    }
+                    rounds += 1;
+                    assert!(rounds < 100_000);
+                }
+            }
+        }
+        let mut damaged = now.clone();
+        for i in (20..damaged.len()).step_by(11) {
+            damaged[i] = damaged[i].wrapping_mul(31).wrapping_add(7);
+        }
+        let _ = SnapshotReader::read_whole(damaged.into());
         let back = decode_member_snapshot(&now).unwrap();
         assert_eq!(back.sm, sm.to_raft_snapshot());
         // read in place: the same fields, the state machine's bytes inside the snapshot's

@@ -244,6 +244,15 @@ impl World {
     }
 
     pub(super) fn boot(&mut self, i: usize) {
+        self.boot_with(i, None);
+    }
+
+    /// [`World::boot`] with the member's snapshot already read.
+    pub(super) fn boot_with(
+        &mut self,
+        i: usize,
+        decoded: Option<crate::server::snapshot_pieces::DecodedSnapshot>,
+    ) {
         let unix = self.unix_nanos();
         let seed: u64 = self.rng.gen();
         let now = self.now;
@@ -252,7 +261,7 @@ impl World {
         };
         let Some(disk) = slot.disk.take() else { return };
         let id = slot.config.id;
-        match Member::start(slot.config.clone(), disk, seed, unix) {
+        match Member::start_with(slot.config.clone(), disk, seed, unix, decoded) {
             Ok(mut m) => {
                 m.set_snapshot_count(self.snapshot_count);
                 m.set_version(self.version);
