@@ -132,8 +132,11 @@ impl SharedReading {
     pub async fn finish(self) -> Result<SharedRead, String> {
         let e = |e| err(SHARED_STORE, "read", e);
         let mut out = SharedRecords::new();
+        // (a part's bytes on their way into its record's assembly)
+        let mut buf = Vec::new();
         for (k, whole, parts) in self.records {
             let mut values = Vec::new();
+            let mut assembly = shared::record_len(&k).map(record::Assembly::new);
             let wanted = match whole.await.map_err(e)? {
                 Some(v) => {
                     values.push(v);
@@ -145,10 +148,21 @@ impl SharedReading {
                 }
                 None => {
                     let wanted = parts.len();
-                    // (each part's read ends in a task of its own: the page paints between)
+                    // (each part's read ends in a task of its own: the page paints between;
+                    // each part is copied into its snapshot and checksummed in its own)
                     for (i, part) in parts.into_iter().enumerate() {
                         match part.await.map_err(e)? {
-                            Some(v) if values.len() == i => values.push(v),
+                            Some(v) if values.len() == i => {
+                                match (assembly.as_mut(), v.dyn_ref::<Uint8Array>()) {
+                                    (Some(a), Some(bytes)) => {
+                                        buf.resize(bytes.length() as usize, 0);
+                                        bytes.copy_to(&mut buf);
+                                        a.push(&buf);
+                                    }
+                                    _ => assembly = None,
+                                }
+                                values.push(v);
+                            }
                             _ => {}
                         }
                     }
@@ -160,7 +174,12 @@ impl SharedReading {
                 n if n < wanted => Err(format!(
                     "its record {k} is missing its part {n} (of {wanted})"
                 )),
-                _ => decode_shared(&k, &values),
+                // (read in parts, it is assembled already; a record stored whole, or one that
+                // does not assemble, is read whole, which says why it does not)
+                _ => match assembly.and_then(record::Assembly::finish) {
+                    Some((s, sum)) if shared::key_of(&s, sum, record_len_of(&k)) == k => Ok(s),
+                    _ => decode_shared(&k, &values),
+                },
             };
             out.insert(k, decoded);
         }
@@ -178,6 +197,11 @@ impl SharedReading {
             stored: stored.into_iter().collect(),
         })
     }
+}
+
+/// The record length the key `k` names (0 if it names none).
+fn record_len_of(k: &str) -> usize {
+    shared::record_len(k).unwrap_or(0)
 }
 
 /// A shared record (whole, or its parts in order), which must be the snapshot its key names.

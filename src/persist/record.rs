@@ -176,6 +176,118 @@ pub fn snapshot_from_parts(
     Ok(Snapshot { data, metadata })
 }
 
+/// A snapshot record put together from its bytes as they arrive, in order (the page reads a
+/// 140 MB record's parts one per task): the data is copied into the snapshot's own
+/// allocation and checksummed as it comes, so no task copies or checksums the whole record.
+pub struct Assembly {
+    /// The record's length (its key names it), and how many of its bytes came.
+    len: usize,
+    got: usize,
+    /// Its first bytes, until its layout is known.
+    head: Vec<u8>,
+    layout: Option<SnapshotLayout>,
+    data: Option<std::sync::Arc<[std::mem::MaybeUninit<u8>]>>,
+    /// The data's bytes written (in order).
+    filled: usize,
+    digest: Digest<'static, u32, Table<16>>,
+    tail: Vec<u8>,
+    /// The bytes do not make a record (the whole record, decoded, says why).
+    failed: bool,
+}
+
+impl Assembly {
+    pub fn new(len: usize) -> Self {
+        Assembly {
+            len,
+            got: 0,
+            head: Vec::new(),
+            layout: None,
+            data: None,
+            filled: 0,
+            digest: CASTAGNOLI.digest(),
+            tail: Vec::new(),
+            failed: false,
+        }
+    }
+
+    /// Takes the record's next bytes.
+    pub fn push(&mut self, bytes: &[u8]) {
+        if self.failed || self.got.saturating_add(bytes.len()) > self.len {
+            self.failed = true;
+            return;
+        }
+        let at = self.got;
+        self.got += bytes.len();
+        if self.layout.is_some() {
+            return self.place(at, bytes);
+        }
+        let want = SNAPSHOT_HEAD.min(self.len);
+        let take = (want - self.head.len()).min(bytes.len());
+        self.head.extend_from_slice(&bytes[..take]);
+        if self.head.len() < want {
+            return;
+        }
+        let Some(layout) = snapshot_layout(&self.head, self.len) else {
+            self.failed = true;
+            return;
+        };
+        self.digest.update(&layout.length);
+        self.data = Some(std::sync::Arc::new_uninit_slice(layout.data.len()));
+        self.layout = Some(layout);
+        let head = std::mem::take(&mut self.head);
+        self.place(0, &head);
+        self.place(at + take, &bytes[take..]);
+    }
+
+    /// Writes the record's bytes from `at` on where they belong: the data into its
+    /// allocation, the metadata after it into `tail`.
+    fn place(&mut self, at: usize, bytes: &[u8]) {
+        let (Some(layout), Some(data)) = (&self.layout, self.data.as_mut()) else {
+            return;
+        };
+        let end = at + bytes.len();
+        let (from, to) = (at.max(layout.data.start), end.min(layout.data.end));
+        if from < to {
+            let Some(into) = std::sync::Arc::get_mut(data) else {
+                self.failed = true;
+                return;
+            };
+            let src = &bytes[from - at..to - at];
+            let dst = &mut into[from - layout.data.start..to - layout.data.start];
+            for (d, s) in dst.iter_mut().zip(src) {
+                d.write(*s);
+            }
+            self.digest.update(src);
+            self.filled += src.len();
+        }
+        let from = at.max(layout.data.end);
+        if from < end {
+            self.tail.extend_from_slice(&bytes[from - at..]);
+        }
+    }
+
+    /// The snapshot and its record's checksum, once every byte came and the checksum and
+    /// the metadata check (None otherwise: decode the whole record to learn why).
+    pub fn finish(self) -> Option<(Snapshot, u32)> {
+        let (Some(layout), Some(data)) = (self.layout, self.data) else {
+            return None;
+        };
+        if self.failed || self.got != self.len || self.filled != data.len() {
+            return None;
+        }
+        // SAFETY: `place` wrote the data's bytes in order, each once (the record's bytes come
+        // in order and each is placed once), and `filled` counts them: all are initialised.
+        let data: crate::raft::EntryData = unsafe { data.assume_init() };
+        let mut digest = self.digest;
+        digest.update(&self.tail);
+        if digest.finalize() != layout.stored {
+            return None;
+        }
+        let metadata = postcard::from_bytes(&self.tail).ok()?;
+        Some((Snapshot { data, metadata }, layout.stored))
+    }
+}
+
 /// A snapshot's record as [`encode_snapshot`] lays it out (the checksum, the data's length,
 /// the data, the metadata) without writing it: after `load k8s large` the data is 140 MB, and
 /// the record is read out of the snapshot a part at a time instead of copied whole first.
@@ -357,6 +469,48 @@ mod tests {
             "data past the end"
         );
         assert_eq!(snapshot_layout(&[0, 0, 0, 0, 0xff, 0xff], 100), None);
+    }
+
+    /// A snapshot record assembled from its bytes in pieces of any size is the snapshot the
+    /// whole record decodes to; cut, lengthened or damaged, it does not assemble.
+    #[test]
+    fn a_snapshot_record_assembled_in_pieces_is_the_whole_records() {
+        for n in [0usize, 1, 9, 127, 128, 5000] {
+            let mut s = Snapshot {
+                data: (0..n).map(|i| (i * 13) as u8).collect::<Vec<u8>>().into(),
+                ..Default::default()
+            };
+            s.metadata.index = 77;
+            s.metadata.term = 5;
+            s.metadata.conf_state.voters = vec![1, 2, 3];
+            let rec = encode_snapshot(&s);
+            for step in [1, 3, 14, 15, 700, rec.len()] {
+                let mut a = Assembly::new(rec.len());
+                for piece in rec.chunks(step) {
+                    a.push(piece);
+                }
+                let (got, sum) = a.finish().expect("it assembles");
+                assert_eq!(got, decode_snapshot(&rec).unwrap(), "{n} in {step}");
+                assert_eq!(sum, stored_checksum(&rec));
+            }
+            let mut short = Assembly::new(rec.len());
+            short.push(&rec[..rec.len() - 1]);
+            assert!(short.finish().is_none(), "cut");
+            let mut long = Assembly::new(rec.len());
+            long.push(&rec);
+            long.push(&[0]);
+            assert!(long.finish().is_none(), "too long");
+            for at in [0, 4, rec.len() / 2, rec.len() - 1] {
+                let mut bad = rec.clone();
+                bad[at] ^= 0x40;
+                let mut a = Assembly::new(bad.len());
+                for piece in bad.chunks(7) {
+                    a.push(piece);
+                }
+                assert!(a.finish().is_none(), "{n}: damaged at {at}");
+            }
+        }
+        assert!(Assembly::new(0).finish().is_none());
     }
 
     /// A snapshot's record seen in place is the encoded record: its length, its checksum

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::ids;
-use super::snapshot::{MemberSnapshot, RecentIds};
+use super::snapshot_pieces::{Membership, SnapshotWriter};
 use crate::api::Member as ApiMember;
 use crate::persist::DiskState;
 use crate::raft::{ConfState, HardState, Snapshot, SnapshotMetadata};
@@ -55,28 +55,31 @@ pub fn restored_members(initial: &[(String, String)], token: &str) -> (Vec<Resto
 pub fn restored_disk(sm_blob: &[u8], members: &[RestoredMember]) -> Result<DiskState, String> {
     let sm = super::backend_file::state_of(sm_blob)?;
     let index = members.len() as u64;
-    let snap = MemberSnapshot {
-        members: members
-            .iter()
-            .map(|m| {
-                (
-                    m.id,
-                    ApiMember {
-                        id: m.id,
-                        name: m.name.clone(),
-                        peer_urls: m.peer_urls.clone(),
-                        client_urls: Vec::new(),
-                        is_learner: false,
-                    },
-                )
-            })
-            .btree_map(),
-        removed: BTreeSet::new(),
-        cluster_version: None,
-        recent: RecentIds::default(),
-        sm: sm.to_raft_snapshot(),
+    let cluster: BTreeMap<u64, ApiMember> = members
+        .iter()
+        .map(|m| {
+            (
+                m.id,
+                ApiMember {
+                    id: m.id,
+                    name: m.name.clone(),
+                    peer_urls: m.peer_urls.clone(),
+                    client_urls: Vec::new(),
+                    is_learner: false,
+                },
+            )
+        })
+        .btree_map();
+    // (the bytes a `MemberSnapshot` of these members and `sm` encodes to, written in place)
+    let membership = Membership {
+        members: &cluster,
+        removed: &BTreeSet::new(),
+        cluster_version: &None,
     };
-    let data = crate::api::bytes::postcard_append(&snap, Vec::new()).map_err(|e| e.to_string())?;
+    let data = SnapshotWriter::write_whole(index, membership, &sm);
+    if data.is_empty() {
+        return Err("the restored state could not be encoded".into());
+    }
     let mut voters: Vec<u64> = members.iter().map(|m| m.id).collect();
     crate::sort::sort(&mut voters);
     Ok(DiskState {
@@ -86,7 +89,7 @@ pub fn restored_disk(sm_blob: &[u8], members: &[RestoredMember]) -> Result<DiskS
             commit: index,
         },
         snapshot: Snapshot {
-            data: data.into(),
+            data,
             metadata: SnapshotMetadata {
                 conf_state: ConfState {
                     voters,
