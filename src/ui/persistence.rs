@@ -691,7 +691,8 @@ pub fn flush_soon(p: &Rc<Persist>) {
 /// flushed like any other write (its commit schedules the next), instead of stalling whichever
 /// command comes next. A snapshot is written in pieces, a slice of them per task (a member's
 /// snapshot after the large sample is about 140 MB: 300 ms and more of the main thread in one
-/// go), and its flush runs in a task of its own.
+/// go); then its record's checksum is computed the same way, and the flush issued in the task
+/// of the last piece (see [`checksum_then_flush`]).
 fn snapshot_when_idle(p: &Rc<Persist>) {
     snapshot_pieces_after(p, SNAPSHOT_IDLE_MS);
 }

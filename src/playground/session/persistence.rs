@@ -25,6 +25,7 @@ use super::opening::RestoringPlayground;
 use super::timeline::{InputRecord, DISK_FULL};
 use super::Session;
 use crate::api::Request;
+use crate::persist::record::{Checksumming, SnapshotRecord};
 use crate::playground::lab::node::NodeLab;
 use crate::playground::lab::LabKind;
 use crate::playground::Playground;
@@ -35,7 +36,6 @@ use crate::sim::{Settings, World, DEFAULT_MEMBERS};
 /// A member's disk as stored, and what one flush writes of it (the page's storage keeps them).
 pub use crate::persist::{DiskState, Flush};
 
-use crate::persist::record::{Checksumming, SnapshotRecord};
 /// The bookkeeping of the snapshot records the members share (the page's storage keeps it).
 pub use crate::persist::SharedSnapshots;
 
