@@ -3,7 +3,11 @@
 //! a time. The encodings are the ones a `Vec<u8>` already had (postcard: length then bytes;
 //! JSON: an array of numbers), so stored data reads back either way.
 //!
-//! Owns: nothing but these functions. Must not touch: any state, any other module.
+//! Also [`Pieces`]: a postcard encoding written a piece at a time (counted, then written in
+//! place), for the snapshots of a large store.
+//!
+//! Owns: nothing but these functions and `Pieces`. Must not touch: any state, any other
+//! module.
 
 use std::mem::MaybeUninit;
 use std::sync::Arc;

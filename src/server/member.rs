@@ -232,10 +232,7 @@ impl Member {
             snapshot_job: None,
         };
         if let Some(d) = decoded {
-            m.members = d.members;
-            m.removed = d.removed;
-            m.cluster_version = d.cluster_version;
-            m.sm = d.sm;
+            m.install_decoded(d);
         } else if let Some(snap) = snap {
             m.install(snap);
         }

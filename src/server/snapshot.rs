@@ -139,6 +139,15 @@ impl Member {
         }
     }
 
+    /// [`Member::install`] of a snapshot read already (a piece at a time: see
+    /// [`super::snapshot_pieces::SnapshotReader`]).
+    pub(super) fn install_decoded(&mut self, d: super::snapshot_pieces::DecodedSnapshot) {
+        self.members = d.members;
+        self.removed = d.removed;
+        self.cluster_version = d.cluster_version;
+        self.sm = d.sm;
+    }
+
     /// The etcd release this member runs.
     pub fn set_version(&mut self, v: crate::api::EtcdVersion) {
         self.version = v;
