@@ -29,7 +29,7 @@ use crate::playground::session::persistence::{
     Found, RecordChecksum, SharedSnapshots, SnapshotPiece,
 };
 use crate::playground::session::recovery::{
-    expects_a_leader, no_leader_after_restore, unreadable_payloads, unrecoverable,
+    expects_a_leader, no_leader_after_restore, unrecoverable, PayloadCheck,
 };
 use crate::playground::session::share::{decode, encode, Shared};
 use crate::playground::session::{PlaygroundState, Session};
@@ -227,8 +227,31 @@ async fn open_and_restore(
         disks: stored.usable_disks(),
         inputs: stored.inputs.records.clone(),
     };
+    // (a member a task, apart from the read's, once a task took more than a frame: the forged
+    // records' check goes a piece at a time, then each member decodes its snapshot, see
+    // `opening`; the read decoded the records just now, which took a frame or more if they are
+    // more than a few MB)
+    let stored_bytes: usize = found
+        .disks
+        .values()
+        .map(|d| d.snapshot.data.len() + d.entries.iter().map(|e| e.data.len()).sum::<usize>())
+        .sum();
+    let mut since = match stored_bytes > HEAVY_READ_BYTES {
+        true => f64::NEG_INFINITY,
+        false => OpenTimes::now(),
+    };
     // (a forged entry passes its checksum: its disk is damaged all the same)
-    let forged = unreadable_payloads(&mut found);
+    let mut check = PayloadCheck::default();
+    loop {
+        if OpenTimes::now() - since > FRAME_MS {
+            next_task().await;
+            since = OpenTimes::now();
+        }
+        if !check.step(&found, CHECK_PIECE_BYTES) {
+            break;
+        }
+    }
+    let forged = check.finish(&mut found);
     // (the verdict knows the local members; a lab's node restarts its own member)
     let verdict = match kind {
         LabKind::Local => unrecoverable(&found),
@@ -249,19 +272,7 @@ async fn open_and_restore(
         });
     }
     let expected = kind == LabKind::Local && verdict.is_none() && expects_a_leader(&found);
-    // (a member a task, apart from the read's, once a task took more than a frame: each
-    // decodes its snapshot, see `opening`; the read decoded the records just now, which took
-    // a frame or more if they are more than a few MB)
-    let stored_bytes: usize = found
-        .disks
-        .values()
-        .map(|d| d.snapshot.data.len() + d.entries.iter().map(|e| e.data.len()).sum::<usize>())
-        .sum();
     let mut opening = Session::opening(found);
-    let mut since = match stored_bytes > HEAVY_READ_BYTES {
-        true => f64::NEG_INFINITY,
-        false => OpenTimes::now(),
-    };
     loop {
         if OpenTimes::now() - since > FRAME_MS {
             next_task().await;
@@ -381,15 +392,24 @@ async fn open_and_restore(
     }
 }
 
-/// Reads the key tree of the session just opened, when `wanted`, and shows it.
+/// Reads the keys of the session just opened, when `wanted`, then builds their tree in a task
+/// of its own and shows it.
 fn refresh_keyspace(p: &Persist, wanted: bool) {
     if !wanted {
         return;
     }
     if let Ok(mut s) = p.session.try_borrow_mut() {
-        s.refresh_keyspace(true);
+        s.read_keyspace_tree_later();
     }
-    p.ui.update.emit(());
+    let session = p.session.clone();
+    let update = p.ui.update.clone();
+    gloo_timers::callback::Timeout::new(0, move || {
+        if let Ok(mut s) = session.try_borrow_mut() {
+            s.build_pending_tree();
+        }
+        update.emit(());
+    })
+    .forget();
 }
 
 /// Runs `f` in a task of its own once the page painted its next frame, or after
@@ -424,6 +444,10 @@ const PAINT_WAIT_MS: u32 = 200;
 
 /// How long a task of the restore may run before the page gets a turn to paint.
 const FRAME_MS: f64 = 16.0;
+
+/// How many bytes of stored records the forged records' check decodes between looks at the
+/// clock (a member's log holds about 60 MB after the large `/registry` sample).
+const CHECK_PIECE_BYTES: usize = 1 << 20;
 
 /// Stored bytes past which reading them took a frame (the first member's boot then waits for
 /// a task of its own).
