@@ -6,16 +6,18 @@ use std::fs;
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons");
+    // (the package's directory as cargo runs this script, not as it was compiled: a build
+    // script compiled in another checkout sharing the target directory once found no
+    // lessons there and wrote an empty list)
+    let root = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let dir = Path::new(&root).join("lessons");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<String> = fs::read_dir(&dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".md") && n != "README.md")
-                .collect()
-        })
-        .unwrap_or_default();
+        .unwrap_or_else(|e| panic!("the lessons directory {}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md") && n != "README.md")
+        .collect();
     names.sort();
     let order: Vec<String> = fs::read_to_string(dir.join("ORDER"))
         .unwrap_or_default()

@@ -56,6 +56,11 @@ pub const ETCDCTL_STARTUP: Duration = Duration::from_millis(10);
 /// How often a running job looks at the world.
 pub const JOB_TICK: Duration = Duration::from_millis(100);
 
+/// What a shell line of the local lab needs from the page's full module (the first-visit
+/// module, feature `lite`, leaves the node shell and its commands out: see
+/// [`Playground::take_full_only`]).
+pub const SHELL_PART: &str = "the shell (pipes, redirections, grep, jq, ls, cat…)";
+
 struct RunningJob {
     job: Box<dyn Job>,
 }
@@ -200,7 +205,7 @@ impl Playground {
     }
 
     /// What the last line needed that the page's first-visit module (feature `lite`) does not
-    /// have: kubectl, the /registry sample, a node lab, etcd 3.5. The line was not finished
+    /// have: kubectl, the /registry sample, a node lab, etcd 3.5, a shell line. The line was not finished
     /// (what it did so far is to be thrown away with this playground): the page loads the full
     /// module, which restores what was stored and runs the line again. Always None in a full
     /// build. Taking it clears it.
@@ -449,13 +454,20 @@ impl Playground {
             return self.node_line(line, stdin);
         }
         if shell_line::takes_shell(line) {
-            // A load in a shell line runs to its end where it stands: what comes after it
-            // (`load k8s && etcdctl get ...`) waits for it, and what came before keeps its
-            // output; only a line that is the load alone runs a step at a time.
-            let stepping = std::mem::replace(&mut self.stepping, false);
-            let ran = self.shell_line(line, stdin);
-            self.stepping = stepping;
-            return ran;
+            // (the first-visit module leaves the node shell and its commands out: about 80 KB
+            // gzip of the first visit's 910)
+            #[cfg(feature = "lite")]
+            return self.needs_full(SHELL_PART);
+            #[cfg(not(feature = "lite"))]
+            {
+                // A load in a shell line runs to its end where it stands: what comes after it
+                // (`load k8s && etcdctl get ...`) waits for it, and what came before keeps its
+                // output; only a line that is the load alone runs a step at a time.
+                let stepping = std::mem::replace(&mut self.stepping, false);
+                let ran = self.shell_line(line, stdin);
+                self.stepping = stepping;
+                return ran;
+            }
         }
         let parsed = match shell::split(line) {
             Ok(l) => l,

@@ -1,4 +1,6 @@
 use super::*;
+use crate::playground::Playground;
+use crate::process::Output;
 
 fn run(p: &mut Playground, line: &str) -> Output {
     p.run(line, None)

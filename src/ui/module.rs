@@ -1,8 +1,9 @@
 //! The page's two modules (issue 20: a light first visit). index.html preloads the lite
 //! module (bin `web`, feature `lite`): everything but the node labs, kubectl, the /registry
-//! sample, etcd 3.5 and the real-etcd connection (`connect`). The full module (bin `web_full`) has everything; the boot script
-//! (`scripts/external-loader.mjs`) loads it instead once this browser asked for it
-//! (`localStorage[MODULE_KEY] == "full"`).
+//! sample, etcd 3.5, the real-etcd connection (`connect`) and the local lab's shell lines
+//! (pipes, redirections, `grep`, `jq`, `ls`…: the node shell and its commands). The full
+//! module (bin `web_full`) has everything; the boot script (`scripts/external-loader.mjs`)
+//! loads it instead once this browser asked for it (`localStorage[MODULE_KEY] == "full"`).
 //!
 //! The hand-over: when the lite module meets what only the full one has — a console line
 //! (the session's `handover`), a lab switch, a stored lab it cannot run — it stores nothing

@@ -1,7 +1,8 @@
-// Issue 20: the first visit loads the lite module (no node labs, kubectl, /registry sample or
-// etcd 3.5); the first use of any of them hands the page over to the full module, which runs
-// the line again on what was stored. Checked in Chromium: the files each step fetches, that
-// nothing typed before the hand-over is lost, and that the line's answer is the full module's.
+// Issue 20: the first visit loads the lite module (no node labs, kubectl, /registry sample, etcd
+// 3.5 or node shell: pipes, redirections, grep, jq, ls...); the first use of any of them hands
+// the page over to the full module, which runs the line again on what was stored. Checked in
+// Chromium: the files each step fetches, that nothing typed before the hand-over is lost, and
+// that the line's answer is the full module's.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDist, newProfile, launch, consoleReady, run, screenshot } from './harness.mjs';
@@ -86,6 +87,26 @@ test('a paste with `load k8s` in it is handed over whole: every line runs once, 
     // revisions: x=2, y=3 (once: the lite module kept nothing of the line), then 341 keys
     assert.match(await run(page, 'etcdctl get y -w fields | grep ModRevision'), /"ModRevision" : 3\n/);
     assert.match(await run(page, 'etcdctl get x --print-value-only'), /\n1/);
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('a shell line on first use (a pipe) is handed over: the full module runs it once, and the shell stays', { timeout: 180000 }, async () => {
+  const errors = [];
+  const fetched = [];
+  const { context, page } = await fresh(errors, fetched);
+  try {
+    assert.equal(await moduleOf(page), 'lite');
+    assert.match(await run(page, 'etcdctl put k v1'), /OK/);
+    const out = await run(page, "etcdctl put k v2 && etcdctl get k -w json | jq -r '.kvs[0].value | @base64d'");
+    assert.equal(await moduleOf(page), 'full');
+    assert.equal(full(fetched).length, 2, 'the full module was fetched once');
+    assert.match(out, /OK\nv2\n?$/);
+    // the line ran once: k is at its second version
+    assert.match(await run(page, 'etcdctl get k -w fields | grep \'"Version"\''), /"Version" : 2\n/);
+    assert.match(await run(page, 'etcdctl get k --print-value-only > k.txt && cat k.txt'), /\nv2\n?$/);
   } finally {
     await context.close();
   }
