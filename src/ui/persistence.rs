@@ -243,10 +243,7 @@ async fn open_and_restore(
     // (a forged entry passes its checksum: its disk is damaged all the same)
     let mut check = PayloadCheck::default();
     loop {
-        if OpenTimes::now() - since > FRAME_MS {
-            next_task().await;
-            since = OpenTimes::now();
-        }
+        turn_if_due(&mut since).await;
         if !check.step(&found, CHECK_PIECE_BYTES) {
             break;
         }
@@ -274,10 +271,7 @@ async fn open_and_restore(
     let expected = kind == LabKind::Local && verdict.is_none() && expects_a_leader(&found);
     let mut opening = Session::opening(found);
     loop {
-        if OpenTimes::now() - since > FRAME_MS {
-            next_task().await;
-            since = OpenTimes::now();
-        }
+        turn_if_due(&mut since).await;
         if !opening.step() {
             break;
         }
@@ -452,6 +446,15 @@ const CHECK_PIECE_BYTES: usize = 1 << 20;
 /// Stored bytes past which reading them took a frame (the first member's boot then waits for
 /// a task of its own).
 const HEAVY_READ_BYTES: usize = 4 << 20;
+
+/// Gives the page its turn to paint (see [`next_task`]) when the task running since `since`
+/// ran past [`FRAME_MS`]; `since` is then now.
+async fn turn_if_due(since: &mut f64) {
+    if OpenTimes::now() - *since > FRAME_MS {
+        next_task().await;
+        *since = OpenTimes::now();
+    }
+}
 
 /// Resolves in a task of its own, once the page had its turn to paint.
 async fn next_task() {
