@@ -7,7 +7,8 @@
 //  - the longest main-thread frame (Long Animation Frames; long tasks where those are not
 //    reported) while `load k8s large` runs (Enter → its flush committed), while the held-back
 //    member snapshots are taken and flushed, and while a reload of that store restores it
-//    (navigation → console ready), with how many frames took over 100 ms.
+//    (navigation → console ready), with how many frames took over 100 ms, and that reload's own
+//    marks (window.__etcdplayOpenTimes: records read, restored, console ready).
 // Needs `trunk build --release` (dist/). Prints a report with the load average; it asserts
 // nothing (benchmarks measure, tests assert).
 import { rmSync } from 'node:fs';
@@ -97,10 +98,13 @@ async function longFrames(url) {
   await consoleReady(page);
   const reloading = await framesSince(page, 0);
   const ready = await page.evaluate(() => performance.now());
+  // the page's own marks (ms from the restore's start: records read, restored, console ready):
+  // `ready` above also holds the navigation, the module's load and Playwright's notice
+  const steps = await page.evaluate(() => window.__etcdplayOpenTimes ?? null);
   await context.close();
   rmSync(profile, { recursive: true, force: true });
   if (errors.length) throw new Error(errors.join('\n'));
-  return { loading, loadMs: t1 - t0, snapshots, reloading, ready };
+  return { loading, loadMs: t1 - t0, snapshots, reloading, ready, steps };
 }
 
 const server = await serveDist();
@@ -112,7 +116,8 @@ try {
   console.log(`open → console ready, throttled, as Playwright notices it (ms): median ${median(slow).toFixed(0)}; runs ${slow.map((t) => t.toFixed(0)).join(', ')} [load ${load()}]`);
   const f = await longFrames(server.url);
   const text = (x) => `longest ${x.longest.toFixed(0)} ms, ${x.over100} over 100 ms`;
-  console.log(`main thread (${f.loading.type}): during \`load k8s large\` until its flush committed (${(f.loadMs / 1000).toFixed(2)} s): ${text(f.loading)}; during the held-back snapshots: ${text(f.snapshots)}; during the reload of that store until the console was ready (${(f.ready / 1000).toFixed(2)} s): ${text(f.reloading)} [load ${load()}]`);
+  const stepsText = (t) => (t ? ['read', 'restore', 'ready'].map((k) => `${k} ${Number(t[k]).toFixed(0)}`).join(', ') : 'not published');
+  console.log(`main thread (${f.loading.type}): during \`load k8s large\` until its flush committed (${(f.loadMs / 1000).toFixed(2)} s): ${text(f.loading)}; during the held-back snapshots: ${text(f.snapshots)}; during the reload of that store until the console was ready (${(f.ready / 1000).toFixed(2)} s as Playwright noticed it; in the page, ms from the restore's start: ${stepsText(f.steps)}): ${text(f.reloading)} [load ${load()}]`);
 } finally {
   await server.close();
 }
