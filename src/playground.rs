@@ -454,20 +454,11 @@ impl Playground {
             return self.node_line(line, stdin);
         }
         if shell_line::takes_shell(line) {
-            // (the first-visit module leaves the node shell and its commands out: about 80 KB
-            // gzip of the first visit's 910)
+            // (the first-visit module leaves the node shell and its commands out)
             #[cfg(feature = "lite")]
             return self.needs_full(SHELL_PART);
             #[cfg(not(feature = "lite"))]
-            {
-                // A load in a shell line runs to its end where it stands: what comes after it
-                // (`load k8s && etcdctl get ...`) waits for it, and what came before keeps its
-                // output; only a line that is the load alone runs a step at a time.
-                let stepping = std::mem::replace(&mut self.stepping, false);
-                let ran = self.shell_line(line, stdin);
-                self.stepping = stepping;
-                return ran;
-            }
+            return self.shell_line(line, stdin);
         }
         let parsed = match shell::split(line) {
             Ok(l) => l,

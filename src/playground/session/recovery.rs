@@ -214,6 +214,17 @@ mod tests {
         }
     }
 
+    /// Makes `member`'s last entry bytes no member can decode; its index.
+    fn forge_last_entry(f: &mut Found, member: &str) -> u64 {
+        let e = f
+            .disks
+            .get_mut(member)
+            .and_then(|d| d.entries.last_mut())
+            .unwrap();
+        e.data = vec![0xff; 12].into();
+        e.index
+    }
+
     #[test]
     fn a_forged_entry_or_snapshot_makes_its_disk_damaged() {
         // a healthy store with snapshots passes
@@ -232,13 +243,7 @@ mod tests {
         assert!(unreadable_payloads(&mut f).is_empty());
         let mut f = found_after_a_put();
         assert!(unreadable_payloads(&mut f).is_empty());
-        let e = f
-            .disks
-            .get_mut("infra2")
-            .and_then(|d| d.entries.last_mut())
-            .unwrap();
-        let index = e.index;
-        e.data = vec![0xff; 12].into();
+        let index = forge_last_entry(&mut f, "infra2");
         let s3 = &mut f.disks.get_mut("infra3").unwrap().snapshot;
         s3.data = vec![0xff; 3].into();
         s3.metadata.index = 9;
@@ -257,13 +262,7 @@ mod tests {
         }
         // a forged entry on the first disk checked is not the copy the others are taken for
         let mut first = found_after_a_put();
-        let e = first
-            .disks
-            .get_mut("infra1")
-            .and_then(|d| d.entries.last_mut())
-            .unwrap();
-        let forged_at = e.index;
-        e.data = vec![0xff; 12].into();
+        let forged_at = forge_last_entry(&mut first, "infra1");
         assert_eq!(
             unreadable_payloads(&mut first),
             [(

@@ -119,8 +119,17 @@ fn put_files(
 }
 
 impl Playground {
-    /// Runs a line in the node shell (see the module doc).
+    /// Runs a line in the node shell (see the module doc). A load in it runs to its end where
+    /// it stands: what comes after it (`load k8s && etcdctl get ...`) waits for it, and what
+    /// came before keeps its output; only a line that is the load alone runs a step at a time.
     pub(crate) fn shell_line(&mut self, line: &str, stdin: Option<&str>) -> (Output, Vec<String>) {
+        let stepping = std::mem::replace(&mut self.stepping, false);
+        let ran = self.shell_line_whole(line, stdin);
+        self.stepping = stepping;
+        ran
+    }
+
+    fn shell_line_whole(&mut self, line: &str, stdin: Option<&str>) -> (Output, Vec<String>) {
         let now = crate::playground::lab::node::node_now(&self.world);
         let mut fs = Fs::new(now);
         fs.set_limits(Limits {
