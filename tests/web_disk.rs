@@ -323,6 +323,31 @@ async fn a_schema_2_database_upgrades_in_place() {
     db.close();
 }
 
+/// The page does not read a database its open created (a first visit): what it takes instead,
+/// `Stored::created`, is what the read would have found. An open of a database that exists,
+/// even an empty one of an older schema, is not a creation.
+#[wasm_bindgen_test]
+async fn a_database_just_created_reads_as_stored_created() {
+    let name = "etcd-playground-test-created";
+    let factory = idb::Factory::new().unwrap();
+    factory.delete(name).unwrap().await.unwrap();
+    let opened = storage::open_lab(name).await.expect("create");
+    assert!(opened.created);
+    let stored = storage::load_all(&opened.db).await.unwrap();
+    assert_eq!(stored, storage::Stored::created());
+    opened.db.close();
+
+    let opened = storage::open_lab(name).await.expect("reopen");
+    assert!(!opened.created);
+    opened.db.close();
+
+    factory.delete(name).unwrap().await.unwrap();
+    factory.open(name, Some(1)).unwrap().await.unwrap().close();
+    let opened = storage::open_lab(name).await.expect("upgrade from 1");
+    assert!(!opened.created);
+    opened.db.close();
+}
+
 /// A transaction whose requests fail one after another (as every put does on a full disk)
 /// ends as one aborted write, its reason given, and leaves no handler that throws on the
 /// later failures.

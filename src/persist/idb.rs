@@ -634,7 +634,7 @@ pub fn slices_issued() -> usize {
 }
 
 /// What a member's stores held.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LoadedDisk {
     /// Everything that could be read (entries in index order).
     pub state: DiskState,

@@ -8,6 +8,7 @@
 
 use yew::prelude::*;
 
+use super::decimal::{fixed, tenths as f};
 use crate::playground::session::cluster_model::{
     term_hue, ClusterModel, MemberModel, MessageModel, LOG_SHOWN,
 };
@@ -42,10 +43,6 @@ fn place(i: usize) -> (f64, f64) {
 
 fn position(model: &ClusterModel, name: &str) -> Option<(f64, f64)> {
     model.members.iter().position(|m| m.name == name).map(place)
-}
-
-fn f(x: f64) -> String {
-    format!("{x:.1}")
 }
 
 #[derive(Properties, PartialEq)]
@@ -193,7 +190,7 @@ fn view_message(m: &ClusterModel, msg: &MessageModel) -> Option<Html> {
         (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t, 1.0)
     };
     Some(html! {
-        <circle {class} cx={f(x)} cy={f(y)} r="6" opacity={format!("{opacity:.2}")}
+        <circle {class} cx={f(x)} cy={f(y)} r="6" opacity={fixed(opacity, 2)}
                 data-kind={msg.kind.clone()}>
             <title>{ title }</title>
         </circle>
@@ -231,7 +228,7 @@ fn view_member(i: usize, mm: &MemberModel, props: &ClusterProps) -> Html {
     } else {
         (mm.election_elapsed as f64 / mm.election_timeout as f64).clamp(0.0, 1.0)
     };
-    let dash = format!("{:.1} {:.1}", circumference * frac, circumference);
+    let dash = format!("{} {}", f(circumference * frac), f(circumference));
     let role = if mm.running {
         mm.role.clone()
     } else {

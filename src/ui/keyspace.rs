@@ -221,7 +221,7 @@ pub fn RevisionSlider(props: &SliderProps) -> Html {
             <svg class="compacted-bar" viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true">
                 <rect class="kept" x="0" y="0" width="100" height="4" />
                 if props.compacted > 0 {
-                    <rect class="gone" x="0" y="0" width={format!("{:.2}", frac * 100.0)} height="4" />
+                    <rect class="gone" x="0" y="0" width={super::decimal::fixed(frac * 100.0, 2)} height="4" />
                 }
             </svg>
             if props.compacted > 0 {

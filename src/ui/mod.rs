@@ -11,6 +11,7 @@
 //! - `editor`: the in-page editor `vi FILE` opens on a lab's node;
 //! - `lab_select`: the title bar's lab selector; `labs`: one session per lab, switching;
 //! - `cluster`, `actions`, `controls`: the Raft picture, its buttons and panels, the time bar;
+//!   `decimal`: the pictures' numbers as SVG attributes take them;
 //! - `keyspace`: the key tree (over `registry::tree`), the revision slider, the key detail;
 //! - `registry_view`: the `/registry` layout treemap and the decoded Kubernetes object;
 //! - `share`: the share button's strip and a link's offer; `export`: the disk banner's export;
@@ -19,13 +20,14 @@
 //! - `time_travel`: the question before a new input discards what came after a rewind;
 //! - `keys`: page-wide keys (Esc closes the open dialogs);
 //! - `module`: the hand-over from the first-visit module to the full one;
-//! - `early`: the driver lock and the database, asked for before the first render.
+//! - `early`: the driver lock and the database, both asked for before the first render.
 
 pub mod actions;
 pub mod app;
 pub mod cluster;
 pub mod console;
 pub mod controls;
+pub mod decimal;
 pub mod dispatch;
 #[cfg(target_arch = "wasm32")]
 pub mod early;

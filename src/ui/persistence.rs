@@ -21,7 +21,7 @@ use yew::Callback;
 
 use super::early::{self, Opened};
 use super::labs::{db_name, page_session};
-use super::storage::{self, WriteError};
+use super::storage::{self, Stored, WriteError};
 use crate::api::EtcdVersion;
 use crate::playground::lab::LabKind;
 use crate::playground::lesson::Lesson;
@@ -197,17 +197,22 @@ async fn open_and_restore(
     let mut times = OpenTimes::start();
     let opened = match opened {
         Some(o) => o,
-        None => storage::open(&db_name(kind, version)).await,
+        None => storage::open_lab(&db_name(kind, version)).await,
     };
-    let db = match opened {
-        Ok(db) => db,
+    let (db, created) = match opened {
+        Ok(o) => (o.db, o.created),
         Err(e) => {
             ui.ready
                 .emit((true, Some(format!("{e} (this session will not be kept)"))));
             return;
         }
     };
-    let stored = match storage::load_all(&db).await {
+    // (a database this open created holds nothing: a first visit does not wait for its read)
+    let read = match created {
+        true => Ok(Stored::created()),
+        false => storage::load_all(&db).await,
+    };
+    let stored = match read {
         Ok(s) => s,
         Err(e) => {
             ui.banner

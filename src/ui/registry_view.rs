@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::decimal::tenths as f;
 use crate::api::size::{grouped, humanize};
 use crate::registry::decode::{self, Decoded, Link, StorageFormat};
 use crate::registry::tree::{NodeId, ResourceSummary};
@@ -239,10 +240,6 @@ pub fn RegistryLayout(props: &LayoutProps) -> Html {
             </svg>
         </section>
     }
-}
-
-fn f(v: f64) -> String {
-    format!("{v:.1}")
 }
 
 /// A label cut to what fits in `w` units (about 6 units a character).

@@ -37,7 +37,7 @@ const META_KEY: &str = "playground";
 pub use crate::playground::session::InputRecord;
 
 /// What a load found: the readable records in order, and a note for each one that was not.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Loaded {
     pub records: Vec<InputRecord>,
     pub unreadable: Vec<String>,
@@ -47,13 +47,31 @@ fn err(context: &str, e: impl std::fmt::Display) -> String {
     format!("IndexedDB: {context}: {e}")
 }
 
+/// A lab's database as opened, and whether that open created it.
+pub struct OpenedDb {
+    pub db: Database,
+    /// The database did not exist before this open: nothing is stored in it, so the page
+    /// need not read it (see [`Stored::created`]).
+    pub created: bool,
+}
+
 /// Opens (creating or upgrading as needed) the database called `name`.
 pub async fn open(name: &str) -> Result<Database, String> {
+    open_lab(name).await.map(|o| o.db)
+}
+
+/// Opens (creating or upgrading as needed) the database called `name`, noting whether it was
+/// created.
+pub async fn open_lab(name: &str) -> Result<OpenedDb, String> {
     let factory = Factory::new().map_err(|e| err("not available", e))?;
     let mut request = factory
         .open(name, Some(DB_VERSION))
         .map_err(|e| err("open", e))?;
-    request.on_upgrade_needed(|event| {
+    let created = Rc::new(std::cell::Cell::new(false));
+    let noted = created.clone();
+    request.on_upgrade_needed(move |event| {
+        // (an upgrade from version 0: the browser had no such database)
+        noted.set(event.old_version().is_ok_and(|v| v == 0));
         // From nothing or from version 1: create what is missing (an upgrade that cannot
         // create its stores fails the open request itself).
         if let Ok(db) = event.database() {
@@ -71,7 +89,11 @@ pub async fn open(name: &str) -> Result<Database, String> {
             let _ = disk_idb::create_shared_store(&db);
         }
     });
-    request.await.map_err(|e| err("open", e))
+    let db = request.await.map_err(|e| err("open", e))?;
+    Ok(OpenedDb {
+        db,
+        created: created.get(),
+    })
 }
 
 /// Appends one input and waits until the transaction has committed.
@@ -148,7 +170,7 @@ pub async fn rewrite(db: &Database, records: &[InputRecord]) -> Result<(), Strin
 }
 
 /// Everything a load found.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Stored {
     /// The playground's state, if stored (none: a fresh or a version-1 database).
     pub state: Option<PlaygroundState>,
@@ -162,6 +184,19 @@ pub struct Stored {
 }
 
 impl Stored {
+    /// What [`load_all`] finds in a database just created, without reading it: no state, and
+    /// each stored member's disk not found.
+    pub fn created() -> Stored {
+        let mut out = Stored::default();
+        // (inserted one at a time: a BTreeMap collected from an iterator sorts it first, and
+        // that sort's copy for this type cost 3 KB of the first visit's wasm)
+        for name in stored_members() {
+            out.disks
+                .insert(name.to_string(), disk_idb::LoadedDisk::default());
+        }
+        out
+    }
+
     /// Members whose disk has unreadable records: name and what is wrong.
     pub fn damaged(&self) -> Vec<(String, String)> {
         self.disks
