@@ -5,6 +5,9 @@
 // frame, then a task), and calls back through a binding. Waiting with Playwright's selectors
 // instead evaluates its injected script in the page and polls it while the page works, which
 // delays the very thing measured (by 20–50 ms here) and notices the flag later still.
+// Beside each open's median: when the wasm had arrived (its resource timing) and the first
+// contentful paint, both read after the timing: what the network took, and what the page's own
+// work after it.
 //
 // Two kinds of first visit, each on an empty profile (nothing stored, nothing cached):
 //  - cold: a browser started for the run (its processes and font caches start cold too);
@@ -42,7 +45,7 @@ export async function throttle(context, page) {
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
 }
 
-/** One open of `url` in `context`: { flip, painted } (ms since navigation). */
+/** One open of `url` in `context`: { flip, painted, wasm (arrived), fcp (first paint) }, ms since navigation. */
 async function openOnce(context, url, throttled) {
   const errors = [];
   const page = context.pages()[0] ?? await context.newPage();
@@ -58,7 +61,16 @@ async function openOnce(context, url, throttled) {
     new Promise((_, fail) => setTimeout(() => fail(new Error(`${url}: not ready after 60 s`)), 60000)),
   ]);
   if (errors.length) throw new Error(errors.join('\n'));
-  return t;
+  // (read after the timing, so as not to disturb it: when the wasm had arrived, and the first
+  // contentful paint, whose entry comes a frame after the paint itself)
+  const seen = await page.evaluate(() => new Promise((ok) => {
+    const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('_bg.wasm'))?.responseEnd ?? NaN;
+    const fcp = () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime;
+    let tries = 0;
+    const look = () => (fcp() !== undefined || ++tries > 20 ? ok({ wasm, fcp: fcp() ?? NaN }) : setTimeout(look, 50));
+    look();
+  }));
+  return { ...t, ...seen };
 }
 
 /**
@@ -67,7 +79,7 @@ async function openOnce(context, url, throttled) {
  * own on a fresh profile. `throttled`: 10 Mbit/s, 40 ms latency, 4× CPU slowdown.
  */
 export async function openTimes(url, { runs = 9, warm = false, throttled = false } = {}) {
-  const out = { flip: [], painted: [] };
+  const out = { flip: [], painted: [], wasm: [], fcp: [] };
   const browser = warm
     ? await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS })
     : null;
@@ -77,7 +89,7 @@ export async function openTimes(url, { runs = 9, warm = false, throttled = false
       const context = warm ? await browser.newContext() : await launch(profile);
       try {
         const t = await openOnce(context, url, throttled);
-        if (i >= 0) { out.flip.push(t.flip); out.painted.push(t.painted); }
+        if (i >= 0) for (const k of Object.keys(out)) out[k].push(t[k]);
       } finally {
         await context.close();
         if (profile) rmSync(profile, { recursive: true, force: true });
@@ -89,8 +101,9 @@ export async function openTimes(url, { runs = 9, warm = false, throttled = false
   return out;
 }
 
-/** "median F / P ms (runs f/p, …)" for a report line. */
-export function describe({ flip, painted }) {
+/** "median F / P ms (runs f/p, …); wasm arrived W, first paint C" for a report line. */
+export function describe({ flip, painted, wasm = [], fcp = [] }) {
   const runs = flip.map((f, i) => `${f.toFixed(0)}/${painted[i].toFixed(0)}`).join(', ');
-  return `median ${median(flip).toFixed(0)} / ${median(painted).toFixed(0)} ms (runs ${runs})`;
+  const at = (xs) => (xs.length && xs.every(Number.isFinite) ? `${median(xs).toFixed(0)} ms` : 'not seen');
+  return `median ${median(flip).toFixed(0)} / ${median(painted).toFixed(0)} ms (runs ${runs}); median wasm arrived ${at(wasm)}, first paint ${at(fcp)}`;
 }
