@@ -10,7 +10,7 @@
 //!
 //! Owns: the session's state, split by concern into [`console`] (running lines, jobs,
 //! entries), [`timeline`] (input log, replay, seek, play speed: the only place the page's wall
-//! time turns into simulated time), [`keyspace`] (reads through the world's client surface),
+//! time turns into simulated time), [`replay`] (a replay run a step at a time), [`keyspace`] (reads through the world's client surface),
 //! [`persistence`] (journals to drain, the stored state, durable entries), [`action`] (the
 //! action type), [`commands`] (the console lines a click runs) and [`terminal`] (a command
 //! waiting for what is typed at its terminal); [`secrets`] keeps passwords out of what is
@@ -36,6 +36,7 @@ pub mod lesson;
 pub mod opening;
 pub mod persistence;
 pub mod recovery;
+pub mod replay;
 pub mod secrets;
 pub mod share;
 pub mod terminal;

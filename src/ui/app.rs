@@ -28,7 +28,7 @@ use super::lessons::{has_own_inputs, view_of, LessonsPanel};
 use super::module::{self, hand_over_lines as hand_over, lab_needs, Next};
 use super::registry_view::RegistryDetail;
 use super::remote::{page_origin, use_connect_strip, ConnectPanel, ConnectionBanner};
-use super::share::{ShareOffer, SharePanel};
+use super::share::{LinkState, ShareOffer, SharePanel};
 use super::time_travel::TimeTravelConfirm;
 use super::working::Working;
 use crate::api::EtcdVersion;
@@ -75,7 +75,7 @@ pub fn App() -> Html {
     let help_open = use_state(|| false);
     let disk_banner = use_state(|| None::<String>);
     let second_tab = use_state_eq(|| false);
-    let share = use_state(|| None::<Result<String, String>>);
+    let share = use_state(|| None::<LinkState>);
     let offer = use_state(|| None::<Shared>);
     // the lessons panel: None until toggled (then open while a lesson is in progress)
     let lessons_open = use_state(|| None::<bool>);
@@ -901,12 +901,12 @@ fn reset_playground(session: SessionRef, db: DbSlot, ui: DiskUi, lab: LabAt) {
 fn reset_playground(_session: SessionRef, _db: DbSlot, _ui: DiskUi, _lab: LabAt) {}
 
 #[cfg(target_arch = "wasm32")]
-fn make_share_link(session: SessionRef, db: DbSlot, done: Callback<Result<String, String>>) {
-    super::persistence::share_link(session, db, done);
+fn make_share_link(session: SessionRef, db: DbSlot, done: Callback<LinkState>) {
+    super::replaying::share_link(session, db, done);
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn make_share_link(_session: SessionRef, _db: DbSlot, _done: Callback<Result<String, String>>) {}
+fn make_share_link(_session: SessionRef, _db: DbSlot, _done: Callback<LinkState>) {}
 
 #[cfg(target_arch = "wasm32")]
 fn open_shared(session: SessionRef, db: DbSlot, ui: DiskUi, shared: Shared) {

@@ -15,6 +15,7 @@
 //! - `keyspace`: the key tree (over `registry::tree`), the revision slider, the key detail;
 //! - `registry_view`: the `/registry` layout treemap and the decoded Kubernetes object;
 //! - `share`: the share button's strip and a link's offer; `export`: the disk banner's export;
+//!   `replaying`: a share link's replay, a step at a time between frames;
 //! - `lessons`: the lessons panel (the list, the lesson in progress, its steps);
 //! - `remote`: connecting to a real etcd, and the banner while connected;
 //! - `time_travel`: the question before a new input discards what came after a rewind;
@@ -44,6 +45,8 @@ pub mod module;
 pub mod persistence;
 pub mod registry_view;
 pub mod remote;
+#[cfg(target_arch = "wasm32")]
+pub mod replaying;
 pub mod share;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;

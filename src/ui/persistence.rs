@@ -21,6 +21,7 @@ use yew::Callback;
 
 use super::early::{self, Opened};
 use super::labs::{db_name, page_session};
+use super::replaying;
 use super::storage::{self, Stored, WriteError};
 use crate::api::EtcdVersion;
 use crate::playground::lab::LabKind;
@@ -31,10 +32,11 @@ use crate::playground::session::persistence::{
 use crate::playground::session::recovery::{
     expects_a_leader, no_leader_after_restore, unrecoverable, PayloadCheck,
 };
+use crate::playground::session::replay::Replay;
 use crate::playground::session::share::{decode, encode, Shared};
 use crate::playground::session::{PlaygroundState, Session};
 use crate::ui::module::{self, Next};
-use crate::ui::share::{clear_fragment, page_address, share_fragment};
+use crate::ui::share::{clear_fragment, share_fragment};
 
 pub type SessionRef = Rc<RefCell<Session>>;
 pub type Slot = Rc<RefCell<Option<Rc<Persist>>>>;
@@ -454,7 +456,7 @@ const HEAVY_READ_BYTES: usize = 4 << 20;
 
 /// Gives the page its turn to paint (see [`next_task`]) when the task running since `since`
 /// ran past [`FRAME_MS`]; `since` is then now.
-async fn turn_if_due(since: &mut f64) {
+pub(super) async fn turn_if_due(since: &mut f64) {
     if OpenTimes::now() - *since > FRAME_MS {
         next_task().await;
         *since = OpenTimes::now();
@@ -491,12 +493,16 @@ pub fn open_shared(session: SessionRef, slot: Slot, ui: Ui, shared: Shared) {
         slot,
         ui,
         ("Opening the shared session failed", next),
-        move || {
+        Box::new(move || {
             offer.emit(None);
-            let mut s = Session::from_shared(&shared);
+            let (mut s, replay) = Session::start_shared(&shared);
             s.playground_mut().set_editor_available(true);
-            s
-        },
+            Building {
+                session: s,
+                replay: Some(replay),
+                end: Box::new(move |s: &mut Session| s.end_shared(&shared)),
+            }
+        }),
     );
 }
 
@@ -509,37 +515,91 @@ pub fn start_lesson(session: SessionRef, slot: Slot, ui: Ui, lesson: Rc<Lesson>)
         ..Next::default()
     };
     let why = ("Starting the lesson failed", next);
-    replace_session(session, slot, ui, why, move || {
+    let make = move || {
         let mut s = Session::for_lesson(lesson);
         s.playground_mut().set_editor_available(true);
         if let Ok(o) = old.try_borrow() {
             s.inherit_lessons(&o);
         }
-        s
-    });
+        Building::done(s)
+    };
+    replace_session(session, slot, ui, why, Box::new(make));
+}
+
+/// A session built to replace the one in view: the replay it still has to run (a share
+/// link's), then `end`.
+struct Building {
+    session: Session,
+    replay: Option<Replay>,
+    end: Box<dyn FnOnce(&mut Session)>,
+}
+
+impl Building {
+    fn done(session: Session) -> Building {
+        Building {
+            session,
+            replay: None,
+            end: Box::new(|_| {}),
+        }
+    }
 }
 
 /// Empties the database of the lab in view, then puts the session `make` builds in place of
 /// its session and writes it whole (`failed` starts the banner's text if emptying fails). A
-/// session that needs the full module (its replay did) is built there: `next` says how.
+/// session that needs the full module (its replay did) is built there: `next` says how. The
+/// replay a built session still has runs first, a step at a time with the page's turn to
+/// paint between slices; after a slice of it the console waits and says how far it got.
 fn replace_session(
     session: SessionRef,
     slot: Slot,
     ui: Ui,
     (failed, next): (&'static str, Next),
-    make: impl FnOnce() -> Session + 'static,
+    make: Box<dyn FnOnce() -> Building>,
 ) {
+    // (boxed: one copy of this body for its three callers, not one each)
     let p = slot.borrow().clone();
     wasm_bindgen_futures::spawn_local(async move {
+        let Building {
+            session: mut fresh,
+            replay,
+            end,
+        } = make();
+        // (the console waited for a long replay: it is ready again once the session is in view)
+        let mut opened_note = None;
+        if let Some(mut replay) = replay {
+            let total = replay.progress().1;
+            let shown = replaying::drive(&mut fresh, &mut replay, |replay, fresh| {
+                let (replayed, total) = replay.progress();
+                let what = replay.working(fresh).map_or(String::new(), |(line, p)| {
+                    format!(" ({line}: {} of {} keys)", p.written, p.expected)
+                });
+                ui.ready.emit((
+                    false,
+                    Some(format!(
+                        "Replaying the shared session: {replayed} of {total} inputs{what}…"
+                    )),
+                ));
+            })
+            .await;
+            if shown {
+                opened_note = Some(format!(
+                    "Opened the shared session ({total} inputs replayed)."
+                ));
+            }
+        }
+        end(&mut fresh);
+        // (emptied once the new session is built: until then the one in view is kept whole)
         if let Some(p) = &p {
             if let Err(e) = storage::clear_all(&p.db).await {
                 ui.banner.emit(Some(format!("{failed}: {e}")));
+                if opened_note.is_some() {
+                    ui.ready.emit((true, None));
+                }
                 return;
             }
             *p.shared.borrow_mut() = SharedSnapshots::default();
         }
         {
-            let mut fresh = make();
             if let Some(h) = fresh.take_handover() {
                 let needs = h.needs.to_string();
                 return module::hand_over(&slot, Next { needs, ..next }, ui.update.clone());
@@ -557,30 +617,10 @@ fn replace_session(
             flush(p);
         }
         ui.banner.emit(None);
+        if let Some(note) = opened_note {
+            ui.ready.emit((true, Some(note)));
+        }
         ui.update.emit(());
-    });
-}
-
-/// The share link of the session in view (read from its whole stored input log), or why
-/// there is none, handed to `done`.
-pub fn share_link(session: SessionRef, slot: Slot, done: Callback<Result<String, String>>) {
-    let p = slot.borrow().clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let inputs = match &p {
-            // (the inputs only: the members' disks can be hundreds of MB)
-            Some(p) => match storage::load(&p.db).await {
-                Ok(inputs) if inputs.unreadable.is_empty() => inputs.records,
-                Ok(_) => {
-                    return done.emit(Err(
-                        "some stored console lines cannot be read, so this session cannot be replayed: export it instead".to_string(),
-                    ))
-                }
-                Err(e) => return done.emit(Err(format!("the stored session cannot be read: {e}"))),
-            },
-            None => session.borrow().inputs().to_vec(),
-        };
-        let link = session.borrow().share_link(inputs);
-        done.emit(link.map(|fragment| format!("{}{fragment}", page_address())));
     });
 }
 
@@ -813,13 +853,13 @@ fn record_commit_time(ms: f64) {
 /// How long a page load's steps took (ms since the open began): reading the store, restoring
 /// the session from it, and the rest until the console is ready. Exposed to benchmarks and
 /// tests as `window.__etcdplayOpenTimes = {read, restore, ready}`.
-struct OpenTimes {
+pub(super) struct OpenTimes {
     start: f64,
     marks: Vec<(&'static str, f64)>,
 }
 
 impl OpenTimes {
-    fn now() -> f64 {
+    pub(super) fn now() -> f64 {
         web_sys::window()
             .and_then(|w| w.performance())
             .map_or(0.0, |p| p.now())
@@ -868,7 +908,7 @@ pub fn reset(session: SessionRef, slot: Slot, ui: Ui, lab: (LabKind, EtcdVersion
         slot,
         ui,
         ("Reset failed", Next::default()),
-        move || page_session(lab.0, lab.1),
+        Box::new(move || Building::done(page_session(lab.0, lab.1))),
     );
 }
 

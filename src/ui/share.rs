@@ -12,10 +12,17 @@ use crate::api::EtcdVersion;
 use crate::playground::lab::LabKind;
 use crate::playground::session::share::{decode, is_share_fragment, Shared};
 
+/// The share strip's link: being checked (its replay got this far), or the link or why there
+/// is none.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkState {
+    Checking { replayed: usize, total: usize },
+    Ready(Result<String, String>),
+}
+
 #[derive(Properties, PartialEq)]
 pub struct SharePanelProps {
-    /// The link, or why there is none.
-    pub link: Result<String, String>,
+    pub link: LinkState,
     pub on_close: Callback<MouseEvent>,
 }
 
@@ -28,7 +35,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
         let copied = copied.clone();
         let link = props.link.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Ok(l) = &link {
+            if let LinkState::Ready(Ok(l)) = &link {
                 copy_text(l);
                 copied.set(true);
             }
@@ -45,12 +52,16 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
     html! {
         <section class="share-strip" data-testid="share-panel" aria-label="share this session">
             { match &props.link {
-                Ok(link) => html! { <>
+                LinkState::Checking { replayed, total } => html! {
+                    <span class="text" data-testid="share-checking" role="status">{ format!(
+                        "Checking that the link replays to this session: {replayed} of {total} inputs replayed…") }</span>
+                },
+                LinkState::Ready(Ok(link)) => html! { <>
                     <span class="text">{ "A link that replays this session (its commands, clicks and time) in any browser:" }</span>
                     <input data-testid="share-url" ref={input_ref} readonly=true value={link.clone()} onfocus={on_focus} />
                     <button data-testid="share-copy" onclick={on_copy}>{ if *copied { "copied" } else { "copy" } }</button>
                 </> },
-                Err(why) => html! {
+                LinkState::Ready(Err(why)) => html! {
                     <span class="text" data-testid="share-error">{ why.clone() }</span>
                 },
             } }

@@ -575,20 +575,35 @@ impl Session {
 
     /// Runs a stored input again (a replay): its entry shows what it printed this time.
     pub(super) fn rerun(&mut self, r: InputRecord, show: bool) {
+        // (not stepping: a long command runs to its end here, so nothing is handed back)
+        let _ = self.rerun_stepping(r, show, false);
+    }
+
+    /// [`Session::rerun`], where a long command the input starts (`load k8s large`) runs a
+    /// step at a time when `stepping`: the input is then handed back, and ended by
+    /// [`Session::rerun_end`] with the output [`Playground::work`] gives at its last step, or
+    /// [`Playground::stop_work`] after the steps it ran before a Ctrl+C (see
+    /// `replay::Replay`).
+    pub(super) fn rerun_stepping(
+        &mut self,
+        r: InputRecord,
+        show: bool,
+        stepping: bool,
+    ) -> Option<InputRecord> {
         if r.line == INTERRUPT {
             self.interrupt_job();
             self.inputs.push(r);
-            return;
+            return None;
         }
         if r.line == JOB_INPUT {
             self.refeed_job(&r);
             self.inputs.push(r);
-            return;
+            return None;
         }
         if r.line == DISK_FULL {
             self.playground.world_mut().disk_full();
             self.inputs.push(r);
-            return;
+            return None;
         }
         if let Some(path) = r.line.strip_prefix(EDITOR_SAVED) {
             let output = self
@@ -596,17 +611,38 @@ impl Session {
                 .save_edit(path, r.stdin.as_deref().unwrap_or(""));
             self.push_entry(r.line.clone(), output);
             self.inputs.push(r);
-            return;
+            return None;
         }
         self.finish_job(false);
         let typed = super::terminal::typed_at_terminal(&r);
         let output = match r.steps {
+            // (stepping: the replay runs its steps and stops it, as `run_stopped_after` does)
+            Some(_) if stepping => {
+                self.playground.set_stepping(true);
+                let output = self.playground.run(&r.line, None);
+                self.playground.set_stepping(false);
+                output
+            }
             Some(steps) => self.playground.run_stopped_after(&r.line, steps),
-            None => self.run_bounded(&r.line, r.stdin.as_deref(), typed),
+            None => {
+                self.playground.set_stepping(stepping);
+                let output = self.run_bounded(&r.line, r.stdin.as_deref(), typed);
+                self.playground.set_stepping(false);
+                output
+            }
         };
         if self.needed_full_module() {
-            return;
+            return None;
         }
+        if self.playground.working().is_some() {
+            return Some(r);
+        }
+        self.rerun_end(r, output, show);
+        None
+    }
+
+    /// The end of a replayed input once its command ended: its entry, the input kept.
+    pub(super) fn rerun_end(&mut self, r: InputRecord, output: Output, show: bool) {
         self.note_output(&output);
         self.lesson_saw_line(&r.line, &output);
         if show {

@@ -15,6 +15,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 
+use super::replay::Replay;
+
+/// What a link's replay must reach: the clock, the members and whether each runs, and the
+/// newest keyspace (revision and MVCC hash). See [`Session::share_fingerprint`].
+pub type ShareFingerprint = (u64, Vec<(String, bool)>, Option<(i64, u32)>);
 use super::timeline::InputRecord;
 use super::Session;
 use crate::api::EtcdVersion;
@@ -241,7 +246,7 @@ impl Session {
     /// hashkv` gives). Not the Raft logs, nor how far each follower got: after a reload (a
     /// power cycle) the members elected a leader again, which adds entries and shifts
     /// heartbeats that a replay from the seed does not, with the same keys.
-    pub fn share_fingerprint(&self) -> (u64, Vec<(String, bool)>, Option<(i64, u32)>) {
+    pub fn share_fingerprint(&self) -> ShareFingerprint {
         let world = self.world();
         let views = world.member_views();
         let newest = views
@@ -258,17 +263,47 @@ impl Session {
     /// replaying it: Err says why there is none (too long, or a log that no longer replays to
     /// this state, as after a rewind past a reload or a cut history).
     pub fn share_link(&self, inputs: Vec<InputRecord>) -> Result<String, String> {
+        let (link, shared) = self.share_link_unchecked(inputs)?;
+        let (mut again, mut replay) = Session::start_shared(&shared);
+        while replay.step(&mut again) {}
+        again.end_shared(&shared);
+        Session::check_share_replay(&self.share_fingerprint(), &again)?;
+        Ok(link)
+    }
+
+    /// The link of this session's `inputs` and what it holds, before the check that it
+    /// replays to what is on screen ([`Session::check_share_replay`] on a session that
+    /// replayed it, as [`Session::share_link`] does whole).
+    pub fn share_link_unchecked(
+        &self,
+        inputs: Vec<InputRecord>,
+    ) -> Result<(String, Shared), String> {
         let shared = self.to_shared(inputs);
         let link = encode(&shared).map_err(|e| e.to_string())?;
-        if Session::from_shared(&shared).share_fingerprint() != self.share_fingerprint() {
+        Ok((link, shared))
+    }
+
+    /// Whether `replayed`, a session that replayed a session's link, reached `want`, what that
+    /// session showed ([`Session::share_fingerprint`]).
+    pub fn check_share_replay(want: &ShareFingerprint, replayed: &Session) -> Result<(), String> {
+        if replayed.share_fingerprint() != *want {
             return Err("this session's stored history no longer replays to what you see (it was rewound or cut, or a password typed before a reload was used again after it: the page keeps no password, so the replay cannot know it was the same): export it to a file instead".to_string());
         }
-        Ok(link)
+        Ok(())
     }
 
     /// Opens a link: a fresh session replays its inputs and lets time pass to the moment it
     /// was shared.
     pub fn from_shared(shared: &Shared) -> Session {
+        let (mut s, mut replay) = Session::start_shared(shared);
+        while replay.step(&mut s) {}
+        s.end_shared(shared);
+        s
+    }
+
+    /// A link's fresh session, its lesson attached, and the replay of its inputs still to
+    /// run (the page runs it in slices between frames), then [`Session::end_shared`].
+    pub fn start_shared(shared: &Shared) -> (Session, Replay) {
         let mut s = Session::fresh_seeded(shared.lab(), shared.etcd_version(), shared.seed);
         let lesson = shared
             .lesson
@@ -278,20 +313,24 @@ impl Session {
         if let Some(l) = lesson {
             s.attach_lesson(l);
         }
-        s.replay(shared.inputs.clone());
-        let now = s.now_ms();
+        (s, Replay::new(shared.inputs.clone()))
+    }
+
+    /// After the replay of `shared`'s inputs: time passes to the moment it was shared, and the
+    /// lesson's progress is the link's.
+    pub fn end_shared(&mut self, shared: &Shared) {
+        let now = self.now_ms();
         if shared.at_ms > now {
-            s.pass(std::time::Duration::from_millis(shared.at_ms - now));
+            self.pass(std::time::Duration::from_millis(shared.at_ms - now));
         }
-        s.touch_horizon();
-        s.lesson_saw_time();
-        if let Some(run) = &mut s.lesson {
+        self.touch_horizon();
+        self.lesson_saw_time();
+        if let Some(run) = &mut self.lesson {
             let steps = run.lesson().map_or(0, |l| l.steps.len());
             run.done = run.done.max(shared.lesson_done.min(steps));
             if run.done > 0 {
                 run.pending_setup = 0;
             }
         }
-        s
     }
 }

@@ -101,15 +101,9 @@ impl Session {
         ms(self.world().now())
     }
 
-    /// Replays stored inputs on the current playground (after a reload), showing each.
-    pub fn replay(&mut self, records: Vec<InputRecord>) {
-        for r in records {
-            self.replay_one(r, true);
-        }
-        self.touch_horizon();
-    }
-
-    fn replay_one(&mut self, r: InputRecord, show: bool) {
+    /// Replays one stored input to its end (time passes first to the moment it ran); a
+    /// replay of many: `replay::Replay`.
+    pub(super) fn replay_one(&mut self, r: InputRecord, show: bool) {
         if let Some(at) = r.at_ms {
             let now = self.now_ms();
             if at > now {
