@@ -7,8 +7,10 @@
 //  - the longest main-thread frame (Long Animation Frames; long tasks where those are not
 //    reported) while `load k8s large` runs (Enter → its flush committed), while the held-back
 //    member snapshots are taken and flushed, and while a reload of that store restores it
-//    (navigation → console ready), with how many frames took over 100 ms, and that reload's own
-//    marks (window.__etcdplayOpenTimes: records read, restored, console ready).
+//    (navigation → console ready), and while the share button checks that session's link (its
+//    replay runs the whole load again, a step at a time), with how many frames took over 100
+//    ms, and that reload's own marks (window.__etcdplayOpenTimes: records read, restored,
+//    console ready).
 // Needs `trunk build --release` (dist/). Prints a report with the load average; it asserts
 // nothing (benchmarks measure, tests assert).
 import { rmSync } from 'node:fs';
@@ -101,10 +103,18 @@ async function longFrames(url) {
   // the page's own marks (ms from the restore's start: records read, restored, console ready):
   // `ready` above also holds the navigation, the module's load and Playwright's notice
   const steps = await page.evaluate(() => window.__etcdplayOpenTimes ?? null);
+  // the share button's check of that session's link: it replays the whole load, a step at a
+  // time (until the strip shows the link, or why there is none)
+  const t2 = await page.evaluate(() => performance.now());
+  await page.locator('[data-testid="share"]').click();
+  await page.locator('[data-testid="share-url"], [data-testid="share-error"]').first().waitFor({ timeout: 600000 });
+  const t3 = await page.evaluate(() => performance.now());
+  const checking = await framesSince(page, t2);
+  const checked = await page.locator('[data-testid="share-url"]').count() === 1;
   await context.close();
   rmSync(profile, { recursive: true, force: true });
   if (errors.length) throw new Error(errors.join('\n'));
-  return { loading, loadMs: t1 - t0, snapshots, reloading, ready, steps };
+  return { loading, loadMs: t1 - t0, snapshots, reloading, ready, steps, checking, checkMs: t3 - t2, checked };
 }
 
 const server = await serveDist();
@@ -117,7 +127,7 @@ try {
   const f = await longFrames(server.url);
   const text = (x) => `longest ${x.longest.toFixed(0)} ms, ${x.over100} over 100 ms`;
   const stepsText = (t) => (t ? ['read', 'restore', 'ready'].map((k) => `${k} ${Number(t[k]).toFixed(0)}`).join(', ') : 'not published');
-  console.log(`main thread (${f.loading.type}): during \`load k8s large\` until its flush committed (${(f.loadMs / 1000).toFixed(2)} s): ${text(f.loading)}; during the held-back snapshots: ${text(f.snapshots)}; during the reload of that store until the console was ready (${(f.ready / 1000).toFixed(2)} s as Playwright noticed it; in the page, ms from the restore's start: ${stepsText(f.steps)}): ${text(f.reloading)} [load ${load()}]`);
+  console.log(`main thread (${f.loading.type}): during \`load k8s large\` until its flush committed (${(f.loadMs / 1000).toFixed(2)} s): ${text(f.loading)}; during the held-back snapshots: ${text(f.snapshots)}; during the reload of that store until the console was ready (${(f.ready / 1000).toFixed(2)} s as Playwright noticed it; in the page, ms from the restore's start: ${stepsText(f.steps)}): ${text(f.reloading)}; during the share button's check of that session's link (${(f.checkMs / 1000).toFixed(2)} s, ${f.checked ? 'the link shown' : 'no link'}): ${text(f.checking)} [load ${load()}]`);
 } finally {
   await server.close();
 }
